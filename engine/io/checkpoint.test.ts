@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { CheckpointError } from '../errors';
+import { tinyCheckpoint, tinyTensors, TINY_CONFIGS } from '../test/tiny';
+import { numel } from '../tensor';
+import { inspectCheckpoint, loadModel } from './checkpoint';
+import { memorySource } from './files';
+import { writeSafetensors } from './safetensors-write';
+
+describe('inspectCheckpoint', () => {
+  it('reports layout, kinds, parameter count and vocab of a nemotron_h checkpoint from headers', async () => {
+    const src = tinyCheckpoint('nemotron_h');
+    const info = await inspectCheckpoint(src);
+    expect(info.model_type).toBe('nemotron_h');
+    expect(info.layout).toBe('M-M*-M');
+    expect(info.layers.map((l) => l.kind)).toEqual(['mamba2', 'mlp', 'mamba2', 'attention', 'mlp', 'mamba2']);
+    const expected = Object.values(tinyTensors(TINY_CONFIGS.nemotron_h)).reduce((s, t) => s + numel(t.shape), 0);
+    expect(info.parameters).toBe(expected);
+    expect(info.vocab_size).toBe(37);
+  });
+
+  it.each([['mamba2', 'MM'], ['mamba', 'mm'], ['llama', '*-*-']])('maps %s to layout %s', async (type, layout) => {
+    expect((await inspectCheckpoint(tinyCheckpoint(type))).layout).toBe(layout);
+  });
+
+  it('accepts layers_block_type lists of either naming generation', async () => {
+    for (const list of [['mamba', 'attention', 'mlp'], ['linear_attention', 'full_attention', 'mlp']]) {
+      const src = tinyCheckpoint('nemotron_h', { config: { hybrid_override_pattern: undefined, layers_block_type: list } });
+      expect((await inspectCheckpoint(src)).layout).toBe('M*-');
+    }
+  });
+
+  it('reads sharded checkpoints through model.safetensors.index.json', async () => {
+    const tensors = tinyTensors(TINY_CONFIGS.mamba);
+    const names = Object.keys(tensors);
+    const half = Math.floor(names.length / 2);
+    const shard = (ns: string[]) => writeSafetensors(Object.fromEntries(ns.map((n) => [n, tensors[n]])));
+    const weightMap = Object.fromEntries(names.map((n, i) => [n, i < half ? 'a.safetensors' : 'b.safetensors']));
+    const src = memorySource('sharded', {
+      'config.json': JSON.stringify(TINY_CONFIGS.mamba),
+      'model.safetensors.index.json': JSON.stringify({ weight_map: weightMap }),
+      'a.safetensors': shard(names.slice(0, half)),
+      'b.safetensors': shard(names.slice(half)),
+    });
+    const model = await loadModel(src);
+    expect(model.layout).toBe('mm');
+    expect(model.tied).toBe(true);
+  });
+
+  it('names the file and the problem on bad input', async () => {
+    const cases: [Record<string, Uint8Array | string>, RegExp][] = [
+      [{}, /bad\/config\.json: missing/],
+      [{ 'config.json': '{"model_type": 3' }, /config\.json: not valid JSON/],
+      [{ 'config.json': '{"model_type": "gpt9"}' }, /model_type "gpt9" is not supported/],
+      [{ 'config.json': JSON.stringify(TINY_CONFIGS.mamba) }, /model\.safetensors: missing/],
+      [{ 'config.json': JSON.stringify(TINY_CONFIGS.mamba), 'model.safetensors': new Uint8Array([255, 255, 255, 255, 0, 0, 0, 0, 1]) }, /header length .* exceeds/],
+      [{ 'config.json': JSON.stringify({ ...TINY_CONFIGS.mamba, hidden_size: 1_000_000, vocab_size: 1_000_000 }) }, /needs about .* TB of float32 weights/],
+      [{ 'config.json': JSON.stringify({ ...TINY_CONFIGS.mamba, hidden_size: 'big' }) }, /hidden_size must be an integer/],
+    ];
+    for (const [files, message] of cases) {
+      const err = await inspectCheckpoint(memorySource('bad', files)).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(CheckpointError);
+      expect((err as Error).message).toMatch(message);
+      expect((err as Error).message).not.toContain('\n');
+    }
+  });
+
+  it('refuses a tensor whose shape disagrees with config.json', async () => {
+    const tensors = tinyTensors(TINY_CONFIGS.llama);
+    tensors['model.norm.weight'] = { dtype: 'f32', shape: [15], data: new Float32Array(15) };
+    const src = memorySource('m', { 'config.json': JSON.stringify(TINY_CONFIGS.llama), 'model.safetensors': writeSafetensors(tensors) });
+    await expect(inspectCheckpoint(src)).rejects.toThrow(/m\/model\.safetensors: tensor "model\.norm\.weight" has shape \[15\], config\.json implies \[16\]/);
+  });
+});

@@ -1,0 +1,195 @@
+// Hugging Face checkpoint folders: config.json + model.safetensors (or shards listed in
+// model.safetensors.index.json) + optional tokenizer.json. `inspectCheckpoint` reads headers only;
+// `loadModel` validates every expected tensor's shape from the headers before reading any data.
+import { CheckpointError } from '../errors';
+import type { Block, BlockKind, Linear, Model } from '../model';
+import { layoutOf } from '../model';
+import type { ArchitectureAdapter, TensorSpec, Weights } from '../models/adapter';
+import { adapterFor, SUPPORTED_MODEL_TYPES } from '../models/registry';
+import { numel } from '../tensor';
+import { loadTokenizer } from '../tokenizer';
+import type { ModelConfig } from './config';
+import { ConfigReader } from './config';
+import type { FileSource } from './files';
+import { pathOf } from './files';
+import { parsePythonJson } from './json';
+import type { SafetensorsHeader, TensorEntry } from './safetensors';
+import { decodeTensor, headerLength, parseHeader } from './safetensors';
+import { utf8Decode } from './text';
+
+export interface ModelInfo {
+  model_type: string;
+  layout: string;
+  layers: { index: number; kind: BlockKind }[];
+  parameters: number;
+  vocab_size: number;
+}
+
+interface Located { shard: string; header: SafetensorsHeader; entry: TensorEntry }
+
+interface Opened {
+  adapter: ArchitectureAdapter;
+  config: ModelConfig;
+  prefix: string;
+  tensors: Map<string, Located>;
+  specs: TensorSpec[];
+  lmHead: 'lm_head' | 'tied';
+}
+
+export async function inspectCheckpoint(src: FileSource): Promise<ModelInfo> {
+  const o = await open(src);
+  const kinds = o.adapter.kinds(o.config);
+  let parameters = 0;
+  for (const t of o.tensors.values()) parameters += numel(t.entry.shape);
+  return {
+    model_type: o.config.model_type,
+    layout: layoutOf(kinds.map((kind) => ({ kind }))),
+    layers: kinds.map((kind, index) => ({ index, kind })),
+    parameters,
+    vocab_size: o.config.vocab_size,
+  };
+}
+
+export async function loadModel(src: FileSource): Promise<Model> {
+  const o = await open(src);
+  const cache = new Map<string, Uint8Array>();
+  const bytesOf = async (shard: string): Promise<Uint8Array> => {
+    let b = cache.get(shard);
+    if (!b) {
+      b = await readFile(src, shard);
+      cache.set(shard, b);
+    }
+    return b;
+  };
+  const values = new Map<string, Float32Array>();
+  const need = [...o.specs.filter((s) => o.tensors.has(s.name)).map((s) => s.name)];
+  if (o.lmHead === 'lm_head') need.push('lm_head.weight');
+  for (const name of need) {
+    const t = o.tensors.get(name)!;
+    values.set(name, decodeTensor(t.header, t.entry, await bytesOf(t.shard)));
+  }
+  cache.clear();
+  const weights: Weights = {
+    get(name) {
+      const v = values.get(name);
+      if (!v) throw new CheckpointError(pathOf(src, 'model.safetensors'), `missing tensor "${name}"`);
+      return v;
+    },
+    opt: (name) => values.get(name),
+  };
+  const built = o.adapter.build(o.config, weights, o.prefix);
+  const V = o.config.vocab_size, D = o.config.hidden_size;
+  const lmHead: Linear = { weight: o.lmHead === 'lm_head' ? values.get('lm_head.weight')! : built.embeddings, inFeatures: D, outFeatures: V };
+  const blocks: Block[] = built.blocks;
+  const model: Model = {
+    modelType: o.config.model_type, config: o.config, blocks, original: blocks, layout: layoutOf(blocks),
+    embeddings: { weight: built.embeddings, V, D }, normF: built.normF, lmHead, tied: o.lmHead === 'tied',
+    hiddenStates: o.adapter.hiddenStates,
+  };
+  if (await src.has('tokenizer.json')) {
+    const tj = parsePythonJson(utf8Decode(await src.read('tokenizer.json')), pathOf(src, 'tokenizer.json'));
+    const tc = (await src.has('tokenizer_config.json'))
+      ? parsePythonJson(utf8Decode(await src.read('tokenizer_config.json')), pathOf(src, 'tokenizer_config.json'))
+      : {};
+    model.tokenizer = loadTokenizer(tj, tc, pathOf(src, 'tokenizer.json'));
+  }
+  return model;
+}
+
+/** Config + headers + shape validation; shared by inspect and load. */
+async function open(src: FileSource): Promise<Opened> {
+  const configPath = pathOf(src, 'config.json');
+  if (!(await src.has('config.json'))) throw new CheckpointError(configPath, 'missing (not a Hugging Face checkpoint folder?)');
+  const json = parsePythonJson(utf8Decode(await src.read('config.json')), configPath);
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new CheckpointError(configPath, 'not a JSON object');
+  const modelType = (json as Record<string, unknown>).model_type;
+  if (typeof modelType !== 'string') throw new CheckpointError(configPath, 'has no model_type');
+  const adapter = adapterFor(modelType);
+  if (!adapter) {
+    throw new CheckpointError(configPath, `model_type "${modelType}" is not supported (supported: ${SUPPORTED_MODEL_TYPES.join(', ')})`);
+  }
+  const config = adapter.parse(new ConfigReader(configPath, json as Record<string, unknown>));
+  const tensors = await readHeaders(src);
+  const prefix = adapter.prefixes.find((p) => tensors.has(p + adapter.embeddingKey));
+  const weightsPath = pathOf(src, tensors.values().next().value?.shard ?? 'model.safetensors');
+  if (prefix === undefined) {
+    throw new CheckpointError(weightsPath, `no embedding tensor (looked for ${adapter.prefixes.map((p) => `"${p}${adapter.embeddingKey}"`).join(', ')})`);
+  }
+  const specs = adapter.tensors(config, prefix);
+  for (const spec of specs) checkSpec(src, tensors, spec);
+  const hasHead = tensors.has('lm_head.weight');
+  // nemotron_h never ties in transformers (_tied_weights_keys = {}): a saved lm_head always wins.
+  const useHead = hasHead && (!config.tie_word_embeddings || config.model_type === 'nemotron_h');
+  if (useHead) checkSpec(src, tensors, { name: 'lm_head.weight', shape: [config.vocab_size, config.hidden_size] });
+  else if (!config.tie_word_embeddings && !hasHead) {
+    throw new CheckpointError(weightsPath, 'missing tensor "lm_head.weight" (tie_word_embeddings is false)');
+  }
+  return { adapter, config, prefix, tensors, specs, lmHead: useHead ? 'lm_head' : 'tied' };
+}
+
+function checkSpec(src: FileSource, tensors: Map<string, Located>, spec: TensorSpec): void {
+  const t = tensors.get(spec.name);
+  if (!t) {
+    if (spec.optional) return;
+    const anyShard = tensors.values().next().value?.shard ?? 'model.safetensors';
+    throw new CheckpointError(pathOf(src, anyShard), `missing tensor "${spec.name}"`);
+  }
+  // conv1d weights are (C, 1, K); accept the squeezed (C, K) as well.
+  const same = (a: number[], b: number[]) => a.length === b.length && a.every((v, i) => v === b[i]);
+  const squeezed = spec.shape.length === 3 && spec.shape[1] === 1 ? [spec.shape[0], spec.shape[2]] : undefined;
+  if (!same(t.entry.shape, spec.shape) && !(squeezed && same(t.entry.shape, squeezed))) {
+    throw new CheckpointError(pathOf(src, t.shard), `tensor "${spec.name}" has shape [${t.entry.shape.join(', ')}], config.json implies [${spec.shape.join(', ')}]`);
+  }
+}
+
+async function readHeaders(src: FileSource): Promise<Map<string, Located>> {
+  const shards: string[] = [];
+  if (await src.has('model.safetensors.index.json')) {
+    const indexPath = pathOf(src, 'model.safetensors.index.json');
+    const index = parsePythonJson(utf8Decode(await src.read('model.safetensors.index.json')), indexPath) as { weight_map?: unknown };
+    const map = index?.weight_map;
+    if (!map || typeof map !== 'object') throw new CheckpointError(indexPath, 'has no weight_map object');
+    for (const shard of Object.values(map as Record<string, unknown>)) {
+      if (typeof shard !== 'string' || shard.includes('..') || shard.startsWith('/')) {
+        throw new CheckpointError(indexPath, `weight_map names an invalid shard ${JSON.stringify(shard)}`);
+      }
+      if (!shards.includes(shard)) shards.push(shard);
+    }
+  } else if (await src.has('model.safetensors')) {
+    shards.push('model.safetensors');
+  } else {
+    throw new CheckpointError(pathOf(src, 'model.safetensors'), 'missing (and no model.safetensors.index.json)');
+  }
+  const tensors = new Map<string, Located>();
+  for (const shard of shards) {
+    if (!(await src.has(shard))) throw new CheckpointError(pathOf(src, shard), 'missing shard');
+    const header = await readHeader(src, shard);
+    for (const [name, entry] of header.tensors) {
+      if (tensors.has(name)) throw new CheckpointError(pathOf(src, shard), `tensor "${name}" also appears in ${tensors.get(name)!.shard}`);
+      tensors.set(name, { shard, header, entry });
+    }
+  }
+  return tensors;
+}
+
+async function readHeader(src: FileSource, shard: string): Promise<SafetensorsHeader> {
+  const path = pathOf(src, shard);
+  if (src.readRange && src.size) {
+    const size = await src.size(shard);
+    const n = headerLength(await src.readRange(shard, 0, 8), path, size);
+    const bytes = new Uint8Array(8 + n);
+    bytes.set(await src.readRange(shard, 0, 8 + n));
+    return parseHeader(bytes, path, size);
+  }
+  const bytes = await src.read(shard);
+  return parseHeader(bytes, path, bytes.length);
+}
+
+async function readFile(src: FileSource, file: string): Promise<Uint8Array> {
+  try {
+    return await src.read(file);
+  } catch (e) {
+    if (e instanceof CheckpointError) throw e;
+    throw new CheckpointError(pathOf(src, file), (e as Error).message);
+  }
+}

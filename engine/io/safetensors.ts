@@ -1,0 +1,154 @@
+// safetensors reader: https://github.com/huggingface/safetensors#format
+// [u64 little-endian N][N bytes of JSON header][data]; each header entry is
+// {dtype, shape, data_offsets: [begin, end]} relative to the start of the data.
+// Everything in the header is checked (length, JSON, dtype, shape, offsets, overlaps) before any
+// tensor memory is allocated, so a malformed or hostile file costs nothing but its header.
+import { CheckpointError } from '../errors';
+import { numel } from '../tensor';
+import { utf8Decode } from './text';
+
+const BYTES_PER_DTYPE = {
+  F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U64: 8, U32: 4, U16: 2, U8: 1,
+  BOOL: 1, F8_E4M3: 1, F8_E5M2: 1,
+} as const;
+export type SafetensorsDtype = keyof typeof BYTES_PER_DTYPE;
+/** The float dtypes the engine converts to float32. */
+export const FLOAT_DTYPES: readonly SafetensorsDtype[] = ['F32', 'F16', 'BF16', 'F64'];
+
+/** The spec caps the header at 100 MB; a larger length is a corrupt or hostile file. */
+export const MAX_HEADER_BYTES = 100_000_000;
+
+export interface TensorEntry {
+  name: string;
+  dtype: SafetensorsDtype;
+  shape: number[];
+  /** Byte offsets relative to the start of the data section. */
+  begin: number;
+  end: number;
+}
+
+export interface SafetensorsHeader {
+  file: string;
+  /** 8 + N: where the data section starts in the file. */
+  dataStart: number;
+  tensors: Map<string, TensorEntry>;
+  metadata: Record<string, string>;
+}
+
+/** N from the first 8 bytes, validated against the file size when known. */
+export function headerLength(prefix: Uint8Array, file: string, fileSize?: number): number {
+  if (prefix.length < 8) throw new CheckpointError(file, `not a safetensors file: ${prefix.length} bytes, need at least 8`);
+  const view = new DataView(prefix.buffer, prefix.byteOffset, 8);
+  const n = view.getUint32(0, true) + view.getUint32(4, true) * 2 ** 32;
+  if (n < 2) throw new CheckpointError(file, `safetensors header length ${n} is too small`);
+  if (n > MAX_HEADER_BYTES) throw new CheckpointError(file, `safetensors header length ${n} exceeds ${MAX_HEADER_BYTES} bytes`);
+  if (fileSize !== undefined && 8 + n > fileSize) {
+    throw new CheckpointError(file, `safetensors header length ${n} runs past the end of the file (${fileSize} bytes)`);
+  }
+  return n;
+}
+
+/** Parse and validate the header; `bytes` holds at least the first 8 + N bytes of a file of `fileSize` bytes. */
+export function parseHeader(bytes: Uint8Array, file: string, fileSize = bytes.length): SafetensorsHeader {
+  const n = headerLength(bytes, file, fileSize);
+  if (bytes.length < 8 + n) throw new CheckpointError(file, `truncated safetensors header: need ${8 + n} bytes, have ${bytes.length}`);
+  let json: unknown;
+  try {
+    json = JSON.parse(utf8Decode(bytes.subarray(8, 8 + n)));
+  } catch (e) {
+    throw new CheckpointError(file, `safetensors header is not valid JSON (${(e as Error).message})`);
+  }
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+    throw new CheckpointError(file, 'safetensors header is not a JSON object');
+  }
+  const dataLength = fileSize - 8 - n;
+  const tensors = new Map<string, TensorEntry>();
+  let metadata: Record<string, string> = {};
+  for (const [name, raw] of Object.entries(json as Record<string, unknown>)) {
+    if (name === '__metadata__') {
+      metadata = (raw ?? {}) as Record<string, string>;
+      continue;
+    }
+    tensors.set(name, parseEntry(name, raw, file, dataLength));
+  }
+  checkOverlaps([...tensors.values()], file);
+  return { file, dataStart: 8 + n, tensors, metadata };
+}
+
+function parseEntry(name: string, raw: unknown, file: string, dataLength: number): TensorEntry {
+  const bad = (problem: string): never => {
+    throw new CheckpointError(file, `tensor "${name}": ${problem}`);
+  };
+  if (raw === null || typeof raw !== 'object') bad('header entry is not an object');
+  const { dtype, shape, data_offsets: offsets } = raw as Record<string, unknown>;
+  if (typeof dtype !== 'string' || !Object.hasOwn(BYTES_PER_DTYPE, dtype)) bad(`unknown dtype ${JSON.stringify(dtype)}`);
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+    bad(`shape ${JSON.stringify(shape)} is not a list of non-negative integers`);
+  }
+  if (
+    !Array.isArray(offsets) || offsets.length !== 2 ||
+    !offsets.every((o) => Number.isSafeInteger(o) && o >= 0) || offsets[0] > offsets[1]
+  ) {
+    bad(`data_offsets ${JSON.stringify(offsets)} are not [begin, end] with 0 <= begin <= end`);
+  }
+  const [begin, end] = offsets as [number, number];
+  const dims = shape as number[];
+  const need = numel(dims) * BYTES_PER_DTYPE[dtype as SafetensorsDtype];
+  if (end - begin !== need) bad(`shape [${dims.join(', ')}] of ${dtype} needs ${need} bytes, data_offsets give ${end - begin}`);
+  if (end > dataLength) bad(`data_offsets end ${end} is past the data section (${dataLength} bytes)`);
+  return { name, dtype: dtype as SafetensorsDtype, shape: dims, begin, end };
+}
+
+function checkOverlaps(entries: TensorEntry[], file: string): void {
+  const sorted = entries.filter((e) => e.end > e.begin).sort((a, b) => a.begin - b.begin);
+  for (let i = 1; i < sorted.length; i++) {
+    if (sorted[i].begin < sorted[i - 1].end) {
+      throw new CheckpointError(file, `tensors "${sorted[i - 1].name}" and "${sorted[i].name}" overlap in the data section`);
+    }
+  }
+}
+
+/** Convert one float tensor of the file to float32; `bytes` is the whole file. */
+export function decodeTensor(header: SafetensorsHeader, entry: TensorEntry, bytes: Uint8Array): Float32Array {
+  const start = header.dataStart + entry.begin;
+  const end = header.dataStart + entry.end;
+  if (end > bytes.length) throw new CheckpointError(header.file, `tensor "${entry.name}" runs past the end of the file`);
+  const n = numel(entry.shape);
+  const out = new Float32Array(n);
+  // Copy into fresh aligned memory first: the data offset of a tensor need not be a multiple of 4.
+  const raw = new Uint8Array(end - start);
+  raw.set(bytes.subarray(start, end));
+  switch (entry.dtype) {
+    case 'F32':
+      out.set(new Float32Array(raw.buffer, 0, n));
+      break;
+    case 'F64':
+      out.set(new Float64Array(raw.buffer, 0, n));
+      break;
+    case 'BF16': {
+      // bfloat16 is the top half of a float32.
+      const src = new Uint16Array(raw.buffer, 0, n);
+      const bits = new Uint32Array(out.buffer);
+      for (let i = 0; i < n; i++) bits[i] = src[i] << 16;
+      break;
+    }
+    case 'F16': {
+      const src = new Uint16Array(raw.buffer, 0, n);
+      for (let i = 0; i < n; i++) out[i] = halfToFloat(src[i]);
+      break;
+    }
+    default:
+      throw new CheckpointError(header.file, `tensor "${entry.name}" has dtype ${entry.dtype}; only ${FLOAT_DTYPES.join(', ')} can be used as weights`);
+  }
+  return out;
+}
+
+/** IEEE 754 binary16 to number, including subnormals, infinities and NaN. */
+export function halfToFloat(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exp = (h >> 10) & 0x1f;
+  const frac = h & 0x3ff;
+  if (exp === 0) return sign * frac * 2 ** -24;
+  if (exp === 31) return frac ? NaN : sign * Infinity;
+  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
+}

@@ -1,0 +1,49 @@
+// What an architecture adapter provides: config parsing, the block kinds, the tensors it expects
+// (checked against safetensors headers before any weight is read) and the mapping of weights
+// into the engine's blocks. One adapter per model_type, registered in registry.ts.
+import type { BlockKind, ConfigReader, ModelConfig } from '../io/config';
+import type { Block, HiddenStateConvention, Linear, RMSNorm } from '../model';
+
+export interface TensorSpec {
+  name: string;
+  shape: number[];
+  /** Biases and other tensors a checkpoint may leave out. */
+  optional?: boolean;
+}
+
+/** Weights by full checkpoint name, already validated against the specs, as float32. */
+export interface Weights {
+  get(name: string): Float32Array;
+  opt(name: string): Float32Array | undefined;
+}
+
+export interface BuiltModel {
+  blocks: Block[];
+  embeddings: Float32Array; // (V, D)
+  normF: RMSNorm;
+}
+
+export interface ArchitectureAdapter<C extends ModelConfig = ModelConfig> {
+  modelType: C['model_type'];
+  /** Prefixes tried in order; the one under which `embeddingKey` exists wins. */
+  prefixes: string[];
+  embeddingKey: string;
+  hiddenStates: HiddenStateConvention;
+  parse(r: ConfigReader): C;
+  kinds(c: C): BlockKind[];
+  tensors(c: C, prefix: string): TensorSpec[];
+  build(c: C, w: Weights, prefix: string): BuiltModel;
+}
+
+export function linearSpec(name: string, out: number, inp: number): TensorSpec[] {
+  return [{ name: `${name}.weight`, shape: [out, inp] }, { name: `${name}.bias`, shape: [out], optional: true }];
+}
+
+export function linear(w: Weights, name: string, out: number, inp: number): Linear {
+  return { weight: w.get(`${name}.weight`), bias: w.opt(`${name}.bias`), outFeatures: out, inFeatures: inp };
+}
+
+export function rmsNorm(w: Weights, name: string, eps: number, groupSize?: number): RMSNorm {
+  const weight = w.get(name);
+  return { weight, eps, groupSize: groupSize ?? weight.length };
+}

@@ -1,0 +1,19 @@
+// Architecture adapters by config.json `model_type`. A new architecture is one file + one line here.
+import type { ArchitectureAdapter } from './adapter';
+import { llama } from './llama';
+import { mamba } from './mamba';
+import { mamba2 } from './mamba2';
+import { nemotronH } from './nemotron_h';
+
+const ADAPTERS: Record<string, ArchitectureAdapter> = {
+  nemotron_h: nemotronH as unknown as ArchitectureAdapter,
+  mamba2: mamba2 as unknown as ArchitectureAdapter,
+  mamba: mamba as unknown as ArchitectureAdapter,
+  llama: llama as unknown as ArchitectureAdapter,
+};
+
+export function adapterFor(modelType: string): ArchitectureAdapter | undefined {
+  return Object.hasOwn(ADAPTERS, modelType) ? ADAPTERS[modelType] : undefined;
+}
+
+export const SUPPORTED_MODEL_TYPES = Object.keys(ADAPTERS);
