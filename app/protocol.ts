@@ -33,12 +33,17 @@ export interface FileEntry {
   blob: { size: number; arrayBuffer(): Promise<ArrayBuffer> };
 }
 
+/** One bundled model as listed in assets/models/manifest.json. */
 export interface CatalogEntry {
   id: string;
   name: string;
-  description: string;
+  /** e.g. 'hybrid', 'mamba2', 'mamba', 'transformer' (free text from the manifest). */
+  architecture: string;
   layout: string;
-  modelType: string;
+  parameters: number;
+  /** Longest phonebook (entries) seen in training, when the manifest says. */
+  trainMaxEntries?: number;
+  description?: string;
   /** The model the app opens in. */
   default?: boolean;
 }

@@ -1,0 +1,47 @@
+// What the service needs from an inference engine, as one small table of functions. The real one is
+// engine-backend.ts (over engine/); tests may pass a scripted one to pin timing-dependent behaviour
+// (cancel within a layer, supersede) independently of model speed. `M` is the engine's model type.
+import type { ModelInfo } from '../engine/io/checkpoint';
+import type { FileSource } from '../engine/io/files';
+import type { BlockKind, CaptureSpec, NDArray, PromptInfo, PromptSpec, TileQuery, TokenAlt } from './protocol';
+import type { LayerRecordWire } from './records';
+
+/** A prompt ready to run: ids plus what the UI shows about it. */
+export type PreparedPrompt = PromptInfo;
+
+/** Capture settings for one forward pass, focus rows already resolved. */
+export interface ForwardCapture extends CaptureSpec {
+  focus: number[];
+  /** Phonebook entry token spans, for per-entry attention mass; empty for free text. */
+  entrySpans: [number, number][];
+}
+
+export interface TokenStep {
+  id: number;
+  text: string;
+  logprob: number;
+  top: TokenAlt[];
+}
+
+export interface Backend<M> {
+  /** Headers only: validates config and weight shapes without reading tensor data. */
+  inspect(src: FileSource): Promise<ModelInfo>;
+  /** Config + weights + tokenizer; the promise rejects with a one-line CheckpointError. */
+  load(src: FileSource): Promise<M>;
+  /** Kinds of the checkpoint's own blocks, in checkpoint order. */
+  kinds(model: M): BlockKind[];
+  vocabSize(model: M): number;
+  hasTokenizer(model: M): boolean;
+  /** The same weights arranged as `blocks` (original indices; repeats and drops allowed). */
+  arrange(model: M, blocks: number[]): M;
+  /** Tokenize text, take ids as given, or generate a phonebook prompt. Throws InputError on bad input. */
+  prompt(model: M, spec: PromptSpec): PreparedPrompt;
+  /** The prefill, one record per block as it finishes (index = position in the arrangement). */
+  forward(model: M, ids: Int32Array, capture: ForwardCapture): Iterator<LayerRecordWire, void>;
+  /** Greedy continuation, one step per token; stops at maxNew or the stop token. */
+  generate(model: M, ids: Int32Array, maxNew: number, topK: number, stopAtNewline: boolean): Iterator<TokenStep, void>;
+  /** A tile of an attention or implicit-attention map, recomputed on demand. */
+  tile?(model: M, ids: Int32Array, query: TileQuery): { tile: NDArray; stride: [number, number] };
+  /** The SSM state of a block at a position, recomputed on demand. */
+  stateAt?(model: M, ids: Int32Array, layer: number, position: number): NDArray;
+}

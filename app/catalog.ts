@@ -1,0 +1,53 @@
+// The bundled-model catalog: assets/models/manifest.json, read through the injected bundled root
+// (Electron: resources/models or assets/models; web: the static `models/` folder; tests: a folder).
+// The manifest is an array of entries, or an object with a `models` array; unknown fields are ignored.
+import type { FileSource } from '../engine/io/files';
+import { utf8Decode } from '../engine/io/text';
+import type { CatalogEntry } from './protocol';
+
+export const MANIFEST = 'manifest.json';
+const ID = /^[A-Za-z0-9._-]+$/;
+
+/** The catalog, or a one-line error naming the manifest and the problem. A missing manifest is an
+ *  empty catalog (a build without bundled models is valid). */
+export async function readCatalog(root: FileSource): Promise<CatalogEntry[]> {
+  if (!(await root.has(MANIFEST))) return [];
+  const where = `${root.name}/${MANIFEST}`;
+  let json: unknown;
+  try {
+    json = JSON.parse(utf8Decode(await root.read(MANIFEST)));
+  } catch (e) {
+    throw new Error(`${where}: not valid JSON (${(e as Error).message})`, { cause: e });
+  }
+  const list = Array.isArray(json) ? json : (json as { models?: unknown } | null)?.models;
+  if (!Array.isArray(list)) throw new Error(`${where}: expected an array of models or {"models": [...]}`);
+  const entries = list.map((raw, i) => entry(raw, `${where}: models[${i}]`));
+  const seen = new Set<string>();
+  for (const e of entries) {
+    if (seen.has(e.id)) throw new Error(`${where}: model id "${e.id}" appears twice`);
+    seen.add(e.id);
+  }
+  if (entries.length > 0 && !entries.some((e) => e.default)) entries[0].default = true;
+  return entries;
+}
+
+function entry(raw: unknown, where: string): CatalogEntry {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new Error(`${where}: expected an object`);
+  const o = raw as Record<string, unknown>;
+  if (typeof o.id !== 'string' || !ID.test(o.id)) throw new Error(`${where}: "id" must be a folder name (letters, digits, . _ -)`);
+  const text = (k: string) => (typeof o[k] === 'string' ? (o[k] as string) : undefined);
+  const count = (k: string) => (typeof o[k] === 'number' && Number.isFinite(o[k]) ? (o[k] as number) : undefined);
+  const e: CatalogEntry = {
+    id: o.id,
+    name: text('name') ?? o.id,
+    architecture: text('architecture') ?? text('model_type') ?? 'unknown',
+    layout: text('layout') ?? '',
+    parameters: count('parameters') ?? 0,
+  };
+  const maxEntries = count('train_max_entries');
+  if (maxEntries !== undefined) e.trainMaxEntries = maxEntries;
+  const description = text('description');
+  if (description !== undefined) e.description = description;
+  if (o.default === true) e.default = true;
+  return e;
+}
