@@ -1,0 +1,39 @@
+// The Python twin (training/phonebook.py) must give the same prompts as the TypeScript generator,
+// byte for byte: the bundled models are trained on its output and evaluated on this one's.
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { layoutPhonebook, type BookSpec } from './book';
+import { FORMATS, VARIANTS } from './templates';
+
+function python(spec: BookSpec, seeds: number[]): unknown[] {
+  const args = ['training/phonebook.py', '--emit-json', '--seeds', seeds.join(','), '--format', spec.format, '--variant', spec.variant];
+  args.push('--entries', String(spec.entries), '--shots', String(spec.shots));
+  if (spec.depth !== null) args.push('--depth', String(spec.depth));
+  return JSON.parse(execFileSync('python3', args, { encoding: 'utf8', maxBuffer: 1 << 28 })) as unknown[];
+}
+
+const seeds = [0, 1, 42, 123456789, 4294967295, -7, 2 ** 40 + 3];
+
+describe('training/phonebook.py agrees with the TypeScript generator', () => {
+  const cases: BookSpec[] = [];
+  for (const format of FORMATS)
+    for (const variant of VARIANTS) cases.push({ format, variant, entries: 12, depth: null, shots: 2 });
+  cases.push({ format: 'bare', variant: 'standard', entries: 1, depth: null, shots: 2 });
+  cases.push({ format: 'question', variant: 'standard', entries: 3, depth: 0.5, shots: 16 });
+  cases.push({ format: 'question', variant: 'reversed', entries: 250, depth: 0.37, shots: 16 });
+  cases.push({ format: 'bare', variant: 'reversed', entries: 64, depth: 1, shots: 0 });
+  cases.push({ format: 'bare', variant: 'standard', entries: 2000, depth: 0, shots: 5 });
+
+  for (const spec of cases) {
+    it(`${spec.format}/${spec.variant}, ${spec.entries} entries, depth ${spec.depth}, ${spec.shots} shots`, () => {
+      const fromPython = python(spec, seeds);
+      expect(fromPython).toHaveLength(seeds.length);
+      seeds.forEach((seed, i) => {
+        const ts = layoutPhonebook(spec, seed);
+        const py = fromPython[i] as typeof ts;
+        expect(py.text).toBe(ts.text);
+        expect(py).toEqual(JSON.parse(JSON.stringify(ts)));
+      });
+    });
+  }
+});
