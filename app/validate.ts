@@ -45,6 +45,7 @@ function obj(v: unknown, path: string): Obj {
 
 function describe(v: unknown): string {
   if (v === null) return 'null';
+  if (v === undefined) return 'nothing';
   if (Array.isArray(v)) return 'an array';
   if (typeof v === 'string') return `"${v.length > 40 ? `${v.slice(0, 40)}…` : v}"`;
   return typeof v === 'object' ? 'an object' : `${typeof v} ${String(v)}`;
@@ -217,7 +218,9 @@ const ID_MAX = Number.MAX_SAFE_INTEGER;
 export function validateRequest(data: unknown): Request {
   const o = obj(data, 'message');
   const type = str(o.type, 'type', 64) as RequestType;
-  if (o.v !== PROTOCOL_VERSION) fail('v', `protocol version ${describe(o.v)} is not supported (this service speaks ${PROTOCOL_VERSION})`);
+  if (o.v !== PROTOCOL_VERSION) {
+    fail('v', `protocol version ${typeof o.v === 'number' ? o.v : describe(o.v)} is not supported (this service speaks ${PROTOCOL_VERSION})`);
+  }
   const reqId = int(o.reqId, 'reqId', 0, ID_MAX);
   const head = { v: PROTOCOL_VERSION, reqId };
   switch (type) {
