@@ -1,0 +1,39 @@
+// The kernel table. Layers call kernels through `kernels()`, so a faster backend (WASM SIMD,
+// engine/kernels/wasm/) can be swapped in behind the same signatures; this reference backend is
+// what every other backend is tested against. All kernels take the output first and never allocate.
+import { causalAttention } from './attention';
+import { conv1dCausal } from './conv1d';
+import { matmul } from './matmul';
+import { rmsnorm } from './rmsnorm';
+import { mamba1Scan, mamba2Scan } from './scan';
+
+export interface KernelBackend {
+  name: string;
+  /** out (T, Out) = x (T, In) · w (Out, In)ᵀ + bias (Out); T = 1 is the decoding GEMV. */
+  matmul: typeof matmul;
+  /** out (T, D) = grouped RMSNorm(x) · weight; out may alias x. */
+  rmsnorm: typeof rmsnorm;
+  /** depthwise causal conv1d continued from history (K-1, C); updates history. */
+  conv1dCausal: typeof conv1dCausal;
+  /** Mamba-2 recurrent scan, state (H, P, N) float64 in/out; optional probe side outputs. */
+  mamba2Scan: typeof mamba2Scan;
+  /** Mamba-1 selective scan, state (I, N) float64 in/out. */
+  mamba1Scan: typeof mamba1Scan;
+  /** causal GQA attention over a KV cache with an optional per-row probability hook. */
+  causalAttention: typeof causalAttention;
+}
+
+export const referenceBackend: KernelBackend = {
+  name: 'reference', matmul, rmsnorm, conv1dCausal, mamba2Scan, mamba1Scan, causalAttention,
+};
+
+let active: KernelBackend = referenceBackend;
+
+export function kernels(): KernelBackend {
+  return active;
+}
+
+/** Install a backend (all of it: a partial one should spread `referenceBackend` first). */
+export function useBackend(backend: KernelBackend): void {
+  active = backend;
+}

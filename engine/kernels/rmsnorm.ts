@@ -1,0 +1,26 @@
+// RMSNorm, optionally per group of channels: y = w · x / sqrt(mean(x²) + eps), the mean taken over
+// each group of `groupSize` channels (groupSize = D for the ordinary norm). Output first.
+
+/** out (T, D) = rmsnorm(x (T, D)) · weight (D). `out` may alias `x`. */
+export function rmsnorm(
+  out: Float32Array, x: Float32Array, weight: Float32Array, T: number, D: number, eps: number, groupSize = D,
+): void {
+  for (let t = 0; t < T; t++) {
+    for (let g0 = 0; g0 < D; g0 += groupSize) {
+      const o = t * D + g0;
+      let ss = 0;
+      for (let i = 0; i < groupSize; i++) ss += x[o + i] * x[o + i];
+      const r = 1 / Math.sqrt(ss / groupSize + eps);
+      for (let i = 0; i < groupSize; i++) out[o + i] = weight[g0 + i] * (x[o + i] * r);
+    }
+  }
+}
+
+/** Euclidean norm of each row: out (T) = ‖x_t‖ for x (T, D). */
+export function rowNorms(out: Float32Array, x: Float32Array, T: number, D: number): void {
+  for (let t = 0; t < T; t++) {
+    let ss = 0;
+    for (let i = 0; i < D; i++) ss += x[t * D + i] * x[t * D + i];
+    out[t] = Math.sqrt(ss);
+  }
+}

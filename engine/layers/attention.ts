@@ -1,0 +1,79 @@
+// Causal self-attention with grouped KV heads (GQA) and optional RoPE, over a KV cache.
+//   q, k, v = x Wqᵀ, x Wkᵀ, x Wvᵀ;  (llama) q, k ← RoPE(q, k, position)
+//   p_h = softmax(q_h k_{h/rep}ᵀ · hd^-½) over the causal prefix;  out = concat_h(p_h v_{h/rep}) Woᵀ
+// nemotron_h uses no position embedding at all. Reference: transformers NemotronHAttention,
+// LlamaAttention + apply_rotary_pos_emb (rotate_half pairs channel i with i + hd/2).
+import type { AttentionRowHook } from '../kernels/attention';
+import { kernels } from '../kernels/backend';
+import type { AttentionMixer, Rope } from '../model';
+import { project } from './mlp';
+import type { KVCache } from './state';
+
+export interface AttentionCapture {
+  onRow?: AttentionRowHook;
+  /** Receives q (T, H, hd) after RoPE and the cache's keys (past + T, KVH, hd), for on-demand tiles. */
+  internals?: (q: Float32Array, k: Float32Array, past: number) => void;
+}
+
+/** out (T, D) for normed x (T, D), appending this chunk's keys and values to `cache`. */
+export function forward(m: AttentionMixer, x: Float32Array, T: number, cache: KVCache, capture?: AttentionCapture): Float32Array {
+  const past = cache.length;
+  const w = m.KVH * m.hd;
+  const q = project(m.q_proj, x, T); // (T, H·hd)
+  const k = project(m.k_proj, x, T); // (T, KVH·hd)
+  const v = project(m.v_proj, x, T); // (T, KVH·hd)
+  if (m.rope) {
+    applyRope(q, m.rope, T, m.H, m.hd, past);
+    applyRope(k, m.rope, T, m.KVH, m.hd, past);
+  }
+  grow(cache, past + T, w);
+  cache.k.set(k, past * w);
+  cache.v.set(v, past * w);
+  cache.length = past + T;
+  const out = new Float32Array(T * m.H * m.hd); // (T, H, hd)
+  const scratch = new Float64Array(past + T);
+  kernels().causalAttention(out, q, cache.k, cache.v, scratch, T, past, m.H, m.KVH, m.hd, m.scaling, capture?.onRow);
+  capture?.internals?.(q, cache.k.subarray(0, (past + T) * w), past);
+  return project(m.o_proj, out, T); // (T, D)
+}
+
+export function step(m: AttentionMixer, x: Float32Array, cache: KVCache, capture?: AttentionCapture): Float32Array {
+  return forward(m, x, 1, cache, capture);
+}
+
+function grow(cache: KVCache, need: number, w: number): void {
+  if (need <= cache.capacity) return;
+  const capacity = Math.max(need, cache.capacity * 2);
+  const k = new Float32Array(capacity * w);
+  const v = new Float32Array(capacity * w);
+  k.set(cache.k.subarray(0, cache.length * w));
+  v.set(cache.v.subarray(0, cache.length * w));
+  Object.assign(cache, { k, v, capacity });
+}
+
+/**
+ * In place on x (T, heads, hd) at positions past..past+T-1. transformers computes the angles and
+ * their cos/sin in float32 even for a float64 model; Math.fround reproduces that rounding.
+ */
+export function applyRope(x: Float32Array, rope: Rope, T: number, heads: number, hd: number, past: number): void {
+  const half = hd / 2;
+  const cos = new Float64Array(half);
+  const sin = new Float64Array(half);
+  for (let t = 0; t < T; t++) {
+    const pos = past + t;
+    for (let i = 0; i < half; i++) {
+      const angle = Math.fround(rope.invFreq[i] * pos);
+      cos[i] = Math.fround(Math.fround(Math.cos(angle)) * rope.attentionScaling);
+      sin[i] = Math.fround(Math.fround(Math.sin(angle)) * rope.attentionScaling);
+    }
+    for (let h = 0; h < heads; h++) {
+      const o = (t * heads + h) * hd;
+      for (let i = 0; i < half; i++) {
+        const a = x[o + i];
+        const b = x[o + i + half];
+        x[o + i] = a * cos[i] - b * sin[i];
+        x[o + i + half] = b * cos[i] + a * sin[i];
+      }
+    }
+  }
+}

@@ -1,0 +1,66 @@
+// Mamba-1 mixer (selective SSM), Gu & Dao 2023, arXiv 2312.00752.
+//   x | z = in_proj(u);  x ← silu(conv1d(x));  dt_r | B | C = x_proj(x)            (x, z: I channels; B, C: N)
+//   Δ = softplus(dt_proj(dt_r));  A = -exp(A_log)                                    (Δ: I; A: I × N)
+//   h_t[d] = exp(Δ_t[d] A[d]) ⊙ h_{t-1}[d] + Δ_t[d] B_t x_t[d];  y_t[d] = h_t[d]·C_t + D[d] x_t[d]
+//   out = out_proj(y ⊙ silu(z))
+// Reference: transformers MambaMixer.slow_forward; johnma2006/mamba-minimal.
+import { silu } from '../kernels/activations';
+import { softplus } from '../kernels/activations';
+import { kernels } from '../kernels/backend';
+import type { ScanProbe } from '../kernels/scan';
+import type { Mamba1Mixer } from '../model';
+import { project } from './mlp';
+import type { Mamba1State } from './state';
+
+export interface Mamba1Internals {
+  x: Float32Array; // (T, I) after conv + silu
+  delta: Float32Array; // (T, I) after softplus
+  A: Float64Array; // (I, N)
+  B: Float32Array; // (T, N)
+  C: Float32Array; // (T, N)
+  y: Float32Array; // (T, I) scan output including D·x, before gating
+}
+
+export interface Mamba1Capture {
+  probe?: ScanProbe;
+  internals?: (i: Mamba1Internals) => void;
+}
+
+/** out (T, D) for normed u (T, D), continuing from `state` (updated). */
+export function forward(m: Mamba1Mixer, u: Float32Array, T: number, state: Mamba1State, capture?: Mamba1Capture): Float32Array {
+  const { I, N, R } = m;
+  const xz = project(m.in_proj, u, T); // (T, 2I)
+  const xin = new Float32Array(T * I); // (T, I)
+  for (let t = 0; t < T; t++) xin.set(xz.subarray(t * 2 * I, t * 2 * I + I), t * I);
+  const x = new Float32Array(T * I);
+  kernels().conv1dCausal(x, xin, state.conv, m.conv1d.weight, m.conv1d.bias, T, I, m.K);
+  for (let i = 0; i < x.length; i++) x[i] = silu(x[i]);
+
+  const dbl = project(m.x_proj, x, T); // (T, R + 2N)
+  const W = R + 2 * N;
+  const dtr = new Float32Array(T * R); // (T, R)
+  const B = new Float32Array(T * N); // (T, N)
+  const C = new Float32Array(T * N); // (T, N)
+  for (let t = 0; t < T; t++) {
+    dtr.set(dbl.subarray(t * W, t * W + R), t * R);
+    B.set(dbl.subarray(t * W + R, t * W + R + N), t * N);
+    C.set(dbl.subarray(t * W + R + N, t * W + W), t * N);
+  }
+  const delta = project(m.dt_proj, dtr, T); // (T, I)
+  for (let i = 0; i < delta.length; i++) delta[i] = softplus(delta[i]);
+  const A = new Float64Array(I * N);
+  for (let i = 0; i < A.length; i++) A[i] = -Math.exp(m.A_log[i]);
+
+  const y = new Float32Array(T * I); // (T, I)
+  kernels().mamba1Scan(y, state.ssm, x, delta, A, B, C, m.D, T, I, N, capture?.probe);
+  capture?.internals?.({ x, delta, A, B, C, y: y.slice() });
+
+  for (let t = 0; t < T; t++) {
+    for (let i = 0; i < I; i++) y[t * I + i] *= silu(xz[t * 2 * I + I + i]);
+  }
+  return project(m.out_proj, y, T); // (T, D)
+}
+
+export function step(m: Mamba1Mixer, u: Float32Array, state: Mamba1State, capture?: Mamba1Capture): Float32Array {
+  return forward(m, u, 1, state, capture);
+}

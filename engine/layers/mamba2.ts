@@ -1,0 +1,87 @@
+// Mamba-2 mixer (SSD), Dao & Gu 2024, arXiv 2405.21060.
+//   z | xBC | dt = in_proj(u);  xBC ← silu(conv1d(xBC));  x | B | C = xBC       (x: H heads of P; B, C: G groups of N)
+//   dt ← clamp(softplus(dt + dt_bias), dtMin, dtMax);  A = -exp(A_log)           (one scalar per head)
+//   h_t = exp(dt_t A) h_{t-1} + dt_t x_t ⊗ B_t;  y_t = h_t C_t + D x_t            (head h uses group ⌊h·G/H⌋)
+//   out = out_proj(gatedRMSNorm(y, z))
+// Reference: transformers Mamba2Mixer.torch_forward / NemotronHMamba2Mixer.torch_forward. Their
+// chunked SSD computes the same recurrence; the recurrent scan here is exact and, in plain JS
+// without fast matmuls, no slower.
+import { softplus } from '../kernels/activations';
+import { kernels } from '../kernels/backend';
+import type { ScanProbe } from '../kernels/scan';
+import type { Mamba2Mixer } from '../model';
+import { project } from './mlp';
+import { gatedNorm } from './norm';
+import type { Mamba2State } from './state';
+
+/** What the probes read back from a forward: the SSM's inputs, enough to recompute any tile. */
+export interface Mamba2Internals {
+  x: Float32Array; // (T, H, P) after conv + silu
+  B: Float32Array; // (T, G, N)
+  C: Float32Array; // (T, G, N)
+  dt: Float32Array; // (T, H) after softplus + clamp
+  A: Float64Array; // (H)
+  y: Float32Array; // (T, H, P) scan output including D·x, before gating
+}
+
+export interface Mamba2Capture {
+  probe?: ScanProbe;
+  internals?: (i: Mamba2Internals) => void;
+}
+
+/** out (T, D) for normed u (T, D), continuing from `state` (updated). */
+export function forward(m: Mamba2Mixer, u: Float32Array, T: number, state: Mamba2State, capture?: Mamba2Capture): Float32Array {
+  const { H, P, N, G, I, convDim } = m;
+  const width = m.in_proj.outFeatures;
+  const zOff = 2 * m.dMlp;
+  const proj = project(m.in_proj, u, T); // (T, 2·dMlp + I + convDim + H)
+
+  const xBCin = new Float32Array(T * convDim); // (T, convDim)
+  for (let t = 0; t < T; t++) xBCin.set(proj.subarray(t * width + zOff + I, t * width + zOff + I + convDim), t * convDim);
+  const xBC = new Float32Array(T * convDim);
+  kernels().conv1dCausal(xBC, xBCin, state.conv, m.conv1d.weight, m.conv1d.bias, T, convDim, m.K);
+
+  const x = new Float32Array(T * I); // (T, H, P)
+  const B = new Float32Array(T * G * N); // (T, G, N)
+  const C = new Float32Array(T * G * N); // (T, G, N)
+  for (let t = 0; t < T; t++) {
+    const o = t * convDim;
+    for (let i = 0; i < I; i++) x[t * I + i] = siluOf(xBC[o + i]);
+    for (let i = 0; i < G * N; i++) {
+      B[t * G * N + i] = siluOf(xBC[o + I + i]);
+      C[t * G * N + i] = siluOf(xBC[o + I + G * N + i]);
+    }
+  }
+
+  const dt = new Float32Array(T * H); // (T, H)
+  const dtOff = zOff + I + convDim;
+  for (let t = 0; t < T; t++) {
+    for (let h = 0; h < H; h++) {
+      const v = softplus(proj[t * width + dtOff + h] + m.dt_bias[h]);
+      dt[t * H + h] = Math.min(Math.max(v, m.dtMin), m.dtMax);
+    }
+  }
+  const A = negExp(m.A_log);
+
+  const y = new Float32Array(T * I); // (T, H, P)
+  kernels().mamba2Scan(y, state.ssm, x, dt, A, B, C, m.D, T, H, P, N, G, capture?.probe);
+  capture?.internals?.({ x, B, C, dt, A, y: y.slice() });
+
+  gatedNorm(y, proj, zOff, width, m.norm, T); // y ← norm(y ⊙ silu(z))
+  return project(m.out_proj, y, T); // (T, D)
+}
+
+export function step(m: Mamba2Mixer, u: Float32Array, state: Mamba2State, capture?: Mamba2Capture): Float32Array {
+  return forward(m, u, 1, state, capture);
+}
+
+function siluOf(v: number): number {
+  return v / (1 + Math.exp(-v));
+}
+
+/** A = -exp(A_log), in float64. */
+export function negExp(aLog: Float32Array): Float64Array {
+  const A = new Float64Array(aLog.length);
+  for (let i = 0; i < aLog.length; i++) A[i] = -Math.exp(aLog[i]);
+  return A;
+}

@@ -1,0 +1,29 @@
+// MLP blocks. nemotron_h: down(relu(up(x))²) (squared ReLU, "relu2");
+// llama: down(silu(gate(x)) ⊙ up(x)) (SwiGLU).
+// Reference: transformers NemotronHMLP, LlamaMLP.
+import { silu } from '../kernels/activations';
+import { kernels } from '../kernels/backend';
+import type { Linear, MlpMixer } from '../model';
+
+export function project(lin: Linear, x: Float32Array, T: number): Float32Array {
+  const out = new Float32Array(T * lin.outFeatures);
+  kernels().matmul(out, x, lin.weight, T, lin.inFeatures, lin.outFeatures, lin.bias);
+  return out;
+}
+
+/** out (T, D) for normed input x (T, D). */
+export function forward(m: MlpMixer, x: Float32Array, T: number): Float32Array {
+  const up = project(m.up_proj, x, T); // (T, F)
+  if (m.act === 'relu2') {
+    for (let i = 0; i < up.length; i++) up[i] = up[i] > 0 ? up[i] * up[i] : 0;
+  } else {
+    const gate = project(m.gate_proj!, x, T); // (T, F)
+    for (let i = 0; i < up.length; i++) up[i] *= silu(gate[i]);
+  }
+  return project(m.down_proj, up, T); // (T, D)
+}
+
+/** One token: x (D) → (D). An MLP has no state. */
+export function step(m: MlpMixer, x: Float32Array): Float32Array {
+  return forward(m, x, 1);
+}

@@ -1,0 +1,23 @@
+// RMSNorm (T5/Llama style) and the gated RMSNorm of Mamba-2 mixers.
+//   rmsnorm(x) = w ⊙ x / sqrt(mean(x²) + eps)
+//   gated(y, z) = rmsnorm_grouped(y ⊙ silu(z)), mean over groups of `groupSize` channels:
+//   nemotron_h (Zamba2RMSNormGated): groupSize = d_inner / n_groups; mamba2 (MambaRMSNormGated): d_inner.
+// Reference: transformers/models/mamba2/modeling_mamba2.py (MambaRMSNormGated),
+//            transformers/models/zamba2/modeling_zamba2.py (Zamba2RMSNormGated)
+import { silu } from '../kernels/activations';
+import { kernels } from '../kernels/backend';
+import type { RMSNorm } from '../model';
+
+/** out (T, D) = rmsnorm(x (T, D)); out may alias x. */
+export function applyNorm(out: Float32Array, x: Float32Array, norm: RMSNorm, T: number): void {
+  kernels().rmsnorm(out, x, norm.weight, T, norm.weight.length, norm.eps, norm.groupSize);
+}
+
+/** In place: y (T, I) ← rmsnorm_grouped(y ⊙ silu(z)); z is read with row stride zStride at offset zOffset. */
+export function gatedNorm(y: Float32Array, z: Float32Array, zOffset: number, zStride: number, norm: RMSNorm, T: number): void {
+  const I = norm.weight.length;
+  for (let t = 0; t < T; t++) {
+    for (let i = 0; i < I; i++) y[t * I + i] *= silu(z[t * zStride + zOffset + i]);
+  }
+  applyNorm(y, y, norm, T);
+}

@@ -1,0 +1,85 @@
+// Attention captures for one block: focus rows (H, R, T), a max-pooled overview (H, S, S), mass per
+// entry (H, R, E), the full probabilities when asked by name, and q/k for on-demand tiles.
+// Everything is filled from the kernel's per-row hook, so nothing T × T is held unless requested.
+import type { AttentionCapture } from '../layers/attention';
+import type { AttentionMixer } from '../model';
+import type { Tensor } from '../tensor';
+import type { CaptureBudget } from './budget';
+import type { CapturePlan } from './plan';
+import type { AttentionProbe } from './types';
+
+/** What attention tiles are recomputed from. */
+export interface AttentionContext {
+  kind: 'attention';
+  q: Float32Array; // (T, H, hd) after RoPE
+  k: Float32Array; // (T, KVH, hd) after RoPE
+  H: number; KVH: number; hd: number; T: number; scaling: number;
+}
+
+export interface AttentionCaptureRun {
+  capture: AttentionCapture;
+  probe?: AttentionProbe;
+  full?: Tensor; // (H, T, T)
+  context?: AttentionContext;
+}
+
+export function attentionCapture(
+  m: AttentionMixer, T: number, plan: CapturePlan, budget: CaptureBudget, name: string, wantFull: boolean,
+): AttentionCaptureRun {
+  const { H } = m;
+  const R = plan.focus.length;
+  const E = plan.entries.length;
+  const run: AttentionCaptureRun = { capture: {} };
+  const rowOf = new Int32Array(T).fill(-1);
+  plan.focus.forEach((t, r) => (rowOf[t] = r));
+
+  let focusProbs: Float32Array | undefined;
+  let pooled: Float32Array | undefined;
+  let entryMass: Float32Array | undefined;
+  const stride = Math.ceil(T / plan.pooledSize);
+  const S = Math.ceil(T / stride);
+  if (plan.defaults) {
+    focusProbs = budget.floats(H * R * T, `${name} focus rows`);
+    pooled = budget.floats(H * S * S, `${name} pooled map`);
+    if (E > 0) entryMass = budget.floats(H * R * E, `${name} entry mass`);
+  }
+  const full = wantFull ? budget.floats(H * T * T, `${name}.attn_probs`) : undefined;
+
+  run.capture.onRow = (h, t, probs) => {
+    const L = probs.length;
+    if (full) for (let s = 0; s < L; s++) full[(h * T + t) * T + s] = probs[s];
+    if (pooled) {
+      const po = (h * S + Math.floor(t / stride)) * S;
+      for (let s = 0; s < L; s++) {
+        const c = po + Math.floor(s / stride);
+        if (probs[s] > pooled[c]) pooled[c] = probs[s];
+      }
+    }
+    const r = rowOf[t];
+    if (r < 0) return;
+    if (focusProbs) for (let s = 0; s < L; s++) focusProbs[(h * R + r) * T + s] = probs[s];
+    if (entryMass) {
+      plan.entries.forEach(([a, b], e) => {
+        let mass = 0;
+        for (let s = a; s < Math.min(b, L); s++) mass += probs[s];
+        entryMass[(h * R + r) * E + e] = mass;
+      });
+    }
+  };
+  if (plan.keepContext && budget.take(T * (H + m.KVH) * m.hd * 4, `${name} q/k for tiles`)) {
+    run.capture.internals = (q, k) => {
+      run.context = { kind: 'attention', q: q.slice(), k: k.slice(), H, KVH: m.KVH, hd: m.hd, T, scaling: m.scaling };
+    };
+  }
+  if (focusProbs) {
+    run.probe = {
+      H,
+      focusProbs: { dtype: 'f32', shape: [H, R, T], data: focusProbs },
+      pooled: pooled && { dtype: 'f32', shape: [H, S, S], data: pooled },
+      pooledStride: pooled ? stride : undefined,
+      entryMass: entryMass && { dtype: 'f32', shape: [H, R, E], data: entryMass },
+    };
+  }
+  if (full) run.full = { dtype: 'f32', shape: [H, T, T], data: full };
+  return run;
+}

@@ -1,0 +1,52 @@
+// Implicit attention of Mamba layers, row by row (the SSD duality, Dao & Gu 2024 §3). Shared by the
+// default captures and the on-demand tiles.
+
+/** cum (H, T) = Σ_{k≤t} dt[k, h]·A[h] for dt (T, H); without A, plain prefix sums of dt. Float64. */
+export function prefixSums(dt: Float32Array, A: Float64Array | undefined, T: number, H: number): Float64Array {
+  const cum = new Float64Array(H * T);
+  for (let h = 0; h < H; h++) {
+    let c = 0;
+    const a = A ? A[h] : 1;
+    for (let t = 0; t < T; t++) cum[h * T + t] = c += dt[t * H + h] * a;
+  }
+  return cum;
+}
+
+/** row (T) = M[t, s] of Mamba-2 head h for s ≤ t, 0 after: (C_t·B_s)·exp(cum_t − cum_s)·dt_s. */
+export function mamba2ImplicitRow(
+  row: Float32Array, t: number, h: number, dt: Float32Array, cum: Float64Array,
+  B: Float32Array, C: Float32Array, T: number, H: number, G: number, N: number,
+): void {
+  const g = Math.floor(h / (H / G));
+  const co = (t * G + g) * N;
+  for (let s = 0; s < T; s++) {
+    if (s > t) { row[s] = 0; continue; }
+    const bo = (s * G + g) * N;
+    let cb = 0;
+    for (let n = 0; n < N; n++) cb += C[co + n] * B[bo + n];
+    row[s] = cb * Math.exp(cum[h * T + t] - cum[h * T + s]) * dt[s * H + h];
+  }
+}
+
+/**
+ * row (T) = mean over channels d0, d0+step, … < d1 of the Mamba-1 kernel
+ * M_d[t, s] = Δ_s[d] · Σ_n C_t[n] B_s[n] exp(A[d, n]·(cumΔ_d(t) − cumΔ_d(s))), s ≤ t.
+ */
+export function mamba1ImplicitRow(
+  row: Float32Array, t: number, d0: number, d1: number, step: number, delta: Float32Array, cumDelta: Float64Array,
+  A: Float64Array, B: Float32Array, C: Float32Array, T: number, I: number, N: number,
+): void {
+  row.fill(0);
+  let count = 0;
+  for (let d = d0; d < d1; d += step) {
+    count++;
+    const ct = cumDelta[d * T + t];
+    for (let s = 0; s <= t; s++) {
+      const gap = ct - cumDelta[d * T + s];
+      let acc = 0;
+      for (let n = 0; n < N; n++) acc += C[t * N + n] * B[s * N + n] * Math.exp(A[d * N + n] * gap);
+      row[s] += acc * delta[s * I + d];
+    }
+  }
+  for (let s = 0; s <= t; s++) row[s] /= count;
+}

@@ -1,0 +1,126 @@
+// SSM captures for one Mamba block: dt and ‖h‖ per head (Mamba-1: per channel group) and token, the
+// cumulative decay, full states at the focus positions, implicit-attention rows at the focus rows and
+// their mass per entry. Implicit attention (the SSD duality, Dao & Gu 2024 §3):
+//   Mamba-2  M[t,s] = (C_t·B_s) · exp(Σ_{s<k≤t} dt_k A) · dt_s          (y_t = Σ_s M[t,s] x_s + D x_t)
+//   Mamba-1  M_d[t,s] = Δ_s[d] · Σ_n C_t[n] B_s[n] exp(A[d,n] Σ_{s<k≤t} Δ_k[d]), averaged over a group's channels
+import type { Mamba1Capture, Mamba1Internals } from '../layers/mamba1';
+import type { Mamba2Capture, Mamba2Internals } from '../layers/mamba2';
+import type { Mamba1Mixer, Mamba2Mixer } from '../model';
+import type { CaptureBudget } from './budget';
+import type { CapturePlan } from './plan';
+import type { SsmProbe } from './types';
+import { mamba1ImplicitRow, mamba2ImplicitRow, prefixSums } from './implicit';
+
+export interface Mamba2Context { kind: 'mamba2'; dt: Float32Array; B: Float32Array; C: Float32Array; A: Float64Array; H: number; G: number; N: number; T: number }
+export interface Mamba1Context { kind: 'mamba1'; delta: Float32Array; B: Float32Array; C: Float32Array; A: Float64Array; I: number; N: number; T: number; groups: number }
+
+/** Cap on exp() evaluations for Mamba-1 implicit rows; beyond it channels are sampled evenly. */
+const MAMBA1_ROW_COST = 5e7;
+
+export function mamba2Capture(m: Mamba2Mixer, T: number, plan: CapturePlan, budget: CaptureBudget, name: string) {
+  const { H, P, N } = m;
+  const R = plan.focus.length;
+  const run: { capture: Mamba2Capture; probe?: SsmProbe; context?: Mamba2Context } = { capture: {} };
+  if (!plan.defaults) return run;
+  const stateNorm = budget.floats(H * T, `${name} state norms`);
+  const snapshots = budget.floats(R * H * P * N, `${name} states at focus positions`);
+  run.capture.probe = { stateNorm, snapshotAt: plan.focus, snapshots };
+  const dtT = budget.floats(H * T, `${name} dt`);
+  const decay = budget.floats(H * T, `${name} decay`);
+  const rows = budget.floats(H * R * T, `${name} implicit rows`);
+  const E = plan.entries.length;
+  const mass = E > 0 ? budget.floats(H * R * E, `${name} implicit entry mass`) : undefined;
+  const keep = plan.keepContext && budget.take(T * (H + 2 * m.G * N) * 4, `${name} dt/B/C for tiles`);
+  run.capture.internals = (i: Mamba2Internals) => {
+    const cum = prefixSums(i.dt, i.A, T, H);
+    for (let h = 0; h < H; h++) {
+      for (let t = 0; t < T; t++) {
+        if (dtT) dtT[h * T + t] = i.dt[t * H + h];
+        if (decay) decay[h * T + t] = Math.exp(cum[h * T + t]);
+      }
+      if (!rows) continue;
+      plan.focus.forEach((t, r) => {
+        const row = rows.subarray((h * R + r) * T, (h * R + r + 1) * T);
+        mamba2ImplicitRow(row, t, h, i.dt, cum, i.B, i.C, T, H, m.G, N);
+        if (mass) entryMass(mass, row, plan.entries, (h * R + r) * E);
+      });
+    }
+    if (keep) run.context = { kind: 'mamba2', dt: i.dt, B: i.B, C: i.C, A: i.A, H, G: m.G, N, T };
+  };
+  run.probe = {
+    variant: 'mamba2', H, channelsPerGroup: P,
+    dt: { dtype: 'f32', shape: [H, T], data: dtT ?? new Float32Array(0) },
+    stateNorm: { dtype: 'f32', shape: [H, T], data: stateNorm ?? new Float32Array(0) },
+    decay: { dtype: 'f32', shape: [H, T], data: decay ?? new Float32Array(0) },
+    states: snapshots && { dtype: 'f32', shape: [R, H, P, N], data: snapshots },
+    statePositions: Array.from(plan.focus),
+    implicitRows: rows && { dtype: 'f32', shape: [H, R, T], data: rows },
+    entryMass: mass && { dtype: 'f32', shape: [H, R, E], data: mass },
+  };
+  return run;
+}
+
+export function mamba1Capture(m: Mamba1Mixer, T: number, plan: CapturePlan, budget: CaptureBudget, name: string) {
+  const { I, N } = m;
+  const R = plan.focus.length;
+  const run: { capture: Mamba1Capture; probe?: SsmProbe; context?: Mamba1Context } = { capture: {} };
+  if (!plan.defaults) return run;
+  let groups = Math.max(1, Math.min(plan.mamba1Groups, I));
+  while (I % groups !== 0) groups--;
+  const cpg = I / groups;
+  const stateNorm = budget.floats(groups * T, `${name} state norms`);
+  const snapshots = budget.floats(R * I * N, `${name} states at focus positions`);
+  run.capture.probe = { stateNorm, normGroup: cpg, snapshotAt: plan.focus, snapshots };
+  const dtG = budget.floats(groups * T, `${name} dt`);
+  const decay = budget.floats(groups * T, `${name} decay`);
+  const rows = budget.floats(groups * R * T, `${name} implicit rows`);
+  const E = plan.entries.length;
+  const mass = E > 0 ? budget.floats(groups * R * E, `${name} implicit entry mass`) : undefined;
+  const cost = R * T * T * I * N / 2;
+  const channelStep = Math.max(1, Math.ceil(cost / MAMBA1_ROW_COST));
+  const keep = plan.keepContext && budget.take(T * (I + 2 * N) * 4, `${name} Δ/B/C for tiles`);
+  run.capture.internals = (i: Mamba1Internals) => {
+    const cumDelta = prefixSums(i.delta, undefined, T, I); // (I, T)
+    for (let g = 0; g < groups; g++) {
+      for (let t = 0; t < T; t++) {
+        let dSum = 0, logDecay = 0;
+        for (let d = g * cpg; d < (g + 1) * cpg; d++) {
+          dSum += i.delta[t * I + d];
+          let aMean = 0;
+          for (let n = 0; n < N; n++) aMean += i.A[d * N + n];
+          logDecay += (aMean / N) * cumDelta[d * T + t];
+        }
+        if (dtG) dtG[g * T + t] = dSum / cpg;
+        if (decay) decay[g * T + t] = Math.exp(logDecay / cpg);
+      }
+      if (!rows) continue;
+      plan.focus.forEach((t, r) => {
+        const row = rows.subarray((g * R + r) * T, (g * R + r + 1) * T);
+        mamba1ImplicitRow(row, t, g * cpg, (g + 1) * cpg, channelStep, i.delta, cumDelta, i.A, i.B, i.C, T, I, N);
+        if (mass) entryMass(mass, row, plan.entries, (g * R + r) * E);
+      });
+    }
+    if (keep) run.context = { kind: 'mamba1', delta: i.delta, B: i.B, C: i.C, A: i.A, I, N, T, groups };
+  };
+  run.probe = {
+    variant: 'mamba1', H: groups, channelsPerGroup: cpg,
+    dt: { dtype: 'f32', shape: [groups, T], data: dtG ?? new Float32Array(0) },
+    stateNorm: { dtype: 'f32', shape: [groups, T], data: stateNorm ?? new Float32Array(0) },
+    decay: { dtype: 'f32', shape: [groups, T], data: decay ?? new Float32Array(0) },
+    states: snapshots && { dtype: 'f32', shape: [R, I, N], data: snapshots },
+    statePositions: Array.from(plan.focus),
+    implicitRows: rows && { dtype: 'f32', shape: [groups, R, T], data: rows },
+    implicitChannels: Math.ceil(cpg / channelStep),
+    entryMass: mass && { dtype: 'f32', shape: [groups, R, E], data: mass },
+  };
+  return run;
+}
+
+/** mass[o + e] = Σ_{s in entry e} |row[s]| */
+function entryMass(mass: Float32Array, row: Float32Array, entries: [number, number][], o: number): void {
+  entries.forEach(([a, b], e) => {
+    let sum = 0;
+    for (let s = a; s < b; s++) sum += Math.abs(row[s]);
+    mass[o + e] = sum;
+  });
+}
