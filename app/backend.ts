@@ -16,6 +16,9 @@ export interface ForwardCapture extends CaptureSpec {
   entrySpans: [number, number][];
 }
 
+/** Whatever a backend's prefill returns; only the same backend looks inside. */
+export type Prefilled = unknown;
+
 export interface TokenStep {
   id: number;
   text: string;
@@ -36,12 +39,14 @@ export interface Backend<M> {
   arrange(model: M, blocks: number[]): M;
   /** Tokenize text, take ids as given, or generate a phonebook prompt. Throws InputError on bad input. */
   prompt(model: M, spec: PromptSpec): PreparedPrompt;
-  /** The prefill, one record per block as it finishes (index = position in the arrangement). */
-  forward(model: M, ids: Int32Array, capture: ForwardCapture): Iterator<LayerRecordWire, void>;
-  /** Greedy continuation, one step per token; stops at maxNew or the stop token. */
-  generate(model: M, ids: Int32Array, maxNew: number, topK: number, stopAtNewline: boolean): Iterator<TokenStep, void>;
-  /** A tile of an attention or implicit-attention map, recomputed on demand. */
-  tile?(model: M, ids: Int32Array, query: TileQuery): { tile: NDArray; stride: [number, number] };
-  /** The SSM state of a block at a position, recomputed on demand. */
-  stateAt?(model: M, ids: Int32Array, layer: number, position: number): NDArray;
+  /** The prefill, one record per block as it finishes (index = position in the arrangement). Its
+   *  return value (caches, logits, tile context) is opaque to the service and handed back below. */
+  forward(model: M, ids: Int32Array, capture: ForwardCapture): Iterator<LayerRecordWire, Prefilled>;
+  /** Greedy continuation, one step per token, continuing from `prefilled` when given (else it
+   *  prefills itself, without captures); stops after maxNew tokens or at a newline when asked. */
+  generate(model: M, ids: Int32Array, prefilled: Prefilled | undefined, maxNew: number, topK: number, stopAtNewline: boolean): Iterator<TokenStep, void>;
+  /** A tile of an attention or implicit-attention map, recomputed from what the prefill kept. */
+  tile?(model: M, prefilled: Prefilled, query: TileQuery): { tile: NDArray; stride: [number, number] };
+  /** The SSM state of a block (layout position) at a token position, recomputed on demand. */
+  stateAt?(model: M, prefilled: Prefilled, layer: number, position: number): NDArray;
 }

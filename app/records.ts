@@ -5,6 +5,7 @@
 import type { BlockKind, NDArray } from './protocol';
 
 export interface AttentionRecord {
+  H: number;
   /** Softmax probabilities of every head at the focus rows: (H, R, T). */
   focusProbs: NDArray;
   /** Max-pooled overview map per head: (H, S, S); `pooledStride` tokens per cell. */
@@ -15,14 +16,19 @@ export interface AttentionRecord {
 }
 
 export interface SsmRecord {
+  variant: 'mamba2' | 'mamba1';
+  /** Heads (Mamba-2) or channel groups (Mamba-1, `channelsPerGroup` channels each, averaged). */
+  H: number;
+  channelsPerGroup: number;
   /** Discretization step per head and token: (H, T). */
   dt: NDArray;
   /** ‖h_t‖ per head and token: (H, T). */
   stateNorm: NDArray;
   /** exp(Σ dt·A) per head over the whole prompt: (H, T) (cumulative decay up to each token). */
   decay?: NDArray;
-  /** Full state at the focus positions: (R, H, P, N) (Mamba-1: (R, D_inner, N) with H=D_inner). */
+  /** Full state at `statePositions`: Mamba-2 (R, H, P, N), Mamba-1 (R, D_inner, N). */
   states?: NDArray;
+  statePositions: number[];
   /** Implicit attention rows M[t, s] at the focus rows: (H, R, T). */
   implicitRows?: NDArray;
   pooled?: NDArray;
@@ -37,6 +43,8 @@ export interface LayerRecordWire {
   /** Original block index in the checkpoint. */
   block: number;
   kind: BlockKind;
+  /** Weight prefix of the block's mixer (`layers.3.mixer`), as captures are named. */
+  name: string;
   /** ‖x_t‖ of the residual stream after this block: (T). */
   residualNorm: Float32Array;
   /** ‖block(x)_t‖, what this block added: (T). */
@@ -45,6 +53,10 @@ export interface LayerRecordWire {
   focus: number[];
   attention?: AttentionRecord;
   ssm?: SsmRecord;
+  /** Full-resolution captures requested by name (`layers.3.mixer.ssm_state`). */
+  named?: Record<string, NDArray>;
+  /** What the engine dropped or skipped for this block; the service turns these into run/notice. */
+  notices?: string[];
   /** Milliseconds this block took. */
   ms: number;
 }

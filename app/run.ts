@@ -2,9 +2,9 @@
 // Between blocks (and every few ms between tokens) the run yields to the host's event loop and then
 // checks whether it was cancelled or superseded; a block is never interrupted, so a cancel takes
 // effect within one block. The capture budget is applied here, on what the run sends and the UI holds.
-import type { Backend, ForwardCapture } from './backend';
+import type { Backend, ForwardCapture, Prefilled } from './backend';
 import type { Clock } from './clock';
-import type { BlockKind, EngineEvent, PromptInfo, RunSpec, RunSummary } from './protocol';
+import type { BlockKind, EngineEvent, RunSpec, RunSummary } from './protocol';
 import { PROTOCOL_VERSION } from './protocol';
 import { sendLayer } from './transfer';
 import { layoutString } from './layout';
@@ -27,8 +27,8 @@ export interface RunContext<M> {
   post(event: EngineEvent, transfer?: ArrayBuffer[]): void;
   /** Why the run should stop, checked after every yield. */
   stopped(): StopReason | null;
-  /** Called once the prompt is tokenized, so on-demand tiles/states can recompute from it. */
-  onPrompt(prompt: PromptInfo): void;
+  /** Called once the prefill is done, so on-demand tiles/states can recompute from what it kept. */
+  onPrefill(prefilled: Prefilled): void;
 }
 
 /** What goes first when a record would exceed the budget (the per-token norms always stay);
@@ -61,7 +61,6 @@ export async function executeRun<M>(ctx: RunContext<M>): Promise<void> {
   const T = prompt.ids.length;
   const focus = [...new Set([...prompt.focus, ...spec.capture.focus.filter((p) => p < T)])].sort((a, b) => a - b);
   prompt.focus = focus;
-  ctx.onPrompt(prompt);
   const layout = layoutString(ctx.kinds, ctx.blocks);
   ctx.post({ type: 'run/started', v, runId, prompt: { ...prompt, ids: prompt.ids.slice() }, layout, blocks: ctx.blocks });
   const capture: ForwardCapture = {
@@ -84,12 +83,18 @@ export async function executeRun<M>(ctx: RunContext<M>): Promise<void> {
     ctx.post({ type: 'run/done', v, runId, summary: summary(reason, [], '', prefillMs, 0) });
 
   const steps = backend.forward(ctx.model, prompt.ids, capture);
+  let prefilled: Prefilled;
   for (;;) {
     const tb = clock.now();
     const next = steps.next();
-    if (next.done) break;
+    if (next.done) {
+      prefilled = next.value;
+      break;
+    }
     const record = next.value;
     record.ms = clock.now() - tb;
+    for (const message of record.notices ?? []) ctx.post({ type: 'run/notice', v, runId, message: `layer ${record.index}: ${message}` });
+    delete record.notices;
     const dropped = fitBudget(record, spec.capture.budgetBytes - captureBytes);
     if (dropped.length > 0) {
       ctx.post({ type: 'run/notice', v, runId, message: `layer ${record.index}: capture budget of ${spec.capture.budgetBytes} bytes reached, dropped ${dropped.join(', ')}` });
@@ -103,13 +108,14 @@ export async function executeRun<M>(ctx: RunContext<M>): Promise<void> {
     if (why) return stop(why);
   }
   const prefillMs = clock.now() - t0;
+  ctx.onPrefill(prefilled);
 
   const generated: number[] = [];
   let text = '';
   const tg = clock.now();
   let lastYield = tg;
   const isPhonebook = spec.prompt.kind === 'phonebook';
-  const tokens = backend.generate(ctx.model, prompt.ids, spec.maxNewTokens, spec.topK, isPhonebook);
+  const tokens = backend.generate(ctx.model, prompt.ids, prefilled, spec.maxNewTokens, spec.topK, isPhonebook);
   for (let step = 0; ; step++) {
     const next = tokens.next();
     if (next.done) break;

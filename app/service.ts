@@ -7,7 +7,7 @@ import type { Backend } from './backend';
 import { readCatalog } from './catalog';
 import { hostClock, type Clock } from './clock';
 import { resolveLayout } from './layout';
-import type { EngineEvent, MessagePortLike, ModelSource, ModelSummary, PromptInfo, Request } from './protocol';
+import type { EngineEvent, MessagePortLike, ModelSource, ModelSummary, Request } from './protocol';
 import { PROTOCOL_VERSION } from './protocol';
 import { executeRun, type StopReason } from './run';
 import { filesSource, hashingSource, subSource } from './sources';
@@ -35,7 +35,7 @@ interface ActiveRun {
   finished: Promise<void>;
   /** What on-demand tiles and states recompute from. */
   model: unknown;
-  ids?: Int32Array;
+  prefilled?: unknown;
 }
 
 /** Messages of the previous version are told so rather than misread. */
@@ -89,14 +89,14 @@ export class EngineService<M> {
       case 'tile/get': {
         const run = this.heldRun(req.runId);
         if (!this.opts.backend.tile) throw new Error('attention tiles are not available in this engine build');
-        const { tile, stride } = this.opts.backend.tile(run.model as M, run.ids!, req);
+        const { tile, stride } = this.opts.backend.tile(run.model as M, run.prefilled, req);
         const { type: _t, v: _v, reqId, ...query } = req;
         return this.post({ type: 'tile/data', v, reqId, query, tile, stride }, [tile.data.buffer as ArrayBuffer]);
       }
       case 'state/get': {
         const run = this.heldRun(req.runId);
         if (!this.opts.backend.stateAt) throw new Error('SSM states on demand are not available in this engine build');
-        const state = this.opts.backend.stateAt(run.model as M, run.ids!, req.layer, req.position);
+        const state = this.opts.backend.stateAt(run.model as M, run.prefilled, req.layer, req.position);
         return this.post({ type: 'state/data', v, reqId: req.reqId, runId: req.runId, layer: req.layer, position: req.position, state });
       }
       case 'sweep/start':
@@ -144,7 +144,7 @@ export class EngineService<M> {
   private heldRun(runId: number): ActiveRun {
     const run = this.run;
     if (!run || run.runId !== runId) throw new Error(`run ${runId} is no longer held (a newer run replaced it)`);
-    if (!run.ids) throw new Error(`run ${runId} has no prompt yet`);
+    if (run.prefilled === undefined) throw new Error(`run ${runId} has not finished its prefill yet`);
     return run;
   }
 
@@ -179,7 +179,7 @@ export class EngineService<M> {
       runId: req.runId, spec: req.spec, model, blocks, kinds, backend, clock: this.clock,
       post: (e, t) => this.post(e, t),
       stopped: () => run.stop,
-      onPrompt: (p: PromptInfo) => { run.ids = p.ids; },
+      onPrefill: (p) => { run.prefilled = p; },
     }).catch((e) => this.post({ type: 'run/error', v, runId: req.runId, message: oneLine(e) }));
     return run.finished;
   }

@@ -47,7 +47,7 @@ export async function executeSweep<M>(ctx: SweepContext<M>): Promise<void> {
             spec: { entries, depth, variant: spec.variant, format: spec.format, fewShot: spec.fewShot },
           });
           let text = '';
-          const steps = backend.generate(model, prompt.ids, ANSWER_TOKENS, 0, true);
+          const steps = backend.generate(model, prompt.ids, undefined, ANSWER_TOKENS, 0, true);
           for (let s = steps.next(); !s.done; s = steps.next()) text += s.value.text;
           const score = scoreAnswer(text, prompt.phonebook?.expected ?? '');
           exact += score.exact ? 1 : 0;

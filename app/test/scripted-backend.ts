@@ -53,16 +53,17 @@ export function scriptedBackend(opts: { msPerBlock: number; arraysPerBlock?: num
         const b = m.blocks[i];
         const norm = Float32Array.from(ids, (id, t) => id + b * 100 + t);
         const record: LayerRecordWire = {
-          index: i, block: b, kind: m.kinds[b], residualNorm: norm, contributionNorm: norm.map((x) => x / 2),
+          index: i, block: b, kind: m.kinds[b], name: `layers.${b}.mixer`, residualNorm: norm, contributionNorm: norm.map((x) => x / 2),
           focus: capture.focus, ms: 0,
         };
         if (opts.arraysPerBlock) {
-          record.attention = { focusProbs: { shape: [opts.arraysPerBlock], data: new Float32Array(opts.arraysPerBlock).fill(b) } };
+          record.attention = { H: 1, focusProbs: { shape: [opts.arraysPerBlock], data: new Float32Array(opts.arraysPerBlock).fill(b) } };
         }
         yield record;
       }
+      return { ids };
     },
-    *generate(_m, ids, maxNew) {
+    *generate(_m, ids, _prefilled, maxNew) {
       for (let s = 0; s < maxNew; s++) yield { id: s, text: String((ids.length + s) % 10), logprob: -0.1, top: [] };
     },
   } satisfies Backend<ScriptedModel> & { blocksRun: number };
