@@ -1,3 +1,6 @@
 // Entry point of the kernel module: every export here is a kernel callable from TypeScript.
 // All pointers are byte offsets into the one imported memory; the TypeScript side owns allocation.
-export { packedSize, packWeights, matmul } from './matmul';
+export { packedSize, packWeights, packRows, packColumns, matmul, gemm, gemv, addBias } from './matmul';
+export { mamba2Scan, mamba1Scan, f64ToF32, f32ToF64 } from './scan';
+export { softmaxRows, attendRow } from './attention';
+export { expApprox } from './exp';

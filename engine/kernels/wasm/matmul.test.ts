@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { matmulRef } from '../matmul';
+import { createWasmBackend } from './backend';
+import { flavors, random, relErr } from './testing';
+
+// Shapes include odd sizes that are not multiples of the 4 × 8 tile, T = 1 (the GEMV path) and the
+// model's own (d_model 256, Mamba-2 in_proj 1160 rows).
+const shapes: [number, number, number][] = [
+  [1, 1, 1], [1, 7, 3], [3, 5, 9], [5, 17, 13], [4, 8, 8], [13, 33, 31], [64, 256, 1160], [1, 256, 1160],
+  [67, 129, 250], [130, 64, 8], [2, 1000, 17],
+];
+
+describe.each(flavors)('wasm matmul (%s build)', (flavor) => {
+  const be = createWasmBackend({ prefer: flavor })!;
+
+  it('loads the requested build', () => {
+    expect(be.flavor).toBe(flavor);
+  });
+
+  it.each(shapes)('agrees with matmulRef at T=%i In=%i Out=%i within 1e-6', (T, In, Out) => {
+    const x = random(T * In, T * 1000 + In);
+    const w = random(In * Out, Out, 0.2);
+    const bias = random(Out, 7);
+    const want = new Float32Array(T * Out);
+    const got = new Float32Array(T * Out);
+    matmulRef(want, x, w, T, In, Out, bias);
+    be.matmul(got, x, w, T, In, Out, bias);
+    expect(relErr(got, want)).toBeLessThan(1e-6);
+    matmulRef(want, x, w, T, In, Out);
+    be.matmul(got, x, w, T, In, Out);
+    expect(relErr(got, want)).toBeLessThan(1e-6);
+  });
+
+  it('packs a weight once, finds it again through a subarray view, and repacks when it changes', () => {
+    const In = 24, Out = 40, T = 3;
+    const w = random(In * Out, 1);
+    const x = random(T * In, 2);
+    const got = new Float32Array(T * Out);
+    const want = new Float32Array(T * Out);
+    be.matmul(got, x, w, T, In, Out);
+    const used = be.arena.used;
+    be.matmul(got, x, w.subarray(0), T, In, Out);
+    expect(be.arena.used).toBe(used);
+    w[0] += 1;
+    be.matmul(got, x, w, T, In, Out);
+    matmulRef(want, x, w, T, In, Out);
+    expect(relErr(got, want)).toBeLessThan(1e-6);
+    expect(be.arena.used).toBe(used);
+    be.weights.forget(w);
+    expect(be.arena.used).toBeLessThan(used);
+  });
+});

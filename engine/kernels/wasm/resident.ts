@@ -1,0 +1,78 @@
+// Weights copied into wasm memory once. The kernel table passes weights as plain arrays on every
+// call (engine/kernels/backend.ts), so the wasm backend keeps their packed copies keyed by identity:
+// the array's buffer, offset and length, plus the shape and layout. A subarray view of the same
+// bytes finds the same copy. Contract: arrays passed as weights are not written while in use; a
+// fingerprint of 8 sampled values catches an accidental rewrite and repacks. Copies are freed when
+// their buffer is garbage-collected (FinalizationRegistry) or by `forget`.
+import type { Arena } from './arena';
+
+type Source = Float32Array | Float64Array;
+
+interface Entry {
+  id: number;
+  at: number;
+  fingerprint: number[];
+}
+
+function fingerprint(src: Source): number[] {
+  const out: number[] = [];
+  const n = src.length;
+  for (let i = 0; i < 8; i++) out.push(src[Math.floor((i * (n - 1)) / 7)] ?? 0);
+  return out;
+}
+
+function same(a: number[], b: number[]): boolean {
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
+}
+
+export class ResidentWeights {
+  private byBuffer = new WeakMap<ArrayBufferLike, Map<string, Entry>>();
+  private registry: FinalizationRegistry<number[]> | undefined;
+  /** id → byte offset of each copy not yet freed; ids, unlike offsets, are never reused. */
+  private live = new Map<number, number>();
+  private nextId = 1;
+
+  constructor(private arena: Arena) {
+    if (typeof FinalizationRegistry !== 'undefined') {
+      this.registry = new FinalizationRegistry((blocks) => {
+        for (const id of blocks) this.drop(id);
+      });
+    }
+  }
+
+  /** Byte offset of the resident copy of `src` laid out by `make` (called on a miss). */
+  get(src: Source, layout: string, make: (src: Source) => number): number {
+    let entries = this.byBuffer.get(src.buffer);
+    if (!entries) {
+      entries = new Map();
+      this.byBuffer.set(src.buffer, entries);
+    }
+    const key = `${src.byteOffset}:${src.length}:${layout}`;
+    const fp = fingerprint(src);
+    const hit = entries.get(key);
+    if (hit && same(hit.fingerprint, fp)) return hit.at;
+    if (hit) this.drop(hit.id);
+    const at = make(src);
+    const id = this.nextId++;
+    entries.set(key, { id, at, fingerprint: fp });
+    this.live.set(id, at);
+    this.registry?.register(src.buffer, [id]);
+    return at;
+  }
+
+  /** Frees every resident copy made from `src`'s buffer. */
+  forget(src: Source): void {
+    const entries = this.byBuffer.get(src.buffer);
+    if (!entries) return;
+    for (const e of entries.values()) this.drop(e.id);
+    this.byBuffer.delete(src.buffer);
+  }
+
+  private drop(id: number): void {
+    const at = this.live.get(id);
+    if (at === undefined) return;
+    this.live.delete(id);
+    this.arena.release(at);
+  }
+}
