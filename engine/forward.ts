@@ -97,6 +97,7 @@ export function* forwardSteps(
     const normed = new Float32Array(T * D);
     applyNorm(normed, x, block.norm, T);
     const record = newRecord(block, i, T, plan);
+    budget.charge(record.residualNorm.byteLength + record.contributionNorm.byteLength);
     const wantFullAttn = !!out.attentions || (fresh && wants(plan, block, 'attn_probs'));
     const y = runBlock(block, normed, T, state.layers[i], plan, budget, record, context, i, wantFullAttn, result);
     rowNorms(record.contributionNorm, y, T, D);

@@ -17,6 +17,11 @@ export class CaptureBudget {
     return true;
   }
 
+  /** Charge what every run keeps regardless (per-token norms); it still counts against the budget. */
+  charge(bytes: number): void {
+    this.used += bytes;
+  }
+
   /** Allocate a Float32Array of n values if the budget allows. */
   floats(n: number, what: string): Float32Array | undefined {
     return this.take(n * 4, what) ? new Float32Array(n) : undefined;

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { forward, forwardSteps } from '../forward';
+import { loadModel } from '../io/checkpoint';
+import type { Mamba2Internals } from '../layers/mamba2';
+import * as mamba2 from '../layers/mamba2';
+import { initState } from '../layers/state';
+import type { Mamba2State } from '../layers/state';
+import { rng, tinyCheckpoint } from '../test/tiny';
+import { attentionTile, implicitTile, stateAt } from './ondemand';
+import { recordBytes } from './record-bytes';
+import type { LayerRecord } from './types';
+
+const rand = rng(5);
+const ids = (T: number, V: number) => Array.from({ length: T }, () => Math.floor(rand() * V));
+
+describe('probes', async () => {
+  const model = await loadModel(tinyCheckpoint('nemotron_h', { seed: 9 })); // M-M*-M, n_groups 2
+  const V = model.embeddings.V;
+
+  it('implicit-attention rows of a Mamba-2 layer times its values reproduce the SSM output (before D skip and gating)', () => {
+    const block = model.blocks[0];
+    if (block.kind !== 'mamba2') throw new Error('expected a Mamba-2 block');
+    const m = block.mixer;
+    const T = 29;
+    const u = Float32Array.from({ length: T * 16 }, () => rand() * 2 - 1);
+    let internals: Mamba2Internals | undefined;
+    mamba2.forward(m, u, T, initState(block) as Mamba2State, { internals: (i) => (internals = i) });
+    const focus = [0, 7, 28];
+    const r = forward(model, ids(T, V), { focus });
+    expect(r.context.layers[0]?.kind).toBe('mamba2');
+    // rows from the on-demand path for this exact input
+    const layerCtx = { ids: new Int32Array(T), layers: [{ kind: 'mamba2' as const, dt: internals!.dt, B: internals!.B, C: internals!.C, A: internals!.A, H: m.H, G: m.G, N: m.N, T }] };
+    let worst = 0;
+    for (let h = 0; h < m.H; h++) {
+      const M = implicitTile(layerCtx, { layer: 0, head: h, rows: [0, T], cols: [0, T] }).data; // (T, T)
+      for (let t = 0; t < T; t++) {
+        for (let p = 0; p < m.P; p++) {
+          let acc = 0;
+          for (let s = 0; s <= t; s++) acc += M[t * T + s] * internals!.x[(s * m.H + h) * m.P + p];
+          const ssm = internals!.y[(t * m.H + h) * m.P + p] - m.D[h] * internals!.x[(t * m.H + h) * m.P + p];
+          worst = Math.max(worst, Math.abs(acc - ssm) / (Math.abs(ssm) + 1e-3));
+        }
+      }
+    }
+    expect(worst).toBeLessThan(1e-4);
+  });
+
+  it('records focus rows, pooled maps, entry mass, dt, decay and states, consistent with on-demand views', () => {
+    const T = 40;
+    const input = ids(T, V);
+    const focus = [10, 39];
+    const entries: [number, number][] = [[0, 8], [8, 20], [20, 40]];
+    const records: LayerRecord[] = [];
+    const it = forwardSteps(model, input, { focus, entries });
+    let r = it.next();
+    while (!r.done) { records.push(r.value); r = it.next(); }
+    const res = r.value;
+    const att = records[3].attention!;
+    expect(att.focusProbs.shape).toEqual([4, 2, T]);
+    const tile = attentionTile(res.context, { layer: 3, head: 1, rows: [39, 40], cols: [0, T] }).data;
+    expect(Array.from(att.focusProbs.data.subarray((1 * 2 + 1) * T, (1 * 2 + 2) * T)).map((v) => +v.toFixed(6))).toEqual(Array.from(tile).map((v) => +v.toFixed(6)));
+    const massSum = att.entryMass!.data.subarray((1 * 2 + 1) * 3, (1 * 2 + 2) * 3).reduce((a, b) => a + b, 0);
+    expect(massSum).toBeCloseTo(1, 5);
+    expect(att.pooled!.shape).toEqual([4, T, T]);
+    const ssm = records[0].ssm!;
+    expect(ssm.dt.shape).toEqual([4, T]);
+    expect(ssm.decay.data[5]).toBeLessThan(ssm.decay.data[4]);
+    const st = stateAt(model, input, 0, 10);
+    const snap = ssm.states!.data.subarray(0, st.data.length);
+    expect(Array.from(snap).map((v) => +v.toFixed(5))).toEqual(Array.from(st.data).map((v) => +v.toFixed(5)));
+    const row = implicitTile(res.context, { layer: 0, head: 2, rows: [39, 40], cols: [0, T] }).data;
+    expect(Array.from(ssm.implicitRows!.data.subarray((2 * 2 + 1) * T, (2 * 2 + 2) * T))).toEqual(Array.from(row));
+    expect(records.every((rec) => rec.residualNorm.every((v) => v > 0))).toBe(true);
+  });
+
+  it('keeps a 4,000-token run with default captures within its budget, dropping with notices', () => {
+    const T = 4000;
+    const input = ids(T, V);
+    for (const budgetBytes of [64 * 2 ** 20, 2 * 2 ** 20]) {
+      const records: LayerRecord[] = [];
+      const it = forwardSteps(model, input, { focus: [100, 2000, 3999], entries: [[0, 1000], [1000, 4000]], budgetBytes, names: ['layers.*.mixer.attn_probs'] });
+      let r = it.next();
+      while (!r.done) { records.push(r.value); r = it.next(); }
+      const held = records.reduce((s, rec) => s + recordBytes(rec), 0);
+      expect(r.value.captureBytes).toBeLessThanOrEqual(budgetBytes);
+      expect(held).toBeLessThanOrEqual(budgetBytes);
+      // the full 4000 × 4000 × 4 heads attention map (256 MB) can never fit: it is dropped with a notice
+      expect(records[3].named['layers.3.mixer.attn_probs']).toBeUndefined();
+      expect(records.flatMap((rec) => rec.notices).some((n) => /dropped layers\.3\.mixer\.attn_probs/.test(n))).toBe(true);
+    }
+  }, 120_000);
+});
