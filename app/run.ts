@@ -11,7 +11,7 @@ import { layoutString } from './layout';
 import { Digest } from './digest';
 import type { LayerRecordWire } from './records';
 import { recordBytes } from './records';
-import { scoreAnswer } from './score';
+import { scoreAnswer } from '../engine/phonebook/score';
 
 export type StopReason = 'cancelled' | 'superseded';
 
@@ -76,7 +76,10 @@ export async function executeRun<M>(ctx: RunContext<M>): Promise<void> {
       recordsDigest: digest.hex(), captureBytes,
       timings: { firstLayerMs: Math.max(0, firstLayerMs), prefillMs, msPerToken },
     };
-    if (prompt.phonebook) Object.assign(s, { expected: prompt.phonebook.expected }, scoreAnswer(text, prompt.phonebook.expected));
+    if (prompt.phonebook) {
+      const score = scoreAnswer(text, prompt.phonebook.expected);
+      Object.assign(s, { expected: prompt.phonebook.expected, exact: score.exact, digitAccuracy: score.digitAccuracy });
+    }
     return s;
   };
   const stop = (reason: StopReason, prefillMs = clock.now() - t0) =>

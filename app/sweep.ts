@@ -5,7 +5,7 @@ import type { Clock } from './clock';
 import { layoutString, resolveLayout } from './layout';
 import type { EngineEvent, SweepPoint, SweepSpec } from './protocol';
 import { PROTOCOL_VERSION } from './protocol';
-import { scoreAnswer } from './score';
+import { scoreAnswer } from '../engine/phonebook/score';
 
 export interface SweepContext<M> {
   sweepId: number;

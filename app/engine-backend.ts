@@ -1,0 +1,109 @@
+// The service's backend over the real engine: checkpoint inspect/load, layout arrangement, prompts
+// (text through the model's tokenizer, phonebooks through engine/phonebook), the streaming forward
+// pass with probes converted to wire records, and greedy generation continuing from the prefill's
+// caches (one `forwardSteps` call per token with the carried state).
+import { InputError } from '../engine/errors';
+import { forward, forwardSteps, type ForwardResult } from '../engine/forward';
+import { choose, step } from '../engine/generate';
+import { editLayout } from '../engine/layout';
+import { inspectCheckpoint, loadModel } from '../engine/io/checkpoint';
+import type { Model } from '../engine/model';
+import type { CaptureSpec as EngineCapture, LayerRecord } from '../engine/probes/types';
+import type { Tensor } from '../engine/tensor';
+import type { Backend, ForwardCapture } from './backend';
+import { phonebookPrompt } from './prompt';
+import type { NDArray, PromptInfo, PromptSpec } from './protocol';
+import type { LayerRecordWire } from './records';
+
+const nd = (t: Tensor): NDArray => ({ shape: t.shape, data: t.data });
+
+function toWire(r: LayerRecord, capture: ForwardCapture): LayerRecordWire {
+  const w: LayerRecordWire = {
+    index: r.index, block: r.block, kind: r.kind, name: r.name, residualNorm: r.residualNorm,
+    contributionNorm: r.contributionNorm, focus: r.focus, ms: r.ms,
+  };
+  const a = r.attention;
+  if (a && capture.attention) {
+    w.attention = { H: a.H, focusProbs: nd(a.focusProbs) };
+    if (a.pooled) Object.assign(w.attention, { pooled: nd(a.pooled), pooledStride: a.pooledStride });
+    if (a.entryMass) w.attention.entryMass = nd(a.entryMass);
+  }
+  const s = r.ssm;
+  if (s && capture.ssm) {
+    w.ssm = {
+      variant: s.variant, H: s.H, channelsPerGroup: s.channelsPerGroup, dt: nd(s.dt), stateNorm: nd(s.stateNorm),
+      decay: nd(s.decay), statePositions: capture.states ? s.statePositions : [],
+    };
+    if (s.states && capture.states) w.ssm.states = nd(s.states);
+    if (s.implicitRows) w.ssm.implicitRows = nd(s.implicitRows);
+    if (s.entryMass) w.ssm.entryMass = nd(s.entryMass);
+  }
+  const named = Object.entries(r.named);
+  if (named.length > 0) w.named = Object.fromEntries(named.map(([k, t]) => [k, nd(t)]));
+  if (r.notices.length > 0) w.notices = r.notices;
+  return w;
+}
+
+function textPrompt(model: Model, spec: Exclude<PromptSpec, { kind: 'phonebook' }>): PromptInfo {
+  const V = model.embeddings.V;
+  if (spec.kind === 'ids') {
+    const bad = spec.ids.find((id) => id >= V);
+    if (bad !== undefined) throw new InputError(`token id ${bad} is outside the vocabulary 0..${V - 1}`);
+    const ids = Int32Array.from(spec.ids);
+    return { ids, tokens: spec.ids.map((id) => model.tokenizer?.idToToken(id) ?? String(id)), focus: [ids.length - 1] };
+  }
+  if (!model.tokenizer) throw new InputError('this model has no tokenizer.json: give token ids instead of text');
+  const enc = model.tokenizer.encode(spec.text);
+  if (enc.ids.length === 0) throw new InputError('the prompt has no tokens');
+  const tokens = enc.offsets.map(([a, b]) => spec.text.slice(a, b));
+  return { ids: Int32Array.from(enc.ids), tokens, focus: [enc.ids.length - 1] };
+}
+
+export const engineBackend: Backend<Model> = {
+  inspect: inspectCheckpoint,
+  load: loadModel,
+  kinds: (m) => m.original.map((b) => b.kind),
+  vocabSize: (m) => m.embeddings.V,
+  hasTokenizer: (m) => m.tokenizer !== undefined,
+  arrange(m, blocks) {
+    return editLayout(m, blocks);
+  },
+  prompt(m, spec) {
+    if (spec.kind !== 'phonebook') return textPrompt(m, spec);
+    if (!m.tokenizer) throw new InputError('phonebook prompts need the model\'s tokenizer.json');
+    return phonebookPrompt(m.tokenizer, spec.spec, spec.seed);
+  },
+  *forward(m, ids, capture) {
+    const spec: EngineCapture = {
+      defaults: capture.attention || capture.ssm, focus: capture.focus, entries: capture.entrySpans,
+      pooledSize: capture.pooledSize, budgetBytes: capture.budgetBytes, keepContext: true,
+    };
+    const steps = forwardSteps(m, ids, spec, { lastLogitsOnly: true });
+    for (;;) {
+      const next = steps.next();
+      if (next.done) return next.value;
+      yield toWire(next.value, capture);
+    }
+  },
+  *generate(m, ids, prefilled, maxNew, topK, stopAtNewline) {
+    if (maxNew === 0) return;
+    const start = (prefilled as ForwardResult | undefined) ?? forward(m, ids, undefined, { lastLogitsOnly: true });
+    let logits = start.logits.data.subarray(start.logits.data.length - m.embeddings.V);
+    const decoded: number[] = [];
+    let text = '';
+    const name = (id: number) => m.tokenizer?.idToToken(id) ?? String(id);
+    for (let n = 0; n < maxNew; n++) {
+      const choice = choose(logits, Math.max(1, topK));
+      const { id, logprob } = choice;
+      const top = choice.top.slice(0, topK).map((c) => ({ id: c.id, logprob: c.logprob, text: name(c.id) }));
+      decoded.push(id);
+      // Incremental decoding: a token's text is what it adds to the decoded continuation.
+      const full = m.tokenizer ? m.tokenizer.decode(decoded) : decoded.join(' ');
+      const piece = full.slice(text.length);
+      text = full;
+      yield { id, text: piece, logprob, top };
+      if (stopAtNewline && piece.includes('\n') && text.trim().length > 0) return;
+      if (n + 1 < maxNew) logits = step(m, start.state, id);
+    }
+  },
+};

@@ -1,0 +1,67 @@
+// The service over the real engine (engine-backend.ts): a tiny random-weight hybrid checkpoint with
+// the bundled word-level tokenizer, driven through the protocol over a Node MessageChannel.
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { memorySource } from '../../engine/io/files';
+import { Engine } from '../client';
+import { engineBackend } from '../engine-backend';
+import { DEFAULT_CAPTURE, type RunSpec } from '../protocol';
+import type { LayerRecordWire } from '../records';
+import { nodeHost, type NodeHost } from './node-host';
+import { TINY_HYBRID, tinyCheckpointFiles } from './tiny-checkpoint';
+
+const tokenizer = readFileSync(new URL('../../assets/tokenizer/tokenizer.json', import.meta.url), 'utf8');
+const files = { ...tinyCheckpointFiles({ ...TINY_HYBRID, vocab_size: 268 }), 'tokenizer.json': tokenizer };
+const root = memorySource('models', Object.fromEntries(Object.entries(files).map(([k, v]) => [`tiny/${k}`, v])));
+
+let host: NodeHost<unknown> | undefined;
+afterEach(() => host?.close());
+
+async function openTiny() {
+  host = nodeHost(engineBackend as never, root);
+  const engine = new Engine(host.client);
+  const model = await engine.openModel({ kind: 'bundled', id: 'tiny' });
+  return { engine, model };
+}
+
+const phonebook: RunSpec = {
+  prompt: { kind: 'phonebook', seed: 3, spec: { entries: 6, depth: 0.5, variant: 'standard', format: 'bare', fewShot: 1 } },
+  capture: DEFAULT_CAPTURE, maxNewTokens: 5, topK: 3,
+};
+
+describe('service over the real engine', () => {
+  it('streams real probes per block, then tokens, then a scored summary', async () => {
+    const { engine, model } = await openTiny();
+    expect(model.hasTokenizer).toBe(true);
+    const records: LayerRecordWire[] = [];
+    let T = 0;
+    const tokens: string[] = [];
+    const summary = await engine.run(phonebook, {
+      onStarted: (p) => { T = p.ids.length; },
+      onLayer: (r) => records.push(r),
+      onToken: (t) => tokens.push(t.text),
+    }).done;
+    expect(records.map((r) => r.kind)).toEqual(['mamba2', 'mlp', 'mamba2', 'attention', 'mlp']);
+    const att = records[3].attention!;
+    expect(att.focusProbs.shape).toEqual([2, records[3].focus.length, T]);
+    const rowSum = att.focusProbs.data.subarray(0, T).reduce((a, b) => a + b, 0);
+    expect(rowSum).toBeCloseTo(1, 4);
+    expect(records[0].ssm!.dt.shape).toEqual([4, T]);
+    expect(records[0].ssm!.states!.shape.slice(1)).toEqual([4, 8, 4]);
+    expect(summary.status).toBe('complete');
+    expect(summary.expected).toMatch(/^\d{10}$/);
+    expect(tokens.join('')).toBe(summary.generatedText);
+    expect(summary.generatedIds.length).toBeGreaterThan(0);
+  });
+
+  it('reproduces the same records and answer for the same spec, and a different digest for another layout', async () => {
+    const { engine } = await openTiny();
+    const a = await engine.run(phonebook).done;
+    const b = await engine.run(phonebook).done;
+    const c = await engine.run({ ...phonebook, layout: '-*M-M' }).done;
+    expect(b.recordsDigest).toBe(a.recordsDigest);
+    expect(b.generatedIds).toEqual(a.generatedIds);
+    expect(c.recordsDigest).not.toBe(a.recordsDigest);
+    expect(c.layout).toBe('-*M-M');
+  });
+});
