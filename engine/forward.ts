@@ -79,6 +79,8 @@ export function* forwardSteps(
   const fresh = state.position === 0;
   const plan = planCapture(fresh ? capture : { defaults: false, keepContext: false }, T);
   const budget = new CaptureBudget(plan.budgetBytes);
+  // The per-token norms of every block are always kept; reserve them before anything optional.
+  budget.charge(model.blocks.length * 2 * T * 4);
   const out = options.outputs ?? {};
   const context: RunContext = { ids: Int32Array.from(ids), layers: [] };
   const result: Partial<ForwardResult> = {};
@@ -97,7 +99,6 @@ export function* forwardSteps(
     const normed = new Float32Array(T * D);
     applyNorm(normed, x, block.norm, T);
     const record = newRecord(block, i, T, plan);
-    budget.charge(record.residualNorm.byteLength + record.contributionNorm.byteLength);
     const wantFullAttn = !!out.attentions || (fresh && wants(plan, block, 'attn_probs'));
     const y = runBlock(block, normed, T, state.layers[i], plan, budget, record, context, i, wantFullAttn, result);
     rowNorms(record.contributionNorm, y, T, D);
