@@ -226,40 +226,56 @@ def make_phonebook(fmt, variant, entries, depth=None, shots=2, seed=0, names=Non
 
 
 def fit_token_budget(fmt, variant, tokens, count_tokens, depth=None, shots=2, seed=0, names=None):
-    """The longest book whose prompt has at most `tokens` tokens (count_tokens(text) -> int), as in
-    budget.ts: books with one seed extend each other, so the count grows with the entries."""
+    """The longest book whose prompt has at most `tokens` tokens (count_tokens(text) -> int), searched
+    exactly as in generate.ts (doubling, then bisection), so both pick the same book."""
     names = names or default_names()
-    make = lambda n: make_phonebook(fmt, variant, n, depth, shots, seed, names)  # noqa: E731
     capacity = len(names["first"]) * len(names["last"])
-    lo, hi = 1, 1
-    while hi < capacity and count_tokens(make(hi)["text"]) <= tokens:
-        lo, hi = hi, min(2 * hi, capacity)
-    if count_tokens(make(hi)["text"]) <= tokens:
-        return make(hi)
-    while hi - lo > 1:  # count(lo) <= tokens < count(hi), or lo == 1
+    cache = {}
+
+    def at(n):
+        if n not in cache:
+            p = make_phonebook(fmt, variant, n, depth, shots, seed, names)
+            cache[n] = (p, count_tokens(p["text"]))
+        return cache[n]
+
+    def fits(n):
+        return at(n)[1] <= tokens
+
+    if not fits(1):
+        raise ValueError(f"phonebook: a token budget of {tokens} is below the one-entry prompt ({at(1)[1]} tokens)")
+    lo, hi = 1, 2
+    while hi <= capacity and fits(hi):
+        lo, hi = hi, hi * 2
+    if hi > capacity:
+        if fits(capacity):
+            return at(capacity)[0]
+        hi = capacity
+    while hi - lo > 1:  # fits(lo) and not fits(hi)
         mid = (lo + hi) // 2
-        if count_tokens(make(mid)["text"]) <= tokens:
+        if fits(mid):
             lo = mid
         else:
             hi = mid
-    return make(lo)
+    return at(lo)[0]
 
 
 # --- scoring (score.ts) --------------------------------------------------------------------------
 
 def first_line(generated):
-    """The answer line: the generation up to its first newline (leading newlines skipped)."""
-    return generated.lstrip("\n").split("\n", 1)[0]
+    """The answer line: the generation up to its first newline."""
+    return generated.split("\n", 1)[0]
 
 
 def score_answer(generated, answer):
-    """{'exact', 'digitsRight', 'digitAccuracy'}: exact match of the first line with whitespace
-    normalised; per-digit: the i-th digit of the line against the i-th digit of the answer."""
+    """As score.ts scoreAnswer: {'line', 'exact', 'digitsRight', 'digitAccuracy'}. The answer line is
+    the generation up to its first newline, whitespace runs collapsed; exact: line == answer; per
+    digit: the i-th ASCII digit of the line against the i-th digit of the answer (missing = wrong)."""
     line = " ".join(first_line(generated).split())
-    got = [c for c in line if c.isdigit() and c.isascii()]
-    want = [c for c in answer if c.isdigit()]
+    got = [c for c in line if "0" <= c <= "9"]
+    want = [c for c in answer if "0" <= c <= "9"]
     right = sum(1 for i, c in enumerate(want) if i < len(got) and got[i] == c)
-    return {"exact": line == answer, "digitsRight": right, "digitAccuracy": right / len(want)}
+    return {"line": line, "exact": line == answer, "digitsRight": right,
+            "digitAccuracy": right / len(want) if want else 0.0}
 
 
 def _main(argv):

@@ -3,7 +3,11 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { layoutPhonebook, type BookSpec } from './book';
-import { FORMATS, VARIANTS } from './templates';
+import { makePhonebook } from './generate';
+import { scoreAnswer } from './score';
+import { charTokenizer, SCORE_CASES } from './test-fixtures';
+import { FORMATS, VARIANTS, type PhonebookFormat, type PhonebookVariant } from './templates';
+
 
 function python(spec: BookSpec, seeds: number[]): unknown[] {
   const args = ['training/phonebook.py', '--emit-json', '--seeds', seeds.join(','), '--format', spec.format, '--variant', spec.variant];
@@ -36,4 +40,21 @@ describe('training/phonebook.py agrees with the TypeScript generator', () => {
       });
     });
   }
+});
+
+describe('training/phonebook.py scores like score.ts', () => {
+  it('gives the same exact match and digit counts on the hand-made cases', () => {
+    const script = 'import json,sys; sys.path.insert(0,"training"); import phonebook as pb; ' +
+      'print(json.dumps([pb.score_answer(g, a) for g, a in json.load(sys.stdin)]))';
+    const out = JSON.parse(execFileSync('python3', ['-c', script], { input: JSON.stringify(SCORE_CASES.map(([g, a]) => [g, a])), encoding: 'utf8' }));
+    expect(out).toEqual(SCORE_CASES.map(([g, a]) => scoreAnswer(g, a)));
+  });
+
+  it('fits a token budget to the same book (with a one-token-per-character counter)', () => {
+    const script = 'import json,sys; sys.path.insert(0,"training"); import phonebook as pb; ' +
+      'print(json.dumps([pb.fit_token_budget(f, v, b, len, None, 2, 23)["spec"]["entries"] for f, v, b in json.load(sys.stdin)]))';
+    const cases: [PhonebookFormat, PhonebookVariant, number][] = [['bare', 'standard', 700], ['question', 'reversed', 3000], ['bare', 'reversed', 9000]];
+    const out = JSON.parse(execFileSync('python3', ['-c', script], { input: JSON.stringify(cases), encoding: 'utf8' }));
+    expect(out).toEqual(cases.map(([format, variant, tokens]) => makePhonebook({ format, variant, tokens }, 23, charTokenizer).spec.entries));
+  });
 });

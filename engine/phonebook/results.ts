@@ -1,0 +1,60 @@
+// Sweep results as files: CSV (one row per point) and the CLI's JSON shape (DESIGN.md §5).
+import type { SweepPoint, SweepResult } from './sweep';
+
+const COLUMNS: (keyof SweepPoint)[] = [
+  'model',
+  'layout',
+  'format',
+  'variant',
+  'entries',
+  'tokens',
+  'depth',
+  'samples',
+  'meanEntries',
+  'meanTokens',
+  'accuracy',
+  'digitAccuracy',
+];
+
+const HEADER: Record<string, string> = { meanEntries: 'mean_entries', meanTokens: 'mean_tokens', digitAccuracy: 'digit_accuracy' };
+
+function csvCell(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  const s = String(v);
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function sweepToCsv(result: SweepResult): string {
+  const lines = [COLUMNS.map((c) => HEADER[c] ?? c).join(',')];
+  for (const p of result.points) lines.push(COLUMNS.map((c) => csvCell(p[c])).join(','));
+  return lines.join('\n') + '\n';
+}
+
+/** One model/layout, one format and variant: `{"model","layout","variant","format","seed","results":[…]}`. */
+export interface CliReport {
+  model: string;
+  layout: string;
+  variant: string;
+  format: string;
+  seed: number;
+  depth: number | null;
+  cancelled: boolean;
+  results: { entries: number; tokens: number | null; depth: number | null; mean_tokens: number; samples: number; accuracy: number; digit_accuracy: number }[];
+}
+
+export function cliReport(result: SweepResult, head: Omit<CliReport, 'results' | 'seed' | 'cancelled'>): CliReport {
+  return {
+    ...head,
+    seed: result.seed,
+    cancelled: result.cancelled,
+    results: result.points.map((p) => ({
+      entries: p.entries ?? p.meanEntries,
+      tokens: p.tokens,
+      depth: p.depth,
+      mean_tokens: p.meanTokens,
+      samples: p.samples,
+      accuracy: p.accuracy,
+      digit_accuracy: p.digitAccuracy,
+    })),
+  };
+}

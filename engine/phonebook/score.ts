@@ -1,0 +1,107 @@
+// Scoring one phonebook prompt: greedy decoding to the end of the first answer line, exact match,
+// per-digit accuracy and the generated tokens' log-probs. training/phonebook.py `score_answer` is
+// the twin of scoreAnswer.
+//
+// Definitions (PAPER.md, "Scoring"):
+// - answer line: the generated text up to its first newline, with whitespace runs collapsed to one
+//   space and trimmed. A generation that starts with a newline has an empty answer line.
+// - exact: answer line === expected number as written in the book (`6123456789` / `612-345-6789`).
+// - per-digit accuracy: the ASCII digits of the answer line, in order (other characters ignored),
+//   compared position by position with the 10 expected digits; a missing digit is wrong, extra
+//   digits are ignored; digitAccuracy = digits right / 10. It shows the "fuzzy memory" of SSMs:
+//   a wrong answer with several right digits.
+import type { Tokenizer } from '../tokenizer';
+import type { PhonebookPrompt } from './generate';
+
+export interface AnswerScore {
+  /** The first generated line, whitespace normalised. */
+  line: string;
+  exact: boolean;
+  digitsRight: number;
+  /** digitsRight / number of digits in the expected answer (10). */
+  digitAccuracy: number;
+}
+
+export function answerLine(generated: string): string {
+  const nl = generated.indexOf('\n');
+  return (nl < 0 ? generated : generated.slice(0, nl)).split(/\s+/).filter(Boolean).join(' ');
+}
+
+export function scoreAnswer(generated: string, answer: string): AnswerScore {
+  const line = answerLine(generated);
+  const got = line.replace(/[^0-9]/g, '');
+  const want = answer.replace(/[^0-9]/g, '');
+  let digitsRight = 0;
+  for (let i = 0; i < want.length; i++) if (got[i] === want[i]) digitsRight++;
+  return { line, exact: line === answer, digitsRight, digitAccuracy: want.length ? digitsRight / want.length : 0 };
+}
+
+/** Generated ids (without the prompt) and the log-prob the model gave each. */
+export interface GreedyResult {
+  ids: number[];
+  logprobs: number[];
+}
+
+/**
+ * Greedy continuation of `promptIds`, at most `maxNew` tokens, stopping after a token for which
+ * `stopAt` is true (that token included). Hosts adapt the engine's generateGreedy to this, so the
+ * phonebook lab runs on any model, layout or even a scripted stand-in in tests.
+ */
+export type GreedyDecode = (promptIds: number[], maxNew: number, stopAt: (id: number) => boolean) => GreedyResult | Promise<GreedyResult>;
+
+export interface SampleScore extends AnswerScore {
+  seed: number;
+  entries: number;
+  /** Prompt length in the model's tokens. */
+  promptTokens: number;
+  target: number;
+  /** Where the target sits, 0 (first entry) … 1 (last). */
+  depth: number;
+  answer: string;
+  generated: string;
+  generatedIds: number[];
+  logprobs: number[];
+}
+
+/** Ends the answer line: any token whose text holds a newline (word-level `\n`, BPE `.\n`, …). */
+export function newlineStopper(tokenizer: Tokenizer): (id: number) => boolean {
+  const memo = new Map<number, boolean>();
+  return (id) => {
+    let stop = memo.get(id);
+    if (stop === undefined) {
+      stop = tokenizer.decode([id]).includes('\n');
+      memo.set(id, stop);
+    }
+    return stop;
+  };
+}
+
+/** The decoding bound: the expected completion's tokens plus a margin of 4, so a wrong answer that
+ * never ends its line still stops. */
+export function answerBudget(prompt: PhonebookPrompt, tokenizer: Tokenizer): number {
+  return tokenizer.encode(prompt.completion).ids.length + 4;
+}
+
+export async function scorePrompt(
+  prompt: PhonebookPrompt,
+  tokenizer: Tokenizer,
+  decode: GreedyDecode,
+  stopAt: (id: number) => boolean = newlineStopper(tokenizer),
+): Promise<SampleScore> {
+  const ids = prompt.tokens?.ids ?? tokenizer.encode(prompt.text).ids;
+  const out = await decode(ids, answerBudget(prompt, tokenizer), stopAt);
+  const generated = tokenizer.decode(out.ids);
+  const n = prompt.entries.length;
+  return {
+    seed: prompt.seed,
+    entries: n,
+    promptTokens: ids.length,
+    target: prompt.target,
+    depth: n > 1 ? prompt.target / (n - 1) : 0,
+    answer: prompt.answer,
+    generated,
+    generatedIds: out.ids,
+    logprobs: out.logprobs,
+    ...scoreAnswer(generated, prompt.answer),
+  };
+}

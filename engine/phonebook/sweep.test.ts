@@ -1,0 +1,117 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { loadTokenizer } from '../tokenizer';
+import { deriveSeed } from './prng';
+import { cliReport, sweepToCsv } from './results';
+import type { GreedyDecode } from './score';
+import { runSweep, type SweepModel, type SweepProgress, type SweepSpec } from './sweep';
+
+const tok = loadTokenizer(JSON.parse(readFileSync('assets/tokenizer/tokenizer.json', 'utf8')));
+
+/**
+ * A scripted "model" that reads the prompt text and looks the target up in the book; in books longer
+ * than `memory` entries it blurs the last three digits (d → d+1 mod 10): exactly 7 of 10 right.
+ */
+function reader(memory: number): GreedyDecode {
+  return (ids, maxNew, stopAt) => {
+    const text = tok.decode(ids);
+    const lines = text.split('\n');
+    const last = lines[lines.length - 1] === 'Answer:' ? lines[lines.length - 2].replace(/^What is the phone number for (.*)\?$/, '$1:') : lines[lines.length - 1];
+    const book = lines.filter((l) => /^[A-Za-z]+ [A-Za-z]+: [0-9-]+$/.test(l));
+    let number = book.find((l) => l.startsWith(last + ' '))!.slice(last.length + 1);
+    if (new Set(book).size > memory) number = number.slice(0, -3) + [...number.slice(-3)].map((d) => String((Number(d) + 1) % 10)).join('');
+    const out = tok.encode(` ${number}\nWhat`).ids;
+    const cut = out.findIndex(stopAt) + 1;
+    expect(cut).toBeLessThanOrEqual(maxNew);
+    return { ids: out.slice(0, cut), logprobs: out.slice(0, cut).map(() => -0.5) };
+  };
+}
+
+const model: SweepModel = { id: 'reader', layout: 'M*', tokenizer: tok, decode: reader(20) };
+const spec = (over: Partial<SweepSpec> = {}): SweepSpec => ({
+  models: [model],
+  lengths: [{ entries: 5 }, { entries: 20 }, { entries: 40 }],
+  formats: ['question'],
+  variants: ['standard'],
+  samples: 6,
+  seed: 9,
+  ...over,
+});
+
+describe('runSweep', () => {
+  it('scores every point, reports progress with an ETA, and is deterministic', async () => {
+    let clock = 0;
+    const events: SweepProgress[] = [];
+    const r = await runSweep(spec({ variants: ['standard', 'reversed'] }), { onProgress: (p) => events.push(p), now: () => (clock += 10) });
+    expect(events.map((e) => e.done)).toEqual(Array.from({ length: 36 }, (_, i) => i + 1));
+    expect(events.every((e) => e.total === 36)).toBe(true);
+    expect(events[0].etaMs).toBeCloseTo(events[0].elapsedMs * 35, 9);
+    expect(events[35].etaMs).toBe(0);
+    expect(r).toMatchObject({ done: 36, total: 36, cancelled: false });
+    expect(r.points.map((p) => [p.variant, p.entries, p.samples, p.accuracy, p.digitAccuracy])).toEqual([
+      ['standard', 5, 6, 1, 1],
+      ['standard', 20, 6, 1, 1],
+      ['standard', 40, 6, 0, 0.7],
+      ['reversed', 5, 6, 1, 1],
+      ['reversed', 20, 6, 1, 1],
+      ['reversed', 40, 6, 0, 0.7],
+    ]);
+    // sample k uses the same seed at every point: paired comparisons
+    expect(r.samples.filter((s) => s.entries === 40).map((s) => s.seed)).toEqual([0, 1, 2, 3, 4, 5, 0, 1, 2, 3, 4, 5].map((k) => deriveSeed(9, k)));
+    const again = await runSweep(spec({ variants: ['standard', 'reversed'] }));
+    expect(again.samples).toEqual(r.samples);
+    expect(again.points).toEqual(r.points);
+  });
+
+  it('stops between samples when cancelled and keeps the partial results', async () => {
+    const signal = { aborted: false };
+    let pauses = 0;
+    const r = await runSweep(spec(), {
+      signal,
+      onProgress: (p) => {
+        if (p.done === 8) signal.aborted = true;
+      },
+      pause: async () => {
+        pauses++;
+      },
+    });
+    expect(r).toMatchObject({ cancelled: true, done: 8, total: 18 });
+    expect(pauses).toBe(8);
+    expect(r.points.map((p) => [p.entries, p.samples])).toEqual([
+      [5, 6],
+      [20, 2],
+    ]);
+    expect(r.samples).toHaveLength(8);
+  });
+
+  it('sweeps token budgets and depths, and writes CSV and the CLI JSON', async () => {
+    const r = await runSweep(spec({ lengths: [{ tokens: 300 }, { tokens: 1200 }], depths: [0, 1], samples: 3 }));
+    expect(r.points).toHaveLength(4);
+    for (const p of r.points) {
+      expect(p.entries).toBeNull();
+      expect(p.meanTokens).toBeLessThanOrEqual(p.tokens!);
+      expect(p.meanTokens).toBeGreaterThan(p.tokens! - 20);
+    }
+    const depthZero = r.samples.filter((s) => s.depth === 0);
+    expect(depthZero.map((s) => s.target)).toEqual([0, 0, 0, 0, 0, 0]);
+    const csv = sweepToCsv(r).trim().split('\n');
+    expect(csv[0]).toBe('model,layout,format,variant,entries,tokens,depth,samples,mean_entries,mean_tokens,accuracy,digit_accuracy');
+    expect(csv).toHaveLength(5);
+    expect(csv[1].split(',').slice(0, 8)).toEqual(['reader', 'M*', 'question', 'standard', '', '300', '0', '3']);
+    const report = cliReport(r, { model: 'reader', layout: 'M*', variant: 'standard', format: 'question', depth: null });
+    expect(report.results[0]).toEqual({
+      entries: r.points[0].meanEntries,
+      tokens: 300,
+      depth: 0,
+      mean_tokens: r.points[0].meanTokens,
+      samples: 3,
+      accuracy: r.points[0].accuracy,
+      digit_accuracy: r.points[0].digitAccuracy,
+    });
+  });
+
+  it('rejects an empty sweep', async () => {
+    await expect(runSweep(spec({ lengths: [] }))).rejects.toThrow(/at least one model and one length/);
+    await expect(runSweep(spec({ samples: 0 }))).rejects.toThrow(/samples must be a positive integer/);
+  });
+});
