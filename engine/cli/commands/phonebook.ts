@@ -1,0 +1,157 @@
+// `hybridscope phonebook <model-dir> [--layout S] --entries 10,40,100 [--variant standard|reversed]
+//  [--format bare|question] [--depth PCT] --samples K --seed S [--json | --csv]` (DESIGN.md §5):
+// a recall sweep over book lengths with the model's own tokenizer; a progress bar on stderr;
+// Ctrl-C stops after the current sample and prints the partial results ("cancelled": true, exit 130).
+import { readFile } from 'node:fs/promises';
+import { generateGreedy } from '../../generate';
+import { loadModel } from '../../io/checkpoint';
+import { editLayout } from '../../layout';
+import { cliReport, parseNameList, runSweep, sweepToCsv, type GreedyDecode, type NameList, type SweepLength, type SweepProgress } from '../../phonebook';
+import { FORMATS, VARIANTS, type PhonebookFormat, type PhonebookVariant } from '../../phonebook/templates';
+import type { CliIO, Command } from '../command';
+import { UsageError } from '../command';
+import { modelFolder } from '../node-files';
+
+const USAGE =
+  'phonebook <model-dir> [--layout S] (--entries 10,40,100 | --tokens 1000,4000) [--variant standard|reversed] ' +
+  '[--format bare|question] [--depth PCT] [--shots N] --samples K --seed S [--names names.json] [--json | --csv]';
+
+function positiveList(flag: string, value: unknown): number[] {
+  const items = String(value).split(',').map((s) => Number(s.trim()));
+  if (!items.length || items.some((n) => !Number.isInteger(n) || n < 1)) throw new UsageError(`--${flag} must be positive integers separated by commas, got "${value}"`);
+  return items;
+}
+
+function integer(flag: string, value: unknown, fallback: number, min: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < min) throw new UsageError(`--${flag} must be an integer ≥ ${min}, got "${value}"`);
+  return n;
+}
+
+function choice<T extends string>(flag: string, value: unknown, options: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (!options.includes(value as T)) throw new UsageError(`--${flag} must be ${options.join(' or ')}, got "${value}"`);
+  return value as T;
+}
+
+/** --depth in percent (0–100, "%" allowed) to the generator's fraction 0–1; absent: random. */
+function depthFraction(value: unknown): number | null {
+  if (value === undefined) return null;
+  const pct = Number(String(value).replace(/%$/, ''));
+  if (!Number.isFinite(pct) || pct < 0 || pct > 100) throw new UsageError(`--depth must be a percentage 0–100, got "${value}"`);
+  return pct / 100;
+}
+
+async function readNames(file: string): Promise<NameList> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(file, 'utf8'));
+  } catch (e) {
+    throw new Error(`${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'not valid JSON'}`);
+  }
+  try {
+    return parseNameList(json);
+  } catch (e) {
+    throw new Error(`${file}: ${(e as Error).message}`);
+  }
+}
+
+function clock(ms: number): string {
+  const s = Math.round(ms / 1000);
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}
+
+/** `[#####.....] 12/60  20%  ETA 0:35`, redrawn in place; throttled to one draw per 100 ms. */
+function progressBar(io: CliIO): { update(p: SweepProgress): void; end(): void } {
+  let last = -Infinity;
+  let drawn = false;
+  return {
+    update(p) {
+      if (p.done < p.total && p.elapsedMs - last < 100) return;
+      last = p.elapsedMs;
+      const width = 30;
+      const filled = Math.round((p.done / p.total) * width);
+      const length = p.point.entries !== null ? `${p.point.entries} entries` : `${p.point.tokens} tokens`;
+      io.stderr(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.done}/${p.total} ${String(Math.floor((100 * p.done) / p.total)).padStart(3)}%  ETA ${clock(p.etaMs)}  (${length})`);
+      drawn = true;
+    },
+    end() {
+      if (drawn) io.stderr('\n');
+    },
+  };
+}
+
+function table(report: ReturnType<typeof cliReport>): string {
+  const rows = report.results.map((r) =>
+    [r.tokens ?? '', r.entries, r.mean_tokens.toFixed(0), r.samples, (100 * r.accuracy).toFixed(1), (100 * r.digit_accuracy).toFixed(1)].join('\t'),
+  );
+  const head = `${report.model} ${report.layout} ${report.format}/${report.variant} seed ${report.seed}${report.cancelled ? ' (cancelled)' : ''}`;
+  return [head, 'budget\tentries\ttokens\tsamples\texact %\tdigits %', ...rows].join('\n') + '\n';
+}
+
+export const phonebookCommand: Command = {
+  name: 'phonebook',
+  usage: USAGE,
+  options: {
+    layout: { type: 'string' },
+    entries: { type: 'string' },
+    tokens: { type: 'string' },
+    variant: { type: 'string' },
+    format: { type: 'string' },
+    depth: { type: 'string' },
+    shots: { type: 'string' },
+    samples: { type: 'string' },
+    seed: { type: 'string' },
+    names: { type: 'string' },
+    json: { type: 'boolean' },
+    csv: { type: 'boolean' },
+  },
+  async run({ positionals, values }, io) {
+    if (positionals.length !== 1) throw new UsageError(`usage: hybridscope ${USAGE}`);
+    if ((values.entries === undefined) === (values.tokens === undefined)) throw new UsageError('phonebook: give --entries or --tokens (one of them)');
+    if (values.json && values.csv) throw new UsageError('phonebook: --json and --csv are exclusive');
+    const lengths: SweepLength[] =
+      values.entries !== undefined ? positiveList('entries', values.entries).map((entries) => ({ entries })) : positiveList('tokens', values.tokens).map((tokens) => ({ tokens }));
+    const format = choice<PhonebookFormat>('format', values.format, FORMATS, 'question');
+    const variant = choice<PhonebookVariant>('variant', values.variant, VARIANTS, 'standard');
+    const depth = depthFraction(values.depth);
+    const samples = integer('samples', values.samples, 20, 1);
+    const seed = integer('seed', values.seed, 0, 0);
+    const shots = integer('shots', values.shots, 2, 0);
+    const names = typeof values.names === 'string' ? await readNames(values.names) : undefined;
+
+    const dir = positionals[0];
+    let model = await loadModel(await modelFolder(dir));
+    if (typeof values.layout === 'string') model = editLayout(model, values.layout);
+    const tokenizer = model.tokenizer;
+    if (!tokenizer) throw new Error(`${dir}/tokenizer.json: missing (the phonebook is tokenized with the model's own tokenizer)`);
+    const decode: GreedyDecode = (ids, maxNew, stopAt) => {
+      const r = generateGreedy(model, ids, maxNew, { stopAt, topK: 1 });
+      return { ids: r.tokens.map((t) => t.id), logprobs: r.tokens.map((t) => t.logprob) };
+    };
+
+    const signal = { aborted: false };
+    const onInterrupt = () => {
+      signal.aborted = true;
+    };
+    process.on('SIGINT', onInterrupt);
+    const bar = progressBar(io);
+    let result;
+    try {
+      result = await runSweep(
+        { models: [{ id: dir, layout: model.layout, tokenizer, decode }], lengths, formats: [format], variants: [variant], depths: [depth], samples, seed, shots, names },
+        { signal, onProgress: (p) => bar.update(p), pause: () => new Promise((resolve) => setImmediate(resolve)) },
+      );
+    } finally {
+      process.off('SIGINT', onInterrupt);
+      bar.end();
+    }
+    const report = cliReport(result, { model: dir, layout: model.layout, variant, format, depth });
+    if (values.json) io.stdout(JSON.stringify(report) + '\n');
+    else if (values.csv) io.stdout(sweepToCsv(result));
+    else io.stdout(table(report));
+    if (result.cancelled) io.stderr(`hybridscope: phonebook: cancelled after ${result.done} of ${result.total} samples\n`);
+    return result.cancelled ? 130 : 0;
+  },
+};
