@@ -1,0 +1,30 @@
+// Walking skeleton: the web build opens a checkpoint folder (the nemotron_h hybrid fixture) through
+// the "Open model folder" input and shows its layer strip — the right blocks in the right order.
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixtures, openApp, shot, startHarness, type Harness } from './harness';
+
+const dir = resolve(fixtures, 'nemotron_h_hybrid');
+const KIND: Record<string, string> = { M: 'mamba2', '*': 'attention', '-': 'mlp', m: 'mamba1' };
+
+describe('layer strip in Chromium', () => {
+  let h: Harness;
+  beforeAll(async () => { h = await startHarness(); });
+  afterAll(async () => { await h?.close(); });
+
+  it('shows the blocks of a checkpoint folder opened from disk', async () => {
+    expect(existsSync(dir), `fixture ${dir}`).toBe(true);
+    const layout: string = JSON.parse(readFileSync(resolve(dir, 'case.json'), 'utf8')).layout;
+    const { page, errors } = await openApp(h);
+    await page.locator('[data-testid=folder-input]').setInputFiles(dir);
+    const blocks = page.locator('[data-testid=strip-block]');
+    await expect.poll(() => blocks.count(), { timeout: 30_000 }).toBe(layout.length);
+    const shown = await blocks.evaluateAll((els) => els.map((e) => [(e as HTMLElement).dataset.kind, Number((e as HTMLElement).dataset.index), e.querySelector('.glyph')?.textContent]));
+    expect(shown).toEqual([...layout].map((c, i) => [KIND[c], i, c]));
+    await expect.poll(() => page.locator('[data-testid=model-meta]').textContent()).toContain('nemotron_h');
+    expect(await page.locator('[data-testid=layout-text]').inputValue()).toBe(layout);
+    await page.screenshot({ path: shot('strip'), fullPage: false });
+    expect(errors).toEqual([]);
+  });
+});

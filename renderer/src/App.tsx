@@ -1,0 +1,48 @@
+// The window: top bar (model), sidebar (prompt lab), main column (layer strip, answer, token
+// ribbon, inspector tabs). The core loop of DESIGN.md §4 reads top to bottom.
+import { useApp, appStore } from './store/appStore';
+import { ModelPicker } from './views/ModelPicker';
+import { ModelMeta } from './views/ModelMeta';
+import { PromptLab } from './views/PromptLab';
+import { LayerStrip } from './views/LayerStrip';
+import { Inspector } from './views/Inspector';
+import { AnswerPanel } from './views/AnswerPanel';
+import { TokenRibbon } from './views/TokenRibbon';
+import { useShortcuts } from './ui/useShortcuts';
+
+export function App() {
+  useShortcuts();
+  return (
+    <div className="app">
+      <header className="topbar">
+        <span className="brand">Hybrid<span>Scope</span></span>
+        <ModelPicker />
+        <ModelMeta />
+        <span className="spacer" />
+      </header>
+      <div className="body">
+        <aside className="sidebar">
+          <PromptLab />
+          <AnswerPanel />
+        </aside>
+        <main className="main">
+          <LayerStrip />
+          <TokenRibbon />
+          <Inspector />
+        </main>
+      </div>
+      <Toast />
+    </div>
+  );
+}
+
+function Toast() {
+  const toast = useApp((s) => s.toast);
+  if (!toast) return null;
+  return (
+    <div className={`toast ${toast.kind}`} role="status">
+      {toast.text}
+      <button className="btn small" onClick={() => appStore.getState().dismissToast()}>Dismiss</button>
+    </div>
+  );
+}

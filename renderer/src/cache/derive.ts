@@ -1,0 +1,73 @@
+// Small numbers derived from a run's records for views: which focus row is the query, how much
+// attention / implicit attention a block puts on the target entry, per-digit correctness.
+import type { PromptInfo } from '../../../app/protocol';
+import type { LayerRecordWire } from '../../../app/records';
+
+/** Row (into record.focus) of the query: the last prompt token, where the answer is decided. */
+export function queryRow(record: Pick<LayerRecordWire, 'focus'>, prompt: Pick<PromptInfo, 'ids'> | null): number {
+  const last = prompt ? prompt.ids.length - 1 : -1;
+  const exact = record.focus.indexOf(last);
+  if (exact >= 0) return exact;
+  let best = 0;
+  record.focus.forEach((p, i) => { if (p <= last && p >= record.focus[best]) best = i; });
+  return best;
+}
+
+/** entryMass (H, R, E) → mass per entry at one row, averaged over heads: (E). */
+export function entryMassAtRow(mass: { shape: number[]; data: Float32Array }, row: number): Float32Array {
+  const [H, R, E] = mass.shape;
+  const out = new Float32Array(E);
+  if (row < 0 || row >= R) return out;
+  for (let h = 0; h < H; h++) {
+    const base = (h * R + row) * E;
+    for (let e = 0; e < E; e++) out[e] += mass.data[base + e] / H;
+  }
+  return out;
+}
+
+/** The mass map of a record: attention for attention blocks, implicit attention for Mamba blocks. */
+export function recordEntryMass(record: LayerRecordWire) {
+  return record.attention?.entryMass ?? record.ssm?.entryMass ?? null;
+}
+
+/** Share of the query row's entry mass that lands on the target entry (0–1), or null. */
+export function targetShare(record: LayerRecordWire, prompt: PromptInfo | null): number | null {
+  const mass = recordEntryMass(record);
+  const target = prompt?.phonebook?.target;
+  if (!mass || target === undefined) return null;
+  const m = entryMassAtRow(mass, queryRow(record, prompt));
+  let total = 0;
+  for (const v of m) total += v;
+  return total > 0 ? m[target] / total : null;
+}
+
+export interface DigitCell { expected: string; got: string; right: boolean }
+
+/** Expected vs generated answer, character by character (separators included, scored on digits). */
+export function compareDigits(expected: string, generated: string): { cells: DigitCell[]; digitAccuracy: number; exact: boolean } {
+  const answer = generated.replace(/^\s+/, '').split('\n')[0];
+  const cells: DigitCell[] = [];
+  let digits = 0;
+  let right = 0;
+  for (let i = 0; i < expected.length; i++) {
+    const e = expected[i];
+    const g = answer[i] ?? '';
+    const ok = e === g;
+    cells.push({ expected: e, got: g, right: ok });
+    if (/\d/.test(e)) { digits++; if (ok) right++; }
+  }
+  return { cells, digitAccuracy: digits ? right / digits : 0, exact: answer.trim() === expected };
+}
+
+/** For each strip slot (original block, in order), the record of that block in a run, matching
+ *  the n-th occurrence of a duplicated block to its n-th record. */
+export function recordsBySlot(slotBlocks: readonly number[], records: readonly (LayerRecordWire | undefined)[]): (LayerRecordWire | undefined)[] {
+  const seen = new Map<number, number>();
+  return slotBlocks.map((b) => {
+    const n = seen.get(b) ?? 0;
+    seen.set(b, n + 1);
+    let k = 0;
+    for (const r of records) if (r && r.block === b && k++ === n) return r;
+    return undefined;
+  });
+}

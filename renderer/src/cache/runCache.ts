@@ -1,0 +1,42 @@
+// Big arrays of each run, outside reactive state (STYLE.md lesson 11): the store keeps run ids and
+// a `version` counter; views read the arrays here by run id. Old runs are evicted past a limit
+// (the baseline and the current run are always kept).
+import type { PromptInfo, RunSummary, TokenAlt } from '../../../app/protocol';
+import type { LayerRecordWire } from '../../../app/records';
+
+export interface GeneratedToken { step: number; id: number; text: string; logprob: number; top: TokenAlt[] }
+
+export interface RunData {
+  prompt: PromptInfo | null;
+  /** Layer records by position in the run's layout. */
+  records: LayerRecordWire[];
+  tokens: GeneratedToken[];
+  summary: RunSummary | null;
+  /** SSM state snapshots fetched on request, keyed `${layer}:${position}`: (H, P, N). */
+  states: Map<string, { shape: number[]; data: Float32Array }>;
+}
+
+const KEEP_RUNS = 12;
+const cache = new Map<number, RunData>();
+
+export function runData(id: number | null | undefined): RunData | undefined {
+  return id === null || id === undefined ? undefined : cache.get(id);
+}
+
+export function createRunData(id: number, keep: readonly (number | null)[] = []): RunData {
+  const data: RunData = { prompt: null, records: [], tokens: [], summary: null, states: new Map() };
+  cache.set(id, data);
+  for (const old of cache.keys()) {
+    if (cache.size <= KEEP_RUNS) break;
+    if (old !== id && !keep.includes(old)) cache.delete(old);
+  }
+  return data;
+}
+
+export function dropRunData(id: number): void {
+  cache.delete(id);
+}
+
+export function cachedRunIds(): number[] {
+  return [...cache.keys()];
+}

@@ -1,0 +1,74 @@
+// A titled chart with its export menu: SVG, PNG (1×, 2×, 300 dpi) and data (CSV, JSON). The chart
+// inside renders one <svg data-figure> (plus canvas layers); the frame finds it at export time.
+import { useRef, useState, type ReactNode } from 'react';
+import { download, figurePng, figureSvg, fileStem, type PngScale } from '../export/figure';
+import { toCsv, toJson, type DataTable } from '../export/table';
+import { appStore } from '../store/appStore';
+
+interface Props {
+  title: string;
+  subtitle?: ReactNode;
+  /** The chart's data for CSV / JSON; null while there is none. */
+  data: () => DataTable | null;
+  children: ReactNode;
+  testId?: string;
+  tools?: ReactNode;
+}
+
+const PNG_CHOICES: [string, PngScale][] = [
+  ['PNG 1×', { kind: 'scale', scale: 1 }],
+  ['PNG 2×', { kind: 'scale', scale: 2 }],
+  ['PNG 300 dpi', { kind: 'dpi', dpi: 300 }],
+];
+
+export function ChartFrame({ title, subtitle, data, children, testId, tools }: Props) {
+  const frame = useRef<HTMLDivElement>(null);
+  const [open, setOpen] = useState(false);
+  const stem = fileStem(title);
+  const svgOf = () => frame.current?.querySelector<SVGSVGElement>('svg[data-figure]') ?? null;
+  const run = async (what: string, act: () => Promise<void> | void) => {
+    setOpen(false);
+    try {
+      await act();
+    } catch (e) {
+      appStore.getState().showToast('error', `Export ${what} failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  };
+  const exportSvg = () => {
+    const svg = svgOf();
+    if (svg && frame.current) download(`${stem}.svg`, figureSvg(svg, frame.current, title), 'image/svg+xml');
+  };
+  const exportPng = async (label: string, scale: PngScale) => {
+    const svg = svgOf();
+    if (!svg || !frame.current) return;
+    const text = figureSvg(svg, frame.current, title);
+    const png = await figurePng(text, Number(svg.getAttribute('width')), Number(svg.getAttribute('height')), scale);
+    download(`${stem}${label.replace(/^PNG\s*/, '-').replace(/\s+/g, '')}.png`, png as BlobPart, 'image/png');
+  };
+  const table = data();
+  return (
+    <figure className="chart-frame" ref={frame} data-testid={testId} style={{ margin: 0 }}>
+      <figcaption className="panel-head" style={{ marginBottom: 6 }}>
+        <h3>{title}</h3>
+        {subtitle && <span className="small muted">{subtitle}</span>}
+        <span className="spacer" />
+        {tools}
+        <span style={{ position: 'relative' }}>
+          <button className="btn small" aria-haspopup="menu" aria-expanded={open} onClick={() => setOpen(!open)} data-testid="export-menu">Export ▾</button>
+          {open && (
+            <span className="menu" role="menu">
+              <button role="menuitem" onClick={() => run('SVG', exportSvg)}>SVG</button>
+              {PNG_CHOICES.map(([label, scale]) => (
+                <button key={label} role="menuitem" onClick={() => run(label, () => exportPng(label, scale))}>{label}</button>
+              ))}
+              <hr />
+              <button role="menuitem" disabled={!table} onClick={() => run('CSV', () => { if (table) download(`${stem}.csv`, toCsv(table), 'text/csv'); })}>Data CSV</button>
+              <button role="menuitem" disabled={!table} onClick={() => run('JSON', () => { if (table) download(`${stem}.json`, toJson(table), 'application/json'); })}>Data JSON</button>
+            </span>
+          )}
+        </span>
+      </figcaption>
+      {children}
+    </figure>
+  );
+}

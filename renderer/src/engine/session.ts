@@ -1,0 +1,140 @@
+// The one place where the UI talks to the engine: named actions that send requests through the
+// `Engine` (app/client.ts) and feed the answers into the store (small metadata) and the run cache
+// (typed arrays). Views call these actions; they never touch the client.
+import { DEFAULT_CAPTURE, type FileEntry, type ModelSource, type RunSpec } from '../../../app/protocol';
+import type { Engine, RunHandle } from '../../../app/client';
+import { createRunData, runData } from '../cache/runCache';
+import { appStore } from '../store/appStore';
+import { effectiveLayout, isIdentity, layoutString } from '../store/layoutEdits';
+import { modelKey } from '../store/modelSlice';
+
+let engine: Engine | null = null;
+let activeRun: RunHandle | null = null;
+
+const store = () => appStore.getState();
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** Connect the UI to an engine, read the catalog and open the default bundled model if any. */
+export async function connectEngine(e: Engine): Promise<void> {
+  engine = e;
+  e.onHostStatus((s) => store().showToast(s.status === 'crashed' ? 'error' : 'info', s.message));
+  try {
+    const models = await e.listModels();
+    store().setCatalog(models.length ? models : null);
+    const first = models.find((m) => m.default) ?? models[0];
+    if (first && !store().model) await openModel({ kind: 'bundled', id: first.id }, first.name);
+  } catch (err) {
+    store().setCatalog(null, message(err));
+  }
+}
+
+export async function openModel(source: ModelSource, name: string): Promise<boolean> {
+  if (!engine) return false;
+  store().startOpeningModel(name);
+  try {
+    const model = await engine.openModel(source, (headers) => store().openedModel(headers));
+    store().openedModel(model);
+    return true;
+  } catch (err) {
+    store().failedOpeningModel(message(err));
+    return false;
+  }
+}
+
+/** Files from an `<input webkitdirectory>` or a drop: paths relative to the picked folder. */
+export function openFolderFiles(files: readonly File[]): Promise<boolean> {
+  const folder = files[0]?.webkitRelativePath.split('/')[0] || 'folder';
+  const entries: FileEntry[] = files.map((f) => ({
+    path: f.webkitRelativePath ? f.webkitRelativePath.split('/').slice(1).join('/') : f.name,
+    blob: f,
+  }));
+  return openModel({ kind: 'files', name: folder, files: entries }, folder);
+}
+
+export function runSpecFromStore(): RunSpec {
+  const s = store();
+  const prompt: RunSpec['prompt'] = s.promptMode === 'text'
+    ? { kind: 'text', text: s.freeText }
+    : {
+      kind: 'phonebook', seed: s.spec.seed,
+      spec: { entries: s.spec.entries, depth: s.spec.depth, variant: s.spec.variant, format: s.spec.format, fewShot: s.spec.fewShot },
+    };
+  const blocks = s.model?.layers ?? [];
+  return {
+    prompt,
+    layout: isIdentity(s.items, blocks) ? undefined : effectiveLayout(s.items),
+    capture: DEFAULT_CAPTURE,
+    maxNewTokens: s.promptMode === 'text' ? s.maxNewTokens : s.spec.format === 'question' ? 14 : 12,
+    topK: 5,
+  };
+}
+
+export function startRun(): number | null {
+  const s = store();
+  if (!engine || !s.model) return null;
+  const spec = runSpecFromStore();
+  const blocks = effectiveLayout(s.items);
+  const handle = engine.run(spec, {
+    onStarted(prompt) {
+      data.prompt = prompt;
+      store().recordArrived(id, 0, performance.now());
+    },
+    onLayer(record) {
+      data.records[record.index] = record;
+      store().recordArrived(id, data.records.filter(Boolean).length, performance.now());
+    },
+    onToken(token) {
+      data.tokens.push(token);
+      store().tokenArrived(id, data.tokens.length);
+    },
+    onNotice(m) {
+      store().addRunNotice(id, m);
+    },
+  });
+  const id = handle.runId;
+  const data = createRunData(id, [s.baselineRunId, s.currentRunId]);
+  activeRun = handle;
+  s.startRun({
+    id, modelId: modelKey(s.model.ref), modelName: s.model.name,
+    layout: layoutString(s.items, s.model.layers), blocks,
+    spec: s.promptMode === 'phonebook' ? s.spec : null,
+    layersTotal: blocks.length, startedAt: performance.now(),
+  });
+  handle.done.then(
+    (summary) => {
+      data.summary = summary;
+      store().finishRun(id, summary.status === 'complete' ? 'done' : 'cancelled');
+      // the first complete run on the checkpoint's own layout becomes the baseline to compare against
+      const now = store();
+      if (summary.status === 'complete' && now.baselineRunId === null && now.model && summary.layout === now.model.layout) now.setBaseline(id);
+    },
+    (err) => store().finishRun(id, 'error', message(err)),
+  ).finally(() => {
+    if (activeRun === handle) activeRun = null;
+  });
+  return id;
+}
+
+export function cancelRun(): void {
+  activeRun?.cancel();
+}
+
+/** The SSM state (H, P, N) of a run's layer at a position, cached with the run. */
+export async function fetchState(runId: number, layer: number, position: number) {
+  const data = runData(runId);
+  const key = `${layer}:${position}`;
+  const hit = data?.states.get(key);
+  if (hit || !engine || !data) return hit ?? null;
+  const state = await engine.state(runId, layer, position);
+  data.states.set(key, state);
+  return state;
+}
+
+/** The connected engine, for the sweep runner (null before connectEngine). */
+export function currentEngine(): Engine | null {
+  return engine;
+}
+
+export function engineTile(...args: Parameters<Engine['tile']>) {
+  return engine ? engine.tile(...args) : Promise.reject(new Error('no engine'));
+}

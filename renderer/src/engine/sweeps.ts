@@ -1,0 +1,82 @@
+// Recall sweeps over several models and layouts. The service sweeps layouts of the open model, so
+// a sweep over other bundled models opens each in turn (the open model comes back at the end).
+// One sweep in the store covers the whole chain; its series are `<model> · <layout>`.
+import type { SweepHandle } from '../../../app/client';
+import { appStore } from '../store/appStore';
+import { modelKey } from '../store/modelSlice';
+import type { SweepSeries } from '../store/sweepSlice';
+import { currentEngine, openModel } from './session';
+
+export interface SweepTarget {
+  /** Bundled id, or null for the model open now. */
+  bundledId: string | null;
+  name: string;
+  /** Layouts over that model; undefined = its checkpoint layout. */
+  layouts: (string | undefined)[];
+}
+
+let active: { handle: SweepHandle | null; cancelled: boolean } | null = null;
+let nextSweep = 1;
+
+const store = () => appStore.getState();
+export const seriesKey = (model: string, layout: string) => `${model} · ${layout}`;
+
+export async function runSweeps(targets: SweepTarget[], entries: number[], samples: number): Promise<void> {
+  const engine = currentEngine();
+  const start = store();
+  if (!engine || !start.model || active) return;
+  const home = start.model.ref;
+  const saved = { items: start.items, past: start.past, future: start.future };
+  const homeName = start.model.name;
+  const id = nextSweep++;
+  const series: SweepSeries[] = targets.flatMap((t) => t.layouts.map((l) => {
+    const layout = l ?? (t.bundledId === null ? start.model!.layout : start.catalog.find((c) => c.id === t.bundledId)?.layout ?? '?');
+    return { key: seriesKey(t.name, layout), modelId: t.bundledId ?? modelKey(home), modelName: t.name, layout };
+  }));
+  const per = entries.length * samples;
+  const total = series.length * per;
+  store().startSweep({ id, series, entries, samples, total });
+  const me = { handle: null as SweepHandle | null, cancelled: false };
+  active = me;
+  let before = 0;
+  let moved = false;
+  try {
+    for (const t of targets) {
+      if (me.cancelled) break;
+      if (t.bundledId !== null && !(home.kind === 'bundled' && home.id === t.bundledId)) {
+        moved = true;
+        if (!(await openModel({ kind: 'bundled', id: t.bundledId }, t.name))) throw new Error(`could not open ${t.name}`);
+      }
+      const { depth, variant, format, fewShot, seed } = store().spec;
+      const handle = engine.sweep({ layouts: t.layouts, entries, depths: [depth], variant, format, fewShot, samples, seed }, (p) => {
+        store().sweepProgress(id, before + p.done);
+        if (p.point) store().sweepPoint(id, { ...p.point, series: seriesKey(t.name, p.point.layout) });
+      });
+      me.handle = handle;
+      const r = await handle.done;
+      for (const p of r.points) store().sweepPoint(id, { ...p, series: seriesKey(t.name, p.layout) });
+      before += t.layouts.length * per;
+      if (r.status === 'cancelled') me.cancelled = true;
+    }
+    store().finishSweep(id, me.cancelled ? 'cancelled' : 'done');
+  } catch (e) {
+    store().finishSweep(id, 'error', e instanceof Error ? e.message : String(e));
+  } finally {
+    active = null;
+    if (moved && home.kind === 'bundled') {
+      await openModel({ kind: 'bundled', id: home.id }, homeName);
+      // reopening resets the strip; the person's edits (and their undo history) come back
+      appStore.setState({ items: saved.items, past: saved.past, future: saved.future });
+    }
+  }
+}
+
+export function cancelSweeps(): void {
+  if (!active) return;
+  active.cancelled = true;
+  active.handle?.cancel();
+}
+
+export function sweepRunning(): boolean {
+  return active !== null;
+}

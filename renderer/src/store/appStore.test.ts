@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { createAppStore } from './appStore';
+import { effectiveLayout, layoutString } from './layoutEdits';
+import type { ModelSummary } from './modelSlice';
+
+const hybrid: ModelSummary = {
+  ref: { kind: 'bundled', id: 'hybrid' }, name: 'Hybrid', modelType: 'nemotron_h', layout: 'M-M*-',
+  contentHash: '', loaded: true,
+  layers: [
+    { index: 0, kind: 'mamba2' }, { index: 1, kind: 'mlp' }, { index: 2, kind: 'mamba2' },
+    { index: 3, kind: 'attention' }, { index: 4, kind: 'mlp' },
+  ],
+  parameters: 1000, vocabSize: 64, hasTokenizer: true,
+};
+
+describe('app store', () => {
+  it('opening a model resets the layout to its identity', () => {
+    const s = createAppStore();
+    s.getState().startOpeningModel('Hybrid');
+    expect(s.getState().modelStatus).toBe('loading');
+    s.getState().openedModel(hybrid);
+    expect(s.getState().modelStatus).toBe('ready');
+    expect(layoutString(s.getState().items, hybrid.layers)).toBe('M-M*-');
+  });
+
+  it('undo and redo walk the edit history; a new edit clears redo', () => {
+    const s = createAppStore();
+    s.getState().openedModel(hybrid);
+    s.getState().toggleDropBlock(3);
+    s.getState().moveBlock(0, 2);
+    expect(layoutString(s.getState().items, hybrid.layers)).toBe('-MM-');
+    s.getState().undo();
+    expect(layoutString(s.getState().items, hybrid.layers)).toBe('M-M-');
+    s.getState().undo();
+    expect(layoutString(s.getState().items, hybrid.layers)).toBe('M-M*-');
+    s.getState().undo();
+    expect(s.getState().past).toHaveLength(0);
+    s.getState().redo();
+    expect(layoutString(s.getState().items, hybrid.layers)).toBe('M-M-');
+    s.getState().duplicateBlock(0);
+    expect(s.getState().future).toHaveLength(0);
+    expect(effectiveLayout(s.getState().items)).toEqual([0, 0, 1, 2, 4]);
+  });
+
+  it('refuses to drop the last block and a bad typed layout, leaving the layout as it was', () => {
+    const s = createAppStore();
+    s.getState().openedModel({ ...hybrid, layout: 'M', layers: [{ index: 0, kind: 'mamba2' }] });
+    s.getState().toggleDropBlock(0);
+    expect(s.getState().layoutError).toMatch(/at least one block/);
+    expect(s.getState().items[0].dropped).toBe(false);
+    expect(s.getState().setLayoutText('M*')).toBe(false);
+    expect(s.getState().layoutError).toMatch(/no attention block/);
+    expect(s.getState().past).toHaveLength(0);
+  });
+
+  it('clamps the phonebook spec', () => {
+    const s = createAppStore();
+    s.getState().updateSpec({ entries: 0, depth: 3, seed: -4 });
+    expect(s.getState().spec).toMatchObject({ entries: 1, depth: 1, seed: 0 });
+  });
+
+  it('tracks a run: first-record latency, progress, finish and baseline', () => {
+    const s = createAppStore();
+    s.getState().startRun({ id: 1, modelId: 'hybrid', modelName: 'Hybrid', layout: 'M-M*-', blocks: [0, 1, 2, 3, 4], spec: null, layersTotal: 5, startedAt: 1000 });
+    s.getState().recordArrived(1, 1, 1040);
+    s.getState().recordArrived(1, 5, 1300);
+    const r = s.getState().runs[1];
+    expect(r.firstRecordMs).toBe(40);
+    expect(r.phase).toBe('generate');
+    expect(r.version).toBe(2);
+    s.getState().finishRun(1, 'done');
+    s.getState().setBaseline(1);
+    expect(s.getState().runs[1].status).toBe('done');
+    expect(s.getState().baselineRunId).toBe(1);
+  });
+
+  it('keeps one sweep point per series and length', () => {
+    const s = createAppStore();
+    s.getState().startSweep({ id: 7, series: [], entries: [10, 20], samples: 4, total: 4 });
+    const p = { series: 'a', entries: 10, meanTokens: 50, samples: 4, accuracy: 0.5, digitAccuracy: 0.8 };
+    s.getState().sweepPoint(7, p);
+    s.getState().sweepPoint(7, { ...p, accuracy: 1 });
+    expect(s.getState().sweeps[7].points).toEqual([{ ...p, accuracy: 1 }]);
+  });
+});

@@ -1,0 +1,65 @@
+// Recall sweeps (accuracy vs book length for several models/layouts). Points are few (series ×
+// lengths), so they live in the store directly.
+import type { StateCreator } from 'zustand';
+import type { AppState } from './appStore';
+
+export interface SweepSeries { key: string; modelId: string; modelName: string; layout: string }
+
+export interface SweepPoint {
+  series: string;
+  entries: number;
+  meanTokens: number;
+  samples: number;
+  accuracy: number;
+  digitAccuracy: number;
+}
+
+export interface SweepMeta {
+  id: number;
+  series: SweepSeries[];
+  entries: number[];
+  samples: number;
+  status: 'running' | 'done' | 'cancelled' | 'error';
+  done: number;
+  total: number;
+  error: string | null;
+  points: SweepPoint[];
+}
+
+export interface SweepSlice {
+  sweeps: Record<number, SweepMeta>;
+  currentSweepId: number | null;
+  startSweep(meta: Omit<SweepMeta, 'status' | 'done' | 'error' | 'points'>): void;
+  sweepProgress(id: number, done: number, total?: number): void;
+  sweepPoint(id: number, point: SweepPoint): void;
+  finishSweep(id: number, status: 'done' | 'cancelled' | 'error', error?: string): void;
+}
+
+export const createSweepSlice: StateCreator<AppState, [], [], SweepSlice> = (set, get) => {
+  const patch = (id: number, f: (s: SweepMeta) => Partial<SweepMeta>) => {
+    const s = get().sweeps[id];
+    if (s) set({ sweeps: { ...get().sweeps, [id]: { ...s, ...f(s) } } });
+  };
+  return {
+    sweeps: {},
+    currentSweepId: null,
+    startSweep(meta) {
+      set({
+        sweeps: { ...get().sweeps, [meta.id]: { ...meta, status: 'running', done: 0, error: null, points: [] } },
+        currentSweepId: meta.id,
+      });
+    },
+    sweepProgress(id, done, total) {
+      patch(id, (s) => ({ done, total: total ?? s.total }));
+    },
+    sweepPoint(id, point) {
+      patch(id, (s) => ({
+        // one point per (series, entries): a later point replaces an earlier one
+        points: [...s.points.filter((p) => p.series !== point.series || p.entries !== point.entries), point],
+      }));
+    },
+    finishSweep(id, status, error) {
+      patch(id, () => ({ status, error: error ?? null }));
+    },
+  };
+};

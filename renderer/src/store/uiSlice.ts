@@ -1,0 +1,48 @@
+// What the person is looking at: the inspector tab, the focused token, the inspected block and head.
+import type { StateCreator } from 'zustand';
+import type { AppState } from './appStore';
+
+export type InspectorTab = 'attention' | 'ssm' | 'recall' | 'compare' | 'cost';
+
+export interface UiSlice {
+  tab: InspectorTab;
+  /** Token position in focus (a query / answer row), or null for the default (last prompt token). */
+  focusPos: number | null;
+  /** Original block index being inspected in the attention / SSM views. */
+  inspectBlock: number | null;
+  /** Head shown in the attention / SSM views: 0 = mean over heads, h + 1 = head h. */
+  head: number;
+  toast: { kind: 'info' | 'error'; text: string } | null;
+  setTab(tab: InspectorTab): void;
+  focusPosition(pos: number | null): void;
+  inspect(block: number | null): void;
+  selectHead(h: number): void;
+  showToast(kind: 'info' | 'error', text: string): void;
+  dismissToast(): void;
+}
+
+export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set) => ({
+  tab: 'attention',
+  focusPos: null,
+  inspectBlock: null,
+  head: 0,
+  toast: null,
+  setTab(tab) {
+    set({ tab });
+  },
+  focusPosition(focusPos) {
+    set({ focusPos });
+  },
+  inspect(inspectBlock) {
+    set({ inspectBlock, head: 0 });
+  },
+  selectHead(head) {
+    set({ head: Math.max(0, Math.floor(head)) });
+  },
+  showToast(kind, text) {
+    set({ toast: { kind, text } });
+  },
+  dismissToast() {
+    set({ toast: null });
+  },
+});

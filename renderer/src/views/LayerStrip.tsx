@@ -1,0 +1,129 @@
+// The layout as coloured blocks (M, m, *, -) in run order: drag to reorder, click to select and
+// inspect, toggle to drop, duplicate. Each block lights up as its record streams in and shows a
+// small recall signal: the share of its (implicit) attention on the target entry at the query.
+import { useState, type DragEvent } from 'react';
+import { appStore, useApp } from '../store/appStore';
+import { charOfKind, effectiveLayout, type LayoutItem } from '../store/layoutEdits';
+import { useRun } from '../cache/useRun';
+import { recordsBySlot, targetShare } from '../cache/derive';
+import { kindColor, kindInk, kindLabel } from '../ui/palette';
+import { LayoutBar } from './LayoutBar';
+import './strip.css';
+
+export function LayerStrip() {
+  const model = useApp((s) => s.model);
+  const modelStatus = useApp((s) => s.modelStatus);
+  const opening = useApp((s) => s.opening);
+  const items = useApp((s) => s.items);
+  const selected = useApp((s) => s.selectedSlot);
+  const { meta, data } = useRun('current');
+  const [dragFrom, setDragFrom] = useState<number | null>(null);
+  const [dragOver, setDragOver] = useState<number | null>(null);
+
+  if (!model) {
+    return (
+      <section className="panel" aria-label="Layer strip">
+        <div className="panel-head"><h2>Layer strip</h2></div>
+        {modelStatus === 'loading'
+          ? <div className="empty"><span className="spinner" /> Reading {opening}…</div>
+          : <div className="empty"><b>No model open</b>Pick a bundled model or open a model folder to see its layers.</div>}
+      </section>
+    );
+  }
+
+  const sameRun = meta && data && sameLayout(meta.blocks, items);
+  const records = sameRun ? recordsBySlot(items.map((it) => it.orig), data.records) : [];
+  const running = meta?.status === 'running';
+  const onDrop = (to: number) => (e: DragEvent) => {
+    e.preventDefault();
+    if (dragFrom !== null) appStoreMove(dragFrom, to);
+    setDragFrom(null);
+    setDragOver(null);
+  };
+
+  return (
+    <section className="panel" aria-label="Layer strip">
+      <div className="panel-head">
+        <h2>Layer strip</h2>
+        <span className="muted small">{items.filter((i) => !i.dropped).length} blocks · drag to reorder · click to inspect</span>
+        <span className="spacer" />
+        <Legend kinds={[...new Set(model.layers.map((l) => l.kind))]} />
+      </div>
+      <ol className="strip" data-testid="layer-strip">
+        {items.map((it, slot) => {
+          const kind = model.layers[it.orig].kind;
+          const rec = records[slot];
+          const share = rec && data ? targetShare(rec, data.prompt) : null;
+          const pending = running && !rec && !it.dropped;
+          return (
+            <li
+              key={`${it.orig}:${slot}`}
+              className={['block', it.dropped && 'dropped', selected === slot && 'selected', pending && 'pending', dragOver === slot && 'drag-over', rec && 'lit'].filter(Boolean).join(' ')}
+              data-testid="strip-block" data-kind={kind} data-index={it.orig} data-dropped={it.dropped || undefined}
+              style={{ background: it.dropped ? undefined : kindColor[kind], color: kindInk[kind] }}
+              title={`${kindLabel[kind]} · block ${it.orig}${it.dropped ? ' (dropped)' : ''}${share !== null ? ` · ${(share * 100).toFixed(0)} % of its mass on the target` : ''}`}
+              draggable
+              onDragStart={() => setDragFrom(slot)}
+              onDragOver={(e) => { e.preventDefault(); setDragOver(slot); }}
+              onDragLeave={() => setDragOver(null)}
+              onDrop={onDrop(slot)}
+              onClick={() => selectSlot(slot, it)}
+            >
+              <span className="glyph">{charOfKind[kind]}</span>
+              <span className="idx">{it.orig}</span>
+              {share !== null && <span className="signal" aria-label="mass on target"><i style={{ width: `${Math.round(share * 100)}%` }} /></span>}
+            </li>
+          );
+        })}
+      </ol>
+      <SlotActions />
+      <LayoutBar />
+    </section>
+  );
+}
+
+function appStoreMove(from: number, to: number) {
+  appStore.getState().moveBlock(from, to);
+}
+
+function selectSlot(slot: number, it: LayoutItem) {
+  const s = appStore.getState();
+  const again = s.selectedSlot === slot;
+  s.selectSlot(again ? null : slot);
+  s.inspect(again ? null : it.orig);
+}
+
+function sameLayout(runBlocks: readonly number[], items: readonly LayoutItem[]): boolean {
+  const now = effectiveLayout(items);
+  return runBlocks.length === now.length && runBlocks.every((b, i) => b === now[i]);
+}
+
+function SlotActions() {
+  const selected = useApp((s) => s.selectedSlot);
+  const items = useApp((s) => s.items);
+  const model = useApp((s) => s.model);
+  const it = selected === null ? undefined : items[selected];
+  if (!it || !model || selected === null) return <div className="slot-actions muted small">Select a block to drop, duplicate or move it.</div>;
+  const s = appStore.getState();
+  const copies = items.filter((x) => x.orig === it.orig).length;
+  return (
+    <div className="slot-actions" data-testid="slot-actions">
+      <span className="small"><b>{kindLabel[model.layers[it.orig].kind]}</b> block {it.orig}, position {selected + 1}</span>
+      <button className="btn small" onClick={() => s.toggleDropBlock(selected)}>{it.dropped ? 'Restore' : 'Drop'}</button>
+      <button className="btn small" onClick={() => s.duplicateBlock(selected)}>Duplicate</button>
+      {copies > 1 && <button className="btn small" onClick={() => { s.removeBlock(selected); s.selectSlot(null); }}>Remove copy</button>}
+      <button className="btn small" disabled={selected === 0} onClick={() => s.moveBlock(selected, selected - 1)}>← Move</button>
+      <button className="btn small" disabled={selected === items.length - 1} onClick={() => s.moveBlock(selected, selected + 1)}>Move →</button>
+    </div>
+  );
+}
+
+function Legend({ kinds }: { kinds: (keyof typeof kindColor)[] }) {
+  return (
+    <span className="legend small">
+      {kinds.map((k) => (
+        <span key={k}><i style={{ background: kindColor[k] }} />{charOfKind[k]} {kindLabel[k]}</span>
+      ))}
+    </span>
+  );
+}

@@ -1,0 +1,41 @@
+// Model picker in the top bar: the bundled catalog, or a checkpoint folder from disk
+// (<input type=file webkitdirectory>; the files go to the engine host as they are).
+import { useRef } from 'react';
+import { useApp } from '../store/appStore';
+import { modelKey } from '../store/modelSlice';
+import { openFolderFiles, openModel } from '../engine/session';
+
+export function ModelPicker() {
+  const catalog = useApp((s) => s.catalog);
+  const catalogStatus = useApp((s) => s.catalogStatus);
+  const model = useApp((s) => s.model);
+  const busy = useApp((s) => s.modelStatus === 'loading');
+  const input = useRef<HTMLInputElement>(null);
+  const value = model ? modelKey(model.ref) : '';
+  return (
+    <div className="model-picker" style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
+      <select
+        className="text-input" style={{ width: 220 }} aria-label="Bundled model" data-testid="model-select"
+        value={value} disabled={busy || catalog.length === 0}
+        onChange={(e) => {
+          const m = catalog.find((c) => `bundled:${c.id}` === e.target.value);
+          if (m) void openModel({ kind: 'bundled', id: m.id }, m.name);
+        }}
+      >
+        {model?.ref.kind === 'folder' && <option value={value}>{model.name} (folder)</option>}
+        {!model && <option value="">{catalogStatus === 'missing' ? 'No bundled models' : catalogStatus === 'loading' ? 'Loading catalog…' : 'Choose a model'}</option>}
+        {catalog.map((m) => <option key={m.id} value={`bundled:${m.id}`}>{m.name} · {m.layout}</option>)}
+      </select>
+      <button className="btn" onClick={() => input.current?.click()} disabled={busy} data-testid="open-folder">Open model folder…</button>
+      <input
+        ref={input} type="file" hidden data-testid="folder-input"
+        {...{ webkitdirectory: '', directory: '' }} multiple
+        onChange={(e) => {
+          const files = [...(e.target.files ?? [])];
+          e.target.value = '';
+          if (files.length) void openFolderFiles(files);
+        }}
+      />
+    </div>
+  );
+}

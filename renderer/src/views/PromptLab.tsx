@@ -1,0 +1,85 @@
+// Prompt lab: the phonebook generator's controls (or free text), Run / Cancel and the run's progress.
+import { appStore, useApp } from '../store/appStore';
+import { cancelRun, startRun } from '../engine/session';
+import { RunProgress } from './RunProgress';
+
+export function PromptLab() {
+  const mode = useApp((s) => s.promptMode);
+  const spec = useApp((s) => s.spec);
+  const freeText = useApp((s) => s.freeText);
+  const model = useApp((s) => s.model);
+  const running = useApp((s) => s.currentRunId !== null && s.runs[s.currentRunId]?.status === 'running');
+  const s = appStore.getState();
+  const canRun = !!model?.loaded && model.hasTokenizer && (mode === 'phonebook' || freeText.trim().length > 0);
+  return (
+    <section aria-label="Prompt lab" style={{ display: 'flex', flexDirection: 'column', gap: 10 }}>
+      <div className="panel-head" style={{ marginBottom: 0 }}>
+        <h2>Prompt</h2>
+        <span className="spacer" />
+        <Seg value={mode} options={[['phonebook', 'Phonebook'], ['text', 'Free text']]} onChange={(m) => s.setPromptMode(m)} label="Prompt kind" />
+      </div>
+      {mode === 'phonebook' ? (
+        <div>
+          <div className="field">
+            <label htmlFor="pb-entries">Entries</label>
+            <div style={{ display: 'flex', gap: 8 }}>
+              <input id="pb-entries" data-testid="pb-entries" type="range" min={2} max={400} value={Math.min(spec.entries, 400)} onChange={(e) => s.updateSpec({ entries: +e.target.value })} />
+              <input type="number" aria-label="Entries" min={1} max={2000} value={spec.entries} style={{ width: 64 }} onChange={(e) => s.updateSpec({ entries: +e.target.value })} />
+            </div>
+          </div>
+          <div className="field">
+            <label>Format</label>
+            <Seg value={spec.format} options={[['bare', 'Bare'], ['question', 'Question']]} onChange={(format) => s.updateSpec({ format })} label="Format" />
+          </div>
+          <div className="field">
+            <label>Variant</label>
+            <Seg value={spec.variant} options={[['standard', 'Standard'], ['reversed', 'Reversed']]} onChange={(variant) => s.updateSpec({ variant })} label="Variant" />
+          </div>
+          <div className="field">
+            <label htmlFor="pb-depth">Target depth</label>
+            <div style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
+              <input id="pb-depth" type="range" min={0} max={100} value={Math.round(spec.depth * 100)} onChange={(e) => s.updateSpec({ depth: +e.target.value / 100 })} />
+              <span className="mono small" style={{ width: 36, textAlign: 'right' }}>{Math.round(spec.depth * 100)} %</span>
+            </div>
+          </div>
+          <div className="field">
+            <label htmlFor="pb-shots">Few-shot</label>
+            <input id="pb-shots" type="number" min={0} max={8} value={spec.fewShot} onChange={(e) => s.updateSpec({ fewShot: +e.target.value })} />
+          </div>
+          <div className="field">
+            <label htmlFor="pb-seed">Seed</label>
+            <div style={{ display: 'flex', gap: 6 }}>
+              <input id="pb-seed" data-testid="pb-seed" type="number" min={0} value={spec.seed} onChange={(e) => s.updateSpec({ seed: +e.target.value })} />
+              <button className="btn" onClick={() => s.reseed()} title="Next seed">Next</button>
+            </div>
+          </div>
+        </div>
+      ) : (
+        <textarea
+          className="text-input mono" rows={8} value={freeText} placeholder="Type a prompt…" aria-label="Prompt text"
+          onChange={(e) => s.setFreeText(e.target.value)} style={{ resize: 'vertical' }}
+        />
+      )}
+      <div style={{ display: 'flex', gap: 8 }}>
+        <button className="btn primary" data-testid="run" style={{ flex: 1 }} disabled={!canRun || running} onClick={() => startRun()}>
+          Run<span className="kbd">Ctrl+↵</span>
+        </button>
+        <button className="btn" data-testid="cancel" disabled={!running} onClick={() => cancelRun()}>
+          Cancel<span className="kbd">Esc</span>
+        </button>
+      </div>
+      {model && !model.hasTokenizer && <span className="small error-text">This checkpoint has no tokenizer.json, so prompts cannot be encoded.</span>}
+      <RunProgress />
+    </section>
+  );
+}
+
+export function Seg<T extends string>({ value, options, onChange, label }: { value: T; options: [T, string][]; onChange(v: T): void; label: string }) {
+  return (
+    <span className="seg" role="group" aria-label={label}>
+      {options.map(([v, text]) => (
+        <button key={v} aria-pressed={value === v} onClick={() => onChange(v)}>{text}</button>
+      ))}
+    </span>
+  );
+}
