@@ -1,0 +1,105 @@
+"""Phonebook training batches: text from phonebook.py (the twin of the engine's generator), tokens from
+assets/tokenizer/tokenizer.json, loss only on the supervised characters (every look-up's number and
+the target's answer; phonebook.py decides which).
+
+A batch is a pure function of (seed, step): book sizes follow the curriculum cap, and every book has
+its own derived seed, so a run is reproducible whatever the number of loader workers.
+"""
+
+import math
+import os
+import random
+
+import torch
+from tokenizers import Tokenizer
+
+import phonebook
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TOKENIZER = os.path.join(ROOT, "assets", "tokenizer", "tokenizer.json")
+IGNORE = -100
+
+
+class Curriculum:
+    """Book size cap grows linearly from `start` to `max_entries` over the first `ramp` of the steps;
+    each book draws its size uniformly in [min_entries, cap]. Look-ups: dense (up to `max_shots`,
+    all supervised) in most books, the study's 2 in the rest."""
+
+    def __init__(self, steps, max_entries=40, start=4, ramp=0.5, min_entries=2, max_shots=16,
+                 dense_share=0.7, reversed_share=0.25, max_tokens=1024):
+        self.steps, self.max_entries, self.start, self.ramp = steps, max_entries, start, ramp
+        self.min_entries, self.max_shots, self.dense_share = min_entries, max_shots, dense_share
+        self.reversed_share, self.max_tokens = reversed_share, max_tokens
+
+    def cap(self, step):
+        f = min(1.0, step / max(1.0, self.ramp * self.steps))
+        return int(round(self.start + f * (self.max_entries - self.start)))
+
+    def spec(self, rng, step):
+        entries = rng.randint(self.min_entries, max(self.min_entries, self.cap(step)))
+        shots = 2
+        if rng.random() < self.dense_share:
+            shots = rng.randint(2, max(2, min(self.max_shots, entries - 1)))
+        fmt = rng.choice(phonebook.FORMATS)
+        variant = "reversed" if rng.random() < self.reversed_share else "standard"
+        return fmt, variant, entries, shots
+
+
+def load_tokenizer():
+    return Tokenizer.from_file(TOKENIZER)
+
+
+def encode_example(tok, prompt):
+    """ids of prompt text + completion, and labels (next-token targets) on supervised tokens only."""
+    full = prompt["text"] + prompt["completion"]
+    enc = tok.encode(full, add_special_tokens=False)
+    ids = enc.ids
+    spans = prompt["supervised"]
+    labels = [IGNORE] * len(ids)
+    for t in range(1, len(ids)):
+        s, e = enc.offsets[t]
+        if any(a <= s and e <= b for a, b in spans):
+            labels[t - 1] = ids[t]
+    return ids, labels
+
+
+def make_batch(tok, cur, seed, step, batch):
+    rng = random.Random(seed * 1_000_003 + step)
+    rows = []
+    for j in range(batch):
+        fmt, variant, entries, shots = cur.spec(rng, step)
+        book_seed = rng.randrange(2 ** 31)
+        while True:
+            p = phonebook.make_phonebook(fmt, variant, entries, None, shots, book_seed)
+            ids, labels = encode_example(tok, p)
+            if len(ids) <= cur.max_tokens or (shots <= 2 and entries <= 2):
+                break
+            shots, entries = (max(2, shots // 2), entries) if shots > 2 else (shots, entries - 2)
+        rows.append((ids[: cur.max_tokens], labels[: cur.max_tokens]))
+    T = max(len(r[0]) for r in rows)
+    T = int(math.ceil(T / 64) * 64)  # few distinct shapes; right padding never reaches earlier tokens
+    ids = torch.zeros(batch, T, dtype=torch.long)
+    labels = torch.full((batch, T), IGNORE, dtype=torch.long)
+    for j, (i, l) in enumerate(rows):
+        ids[j, : len(i)] = torch.tensor(i)
+        labels[j, : len(l)] = torch.tensor(l)
+    return ids, labels
+
+
+class Batches(torch.utils.data.IterableDataset):
+    """Batch k of worker w is step w + k * workers, so the DataLoader yields steps in order."""
+
+    def __init__(self, cur, seed, batch, steps):
+        self.cur, self.seed, self.batch, self.steps = cur, seed, batch, steps
+
+    def __iter__(self):
+        info = torch.utils.data.get_worker_info()
+        wid, n = (info.id, info.num_workers) if info else (0, 1)
+        tok = load_tokenizer()
+        for step in range(wid, self.steps, n):
+            yield make_batch(tok, self.cur, self.seed, step, self.batch)
+
+
+def loader(cur, seed, batch, steps, workers=3):
+    return torch.utils.data.DataLoader(Batches(cur, seed, batch, steps), batch_size=None,
+                                       num_workers=workers, prefetch_factor=8, persistent_workers=False)

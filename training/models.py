@@ -1,0 +1,104 @@
+"""The four bundled architectures: same width (d_model 256), 8 blocks each, about 3.7M parameters.
+
+Block budget in our layout letters (m Mamba-1, M Mamba-2, * attention, - MLP):
+  mamba        mmmmmmmm            MambaForCausalLM, d_inner 512, state 16
+  mamba2       MMMMMMMM            Mamba2ForCausalLM, 8 heads x 64, state 64, n_groups 1
+  hybrid       M-M*M-M-            NemotronHForCausalLM, Mamba-2 first, 1 attention of 8 blocks, GQA 4/1, no RoPE
+  transformer  *-*-*-*-            LlamaForCausalLM (4 layers), GQA 4/1, RoPE, SwiGLU
+The pure SSMs have no MLPs, like the published Mamba and Mamba-2 stacks (and Zoology's recall runs).
+"""
+
+import math
+
+import torch
+import transformers
+
+D_MODEL = 256
+HYBRID_PATTERN = "M-M*M-M-"
+
+
+def config_for(model_id, vocab_size, overrides=None, eos=None):
+    o = dict(overrides or {})
+    common = dict(vocab_size=vocab_size, hidden_size=D_MODEL, tie_word_embeddings=False,
+                  pad_token_id=0, bos_token_id=None, eos_token_id=eos)
+    if model_id == "mamba":
+        cfg = transformers.MambaConfig(**common, num_hidden_layers=8, expand=2, state_size=o.get("state", 16),
+                                       conv_kernel=4, time_step_rank=16, layer_norm_epsilon=1e-5,
+                                       use_cache=True)
+    elif model_id == "mamba2":
+        cfg = transformers.Mamba2Config(**common, num_hidden_layers=8, expand=2, num_heads=8, head_dim=64,
+                                        n_groups=1, state_size=o.get("state", 64), conv_kernel=4,
+                                        chunk_size=128, layer_norm_epsilon=1e-5)
+    elif model_id == "hybrid":
+        cfg = transformers.NemotronHConfig(**common, hybrid_override_pattern=HYBRID_PATTERN,
+                                           num_hidden_layers=len(HYBRID_PATTERN), mamba_num_heads=8,
+                                           mamba_head_dim=64, n_groups=1, ssm_state_size=o.get("state", 64),
+                                           conv_kernel=4, chunk_size=128, num_attention_heads=4,
+                                           num_key_value_heads=1, head_dim=64, intermediate_size=1024,
+                                           layer_norm_epsilon=1e-5, use_mamba_kernels=False,
+                                           max_position_embeddings=8192)
+    elif model_id == "transformer":
+        cfg = transformers.LlamaConfig(**common, num_hidden_layers=4, num_attention_heads=4,
+                                       num_key_value_heads=1, head_dim=64, intermediate_size=896,
+                                       max_position_embeddings=8192, rms_norm_eps=1e-5,
+                                       rope_parameters={"rope_type": "default", "rope_theta": 10000.0})
+    else:
+        raise ValueError(model_id)
+    return cfg
+
+
+CLASSES = {"mamba": "MambaForCausalLM", "mamba2": "Mamba2ForCausalLM",
+           "hybrid": "NemotronHForCausalLM", "transformer": "LlamaForCausalLM"}
+LAYOUTS = {"mamba": "m" * 8, "mamba2": "M" * 8, "hybrid": HYBRID_PATTERN, "transformer": "*-" * 4}
+
+
+def build(model_id, vocab_size, overrides=None, attn="sdpa", eos=None):
+    cfg = config_for(model_id, vocab_size, overrides, eos)
+    cls = getattr(transformers, CLASSES[model_id])
+    kw = {"attn_implementation": attn} if model_id in ("hybrid", "transformer") else {}
+    return cls._from_config(cfg, **kw)
+
+
+@torch.no_grad()
+def mimetic_init(model, a_log=None, dt=0.05, noise=0.02):
+    """Trockman et al. (arXiv 2410.11135): decay near 1 and C ~ B, so a fresh layer can copy.
+
+    Mamba-2: A_log small, dt_bias = softplus^-1(dt), C rows of in_proj = B rows (+ noise).
+    Mamba-1: A_log small, dt_proj.bias = softplus^-1(dt), C rows of x_proj = B rows (+ noise).
+    """
+    inv = dt + math.log(-math.expm1(-dt))
+    for m in model.modules():
+        name = type(m).__name__
+        if name in ("NemotronHMamba2Mixer", "Mamba2Mixer"):
+            gn = m.n_groups * m.ssm_state_size
+            b0 = m.intermediate_size + m.intermediate_size  # in_proj rows: gate | x | B | C | dt
+            W = m.in_proj.weight
+            W[b0 + gn: b0 + 2 * gn] = W[b0: b0 + gn] + noise * torch.randn_like(W[b0: b0 + gn])
+            cw = m.conv1d.weight  # the conv mixes B and C per channel: keep their kernels equal too
+            off = m.intermediate_size
+            cw[off + gn: off + 2 * gn] = cw[off: off + gn]
+            if a_log is not None:
+                m.A_log.fill_(a_log)
+            m.dt_bias.fill_(inv)
+        elif name == "MambaMixer":
+            R, N = m.time_step_rank, m.ssm_state_size
+            W = m.x_proj.weight
+            W[R + N: R + 2 * N] = W[R: R + N] + noise * torch.randn_like(W[R: R + N])
+            if a_log is not None:
+                m.A_log.fill_(a_log)
+            m.dt_proj.bias.fill_(inv)
+
+
+def param_groups(model, weight_decay):
+    """No weight decay on A_log, dt_bias, D, norms, biases and embeddings (as mamba_ssm does)."""
+    decay, no_decay = [], []
+    for name, p in model.named_parameters():
+        if p.ndim < 2 or name.endswith("A_log") or "embed" in name:
+            no_decay.append(p)
+        else:
+            decay.append(p)
+    return [{"params": decay, "weight_decay": weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
+
+
+def count_params(model):
+    return sum(p.numel() for p in model.parameters())

@@ -1,0 +1,118 @@
+"""Train one bundled model on phonebooks; every model runs this same recipe.
+
+    python3 training/train.py --model hybrid --out runs/hybrid [--steps 1500 --seed 0 --lr 1e-3]
+
+Recipe (same for all four; see training/README.md for why): batch 32, AdamW (0.9, 0.95), lr 1e-3 with
+100 warm-up steps and cosine decay to 10 %, weight decay 0.1 on matrices only (none on A_log, dt_bias,
+D, norms, biases, embeddings), clip 1.0, bf16 autocast, mimetic init of every Mamba layer, curriculum
+on book size (cap 4 -> 40 entries over the first half), dense supervision (up to 16 look-ups per book,
+each supervised, plus the target answer), both formats, 25 % reversed.
+Writes <out>/model (save_pretrained, float32, + tokenizer.json) and <out>/train.json (curves, evals).
+"""
+
+import argparse
+import json
+import math
+import os
+import shutil
+import time
+
+import torch
+import torch.nn.functional as F
+
+import data
+import evaluate
+import fast_mixers
+import models
+
+EVAL_ENTRIES = [4, 8, 16, 24, 32, 40, 60, 80]
+EVAL_SEED = 1_000_000  # never used by the training stream (book seeds come from random.Random)
+
+
+def lr_at(step, steps, lr, warmup=100, floor=0.1):
+    if step < warmup:
+        return lr * (step + 1) / warmup
+    f = (step - warmup) / max(1, steps - warmup)
+    return lr * (floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * min(1.0, f))))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--model", required=True, choices=list(models.CLASSES))
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--steps", type=int, default=1500)
+    ap.add_argument("--batch", type=int, default=32)
+    ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--max-entries", type=int, default=40)
+    ap.add_argument("--mimetic", type=int, default=1)
+    ap.add_argument("--deadline", type=float, default=1e9, help="stop training after this many seconds")
+    ap.add_argument("--eval-samples", type=int, default=100)
+    ap.add_argument("--eval-every", type=int, default=100)
+    ap.add_argument("--workers", type=int, default=3)
+    args = ap.parse_args()
+    t_start = time.time()
+    dev = "cuda"
+    os.makedirs(args.out, exist_ok=True)
+    torch.manual_seed(args.seed)
+    tok = data.load_tokenizer()
+    vocab = tok.get_vocab_size()
+    model = models.build(args.model, vocab, eos=tok.token_to_id("\n"))
+    if args.mimetic:
+        models.mimetic_init(model)
+    model.to(dev)
+    fast_mixers.use_fast_mixers(model)
+    opt = torch.optim.AdamW(models.param_groups(model, 0.1), lr=args.lr, betas=(0.9, 0.95), fused=True)
+    cur = data.Curriculum(args.steps, max_entries=args.max_entries)
+    tf_sets = evaluate.teacher_forced_set(tok, [4, 16, args.max_entries], 16, EVAL_SEED)
+    log = {"args": vars(args), "model": args.model, "architecture": models.CLASSES[args.model],
+           "layout": models.LAYOUTS[args.model], "parameters": models.count_params(model),
+           "vocab_size": vocab, "curve": [], "device": torch.cuda.get_device_name(0)}
+    print(args.model, "params", log["parameters"], flush=True)
+
+    step, tokens, run_loss = 0, 0, []
+    model.train()
+    for ids, labels in data.loader(cur, args.seed, args.batch, args.steps, args.workers):
+        for g in opt.param_groups:
+            g["lr"] = lr_at(step, args.steps, args.lr)
+        ids, labels = ids.to(dev, non_blocking=True), labels.to(dev, non_blocking=True)
+        with torch.autocast("cuda", dtype=torch.bfloat16):
+            logits = model(ids, use_cache=False).logits
+        loss = F.cross_entropy(logits.float().view(-1, vocab), labels.view(-1), ignore_index=data.IGNORE)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        opt.zero_grad(set_to_none=True)
+        step += 1
+        tokens += ids.numel()
+        run_loss.append(float(loss) if step % 10 == 0 else None)
+        if step % args.eval_every == 0 or step == args.steps:
+            losses = [x for x in run_loss if x is not None]
+            point = {"step": step, "loss": round(sum(losses) / max(1, len(losses)), 4), "cap": cur.cap(step),
+                     "seconds": round(time.time() - t_start, 1),
+                     "tf_exact": evaluate.teacher_forced(model, tf_sets, dev)}
+            run_loss = []
+            log["curve"].append(point)
+            print(args.model, point, flush=True)
+        if time.time() - t_start > args.deadline:
+            print(args.model, "deadline reached at step", step, flush=True)
+            break
+    log["steps_done"], log["tokens"] = step, tokens
+    log["train_seconds"] = round(time.time() - t_start, 1)
+
+    model.eval()
+    folder = os.path.join(args.out, "model")
+    model.save_pretrained(folder)
+    shutil.copy(data.TOKENIZER, os.path.join(folder, "tokenizer.json"))
+    json.dump(log, open(os.path.join(args.out, "train.json"), "w"), indent=1)
+    t0 = time.time()
+    log["eval"] = evaluate.grid(model, tok, dev, EVAL_ENTRIES, args.eval_samples, EVAL_SEED)
+    log["eval_seconds"] = round(time.time() - t0, 1)
+    json.dump(log, open(os.path.join(args.out, "train.json"), "w"), indent=1)
+    for r in log["eval"]:
+        print(args.model, r["format"], r["variant"], r["entries"], r["accuracy"],
+              round(r["digit_accuracy"], 3), flush=True)
+
+
+if __name__ == "__main__":
+    main()
