@@ -1,7 +1,8 @@
 // `hybridscope phonebook <model-dir> [--layout S] --entries 10,40,100 [--variant standard|reversed]
 //  [--format bare|question] [--depth PCT] --samples K --seed S [--json | --csv]` (DESIGN.md §5):
 // a recall sweep over book lengths with the model's own tokenizer; a progress bar on stderr;
-// Ctrl-C stops after the current sample and prints the partial results ("cancelled": true, exit 130).
+// Ctrl-C stops after the current sample and prints the partial results ("cancelled": true, exit 130);
+// a second Ctrl-C quits at once.
 import { readFile } from 'node:fs/promises';
 import { generateGreedy } from '../../generate';
 import { loadModel } from '../../io/checkpoint';
@@ -48,12 +49,12 @@ async function readNames(file: string): Promise<NameList> {
   try {
     json = JSON.parse(await readFile(file, 'utf8'));
   } catch (e) {
-    throw new Error(`${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'not valid JSON'}`);
+    throw new Error(`${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'not valid JSON'}`, { cause: e });
   }
   try {
     return parseNameList(json);
   } catch (e) {
-    throw new Error(`${file}: ${(e as Error).message}`);
+    throw new Error(`${file}: ${(e as Error).message}`, { cause: e });
   }
 }
 
@@ -133,7 +134,10 @@ export const phonebookCommand: Command = {
 
     const signal = { aborted: false };
     const onInterrupt = () => {
+      // the first Ctrl-C ends the sweep after the current sample; a second one quits at once
+      if (signal.aborted) process.exit(130);
       signal.aborted = true;
+      io.stderr('\nhybridscope: phonebook: stopping after this sample (Ctrl-C again to quit now)\n');
     };
     process.on('SIGINT', onInterrupt);
     const bar = progressBar(io);
