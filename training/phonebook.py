@@ -62,21 +62,20 @@ class Rng:
         self.state = seed & M32
 
     def next_uint32(self):
-        self.state = (self.state + 0x6D2B79F5) & M32
-        a = self.state
+        a = self.state = (self.state + 0x6D2B79F5) & M32
         t = ((a ^ (a >> 15)) * (a | 1)) & M32
         t = ((t + (((t ^ (t >> 7)) * (t | 61)) & M32)) & M32) ^ t
-        return (t ^ (t >> 14)) & M32
+        return t ^ (t >> 14)
 
     def below(self, n):
         """Uniform integer in [0, n) by rejection."""
         if n < 1 or n > 2 ** 32:
             raise ValueError(f"phonebook: bad range {n}")
         limit = 2 ** 32 - (2 ** 32 % n)
-        while True:
+        x = self.next_uint32()
+        while x >= limit:
             x = self.next_uint32()
-            if x < limit:
-                return x % n
+        return x % n
 
 
 # --- names ---------------------------------------------------------------------------------------
@@ -122,7 +121,9 @@ def _draw_names(rng, count, names):
 
 
 def _draw_digits(rng):
-    return str(6 + rng.below(4)) + "".join(str(rng.below(10)) for _ in range(9))
+    below = rng.below
+    return "%d%d%d%d%d%d%d%d%d%d" % (6 + below(4), below(10), below(10), below(10), below(10),
+                                     below(10), below(10), below(10), below(10), below(10))
 
 
 def _pick_examples(rng, count, target, shots):
