@@ -1,0 +1,35 @@
+// Electron utility process entry: hosts the app/ engine service. main sends it
+//   { type: 'port' } with a MessagePortMain — a direct channel to the window (one service per port;
+//     a reloaded window gets a fresh one), and
+//   { type: 'grant', token, path } — a folder the user picked, readable from now on under `token`.
+// Bundled models come from the folder named by `--models <dir>`.
+import type { MessagePortMain } from 'electron';
+import type { FileSource } from '../engine/io/files';
+import { engineBackend } from '../app/engine-backend';
+import type { MessagePortLike } from '../app/protocol';
+import { startService } from '../app/service';
+import { nodeFolderSource } from './node-files';
+
+const at = process.argv.indexOf('--models');
+const modelsDir = at >= 0 ? process.argv[at + 1] : '';
+const bundled = nodeFolderSource(modelsDir, 'models');
+const folders = new Map<string, FileSource>();
+
+function portLike(port: MessagePortMain): MessagePortLike {
+  return {
+    // MessagePortMain serializes typed arrays (structured clone); it can transfer only ports.
+    postMessage: (message) => port.postMessage(message),
+    onMessage: (handler) => port.on('message', (e) => handler(e.data)),
+  };
+}
+
+process.parentPort.on('message', (e) => {
+  const msg = e.data as { type?: unknown; token?: unknown; path?: unknown };
+  if (msg?.type === 'port' && e.ports.length === 1) {
+    const port = e.ports[0];
+    startService({ port: portLike(port), backend: engineBackend, bundled, resolveFolder: (t) => folders.get(t) });
+    port.start();
+  } else if (msg?.type === 'grant' && typeof msg.token === 'string' && typeof msg.path === 'string') {
+    folders.set(msg.token, nodeFolderSource(msg.path));
+  }
+});

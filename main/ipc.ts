@@ -1,0 +1,95 @@
+// IPC handlers behind window.hybridscope: every call's sender frame must be our own page, and every
+// argument is checked again here (the preload checks too, but main trusts no renderer). Dialogs pick
+// the paths; the page only ever gets names, tokens and file contents.
+import { dialog, ipcMain, shell, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
+import { readFile, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { CHANNELS, type FigureFormat, type GrantedFolder, type OpenedFile } from '../app/desktop-api';
+import { writeFileAtomic } from './atomic-write';
+import type { EngineSupervisor } from './engine-supervisor';
+import type { RecentList } from './recent';
+import { isAllowedExternal } from './security';
+
+const MAX_EXPERIMENT_BYTES = 64 * 2 ** 20;
+const FORMATS: readonly FigureFormat[] = ['svg', 'png', 'csv', 'json'];
+const EXPERIMENT_FILTER = { name: 'HybridScope experiment', extensions: ['json'] };
+
+export interface IpcDeps {
+  window(): BrowserWindow | null;
+  isOwnFrame(url: string): boolean;
+  engine: EngineSupervisor;
+  recent: RecentList;
+  onRecentChanged(): void;
+}
+
+function str(v: unknown, what: string, max: number): string {
+  if (typeof v !== 'string' || v.length > max) throw new Error(`${what}: expected a string of at most ${max} characters`);
+  return v;
+}
+
+function safeName(v: unknown): string {
+  return basename(str(v, 'file name', 255)).replace(/[^\w.\- ]+/g, '_') || 'untitled';
+}
+
+export function registerIpc(deps: IpcDeps): void {
+  const handle = (channel: string, fn: (...args: unknown[]) => Promise<unknown>) => {
+    ipcMain.handle(channel, (event: IpcMainInvokeEvent, ...args: unknown[]) => {
+      const url = event.senderFrame?.url ?? '';
+      if (!deps.isOwnFrame(url)) throw new Error(`refused ${channel} from ${url || 'an unknown frame'}`);
+      return fn(...args);
+    });
+  };
+  const parent = () => deps.window() ?? undefined;
+
+  const grantFolder = async (path: string): Promise<GrantedFolder> => {
+    await deps.recent.add('model-folder', path);
+    deps.onRecentChanged();
+    return { token: deps.engine.grant(path), name: basename(path) };
+  };
+  const readExperiment = async (path: string): Promise<OpenedFile> => {
+    const { size } = await stat(path);
+    if (size > MAX_EXPERIMENT_BYTES) throw new Error(`${basename(path)}: ${size} bytes is too large for an experiment file`);
+    const text = await readFile(path, 'utf8');
+    await deps.recent.add('experiment', path);
+    deps.onRecentChanged();
+    return { name: basename(path), text };
+  };
+
+  handle(CHANNELS.openModelFolder, async () => {
+    const r = await dialog.showOpenDialog(parent()!, { title: 'Open model folder', properties: ['openDirectory'] });
+    return r.canceled || r.filePaths.length !== 1 ? null : grantFolder(r.filePaths[0]);
+  });
+  handle(CHANNELS.openExperiment, async () => {
+    const r = await dialog.showOpenDialog(parent()!, { title: 'Open experiment', properties: ['openFile'], filters: [EXPERIMENT_FILTER] });
+    return r.canceled || r.filePaths.length !== 1 ? null : readExperiment(r.filePaths[0]);
+  });
+  handle(CHANNELS.saveExperiment, async (json, suggested) => {
+    const text = str(json, 'experiment', MAX_EXPERIMENT_BYTES);
+    const r = await dialog.showSaveDialog(parent()!, { title: 'Save experiment', defaultPath: safeName(suggested), filters: [EXPERIMENT_FILTER] });
+    if (r.canceled || !r.filePath) return null;
+    await writeFileAtomic(r.filePath, text);
+    await deps.recent.add('experiment', r.filePath);
+    deps.onRecentChanged();
+    return basename(r.filePath);
+  });
+  handle(CHANNELS.exportFigure, async (data, format, suggested) => {
+    if (!FORMATS.includes(format as FigureFormat)) throw new Error(`figure format must be one of ${FORMATS.join(', ')}`);
+    const bytes = data instanceof Uint8Array ? data : str(data, 'figure data', MAX_EXPERIMENT_BYTES);
+    const r = await dialog.showSaveDialog(parent()!, { title: 'Export figure', defaultPath: safeName(suggested), filters: [{ name: String(format).toUpperCase(), extensions: [String(format)] }] });
+    if (r.canceled || !r.filePath) return null;
+    await writeFileAtomic(r.filePath, bytes);
+    return basename(r.filePath);
+  });
+  handle(CHANNELS.listRecent, async () => deps.recent.list());
+  handle(CHANNELS.openRecent, async (id) => {
+    const item = deps.recent.find(str(id, 'recent id', 64));
+    if (!item) return null;
+    return item.kind === 'model-folder' ? grantFolder(item.path) : readExperiment(item.path);
+  });
+  handle(CHANNELS.openExternal, async (url) => {
+    const u = str(url, 'url', 2048);
+    if (!isAllowedExternal(u)) return false;
+    await shell.openExternal(u);
+    return true;
+  });
+}

@@ -1,0 +1,52 @@
+// Preload (sandboxed, context-isolated): exposes `window.hybridscope`, one function per IPC channel,
+// each checking its arguments before anything leaves the page. The engine MessagePort main sends is
+// forwarded to the page with window.postMessage (ports cannot cross contextBridge); from then on the
+// page talks to the engine host directly.
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { CHANNELS, ENGINE_PORT_MESSAGE, type DesktopApi, type EngineHostStatus, type FigureFormat, type MenuCommand } from '../app/desktop-api';
+
+const MAX_TEXT = 64 * 2 ** 20;
+const FORMATS: readonly FigureFormat[] = ['svg', 'png', 'csv', 'json'];
+
+function text(v: unknown, what: string, max = MAX_TEXT): string {
+  if (typeof v !== 'string' || v.length > max) throw new TypeError(`hybridscope: ${what} must be a string of at most ${max} characters`);
+  return v;
+}
+
+function fileName(v: unknown): string {
+  const name = text(v, 'file name', 255);
+  if (/[/\\]/.test(name)) throw new TypeError('hybridscope: a suggested file name cannot contain a path');
+  return name;
+}
+
+function listen<T>(channel: string, listener: (value: T) => void): () => void {
+  if (typeof listener !== 'function') throw new TypeError('hybridscope: listener must be a function');
+  const wrapped = (_e: IpcRendererEvent, value: T) => listener(value);
+  ipcRenderer.on(channel, wrapped);
+  return () => ipcRenderer.removeListener(channel, wrapped);
+}
+
+const api: DesktopApi = {
+  openModelFolder: () => ipcRenderer.invoke(CHANNELS.openModelFolder),
+  openExperiment: () => ipcRenderer.invoke(CHANNELS.openExperiment),
+  saveExperiment: (json, suggested) => ipcRenderer.invoke(CHANNELS.saveExperiment, text(json, 'experiment'), fileName(suggested)),
+  exportFigure(data, format, suggested) {
+    if (!FORMATS.includes(format)) throw new TypeError(`hybridscope: figure format must be one of ${FORMATS.join(', ')}`);
+    if (!(data instanceof Uint8Array)) text(data, 'figure data');
+    else if (data.byteLength > MAX_TEXT) throw new TypeError('hybridscope: figure data is too large');
+    return ipcRenderer.invoke(CHANNELS.exportFigure, data, format, fileName(suggested));
+  },
+  listRecent: () => ipcRenderer.invoke(CHANNELS.listRecent),
+  openRecent: (id) => ipcRenderer.invoke(CHANNELS.openRecent, text(id, 'recent id', 64)),
+  openExternal: (url) => ipcRenderer.invoke(CHANNELS.openExternal, text(url, 'url', 2048)),
+  onEngineStatus: (listener) => listen<EngineHostStatus>(CHANNELS.engineStatus, listener),
+  onMenuCommand: (listener) => listen<MenuCommand>(CHANNELS.menuCommand, listener),
+};
+
+contextBridge.exposeInMainWorld('hybridscope', api);
+
+// Posted to this same window (the page checks `e.source === window`); '*' because a file:// page has
+// an opaque origin that no target origin string matches.
+ipcRenderer.on(CHANNELS.enginePort, (e) => {
+  window.postMessage(ENGINE_PORT_MESSAGE, '*', e.ports);
+});
