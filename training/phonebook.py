@@ -55,6 +55,12 @@ def derive_seed(seed, k):
     return fmix32((seed & M32) + (((k & M32) * 0x9E3779B9) & M32))
 
 
+def sample_seed(seed, k):
+    """The seed of sample k in the engine's sweeps and `hybridscope phonebook` (sweep.ts): the same k
+    gets the same book at every length, variant and model."""
+    return derive_seed(seed, k)
+
+
 class Rng:
     """mulberry32, as in prng.ts."""
 

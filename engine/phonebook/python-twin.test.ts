@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { layoutPhonebook, type BookSpec } from './book';
 import { makePhonebook } from './generate';
+import { deriveSeed } from './prng';
 import { scoreAnswer } from './score';
 import { charTokenizer, SCORE_CASES } from './test-fixtures';
 import { FORMATS, VARIANTS, type PhonebookFormat, type PhonebookVariant } from './templates';
@@ -30,9 +31,10 @@ describe('training/phonebook.py agrees with the TypeScript generator', () => {
 
   for (const spec of cases) {
     it(`${spec.format}/${spec.variant}, ${spec.entries} entries, depth ${spec.depth}, ${spec.shots} shots`, () => {
-      const fromPython = python(spec, seeds);
-      expect(fromPython).toHaveLength(seeds.length);
-      seeds.forEach((seed, i) => {
+      const some = spec.entries > 100 ? seeds.slice(2, 4) : seeds;
+      const fromPython = python(spec, some);
+      expect(fromPython).toHaveLength(some.length);
+      some.forEach((seed, i) => {
         const ts = layoutPhonebook(spec, seed);
         const py = fromPython[i] as typeof ts;
         expect(py.text).toBe(ts.text);
@@ -43,6 +45,11 @@ describe('training/phonebook.py agrees with the TypeScript generator', () => {
 });
 
 describe('training/phonebook.py scores like score.ts', () => {
+  it('derives the same sample seeds as the sweeps', () => {
+    const script = 'import json,sys; sys.path.insert(0,"training"); import phonebook as pb; print(json.dumps([pb.sample_seed(9, k) for k in range(50)]))';
+    expect(JSON.parse(execFileSync('python3', ['-c', script], { encoding: 'utf8' }))).toEqual(Array.from({ length: 50 }, (_, k) => deriveSeed(9, k)));
+  });
+
   it('gives the same exact match and digit counts on the hand-made cases', () => {
     const script = 'import json,sys; sys.path.insert(0,"training"); import phonebook as pb; ' +
       'print(json.dumps([pb.score_answer(g, a) for g, a in json.load(sys.stdin)]))';
