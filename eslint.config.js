@@ -13,7 +13,7 @@ const ban = (group, message) => ({ group, message });
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/', 'out/', 'dist/', 'dist-web/', 'engine/kernels/wasm/assembly/', 'engine/kernels/wasm/build/', 'training/', 'bench/results/', '**/*.generated.ts'],
+    ignores: ['node_modules/', 'tmp/', 'test-results/', 'out/', 'dist/', 'dist-web/', 'engine/kernels/wasm/assembly/', 'engine/kernels/wasm/build/', 'training/', 'bench/results/', '**/*.generated.ts'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
