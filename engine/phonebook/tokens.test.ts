@@ -1,5 +1,6 @@
 // The shipped word-level tokenizer (assets/tokenizer/tokenizer.json) with the phonebook prompts:
 // vocabulary, exact round trip, unknown symbols, token spans and the token-budget mode.
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildTokenizer } from '../../assets/tokenizer/build.mjs';
@@ -111,5 +112,33 @@ describe('token budget', () => {
 
   it('says when the budget is below a one-entry prompt', () => {
     expect(() => makePhonebook({ format: 'question', variant: 'reversed', tokens: 10 }, 1, tok)).toThrow(/below the one-entry prompt/);
+  });
+});
+
+// The Python `tokenizers` library (training) must read the same file the same way. Runs where that
+// library is installed (the GPU machine; locally: HS_PYTHON=/path/to/venv/python).
+const python = process.env.HS_PYTHON ?? 'python3';
+const hasPythonTokenizers = spawnSync(python, ['-c', 'import tokenizers'], { encoding: 'utf8' }).status === 0;
+
+describe.skipIf(!hasPythonTokenizers)('tokenizer.json in Python tokenizers', () => {
+  it('gives the same ids and offsets and decodes back to the text', () => {
+    const texts = [];
+    for (const format of FORMATS)
+      for (const variant of VARIANTS) {
+        const p = makePhonebook({ format, variant, entries: 20 }, 4);
+        texts.push(p.text + p.completion);
+      }
+    texts.push('Mary Zork: é7\t[BOS]');
+    const script =
+      'import json,sys; from tokenizers import Tokenizer; t = Tokenizer.from_file("assets/tokenizer/tokenizer.json"); ' +
+      'out = [t.encode(s, add_special_tokens=False) for s in json.load(sys.stdin)]; ' +
+      'print(json.dumps([[e.ids, e.offsets, t.decode(e.ids, skip_special_tokens=False)] for e in out]))';
+    const out = JSON.parse(execFileSync(python, ['-c', script], { input: JSON.stringify(texts), encoding: 'utf8' })) as [number[], [number, number][], string][];
+    texts.forEach((text, i) => {
+      const js = tok.encode(text);
+      expect(out[i][0]).toEqual(js.ids);
+      expect(out[i][1]).toEqual(js.offsets);
+      if (i < texts.length - 1) expect(out[i][2]).toBe(text);
+    });
   });
 });
