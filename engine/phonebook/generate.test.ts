@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { makePhonebook, type PhonebookPrompt, type PhonebookSpec } from './generate';
 import { FORMATS, VARIANTS, questionLine, requestLine } from './templates';
@@ -156,5 +157,33 @@ describe('makePhonebook: structure', () => {
     const p = makePhonebook(spec({ entries: 6, names }), 8);
     expect(new Set(p.entries.map((e) => e.name))).toEqual(new Set(names.first.flatMap((f) => names.last.map((l) => `${f} ${l}`))));
     expect(() => makePhonebook(spec({ entries: 7, names }), 8)).toThrow(/1…6/);
+  });
+});
+
+describe('makePhonebook: properties over random specs', () => {
+  it('always cuts exact spans, keeps names distinct and examples off the target', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...FORMATS),
+        fc.constantFrom(...VARIANTS),
+        fc.integer({ min: 1, max: 300 }),
+        fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: null }),
+        fc.integer({ min: 0, max: 20 }),
+        fc.integer({ min: -(2 ** 40), max: 2 ** 40 }),
+        (format, variant, entries, depth, shots, seed) => {
+          const p = makePhonebook({ format, variant, entries, depth, shots }, seed);
+          expect(p.text).toBe(expectedText(p));
+          expect(new Set(p.entries.map((e) => e.name)).size).toBe(entries);
+          for (const e of p.entries) expect(slice(p, e.span)).toBe(`${e.name}: ${e.number}`);
+          expect(p.examples).toHaveLength(Math.min(shots, entries - 1));
+          expect(new Set(p.examples).size).toBe(p.examples.length);
+          expect(p.examples).not.toContain(p.target);
+          if (depth !== null) expect(p.target).toBe(Math.round(depth * (entries - 1)));
+          const full = p.text + p.completion;
+          expect(full.slice(...p.supervised[p.supervised.length - 1])).toBe(p.answer);
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });
