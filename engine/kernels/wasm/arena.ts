@@ -66,7 +66,6 @@ export class Arena {
     if (i > 0 && this.free[i - 1].at + this.free[i - 1].size === at) {
       this.free[i - 1].size += this.free[i].size;
       this.free.splice(i, 1);
-      i--;
     }
     const last = this.free[this.free.length - 1];
     if (last && last.at + last.size === this.top) {

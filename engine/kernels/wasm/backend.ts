@@ -8,8 +8,9 @@ import { referenceBackend, type KernelBackend } from '../backend';
 import type { AttentionRowHook } from '../attention';
 import type { ScanProbe } from '../scan';
 import { Arena } from './arena';
-import { compileKernels, instantiateKernels, type KernelExports, type KernelModule, type WasmFlavor } from './module';
+import { compileKernels, instantiateKernels, type KernelExports, type KernelModule, type WasmFlavor } from './loader';
 import { ResidentWeights } from './resident';
+import { warmUp } from './warmup';
 
 /** Query rows per block in prefill attention: the scores block is ROWS × (past + T) floats. */
 const ROWS = 64;
@@ -29,6 +30,7 @@ export function createWasmBackend(opts: { prefer?: WasmFlavor; module?: KernelMo
   const arena = new Arena();
   const k = instantiateKernels(km, arena.memory);
   const weights = new ResidentWeights(arena);
+  warmUp(k, arena);
   const ref = referenceBackend;
 
   const packed = (w: Float32Array, In: number, Out: number) =>

@@ -4,6 +4,7 @@
 // relaxed-SIMD fused multiply-add; used where WebAssembly.validate accepts it).
 //   node engine/kernels/wasm/build.mjs          write kernels.generated.ts
 //   node engine/kernels/wasm/build.mjs --check  exit 1 if the committed file differs from a rebuild
+/* global URL, Buffer, process, console -- a Node script */
 import asc from 'assemblyscript/asc';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

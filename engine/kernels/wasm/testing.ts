@@ -1,14 +1,14 @@
-// Shared helpers of the wasm kernel tests (imported only by *.test.ts).
-import { setFlagsFromString } from 'node:v8';
-import type { WasmFlavor } from './module';
-import { pickBuild } from './module';
+// Shared helpers of the wasm kernel tests and the bench.
+import type { WasmFlavor } from './loader';
+import { pickBuild } from './loader';
 
-// Node 20 (V8 11.3) has relaxed SIMD behind a flag; Electron and current browsers ship it. Turning
-// the flag on lets the tests cover both builds here.
-setFlagsFromString('--experimental-wasm-relaxed-simd');
-
-/** The builds this runtime accepts: always 'simd', and 'relaxed' where validated. */
-export const flavors: WasmFlavor[] = pickBuild('relaxed')?.flavor === 'relaxed' ? ['relaxed', 'simd'] : ['simd'];
+/**
+ * The builds this runtime accepts: always 'simd', and 'relaxed' where validated. Node 20 (V8 11.3)
+ * has relaxed SIMD behind a flag that the tests turn on (Electron and current browsers ship it).
+ */
+export function availableFlavors(): WasmFlavor[] {
+  return pickBuild('relaxed')?.flavor === 'relaxed' ? ['relaxed', 'simd'] : ['simd'];
+}
 
 /** Deterministic uniform values in [-scale, scale) (mulberry32). */
 export function random(n: number, seed: number, scale = 1): Float32Array {

@@ -1,0 +1,137 @@
+// Parts (b)–(d), per bundled model (assets/models/<id>/): (b) prefill time of a 1,000- and a
+// 4,000-token phonebook with the default probes, and onnxruntime-node on bench/onnx/<id>.onnx where
+// that export exists; (c) greedy generation tokens/s after 1,000 and 4,000 tokens of context, and the
+// hybrid/Transformer ratio; (d) achieved GFLOP/s of the 4,000-token prefill (matmul + attention
+// FLOPs counted while it runs) against the matmul peak measured in part (a).
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import * as ort from 'onnxruntime-node';
+import { nodeSource } from '../engine/cli/node-files';
+import { forward } from '../engine/forward';
+import { choose, step } from '../engine/generate';
+import { loadModel } from '../engine/io/checkpoint';
+import { kernels, useBackend, type KernelBackend } from '../engine/kernels/backend';
+import type { Model } from '../engine/model';
+import { makePhonebook } from '../engine/phonebook';
+import type { CaptureSpec } from '../engine/probes/types';
+import { loadTokenizer } from '../engine/tokenizer';
+import { fmt, type Row } from './table';
+import { time } from './timing';
+
+const MODELS = new URL('../assets/models/', import.meta.url);
+const ONNX = new URL('./onnx/', import.meta.url);
+const LENGTHS = [1000, 4000];
+const STEPS = 32;
+
+interface Prompt { ids: number[]; capture: CaptureSpec }
+
+function prompt(model: Model, tokens: number): Prompt {
+  const tokenizer = model.tokenizer
+    ?? loadTokenizer(JSON.parse(readFileSync(new URL('../assets/tokenizer/tokenizer.json', import.meta.url), 'utf8')));
+  const book = makePhonebook({ format: 'bare', variant: 'standard', tokens }, 1, tokenizer);
+  const t = book.tokens!;
+  // the default probes of a phonebook run: focus on the query token, per-entry mass over the book
+  return { ids: t.ids, capture: { focus: [t.ids.length - 1], entries: t.entries.map((e) => e.span) } };
+}
+
+/** Counts matmul and attention FLOPs of everything run through the kernel table. */
+function counting(be: KernelBackend): { backend: KernelBackend; flops: () => number } {
+  let flops = 0;
+  return {
+    flops: () => flops,
+    backend: {
+      ...be,
+      matmul: (out, x, w, T, In, Out, bias) => {
+        flops += 2 * T * In * Out;
+        be.matmul(out, x, w, T, In, Out, bias);
+      },
+      causalAttention: (out, q, k, v, scratch, T, past, H, KVH, hd, scaling, onRow) => {
+        flops += 2 * 2 * H * hd * (T * past + (T * (T + 1)) / 2); // q·kᵀ and p·v over each causal prefix
+        be.causalAttention(out, q, k, v, scratch, T, past, H, KVH, hd, scaling, onRow);
+      },
+    },
+  };
+}
+
+export async function benchModels(matmulPeak: number): Promise<Row[]> {
+  const ids = existsSync(MODELS)
+    ? readdirSync(MODELS).filter((d) => existsSync(new URL(`${d}/config.json`, MODELS))).sort()
+    : [];
+  if (ids.length === 0) {
+    const why = 'no bundled models in assets/models/ yet';
+    return ['b', 'c', 'd'].map((part) => ({
+      part, name: { b: 'prefill per model', c: 'generation tok/s per model', d: 'prefill GFLOP/s vs matmul peak' }[part]!,
+      engine: '—', reference: '—', ratio: '—', target: '—', status: 'skipped', note: `skipped: ${why}`,
+    }));
+  }
+  const rows: Row[] = [];
+  const tokPerSec: Record<string, Record<number, number>> = {};
+  for (const id of ids) {
+    const model = await loadModel(nodeSource(new URL(id, MODELS).pathname));
+    const onnxFile = new URL(`${id}.onnx`, ONNX);
+    const session = existsSync(onnxFile) ? await ort.InferenceSession.create(onnxFile.pathname, { intraOpNumThreads: 1, interOpNumThreads: 1 }) : null;
+    tokPerSec[id] = {};
+    for (const n of LENGTHS) {
+      const p = prompt(model, n);
+      const T = p.ids.length;
+      const pre = await time(() => forward(model, p.ids, p.capture), n >= 4000 ? 3 : 5);
+      let ref = '—', ratio = '—', status: Row['status'] = 'info';
+      const values: Record<string, number> = { T, engineMs: pre.median };
+      if (session) {
+        const feeds = { [session.inputNames[0]]: new ort.Tensor('int64', BigInt64Array.from(p.ids, BigInt), [1, T]) };
+        const o = await time(() => session.run(feeds), 3);
+        ref = `${fmt(o.median, 0)} ms`;
+        ratio = `${fmt(pre.median / o.median, 2)}×`;
+        values.ortMs = o.median;
+      }
+      const target = id === 'hybrid' && n >= 4000 ? '≤ 1000 ms, ≤ 1.5× ort' : '—';
+      if (target !== '—') status = pre.median <= 1000 && (!session || pre.median <= 1.5 * values.ortMs) ? 'ok' : 'below target';
+      rows.push({
+        part: 'b', name: `prefill ${id} (${model.layout}) T=${T}, default probes`, engine: `${fmt(pre.median, 0)} ms`,
+        reference: ref, ratio, target, status, values,
+        note: session ? undefined : `no bench/onnx/${id}.onnx: onnxruntime column skipped`,
+      });
+
+      if (n >= 4000) {
+        const be = kernels();
+        const c = counting(be);
+        useBackend(c.backend);
+        forward(model, p.ids, p.capture);
+        useBackend(be);
+        const gf = c.flops() / pre.median / 1e6;
+        rows.push({
+          part: 'd', name: `prefill ${id} T=${T}: achieved vs matmul peak`, engine: `${fmt(gf)} GFLOP/s`,
+          reference: `${fmt(matmulPeak)} GFLOP/s`, ratio: `${fmt((100 * gf) / matmulPeak, 0)} %`, target: '—', status: 'info',
+          values: { flops: c.flops(), engineMs: pre.median, gflops: gf, peak: matmulPeak },
+        });
+      }
+
+      // (c) generation after T tokens of context: prefill once, then STEPS greedy steps
+      const { state, logits } = forward(model, p.ids, undefined, { lastLogitsOnly: true });
+      let next = choose(logits.data, 1).id;
+      const g = await time(() => {
+        for (let i = 0; i < STEPS; i++) next = choose(step(model, state, next), 1).id;
+      }, 3, 0);
+      const tps = (STEPS * 1000) / g.median;
+      tokPerSec[id][n] = tps;
+      rows.push({
+        part: 'c', name: `generate ${id} after ${T} tokens`, engine: `${fmt(tps, 0)} tok/s`, reference: '—', ratio: '—',
+        target: n >= 4000 ? '≥ 200 tok/s' : '—', status: n >= 4000 ? (tps >= 200 ? 'ok' : 'below target') : 'info',
+        values: { T, tokensPerSecond: tps, steps: STEPS },
+      });
+    }
+    await session?.release();
+  }
+  const h = tokPerSec.hybrid, t = tokPerSec.transformer;
+  if (h && t) {
+    for (const n of LENGTHS) {
+      rows.push({
+        part: 'c', name: `hybrid / transformer generation speed at ~${n} tokens`, engine: `${fmt(h[n], 0)} tok/s`,
+        reference: `${fmt(t[n], 0)} tok/s`, ratio: `${fmt(h[n] / t[n], 2)}×`, target: n >= 4000 ? '> 1×' : '—',
+        status: n >= 4000 ? (h[n] > t[n] ? 'ok' : 'below target') : 'info',
+      });
+    }
+  } else {
+    rows.push({ part: 'c', name: 'hybrid / transformer ratio', engine: '—', reference: '—', ratio: '—', target: '> 1×', status: 'skipped', note: 'skipped: needs both assets/models/hybrid and assets/models/transformer' });
+  }
+  return rows;
+}

@@ -1,0 +1,33 @@
+import { setFlagsFromString } from 'node:v8';
+import { describe, expect, it } from 'vitest';
+import { causalAttention } from '../attention';
+import { createWasmBackend } from './backend';
+import { availableFlavors, random, relErr } from './testing';
+
+// Node 20 has relaxed SIMD behind a flag: on, so both builds are tested.
+setFlagsFromString('--experimental-wasm-relaxed-simd');
+
+describe.each(availableFlavors())('wasm causal attention (%s build)', (flavor) => {
+  const be = createWasmBackend({ prefer: flavor })!;
+
+  // T ≤ 8 takes the row path (decoding), larger T the blocked path; T = 70 crosses a 64-row block.
+  it.each([[1, 0, 4, 1, 8], [1, 50, 4, 1, 64], [3, 9, 2, 2, 16], [9, 0, 4, 1, 64], [70, 5, 4, 2, 24], [130, 0, 2, 1, 8]])(
+    'agrees with the float64 reference at T=%i past=%i H=%i KVH=%i hd=%i, rows included',
+    (T, past, H, KVH, hd) => {
+      const S = past + T;
+      const q = random(T * H * hd, 1, 2), k = random(S * KVH * hd, 2, 2), v = random(S * KVH * hd, 3);
+      const scaling = 1 / Math.sqrt(hd);
+      const rows = (store: number[][]) => (h: number, t: number, p: Float64Array) => store.push([h, t, ...p]);
+      const wantRows: number[][] = [], gotRows: number[][] = [];
+      const want = new Float32Array(T * H * hd), got = new Float32Array(T * H * hd);
+      causalAttention(want, q, k, v, new Float64Array(S), T, past, H, KVH, hd, scaling, rows(wantRows));
+      be.causalAttention(got, q, k, v, new Float64Array(S), T, past, H, KVH, hd, scaling, rows(gotRows));
+      expect(relErr(got, want)).toBeLessThan(1e-5);
+      expect(gotRows.length).toBe(H * T);
+      for (let i = 0; i < wantRows.length; i++) {
+        expect(gotRows[i].slice(0, 2)).toEqual(wantRows[i].slice(0, 2));
+        expect(relErr(gotRows[i], wantRows[i])).toBeLessThan(1e-5);
+      }
+    },
+  );
+});

@@ -1,0 +1,82 @@
+import { setFlagsFromString } from 'node:v8';
+import { describe, expect, it } from 'vitest';
+import { mamba1Scan, mamba2Scan, mamba2ScanQuadratic } from '../scan';
+import { createWasmBackend } from './backend';
+import { availableFlavors, random, relErr } from './testing';
+
+// Node 20 has relaxed SIMD behind a flag: on, so both builds are tested.
+setFlagsFromString('--experimental-wasm-relaxed-simd');
+
+// Inputs shaped like a trained layer's: dt after softplus in (0, 0.5], A = -exp(A_log) < 0.
+function inputs(T: number, H: number, P: number, N: number, G: number, seed: number) {
+  const dt = random(T * H, seed).map((v) => 0.05 + 0.2 * Math.abs(v));
+  const A = Float64Array.from(random(H, seed + 1), (v) => -Math.exp(v));
+  return {
+    x: random(T * H * P, seed + 2), dt, A, B: random(T * G * N, seed + 3), C: random(T * G * N, seed + 4),
+    D: random(H, seed + 5),
+  };
+}
+
+describe.each(availableFlavors())('wasm Mamba-2 scan (%s build)', (flavor) => {
+  const be = createWasmBackend({ prefer: flavor })!;
+
+  it.each([[1, 2, 4, 8, 1], [37, 4, 8, 16, 2], [300, 8, 64, 64, 1], [5, 3, 5, 8, 3]])(
+    'agrees with the float64 recurrence at T=%i H=%i P=%i N=%i G=%i within 1e-5, with probes',
+    (T, H, P, N, G) => {
+      const { x, dt, A, B, C, D } = inputs(T, H, P, N, G, T + N);
+      const S = H * P * N;
+      const state0 = Float64Array.from(random(S, 9));
+      const at = Int32Array.from([0, Math.floor(T / 2), T - 1]);
+      const want = { y: new Float32Array(T * H * P), s: state0.slice(), norm: new Float32Array(H * T), snaps: new Float32Array(3 * S) };
+      const got = { y: new Float32Array(T * H * P), s: state0.slice(), norm: new Float32Array(H * T), snaps: new Float32Array(3 * S) };
+      mamba2Scan(want.y, want.s, x, dt, A, B, C, D, T, H, P, N, G, { stateNorm: want.norm, snapshotAt: at, snapshots: want.snaps });
+      be.mamba2Scan(got.y, got.s, x, dt, A, B, C, D, T, H, P, N, G, { stateNorm: got.norm, snapshotAt: at, snapshots: got.snaps });
+      expect(relErr(got.y, want.y)).toBeLessThan(1e-5);
+      expect(relErr(got.s, want.s)).toBeLessThan(1e-5);
+      expect(relErr(got.norm, want.norm)).toBeLessThan(1e-5);
+      expect(relErr(got.snaps, want.snaps)).toBeLessThan(1e-5);
+    },
+  );
+
+  it('continues across calls: two halves equal one pass, and match the quadratic (SSD) form', () => {
+    const [T, H, P, N, G] = [40, 2, 8, 16, 1];
+    const { x, dt, A, B, C, D } = inputs(T, H, P, N, G, 3);
+    const quad = { y: new Float32Array(T * H * P), s: new Float64Array(H * P * N) };
+    mamba2ScanQuadratic(quad.y, quad.s, x, dt, A, B, C, D, T, H, P, N, G);
+    const y = new Float32Array(T * H * P);
+    const s = new Float64Array(H * P * N);
+    const h = 17;
+    be.mamba2Scan(y, s, x, dt, A, B, C, D, h, H, P, N, G);
+    be.mamba2Scan(y.subarray(h * H * P), s, x.subarray(h * H * P), dt.subarray(h * H), A, B.subarray(h * G * N),
+      C.subarray(h * G * N), D, T - h, H, P, N, G);
+    expect(relErr(y, quad.y)).toBeLessThan(1e-5);
+    expect(relErr(s, quad.s)).toBeLessThan(1e-5);
+  });
+});
+
+describe.each(availableFlavors())('wasm Mamba-1 scan (%s build)', (flavor) => {
+  const be = createWasmBackend({ prefer: flavor })!;
+
+  it.each([[1, 4, 4, 4], [29, 12, 16, 4], [200, 512, 16, 64], [7, 6, 8, 6]])(
+    'agrees with the float64 recurrence at T=%i I=%i N=%i (norm groups of %i) within 1e-5',
+    (T, I, N, group) => {
+      const x = random(T * I, 1);
+      const delta = random(T * I, 2).map((v) => 0.01 + 0.5 * Math.abs(v));
+      const A = Float64Array.from(random(I * N, 3), (v) => -Math.exp(2 * v));
+      const B = random(T * N, 4), C = random(T * N, 5), D = random(I, 6);
+      const state0 = Float64Array.from(random(I * N, 7));
+      const at = Int32Array.from([T - 1]);
+      const run = (scan: typeof mamba1Scan) => {
+        const out = { y: new Float32Array(T * I), s: state0.slice(), norm: new Float32Array((I / group) * T), snaps: new Float32Array(I * N) };
+        scan(out.y, out.s, x, delta, A, B, C, D, T, I, N, { stateNorm: out.norm, normGroup: group, snapshotAt: at, snapshots: out.snaps });
+        return out;
+      };
+      const want = run(mamba1Scan);
+      const got = run(be.mamba1Scan);
+      expect(relErr(got.y, want.y)).toBeLessThan(1e-5);
+      expect(relErr(got.s, want.s)).toBeLessThan(1e-5);
+      expect(relErr(got.norm, want.norm)).toBeLessThan(1e-5);
+      expect(relErr(got.snaps, want.snaps)).toBeLessThan(1e-5);
+    },
+  );
+});
