@@ -41,7 +41,8 @@ export interface RecentItem {
 
 export type FigureFormat = 'svg' | 'png' | 'csv' | 'json';
 
-export type MenuCommand = 'open-model-folder' | 'open-experiment' | 'save-experiment' | 'export-figure';
+/** `open-recent:<id>`: the page calls openRecent(id) and acts on what comes back. */
+export type MenuCommand = 'open-model-folder' | 'open-experiment' | 'save-experiment' | 'export-figure' | `open-recent:${string}`;
 
 export interface EngineHostStatus {
   status: 'crashed' | 'restarted';

@@ -163,7 +163,8 @@ function captureSpec(v: unknown, path: string): CaptureSpec {
   };
 }
 
-function runSpec(v: unknown, path: string): RunSpec {
+/** A run spec, checked as a run/start request checks it (also used for experiment files). */
+export function validateRunSpec(v: unknown, path: string): RunSpec {
   const o = obj(v, path);
   return {
     prompt: promptSpec(o.prompt, `${path}.prompt`),
@@ -226,7 +227,7 @@ export function validateRequest(data: unknown): Request {
   switch (type) {
     case 'model/list': return { type, ...head };
     case 'model/open': return { type, ...head, source: modelSource(o.source, 'source') };
-    case 'run/start': return { type, ...head, runId: int(o.runId, 'runId', 1, ID_MAX), spec: runSpec(o.spec, 'spec') };
+    case 'run/start': return { type, ...head, runId: int(o.runId, 'runId', 1, ID_MAX), spec: validateRunSpec(o.spec, 'spec') };
     case 'run/cancel': return { type, ...head, runId: int(o.runId, 'runId', 1, ID_MAX) };
     case 'tile/get': return { type, ...head, ...tileQuery(o) };
     case 'state/get': return {
