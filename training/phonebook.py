@@ -295,10 +295,17 @@ def _main(argv):
     ap.add_argument("--depth", type=float, default=None, help="target depth 0–1 (default random)")
     ap.add_argument("--shots", type=int, default=2)
     ap.add_argument("--names", default=NAMES_PATH)
+    ap.add_argument("--cases", help='"-": read a JSON list of {format, variant, entries, depth, shots, seed} '
+                    "from stdin, one prompt each (the other spec options are ignored)")
     args = ap.parse_args(argv)
     names = load_names(args.names)
-    prompts = [make_phonebook(args.format, args.variant, args.entries, args.depth, args.shots, int(s), names)
-               for s in args.seeds.split(",")]
+    if args.cases:
+        cases = json.load(sys.stdin if args.cases == "-" else open(args.cases, encoding="utf-8"))
+        prompts = [make_phonebook(c["format"], c["variant"], c["entries"], c["depth"], c["shots"], c["seed"], names)
+                   for c in cases]
+    else:
+        prompts = [make_phonebook(args.format, args.variant, args.entries, args.depth, args.shots, int(s), names)
+                   for s in args.seeds.split(",")]
     if args.emit_json:
         json.dump(prompts, sys.stdout, ensure_ascii=False)
         sys.stdout.write("\n")

@@ -1,6 +1,7 @@
 // The Python twin (training/phonebook.py) must give the same prompts as the TypeScript generator,
 // byte for byte: the bundled models are trained on its output and evaluated on this one's.
 import { execFileSync } from 'node:child_process';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { layoutPhonebook, type BookSpec } from './book';
 import { makePhonebook } from './generate';
@@ -63,5 +64,25 @@ describe('training/phonebook.py scores like score.ts', () => {
     const cases: [PhonebookFormat, PhonebookVariant, number][] = [['bare', 'standard', 700], ['question', 'reversed', 3000], ['bare', 'reversed', 9000]];
     const out = JSON.parse(execFileSync('python3', ['-c', script], { input: JSON.stringify(cases), encoding: 'utf8' }));
     expect(out).toEqual(cases.map(([format, variant, tokens]) => makePhonebook({ format, variant, tokens }, 23, charTokenizer).spec.entries));
+  });
+});
+
+describe('training/phonebook.py on random specs', () => {
+  it('agrees with the TypeScript generator on 150 random specs and seeds', () => {
+    const cases = fc.sample(
+      fc.record({
+        format: fc.constantFrom(...FORMATS),
+        variant: fc.constantFrom(...VARIANTS),
+        entries: fc.integer({ min: 1, max: 120 }),
+        depth: fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: null }),
+        shots: fc.integer({ min: 0, max: 16 }),
+        seed: fc.integer({ min: -(2 ** 40), max: 2 ** 40 }),
+      }),
+      { numRuns: 150, seed: 2024 },
+    );
+    const out = JSON.parse(
+      execFileSync('python3', ['training/phonebook.py', '--emit-json', '--cases', '-'], { input: JSON.stringify(cases), encoding: 'utf8', maxBuffer: 1 << 28 }),
+    ) as unknown[];
+    cases.forEach(({ seed, ...spec }, i) => expect(out[i]).toEqual(JSON.parse(JSON.stringify(layoutPhonebook(spec, seed)))));
   });
 });
