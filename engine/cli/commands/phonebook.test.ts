@@ -70,6 +70,23 @@ describe('hybridscope phonebook', () => {
     expect(end).toBe('');
   });
 
+  it('sweeps several depths and writes every sample with --out', async () => {
+    const out = join(root, 'all.json');
+    const r = await run(['phonebook', dir, '--entries', '4,7', '--depth', '0,100%', '--samples', '2', '--seed', '5', '--json', '--out', out]);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.depth).toBeNull();
+    expect(report.results.map((x: { entries: number; depth: number }) => [x.entries, x.depth])).toEqual([[4, 0], [4, 1], [7, 0], [7, 1]]);
+    const all = JSON.parse(readFileSync(out, 'utf8'));
+    expect(all.samples).toHaveLength(8);
+    for (const s of all.samples) {
+      expect(s.target).toBe(s.depth === 0 ? 0 : s.entries - 1);
+      expect(s.logprobs.length).toBe(s.generatedIds.length);
+      expect(s.logprobs.every((l: number) => l <= 0)).toBe(true);
+      expect(s.answer).toMatch(/^\d{3}-\d{3}-\d{4}$/);
+    }
+  });
+
   it('fits token budgets with the model tokenizer', async () => {
     const r = await run(['phonebook', dir, '--tokens', '200,400', '--samples', '2', '--seed', '2', '--json']);
     const report = JSON.parse(r.stdout);
@@ -103,7 +120,8 @@ describe('hybridscope phonebook', () => {
       [['phonebook', dir, '--entries', '3,x'], /--entries must be positive integers/],
       [['phonebook', dir], /give --entries or --tokens/],
       [['phonebook', dir, '--entries', '3', '--format', 'mcq'], /--format must be bare or question/],
-      [['phonebook', dir, '--entries', '3', '--depth', '150'], /--depth must be a percentage/],
+      [['phonebook', dir, '--entries', '3', '--depth', '150'], /--depth must be percentages/],
+      [['phonebook', dir, '--entries', '3', '--depth', '10,'], /--depth must be percentages/],
       [['phonebook', dir, '--entries', '3', '--layout', 'MMMMX'], /layout/],
       [['phonebook', dir, '--entries', '3', '--names', join(root, 'none.json')], /none\.json: no such file/],
       [['phonebook', noTok, '--entries', '3'], /tokenizer\.json: missing/],

@@ -1,9 +1,10 @@
 // `hybridscope phonebook <model-dir> [--layout S] --entries 10,40,100 [--variant standard|reversed]
 //  [--format bare|question] [--depth PCT] --samples K --seed S [--json | --csv]` (DESIGN.md §5):
 // a recall sweep over book lengths with the model's own tokenizer; a progress bar on stderr;
+// --out also writes every sample (prompt seed, target, answer, generated text, log-probs) as JSON.
 // Ctrl-C stops after the current sample and prints the partial results ("cancelled": true, exit 130);
 // a second Ctrl-C quits at once.
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { generateGreedy } from '../../generate';
 import { loadModel } from '../../io/checkpoint';
 import { editLayout } from '../../layout';
@@ -15,7 +16,7 @@ import { modelFolder } from '../node-files';
 
 const USAGE =
   'phonebook <model-dir> [--layout S] (--entries 10,40,100 | --tokens 1000,4000) [--variant standard|reversed] ' +
-  '[--format bare|question] [--depth PCT] [--shots N] --samples K --seed S [--names names.json] [--json | --csv]';
+  '[--format bare|question] [--depth PCT[,PCT…]] [--shots N] --samples K --seed S [--names names.json] [--out all.json] [--json | --csv]';
 
 function positiveList(flag: string, value: unknown): number[] {
   const items = String(value).split(',').map((s) => Number(s.trim()));
@@ -36,12 +37,17 @@ function choice<T extends string>(flag: string, value: unknown, options: readonl
   return value as T;
 }
 
-/** --depth in percent (0–100, "%" allowed) to the generator's fraction 0–1; absent: random. */
-function depthFraction(value: unknown): number | null {
-  if (value === undefined) return null;
-  const pct = Number(String(value).replace(/%$/, ''));
-  if (!Number.isFinite(pct) || pct < 0 || pct > 100) throw new UsageError(`--depth must be a percentage 0–100, got "${value}"`);
-  return pct / 100;
+/** --depth in percent (0–100, "%" allowed; a comma list sweeps depths) to the generator's
+ * fractions 0–1; absent: a random target per sample. */
+function depthFractions(value: unknown): (number | null)[] {
+  if (value === undefined) return [null];
+  return String(value)
+    .split(',')
+    .map((item) => {
+      const pct = Number(item.trim().replace(/%$/, ''));
+      if (!item.trim() || !Number.isFinite(pct) || pct < 0 || pct > 100) throw new UsageError(`--depth must be percentages 0–100, got "${value}"`);
+      return pct / 100;
+    });
 }
 
 async function readNames(file: string): Promise<NameList> {
@@ -105,6 +111,7 @@ export const phonebookCommand: Command = {
     samples: { type: 'string' },
     seed: { type: 'string' },
     names: { type: 'string' },
+    out: { type: 'string' },
     json: { type: 'boolean' },
     csv: { type: 'boolean' },
   },
@@ -116,7 +123,7 @@ export const phonebookCommand: Command = {
       values.entries !== undefined ? positiveList('entries', values.entries).map((entries) => ({ entries })) : positiveList('tokens', values.tokens).map((tokens) => ({ tokens }));
     const format = choice<PhonebookFormat>('format', values.format, FORMATS, 'question');
     const variant = choice<PhonebookVariant>('variant', values.variant, VARIANTS, 'standard');
-    const depth = depthFraction(values.depth);
+    const depths = depthFractions(values.depth);
     const samples = integer('samples', values.samples, 20, 1);
     const seed = integer('seed', values.seed, 0, 0);
     const shots = integer('shots', values.shots, 2, 0);
@@ -144,14 +151,15 @@ export const phonebookCommand: Command = {
     let result;
     try {
       result = await runSweep(
-        { models: [{ id: dir, layout: model.layout, tokenizer, decode }], lengths, formats: [format], variants: [variant], depths: [depth], samples, seed, shots, names },
+        { models: [{ id: dir, layout: model.layout, tokenizer, decode }], lengths, formats: [format], variants: [variant], depths, samples, seed, shots, names },
         { signal, onProgress: (p) => bar.update(p), pause: () => new Promise((resolve) => setImmediate(resolve)) },
       );
     } finally {
       process.off('SIGINT', onInterrupt);
       bar.end();
     }
-    const report = cliReport(result, { model: dir, layout: model.layout, variant, format, depth });
+    const report = cliReport(result, { model: dir, layout: model.layout, variant, format, depth: depths.length === 1 ? depths[0] : null });
+    if (typeof values.out === 'string') await writeFile(values.out, JSON.stringify(result) + '\n');
     if (values.json) io.stdout(JSON.stringify(report) + '\n');
     else if (values.csv) io.stdout(sweepToCsv(result));
     else io.stdout(table(report));
