@@ -61,7 +61,8 @@ export interface SweepProgress {
   done: number;
   total: number;
   elapsedMs: number;
-  /** Estimated time to finish, from the mean time per sample so far. */
+  /** Estimated time to finish: the time so far scaled by the work left, a sample's work taken as
+   * proportional to its book length (prefill dominates, and it grows with the prompt). */
   etaMs: number;
   point: PointKey;
   sample: SampleScore;
@@ -105,6 +106,12 @@ function pointKeys(spec: SweepSpec): PointKey[] {
   return keys;
 }
 
+/** Relative cost of one sample of a point: its length in entries (a token budget counted at ~16
+ * tokens per entry, the shipped tokenizer's entry length), plus one entry's worth for decoding. */
+function work(key: PointKey): number {
+  return (key.entries ?? (key.tokens ?? 0) / 16) + 1;
+}
+
 function summarise(key: PointKey, samples: SampleScore[]): SweepPoint {
   const sum = (f: (s: SampleScore) => number) => samples.reduce((a, s) => a + f(s), 0);
   const mean = (f: (s: SampleScore) => number) => sum(f) / samples.length;
@@ -126,6 +133,8 @@ export async function runSweep(spec: SweepSpec, opts: SweepOptions = {}): Promis
   const start = now();
   const keys = pointKeys(spec);
   const total = keys.length * spec.samples;
+  let workLeft = keys.reduce((a, k) => a + work(k) * spec.samples, 0);
+  let workDone = 0;
   const result: SweepResult = { seed: spec.seed, points: [], samples: [], done: 0, total, cancelled: false, elapsedMs: 0 };
   const stoppers = new Map(spec.models.map((m) => [m.id + '\u0000' + m.layout, newlineStopper(m.tokenizer)]));
 
@@ -155,8 +164,11 @@ export async function runSweep(spec: SweepSpec, opts: SweepOptions = {}): Promis
       scored.push(sample);
       result.samples.push({ ...key, ...sample });
       result.done++;
+      workDone += work(key);
+      workLeft -= work(key);
       const elapsedMs = now() - start;
-      opts.onProgress?.({ done: result.done, total, elapsedMs, etaMs: (elapsedMs / result.done) * (total - result.done), point: key, sample });
+      const etaMs = result.done === total ? 0 : (elapsedMs / workDone) * workLeft;
+      opts.onProgress?.({ done: result.done, total, elapsedMs, etaMs, point: key, sample });
       if (opts.pause) await opts.pause();
     }
     if (scored.length === spec.samples) result.points.push(summarise(key, scored));
