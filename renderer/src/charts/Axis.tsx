@@ -26,7 +26,7 @@ export function AxisBottom({ scale, y, label, ticks = 6, tickFormat }: Common & 
 
 export function AxisLeft({ scale, x, label, ticks = 5, tickFormat }: Common & { scale: ScaleLinear<number, number>; x: number }) {
   const [y0, y1] = scale.range();
-  const f = tickFormat ?? scale.tickFormat(ticks);
+  const f = tickFormat ?? smallFormat(scale, ticks);
   return (
     <g transform={`translate(${x},0)`} fontSize={11} fill={INK}>
       <line y1={y0} y2={y1} stroke="#b9b9b3" />
@@ -55,4 +55,14 @@ export function AxisLeftBand({ scale, x, label, every = 1, name = (k: string) =>
 }
 
 export const pct = format('.0%');
-export const num3 = format('.3~g');
+
+/** d3's tick format, switched to exponent notation for tiny values (1e-6 instead of 0.000001). */
+function smallFormat(scale: ScaleLinear<number, number>, ticks: number): (v: number) => string {
+  const [a, b] = scale.domain();
+  const m = Math.max(Math.abs(a), Math.abs(b));
+  return m > 0 && m < 1e-3 ? format('.1~e') : scale.tickFormat(ticks);
+}
+const g3 = format('.3~g');
+const e2 = format('.2~e');
+/** Three significant digits; exponent notation below 1e-3 (legends of tiny values). */
+export const num3 = (v: number) => (v !== 0 && Math.abs(v) < 1e-3 ? e2(v) : g3(v));

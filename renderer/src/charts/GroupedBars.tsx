@@ -7,7 +7,9 @@ import { hideTip, showTip } from '../ui/Tooltip';
 export interface BarSeries { name: string; color: string; values: (number | null)[] }
 
 interface Props {
+  /** Unique group keys; `labels` (same order) are shown under them when given. */
   groups: string[];
+  labels?: string[];
   series: BarSeries[];
   width: number;
   height: number;
@@ -20,7 +22,7 @@ interface Props {
 
 const M = { top: 14, right: 150, bottom: 42, left: 56 };
 
-export function GroupedBars({ groups, series, width, height, yLabel, xLabel, yMax, format = (v) => v.toPrecision(3), testId }: Props) {
+export function GroupedBars({ groups, labels, series, width, height, yLabel, xLabel, yMax, format = (v) => v.toPrecision(3), testId }: Props) {
   const x = scaleBand<string>().domain(groups).range([M.left, width - M.right]).paddingInner(0.25).paddingOuter(0.1);
   const inner = scaleBand<string>().domain(series.map((s) => s.name)).range([0, x.bandwidth()]).paddingInner(0.08);
   let max = yMax ?? 0;
@@ -44,7 +46,7 @@ export function GroupedBars({ groups, series, width, height, yLabel, xLabel, yMa
       }))}
       <g fontSize={11} fill="#585c60" transform={`translate(0,${height - M.bottom})`}>
         <line x1={M.left} x2={width - M.right} stroke="#b9b9b3" />
-        {groups.map((g) => <text key={g} x={(x(g) ?? 0) + x.bandwidth() / 2} y={15} textAnchor="middle">{g}</text>)}
+        {groups.map((g, i) => <text key={g} x={(x(g) ?? 0) + x.bandwidth() / 2} y={15} textAnchor="middle">{labels?.[i] ?? g}</text>)}
         <text x={(M.left + width - M.right) / 2} y={32} textAnchor="middle" fontSize={12} fill="#1e2226">{xLabel}</text>
       </g>
       <AxisLeft scale={y} x={M.left} label={yLabel} tickFormat={format} />

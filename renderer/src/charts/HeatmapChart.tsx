@@ -29,6 +29,7 @@ interface Props {
 }
 
 const M = { top: 22, right: 150, bottom: 40, left: 52 };
+const intTick = (v: number) => (Number.isInteger(v) ? String(v) : '');
 
 export function HeatmapChart(p: Props) {
   const { data, rows, cols, width, height, marks = [], clip = 0.995 } = p;
@@ -38,7 +39,7 @@ export function HeatmapChart(p: Props) {
   }, [data, clip, p.scheme]);
   const pw = Math.max(10, width - M.left - M.right);
   const ph = Math.max(10, height - M.top - M.bottom);
-  const x = scaleLinear().domain([0, cols]).range([M.left, M.left + pw]);
+  const x = scaleLinear().domain([0, cols]).range([M.left, M.left + pw]); // column edges, for marks
   const canvas = useMatrixCanvas(data, rows, cols, cmap, pw, ph);
   const cell = (e: React.MouseEvent) => {
     const r = e.currentTarget.getBoundingClientRect();
@@ -64,8 +65,9 @@ export function HeatmapChart(p: Props) {
             <rect x={x(m.from)} y={M.top} width={Math.max(1, x(m.to) - x(m.from))} height={ph} fill="none" stroke={m.color} strokeWidth={1} opacity={0.8} />
           </g>
         ))}
-        <AxisBottom scale={scaleLinear().domain([0, cols]).range([M.left, M.left + pw])} y={M.top + ph} label={p.colLabel} />
-        <AxisLeft scale={scaleLinear().domain([-0.5, rows - 0.5]).range([M.top, M.top + ph])} x={M.left} label={p.rowLabel} ticks={Math.min(rows, 6)} tickFormat={(v) => String(v)} />
+        {/* ticks at cell centres, integers only */}
+        <AxisBottom scale={scaleLinear().domain([-0.5, cols - 0.5]).range([M.left, M.left + pw])} y={M.top + ph} label={p.colLabel} ticks={Math.min(cols, 8)} tickFormat={intTick} />
+        <AxisLeft scale={scaleLinear().domain([-0.5, rows - 0.5]).range([M.top, M.top + ph])} x={M.left} label={p.rowLabel} ticks={Math.min(rows, Math.max(2, Math.floor(ph / 16)))} tickFormat={intTick} />
         <ColorLegend cmap={cmap} x={M.left + pw + 18} y={M.top + 10} label={p.valueLabel} />
         {marks.filter((m) => m.label).map((m, i) => (
           <g key={i} transform={`translate(${M.left + pw + 18},${M.top + 52 + i * 16})`} fontSize={10} fill="#585c60">

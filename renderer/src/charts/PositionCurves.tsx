@@ -25,14 +25,15 @@ const M = { top: 12, right: 150, bottom: 40, left: 52 };
 export function PositionCurves({ curves, width, height, yLabel, marks = [], tokens, log }: Props) {
   const T = curves[0]?.values.length ?? 0;
   const x = scaleLinear().domain([0, Math.max(1, T - 1)]).range([M.left, width - M.right]);
-  const yMax = useMemo(() => {
-    let m = 0;
-    for (const c of curves) for (const v of c.values) if (v > m) m = v;
-    return m || 1;
+  const [yMin, yMax, absMax] = useMemo(() => {
+    let lo = 0, hi = 0, abs = 0;
+    for (const c of curves) for (const v of c.values) { if (v < lo) lo = v; if (v > hi) hi = v; if (Math.abs(v) > abs) abs = Math.abs(v); }
+    return [lo, hi || 1, abs || 1];
   }, [curves]);
-  const floor = 1e-4;
-  const y = scaleLinear().domain(log ? [Math.log10(floor), Math.log10(yMax)] : [0, yMax]).range([height - M.bottom, M.top]).nice();
-  const yv = (v: number) => y(log ? Math.log10(Math.max(floor, v)) : v);
+  // log view: four decades below the largest magnitude; implicit attention can be negative (C·B)
+  const top = Math.ceil(Math.log10(absMax));
+  const y = (log ? scaleLinear().domain([top - 4, top]) : scaleLinear().domain([yMin, yMax]).nice()).range([height - M.bottom, M.top]);
+  const yv = (v: number) => y(log ? Math.max(top - 4, Math.log10(Math.abs(v) || 1e-30)) : v);
   const path = line<number>().x((_, i) => x(i)).y((v) => yv(v));
   const strong = curves.find((c) => c.strong);
   return (
@@ -49,7 +50,7 @@ export function PositionCurves({ curves, width, height, yLabel, marks = [], toke
       {curves.filter((c) => !c.strong).map((c) => <path key={c.key} d={path(Array.from(c.values)) ?? ''} fill="none" stroke={c.color} strokeWidth={1} opacity={0.35} />)}
       {strong && <path d={path(Array.from(strong.values)) ?? ''} fill="none" stroke={strong.color} strokeWidth={1.6} />}
       <AxisBottom scale={x} y={height - M.bottom} label="key position (token)" />
-      <AxisLeft scale={y} x={M.left} label={yLabel} tickFormat={log ? (v) => `1e${v}` : undefined} />
+      <AxisLeft scale={y} x={M.left} label={yLabel} ticks={log ? 4 : 5} tickFormat={log ? (v) => (Number.isInteger(v) ? `1e${v}` : '') : undefined} />
       <g transform={`translate(${width - M.right + 16},${M.top + 6})`} fontSize={11} fill="#585c60">
         {strong && <g><line x2={16} y1={-4} y2={-4} stroke={strong.color} strokeWidth={2} /><text x={22}>{strong.key}</text></g>}
         {curves.length > 1 && <g transform="translate(0,16)"><line x2={16} y1={-4} y2={-4} stroke="#8b8f93" opacity={0.5} /><text x={22}>other heads</text></g>}

@@ -4,7 +4,7 @@ import type { PromptInfo } from '../../../app/protocol';
 import { positionScale } from './scales';
 import { hideTip, showTip } from '../ui/Tooltip';
 
-export const ribbonColors = { target: '#D55E00', example: '#E69F00', entryA: '#d9d9d4', entryB: '#ecece8', other: '#b9d3e6' };
+export const ribbonColors = { target: '#D55E00', example: '#E69F00', entryA: '#d9d9d4', entryB: '#ecece8', other: '#f3f3f0' };
 
 interface Props { prompt: PromptInfo; width: number; focus: number | null; onFocus(pos: number): void }
 
@@ -32,7 +32,7 @@ export function TokenRibbonChart({ prompt, width, focus, onFocus }: Props) {
     >
       <text x={M.left - 8} y={20} textAnchor="end" fontSize={11} fill="#585c60">entries</text>
       <text x={M.left - 8} y={42} textAnchor="end" fontSize={11} fill="#585c60">tokens</text>
-      <rect x={x(0)} y={8} width={x(T) - x(0)} height={16} fill={ribbonColors.other} />
+      <rect x={x(0)} y={8} width={x(T) - x(0)} height={16} fill={ribbonColors.other} stroke="#e2e2dc" />
       {pb?.entries.map((e, i) => (
         <rect
           key={i} x={x(e.tokens[0])} y={8} width={Math.max(0.5, x(e.tokens[1]) - x(e.tokens[0]))} height={16}
@@ -40,7 +40,7 @@ export function TokenRibbonChart({ prompt, width, focus, onFocus }: Props) {
           data-testid={i === pb.target ? 'ribbon-target' : undefined}
         />
       ))}
-      <rect x={x(0)} y={32} width={x(T) - x(0)} height={14} fill="#f3f3f0" />
+      <rect x={x(0)} y={32} width={x(T) - x(0)} height={14} fill="#f3f3f0" stroke="#e2e2dc" />
       {prompt.focus.map((p) => <rect key={p} x={x(p)} y={32} width={Math.max(1, x(p + 1) - x(p))} height={14} fill="#0072B2" opacity={0.55} />)}
       {focus !== null && focus < T && (
         <g data-testid="ribbon-focus">

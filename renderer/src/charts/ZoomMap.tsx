@@ -122,7 +122,7 @@ export function ZoomMap({ data, side, stride, T, size, layer, valueLabel, fetchT
         <AxisBottom scale={xs} y={M.top + size} label="key position (token)" />
         <AxisLeft scale={ys} x={M.left} label="query position (token)" />
         <ColorLegend cmap={cmap} x={M.left + size + 18} y={M.top + 14} label={valueLabel} />
-        <text x={M.left + size + 18} y={M.top + 60} fontSize={10} fill="#8b8f93" data-export="hide">scroll to zoom, drag to pan</text>
+        <text x={M.left + size + 18} y={M.top + 60} fontSize={10} fill="#8b8f93" data-export="hide">scroll: zoom · drag: pan</text>
         <text x={M.left + size + 18} y={M.top + 74} fontSize={10} fill="#8b8f93" data-export="hide">{t.k > 1 ? `${t.k.toFixed(1)}×` : `${stride} tok / cell`}</text>
       </svg>
     </div>

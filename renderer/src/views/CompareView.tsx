@@ -66,7 +66,7 @@ export function CompareView() {
           : <div className="empty small">Score both layouts on 20 fresh prompts of this length.</div>}
       </ChartFrame>
       <div className="grid-2">
-        <ChartFrame title="Mass on the target entry per layer" subtitle="share of the query's (implicit) attention" testId="compare-layers"
+        <ChartFrame title="Target-entry mass per layer" subtitle="share of the query's (implicit) attention" testId="compare-layers"
           data={() => ({ columns: ['block', 'baseline', 'edited'], rows: blocks.map((b) => [b, shares[0].get(b) ?? null, shares[1].get(b) ?? null]) })}
         >
           {blocks.length
@@ -74,11 +74,11 @@ export function CompareView() {
                 series={[{ name: 'baseline', color: BASE, values: blocks.map((b) => shares[0].get(b) ?? null) }, { name: 'edited', color: EDIT, values: blocks.map((b) => shares[1].get(b) ?? null) }]} />
             : <div className="empty small">Needs phonebook runs with per-entry mass.</div>}
         </ChartFrame>
-        <ChartFrame title="Log-prob of the expected digits" subtitle={`below ${floor}: not in the top alternatives`} testId="compare-logprobs"
+        <ChartFrame title="Surprise at the expected digits" subtitle={`−log p; ${-floor} = not in the top alternatives`} testId="compare-logprobs"
           data={() => ({ columns: ['step', 'expected', 'baseline_logprob', 'edited_logprob'], rows: Array.from({ length: steps }, (_, i) => [i + 1, lps[0][i]?.char ?? lps[1][i]?.char ?? '', lps[0][i]?.logprob ?? null, lps[1][i]?.logprob ?? null]) })}
         >
           {steps
-            ? <GroupedBars groups={Array.from({ length: steps }, (_, i) => lps[0][i]?.char ?? lps[1][i]?.char ?? String(i))} width={half} height={220} yLabel="−log p (expected)" xLabel="expected answer character" format={(v) => v.toFixed(1)}
+            ? <GroupedBars groups={Array.from({ length: steps }, (_, i) => String(i))} labels={Array.from({ length: steps }, (_, i) => lps[0][i]?.char ?? lps[1][i]?.char ?? '')} width={half} height={220} yLabel="−log p (expected)" xLabel="expected answer character" format={(v) => v.toFixed(1)}
                 series={[{ name: 'baseline', color: BASE, values: lps[0].map((l) => l.logprob === null ? -floor : -l.logprob) }, { name: 'edited', color: EDIT, values: lps[1].map((l) => l.logprob === null ? -floor : -l.logprob) }]} />
             : <div className="empty small">Needs phonebook answers.</div>}
         </ChartFrame>

@@ -88,9 +88,8 @@ function appStoreMove(from: number, to: number) {
 
 function selectSlot(slot: number, it: LayoutItem) {
   const s = appStore.getState();
-  const again = s.selectedSlot === slot;
-  s.selectSlot(again ? null : slot);
-  s.inspect(again ? null : it.orig);
+  s.selectSlot(slot);
+  s.inspect(it.orig);
 }
 
 function sameLayout(runBlocks: readonly number[], items: readonly LayoutItem[]): boolean {

@@ -37,7 +37,8 @@ export function RecallView() {
 
   const all = Object.values(sweeps);
   const series = [...new Set(all.flatMap((s) => s.series.map((x) => x.key)))];
-  const points = all.flatMap((s) => s.points);
+  // later sweeps replace earlier points of the same series and length
+  const points = [...new Map(all.flatMap((s) => s.points).map((p) => [`${p.series}\u0000${p.entries}`, p])).values()];
   const trainMax = catalog.find((c) => c.id === homeId)?.trainMaxEntries;
   return (
     <div ref={ref} data-testid="recall-view" style={{ display: 'flex', flexDirection: 'column', gap: 12 }}>
@@ -62,7 +63,7 @@ export function RecallView() {
         ? <div className="empty"><b>No curves yet</b>Sweep book lengths to plot accuracy against length for each model or layout.</div>
         : (
           <ChartFrame
-            title="Phonebook recall" subtitle={`${all[0]?.samples ?? ''} prompts per point`} testId="recall-chart"
+            title="Phonebook recall" subtitle={`${[...new Set(points.map((p) => p.samples))].join(' / ')} prompts per point`} testId="recall-chart"
             tools={<label className="small"><input type="checkbox" checked={digits} onChange={(e) => setDigits(e.target.checked)} /> per-digit</label>}
             data={() => ({ columns: ['series', 'entries', 'mean_tokens', 'samples', 'accuracy', 'digit_accuracy'], rows: points.map((p) => [p.series, p.entries, p.meanTokens, p.samples, p.accuracy, p.digitAccuracy]) })}
           >

@@ -14,14 +14,14 @@ export function RunProgress() {
       <div className="progress" role="progressbar" aria-valuenow={Math.round(fraction * 100)} aria-valuemin={0} aria-valuemax={100}>
         <div style={{ width: `${fraction * 100}%`, background: meta.status === 'error' ? 'var(--wrong)' : undefined }} />
       </div>
-      <div className="small" style={{ display: 'flex', justifyContent: 'space-between', color: 'var(--ink-2)' }}>
+      <div className="small" style={{ display: 'flex', flexDirection: 'column', gap: 2, color: 'var(--ink-2)' }}>
         <span>
           {meta.status === 'running' && (meta.phase === 'prefill' ? `Layer ${meta.layersDone} of ${meta.layersTotal}` : `Token ${meta.tokensGenerated}`)}
           {meta.status === 'done' && `Done · ${data?.prompt?.ids.length ?? '?'} prompt tokens`}
           {meta.status === 'cancelled' && 'Cancelled'}
           {meta.status === 'error' && 'Failed'}
         </span>
-        <span className="mono">
+        <span className="mono muted" data-testid="run-timings">
           {meta.firstRecordMs !== null && `first layer ${meta.firstRecordMs.toFixed(0)} ms`}
           {t && ` · ${t.msPerToken.toFixed(1)} ms/token`}
         </span>

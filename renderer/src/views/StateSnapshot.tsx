@@ -44,7 +44,7 @@ export function StateSnapshot({ runId, record, head, position, width }: Props) {
       data={() => plane && { columns: ['p', 'n', 'h'], rows: Array.from(plane.data, (v, i) => [Math.floor(i / plane!.cols), i % plane!.cols, v]), meta: { block: record.block, head, position } }}
     >
       {plane
-        ? <HeatmapChart data={plane.data} rows={plane.rows} cols={plane.cols} width={width} height={Math.min(360, 70 + plane.rows * 4)} rowLabel={mamba1 ? 'channel' : 'head dim P'} colLabel="state dim N" valueLabel="h" layer="ssm-state" clip={1} />
+        ? <HeatmapChart data={plane.data} rows={plane.rows} cols={plane.cols} width={width} height={Math.max(180, Math.min(380, 70 + plane.rows * 6))} rowLabel={mamba1 ? 'channel' : 'head dim P'} colLabel="state dim N" valueLabel="h" layer="ssm-state" clip={1} />
         : <div className="empty small">{fetched?.error ?? 'Reading the state…'}</div>}
     </ChartFrame>
   );

@@ -1,0 +1,77 @@
+// Layout what-if in the web build: drop the attention block of a hybrid, rerun against the kept
+// baseline and read the compare view; then sweep three book lengths for the checkpoint and the
+// edited layout and see two curves. (On the tiny random model the numbers are meaningless; the
+// bundled-model tests in bundled.e2e.ts check that accuracy falls.)
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { openApp, shot, startHarness, type Harness } from './harness';
+import { tinyModelDir } from './checkpoints';
+
+const status = (page: Page) => page.locator('[data-testid=run-progress]').getAttribute('data-status');
+
+describe('layout edits, compare and recall sweeps in Chromium', () => {
+  let h: Harness;
+  let page: Page;
+  let errors: string[];
+  beforeAll(async () => {
+    h = await startHarness();
+    ({ page, errors } = await openApp(h));
+    await page.locator('[data-testid=folder-input]').setInputFiles(tinyModelDir('tiny-hybrid'));
+    await page.waitForSelector('[data-testid=run]:not([disabled])', { timeout: 30_000 });
+    await page.locator('[data-testid=pb-entries]').fill('8');
+  });
+  afterAll(async () => { await h?.close(); });
+
+  it('edits the layout with drop, undo and typed text, and rejects a bad layout', async () => {
+    const text = page.locator('[data-testid=layout-text]');
+    expect(await text.inputValue()).toBe('M-M*-');
+    await page.locator('[data-testid=strip-block][data-kind=attention]').click();
+    await page.getByRole('button', { name: 'Drop' }).click();
+    expect(await text.inputValue()).toBe('M-M-');
+    expect(await page.locator('[data-testid=strip-block][data-dropped=true]').count()).toBe(1);
+    await page.keyboard.press('Control+z');
+    expect(await text.inputValue()).toBe('M-M*-');
+    await text.fill('M-Mx');
+    await text.press('Enter');
+    await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('"x" at position 4');
+    await text.fill('M-M-');
+    await text.press('Enter');
+    expect(await page.locator('[data-testid=strip-block][data-dropped=true]').count()).toBe(1);
+    await page.keyboard.press('Control+z');
+    expect(await text.inputValue()).toBe('M-M*-');
+  });
+
+  it('compares the baseline run with a rerun without attention', async () => {
+    await page.keyboard.press('Control+Enter');
+    await expect.poll(() => status(page), { timeout: 60_000 }).toBe('done');
+    await page.locator('[data-testid=strip-block][data-kind=attention]').click();
+    await page.getByRole('button', { name: 'Drop' }).click();
+    await page.locator('[data-testid=run]').click();
+    await expect.poll(() => status(page), { timeout: 60_000 }).toBe('done');
+    await page.locator('[data-testid=tab-compare]').click();
+    await expect.poll(() => page.locator('[data-testid=compare-card-baseline]').textContent()).toContain('M-M*-');
+    expect(await page.locator('[data-testid=compare-card-edited]').textContent()).toContain('M-M-');
+    await page.locator('[data-testid=compare-score]').click();
+    const bars = page.locator('[data-testid=compare-accuracy-bars] rect[data-series]');
+    await expect.poll(() => bars.count(), { timeout: 120_000 }).toBe(4);
+    const values = await bars.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-value'))));
+    for (const v of values) expect(v).toBeGreaterThanOrEqual(0);
+    await page.locator('[data-testid=compare-view]').screenshot({ path: shot('view-compare') });
+    expect(errors).toEqual([]);
+  });
+
+  it('sweeps three lengths for two layouts and draws two curves', async () => {
+    await page.locator('[data-testid=tab-recall]').click();
+    await page.locator('[data-testid=sweep-lengths]').fill('4, 8, 16');
+    await page.locator('[data-testid=sweep-start]').click();
+    await expect.poll(() => page.locator('[data-testid=sweep-progress]').getAttribute('data-status'), { timeout: 120_000 }).toBe('done');
+    const series = page.locator('[data-testid=recall-series]');
+    // the compare view's scoring sweep (8 entries) fed the same two series; its points are replaced
+    const shown = await series.evaluateAll((els) => els.map((e) => [e.getAttribute('data-series'), Number(e.getAttribute('data-points'))]));
+    const layouts = shown.filter(([k]) => /M-M\*?-$/.test(String(k)));
+    expect(layouts.map(([k]) => String(k).split(' · ')[1]).sort()).toEqual(['M-M*-', 'M-M-']);
+    for (const [, n] of layouts) expect(n).toBe(3);
+    await page.locator('[data-testid=recall-view]').screenshot({ path: shot('view-recall') });
+    expect(errors).toEqual([]);
+  });
+});

@@ -1,0 +1,73 @@
+// Figure export from the web build: SVG (valid XML, canvas layers embedded as PNG images) and
+// PNG at 2× (twice the SVG's size) and 300 dpi (pHYs chunk), plus the data as CSV and JSON.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { openApp, shot, startHarness, type Harness } from './harness';
+import { tinyModelDir } from './checkpoints';
+import { pngSize, readDpi } from '../src/export/png';
+
+async function exportFrom(page: Page, frame: Locator, item: string): Promise<{ name: string; bytes: Buffer }> {
+  await frame.locator('[data-testid=export-menu]').first().click();
+  const [download] = await Promise.all([page.waitForEvent('download'), frame.getByRole('menuitem', { name: item }).click()]);
+  return { name: download.suggestedFilename(), bytes: readFileSync(await download.path()) };
+}
+
+describe('figure export in Chromium', () => {
+  let h: Harness;
+  let page: Page;
+  let errors: string[];
+  beforeAll(async () => {
+    h = await startHarness();
+    ({ page, errors } = await openApp(h));
+    await page.locator('[data-testid=folder-input]').setInputFiles(tinyModelDir('tiny-hybrid'));
+    await page.waitForSelector('[data-testid=run]:not([disabled])', { timeout: 30_000 });
+    await page.locator('[data-testid=pb-entries]').fill('10');
+    await page.locator('[data-testid=run]').click();
+    await page.waitForSelector('[data-testid=run-progress][data-status=done]', { timeout: 60_000 });
+    await page.locator('[data-testid=tab-ssm]').click();
+    await page.waitForSelector('[data-testid=ssm-dt] canvas');
+  });
+  afterAll(async () => { await h?.close(); });
+
+  it('exports a heatmap as standalone SVG with its canvas layer embedded', async () => {
+    const { name, bytes } = await exportFrom(page, page.locator('[data-testid=ssm-dt]'), 'SVG');
+    expect(name).toMatch(/\.svg$/);
+    const text = bytes.toString('utf8');
+    const check = await page.evaluate((svg) => {
+      const doc = new DOMParser().parseFromString(svg, 'image/svg+xml');
+      const root = doc.documentElement;
+      return { error: doc.querySelector('parsererror')?.textContent ?? null, tag: root.tagName, width: root.getAttribute('width'), images: [...doc.querySelectorAll('image')].map((i) => i.getAttribute('href')?.slice(0, 22)), texts: [...doc.querySelectorAll('text')].map((t) => t.textContent) };
+    }, text);
+    expect(check.error).toBeNull();
+    expect(check.tag).toBe('svg');
+    expect(Number(check.width)).toBeGreaterThan(300);
+    expect(check.images).toEqual(['data:image/png;base64,']);
+    expect(check.texts).toContain('token');
+    expect(check.texts).toContain('head');
+  });
+
+  it('exports PNG at 2× and at 300 dpi with the right size and metadata', async () => {
+    const frame = page.locator('[data-testid=ssm-dt]');
+    const svg = frame.locator('svg[data-figure]');
+    const w = Number(await svg.getAttribute('width'));
+    const hgt = Number(await svg.getAttribute('height'));
+    const two = await exportFrom(page, frame, 'PNG 2×');
+    expect(pngSize(two.bytes)).toEqual({ width: 2 * w, height: 2 * hgt });
+    expect(readDpi(two.bytes)).toBe(192);
+    writeFileSync(shot('export-ssm-dt-2x'), two.bytes);
+    const print = await exportFrom(page, frame, 'PNG 300 dpi');
+    expect(pngSize(print.bytes)).toEqual({ width: Math.round(w * 300 / 96), height: Math.round(hgt * 300 / 96) });
+    expect(readDpi(print.bytes)).toBe(300);
+  });
+
+  it('exports the chart data as CSV and JSON', async () => {
+    const frame = page.locator('[data-testid=ssm-dt]');
+    const csv = (await exportFrom(page, frame, 'Data CSV')).bytes.toString('utf8').trim().split('\n');
+    expect(csv[0]).toBe('head,token,dt');
+    const json = JSON.parse((await exportFrom(page, frame, 'Data JSON')).bytes.toString('utf8'));
+    expect(json.data.length).toBe(csv.length - 1);
+    expect(json.data[0]).toHaveProperty('dt');
+    expect(errors).toEqual([]);
+  });
+});

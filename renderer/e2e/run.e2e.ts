@@ -1,0 +1,53 @@
+// A phonebook run in the web build on a tiny random hybrid with the real tokenizer: layers stream
+// into the strip, the answer shows the expected number digit by digit, and the attention and SSM
+// views draw their charts. Screenshots of each view go to test-results/.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { openApp, shot, startHarness, type Harness } from './harness';
+import { tinyModelDir } from './checkpoints';
+
+describe('a phonebook run in Chromium', () => {
+  let h: Harness;
+  let page: Page;
+  let errors: string[];
+  beforeAll(async () => {
+    h = await startHarness();
+    ({ page, errors } = await openApp(h));
+    await page.locator('[data-testid=folder-input]').setInputFiles(tinyModelDir('tiny-hybrid'));
+    await page.waitForSelector('[data-testid=run]:not([disabled])', { timeout: 30_000 });
+  });
+  afterAll(async () => { await h?.close(); });
+
+  it('streams every layer and shows the answer digit by digit', async () => {
+    await page.locator('[data-testid=pb-entries]').fill('12');
+    await page.locator('[data-testid=run]').click();
+    await expect.poll(() => page.locator('[data-testid=run-progress]').getAttribute('data-status'), { timeout: 60_000 }).toBe('done');
+    expect(await page.locator('[data-testid=strip-block].lit').count()).toBe(5);
+    const expected = await page.locator('[data-testid=answer-digits] .cell.expected').allTextContents();
+    expect(expected.join('')).toMatch(/^[6-9]\d{9}$/);
+    expect(await page.locator('[data-testid=answer-digit]').count()).toBe(10);
+    expect(await page.locator('[data-testid=answer-verdict]').getAttribute('data-exact')).toMatch(/true|false/);
+    expect(await page.locator('[data-testid=ribbon-target]').count()).toBe(1);
+    await page.screenshot({ path: shot('run-attention') });
+    expect(errors).toEqual([]);
+  });
+
+  it('draws the attention map, focus row and entry mass of the attention block', async () => {
+    await page.locator('[data-testid=tab-attention]').click();
+    const mass = page.locator('[data-testid=entry-mass]');
+    await expect.poll(() => mass.count()).toBe(1);
+    expect(await mass.locator('rect').count()).toBeGreaterThanOrEqual(12);
+    expect(await page.locator('[data-testid=zoom-map]').count()).toBe(1);
+    await page.locator('[data-testid=attention-view]').screenshot({ path: shot('view-attention') });
+  });
+
+  it('draws state norm, dt, implicit attention and a state snapshot for a Mamba block', async () => {
+    await page.locator('[data-testid=tab-ssm]').click();
+    for (const id of ['ssm-implicit', 'ssm-mass', 'ssm-state-norm', 'ssm-dt', 'ssm-state']) {
+      await expect.poll(() => page.locator(`[data-testid=${id}]`).count(), { timeout: 10_000 }).toBe(1);
+    }
+    await expect.poll(() => page.locator('[data-testid=ssm-state] canvas').count(), { timeout: 10_000 }).toBe(1);
+    await page.screenshot({ path: shot('view-ssm'), fullPage: true });
+    expect(errors).toEqual([]);
+  });
+});
