@@ -1,7 +1,7 @@
 // safetensors reader: https://github.com/huggingface/safetensors#format
 // [u64 little-endian N][N bytes of JSON header][data]; each header entry is
 // {dtype, shape, data_offsets: [begin, end]} relative to the start of the data.
-// Everything in the header is checked (length, JSON, dtype, shape, offsets, overlaps) before any
+// Everything in the header is checked (length, JSON, dtype, shape, offsets, exact coverage of the data) before any
 // tensor memory is allocated, so a malformed or hostile file costs nothing but its header.
 import { CheckpointError } from '../errors';
 import { numel } from '../tensor';
@@ -66,46 +66,73 @@ export function parseHeader(bytes: Uint8Array, file: string, fileSize = bytes.le
   let metadata: Record<string, string> = {};
   for (const [name, raw] of Object.entries(json as Record<string, unknown>)) {
     if (name === '__metadata__') {
-      metadata = (raw ?? {}) as Record<string, string>;
+      metadata = parseMetadata(raw, file);
       continue;
     }
     tensors.set(name, parseEntry(name, raw, file, dataLength));
   }
-  checkOverlaps([...tensors.values()], file);
+  checkCoverage([...tensors.values()], file, dataLength);
   return { file, dataStart: 8 + n, tensors, metadata };
 }
 
 function parseEntry(name: string, raw: unknown, file: string, dataLength: number): TensorEntry {
   const bad = (problem: string): never => {
-    throw new CheckpointError(file, `tensor "${name}": ${problem}`);
+    throw new CheckpointError(file, `tensor ${brief(name)}: ${problem}`);
   };
   if (raw === null || typeof raw !== 'object') bad('header entry is not an object');
   const { dtype, shape, data_offsets: offsets } = raw as Record<string, unknown>;
-  if (typeof dtype !== 'string' || !Object.hasOwn(BYTES_PER_DTYPE, dtype)) bad(`unknown dtype ${JSON.stringify(dtype)}`);
+  if (typeof dtype !== 'string' || !Object.hasOwn(BYTES_PER_DTYPE, dtype)) bad(`unknown dtype ${brief(dtype)}`);
   if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-    bad(`shape ${JSON.stringify(shape)} is not a list of non-negative integers`);
+    bad(`shape ${brief(shape)} is not a list of non-negative integers`);
   }
   if (
     !Array.isArray(offsets) || offsets.length !== 2 ||
     !offsets.every((o) => Number.isSafeInteger(o) && o >= 0) || offsets[0] > offsets[1]
   ) {
-    bad(`data_offsets ${JSON.stringify(offsets)} are not [begin, end] with 0 <= begin <= end`);
+    bad(`data_offsets ${brief(offsets)} are not [begin, end] with 0 <= begin <= end`);
   }
   const [begin, end] = offsets as [number, number];
   const dims = shape as number[];
   const need = numel(dims) * BYTES_PER_DTYPE[dtype as SafetensorsDtype];
-  if (end - begin !== need) bad(`shape [${dims.join(', ')}] of ${dtype} needs ${need} bytes, data_offsets give ${end - begin}`);
+  if (end - begin !== need) bad(`shape ${brief(dims)} of ${dtype} needs ${need} bytes, data_offsets give ${end - begin}`);
   if (end > dataLength) bad(`data_offsets end ${end} is past the data section (${dataLength} bytes)`);
   return { name, dtype: dtype as SafetensorsDtype, shape: dims, begin, end };
 }
 
-function checkOverlaps(entries: TensorEntry[], file: string): void {
-  const sorted = entries.filter((e) => e.end > e.begin).sort((a, b) => a.begin - b.begin);
-  for (let i = 1; i < sorted.length; i++) {
-    if (sorted[i].begin < sorted[i - 1].end) {
-      throw new CheckpointError(file, `tensors "${sorted[i - 1].name}" and "${sorted[i].name}" overlap in the data section`);
-    }
+/** `__metadata__` is a string → string map (or null), as the reference reader requires. */
+function parseMetadata(raw: unknown, file: string): Record<string, string> {
+  if (raw === null) return {};
+  if (typeof raw !== 'object' || Array.isArray(raw) || !Object.values(raw).every((v) => typeof v === 'string')) {
+    throw new CheckpointError(file, `safetensors __metadata__ ${brief(raw)} is not a map of strings to strings`);
   }
+  return raw as Record<string, string>;
+}
+
+/** Tensors tile the data section exactly, as the reference reader checks: no overlap, no gap and no
+ *  trailing bytes (a duplicated tensor name, which JSON.parse resolves silently, leaves a gap). */
+function checkCoverage(entries: TensorEntry[], file: string, dataLength: number): void {
+  const sorted = [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end);
+  let covered = 0;
+  let last: TensorEntry | undefined;
+  for (const e of sorted) {
+    if (e.begin < covered) {
+      throw new CheckpointError(file, `tensors ${brief(last!.name)} and ${brief(e.name)} overlap in the data section`);
+    }
+    if (e.begin > covered) {
+      throw new CheckpointError(file, `bytes ${covered}..${e.begin} of the data section belong to no tensor (a repeated or missing tensor name?)`);
+    }
+    covered = e.end;
+    if (e.end > e.begin) last = e;
+  }
+  if (covered !== dataLength) {
+    throw new CheckpointError(file, `the data section has ${dataLength - covered} bytes after the last tensor (${dataLength} bytes, tensors cover ${covered})`);
+  }
+}
+
+/** A header value as JSON, cut short: headers are untrusted and can hold megabytes in one field. */
+function brief(value: unknown): string {
+  const s = JSON.stringify(value) ?? String(value);
+  return s.length > 80 ? `${s.slice(0, 80)}…` : s;
 }
 
 /** Convert one float tensor of the file to float32; `bytes` is the whole file. */
