@@ -1,7 +1,7 @@
 // A square token × token map (attention or implicit attention) on canvas with d3-zoom: the pooled
 // overview is drawn through a mip pyramid; when zoomed past its resolution, a full-resolution tile
 // of the visible window is fetched (`fetchTile`) and drawn on top. Axes follow the zoom.
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { startTransition, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { scaleLinear } from 'd3-scale';
 import { select } from 'd3-selection';
 import { zoom as d3zoom, zoomIdentity, type ZoomTransform, type ZoomBehavior } from 'd3-zoom';
@@ -75,7 +75,8 @@ export function ZoomMap({ data, side, stride, T, size, layer, valueLabel, fetchT
       .extent([[0, 0], [size, size]])
       .on('zoom', (ev: { transform: ZoomTransform }) => {
         draw.current(ev.transform);
-        setT(ev.transform);
+        // the canvas is painted now; the axes follow as a transition, which React may skip under load
+        startTransition(() => setT(ev.transform));
         window.clearTimeout(timer);
         if (!fetchTile) return;
         const tokensVisible = T / ev.transform.k;
