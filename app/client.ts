@@ -79,8 +79,9 @@ export class Engine {
       this.pending.set(reqId, {
         resolve: (e) => {
           if (e.type !== 'model/info') return;
-          if (e.model.loaded) resolve(e.model);
-          else onHeaders?.(e.model);
+          if (!e.model.loaded) return onHeaders?.(e.model);
+          this.lastSource = source;
+          resolve(e.model);
         },
         reject,
       });
@@ -138,6 +139,8 @@ export class Engine {
   }
 
   private sweepReq = new Map<number, number>();
+  /** The model to reopen when the host restarts. */
+  private lastSource: ModelSource | null = null;
   private runReq = new Map<number, number>();
 
   private request<T extends RequestType>(type: T, body: RequestBody<T>): Promise<EngineEvent> {
@@ -165,6 +168,7 @@ export class Engine {
     switch (e.type) {
       case 'host/status':
         if (e.status === 'crashed') this.failAll(new EngineError(e.message));
+        if (e.status === 'restarted' && this.lastSource) return this.reopen(e, this.lastSource);
         for (const fn of this.hostListeners) fn(e);
         return;
       case 'model/catalog': case 'model/info': case 'tile/data': case 'state/data':
@@ -230,6 +234,17 @@ export class Engine {
         this.forgetRun(e.runId);
         return run.settle.reject(new EngineError(e.message));
     }
+  }
+
+  /** After a host restart the new service holds no model: reopen the last one, then tell listeners. */
+  private reopen(e: EventOf<'host/status'>, source: ModelSource): void {
+    const tell = (message: string) => {
+      for (const fn of this.hostListeners) fn({ ...e, message });
+    };
+    this.openModel(source).then(
+      (m) => tell(`the engine was restarted and ${m.name} reopened`),
+      (err: Error) => tell(`the engine was restarted, but the model could not be reopened: ${err.message}`),
+    );
   }
 
   private forgetRun(runId: number): void {
