@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../cli/main';
 import { nodeSource } from '../cli/node-files';
 import { forward, initModelState } from '../forward';
@@ -14,10 +14,15 @@ import { generateGreedy, step } from '../generate';
 import { loadModel } from '../io/checkpoint';
 import type { SafetensorsHeader } from '../io/safetensors';
 import { decodeTensor, parseHeader } from '../io/safetensors';
+import type { KernelBackend } from '../kernels/backend';
+import { referenceBackend, useBackend } from '../kernels/backend';
+import { createWasmBackend } from '../kernels/wasm/backend';
 import type { Tensor } from '../tensor';
 
 const ROOT = join(__dirname, 'fixtures');
 const TOL = 1e-4;
+/** Every kernel backend this runtime has is held to the same tolerance. */
+const backends: KernelBackend[] = [referenceBackend, ...[createWasmBackend()].filter((b): b is NonNullable<typeof b> => b !== null)];
 const cases = existsSync(ROOT) ? readdirSync(ROOT).filter((d) => statSync(join(ROOT, d)).isDirectory()).sort() : [];
 
 function relErr(out: Float32Array, ref: Float32Array): number {
@@ -40,11 +45,14 @@ function readSafetensors(file: string): { header: SafetensorsHeader; get(name: s
 
 /** Worst relative error per tensor kind per fixture, printed at the end for the report. */
 const summary: Record<string, Record<string, number>> = {};
+let backendName = referenceBackend.name;
 function note(fixture: string, kind: string, err: number): void {
-  summary[fixture] ??= {};
-  summary[fixture][kind] = Math.max(summary[fixture][kind] ?? 0, err);
+  const key = `${fixture} (${backendName})`;
+  summary[key] ??= {};
+  summary[key][kind] = Math.max(summary[key][kind] ?? 0, err);
 }
 afterAll(() => {
+  useBackend(referenceBackend);
   if (cases.length) console.log(`parity (max relative error per kind):\n${JSON.stringify(summary, (_k, v) => (typeof v === 'number' ? Number(v.toExponential(2)) : v), 1)}`);
 });
 
@@ -53,7 +61,13 @@ describe('parity with transformers', () => {
     expect(cases.length, `no fixture folders in ${ROOT}: run python3 training/make_fixtures.py --out engine/test/fixtures`).toBeGreaterThan(0);
   });
 
-  describe.each(cases)('%s', (name) => {
+  describe.each(backends.flatMap((b) => cases.map((c) => [c, b.name] as const)))('%s on %s', (name, backendLabel) => {
+    const backend = backends.find((b) => b.name === backendLabel)!;
+    beforeAll(() => {
+      useBackend(backend);
+      backendName = backend.name;
+    });
+    afterAll(() => useBackend(referenceBackend));
     const dir = join(ROOT, name);
     const ids: number[] = JSON.parse(readFileSync(join(dir, 'input_ids.json'), 'utf8'));
     const ref = () => readSafetensors(join(dir, 'reference.safetensors'));
