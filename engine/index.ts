@@ -1,0 +1,33 @@
+// The engine's public API: pure TypeScript, no host dependencies. Hosts inject file access
+// (FileSource), run `forwardSteps` / `generateGreedy`, and read probes typed in probes/types.ts.
+export type { Tensor } from './tensor';
+export { numel, tensor } from './tensor';
+export { CheckpointError, InputError, LayoutError } from './errors';
+export type { FileSource } from './io/files';
+export { memorySource, pathOf } from './io/files';
+export { inspectCheckpoint, loadModel } from './io/checkpoint';
+export type { ModelInfo } from './io/checkpoint';
+export type { BlockKind, ModelConfig } from './io/config';
+export { formatBytes } from './io/config';
+export { parseHeader, decodeTensor } from './io/safetensors';
+export { writeSafetensors } from './io/safetensors-write';
+export { utf8Decode, utf8Encode } from './io/text';
+export type { Block, Model, HiddenStateConvention } from './model';
+export { KIND_CHAR, CHAR_KIND, layoutOf } from './model';
+export type { Tokenizer } from './tokenizer';
+export { loadTokenizer } from './tokenizer';
+export type { LayoutEdit } from './layout';
+export { editLayout, parseLayout, layoutOrder, applyEdits } from './layout';
+export type { ForwardOptions, ForwardResult, ModelState, RunContext, LayerContext } from './forward';
+export { forward, forwardSteps, initModelState } from './forward';
+export type { GenerateOptions, GenerateResult, GeneratedToken, TokenChoice } from './generate';
+export { generateGreedy, step, choose } from './generate';
+export type { LayerState } from './layers/state';
+export { stateBytes } from './layers/state';
+export type { AttentionProbe, CaptureSpec, LayerRecord, SsmProbe } from './probes/types';
+export { DEFAULT_BUDGET_BYTES, MAX_POOLED_SIZE } from './probes/types';
+export type { TileRequest } from './probes/ondemand';
+export { attentionTile, implicitTile, implicitPooled, stateAt } from './probes/ondemand';
+export type { KernelBackend } from './kernels/backend';
+export { kernels, useBackend, referenceBackend } from './kernels/backend';
+export { SUPPORTED_MODEL_TYPES } from './models/registry';
