@@ -1,12 +1,19 @@
 // Errors the engine reports to people: one line, naming the file (or thing) and the problem.
 // Hosts print them as `hybridscope: <file>: <problem>` without a stack trace.
 
+/** Messages quote untrusted input (header values, layout strings): keep them one short line. */
+const MAX_CHARS = 400;
+function oneLine(text: string): string {
+  const flat = text.replace(/\s*[\r\n\u2028\u2029]+\s*/g, ' ');
+  return flat.length > MAX_CHARS ? `${flat.slice(0, MAX_CHARS)}…` : flat;
+}
+
 /** A checkpoint folder, file or tensor that cannot be used; `file` is the path as the FileSource knows it. */
 export class CheckpointError extends Error {
   readonly file: string;
   readonly problem: string;
   constructor(file: string, problem: string) {
-    super(`${file}: ${problem}`.replace(/\s*\n\s*/g, ' '));
+    super(oneLine(`${file}: ${problem}`));
     this.name = 'CheckpointError';
     this.file = file;
     this.problem = problem;
@@ -17,7 +24,7 @@ export class CheckpointError extends Error {
 export class LayoutError extends Error {
   readonly layout: string;
   constructor(layout: string, problem: string) {
-    super(`layout "${layout}": ${problem}`);
+    super(oneLine(`layout ${JSON.stringify(layout.length > 80 ? `${layout.slice(0, 80)}…` : layout)}: ${problem}`));
     this.name = 'LayoutError';
     this.layout = layout;
   }
@@ -26,7 +33,7 @@ export class LayoutError extends Error {
 /** A request the engine cannot serve (ids out of range, positions past the end, ...). */
 export class InputError extends Error {
   constructor(problem: string) {
-    super(problem);
+    super(oneLine(problem));
     this.name = 'InputError';
   }
 }

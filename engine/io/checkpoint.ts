@@ -87,9 +87,9 @@ export async function loadModel(src: FileSource): Promise<Model> {
     hiddenStates: o.adapter.hiddenStates,
   };
   if (await src.has('tokenizer.json')) {
-    const tj = parsePythonJson(utf8Decode(await src.read('tokenizer.json')), pathOf(src, 'tokenizer.json'));
+    const tj = await readJson(src, 'tokenizer.json');
     const tc = (await src.has('tokenizer_config.json'))
-      ? parsePythonJson(utf8Decode(await src.read('tokenizer_config.json')), pathOf(src, 'tokenizer_config.json'))
+      ? await readJson(src, 'tokenizer_config.json')
       : {};
     model.tokenizer = loadTokenizer(tj, tc, pathOf(src, 'tokenizer.json'));
   }
@@ -100,7 +100,7 @@ export async function loadModel(src: FileSource): Promise<Model> {
 async function open(src: FileSource): Promise<Opened> {
   const configPath = pathOf(src, 'config.json');
   if (!(await src.has('config.json'))) throw new CheckpointError(configPath, 'missing (not a Hugging Face checkpoint folder?)');
-  const json = parsePythonJson(utf8Decode(await src.read('config.json')), configPath);
+  const json = await readJson(src, 'config.json');
   if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new CheckpointError(configPath, 'not a JSON object');
   const modelType = (json as Record<string, unknown>).model_type;
   if (typeof modelType !== 'string') throw new CheckpointError(configPath, 'has no model_type');
@@ -146,9 +146,9 @@ async function readHeaders(src: FileSource): Promise<Map<string, Located>> {
   const shards: string[] = [];
   if (await src.has('model.safetensors.index.json')) {
     const indexPath = pathOf(src, 'model.safetensors.index.json');
-    const index = parsePythonJson(utf8Decode(await src.read('model.safetensors.index.json')), indexPath) as { weight_map?: unknown };
+    const index = await readJson(src, 'model.safetensors.index.json') as { weight_map?: unknown } | null;
     const map = index?.weight_map;
-    if (!map || typeof map !== 'object') throw new CheckpointError(indexPath, 'has no weight_map object');
+    if (!map || typeof map !== 'object' || Array.isArray(map)) throw new CheckpointError(indexPath, 'has no weight_map object');
     for (const shard of Object.values(map as Record<string, unknown>)) {
       if (typeof shard !== 'string' || shard.includes('..') || shard.startsWith('/')) {
         throw new CheckpointError(indexPath, `weight_map names an invalid shard ${JSON.stringify(shard)}`);
@@ -192,4 +192,16 @@ async function readFile(src: FileSource, file: string): Promise<Uint8Array> {
     if (e instanceof CheckpointError) throw e;
     throw new CheckpointError(pathOf(src, file), (e as Error).message);
   }
+}
+
+/** A JSON file of the folder; unreadable bytes or invalid UTF-8 become a CheckpointError naming it. */
+async function readJson(src: FileSource, file: string): Promise<unknown> {
+  const bytes = await readFile(src, file);
+  let text: string;
+  try {
+    text = utf8Decode(bytes);
+  } catch {
+    throw new CheckpointError(pathOf(src, file), 'is not UTF-8 text');
+  }
+  return parsePythonJson(text, pathOf(src, file));
 }
