@@ -42,12 +42,9 @@ export function nodeSource(dir: string): FileSource {
 
 /** A folder that exists, or a one-line error naming it. */
 export async function modelFolder(dir: string): Promise<FileSource> {
-  let ok = false;
-  try {
-    ok = (await stat(dir)).isDirectory();
-  } catch {
+  const info = await stat(dir).catch(() => {
     throw new CheckpointError(dir, 'no such folder');
-  }
-  if (!ok) throw new CheckpointError(dir, 'not a folder');
+  });
+  if (!info.isDirectory()) throw new CheckpointError(dir, 'not a folder');
   return nodeSource(dir);
 }
