@@ -8,11 +8,12 @@ import { choose, step } from '../engine/generate';
 import { editLayout } from '../engine/layout';
 import { inspectCheckpoint, loadModel } from '../engine/io/checkpoint';
 import type { Model } from '../engine/model';
+import { attentionTile, implicitTile, stateAt } from '../engine/probes/ondemand';
 import type { CaptureSpec as EngineCapture, LayerRecord } from '../engine/probes/types';
 import type { Tensor } from '../engine/tensor';
 import type { Backend, ForwardCapture } from './backend';
 import { phonebookPrompt } from './prompt';
-import type { NDArray, PromptInfo, PromptSpec } from './protocol';
+import type { NDArray, PromptInfo, PromptSpec, TileQuery } from './protocol';
 import type { LayerRecordWire } from './records';
 
 const nd = (t: Tensor): NDArray => ({ shape: t.shape, data: t.data });
@@ -42,6 +43,29 @@ function toWire(r: LayerRecord, capture: ForwardCapture): LayerRecordWire {
   if (named.length > 0) w.named = Object.fromEntries(named.map(([k, t]) => [k, nd(t)]));
   if (r.notices.length > 0) w.notices = r.notices;
   return w;
+}
+
+/** A tile of a map at most `size` cells a side: computed a band of rows at a time and max-pooled
+ *  (by magnitude, keeping the sign) so a 4k × 4k range never exists at full resolution at once. */
+function pooledTile(result: ForwardResult, q: TileQuery): { tile: NDArray; stride: [number, number] } {
+  const [r0, r1] = q.rows, [c0, c1] = q.cols;
+  const sr = Math.ceil((r1 - r0) / q.size), sc = Math.ceil((c1 - c0) / q.size);
+  const R = Math.ceil((r1 - r0) / sr), C = Math.ceil((c1 - c0) / sc);
+  const out = new Float32Array(R * C); // (R, C)
+  const compute = q.map === 'attention' ? attentionTile : implicitTile;
+  for (let band = 0; band < R; band++) {
+    const rows: [number, number] = [r0 + band * sr, Math.min(r1, r0 + (band + 1) * sr)];
+    const t = compute(result.context, { layer: q.layer, head: q.head, rows, cols: q.cols }).data; // (rows, c1 - c0)
+    const width = c1 - c0;
+    for (let i = 0; i < rows[1] - rows[0]; i++) {
+      for (let j = 0; j < width; j++) {
+        const v = t[i * width + j];
+        const cell = band * C + Math.floor(j / sc);
+        if (Math.abs(v) > Math.abs(out[cell])) out[cell] = v;
+      }
+    }
+  }
+  return { tile: { shape: [R, C], data: out }, stride: [sr, sc] };
 }
 
 function textPrompt(model: Model, spec: Exclude<PromptSpec, { kind: 'phonebook' }>): PromptInfo {
@@ -106,4 +130,6 @@ export const engineBackend: Backend<Model> = {
       if (n + 1 < maxNew) logits = step(m, start.state, id);
     }
   },
+  tile: (_m, prefilled, query) => pooledTile(prefilled as ForwardResult, query),
+  stateAt: (m, prefilled, layer, position) => nd(stateAt(m, (prefilled as ForwardResult).context.ids, layer, position)),
 };

@@ -97,7 +97,7 @@ export class EngineService<M> {
         const run = this.heldRun(req.runId);
         if (!this.opts.backend.stateAt) throw new Error('SSM states on demand are not available in this engine build');
         const state = this.opts.backend.stateAt(run.model as M, run.prefilled, req.layer, req.position);
-        return this.post({ type: 'state/data', v, reqId: req.reqId, runId: req.runId, layer: req.layer, position: req.position, state });
+        return this.post({ type: 'state/data', v, reqId: req.reqId, runId: req.runId, layer: req.layer, position: req.position, state }, [state.data.buffer as ArrayBuffer]);
       }
       case 'sweep/start':
         return this.startSweep(req);

@@ -64,4 +64,32 @@ describe('service over the real engine', () => {
     expect(c.recordsDigest).not.toBe(a.recordsDigest);
     expect(c.layout).toBe('-*M-M');
   });
+
+  it('recomputes tiles and states on demand that agree with the streamed records', async () => {
+    const { engine } = await openTiny();
+    const records: LayerRecordWire[] = [];
+    let T = 0;
+    const handle = engine.run({ ...phonebook, maxNewTokens: 2 }, { onLayer: (r) => records.push(r), onStarted: (p) => { T = p.ids.length; } });
+    await handle.done;
+    const att = records[3];
+    const last = att.focus.indexOf(T - 1);
+    expect(last).toBeGreaterThanOrEqual(0);
+    const R = att.focus.length;
+    const { tile, stride } = await engine.tile({ runId: handle.runId, layer: 3, map: 'attention', head: 1, rows: [T - 1, T], cols: [0, T], size: 1024 });
+    expect(tile.shape).toEqual([1, T]);
+    expect(stride).toEqual([1, 1]);
+    const streamed = att.attention!.focusProbs.data.subarray((1 * R + last) * T, (1 * R + last + 1) * T);
+    for (let s = 0; s < T; s += 7) expect(tile.data[s]).toBeCloseTo(streamed[s], 5);
+    const pooled = await engine.tile({ runId: handle.runId, layer: 0, map: 'implicit', head: 0, rows: [0, T], cols: [0, T], size: 16 });
+    expect(Math.max(...pooled.tile.shape)).toBeLessThanOrEqual(16);
+    expect(pooled.stride[0]).toBe(Math.ceil(T / 16));
+    const ssm = records[0].ssm!;
+    const at = ssm.statePositions.indexOf(T - 1);
+    const state = await engine.state(handle.runId, 0, T - 1);
+    expect(state.shape).toEqual([4, 8, 4]);
+    const n = 4 * 8 * 4;
+    const saved = ssm.states!.data.subarray(at * n, (at + 1) * n);
+    for (let i = 0; i < n; i += 5) expect(state.data[i]).toBeCloseTo(saved[i], 4);
+    await expect(engine.tile({ runId: handle.runId, layer: 1, map: 'attention', head: 0, rows: [0, 1], cols: [0, 1], size: 8 })).rejects.toThrow(/not an attention layer|no context/);
+  });
 });
