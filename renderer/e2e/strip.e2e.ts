@@ -1,7 +1,8 @@
 // Walking skeleton: the web build opens a checkpoint folder (the nemotron_h hybrid fixture) through
 // the "Open model folder" input and shows its layer strip — the right blocks in the right order.
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtures, openApp, shot, startHarness, type Harness } from './harness';
 
@@ -26,5 +27,14 @@ describe('layer strip in Chromium', () => {
     expect(await page.locator('[data-testid=layout-text]').inputValue()).toBe(layout);
     await page.screenshot({ path: shot('strip'), fullPage: false });
     expect(errors).toEqual([]);
+
+    // a broken folder: one clear line naming the file, and the open model stays
+    const bad = join(mkdtempSync(join(tmpdir(), 'hybridscope-e2e-')), 'broken');
+    mkdirSync(bad);
+    writeFileSync(join(bad, 'config.json'), '{"model_type": "nemotron_h",');
+    await page.locator('[data-testid=folder-input]').setInputFiles(bad);
+    await expect.poll(() => page.locator('[data-testid=model-error]').textContent(), { timeout: 30_000 }).toContain('config.json');
+    expect(await blocks.count()).toBe(layout.length);
+    await page.screenshot({ path: shot('strip-error') });
   });
 });

@@ -2,7 +2,7 @@
 // ribbon, inspector tabs). The core loop of DESIGN.md §4 reads top to bottom.
 import { useApp, appStore } from './store/appStore';
 import { ModelPicker } from './views/ModelPicker';
-import { ModelMeta } from './views/ModelMeta';
+import { ModelErrorBanner, ModelMeta } from './views/ModelMeta';
 import { PromptLab } from './views/PromptLab';
 import { LayerStrip } from './views/LayerStrip';
 import { Inspector } from './views/Inspector';
@@ -20,6 +20,7 @@ export function App() {
         <ModelMeta />
         <span className="spacer" />
       </header>
+      <ModelErrorBanner />
       <div className="body">
         <aside className="sidebar">
           <PromptLab />

@@ -13,6 +13,8 @@ interface Props {
   children: ReactNode;
   testId?: string;
   tools?: ReactNode;
+  /** `panel`: the chart is the whole panel, so its title takes the panel heading style. */
+  heading?: 'chart' | 'panel';
 }
 
 const PNG_CHOICES: [string, PngScale][] = [
@@ -21,7 +23,7 @@ const PNG_CHOICES: [string, PngScale][] = [
   ['PNG 300 dpi', { kind: 'dpi', dpi: 300 }],
 ];
 
-export function ChartFrame({ title, subtitle, data, children, testId, tools }: Props) {
+export function ChartFrame({ title, subtitle, data, children, testId, tools, heading = 'chart' }: Props) {
   const frame = useRef<HTMLDivElement>(null);
   const [open, setOpen] = useState(false);
   const stem = fileStem(title);
@@ -49,7 +51,7 @@ export function ChartFrame({ title, subtitle, data, children, testId, tools }: P
   return (
     <figure className="chart-frame" ref={frame} data-testid={testId} style={{ margin: 0 }}>
       <figcaption className="panel-head" style={{ marginBottom: 6 }}>
-        <h3>{title}</h3>
+        {heading === 'panel' ? <h2>{title}</h2> : <h3>{title}</h3>}
         {subtitle && <span className="small muted">{subtitle}</span>}
         <span className="spacer" />
         {tools}

@@ -18,6 +18,7 @@ const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 export async function connectEngine(e: Engine): Promise<void> {
   engine = e;
   e.onHostStatus((s) => store().showToast(s.status === 'crashed' ? 'error' : 'info', s.message));
+  appStore.setState({ catalogStatus: 'loading' });
   try {
     const models = await e.listModels();
     store().setCatalog(models.length ? models : null);

@@ -1,5 +1,5 @@
 // What is open: architecture, size, layout, and the loading / error state of opening a model.
-import { useApp } from '../store/appStore';
+import { appStore, useApp } from '../store/appStore';
 
 const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 });
 
@@ -7,7 +7,6 @@ export function ModelMeta() {
   const model = useApp((s) => s.model);
   const status = useApp((s) => s.modelStatus);
   const opening = useApp((s) => s.opening);
-  const error = useApp((s) => s.modelError);
   if (status === 'loading') return <span className="meta"><span className="spinner" /> Opening {opening}…</span>;
   return (
     <span className="meta" data-testid="model-meta">
@@ -18,7 +17,19 @@ export function ModelMeta() {
         <span>{model.layers.length} blocks</span>
         {!model.loaded && <span><span className="spinner" /> reading weights</span>}
       </>}
-      {error && <span className="error-text" role="alert" data-testid="model-error">{error}</span>}
     </span>
+  );
+}
+
+/** A banner under the top bar when a model could not be opened (the previous model stays open). */
+export function ModelErrorBanner() {
+  const error = useApp((s) => s.modelError);
+  if (!error) return null;
+  return (
+    <div className="banner error" role="alert" data-testid="model-error">
+      <b>Could not open the model.</b> {error}
+      <span className="spacer" />
+      <button className="btn small" onClick={() => appStore.setState({ modelError: null })}>Dismiss</button>
+    </div>
   );
 }

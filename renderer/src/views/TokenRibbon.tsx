@@ -14,12 +14,20 @@ export function TokenRibbon() {
   const at = focus ?? (T ? T - 1 : 0);
   const lo = Math.max(0, at - 14);
   const hi = Math.min(T, at + 6);
+  if (!prompt) {
+    return (
+      <section className="panel" aria-label="Token ribbon" data-testid="token-ribbon">
+        <div className="panel-head"><h2>Prompt</h2></div>
+        <div className="empty small">{meta?.status === 'running' ? <><span className="spinner" /> Tokenizing…</> : 'The prompt appears here once a run starts: entries, target and few-shot look-ups marked.'}</div>
+      </section>
+    );
+  }
   return (
     <section className="panel" aria-label="Token ribbon" data-testid="token-ribbon">
       <ChartFrame
-        title="Prompt" testId="ribbon-chart"
-        subtitle={prompt ? `${T} tokens${prompt.phonebook ? ` · ${prompt.phonebook.entries.length} entries · target entry ${prompt.phonebook.target + 1}` : ''} · click to focus` : undefined}
-        data={() => prompt ? {
+        title="Prompt" testId="ribbon-chart" heading="panel"
+        subtitle={`${T} tokens${prompt.phonebook ? ` · ${prompt.phonebook.entries.length} entries · target entry ${prompt.phonebook.target + 1}` : ''} · click to focus`}
+        data={() => ({
           columns: ['position', 'token', 'entry', 'role'],
           rows: Array.from(prompt.ids, (_, t) => {
             const e = prompt.phonebook?.entries.findIndex((en) => t >= en.tokens[0] && t < en.tokens[1]) ?? -1;
@@ -27,20 +35,17 @@ export function TokenRibbon() {
             return [t, prompt.tokens[t] ?? '', e < 0 ? null : e, role];
           }),
           meta: { run: meta?.id, layout: meta?.layout },
-        } : null}
-        tools={prompt?.phonebook && <span className="legend small">
+        })}
+        tools={prompt.phonebook && <span className="legend small">
           <span><i style={{ background: ribbonColors.target }} />target</span>
           <span><i style={{ background: ribbonColors.example }} />few-shot</span>
           <span><i style={{ background: '#0072B2', opacity: 0.55 }} />captured rows</span>
         </span>}
       >
         <div ref={ref}>
-          {prompt
-            ? <TokenRibbonChart prompt={prompt} width={width} focus={at} onFocus={(p) => appStore.getState().focusPosition(p)} />
-            : <div className="empty small">{meta?.status === 'running' ? 'Tokenizing…' : 'The prompt appears here once a run starts.'}</div>}
+          <TokenRibbonChart prompt={prompt} width={width} focus={at} onFocus={(p) => appStore.getState().focusPosition(p)} />
         </div>
-        {prompt && (
-          <div className="mono small context" data-testid="ribbon-context">
+        <div className="mono small context" data-testid="ribbon-context">
             {lo > 0 && <span className="muted">… </span>}
             {Array.from({ length: hi - lo }, (_, i) => lo + i).map((t) => (
               <span key={t} className={t === at ? 'tok focus' : 'tok'} onClick={() => appStore.getState().focusPosition(t)}>
@@ -48,8 +53,7 @@ export function TokenRibbon() {
               </span>
             ))}
             <span className="muted small" style={{ marginLeft: 8 }}>focus: token {at}</span>
-          </div>
-        )}
+        </div>
       </ChartFrame>
     </section>
   );
