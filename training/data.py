@@ -54,7 +54,9 @@ def encode_example(tok, prompt):
     full = prompt["text"] + prompt["completion"]
     enc = tok.encode(full, add_special_tokens=False)
     ids = enc.ids
-    spans = prompt["supervised"]
+    # phonebook.py marks the digits; the space before them and the newline after are supervised too,
+    # or greedy decoding never learns to start the answer (the first run's failure, README.md)
+    spans = [(a - 1, b + 1) for a, b in prompt["supervised"]]
     labels = [IGNORE] * len(ids)
     for t in range(1, len(ids)):
         s, e = enc.offsets[t]
