@@ -60,12 +60,19 @@ def build(model_id, vocab_size, overrides=None, attn="sdpa", eos=None):
 
 
 @torch.no_grad()
-def mimetic_init(model, a_log=None, dt=0.05, noise=0.02):
+def mimetic_init(model, a_range=(0.002, 1.0), dt=0.05, noise=0.02):
     """Trockman et al. (arXiv 2410.11135): decay near 1 and C ~ B, so a fresh layer can copy.
 
-    Mamba-2: A_log small, dt_bias = softplus^-1(dt), C rows of in_proj = B rows (+ noise).
-    Mamba-1: A_log small, dt_proj.bias = softplus^-1(dt), C rows of x_proj = B rows (+ noise).
+    Mamba-2: A log-spaced over heads in a_range (decay per token exp(-dt A) from 0.9999 to 0.95),
+    dt_bias = softplus^-1(dt), C rows of in_proj = B rows (+ noise), conv kernels of C = those of B.
+    Mamba-1: A log-spaced over the state index, dt_proj.bias = softplus^-1(dt), C rows of x_proj = B rows.
+    a_range=None keeps transformers' A init (A = 1..H, or 1..N for Mamba-1).
     """
+
+    def spread(k):
+        lo, hi = math.log(a_range[0]), math.log(a_range[1])
+        return torch.linspace(lo, hi, k)
+
     inv = dt + math.log(-math.expm1(-dt))
     for m in model.modules():
         name = type(m).__name__
@@ -77,15 +84,15 @@ def mimetic_init(model, a_log=None, dt=0.05, noise=0.02):
             cw = m.conv1d.weight  # the conv mixes B and C per channel: keep their kernels equal too
             off = m.intermediate_size
             cw[off + gn: off + 2 * gn] = cw[off: off + gn]
-            if a_log is not None:
-                m.A_log.fill_(a_log)
+            if a_range is not None:
+                m.A_log.copy_(spread(m.A_log.numel()))
             m.dt_bias.fill_(inv)
         elif name == "MambaMixer":
             R, N = m.time_step_rank, m.ssm_state_size
             W = m.x_proj.weight
             W[R + N: R + 2 * N] = W[R: R + N] + noise * torch.randn_like(W[R: R + N])
-            if a_log is not None:
-                m.A_log.fill_(a_log)
+            if a_range is not None:
+                m.A_log.copy_(spread(N)[None, :].expand_as(m.A_log))
             m.dt_proj.bias.fill_(inv)
 
 
