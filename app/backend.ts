@@ -3,6 +3,7 @@
 // (cancel within a layer, supersede) independently of model speed. `M` is the engine's model type.
 import type { ModelInfo } from '../engine/io/checkpoint';
 import type { FileSource } from '../engine/io/files';
+import type { Tokenizer } from '../engine/tokenizer';
 import type { BlockKind, CaptureSpec, NDArray, PromptInfo, PromptSpec, TileQuery, TokenAlt } from './protocol';
 import type { LayerRecordWire } from './records';
 
@@ -35,6 +36,8 @@ export interface Backend<M> {
   kinds(model: M): BlockKind[];
   vocabSize(model: M): number;
   hasTokenizer(model: M): boolean;
+  /** The model's tokenizer (phonebook prompts and sweeps need one). */
+  tokenizer(model: M): Tokenizer | undefined;
   /** The same weights arranged as `blocks` (original indices; repeats and drops allowed). */
   arrange(model: M, blocks: number[]): M;
   /** Tokenize text, take ids as given, or generate a phonebook prompt. Throws InputError on bad input. */

@@ -89,6 +89,7 @@ export const engineBackend: Backend<Model> = {
   kinds: (m) => m.original.map((b) => b.kind),
   vocabSize: (m) => m.embeddings.V,
   hasTokenizer: (m) => m.tokenizer !== undefined,
+  tokenizer: (m) => m.tokenizer,
   arrange(m, blocks) {
     return editLayout(m, blocks);
   },

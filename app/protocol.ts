@@ -235,7 +235,8 @@ export type EngineEvent =
   | (Ev<'run/error'> & { runId: number; message: string })
   | (Ev<'tile/data'> & { reqId: number; query: TileQuery; tile: NDArray; stride: [number, number] })
   | (Ev<'state/data'> & { reqId: number; runId: number; layer: number; position: number; state: NDArray })
-  | (Ev<'sweep/progress'> & { sweepId: number; done: number; total: number; point?: SweepPoint })
+  /** After every sample; `point` when that sample completed a point; `etaMs` estimated time left. */
+  | (Ev<'sweep/progress'> & { sweepId: number; done: number; total: number; etaMs: number; point?: SweepPoint })
   | (Ev<'sweep/done'> & { sweepId: number; status: 'complete' | 'cancelled'; points: SweepPoint[] })
   | (Ev<'sweep/error'> & { sweepId: number; message: string })
   /** A request the service could not accept (malformed, wrong version, unknown type, stale id). */

@@ -202,7 +202,7 @@ export class EngineService<M> {
     this.sweeps.set(req.sweepId, state);
     try {
       await executeSweep({
-        sweepId: req.sweepId, spec: req.spec, model: loaded.model, backend: this.opts.backend, clock: this.clock,
+        sweepId: req.sweepId, spec: req.spec, model: loaded.model, modelName: loaded.summary.name, backend: this.opts.backend, clock: this.clock,
         post: (e) => this.post(e), cancelled: () => state.cancelled,
       });
     } catch (e) {

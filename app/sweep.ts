@@ -1,69 +1,81 @@
-// A recall sweep: phonebook accuracy over layouts × entries × depths, `samples` prompts per point,
-// greedy answers only (no captures). Progress after every sample; cancel is checked between samples.
+// A recall sweep: engine/phonebook's runSweep (the same books, seeds and scoring as the CLI's
+// `phonebook` command) over layouts of the open model × entries × depths, greedy answers only, no
+// captures. Progress after every sample with the point it completed; cancel between samples.
+import type { GreedyDecode } from '../engine/phonebook/score';
+import { runSweep, type PointKey, type SweepModel } from '../engine/phonebook/sweep';
+import type { SampleScore } from '../engine/phonebook/score';
 import type { Backend } from './backend';
 import type { Clock } from './clock';
 import { layoutString, resolveLayout } from './layout';
 import type { EngineEvent, SweepPoint, SweepSpec } from './protocol';
 import { PROTOCOL_VERSION } from './protocol';
-import { scoreAnswer } from '../engine/phonebook/score';
 
 export interface SweepContext<M> {
   sweepId: number;
   spec: SweepSpec;
   model: M;
+  /** A name for the model in the results (bundled id or folder). */
+  modelName: string;
   backend: Backend<M>;
   clock: Clock;
   post(event: EngineEvent): void;
   cancelled(): boolean;
 }
 
-/** Enough for `NNN-NNN-NNNN` plus a newline in a word-level tokenizer with one token per digit. */
-const ANSWER_TOKENS = 16;
+function decoder<M>(backend: Backend<M>, model: M): GreedyDecode {
+  return (promptIds, maxNew, stopAt) => {
+    const ids: number[] = [];
+    const logprobs: number[] = [];
+    const steps = backend.generate(model, Int32Array.from(promptIds), undefined, maxNew, 0, false);
+    for (let s = steps.next(); !s.done; s = steps.next()) {
+      ids.push(s.value.id);
+      logprobs.push(s.value.logprob);
+      if (stopAt(s.value.id)) break;
+    }
+    return { ids, logprobs };
+  };
+}
 
-/** The seed of one sample: distinct per sample and shared across layouts and depths, so curves
- *  compare models on the same books. */
-export function sampleSeed(seed: number, entries: number, sample: number): number {
-  return (Math.imul(seed ^ 0x9e3779b9, 31) + entries * 1_000_003 + sample) >>> 0;
+/** One point from its samples, as runSweep summarises it (digit accuracy pooled over all digits). */
+function point(key: PointKey, samples: SampleScore[]): SweepPoint {
+  const digits = samples.reduce((a, s) => a + s.answer.replace(/[^0-9]/g, '').length, 0);
+  return {
+    layout: key.layout, entries: key.entries ?? 0, depth: key.depth ?? 0, samples: samples.length,
+    accuracy: samples.filter((s) => s.exact).length / samples.length,
+    digitAccuracy: samples.reduce((a, s) => a + s.digitsRight, 0) / Math.max(1, digits),
+    meanTokens: samples.reduce((a, s) => a + s.promptTokens, 0) / samples.length,
+  };
 }
 
 export async function executeSweep<M>(ctx: SweepContext<M>): Promise<void> {
   const { spec, backend, sweepId } = ctx;
   const v = PROTOCOL_VERSION;
+  const tokenizer = backend.tokenizer(ctx.model);
+  if (!tokenizer) throw new Error('a sweep needs the model\'s tokenizer.json');
   const kinds = backend.kinds(ctx.model);
-  const arranged = spec.layouts.map((l) => {
+  const models: SweepModel[] = spec.layouts.map((l) => {
     const blocks = resolveLayout(kinds, l);
-    return { layout: layoutString(kinds, blocks), model: backend.arrange(ctx.model, blocks) };
+    const arranged = backend.arrange(ctx.model, blocks);
+    return { id: ctx.modelName, layout: layoutString(kinds, blocks), tokenizer, decode: decoder(backend, arranged) };
   });
-  const total = arranged.length * spec.entries.length * spec.depths.length * spec.samples;
+  const byPoint = new Map<string, SampleScore[]>();
   const points: SweepPoint[] = [];
-  let done = 0;
-  for (const { layout, model } of arranged) {
-    for (const entries of spec.entries) {
-      for (const depth of spec.depths) {
-        let exact = 0, digits = 0, tokens = 0;
-        for (let sample = 0; sample < spec.samples; sample++) {
-          const prompt = backend.prompt(model, {
-            kind: 'phonebook', seed: sampleSeed(spec.seed, entries, sample),
-            spec: { entries, depth, variant: spec.variant, format: spec.format, fewShot: spec.fewShot },
-          });
-          let text = '';
-          const steps = backend.generate(model, prompt.ids, undefined, ANSWER_TOKENS, 0, true);
-          for (let s = steps.next(); !s.done; s = steps.next()) text += s.value.text;
-          const score = scoreAnswer(text, prompt.phonebook?.expected ?? '');
-          exact += score.exact ? 1 : 0;
-          digits += score.digitAccuracy;
-          tokens += prompt.ids.length;
-          done++;
-          const point: SweepPoint | undefined = sample === spec.samples - 1
-            ? { layout, entries, depth, samples: spec.samples, accuracy: exact / spec.samples, digitAccuracy: digits / spec.samples, meanTokens: tokens / spec.samples }
-            : undefined;
-          if (point) points.push(point);
-          ctx.post({ type: 'sweep/progress', v, sweepId, done, total, ...(point ? { point } : {}) });
-          await ctx.clock.yield();
-          if (ctx.cancelled()) return ctx.post({ type: 'sweep/done', v, sweepId, status: 'cancelled', points });
-        }
-      }
-    }
-  }
-  ctx.post({ type: 'sweep/done', v, sweepId, status: 'complete', points });
+  const signal = { get aborted() { return ctx.cancelled(); } };
+  const result = await runSweep({
+    models, lengths: spec.entries.map((entries) => ({ entries })), formats: [spec.format], variants: [spec.variant],
+    depths: spec.depths, samples: spec.samples, seed: spec.seed, shots: spec.fewShot,
+  }, {
+    signal,
+    pause: () => ctx.clock.yield(),
+    now: () => ctx.clock.now(),
+    onProgress: (p) => {
+      const key = JSON.stringify(p.point);
+      const samples = [...(byPoint.get(key) ?? []), p.sample];
+      byPoint.set(key, samples);
+      const done = samples.length === spec.samples ? point(p.point, samples) : undefined;
+      if (done) points.push(done);
+      ctx.post({ type: 'sweep/progress', v, sweepId, done: p.done, total: p.total, etaMs: p.etaMs, ...(done ? { point: done } : {}) });
+    },
+  });
+  ctx.post({ type: 'sweep/done', v, sweepId, status: result.cancelled ? 'cancelled' : 'complete', points });
 }

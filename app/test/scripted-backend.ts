@@ -32,6 +32,7 @@ export function scriptedBackend(opts: { msPerBlock: number; arraysPerBlock?: num
     kinds: (m) => m.kinds,
     vocabSize: (m) => m.engine.config.vocab_size,
     hasTokenizer: (m) => m.engine.tokenizer !== undefined,
+    tokenizer: (m) => m.engine.tokenizer,
     arrange: (m, blocks) => ({ ...m, blocks }),
     prompt(_m, spec) {
       if (spec.kind === 'ids') return { ids: Int32Array.from(spec.ids), tokens: spec.ids.map(String), focus: [spec.ids.length - 1] };

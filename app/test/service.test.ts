@@ -6,9 +6,11 @@ import { DEFAULT_CAPTURE, PROTOCOL_VERSION, type RunSpec } from '../protocol';
 import type { LayerRecordWire } from '../records';
 import { nodeHost, type NodeHost } from './node-host';
 import { scriptedBackend, type ScriptedModel } from './scripted-backend';
-import { tinyCheckpointFiles } from './tiny-checkpoint';
+import { readFileSync } from 'node:fs';
+import { TINY_HYBRID, tinyCheckpointFiles } from './tiny-checkpoint';
 
-const files = tinyCheckpointFiles();
+const tokenizer = readFileSync(new URL('../../assets/tokenizer/tokenizer.json', import.meta.url), 'utf8');
+const files = { ...tinyCheckpointFiles({ ...TINY_HYBRID, vocab_size: 268 }), 'tokenizer.json': tokenizer };
 function bundledRoot() {
   const all: Record<string, Uint8Array | string> = {
     'manifest.json': JSON.stringify({ models: [{ id: 'tiny', name: 'Tiny hybrid', architecture: 'hybrid', layout: 'M-M*-', parameters: 1 }] }),
@@ -16,7 +18,7 @@ function bundledRoot() {
   for (const [k, v] of Object.entries(files)) all[`tiny/${k}`] = v;
   // A bundled model whose weights file is cut short: inspect fails on its header.
   const st = files['model.safetensors'] as Uint8Array;
-  all['broken/config.json'] = files['config.json'];
+  all['broken/config.json'] = files['config.json'] as string;
   all['broken/model.safetensors'] = st.subarray(0, 40);
   return memorySource('models', all);
 }
