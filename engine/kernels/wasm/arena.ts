@@ -6,7 +6,7 @@
 import { wasmApi, type WasmMemory } from './wasm-api';
 
 const PAGE = 65536;
-/** Bytes below the arena: the kernels' fixed scratch (assembly/matmul.ts SCRATCH) lives here. */
+/** Bytes below the arena: the module's static data (from 1024) and the threads' control block. */
 export const RESERVED = PAGE;
 const ALIGN = 64;
 
@@ -18,10 +18,11 @@ export class Arena {
   private f32View: Float32Array;
   private f64View: Float64Array;
 
-  constructor(initialPages = 256) {
+  /** A fresh memory of `initialPages`; `maximumPages` makes it a shared memory (for two threads). */
+  constructor(initialPages = 256, maximumPages?: number) {
     const api = wasmApi();
     if (!api) throw new Error('wasm arena: this runtime has no WebAssembly');
-    this.memory = new api.Memory({ initial: initialPages });
+    this.memory = new api.Memory(maximumPages ? { initial: initialPages, maximum: maximumPages, shared: true } : { initial: initialPages });
     this.f32View = new Float32Array(this.memory.buffer);
     this.f64View = new Float64Array(this.memory.buffer);
   }

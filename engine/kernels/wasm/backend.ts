@@ -3,34 +3,58 @@
 // copies its activations into the one wasm memory, runs the kernel and copies the result out;
 // weights and per-model constants stay resident (resident.ts). Kernels without a wasm version
 // (rmsnorm, conv1d: linear in the activations) and shapes a kernel does not handle fall back to
-// the reference.
+// the reference. With a helper thread (threads.ts) the big calls are split in two: matmul by rows,
+// scans by heads (channels for Mamba-1), prefill attention by pairs of row blocks.
 import { referenceBackend, type KernelBackend } from '../backend';
-import type { AttentionRowHook } from '../attention';
 import type { ScanProbe } from '../scan';
 import { Arena } from './arena';
-import { compileKernels, instantiateKernels, type KernelExports, type KernelModule, type WasmFlavor } from './loader';
+import { attendBlocks, attendRows } from './attend';
+import { compileKernels, instantiateKernels, SHARED_MAX_PAGES, type KernelExports, type KernelModule, type WasmFlavor } from './loader';
 import { ResidentWeights } from './resident';
-import { warmUp } from './warmup';
+import { KernelThread, type HelperInit, type HelperPort } from './threads';
+import { warmUp, WARM_UP_BYTES } from './warmup';
 
-/** Query rows per block in prefill attention: the scores block is ROWS × (past + T) floats. */
-const ROWS = 64;
 /** Below this many new tokens, attention works row by row on the cache (decoding). */
 const ROW_PATH_MAX = 8;
+/** Below this many rows a matmul is not worth splitting across threads. */
+const SPLIT_MIN_ROWS = 64;
+
+export interface WasmBackendOptions {
+  prefer?: WasmFlavor;
+  module?: KernelModule;
+  /** Run a second thread: the host's worker factory; the worker runs helper.ts's serveKernels. */
+  spawnHelper?: () => HelperPort;
+}
 
 export interface WasmBackend extends KernelBackend {
   flavor: WasmFlavor;
   arena: Arena;
   weights: ResidentWeights;
+  /** Threads the kernels use now: 2 once a helper is running, else 1. */
+  threads(): number;
+  /** Stops the helper thread, if any. */
+  dispose(): void;
 }
 
 /** The wasm backend, or null where the runtime has no WebAssembly SIMD. */
-export function createWasmBackend(opts: { prefer?: WasmFlavor; module?: KernelModule } = {}): WasmBackend | null {
-  const km = opts.module ?? compileKernels(opts.prefer);
+export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | null {
+  const wantShared = !!opts.spawnHelper;
+  const km = opts.module ?? compileKernels(opts.prefer, wantShared) ?? compileKernels(opts.prefer);
   if (!km) return null;
-  const arena = new Arena();
+  const arena = new Arena(256, km.shared ? SHARED_MAX_PAGES : undefined);
   const k = instantiateKernels(km, arena.memory);
   const weights = new ResidentWeights(arena);
-  warmUp(k, arena);
+  const warm = arena.alloc(WARM_UP_BYTES);
+  warmUp(k, arena.memory, warm);
+  let thread: KernelThread | undefined;
+  if (km.shared && opts.spawnHelper) {
+    const port = opts.spawnHelper();
+    thread = new KernelThread(arena.memory, port);
+    port.postMessage({ module: km.module, memory: arena.memory, warmUpAt: warm } satisfies HelperInit);
+  } else {
+    arena.release(warm);
+  }
+  const two = () => thread?.ready === true;
   const ref = referenceBackend;
 
   const packed = (w: Float32Array, In: number, Out: number) =>
@@ -49,8 +73,16 @@ export function createWasmBackend(opts: { prefer?: WasmFlavor; module?: KernelMo
     const wp = packed(w, In, Out);
     const xp = arena.put(x.subarray(0, T * In));
     const yp = arena.alloc(T * Out * 4);
-    if (T === 1) k.gemv(yp, xp, wp, In, Out);
-    else k.matmul(yp, xp, wp, T, In, Out);
+    if (T === 1) {
+      k.gemv(yp, xp, wp, In, Out);
+    } else if (T >= SPLIT_MIN_ROWS && two()) {
+      const t0 = ((T >> 1) + 3) & ~3;
+      thread!.post('gemm', [yp + t0 * Out * 4, xp + t0 * In * 4, wp, T - t0, In, Out, In, Out, In]);
+      k.gemm(yp, xp, wp, t0, In, Out, In, Out, In);
+      thread!.wait();
+    } else {
+      k.matmul(yp, xp, wp, T, In, Out);
+    }
     if (bias) k.addBias(yp, resident(bias, Out), T, Out);
     arena.get(out, yp, T * Out);
     arena.release(xp);
@@ -59,7 +91,6 @@ export function createWasmBackend(opts: { prefer?: WasmFlavor; module?: KernelMo
 
   const mamba2Scan: KernelBackend['mamba2Scan'] = (y, state, x, dt, A, B, C, Dskip, T, H, P, N, G, probe) => {
     if (N % 8 !== 0) return ref.mamba2Scan(y, state, x, dt, A, B, C, Dskip, T, H, P, N, G, probe);
-    const S = H * P * N;
     const run = (s: number, t0: number, t1: number, norm: number) => {
       const n = t1 - t0;
       const xp = arena.put(x.subarray(t0 * H * P, t1 * H * P));
@@ -67,11 +98,19 @@ export function createWasmBackend(opts: { prefer?: WasmFlavor; module?: KernelMo
       const bp = arena.put(B.subarray(t0 * G * N, t1 * G * N));
       const cp = arena.put(C.subarray(t0 * G * N, t1 * G * N));
       const yp = arena.alloc(n * H * P * 4);
-      k.mamba2Scan(yp, s, xp, dtp, resident(A, H), bp, cp, resident(Dskip, H), n, H, P, N, G, norm && norm + t0 * 4, T);
+      const args = [yp, s, xp, dtp, resident(A, H), bp, cp, resident(Dskip, H), n, H, P, N, G, norm && norm + t0 * 4, T] as const;
+      const mid = H >> 1;
+      if (n > 1 && mid > 0 && two()) {
+        thread!.post('mamba2Scan', [...args, mid, H]);
+        k.mamba2Scan(...args, 0, mid);
+        thread!.wait();
+      } else {
+        k.mamba2Scan(...args, 0, H);
+      }
       arena.get(y.subarray(t0 * H * P), yp, n * H * P);
       for (const at of [xp, dtp, bp, cp, yp]) arena.release(at);
     };
-    scanSegments(arena, k, state, S, T, probe, H * T, run);
+    scanSegments(arena, k, state, H * P * N, T, probe, H * T, run);
   };
 
   const mamba1Scan: KernelBackend['mamba1Scan'] = (y, state, x, delta, A, B, C, Dskip, T, I, N, probe) => {
@@ -84,7 +123,15 @@ export function createWasmBackend(opts: { prefer?: WasmFlavor; module?: KernelMo
       const bp = arena.put(B.subarray(t0 * N, t1 * N));
       const cp = arena.put(C.subarray(t0 * N, t1 * N));
       const yp = arena.alloc(n * I * 4);
-      k.mamba1Scan(yp, s, xp, dp, resident(A, I * N), bp, cp, resident(Dskip, I), n, I, N, norm && norm + t0 * 4, T, group);
+      const args = [yp, s, xp, dp, resident(A, I * N), bp, cp, resident(Dskip, I), n, I, N, norm && norm + t0 * 4, T, group] as const;
+      const mid = ((I / group) >> 1) * group;
+      if (n > 1 && mid > 0 && two()) {
+        thread!.post('mamba1Scan', [...args, mid, I]);
+        k.mamba1Scan(...args, 0, mid);
+        thread!.wait();
+      } else {
+        k.mamba1Scan(...args, 0, I);
+      }
       arena.get(y.subarray(t0 * I), yp, n * I);
       for (const at of [xp, dp, bp, cp, yp]) arena.release(at);
     };
@@ -99,8 +146,9 @@ export function createWasmBackend(opts: { prefer?: WasmFlavor; module?: KernelMo
     const kp = arena.put(kc.subarray(0, S * kvs));
     const vp = arena.put(vc.subarray(0, S * kvs));
     const op = arena.alloc(T * H * hd * 4);
-    if (T <= ROW_PATH_MAX) attendRows(k, arena, op, qp, kp, vp, scratch, T, past, H, KVH, hd, scaling, onRow);
-    else attendBlocks(k, arena, op, qp, kp, vp, scratch, T, past, H, KVH, hd, scaling, onRow);
+    const shape = { T, past, H, KVH, hd, scaling };
+    if (T <= ROW_PATH_MAX) attendRows(k, arena, { op, qp, kp, vp }, shape, scratch, onRow);
+    else attendBlocks(k, arena, two() ? thread : undefined, { op, qp, kp, vp }, shape, scratch, onRow);
     arena.get(out, op, T * H * hd);
     for (const at of [qp, kp, vp, op]) arena.release(at);
   };
@@ -108,6 +156,8 @@ export function createWasmBackend(opts: { prefer?: WasmFlavor; module?: KernelMo
   return {
     ...ref, name: `wasm-${km.flavor}`, flavor: km.flavor, arena, weights,
     matmul, mamba2Scan, mamba1Scan, causalAttention,
+    threads: () => (two() ? 2 : 1),
+    dispose: () => thread?.stop(),
   };
 }
 
@@ -145,60 +195,4 @@ function scanSegments(
   state.set(arena.f64().subarray(s64 >> 3, (s64 >> 3) + S));
   arena.release(s);
   arena.release(s64);
-}
-
-function attendRows(
-  k: KernelExports, arena: Arena, op: number, qp: number, kp: number, vp: number, scratch: Float64Array,
-  T: number, past: number, H: number, KVH: number, hd: number, scaling: number, onRow?: AttentionRowHook,
-): void {
-  const rep = H / KVH;
-  const probs = arena.alloc((past + T) * 4);
-  for (let h = 0; h < H; h++) {
-    const kvh = Math.floor(h / rep);
-    for (let t = 0; t < T; t++) {
-      const L = past + t + 1;
-      const o = ((t * H + h) * hd) * 4;
-      k.attendRow(op + o, probs, qp + o, kp + kvh * hd * 4, vp + kvh * hd * 4, L, KVH * hd, hd, scaling);
-      if (onRow) {
-        scratch.set(arena.f32().subarray(probs >> 2, (probs >> 2) + L));
-        onRow(h, t, scratch.subarray(0, L));
-      }
-    }
-  }
-  arena.release(probs);
-}
-
-function attendBlocks(
-  k: KernelExports, arena: Arena, op: number, qp: number, kp: number, vp: number, scratch: Float64Array,
-  T: number, past: number, H: number, KVH: number, hd: number, scaling: number, onRow?: AttentionRowHook,
-): void {
-  const S = past + T;
-  const rep = H / KVH;
-  const width = (S + 3) & ~3;
-  const kPacked = arena.alloc(k.packedSize(hd, S) * 4);
-  const vPacked = arena.alloc(S * hd * 4);
-  const scores = arena.alloc(ROWS * width * 4);
-  for (let kvh = 0; kvh < KVH; kvh++) {
-    k.packRows(kPacked, kp + kvh * hd * 4, hd, S, KVH * hd);
-    k.packColumns(vPacked, vp + kvh * hd * 4, S, hd, KVH * hd);
-    for (let h = kvh * rep; h < (kvh + 1) * rep; h++) {
-      for (let t0 = 0; t0 < T; t0 += ROWS) {
-        const R = Math.min(ROWS, T - t0);
-        const L = past + t0 + R; // the longest causal prefix in this block
-        const rowQ = qp + ((t0 * H + h) * hd) * 4;
-        k.gemm(scores, rowQ, kPacked, R, hd, L, H * hd, width, hd);
-        k.softmaxRows(scores, R, width, past + t0 + 1, L, scaling);
-        if (onRow) {
-          for (let r = 0; r < R; r++) {
-            const n = past + t0 + r + 1;
-            const row = (scores >> 2) + r * width;
-            scratch.set(arena.f32().subarray(row, row + n));
-            onRow(h, t0 + r, scratch.subarray(0, n));
-          }
-        }
-        k.gemm(op + ((t0 * H + h) * hd) * 4, scores, vPacked, R, L, hd, width, H * hd, S);
-      }
-    }
-  }
-  for (const at of [kPacked, vPacked, scores]) arena.release(at);
 }

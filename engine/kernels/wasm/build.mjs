@@ -1,7 +1,8 @@
 // Compiles the AssemblyScript kernels (assembly/) into kernels.generated.ts, which embeds each build's
 // bytes as base64 so the engine loads them with no file access (Node, Electron utility process, Web
-// Worker). Two builds: `simd` (WebAssembly SIMD, every current runtime) and `relaxed` (adds
-// relaxed-SIMD fused multiply-add; used where WebAssembly.validate accepts it).
+// Worker). Builds: `simd` (WebAssembly SIMD, every current runtime) and `relaxed` (adds relaxed-SIMD
+// fused multiply-add; used where WebAssembly.validate accepts it), each also with a shared memory
+// (`…Shared`, for a second thread; a shared memory must be declared so by the module).
 //   node engine/kernels/wasm/build.mjs          write kernels.generated.ts
 //   node engine/kernels/wasm/build.mjs --check  exit 1 if the committed file differs from a rebuild
 /* global URL, Buffer, process, console -- a Node script */
@@ -16,9 +17,12 @@ const target = `${here}kernels.generated.ts`;
 // --use abort= drops the abort import and its message strings: the kernels never trap on purpose,
 // and the module then has no data segments below the arena (see arena.ts, RESERVED).
 const common = ['-O3', '--noAssert', '--runtime', 'stub', '--importMemory', '--use', 'abort=', '--enable', 'simd'];
+const shared = ['--enable', 'threads', '--sharedMemory', '--maximumMemory', '32768'];
 const builds = {
   simd: [],
   relaxed: ['--enable', 'relaxed-simd'],
+  simdShared: shared,
+  relaxedShared: ['--enable', 'relaxed-simd', ...shared],
 };
 
 async function compile(extra) {

@@ -2,7 +2,7 @@
 // same code runs in Node, the Electron utility process and a browser Web Worker. The relaxed-SIMD
 // build is chosen when the runtime validates it (WebAssembly.validate is the feature test: a runtime
 // without relaxed SIMD rejects its opcodes), else the plain SIMD build.
-import { relaxedWasm, simdWasm } from './kernels.generated';
+import { relaxedSharedWasm, relaxedWasm, simdSharedWasm, simdWasm } from './kernels.generated';
 import { wasmApi, type WasmMemory, type WasmModule } from './wasm-api';
 
 /** The exports of assembly/index.ts; pointers are byte offsets into the imported memory. */
@@ -17,16 +17,20 @@ export interface KernelExports {
   addBias(y: number, bias: number, T: number, Out: number): void;
   mamba2Scan(
     y: number, s: number, x: number, dt: number, A: number, B: number, C: number, D: number,
-    T: number, H: number, P: number, N: number, G: number, norm: number, normStride: number,
+    T: number, H: number, P: number, N: number, G: number, norm: number, normStride: number, h0: number, h1: number,
   ): void;
   mamba1Scan(
     y: number, s: number, x: number, delta: number, A: number, B: number, C: number, D: number,
-    T: number, I: number, N: number, norm: number, normStride: number, normGroup: number,
+    T: number, I: number, N: number, norm: number, normStride: number, normGroup: number, d0: number, d1: number,
   ): void;
   f64ToF32(dst: number, src: number, n: number): void;
   f32ToF64(dst: number, src: number, n: number): void;
   softmaxRows(scores: number, R: number, stride: number, first: number, width: number, scaling: number): void;
   attendRow(out: number, probs: number, q: number, k: number, v: number, L: number, kvs: number, hd: number, scaling: number): void;
+  attendBlock(
+    out: number, scores: number, q: number, kPacked: number, vPacked: number, R: number, hd: number, L: number,
+    qs: number, width: number, first: number, scaling: number, os: number, S: number,
+  ): void;
   expApprox(out: number, x: number, n: number): void;
 }
 
@@ -34,8 +38,13 @@ export type WasmFlavor = 'relaxed' | 'simd';
 
 export interface KernelModule {
   flavor: WasmFlavor;
+  /** Built for a shared memory (a second thread can run kernels on it). */
+  shared: boolean;
   module: WasmModule;
 }
+
+/** Pages a shared memory may grow to (build.mjs --maximumMemory): 2 GiB. */
+export const SHARED_MAX_PAGES = 32768;
 
 const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
@@ -56,28 +65,38 @@ export function decodeBase64(text: string): Uint8Array {
   return out;
 }
 
-/** The best build this runtime accepts, or null without WebAssembly SIMD. */
-export function pickBuild(prefer?: WasmFlavor): { flavor: WasmFlavor; bytes: Uint8Array } | null {
+const BUILDS = {
+  relaxed: [relaxedWasm, relaxedSharedWasm],
+  simd: [simdWasm, simdSharedWasm],
+} as const;
+
+/**
+ * The best build this runtime accepts, or null without WebAssembly SIMD. `shared` asks for the
+ * shared-memory build, which also needs SharedArrayBuffer (a browser page must be cross-origin
+ * isolated for it).
+ */
+export function pickBuild(prefer?: WasmFlavor, shared = false): { flavor: WasmFlavor; shared: boolean; bytes: Uint8Array } | null {
   const api = wasmApi();
   if (!api) return null;
+  if (shared && typeof SharedArrayBuffer === 'undefined') return null;
   const order: WasmFlavor[] = prefer === 'simd' ? ['simd'] : ['relaxed', 'simd'];
   for (const flavor of order) {
-    const bytes = decodeBase64(flavor === 'relaxed' ? relaxedWasm : simdWasm);
-    if (api.validate(bytes)) return { flavor, bytes };
+    const bytes = decodeBase64(BUILDS[flavor][shared ? 1 : 0]);
+    if (api.validate(bytes)) return { flavor, shared, bytes };
   }
   return null;
 }
 
 /** Compiles synchronously (fine off the main thread; the module is a few kilobytes). */
-export function compileKernels(prefer?: WasmFlavor): KernelModule | null {
-  const build = pickBuild(prefer);
-  return build && { flavor: build.flavor, module: new (wasmApi()!.Module)(build.bytes) };
+export function compileKernels(prefer?: WasmFlavor, shared = false): KernelModule | null {
+  const build = pickBuild(prefer, shared);
+  return build && { flavor: build.flavor, shared, module: new (wasmApi()!.Module)(build.bytes) };
 }
 
 /** Compiles without blocking, for a browser main thread. */
-export async function compileKernelsAsync(prefer?: WasmFlavor): Promise<KernelModule | null> {
-  const build = pickBuild(prefer);
-  return build && { flavor: build.flavor, module: await wasmApi()!.compile(build.bytes) };
+export async function compileKernelsAsync(prefer?: WasmFlavor, shared = false): Promise<KernelModule | null> {
+  const build = pickBuild(prefer, shared);
+  return build && { flavor: build.flavor, shared, module: await wasmApi()!.compile(build.bytes) };
 }
 
 export function instantiateKernels(km: KernelModule, memory: WasmMemory): KernelExports {

@@ -2,7 +2,7 @@
 // plain ES2022 (no DOM or Node typings, where the WebAssembly namespace is declared).
 
 export interface WasmMemory {
-  readonly buffer: ArrayBuffer;
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
   grow(pages: number): number;
 }
 

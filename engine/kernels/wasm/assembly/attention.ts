@@ -2,6 +2,7 @@
 // Prefill multiplies row blocks with gemm (matmul.ts) against K and Vᵀ packed once per KV head,
 // with softmaxRows in between; decoding (a few rows) uses attendRow directly on the cache.
 import { exp4 } from './exp';
+import { gemm } from './matmul';
 import { hsum, madd } from './simd';
 
 /**
@@ -61,4 +62,18 @@ export function attendRow(out: usize, probs: usize, q: usize, k: usize, v: usize
     const vp = v + <usize>s * rs;
     for (let i: usize = 0; i < hb; i += 16) v128.store(out + i, madd(p, v128.load(vp + i), v128.load(out + i)));
   }
+}
+
+/**
+ * One block of R query rows of one head in prefill: scores (R, L) at stride `width` ← q·Kᵀ with K
+ * packed by packRows, softmaxRows with the causal prefix first + r, then out rows (stride os) ←
+ * scores · V with Vᵀ packed by packColumns over S keys. The probabilities stay in `scores`.
+ */
+export function attendBlock(
+  out: usize, scores: usize, q: usize, kPacked: usize, vPacked: usize, R: i32, hd: i32, L: i32,
+  qs: i32, width: i32, first: i32, scaling: f32, os: i32, S: i32,
+): void {
+  gemm(scores, q, kPacked, R, hd, L, qs, width, hd);
+  softmaxRows(scores, R, width, first, L, scaling);
+  gemm(out, scores, vPacked, R, L, hd, width, os, S);
 }

@@ -2,5 +2,5 @@
 // All pointers are byte offsets into the one imported memory; the TypeScript side owns allocation.
 export { packedSize, packWeights, packRows, packColumns, matmul, gemm, gemv, addBias } from './matmul';
 export { mamba2Scan, mamba1Scan, f64ToF32, f32ToF64 } from './scan';
-export { softmaxRows, attendRow } from './attention';
+export { softmaxRows, attendRow, attendBlock } from './attention';
 export { expApprox } from './exp';

@@ -13,8 +13,6 @@ import { madd } from './simd';
 const NR: i32 = 8;
 const MR: i32 = 4;
 const ROW_BLOCK: i32 = 64;
-// 32 bytes of scratch at a fixed low address (below the arena) for partial-panel stores.
-const SCRATCH: usize = 256;
 
 /** Floats needed for the packed form of a W with `Out` rows of `In`. */
 export function packedSize(In: i32, Out: i32): i32 {
@@ -67,16 +65,22 @@ export function addBias(y: usize, bias: usize, T: i32, Out: i32): void {
   }
 }
 
+// Stores the first nj ≤ 8 lanes of (c0, c1) at y. The partial case goes lane by lane (no shared
+// scratch memory, so two threads can run kernels at once).
 @inline
 function storeRow(y: usize, c0: v128, c1: v128, nj: i32): void {
   if (nj == NR) {
     v128.store(y, c0);
     v128.store(y, c1, 16);
-  } else {
-    v128.store(SCRATCH, c0);
-    v128.store(SCRATCH, c1, 16);
-    for (let j = 0; j < nj; j++) store<f32>(y + (<usize>j << 2), load<f32>(SCRATCH + (<usize>j << 2)));
+    return;
   }
+  if (nj > 0) store<f32>(y, f32x4.extract_lane(c0, 0));
+  if (nj > 1) store<f32>(y, f32x4.extract_lane(c0, 1), 4);
+  if (nj > 2) store<f32>(y, f32x4.extract_lane(c0, 2), 8);
+  if (nj > 3) store<f32>(y, f32x4.extract_lane(c0, 3), 12);
+  if (nj > 4) store<f32>(y, f32x4.extract_lane(c1, 0), 16);
+  if (nj > 5) store<f32>(y, f32x4.extract_lane(c1, 1), 20);
+  if (nj > 6) store<f32>(y, f32x4.extract_lane(c1, 2), 24);
 }
 
 // 4 rows × 8 columns of y (nj ≤ 8 of them stored).

@@ -7,17 +7,18 @@ import { exp4 } from './exp';
 import { hsum, madd } from './simd';
 
 /**
- * Mamba-2 scan over T tokens continuing from s (H, P, N), N % 8 == 0. x, y (T, H, P); dt (T, H);
- * A, D (H); B, C (T, G, N). If norm ≠ 0, norm[h·normStride + t] ← ‖h_t‖ over head h.
+ * Mamba-2 scan over T tokens continuing from s (H, P, N), N % 8 == 0, for heads h0 … h1-1 (heads
+ * are independent: two threads take one half each). x, y (T, H, P); dt (T, H); A, D (H);
+ * B, C (T, G, N). If norm ≠ 0, norm[h·normStride + t] ← ‖h_t‖ over head h.
  */
 export function mamba2Scan(
   y: usize, s: usize, x: usize, dt: usize, A: usize, B: usize, C: usize, D: usize,
-  T: i32, H: i32, P: i32, N: i32, G: i32, norm: usize, normStride: i32,
+  T: i32, H: i32, P: i32, N: i32, G: i32, norm: usize, normStride: i32, h0: i32, h1: i32,
 ): void {
   const headsPerGroup = H / G;
   const nb = <usize>N << 2;
   for (let t = 0; t < T; t++) {
-    for (let h = 0; h < H; h++) {
+    for (let h = h0; h < h1; h++) {
       const g = h / headsPerGroup;
       const d = load<f32>(dt + ((<usize>(t * H + h)) << 2));
       const dA = f32x4.splat(<f32>Math.exp(<f64>d * <f64>load<f32>(A + (<usize>h << 2))));
@@ -50,20 +51,21 @@ export function mamba2Scan(
 }
 
 /**
- * Mamba-1 selective scan over T tokens continuing from s (I, N), N % 4 == 0. x, delta, y (T, I);
- * A (I, N); B, C (T, N); D (I). If norm ≠ 0, norm[(group index)·normStride + t] ← ‖h_t‖ over each
- * group of normGroup channels.
+ * Mamba-1 selective scan over T tokens continuing from s (I, N), N % 4 == 0, for channels
+ * d0 … d1-1 (multiples of normGroup; channels are independent). x, delta, y (T, I); A (I, N);
+ * B, C (T, N); D (I). If norm ≠ 0, norm[(group index)·normStride + t] ← ‖h_t‖ over each group of
+ * normGroup channels.
  */
 export function mamba1Scan(
   y: usize, s: usize, x: usize, delta: usize, A: usize, B: usize, C: usize, D: usize,
-  T: i32, I: i32, N: i32, norm: usize, normStride: i32, normGroup: i32,
+  T: i32, I: i32, N: i32, norm: usize, normStride: i32, normGroup: i32, d0: i32, d1: i32,
 ): void {
   const nb = <usize>N << 2;
   for (let t = 0; t < T; t++) {
     const bp = B + ((<usize>t * N) << 2);
     const cp = C + ((<usize>t * N) << 2);
     let ss = f32x4.splat(0);
-    for (let d = 0; d < I; d++) {
+    for (let d = d0; d < d1; d++) {
       const xi = (<usize>t * I + d) << 2;
       const dl = load<f32>(delta + xi);
       const xv = load<f32>(x + xi);

@@ -1,0 +1,62 @@
+import { setFlagsFromString } from 'node:v8';
+import { afterAll, describe, expect, it } from 'vitest';
+import { spawnNodeHelper, untilReady } from '../../../bench/helper-port';
+import { causalAttention } from '../attention';
+import { matmulRef } from '../matmul';
+import { mamba1Scan, mamba2Scan } from '../scan';
+import { createWasmBackend } from './backend';
+import { random, relErr } from './testing';
+
+setFlagsFromString('--experimental-wasm-relaxed-simd');
+
+// The same agreement tests as the one-thread kernels, on shapes big enough to be split in two.
+describe('wasm kernels on two threads', () => {
+  const be = createWasmBackend({ spawnHelper: spawnNodeHelper })!;
+  afterAll(() => be.dispose());
+
+  it('starts the helper thread', async () => {
+    expect(await untilReady(() => be.threads() === 2)).toBe(true);
+  });
+
+  it.each([[64, 33, 19], [130, 256, 1160], [999, 64, 24]])('matmul agrees with matmulRef at T=%i In=%i Out=%i', (T, In, Out) => {
+    const x = random(T * In, 1), w = random(In * Out, 2, 0.2);
+    const want = new Float32Array(T * Out), got = new Float32Array(T * Out);
+    matmulRef(want, x, w, T, In, Out);
+    be.matmul(got, x, w, T, In, Out);
+    expect(relErr(got, want)).toBeLessThan(1e-6);
+  });
+
+  it('Mamba-2 and Mamba-1 scans agree with the float64 recurrences, norms and snapshots included', () => {
+    const [T, H, P, N] = [50, 4, 8, 16];
+    const x = random(T * H * P, 1), dt = random(T * H, 2).map((v) => 0.05 + 0.2 * Math.abs(v));
+    const A = Float64Array.from(random(H, 3), (v) => -Math.exp(v)), B = random(T * N, 4), C = random(T * N, 5), D = random(H, 6);
+    const at = Int32Array.from([10, T - 1]);
+    const run2 = (scan: typeof mamba2Scan) => {
+      const o = { y: new Float32Array(T * H * P), s: new Float64Array(H * P * N), norm: new Float32Array(H * T), snaps: new Float32Array(2 * H * P * N) };
+      scan(o.y, o.s, x, dt, A, B, C, D, T, H, P, N, 1, { stateNorm: o.norm, snapshotAt: at, snapshots: o.snaps });
+      return [o.y, o.s, o.norm, o.snaps];
+    };
+    run2(mamba2Scan).forEach((want, i) => expect(relErr(run2(be.mamba2Scan)[i], want)).toBeLessThan(1e-5));
+    const I = H * P, A1 = Float64Array.from(random(I * N, 7), (v) => -Math.exp(v)), D1 = random(I, 8);
+    const run1 = (scan: typeof mamba1Scan) => {
+      const o = { y: new Float32Array(T * I), s: new Float64Array(I * N), norm: new Float32Array(4 * T) };
+      scan(o.y, o.s, x, x.map(Math.abs), A1, B, C, D1, T, I, N, { stateNorm: o.norm, normGroup: I / 4 });
+      return [o.y, o.s, o.norm];
+    };
+    run1(mamba1Scan).forEach((want, i) => expect(relErr(run1(be.mamba1Scan)[i], want)).toBeLessThan(1e-5));
+  });
+
+  it('prefill attention agrees with the reference, row hooks in the reference order', () => {
+    const [T, past, H, KVH, hd] = [200, 3, 4, 1, 16];
+    const S = past + T;
+    const q = random(T * H * hd, 1), k = random(S * KVH * hd, 2), v = random(S * KVH * hd, 3);
+    const rows = (store: number[][]) => (h: number, t: number, p: Float64Array) => store.push([h, t, p[0], p[p.length - 1], p.length]);
+    const wantRows: number[][] = [], gotRows: number[][] = [];
+    const want = new Float32Array(T * H * hd), got = new Float32Array(T * H * hd);
+    causalAttention(want, q, k, v, new Float64Array(S), T, past, H, KVH, hd, 0.25, rows(wantRows));
+    be.causalAttention(got, q, k, v, new Float64Array(S), T, past, H, KVH, hd, 0.25, rows(gotRows));
+    expect(relErr(got, want)).toBeLessThan(1e-5);
+    expect(gotRows.map((r) => r.slice(0, 2))).toEqual(wantRows.map((r) => r.slice(0, 2)));
+    expect(relErr(gotRows.flat(), wantRows.flat())).toBeLessThan(1e-5);
+  });
+});

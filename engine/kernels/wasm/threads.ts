@@ -1,0 +1,92 @@
+// A second thread for the kernels: a helper worker instantiates the shared-memory build on the same
+// WebAssembly.Memory and runs one job at a time while this thread runs the other half of the work.
+// Jobs go through a control block in the reserved bytes below the arena, synchronised with Atomics
+// (wait/notify), so a kernel call stays synchronous. The host creates the worker (engine/ cannot:
+// Node's worker_threads and a browser's Worker differ) and runs `serveKernels` in it (helper.ts).
+import type { KernelExports, KernelModule } from './loader';
+import type { WasmMemory } from './wasm-api';
+
+/** What the backend needs of a host's worker. */
+export interface HelperPort {
+  postMessage(message: unknown): void;
+  terminate(): void;
+}
+
+/** The first message a helper receives. */
+export interface HelperInit {
+  module: KernelModule['module'];
+  memory: WasmMemory;
+  /** Bytes it may use to warm its own instance up (see warmup.ts). */
+  warmUpAt: number;
+}
+
+// The control block: 256 bytes at CONTROL, above the module's static data (AssemblyScript places it
+// from byte 1024: Math.exp's table) and below the arena; a test checks the data ends below it.
+export const CONTROL = 61440;
+const CONTROL_BYTES = 256;
+export const SEQ = 0; // Int32 words: job number, bumped by the caller
+export const DONE = 1; // number of the last job finished, set by the helper
+export const READY = 2; // 1 once the helper runs
+export const JOB = 3; // index into JOBS
+export const ARGS = 2; // Float64 index of up to 16 arguments (byte CONTROL + 16)
+export const JOBS = ['stop', 'gemm', 'mamba2Scan', 'mamba1Scan', 'attendBlock'] as const;
+export type JobName = Exclude<(typeof JOBS)[number], 'stop'>;
+
+/** A job of the helper waits at most this long before the caller gives up (it never should). */
+const TIMEOUT_MS = 60_000;
+
+export class KernelThread {
+  private seq = 0;
+  private busy = false;
+
+  constructor(private memory: WasmMemory, private port: HelperPort) {}
+
+  private i32(): Int32Array {
+    return controlWords(this.memory);
+  }
+
+  /** True once the helper has started; until then every kernel runs on the calling thread. */
+  get ready(): boolean {
+    return !this.busy && Atomics.load(this.i32(), READY) === 1;
+  }
+
+  /** Starts `job` on the helper; call `wait()` before touching what it writes. */
+  post(job: JobName, args: Parameters<KernelExports[JobName]>): void {
+    const f64 = controlArgs(this.memory);
+    args.forEach((a, i) => (f64[ARGS + i] = a));
+    const i32 = this.i32();
+    Atomics.store(i32, JOB, JOBS.indexOf(job));
+    Atomics.store(i32, SEQ, ++this.seq);
+    Atomics.notify(i32, SEQ);
+    this.busy = true;
+  }
+
+  /** Blocks until the posted job is done. */
+  wait(): void {
+    const i32 = this.i32();
+    const started = Date.now();
+    for (;;) {
+      const done = Atomics.load(i32, DONE);
+      if (done === this.seq) break;
+      if (Date.now() - started > TIMEOUT_MS) throw new Error('wasm kernels: the helper thread stopped answering');
+      Atomics.wait(i32, DONE, done, 100);
+    }
+    this.busy = false;
+  }
+
+  stop(): void {
+    const i32 = this.i32();
+    Atomics.store(i32, JOB, 0);
+    Atomics.store(i32, SEQ, ++this.seq);
+    Atomics.notify(i32, SEQ);
+    this.port.terminate();
+  }
+}
+
+export function controlWords(memory: WasmMemory): Int32Array {
+  return new Int32Array(memory.buffer, CONTROL, CONTROL_BYTES >> 2);
+}
+
+export function controlArgs(memory: WasmMemory): Float64Array {
+  return new Float64Array(memory.buffer, CONTROL, CONTROL_BYTES >> 3);
+}
