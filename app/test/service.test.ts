@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { TINY_HYBRID, tinyCheckpointFiles } from './tiny-checkpoint';
 
 const tokenizer = readFileSync(new URL('../../assets/tokenizer/tokenizer.json', import.meta.url), 'utf8');
-const files = { ...tinyCheckpointFiles({ ...TINY_HYBRID, vocab_size: 268 }), 'tokenizer.json': tokenizer };
+const files: Record<string, Uint8Array | string> = { ...tinyCheckpointFiles({ ...TINY_HYBRID, vocab_size: 268 }), 'tokenizer.json': tokenizer };
 function bundledRoot() {
   const all: Record<string, Uint8Array | string> = {
     'manifest.json': JSON.stringify({ models: [{ id: 'tiny', name: 'Tiny hybrid', architecture: 'hybrid', layout: 'M-M*-', parameters: 1 }] }),
@@ -18,7 +18,7 @@ function bundledRoot() {
   for (const [k, v] of Object.entries(files)) all[`tiny/${k}`] = v;
   // A bundled model whose weights file is cut short: inspect fails on its header.
   const st = files['model.safetensors'] as Uint8Array;
-  all['broken/config.json'] = files['config.json'] as string;
+  all['broken/config.json'] = files['config.json'];
   all['broken/model.safetensors'] = st.subarray(0, 40);
   return memorySource('models', all);
 }
