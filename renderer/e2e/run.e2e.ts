@@ -50,4 +50,24 @@ describe('a phonebook run in Chromium', () => {
     await page.screenshot({ path: shot('view-ssm'), fullPage: true });
     expect(errors).toEqual([]);
   });
+
+  it('measures generation speed at two lengths and plots one point per length', async () => {
+    await page.locator('[data-testid=tab-cost]').click();
+    await page.locator('[data-testid=cost-view] input.mono').fill('4, 16');
+    await page.locator('[data-testid=cost-start]').click();
+    const dots = page.locator('[data-testid=cost-msPerToken] circle');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=cost-msPerToken] circle').length === 2, null, { timeout: 60_000 });
+    expect(await dots.count()).toBe(2);
+    await page.locator('[data-testid=cost-view]').screenshot({ path: shot('view-cost') });
+  });
+
+  it('runs free text and shows the generated text', async () => {
+    await page.getByRole('button', { name: 'Free text' }).click();
+    await page.getByLabel('Prompt text').fill('Ann Lee: 6123456789');
+    await page.locator('[data-testid=run]').click();
+    await page.waitForSelector('[data-testid=run-progress][data-status=done]', { timeout: 60_000 });
+    expect(await page.locator('[data-testid=answer] .free-answer').textContent()).not.toBe('');
+    expect(await page.locator('[data-testid=answer-alternatives] tbody tr').count()).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+  });
 });

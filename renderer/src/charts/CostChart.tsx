@@ -9,10 +9,13 @@ import { hideTip, showTip } from '../ui/Tooltip';
 
 interface Props { points: CostPoint[]; metric: 'msPerToken' | 'prefillMs'; width: number; height: number }
 
-const M = { top: 14, right: 220, bottom: 42, left: 56 };
+const wide = { top: 14, right: 220, bottom: 42, left: 56 };
+// half-width charts keep their plot area: the legend moves above the plot
+const narrow = { top: 22, right: 20, bottom: 42, left: 56 };
 const LABEL = { msPerToken: 'ms per generated token', prefillMs: 'prefill ms' } as const;
 
 export function CostChart({ points, metric, width, height }: Props) {
+  const M = width < 700 ? { ...narrow, top: narrow.top + 16 * new Set(points.map((p) => p.series)).size } : wide;
   const series = [...new Set(points.map((p) => p.series))];
   const xMax = Math.max(1, ...points.map((p) => p.promptTokens));
   const yMax = Math.max(1e-3, ...points.map((p) => p[metric]));
@@ -34,7 +37,7 @@ export function CostChart({ points, metric, width, height }: Props) {
       })}
       <AxisBottom scale={x} y={height - M.bottom} label="context length (prompt tokens)" />
       <AxisLeft scale={y} x={M.left} label={LABEL[metric]} />
-      <g transform={`translate(${width - M.right + 18},${M.top + 8})`} fontSize={11} fill="#1e2226">
+      <g transform={M.right === wide.right ? `translate(${width - M.right + 18},${M.top + 8})` : `translate(${M.left},16)`} fontSize={11} fill="#1e2226">
         {series.map((key, i) => <g key={key} transform={`translate(0,${i * 18})`}><line x2={18} y1={-4} y2={-4} stroke={seriesColor(i)} strokeWidth={2} /><text x={24}>{key.length > 30 ? `${key.slice(0, 29)}…` : key}</text></g>)}
       </g>
     </svg>

@@ -37,7 +37,7 @@ export function EntryMassChart({ mass, target, examples, names, width, height, y
     <svg data-figure width={width} height={height} style={{ display: 'block' }} data-argmax={top} data-target={target} data-testid="entry-mass">
       {Array.from(mass, (v, i) => (
         <rect
-          key={i} x={x(String(i))} y={y(v)} width={Math.max(1, x.bandwidth())} height={Math.max(0, y(0) - y(v))}
+          key={i} x={x(String(i))} y={y(v)} width={Math.max(1, x.bandwidth())} height={Math.max(0, y(0) - y(v))} data-value={v}
           fill={color(i)} opacity={i === target || examples.includes(i) ? 1 : 0.55}
           onMouseMove={(e) => showTip(e.clientX, e.clientY, `entry ${i + 1}${names?.[i] ? ` ${names[i]}` : ''}${i === target ? ' (target)' : ''} · ${yLabel} ${v.toPrecision(3)}`)}
           onMouseLeave={hideTip}

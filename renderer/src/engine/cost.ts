@@ -19,6 +19,11 @@ export async function measureCost(lengths: number[]): Promise<void> {
   cancelled = false;
   s.setCostStatus({ running: true, done: 0, total: lengths.length, error: null });
   try {
+    // one discarded run first: the first pass over fresh weights pays for JIT and buffer set-up
+    await engine.run({
+      prompt: { kind: 'phonebook', seed: s.spec.seed, spec: { entries: Math.min(...lengths), depth: s.spec.depth, variant: s.spec.variant, format: s.spec.format, fewShot: s.spec.fewShot } },
+      layout, capture: { ...DEFAULT_CAPTURE, attention: false, ssm: false, states: false }, maxNewTokens: 4, topK: 1,
+    }).done;
     for (const [i, entries] of lengths.entries()) {
       if (cancelled) break;
       const handle = engine.run({
