@@ -1,6 +1,7 @@
 // A phonebook run in the web build on a tiny random hybrid with the real tokenizer: layers stream
 // into the strip, the answer shows the expected number digit by digit, and the attention and SSM
 // views draw their charts. Screenshots of each view go to test-results/.
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openApp, shot, startHarness, type Harness } from './harness';
@@ -49,6 +50,18 @@ describe('a phonebook run in Chromium', () => {
     await expect.poll(() => page.locator('[data-testid=ssm-state] canvas').count(), { timeout: 10_000 }).toBe(1);
     await page.screenshot({ path: shot('view-ssm'), fullPage: true });
     expect(errors).toEqual([]);
+  });
+
+  it('saves the run as an experiment and reproduces it from the file', async () => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid=save-experiment]').click()]);
+    const file = await download.path();
+    const saved = JSON.parse(readFileSync(file, 'utf8'));
+    expect(saved.format).toBe('hybridscope-experiment');
+    expect(saved.run.prompt).toMatchObject({ kind: 'phonebook', seed: 1 });
+    await page.locator('[data-testid=pb-seed]').fill('7');
+    await page.locator('[data-testid=experiment-input]').setInputFiles({ name: download.suggestedFilename(), mimeType: 'application/json', buffer: readFileSync(file) });
+    await expect.poll(() => page.locator('.toast').textContent(), { timeout: 60_000 }).toContain('Reproduced');
+    expect(await page.locator('[data-testid=pb-seed]').inputValue()).toBe('1');
   });
 
   it('measures generation speed at two lengths and plots one point per length', async () => {

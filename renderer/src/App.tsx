@@ -9,6 +9,7 @@ import { Inspector } from './views/Inspector';
 import { AnswerPanel } from './views/AnswerPanel';
 import { TokenRibbon } from './views/TokenRibbon';
 import { useShortcuts } from './ui/useShortcuts';
+import { ExperimentMenu } from './views/ExperimentMenu';
 
 export function App() {
   useShortcuts();
@@ -19,6 +20,7 @@ export function App() {
         <ModelPicker />
         <ModelMeta />
         <span className="spacer" />
+        <ExperimentMenu />
       </header>
       <ModelErrorBanner />
       <div className="body">

@@ -1,12 +1,14 @@
 // Big arrays of each run, outside reactive state (STYLE.md lesson 11): the store keeps run ids and
 // a `version` counter; views read the arrays here by run id. Old runs are evicted past a limit
 // (the baseline and the current run are always kept).
-import type { PromptInfo, RunSummary, TokenAlt } from '../../../app/protocol';
+import type { PromptInfo, RunSpec, RunSummary, TokenAlt } from '../../../app/protocol';
 import type { LayerRecordWire } from '../../../app/records';
 
 export interface GeneratedToken { step: number; id: number; text: string; logprob: number; top: TokenAlt[] }
 
 export interface RunData {
+  /** What was asked for (saved with an experiment). */
+  spec: RunSpec | null;
   prompt: PromptInfo | null;
   /** Layer records by position in the run's layout. */
   records: LayerRecordWire[];
@@ -24,7 +26,7 @@ export function runData(id: number | null | undefined): RunData | undefined {
 }
 
 export function createRunData(id: number, keep: readonly (number | null)[] = []): RunData {
-  const data: RunData = { prompt: null, records: [], tokens: [], summary: null, states: new Map() };
+  const data: RunData = { spec: null, prompt: null, records: [], tokens: [], summary: null, states: new Map() };
   cache.set(id, data);
   for (const old of cache.keys()) {
     if (cache.size <= KEEP_RUNS) break;

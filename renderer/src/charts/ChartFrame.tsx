@@ -1,7 +1,7 @@
 // A titled chart with its export menu: SVG, PNG (1×, 2×, 300 dpi) and data (CSV, JSON). The chart
 // inside renders one <svg data-figure> (plus canvas layers); the frame finds it at export time.
 import { useRef, useState, type ReactNode } from 'react';
-import { download, figurePng, figureSvg, fileStem, type PngScale } from '../export/figure';
+import { figurePng, figureSvg, fileStem, saveFile, type PngScale } from '../export/figure';
 import { toCsv, toJson, type DataTable } from '../export/table';
 import { appStore } from '../store/appStore';
 
@@ -38,14 +38,14 @@ export function ChartFrame({ title, subtitle, data, children, testId, tools, hea
   };
   const exportSvg = () => {
     const svg = svgOf();
-    if (svg && frame.current) download(`${stem}.svg`, figureSvg(svg, frame.current, title), 'image/svg+xml');
+    if (svg && frame.current) return saveFile(`${stem}.svg`, figureSvg(svg, frame.current, title), 'svg');
   };
   const exportPng = async (label: string, scale: PngScale) => {
     const svg = svgOf();
     if (!svg || !frame.current) return;
     const text = figureSvg(svg, frame.current, title);
     const png = await figurePng(text, Number(svg.getAttribute('width')), Number(svg.getAttribute('height')), scale);
-    download(`${stem}${label.replace(/^PNG\s*/, '-').replace(/\s+/g, '')}.png`, png as BlobPart, 'image/png');
+    await saveFile(`${stem}${label.replace(/^PNG\s*/, '-').replace(/\s+/g, '')}.png`, png, 'png');
   };
   const table = data();
   return (
@@ -64,8 +64,8 @@ export function ChartFrame({ title, subtitle, data, children, testId, tools, hea
                 <button key={label} role="menuitem" onClick={() => run(label, () => exportPng(label, scale))}>{label}</button>
               ))}
               <hr />
-              <button role="menuitem" disabled={!table} onClick={() => run('CSV', () => { if (table) download(`${stem}.csv`, toCsv(table), 'text/csv'); })}>Data CSV</button>
-              <button role="menuitem" disabled={!table} onClick={() => run('JSON', () => { if (table) download(`${stem}.json`, toJson(table), 'application/json'); })}>Data JSON</button>
+              <button role="menuitem" disabled={!table} onClick={() => run('CSV', () => (table ? saveFile(`${stem}.csv`, toCsv(table), 'csv') : undefined))}>Data CSV</button>
+              <button role="menuitem" disabled={!table} onClick={() => run('JSON', () => (table ? saveFile(`${stem}.json`, toJson(table), 'json') : undefined))}>Data JSON</button>
             </span>
           )}
         </span>

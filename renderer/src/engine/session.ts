@@ -1,12 +1,13 @@
 // The one place where the UI talks to the engine: named actions that send requests through the
 // `Engine` (app/client.ts) and feed the answers into the store (small metadata) and the run cache
 // (typed arrays). Views call these actions; they never touch the client.
-import { DEFAULT_CAPTURE, type FileEntry, type ModelSource, type RunSpec } from '../../../app/protocol';
+import { DEFAULT_CAPTURE, type FileEntry, type ModelSource, type RunSpec, type RunSummary } from '../../../app/protocol';
 import type { Engine, RunHandle } from '../../../app/client';
 import { createRunData, runData } from '../cache/runCache';
 import { appStore } from '../store/appStore';
 import { effectiveLayout, isIdentity, layoutString } from '../store/layoutEdits';
 import { modelKey } from '../store/modelSlice';
+import { desktopApi } from '../host';
 
 let engine: Engine | null = null;
 let activeRun: RunHandle | null = null;
@@ -52,6 +53,12 @@ export function openFolderFiles(files: readonly File[]): Promise<boolean> {
   return openModel({ kind: 'files', name: folder, files: entries }, folder);
 }
 
+/** Desktop: the folder dialog in main grants the engine host the folder; the page gets a token. */
+export async function openFolderFromDesktop(): Promise<boolean> {
+  const g = await desktopApi()?.openModelFolder();
+  return g ? openModel({ kind: 'folder', token: g.token }, g.name) : false;
+}
+
 export function runSpecFromStore(): RunSpec {
   const s = store();
   const prompt: RunSpec['prompt'] = s.promptMode === 'text'
@@ -71,9 +78,13 @@ export function runSpecFromStore(): RunSpec {
 }
 
 export function startRun(): number | null {
+  return launchRun(runSpecFromStore())?.id ?? null;
+}
+
+/** Runs `spec` on the open model as the current run (the strip's layout must match spec.layout). */
+export function launchRun(spec: RunSpec): { id: number; done: Promise<RunSummary> } | null {
   const s = store();
   if (!engine || !s.model) return null;
-  const spec = runSpecFromStore();
   const blocks = effectiveLayout(s.items);
   const handle = engine.run(spec, {
     onStarted(prompt) {
@@ -94,6 +105,7 @@ export function startRun(): number | null {
   });
   const id = handle.runId;
   const data = createRunData(id, [s.baselineRunId, s.currentRunId]);
+  data.spec = spec;
   activeRun = handle;
   s.startRun({
     id, modelId: modelKey(s.model.ref), modelName: s.model.name,
@@ -113,7 +125,7 @@ export function startRun(): number | null {
   ).finally(() => {
     if (activeRun === handle) activeRun = null;
   });
-  return id;
+  return { id, done: handle.done };
 }
 
 export function cancelRun(): void {

@@ -1,6 +1,8 @@
 // Figure export: a chart's <svg> becomes a standalone SVG file (white background, fonts set, every
 // canvas layer embedded as an <image>), and a PNG at 1×, 2× or 300 dpi (with a pHYs chunk).
 import { withDpi } from './png';
+import { desktopApi } from '../host';
+import type { FigureFormat } from '../../../app/desktop-api';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 /** CSS pixels are 1/96 inch. */
@@ -84,6 +86,17 @@ export function download(name: string, content: BlobPart, type: string): void {
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 5000);
+}
+
+/** Save a figure or its data: the desktop app's save dialog, or a browser download. */
+export async function saveFile(name: string, content: string | Uint8Array, format: FigureFormat): Promise<void> {
+  const api = desktopApi();
+  if (api) {
+    await api.exportFigure(content, format, name);
+    return;
+  }
+  const type = { svg: 'image/svg+xml', png: 'image/png', csv: 'text/csv', json: 'application/json' }[format];
+  download(name, content as BlobPart, type);
 }
 
 export function fileStem(title: string): string {

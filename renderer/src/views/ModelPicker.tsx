@@ -3,7 +3,8 @@
 import { useRef } from 'react';
 import { useApp } from '../store/appStore';
 import { modelKey } from '../store/modelSlice';
-import { openFolderFiles, openModel } from '../engine/session';
+import { openFolderFiles, openFolderFromDesktop, openModel } from '../engine/session';
+import { desktopApi } from '../host';
 
 export function ModelPicker() {
   const catalog = useApp((s) => s.catalog);
@@ -26,7 +27,7 @@ export function ModelPicker() {
         {!model && <option value="">{catalogStatus === 'missing' ? 'No bundled models' : catalogStatus === 'loading' ? 'Loading catalog…' : 'Choose a model'}</option>}
         {catalog.map((m) => <option key={m.id} value={`bundled:${m.id}`}>{m.name} · {m.layout}</option>)}
       </select>
-      <button className="btn" onClick={() => input.current?.click()} disabled={busy} data-testid="open-folder">Open model folder…</button>
+      <button className="btn" onClick={() => (desktopApi() ? void openFolderFromDesktop() : input.current?.click())} disabled={busy} data-testid="open-folder">Open model folder…</button>
       <input
         ref={input} type="file" hidden data-testid="folder-input"
         {...{ webkitdirectory: '', directory: '' }} multiple
