@@ -78,10 +78,16 @@ export function validateBookSpec(spec: BookSpec, names: NameList): void {
   if (!VARIANTS.includes(spec.variant)) throw new Error(`phonebook: unknown variant ${JSON.stringify(spec.variant)} (standard or reversed)`);
   const capacity = names.first.length * names.last.length;
   if (!Number.isInteger(spec.entries) || spec.entries < 1 || spec.entries > capacity)
-    throw new Error(`phonebook: entries must be an integer 1…${capacity}, got ${spec.entries}`);
+    throw new Error(`phonebook: entries must be an integer 1…${capacity}, got ${shown(spec.entries)}`);
   if (spec.depth !== null && !(Number.isFinite(spec.depth) && spec.depth >= 0 && spec.depth <= 1))
-    throw new Error(`phonebook: depth must be a fraction 0…1, got ${spec.depth}`);
-  if (!Number.isInteger(spec.shots) || spec.shots < 0) throw new Error(`phonebook: shots must be an integer ≥ 0, got ${spec.shots}`);
+    throw new Error(`phonebook: depth must be a fraction 0…1, got ${shown(spec.depth)}`);
+  if (!Number.isInteger(spec.shots) || spec.shots < 0) throw new Error(`phonebook: shots must be an integer ≥ 0, got ${shown(spec.shots)}`);
+}
+
+/** A spec value as a refusal quotes it: numbers as written, anything else as (short) JSON, one line. */
+export function shown(v: unknown): string {
+  const s = typeof v === 'number' ? String(v) : (JSON.stringify(v) ?? String(v));
+  return s.length > 60 ? `${s.slice(0, 60)}…` : s;
 }
 
 /** Appends text and hands back the span each piece lands on. */

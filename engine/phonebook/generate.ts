@@ -2,7 +2,7 @@
 // fits a token budget under a model's own tokenizer; with a tokenizer every span also comes as a
 // token span. The character-level layout and draw order live in book.ts.
 import type { Tokenizer } from '../tokenizer';
-import { layoutPhonebook, type BookPrompt, type BookSpec, type Span } from './book';
+import { layoutPhonebook, shown, type BookPrompt, type BookSpec, type Span } from './book';
 import { DEFAULT_NAMES, type NameList } from './names';
 import type { PhonebookFormat, PhonebookVariant } from './templates';
 
@@ -47,6 +47,7 @@ export interface PhonebookPrompt extends BookPrompt {
 export const DEFAULT_SHOTS = 2;
 
 export function makePhonebook(spec: PhonebookSpec, seed: number, tokenizer?: Tokenizer): PhonebookPrompt {
+  if (spec === null || typeof spec !== 'object') throw new Error(`phonebook: the spec must be an object, got ${shown(spec)}`);
   const names = spec.names ?? DEFAULT_NAMES;
   const book = (entries: number): BookSpec => ({
     format: spec.format,
@@ -63,7 +64,7 @@ export function makePhonebook(spec: PhonebookSpec, seed: number, tokenizer?: Tok
   }
   if (!tokenizer) throw new Error('phonebook: a token budget needs a tokenizer');
   const budget = spec.tokens as number;
-  if (!Number.isInteger(budget) || budget < 1) throw new Error(`phonebook: tokens must be a positive integer, got ${budget}`);
+  if (!Number.isInteger(budget) || budget < 1) throw new Error(`phonebook: tokens must be a positive integer, got ${shown(budget)}`);
   const fitted = fitTokenBudget((n) => layoutPhonebook(book(n), seed, names), budget, tokenizer, names);
   return { ...fitted.prompt, budget, tokens: fitted.tokens };
 }

@@ -22,7 +22,7 @@ export function deriveSeed(seed: number, k: number): number {
 }
 
 export function toUint32(seed: number): number {
-  if (!Number.isSafeInteger(seed)) throw new Error(`phonebook: seed must be an integer, got ${seed}`);
+  if (!Number.isSafeInteger(seed)) throw new Error(`phonebook: seed must be an integer, got ${typeof seed === 'number' ? seed : JSON.stringify(seed)}`);
   // Reduce modulo 2^32 exactly as Python's `seed & 0xFFFFFFFF` (also for negative and > 2^32 seeds).
   return Number(BigInt.asUintN(32, BigInt(seed)));
 }
