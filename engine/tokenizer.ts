@@ -2,6 +2,7 @@
 // symbols outside the vocab; those map to the unk id so a prompt never carries holes.
 import { Tokenizer as HfTokenizer } from '@huggingface/tokenizers';
 import { CheckpointError } from './errors';
+import { checkTokenizerJson } from './tokenizer-check';
 
 export interface Tokenizer {
   encode(text: string): { ids: number[]; offsets: [number, number][] };
@@ -16,12 +17,22 @@ export function loadTokenizer(json: unknown, config: unknown = {}, file = 'token
   if (json === null || typeof json !== 'object' || !('model' in json)) {
     throw new CheckpointError(file, 'not a tokenizer.json (no "model" section)');
   }
+  checkTokenizerJson(json as Record<string, unknown>, file);
   let tok: HfTokenizer;
   try {
     tok = new HfTokenizer(json, config ?? {});
   } catch (e) {
     throw new CheckpointError(file, `cannot build tokenizer (${(e as Error).message})`);
   }
+  // The library throws plain Errors (or TypeErrors on odd configs) from encode/decode: name the file.
+  const guard = <T>(what: string, f: () => T): T => {
+    try {
+      return f();
+    } catch (e) {
+      if (e instanceof CheckpointError) throw e;
+      throw new CheckpointError(file, `cannot ${what} (${(e as Error).message})`);
+    }
+  };
   const vocab = tok.get_vocab(true);
   let vocabSize = 0;
   for (const id of vocab.values()) vocabSize = Math.max(vocabSize, id + 1);
@@ -32,7 +43,7 @@ export function loadTokenizer(json: unknown, config: unknown = {}, file = 'token
     vocabSize,
     unkId,
     encode(text) {
-      const enc = tok.encode(text, { add_special_tokens: false });
+      const enc = guard('encode text', () => tok.encode(text, { add_special_tokens: false }));
       const ids = enc.ids.map((id) => {
         if (id === null || id === undefined) {
           if (unkId === undefined) throw new CheckpointError(file, `text has a symbol outside the vocabulary and the tokenizer has no unk token`);
@@ -42,7 +53,7 @@ export function loadTokenizer(json: unknown, config: unknown = {}, file = 'token
       });
       return { ids, offsets: locate(text, enc.tokens) };
     },
-    decode: (ids) => tok.decode(ids),
+    decode: (ids) => guard('decode ids', () => tok.decode(ids)),
     idToToken: (id) => tok.id_to_token(id),
     tokenToId: (token) => tok.token_to_id(token),
   };
