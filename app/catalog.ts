@@ -27,7 +27,11 @@ export async function readCatalog(root: FileSource): Promise<CatalogEntry[]> {
     if (seen.has(e.id)) throw new Error(`${where}: model id "${e.id}" appears twice`);
     seen.add(e.id);
   }
-  if (entries.length > 0 && !entries.some((e) => e.default)) entries[0].default = true;
+  // Unless the manifest names one, the app opens on the hybrid (DESIGN.md §4): the first model whose
+  // layout mixes SSM and attention blocks, else the first listed.
+  if (entries.length > 0 && !entries.some((e) => e.default)) {
+    (entries.find((e) => /[mM]/.test(e.layout) && e.layout.includes('*')) ?? entries[0]).default = true;
+  }
   return entries;
 }
 

@@ -106,7 +106,8 @@ function resultsPart(v: unknown): ExperimentResults {
 /** Parses and validates an experiment file's text; throws ExperimentError with a one-line reason. */
 export function parseExperiment(text: string, fileName = 'experiment'): Experiment {
   const fail = (msg: string): never => {
-    throw new ExperimentError(`${fileName}: ${msg}`);
+    // JSON.parse's messages quote the text around the error, newlines included: keep one line.
+    throw new ExperimentError(`${fileName}: ${msg}`.replace(/\s*[\r\n\u2028\u2029]+\s*/g, ' '));
   };
   if (text.trim().length === 0) fail('the file is empty');
   let json: unknown;

@@ -47,7 +47,8 @@ function describe(v: unknown): string {
   if (v === null) return 'null';
   if (v === undefined) return 'nothing';
   if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'string') return `"${v.length > 40 ? `${v.slice(0, 40)}…` : v}"`;
+  // JSON quoting keeps a newline or quote in the value from breaking the one-line message.
+  if (typeof v === 'string') return v.length > 40 ? `${JSON.stringify(v.slice(0, 40))}…` : JSON.stringify(v);
   return typeof v === 'object' ? 'an object' : `${typeof v} ${String(v)}`;
 }
 
@@ -94,7 +95,7 @@ function layout(v: unknown, path: string): string | number[] | undefined {
   if (v === undefined) return undefined;
   if (typeof v === 'string') {
     const s = str(v, path, LIMITS.layoutLength);
-    if (!LAYOUT.test(s)) fail(path, `layout "${s.slice(0, 40)}" may only contain m, M, * and -`);
+    if (!LAYOUT.test(s)) fail(path, `layout ${describe(s)} may only contain m, M, * and -`);
     return s;
   }
   return list(v, path, LIMITS.layoutLength, (x, p) => int(x, p, 0, LIMITS.layoutLength - 1));
@@ -103,7 +104,7 @@ function layout(v: unknown, path: string): string | number[] | undefined {
 function fileEntry(v: unknown, path: string): FileEntry {
   const o = obj(v, path);
   const p = str(o.path, `${path}.path`, 1024);
-  if (p.split('/').some((part) => part === '..')) fail(`${path}.path`, `"${p}" leaves the model folder`);
+  if (p.split('/').some((part) => part === '..')) fail(`${path}.path`, `${describe(p)} leaves the model folder`);
   const blob = obj(o.blob, `${path}.blob`);
   if (typeof blob.arrayBuffer !== 'function' || typeof blob.size !== 'number') fail(`${path}.blob`, 'is not a file');
   return { path: p, blob: blob as FileEntry['blob'] };
@@ -114,7 +115,7 @@ function modelSource(v: unknown, path: string): ModelSource {
   const kind = oneOf(o.kind, `${path}.kind`, ['bundled', 'folder', 'files'] as const);
   if (kind === 'bundled') {
     const id = str(o.id, `${path}.id`, LIMITS.idLength);
-    if (!ID.test(id)) fail(`${path}.id`, `"${id}" is not a bundled model id`);
+    if (!ID.test(id)) fail(`${path}.id`, `${describe(id)} is not a bundled model id`);
     return { kind, id };
   }
   if (kind === 'folder') return { kind, token: str(o.token, `${path}.token`, LIMITS.idLength) };

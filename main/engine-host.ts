@@ -6,6 +6,7 @@
 import type { MessagePortMain } from 'electron';
 import type { FileSource } from '../engine/io/files';
 import { engineBackend } from '../app/engine-backend';
+import { installFastKernels } from '../app/kernels';
 import type { MessagePortLike } from '../app/protocol';
 import { startService } from '../app/service';
 import { nodeFolderSource } from './node-files';
@@ -14,6 +15,7 @@ const at = process.argv.indexOf('--models');
 const modelsDir = at >= 0 ? process.argv[at + 1] : '';
 const bundled = nodeFolderSource(modelsDir, 'models');
 const folders = new Map<string, FileSource>();
+installFastKernels();
 
 function portLike(port: MessagePortMain): MessagePortLike {
   return {

@@ -3,9 +3,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { nodeFolderSource } from '../../main/node-files';
 import { engineBackend } from '../engine-backend';
+import { installFastKernels } from '../kernels';
 import { startService } from '../service';
 
 const port = parentPort!;
+installFastKernels();
 startService({
   port: { postMessage: (m, t) => port.postMessage(m, t), onMessage: (h) => port.on('message', h) },
   backend: engineBackend,

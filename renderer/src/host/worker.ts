@@ -3,6 +3,7 @@
 // the worker cannot know from its own URL in every build); user folders arrive as File objects
 // inside model/open requests and are read by the service itself.
 import { engineBackend } from '../../../app/engine-backend';
+import { installFastKernels } from '../../../app/kernels';
 import type { MessagePortLike } from '../../../app/protocol';
 import { startService } from '../../../app/service';
 import { fetchSource } from './fetch-source';
@@ -12,6 +13,7 @@ interface WorkerScope {
   onmessage: ((e: MessageEvent) => void) | null;
 }
 const scope = self as unknown as WorkerScope;
+installFastKernels();
 
 /** The service's message handler once started; messages before that wait in `queued`. */
 const service: { handler: ((data: unknown) => void) | null } = { handler: null };
