@@ -14,9 +14,15 @@ const COLUMNS: (keyof SweepPoint)[] = [
   'meanTokens',
   'accuracy',
   'digitAccuracy',
+  'wrongDigitAccuracy',
 ];
 
-const HEADER: Record<string, string> = { meanEntries: 'mean_entries', meanTokens: 'mean_tokens', digitAccuracy: 'digit_accuracy' };
+const HEADER: Record<string, string> = {
+  meanEntries: 'mean_entries',
+  meanTokens: 'mean_tokens',
+  digitAccuracy: 'digit_accuracy',
+  wrongDigitAccuracy: 'wrong_digit_accuracy',
+};
 
 function csvCell(v: unknown): string {
   if (v === null || v === undefined) return '';
@@ -39,7 +45,7 @@ export interface CliReport {
   seed: number;
   depth: number | null;
   cancelled: boolean;
-  results: { entries: number; tokens: number | null; depth: number | null; mean_tokens: number; samples: number; accuracy: number; digit_accuracy: number }[];
+  results: { entries: number; tokens: number | null; depth: number | null; mean_tokens: number; samples: number; accuracy: number; digit_accuracy: number; wrong_digit_accuracy: number | null }[];
 }
 
 export function cliReport(result: SweepResult, head: Omit<CliReport, 'results' | 'seed' | 'cancelled'>): CliReport {
@@ -55,6 +61,7 @@ export function cliReport(result: SweepResult, head: Omit<CliReport, 'results' |
       samples: p.samples,
       accuracy: p.accuracy,
       digit_accuracy: p.digitAccuracy,
+      wrong_digit_accuracy: p.wrongDigitAccuracy,
     })),
   };
 }

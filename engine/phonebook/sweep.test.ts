@@ -47,13 +47,13 @@ describe('runSweep', () => {
     expect(events.every((e) => e.total === 36)).toBe(true);
     expect(events[35].etaMs).toBe(0);
     expect(r).toMatchObject({ done: 36, total: 36, cancelled: false });
-    expect(r.points.map((p) => [p.variant, p.entries, p.samples, p.accuracy, p.digitAccuracy])).toEqual([
-      ['standard', 5, 6, 1, 1],
-      ['standard', 20, 6, 1, 1],
-      ['standard', 40, 6, 0, 0.7],
-      ['reversed', 5, 6, 1, 1],
-      ['reversed', 20, 6, 1, 1],
-      ['reversed', 40, 6, 0, 0.7],
+    expect(r.points.map((p) => [p.variant, p.entries, p.samples, p.accuracy, p.digitAccuracy, p.wrongDigitAccuracy])).toEqual([
+      ['standard', 5, 6, 1, 1, null],
+      ['standard', 20, 6, 1, 1, null],
+      ['standard', 40, 6, 0, 0.7, 0.7],
+      ['reversed', 5, 6, 1, 1, null],
+      ['reversed', 20, 6, 1, 1, null],
+      ['reversed', 40, 6, 0, 0.7, 0.7],
     ]);
     // sample k uses the same seed at every point: paired comparisons
     expect(r.samples.filter((s) => s.entries === 40).map((s) => s.seed)).toEqual([0, 1, 2, 3, 4, 5, 0, 1, 2, 3, 4, 5].map((k) => deriveSeed(9, k)));
@@ -108,7 +108,7 @@ describe('runSweep', () => {
     const depthZero = r.samples.filter((s) => s.depth === 0);
     expect(depthZero.map((s) => s.target)).toEqual([0, 0, 0, 0, 0, 0]);
     const csv = sweepToCsv(r).trim().split('\n');
-    expect(csv[0]).toBe('model,layout,format,variant,entries,tokens,depth,samples,mean_entries,mean_tokens,accuracy,digit_accuracy');
+    expect(csv[0]).toBe('model,layout,format,variant,entries,tokens,depth,samples,mean_entries,mean_tokens,accuracy,digit_accuracy,wrong_digit_accuracy');
     expect(csv).toHaveLength(5);
     expect(csv[1].split(',').slice(0, 8)).toEqual(['reader', 'M*', 'question', 'standard', '', '300', '0', '3']);
     const report = cliReport(r, { model: 'reader', layout: 'M*', variant: 'standard', format: 'question', depth: null });
@@ -120,7 +120,17 @@ describe('runSweep', () => {
       samples: 3,
       accuracy: r.points[0].accuracy,
       digit_accuracy: r.points[0].digitAccuracy,
+      wrong_digit_accuracy: r.points[0].wrongDigitAccuracy,
     });
+  });
+
+  it('pools digits over the wrong answers separately (the fuzzy memory)', async () => {
+    // right on every other sample, 7 of 10 digits otherwise
+    let calls = 0;
+    const alternating: SweepModel = { ...model, decode: (ids, maxNew, stopAt) => reader(calls++ % 2 ? 0 : 100)(ids, maxNew, stopAt) };
+    const r = await runSweep(spec({ models: [alternating], lengths: [{ entries: 10 }], samples: 8 }));
+    expect(r.points[0]).toMatchObject({ accuracy: 0.5, wrongDigitAccuracy: 0.7 });
+    expect(r.points[0].digitAccuracy).toBeCloseTo(0.85, 12);
   });
 
   it('rejects an empty sweep', async () => {

@@ -53,6 +53,8 @@ export interface SweepPoint extends PointKey {
   samples: number;
   accuracy: number;
   digitAccuracy: number;
+  /** Per-digit accuracy over the wrong answers only (the "fuzzy memory"); null when all were right. */
+  wrongDigitAccuracy: number | null;
   meanTokens: number;
   meanEntries: number;
 }
@@ -113,14 +115,17 @@ function work(key: PointKey): number {
 }
 
 function summarise(key: PointKey, samples: SampleScore[]): SweepPoint {
-  const sum = (f: (s: SampleScore) => number) => samples.reduce((a, s) => a + f(s), 0);
+  const sum = (f: (s: SampleScore) => number, of = samples) => of.reduce((a, s) => a + f(s), 0);
   const mean = (f: (s: SampleScore) => number) => sum(f) / samples.length;
+  // pooled over all digits (a ratio of counts, so 42 of 60 prints as 0.7)
+  const digits = (of: SampleScore[]) => sum((s) => s.digitsRight, of) / sum((s) => s.answer.replace(/[^0-9]/g, '').length, of);
+  const wrong = samples.filter((s) => !s.exact);
   return {
     ...key,
     samples: samples.length,
     accuracy: mean((s) => (s.exact ? 1 : 0)),
-    // pooled over all digits of the point (a ratio of counts, so 42 of 60 prints as 0.7)
-    digitAccuracy: sum((s) => s.digitsRight) / sum((s) => s.answer.replace(/[^0-9]/g, '').length),
+    digitAccuracy: digits(samples),
+    wrongDigitAccuracy: wrong.length ? digits(wrong) : null,
     meanTokens: mean((s) => s.promptTokens),
     meanEntries: mean((s) => s.entries),
   };

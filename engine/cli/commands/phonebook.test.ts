@@ -65,7 +65,7 @@ describe('hybridscope phonebook', () => {
     const r = await run(['phonebook', dir, '--layout', 'M*M', '--entries', '5', '--variant', 'reversed', '--format', 'question', '--depth', '100', '--samples', '2', '--seed', '1', '--csv']);
     expect(r.code).toBe(0);
     const [head, row, end] = r.stdout.split('\n');
-    expect(head).toBe('model,layout,format,variant,entries,tokens,depth,samples,mean_entries,mean_tokens,accuracy,digit_accuracy');
+    expect(head).toBe('model,layout,format,variant,entries,tokens,depth,samples,mean_entries,mean_tokens,accuracy,digit_accuracy,wrong_digit_accuracy');
     expect(row.split(',').slice(1, 9)).toEqual(['M*M', 'question', 'reversed', '5', '', '1', '2', '5']);
     expect(end).toBe('');
   });
