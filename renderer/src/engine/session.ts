@@ -23,7 +23,9 @@ export async function connectEngine(e: Engine): Promise<void> {
   try {
     const models = await e.listModels();
     store().setCatalog(models.length ? models : null);
-    const first = models.find((m) => m.default) ?? models[0];
+    // DESIGN.md §4: the app opens on the bundled hybrid (a layout with both Mamba and attention)
+    const hybrid = models.find((m) => /[mM]/.test(m.layout) && m.layout.includes('*'));
+    const first = hybrid ?? models.find((m) => m.default) ?? models[0];
     if (first && !store().model) await openModel({ kind: 'bundled', id: first.id }, first.name);
   } catch (err) {
     store().setCatalog(null, message(err));

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import type { LayerRecordWire } from '../../../app/records';
+import type { PromptInfo } from '../../../app/protocol';
+import { compareDigits, entryMassAtRow, queryRow, recordsBySlot, targetShare } from './derive';
+import { expectedLogprobs, targetShareByBlock } from './compare';
+import type { RunData } from './runCache';
+
+const prompt = (T: number, target: number, E: number): PromptInfo => ({
+  ids: new Int32Array(T), tokens: [], focus: [T - 1],
+  phonebook: { entries: Array.from({ length: E }, (_, i) => ({ name: `N${i}`, number: '6000000000', tokens: [i * 2, i * 2 + 2] as [number, number] })), target, examples: [], expected: '6123456789' },
+});
+
+function record(block: number, mass: number[][], focus: number[]): LayerRecordWire {
+  // mass: per head, per entry, at the single focus row → (H, 1, E)
+  const H = mass.length;
+  const E = mass[0].length;
+  return {
+    index: block, block, kind: 'attention', name: `layers.${block}.mixer`, residualNorm: new Float32Array(0), contributionNorm: new Float32Array(0), focus, ms: 1,
+    attention: { H, focusProbs: { shape: [H, 1, 0], data: new Float32Array(0) }, entryMass: { shape: [H, 1, E], data: Float32Array.from(mass.flat()) } },
+  };
+}
+
+describe('derived numbers', () => {
+  it('finds the query row: the last prompt token, or the nearest captured row before it', () => {
+    expect(queryRow({ focus: [3, 9, 12] }, { ids: new Int32Array(10) })).toBe(1);
+    expect(queryRow({ focus: [3, 7, 12] }, { ids: new Int32Array(10) })).toBe(1);
+    expect(queryRow({ focus: [3, 5] }, null)).toBe(0);
+  });
+
+  it('averages entry mass over heads at a row, and takes the target share', () => {
+    const r = record(0, [[0.1, 0.7, 0.2], [0.3, 0.5, 0.2]], [5]);
+    expect([...entryMassAtRow(r.attention!.entryMass!, 0)].map((v) => +v.toFixed(3))).toEqual([0.2, 0.6, 0.2]);
+    expect(targetShare(r, prompt(6, 1, 3))).toBeCloseTo(0.6);
+    expect(targetShare(r, { ...prompt(6, 1, 3), phonebook: undefined })).toBeNull();
+  });
+
+  it('scores answers digit by digit, separators shown but not scored', () => {
+    const c = compareDigits('612-345-6789', ' 612-345-0789\n999');
+    expect(c.exact).toBe(false);
+    expect(c.cells.filter((x) => !x.right).map((x) => x.expected)).toEqual(['6']);
+    expect(c.digitAccuracy).toBeCloseTo(9 / 10);
+    expect(compareDigits('6123456789', ' 6123456789\n').exact).toBe(true);
+    expect(compareDigits('6123456789', '').digitAccuracy).toBe(0);
+  });
+
+  it('matches duplicated blocks to their n-th record', () => {
+    const rs = [record(2, [[1]], [0]), record(0, [[1]], [0]), record(2, [[1]], [0])].map((r, i) => ({ ...r, index: i }));
+    const bySlot = recordsBySlot([2, 0, 2, 1], rs);
+    expect(bySlot.map((r) => r?.index)).toEqual([0, 1, 2, undefined]);
+  });
+
+  it('collects per-block target shares and the expected digits\' log-probs from top-k', () => {
+    const data: RunData = {
+      spec: null, prompt: prompt(6, 0, 2), summary: null, states: new Map(),
+      records: [record(3, [[0.9, 0.1]], [5])],
+      tokens: [
+        { step: 0, id: 1, text: ' ', logprob: -0.1, top: [] },
+        { step: 1, id: 2, text: '6', logprob: -0.2, top: [] },
+        { step: 2, id: 3, text: '7', logprob: -1, top: [{ id: 4, text: '1', logprob: -2 }] },
+      ],
+    };
+    expect(targetShareByBlock(data).get(3)).toBeCloseTo(0.9);
+    const lp = expectedLogprobs(data);
+    expect(lp.slice(0, 3)).toEqual([{ char: '6', logprob: -0.2 }, { char: '1', logprob: -2 }, { char: '2', logprob: null }]);
+  });
+});
