@@ -1,0 +1,136 @@
+// Hostile requests sent to the real engine service over a real MessageChannel (structured clone, as
+// between a page and its engine host), with the real engine backend and a tiny checkpoint. After
+// each message a `model/list` probe must be answered within the bound (else the service hung); every
+// event that carries a message must be one line without a stumble (else the service crashed on the
+// input); a `request/error` or `model/error` for the message counts as a refusal. Corrupted model
+// folders opened through the protocol must leave the previous model usable.
+import { memorySource, type FileSource } from '../../../engine/io/files';
+import { newStats, recordOutcome, refusalProblem, show, type Expectation, type KindStats } from '../../../engine/test/reliability/harness';
+import { applyBytes, byteMutations, draw } from '../../../engine/test/reliability/mutate';
+import { engineBackend } from '../../engine-backend';
+import { PROTOCOL_VERSION, type EngineEvent } from '../../protocol';
+import { nodeHost, type NodeHost } from '../node-host';
+import { TINY_HYBRID, tinyCheckpointFiles } from '../tiny-checkpoint';
+import { hostileRequests } from './files.campaign';
+
+/** Service messages are free text for people: any class will do (they arrive as strings). */
+const messageExpect: Expectation = { classes: [Error], names: () => true };
+
+export function tinyFiles(tokenizer: string): Record<string, Uint8Array | string> {
+  return { ...tinyCheckpointFiles({ ...TINY_HYBRID, vocab_size: 268 }), 'tokenizer.json': tokenizer };
+}
+
+function bundledRoot(tokenizer: string): FileSource {
+  const files: Record<string, Uint8Array | string> = { 'manifest.json': JSON.stringify([{ id: 'tiny', name: 'Tiny' }]) };
+  for (const [name, data] of Object.entries(tinyFiles(tokenizer))) files[`tiny/${name}`] = data;
+  return memorySource('models', files);
+}
+
+/** Waits until `pred` holds for an event at or after index `from`, or `ms` pass. */
+function waitFor(host: NodeHost<unknown>, from: number, pred: (e: EngineEvent) => boolean, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const check = () => host.events.slice(from).some(pred);
+    if (check()) return resolve(true);
+    const timer = setTimeout(() => { off(); resolve(false); }, ms);
+    const off = host.client.subscribe(() => {
+      if (check()) { clearTimeout(timer); off(); resolve(true); }
+    });
+  });
+}
+
+/** A message in an event that is not a proper one-line explanation. */
+function badMessage(events: EngineEvent[]): string | null {
+  for (const e of events) {
+    if (!('message' in e) || e.type === 'host/status') continue;
+    const problem = refusalProblem(new Error(e.message), messageExpect);
+    if (problem) return `${e.type}: ${problem}`;
+  }
+  return null;
+}
+
+export async function protocolCampaign(seed: number, tokenizer: string, scale = 1): Promise<KindStats[]> {
+  const requests = newStats('protocol: service over MessageChannel');
+  const folders = newStats('protocol: corrupted model folders');
+  // The host resolves folder tokens from this record; corrupted folders are granted under fresh tokens.
+  const corrupt: Record<string, FileSource> = {};
+  const host = nodeHost(engineBackend, bundledRoot(tokenizer), corrupt) as NodeHost<unknown>;
+  let reqId = 1_000_000;
+  let runId = 1;
+  try {
+    const probe = async (): Promise<boolean> => {
+      const id = ++reqId;
+      const from = host.events.length;
+      host.raw({ type: 'model/list', v: PROTOCOL_VERSION, reqId: id });
+      return waitFor(host, from, (e) => e.type === 'model/catalog' && e.reqId === id, 5000);
+    };
+    const open = async (source: unknown): Promise<EngineEvent | undefined> => {
+      const id = ++reqId;
+      const from = host.events.length;
+      host.raw({ type: 'model/open', v: PROTOCOL_VERSION, reqId: id, source });
+      const done = (e: EngineEvent) => (e.type === 'model/error' && e.reqId === id) || (e.type === 'model/info' && e.reqId === id && e.model.loaded);
+      await waitFor(host, from, done, 10_000);
+      return host.events.slice(from).find(done);
+    };
+    const opened = await open({ kind: 'bundled', id: 'tiny' });
+    if (opened?.type !== 'model/info') throw new Error(`the tiny model did not open: ${show(opened)}`);
+
+    for (const message of draw(hostileRequests(), Math.round(700 * scale), seed)) {
+      // Fresh run ids, so a well-formed run/start is not refused only for being stale.
+      const m = message as Record<string, unknown> | null;
+      if (m && typeof m === 'object' && m.type === 'run/start' && m.runId === 1) m.runId = ++runId;
+      const from = host.events.length;
+      const t0 = performance.now();
+      try {
+        host.raw(message);
+      } catch {
+        continue; // not structured-cloneable (a function, a symbol): it never reaches the service
+      }
+      const answered = await probe();
+      const ms = performance.now() - t0;
+      const events = host.events.slice(from);
+      const bad = badMessage(events);
+      const refused = events.some((e) => e.type === 'request/error' || e.type === 'model/error');
+      const outcome = !answered ? 'hang' : bad ? 'crash' : refused ? 'refused' : 'accepted';
+      recordOutcome(requests, outcome, ms, () => `${bad ?? 'no answer to the next request'} ← ${show(message)}`);
+      if (!answered) break;
+    }
+    // Let the last run finish or be cancelled before the model swaps below.
+    host.raw({ type: 'run/cancel', v: PROTOCOL_VERSION, reqId: ++reqId, runId });
+    await probe();
+
+    // Corrupted folders through the protocol: each open fails with model/error naming the file, and
+    // the previously opened model is still the current one (acceptance 2 of issue 8).
+    const files = tinyFiles(tokenizer);
+    const weights = files['model.safetensors'] as Uint8Array;
+    for (const [k, ops] of draw(byteMutations(weights.length), Math.round(150 * scale), seed + 1).entries()) {
+      const token = `corrupt-${k}`;
+      corrupt[token] = memorySource(token, { ...files, 'model.safetensors': applyBytes(weights, ops) });
+      const t0 = performance.now();
+      const event = await open({ kind: 'folder', token });
+      const ms = performance.now() - t0;
+      delete corrupt[token];
+      if (!event) {
+        recordOutcome(folders, 'hang', ms, () => show(ops));
+        continue;
+      }
+      if (event.type === 'model/info') {
+        recordOutcome(folders, 'accepted', ms, () => show(ops));
+        await open({ kind: 'bundled', id: 'tiny' });
+        continue;
+      }
+      const e = event as Extract<EngineEvent, { type: 'model/error' }>;
+      const problem = refusalProblem(new Error(e.message), { classes: [Error], names: (msg) => msg.startsWith(`${token}/`) })
+        ?? (e.current?.name === 'tiny' ? null : `the previous model is gone (current: ${show(e.current)})`);
+      recordOutcome(folders, problem ? 'crash' : 'refused', ms, () => `${problem} ← ${show(ops)}`);
+    }
+    // The previous model still runs.
+    const from = host.events.length;
+    const id = ++runId;
+    host.raw({ type: 'run/start', v: PROTOCOL_VERSION, reqId: ++reqId, runId: id, spec: { prompt: { kind: 'ids', ids: [4, 5, 6] }, capture: { attention: true, ssm: true, states: false, focus: [], pooledSize: 8, budgetBytes: 1 << 20 }, maxNewTokens: 2, topK: 0 } });
+    const ran = await waitFor(host, from, (e) => e.type === 'run/done' && e.runId === id && e.summary.status === 'complete', 10_000);
+    if (!ran) recordOutcome(folders, 'crash', 0, () => 'after the corrupted opens, the previous model did not complete a run');
+  } finally {
+    host.close();
+  }
+  return [requests, folders];
+}
