@@ -3,6 +3,7 @@
 // (hidden states by its per-class convention, attention probabilities, final SSM states) for the
 // CLI and the parity tests.
 import { InputError } from './errors';
+import { checkRunFits } from './io/memory';
 import { kernels } from './kernels/backend';
 import { rowNorms } from './kernels/rmsnorm';
 import * as attention from './layers/attention';
@@ -78,6 +79,7 @@ export function* forwardSteps(
   if (state.layers.length !== model.blocks.length) throw new InputError('state does not match the model layout');
   const fresh = state.position === 0;
   const plan = planCapture(fresh ? capture : { defaults: false, keepContext: false }, T);
+  if (fresh) checkRunFits(model, T, plan.budgetBytes);
   const budget = new CaptureBudget(plan.budgetBytes);
   // The per-token norms of every block are always kept; reserve them before anything optional.
   budget.charge(model.blocks.length * 2 * T * 4);

@@ -13,6 +13,7 @@ import { ConfigReader } from './config';
 import type { FileSource } from './files';
 import { pathOf } from './files';
 import { parsePythonJson } from './json';
+import { checkLoadFits, estimateLoadBytes } from './memory';
 import type { SafetensorsHeader, TensorEntry } from './safetensors';
 import { decodeTensor, headerLength, parseHeader } from './safetensors';
 import { utf8Decode } from './text';
@@ -64,6 +65,7 @@ export async function loadModel(src: FileSource): Promise<Model> {
   const values = new Map<string, Float32Array>();
   const need = [...o.specs.filter((s) => o.tensors.has(s.name)).map((s) => s.name)];
   if (o.lmHead === 'lm_head') need.push('lm_head.weight');
+  checkLoadFits(pathOf(src, o.tensors.values().next().value!.shard), estimateLoadBytes(o.tensors.values(), new Set(need)));
   for (const name of need) {
     const t = o.tensors.get(name)!;
     values.set(name, decodeTensor(t.header, t.entry, await bytesOf(t.shard)));

@@ -1,0 +1,98 @@
+// Memory estimates made before allocating: a model that would not fit is refused from its headers,
+// a prompt that would not fit is refused before its forward pass, each with the bytes it needs and
+// the bytes available. The budget is injected by the host (Node: free memory; a browser: a fixed
+// cap); without one, nothing is refused here (config.ts still refuses absurd sizes outright).
+import { CheckpointError, InputError } from '../errors';
+import type { Block, Model } from '../model';
+import { numel } from '../tensor';
+import { formatBytes } from './config';
+import type { SafetensorsHeader, TensorEntry } from './safetensors';
+
+/** A browser tab's practical ceiling when the host knows nothing better (typed arrays live outside
+ *  the JS heap, but a tab is killed well before the machine runs out). */
+export const BROWSER_CAP_BYTES = 2 * 2 ** 30;
+
+/** Bytes the host can give the engine right now; re-read before every check. */
+export type MemoryBudget = () => number;
+
+let budget: MemoryBudget | undefined;
+
+/** Installed once by a host (utility process, Worker, CLI); `undefined` removes it. */
+export function setMemoryBudget(b: MemoryBudget | undefined): void {
+  budget = b;
+}
+
+export function availableBytes(): number | undefined {
+  return budget?.();
+}
+
+const both = (bytes: number) => `${formatBytes(bytes)} (${Math.round(bytes)} bytes)`;
+
+/**
+ * Peak bytes of loadModel: every shard is read whole and kept until all weights are decoded, and
+ * every weight becomes a Float32Array. Shard sizes come from the headers (the data section ends at
+ * the last tensor, which the reader checks), so this runs before any tensor data is read.
+ */
+export function estimateLoadBytes(tensors: Iterable<{ shard: string; header: SafetensorsHeader; entry: TensorEntry }>, used: ReadonlySet<string>): number {
+  const shards = new Map<string, number>();
+  let floats = 0;
+  for (const t of tensors) {
+    shards.set(t.shard, Math.max(shards.get(t.shard) ?? 0, t.header.dataStart + t.entry.end));
+    if (used.has(t.entry.name)) floats += numel(t.entry.shape);
+  }
+  let files = 0;
+  for (const size of shards.values()) files += size;
+  return files + 4 * floats;
+}
+
+/** Throws a CheckpointError naming `file` when loading needs more than the host has. */
+export function checkLoadFits(file: string, needed: number, available = availableBytes()): void {
+  if (available === undefined || needed <= available) return;
+  throw new CheckpointError(file, `loading this model needs about ${both(needed)}, but only ${both(available)} are available`);
+}
+
+/** float32 values per token a block allocates while it runs (projections, conv, scan, output). */
+function transientPerToken(b: Block, D: number): number {
+  switch (b.kind) {
+    case 'mamba2': {
+      const m = b.mixer;
+      return m.in_proj.outFeatures + 2 * m.convDim + 3 * m.I + 2 * m.G * m.N + m.H + D;
+    }
+    case 'mamba1': {
+      const m = b.mixer;
+      return m.in_proj.outFeatures + 4 * m.I + m.R + 2 * m.N + D;
+    }
+    case 'attention': {
+      const m = b.mixer;
+      return 2 * m.H * m.hd + 2 * m.KVH * m.hd + 2 + D; // q, out, k, v, a float64 score row, o_proj
+    }
+    case 'mlp': {
+      const m = b.mixer;
+      return 2 * m.up_proj.outFeatures + (m.gate_proj?.outFeatures ?? 0) + D;
+    }
+  }
+}
+
+/**
+ * Bytes a prefill of T tokens holds at its peak: the residual stream and its normed copies, the
+ * largest block's working buffers, the KV cache of every attention block (kept for generation), the
+ * captures (bounded by their budget) and the last row of logits.
+ */
+export function estimateRunBytes(model: Model, T: number, captureBudgetBytes = 0): number {
+  const { D, V } = model.embeddings;
+  let transient = 0;
+  let kv = 0;
+  for (const b of model.blocks) {
+    transient = Math.max(transient, transientPerToken(b, D));
+    if (b.kind === 'attention') kv += 2 * b.mixer.KVH * b.mixer.hd;
+  }
+  return 4 * T * (3 * D + transient + kv) + captureBudgetBytes + 4 * V;
+}
+
+/** Throws an InputError when a prompt of T tokens would not fit in what the host has. */
+export function checkRunFits(model: Model, T: number, captureBudgetBytes = 0, available = availableBytes()): void {
+  if (available === undefined) return;
+  const needed = estimateRunBytes(model, T, captureBudgetBytes);
+  if (needed <= available) return;
+  throw new InputError(`a prompt of ${T} tokens needs about ${both(needed)} of working memory with this model, but only ${both(available)} are available; use a shorter prompt`);
+}
