@@ -23,6 +23,13 @@ describe('loadTokenizer', () => {
     expect(tok.tokenToId('Alice')).toBe(1);
   });
 
+  it('maps the null ids a WordLevel model without unk_token returns to the [UNK] id', () => {
+    const noUnk = { ...wordLevel, model: { type: 'WordLevel', vocab: wordLevel.model.vocab } };
+    const tok = loadTokenizer(noUnk);
+    expect(tok.unkId).toBe(0);
+    expect(tok.encode('Alice Bob 7').ids).toEqual([1, 0, 4]);
+  });
+
   it('rejects something that is not a tokenizer.json', () => {
     expect(() => loadTokenizer({ hello: 1 }, {}, 'dir/tokenizer.json')).toThrow(/dir\/tokenizer\.json: not a tokenizer\.json/);
   });

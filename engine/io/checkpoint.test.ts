@@ -70,4 +70,21 @@ describe('inspectCheckpoint', () => {
     const src = memorySource('m', { 'config.json': JSON.stringify(TINY_CONFIGS.llama), 'model.safetensors': writeSafetensors(tensors) });
     await expect(inspectCheckpoint(src)).rejects.toThrow(/m\/model\.safetensors: tensor "model\.norm\.weight" has shape \[15\], config\.json implies \[16\]/);
   });
+
+  it('takes dt limits from the config: mamba2 time_step_limit, nemotron_h [time_step_min, ∞)', async () => {
+    const m2 = await loadModel(tinyCheckpoint('mamba2', { config: { time_step_limit: [0.01, 0.2] } }));
+    const nh = await loadModel(tinyCheckpoint('nemotron_h', { config: { time_step_min: 0.02, time_step_limit: [0.0, 0.1] } }));
+    const mixer = (b: (typeof m2.blocks)[number]) => (b.kind === 'mamba2' ? b.mixer : undefined);
+    expect([mixer(m2.blocks[0])!.dtMin, mixer(m2.blocks[0])!.dtMax]).toEqual([0.01, 0.2]);
+    expect([mixer(nh.blocks[0])!.dtMin, mixer(nh.blocks[0])!.dtMax]).toEqual([0.02, Infinity]);
+    // nemotron_h normalises per group of d_inner / n_groups; mamba2 over the whole d_inner
+    expect(mixer(nh.blocks[0])!.norm.groupSize).toBe(12);
+    expect(mixer(m2.blocks[0])!.norm.groupSize).toBe(32);
+  });
+
+  it('refuses block types the engine does not run', async () => {
+    const src = tinyCheckpoint('nemotron_h');
+    const bad = memorySource('moe', { 'config.json': JSON.stringify({ ...TINY_CONFIGS.nemotron_h, hybrid_override_pattern: undefined, layers_block_type: ['mamba', 'moe'] }), 'model.safetensors': await src.read('model.safetensors') });
+    await expect(inspectCheckpoint(bad)).rejects.toThrow(/moe\/config\.json: layers_block_type contains "moe"/);
+  });
 });
