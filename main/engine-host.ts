@@ -4,6 +4,8 @@
 //   { type: 'grant', token, path } — a folder the user picked, readable from now on under `token`.
 // Bundled models come from the folder named by `--models <dir>`.
 import type { MessagePortMain } from 'electron';
+import { freemem } from 'node:os';
+import { setMemoryBudget } from '../engine/io/memory';
 import type { FileSource } from '../engine/io/files';
 import { engineBackend } from '../app/engine-backend';
 import { installFastKernels } from '../app/kernels';
@@ -16,6 +18,8 @@ const modelsDir = at >= 0 ? process.argv[at + 1] : '';
 const bundled = nodeFolderSource(modelsDir, 'models');
 const folders = new Map<string, FileSource>();
 installFastKernels();
+// Models and prompts that would not fit in the machine's free memory are refused before loading.
+setMemoryBudget(() => freemem());
 
 function portLike(port: MessagePortMain): MessagePortLike {
   return {

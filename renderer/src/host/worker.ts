@@ -3,6 +3,7 @@
 // the worker cannot know from its own URL in every build); user folders arrive as File objects
 // inside model/open requests and are read by the service itself.
 import { engineBackend } from '../../../app/engine-backend';
+import { BROWSER_CAP_BYTES, setMemoryBudget } from '../../../engine/io/memory';
 import { installFastKernels } from '../../../app/kernels';
 import type { MessagePortLike } from '../../../app/protocol';
 import { startService } from '../../../app/service';
@@ -14,6 +15,9 @@ interface WorkerScope {
 }
 const scope = self as unknown as WorkerScope;
 installFastKernels();
+// A tab has no free-memory query: half the device memory the browser reports, at most the fixed cap.
+const deviceGiB = (navigator as { deviceMemory?: number }).deviceMemory;
+setMemoryBudget(() => Math.min(BROWSER_CAP_BYTES, deviceGiB ? (deviceGiB * 2 ** 30) / 2 : BROWSER_CAP_BYTES));
 
 /** The service's message handler once started; messages before that wait in `queued`. */
 const service: { handler: ((data: unknown) => void) | null } = { handler: null };
