@@ -87,14 +87,15 @@ describe.skipIf(!have || !ids.includes('hybrid'))('bundled models in Chromium', 
 
   it.skipIf(!ids.includes('mamba2'))('sweeps three lengths for two models and draws two curves', async () => {
     await page.locator('[data-testid=tab-recall]').click();
-    await page.locator('[data-testid=sweep-lengths]').fill('6, 12, 24');
-    await page.getByLabel('Samples').fill('3');
+    await page.locator('[data-testid=sweep-lengths]').fill('6, 12, 18');
+    await page.getByLabel('Samples').fill('2');
     await page.locator('[data-testid=sweep-model-mamba2]').check();
     await page.locator('[data-testid=sweep-start]').click();
-    await page.waitForSelector('[data-testid=sweep-progress][data-status=done]', { timeout: 170_000 });
+    await page.waitForSelector('[data-testid=sweep-progress][data-status=done]', { timeout: LONG - 20_000 });
     const series = await page.locator('[data-testid=recall-series]').evaluateAll((els) => els.map((e) => [e.getAttribute('data-series'), Number(e.getAttribute('data-points'))]));
-    const curves = series.filter(([, n]) => n === 3);
-    expect(curves.length).toBeGreaterThanOrEqual(2);
+    const curves = series.filter(([, n]) => n >= 3).map(([k]) => String(k).split(' · ')[0]);
+    expect(curves).toContain('hybrid');
+    expect(curves).toContain('mamba2');
     await page.locator('[data-testid=recall-view]').screenshot({ path: shot('bundled-recall') });
   }, LONG);
 

@@ -21,7 +21,7 @@ let nextSweep = 1;
 const store = () => appStore.getState();
 export const seriesKey = (model: string, layout: string) => `${model} · ${layout}`;
 
-export async function runSweeps(targets: SweepTarget[], entries: number[], samples: number): Promise<void> {
+export async function runSweeps(targets: SweepTarget[], entries: number[], samples: number, depths?: number[]): Promise<void> {
   const engine = currentEngine();
   const start = store();
   if (!engine || !start.model || active) return;
@@ -33,7 +33,7 @@ export async function runSweeps(targets: SweepTarget[], entries: number[], sampl
     const layout = l ?? (t.bundledId === null ? start.model!.layout : start.catalog.find((c) => c.id === t.bundledId)?.layout ?? '?');
     return { key: seriesKey(t.name, layout), modelId: t.bundledId ?? modelKey(home), modelName: t.name, layout };
   }));
-  const per = entries.length * samples;
+  const per = entries.length * samples * (depths?.length ?? 1);
   const total = series.length * per;
   store().startSweep({ id, series, entries, samples, total });
   const me = { handle: null as SweepHandle | null, cancelled: false };
@@ -48,7 +48,7 @@ export async function runSweeps(targets: SweepTarget[], entries: number[], sampl
         if (!(await openModel({ kind: 'bundled', id: t.bundledId }, t.name))) throw new Error(`could not open ${t.name}`);
       }
       const { depth, variant, format, fewShot, seed } = store().spec;
-      const handle = engine.sweep({ layouts: t.layouts, entries, depths: [depth], variant, format, fewShot, samples, seed }, (p) => {
+      const handle = engine.sweep({ layouts: t.layouts, entries, depths: depths ?? [depth], variant, format, fewShot, samples, seed }, (p) => {
         store().sweepProgress(id, before + p.done);
         if (p.point) store().sweepPoint(id, { ...p.point, series: seriesKey(t.name, p.point.layout) });
       });

@@ -8,6 +8,8 @@ export interface SweepSeries { key: string; modelId: string; modelName: string; 
 export interface SweepPoint {
   series: string;
   entries: number;
+  /** Target depth 0–1 (a depth × length grid has several per series and length). */
+  depth?: number;
   meanTokens: number;
   samples: number;
   accuracy: number;
@@ -54,8 +56,8 @@ export const createSweepSlice: StateCreator<AppState, [], [], SweepSlice> = (set
     },
     sweepPoint(id, point) {
       patch(id, (s) => ({
-        // one point per (series, entries): a later point replaces an earlier one
-        points: [...s.points.filter((p) => p.series !== point.series || p.entries !== point.entries), point],
+        // one point per (series, entries, depth): a later point replaces an earlier one
+        points: [...s.points.filter((p) => p.series !== point.series || p.entries !== point.entries || p.depth !== point.depth), point],
       }));
     },
     finishSweep(id, status, error) {

@@ -45,7 +45,7 @@ export function LayerStrip() {
     <section className="panel" aria-label="Layer strip">
       <div className="panel-head">
         <h2>Layer strip</h2>
-        <span className="muted small">{items.filter((i) => !i.dropped).length} blocks · drag to reorder · click to inspect</span>
+        <span className="muted small">{items.filter((i) => !i.dropped).length} blocks · drag to reorder · click to inspect · double-click to drop</span>
         <span className="spacer" />
         <Legend kinds={[...new Set(model.layers.map((l) => l.kind))]} />
       </div>
@@ -68,6 +68,7 @@ export function LayerStrip() {
               onDragLeave={() => setDragOver(null)}
               onDrop={onDrop(slot)}
               onClick={() => selectSlot(slot, it)}
+              onDoubleClick={() => appStore.getState().toggleDropBlock(slot)}
             >
               <span className="glyph">{charOfKind[kind]}</span>
               <span className="idx">{it.orig}</span>

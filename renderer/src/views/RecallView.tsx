@@ -6,7 +6,11 @@ import { isIdentity, layoutString } from '../store/layoutEdits';
 import { useWidth } from '../ui/useWidth';
 import { ChartFrame } from '../charts/ChartFrame';
 import { RecallChart } from '../charts/RecallChart';
+import { DepthGridChart } from '../charts/DepthGridChart';
+import { curvePoints, depthGrid, latestPoints } from '../charts/recallData';
 import { cancelSweeps, runSweeps, type SweepTarget } from '../engine/sweeps';
+
+const DEPTHS = [0, 0.25, 0.5, 0.75, 1];
 
 export function RecallView() {
   const model = useApp((s) => s.model);
@@ -18,6 +22,7 @@ export function RecallView() {
   const [samples, setSamples] = useState(8);
   const [others, setOthers] = useState<string[]>([]);
   const [digits, setDigits] = useState(true);
+  const [grid, setGrid] = useState(false);
   const [ref, width] = useWidth<HTMLDivElement>(900);
   const entries = [...new Set(lengths.split(/[\s,]+/).map(Number).filter((n) => Number.isInteger(n) && n > 0))].sort((a, b) => a - b);
   const running = current?.status === 'running';
@@ -32,13 +37,15 @@ export function RecallView() {
       const c = catalog.find((m) => m.id === id);
       if (c && id !== homeId) targets.push({ bundledId: id, name: c.name, layouts: [undefined] });
     }
-    void runSweeps(targets, entries, samples);
+    void runSweeps(targets, entries, samples, grid ? DEPTHS : undefined);
   };
 
   const all = Object.values(sweeps);
   const series = [...new Set(all.flatMap((s) => s.series.map((x) => x.key)))];
-  // later sweeps replace earlier points of the same series and length
-  const points = [...new Map(all.flatMap((s) => s.points).map((p) => [`${p.series}\u0000${p.entries}`, p])).values()];
+  // later sweeps replace earlier points of the same series, length and depth
+  const latest = latestPoints(all.flatMap((s) => s.points));
+  const points = curvePoints(latest);
+  const grids = series.map((k) => depthGrid(latest, k)).filter((g) => g !== null);
   const trainMax = catalog.find((c) => c.id === homeId)?.trainMaxEntries;
   return (
     <div ref={ref} data-testid="recall-view" style={{ display: 'flex', flexDirection: 'column', gap: 12 }}>
@@ -49,6 +56,7 @@ export function RecallView() {
         {onBundled && catalog.filter((c) => c.id !== homeId).map((c) => (
           <label key={c.id} className="small"><input type="checkbox" data-testid={`sweep-model-${c.id}`} checked={others.includes(c.id)} onChange={(e) => setOthers(e.target.checked ? [...others, c.id] : others.filter((o) => o !== c.id))} /> {c.name}</label>
         ))}
+        <label className="small" title="Sweep target depths 0, 25, 50, 75, 100 % as well"><input type="checkbox" checked={grid} onChange={(e) => setGrid(e.target.checked)} /> depth grid</label>
         <span className="spacer" />
         <button className="btn primary" data-testid="sweep-start" disabled={!model?.loaded || running || entries.length === 0} onClick={start}>Run sweep</button>
         <button className="btn" data-testid="sweep-cancel" disabled={!running} onClick={cancelSweeps}>Cancel</button>
@@ -70,6 +78,13 @@ export function RecallView() {
             <RecallChart series={series} points={points} width={width} height={320} digits={digits} trainMax={trainMax} />
           </ChartFrame>
         )}
+      {grids.map((g) => (
+        <ChartFrame key={g.series} title="Accuracy by depth and length" subtitle={g.series} testId="depth-grid-chart"
+          data={() => ({ columns: ['depth', 'entries', 'accuracy'], rows: g.depths.flatMap((d, i) => g.entries.map((e, j) => [d, e, g.accuracy[i][j]])) })}
+        >
+          <DepthGridChart grid={g} width={Math.min(width, 760)} height={70 + g.depths.length * 34} />
+        </ChartFrame>
+      ))}
     </div>
   );
 }
