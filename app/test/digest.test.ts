@@ -22,11 +22,4 @@ describe('records digest', () => {
     expect(digestOf(a.subarray(0, 500), a.subarray(500))).not.toBe(digestOf(a.subarray(0, 499), a.subarray(499)));
     expect(digestOf(a)).toMatch(/^[0-9a-f]{16}$/);
   });
-
-  it('hashes 64 MB of records in under two seconds', () => {
-    const big = new Float32Array(16 * 2 ** 20).fill(0.5);
-    const t = performance.now();
-    digestOf(big);
-    expect(performance.now() - t).toBeLessThan(2000);
-  });
 });
