@@ -3,7 +3,8 @@
 //   dt ← clamp(softplus(dt + dt_bias), dtMin, dtMax);  A = -exp(A_log)           (one scalar per head)
 //   h_t = exp(dt_t A) h_{t-1} + dt_t x_t ⊗ B_t;  y_t = h_t C_t + D x_t            (head h uses group ⌊h·G/H⌋)
 //   out = out_proj(gatedRMSNorm(y, z))
-// Reference: transformers Mamba2Mixer.torch_forward / NemotronHMamba2Mixer.torch_forward. Their
+// Reference: https://github.com/huggingface/transformers/blob/v5.0.0/src/transformers/models/mamba2/modeling_mamba2.py (Mamba2Mixer) and
+// https://github.com/huggingface/transformers/blob/v5.0.0/src/transformers/models/nemotron_h/modeling_nemotron_h.py (NemotronHMamba2Mixer). Their
 // chunked SSD computes the same recurrence; the recurrent scan here is exact and, in plain JS
 // without fast matmuls, no slower.
 import { softplus } from '../kernels/activations';
