@@ -1,7 +1,7 @@
 // Causal self-attention with grouped KV heads (GQA) and optional RoPE, over a KV cache.
 //   q, k, v = x Wqᵀ, x Wkᵀ, x Wvᵀ;  (llama) q, k ← RoPE(q, k, position)
 //   p_h = softmax(q_h k_{h/rep}ᵀ · hd^-½) over the causal prefix;  out = concat_h(p_h v_{h/rep}) Woᵀ
-// nemotron_h uses no position embedding at all. Reference: https://github.com/huggingface/transformers/blob/v5.0.0/src/transformers/models/llama/modeling_llama.py
+// nemotron_h uses no position embedding at all. Reference: https://github.com/huggingface/transformers/blob/v5.17.0/src/transformers/models/llama/modeling_llama.py
 // (LlamaAttention, apply_rotary_pos_emb: rotate_half pairs channel i with i + hd/2), NemotronHAttention.
 import type { AttentionRowHook } from '../kernels/attention';
 import { kernels } from '../kernels/backend';

@@ -3,7 +3,7 @@
 //   Δ = softplus(dt_proj(dt_r));  A = -exp(A_log)                                    (Δ: I; A: I × N)
 //   h_t[d] = exp(Δ_t[d] A[d]) ⊙ h_{t-1}[d] + Δ_t[d] B_t x_t[d];  y_t[d] = h_t[d]·C_t + D[d] x_t[d]
 //   out = out_proj(y ⊙ silu(z))
-// Reference: https://github.com/huggingface/transformers/blob/v5.0.0/src/transformers/models/mamba/modeling_mamba.py (MambaMixer.slow_forward);
+// Reference: https://github.com/huggingface/transformers/blob/v5.17.0/src/transformers/models/mamba/modeling_mamba.py (MambaMixer.slow_forward);
 // https://github.com/johnma2006/mamba-minimal
 import { silu } from '../kernels/activations';
 import { softplus } from '../kernels/activations';

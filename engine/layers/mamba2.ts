@@ -3,10 +3,12 @@
 //   dt ← clamp(softplus(dt + dt_bias), dtMin, dtMax);  A = -exp(A_log)           (one scalar per head)
 //   h_t = exp(dt_t A) h_{t-1} + dt_t x_t ⊗ B_t;  y_t = h_t C_t + D x_t            (head h uses group ⌊h·G/H⌋)
 //   out = out_proj(gatedRMSNorm(y, z))
-// Reference: https://github.com/huggingface/transformers/blob/v5.0.0/src/transformers/models/mamba2/modeling_mamba2.py (Mamba2Mixer) and
-// https://github.com/huggingface/transformers/blob/v5.0.0/src/transformers/models/nemotron_h/modeling_nemotron_h.py (NemotronHMamba2Mixer). Their
+// Reference: https://github.com/huggingface/transformers/blob/v5.17.0/src/transformers/models/mamba2/modeling_mamba2.py (Mamba2Mixer) and
+// https://github.com/huggingface/transformers/blob/v5.17.0/src/transformers/models/nemotron_h/modeling_nemotron_h.py (NemotronHMamba2Mixer). Their
 // chunked SSD computes the same recurrence; the recurrent scan here is exact and, in plain JS
-// without fast matmuls, no slower.
+// without fast matmuls, no slower. transformers' single-token decode (mamba2_selective_state_update)
+// skips the dt clamp its prefill applies; here every path clamps, so stepping reproduces the
+// full-sequence logits and the no-cache greedy reference exactly.
 import { softplus } from '../kernels/activations';
 import { kernels } from '../kernels/backend';
 import type { ScanProbe } from '../kernels/scan';

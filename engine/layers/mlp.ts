@@ -1,6 +1,6 @@
 // MLP blocks. nemotron_h: down(relu(up(x))²) (squared ReLU, "relu2");
 // llama: down(silu(gate(x)) ⊙ up(x)) (SwiGLU).
-// Reference: https://github.com/huggingface/transformers/blob/v5.0.0/src/transformers/models/nemotron_h/modeling_nemotron_h.py (NemotronHMLP), llama/modeling_llama.py (LlamaMLP).
+// Reference: https://github.com/huggingface/transformers/blob/v5.17.0/src/transformers/models/nemotron_h/modeling_nemotron_h.py (NemotronHMLP), llama/modeling_llama.py (LlamaMLP).
 import { silu } from '../kernels/activations';
 import { kernels } from '../kernels/backend';
 import type { Linear, MlpMixer } from '../model';

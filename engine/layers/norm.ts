@@ -2,8 +2,8 @@
 //   rmsnorm(x) = w ⊙ x / sqrt(mean(x²) + eps)
 //   gated(y, z) = rmsnorm_grouped(y ⊙ silu(z)), mean over groups of `groupSize` channels:
 //   nemotron_h (Zamba2RMSNormGated): groupSize = d_inner / n_groups; mamba2 (MambaRMSNormGated): d_inner.
-// Reference: https://github.com/huggingface/transformers/blob/v5.0.0/src/transformers/models/mamba2/modeling_mamba2.py (MambaRMSNormGated),
-//            https://github.com/huggingface/transformers/blob/v5.0.0/src/transformers/models/zamba2/modeling_zamba2.py (Zamba2RMSNormGated)
+// Reference: https://github.com/huggingface/transformers/blob/v5.17.0/src/transformers/models/mamba2/modeling_mamba2.py (MambaRMSNormGated),
+//            https://github.com/huggingface/transformers/blob/v5.17.0/src/transformers/models/zamba2/modeling_zamba2.py (Zamba2RMSNormGated)
 import { silu } from '../kernels/activations';
 import { kernels } from '../kernels/backend';
 import type { RMSNorm } from '../model';
