@@ -38,6 +38,7 @@ describe('watchdog', () => {
     dog.start();
     timers.advance(900);
     expect(pings).toEqual([]);
+    dog.heard();
     // A host that answers keeps it quiet: heard every 800 ms, never pinged, never hung.
     for (let i = 0; i < 20; i++) { timers.advance(800); dog.heard(); }
     expect(pings).toEqual([]);
