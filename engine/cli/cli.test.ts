@@ -9,6 +9,7 @@ import { generateGreedy } from '../generate';
 import { loadModel } from '../io/checkpoint';
 import { decodeTensor, parseHeader } from '../io/safetensors';
 import { tinyCheckpoint } from '../test/tiny';
+import { kernels, referenceBackend, useBackend } from '../kernels/backend';
 import { main } from './main';
 
 async function writeTiny(type: string): Promise<string> {
@@ -20,7 +21,7 @@ async function writeTiny(type: string): Promise<string> {
 
 async function run(argv: string[]) {
   let stdout = '', stderr = '';
-  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) }, undefined, { fastKernels: false });
   return { code, stdout, stderr };
 }
 
@@ -100,6 +101,23 @@ describe('hybridscope CLI', () => {
       expect(r.stderr).toMatch(/^hybridscope: /);
       expect(r.stderr).toMatch(message);
     }
+  });
+
+  it('computes with the WASM kernels by default, within parity tolerance of the reference', async () => {
+    const out = join(work, 'w.safetensors');
+    const code = await main(['forward', hybrid, '--ids', join(work, 'ids.json'), '--out', out, '--capture', 'hidden'], { stdout: () => {}, stderr: () => {} });
+    const name = kernels().name;
+    useBackend(referenceBackend);
+    expect(code).toBe(0);
+    expect(name).toBe('wasm-simd');
+    const bytes = new Uint8Array(await readFile(out));
+    const h = parseHeader(bytes, out);
+    const model = await loadModel(tinyCheckpoint('nemotron_h', { seed: 2 }));
+    const ref = forward(model, [1, 5, 2, 7, 3, 3, 9]).logits.data;
+    const got = decodeTensor(h, h.tensors.get('logits')!, bytes);
+    let num = 0, den = 0;
+    for (let i = 0; i < ref.length; i++) { num += (got[i] - ref[i]) ** 2; den += ref[i] ** 2; }
+    expect(Math.sqrt(num / den)).toBeLessThan(1e-5);
   });
 
   it('runs as `npx hybridscope` with a one-line error and exit 2 on a missing folder', async () => {

@@ -6,6 +6,7 @@ import { UsageError } from './command';
 import { forwardCommand } from './commands/forward';
 import { generateCommand } from './commands/generate';
 import { info } from './commands/info';
+import { installFastKernels } from './kernels';
 
 export const COMMANDS: Command[] = [info, forwardCommand, generateCommand];
 
@@ -14,7 +15,12 @@ const processIO: CliIO = {
   stderr: (t) => void process.stderr.write(t),
 };
 
-export async function main(argv: string[], io: CliIO = processIO, commands: Command[] = COMMANDS): Promise<number> {
+export interface MainOptions {
+  /** Install the WASM SIMD kernels before computing commands (default true). */
+  fastKernels?: boolean;
+}
+
+export async function main(argv: string[], io: CliIO = processIO, commands: Command[] = COMMANDS, opts: MainOptions = {}): Promise<number> {
   const [name, ...rest] = argv;
   const help = () => `usage: hybridscope <command>\n${commands.map((c) => `  hybridscope ${c.usage}`).join('\n')}\n`;
   if (!name || name === 'help' || name === '--help' || name === '-h') {
@@ -33,6 +39,7 @@ export async function main(argv: string[], io: CliIO = processIO, commands: Comm
     } catch (e) {
       throw new UsageError(`${name}: ${(e as Error).message}`);
     }
+    if ((opts.fastKernels ?? true) && command.name !== 'info') installFastKernels();
     return await command.run({ positionals: parsed.positionals, values: parsed.values as Record<string, string | boolean | undefined> }, io);
   } catch (e) {
     io.stderr(`hybridscope: ${oneLine(e)}\n`);
