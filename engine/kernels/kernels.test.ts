@@ -15,7 +15,7 @@ function maxRel(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 describe('reference kernels', () => {
   it('matmul agrees with its naive twin, with and without bias, odd sizes', () => {
-    for (const [T, In, Out] of [[1, 7, 5], [13, 33, 17], [4, 64, 3]]) {
+    for (const [T, In, Out] of [[1, 7, 5], [13, 33, 17], [4, 64, 3], [2, 1, 4], [3, 9, 8]]) {
       const x = randn(T * In), w = randn(Out * In), b = randn(Out);
       const a = new Float32Array(T * Out), r = new Float32Array(T * Out);
       matmul(a, x, w, T, In, Out, b);

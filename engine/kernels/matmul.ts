@@ -1,28 +1,51 @@
 // y = x·Wᵀ (+ b), the torch.nn.Linear product. Output first, never allocates.
 // JS numbers are doubles, so the dot products accumulate in float64 and round once on store.
 
-/** out (T, Out) = x (T, In) · w (Out, In)ᵀ + bias (Out). */
+/**
+ * out (T, Out) = x (T, In) · w (Out, In)ᵀ + bias (Out).
+ * Tiles of 2 tokens × 4 outputs share each load of x and w across 8 accumulators (about twice the
+ * speed of one dot product at a time in V8); leftover rows and columns take the plain loop.
+ */
 export function matmul(
   out: Float32Array, x: Float32Array, w: Float32Array, T: number, In: number, Out: number, bias?: Float32Array,
 ): void {
-  const In4 = In - (In % 4);
-  for (let t = 0; t < T; t++) {
-    const xo = t * In;
-    const yo = t * Out;
-    for (let o = 0; o < Out; o++) {
-      const wo = o * In;
-      let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-      let i = 0;
-      for (; i < In4; i += 4) {
-        a0 += x[xo + i] * w[wo + i];
-        a1 += x[xo + i + 1] * w[wo + i + 1];
-        a2 += x[xo + i + 2] * w[wo + i + 2];
-        a3 += x[xo + i + 3] * w[wo + i + 3];
+  let t = 0;
+  for (; t + 1 < T; t += 2) {
+    const x0 = t * In, x1 = x0 + In;
+    const y0 = t * Out, y1 = y0 + Out;
+    let o = 0;
+    for (; o + 3 < Out; o += 4) {
+      const w0 = o * In, w1 = w0 + In, w2 = w1 + In, w3 = w2 + In;
+      let a00 = 0, a01 = 0, a02 = 0, a03 = 0, a10 = 0, a11 = 0, a12 = 0, a13 = 0;
+      for (let i = 0; i < In; i++) {
+        const u = x[x0 + i], v = x[x1 + i];
+        const p = w[w0 + i], q = w[w1 + i], r = w[w2 + i], s = w[w3 + i];
+        a00 += u * p; a01 += u * q; a02 += u * r; a03 += u * s;
+        a10 += v * p; a11 += v * q; a12 += v * r; a13 += v * s;
       }
-      for (; i < In; i++) a0 += x[xo + i] * w[wo + i];
-      out[yo + o] = a0 + a1 + a2 + a3 + (bias ? bias[o] : 0);
+      const b0 = bias ? bias[o] : 0, b1 = bias ? bias[o + 1] : 0, b2 = bias ? bias[o + 2] : 0, b3 = bias ? bias[o + 3] : 0;
+      out[y0 + o] = a00 + b0; out[y0 + o + 1] = a01 + b1; out[y0 + o + 2] = a02 + b2; out[y0 + o + 3] = a03 + b3;
+      out[y1 + o] = a10 + b0; out[y1 + o + 1] = a11 + b1; out[y1 + o + 2] = a12 + b2; out[y1 + o + 3] = a13 + b3;
+    }
+    for (; o < Out; o++) {
+      out[y0 + o] = dot(x, x0, w, o * In, In) + (bias ? bias[o] : 0);
+      out[y1 + o] = dot(x, x1, w, o * In, In) + (bias ? bias[o] : 0);
     }
   }
+  for (; t < T; t++) {
+    for (let o = 0; o < Out; o++) out[t * Out + o] = dot(x, t * In, w, o * In, In) + (bias ? bias[o] : 0);
+  }
+}
+
+function dot(x: Float32Array, xo: number, w: Float32Array, wo: number, n: number): number {
+  let a0 = 0, a1 = 0;
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    a0 += x[xo + i] * w[wo + i];
+    a1 += x[xo + i + 1] * w[wo + i + 1];
+  }
+  if (i < n) a0 += x[xo + i] * w[wo + i];
+  return a0 + a1;
 }
 
 /** The naive twin: one accumulator, textbook loop order. */
