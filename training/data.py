@@ -26,10 +26,10 @@ class Curriculum:
     all supervised) in most books, the study's 2 in the rest."""
 
     def __init__(self, steps, max_entries=40, start=4, ramp=0.5, min_entries=2, max_shots=16,
-                 dense_share=0.7, reversed_share=0.25, max_tokens=1024):
+                 dense_share=0.7, reversed_share=0.25, max_tokens=1024, formats=phonebook.FORMATS):
         self.steps, self.max_entries, self.start, self.ramp = steps, max_entries, start, ramp
         self.min_entries, self.max_shots, self.dense_share = min_entries, max_shots, dense_share
-        self.reversed_share, self.max_tokens = reversed_share, max_tokens
+        self.reversed_share, self.max_tokens, self.formats = reversed_share, max_tokens, tuple(formats)
 
     def cap(self, step):
         f = min(1.0, step / max(1.0, self.ramp * self.steps))
@@ -40,7 +40,7 @@ class Curriculum:
         shots = 2
         if rng.random() < self.dense_share:
             shots = rng.randint(2, max(2, min(self.max_shots, entries - 1)))
-        fmt = rng.choice(phonebook.FORMATS)
+        fmt = rng.choice(self.formats)
         variant = "reversed" if rng.random() < self.reversed_share else "standard"
         return fmt, variant, entries, shots
 

@@ -46,6 +46,8 @@ def main():
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--max-entries", type=int, default=40)
     ap.add_argument("--mimetic", type=int, default=1)
+    ap.add_argument("--formats", default="bare,question", help="training formats, e.g. bare")
+    ap.add_argument("--max-shots", type=int, default=16, help="most supervised look-ups per book")
     ap.add_argument("--deadline", type=float, default=1e9, help="stop training after this many seconds")
     ap.add_argument("--eval-samples", type=int, default=100)
     ap.add_argument("--eval-every", type=int, default=100)
@@ -63,7 +65,8 @@ def main():
     model.to(dev)
     fast_mixers.use_fast_mixers(model)
     opt = torch.optim.AdamW(models.param_groups(model, 0.1), lr=args.lr, betas=(0.9, 0.95), fused=True)
-    cur = data.Curriculum(args.steps, max_entries=args.max_entries)
+    cur = data.Curriculum(args.steps, max_entries=args.max_entries, max_shots=args.max_shots,
+                          formats=args.formats.split(","))
     tf_sets = evaluate.teacher_forced_set(tok, [4, 16, args.max_entries], 16, EVAL_SEED)
     log = {"args": vars(args), "model": args.model, "architecture": models.CLASSES[args.model],
            "layout": models.LAYOUTS[args.model], "parameters": models.count_params(model),
