@@ -1,10 +1,11 @@
 """GPU checks before training: fast scans vs transformers' torch paths, and step timings.
 
-    python3 training/bench.py --out $OUT/bench.json [--mqar-seconds 90]
+    python3 training/bench.py --out bench.json                       # checks + timings
+    python3 training/bench.py --out mq.json --parts none --mqar mamba2:0.001 --seconds 150
 
-1. For each Mamba mixer kind, the fast forward (fast_mixers.py) against the mixer's own torch path
-   (torch_forward / slow_forward) on the same random input, float64 weights: max abs and relative
-   difference of outputs and of input / A_log / dt gradients.
+1. For each Mamba mixer kind, the fast forward (fast_mixers.py) against the mixer's own forward in
+   transformers 5.17 (its PyTorch reference path) on the same random input, float64 weights:
+   max abs and relative difference of outputs and of input / A_log gradients.
 2. One training step (bf16 autocast, AdamW) of each bundled architecture at batch 32 and a few
    sequence lengths: seconds per step and peak memory.
 3. Optional: MQAR sanity check of the pure SSM stacks (TRAINING-NOTES recipe 0).
