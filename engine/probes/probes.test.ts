@@ -89,4 +89,20 @@ describe('probes', async () => {
       expect(records.flatMap((rec) => rec.notices).some((n) => /dropped layers\.3\.mixer\.attn_probs/.test(n))).toBe(true);
     }
   }, 120_000);
+
+  it('records full-resolution captures requested by name, with * for any layer', () => {
+    const T = 12;
+    const input = ids(T, V);
+    const records: LayerRecord[] = [];
+    const it = forwardSteps(model, input, { defaults: false, names: ['layers.*.mixer.ssm_state', 'layers.3.mixer.attn_probs', 'layers.4.mixer.output'] });
+    let r = it.next();
+    while (!r.done) { records.push(r.value); r = it.next(); }
+    const full = forward(model, input, undefined, { outputs: { attentions: true, ssmStates: true, hidden: true } });
+    expect(Object.keys(records[0].named)).toEqual(['layers.0.mixer.ssm_state']);
+    expect(records[5].named['layers.5.mixer.ssm_state'].data).toEqual(full.ssmStates![5].data);
+    expect(records[3].named['layers.3.mixer.attn_probs'].data).toEqual(full.attentions![3].data);
+    expect(records[4].named['layers.4.mixer.output'].data).toEqual(full.hiddenStates![5].data); // stream entering block 5
+    expect(Object.keys(records[1].named)).toEqual([]);
+    expect(records[0].ssm).toBeUndefined();
+  });
 });
