@@ -18,7 +18,11 @@ export default defineConfig({
   preload: {
     build: {
       outDir: 'out/preload',
-      rollupOptions: { input: { index: resolve(__dirname, 'main/preload.ts') } },
+      // A sandboxed window loads only a CommonJS preload.
+      rollupOptions: {
+        input: { index: resolve(__dirname, 'main/preload.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
     },
   },
   renderer: {
