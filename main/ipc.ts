@@ -28,7 +28,8 @@ function str(v: unknown, what: string, max: number): string {
 }
 
 function safeName(v: unknown): string {
-  return basename(str(v, 'file name', 255)).replace(/[^\w.\- ]+/g, '_') || 'untitled';
+  // Leading dots go too: `..` (or a hidden name) must not become the dialog's default path.
+  return basename(str(v, 'file name', 255)).replace(/[^\w.\- ]+/g, '_').replace(/^\.+/, '') || 'untitled';
 }
 
 export function registerIpc(deps: IpcDeps): void {

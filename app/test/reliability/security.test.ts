@@ -1,0 +1,131 @@
+// Security checks that run in Node: main's IPC handlers (with Electron mocked) never read or write a
+// path the page names — folders and files come only from dialogs, recent items by id — refuse foreign
+// frames, sanitize suggested file names and open only allow-listed links; model folders cannot be
+// left through shard names or symlinks.
+import fc from 'fast-check';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { inspectCheckpoint } from '../../../engine/io/checkpoint';
+import { CHANNELS } from '../../desktop-api';
+import { nodeFolderSource } from '../../../main/node-files';
+import { tinyFiles } from './protocol.campaign';
+
+type Handler = (event: { senderFrame?: { url: string } }, ...args: unknown[]) => Promise<unknown>;
+const handlers = new Map<string, Handler>();
+const dialogs: { kind: string; options: Record<string, unknown> }[] = [];
+const opened: string[] = [];
+let dialogAnswer: { canceled: boolean; filePaths?: string[]; filePath?: string } = { canceled: true, filePaths: [] };
+
+vi.mock('electron', () => ({
+  ipcMain: { handle: (channel: string, fn: Handler) => handlers.set(channel, fn) },
+  dialog: {
+    showOpenDialog: async (_w: unknown, options: Record<string, unknown>) => { dialogs.push({ kind: 'open', options }); return dialogAnswer; },
+    showSaveDialog: async (_w: unknown, options: Record<string, unknown>) => { dialogs.push({ kind: 'save', options }); return dialogAnswer; },
+  },
+  shell: { openExternal: async (url: string) => { opened.push(url); } },
+}));
+
+const OWN = 'file:///opt/HybridScope/out/renderer/index.html';
+const granted: string[] = [];
+const recentPaths = new Map<string, string>();
+
+beforeAll(async () => {
+  const { registerIpc } = await import('../../../main/ipc');
+  registerIpc({
+    window: () => null,
+    isOwnFrame: (url) => url === OWN,
+    engine: { grant: (path: string) => { granted.push(path); return `token-${granted.length}`; } } as never,
+    recent: {
+      add: async (kind: string, path: string) => { recentPaths.set(`${kind}:${path.length}`, path); },
+      find: (id: string) => (recentPaths.has(id) ? { kind: 'model-folder', path: recentPaths.get(id)!, id, name: 'x' } : undefined),
+      list: () => [],
+    } as never,
+    onRecentChanged: () => {},
+  });
+});
+
+const call = (channel: string, ...args: unknown[]) => handlers.get(channel)!({ senderFrame: { url: OWN } }, ...args);
+
+describe('main IPC', () => {
+  it('refuses every channel from a frame that is not our page', async () => {
+    for (const [channel, fn] of handlers) {
+      for (const url of ['https://evil.example/', 'file:///tmp/evil.html', '']) {
+        await expect(Promise.resolve().then(() => fn({ senderFrame: { url } }))).rejects.toThrow(`refused ${channel}`);
+      }
+    }
+    expect(dialogs).toEqual([]);
+  });
+
+  it('takes folders and files only from dialogs: page-supplied paths are never opened or granted', async () => {
+    const paths = ['/etc/passwd', '/home', '../../..', 'C:\\Windows', '~/.ssh/id_rsa', 'model-folder:/etc'];
+    for (const p of paths) {
+      // Channels that take no path ignore extra arguments and ask the dialog (here: cancelled).
+      expect(await call(CHANNELS.openModelFolder, p)).toBeNull();
+      expect(await call(CHANNELS.openExperiment, p)).toBeNull();
+      // A recent item is named by an id main handed out; a path is not an id.
+      expect(await call(CHANNELS.openRecent, p)).toBeNull();
+    }
+    expect(granted).toEqual([]);
+    // The folder the dialog returns is granted under a token; the page gets the token and a name only.
+    dialogAnswer = { canceled: false, filePaths: ['/data/models/hybrid'] };
+    expect(await call(CHANNELS.openModelFolder)).toEqual({ token: 'token-1', name: 'hybrid' });
+    dialogAnswer = { canceled: true, filePaths: [] };
+    expect(granted).toEqual(['/data/models/hybrid']);
+  });
+
+  it('sanitizes suggested names: a save dialog never starts outside the default folder', async () => {
+    await fc.assert(fc.asyncProperty(fc.oneof(fc.string(), fc.constantFrom('../../etc/passwd', '/etc/cron.d/x', '..', 'a/../../b', 'C:\\x\\y')), async (name) => {
+      dialogs.length = 0;
+      await call(CHANNELS.saveExperiment, '{}', name);
+      await call(CHANNELS.exportFigure, '<svg/>', 'svg', name);
+      for (const d of dialogs) {
+        const p = String(d.options.defaultPath);
+        expect(p).not.toMatch(/[/\\]/);
+        expect(p).not.toBe('..');
+      }
+    }), { numRuns: 200 });
+    await expect(call(CHANNELS.exportFigure, '<svg/>', 'exe', 'x')).rejects.toThrow(/figure format/);
+  });
+
+  it('opens only allow-listed https links', async () => {
+    const urls = fc.oneof(
+      fc.webUrl({ validSchemes: ['https', 'http', 'ftp'], withQueryParameters: true, withFragments: true }),
+      fc.constantFrom('javascript:alert(1)', 'file:///etc/passwd', 'https://github.com.evil.example/', 'https://evil.example/?https://github.com/',
+        'https://github.com@evil.example/', 'https://user@github.com/', 'HTTPS://GITHUB.COM/x', 'https://arxiv.org/abs/2406.07887', 'data:text/html,hi'),
+    );
+    await fc.assert(fc.asyncProperty(urls, async (url) => {
+      opened.length = 0;
+      const ok = await call(CHANNELS.openExternal, url);
+      const host = (() => { try { return new URL(url); } catch { return null; } })();
+      const allowed = !!host && host.protocol === 'https:' && ['arxiv.org', 'github.com', 'huggingface.co', 'www.electronjs.org'].includes(host.hostname) && !host.username && !host.password;
+      expect(ok).toBe(allowed);
+      expect(opened).toEqual(allowed ? [url] : []);
+    }), { numRuns: 500 });
+  });
+});
+
+describe('model folders', () => {
+  it('cannot be left through shard names or symlinks', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'hs-folder-'));
+    const outside = join(root, 'secret');
+    mkdirSync(outside);
+    writeFileSync(join(outside, 'model.safetensors'), 'secret');
+    const dir = join(root, 'model');
+    mkdirSync(dir);
+    const files = tinyFiles('{}');
+    writeFileSync(join(dir, 'config.json'), files['config.json'] as string);
+    for (const shard of ['../secret/model.safetensors', '/etc/passwd', 'sub/../../secret/model.safetensors']) {
+      writeFileSync(join(dir, 'model.safetensors.index.json'), JSON.stringify({ weight_map: { 'model.embeddings.weight': shard } }));
+      await expect(inspectCheckpoint(nodeFolderSource(dir))).rejects.toThrow(/model\.safetensors\.index\.json: weight_map names an invalid shard|leaves the folder/);
+    }
+    // A symlink inside the folder that points outside it reads as absent, not as the target.
+    writeFileSync(join(dir, 'model.safetensors.index.json'), JSON.stringify({ weight_map: { 'model.embeddings.weight': 'link.safetensors' } }));
+    symlinkSync(join(outside, 'model.safetensors'), join(dir, 'link.safetensors'));
+    const src = nodeFolderSource(dir);
+    expect(await src.has('link.safetensors')).toBe(false);
+    await expect(src.read('link.safetensors')).rejects.toThrow(/leaves the folder/);
+    await expect(inspectCheckpoint(src)).rejects.toThrow(/link\.safetensors: missing shard/);
+  });
+});
