@@ -48,6 +48,9 @@ export interface Backend<M> {
   /** Greedy continuation, one step per token, continuing from `prefilled` when given (else it
    *  prefills itself, without captures); stops after maxNew tokens or at a newline when asked. */
   generate(model: M, ids: Int32Array, prefilled: Prefilled | undefined, maxNew: number, topK: number, stopAtNewline: boolean): Iterator<TokenStep, void>;
+  /** Runs a few tokens through every code path a run takes (probes included), so the first real
+   *  run is not the one that pays for JIT compilation. */
+  warmUp?(model: M): void;
   /** A tile of an attention or implicit-attention map, recomputed from what the prefill kept. */
   tile?(model: M, prefilled: Prefilled, query: TileQuery): { tile: NDArray; stride: [number, number] };
   /** The SSM state of a block (layout position) at a token position, recomputed on demand. */

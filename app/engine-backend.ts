@@ -13,7 +13,7 @@ import type { CaptureSpec as EngineCapture, LayerRecord } from '../engine/probes
 import type { Tensor } from '../engine/tensor';
 import type { Backend, ForwardCapture } from './backend';
 import { phonebookPrompt } from './prompt';
-import type { NDArray, PromptInfo, PromptSpec, TileQuery } from './protocol';
+import { DEFAULT_CAPTURE, type NDArray, type PromptInfo, type PromptSpec, type TileQuery } from './protocol';
 import type { LayerRecordWire } from './records';
 
 const nd = (t: Tensor): NDArray => ({ shape: t.shape, data: t.data });
@@ -130,6 +130,16 @@ export const engineBackend: Backend<Model> = {
       if (stopAtNewline && piece.includes('\n') && text.trim().length > 0) return;
       if (n + 1 < maxNew) logits = step(m, start.state, id);
     }
+  },
+  warmUp(m) {
+    const T = Math.min(16, m.embeddings.V);
+    const ids = Int32Array.from({ length: T }, (_, i) => i % m.embeddings.V);
+    const capture = { ...DEFAULT_CAPTURE, focus: [T - 1], entrySpans: [[0, 4], [4, 8]] as [number, number][] };
+    const steps = engineBackend.forward(m, ids, capture);
+    let r = steps.next();
+    while (!r.done) r = steps.next();
+    const tokens = engineBackend.generate(m, ids, r.value, 2, 1, false);
+    while (!tokens.next().done) { /* decode two tokens */ }
   },
   tile: (_m, prefilled, query) => pooledTile(prefilled as ForwardResult, query),
   stateAt: (m, prefilled, layer, position) => nd(stateAt(m, (prefilled as ForwardResult).context.ids, layer, position)),

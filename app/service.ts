@@ -133,6 +133,7 @@ export class EngineService<M> {
       this.post({ type: 'model/info', v, reqId, model: summary });
       const hashing = hashingSource(src);
       const model = await backend.load(hashing.source);
+      backend.warmUp?.(model);
       const loaded = { ...summary, hasTokenizer: backend.hasTokenizer(model), contentHash: await hashing.contentHash(), loaded: true };
       this.current = { model, summary: loaded };
       this.post({ type: 'model/info', v, reqId, model: loaded });
