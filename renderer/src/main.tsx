@@ -4,6 +4,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { Engine } from '../../app/client';
 import { createEngineClient } from './host';
+import { startAutosave } from './host/autosave';
 import { connectEngine } from './engine/session';
 import { App } from './App';
 import { TooltipLayer } from './ui/Tooltip';
@@ -20,5 +21,5 @@ if (location.hash === '#bench-map') {
       <TooltipLayer />
     </StrictMode>,
   );
-  void connectEngine(new Engine(createEngineClient()));
+  void connectEngine(new Engine(createEngineClient())).then(startAutosave);
 }
