@@ -9,6 +9,7 @@ import { checkpointCampaign } from '../../../engine/test/reliability/checkpoint.
 import { formatTable, totals, type KindStats } from '../../../engine/test/reliability/harness';
 import { safetensorsCampaign } from '../../../engine/test/reliability/safetensors.campaign';
 import { layoutCampaign, phonebookCampaign, tokenizerCampaign } from '../../../engine/test/reliability/text.campaign';
+import { corpusCampaign } from './corpus.campaign';
 import { filesCampaign } from './files.campaign';
 import { protocolCampaign } from './protocol.campaign';
 
@@ -35,5 +36,15 @@ describe('hostile inputs', () => {
     expect(t.hangs, stats.flatMap((s) => s.failures).join('\n')).toBe(0);
     if (scale >= 0.7) expect(t.tried).toBeGreaterThanOrEqual(MIN_INPUTS);
     for (const s of stats) expect(s.refused, `${s.kind} should refuse some of its inputs`).toBeGreaterThan(0);
+  });
+
+  const corpus = process.env.RELIABILITY_CORPUS;
+  it.skipIf(!corpus)(`handles every file of the corpus in RELIABILITY_CORPUS (${corpus ?? 'not set'}) the same way`, { timeout: 600_000 }, async () => {
+    const stats = await corpusCampaign(corpus!);
+    console.log(formatTable(stats, `reliability corpus: ${corpus}`));
+    const t = totals(stats);
+    expect(t.tried).toBeGreaterThan(0);
+    expect(t.crashes, stats.flatMap((s) => s.failures).join('\n')).toBe(0);
+    expect(t.hangs, stats.flatMap((s) => s.failures).join('\n')).toBe(0);
   });
 });
