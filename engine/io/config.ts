@@ -222,7 +222,7 @@ function parseRope(r: ConfigReader): RopeConfig {
     factor: type === 'default' ? 1 : sub.positive('factor'),
     lowFreqFactor: type === 'llama3' ? sub.positive('low_freq_factor') : 1,
     highFreqFactor: type === 'llama3' ? sub.positive('high_freq_factor') : 1,
-    originalMaxPositions: type === 'llama3' ? sub.int('original_max_position_embeddings') : 0,
+    originalMaxPositions: type === 'llama3' ? sub.int('original_max_position_embeddings', r.int('max_position_embeddings', 2048)) : 0,
   };
 }
 
