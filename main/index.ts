@@ -40,6 +40,10 @@ function createWindow(): void {
   wc.on('will-redirect', (e) => e.preventDefault());
   wc.setWindowOpenHandler(() => ({ action: 'deny' }));
   wc.on('did-finish-load', () => engine.connect());
+  // A crashed renderer is reloaded; the page reconnects to the (still running) engine host.
+  wc.on('render-process-gone', (_e, details) => {
+    if (details.reason !== 'clean-exit') wc.reload();
+  });
   win.once('ready-to-show', () => win?.show());
   win.on('closed', () => { win = null; });
   if (devUrl) void win.loadURL(devUrl);
