@@ -4,10 +4,12 @@
 // survives inspection is loaded and run for a few tokens, so values that only matter at run time
 // (chunk sizes, epsilons, rope factors) are exercised too.
 import fc from 'fast-check';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { CheckpointError, InputError } from '../../errors';
 import { forward } from '../../forward';
 import { inspectCheckpoint, loadModel } from '../../io/checkpoint';
 import { memorySource, type FileSource } from '../../io/files';
+import { parsePythonJson } from '../../io/json';
 import { writeSafetensors } from '../../io/safetensors-write';
 import { TINY_CONFIGS, tinyTensors } from '../tiny';
 import { attempt, newStats, show, type Expectation, type KindStats } from './harness';
@@ -23,11 +25,22 @@ const encode = (s: string) => new TextEncoder().encode(s);
 
 interface Base { config: Record<string, unknown>; weights: Uint8Array }
 
+const FIXTURES = new URL('../fixtures/', import.meta.url);
+
+/** The tiny configs of every architecture, plus the reference fixtures as transformers saved them
+ *  (their configs carry the fields real checkpoints have: layers_block_type, rope_parameters, …). */
 function bases(): Base[] {
-  return Object.values(TINY_CONFIGS).map((c) => {
+  const tiny = Object.values(TINY_CONFIGS).map((c) => {
     const config = JSON.parse(JSON.stringify(c).replace(/"Infinity"/g, '1e308')) as Record<string, unknown>;
     return { config, weights: writeSafetensors(tinyTensors(config)) };
   });
+  const saved = existsSync(FIXTURES)
+    ? readdirSync(FIXTURES).filter((d) => existsSync(new URL(`${d}/config.json`, FIXTURES))).map((d) => ({
+      config: parsePythonJson(readFileSync(new URL(`${d}/config.json`, FIXTURES), 'utf8'), d) as Record<string, unknown>,
+      weights: new Uint8Array(readFileSync(new URL(`${d}/model.safetensors`, FIXTURES))),
+    }))
+    : [];
+  return [...tiny, ...saved];
 }
 
 /** Inspect, then load and run four tokens: everything a user's Open + Run does with the folder. */
@@ -54,7 +67,7 @@ export async function checkpointCampaign(seed: number, scale = 1): Promise<KindS
 
   for (const ops of draw(byteMutations(64), Math.round(500 * scale), seed + 1)) {
     const base = all[i++ % all.length];
-    const bytes = applyBytes(encode(JSON.stringify(base.config)), ops);
+    const bytes = applyBytes(encode(pythonJson(base.config)), ops);
     const src = memorySource(NAME, { 'config.json': bytes, 'model.safetensors': base.weights });
     await attempt(text, () => show(new TextDecoder().decode(bytes)), () => openAndRun(src), checkpointExpect);
   }
@@ -62,7 +75,7 @@ export async function checkpointCampaign(seed: number, scale = 1): Promise<KindS
   for (const ops of draw(byteMutations(4096), Math.round(500 * scale), seed + 2)) {
     const base = all[i++ % all.length];
     const bytes = applyBytes(base.weights, ops);
-    const src = memorySource(NAME, { 'config.json': JSON.stringify(base.config), 'model.safetensors': bytes });
+    const src = memorySource(NAME, { 'config.json': pythonJson(base.config), 'model.safetensors': bytes });
     await attempt(weights, () => `${show(ops)} on ${base.config.model_type}`, () => openAndRun(src), checkpointExpect);
   }
 
