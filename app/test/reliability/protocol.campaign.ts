@@ -125,7 +125,9 @@ export async function protocolCampaign(seed: number, tokenizer: string, scale = 
     }
     // The previous model still runs.
     const from = host.events.length;
-    const id = ++runId;
+    // Hostile run/start messages may have used large run ids; a new run must be newer than all of them.
+    const seen = host.events.map((e) => ('runId' in e && typeof e.runId === 'number' ? e.runId : 0));
+    const id = Math.max(runId, ...seen) + 1;
     host.raw({ type: 'run/start', v: PROTOCOL_VERSION, reqId: ++reqId, runId: id, spec: { prompt: { kind: 'ids', ids: [4, 5, 6] }, capture: { attention: true, ssm: true, states: false, focus: [], pooledSize: 8, budgetBytes: 1 << 20 }, maxNewTokens: 2, topK: 0 } });
     const ran = await waitFor(host, from, (e) => e.type === 'run/done' && e.runId === id && e.summary.status === 'complete', 10_000);
     if (!ran) recordOutcome(folders, 'crash', 0, () => 'after the corrupted opens, the previous model did not complete a run');
