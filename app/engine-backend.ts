@@ -45,6 +45,19 @@ function toWire(r: LayerRecord, capture: ForwardCapture): LayerRecordWire {
   return w;
 }
 
+/** What the last of `ids` adds to the decoded text. Decoders may merge a token with its neighbours
+ *  (spaces, byte pieces), so the piece is the difference of two decodes over a short window of
+ *  recent tokens rather than the token alone; the window keeps a long generation linear. */
+function newText(m: Model, ids: number[]): string {
+  if (!m.tokenizer) return `${ids.length > 1 ? ' ' : ''}${ids[ids.length - 1]}`;
+  const tok = m.tokenizer;
+  const decode = (part: number[]) => (part.length > 0 ? tok.decode(part) : ''); // decode([]) throws
+  const from = Math.max(0, ids.length - 8);
+  const before = decode(ids.slice(from, -1));
+  const after = decode(ids.slice(from));
+  return after.startsWith(before) ? after.slice(before.length) : decode(ids).slice(decode(ids.slice(0, -1)).length);
+}
+
 /** A tile of a map at most `size` cells a side: computed a band of rows at a time and max-pooled
  *  (by magnitude, keeping the sign) so a 4k × 4k range never exists at full resolution at once. */
 function pooledTile(result: ForwardResult, q: TileQuery): { tile: NDArray; stride: [number, number] } {
@@ -122,10 +135,8 @@ export const engineBackend: Backend<Model> = {
       const { id, logprob } = choice;
       const top = choice.top.slice(0, topK).map((c) => ({ id: c.id, logprob: c.logprob, text: name(c.id) }));
       decoded.push(id);
-      // Incremental decoding: a token's text is what it adds to the decoded continuation.
-      const full = m.tokenizer ? m.tokenizer.decode(decoded) : decoded.join(' ');
-      const piece = full.slice(text.length);
-      text = full;
+      const piece = newText(m, decoded);
+      text += piece;
       yield { id, text: piece, logprob, top };
       if (stopAtNewline && piece.includes('\n') && text.trim().length > 0) return;
       if (n + 1 < maxNew) logits = step(m, start.state, id);

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { memorySource } from '../../engine/io/files';
+import { loadTokenizer } from '../../engine/tokenizer';
 import { Engine } from '../client';
 import { engineBackend } from '../engine-backend';
 import { DEFAULT_CAPTURE, type RunSpec } from '../protocol';
@@ -51,6 +52,7 @@ describe('service over the real engine', () => {
     expect(summary.status).toBe('complete');
     expect(summary.expected).toMatch(/^\d{10}$/);
     expect(tokens.join('')).toBe(summary.generatedText);
+    expect(summary.generatedText).toBe(loadTokenizer(JSON.parse(tokenizer)).decode(summary.generatedIds));
     expect(summary.generatedIds.length).toBeGreaterThan(0);
   });
 
