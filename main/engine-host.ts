@@ -35,6 +35,9 @@ process.parentPort.on('message', (e) => {
     const port = e.ports[0];
     startService({ port: portLike(port), backend: engineBackend, bundled, resolveFolder: (t) => folders.get(t) });
     port.start();
+  } else if (msg?.type === 'ping') {
+    // main's watchdog heartbeat: answered between layers and tokens, so a wedged host goes silent.
+    process.parentPort.postMessage({ type: 'pong' });
   } else if (msg?.type === 'grant' && typeof msg.token === 'string' && typeof msg.path === 'string') {
     folders.set(msg.token, nodeFolderSource(msg.path));
   }

@@ -5,6 +5,7 @@
 import { MessageChannelMain, utilityProcess, type UtilityProcess, type WebContents } from 'electron';
 import { randomUUID } from 'node:crypto';
 import { CHANNELS, type EngineHostStatus } from '../app/desktop-api';
+import { Watchdog } from '../app/watchdog';
 
 const MAX_RESTARTS_PER_MINUTE = 5;
 
@@ -14,6 +15,8 @@ export class EngineSupervisor {
   private stopping = false;
   private readonly grants = new Map<string, string>();
   private restarts: number[] = [];
+  /** Set when the watchdog killed a host that stopped answering its heartbeats (alive but wedged). */
+  private hung: string | null = null;
 
   constructor(
     private readonly entry: string,
@@ -29,12 +32,26 @@ export class EngineSupervisor {
     this.ready = false;
     const child = utilityProcess.fork(this.entry, ['--models', this.modelsDir], { serviceName: 'HybridScope engine', stdio: 'inherit' });
     this.child = child;
+    this.hung = null;
+    const dog = new Watchdog({
+      timers: { now: () => Date.now(), setInterval: (fn, ms) => setInterval(fn, ms), clearInterval: (h) => clearInterval(h as NodeJS.Timeout) },
+      ping: () => child.postMessage({ type: 'ping' }),
+      onHung: (message) => {
+        this.hung = message;
+        child.kill();
+      },
+    });
+    child.on('message', (m: { type?: unknown }) => {
+      if (m?.type === 'pong') dog.heard();
+    });
     child.on('spawn', () => {
       this.ready = true;
+      dog.start();
       for (const [token, path] of this.grants) child.postMessage({ type: 'grant', token, path });
       this.connect();
     });
     child.on('exit', (code) => {
+      dog.stop();
       if (this.child !== child) return;
       this.child = null;
       this.ready = false;
@@ -73,7 +90,7 @@ export class EngineSupervisor {
       status: 'crashed',
       message: giveUp
         ? `the engine stopped (exit code ${code}) ${this.restarts.length} times in a minute; restart HybridScope`
-        : `the engine stopped (exit code ${code}); restarting it — your saved work is safe`,
+        : this.hung ?? `the engine stopped (exit code ${code}); restarting it — your saved work is safe`,
     });
     if (!giveUp) setTimeout(() => this.start(), 250 * this.restarts.length);
   }
