@@ -6,9 +6,10 @@ import { UsageError } from './command';
 import { forwardCommand } from './commands/forward';
 import { generateCommand } from './commands/generate';
 import { info } from './commands/info';
+import { phonebookCommand } from './commands/phonebook';
 import { installFastKernels } from './kernels';
 
-export const COMMANDS: Command[] = [info, forwardCommand, generateCommand];
+export const COMMANDS: Command[] = [info, forwardCommand, generateCommand, phonebookCommand];
 
 const processIO: CliIO = {
   stdout: (t) => void process.stdout.write(t),
