@@ -45,6 +45,7 @@ export function attentionCapture(
   }
   const full = wantFull ? budget.floats(H * T * T, `${name}.attn_probs`) : undefined;
 
+  if (!focusProbs && !pooled && !entryMass && !full) return finishAttention(run, m, T, plan, budget, name);
   run.capture.onRow = (h, t, probs) => {
     const L = probs.length;
     if (full) for (let s = 0; s < L; s++) full[(h * T + t) * T + s] = probs[s];
@@ -66,11 +67,7 @@ export function attentionCapture(
       });
     }
   };
-  if (plan.keepContext && budget.take(T * (H + m.KVH) * m.hd * 4, `${name} q/k for tiles`)) {
-    run.capture.internals = (q, k) => {
-      run.context = { kind: 'attention', q: q.slice(), k: k.slice(), H, KVH: m.KVH, hd: m.hd, T, scaling: m.scaling };
-    };
-  }
+  finishAttention(run, m, T, plan, budget, name);
   if (focusProbs) {
     run.probe = {
       H,
@@ -81,5 +78,15 @@ export function attentionCapture(
     };
   }
   if (full) run.full = { dtype: 'f32', shape: [H, T, T], data: full };
+  return run;
+}
+
+/** Keep q/k for on-demand tiles when asked and affordable (no per-row hook needed for that). */
+function finishAttention(run: AttentionCaptureRun, m: AttentionMixer, T: number, plan: CapturePlan, budget: CaptureBudget, name: string): AttentionCaptureRun {
+  if (plan.keepContext && budget.take(T * (m.H + m.KVH) * m.hd * 4, `${name} q/k for tiles`)) {
+    run.capture.internals = (q, k) => {
+      run.context = { kind: 'attention', q: q.slice(), k: k.slice(), H: m.H, KVH: m.KVH, hd: m.hd, T, scaling: m.scaling };
+    };
+  }
   return run;
 }

@@ -22,13 +22,14 @@ export function planCapture(spec: CaptureSpec | undefined, T: number): CapturePl
   if (focus.length !== new Set(focusIn).size) notices.push(`focus rows outside 0..${T - 1} were ignored`);
   const entries = (spec?.entries ?? []).map(([a, b]) => [Math.max(0, Math.min(a, T)), Math.max(0, Math.min(b, T))] as [number, number]);
   return {
-    defaults: spec?.defaults ?? true,
+    // Probes are recorded only when asked: no spec, no captures beyond the per-token norms.
+    defaults: spec ? spec.defaults ?? true : false,
     focus: Int32Array.from(focus),
     entries,
     pooledSize: Math.max(1, Math.min(MAX_POOLED_SIZE, Math.floor(spec?.pooledSize ?? MAX_POOLED_SIZE))),
     mamba1Groups: spec?.mamba1Groups ?? 16,
     budgetBytes: spec?.budgetBytes ?? DEFAULT_BUDGET_BYTES,
-    keepContext: spec?.keepContext ?? true,
+    keepContext: spec ? spec.keepContext ?? true : false,
     names: spec?.names ?? [],
     notices,
   };
