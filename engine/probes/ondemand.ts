@@ -56,7 +56,10 @@ export function attentionTile(ctx: RunContext, req: TileRequest): Tensor {
   return { dtype: 'f32', shape: [r1 - r0, c1 - c0], data: out };
 }
 
-/** Implicit attention M[t, s] (rows, cols) of one Mamba head (Mamba-1: channel group mean). */
+/**
+ * Implicit attention M[t, s] (rows, cols) of one Mamba head. Mamba-1: the mean over the group's
+ * channels, sampled evenly when a request would cost more than MAMBA1_REQUEST_COST exp() calls.
+ */
 export function implicitTile(ctx: RunContext, req: TileRequest): Tensor {
   const c = layerContext(ctx, req.layer);
   if (c.kind === 'attention') throw new InputError(`layer ${req.layer} is not a Mamba layer`);
@@ -66,7 +69,7 @@ export function implicitTile(ctx: RunContext, req: TileRequest): Tensor {
   const [r0, r1] = req.rows, [c0, c1] = req.cols;
   const out = new Float32Array((r1 - r0) * (c1 - c0));
   const row = new Float32Array(c.T);
-  const rowAt = implicitRowFn(c, req.head);
+  const rowAt = implicitRowFn(c, req.head, r1 - r0);
   for (let t = r0; t < r1; t++) {
     rowAt(row, t);
     out.set(row.subarray(c0, c1), (t - r0) * (c1 - c0));
@@ -82,7 +85,7 @@ export function implicitPooled(ctx: RunContext, layer: number, head: number, siz
   const S = Math.ceil(c.T / stride);
   const map = new Float32Array(S * S);
   const row = new Float32Array(c.T);
-  const rowAt = implicitRowFn(c, head);
+  const rowAt = implicitRowFn(c, head, c.T);
   for (let t = 0; t < c.T; t++) {
     rowAt(row, t);
     const o = Math.floor(t / stride) * S;
@@ -95,7 +98,10 @@ export function implicitPooled(ctx: RunContext, layer: number, head: number, siz
   return { map: { dtype: 'f32', shape: [S, S], data: map }, stride };
 }
 
-function implicitRowFn(c: Exclude<RunContext['layers'][number], undefined>, head: number): (row: Float32Array, t: number) => void {
+/** Cap on exp() evaluations of one on-demand Mamba-1 request; beyond it channels are sampled evenly. */
+const MAMBA1_REQUEST_COST = 2e8;
+
+function implicitRowFn(c: Exclude<RunContext['layers'][number], undefined>, head: number, rows = 1): (row: Float32Array, t: number) => void {
   if (c.kind === 'mamba2') {
     const cum = prefixSums(c.dt, c.A, c.T, c.H);
     return (row, t) => mamba2ImplicitRow(row, t, head, c.dt, cum, c.B, c.C, c.T, c.H, c.G, c.N);
@@ -103,7 +109,8 @@ function implicitRowFn(c: Exclude<RunContext['layers'][number], undefined>, head
   if (c.kind === 'mamba1') {
     const cumDelta = prefixSums(c.delta, undefined, c.T, c.I);
     const cpg = c.I / c.groups;
-    return (row, t) => mamba1ImplicitRow(row, t, head * cpg, (head + 1) * cpg, 1, c.delta, cumDelta, c.A, c.B, c.C, c.T, c.I, c.N);
+    const step = Math.max(1, Math.ceil((rows * c.T * cpg * c.N) / MAMBA1_REQUEST_COST));
+    return (row, t) => mamba1ImplicitRow(row, t, head * cpg, (head + 1) * cpg, step, c.delta, cumDelta, c.A, c.B, c.C, c.T, c.I, c.N);
   }
   throw new InputError('not a Mamba layer');
 }
