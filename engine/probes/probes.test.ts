@@ -2,9 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { forward, forwardSteps } from '../forward';
 import { loadModel } from '../io/checkpoint';
 import type { Mamba2Internals } from '../layers/mamba2';
+import type { Mamba1Internals } from '../layers/mamba1';
+import * as mamba1 from '../layers/mamba1';
 import * as mamba2 from '../layers/mamba2';
 import { initState } from '../layers/state';
-import type { Mamba2State } from '../layers/state';
+import type { Mamba1State, Mamba2State } from '../layers/state';
 import { rng, tinyCheckpoint } from '../test/tiny';
 import { attentionTile, implicitTile, stateAt } from './ondemand';
 import { recordBytes } from './record-bytes';
@@ -104,5 +106,31 @@ describe('probes', async () => {
     expect(records[4].named['layers.4.mixer.output'].data).toEqual(full.hiddenStates![5].data); // stream entering block 5
     expect(Object.keys(records[1].named)).toEqual([]);
     expect(records[0].ssm).toBeUndefined();
+  });
+
+  it('Mamba-1 implicit attention per channel times its inputs reproduces the scan output (before D skip and gating)', async () => {
+    const m1 = await loadModel(tinyCheckpoint('mamba', { seed: 4 }));
+    const block = m1.blocks[1];
+    if (block.kind !== 'mamba1') throw new Error('expected a Mamba-1 block');
+    const m = block.mixer;
+    const T = 17;
+    const u = Float32Array.from({ length: T * 16 }, () => rand() * 2 - 1);
+    let i: Mamba1Internals | undefined;
+    mamba1.forward(m, u, T, initState(block) as Mamba1State, { internals: (x) => (i = x) });
+    // one channel per group: the tile is that channel's exact kernel M_d[t, s]
+    const ctx = { ids: new Int32Array(T), layers: [{ kind: 'mamba1' as const, delta: i!.delta, B: i!.B, C: i!.C, A: i!.A, I: m.I, N: m.N, T, groups: m.I }] };
+    let worst = 0;
+    for (const d of [0, 5, m.I - 1]) {
+      const M = implicitTile(ctx, { layer: 0, head: d, rows: [0, T], cols: [0, T] }).data;
+      for (let t = 0; t < T; t++) {
+        let acc = 0;
+        for (let s2 = 0; s2 <= t; s2++) acc += M[t * T + s2] * i!.x[s2 * m.I + d];
+        const ssm = i!.y[t * m.I + d] - m.D[d] * i!.x[t * m.I + d];
+        worst = Math.max(worst, Math.abs(acc - ssm) / (Math.abs(ssm) + 1e-3));
+      }
+    }
+    expect(worst).toBeLessThan(1e-4);
+    const r = forward(m1, ids(T, m1.embeddings.V), { focus: [T - 1] });
+    expect(r.context.layers[1]?.kind).toBe('mamba1');
   });
 });
