@@ -73,6 +73,7 @@ export async function benchModels(matmulPeak: number): Promise<Row[]> {
     for (const n of LENGTHS) {
       const p = prompt(model, n);
       const T = p.ids.length;
+      process.stderr.write(`  (b–d) ${id} T=${T}\n`);
       const pre = await time(() => forward(model, p.ids, p.capture), n >= 4000 ? 3 : 5);
       let ref = '—', ratio = '—', status: Row['status'] = 'info';
       const values: Record<string, number> = { T, engineMs: pre.median };

@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { useBackend } from '../engine/kernels/backend';
 import { createWasmBackend } from '../engine/kernels/wasm/backend';
+import { spawnNodeHelper, untilReady } from './helper-port';
 import { describeMachine } from './machine';
 import { benchMatmul } from './matmul';
 import { benchModels } from './models';
@@ -16,16 +17,20 @@ import { printTable, type Row } from './table';
 setFlagsFromString('--experimental-wasm-relaxed-simd');
 
 async function main(): Promise<void> {
-  const be = createWasmBackend();
-  if (!be) throw new Error('this Node has no WebAssembly SIMD');
+  const one = createWasmBackend();
+  if (!one) throw new Error('this Node has no WebAssembly SIMD');
+  const machine = describeMachine(one.name);
+  const two = machine.cores >= 2 ? createWasmBackend({ spawnHelper: spawnNodeHelper }) : null;
+  if (two && !(await untilReady(() => two.threads() === 2))) throw new Error('the kernels\' helper thread did not start');
+  // the engine runs as the app does: on every core this machine has, up to two
+  const be = two ?? one;
   useBackend(be);
-  const machine = describeMachine(be.name);
-  console.log(`HybridScope bench — ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, kernels ${be.name}, load ${machine.load.toFixed(1)}\n`);
+  console.log(`HybridScope bench — ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, kernels ${be.name} on ${be.threads()} thread(s), load ${machine.load.toFixed(1)}\n`);
   const started = Date.now();
   const rows: Row[] = [];
 
-  const threads = [1, 2].filter((n) => n <= machine.cores);
-  const mm = await benchMatmul(be, threads);
+  const threads = two ? [1, 2] : [1];
+  const mm = await benchMatmul(two ? { 1: one, 2: two } : { 1: one }, threads);
   rows.push(...mm.rows);
   rows.push(...(await benchModels(mm.peak)));
   rows.push({
@@ -42,6 +47,7 @@ async function main(): Promise<void> {
   const file = new URL(`${stamp}.json`, dir);
   writeFileSync(file, JSON.stringify({ started: new Date(started).toISOString(), seconds: (Date.now() - started) / 1000, machine, rows }, null, 2));
   console.log(`\nwrote ${file.pathname}`);
+  two?.dispose();
 }
 
 main().catch((e) => {

@@ -1,9 +1,8 @@
 // The WebAssembly SIMD backend of the kernel table (engine/kernels/backend.ts): the same signatures
 // as the reference kernels, which stay the twins every kernel here is tested against. Each call
 // copies its activations into the one wasm memory, runs the kernel and copies the result out;
-// weights and per-model constants stay resident (resident.ts). Kernels without a wasm version
-// (rmsnorm, conv1d: linear in the activations) and shapes a kernel does not handle fall back to
-// the reference. With a helper thread (threads.ts) the big calls are split in two: matmul by rows,
+// weights and per-model constants stay resident (resident.ts). Shapes a kernel does not handle
+// (e.g. widths not a multiple of 4 lanes) fall back to the reference. With a helper thread (threads.ts) the big calls are split in two: matmul by rows,
 // scans by heads (channels for Mamba-1), prefill attention by pairs of row blocks.
 import { referenceBackend, type KernelBackend } from '../backend';
 import type { ScanProbe } from '../scan';
@@ -138,6 +137,33 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
     scanSegments(arena, k, state, I * N, T, probe, (I / group) * T, run);
   };
 
+  const conv1dCausal: KernelBackend['conv1dCausal'] = (out, x, history, w, bias, T, C, K) => {
+    if (C % 4 !== 0) return ref.conv1dCausal(out, x, history, w, bias, T, C, K);
+    const H = K - 1;
+    const ext = arena.alloc((H + T) * C * 4); // [history; x] (H + T, C)
+    arena.f32().set(history.subarray(0, H * C), ext >> 2);
+    arena.f32().set(x.subarray(0, T * C), (ext >> 2) + H * C);
+    const wT = weights.get(w, `conv ${C}x${K} transposed`, (src) => {
+      const t = new Float32Array(K * C); // (K, C)
+      for (let c = 0; c < C; c++) for (let j = 0; j < K; j++) t[j * C + c] = src[c * K + j];
+      return arena.put(t);
+    });
+    const op = arena.alloc(T * C * 4);
+    k.conv1d(op, ext, wT, bias ? resident(bias, C) : 0, T, C, K);
+    arena.get(out, op, T * C);
+    if (H > 0) arena.get(history, ext + T * C * 4, H * C); // the last K-1 inputs
+    arena.release(ext);
+    arena.release(op);
+  };
+
+  const rmsnorm: KernelBackend['rmsnorm'] = (out, x, weight, T, D, eps, groupSize = D) => {
+    if (groupSize % 4 !== 0 || D % groupSize !== 0) return ref.rmsnorm(out, x, weight, T, D, eps, groupSize);
+    const xp = arena.put(x.subarray(0, T * D));
+    k.rmsnorm(xp, xp, resident(weight, D), T, D, eps, groupSize);
+    arena.get(out, xp, T * D);
+    arena.release(xp);
+  };
+
   const causalAttention: KernelBackend['causalAttention'] = (out, q, kc, vc, scratch, T, past, H, KVH, hd, scaling, onRow) => {
     if (hd % 8 !== 0) return ref.causalAttention(out, q, kc, vc, scratch, T, past, H, KVH, hd, scaling, onRow);
     const S = past + T;
@@ -155,7 +181,7 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
 
   return {
     ...ref, name: `wasm-${km.flavor}`, flavor: km.flavor, arena, weights,
-    matmul, mamba2Scan, mamba1Scan, causalAttention,
+    matmul, mamba2Scan, mamba1Scan, causalAttention, conv1dCausal, rmsnorm,
     threads: () => (two() ? 2 : 1),
     dispose: () => thread?.stop(),
   };

@@ -3,7 +3,7 @@
 // Atomics.wait, which workers may do). A host's worker script calls it with its first message:
 //   Node:    parentPort.once('message', serveKernels)
 //   browser: self.onmessage = (e) => serveKernels(e.data)
-import { instantiateKernels, type KernelExports } from './loader';
+import { instantiateKernels } from './loader';
 import { ARGS, controlArgs, controlWords, DONE, JOB, JOBS, READY, SEQ, type HelperInit, type JobName } from './threads';
 import { warmUp } from './warmup';
 

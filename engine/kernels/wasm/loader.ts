@@ -32,6 +32,8 @@ export interface KernelExports {
     qs: number, width: number, first: number, scaling: number, os: number, S: number,
   ): void;
   expApprox(out: number, x: number, n: number): void;
+  conv1d(out: number, ext: number, wT: number, bias: number, T: number, C: number, K: number): void;
+  rmsnorm(out: number, x: number, w: number, T: number, D: number, eps: number, g: number): void;
 }
 
 export type WasmFlavor = 'relaxed' | 'simd';

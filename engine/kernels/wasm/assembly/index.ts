@@ -4,3 +4,4 @@ export { packedSize, packWeights, packRows, packColumns, matmul, gemm, gemv, add
 export { mamba2Scan, mamba1Scan, f64ToF32, f32ToF64 } from './scan';
 export { softmaxRows, attendRow, attendBlock } from './attention';
 export { expApprox } from './exp';
+export { conv1d, rmsnorm } from './elementwise';

@@ -1,0 +1,42 @@
+import { setFlagsFromString } from 'node:v8';
+import { describe, expect, it } from 'vitest';
+import { conv1dCausal } from '../conv1d';
+import { rmsnorm } from '../rmsnorm';
+import { createWasmBackend } from './backend';
+import { availableFlavors, random, relErr } from './testing';
+
+// Node 20 has relaxed SIMD behind a flag: on, so both builds are tested.
+setFlagsFromString('--experimental-wasm-relaxed-simd');
+
+describe.each(availableFlavors())('wasm conv1d and rmsnorm (%s build)', (flavor) => {
+  const be = createWasmBackend({ prefer: flavor })!;
+
+  it.each([[1, 4, 4], [7, 12, 4], [300, 640, 4], [2, 8, 3], [5, 6, 4]])(
+    'conv1dCausal agrees with the reference at T=%i C=%i K=%i, history carried over two calls',
+    (T, C, K) => {
+      const x = random(2 * T * C, 1), w = random(C * K, 2), bias = random(C, 3);
+      const run = (conv: typeof conv1dCausal, withBias: boolean) => {
+        const out = new Float32Array(2 * T * C), history = random((K - 1) * C, 4);
+        conv(out, x, history, w, withBias ? bias : undefined, T, C, K);
+        conv(out.subarray(T * C), x.subarray(T * C), history, w, withBias ? bias : undefined, T, C, K);
+        return [out, history];
+      };
+      for (const withBias of [true, false]) {
+        const want = run(conv1dCausal, withBias), got = run(be.conv1dCausal, withBias);
+        expect(relErr(got[0], want[0])).toBeLessThan(1e-6);
+        expect(relErr(got[1], want[1])).toBeLessThan(1e-6);
+      }
+    },
+  );
+
+  it.each([[1, 4, 4], [9, 256, 256], [3, 512, 64], [4, 6, 6]])('rmsnorm agrees with the reference at T=%i D=%i groups of %i, in place too', (T, D, g) => {
+    const x = random(T * D, 5, 3), w = random(D, 6);
+    const want = new Float32Array(T * D), got = new Float32Array(T * D);
+    rmsnorm(want, x, w, T, D, 1e-5, g);
+    be.rmsnorm(got, x, w, T, D, 1e-5, g);
+    expect(relErr(got, want)).toBeLessThan(1e-6);
+    const inPlace = x.slice();
+    be.rmsnorm(inPlace, inPlace, w, T, D, 1e-5, g);
+    expect(relErr(inPlace, want)).toBeLessThan(1e-6);
+  });
+});
