@@ -158,7 +158,10 @@ export interface RunSummary {
 export interface SweepSpec {
   /** Each entry is one curve: a layout over the current model (omitted = the checkpoint's). */
   layouts: (string | undefined)[];
+  /** Book lengths in entries … */
   entries: number[];
+  /** … and/or as prompt token budgets (the NVIDIA study's 4K, 8K, … axis); at least one length overall. */
+  tokenBudgets?: number[];
   depths: number[];
   variant: 'standard' | 'reversed';
   format: 'bare' | 'question';
@@ -169,7 +172,11 @@ export interface SweepSpec {
 
 export interface SweepPoint {
   layout: string;
+  /** The book length asked for: entries, or 0 for a token-budget point. */
   entries: number;
+  /** The token budget of a token-budget point. */
+  tokenBudget?: number;
+  meanEntries: number;
   depth: number;
   samples: number;
   accuracy: number;

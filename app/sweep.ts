@@ -39,12 +39,15 @@ function decoder<M>(backend: Backend<M>, model: M): GreedyDecode {
 /** One point from its samples, as runSweep summarises it (digit accuracy pooled over all digits). */
 function point(key: PointKey, samples: SampleScore[]): SweepPoint {
   const digits = samples.reduce((a, s) => a + s.answer.replace(/[^0-9]/g, '').length, 0);
-  return {
+  const p: SweepPoint = {
     layout: key.layout, entries: key.entries ?? 0, depth: key.depth ?? 0, samples: samples.length,
+    meanEntries: samples.reduce((a, s) => a + s.entries, 0) / samples.length,
     accuracy: samples.filter((s) => s.exact).length / samples.length,
     digitAccuracy: samples.reduce((a, s) => a + s.digitsRight, 0) / Math.max(1, digits),
     meanTokens: samples.reduce((a, s) => a + s.promptTokens, 0) / samples.length,
   };
+  if (key.tokens !== null) p.tokenBudget = key.tokens;
+  return p;
 }
 
 export async function executeSweep<M>(ctx: SweepContext<M>): Promise<void> {
@@ -62,7 +65,9 @@ export async function executeSweep<M>(ctx: SweepContext<M>): Promise<void> {
   const points: SweepPoint[] = [];
   const signal = { get aborted() { return ctx.cancelled(); } };
   const result = await runSweep({
-    models, lengths: spec.entries.map((entries) => ({ entries })), formats: [spec.format], variants: [spec.variant],
+    models,
+    lengths: [...spec.entries.map((entries) => ({ entries })), ...(spec.tokenBudgets ?? []).map((tokens) => ({ tokens }))],
+    formats: [spec.format], variants: [spec.variant],
     depths: spec.depths, samples: spec.samples, seed: spec.seed, shots: spec.fewShot,
   }, {
     signal,

@@ -185,10 +185,14 @@ function sweepSpec(v: unknown, path: string): SweepSpec {
   });
   if (layouts.length === 0) fail(`${path}.layouts`, 'needs at least one layout (null = the checkpoint\'s)');
   const entries = list(o.entries, `${path}.entries`, LIMITS.sweepAxis, (x, p) => int(x, p, 1, LIMITS.entries));
+  const budgets = o.tokenBudgets === undefined ? undefined
+    : list(o.tokenBudgets, `${path}.tokenBudgets`, LIMITS.sweepAxis, (x, p) => int(x, p, 16, LIMITS.tokenBudget));
   const depths = list(o.depths, `${path}.depths`, LIMITS.sweepAxis, (x, p) => num(x, p, 0, 1));
-  if (entries.length === 0 || depths.length === 0) fail(path, 'entries and depths need at least one value each');
+  if (entries.length + (budgets?.length ?? 0) === 0 || depths.length === 0) {
+    fail(path, 'needs at least one length (entries or tokenBudgets) and one depth');
+  }
   return {
-    layouts, entries, depths,
+    layouts, entries, ...(budgets ? { tokenBudgets: budgets } : {}), depths,
     variant: oneOf(o.variant, `${path}.variant`, ['standard', 'reversed'] as const),
     format: oneOf(o.format, `${path}.format`, ['bare', 'question'] as const),
     fewShot: int(o.fewShot, `${path}.fewShot`, 0, LIMITS.fewShot),

@@ -177,6 +177,10 @@ describe('engine service over a MessageChannel', () => {
     expect(result.points.length).toBe(8);
     expect(progress).toEqual(Array.from({ length: 16 }, (_, i) => i + 1));
     expect(new Set(result.points.map((p) => p.layout))).toEqual(new Set(['M-M*-', 'MM*']));
+    const budget = await engine.sweep({ layouts: [undefined], entries: [], tokenBudgets: [200], depths: [0.5], variant: 'standard', format: 'bare', fewShot: 0, samples: 2, seed: 1 }).done;
+    expect(budget.points.map((p) => p.tokenBudget)).toEqual([200]);
+    expect(budget.points[0].meanTokens).toBeLessThanOrEqual(200);
+    expect(budget.points[0].meanEntries).toBeGreaterThan(1);
     const cancelled = engine.sweep({ layouts: [undefined], entries: [5], depths: [0], variant: 'standard', format: 'bare', fewShot: 0, samples: 50, seed: 1 }, (p) => { if (p.done === 2) cancelled.cancel(); });
     expect((await cancelled.done).status).toBe('cancelled');
   });
