@@ -7,7 +7,7 @@ import { Autosave, type AutosaveStore, type Session } from '../../../app/autosav
 import { runData } from '../cache/runCache';
 import { openModel, runSpecFromStore } from '../engine/session';
 import { appStore } from '../store/appStore';
-import { identityItems, type LayoutItem } from '../store/layoutEdits';
+import { identityItems, layoutString, type LayoutItem } from '../store/layoutEdits';
 import { desktopApi } from '.';
 
 const localStore: AutosaveStore = {
@@ -56,8 +56,9 @@ async function restore(session: Session): Promise<void> {
     for (const b of identityItems(store().model?.layers ?? [])) if (!used.has(b.orig)) items.push({ ...b, dropped: true });
     appStore.setState({ items, past: [...store().past, store().items], future: [] });
   }
+  const edited = session.layout !== undefined ? `, layout ${layoutString(store().items, store().model?.layers ?? [])}` : '';
   const answer = session.results ? `; its last answer was "${session.results.generatedText.trim()}"` : '';
-  store().showToast('info', `Restored your last session (${m.name}, layout ${store().model?.layout ?? ''} edited as before)${answer}: it was not closed cleanly.`);
+  store().showToast('info', `Restored your last session (${m.name}${edited})${answer}: it was not closed cleanly.`);
 }
 
 /** Call once the engine is connected: offers back an unclean session, then autosaves every change. */
