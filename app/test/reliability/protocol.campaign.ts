@@ -4,6 +4,7 @@
 // event that carries a message must be one line without a stumble (else the service crashed on the
 // input); a `request/error` or `model/error` for the message counts as a refusal. Corrupted model
 // folders opened through the protocol must leave the previous model usable.
+import fc from 'fast-check';
 import { memorySource, type FileSource } from '../../../engine/io/files';
 import { newStats, recordOutcome, refusalProblem, show, type Expectation, type KindStats } from '../../../engine/test/reliability/harness';
 import { applyBytes, byteMutations, draw } from '../../../engine/test/reliability/mutate';
@@ -122,6 +123,30 @@ export async function protocolCampaign(seed: number, tokenizer: string, scale = 
       const problem = refusalProblem(new Error(e.message), { classes: [Error], names: (msg) => msg.startsWith(`${token}/`) })
         ?? (e.current?.name === 'tiny' ? null : `the previous model is gone (current: ${show(e.current)})`);
       recordOutcome(folders, problem ? 'crash' : 'refused', ms, () => `${problem} ← ${show(ops)}`);
+    }
+    // The same through files a page hands over (Blobs, as the web build's folder picker gives them):
+    // the config mangled byte by byte, the weights truncated or flipped, files missing.
+    const config = new TextEncoder().encode(files['config.json'] as string);
+    const pages = draw(fc.tuple(fc.boolean(), byteMutations(weights.length), fc.subarray(Object.keys(files), { minLength: 1 })), Math.round(100 * scale), seed + 2);
+    for (const [configSide, ops, keep] of pages) {
+      const mutated = { ...files, ...(configSide ? { 'config.json': applyBytes(config, ops) } : { 'model.safetensors': applyBytes(weights, ops) }) };
+      const entries = keep.map((path) => ({ path: `picked/${path}`, blob: new Blob([mutated[path] as BlobPart]) }));
+      const t0 = performance.now();
+      const event = await open({ kind: 'files', name: 'picked', files: entries });
+      const ms = performance.now() - t0;
+      if (!event) {
+        recordOutcome(folders, 'hang', ms, () => show(ops));
+        continue;
+      }
+      if (event.type === 'model/info') {
+        recordOutcome(folders, 'accepted', ms, () => show(ops));
+        await open({ kind: 'bundled', id: 'tiny' });
+        continue;
+      }
+      const e = event as Extract<EngineEvent, { type: 'model/error' }>;
+      const problem = refusalProblem(new Error(e.message), { classes: [Error], names: (msg) => msg.startsWith('picked/') })
+        ?? (e.current?.name === 'tiny' ? null : `the previous model is gone (current: ${show(e.current)})`);
+      recordOutcome(folders, problem ? 'crash' : 'refused', ms, () => `${problem} ← ${keep.join(',')} ${show(ops)}`);
     }
     // The previous model still runs.
     const from = host.events.length;
