@@ -171,6 +171,13 @@ export class Engine {
         if (e.status === 'restarted' && this.lastSource) return this.reopen(e, this.lastSource);
         for (const fn of this.hostListeners) fn(e);
         return;
+      case 'service/ready':
+        // A host built from other sources (a stale worker or utility process) would misread requests.
+        if (e.protocol !== PROTOCOL_VERSION) {
+          const message = `the engine speaks protocol ${e.protocol}, this window ${PROTOCOL_VERSION}: reload HybridScope`;
+          for (const fn of this.hostListeners) fn({ type: 'host/status', v: PROTOCOL_VERSION, status: 'crashed', message });
+        }
+        return;
       case 'model/catalog': case 'model/info': case 'tile/data': case 'state/data':
         return this.reply(e.reqId, e, e.type !== 'model/info' || e.model.loaded);
       case 'model/error':
@@ -180,6 +187,7 @@ export class Engine {
       case 'sweep/progress': case 'sweep/done': case 'sweep/error': {
         const reqId = this.sweepReq.get(e.sweepId);
         if (reqId === undefined) return;
+        if (e.type !== 'sweep/progress') this.sweepReq.delete(e.sweepId);
         if (e.type === 'sweep/error') return this.fail(reqId, e.message);
         return this.reply(reqId, e, e.type === 'sweep/done');
       }
