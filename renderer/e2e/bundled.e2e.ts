@@ -5,7 +5,7 @@
 // Skipped, saying so, in a build without bundled models.
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openApp, repo, shot, startHarness, type Harness } from './harness';
 
@@ -38,6 +38,9 @@ describe.skipIf(!have || !ids.includes('hybrid'))('bundled models in Chromium', 
     await page.waitForSelector('[data-testid=run]:not([disabled])', { timeout: 60_000 });
   });
   afterAll(async () => { await h?.close(); });
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state === 'fail') await page.screenshot({ path: shot(`bundled-failed-${ctx.task.name.slice(0, 24).replace(/\W+/g, '-')}`), fullPage: true });
+  });
 
   it('opens on the hybrid with a 40-entry phonebook and runs it', async () => {
     expect(await page.locator('input[aria-label=Entries]').inputValue()).toBe('40');
@@ -102,6 +105,7 @@ describe.skipIf(!have || !ids.includes('hybrid'))('bundled models in Chromium', 
   it.skipIf(!ids.includes('mamba2'))('shows the implicit attention of a pure Mamba-2 fading over the book', async () => {
     await page.locator('[data-testid=model-select]').selectOption('bundled:mamba2');
     await page.waitForSelector('[data-testid=run]:not([disabled])', { timeout: 60_000 });
+    await page.locator('input[aria-label=Entries]').fill('40');
     await page.locator('[data-testid=run]').click();
     await done(page);
     await page.locator('[data-testid=tab-ssm]').click();

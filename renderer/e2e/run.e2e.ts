@@ -39,7 +39,17 @@ describe('a phonebook run in Chromium', () => {
     await expect.poll(() => mass.count()).toBe(1);
     expect(await mass.locator('rect').count()).toBeGreaterThanOrEqual(12);
     expect(await page.locator('[data-testid=zoom-map]').count()).toBe(1);
+    // zoom into one head: the overview scales and a full-resolution tile is fetched for the window
+    await page.locator('[data-testid=head-picker]').first().selectOption('0');
+    const map = page.locator('[data-testid=zoom-map]');
+    await map.scrollIntoViewIfNeeded();
+    const box = (await map.boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.8);
+    for (let i = 0; i < 6; i++) await page.mouse.wheel(0, -240);
+    await expect.poll(() => page.locator('[data-testid=attention-map] svg text').allTextContents()).toContainEqual(expect.stringMatching(/^\d+\.\d×$/));
+    await page.waitForTimeout(600);
     await page.locator('[data-testid=attention-view]').screenshot({ path: shot('view-attention') });
+    expect(errors).toEqual([]);
   });
 
   it('draws state norm, dt, implicit attention and a state snapshot for a Mamba block', async () => {

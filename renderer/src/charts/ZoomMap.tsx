@@ -10,6 +10,7 @@ import { ColorLegend } from './ColorLegend';
 import { buildMip, drawMip } from './mipmap';
 import { colorMap, extent, quantile } from './scales';
 import { matrixBitmap } from './useMatrixCanvas';
+import { needsTile, visibleWindow } from './zoomWindow';
 import { hideTip, showTip } from '../ui/Tooltip';
 
 export interface Tile { rows: [number, number]; cols: [number, number]; data: Float32Array; shape: number[] }
@@ -35,6 +36,7 @@ export function ZoomMap({ data, side, stride, T, size, layer, valueLabel, fetchT
   const canvas = useRef<HTMLCanvasElement>(null);
   const [t, setT] = useState<ZoomTransform>(zoomIdentity);
   const tile = useRef<Tile | null>(null);
+  const kept = useRef<{ T: number; size: number; t: ZoomTransform } | null>(null);
   const cmap = useMemo(() => colorMap(extent(data)[0], Math.max(1e-9, quantile(data, 0.995))), [data]);
   const mip = useMemo(() => buildMip(matrixBitmap(data, side, side, cmap)), [data, side, cmap]);
   const base = scaleLinear().domain([0, T]).range([0, size]);
@@ -75,33 +77,35 @@ export function ZoomMap({ data, side, stride, T, size, layer, valueLabel, fetchT
       .extent([[0, 0], [size, size]])
       .on('zoom', (ev: { transform: ZoomTransform }) => {
         draw.current(ev.transform);
+        kept.current = { T, size, t: ev.transform };
         // the canvas is painted now; the axes follow as a transition, which React may skip under load
         startTransition(() => setT(ev.transform));
         window.clearTimeout(timer);
         if (!fetchTile) return;
-        const tokensVisible = T / ev.transform.k;
-        if (tokensVisible / size > stride / 2 || ev.transform.k <= 1) { tile.current = null; return; }
+        if (!needsTile(ev.transform, T, size, stride)) { tile.current = null; return; }
         timer = window.setTimeout(async () => {
           const tr = ev.transform;
-          const lo = (v: number) => Math.max(0, Math.floor(base.invert(v)));
-          const hi = (v: number) => Math.min(T, Math.ceil(base.invert(v)));
-          const cols: [number, number] = [lo(tr.invertX(0)), hi(tr.invertX(size))];
-          const rows: [number, number] = [lo(tr.invertY(0)), hi(tr.invertY(size))];
+          const { rows, cols } = visibleWindow(tr, T, size);
           tile.current = await fetchTile(rows, cols, Math.min(1024, Math.round(size * dpr)));
           draw.current(tr);
         }, 160);
       });
     const sel = select(c);
-    sel.call(z).call(z.transform, zoomIdentity);
+    // re-binding (new head, new tile source) keeps the view; a new map starts zoomed out
+    const keep = kept.current && kept.current.T === T && kept.current.size === size ? kept.current.t : zoomIdentity;
+    sel.call(z).call(z.transform, keep);
     onReady?.({ zoom: z, canvas: c });
     return () => { sel.on('.zoom', null); window.clearTimeout(timer); };
-  }, [mip, size, T, stride, fetchTile, onReady]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [mip, size, T, stride, fetchTile, onReady]);
 
-  const xs = t.rescaleX(scaleLinear().domain([0, T]).range([M.left, M.left + size]).clamp(false));
-  const ys = t.rescaleY(scaleLinear().domain([0, T]).range([M.top, M.top + size]));
+  // the zoom transform lives in canvas pixels [0, size]; axes are the same window, shifted by the margins
+  const xs = t.rescaleX(scaleLinear().domain([0, T]).range([0, size]));
+  const ys = t.rescaleY(scaleLinear().domain([0, T]).range([0, size]));
+  const xAxis = scaleLinear().domain(xs.domain()).range([M.left, M.left + size]);
+  const yAxis = scaleLinear().domain(ys.domain()).range([M.top, M.top + size]);
   const tokenAt = (e: React.MouseEvent) => {
     const r = e.currentTarget.getBoundingClientRect();
-    return [Math.floor(ys.invert(M.top + e.clientY - r.top)), Math.floor(xs.invert(M.left + e.clientX - r.left))] as const;
+    return [Math.floor(ys.invert(e.clientY - r.top)), Math.floor(xs.invert(e.clientX - r.left))] as const;
   };
   const W = M.left + size + M.right, H = M.top + size + M.bottom;
   return (
@@ -120,8 +124,8 @@ export function ZoomMap({ data, side, stride, T, size, layer, valueLabel, fetchT
       <svg data-figure width={W} height={H} style={{ position: 'absolute', left: 0, top: 0, pointerEvents: 'none' }}>
         <g data-canvas-layer={layer} transform={`translate(${M.left},${M.top})`} data-width={size} data-height={size} />
         <rect x={M.left} y={M.top} width={size} height={size} fill="none" stroke="#b9b9b3" />
-        <AxisBottom scale={xs} y={M.top + size} label="key position (token)" />
-        <AxisLeft scale={ys} x={M.left} label="query position (token)" />
+        <AxisBottom scale={xAxis} y={M.top + size} label="key position (token)" />
+        <AxisLeft scale={yAxis} x={M.left} label="query position (token)" />
         <ColorLegend cmap={cmap} x={M.left + size + 18} y={M.top + 14} label={valueLabel} />
         <text x={M.left + size + 18} y={M.top + 60} fontSize={10} fill="#8b8f93" data-export="hide">scroll: zoom · drag: pan</text>
         <text x={M.left + size + 18} y={M.top + 74} fontSize={10} fill="#8b8f93" data-export="hide">{t.k > 1 ? `${t.k.toFixed(1)}×` : `${stride} tok / cell`}</text>

@@ -82,4 +82,24 @@ describe('app store', () => {
     s.getState().sweepPoint(7, { ...p, accuracy: 1 });
     expect(s.getState().sweeps[7].points).toEqual([{ ...p, accuracy: 1 }]);
   });
+
+  it('keeps one cost point per series and context length', () => {
+    const s = createAppStore();
+    const c = { series: 'hybrid · M-M*-', promptTokens: 500, msPerToken: 4, prefillMs: 90, cacheBytes: null };
+    s.getState().addCost(c);
+    s.getState().addCost({ ...c, msPerToken: 3 });
+    s.getState().addCost({ ...c, promptTokens: 1000 });
+    expect(s.getState().costs.map((x) => [x.promptTokens, x.msPerToken])).toEqual([[500, 3], [1000, 4]]);
+  });
+
+  it('focus, inspected block and head: a new block starts on the mean of heads', () => {
+    const s = createAppStore();
+    s.getState().selectHead(3);
+    s.getState().inspect(5);
+    expect(s.getState()).toMatchObject({ inspectBlock: 5, head: 0 });
+    s.getState().selectHead(-2);
+    expect(s.getState().head).toBe(0);
+    s.getState().focusPosition(12);
+    expect(s.getState().focusPos).toBe(12);
+  });
 });

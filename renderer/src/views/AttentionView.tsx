@@ -1,6 +1,6 @@
 // Attention: the per-head map (pooled overview with zoomable full-resolution tiles), the focus
 // row's curves over key positions, and the attention mass each phonebook entry receives.
-import { useCallback, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { appStore, useApp } from '../store/appStore';
 import { useRun } from '../cache/useRun';
 import { useWidth } from '../ui/useWidth';
@@ -24,6 +24,9 @@ export function AttentionView() {
   const records = (data?.records ?? []).filter((r) => r?.attention);
   const rec = pickRecord(records, inspectBlock, chosen);
   const prompt = data?.prompt ?? null;
+  const pooled = rec?.attention?.pooled;
+  // one array per (map, head), so the zoomable map keeps its bitmap and zoom while records stream
+  const overview = useMemo(() => (pooled ? (head < 0 ? meanPlane(pooled.data, pooled.shape) : plane(pooled.data, pooled.shape, head)) : null), [pooled, head]);
   const fetchTile = useCallback(async (rows: [number, number], cols: [number, number], size: number): Promise<Tile | null> => {
     if (id === null || !rec) return null;
     const r = await engineTile({ runId: id, layer: rec.index, map: 'attention', head: Math.max(0, head), rows, cols, size });
@@ -43,9 +46,7 @@ export function AttentionView() {
   const marks = entryMarks(prompt);
   const curves = Array.from({ length: H }, (_, h) => ({ key: `head ${h}`, values: headRow(a.focusProbs, h, row), color: seriesColor(0), strong: h === head }));
   if (head < 0) curves.push({ key: 'mean of heads', values: headRow(a.focusProbs, -1, row), color: '#1e2226', strong: true });
-  const pooled = a.pooled;
   const side = pooled?.shape[1] ?? 0;
-  const overview = pooled ? (head < 0 ? meanPlane(pooled.data, pooled.shape) : plane(pooled.data, pooled.shape, head)) : null;
   const mass = a.entryMass ? headRow(a.entryMass, head, row) : null;
   const half = Math.max(320, Math.floor((width - 14) / 2));
   const label = `block ${rec.block} (position ${rec.index})`;
