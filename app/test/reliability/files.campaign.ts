@@ -7,6 +7,9 @@ import { applyBytes, applyFields, byteMutations, draw, fieldMutations, hostileVa
 import { ExperimentError, makeExperiment, parseExperiment, serializeExperiment, type Experiment } from '../../experiment';
 import { DEFAULT_CAPTURE, PROTOCOL_VERSION, type ModelSummary, type Request, type RunSpec, type RunSummary } from '../../protocol';
 import { ProtocolError, validateRequest } from '../../validate';
+import { LayoutError } from '../../../engine/errors';
+import { resolveLayout } from '../../layout';
+import type { BlockKind } from '../../protocol';
 
 const FILE = 'hostile.hybridscope.json';
 const experimentExpect: Expectation = { classes: [ExperimentError], names: (m) => m.startsWith(`${FILE}: `) };
@@ -83,5 +86,17 @@ export function filesCampaign(seed: number, scale = 1): KindStats[] {
   for (const r of draw(hostileRequests(), Math.round(2500 * scale), seed + 2)) {
     attemptSync(requests, () => show(r), () => validateRequest(r), protocolExpect);
   }
-  return [fields, bytes, requests];
+  // Layouts the validator lets through (only m, M, * and -, or block indices) against checkpoints
+  // that cannot run them: the service's resolver must refuse with a LayoutError.
+  const layouts = newStats('layout: service resolver');
+  const kinds = fc.array(fc.constantFrom<BlockKind>('mamba1', 'mamba2', 'attention', 'mlp'), { minLength: 1, maxLength: 8 });
+  const layout = fc.oneof(
+    fc.string({ unit: fc.constantFrom('m', 'M', '*', '-'), maxLength: 12 }),
+    fc.array(fc.integer({ min: 0, max: 12 }), { maxLength: 12 }),
+    fc.constant(undefined),
+  );
+  for (const [k, l] of draw(fc.tuple(kinds, layout), Math.round(1000 * scale), seed + 3)) {
+    attemptSync(layouts, () => `${show(l)} over ${k.join(',')}`, () => resolveLayout(k, l), { classes: [LayoutError], names: (m) => m.startsWith('layout ') });
+  }
+  return [fields, bytes, requests, layouts];
 }
