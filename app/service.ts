@@ -56,7 +56,18 @@ export class EngineService<M> {
     this.post({ type: 'service/ready', v, protocol: PROTOCOL_VERSION });
   }
 
+  /** The window on the other end went away: stop what is running and let go of the model. */
+  dispose(): void {
+    if (this.run && !this.run.stop) this.run.stop = 'cancelled';
+    for (const sweep of this.sweeps.values()) sweep.cancelled = true;
+    this.current = null;
+    this.disposed = true;
+  }
+
+  private disposed = false;
+
   private post(event: EngineEvent, transfer: ArrayBuffer[] = []): void {
+    if (this.disposed) return;
     this.opts.port.postMessage(event, transfer);
   }
 

@@ -33,7 +33,9 @@ process.parentPort.on('message', (e) => {
   const msg = e.data as { type?: unknown; token?: unknown; path?: unknown };
   if (msg?.type === 'port' && e.ports.length === 1) {
     const port = e.ports[0];
-    startService({ port: portLike(port), backend: engineBackend, bundled, resolveFolder: (t) => folders.get(t) });
+    const service = startService({ port: portLike(port), backend: engineBackend, bundled, resolveFolder: (t) => folders.get(t) });
+    // A reloaded or closed window closes its port: release that service's run and model.
+    port.on('close', () => service.dispose());
     port.start();
   } else if (msg?.type === 'ping') {
     // main's watchdog heartbeat: answered between layers and tokens, so a wedged host goes silent.

@@ -193,4 +193,20 @@ describe('engine service over a MessageChannel', () => {
     await engine.run(spec()).done;
     await expect(engine.tile({ runId: 99, layer: 0, map: 'attention', head: 0, rows: [0, 1], cols: [0, 1], size: 8 })).rejects.toThrow(/no longer held/);
   });
+
+  it('dispose stops the running run and releases the model', async () => {
+    const { engine, backend, host: h } = await open(20);
+    let disposedAt = -1;
+    void engine.run(spec({ layout: LONG }), {
+      onLayer: (r) => {
+        if (r.index === 1) {
+          h.service.dispose();
+          disposedAt = backend.blocksRun;
+        }
+      },
+    }).done.catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(disposedAt).toBeGreaterThan(0);
+    expect(backend.blocksRun - disposedAt).toBeLessThanOrEqual(1);
+  });
 });
