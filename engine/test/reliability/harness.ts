@@ -66,7 +66,7 @@ function record(stats: KindStats, outcome: Outcome, ms: number, detail: () => st
 
 /** A synchronous reader: it cannot be interrupted, so it must return fast by construction; an input
  *  that takes longer than `boundMs` counts as a hang (measured, not raced). */
-export function attemptSync(stats: KindStats, input: () => string, run: () => unknown, expect: Expectation, boundMs = 1000): Outcome {
+export function attemptSync(stats: KindStats, input: () => string, run: () => unknown, expect: Expectation, boundMs = 2000): Outcome {
   const t0 = now();
   let problem: string | null = null;
   let threw = false;
