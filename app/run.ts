@@ -82,8 +82,9 @@ export async function executeRun<M>(ctx: RunContext<M>): Promise<void> {
     }
     return s;
   };
-  const stop = (reason: StopReason, prefillMs = clock.now() - t0) =>
-    ctx.post({ type: 'run/done', v, runId, summary: summary(reason, [], '', prefillMs, 0) });
+  // A stopped run still reports what it produced so far (its tokens were already streamed).
+  const stop = (reason: StopReason, prefillMs = clock.now() - t0, generated: number[] = [], text = '') =>
+    ctx.post({ type: 'run/done', v, runId, summary: summary(reason, generated, text, prefillMs, 0) });
 
   const steps = backend.forward(ctx.model, prompt.ids, capture);
   let prefilled: Prefilled;
@@ -131,7 +132,7 @@ export async function executeRun<M>(ctx: RunContext<M>): Promise<void> {
       await clock.yield();
       lastYield = clock.now();
       const why = ctx.stopped();
-      if (why) return stop(why, prefillMs);
+      if (why) return stop(why, prefillMs, generated, text);
     }
   }
   const msPerToken = generated.length > 0 ? (clock.now() - tg) / generated.length : 0;
