@@ -1,5 +1,6 @@
-// Attention driven from TypeScript over the wasm pieces (assembly/attention.ts): decoding row by
-// row on the cache, prefill in blocks of ROWS query rows against K and Vᵀ packed once per KV head.
+// Attention driven from TypeScript over the wasm pieces (assembly/attention.ts): decoding one
+// position at a time for all heads of a KV group; prefill in blocks of ROWS query rows against K
+// and Vᵀ packed once per KV head.
 // Row hooks (probes) get each row's probabilities as float64, in the reference's order (h, t).
 import type { AttentionRowHook } from '../attention';
 import type { Arena } from './arena';
@@ -17,18 +18,21 @@ export function attendRows(
 ): void {
   const { T, past, H, KVH, hd, scaling } = s;
   const rep = H / KVH;
-  const probs = arena.alloc((past + T) * 4);
-  for (let h = 0; h < H; h++) {
-    const kvh = Math.floor(h / rep);
-    for (let t = 0; t < T; t++) {
-      const L = past + t + 1;
-      const o = (t * H + h) * hd * 4;
-      k.attendRow(b.op + o, probs, b.qp + o, b.kp + kvh * hd * 4, b.vp + kvh * hd * 4, L, KVH * hd, hd, scaling);
-      if (onRow) {
-        scratch.set(arena.f32().subarray(probs >> 2, (probs >> 2) + L));
-        onRow(h, t, scratch.subarray(0, L));
-      }
+  const probs = arena.alloc(rep * (past + T) * 4); // (rep, L)
+  const hooks: [number, number, Float32Array][] = []; // (h, t, probabilities), replayed in the reference's order
+  for (let t = 0; t < T; t++) {
+    const L = past + t + 1;
+    for (let kvh = 0; kvh < KVH; kvh++) {
+      const o = (t * H + kvh * rep) * hd * 4;
+      k.attendRow(b.op + o, probs, b.qp + o, b.kp + kvh * hd * 4, b.vp + kvh * hd * 4, L, KVH * hd, hd, scaling, rep);
+      if (!onRow) continue;
+      for (let r = 0; r < rep; r++) hooks.push([kvh * rep + r, t, arena.f32().slice((probs >> 2) + r * L, (probs >> 2) + (r + 1) * L)]);
     }
+  }
+  hooks.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  for (const [h, t, p] of hooks) {
+    scratch.set(p);
+    onRow!(h, t, scratch.subarray(0, p.length));
   }
   arena.release(probs);
 }

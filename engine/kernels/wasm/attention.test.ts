@@ -31,3 +31,27 @@ describe.each(availableFlavors())('wasm causal attention (%s build)', (flavor) =
     },
   );
 });
+
+describe('wasm attention over a growing KV cache', () => {
+  const be = createWasmBackend()!;
+
+  it('decodes step by step like the reference, and notices a cache rewritten in place', () => {
+    const [H, KVH, hd, steps] = [2, 1, 8, 12];
+    const k = new Float32Array(steps * KVH * hd), v = new Float32Array(steps * KVH * hd);
+    const kv = random(2 * steps * KVH * hd, 9);
+    const check = () => {
+      for (let t = 0; t < steps; t++) {
+        k.set(kv.subarray(t * hd, (t + 1) * hd), t * hd);
+        v.set(kv.subarray((steps + t) * hd, (steps + t + 1) * hd), t * hd);
+        const q = random(H * hd, t);
+        const want = new Float32Array(H * hd), got = new Float32Array(H * hd);
+        causalAttention(want, q, k, v, new Float64Array(t + 1), 1, t, H, KVH, hd, 0.3);
+        be.causalAttention(got, q, k, v, new Float64Array(t + 1), 1, t, H, KVH, hd, 0.3);
+        expect(relErr(got, want)).toBeLessThan(1e-5);
+      }
+    };
+    check();
+    kv.reverse(); // a new sequence in the same arrays: every row changes
+    check();
+  });
+});

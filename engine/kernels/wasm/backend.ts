@@ -8,8 +8,8 @@ import { referenceBackend, type KernelBackend } from '../backend';
 import type { ScanProbe } from '../scan';
 import { Arena } from './arena';
 import { attendBlocks, attendRows } from './attend';
-import { compileKernels, instantiateKernels, SHARED_MAX_PAGES, type KernelExports, type KernelModule, type WasmFlavor } from './loader';
-import { ResidentWeights } from './resident';
+import { compileKernels, instantiateKernels, SHARED_MAX_PAGES, type KernelModule, type WasmFlavor } from './loader';
+import { ResidentRows, ResidentWeights } from './resident';
 import { KernelThread, type HelperInit, type HelperPort } from './threads';
 import { warmUp, WARM_UP_BYTES } from './warmup';
 
@@ -43,6 +43,7 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
   const arena = new Arena(256, km.shared ? SHARED_MAX_PAGES : undefined);
   const k = instantiateKernels(km, arena.memory);
   const weights = new ResidentWeights(arena);
+  const kvRows = new ResidentRows(arena);
   const warm = arena.alloc(WARM_UP_BYTES);
   warmUp(k, arena.memory, warm);
   let thread: KernelThread | undefined;
@@ -109,7 +110,7 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
       arena.get(y.subarray(t0 * H * P), yp, n * H * P);
       for (const at of [xp, dtp, bp, cp, yp]) arena.release(at);
     };
-    scanSegments(arena, k, state, H * P * N, T, probe, H * T, run);
+    scanSegments(arena, state, H * P * N, T, probe, H * T, run);
   };
 
   const mamba1Scan: KernelBackend['mamba1Scan'] = (y, state, x, delta, A, B, C, Dskip, T, I, N, probe) => {
@@ -134,7 +135,7 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
       arena.get(y.subarray(t0 * I), yp, n * I);
       for (const at of [xp, dp, bp, cp, yp]) arena.release(at);
     };
-    scanSegments(arena, k, state, I * N, T, probe, (I / group) * T, run);
+    scanSegments(arena, state, I * N, T, probe, (I / group) * T, run);
   };
 
   const conv1dCausal: KernelBackend['conv1dCausal'] = (out, x, history, w, bias, T, C, K) => {
@@ -169,14 +170,16 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
     const S = past + T;
     const kvs = KVH * hd;
     const qp = arena.put(q.subarray(0, T * H * hd));
-    const kp = arena.put(kc.subarray(0, S * kvs));
-    const vp = arena.put(vc.subarray(0, S * kvs));
+    // the caches are append-only: only the new rows are copied (decoding copies one row, not S)
+    const kp = kvRows.get(kc, S, kvs);
+    const vp = kvRows.get(vc, S, kvs);
     const op = arena.alloc(T * H * hd * 4);
     const shape = { T, past, H, KVH, hd, scaling };
     if (T <= ROW_PATH_MAX) attendRows(k, arena, { op, qp, kp, vp }, shape, scratch, onRow);
     else attendBlocks(k, arena, two() ? thread : undefined, { op, qp, kp, vp }, shape, scratch, onRow);
     arena.get(out, op, T * H * hd);
-    for (const at of [qp, kp, vp, op]) arena.release(at);
+    arena.release(qp);
+    arena.release(op);
   };
 
   return {
@@ -189,16 +192,15 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
 
 /**
  * Runs a scan over [0, T) in segments that end at each snapshot position, so the state can be
- * copied out there; converts the float64 state in before and out after; fills probe.stateNorm.
+ * copied out there; converts the float64 state to the kernels' float32 on the way in and back on
+ * the way out (typed-array set converts in one pass); fills probe.stateNorm.
  */
 function scanSegments(
-  arena: Arena, k: KernelExports, state: Float64Array, S: number, T: number, probe: ScanProbe | undefined,
+  arena: Arena, state: Float64Array, S: number, T: number, probe: ScanProbe | undefined,
   normSize: number, run: (s: number, t0: number, t1: number, norm: number) => void,
 ): void {
-  const s64 = arena.alloc(S * 8);
-  arena.f64().set(state.subarray(0, S), s64 >> 3);
   const s = arena.alloc(S * 4);
-  k.f64ToF32(s, s64, S);
+  arena.f32().set(state.subarray(0, S), s >> 2);
   const norm = probe?.stateNorm ? arena.alloc(normSize * 4) : 0;
   let t0 = 0;
   let snap = 0;
@@ -217,8 +219,6 @@ function scanSegments(
     arena.get(probe.stateNorm, norm, normSize);
     arena.release(norm);
   }
-  k.f32ToF64(s64, s, S);
-  state.set(arena.f64().subarray(s64 >> 3, (s64 >> 3) + S));
+  state.set(arena.f32().subarray(s >> 2, (s >> 2) + S));
   arena.release(s);
-  arena.release(s64);
 }

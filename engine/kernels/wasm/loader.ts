@@ -23,10 +23,8 @@ export interface KernelExports {
     y: number, s: number, x: number, delta: number, A: number, B: number, C: number, D: number,
     T: number, I: number, N: number, norm: number, normStride: number, normGroup: number, d0: number, d1: number,
   ): void;
-  f64ToF32(dst: number, src: number, n: number): void;
-  f32ToF64(dst: number, src: number, n: number): void;
   softmaxRows(scores: number, R: number, stride: number, first: number, width: number, scaling: number): void;
-  attendRow(out: number, probs: number, q: number, k: number, v: number, L: number, kvs: number, hd: number, scaling: number): void;
+  attendRow(out: number, probs: number, q: number, k: number, v: number, L: number, kvs: number, hd: number, scaling: number, rep: number): void;
   attendBlock(
     out: number, scores: number, q: number, kPacked: number, vPacked: number, R: number, hd: number, L: number,
     qs: number, width: number, first: number, scaling: number, os: number, S: number,

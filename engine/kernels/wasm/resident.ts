@@ -76,3 +76,64 @@ export class ResidentWeights {
     this.arena.release(at);
   }
 }
+
+interface Mirror {
+  id: number;
+  at: number;
+  rows: number;
+  check: number[];
+}
+
+/**
+ * wasm copies of append-only row buffers (the KV caches): a call copies only the rows added since
+ * the last one. Rows already copied are trusted not to change; three sampled values (first, middle
+ * and last copied row) are checked each call and any difference recopies everything. A cache that
+ * outgrows its array gets a new array (engine/layers/attention.ts), hence a new copy.
+ */
+export class ResidentRows {
+  private mirrors = new WeakMap<Float32Array, Mirror>();
+  private registry: FinalizationRegistry<number> | undefined;
+  private live = new Map<number, number>();
+  private nextId = 1;
+
+  constructor(private arena: Arena) {
+    if (typeof FinalizationRegistry !== 'undefined') {
+      this.registry = new FinalizationRegistry((id) => this.drop(id));
+    }
+  }
+
+  /** Byte offset of a wasm copy of the first `rows` rows of `src`, `width` floats each. */
+  get(src: Float32Array, rows: number, width: number): number {
+    let m = this.mirrors.get(src);
+    if (m && (m.rows > rows || !same(m.check, sampleRows(src, m.rows, width)))) {
+      this.drop(m.id);
+      this.mirrors.delete(src);
+      m = undefined;
+    }
+    if (!m) {
+      const id = this.nextId++;
+      m = { id, at: this.arena.alloc(src.length * 4), rows: 0, check: [] };
+      this.live.set(id, m.at);
+      this.mirrors.set(src, m);
+      this.registry?.register(src, id);
+    }
+    if (rows > m.rows) {
+      this.arena.f32().set(src.subarray(m.rows * width, rows * width), (m.at >> 2) + m.rows * width);
+      m.rows = rows;
+      m.check = sampleRows(src, rows, width);
+    }
+    return m.at;
+  }
+
+  private drop(id: number): void {
+    const at = this.live.get(id);
+    if (at === undefined) return;
+    this.live.delete(id);
+    this.arena.release(at);
+  }
+}
+
+function sampleRows(src: Float32Array, rows: number, width: number): number[] {
+  if (rows === 0) return [];
+  return [src[0], src[(rows >> 1) * width], src[(rows - 1) * width + width - 1]];
+}

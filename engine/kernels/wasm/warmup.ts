@@ -32,11 +32,9 @@ export function warmUp(k: KernelExports, memory: { buffer: ArrayBufferLike }, ba
     k.packColumns(y, x, S, 8, 8);
     k.gemm(scores, x, w, T, 8, S, 8, S, 8);
     k.softmaxRows(scores, T, S, 1, S, 0.1);
-    k.attendRow(y, scores, x, x, x, T, 8, 8, 0.1);
+    k.attendRow(y, scores, x, x, x, T, 8, 8, 0.1, 2);
     k.attendBlock(y, scores, x, w, w, T, 8, S, 8, S, 1, 0.1, 8, S);
     k.conv1d(y, x, x, 0, T, D, 4);
     k.rmsnorm(y, x, x, T, D, 1e-5, D);
-    k.f64ToF32(y, x, 32);
-    k.f32ToF64(y, x, 32);
   }
 }

@@ -40,27 +40,41 @@ export function softmaxRows(scores: usize, R: i32, stride: i32, first: i32, widt
 }
 
 /**
- * One query row q (hd) over L cached keys/values k, v (rows at stride kvs floats), hd % 8 == 0:
- * probs (L) ← softmax(scaling · q·kᵀ), out (hd) ← probs · v.
+ * One query position for the `rep` query heads that share a KV head (GQA), hd % 8 == 0: q and out
+ * hold the rep heads' rows back to back (hd floats each), k and v the L cached rows at stride kvs.
+ * probs (rep, L) ← softmax(scaling · q·kᵀ), out ← probs · v. Each cached row is read once for all
+ * rep heads (decoding is bound by reading the cache).
  */
-export function attendRow(out: usize, probs: usize, q: usize, k: usize, v: usize, L: i32, kvs: i32, hd: i32, scaling: f32): void {
+export function attendRow(
+  out: usize, probs: usize, q: usize, k: usize, v: usize, L: i32, kvs: i32, hd: i32, scaling: f32, rep: i32,
+): void {
   const hb = <usize>hd << 2;
   const rs = <usize>kvs << 2;
+  const pb = <usize>L << 2;
   for (let s = 0; s < L; s++) {
     const kp = k + <usize>s * rs;
-    let a0 = f32x4.splat(0), a1 = f32x4.splat(0);
-    for (let i: usize = 0; i < hb; i += 32) {
-      a0 = madd(v128.load(q + i), v128.load(kp + i), a0);
-      a1 = madd(v128.load(q + i, 16), v128.load(kp + i, 16), a1);
+    for (let r = 0; r < rep; r++) {
+      const qp = q + <usize>r * hb;
+      let a0 = f32x4.splat(0), a1 = f32x4.splat(0);
+      for (let i: usize = 0; i < hb; i += 32) {
+        a0 = madd(v128.load(qp + i), v128.load(kp + i), a0);
+        a1 = madd(v128.load(qp + i, 16), v128.load(kp + i, 16), a1);
+      }
+      store<f32>(probs + <usize>r * pb + (<usize>s << 2), hsum(f32x4.add(a0, a1)));
     }
-    store<f32>(probs + (<usize>s << 2), hsum(f32x4.add(a0, a1)));
   }
-  softmaxRows(probs, 1, L, L, L, scaling);
-  for (let i: usize = 0; i < hb; i += 16) v128.store(out + i, f32x4.splat(0));
+  for (let r = 0; r < rep; r++) {
+    softmaxRows(probs + <usize>r * pb, 1, L, L, L, scaling);
+    const op = out + <usize>r * hb;
+    for (let i: usize = 0; i < hb; i += 16) v128.store(op + i, f32x4.splat(0));
+  }
   for (let s = 0; s < L; s++) {
-    const p = v128.load32_splat(probs + (<usize>s << 2));
     const vp = v + <usize>s * rs;
-    for (let i: usize = 0; i < hb; i += 16) v128.store(out + i, madd(p, v128.load(vp + i), v128.load(out + i)));
+    for (let r = 0; r < rep; r++) {
+      const p = v128.load32_splat(probs + <usize>r * pb + (<usize>s << 2));
+      const op = out + <usize>r * hb;
+      for (let i: usize = 0; i < hb; i += 16) v128.store(op + i, madd(p, v128.load(vp + i), v128.load(op + i)));
+    }
   }
 }
 

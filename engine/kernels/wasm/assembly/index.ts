@@ -1,7 +1,7 @@
 // Entry point of the kernel module: every export here is a kernel callable from TypeScript.
 // All pointers are byte offsets into the one imported memory; the TypeScript side owns allocation.
 export { packedSize, packWeights, packRows, packColumns, matmul, gemm, gemv, addBias } from './matmul';
-export { mamba2Scan, mamba1Scan, f64ToF32, f32ToF64 } from './scan';
+export { mamba2Scan, mamba1Scan } from './scan';
 export { softmaxRows, attendRow, attendBlock } from './attention';
 export { expApprox } from './exp';
 export { conv1d, rmsnorm } from './elementwise';

@@ -90,11 +90,3 @@ export function mamba1Scan(
   }
 }
 
-/** dst (n) f32 ← src (n) f64, and back: the engine keeps SSM states in float64. */
-export function f64ToF32(dst: usize, src: usize, n: i32): void {
-  for (let i = 0; i < n; i++) store<f32>(dst + (<usize>i << 2), <f32>load<f64>(src + (<usize>i << 3)));
-}
-
-export function f32ToF64(dst: usize, src: usize, n: i32): void {
-  for (let i = 0; i < n; i++) store<f64>(dst + (<usize>i << 3), <f64>load<f32>(src + (<usize>i << 2)));
-}
