@@ -15,6 +15,7 @@ import type { Backend, ForwardCapture } from './backend';
 import { phonebookPrompt } from './prompt';
 import { DEFAULT_CAPTURE, type NDArray, type PromptInfo, type PromptSpec, type TileQuery } from './protocol';
 import type { LayerRecordWire } from './records';
+import { LIMITS } from './validate';
 
 const nd = (t: Tensor): NDArray => ({ shape: t.shape, data: t.data });
 
@@ -92,6 +93,8 @@ function textPrompt(model: Model, spec: Exclude<PromptSpec, { kind: 'phonebook' 
   if (!model.tokenizer) throw new InputError('this model has no tokenizer.json: give token ids instead of text');
   const enc = model.tokenizer.encode(spec.text);
   if (enc.ids.length === 0) throw new InputError('the prompt has no tokens');
+  // The validator caps id prompts; a text prompt is capped the same once tokenized.
+  if (enc.ids.length > LIMITS.promptIds) throw new InputError(`the prompt has ${enc.ids.length} tokens; at most ${LIMITS.promptIds} can be run`);
   const tokens = enc.offsets.map(([a, b]) => spec.text.slice(a, b));
   return { ids: Int32Array.from(enc.ids), tokens, focus: [enc.ids.length - 1] };
 }

@@ -45,6 +45,10 @@ describe('resources through the service', () => {
       expect((err as Error).message).toMatch(/^a prompt of \d+ tokens needs about .* \(\d+ bytes\) of working memory with this model, but only 80 MB \(83886080 bytes\) are available/);
       const ok = await engine.run(phonebook(5)).done;
       expect(ok.status).toBe('complete');
+      // A text prompt within the validator's character limit can still tokenize past the token limit.
+      setMemoryBudget(undefined);
+      const long = engine.run({ ...phonebook(5), prompt: { kind: 'text', text: 'Ada Lovelace: 6125550123\n'.repeat(20_000) } }).done;
+      await expect(long).rejects.toThrow(/^the prompt has \d+ tokens; at most 262144 can be run$/);
     } finally {
       engine.dispose();
     }
