@@ -60,6 +60,18 @@ describe('layout edits, compare and recall sweeps in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
+  it('offers to run the baseline on a new prompt, then compares on the same prompt', async () => {
+    await page.locator('[data-testid=pb-seed]').fill('5');
+    await page.locator('[data-testid=run]').click();
+    await expect.poll(() => status(page), { timeout: 60_000 }).toBe('done');
+    await page.locator('[data-testid=compare-run-baseline]').click();
+    await expect.poll(() => page.locator('[data-testid=compare-mismatch]').count(), { timeout: 60_000 }).toBe(0);
+    const expected = async (who: string) => (await page.locator(`[data-testid=compare-card-${who}]`).textContent())?.match(/expected (\d+)/)?.[1];
+    expect(await expected('baseline')).toBe(await expected('edited'));
+    expect(await page.locator('[data-testid=compare-card-edited]').textContent()).toContain('M-M-');
+    expect(await page.locator('[data-testid=layout-text]').inputValue()).toBe('M-M-');
+  });
+
   it('sweeps three lengths for two layouts and draws two curves', async () => {
     await page.locator('[data-testid=tab-recall]').click();
     await page.locator('[data-testid=sweep-lengths]').fill('4, 8, 16');

@@ -3,11 +3,30 @@
 import { useApp } from '../store/appStore';
 import { runData, type RunData } from './runCache';
 import type { RunMeta } from '../store/runSlice';
+import type { AppState } from '../store/appStore';
+
+/** The baseline to compare the current run with: the latest complete run of the same model on its
+ *  checkpoint layout with the same prompt; else the pinned baseline. */
+export function matchingBaseline(s: Pick<AppState, 'runs' | 'runOrder' | 'currentRunId' | 'baselineRunId' | 'model'>): number | null {
+  const cur = s.currentRunId === null ? undefined : s.runs[s.currentRunId];
+  if (!cur || !s.model) return s.baselineRunId;
+  const layout = s.model.layout;
+  for (let i = s.runOrder.length - 1; i >= 0; i--) {
+    const r = s.runs[s.runOrder[i]];
+    if (r && r.id !== cur.id && r.status === 'done' && r.modelId === cur.modelId && r.layout === layout && samePrompt(r, cur)) return r.id;
+  }
+  return s.baselineRunId;
+}
+
+export function samePrompt(a: RunMeta, b: RunMeta): boolean {
+  if (!a.spec || !b.spec) return a.promptText !== undefined && a.promptText === b.promptText;
+  return (Object.keys(a.spec) as (keyof typeof a.spec)[]).every((k) => a.spec![k] === b.spec![k]);
+}
 
 export interface RunView { id: number | null; meta: RunMeta | undefined; data: RunData | undefined }
 
-export function useRun(which: 'current' | 'baseline'): RunView {
-  const id = useApp((s) => (which === 'current' ? s.currentRunId : s.baselineRunId));
+export function useRun(which: 'current' | 'baseline' | 'matching-baseline'): RunView {
+  const id = useApp((s) => (which === 'current' ? s.currentRunId : which === 'baseline' ? s.baselineRunId : matchingBaseline(s)));
   const meta = useApp((s) => (id === null ? undefined : s.runs[id]));
   return { id, meta, data: runData(id) };
 }

@@ -28,7 +28,7 @@ export function EntryMassChart({ mass, target, examples, names, width, height, y
   const keys = Array.from({ length: E }, (_, i) => String(i));
   const x = scaleBand<string>().domain(keys).range([M.left, width - M.right]).paddingInner(E > 80 ? 0 : 0.15);
   let max = 0;
-  for (const v of mass) max = Math.max(max, v);
+  for (const v of mass) if (Number.isFinite(v)) max = Math.max(max, v);
   const y = scaleLinear().domain([0, max || 1]).range([height - M.bottom, M.top]).nice();
   const top = argmax(mass);
   const every = Math.max(1, Math.ceil(E / 12));
@@ -37,7 +37,7 @@ export function EntryMassChart({ mass, target, examples, names, width, height, y
     <svg data-figure width={width} height={height} style={{ display: 'block' }} data-argmax={top} data-target={target} data-testid="entry-mass">
       {Array.from(mass, (v, i) => (
         <rect
-          key={i} x={x(String(i))} y={y(v)} width={Math.max(1, x.bandwidth())} height={Math.max(0, y(0) - y(v))} data-value={v}
+          key={i} x={x(String(i))} y={y(Number.isFinite(v) ? v : 0)} width={Math.max(1, x.bandwidth())} height={Number.isFinite(v) ? Math.max(0, y(0) - y(v)) : 0} data-value={v}
           fill={color(i)} opacity={i === target || examples.includes(i) ? 1 : 0.55}
           onMouseMove={(e) => showTip(e.clientX, e.clientY, `entry ${i + 1}${names?.[i] ? ` ${names[i]}` : ''}${i === target ? ' (target)' : ''} · ${yLabel} ${v.toPrecision(3)}`)}
           onMouseLeave={hideTip}

@@ -26,13 +26,15 @@ export function GroupedBars({ groups, labels, series, width, height, yLabel, xLa
   const x = scaleBand<string>().domain(groups).range([M.left, width - M.right]).paddingInner(0.25).paddingOuter(0.1);
   const inner = scaleBand<string>().domain(series.map((s) => s.name)).range([0, x.bandwidth()]).paddingInner(0.08);
   let max = yMax ?? 0;
-  if (yMax === undefined) for (const s of series) for (const v of s.values) if (v !== null && v > max) max = v;
+  if (yMax === undefined) for (const s of series) for (const v of s.values) if (v !== null && Number.isFinite(v) && v > max) max = v;
   const y = scaleLinear().domain([0, max || 1]).range([height - M.bottom, M.top]).nice();
   return (
     <svg data-figure width={width} height={height} style={{ display: 'block' }} data-testid={testId}>
       {y.ticks(5).map((t) => <line key={t} x1={M.left} x2={width - M.right} y1={y(t)} y2={y(t)} stroke="#eeeeea" />)}
       {groups.map((g, gi) => series.map((s) => {
-        const v = s.values[gi];
+        // a missing or non-finite value (a dropped layer, a shorter answer) is drawn as a cross
+        const raw = s.values[gi];
+        const v = raw === undefined || raw === null || !Number.isFinite(raw) ? null : raw;
         const bx = (x(g) ?? 0) + (inner(s.name) ?? 0);
         if (v === null) {
           const cy = y(0) - 6;

@@ -7,6 +7,7 @@ import { createRunData, runData } from '../cache/runCache';
 import { appStore } from '../store/appStore';
 import { effectiveLayout, isIdentity, layoutString } from '../store/layoutEdits';
 import { modelKey } from '../store/modelSlice';
+import type { PhonebookControls } from '../store/promptSlice';
 import { desktopApi } from '../host';
 
 let engine: Engine | null = null;
@@ -112,7 +113,7 @@ export function launchRun(spec: RunSpec): { id: number; done: Promise<RunSummary
   s.startRun({
     id, modelId: modelKey(s.model.ref), modelName: s.model.name,
     layout: layoutString(s.items, s.model.layers), blocks,
-    spec: s.promptMode === 'phonebook' ? s.spec : null,
+    ...promptMeta(spec),
     layersTotal: blocks.length, startedAt: performance.now(),
   });
   handle.done.then(
@@ -152,4 +153,31 @@ export function currentEngine(): Engine | null {
 
 export function engineTile(...args: Parameters<Engine['tile']>) {
   return engine ? engine.tile(...args) : Promise.reject(new Error('no engine'));
+}
+
+/** Runs the checkpoint's own layout on the current run's prompt (the strip keeps its edits), then
+ *  makes the edited run current again, so the compare view has a baseline on the same prompt. */
+export async function runBaselineForCurrent(): Promise<void> {
+  const s = store();
+  const edited = s.currentRunId;
+  const data = runData(edited);
+  if (!s.model || edited === null || !data?.spec) return;
+  const items = s.items;
+  appStore.setState({ items: s.model.layers.map((b) => ({ orig: b.index, dropped: false })) });
+  const { layout: _edited, ...checkpointSpec } = data.spec;
+  const run = launchRun(checkpointSpec);
+  appStore.setState({ items });
+  if (!run) return;
+  await run.done.catch(() => undefined);
+  store().selectRun(edited);
+}
+
+/** What the store keeps about a run's prompt, read from the spec itself (not the controls, which
+ *  may have moved on), so runs on the same prompt can be matched. */
+function promptMeta(spec: RunSpec): { spec: PhonebookControls | null; promptText?: string } {
+  const p = spec.prompt;
+  if (p.kind === 'phonebook') {
+    return { spec: { entries: p.spec.entries ?? 0, format: p.spec.format, variant: p.spec.variant, depth: p.spec.depth, seed: p.seed, fewShot: p.spec.fewShot } };
+  }
+  return { spec: null, promptText: p.kind === 'text' ? p.text : p.ids.join(' ') };
 }

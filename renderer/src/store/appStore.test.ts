@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createAppStore } from './appStore';
 import { effectiveLayout, layoutString } from './layoutEdits';
 import type { ModelSummary } from './modelSlice';
+import { matchingBaseline } from '../cache/useRun';
 
 const hybrid: ModelSummary = {
   ref: { kind: 'bundled', id: 'hybrid' }, name: 'Hybrid', modelType: 'nemotron_h', layout: 'M-M*-',
@@ -101,5 +102,22 @@ describe('app store', () => {
     expect(s.getState().head).toBe(0);
     s.getState().focusPosition(12);
     expect(s.getState().focusPos).toBe(12);
+  });
+
+  it('compares a run with the latest checkpoint-layout run on the same prompt, else the pinned one', () => {
+    const s = createAppStore();
+    s.getState().openedModel(hybrid);
+    const spec = { entries: 40, format: 'bare' as const, variant: 'standard' as const, depth: 0.5, seed: 1, fewShot: 2 };
+    const start = (id: number, layout: string, seed: number) => {
+      s.getState().startRun({ id, modelId: 'bundled:hybrid', modelName: 'Hybrid', layout, blocks: [], spec: { ...spec, seed }, layersTotal: 5, startedAt: 0 });
+      s.getState().finishRun(id, 'done');
+    };
+    start(1, 'M-M*-', 1);
+    s.getState().setBaseline(1);
+    start(2, 'M-M*-', 2);
+    start(3, 'M-M-', 2);
+    expect(matchingBaseline(s.getState())).toBe(2);
+    start(4, 'M-M-', 3);
+    expect(matchingBaseline(s.getState())).toBe(1);
   });
 });

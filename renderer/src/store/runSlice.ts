@@ -15,6 +15,8 @@ export interface RunMeta {
   layout: string;
   blocks: number[];
   spec: PhonebookControls | null;
+  /** Free-text prompts: the text (to match a baseline on the same prompt). */
+  promptText?: string;
   status: RunStatus;
   phase: 'prefill' | 'generate' | 'done';
   layersDone: number;

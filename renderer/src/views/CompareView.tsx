@@ -2,7 +2,7 @@
 // over many prompts, each layer's (implicit) attention on the target entry, and the log-prob of
 // every expected digit, side by side.
 import { appStore, useApp } from '../store/appStore';
-import { useRun, type RunView } from '../cache/useRun';
+import { samePrompt, useRun, type RunView } from '../cache/useRun';
 import { compareDigits } from '../cache/derive';
 import { expectedLogprobs, targetShareByBlock } from '../cache/compare';
 import { useWidth } from '../ui/useWidth';
@@ -10,13 +10,14 @@ import { ChartFrame } from '../charts/ChartFrame';
 import { GroupedBars } from '../charts/GroupedBars';
 import { pct } from '../charts/Axis';
 import { runSweeps, seriesKey } from '../engine/sweeps';
+import { runBaselineForCurrent } from '../engine/session';
 import { okabeIto } from '../ui/palette';
 
 const BASE = okabeIto[5];
 const EDIT = okabeIto[3];
 
 export function CompareView() {
-  const base = useRun('baseline');
+  const base = useRun('matching-baseline');
   const cur = useRun('current');
   const model = useApp((s) => s.model);
   const spec = useApp((s) => s.spec);
@@ -31,6 +32,7 @@ export function CompareView() {
     );
   }
   const same = base.id === cur.id;
+  const mismatch = !same && cur.meta && !samePrompt(base.meta, cur.meta);
   const baseName = `baseline ${base.meta.layout}`;
   const curName = same ? 'edited (run one)' : `edited ${cur.meta?.layout ?? ''}`;
   const shares = [targetShareByBlock(base.data), targetShareByBlock(cur.data)];
@@ -48,6 +50,12 @@ export function CompareView() {
   const half = Math.max(320, Math.floor((width - 14) / 2));
   return (
     <div ref={ref} data-testid="compare-view" style={{ display: 'flex', flexDirection: 'column', gap: 14 }}>
+      {mismatch && (
+        <div className="banner warn" data-testid="compare-mismatch">
+          The baseline (run {base.id}) answered a different prompt.
+          <button className="btn small" disabled={cur.meta?.status === 'running'} onClick={() => void runBaselineForCurrent()} data-testid="compare-run-baseline">Run {model?.layout} on this prompt</button>
+        </div>
+      )}
       <div className="grid-2">
         <RunCard title="Baseline" run={base} color={BASE} />
         {same ? <div className="empty small">Edit the layout in the strip and run again to compare.</div> : <RunCard title="Edited" run={cur} color={EDIT} />}
