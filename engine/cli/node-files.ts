@@ -1,6 +1,7 @@
 // A FileSource over a folder on disk, for the Node hosts (CLI, tests). Paths are relative to the
-// folder; anything that would escape it is refused.
-import { open, readFile, stat } from 'node:fs/promises';
+// folder; anything that would escape it is refused. Also the CLI's own input and output files
+// (--ids, --names, --out), whose failures are one-line errors naming the file.
+import { open, readFile, stat, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, normalize } from 'node:path';
 import { CheckpointError } from '../errors';
 import type { FileSource } from '../io/files';
@@ -47,4 +48,29 @@ export async function modelFolder(dir: string): Promise<FileSource> {
   });
   if (!info.isDirectory()) throw new CheckpointError(dir, 'not a folder');
   return nodeSource(dir);
+}
+
+/** A JSON file named on the command line, parsed; `expected` says what it should hold. */
+export async function readJsonFile(file: string, expected: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new CheckpointError(file, (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'cannot read the file');
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new CheckpointError(file, `not valid JSON (expected ${expected})`);
+  }
+}
+
+/** Writes a command's --out file. */
+export async function writeOutFile(file: string, data: string | Uint8Array): Promise<void> {
+  try {
+    await writeFile(file, data);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new CheckpointError(file, code === 'ENOENT' ? 'cannot write: no such folder' : `cannot write (${code ?? (e as Error).message})`);
+  }
 }

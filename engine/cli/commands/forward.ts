@@ -2,7 +2,6 @@
 //  [--layout S]`: float32 tensors named as DESIGN.md §5 — logits [T, V]; hidden_states.{i} [T, D] (i = 0..L,
 // transformers' output_hidden_states convention for the class); attentions.{b} [H, T, T] and
 // ssm_states.{b} by block index. Without --capture all three groups are written.
-import { writeFile } from 'node:fs/promises';
 import { forward } from '../../forward';
 import { loadModel } from '../../io/checkpoint';
 import { writeSafetensors } from '../../io/safetensors-write';
@@ -11,7 +10,7 @@ import type { Tensor } from '../../tensor';
 import type { Command } from '../command';
 import { UsageError } from '../command';
 import { readIds } from '../ids';
-import { modelFolder } from '../node-files';
+import { modelFolder, writeOutFile } from '../node-files';
 
 const GROUPS = ['hidden', 'attention', 'ssm'];
 
@@ -36,7 +35,7 @@ export const forwardCommand: Command = {
     r.hiddenStates?.forEach((h, i) => (tensors[`hidden_states.${i}`] = h));
     for (const [b, t] of Object.entries(r.attentions ?? {})) tensors[`attentions.${b}`] = t;
     for (const [b, t] of Object.entries(r.ssmStates ?? {})) tensors[`ssm_states.${b}`] = t;
-    await writeFile(values.out, writeSafetensors(tensors, { format: 'pt', producer: 'hybridscope', layout: model.layout }));
+    await writeOutFile(values.out, writeSafetensors(tensors, { format: 'pt', producer: 'hybridscope', layout: model.layout }));
     io.stderr(`wrote ${Object.keys(tensors).length} tensors to ${values.out}\n`);
     return 0;
   },

@@ -4,7 +4,6 @@
 // --out also writes every sample (prompt seed, target, answer, generated text, log-probs) as JSON.
 // Ctrl-C stops after the current sample and prints the partial results ("cancelled": true, exit 130);
 // a second Ctrl-C quits at once.
-import { readFile, writeFile } from 'node:fs/promises';
 import { generateGreedy } from '../../generate';
 import { loadModel } from '../../io/checkpoint';
 import { editLayout } from '../../layout';
@@ -12,7 +11,7 @@ import { cliReport, parseNameList, runSweep, sweepToCsv, type GreedyDecode, type
 import { FORMATS, VARIANTS, type PhonebookFormat, type PhonebookVariant } from '../../phonebook/templates';
 import type { CliIO, Command } from '../command';
 import { UsageError } from '../command';
-import { modelFolder } from '../node-files';
+import { modelFolder, readJsonFile, writeOutFile } from '../node-files';
 
 const USAGE =
   'phonebook <model-dir> [--layout S] (--entries 10,40,100 | --tokens 1000,4000) [--variant standard|reversed] ' +
@@ -51,12 +50,7 @@ function depthFractions(value: unknown): (number | null)[] {
 }
 
 async function readNames(file: string): Promise<NameList> {
-  let json: unknown;
-  try {
-    json = JSON.parse(await readFile(file, 'utf8'));
-  } catch (e) {
-    throw new Error(`${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'not valid JSON'}`, { cause: e });
-  }
+  const json = await readJsonFile(file, 'a names list');
   try {
     return parseNameList(json);
   } catch (e) {
@@ -159,7 +153,7 @@ export const phonebookCommand: Command = {
       bar.end();
     }
     const report = cliReport(result, { model: dir, layout: model.layout, variant, format, depth: depths.length === 1 ? depths[0] : null });
-    if (typeof values.out === 'string') await writeFile(values.out, JSON.stringify(result) + '\n');
+    if (typeof values.out === 'string') await writeOutFile(values.out, JSON.stringify(result) + '\n');
     if (values.json) io.stdout(JSON.stringify(report) + '\n');
     else if (values.csv) io.stdout(sweepToCsv(result));
     else io.stdout(table(report));
