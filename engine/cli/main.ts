@@ -27,12 +27,14 @@ export async function main(argv: string[], io: CliIO = processIO, commands: Comm
   const [name, ...rest] = argv;
   const help = () => `usage: hybridscope <command>\n${commands.map((c) => `  hybridscope ${c.usage}`).join('\n')}\n`;
   if (!name || name === 'help' || name === '--help' || name === '-h') {
-    io.stdout(help());
+    // asked for: stdout and 0; no command at all is a bad command line: stderr and 2
+    if (name) io.stdout(help());
+    else io.stderr(help());
     return name ? 0 : 2;
   }
   const command = commands.find((c) => c.name === name);
   if (!command) {
-    io.stderr(`hybridscope: unknown command "${name}"\n${help()}`);
+    io.stderr(`hybridscope: unknown command "${name}" (commands: ${commands.map((c) => c.name).join(', ')}; see hybridscope help)\n`);
     return 2;
   }
   try {
