@@ -46,6 +46,7 @@ describe.skipIf(!have || !ids.includes('hybrid'))('bundled models in Chromium', 
     expect(await page.locator('input[aria-label=Entries]').inputValue()).toBe('40');
     const layout = await page.locator('[data-testid=layout-text]').inputValue();
     expect(layout).toMatch(/M.*\*/);
+    await page.screenshot({ path: shot('bundled-open') });
     await page.locator('[data-testid=run]').click();
     await done(page);
     expect(await page.locator('[data-testid=answer-digits] .cell.expected').count()).toBe(10);
@@ -95,8 +96,8 @@ describe.skipIf(!have || !ids.includes('hybrid'))('bundled models in Chromium', 
     await page.locator('[data-testid=sweep-model-mamba2]').check();
     await page.locator('[data-testid=sweep-start]').click();
     await page.waitForSelector('[data-testid=sweep-progress][data-status=done]', { timeout: LONG - 20_000 });
-    const series = await page.locator('[data-testid=recall-series]').evaluateAll((els) => els.map((e) => [e.getAttribute('data-series'), Number(e.getAttribute('data-points'))]));
-    const curves = series.filter(([, n]) => n >= 3).map(([k]) => String(k).split(' · ')[0]);
+    const series = await page.locator('[data-testid=recall-series]').evaluateAll((els) => els.map((e) => ({ key: e.getAttribute('data-series') ?? '', points: Number(e.getAttribute('data-points')) })));
+    const curves = series.filter((c) => c.points >= 3).map((c) => c.key.split(' · ')[0]);
     expect(curves).toContain('hybrid');
     expect(curves).toContain('mamba2');
     await page.locator('[data-testid=recall-view]').screenshot({ path: shot('bundled-recall') });

@@ -23,6 +23,12 @@ export function argmax(xs: ArrayLike<number>): number {
   return best;
 }
 
+/** A peak worth naming: at least 20 % above every other entry. */
+function distinctPeak(mass: Float32Array, top: number): boolean {
+  for (let i = 0; i < mass.length; i++) if (i !== top && mass[i] * 1.2 > mass[top]) return false;
+  return mass.length > 1;
+}
+
 export function EntryMassChart({ mass, target, examples, names, width, height, yLabel }: Props) {
   const E = mass.length;
   const keys = Array.from({ length: E }, (_, i) => String(i));
@@ -55,7 +61,7 @@ export function EntryMassChart({ mass, target, examples, names, width, height, y
         {([['target', massColors.target], ['few-shot', massColors.example], ['other entries', massColors.other]] as const).map(([l, c], i) => (
           <g key={l} transform={`translate(0,${i * 16})`}><rect width={10} height={10} y={-9} fill={c} /><text x={16}>{l}</text></g>
         ))}
-        <text y={56} fill={top === target ? '#009E73' : '#D55E00'} data-export="hide">{top === target ? 'peak on target' : `peak on entry ${top + 1}`}</text>
+        {distinctPeak(mass, top) && <text y={56} fill={top === target ? '#009E73' : '#D55E00'} data-export="hide">{top === target ? 'peak on target' : `peak on entry ${top + 1}`}</text>}
       </g>
     </svg>
   );
