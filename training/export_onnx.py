@@ -1,0 +1,104 @@
+"""Export the bundled models to ONNX for `npm run bench` (onnxruntime-node is the native anchor).
+
+One graph per model: input `input_ids` int64 (1, T) with T dynamic, output `logits` float32 (1, T, V),
+the transformers forward in float32 with use_cache=False (the same math the engine runs). Each export
+is checked with onnxruntime against PyTorch at two lengths that differ from the traced one, so a shape
+baked in at trace time is caught here rather than in the bench.
+
+    python3 training/export_onnx.py --models hybrid,transformer,mamba2 --out bench/onnx
+
+Mamba-1's transformers path is a Python loop over time, which does not export with a dynamic length;
+it is left out (the bench then reports no onnxruntime column for it).
+"""
+
+import argparse
+import json
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+import transformers
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+
+
+class LogitsOnly(torch.nn.Module):
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+
+    def forward(self, input_ids):
+        return self.model(input_ids=input_ids, use_cache=False).logits
+
+
+def load(model_id):
+    folder = os.path.join(ROOT, "assets", "models", model_id)
+    cfg = json.load(open(os.path.join(folder, "config.json")))
+    cls = getattr(transformers, cfg["architectures"][0])
+    kw = {"attn_implementation": "eager"} if cfg["model_type"] in ("nemotron_h", "llama") else {}
+    return cls.from_pretrained(folder, dtype=torch.float32, **kw).eval(), cfg["vocab_size"]
+
+
+def export(wrapper, ids, path):
+    """Dynamo export with a symbolic length first; the TorchScript tracer as a fallback."""
+    try:
+        T = torch.export.Dim("T", min=2, max=16384)
+        torch.onnx.export(wrapper, (ids,), path, input_names=["input_ids"], output_names=["logits"],
+                          dynamic_shapes={"input_ids": {1: T}}, dynamo=True, external_data=False)
+        return "dynamo"
+    except Exception as e:  # noqa: BLE001 - report and try the other exporter
+        print(f"  dynamo export failed: {type(e).__name__}: {str(e).splitlines()[0][:300]}", flush=True)
+    torch.onnx.export(wrapper, (ids,), path, input_names=["input_ids"], output_names=["logits"],
+                      dynamic_axes={"input_ids": {1: "T"}, "logits": {1: "T"}}, dynamo=False, opset_version=17)
+    return "tracer"
+
+
+def check(path, wrapper, vocab, lengths):
+    import onnxruntime as ort
+    sess = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
+    errs = {}
+    for T in lengths:
+        ids = torch.randint(0, vocab, (1, T))
+        with torch.no_grad():
+            ref = wrapper(ids).numpy()
+        out = sess.run(None, {"input_ids": ids.numpy().astype(np.int64)})[0]
+        errs[T] = float(np.linalg.norm(out - ref) / np.linalg.norm(ref))
+    return errs
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--models", default="hybrid,transformer,mamba2")
+    ap.add_argument("--out", default=os.path.join(ROOT, "bench", "onnx"))
+    ap.add_argument("--deadline", type=float, default=240, help="seconds; models not started by then are skipped")
+    args = ap.parse_args()
+    os.makedirs(args.out, exist_ok=True)
+    torch.manual_seed(0)
+    start, report = time.time(), {}
+    for model_id in args.models.split(","):
+        if time.time() - start > args.deadline:
+            report[model_id] = {"skipped": "deadline"}
+            continue
+        t0 = time.time()
+        try:
+            model, vocab = load(model_id)
+            wrapper = LogitsOnly(model)
+            path = os.path.join(args.out, f"{model_id}.onnx")
+            how = export(wrapper, torch.randint(0, vocab, (1, 300)), path)
+            errs = check(path, wrapper, vocab, [77, 1000])
+            ok = all(e < 1e-4 for e in errs.values())
+            if not ok:
+                os.remove(path)
+            report[model_id] = {"exporter": how, "rel_err": errs, "kept": ok,
+                                "bytes": os.path.getsize(path) if ok else 0, "seconds": round(time.time() - t0, 1)}
+        except Exception as e:  # noqa: BLE001 - one model failing must not stop the others
+            report[model_id] = {"error": f"{type(e).__name__}: {str(e).splitlines()[0][:300]}"}
+        print(model_id, json.dumps(report[model_id]), flush=True)
+    json.dump(report, open(os.path.join(args.out, "export-report.json"), "w"), indent=1)
+    sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()
