@@ -10,17 +10,8 @@ export const EXPERIMENT_FORMAT = 'hybridscope-experiment';
 export const SCHEMA_VERSION = 1;
 export const EXPERIMENT_EXTENSION = '.hybridscope.json';
 
-export interface ExperimentResults {
-  layout: string;
-  blocks: number[];
-  promptTokens: number;
-  generatedIds: number[];
-  generatedText: string;
-  expected?: string;
-  exact?: boolean;
-  digitAccuracy?: number;
-  recordsDigest: string;
-}
+/** What a run produced, as saved: its summary without what only describes that one execution. */
+export type ExperimentResults = Omit<RunSummary, 'status' | 'captureBytes' | 'timings'>;
 
 export interface Experiment {
   format: typeof EXPERIMENT_FORMAT;
