@@ -31,6 +31,11 @@ describe('layout edits, compare and recall sweeps in Chromium', () => {
     expect(await page.locator('[data-testid=strip-block][data-dropped=true]').count()).toBe(1);
     await page.keyboard.press('Control+z');
     expect(await text.inputValue()).toBe('M-M*-');
+    // drag the attention block to the front, then undo
+    await page.locator('[data-testid=strip-block][data-kind=attention]').dragTo(page.locator('[data-testid=strip-block]').first());
+    await expect.poll(() => text.inputValue()).toBe('*M-M-');
+    await page.keyboard.press('Control+z');
+    expect(await text.inputValue()).toBe('M-M*-');
     await text.fill('M-Mx');
     await text.press('Enter');
     await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('"x" at position 4');
@@ -84,6 +89,22 @@ describe('layout edits, compare and recall sweeps in Chromium', () => {
     expect(layouts.map(([k]) => String(k).split(' · ')[1]).sort()).toEqual(['M-M*-', 'M-M-']);
     for (const [, n] of layouts) expect(n).toBe(3);
     await page.locator('[data-testid=recall-view]').screenshot({ path: shot('view-recall') });
+    expect(errors).toEqual([]);
+  });
+
+  it('sweeps a depth × length grid', async () => {
+    await page.locator('[data-testid=sweep-lengths]').fill('4, 8');
+    await page.getByLabel('Samples').fill('1');
+    await page.getByLabel('depth grid').check();
+    await page.locator('[data-testid=sweep-start]').click();
+    await expect.poll(() => page.locator('[data-testid=sweep-progress]').getAttribute('data-status'), { timeout: 120_000 }).toBe('done');
+    const grids = page.locator('[data-testid=depth-grid]');
+    await expect.poll(() => grids.count()).toBeGreaterThanOrEqual(1);
+    // 5 depths × lengths 4, 8 (swept) and 16 (the earlier sweep's single depth, the rest empty)
+    const cells = await grids.first().locator('rect[data-cell]').evaluateAll((els) => els.map((e) => e.getAttribute('data-cell')));
+    expect(cells).toHaveLength(15);
+    expect(cells.filter((c) => c === 'none')).toHaveLength(4);
+    await page.locator('[data-testid=recall-view]').screenshot({ path: shot('view-recall-depth') });
     expect(errors).toEqual([]);
   });
 });

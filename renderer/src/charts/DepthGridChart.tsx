@@ -19,7 +19,7 @@ export function DepthGridChart({ grid, width, height }: { grid: DepthGrid; width
         const cx = x(String(e)) ?? 0, cy = y(String(d)) ?? 0;
         return (
           <g key={`${d}:${e}`}>
-            <rect x={cx} y={cy} width={x.bandwidth()} height={y.bandwidth()} fill={v === null ? '#f1f1ee' : cmap.css(v)} />
+            <rect data-cell={v ?? "none"} x={cx} y={cy} width={x.bandwidth()} height={y.bandwidth()} fill={v === null ? '#f1f1ee' : cmap.css(v)} />
             {v !== null && <text x={cx + x.bandwidth() / 2} y={cy + y.bandwidth() / 2} dy="0.32em" textAnchor="middle" fontSize={11} fill={v > 0.6 ? '#1e2226' : '#ffffff'}>{pct(v)}</text>}
           </g>
         );
