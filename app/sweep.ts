@@ -2,8 +2,7 @@
 // `phonebook` command) over layouts of the open model × entries × depths, greedy answers only, no
 // captures. Progress after every sample with the point it completed; cancel between samples.
 import type { GreedyDecode } from '../engine/phonebook/score';
-import { runSweep, type PointKey, type SweepModel } from '../engine/phonebook/sweep';
-import type { SampleScore } from '../engine/phonebook/score';
+import { runSweep, type SweepModel, type SweepPoint as EnginePoint } from '../engine/phonebook/sweep';
 import type { Backend } from './backend';
 import type { Clock } from './clock';
 import { layoutString, resolveLayout } from './layout';
@@ -36,18 +35,14 @@ function decoder<M>(backend: Backend<M>, model: M): GreedyDecode {
   };
 }
 
-/** One point from its samples, as runSweep summarises it (digit accuracy pooled over all digits). */
-function point(key: PointKey, samples: SampleScore[]): SweepPoint {
-  const digits = samples.reduce((a, s) => a + s.answer.replace(/[^0-9]/g, '').length, 0);
-  const p: SweepPoint = {
-    layout: key.layout, entries: key.entries ?? 0, depth: key.depth ?? 0, samples: samples.length,
-    meanEntries: samples.reduce((a, s) => a + s.entries, 0) / samples.length,
-    accuracy: samples.filter((s) => s.exact).length / samples.length,
-    digitAccuracy: samples.reduce((a, s) => a + s.digitsRight, 0) / Math.max(1, digits),
-    meanTokens: samples.reduce((a, s) => a + s.promptTokens, 0) / samples.length,
+/** The wire form of a finished point (protocol.ts): 0 stands for "none" in entries and depth. */
+function wirePoint(p: EnginePoint): SweepPoint {
+  const w: SweepPoint = {
+    layout: p.layout, entries: p.entries ?? 0, depth: p.depth ?? 0, samples: p.samples, meanEntries: p.meanEntries,
+    accuracy: p.accuracy, digitAccuracy: p.digitAccuracy, meanTokens: p.meanTokens,
   };
-  if (key.tokens !== null) p.tokenBudget = key.tokens;
-  return p;
+  if (p.tokens !== null) w.tokenBudget = p.tokens;
+  return w;
 }
 
 export async function executeSweep<M>(ctx: SweepContext<M>): Promise<void> {
@@ -61,7 +56,6 @@ export async function executeSweep<M>(ctx: SweepContext<M>): Promise<void> {
     const arranged = backend.arrange(ctx.model, blocks);
     return { id: ctx.modelName, layout: layoutString(kinds, blocks), tokenizer, decode: decoder(backend, arranged) };
   });
-  const byPoint = new Map<string, SampleScore[]>();
   const points: SweepPoint[] = [];
   const signal = { get aborted() { return ctx.cancelled(); } };
   const result = await runSweep({
@@ -74,10 +68,7 @@ export async function executeSweep<M>(ctx: SweepContext<M>): Promise<void> {
     pause: () => ctx.clock.yield(),
     now: () => ctx.clock.now(),
     onProgress: (p) => {
-      const key = JSON.stringify(p.point);
-      const samples = [...(byPoint.get(key) ?? []), p.sample];
-      byPoint.set(key, samples);
-      const done = samples.length === spec.samples ? point(p.point, samples) : undefined;
+      const done = p.finished && wirePoint(p.finished);
       if (done) points.push(done);
       ctx.post({ type: 'sweep/progress', v, sweepId, done: p.done, total: p.total, etaMs: p.etaMs, ...(done ? { point: done } : {}) });
     },

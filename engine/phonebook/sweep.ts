@@ -68,6 +68,8 @@ export interface SweepProgress {
   etaMs: number;
   point: PointKey;
   sample: SampleScore;
+  /** The point's summary, on the progress of the sample that completes it. */
+  finished?: SweepPoint;
 }
 
 export interface SweepResult {
@@ -173,10 +175,11 @@ export async function runSweep(spec: SweepSpec, opts: SweepOptions = {}): Promis
       workLeft -= work(key);
       const elapsedMs = now() - start;
       const etaMs = result.done === total ? 0 : (elapsedMs / workDone) * workLeft;
-      opts.onProgress?.({ done: result.done, total, elapsedMs, etaMs, point: key, sample });
+      const finished = scored.length === spec.samples ? summarise(key, scored) : undefined;
+      if (finished) result.points.push(finished);
+      opts.onProgress?.({ done: result.done, total, elapsedMs, etaMs, point: key, sample, ...(finished ? { finished } : {}) });
       if (opts.pause) await opts.pause();
     }
-    if (scored.length === spec.samples) result.points.push(summarise(key, scored));
   }
   result.elapsedMs = now() - start;
   return result;
