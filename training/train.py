@@ -2,7 +2,7 @@
 
     python3 training/train.py --model hybrid --out runs/hybrid [--steps 1500 --seed 0 --lr 1e-3]
 
-Recipe (same for all four; see training/README.md for why): batch 32, AdamW (0.9, 0.95), lr 1e-3 with
+Recipe (same for all four; see training/RUNS.md for why): batch 32, AdamW (0.9, 0.95), lr 1e-3 with
 100 warm-up steps and cosine decay to 10 %, weight decay 0.1 on matrices only (none on A_log, dt_bias,
 D, norms, biases, embeddings), clip 1.0, bf16 autocast, mimetic init of every Mamba layer, curriculum
 on book size (cap 4 -> 40 entries over the first half), dense supervision (up to 16 look-ups per book,
