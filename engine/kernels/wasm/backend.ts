@@ -65,9 +65,9 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
       arena.release(raw);
       return at;
     });
-  const resident = (a: Float32Array | Float64Array, n: number) =>
-    weights.get(a, `plain ${n}`, (src) =>
-      src instanceof Float64Array ? arena.putF64AsF32(src.subarray(0, n)) : arena.put(src.subarray(0, n)));
+  // Only for weights (bias, D, norm and conv weights): arrays the layers build per call (A =
+  // -exp(A_log) is recomputed each forward) are copied per call, or the cache would fill the arena.
+  const resident = (a: Float32Array, n: number) => weights.get(a, `plain ${n}`, (src) => arena.put(src.subarray(0, n) as Float32Array));
 
   const matmul: KernelBackend['matmul'] = (out, x, w, T, In, Out, bias) => {
     const wp = packed(w, In, Out);
@@ -98,7 +98,8 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
       const bp = arena.put(B.subarray(t0 * G * N, t1 * G * N));
       const cp = arena.put(C.subarray(t0 * G * N, t1 * G * N));
       const yp = arena.alloc(n * H * P * 4);
-      const args = [yp, s, xp, dtp, resident(A, H), bp, cp, resident(Dskip, H), n, H, P, N, G, norm && norm + t0 * 4, T] as const;
+      const ap = arena.putF64AsF32(A.subarray(0, H));
+      const args = [yp, s, xp, dtp, ap, bp, cp, resident(Dskip, H), n, H, P, N, G, norm && norm + t0 * 4, T] as const;
       const mid = H >> 1;
       if (n > 1 && mid > 0 && two()) {
         thread!.post('mamba2Scan', [...args, mid, H]);
@@ -108,7 +109,7 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
         k.mamba2Scan(...args, 0, H);
       }
       arena.get(y.subarray(t0 * H * P), yp, n * H * P);
-      for (const at of [xp, dtp, bp, cp, yp]) arena.release(at);
+      for (const at of [xp, dtp, ap, bp, cp, yp]) arena.release(at);
     };
     scanSegments(arena, state, H * P * N, T, probe, H * T, run);
   };
@@ -123,7 +124,8 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
       const bp = arena.put(B.subarray(t0 * N, t1 * N));
       const cp = arena.put(C.subarray(t0 * N, t1 * N));
       const yp = arena.alloc(n * I * 4);
-      const args = [yp, s, xp, dp, resident(A, I * N), bp, cp, resident(Dskip, I), n, I, N, norm && norm + t0 * 4, T, group] as const;
+      const ap = arena.putF64AsF32(A.subarray(0, I * N));
+      const args = [yp, s, xp, dp, ap, bp, cp, resident(Dskip, I), n, I, N, norm && norm + t0 * 4, T, group] as const;
       const mid = ((I / group) >> 1) * group;
       if (n > 1 && mid > 0 && two()) {
         thread!.post('mamba1Scan', [...args, mid, I]);
@@ -133,7 +135,7 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
         k.mamba1Scan(...args, 0, I);
       }
       arena.get(y.subarray(t0 * I), yp, n * I);
-      for (const at of [xp, dp, bp, cp, yp]) arena.release(at);
+      for (const at of [xp, dp, ap, bp, cp, yp]) arena.release(at);
     };
     scanSegments(arena, state, I * N, T, probe, (I / group) * T, run);
   };

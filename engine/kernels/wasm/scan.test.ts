@@ -80,3 +80,21 @@ describe.each(availableFlavors())('wasm Mamba-1 scan (%s build)', (flavor) => {
     },
   );
 });
+
+describe('wasm scans over many calls', () => {
+  it('do not grow the arena when the layer passes a fresh A each call (as it does)', () => {
+    const be = createWasmBackend()!;
+    const [I, N] = [16, 8];
+    const args = () => [random(I, 1), random(I, 2).map(Math.abs), Float64Array.from(random(I * N, 3), (v) => -Math.exp(v))] as const;
+    const state = new Float64Array(I * N), y = new Float32Array(I), B = random(N, 4), C = random(N, 5), D = random(I, 6);
+    const step = () => {
+      const [x, delta, A] = args();
+      be.mamba1Scan(y, state, x, delta, A, B, C, D, 1, I, N);
+      be.mamba2Scan(y, state, x, delta.subarray(0, 2), A.subarray(0, 2), B, C, D.subarray(0, 2), 1, 2, I / 2, N, 1);
+    };
+    step();
+    const used = be.arena.used;
+    for (let i = 0; i < 20; i++) step();
+    expect(be.arena.used).toBe(used);
+  });
+});
