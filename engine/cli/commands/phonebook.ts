@@ -63,10 +63,15 @@ function clock(ms: number): string {
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }
 
-/** `[#####.....] 12/60  20%  ETA 0:35`, redrawn in place; throttled to one draw per 100 ms. */
-function progressBar(io: CliIO): { update(p: SweepProgress): void; end(): void } {
+/** `[#####.....] 12/60  20%  ETA 0:35`, redrawn in place; throttled to one draw per 100 ms. Other
+ * stderr lines go through `note`, so they start on a line of their own. */
+function progressBar(io: CliIO): { update(p: SweepProgress): void; note(line: string): void; end(): void } {
   let last = -Infinity;
-  let drawn = false;
+  let open = false; // the bar's line is on screen without its newline
+  const end = () => {
+    if (open) io.stderr('\n');
+    open = false;
+  };
   return {
     update(p) {
       if (p.done < p.total && p.elapsedMs - last < 100) return;
@@ -75,11 +80,13 @@ function progressBar(io: CliIO): { update(p: SweepProgress): void; end(): void }
       const filled = Math.round((p.done / p.total) * width);
       const length = p.point.entries !== null ? `${p.point.entries} entries` : `${p.point.tokens} tokens`;
       io.stderr(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.done}/${p.total} ${String(Math.floor((100 * p.done) / p.total)).padStart(3)}%  ETA ${clock(p.etaMs)}  (${length})`);
-      drawn = true;
+      open = true;
     },
-    end() {
-      if (drawn) io.stderr('\n');
+    note(line) {
+      end();
+      io.stderr(`${line}\n`);
     },
+    end,
   };
 }
 
@@ -133,15 +140,15 @@ export const phonebookCommand: Command = {
       return { ids: r.tokens.map((t) => t.id), logprobs: r.tokens.map((t) => t.logprob) };
     };
 
+    const bar = progressBar(io);
     const signal = { aborted: false };
     const onInterrupt = () => {
       // the first Ctrl-C ends the sweep after the current sample; a second one quits at once
       if (signal.aborted) process.exit(130);
       signal.aborted = true;
-      io.stderr('\nhybridscope: phonebook: stopping after this sample (Ctrl-C again to quit now)\n');
+      bar.note('hybridscope: phonebook: stopping after this sample (Ctrl-C again to quit now)');
     };
     process.on('SIGINT', onInterrupt);
-    const bar = progressBar(io);
     let result;
     try {
       result = await runSweep(
