@@ -36,6 +36,16 @@ describe('layout edits, compare and recall sweeps in Chromium', () => {
     await expect.poll(() => text.inputValue()).toBe('*M-M-');
     await page.keyboard.press('Control+z');
     expect(await text.inputValue()).toBe('M-M*-');
+    // keyboard: focus the attention block, move it left twice, drop it, undo all three
+    await page.locator('[data-testid=strip-block][data-kind=attention]').focus();
+    await page.keyboard.press('Shift+ArrowLeft');
+    await page.keyboard.press('Shift+ArrowLeft');
+    expect(await text.inputValue()).toBe('M*-M-');
+    await page.keyboard.press('Delete');
+    expect(await text.inputValue()).toBe('M-M-');
+    expect(await page.locator('[data-testid=strip-block]').nth(1).getAttribute('data-dropped')).toBe('true');
+    for (let i = 0; i < 3; i++) await page.keyboard.press('Control+z');
+    expect(await text.inputValue()).toBe('M-M*-');
     await text.fill('M-Mx');
     await text.press('Enter');
     await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('"x" at position 4');

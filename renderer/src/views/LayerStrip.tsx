@@ -1,7 +1,7 @@
 // The layout as coloured blocks (M, m, *, -) in run order: drag to reorder, click to select and
 // inspect, toggle to drop, duplicate. Each block lights up as its record streams in and shows a
 // small recall signal: the share of its (implicit) attention on the target entry at the query.
-import { useState, type DragEvent } from 'react';
+import { useState, type DragEvent, type KeyboardEvent } from 'react';
 import { appStore, useApp } from '../store/appStore';
 import { charOfKind, effectiveLayout, type LayoutItem } from '../store/layoutEdits';
 import { useRun } from '../cache/useRun';
@@ -52,12 +52,14 @@ export function LayerStrip() {
       <ol className="strip" data-testid="layer-strip">
         {items.map((it, slot) => {
           const kind = model.layers[it.orig].kind;
+          // stable per block copy, so a moved block keeps its DOM node (and keyboard focus)
+          const copy = items.slice(0, slot).filter((x) => x.orig === it.orig).length;
           const rec = records[slot];
           const share = rec && data ? targetShare(rec, data.prompt) : null;
           const pending = running && !rec && !it.dropped;
           return (
             <li
-              key={`${it.orig}:${slot}`}
+              key={`${it.orig}#${copy}`}
               className={['block', it.dropped && 'dropped', selected === slot && 'selected', pending && 'pending', dragOver === slot && 'drag-over', rec && 'lit'].filter(Boolean).join(' ')}
               data-testid="strip-block" data-kind={kind} data-index={it.orig} data-dropped={it.dropped || undefined}
               style={{ background: it.dropped ? undefined : kindColor[kind], color: kindInk[kind] }}
@@ -69,6 +71,8 @@ export function LayerStrip() {
               onDrop={onDrop(slot)}
               onClick={() => selectSlot(slot, it)}
               onDoubleClick={() => appStore.getState().toggleDropBlock(slot)}
+              tabIndex={0} role="button" aria-pressed={selected === slot}
+              onKeyDown={(e) => onBlockKey(e, slot, it)}
             >
               <span className="glyph">{charOfKind[kind]}</span>
               <span className="idx">{it.orig}</span>
@@ -91,6 +95,22 @@ function selectSlot(slot: number, it: LayoutItem) {
   const s = appStore.getState();
   s.selectSlot(slot);
   s.inspect(it.orig);
+}
+
+/** Keyboard editing: ←/→ walk the strip, Shift+←/→ move the block, Enter selects, Delete drops or
+ *  restores, D duplicates. */
+function onBlockKey(e: KeyboardEvent<HTMLElement>, slot: number, it: LayoutItem) {
+  const s = appStore.getState();
+  const el = e.currentTarget;
+  if (e.key === 'Enter' || e.key === ' ') selectSlot(slot, it);
+  else if (e.key === 'Delete' || e.key === 'Backspace') s.toggleDropBlock(slot);
+  else if (e.shiftKey && e.key === 'ArrowLeft' && slot > 0) s.moveBlock(slot, slot - 1);
+  else if (e.shiftKey && e.key === 'ArrowRight' && slot < s.items.length - 1) s.moveBlock(slot, slot + 1);
+  else if (e.key === 'ArrowLeft') (el.previousElementSibling as HTMLElement | null)?.focus();
+  else if (e.key === 'ArrowRight') (el.nextElementSibling as HTMLElement | null)?.focus();
+  else if (e.key === 'd' || e.key === 'D') s.duplicateBlock(slot);
+  else return;
+  e.preventDefault();
 }
 
 function sameLayout(runBlocks: readonly number[], items: readonly LayoutItem[]): boolean {
