@@ -1,8 +1,8 @@
 // A FileSource over a folder on disk, for the Node hosts (CLI, tests). Paths are relative to the
 // folder; anything that would escape it is refused. Also the CLI's own input and output files
 // (--ids, --names, --out), whose failures are one-line errors naming the file.
-import { open, readFile, stat, writeFile } from 'node:fs/promises';
-import { isAbsolute, join, normalize } from 'node:path';
+import { access, constants, open, readFile, stat, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, normalize } from 'node:path';
 import { CheckpointError } from '../errors';
 import type { FileSource } from '../io/files';
 
@@ -63,6 +63,18 @@ export async function readJsonFile(file: string, expected: string): Promise<unkn
   } catch {
     throw new CheckpointError(file, `not valid JSON (expected ${expected})`);
   }
+}
+
+/** Checks, before any computing, that a command's --out file can be written where it is asked for. */
+export async function checkOutFile(file: string): Promise<void> {
+  const dir = dirname(file);
+  const info = await stat(dir).catch(() => {
+    throw new CheckpointError(file, 'cannot write: no such folder');
+  });
+  if (!info.isDirectory()) throw new CheckpointError(file, `cannot write: ${dir} is not a folder`);
+  await access(dir, constants.W_OK).catch(() => {
+    throw new CheckpointError(file, `cannot write: ${dir} is not writable`);
+  });
 }
 
 /** Writes a command's --out file. */

@@ -10,7 +10,7 @@ import type { Tensor } from '../../tensor';
 import type { Command } from '../command';
 import { UsageError } from '../command';
 import { readIds } from '../ids';
-import { modelFolder, writeOutFile } from '../node-files';
+import { checkOutFile, modelFolder, writeOutFile } from '../node-files';
 
 const GROUPS = ['hidden', 'attention', 'ssm'];
 
@@ -25,6 +25,7 @@ export const forwardCommand: Command = {
     const groups = typeof values.capture === 'string' ? values.capture.split(',').map((s) => s.trim()).filter(Boolean) : GROUPS;
     const unknown = groups.find((g) => !GROUPS.includes(g));
     if (unknown) throw new UsageError(`--capture: unknown group "${unknown}" (use ${GROUPS.join(',')})`);
+    await checkOutFile(values.out);
     let model = await loadModel(await modelFolder(positionals[0]));
     if (typeof values.layout === 'string') model = editLayout(model, values.layout);
     const ids = await readIds(values.ids, model.embeddings.V);

@@ -11,7 +11,7 @@ import { cliReport, parseNameList, runSweep, sweepToCsv, type GreedyDecode, type
 import { FORMATS, VARIANTS, type PhonebookFormat, type PhonebookVariant } from '../../phonebook/templates';
 import type { CliIO, Command } from '../command';
 import { UsageError } from '../command';
-import { modelFolder, readJsonFile, writeOutFile } from '../node-files';
+import { checkOutFile, modelFolder, readJsonFile, writeOutFile } from '../node-files';
 
 const USAGE =
   'phonebook <model-dir> [--layout S] (--entries 10,40,100 | --tokens 1000,4000) [--variant standard|reversed] ' +
@@ -129,6 +129,7 @@ export const phonebookCommand: Command = {
     const seed = integer('seed', values.seed, 0, 0);
     const shots = integer('shots', values.shots, 2, 0);
     const names = typeof values.names === 'string' ? await readNames(values.names) : undefined;
+    if (typeof values.out === 'string') await checkOutFile(values.out);
 
     const dir = positionals[0];
     let model = await loadModel(await modelFolder(dir));
