@@ -1,6 +1,6 @@
 // Parts (b)–(d), per bundled model (assets/models/<id>/): (b) prefill time of a 1,000- and a
 // 4,000-token phonebook with the default probes, and onnxruntime-node on bench/onnx/<id>.onnx where
-// that export exists; (c) greedy generation tokens/s after 1,000 and 4,000 tokens of context, and the
+// that export exists (same thread count as the engine); (c) greedy generation tokens/s after 1,000 and 4,000 tokens of context, and the
 // hybrid/Transformer ratio; (d) achieved GFLOP/s of the 4,000-token prefill (matmul + attention
 // FLOPs counted while it runs) against the matmul peak measured in part (a).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -52,7 +52,8 @@ function counting(be: KernelBackend): { backend: KernelBackend; flops: () => num
   };
 }
 
-export async function benchModels(matmulPeak: number): Promise<Row[]> {
+/** `threads`: the engine's thread count; onnxruntime gets the same number of intra-op threads. */
+export async function benchModels(matmulPeak: number, threads: number): Promise<Row[]> {
   const ids = existsSync(MODELS)
     ? readdirSync(MODELS).filter((d) => existsSync(new URL(`${d}/config.json`, MODELS))).sort()
     : [];
@@ -68,7 +69,7 @@ export async function benchModels(matmulPeak: number): Promise<Row[]> {
   for (const id of ids) {
     const model = await loadModel(nodeSource(new URL(id, MODELS).pathname));
     const onnxFile = new URL(`${id}.onnx`, ONNX);
-    const session = existsSync(onnxFile) ? await ort.InferenceSession.create(onnxFile.pathname, { intraOpNumThreads: 1, interOpNumThreads: 1 }) : null;
+    const session = existsSync(onnxFile) ? await ort.InferenceSession.create(onnxFile.pathname, { intraOpNumThreads: threads, interOpNumThreads: 1 }) : null;
     tokPerSec[id] = {};
     for (const n of LENGTHS) {
       const p = prompt(model, n);

@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   const threads = two ? [1, 2] : [1];
   const mm = await benchMatmul(two ? { 1: one, 2: two } : { 1: one }, threads);
   rows.push(...mm.rows);
-  rows.push(...(await benchModels(mm.peak)));
+  rows.push(...(await benchModels(mm.peak, be.threads())));
   rows.push({
     part: 'e', name: 'first layer record visible after Run; map pan/zoom fps (web build, Chromium)',
     engine: '—', reference: '—', ratio: '—', target: '≤ 150 ms; 60 fps', status: 'not measured yet',
