@@ -130,7 +130,7 @@ export async function protocolCampaign(seed: number, tokenizer: string, scale = 
     const pages = draw(fc.tuple(fc.boolean(), byteMutations(weights.length), fc.subarray(Object.keys(files), { minLength: 1 })), Math.round(100 * scale), seed + 2);
     for (const [configSide, ops, keep] of pages) {
       const mutated = { ...files, ...(configSide ? { 'config.json': applyBytes(config, ops) } : { 'model.safetensors': applyBytes(weights, ops) }) };
-      const entries = keep.map((path) => ({ path: `picked/${path}`, blob: new Blob([mutated[path] as BlobPart]) }));
+      const entries = keep.map((path) => ({ path: `picked/${path}`, blob: new Blob([(mutated as Record<string, unknown>)[path] as BlobPart]) }));
       const t0 = performance.now();
       const event = await open({ kind: 'files', name: 'picked', files: entries });
       const ms = performance.now() - t0;
