@@ -111,7 +111,7 @@ describe('watchdog', () => {
     await restarted;
     const detectedMs = performance.now() - t0;
     expect(events).toHaveLength(1);
-    expect(detectedMs).toBeGreaterThanOrEqual(1400);
+    expect(detectedMs).toBeGreaterThanOrEqual(1000); // the deadline less the last heartbeat gap, never at once
     expect(detectedMs).toBeLessThan(6000);
     const pong = new Promise((r) => worker.once('message', r));
     worker!.postMessage('ping');
