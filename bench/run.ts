@@ -11,6 +11,7 @@ import { describeMachine } from './machine';
 import { benchMatmul } from './matmul';
 import { benchModels } from './models';
 import { printTable, type Row } from './table';
+import { benchWeb } from './web';
 
 // Node 20 ships relaxed SIMD behind a flag (Electron 45 and current browsers have it on); turn it
 // on before the kernels compile so the bench measures the build the desktop app runs.
@@ -33,11 +34,7 @@ async function main(): Promise<void> {
   const mm = await benchMatmul(two ? { 1: one, 2: two } : { 1: one }, threads);
   rows.push(...mm.rows);
   rows.push(...(await benchModels(mm.peak, be.threads())));
-  rows.push({
-    part: 'e', name: 'first layer record visible after Run; map pan/zoom fps (web build, Chromium)',
-    engine: '—', reference: '—', ratio: '—', target: '≤ 150 ms; 60 fps', status: 'not measured yet',
-    note: 'needs the explorer UI measured through playwright; not wired into the bench yet',
-  });
+  rows.push(...(await benchWeb()));
 
   const table = printTable(rows);
   console.log(table);
