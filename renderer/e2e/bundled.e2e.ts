@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { openApp, repo, shot, startHarness, type Harness } from './harness';
+import { openReady, repo, shot, startHarness, type Harness } from './harness';
 
 const manifest = resolve(repo, 'assets/models/manifest.json');
 const have = existsSync(manifest);
@@ -34,8 +34,7 @@ describe.skipIf(!have || !ids.includes('hybrid'))('bundled models in Chromium', 
   let errors: string[];
   beforeAll(async () => {
     h = await startHarness();
-    ({ page, errors } = await openApp(h));
-    await page.waitForSelector('[data-testid=run]:not([disabled])', { timeout: 60_000 });
+    ({ page, errors } = await openReady(h));
   });
   afterAll(async () => { await h?.close(); });
   afterEach(async (ctx) => {

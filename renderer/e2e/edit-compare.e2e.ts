@@ -4,7 +4,7 @@
 // bundled-model tests in bundled.e2e.ts check that accuracy falls.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { openApp, shot, startHarness, type Harness } from './harness';
+import { openReady, shot, startHarness, type Harness } from './harness';
 import { tinyModelDir } from './checkpoints';
 
 const status = (page: Page) => page.locator('[data-testid=run-progress]').getAttribute('data-status');
@@ -15,9 +15,7 @@ describe('layout edits, compare and recall sweeps in Chromium', () => {
   let errors: string[];
   beforeAll(async () => {
     h = await startHarness();
-    ({ page, errors } = await openApp(h));
-    await page.locator('[data-testid=folder-input]').setInputFiles(tinyModelDir('tiny-hybrid'));
-    await page.waitForSelector('[data-testid=run]:not([disabled])', { timeout: 30_000 });
+    ({ page, errors } = await openReady(h, tinyModelDir('tiny-hybrid')));
     await page.locator('[data-testid=pb-entries]').fill('8');
   });
   afterAll(async () => { await h?.close(); });

@@ -3,7 +3,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
-import { openApp, shot, startHarness, type Harness } from './harness';
+import { openReady, shot, startHarness, type Harness } from './harness';
 import { tinyModelDir } from './checkpoints';
 import { pngSize, readDpi } from '../src/export/png';
 
@@ -19,9 +19,7 @@ describe('figure export in Chromium', () => {
   let errors: string[];
   beforeAll(async () => {
     h = await startHarness();
-    ({ page, errors } = await openApp(h));
-    await page.locator('[data-testid=folder-input]').setInputFiles(tinyModelDir('tiny-hybrid'));
-    await page.waitForSelector('[data-testid=run]:not([disabled])', { timeout: 30_000 });
+    ({ page, errors } = await openReady(h, tinyModelDir('tiny-hybrid')));
     await page.locator('[data-testid=pb-entries]').fill('10');
     await page.locator('[data-testid=run]').click();
     await page.waitForSelector('[data-testid=run-progress][data-status=done]', { timeout: 60_000 });

@@ -48,6 +48,14 @@ export async function openApp(h: Harness, hash = ''): Promise<{ page: Page; erro
   return { page, errors };
 }
 
+/** The app opened (on a model folder the test ships, or the bundled default) and ready to Run. */
+export async function openReady(h: Harness, folder?: string): Promise<{ page: Page; errors: string[] }> {
+  const app = await openApp(h);
+  if (folder) await app.page.locator('[data-testid=folder-input]').setInputFiles(folder);
+  await app.page.waitForSelector('[data-testid=run]:not([disabled])', { timeout: 60_000 });
+  return app;
+}
+
 export function shot(name: string): string {
   return resolve(shots, `${name}.png`);
 }

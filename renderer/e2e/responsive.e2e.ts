@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { openApp, repo, shot, startHarness, type Harness } from './harness';
+import { openReady, repo, shot, startHarness, type Harness } from './harness';
 
 const haveHybrid = existsSync(resolve(repo, 'assets/models/hybrid/config.json'));
 if (!haveHybrid) console.log('responsive.e2e: SKIPPED — no bundled hybrid in assets/models/');
@@ -30,8 +30,7 @@ describe.skipIf(!haveHybrid)('the page stays responsive during a 4,000-token run
   let errors: string[];
   beforeAll(async () => {
     h = await startHarness();
-    ({ page, errors } = await openApp(h));
-    await page.waitForSelector('[data-testid=run]:not([disabled])', { timeout: 60_000 });
+    ({ page, errors } = await openReady(h));
   });
   afterAll(async () => { await h?.close(); });
 

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { openApp, shot, startHarness, type Harness } from './harness';
+import { openReady, shot, startHarness, type Harness } from './harness';
 import { tinyModelDir } from './checkpoints';
 
 describe('a phonebook run in Chromium', () => {
@@ -13,9 +13,7 @@ describe('a phonebook run in Chromium', () => {
   let errors: string[];
   beforeAll(async () => {
     h = await startHarness();
-    ({ page, errors } = await openApp(h));
-    await page.locator('[data-testid=folder-input]').setInputFiles(tinyModelDir('tiny-hybrid'));
-    await page.waitForSelector('[data-testid=run]:not([disabled])', { timeout: 30_000 });
+    ({ page, errors } = await openReady(h, tinyModelDir('tiny-hybrid')));
   });
   afterAll(async () => { await h?.close(); });
 
