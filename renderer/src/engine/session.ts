@@ -33,15 +33,22 @@ export async function connectEngine(e: Engine): Promise<void> {
   }
 }
 
+// The last open asked for is the one the page shows: the service opens models in request order,
+// so an earlier open (say the bundled default at start) finishing first must not take the page back.
+let latestOpen = 0;
+
 export async function openModel(source: ModelSource, name: string): Promise<boolean> {
   if (!engine) return false;
+  const open = ++latestOpen;
+  const current = () => open === latestOpen;
   store().startOpeningModel(name);
   try {
-    const model = await engine.openModel(source, (headers) => store().openedModel(headers));
+    const model = await engine.openModel(source, (headers) => { if (current()) store().openedModel(headers); });
+    if (!current()) return false;
     store().openedModel(model);
     return true;
   } catch (err) {
-    store().failedOpeningModel(message(err));
+    if (current()) store().failedOpeningModel(message(err));
     return false;
   }
 }
