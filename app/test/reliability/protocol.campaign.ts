@@ -72,6 +72,23 @@ export async function protocolCampaign(seed: number, tokenizer: string, scale = 
       await waitFor(host, from, done, 10_000);
       return host.events.slice(from).find(done);
     };
+    // One open of a corrupted folder: a hang, accepted (then back to the good model), or refused with a
+    // one-line message naming a file of that folder while the previous model stays open.
+    const judge = async (event: EngineEvent | undefined, ms: number, prefix: string, detail: () => string): Promise<void> => {
+      if (!event) {
+        recordOutcome(folders, 'hang', ms, detail);
+        return;
+      }
+      if (event.type === 'model/info') {
+        recordOutcome(folders, 'accepted', ms, detail);
+        await open({ kind: 'bundled', id: 'tiny' });
+        return;
+      }
+      const e = event as Extract<EngineEvent, { type: 'model/error' }>;
+      const problem = refusalProblem(new Error(e.message), { classes: [Error], names: (msg) => msg.startsWith(prefix) })
+        ?? (e.current?.name === 'tiny' ? null : `the previous model is gone (current: ${show(e.current)})`);
+      recordOutcome(folders, problem ? 'crash' : 'refused', ms, () => `${problem} ← ${detail()}`);
+    };
     const opened = await open({ kind: 'bundled', id: 'tiny' });
     if (opened?.type !== 'model/info') throw new Error(`the tiny model did not open: ${show(opened)}`);
 
@@ -110,19 +127,7 @@ export async function protocolCampaign(seed: number, tokenizer: string, scale = 
       const event = await open({ kind: 'folder', token });
       const ms = performance.now() - t0;
       delete corrupt[token];
-      if (!event) {
-        recordOutcome(folders, 'hang', ms, () => show(ops));
-        continue;
-      }
-      if (event.type === 'model/info') {
-        recordOutcome(folders, 'accepted', ms, () => show(ops));
-        await open({ kind: 'bundled', id: 'tiny' });
-        continue;
-      }
-      const e = event as Extract<EngineEvent, { type: 'model/error' }>;
-      const problem = refusalProblem(new Error(e.message), { classes: [Error], names: (msg) => msg.startsWith(`${token}/`) })
-        ?? (e.current?.name === 'tiny' ? null : `the previous model is gone (current: ${show(e.current)})`);
-      recordOutcome(folders, problem ? 'crash' : 'refused', ms, () => `${problem} ← ${show(ops)}`);
+      await judge(event, ms, `${token}/`, () => show(ops));
     }
     // The same through files a page hands over (Blobs, as the web build's folder picker gives them):
     // the config mangled byte by byte, the weights truncated or flipped, files missing.
@@ -134,19 +139,7 @@ export async function protocolCampaign(seed: number, tokenizer: string, scale = 
       const t0 = performance.now();
       const event = await open({ kind: 'files', name: 'picked', files: entries });
       const ms = performance.now() - t0;
-      if (!event) {
-        recordOutcome(folders, 'hang', ms, () => show(ops));
-        continue;
-      }
-      if (event.type === 'model/info') {
-        recordOutcome(folders, 'accepted', ms, () => show(ops));
-        await open({ kind: 'bundled', id: 'tiny' });
-        continue;
-      }
-      const e = event as Extract<EngineEvent, { type: 'model/error' }>;
-      const problem = refusalProblem(new Error(e.message), { classes: [Error], names: (msg) => msg.startsWith('picked/') })
-        ?? (e.current?.name === 'tiny' ? null : `the previous model is gone (current: ${show(e.current)})`);
-      recordOutcome(folders, problem ? 'crash' : 'refused', ms, () => `${problem} ← ${keep.join(',')} ${show(ops)}`);
+      await judge(event, ms, 'picked/', () => `${keep.join(',')} ${show(ops)}`);
     }
     // The previous model still runs.
     const from = host.events.length;
