@@ -27,7 +27,7 @@ export async function connectEngine(e: Engine): Promise<void> {
     // DESIGN.md §4: the app opens on the bundled hybrid (a layout with both Mamba and attention)
     const hybrid = models.find((m) => /[mM]/.test(m.layout) && m.layout.includes('*'));
     const first = hybrid ?? models.find((m) => m.default) ?? models[0];
-    if (first && !store().model) await openModel({ kind: 'bundled', id: first.id }, first.name);
+    if (first && !store().model && latestOpen === 0) await openModel({ kind: 'bundled', id: first.id }, first.name);
   } catch (err) {
     store().setCatalog(null, message(err));
   }
