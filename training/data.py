@@ -10,6 +10,7 @@ import math
 import os
 import random
 
+import numpy as np
 import torch
 from tokenizers import Tokenizer
 
@@ -26,10 +27,12 @@ class Curriculum:
     all supervised) in most books, the study's 2 in the rest."""
 
     def __init__(self, steps, max_entries=40, start=4, ramp=0.5, min_entries=2, max_shots=16,
-                 dense_share=0.7, reversed_share=0.25, max_tokens=1024, formats=phonebook.FORMATS):
+                 dense_share=0.7, reversed_share=0.25, max_tokens=1024, formats=phonebook.FORMATS,
+                 bare_until=0.0):
         self.steps, self.max_entries, self.start, self.ramp = steps, max_entries, start, ramp
         self.min_entries, self.max_shots, self.dense_share = min_entries, max_shots, dense_share
         self.reversed_share, self.max_tokens, self.formats = reversed_share, max_tokens, tuple(formats)
+        self.bare_until = bare_until  # share of the steps that see the bare format only (format curriculum)
 
     def cap(self, step):
         f = min(1.0, step / max(1.0, self.ramp * self.steps))
@@ -40,7 +43,9 @@ class Curriculum:
         shots = 2
         if rng.random() < self.dense_share:
             shots = rng.randint(2, max(2, min(self.max_shots, entries - 1)))
-        fmt = rng.choice(self.formats)
+        fmt = rng.choice(self.formats)  # drawn always, so the stream after the switch does not shift
+        if step < self.bare_until * self.steps:
+            fmt = "bare"
         variant = "reversed" if rng.random() < self.reversed_share else "standard"
         return fmt, variant, entries, shots
 
@@ -53,15 +58,15 @@ def encode_example(tok, prompt):
     """ids of prompt text + completion, and labels (next-token targets) on supervised tokens only."""
     full = prompt["text"] + prompt["completion"]
     enc = tok.encode(full, add_special_tokens=False)
-    ids = enc.ids
+    ids = np.asarray(enc.ids, dtype=np.int64)
     # phonebook.py marks the digits; the space before them and the newline after are supervised too,
-    # or greedy decoding never learns to start the answer (the first run's failure, README.md)
-    spans = [(a - 1, b + 1) for a, b in prompt["supervised"]]
-    labels = [IGNORE] * len(ids)
-    for t in range(1, len(ids)):
-        s, e = enc.offsets[t]
-        if any(a <= s and e <= b for a, b in spans):
-            labels[t - 1] = ids[t]
+    # or greedy decoding never learns to start the answer (the first run's failure, RUNS.md)
+    spans = np.asarray([(a - 1, b + 1) for a, b in prompt["supervised"]], dtype=np.int64).reshape(-1, 2)
+    off = np.asarray(enc.offsets, dtype=np.int64).reshape(-1, 2)                      # (T, 2)
+    inside = ((spans[None, :, 0] <= off[:, None, 0]) & (off[:, None, 1] <= spans[None, :, 1])).any(1)
+    inside[0] = False  # the first token has no predecessor to predict it
+    labels = np.full(len(ids), IGNORE, dtype=np.int64)
+    labels[:-1][inside[1:]] = ids[1:][inside[1:]]  # logits at t - 1 predict token t
     return ids, labels
 
 
@@ -83,8 +88,8 @@ def make_batch(tok, cur, seed, step, batch):
     ids = torch.zeros(batch, T, dtype=torch.long)
     labels = torch.full((batch, T), IGNORE, dtype=torch.long)
     for j, (i, l) in enumerate(rows):
-        ids[j, : len(i)] = torch.tensor(i)
-        labels[j, : len(l)] = torch.tensor(l)
+        ids[j, : len(i)] = torch.from_numpy(np.asarray(i))
+        labels[j, : len(l)] = torch.from_numpy(np.asarray(l))
     return ids, labels
 
 

@@ -45,7 +45,10 @@ def greedy_answers(model, tok, prompts, dev, batch=50, max_new=16):
 
 
 def accuracy(model, tok, fmt, variant, entries, samples, seed, dev):
-    prompts = [phonebook.make_phonebook(fmt, variant, entries, None, 2, seed + i) for i in range(samples)]
+    """Sample k is the book `hybridscope phonebook --seed <seed>` scores as its sample k (sweep.ts), so
+    the engine's results on the shipped files can be compared prompt by prompt."""
+    prompts = [phonebook.make_phonebook(fmt, variant, entries, None, 2, phonebook.sample_seed(seed, k))
+               for k in range(samples)]
     answers = greedy_answers(model, tok, prompts, dev)
     scores = [phonebook.score_answer(a, p["answer"]) for a, p in zip(answers, prompts)]
     wrong = [s["digitAccuracy"] for s in scores if not s["exact"]]
@@ -54,17 +57,16 @@ def accuracy(model, tok, fmt, variant, entries, samples, seed, dev):
             "mean_tokens": round(n_tok, 1),
             "accuracy": sum(s["exact"] for s in scores) / samples,
             "digit_accuracy": sum(s["digitAccuracy"] for s in scores) / samples,
-            "wrong_digit_accuracy": (sum(wrong) / len(wrong)) if wrong else None}
+            "wrong_digit_accuracy": (sum(wrong) / len(wrong)) if wrong else None,
+            "exact": [int(s["exact"]) for s in scores]}
 
 
-def grid(model, tok, dev, entries, samples, seed, formats=phonebook.FORMATS, variants=phonebook.VARIANTS):
-    model.eval()
-    res = []
-    for fmt in formats:
-        for variant in variants:
-            for n in entries:
-                res.append(accuracy(model, tok, fmt, variant, n, samples, seed + 1000 * n, dev))
-    return res
+def plan(entries, train_max):
+    """(format, variant, entries) points, most needed first: standard in both formats at every size,
+    then reversed at a few."""
+    pts = [(f, "standard", n) for n in entries for f in phonebook.FORMATS]
+    few = sorted({entries[0], train_max // 2, train_max})
+    return pts + [(f, "reversed", n) for n in few for f in phonebook.FORMATS]
 
 
 def teacher_forced_set(tok, entries, samples, seed):

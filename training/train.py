@@ -25,8 +25,8 @@ import evaluate
 import fast_mixers
 import models
 
-EVAL_ENTRIES = [4, 8, 16, 24, 32, 40, 60, 80]
-EVAL_SEED = 1_000_000  # never used by the training stream (book seeds come from random.Random)
+EVAL_ENTRIES = [4, 8, 16, 24, 32, 48, 64]
+EVAL_SEED = 1_000_000  # `hybridscope phonebook --seed 1000000` draws the same prompts (sample k: sample_seed)
 
 
 def lr_at(step, steps, lr, warmup=100, floor=0.1):
@@ -44,11 +44,13 @@ def main():
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--max-entries", type=int, default=40)
+    ap.add_argument("--max-entries", type=int, default=32, help="the training length: largest book")
     ap.add_argument("--mimetic", type=int, default=1)
     ap.add_argument("--formats", default="bare,question", help="training formats, e.g. bare")
     ap.add_argument("--max-shots", type=int, default=16, help="most supervised look-ups per book")
+    ap.add_argument("--bare-until", type=float, default=0.3, help="share of steps with bare books only")
     ap.add_argument("--deadline", type=float, default=1e9, help="stop training after this many seconds")
+    ap.add_argument("--eval-deadline", type=float, default=1e9, help="stop evaluating after this many seconds")
     ap.add_argument("--eval-samples", type=int, default=100)
     ap.add_argument("--eval-every", type=int, default=100)
     ap.add_argument("--workers", type=int, default=3)
@@ -66,7 +68,7 @@ def main():
     fast_mixers.use_fast_mixers(model)
     opt = torch.optim.AdamW(models.param_groups(model, 0.1), lr=args.lr, betas=(0.9, 0.95), fused=True)
     cur = data.Curriculum(args.steps, max_entries=args.max_entries, max_shots=args.max_shots,
-                          formats=args.formats.split(","))
+                          formats=args.formats.split(","), bare_until=args.bare_until)
     tf_sets = evaluate.teacher_forced_set(tok, [4, 16, args.max_entries], 16, EVAL_SEED)
     log = {"args": vars(args), "model": args.model, "architecture": models.CLASSES[args.model],
            "layout": models.LAYOUTS[args.model], "parameters": models.count_params(model),
@@ -103,18 +105,29 @@ def main():
     log["steps_done"], log["tokens"] = step, tokens
     log["train_seconds"] = round(time.time() - t_start, 1)
 
+    # shipped in float16 (half the bytes; the engine computes in float32): round first, so that the
+    # PyTorch evaluation below runs on exactly the weights that are saved
     model.eval()
+    with torch.no_grad():
+        for p in model.parameters():
+            p.copy_(p.half().float())
     folder = os.path.join(args.out, "model")
-    model.save_pretrained(folder)
+    model.half().save_pretrained(folder)
+    model.float()
     shutil.copy(data.TOKENIZER, os.path.join(folder, "tokenizer.json"))
     json.dump(log, open(os.path.join(args.out, "train.json"), "w"), indent=1)
     t0 = time.time()
-    log["eval"] = evaluate.grid(model, tok, dev, EVAL_ENTRIES, args.eval_samples, EVAL_SEED)
-    log["eval_seconds"] = round(time.time() - t0, 1)
-    json.dump(log, open(os.path.join(args.out, "train.json"), "w"), indent=1)
-    for r in log["eval"]:
+    log["eval"] = []
+    for point in evaluate.plan(EVAL_ENTRIES, args.max_entries):
+        if time.time() - t0 > args.eval_deadline:
+            print(args.model, "eval deadline reached", flush=True)
+            break
+        r = evaluate.accuracy(model, tok, *point, args.eval_samples, EVAL_SEED, dev)
+        log["eval"].append(r)
         print(args.model, r["format"], r["variant"], r["entries"], r["accuracy"],
               round(r["digit_accuracy"], 3), flush=True)
+        log["eval_seconds"] = round(time.time() - t0, 1)
+        json.dump(log, open(os.path.join(args.out, "train.json"), "w"), indent=1)
 
 
 if __name__ == "__main__":
