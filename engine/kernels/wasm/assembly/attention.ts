@@ -3,7 +3,7 @@
 // with softmaxRows in between; decoding (a few rows) uses attendRow directly on the cache.
 import { exp4 } from './exp';
 import { gemm } from './matmul';
-import { hsum, madd } from './simd';
+import { hsum, madd, sum4 } from './simd';
 
 /**
  * In place on R rows of scores at stride `stride`: row r keeps its first L = first + r entries as
@@ -15,8 +15,11 @@ export function softmaxRows(scores: usize, R: i32, stride: i32, first: i32, widt
     const row = scores + ((<usize>r * stride) << 2);
     const L = first + r;
     const L4 = L & ~3;
-    let m: f32 = -Infinity;
-    for (let i = 0; i < L; i++) m = max(m, load<f32>(row + (<usize>i << 2)));
+    // pmax is one maxps (no NaN fix-ups); scores are finite
+    let mv = f32x4.splat(-Infinity);
+    for (let i = 0; i < L4; i += 4) mv = f32x4.pmax(mv, v128.load(row + (<usize>i << 2)));
+    let m: f32 = max(max(f32x4.extract_lane(mv, 0), f32x4.extract_lane(mv, 1)), max(f32x4.extract_lane(mv, 2), f32x4.extract_lane(mv, 3)));
+    for (let i = L4; i < L; i++) m = max(m, load<f32>(row + (<usize>i << 2)));
     const shift = f32x4.splat(-m * scaling);
     let sum = f32x4.splat(0);
     let i = 0;
@@ -39,11 +42,16 @@ export function softmaxRows(scores: usize, R: i32, stride: i32, first: i32, widt
   }
 }
 
+/** Rows of V per pass of probs · v: 64 rows of hd ≤ 64 floats stay in L1 while every head reads them. */
+const V_BLOCK = 64;
+
 /**
  * One query position for the `rep` query heads that share a KV head (GQA), hd % 8 == 0: q and out
  * hold the rep heads' rows back to back (hd floats each), k and v the L cached rows at stride kvs.
- * probs (rep, L) ← softmax(scaling · q·kᵀ), out ← probs · v. Each cached row is read once for all
- * rep heads (decoding is bound by reading the cache).
+ * probs (rep, L) ← softmax(scaling · q·kᵀ), out ← probs · v. Decoding is bound by reading the
+ * cache, so each cached row is read once for all rep heads: scores four keys at a time (one
+ * transpose-add instead of four horizontal sums), probs · v in blocks of V_BLOCK rows with the
+ * output accumulated in registers (not loaded and stored per key).
  */
 export function attendRow(
   out: usize, probs: usize, q: usize, k: usize, v: usize, L: i32, kvs: i32, hd: i32, scaling: f32, rep: i32,
@@ -51,16 +59,30 @@ export function attendRow(
   const hb = <usize>hd << 2;
   const rs = <usize>kvs << 2;
   const pb = <usize>L << 2;
-  for (let s = 0; s < L; s++) {
+  const L4 = L & ~3;
+  let s = 0;
+  for (; s < L4; s += 4) {
+    const k0 = k + <usize>s * rs, k1 = k0 + rs, k2 = k1 + rs, k3 = k2 + rs;
+    for (let r = 0; r < rep; r++) {
+      const qp = q + <usize>r * hb;
+      let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+      for (let i: usize = 0; i < hb; i += 16) {
+        const qv = v128.load(qp + i);
+        a0 = madd(qv, v128.load(k0 + i), a0);
+        a1 = madd(qv, v128.load(k1 + i), a1);
+        a2 = madd(qv, v128.load(k2 + i), a2);
+        a3 = madd(qv, v128.load(k3 + i), a3);
+      }
+      v128.store(probs + <usize>r * pb + (<usize>s << 2), sum4(a0, a1, a2, a3));
+    }
+  }
+  for (; s < L; s++) {
     const kp = k + <usize>s * rs;
     for (let r = 0; r < rep; r++) {
       const qp = q + <usize>r * hb;
-      let a0 = f32x4.splat(0), a1 = f32x4.splat(0);
-      for (let i: usize = 0; i < hb; i += 32) {
-        a0 = madd(v128.load(qp + i), v128.load(kp + i), a0);
-        a1 = madd(v128.load(qp + i, 16), v128.load(kp + i, 16), a1);
-      }
-      store<f32>(probs + <usize>r * pb + (<usize>s << 2), hsum(f32x4.add(a0, a1)));
+      let a0 = f32x4.splat(0);
+      for (let i: usize = 0; i < hb; i += 16) a0 = madd(v128.load(qp + i), v128.load(kp + i), a0);
+      store<f32>(probs + <usize>r * pb + (<usize>s << 2), hsum(a0));
     }
   }
   for (let r = 0; r < rep; r++) {
@@ -68,12 +90,55 @@ export function attendRow(
     const op = out + <usize>r * hb;
     for (let i: usize = 0; i < hb; i += 16) v128.store(op + i, f32x4.splat(0));
   }
-  for (let s = 0; s < L; s++) {
-    const vp = v + <usize>s * rs;
+  for (let s0 = 0; s0 < L; s0 += V_BLOCK) {
+    const s1 = min(L, s0 + V_BLOCK);
     for (let r = 0; r < rep; r++) {
-      const p = v128.load32_splat(probs + <usize>r * pb + (<usize>s << 2));
+      const pp = probs + <usize>r * pb;
       const op = out + <usize>r * hb;
-      for (let i: usize = 0; i < hb; i += 16) v128.store(op + i, madd(p, v128.load(vp + i), v128.load(op + i)));
+      let i: usize = 0;
+      // 16 output floats: two keys per step into two sets of four accumulators
+      for (; i + 64 <= hb; i += 64) {
+        let c0 = v128.load(op + i), c1 = v128.load(op + i, 16), c2 = v128.load(op + i, 32), c3 = v128.load(op + i, 48);
+        let d0 = f32x4.splat(0), d1 = f32x4.splat(0), d2 = f32x4.splat(0), d3 = f32x4.splat(0);
+        let t = s0;
+        for (; t + 2 <= s1; t += 2) {
+          const p0 = v128.load32_splat(pp + (<usize>t << 2));
+          const p1 = v128.load32_splat(pp + (<usize>t << 2), 4);
+          const v0 = v + <usize>t * rs + i;
+          const v1 = v0 + rs;
+          c0 = madd(p0, v128.load(v0), c0); c1 = madd(p0, v128.load(v0, 16), c1);
+          c2 = madd(p0, v128.load(v0, 32), c2); c3 = madd(p0, v128.load(v0, 48), c3);
+          d0 = madd(p1, v128.load(v1), d0); d1 = madd(p1, v128.load(v1, 16), d1);
+          d2 = madd(p1, v128.load(v1, 32), d2); d3 = madd(p1, v128.load(v1, 48), d3);
+        }
+        if (t < s1) {
+          const p0 = v128.load32_splat(pp + (<usize>t << 2));
+          const v0 = v + <usize>t * rs + i;
+          c0 = madd(p0, v128.load(v0), c0); c1 = madd(p0, v128.load(v0, 16), c1);
+          c2 = madd(p0, v128.load(v0, 32), c2); c3 = madd(p0, v128.load(v0, 48), c3);
+        }
+        v128.store(op + i, f32x4.add(c0, d0)); v128.store(op + i, f32x4.add(c1, d1), 16);
+        v128.store(op + i, f32x4.add(c2, d2), 32); v128.store(op + i, f32x4.add(c3, d3), 48);
+      }
+      // the last 8 floats when hd % 16 == 8
+      for (; i < hb; i += 32) {
+        let c0 = v128.load(op + i), c1 = v128.load(op + i, 16);
+        let d0 = f32x4.splat(0), d1 = f32x4.splat(0);
+        let t = s0;
+        for (; t + 2 <= s1; t += 2) {
+          const p0 = v128.load32_splat(pp + (<usize>t << 2));
+          const p1 = v128.load32_splat(pp + (<usize>t << 2), 4);
+          const v0 = v + <usize>t * rs + i;
+          c0 = madd(p0, v128.load(v0), c0); c1 = madd(p0, v128.load(v0, 16), c1);
+          d0 = madd(p1, v128.load(v0 + rs), d0); d1 = madd(p1, v128.load(v0 + rs, 16), d1);
+        }
+        if (t < s1) {
+          const p0 = v128.load32_splat(pp + (<usize>t << 2));
+          const v0 = v + <usize>t * rs + i;
+          c0 = madd(p0, v128.load(v0), c0); c1 = madd(p0, v128.load(v0, 16), c1);
+        }
+        v128.store(op + i, f32x4.add(c0, d0)); v128.store(op + i, f32x4.add(c1, d1), 16);
+      }
     }
   }
 }
