@@ -13,3 +13,10 @@ export function softplus(x: number): number {
 export function siluInPlace(x: Float32Array): void {
   for (let i = 0; i < x.length; i++) x[i] = silu(x[i]);
 }
+
+/** In place: y (T, I) ⊙= silu(z), z read at row stride zStride from offset zOffset (the gate of both Mamba mixers). */
+export function siluGate(y: Float32Array, z: Float32Array, zOffset: number, zStride: number, T: number, I: number): void {
+  for (let t = 0; t < T; t++) {
+    for (let i = 0; i < I; i++) y[t * I + i] *= silu(z[t * zStride + zOffset + i]);
+  }
+}

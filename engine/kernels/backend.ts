@@ -1,10 +1,11 @@
 // The kernel table. Layers call kernels through `kernels()`, so a faster backend (WASM SIMD,
 // engine/kernels/wasm/) can be swapped in behind the same signatures; this reference backend is
 // what every other backend is tested against. All kernels take the output first and never allocate.
+import { siluGate } from './activations';
 import { causalAttention } from './attention';
 import { conv1dCausal } from './conv1d';
 import { matmul } from './matmul';
-import { rmsnorm } from './rmsnorm';
+import { gatedRmsnorm, rmsnorm } from './rmsnorm';
 import { mamba1Scan, mamba2Scan } from './scan';
 
 export interface KernelBackend {
@@ -13,7 +14,11 @@ export interface KernelBackend {
   matmul: typeof matmul;
   /** out (T, D) = grouped RMSNorm(x) · weight; out may alias x. */
   rmsnorm: typeof rmsnorm;
-  /** depthwise causal conv1d continued from history (K-1, C); updates history. */
+  /** In place: y (T, D) ← grouped RMSNorm(y ⊙ silu(z)) · weight (Mamba-2's gated norm). */
+  gatedRmsnorm: typeof gatedRmsnorm;
+  /** In place: y (T, I) ⊙= silu(z) (Mamba-1's output gate). */
+  siluGate: typeof siluGate;
+  /** depthwise causal conv1d continued from history (K-1, C), optionally followed by silu; updates history. */
   conv1dCausal: typeof conv1dCausal;
   /** Mamba-2 recurrent scan, state (H, P, N) float64 in/out; optional probe side outputs. */
   mamba2Scan: typeof mamba2Scan;
@@ -24,7 +29,7 @@ export interface KernelBackend {
 }
 
 export const referenceBackend: KernelBackend = {
-  name: 'reference', matmul, rmsnorm, conv1dCausal, mamba2Scan, mamba1Scan, causalAttention,
+  name: 'reference', matmul, rmsnorm, gatedRmsnorm, siluGate, conv1dCausal, mamba2Scan, mamba1Scan, causalAttention,
 };
 
 let active: KernelBackend = referenceBackend;

@@ -1,15 +1,17 @@
 // Depthwise causal conv1d (torch Conv1d with groups = channels, padding K-1, output cut to T),
 // continued from a history of the previous K-1 inputs so prefill, chunked prefill and single-token
 // steps share one code path. Reference: transformers MambaMixer / Mamba2Mixer torch paths.
+import { silu } from './activations';
 
 /**
  * out (T, C) = bias + Σ_j w[c, j] · x[t - (K-1) + j, c], where rows before 0 come from `history`
  * (K-1, C), the previous inputs, oldest first (zeros at the start of a sequence). Afterwards
- * `history` holds the last K-1 inputs. Rows of x are tokens; x is (T, C).
+ * `history` holds the last K-1 inputs. Rows of x are tokens; x is (T, C). With `act`, out = silu(out)
+ * (both Mamba mixers apply it right after the conv; fused so a fast backend makes one pass).
  */
 export function conv1dCausal(
   out: Float32Array, x: Float32Array, history: Float32Array, w: Float32Array, bias: Float32Array | undefined,
-  T: number, C: number, K: number,
+  T: number, C: number, K: number, act?: 'silu',
 ): void {
   const H = K - 1;
   // input row r of the extended sequence [history; x]
@@ -18,7 +20,7 @@ export function conv1dCausal(
     for (let c = 0; c < C; c++) {
       let acc = bias ? bias[c] : 0;
       for (let j = 0; j < K; j++) acc += w[c * K + j] * at(t + j, c);
-      out[t * C + c] = acc;
+      out[t * C + c] = act ? silu(acc) : acc;
     }
   }
   // new history = last K-1 rows of [history; x]

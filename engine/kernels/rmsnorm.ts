@@ -1,5 +1,6 @@
 // RMSNorm, optionally per group of channels: y = w · x / sqrt(mean(x²) + eps), the mean taken over
 // each group of `groupSize` channels (groupSize = D for the ordinary norm). Output first.
+import { siluGate } from './activations';
 
 /** out (T, D) = rmsnorm(x (T, D)) · weight (D). `out` may alias `x`. */
 export function rmsnorm(
@@ -14,6 +15,18 @@ export function rmsnorm(
       for (let i = 0; i < groupSize; i++) out[o + i] = weight[g0 + i] * (x[o + i] * r);
     }
   }
+}
+
+/**
+ * In place: y (T, D) ← rmsnorm(y ⊙ silu(z)) · weight over groups of `groupSize` (Mamba-2's gated
+ * norm); z is read at row stride zStride from offset zOffset.
+ */
+export function gatedRmsnorm(
+  y: Float32Array, z: Float32Array, zOffset: number, zStride: number, weight: Float32Array, T: number, D: number,
+  eps: number, groupSize = D,
+): void {
+  siluGate(y, z, zOffset, zStride, T, D);
+  rmsnorm(y, y, weight, T, D, eps, groupSize);
 }
 
 /** Euclidean norm of each row: out (T) = ‖x_t‖ for x (T, D). */

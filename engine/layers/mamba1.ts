@@ -5,11 +5,11 @@
 //   out = out_proj(y ⊙ silu(z))
 // Reference: https://github.com/huggingface/transformers/blob/v5.17.0/src/transformers/models/mamba/modeling_mamba.py (MambaMixer.slow_forward);
 // https://github.com/johnma2006/mamba-minimal
-import { silu } from '../kernels/activations';
 import { softplus } from '../kernels/activations';
 import { kernels } from '../kernels/backend';
 import type { ScanProbe } from '../kernels/scan';
 import type { Mamba1Mixer } from '../model';
+import { negExp } from './mamba2';
 import { project } from './mlp';
 import type { Mamba1State } from './state';
 
@@ -34,8 +34,7 @@ export function forward(m: Mamba1Mixer, u: Float32Array, T: number, state: Mamba
   const xin = new Float32Array(T * I); // (T, I)
   for (let t = 0; t < T; t++) xin.set(xz.subarray(t * 2 * I, t * 2 * I + I), t * I);
   const x = new Float32Array(T * I);
-  kernels().conv1dCausal(x, xin, state.conv, m.conv1d.weight, m.conv1d.bias, T, I, m.K);
-  for (let i = 0; i < x.length; i++) x[i] = silu(x[i]);
+  kernels().conv1dCausal(x, xin, state.conv, m.conv1d.weight, m.conv1d.bias, T, I, m.K, 'silu');
 
   const dbl = project(m.x_proj, x, T); // (T, R + 2N)
   const W = R + 2 * N;
@@ -49,16 +48,13 @@ export function forward(m: Mamba1Mixer, u: Float32Array, T: number, state: Mamba
   }
   const delta = project(m.dt_proj, dtr, T); // (T, I)
   for (let i = 0; i < delta.length; i++) delta[i] = softplus(delta[i]);
-  const A = new Float64Array(I * N);
-  for (let i = 0; i < A.length; i++) A[i] = -Math.exp(m.A_log[i]);
+  const A = negExp(m.A_log); // (I, N)
 
   const y = new Float32Array(T * I); // (T, I)
   kernels().mamba1Scan(y, state.ssm, x, delta, A, B, C, m.D, T, I, N, capture?.probe);
   capture?.internals?.({ x, delta, A, B, C, y: y.slice() });
 
-  for (let t = 0; t < T; t++) {
-    for (let i = 0; i < I; i++) y[t * I + i] *= silu(xz[t * 2 * I + I + i]);
-  }
+  kernels().siluGate(y, xz, I, 2 * I, T, I); // y ⊙= silu(z)
   return project(m.out_proj, y, T); // (T, D)
 }
 

@@ -42,18 +42,17 @@ export function forward(m: Mamba2Mixer, u: Float32Array, T: number, state: Mamba
   const xBCin = new Float32Array(T * convDim); // (T, convDim)
   for (let t = 0; t < T; t++) xBCin.set(proj.subarray(t * width + zOff + I, t * width + zOff + I + convDim), t * convDim);
   const xBC = new Float32Array(T * convDim);
-  kernels().conv1dCausal(xBC, xBCin, state.conv, m.conv1d.weight, m.conv1d.bias, T, convDim, m.K);
+  kernels().conv1dCausal(xBC, xBCin, state.conv, m.conv1d.weight, m.conv1d.bias, T, convDim, m.K, 'silu');
 
   const x = new Float32Array(T * I); // (T, H, P)
   const B = new Float32Array(T * G * N); // (T, G, N)
   const C = new Float32Array(T * G * N); // (T, G, N)
+  const GN = G * N;
   for (let t = 0; t < T; t++) {
     const o = t * convDim;
-    for (let i = 0; i < I; i++) x[t * I + i] = siluOf(xBC[o + i]);
-    for (let i = 0; i < G * N; i++) {
-      B[t * G * N + i] = siluOf(xBC[o + I + i]);
-      C[t * G * N + i] = siluOf(xBC[o + I + G * N + i]);
-    }
+    x.set(xBC.subarray(o, o + I), t * I);
+    B.set(xBC.subarray(o + I, o + I + GN), t * GN);
+    C.set(xBC.subarray(o + I + GN, o + I + 2 * GN), t * GN);
   }
 
   const dt = new Float32Array(T * H); // (T, H)
@@ -78,13 +77,19 @@ export function step(m: Mamba2Mixer, u: Float32Array, state: Mamba2State, captur
   return forward(m, u, 1, state, capture);
 }
 
-function siluOf(v: number): number {
-  return v / (1 + Math.exp(-v));
-}
+const negExpOf = new WeakMap<Float32Array, Float64Array>();
 
-/** A = -exp(A_log), in float64. */
+/**
+ * A = -exp(A_log), in float64, computed once per weight tensor: a decoding step would otherwise
+ * spend more time on Mamba-1's I·N exponentials than on its matmuls. Weights are never written in
+ * place (an edited model gets new arrays), and callers only read A.
+ */
 export function negExp(aLog: Float32Array): Float64Array {
-  const A = new Float64Array(aLog.length);
-  for (let i = 0; i < aLog.length; i++) A[i] = -Math.exp(aLog[i]);
+  let A = negExpOf.get(aLog);
+  if (!A) {
+    A = new Float64Array(aLog.length);
+    for (let i = 0; i < aLog.length; i++) A[i] = -Math.exp(aLog[i]);
+    negExpOf.set(aLog, A);
+  }
   return A;
 }

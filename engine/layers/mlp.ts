@@ -1,7 +1,6 @@
 // MLP blocks. nemotron_h: down(relu(up(x))²) (squared ReLU, "relu2");
 // llama: down(silu(gate(x)) ⊙ up(x)) (SwiGLU).
 // Reference: https://github.com/huggingface/transformers/blob/v5.17.0/src/transformers/models/nemotron_h/modeling_nemotron_h.py (NemotronHMLP), llama/modeling_llama.py (LlamaMLP).
-import { silu } from '../kernels/activations';
 import { kernels } from '../kernels/backend';
 import type { Linear, MlpMixer } from '../model';
 
@@ -18,7 +17,7 @@ export function forward(m: MlpMixer, x: Float32Array, T: number): Float32Array {
     for (let i = 0; i < up.length; i++) up[i] = up[i] > 0 ? up[i] * up[i] : 0;
   } else {
     const gate = project(m.gate_proj!, x, T); // (T, F)
-    for (let i = 0; i < up.length; i++) up[i] *= silu(gate[i]);
+    kernels().siluGate(up, gate, 0, up.length / T, T, up.length / T); // up ⊙= silu(gate)
   }
   return project(m.down_proj, up, T); // (T, D)
 }

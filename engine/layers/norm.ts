@@ -4,7 +4,6 @@
 //   nemotron_h (Zamba2RMSNormGated): groupSize = d_inner / n_groups; mamba2 (MambaRMSNormGated): d_inner.
 // Reference: https://github.com/huggingface/transformers/blob/v5.17.0/src/transformers/models/mamba2/modeling_mamba2.py (MambaRMSNormGated),
 //            https://github.com/huggingface/transformers/blob/v5.17.0/src/transformers/models/zamba2/modeling_zamba2.py (Zamba2RMSNormGated)
-import { silu } from '../kernels/activations';
 import { kernels } from '../kernels/backend';
 import type { RMSNorm } from '../model';
 
@@ -15,9 +14,5 @@ export function applyNorm(out: Float32Array, x: Float32Array, norm: RMSNorm, T: 
 
 /** In place: y (T, I) ← rmsnorm_grouped(y ⊙ silu(z)); z is read with row stride zStride at offset zOffset. */
 export function gatedNorm(y: Float32Array, z: Float32Array, zOffset: number, zStride: number, norm: RMSNorm, T: number): void {
-  const I = norm.weight.length;
-  for (let t = 0; t < T; t++) {
-    for (let i = 0; i < I; i++) y[t * I + i] *= silu(z[t * zStride + zOffset + i]);
-  }
-  applyNorm(y, y, norm, T);
+  kernels().gatedRmsnorm(y, z, zOffset, zStride, norm.weight, T, norm.weight.length, norm.eps, norm.groupSize);
 }

@@ -92,13 +92,6 @@ export class Arena {
     return at;
   }
 
-  /** Copies a float64 array into a fresh block as float32 (parameters such as A = -exp(A_log)). */
-  putF64AsF32(src: Float64Array): number {
-    const at = this.alloc(src.length * 4);
-    this.f32().set(src, at >> 2);
-    return at;
-  }
-
   /** n floats from byte offset `at` copied into dst. */
   get(dst: Float32Array, at: number, n: number): void {
     dst.set(this.f32().subarray(at >> 2, (at >> 2) + n));

@@ -69,6 +69,28 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
   // -exp(A_log) is recomputed each forward) are copied per call, or the cache would fill the arena.
   const resident = (a: Float32Array, n: number) => weights.get(a, `plain ${n}`, (src) => arena.put(src.subarray(0, n) as Float32Array));
 
+  // float64 ↔ float32 through wasm: a plain copy of the float64 bytes, then one SIMD pass (V8's
+  // converting typed-array set into a shared memory is ~3× slower than both together)
+  const convert: F64Convert = {
+    in: (at, src) => {
+      const tmp = arena.alloc(src.length * 8);
+      arena.f64().set(src, tmp >> 3);
+      k.demote(at, tmp, src.length);
+      arena.release(tmp);
+    },
+    out: (dst, at) => {
+      const tmp = arena.alloc(dst.length * 8);
+      k.promote(tmp, at, dst.length);
+      dst.set(arena.f64().subarray(tmp >> 3, (tmp >> 3) + dst.length));
+      arena.release(tmp);
+    },
+  };
+  const putF64 = (src: Float64Array) => {
+    const at = arena.alloc(src.length * 4);
+    convert.in(at, src);
+    return at;
+  };
+
   const matmul: KernelBackend['matmul'] = (out, x, w, T, In, Out, bias) => {
     const wp = packed(w, In, Out);
     const xp = arena.put(x.subarray(0, T * In));
@@ -98,7 +120,7 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
       const bp = arena.put(B.subarray(t0 * G * N, t1 * G * N));
       const cp = arena.put(C.subarray(t0 * G * N, t1 * G * N));
       const yp = arena.alloc(n * H * P * 4);
-      const ap = arena.putF64AsF32(A.subarray(0, H));
+      const ap = putF64(A.subarray(0, H));
       const args = [yp, s, xp, dtp, ap, bp, cp, resident(Dskip, H), n, H, P, N, G, norm && norm + t0 * 4, T] as const;
       const mid = H >> 1;
       if (n > 1 && mid > 0 && two()) {
@@ -111,7 +133,7 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
       arena.get(y.subarray(t0 * H * P), yp, n * H * P);
       for (const at of [xp, dtp, ap, bp, cp, yp]) arena.release(at);
     };
-    scanSegments(arena, state, H * P * N, T, probe, H * T, run);
+    scanSegments(arena, convert, state, H * P * N, T, probe, H * T, run);
   };
 
   const mamba1Scan: KernelBackend['mamba1Scan'] = (y, state, x, delta, A, B, C, Dskip, T, I, N, probe) => {
@@ -124,7 +146,7 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
       const bp = arena.put(B.subarray(t0 * N, t1 * N));
       const cp = arena.put(C.subarray(t0 * N, t1 * N));
       const yp = arena.alloc(n * I * 4);
-      const ap = arena.putF64AsF32(A.subarray(0, I * N));
+      const ap = putF64(A.subarray(0, I * N));
       const args = [yp, s, xp, dp, ap, bp, cp, resident(Dskip, I), n, I, N, norm && norm + t0 * 4, T, group] as const;
       const mid = ((I / group) >> 1) * group;
       if (n > 1 && mid > 0 && two()) {
@@ -137,11 +159,11 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
       arena.get(y.subarray(t0 * I), yp, n * I);
       for (const at of [xp, dp, ap, bp, cp, yp]) arena.release(at);
     };
-    scanSegments(arena, state, I * N, T, probe, (I / group) * T, run);
+    scanSegments(arena, convert, state, I * N, T, probe, (I / group) * T, run);
   };
 
-  const conv1dCausal: KernelBackend['conv1dCausal'] = (out, x, history, w, bias, T, C, K) => {
-    if (C % 4 !== 0) return ref.conv1dCausal(out, x, history, w, bias, T, C, K);
+  const conv1dCausal: KernelBackend['conv1dCausal'] = (out, x, history, w, bias, T, C, K, act) => {
+    if (C % 4 !== 0) return ref.conv1dCausal(out, x, history, w, bias, T, C, K, act);
     const H = K - 1;
     const ext = arena.alloc((H + T) * C * 4); // [history; x] (H + T, C)
     arena.f32().set(history.subarray(0, H * C), ext >> 2);
@@ -152,7 +174,7 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
       return arena.put(t);
     });
     const op = arena.alloc(T * C * 4);
-    k.conv1d(op, ext, wT, bias ? resident(bias, C) : 0, T, C, K);
+    k.conv1d(op, ext, wT, bias ? resident(bias, C) : 0, T, C, K, act === 'silu' ? 1 : 0);
     arena.get(out, op, T * C);
     if (H > 0) arena.get(history, ext + T * C * 4, H * C); // the last K-1 inputs
     arena.release(ext);
@@ -165,6 +187,35 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
     k.rmsnorm(xp, xp, resident(weight, D), T, D, eps, groupSize);
     arena.get(out, xp, T * D);
     arena.release(xp);
+  };
+
+  // z comes strided out of a projection: only its I columns are copied in
+  const putRows = (z: Float32Array, zOffset: number, zStride: number, T: number, I: number) => {
+    const at = arena.alloc(T * I * 4);
+    const f = arena.f32();
+    for (let t = 0; t < T; t++) f.set(z.subarray(t * zStride + zOffset, t * zStride + zOffset + I), (at >> 2) + t * I);
+    return at;
+  };
+
+  const siluGate: KernelBackend['siluGate'] = (y, z, zOffset, zStride, T, I) => {
+    if (I % 4 !== 0) return ref.siluGate(y, z, zOffset, zStride, T, I);
+    const yp = arena.put(y.subarray(0, T * I));
+    const zp = putRows(z, zOffset, zStride, T, I);
+    k.siluGate(yp, zp, I, T, I);
+    arena.get(y, yp, T * I);
+    arena.release(yp);
+    arena.release(zp);
+  };
+
+  const gatedRmsnorm: KernelBackend['gatedRmsnorm'] = (y, z, zOffset, zStride, weight, T, D, eps, groupSize = D) => {
+    if (groupSize % 4 !== 0 || D % groupSize !== 0) return ref.gatedRmsnorm(y, z, zOffset, zStride, weight, T, D, eps, groupSize);
+    const yp = arena.put(y.subarray(0, T * D));
+    const zp = putRows(z, zOffset, zStride, T, D);
+    k.siluGate(yp, zp, D, T, D);
+    k.rmsnorm(yp, yp, resident(weight, D), T, D, eps, groupSize);
+    arena.get(y, yp, T * D);
+    arena.release(yp);
+    arena.release(zp);
   };
 
   const causalAttention: KernelBackend['causalAttention'] = (out, q, kc, vc, scratch, T, past, H, KVH, hd, scaling, onRow) => {
@@ -186,7 +237,7 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
 
   return {
     ...ref, name: `wasm-${km.flavor}`, flavor: km.flavor, arena, weights,
-    matmul, mamba2Scan, mamba1Scan, causalAttention, conv1dCausal, rmsnorm,
+    matmul, mamba2Scan, mamba1Scan, causalAttention, conv1dCausal, rmsnorm, gatedRmsnorm, siluGate,
     threads: () => (two() ? 2 : 1),
     dispose: () => thread?.stop(),
   };
@@ -197,12 +248,19 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
  * copied out there; converts the float64 state to the kernels' float32 on the way in and back on
  * the way out (typed-array set converts in one pass); fills probe.stateNorm.
  */
+interface F64Convert {
+  /** float32 block at byte offset `at` ← src */
+  in(at: number, src: Float64Array): void;
+  /** dst ← float32 block at byte offset `at` */
+  out(dst: Float64Array, at: number): void;
+}
+
 function scanSegments(
-  arena: Arena, state: Float64Array, S: number, T: number, probe: ScanProbe | undefined,
+  arena: Arena, convert: F64Convert, state: Float64Array, S: number, T: number, probe: ScanProbe | undefined,
   normSize: number, run: (s: number, t0: number, t1: number, norm: number) => void,
 ): void {
   const s = arena.alloc(S * 4);
-  arena.f32().set(state.subarray(0, S), s >> 2);
+  convert.in(s, state.subarray(0, S));
   const norm = probe?.stateNorm ? arena.alloc(normSize * 4) : 0;
   let t0 = 0;
   let snap = 0;
@@ -221,6 +279,6 @@ function scanSegments(
     arena.get(probe.stateNorm, norm, normSize);
     arena.release(norm);
   }
-  state.set(arena.f32().subarray(s >> 2, (s >> 2) + S));
+  convert.out(state.subarray(0, S), s);
   arena.release(s);
 }

@@ -1,7 +1,8 @@
 import { setFlagsFromString } from 'node:v8';
 import { describe, expect, it } from 'vitest';
+import { siluGate } from '../activations';
 import { conv1dCausal } from '../conv1d';
-import { rmsnorm } from '../rmsnorm';
+import { gatedRmsnorm, rmsnorm } from '../rmsnorm';
 import { createWasmBackend } from './backend';
 import { availableFlavors, random, relErr } from './testing';
 
@@ -26,6 +27,12 @@ describe.each(availableFlavors())('wasm conv1d and rmsnorm (%s build)', (flavor)
         expect(relErr(got[0], want[0])).toBeLessThan(1e-6);
         expect(relErr(got[1], want[1])).toBeLessThan(1e-6);
       }
+      // fused silu: same as the reference's silu after the conv
+      const out = new Float32Array(T * C), want = new Float32Array(T * C);
+      conv1dCausal(want, x, random((K - 1) * C, 4), w, bias, T, C, K, 'silu');
+      be.conv1dCausal(out, x, random((K - 1) * C, 4), w, bias, T, C, K, 'silu');
+      expect(relErr(out, want)).toBeLessThan(1e-6);
+      expect(out.reduce((m, v) => Math.min(m, v))).toBeGreaterThan(-0.279); // silu was applied: its minimum is -0.2785
     },
   );
 
@@ -39,4 +46,21 @@ describe.each(availableFlavors())('wasm conv1d and rmsnorm (%s build)', (flavor)
     be.rmsnorm(inPlace, inPlace, w, T, D, 1e-5, g);
     expect(relErr(inPlace, want)).toBeLessThan(1e-6);
   });
+
+  it.each([[1, 8, 0, 8], [5, 12, 4, 24], [300, 512, 1024, 1672], [3, 6, 1, 9]])(
+    'siluGate and gatedRmsnorm agree with the reference at T=%i I=%i, z at offset %i of rows of %i',
+    (T, I, zOffset, zStride) => {
+      const y = random(T * I, 7, 2), z = random(T * zStride, 8, 4), w = random(I, 9);
+      const want = y.slice(), got = y.slice();
+      siluGate(want, z, zOffset, zStride, T, I);
+      be.siluGate(got, z, zOffset, zStride, T, I);
+      expect(relErr(got, want)).toBeLessThan(1e-6);
+      for (const g of [I, I / 2]) {
+        const wantN = y.slice(), gotN = y.slice();
+        gatedRmsnorm(wantN, z, zOffset, zStride, w, T, I, 1e-5, g);
+        be.gatedRmsnorm(gotN, z, zOffset, zStride, w, T, I, 1e-5, g);
+        expect(relErr(gotN, wantN)).toBeLessThan(1e-6);
+      }
+    },
+  );
 });

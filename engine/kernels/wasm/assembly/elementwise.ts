@@ -1,12 +1,22 @@
-// The activation-linear kernels of a block, on f32x4 lanes: depthwise causal conv1d and (grouped)
-// RMSNorm. Their reference twins are engine/kernels/conv1d.ts and rmsnorm.ts.
+// The activation-linear kernels of a block, on f32x4 lanes: depthwise causal conv1d (optionally
+// followed by silu), (grouped) RMSNorm and the silu gate of the Mamba mixers, and the float64 ↔
+// float32 conversions of the SSM state. Their reference twins are engine/kernels/conv1d.ts,
+// rmsnorm.ts and activations.ts.
+import { exp4 } from './exp';
 import { hsum, madd } from './simd';
+
+/** silu(v) = v / (1 + exp(-v)) on 4 lanes. */
+@inline
+export function silu4(v: v128): v128 {
+  return f32x4.div(v, f32x4.add(f32x4.splat(1), exp4(f32x4.neg(v))));
+}
 
 /**
  * out (T, C) = bias + Σ_j wT[j, c] · ext[t + j, c], ext = [history (K-1, C); x (T, C)] contiguous,
  * wT (K, C) the conv weight transposed from torch's (C, 1, K); C % 4 == 0; bias may be 0 (none).
+ * act ≠ 0 applies silu to each output (both Mamba mixers do right after the conv).
  */
-export function conv1d(out: usize, ext: usize, wT: usize, bias: usize, T: i32, C: i32, K: i32): void {
+export function conv1d(out: usize, ext: usize, wT: usize, bias: usize, T: i32, C: i32, K: i32, act: i32): void {
   const rb = <usize>C << 2;
   for (let t = 0; t < T; t++) {
     const o = out + <usize>t * rb;
@@ -14,7 +24,7 @@ export function conv1d(out: usize, ext: usize, wT: usize, bias: usize, T: i32, C
     for (let c: usize = 0; c < rb; c += 16) {
       let acc = bias != 0 ? v128.load(bias + c) : f32x4.splat(0);
       for (let j = 0; j < K; j++) acc = madd(v128.load(wT + <usize>j * rb + c), v128.load(e + <usize>j * rb + c), acc);
-      v128.store(o + c, acc);
+      v128.store(o + c, act != 0 ? silu4(acc) : acc);
     }
   }
 }
@@ -43,4 +53,36 @@ export function rmsnorm(out: usize, x: usize, w: usize, T: i32, D: i32, eps: f32
       for (i = 0; i < gb; i += 16) v128.store(op + i, f32x4.mul(v128.load(wp + i), f32x4.mul(v128.load(xp + i), r)));
     }
   }
+}
+
+/** In place: y (T, I) ⊙= silu(z), z's rows at stride zs floats; I % 4 == 0. */
+export function siluGate(y: usize, z: usize, zs: i32, T: i32, I: i32): void {
+  const ib = <usize>I << 2;
+  for (let t = 0; t < T; t++) {
+    const yp = y + <usize>t * ib;
+    const zp = z + ((<usize>t * zs) << 2);
+    for (let i: usize = 0; i < ib; i += 16) v128.store(yp + i, f32x4.mul(v128.load(yp + i), silu4(v128.load(zp + i))));
+  }
+}
+
+/** dst (n) f32 ← src (n) f64. */
+export function demote(dst: usize, src: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const lo = f32x4.demote_f64x2_zero(v128.load(src + (<usize>i << 3)));
+    const hi = f32x4.demote_f64x2_zero(v128.load(src + (<usize>i << 3), 16));
+    v128.store(dst + (<usize>i << 2), i64x2.shuffle(lo, hi, 0, 2));
+  }
+  for (; i < n; i++) store<f32>(dst + (<usize>i << 2), <f32>load<f64>(src + (<usize>i << 3)));
+}
+
+/** dst (n) f64 ← src (n) f32. */
+export function promote(dst: usize, src: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v = v128.load(src + (<usize>i << 2));
+    v128.store(dst + (<usize>i << 3), f64x2.promote_low_f32x4(v));
+    v128.store(dst + (<usize>i << 3), f64x2.promote_low_f32x4(i64x2.shuffle(v, v, 1, 0)), 16);
+  }
+  for (; i < n; i++) store<f64>(dst + (<usize>i << 3), <f64>load<f32>(src + (<usize>i << 2)));
 }
