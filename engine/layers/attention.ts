@@ -3,7 +3,7 @@
 //   p_h = softmax(q_h k_{h/rep}ᵀ · hd^-½) over the causal prefix;  out = concat_h(p_h v_{h/rep}) Woᵀ
 // nemotron_h uses no position embedding at all. Reference: https://github.com/huggingface/transformers/blob/v5.17.0/src/transformers/models/llama/modeling_llama.py
 // (LlamaAttention, apply_rotary_pos_emb: rotate_half pairs channel i with i + hd/2), NemotronHAttention.
-import type { AttentionRowHook } from '../kernels/attention';
+import type { AttentionRowHook, AttentionTaps } from '../kernels/attention';
 import { kernels } from '../kernels/backend';
 import type { AttentionMixer, Rope } from '../model';
 import { project } from './mlp';
@@ -11,6 +11,8 @@ import type { KVCache } from './state';
 
 export interface AttentionCapture {
   onRow?: AttentionRowHook;
+  /** Which rows onRow gets, and a pooled map the kernel fills (AttentionTaps). */
+  taps?: AttentionTaps;
   /** Receives q (T, H, hd) after RoPE and the cache's keys (past + T, KVH, hd), for on-demand tiles. */
   internals?: (q: Float32Array, k: Float32Array, past: number) => void;
 }
@@ -32,7 +34,7 @@ export function forward(m: AttentionMixer, x: Float32Array, T: number, cache: KV
   cache.length = past + T;
   const out = new Float32Array(T * m.H * m.hd); // (T, H, hd)
   const scratch = new Float64Array(past + T);
-  kernels().causalAttention(out, q, cache.k, cache.v, scratch, T, past, m.H, m.KVH, m.hd, m.scaling, capture?.onRow);
+  kernels().causalAttention(out, q, cache.k, cache.v, scratch, T, past, m.H, m.KVH, m.hd, m.scaling, capture?.onRow, capture?.taps);
   capture?.internals?.(q, cache.k.subarray(0, (past + T) * w), past);
   return project(m.o_proj, out, T); // (T, D)
 }

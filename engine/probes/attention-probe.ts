@@ -46,16 +46,12 @@ export function attentionCapture(
   const full = wantFull ? budget.floats(H * T * T, `${name}.attn_probs`) : undefined;
 
   if (!focusProbs && !pooled && !entryMass && !full) return finishAttention(run, m, T, plan, budget, name);
+  // The kernel pools every row itself and hands over only the rows read here (all of them only
+  // when the full map is asked for), so the T × T probabilities need not cross into JS.
+  run.capture.taps = { rows: full ? undefined : plan.focus, pooled: pooled && { data: pooled, stride, S } };
   run.capture.onRow = (h, t, probs) => {
     const L = probs.length;
     if (full) for (let s = 0; s < L; s++) full[(h * T + t) * T + s] = probs[s];
-    if (pooled) {
-      const po = (h * S + Math.floor(t / stride)) * S;
-      for (let s = 0; s < L; s++) {
-        const c = po + Math.floor(s / stride);
-        if (probs[s] > pooled[c]) pooled[c] = probs[s];
-      }
-    }
     const r = rowOf[t];
     if (r < 0) return;
     if (focusProbs) for (let s = 0; s < L; s++) focusProbs[(h * R + r) * T + s] = probs[s];

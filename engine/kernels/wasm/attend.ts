@@ -1,8 +1,9 @@
 // Attention driven from TypeScript over the wasm pieces (assembly/attention.ts): decoding one
 // position at a time for all heads of a KV group; prefill in blocks of ROWS query rows against K
 // and Vᵀ packed once per KV head.
-// Row hooks (probes) get each row's probabilities as float64, in the reference's order (h, t).
-import type { AttentionRowHook } from '../attention';
+// Row hooks (probes) get each row's probabilities as float64, in the reference's order (h, t), for
+// the rows the taps ask for; the pooled map is filled in wasm (attendBlock) and only copied out.
+import { poolRow, rowMask, type AttentionRowHook, type AttentionTaps } from '../attention';
 import type { Arena } from './arena';
 import type { KernelExports } from './loader';
 import type { KernelThread } from './threads';
@@ -15,9 +16,13 @@ export interface AttendShape { T: number; past: number; H: number; KVH: number; 
 
 export function attendRows(
   k: KernelExports, arena: Arena, b: AttendBuffers, s: AttendShape, scratch: Float64Array, onRow?: AttentionRowHook,
+  taps?: AttentionTaps,
 ): void {
   const { T, past, H, KVH, hd, scaling } = s;
   const rep = H / KVH;
+  const mask = rowMask(taps, T);
+  const pooled = taps?.pooled;
+  const tapped = !!onRow || !!pooled;
   const probs = arena.alloc(rep * (past + T) * 4); // (rep, L)
   const hooks: [number, number, Float32Array][] = []; // (h, t, probabilities), replayed in the reference's order
   for (let t = 0; t < T; t++) {
@@ -25,14 +30,15 @@ export function attendRows(
     for (let kvh = 0; kvh < KVH; kvh++) {
       const o = (t * H + kvh * rep) * hd * 4;
       k.attendRow(b.op + o, probs, b.qp + o, b.kp + kvh * hd * 4, b.vp + kvh * hd * 4, L, KVH * hd, hd, scaling, rep);
-      if (!onRow) continue;
+      if (!tapped) continue;
       for (let r = 0; r < rep; r++) hooks.push([kvh * rep + r, t, arena.f32().slice((probs >> 2) + r * L, (probs >> 2) + (r + 1) * L)]);
     }
   }
   hooks.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
   for (const [h, t, p] of hooks) {
     scratch.set(p);
-    onRow!(h, t, scratch.subarray(0, p.length));
+    if (pooled) poolRow(pooled, h, past + t, scratch, p.length);
+    if (onRow && (!mask || mask[t])) onRow(h, t, scratch.subarray(0, p.length));
   }
   arena.release(probs);
 }
@@ -43,7 +49,7 @@ export function attendRows(
  */
 export function attendBlocks(
   k: KernelExports, arena: Arena, thread: KernelThread | undefined, b: AttendBuffers, s: AttendShape,
-  scratch: Float64Array, onRow?: AttentionRowHook,
+  scratch: Float64Array, onRow?: AttentionRowHook, taps?: AttentionTaps,
 ): void {
   const { T, past, H, KVH, hd, scaling } = s;
   const S = past + T;
@@ -52,14 +58,24 @@ export function attendBlocks(
   const kPacked = arena.alloc(k.packedSize(hd, S) * 4);
   const vPacked = arena.alloc(S * hd * 4);
   const scores = [arena.alloc(ROWS * width * 4), arena.alloc(ROWS * width * 4)];
-  const block = (h: number, t0: number) => {
+  const mask = rowMask(taps, T);
+  // each thread max-pools into its own copy of the map (rows of adjacent blocks can share a tile row)
+  const map = taps?.pooled;
+  const maps = map ? (thread ? [0, 1] : [0]).map(() => arena.put(map.data)) : [];
+  const mapBytes = map ? map.S * map.S * 4 : 0;
+  const block = (h: number, t0: number, which: number) => {
     const R = Math.min(ROWS, T - t0);
     const o = (t0 * H + h) * hd * 4;
-    return { R, args: [b.op + o, 0, b.qp + o, kPacked, vPacked, R, hd, past + t0 + R, H * hd, width, past + t0 + 1, scaling, H * hd, S] };
+    const pooled = map ? [maps[which] + h * mapBytes, map.stride, map.S] : [0, 1, 0];
+    return {
+      R,
+      args: [b.op + o, scores[which], b.qp + o, kPacked, vPacked, R, hd, past + t0 + R, H * hd, width, past + t0 + 1, scaling, H * hd, S, ...pooled, past + t0],
+    };
   };
   const hooks = (h: number, t0: number, R: number, at: number) => {
     if (!onRow) return;
     for (let r = 0; r < R; r++) {
+      if (mask && !mask[t0 + r]) continue;
       const n = past + t0 + r + 1;
       const row = (at >> 2) + r * width;
       scratch.set(arena.f32().subarray(row, row + n));
@@ -71,14 +87,10 @@ export function attendBlocks(
     k.packColumns(vPacked, b.vp + kvh * hd * 4, S, hd, KVH * hd);
     for (let h = kvh * rep; h < (kvh + 1) * rep; h++) {
       for (let t0 = 0; t0 < T; t0 += thread ? 2 * ROWS : ROWS) {
-        const first = block(h, t0);
-        first.args[1] = scores[0];
+        const first = block(h, t0, 0);
         const t1 = t0 + ROWS;
-        const second = thread && t1 < T ? block(h, t1) : undefined;
-        if (second) {
-          second.args[1] = scores[1];
-          thread!.post('attendBlock', second.args as Parameters<KernelExports['attendBlock']>);
-        }
+        const second = thread && t1 < T ? block(h, t1, 1) : undefined;
+        if (second) thread!.post('attendBlock', second.args as Parameters<KernelExports['attendBlock']>);
         k.attendBlock(...(first.args as Parameters<KernelExports['attendBlock']>));
         if (second) thread!.wait();
         hooks(h, t0, first.R, scores[0]);
@@ -86,5 +98,14 @@ export function attendBlocks(
       }
     }
   }
-  for (const at of [kPacked, vPacked, ...scores]) arena.release(at);
+  if (map) {
+    const f = arena.f32();
+    const a = maps[0] >> 2;
+    if (maps.length > 1) {
+      const c = maps[1] >> 2;
+      for (let i = 0; i < map.data.length; i++) if (f[c + i] > f[a + i]) f[a + i] = f[c + i];
+    }
+    arena.get(map.data, maps[0], map.data.length);
+  }
+  for (const at of [kPacked, vPacked, ...scores, ...maps]) arena.release(at);
 }

@@ -32,6 +32,34 @@ describe.each(availableFlavors())('wasm causal attention (%s build)', (flavor) =
   );
 });
 
+describe.each(availableFlavors())('wasm attention taps (%s build)', (flavor) => {
+  const be = createWasmBackend({ prefer: flavor })!;
+
+  // strides 1, 3 (scalar tiles, a partial last tile) and 8 (vector tiles); past > 0 shifts the tile rows
+  it.each([[3, 0, 4, 1, 8, 1], [70, 0, 4, 1, 16, 3], [200, 0, 4, 1, 64, 8], [130, 6, 2, 2, 8, 8]])(
+    'pooled map and selected rows agree with the reference at T=%i past=%i H=%i KVH=%i hd=%i stride %i',
+    (T, past, H, KVH, hd, stride) => {
+      const S = past + T;
+      const q = random(T * H * hd, 4, 3), k = random(S * KVH * hd, 5, 3), v = random(S * KVH * hd, 6);
+      const PS = Math.ceil(S / stride);
+      const rows = Int32Array.from([0, Math.floor(T / 2), T - 1]);
+      const run = (attend: typeof causalAttention) => {
+        const out = new Float32Array(T * H * hd), got: number[][] = [];
+        const pooled = { data: new Float32Array(H * PS * PS), stride, S: PS };
+        attend(out, q, k, v, new Float64Array(S), T, past, H, KVH, hd, 0.3, (h, t, p) => got.push([h, t, ...p]), { rows, pooled });
+        return { out, got, pooled: pooled.data };
+      };
+      const want = run(causalAttention), got = run(be.causalAttention);
+      expect(relErr(got.out, want.out)).toBeLessThan(1e-5);
+      expect(got.got.map((r) => r.slice(0, 2))).toEqual(want.got.map((r) => r.slice(0, 2)));
+      expect(want.got).toHaveLength(H * rows.length);
+      expect(relErr(got.got.flat(), want.got.flat())).toBeLessThan(1e-5);
+      expect(want.pooled.some((p) => p > 0)).toBe(true);
+      expect(relErr(got.pooled, want.pooled)).toBeLessThan(1e-5);
+    },
+  );
+});
+
 describe('wasm attention over a growing KV cache', () => {
   const be = createWasmBackend()!;
 

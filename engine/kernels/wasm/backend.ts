@@ -218,8 +218,8 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
     arena.release(zp);
   };
 
-  const causalAttention: KernelBackend['causalAttention'] = (out, q, kc, vc, scratch, T, past, H, KVH, hd, scaling, onRow) => {
-    if (hd % 8 !== 0) return ref.causalAttention(out, q, kc, vc, scratch, T, past, H, KVH, hd, scaling, onRow);
+  const causalAttention: KernelBackend['causalAttention'] = (out, q, kc, vc, scratch, T, past, H, KVH, hd, scaling, onRow, taps) => {
+    if (hd % 8 !== 0) return ref.causalAttention(out, q, kc, vc, scratch, T, past, H, KVH, hd, scaling, onRow, taps);
     const S = past + T;
     const kvs = KVH * hd;
     const qp = arena.put(q.subarray(0, T * H * hd));
@@ -228,8 +228,8 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
     const vp = kvRows.get(vc, S, kvs);
     const op = arena.alloc(T * H * hd * 4);
     const shape = { T, past, H, KVH, hd, scaling };
-    if (T <= ROW_PATH_MAX) attendRows(k, arena, { op, qp, kp, vp }, shape, scratch, onRow);
-    else attendBlocks(k, arena, two() ? thread : undefined, { op, qp, kp, vp }, shape, scratch, onRow);
+    if (T <= ROW_PATH_MAX) attendRows(k, arena, { op, qp, kp, vp }, shape, scratch, onRow, taps);
+    else attendBlocks(k, arena, two() ? thread : undefined, { op, qp, kp, vp }, shape, scratch, onRow, taps);
     arena.get(out, op, T * H * hd);
     arena.release(qp);
     arena.release(op);

@@ -28,6 +28,7 @@ export interface KernelExports {
   attendBlock(
     out: number, scores: number, q: number, kPacked: number, vPacked: number, R: number, hd: number, L: number,
     qs: number, width: number, first: number, scaling: number, os: number, S: number,
+    pooled: number, stride: number, PS: number, pos0: number,
   ): void;
   expApprox(out: number, x: number, n: number): void;
   conv1d(out: number, ext: number, wT: number, bias: number, T: number, C: number, K: number, act: number): void;

@@ -59,4 +59,19 @@ describe('wasm kernels on two threads', () => {
     expect(gotRows.map((r) => r.slice(0, 2))).toEqual(wantRows.map((r) => r.slice(0, 2)));
     expect(relErr(gotRows.flat(), wantRows.flat())).toBeLessThan(1e-5);
   });
+
+  it('prefill attention pools the same map on two threads (tile rows shared by adjacent blocks)', () => {
+    const [T, H, KVH, hd, stride] = [300, 2, 1, 16, 5];
+    const q = random(T * H * hd, 11, 3), k = random(T * KVH * hd, 12, 3), v = random(T * KVH * hd, 13);
+    const PS = Math.ceil(T / stride);
+    const run = (attend: typeof causalAttention) => {
+      const out = new Float32Array(T * H * hd);
+      const pooled = { data: new Float32Array(H * PS * PS), stride, S: PS };
+      attend(out, q, k, v, new Float64Array(T), T, 0, H, KVH, hd, 0.25, undefined, { pooled });
+      return [out, pooled.data];
+    };
+    const want = run(causalAttention), got = run(be.causalAttention);
+    expect(relErr(got[0], want[0])).toBeLessThan(1e-5);
+    expect(relErr(got[1], want[1])).toBeLessThan(1e-5);
+  });
 });

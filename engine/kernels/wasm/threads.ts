@@ -28,7 +28,7 @@ export const SEQ = 0; // Int32 words: job number, bumped by the caller
 export const DONE = 1; // number of the last job finished, set by the helper
 export const READY = 2; // 1 once the helper runs
 export const JOB = 3; // index into JOBS
-export const ARGS = 2; // Float64 index of up to 16 arguments (byte CONTROL + 16)
+export const ARGS = 2; // Float64 index of up to 30 arguments (byte CONTROL + 16)
 export const JOBS = ['stop', 'gemm', 'mamba2Scan', 'mamba1Scan', 'attendBlock'] as const;
 export type JobName = Exclude<(typeof JOBS)[number], 'stop'>;
 

@@ -147,12 +147,48 @@ export function attendRow(
  * One block of R query rows of one head in prefill: scores (R, L) at stride `width` ← q·Kᵀ with K
  * packed by packRows, softmaxRows with the causal prefix first + r, then out rows (stride os) ←
  * scores · V with Vᵀ packed by packColumns over S keys. The probabilities stay in `scores`.
+ * If pooled ≠ 0, the rows are also max-pooled into it (see poolRows; row r sits at position pos0 + r).
  */
 export function attendBlock(
   out: usize, scores: usize, q: usize, kPacked: usize, vPacked: usize, R: i32, hd: i32, L: i32,
-  qs: i32, width: i32, first: i32, scaling: f32, os: i32, S: i32,
+  qs: i32, width: i32, first: i32, scaling: f32, os: i32, S: i32, pooled: usize, stride: i32, PS: i32, pos0: i32,
 ): void {
   gemm(scores, q, kPacked, R, hd, L, qs, width, hd);
   softmaxRows(scores, R, width, first, L, scaling);
+  if (pooled != 0) poolRows(pooled, scores, R, width, first, pos0, stride, PS);
   gemm(out, scores, vPacked, R, L, hd, width, os, S);
+}
+
+/**
+ * Max-pools R rows of probabilities (row r: first + r entries at stride `width`, position pos0 + r)
+ * into one head's map (PS, PS): map[⌊pos/stride⌋, ⌊s/stride⌋] = max(itself, p[s]). The twin is
+ * poolRow in engine/kernels/attention.ts; this saves the probes a pass over every row in JS.
+ */
+export function poolRows(map: usize, probs: usize, R: i32, width: i32, first: i32, pos0: i32, stride: i32, PS: i32): void {
+  const vec = stride % 4 == 0;
+  for (let r = 0; r < R; r++) {
+    const tr = (pos0 + r) / stride;
+    if (tr >= PS) break;
+    const row = probs + ((<usize>r * width) << 2);
+    const mp = map + ((<usize>tr * PS) << 2);
+    const L = min(first + r, PS * stride);
+    const full = L / stride;
+    for (let c = 0; c < full; c++) {
+      const s0 = c * stride;
+      let m = load<f32>(mp + (<usize>c << 2));
+      if (vec) {
+        let mv = f32x4.splat(m);
+        for (let s = s0; s < s0 + stride; s += 4) mv = f32x4.pmax(mv, v128.load(row + (<usize>s << 2)));
+        m = max(max(f32x4.extract_lane(mv, 0), f32x4.extract_lane(mv, 1)), max(f32x4.extract_lane(mv, 2), f32x4.extract_lane(mv, 3)));
+      } else {
+        for (let s = s0; s < s0 + stride; s++) m = max(m, load<f32>(row + (<usize>s << 2)));
+      }
+      store<f32>(mp + (<usize>c << 2), m);
+    }
+    if (full * stride < L) {
+      let m = load<f32>(mp + (<usize>full << 2));
+      for (let s = full * stride; s < L; s++) m = max(m, load<f32>(row + (<usize>s << 2)));
+      store<f32>(mp + (<usize>full << 2), m);
+    }
+  }
 }
