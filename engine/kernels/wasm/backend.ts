@@ -98,10 +98,9 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
     if (T === 1) {
       k.gemv(yp, xp, wp, In, Out);
     } else if (T >= SPLIT_MIN_ROWS && two()) {
-      const t0 = ((T >> 1) + 3) & ~3;
-      thread!.post('gemm', [yp + t0 * Out * 4, xp + t0 * In * 4, wp, T - t0, In, Out, In, Out, In]);
-      k.gemm(yp, xp, wp, t0, In, Out, In, Out, In);
-      thread!.wait();
+      // chunks of 64 rows (gemm's row block), at least 4 of them so a late thread still gets a share
+      const rows = Math.min(64, ((Math.ceil(T / 4) + 3) & ~3));
+      thread!.split(k, 'gemmRows', [yp, xp, wp, T, In, Out, rows]);
     } else {
       k.matmul(yp, xp, wp, T, In, Out);
     }
@@ -122,11 +121,8 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
       const yp = arena.alloc(n * H * P * 4);
       const ap = putF64(A.subarray(0, H));
       const args = [yp, s, xp, dtp, ap, bp, cp, resident(Dskip, H), n, H, P, N, G, norm && norm + t0 * 4, T] as const;
-      const mid = H >> 1;
-      if (n > 1 && mid > 0 && two()) {
-        thread!.post('mamba2Scan', [...args, mid, H]);
-        k.mamba2Scan(...args, 0, mid);
-        thread!.wait();
+      if (n > 1 && H > 1 && two()) {
+        thread!.split(k, 'mamba2Heads', [...args]);
       } else {
         k.mamba2Scan(...args, 0, H);
       }
@@ -137,7 +133,8 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
   };
 
   const mamba1Scan: KernelBackend['mamba1Scan'] = (y, state, x, delta, A, B, C, Dskip, T, I, N, probe) => {
-    const group = probe?.normGroup ?? I;
+    // the norm's channel groups; without a norm, 16 groups as chunks for the two threads
+    const group = probe?.normGroup ?? (I % 64 === 0 ? I / 16 : I);
     if (N % 4 !== 0 || I % group !== 0) return ref.mamba1Scan(y, state, x, delta, A, B, C, Dskip, T, I, N, probe);
     const run = (s: number, t0: number, t1: number, norm: number) => {
       const n = t1 - t0;
@@ -148,11 +145,8 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
       const yp = arena.alloc(n * I * 4);
       const ap = putF64(A.subarray(0, I * N));
       const args = [yp, s, xp, dp, ap, bp, cp, resident(Dskip, I), n, I, N, norm && norm + t0 * 4, T, group] as const;
-      const mid = ((I / group) >> 1) * group;
-      if (n > 1 && mid > 0 && two()) {
-        thread!.post('mamba1Scan', [...args, mid, I]);
-        k.mamba1Scan(...args, 0, mid);
-        thread!.wait();
+      if (n > 1 && I / group > 1 && two()) {
+        thread!.split(k, 'mamba1Groups', [...args]);
       } else {
         k.mamba1Scan(...args, 0, I);
       }

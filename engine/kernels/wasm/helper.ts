@@ -4,7 +4,8 @@
 //   Node:    parentPort.once('message', serveKernels)
 //   browser: self.onmessage = (e) => serveKernels(e.data)
 import { instantiateKernels } from './loader';
-import { ARGS, controlArgs, controlWords, DONE, JOB, JOBS, READY, SEQ, type HelperInit, type JobName } from './threads';
+import { claimChunks, SPLITS, type SplitName } from './split';
+import { ARGS, controlArgs, controlWords, DONE, JOB, JOBS, NEXT, READY, SEQ, type HelperInit, type JobName } from './threads';
 import { warmUp } from './warmup';
 
 export function serveKernels(init: HelperInit): void {
@@ -21,8 +22,13 @@ export function serveKernels(init: HelperInit): void {
     const job = JOBS[Atomics.load(i32, JOB)];
     if (job === 'stop') return;
     const f64 = controlArgs(init.memory);
-    const fn = k[job as JobName] as (...args: number[]) => void;
-    fn(...Array.from(f64.subarray(ARGS, ARGS + fn.length)));
+    if (job in SPLITS) {
+      const name = job as SplitName;
+      claimChunks(k, name, Array.from(f64.subarray(ARGS, ARGS + SPLITS[name].arity)), i32, NEXT);
+    } else {
+      const fn = k[job as JobName] as (...args: number[]) => void;
+      fn(...Array.from(f64.subarray(ARGS, ARGS + fn.length)));
+    }
     Atomics.store(i32, DONE, seq);
     Atomics.notify(i32, DONE);
   }

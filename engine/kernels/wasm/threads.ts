@@ -4,6 +4,7 @@
 // (wait/notify), so a kernel call stays synchronous. The host creates the worker (engine/ cannot:
 // Node's worker_threads and a browser's Worker differ) and runs `serveKernels` in it (helper.ts).
 import type { KernelExports, KernelModule } from './loader';
+import { claimChunks, SPLITS, type SplitName } from './split';
 import type { WasmMemory } from './wasm-api';
 
 /** What the backend needs of a host's worker. */
@@ -28,9 +29,10 @@ export const SEQ = 0; // Int32 words: job number, bumped by the caller
 export const DONE = 1; // number of the last job finished, set by the helper
 export const READY = 2; // 1 once the helper runs
 export const JOB = 3; // index into JOBS
+export const NEXT = 4; // next chunk to claim in a split job (split.ts)
 export const ARGS = 2; // Float64 index of up to 30 arguments (byte CONTROL + 16)
-export const JOBS = ['stop', 'gemm', 'mamba2Scan', 'mamba1Scan', 'attendBlock'] as const;
-export type JobName = Exclude<(typeof JOBS)[number], 'stop'>;
+export const JOBS = ['stop', 'gemm', 'mamba2Scan', 'mamba1Scan', 'attendBlock', ...(Object.keys(SPLITS) as SplitName[])] as const;
+export type JobName = 'gemm' | 'mamba2Scan' | 'mamba1Scan' | 'attendBlock';
 
 /** A job of the helper waits at most this long before the caller gives up (it never should). */
 const TIMEOUT_MS = 60_000;
@@ -50,8 +52,16 @@ export class KernelThread {
     return !this.busy && Atomics.load(this.i32(), READY) === 1;
   }
 
+  /** Runs a split job on both threads (split.ts): returns when every chunk is done. */
+  split(k: KernelExports, job: SplitName, args: number[]): void {
+    Atomics.store(this.i32(), NEXT, 0);
+    this.post(job, args);
+    claimChunks(k, job, args, this.i32(), NEXT);
+    this.wait();
+  }
+
   /** Starts `job` on the helper; call `wait()` before touching what it writes. */
-  post(job: JobName, args: Parameters<KernelExports[JobName]>): void {
+  post(job: JobName | SplitName, args: Parameters<KernelExports[JobName]> | number[]): void {
     const f64 = controlArgs(this.memory);
     args.forEach((a, i) => (f64[ARGS + i] = a));
     const i32 = this.i32();
