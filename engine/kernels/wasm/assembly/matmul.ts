@@ -7,12 +7,16 @@
 // multiply-adds. Eight independent accumulators cover FMA latency × throughput (4 cycles × 2 per
 // cycle on current x64). Measured (bench/README.md): 6 × 8 and 5 × 8 spill accumulators under V8's
 // register allocator and run at half the speed; unrolling k by 2 also spills. Rows go in blocks of
-// ROW_BLOCK so a block of x stays in L2 while each 8·In·4-byte panel is reused from L1 across it.
+// ROW_BLOCK so a block of x stays in L2 while each panel is reused from L1 across it; for In > K_BLOCK
+// (1024→256, attention's p·v over thousands of keys) k goes in blocks so the reused part of the
+// panel still fits L1, adding each block's partial sums into y.
 import { madd } from './simd';
 
 const NR: i32 = 8;
 const MR: i32 = 4;
 const ROW_BLOCK: i32 = 64;
+/** k per pass: a panel's 8 × K_BLOCK weights (8 KB) stay in L1 while the row block streams by. */
+const K_BLOCK: i32 = 256;
 
 /** Floats needed for the packed form of a W with `Out` rows of `In`. */
 export function packedSize(In: i32, Out: i32): i32 {
@@ -83,12 +87,33 @@ function storeRow(y: usize, c0: v128, c1: v128, nj: i32): void {
   if (nj > 6) store<f32>(y, f32x4.extract_lane(c1, 2), 24);
 }
 
-// 4 rows × 8 columns of y (nj ≤ 8 of them stored).
+// The first nj ≤ 8 lanes at y as (lanes 0–3, lanes 4–7), zeros beyond: the partial sums of an
+// earlier k block.
 @inline
-function kernel4(y: usize, x: usize, b: usize, In: i32, xs: i32, ys: i32, nj: i32): void {
+function loadRow(y: usize, nj: i32, hi: bool): v128 {
+  if (nj == NR) return v128.load(hi ? y + 16 : y);
+  let v = f32x4.splat(0);
+  const o = hi ? 4 : 0;
+  if (nj > o) v = f32x4.replace_lane(v, 0, load<f32>(y + (<usize>o << 2)));
+  if (nj > o + 1) v = f32x4.replace_lane(v, 1, load<f32>(y + (<usize>(o + 1) << 2)));
+  if (nj > o + 2) v = f32x4.replace_lane(v, 2, load<f32>(y + (<usize>(o + 2) << 2)));
+  if (nj > o + 3) v = f32x4.replace_lane(v, 3, load<f32>(y + (<usize>(o + 3) << 2)));
+  return v;
+}
+
+// 4 rows × 8 columns of y (nj ≤ 8 of them stored), over In values of k; with `acc`, added to y.
+@inline
+function kernel4(y: usize, x: usize, b: usize, In: i32, xs: i32, ys: i32, nj: i32, acc: bool): void {
   const rs = <usize>xs << 2;
+  const yb = <usize>ys << 2;
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  if (acc) {
+    c00 = loadRow(y, nj, false); c01 = loadRow(y, nj, true);
+    c10 = loadRow(y + yb, nj, false); c11 = loadRow(y + yb, nj, true);
+    c20 = loadRow(y + 2 * yb, nj, false); c21 = loadRow(y + 2 * yb, nj, true);
+    c30 = loadRow(y + 3 * yb, nj, false); c31 = loadRow(y + 3 * yb, nj, true);
+  }
   const end = x + (<usize>In << 2);
   let xp = x;
   let bp = b;
@@ -106,7 +131,6 @@ function kernel4(y: usize, x: usize, b: usize, In: i32, xs: i32, ys: i32, nj: i3
     xp += 4;
     bp += 32;
   }
-  const yb = <usize>ys << 2;
   storeRow(y, c00, c01, nj);
   storeRow(y + yb, c10, c11, nj);
   storeRow(y + 2 * yb, c20, c21, nj);
@@ -115,8 +139,12 @@ function kernel4(y: usize, x: usize, b: usize, In: i32, xs: i32, ys: i32, nj: i3
 
 // 1 row × 8 columns of y: the T mod 4 leftover rows, and single-token decoding (gemv).
 @inline
-function kernel1(y: usize, x: usize, b: usize, In: i32, nj: i32): void {
+function kernel1(y: usize, x: usize, b: usize, In: i32, nj: i32, acc: bool): void {
   let c0 = f32x4.splat(0), c1 = f32x4.splat(0), d0 = f32x4.splat(0), d1 = f32x4.splat(0);
+  if (acc) {
+    c0 = loadRow(y, nj, false);
+    c1 = loadRow(y, nj, true);
+  }
   const end = x + (<usize>In << 2);
   let xp = x;
   let bp = b;
@@ -151,15 +179,19 @@ export function gemm(y: usize, x: usize, wp: usize, T: i32, In: i32, Out: i32, x
   const panelBytes = (<usize>panelK * NR) << 2;
   for (let i0 = 0; i0 < T; i0 += ROW_BLOCK) {
     const i1 = min(i0 + ROW_BLOCK, T);
-    for (let p = 0; p < panels; p++) {
-      const b = wp + <usize>p * panelBytes;
-      const j0 = p * NR;
-      const nj = min(NR, Out - j0);
-      let i = i0;
-      for (; i + MR <= i1; i += MR) {
-        kernel4(y + ((<usize>i * ys + j0) << 2), x + ((<usize>i * xs) << 2), b, In, xs, ys, nj);
+    for (let k0 = 0; k0 < In; k0 += K_BLOCK) {
+      const kn = min(K_BLOCK, In - k0);
+      const acc = k0 > 0;
+      for (let p = 0; p < panels; p++) {
+        const b = wp + <usize>p * panelBytes + ((<usize>k0 * NR) << 2);
+        const j0 = p * NR;
+        const nj = min(NR, Out - j0);
+        let i = i0;
+        for (; i + MR <= i1; i += MR) {
+          kernel4(y + ((<usize>i * ys + j0) << 2), x + ((<usize>(i * xs + k0)) << 2), b, kn, xs, ys, nj, acc);
+        }
+        for (; i < i1; i++) kernel1(y + ((<usize>i * ys + j0) << 2), x + ((<usize>(i * xs + k0)) << 2), b, kn, nj, acc);
       }
-      for (; i < i1; i++) kernel1(y + ((<usize>i * ys + j0) << 2), x + ((<usize>i * xs) << 2), b, In, nj);
     }
   }
 }
@@ -170,6 +202,6 @@ export function gemv(y: usize, x: usize, wp: usize, In: i32, Out: i32): void {
   const panelBytes = (<usize>In * NR) << 2;
   for (let p = 0; p < panels; p++) {
     const j0 = p * NR;
-    kernel1(y + (<usize>j0 << 2), x, wp + <usize>p * panelBytes, In, min(NR, Out - j0));
+    kernel1(y + (<usize>j0 << 2), x, wp + <usize>p * panelBytes, In, min(NR, Out - j0), false);
   }
 }
