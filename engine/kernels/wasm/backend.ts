@@ -222,7 +222,7 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
     const vp = kvRows.get(vc, S, kvs);
     const op = arena.alloc(T * H * hd * 4);
     const shape = { T, past, H, KVH, hd, scaling };
-    if (T <= ROW_PATH_MAX) attendRows(k, arena, { op, qp, kp, vp }, shape, scratch, onRow, taps);
+    if (T <= ROW_PATH_MAX) attendRows(k, arena, two() ? thread : undefined, { op, qp, kp, vp }, shape, scratch, onRow, taps);
     else attendBlocks(k, arena, two() ? thread : undefined, { op, qp, kp, vp }, shape, scratch, onRow, taps);
     arena.get(out, op, T * H * hd);
     arena.release(qp);

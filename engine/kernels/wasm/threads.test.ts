@@ -60,6 +60,17 @@ describe('wasm kernels on two threads', () => {
     expect(relErr(gotRows.flat(), wantRows.flat())).toBeLessThan(1e-5);
   });
 
+  it('decoding attention over ≥ 1024 keys, shared by two threads in key chunks, agrees with the reference', () => {
+    for (const [past, H, KVH, hd] of [[1500, 4, 2, 16], [1023, 4, 1, 64], [2047, 2, 2, 8]]) {
+      const S = past + 1;
+      const q = random(H * hd, past, 3), k = random(S * KVH * hd, 2, 3), v = random(S * KVH * hd, 3);
+      const want = new Float32Array(H * hd), got = new Float32Array(H * hd);
+      causalAttention(want, q, k, v, new Float64Array(S), 1, past, H, KVH, hd, 0.25);
+      be.causalAttention(got, q, k, v, new Float64Array(S), 1, past, H, KVH, hd, 0.25);
+      expect(relErr(got, want)).toBeLessThan(1e-5);
+    }
+  });
+
   it('prefill attention pools the same map on two threads (tile rows shared by adjacent blocks)', () => {
     const [T, H, KVH, hd, stride] = [300, 2, 1, 16, 5];
     const q = random(T * H * hd, 11, 3), k = random(T * KVH * hd, 12, 3), v = random(T * KVH * hd, 13);

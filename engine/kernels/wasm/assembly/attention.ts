@@ -42,26 +42,45 @@ export function softmaxRows(scores: usize, R: i32, stride: i32, first: i32, widt
   }
 }
 
-/** Rows of V per pass of probs · v: 64 rows of hd ≤ 64 floats stay in L1 while every head reads them. */
+/** Rows of V per pass of e · v: 64 rows of hd ≤ 64 floats stay in L1 while every head reads them. */
 const V_BLOCK = 64;
 
 /**
  * One query position for the `rep` query heads that share a KV head (GQA), hd % 8 == 0: q and out
  * hold the rep heads' rows back to back (hd floats each), k and v the L cached rows at stride kvs.
- * probs (rep, L) ← softmax(scaling · q·kᵀ), out ← probs · v. Decoding is bound by reading the
- * cache, so each cached row is read once for all rep heads: scores four keys at a time (one
- * transpose-add instead of four horizontal sums), probs · v in blocks of V_BLOCK rows with the
- * output accumulated in registers (not loaded and stored per key).
+ * probs (rep, L) ← softmax(scaling · q·kᵀ), out ← probs · v. `part` holds rep · (hd + 2) floats of
+ * scratch (attendPart over all keys, then normalised).
  */
 export function attendRow(
-  out: usize, probs: usize, q: usize, k: usize, v: usize, L: i32, kvs: i32, hd: i32, scaling: f32, rep: i32,
+  out: usize, probs: usize, part: usize, q: usize, k: usize, v: usize, L: i32, kvs: i32, hd: i32, scaling: f32, rep: i32,
+): void {
+  attendPart(part, probs, q, k, v, 0, L, L, kvs, hd, scaling, rep);
+  const hb = <usize>hd << 2;
+  for (let r = 0; r < rep; r++) {
+    const pp = part + ((<usize>r * (hd + 2)) << 2);
+    const inv = f32x4.splat(<f32>1 / load<f32>(pp, 4));
+    const op = out + <usize>r * hb;
+    for (let i: usize = 0; i < hb; i += 16) v128.store(op + i, f32x4.mul(v128.load(pp + 8 + i), inv));
+    scaleRange(probs + ((<usize>r * L) << 2), 0, L, inv);
+  }
+}
+
+/**
+ * Keys s0 … s1-1 of one query position for the rep heads of a KV group (layout as attendRow):
+ * a partial softmax that merges with other key ranges (flash-decoding). Writes e = exp(scaling ·
+ * (q·kᵀ − m)) at probs[r·L + s] and part (rep, hd + 2) = [m, Σ e, Σ e·v] per head, m the range's
+ * largest q·kᵀ. Decoding is bound by reading the cache, so each cached row is read once for all rep
+ * heads: scores four keys at a time (one transpose-add instead of four horizontal sums), e · v in
+ * blocks of V_BLOCK rows with the output accumulated in registers.
+ */
+export function attendPart(
+  part: usize, probs: usize, q: usize, k: usize, v: usize, s0: i32, s1: i32, L: i32, kvs: i32, hd: i32, scaling: f32, rep: i32,
 ): void {
   const hb = <usize>hd << 2;
   const rs = <usize>kvs << 2;
   const pb = <usize>L << 2;
-  const L4 = L & ~3;
-  let s = 0;
-  for (; s < L4; s += 4) {
+  let s = s0;
+  for (; s + 4 <= s1; s += 4) {
     const k0 = k + <usize>s * rs, k1 = k0 + rs, k2 = k1 + rs, k3 = k2 + rs;
     for (let r = 0; r < rep; r++) {
       const qp = q + <usize>r * hb;
@@ -76,7 +95,7 @@ export function attendRow(
       v128.store(probs + <usize>r * pb + (<usize>s << 2), sum4(a0, a1, a2, a3));
     }
   }
-  for (; s < L; s++) {
+  for (; s < s1; s++) {
     const kp = k + <usize>s * rs;
     for (let r = 0; r < rep; r++) {
       const qp = q + <usize>r * hb;
@@ -86,22 +105,45 @@ export function attendRow(
     }
   }
   for (let r = 0; r < rep; r++) {
-    softmaxRows(probs + <usize>r * pb, 1, L, L, L, scaling);
-    const op = out + <usize>r * hb;
-    for (let i: usize = 0; i < hb; i += 16) v128.store(op + i, f32x4.splat(0));
+    const row = probs + <usize>r * pb;
+    const n = s1 - s0;
+    const n4 = n & ~3;
+    const x = row + (<usize>s0 << 2);
+    let mv = f32x4.splat(-Infinity);
+    for (let i = 0; i < n4; i += 4) mv = f32x4.pmax(mv, v128.load(x + (<usize>i << 2)));
+    let m: f32 = max(max(f32x4.extract_lane(mv, 0), f32x4.extract_lane(mv, 1)), max(f32x4.extract_lane(mv, 2), f32x4.extract_lane(mv, 3)));
+    for (let i = n4; i < n; i++) m = max(m, load<f32>(x + (<usize>i << 2)));
+    const sc = f32x4.splat(scaling);
+    const shift = f32x4.splat(-m * scaling);
+    let sum = f32x4.splat(0);
+    for (let i = 0; i < n4; i += 4) {
+      const e = exp4(madd(v128.load(x + (<usize>i << 2)), sc, shift));
+      v128.store(x + (<usize>i << 2), e);
+      sum = f32x4.add(sum, e);
+    }
+    let tail: f32 = 0;
+    for (let i = n4; i < n; i++) {
+      const e = <f32>Math.exp(<f64>(load<f32>(x + (<usize>i << 2)) * scaling - m * scaling));
+      store<f32>(x + (<usize>i << 2), e);
+      tail += e;
+    }
+    const pp = part + ((<usize>r * (hd + 2)) << 2);
+    store<f32>(pp, m);
+    store<f32>(pp, hsum(sum) + tail, 4);
+    for (let i: usize = 0; i < hb; i += 16) v128.store(pp + 8 + i, f32x4.splat(0));
   }
-  for (let s0 = 0; s0 < L; s0 += V_BLOCK) {
-    const s1 = min(L, s0 + V_BLOCK);
+  for (let b0 = s0; b0 < s1; b0 += V_BLOCK) {
+    const b1 = min(s1, b0 + V_BLOCK);
     for (let r = 0; r < rep; r++) {
       const pp = probs + <usize>r * pb;
-      const op = out + <usize>r * hb;
+      const op = part + ((<usize>r * (hd + 2)) << 2) + 8;
       let i: usize = 0;
       // 16 output floats: two keys per step into two sets of four accumulators
       for (; i + 64 <= hb; i += 64) {
         let c0 = v128.load(op + i), c1 = v128.load(op + i, 16), c2 = v128.load(op + i, 32), c3 = v128.load(op + i, 48);
         let d0 = f32x4.splat(0), d1 = f32x4.splat(0), d2 = f32x4.splat(0), d3 = f32x4.splat(0);
-        let t = s0;
-        for (; t + 2 <= s1; t += 2) {
+        let t = b0;
+        for (; t + 2 <= b1; t += 2) {
           const p0 = v128.load32_splat(pp + (<usize>t << 2));
           const p1 = v128.load32_splat(pp + (<usize>t << 2), 4);
           const v0 = v + <usize>t * rs + i;
@@ -111,7 +153,7 @@ export function attendRow(
           d0 = madd(p1, v128.load(v1), d0); d1 = madd(p1, v128.load(v1, 16), d1);
           d2 = madd(p1, v128.load(v1, 32), d2); d3 = madd(p1, v128.load(v1, 48), d3);
         }
-        if (t < s1) {
+        if (t < b1) {
           const p0 = v128.load32_splat(pp + (<usize>t << 2));
           const v0 = v + <usize>t * rs + i;
           c0 = madd(p0, v128.load(v0), c0); c1 = madd(p0, v128.load(v0, 16), c1);
@@ -124,15 +166,15 @@ export function attendRow(
       for (; i < hb; i += 32) {
         let c0 = v128.load(op + i), c1 = v128.load(op + i, 16);
         let d0 = f32x4.splat(0), d1 = f32x4.splat(0);
-        let t = s0;
-        for (; t + 2 <= s1; t += 2) {
+        let t = b0;
+        for (; t + 2 <= b1; t += 2) {
           const p0 = v128.load32_splat(pp + (<usize>t << 2));
           const p1 = v128.load32_splat(pp + (<usize>t << 2), 4);
           const v0 = v + <usize>t * rs + i;
           c0 = madd(p0, v128.load(v0), c0); c1 = madd(p0, v128.load(v0, 16), c1);
           d0 = madd(p1, v128.load(v0 + rs), d0); d1 = madd(p1, v128.load(v0 + rs, 16), d1);
         }
-        if (t < s1) {
+        if (t < b1) {
           const p0 = v128.load32_splat(pp + (<usize>t << 2));
           const v0 = v + <usize>t * rs + i;
           c0 = madd(p0, v128.load(v0), c0); c1 = madd(p0, v128.load(v0, 16), c1);
@@ -141,6 +183,15 @@ export function attendRow(
       }
     }
   }
+}
+
+/** x[s0 … s1-1] ⊙= f (f splat). */
+@inline
+function scaleRange(x: usize, s0: i32, s1: i32, f: v128): void {
+  let i = s0;
+  for (; i + 4 <= s1; i += 4) v128.store(x + (<usize>i << 2), f32x4.mul(v128.load(x + (<usize>i << 2)), f));
+  const fs = f32x4.extract_lane(f, 0);
+  for (; i < s1; i++) store<f32>(x + (<usize>i << 2), load<f32>(x + (<usize>i << 2)) * fs);
 }
 
 /**

@@ -2,6 +2,6 @@
 // All pointers are byte offsets into the one imported memory; the TypeScript side owns allocation.
 export { packedSize, packWeights, packRows, packColumns, matmul, gemm, gemv, addBias } from './matmul';
 export { mamba2Scan, mamba1Scan } from './scan';
-export { softmaxRows, attendRow, attendBlock } from './attention';
+export { softmaxRows, attendRow, attendPart, attendBlock } from './attention';
 export { expApprox } from './exp';
 export { conv1d, rmsnorm, siluGate, demote, promote } from './elementwise';
