@@ -60,6 +60,16 @@ describe('wasm kernels on two threads', () => {
     expect(relErr(gotRows.flat(), wantRows.flat())).toBeLessThan(1e-5);
   });
 
+  it('decoding GEMVs with ≥ 256K weights, shared by two threads in column chunks, agree with the reference', () => {
+    for (const [In, Out] of [[256, 1160], [1024, 256], [512, 1000]]) {
+      const w = random(In * Out, In, 0.1), x = random(In, Out);
+      const want = new Float32Array(Out), got = new Float32Array(Out);
+      matmulRef(want, x, w, 1, In, Out);
+      be.matmul(got, x, w, 1, In, Out);
+      expect(relErr(got, want)).toBeLessThan(1e-6);
+    }
+  });
+
   it('decoding attention over ≥ 1024 keys, shared by two threads in key chunks, agrees with the reference', () => {
     for (const [past, H, KVH, hd] of [[1500, 4, 2, 16], [1023, 4, 1, 64], [2047, 2, 2, 8]]) {
       const S = past + 1;
