@@ -17,35 +17,50 @@ export function mamba2Scan(
 ): void {
   const headsPerGroup = H / G;
   const nb = <usize>N << 2;
-  for (let t = 0; t < T; t++) {
-    for (let h = h0; h < h1; h++) {
+  // heads outermost: one head's state (P·N floats, 16 KB at 64 × 64) stays in L1 through all T
+  for (let h = h0; h < h1; h++) {
+    for (let t = 0; t < T; t++) {
       const g = h / headsPerGroup;
       const d = load<f32>(dt + ((<usize>(t * H + h)) << 2));
       const dA = f32x4.splat(<f32>Math.exp(<f64>d * <f64>load<f32>(A + (<usize>h << 2))));
       const Dh = load<f32>(D + (<usize>h << 2));
       const bp = B + ((<usize>(t * G + g) * N) << 2);
       const cp = C + ((<usize>(t * G + g) * N) << 2);
-      let ss0 = f32x4.splat(0), ss1 = f32x4.splat(0);
+      let ss = f32x4.splat(0);
       for (let p = 0; p < P; p++) {
         const xi = (<usize>(t * H + h) * P + p) << 2;
         const xv = load<f32>(x + xi);
         const dx = f32x4.splat(d * xv);
         const sp = s + ((<usize>(h * P + p) * N) << 2);
-        // two accumulator pairs: the dot product with C and the norm are dependent chains
+        // Every accumulator starts afresh per p, so the chains of consecutive p overlap; one
+        // norm accumulator across all of P was a 512-long dependent chain (the scan's bottleneck).
         let a0 = f32x4.splat(0), a1 = f32x4.splat(0);
-        for (let n: usize = 0; n < nb; n += 32) {
-          let v0 = madd(dx, v128.load(bp + n), f32x4.mul(v128.load(sp + n), dA));
-          let v1 = madd(dx, v128.load(bp + n, 16), f32x4.mul(v128.load(sp + n, 16), dA));
-          v128.store(sp + n, v0);
-          v128.store(sp + n, v1, 16);
-          a0 = madd(v0, v128.load(cp + n), a0);
-          a1 = madd(v1, v128.load(cp + n, 16), a1);
-          ss0 = madd(v0, v0, ss0);
-          ss1 = madd(v1, v1, ss1);
+        if (norm != 0) {
+          let q0 = f32x4.splat(0), q1 = f32x4.splat(0);
+          for (let n: usize = 0; n < nb; n += 32) {
+            const v0 = madd(dx, v128.load(bp + n), f32x4.mul(v128.load(sp + n), dA));
+            const v1 = madd(dx, v128.load(bp + n, 16), f32x4.mul(v128.load(sp + n, 16), dA));
+            v128.store(sp + n, v0);
+            v128.store(sp + n, v1, 16);
+            a0 = madd(v0, v128.load(cp + n), a0);
+            a1 = madd(v1, v128.load(cp + n, 16), a1);
+            q0 = madd(v0, v0, q0);
+            q1 = madd(v1, v1, q1);
+          }
+          ss = f32x4.add(ss, f32x4.add(q0, q1));
+        } else {
+          for (let n: usize = 0; n < nb; n += 32) {
+            const v0 = madd(dx, v128.load(bp + n), f32x4.mul(v128.load(sp + n), dA));
+            const v1 = madd(dx, v128.load(bp + n, 16), f32x4.mul(v128.load(sp + n, 16), dA));
+            v128.store(sp + n, v0);
+            v128.store(sp + n, v1, 16);
+            a0 = madd(v0, v128.load(cp + n), a0);
+            a1 = madd(v1, v128.load(cp + n, 16), a1);
+          }
         }
         store<f32>(y + xi, hsum(f32x4.add(a0, a1)) + Dh * xv);
       }
-      if (norm != 0) store<f32>(norm + ((<usize>h * normStride + t) << 2), <f32>Math.sqrt(hsum(f32x4.add(ss0, ss1))));
+      if (norm != 0) store<f32>(norm + ((<usize>h * normStride + t) << 2), <f32>Math.sqrt(hsum(ss)));
     }
   }
 }
@@ -74,13 +89,16 @@ export function mamba1Scan(
       const sp = s + ((<usize>d * N) << 2);
       const ap = A + ((<usize>d * N) << 2);
       let acc = f32x4.splat(0);
+      // a fresh norm accumulator per channel (see mamba2Scan): chains of consecutive d overlap
+      let q = f32x4.splat(0);
       for (let n: usize = 0; n < nb; n += 16) {
         const dA = exp4(f32x4.mul(dlv, v128.load(ap + n)));
         const v = madd(dx, v128.load(bp + n), f32x4.mul(dA, v128.load(sp + n)));
         v128.store(sp + n, v);
         acc = madd(v, v128.load(cp + n), acc);
-        ss = madd(v, v, ss);
+        q = madd(v, v, q);
       }
+      ss = f32x4.add(ss, q);
       store<f32>(y + xi, hsum(acc) + load<f32>(D + (<usize>d << 2)) * xv);
       if (norm != 0 && (d + 1) % normGroup == 0) {
         store<f32>(norm + ((<usize>((d + 1) / normGroup - 1) * normStride + t) << 2), <f32>Math.sqrt(hsum(ss)));
