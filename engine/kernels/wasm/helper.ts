@@ -5,11 +5,8 @@
 //   browser: self.onmessage = (e) => serveKernels(e.data)
 import { instantiateKernels } from './loader';
 import { claimChunks, SPLITS, type SplitName } from './split';
-import { ARGS, controlArgs, controlWords, DONE, JOB, JOBS, NEXT, READY, SEQ, type HelperInit, type JobName } from './threads';
+import { ARGS, controlArgs, controlWords, DONE, ENTER, JOB, JOBS, NEXT, READY, SEQ, type HelperInit, type JobName } from './threads';
 import { warmUp } from './warmup';
-
-/** Polls of the job word before the helper sleeps (~50 µs). */
-const SPIN = 20_000;
 
 export function serveKernels(init: HelperInit): void {
   const k = instantiateKernels({ flavor: 'simd', shared: true, module: init.module }, init.memory);
@@ -18,13 +15,13 @@ export function serveKernels(init: HelperInit): void {
   let seen = Atomics.load(i32, SEQ);
   Atomics.store(i32, READY, 1);
   for (;;) {
-    // Spin a little before sleeping: decoding posts a job every few tens of microseconds, and a
-    // futex wake-up costs about as much as the job itself.
-    for (let i = 0; i < SPIN && Atomics.load(i32, SEQ) === seen; i++);
     Atomics.wait(i32, SEQ, seen);
     const seq = Atomics.load(i32, SEQ);
     if (seq === seen) continue;
     seen = seq;
+    // a split job the caller finished alone is closed (ENTER ≠ seq): skip it, its arguments may
+    // already belong to the next job
+    if (Atomics.compareExchange(i32, ENTER, seq, -seq) !== seq) continue;
     const job = JOBS[Atomics.load(i32, JOB)];
     if (job === 'stop') return;
     const f64 = controlArgs(init.memory);

@@ -5,6 +5,7 @@ import { causalAttention } from '../attention';
 import { matmulRef } from '../matmul';
 import { mamba1Scan, mamba2Scan } from '../scan';
 import { createWasmBackend } from './backend';
+import { ARGS, DONE, ENTER, JOB, NEXT, READY, SEQ } from './threads';
 import { random, relErr } from './testing';
 
 setFlagsFromString('--experimental-wasm-relaxed-simd');
@@ -58,6 +59,12 @@ describe('wasm kernels on two threads', () => {
     expect(relErr(got, want)).toBeLessThan(1e-5);
     expect(gotRows.map((r) => r.slice(0, 2))).toEqual(wantRows.map((r) => r.slice(0, 2)));
     expect(relErr(gotRows.flat(), wantRows.flat())).toBeLessThan(1e-5);
+  });
+
+  it('keeps the control words clear of the arguments (the chunk counter once shared a word with the first one)', () => {
+    const words = [SEQ, DONE, READY, JOB, NEXT, ENTER];
+    expect(new Set(words).size).toBe(words.length);
+    expect(Math.max(...words)).toBeLessThan(ARGS * 2);
   });
 
   it('decoding GEMVs with ≥ 256K weights, shared by two threads in column chunks, agree with the reference', () => {

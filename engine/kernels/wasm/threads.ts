@@ -30,12 +30,13 @@ export const DONE = 1; // number of the last job finished, set by the helper
 export const READY = 2; // 1 once the helper runs
 export const JOB = 3; // index into JOBS
 export const NEXT = 4; // next chunk to claim in a split job (split.ts)
-export const ARGS = 2; // Float64 index of up to 30 arguments (byte CONTROL + 16)
+export const ENTER = 5; // seq while the posted job is open; the helper swaps in -seq on entering it
+export const ARGS = 4; // Float64 index of up to 28 arguments (byte CONTROL + 32, after the Int32 words 0–7)
 export const JOBS = ['stop', 'gemm', 'mamba2Scan', 'mamba1Scan', 'attendBlock', ...(Object.keys(SPLITS) as SplitName[])] as const;
 export type JobName = 'gemm' | 'mamba2Scan' | 'mamba1Scan' | 'attendBlock';
 
-/** Polls of the done word before the caller sleeps: most jobs end within a few microseconds of ours. */
-const SPIN = 20_000;
+/** Polls of the done word before the caller sleeps (~5 µs): the helper often ends just after us. */
+const SPIN = 2_000;
 
 /** A job of the helper waits at most this long before the caller gives up (it never should). */
 const TIMEOUT_MS = 60_000;
@@ -55,12 +56,18 @@ export class KernelThread {
     return !this.busy && Atomics.load(this.i32(), READY) === 1;
   }
 
-  /** Runs a split job on both threads (split.ts): returns when every chunk is done. */
+  /**
+   * Runs a split job on both threads (split.ts): returns when every chunk is done. If the helper
+   * has not entered the job by the time this thread ran out of chunks (descheduled on a busy
+   * machine), the job is closed and this thread does not wait for it.
+   */
   split(k: KernelExports, job: SplitName, args: number[]): void {
-    Atomics.store(this.i32(), NEXT, 0);
+    const i32 = this.i32();
+    Atomics.store(i32, NEXT, 0);
     this.post(job, args);
-    claimChunks(k, job, args, this.i32(), NEXT);
-    this.wait();
+    claimChunks(k, job, args, i32, NEXT);
+    if (Atomics.compareExchange(i32, ENTER, this.seq, 0) === this.seq) this.busy = false;
+    else this.wait();
   }
 
   /** Starts `job` on the helper; call `wait()` before touching what it writes. */
@@ -69,6 +76,7 @@ export class KernelThread {
     args.forEach((a, i) => (f64[ARGS + i] = a));
     const i32 = this.i32();
     Atomics.store(i32, JOB, JOBS.indexOf(job));
+    Atomics.store(i32, ENTER, this.seq + 1);
     Atomics.store(i32, SEQ, ++this.seq);
     Atomics.notify(i32, SEQ);
     this.busy = true;
@@ -96,6 +104,7 @@ export class KernelThread {
   stop(): void {
     const i32 = this.i32();
     Atomics.store(i32, JOB, 0);
+    Atomics.store(i32, ENTER, this.seq + 1);
     Atomics.store(i32, SEQ, ++this.seq);
     Atomics.notify(i32, SEQ);
     this.port.terminate();
