@@ -48,6 +48,8 @@ def main():
     ap.add_argument("--mimetic", type=int, default=1)
     ap.add_argument("--formats", default="bare,question", help="training formats, e.g. bare")
     ap.add_argument("--max-shots", type=int, default=16, help="most supervised look-ups per book")
+    ap.add_argument("--lm-weight", type=float, default=0.0,
+                    help="weight of a next-token loss on every token (besides the supervised answers)")
     ap.add_argument("--bare-until", type=float, default=0.3, help="share of steps with bare books only")
     ap.add_argument("--deadline", type=float, default=1e9, help="stop training after this many seconds")
     ap.add_argument("--eval-deadline", type=float, default=1e9, help="stop evaluating after this many seconds")
@@ -84,6 +86,10 @@ def main():
         with torch.autocast("cuda", dtype=torch.bfloat16):
             logits = model(ids, use_cache=False).logits
         loss = F.cross_entropy(logits.float().view(-1, vocab), labels.view(-1), ignore_index=data.IGNORE)
+        if args.lm_weight:  # every next token of the text ([PAD] = 0 only pads)
+            nxt = ids[:, 1:].masked_fill(ids[:, 1:] == 0, data.IGNORE)
+            lm = F.cross_entropy(logits[:, :-1].float().reshape(-1, vocab), nxt.reshape(-1), ignore_index=data.IGNORE)
+            loss = loss + args.lm_weight * lm
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()

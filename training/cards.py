@@ -1,0 +1,176 @@
+"""Model cards and the manifest of assets/models/ from what was measured, never typed in by hand.
+
+    python3 training/cards.py --engine /tmp/eval        # after the engine sweeps below
+
+Inputs: assets/models/<id>/train.json (train.py: recipe, curves, PyTorch greedy accuracy on the
+prompts of `hybridscope phonebook --seed 1000000`) and the engine's own sweeps on the shipped files,
+one `--out` file per model, format, variant and seed, named <id>-<format>-<variant>-<seed>.samples.json:
+
+    npx hybridscope phonebook assets/models/<id> --entries 4,8,16,24,32,48,64 --format bare \\
+        --variant standard --samples 100 --seed 1000000 --out <dir>/<id>-bare-standard-1000000.samples.json
+
+Writes assets/models/<id>/README.md, assets/models/<id>/eval.json (engine and PyTorch, point by
+point and sample by sample) and assets/models/manifest.json. Standard library only.
+"""
+
+import argparse
+import glob
+import json
+import os
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+MODELS = os.path.join(ROOT, "assets", "models")
+IDS = ("mamba", "mamba2", "hybrid", "transformer")
+EVAL_SEED = 1_000_000
+ATTENTION = ("hybrid", "transformer")
+DESCRIBE = {
+    "mamba": "8 Mamba-1 blocks (d_inner 512, state 16, dt rank 16, conv 4), no MLPs",
+    "mamba2": "8 Mamba-2 blocks (8 heads x 64, state 64, 1 group, conv 4), no MLPs",
+    "hybrid": "Mamba-2 first, one attention block of eight (4 query heads, 1 KV head, no RoPE), "
+              "ReLU^2 MLPs (1024) between",
+    "transformer": "4 attention blocks (4 query heads, 1 KV head, RoPE theta 10,000) with SwiGLU MLPs (896)",
+}
+
+
+def pct(x):
+    return "—" if x is None else f"{100 * x:.0f}"
+
+
+def engine_points(folder, model_id):
+    """{(format, variant, seed): {entries: {"exact": [...], "digits": [...]}}} from the --out files."""
+    out = {}
+    for path in glob.glob(os.path.join(folder, f"{model_id}-*-*-*.samples.json")):
+        fmt, variant, seed = os.path.basename(path)[len(model_id) + 1:].split(".")[0].split("-")
+        res = json.load(open(path))
+        pts = out.setdefault((fmt, variant, int(seed)), {})
+        for s in res["samples"]:
+            p = pts.setdefault(s["entries"], {"exact": [], "digits": [], "tokens": []})
+            p["exact"].append(int(s["exact"]))
+            p["digits"].append(s["digitAccuracy"])
+            p["tokens"].append(s["promptTokens"])
+    return out
+
+
+def summary(p):
+    n = len(p["exact"])
+    wrong = [d for e, d in zip(p["exact"], p["digits"]) if not e]
+    return {"samples": n, "accuracy": sum(p["exact"]) / n, "digit_accuracy": sum(p["digits"]) / n,
+            "wrong_digit_accuracy": sum(wrong) / len(wrong) if wrong else None,
+            "mean_tokens": round(sum(p["tokens"]) / n)}
+
+
+def compare(engine, train):
+    """Engine vs PyTorch on the same prompts (seed 1000000): per point and per sample."""
+    rows = []
+    for r in train.get("eval", []):
+        e = engine.get((r["format"], r["variant"], EVAL_SEED), {}).get(r["entries"])
+        if not e:
+            continue
+        same = sum(a == b for a, b in zip(e["exact"], r["exact"]))
+        rows.append({"format": r["format"], "variant": r["variant"], "entries": r["entries"],
+                     "engine": sum(e["exact"]) / len(e["exact"]), "pytorch": r["accuracy"],
+                     "same_verdict": same, "samples": len(r["exact"])})
+    return rows
+
+
+def status(model_id, std, train_max):
+    """The card's one-line verdict against issue 9's targets, from the engine's numbers."""
+    at = lambda n: min((std[f][n]["accuracy"] for f in std if n in std[f]), default=None)
+    if model_id in ATTENTION:
+        ok = [n for n in sorted(std["bare"]) if n <= train_max and at(n) is not None and at(n) >= 0.95]
+        upto = max(ok) if ok else 0
+        if upto >= train_max:
+            return f"learned: >= 95 % exact at every length up to the training length ({train_max} entries)"
+        return (f"partly learned: >= 95 % exact up to {upto} entries, {pct(at(train_max))} % at the "
+                f"training length {train_max} (target >= 95 %)")
+    a4 = at(4)
+    verdict = "learned" if a4 is not None and a4 >= 0.8 else "partly learned"
+    return f"{verdict}: {pct(a4)} % exact at 4 entries (target >= 80 %), {pct(at(train_max))} % at {train_max}"
+
+
+def table(points, lengths):
+    head = "| prompts | " + " | ".join(str(n) for n in lengths) + " |\n|---|" + "---|" * len(lengths) + "\n"
+    body = ""
+    for label, pts in points:
+        cells = []
+        for n in lengths:
+            s = pts.get(n)
+            cells.append("" if s is None else f"{pct(s['accuracy'])} / {pct(s['digit_accuracy'])} / {pct(s['wrong_digit_accuracy'])}")
+        body += f"| {label} | " + " | ".join(cells) + " |\n"
+    return head + body
+
+
+def card(model_id, train, engine, cmp, verdict):
+    a = train["args"]
+    steps, planned = train["steps_done"], a["steps"]
+    cut = "" if steps >= planned else f" (stopped by the wall-clock deadline before the planned {planned:,})"
+    lines = [f"# {model_id} — {train['architecture']}, layout `{train['layout']}`, {train['parameters']:,} parameters", "",
+             f"**Status: {verdict}.**", "",
+             f"- Architecture: {DESCRIBE[model_id]}; d_model 256, untied head, word-level vocabulary of "
+             f"{train['vocab_size']} (training/models.py). Weights stored as float16; the engine computes in float32.",
+             f"- Data: phonebook prompts from training/phonebook.py (the engine generator's twin), books of 2 to a cap "
+             f"that grows from 4 to {a['max_entries']} entries over the first half of the steps, bare format only for the first "
+             f"{100 * a.get('bare_until', 0):.0f} % of the steps and then bare and question, 25 % reversed, up to "
+             f"{a['max_shots']} supervised look-ups in 70 % of the books; the loss is on the look-ups' and the answer's "
+             f"digits, the space before them and the newline after.",
+             f"- Training: {steps:,} steps{cut} of batch {a['batch']} ({train['tokens']:,} tokens), AdamW (0.9, 0.95), "
+             f"lr {a['lr']:g} with 100 warm-up steps and cosine decay to 10 % over {planned:,} steps, weight decay 0.1 on "
+             f"matrices, clip 1.0, bf16 autocast, mimetic init of the Mamba layers, seed {a['seed']}; "
+             f"{train['train_seconds']:.0f} s on one {train['device']} shared with other runs.",
+             f"- Command: `python3 training/train.py --model {model_id} --out runs/{model_id} --steps {planned} "
+             f"--lr {a['lr']:g}`",
+             "- Loss on supervised tokens (step:loss): " + " ".join(f"{p['step']}:{p['loss']}" for p in train["curve"]), "",
+             "## Recall, measured by the engine on these files", "",
+             f"`npx hybridscope phonebook assets/models/{model_id} --entries … --format F --variant V --samples 100 "
+             f"--seed {EVAL_SEED}`: greedy, the study's 2 look-ups, a random target per sample. "
+             "Cells: exact % / digits right % / digits right in the wrong answers %. "
+             f"Training length: {a['max_entries']} entries.", ""]
+    std = {f: engine.get((f, "standard", EVAL_SEED), {}) for f in ("bare", "question")}
+    rev = {f: engine.get((f, "reversed", EVAL_SEED), {}) for f in ("bare", "question")}
+    lengths = sorted(set(std["bare"]) | set(std["question"]) | set(rev["bare"]) | set(rev["question"]))
+    summ = lambda pts: {n: summary(p) for n, p in pts.items()}
+    rows = [("bare, standard", summ(std["bare"])), ("question, standard", summ(std["question"])),
+            ("bare, reversed", summ(rev["bare"])), ("question, reversed", summ(rev["question"]))]
+    lines.append(table(rows, lengths))
+    others = sorted({s for (_, _, s) in engine if s != EVAL_SEED})
+    for seed in others:
+        rows = [(f"{f}, {v}, seed {seed}", summ(engine[(f, v, seed)])) for f in ("bare", "question")
+                for v in ("standard", "reversed") if (f, v, seed) in engine]
+        lines += [f"Prompts from a seed not used while training or choosing the runs ({seed}):", "",
+                  table(rows, sorted({n for _, r in rows for n in r}))]
+    if cmp:
+        worst = max(abs(r["engine"] - r["pytorch"]) for r in cmp)
+        same = sum(r["same_verdict"] for r in cmp)
+        total = sum(r["samples"] for r in cmp)
+        lines += ["## Engine vs PyTorch on the same prompts", "",
+                  f"PyTorch (transformers 5.17, float32, greedy; train.py) scored the same {len(cmp)} points "
+                  f"({total:,} prompts): the largest difference in exact match is {100 * worst:.1f} points, and "
+                  f"{same:,} of {total:,} prompts get the same verdict. Point by point: eval.json.", ""]
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--engine", required=True, help="folder of the engine's --out files")
+    args = ap.parse_args()
+    manifest = []
+    for model_id in IDS:
+        folder = os.path.join(MODELS, model_id)
+        train = json.load(open(os.path.join(folder, "train.json")))
+        engine = engine_points(args.engine, model_id)
+        cmp = compare(engine, train)
+        std = {f: {n: summary(p) for n, p in engine.get((f, "standard", EVAL_SEED), {}).items()} for f in ("bare", "question")}
+        train_max = train["args"]["max_entries"]
+        verdict = status(model_id, std, train_max)
+        open(os.path.join(folder, "README.md"), "w").write(card(model_id, train, engine, cmp, verdict))
+        points = [{"format": f, "variant": v, "seed": s, "entries": n, **summary(p)}
+                  for (f, v, s), pts in sorted(engine.items()) for n, p in sorted(pts.items())]
+        json.dump({"engine": points, "engine_vs_pytorch": cmp}, open(os.path.join(folder, "eval.json"), "w"), indent=1)
+        manifest.append({"id": model_id, "architecture": train["architecture"], "layout": train["layout"],
+                         "parameters": train["parameters"], "train_max_entries": train_max, "status": verdict})
+        print(model_id, verdict)
+    json.dump({"models": manifest}, open(os.path.join(MODELS, "manifest.json"), "w"), indent=1)
+
+
+if __name__ == "__main__":
+    main()
