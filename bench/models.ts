@@ -40,13 +40,13 @@ function counting(be: KernelBackend): { backend: KernelBackend; flops: () => num
     flops: () => flops,
     backend: {
       ...be,
-      matmul: (out, x, w, T, In, Out, bias) => {
+      matmul: (out, x, w, T, In, Out, bias, act) => {
         flops += 2 * T * In * Out;
-        be.matmul(out, x, w, T, In, Out, bias);
+        be.matmul(out, x, w, T, In, Out, bias, act);
       },
-      causalAttention: (out, q, k, v, scratch, T, past, H, KVH, hd, scaling, onRow) => {
+      causalAttention: (out, q, k, v, scratch, T, past, H, KVH, hd, scaling, onRow, taps) => {
         flops += 2 * 2 * H * hd * (T * past + (T * (T + 1)) / 2); // q·kᵀ and p·v over each causal prefix
-        be.causalAttention(out, q, k, v, scratch, T, past, H, KVH, hd, scaling, onRow);
+        be.causalAttention(out, q, k, v, scratch, T, past, H, KVH, hd, scaling, onRow, taps);
       },
     },
   };

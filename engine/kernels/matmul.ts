@@ -1,12 +1,23 @@
 // y = x·Wᵀ (+ b), the torch.nn.Linear product. Output first, never allocates.
 // JS numbers are doubles, so the dot products accumulate in float64 and round once on store.
 
+/** An activation applied to a matmul's output (fused so a fast backend makes no extra pass). */
+export type MatmulAct = 'relu2';
+
 /**
- * out (T, Out) = x (T, In) · w (Out, In)ᵀ + bias (Out).
+ * out (T, Out) = act(x (T, In) · w (Out, In)ᵀ + bias (Out)); act 'relu2' is relu(v)² (nemotron_h's MLP).
  * Tiles of 2 tokens × 4 outputs share each load of x and w across 8 accumulators (about twice the
  * speed of one dot product at a time in V8); leftover rows and columns take the plain loop.
  */
 export function matmul(
+  out: Float32Array, x: Float32Array, w: Float32Array, T: number, In: number, Out: number, bias?: Float32Array,
+  act?: MatmulAct,
+): void {
+  matmulLinear(out, x, w, T, In, Out, bias);
+  if (act === 'relu2') for (let i = 0; i < T * Out; i++) out[i] = out[i] > 0 ? out[i] * out[i] : 0;
+}
+
+function matmulLinear(
   out: Float32Array, x: Float32Array, w: Float32Array, T: number, In: number, Out: number, bias?: Float32Array,
 ): void {
   let t = 0;

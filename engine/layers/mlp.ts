@@ -2,20 +2,19 @@
 // llama: down(silu(gate(x)) ⊙ up(x)) (SwiGLU).
 // Reference: https://github.com/huggingface/transformers/blob/v5.17.0/src/transformers/models/nemotron_h/modeling_nemotron_h.py (NemotronHMLP), llama/modeling_llama.py (LlamaMLP).
 import { kernels } from '../kernels/backend';
+import type { MatmulAct } from '../kernels/matmul';
 import type { Linear, MlpMixer } from '../model';
 
-export function project(lin: Linear, x: Float32Array, T: number): Float32Array {
+export function project(lin: Linear, x: Float32Array, T: number, act?: MatmulAct): Float32Array {
   const out = new Float32Array(T * lin.outFeatures);
-  kernels().matmul(out, x, lin.weight, T, lin.inFeatures, lin.outFeatures, lin.bias);
+  kernels().matmul(out, x, lin.weight, T, lin.inFeatures, lin.outFeatures, lin.bias, act);
   return out;
 }
 
 /** out (T, D) for normed input x (T, D). */
 export function forward(m: MlpMixer, x: Float32Array, T: number): Float32Array {
-  const up = project(m.up_proj, x, T); // (T, F)
-  if (m.act === 'relu2') {
-    for (let i = 0; i < up.length; i++) up[i] = up[i] > 0 ? up[i] * up[i] : 0;
-  } else {
+  const up = project(m.up_proj, x, T, m.act === 'relu2' ? 'relu2' : undefined); // (T, F)
+  if (m.act !== 'relu2') {
     const gate = project(m.gate_proj!, x, T); // (T, F)
     kernels().siluGate(up, gate, 0, up.length / T, T, up.length / T); // up ⊙= silu(gate)
   }

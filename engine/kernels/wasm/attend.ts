@@ -138,7 +138,9 @@ export function attendBlocks(
         const second = thread && t1 < T ? block(h, t1, 1) : undefined;
         if (second) thread!.post('attendBlock', second.args as Parameters<KernelExports['attendBlock']>);
         k.attendBlock(...(first.args as Parameters<KernelExports['attendBlock']>));
-        if (second) thread!.wait();
+        // a helper that has not started the second block (descheduled) leaves it to this thread
+        if (second && thread!.close()) k.attendBlock(...(second.args as Parameters<KernelExports['attendBlock']>));
+        else if (second) thread!.wait();
         hooks(h, t0, first.R, scores[0]);
         if (second) hooks(h, t1, second.R, scores[1]);
       }

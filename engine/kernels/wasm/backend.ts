@@ -93,7 +93,7 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
     return at;
   };
 
-  const matmul: KernelBackend['matmul'] = (out, x, w, T, In, Out, bias) => {
+  const matmul: KernelBackend['matmul'] = (out, x, w, T, In, Out, bias, act) => {
     const wp = packed(w, In, Out);
     const xp = arena.put(x.subarray(0, T * In));
     const yp = arena.alloc(T * Out * 4);
@@ -110,6 +110,7 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
       k.matmul(yp, xp, wp, T, In, Out);
     }
     if (bias) k.addBias(yp, resident(bias, Out), T, Out);
+    if (act === 'relu2') k.relu2(yp, T * Out);
     arena.get(out, yp, T * Out);
     arena.release(xp);
     arena.release(yp);

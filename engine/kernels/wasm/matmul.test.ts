@@ -1,6 +1,6 @@
 import { setFlagsFromString } from 'node:v8';
 import { describe, expect, it } from 'vitest';
-import { matmulRef } from '../matmul';
+import { matmul, matmulRef } from '../matmul';
 import { createWasmBackend } from './backend';
 import { availableFlavors, random, relErr } from './testing';
 
@@ -35,6 +35,11 @@ describe.each(availableFlavors())('wasm matmul (%s build)', (flavor) => {
     matmulRef(want, x, w, T, In, Out);
     be.matmul(got, x, w, T, In, Out);
     expect(relErr(got, want)).toBeLessThan(1e-6);
+    // the fused relu² against the reference's (which computes the product, then squares)
+    matmul(want, x, w, T, In, Out, bias, 'relu2');
+    be.matmul(got, x, w, T, In, Out, bias, 'relu2');
+    expect(relErr(got, want)).toBeLessThan(2e-6);
+    expect(want.every((v) => v >= 0)).toBe(true);
   });
 
   it('packs a weight once, finds it again through a subarray view, and repacks when it changes', () => {

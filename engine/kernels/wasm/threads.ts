@@ -66,8 +66,17 @@ export class KernelThread {
     Atomics.store(i32, NEXT, 0);
     this.post(job, args);
     claimChunks(k, job, args, i32, NEXT);
-    if (Atomics.compareExchange(i32, ENTER, this.seq, 0) === this.seq) this.busy = false;
-    else this.wait();
+    if (!this.close()) this.wait();
+  }
+
+  /**
+   * Takes the posted job back if the helper has not entered it yet (true: the caller must run it
+   * itself; the helper will skip it). False: the helper is on it, `wait()` for it.
+   */
+  close(): boolean {
+    if (Atomics.compareExchange(this.i32(), ENTER, this.seq, 0) !== this.seq) return false;
+    this.busy = false;
+    return true;
   }
 
   /** Starts `job` on the helper; call `wait()` before touching what it writes. */

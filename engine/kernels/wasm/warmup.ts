@@ -37,6 +37,7 @@ export function warmUp(k: KernelExports, memory: { buffer: ArrayBufferLike }, ba
     k.attendBlock(y, scores, x, w, w, T, 8, S, 8, S, 1, 0.1, 8, S, r & 1 ? small : 0, 8, 2, 0);
     k.conv1d(y, x, x, 0, T, D, 4, r & 1);
     k.siluGate(y, x, D, T, D);
+    k.relu2(y, T * D);
     k.demote(y, x, T * D / 2);
     k.promote(y, x, T * D / 2);
     k.rmsnorm(y, x, x, T, D, 1e-5, D);

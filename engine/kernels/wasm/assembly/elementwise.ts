@@ -86,3 +86,17 @@ export function promote(dst: usize, src: usize, n: i32): void {
   }
   for (; i < n; i++) store<f64>(dst + (<usize>i << 3), <f64>load<f32>(src + (<usize>i << 2)));
 }
+
+/** In place: y (n) ← relu(y)² (nemotron_h's MLP activation, fused after its matmul). */
+export function relu2(y: usize, n: i32): void {
+  const z = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v = f32x4.max(v128.load(y + (<usize>i << 2)), z);
+    v128.store(y + (<usize>i << 2), f32x4.mul(v, v));
+  }
+  for (; i < n; i++) {
+    const v = max<f32>(load<f32>(y + (<usize>i << 2)), 0);
+    store<f32>(y + (<usize>i << 2), v * v);
+  }
+}

@@ -4,4 +4,4 @@ export { packedSize, packWeights, packRows, packColumns, matmul, gemm, gemv, add
 export { mamba2Scan, mamba1Scan } from './scan';
 export { softmaxRows, attendRow, attendPart, attendBlock } from './attention';
 export { expApprox } from './exp';
-export { conv1d, rmsnorm, siluGate, demote, promote } from './elementwise';
+export { conv1d, rmsnorm, siluGate, demote, promote, relu2 } from './elementwise';
