@@ -2,6 +2,12 @@
 // into the PromptInfo the UI shows (token strings, each entry's token span, target, expected answer)
 // with the focus rows the probes record: the end of the book, the end of the opening request
 // (reversed variant) and the last prompt token, where the answer's first digit is predicted.
+//
+// The completion starts with a space (`Name: 6123456789`). A BPE tokenizer reads " 6" as one token,
+// so the prompt's last token already predicts the first digit; a word-level tokenizer (the bundled
+// models') reads the space as a token of its own, and the last prompt token would predict only that
+// space. Then the space joins the prompt: the model was trained on the same text, and the focus row
+// is the one that retrieves the number (the attention and SSM views show that row).
 import { makePhonebook } from '../engine/phonebook/generate';
 import type { Tokenizer } from '../engine/tokenizer';
 import type { PhonebookSpec, PromptInfo } from './protocol';
@@ -12,13 +18,16 @@ export function phonebookPrompt(tokenizer: Tokenizer, spec: PhonebookSpec, seed:
     ...(spec.entries !== undefined ? { entries: spec.entries } : { tokens: spec.tokenBudget }),
   }, seed, tokenizer);
   const t = book.tokens!;
-  const T = t.ids.length;
+  const lead = leadingSpaceToken(tokenizer, book.text, t.ids, book.completion);
+  const ids = lead === undefined ? t.ids : [...t.ids, lead.id];
+  const T = ids.length;
   const tokens = t.offsets.map(([a, b]) => book.text.slice(a, b));
+  if (lead) tokens.push(lead.text);
   const lastEntry = t.entries[t.entries.length - 1]?.span[1] ?? T;
   const focus = [lastEntry - 1, T - 1];
   if (t.request) focus.push(t.request[1] - 1);
   return {
-    ids: Int32Array.from(t.ids),
+    ids: Int32Array.from(ids),
     tokens,
     focus: [...new Set(focus.filter((p) => p >= 0 && p < T))].sort((a, b) => a - b),
     phonebook: {
@@ -28,4 +37,17 @@ export function phonebookPrompt(tokenizer: Tokenizer, spec: PhonebookSpec, seed:
       expected: book.answer,
     },
   };
+}
+
+/** The completion's leading whitespace as one token of its own after `ids`, or undefined when the
+ * tokenizer merges it with the first digit (BPE) or splits it otherwise. */
+function leadingSpaceToken(tokenizer: Tokenizer, text: string, ids: number[], completion: string): { id: number; text: string } | undefined {
+  const space = /^[ \t]+/.exec(completion)?.[0];
+  if (!space) return undefined;
+  const withSpace = tokenizer.encode(text + space).ids;
+  const withDigit = tokenizer.encode(text + completion.slice(0, space.length + 1)).ids;
+  const same = (a: number[], n: number) => a.length === n && ids.every((id, i) => a[i] === id);
+  if (!same(withSpace, ids.length + 1) || !same(withDigit, ids.length + 2)) return undefined;
+  if (withDigit[ids.length] !== withSpace[ids.length]) return undefined;
+  return { id: withSpace[ids.length], text: space };
 }
