@@ -66,7 +66,7 @@ function attendShared(k: KernelExports, arena: Arena, thread: KernelThread, b: A
   const probs = arena.alloc(KVH * rep * L * 4);
   const part = arena.alloc(KVH * n * slot * 4);
   const q = b.qp + t * H * hd * 4;
-  thread.split(k, 'attendKeys', [part, probs, q, b.kp, b.vp, L, KVH * hd, hd, scaling, rep, KVH, SPLIT_KEYS]);
+  thread.split(k, 'attendKeys', [part, probs, q, b.kp, b.vp, L, KVH * hd, hd, scaling, rep, KVH, SPLIT_KEYS], true);
   const f = arena.f32();
   for (let kvh = 0; kvh < KVH; kvh++) {
     for (let r = 0; r < rep; r++) {

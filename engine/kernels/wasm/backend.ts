@@ -99,7 +99,7 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
     const yp = arena.alloc(T * Out * 4);
     if (T === 1 && In * Out >= SPLIT_MIN_WEIGHTS && two()) {
       // decoding reads every weight once: two threads read twice as fast; 4 chunks of columns
-      thread!.split(k, 'gemvPanels', [yp, xp, wp, In, Out, Math.ceil(Out / 32)]);
+      thread!.split(k, 'gemvPanels', [yp, xp, wp, In, Out, Math.ceil(Out / 32)], true);
     } else if (T === 1) {
       k.gemv(yp, xp, wp, In, Out);
     } else if (T >= SPLIT_MIN_ROWS && two()) {

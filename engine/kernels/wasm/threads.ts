@@ -38,12 +38,19 @@ export type JobName = 'gemm' | 'mamba2Scan' | 'mamba1Scan' | 'attendBlock';
 /** Polls of the done word before the caller sleeps (~5 µs): the helper often ends just after us. */
 const SPIN = 2_000;
 
+/** Small split jobs in a row that the helper missed before they run on one thread for a while… */
+const MISSES_BEFORE_BACKOFF = 4;
+/** …this many of them (a few decoding steps), then the helper is tried again. */
+const BACKOFF_JOBS = 200;
+
 /** A job of the helper waits at most this long before the caller gives up (it never should). */
 const TIMEOUT_MS = 60_000;
 
 export class KernelThread {
   private seq = 0;
   private busy = false;
+  private misses = 0;
+  private backoff = 0;
 
   constructor(private memory: WasmMemory, private port: HelperPort) {}
 
@@ -61,12 +68,22 @@ export class KernelThread {
    * has not entered the job by the time this thread ran out of chunks (descheduled on a busy
    * machine), the job is closed and this thread does not wait for it.
    */
-  split(k: KernelExports, job: SplitName, args: number[]): void {
+  split(k: KernelExports, job: SplitName, args: number[], small = false): void {
     const i32 = this.i32();
     Atomics.store(i32, NEXT, 0);
+    // Small jobs (decoding) skip the helper for a while after it missed several in a row: on an
+    // overloaded machine each wake-up of a helper that never gets to run only costs this thread.
+    if (small && this.backoff > 0) {
+      this.backoff--;
+      claimChunks(k, job, args, i32, NEXT);
+      return;
+    }
     this.post(job, args);
     claimChunks(k, job, args, i32, NEXT);
-    if (!this.close()) this.wait();
+    // a miss: the helper never started, or this thread had to sleep until it finished
+    const missed = this.close() || this.wait();
+    if (!missed) this.misses = 0;
+    else if (++this.misses >= MISSES_BEFORE_BACKOFF) [this.misses, this.backoff] = [0, BACKOFF_JOBS];
   }
 
   /**
@@ -91,13 +108,13 @@ export class KernelThread {
     this.busy = true;
   }
 
-  /** Blocks until the posted job is done. */
-  wait(): void {
+  /** Blocks until the posted job is done; true if that took more than a short poll. */
+  wait(): boolean {
     const i32 = this.i32();
     for (let i = 0; i < SPIN; i++) {
       if (Atomics.load(i32, DONE) === this.seq) {
         this.busy = false;
-        return;
+        return false;
       }
     }
     const started = Date.now();
@@ -108,6 +125,7 @@ export class KernelThread {
       Atomics.wait(i32, DONE, done, 100);
     }
     this.busy = false;
+    return true;
   }
 
   stop(): void {
