@@ -33,7 +33,11 @@ DESCRIBE = {
 
 
 def pct(x):
-    return "—" if x is None else f"{100 * x:.0f}"
+    return "n/a" if x is None else f"{100 * x:.0f}"
+
+
+def lr_text(lr):
+    return ("%.0e" % lr).replace("e-0", "e-")
 
 
 def engine_points(folder, model_id):
@@ -100,7 +104,23 @@ def table(points, lengths):
     return head + body
 
 
-def card(model_id, train, engine, cmp, verdict):
+def gap_line(model_id, std, hybrid_std, train_max):
+    """For the pure SSMs: how far below the hybrid they are at the training length and beyond."""
+    if model_id in ATTENTION or not hybrid_std:
+        return []
+    cells = []
+    for n in sorted(std["bare"]):
+        if n < train_max:
+            continue
+        for f in ("bare", "question"):
+            if n in std[f] and n in hybrid_std[f]:
+                d = hybrid_std[f][n]["accuracy"] - std[f][n]["accuracy"]
+                cells.append(f"{f} {n}: {100 * d:.0f}")
+    return ["Points below the hybrid (exact match, same prompts) at the training length and beyond: "
+            + ", ".join(cells) + ".", ""] if cells else []
+
+
+def card(model_id, train, engine, cmp, verdict, hybrid_std=None):
     a = train["args"]
     steps, planned = train["steps_done"], a["steps"]
     cut = "" if steps >= planned else f" (stopped by the wall-clock deadline before the planned {planned:,})"
@@ -114,11 +134,14 @@ def card(model_id, train, engine, cmp, verdict):
              f"{a['max_shots']} supervised look-ups in 70 % of the books; the loss is on the look-ups' and the answer's "
              f"digits, the space before them and the newline after.",
              f"- Training: {steps:,} steps{cut} of batch {a['batch']} ({train['tokens']:,} tokens), AdamW (0.9, 0.95), "
-             f"lr {a['lr']:g} with 100 warm-up steps and cosine decay to 10 % over {planned:,} steps, weight decay 0.1 on "
+             f"lr {lr_text(a['lr'])} with 100 warm-up steps and cosine decay to 10 % over {planned:,} steps, weight decay 0.1 on "
              f"matrices, clip 1.0, bf16 autocast, mimetic init of the Mamba layers, seed {a['seed']}; "
              f"{train['train_seconds']:.0f} s on one {train['device']} shared with other runs.",
              f"- Command: `python3 training/train.py --model {model_id} --out runs/{model_id} --steps {planned} "
-             f"--lr {a['lr']:g}`",
+             f"--lr {lr_text(a['lr'])}" + (f" --stop-at {steps}" if steps < planned else "") + "`",
+             "- Not trained alike: the four bundled models differ in learning rate (each its own; the attention "
+             "models stalled at the SSMs' 1e-3) and the Transformer had 6,000 steps against 3,000 planned for the "
+             "others; two runs were cut short by the device's deadline. training/RUNS.md has every run.",
              "- Loss on supervised tokens (step:loss): " + " ".join(f"{p['step']}:{p['loss']}" for p in train["curve"]), "",
              "## Recall, measured by the engine on these files", "",
              f"`npx hybridscope phonebook assets/models/{model_id} --entries … --format F --variant V --samples 100 "
@@ -132,6 +155,9 @@ def card(model_id, train, engine, cmp, verdict):
     rows = [("bare, standard", summ(std["bare"])), ("question, standard", summ(std["question"])),
             ("bare, reversed", summ(rev["bare"])), ("question, reversed", summ(rev["question"]))]
     lines.append(table(rows, lengths))
+    lines.append(f"Books longer than {a['max_entries']} entries are beyond the training length (no target there).")
+    lines.append("")
+    lines += gap_line(model_id, {f: summ(std[f]) for f in std}, hybrid_std, a["max_entries"])
     others = sorted({s for (_, _, s) in engine if s != EVAL_SEED})
     for seed in others:
         rows = [(f"{f}, {v}, seed {seed}", summ(engine[(f, v, seed)])) for f in ("bare", "question")
@@ -154,7 +180,8 @@ def main():
     ap.add_argument("--engine", required=True, help="folder of the engine's --out files")
     args = ap.parse_args()
     manifest = []
-    for model_id in IDS:
+    hybrid_std = None
+    for model_id in ("hybrid",) + tuple(i for i in IDS if i != "hybrid"):
         folder = os.path.join(MODELS, model_id)
         train = json.load(open(os.path.join(folder, "train.json")))
         engine = engine_points(args.engine, model_id)
@@ -162,13 +189,16 @@ def main():
         std = {f: {n: summary(p) for n, p in engine.get((f, "standard", EVAL_SEED), {}).items()} for f in ("bare", "question")}
         train_max = train["args"]["max_entries"]
         verdict = status(model_id, std, train_max)
-        open(os.path.join(folder, "README.md"), "w").write(card(model_id, train, engine, cmp, verdict))
+        if model_id == "hybrid":
+            hybrid_std = std
+        open(os.path.join(folder, "README.md"), "w").write(card(model_id, train, engine, cmp, verdict, hybrid_std))
         points = [{"format": f, "variant": v, "seed": s, "entries": n, **summary(p)}
                   for (f, v, s), pts in sorted(engine.items()) for n, p in sorted(pts.items())]
         json.dump({"engine": points, "engine_vs_pytorch": cmp}, open(os.path.join(folder, "eval.json"), "w"), indent=1)
         manifest.append({"id": model_id, "architecture": train["architecture"], "layout": train["layout"],
                          "parameters": train["parameters"], "train_max_entries": train_max, "status": verdict})
         print(model_id, verdict)
+    manifest.sort(key=lambda m: IDS.index(m["id"]))
     json.dump({"models": manifest}, open(os.path.join(MODELS, "manifest.json"), "w"), indent=1)
 
 

@@ -54,6 +54,8 @@ def main():
                     help="weight of a next-token loss on every token (besides the supervised answers)")
     ap.add_argument("--bare-until", type=float, default=0.3, help="share of steps with bare books only")
     ap.add_argument("--deadline", type=float, default=1e9, help="stop training after this many seconds")
+    ap.add_argument("--stop-at", type=int, default=0,
+                    help="stop after this many steps, the schedule still planned for --steps (replays a run cut by --deadline)")
     ap.add_argument("--eval-deadline", type=float, default=1e9, help="stop evaluating after this many seconds")
     ap.add_argument("--eval-samples", type=int, default=100)
     ap.add_argument("--eval-every", type=int, default=100)
@@ -107,6 +109,8 @@ def main():
             run_loss = []
             log["curve"].append(point)
             print(args.model, point, flush=True)
+        if args.stop_at and step >= args.stop_at:
+            break
         if time.time() - t_start > args.deadline:
             print(args.model, "deadline reached at step", step, flush=True)
             break
