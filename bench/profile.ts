@@ -1,0 +1,85 @@
+// Where the time goes, for kernel work between full bench runs: `npx tsx bench/profile.ts [model…]`.
+// (1) a 4,000-token phonebook prefill with the default probes, with per-kernel totals from wrapping
+// the kernel table (the rest is the engine's own JS); (2) greedy decoding after it on the one-thread
+// and the two-thread backend in turns (same process, same state), so background load hits both
+// alike. MODELS_DIR overrides assets/models/ (e.g. a copy while the bundled weights are replaced).
+// For a CPU profile: node --cpu-prof --import tsx bench/profile.ts hybrid
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
+import { nodeSource } from '../engine/cli/node-files';
+import { forward } from '../engine/forward';
+import { choose, step } from '../engine/generate';
+import { loadModel } from '../engine/io/checkpoint';
+import { useBackend, type KernelBackend } from '../engine/kernels/backend';
+import { createWasmBackend } from '../engine/kernels/wasm/backend';
+import { makePhonebook } from '../engine/phonebook';
+import { loadTokenizer } from '../engine/tokenizer';
+import { spawnNodeHelper, untilReady } from './helper-port';
+import { median } from './timing';
+
+setFlagsFromString('--experimental-wasm-relaxed-simd');
+
+const KERNELS = ['matmul', 'rmsnorm', 'gatedRmsnorm', 'siluGate', 'conv1dCausal', 'mamba2Scan', 'mamba1Scan', 'causalAttention'] as const;
+
+/** The backend with every kernel timed into `totals` (ms). */
+function timed(be: KernelBackend, totals: Record<string, number>): KernelBackend {
+  const out: KernelBackend = { ...be };
+  for (const name of KERNELS) {
+    const fn = be[name] as (...args: unknown[]) => void;
+    (out as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
+      const t0 = performance.now();
+      fn(...args);
+      totals[name] = (totals[name] ?? 0) + performance.now() - t0;
+    };
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const one = createWasmBackend()!;
+  const two = createWasmBackend({ spawnHelper: spawnNodeHelper })!;
+  if (!(await untilReady(() => two.threads() === 2))) throw new Error('the helper thread did not start');
+  const dir = process.env.MODELS_DIR ?? new URL('../assets/models/', import.meta.url).pathname;
+  const ids = process.argv.slice(2).length ? process.argv.slice(2) : ['hybrid', 'transformer', 'mamba2', 'mamba'];
+  for (const id of ids) {
+    const model = await loadModel(nodeSource(`${dir}/${id}`));
+    const tokenizer = model.tokenizer
+      ?? loadTokenizer(JSON.parse(readFileSync(new URL('../assets/tokenizer/tokenizer.json', import.meta.url), 'utf8')));
+    const book = makePhonebook({ format: 'bare', variant: 'standard', tokens: 4000 }, 1, tokenizer).tokens!;
+    const capture = { focus: [book.ids.length - 1], entries: book.entries.map((e) => e.span) };
+    const totals: Record<string, number> = {};
+    const ms: number[] = [];
+    for (let r = 0; r < 4; r++) {
+      for (const k of Object.keys(totals)) delete totals[k];
+      useBackend(timed(two, totals));
+      const t0 = performance.now();
+      forward(model, book.ids, capture);
+      ms.push(performance.now() - t0);
+    }
+    const last = ms[ms.length - 1];
+    const kernelMs = Object.values(totals).reduce((a, b) => a + b, 0);
+    const parts = Object.entries(totals).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ');
+    console.log(`${id} prefill T=${book.ids.length}: ${ms.map((m) => m.toFixed(0)).join(' ')} ms (2 threads); last run: ${parts}, engine JS ${(last - kernelMs).toFixed(0)} ms; load ${loadavg()[0].toFixed(1)}`);
+
+    useBackend(two);
+    const { state, logits } = forward(model, book.ids, undefined, { lastLogitsOnly: true });
+    let next = choose(logits.data, 1).id;
+    const rate: Record<string, number[]> = { one: [], two: [] };
+    for (let r = 0; r < 8; r++) {
+      for (const [name, be] of [['one', one], ['two', two]] as const) {
+        useBackend(be);
+        const t0 = performance.now();
+        for (let i = 0; i < 32; i++) next = choose(step(model, state, next), 1).id;
+        rate[name].push(32_000 / (performance.now() - t0));
+      }
+    }
+    console.log(`${id} decode after ${book.ids.length}: ${median(rate.one).toFixed(0)} tok/s on 1 thread, ${median(rate.two).toFixed(0)} on 2 (medians of 8 × 32 steps in turns); load ${loadavg()[0].toFixed(1)}`);
+  }
+  two.dispose();
+}
+
+main().catch((e) => {
+  console.error(`profile: ${e instanceof Error ? e.stack : e}`);
+  process.exit(1);
+});
