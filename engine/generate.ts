@@ -1,9 +1,17 @@
 // Greedy decoding with caches: the prompt is run once (prefill), then each new token is one `step`
 // through every block's state (conv + SSM state, KV cache) — the prompt is never recomputed.
 // Per-token log-probabilities and the top-k alternatives come with every generated token.
+import { InputError } from './errors';
 import type { ModelState } from './forward';
 import { forward } from './forward';
-import type { Model } from './model';
+import { kernels } from './kernels/backend';
+import * as attention from './layers/attention';
+import * as mamba1 from './layers/mamba1';
+import * as mamba2 from './layers/mamba2';
+import * as mlp from './layers/mlp';
+import { applyNorm } from './layers/norm';
+import type { LayerState } from './layers/state';
+import type { Block, Model } from './model';
 
 export interface TokenChoice { id: number; logprob: number }
 export interface GeneratedToken extends TokenChoice { top: TokenChoice[] }
@@ -25,9 +33,42 @@ export interface GenerateOptions {
   topK?: number;
 }
 
-/** Feed one token through every block's state; returns the next-token logits (V). */
+/**
+ * Feed one token through every block's state; returns the next-token logits (V). The same
+ * arithmetic as `forward(model, [id], undefined, { state, lastLogitsOnly: true })`, without what a
+ * decoding step never uses (capture plan, budget, per-layer records and norms): at a few hundred
+ * tokens a second that bookkeeping was ~10 % of a step.
+ */
 export function step(model: Model, state: ModelState, id: number): Float32Array {
-  return forward(model, [id], undefined, { state, lastLogitsOnly: true }).logits.data;
+  const { V, D } = model.embeddings;
+  if (!Number.isInteger(id) || id < 0 || id >= V) throw new InputError(`token id ${id} is outside the vocabulary 0..${V - 1}`);
+  if (state.layers.length !== model.blocks.length) throw new InputError('state does not match the model layout');
+  const x = model.embeddings.weight.slice(id * D, (id + 1) * D); // (1, D)
+  const normed = new Float32Array(D);
+  for (let i = 0; i < model.blocks.length; i++) {
+    const block = model.blocks[i];
+    applyNorm(normed, x, block.norm, 1);
+    const y = stepBlock(block, normed, state.layers[i]);
+    for (let j = 0; j < D; j++) x[j] += y[j];
+  }
+  state.position += 1;
+  applyNorm(normed, x, model.normF, 1);
+  const logits = new Float32Array(V);
+  kernels().matmul(logits, normed, model.lmHead.weight, 1, D, V, model.lmHead.bias);
+  return logits;
+}
+
+function stepBlock(block: Block, x: Float32Array, s: LayerState): Float32Array {
+  switch (block.kind) {
+    case 'mlp':
+      return mlp.step(block.mixer, x);
+    case 'attention':
+      return attention.step(block.mixer, x, s as Extract<LayerState, { kind: 'attention' }>);
+    case 'mamba2':
+      return mamba2.step(block.mixer, x, s as Extract<LayerState, { kind: 'mamba2' }>);
+    case 'mamba1':
+      return mamba1.step(block.mixer, x, s as Extract<LayerState, { kind: 'mamba1' }>);
+  }
 }
 
 export function generateGreedy(model: Model, ids: Int32Array | number[], maxNew: number, opts: GenerateOptions = {}): GenerateResult {
