@@ -4,7 +4,7 @@
 import type { ModelInfo } from '../engine/io/checkpoint';
 import type { FileSource } from '../engine/io/files';
 import type { Tokenizer } from '../engine/tokenizer';
-import type { BlockKind, CaptureSpec, NDArray, PromptInfo, PromptSpec, TileQuery, TokenAlt } from './protocol';
+import type { BlockCache, BlockKind, CaptureSpec, NDArray, PromptInfo, PromptSpec, TileQuery, TokenAlt } from './protocol';
 import type { LayerRecordWire } from './records';
 
 /** A prompt ready to run: ids plus what the UI shows about it. */
@@ -36,6 +36,8 @@ export interface Backend<M> {
   kinds(model: M): BlockKind[];
   vocabSize(model: M): number;
   hasTokenizer(model: M): boolean;
+  /** Cache bytes per sequence of each of the checkpoint's own blocks (float32): constant state, K+V per token. */
+  cacheBytes?(model: M): BlockCache[];
   /** The model's tokenizer (phonebook prompts and sweeps need one). */
   tokenizer(model: M): Tokenizer | undefined;
   /** The same weights arranged as `blocks` (original indices; repeats and drops allowed). */

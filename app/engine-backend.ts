@@ -6,6 +6,7 @@ import { InputError } from '../engine/errors';
 import { forward, forwardSteps, type ForwardResult } from '../engine/forward';
 import { choose, step } from '../engine/generate';
 import { editLayout } from '../engine/layout';
+import { blockCacheBytes } from '../engine/layers/state';
 import { inspectCheckpoint, loadModel } from '../engine/io/checkpoint';
 import type { Model } from '../engine/model';
 import { attentionTile, implicitTile, stateAt } from '../engine/probes/ondemand';
@@ -105,6 +106,7 @@ export const engineBackend: Backend<Model> = {
   kinds: (m) => m.original.map((b) => b.kind),
   vocabSize: (m) => m.embeddings.V,
   hasTokenizer: (m) => m.tokenizer !== undefined,
+  cacheBytes: (m) => m.original.map(blockCacheBytes),
   tokenizer: (m) => m.tokenizer,
   arrange(m, blocks) {
     return editLayout(m, blocks);

@@ -63,7 +63,13 @@ export interface ModelSummary {
   contentHash: string;
   /** False while only headers have been read (model/info is sent twice: headers, then weights). */
   loaded: boolean;
+  /** Per checkpoint block (original index), the cache it keeps per sequence in float32 bytes: a
+   *  constant SSM state (conv window + state) or K and V per token. With the weights (loaded: true). */
+  blockCache?: BlockCache[];
 }
+
+/** Cache one block keeps per sequence, float32 bytes: a constant state, and K + V per token. */
+export interface BlockCache { state: number; kvPerToken: number }
 
 export type ModelRef = { kind: 'bundled'; id: string } | { kind: 'folder'; name: string };
 

@@ -145,7 +145,9 @@ export class EngineService<M> {
       const hashing = hashingSource(src);
       const model = await backend.load(hashing.source);
       backend.warmUp?.(model);
-      const loaded = { ...summary, hasTokenizer: backend.hasTokenizer(model), contentHash: await hashing.contentHash(), loaded: true };
+      const loaded: ModelSummary = { ...summary, hasTokenizer: backend.hasTokenizer(model), contentHash: await hashing.contentHash(), loaded: true };
+      const cache = backend.cacheBytes?.(model);
+      if (cache) loaded.blockCache = cache;
       this.current = { model, summary: loaded };
       this.post({ type: 'model/info', v, reqId, model: loaded });
     } catch (e) {

@@ -23,7 +23,7 @@ export { forward, forwardSteps, initModelState } from './forward';
 export type { GenerateOptions, GenerateResult, GeneratedToken, TokenChoice } from './generate';
 export { generateGreedy, step, choose } from './generate';
 export type { LayerState } from './layers/state';
-export { stateBytes } from './layers/state';
+export { blockCacheBytes, stateBytes } from './layers/state';
 export type { AttentionProbe, CaptureSpec, LayerRecord, SsmProbe } from './probes/types';
 export { DEFAULT_BUDGET_BYTES, MAX_POOLED_SIZE } from './probes/types';
 export type { TileRequest } from './probes/ondemand';

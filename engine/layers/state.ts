@@ -39,3 +39,23 @@ export function stateBytes(s: LayerState): number {
       return 0;
   }
 }
+
+/** Cache a block keeps per sequence, in float32 bytes as transformers keeps it (the engine holds SSM
+ * states in float64 for exactness): Mamba layers a constant state (conv window + SSM state),
+ * attention its K and V per token. For the cost view's memory against context length. */
+export function blockCacheBytes(block: Block): { state: number; kvPerToken: number } {
+  switch (block.kind) {
+    case 'mamba2': {
+      const m = block.mixer;
+      return { state: 4 * ((m.K - 1) * m.convDim + m.H * m.P * m.N), kvPerToken: 0 };
+    }
+    case 'mamba1': {
+      const m = block.mixer;
+      return { state: 4 * ((m.K - 1) * m.I + m.I * m.N), kvPerToken: 0 };
+    }
+    case 'attention':
+      return { state: 0, kvPerToken: 4 * 2 * block.mixer.KVH * block.mixer.hd };
+    case 'mlp':
+      return { state: 0, kvPerToken: 0 };
+  }
+}

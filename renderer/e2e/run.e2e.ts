@@ -79,6 +79,8 @@ describe('a phonebook run in Chromium', () => {
     const dots = page.locator('[data-testid=cost-msPerToken] circle');
     await page.waitForFunction(() => document.querySelectorAll('[data-testid=cost-msPerToken] circle').length === 2, null, { timeout: 60_000 });
     expect(await dots.count()).toBe(2);
+    // the tiny hybrid has attention: its memory chart shows a growing KV cache beside the constant state
+    await expect.poll(() => page.locator('[data-testid=cost-memory]').count()).toBe(1);
     await page.locator('[data-testid=cost-view]').screenshot({ path: shot('view-cost') });
   });
 

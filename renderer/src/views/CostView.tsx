@@ -6,10 +6,10 @@ import { useWidth } from '../ui/useWidth';
 import { useRun } from '../cache/useRun';
 import { ChartFrame } from '../charts/ChartFrame';
 import { CostChart } from '../charts/CostChart';
-import { MemoryChart, type CacheSize } from '../charts/MemoryChart';
+import { MemoryChart } from '../charts/MemoryChart';
+import { cacheSize } from './cacheSize';
 import { cancelCost, measureCost } from '../engine/cost';
-import type { ModelSummary } from '../../../app/protocol';
-import type { RunData } from '../cache/runCache';
+import { effectiveLayout } from '../store/layoutEdits';
 
 export function CostView() {
   const model = useApp((s) => s.model);
@@ -21,7 +21,8 @@ export function CostView() {
   const [ref, width] = useWidth<HTMLDivElement>(900);
   const entries = lengths.split(/[\s,]+/).map(Number).filter((n) => Number.isInteger(n) && n > 0);
   const half = Math.max(320, Math.floor((width - 14) / 2));
-  const size = cacheSize(model, data);
+  const items = useApp((s) => s.items);
+  const size = cacheSize(model, effectiveLayout(items), data);
   const table = () => ({ columns: ['series', 'prompt_tokens', 'ms_per_token', 'prefill_ms'], rows: costs.map((c) => [c.series, c.promptTokens, c.msPerToken, c.prefillMs]) });
   return (
     <div ref={ref} data-testid="cost-view" style={{ display: 'flex', flexDirection: 'column', gap: 12 }}>
@@ -45,25 +46,11 @@ export function CostView() {
           </div>
         )}
       {size
-        ? <ChartFrame title="Cache memory" subtitle={`${model?.name} · per sequence, float32`} testId="cost-memory-chart"
+        ? <ChartFrame title="Cache memory" subtitle={`${model?.name} · current layout · per sequence, float32`} testId="cost-memory-chart"
             data={() => ({ columns: ['tokens', 'state_bytes', 'kv_bytes'], rows: [0, 1000, 2000, 4000, 8000].map((t) => [t, size.stateBytes, size.kvBytesPerToken * t]) })}>
             <MemoryChart size={size} maxTokens={8000} width={width} height={220} />
           </ChartFrame>
         : <div className="empty small">Cache sizes appear after a run that captures the SSM states (or when the engine reports them).</div>}
     </div>
   );
-}
-
-/** Cache size from the model summary when the service reports it, else the SSM part from a run's
- *  captured state shapes (attention KV then unknown). */
-function cacheSize(model: ModelSummary | null, data: RunData | undefined): CacheSize | null {
-  const reported = (model as (ModelSummary & { cache?: CacheSize }) | null)?.cache;
-  if (reported) return reported;
-  if (!data?.records.length) return null;
-  let state = 0;
-  for (const r of data.records) {
-    const st = r?.ssm?.states;
-    if (st) state += (st.data.length / Math.max(1, st.shape[0])) * 4;
-  }
-  return state > 0 && !data.records.some((r) => r?.attention) ? { stateBytes: state, kvBytesPerToken: 0 } : null;
 }
