@@ -93,15 +93,31 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
     return at;
   };
 
+  // Decoding reads every weight once per token, so it is bound by bytes read: weights that are
+  // exactly bfloat16 (the bundled checkpoints) get a second, half-size copy that gemv16 widens
+  // exactly. Which copies are exact is recorded by their offset when they are made.
+  const exact16 = new Map<number, boolean>();
+  const packed16 = (w: Float32Array, In: number, Out: number) =>
+    weights.get(w, `bf16 ${In}x${Out}`, (src) => {
+      const raw = arena.put(src.subarray(0, In * Out) as Float32Array);
+      const at = arena.alloc(k.packedSize(In, Out) * 2);
+      exact16.set(at, k.packWeights16(at, raw, In, Out) === 1);
+      arena.release(raw);
+      return at;
+    });
+
   const matmul: KernelBackend['matmul'] = (out, x, w, T, In, Out, bias, act) => {
-    const wp = packed(w, In, Out);
+    const w16 = T === 1 ? packed16(w, In, Out) : 0;
+    const bf16 = T === 1 && exact16.get(w16) === true;
+    const wp = bf16 ? w16 : packed(w, In, Out);
     const xp = arena.put(x.subarray(0, T * In));
     const yp = arena.alloc(T * Out * 4);
     if (T === 1 && In * Out >= SPLIT_MIN_WEIGHTS && two()) {
       // decoding reads every weight once: two threads read twice as fast; 4 chunks of columns
-      thread!.split(k, 'gemvPanels', [yp, xp, wp, In, Out, Math.ceil(Out / 32)], true);
+      thread!.split(k, 'gemvPanels', [yp, xp, wp, In, Out, Math.ceil(Out / 32), bf16 ? 1 : 0], true);
     } else if (T === 1) {
-      k.gemv(yp, xp, wp, In, Out);
+      if (bf16) k.gemv16(yp, xp, wp, In, Out);
+      else k.gemv(yp, xp, wp, In, Out);
     } else if (T >= SPLIT_MIN_ROWS && two()) {
       // chunks of 64 rows (gemm's row block), at least 4 of them so a late thread still gets a share
       const rows = Math.min(64, ((Math.ceil(T / 4) + 3) & ~3));

@@ -14,6 +14,8 @@ export interface KernelExports {
   matmul(y: number, x: number, wp: number, T: number, In: number, Out: number): void;
   gemm(y: number, x: number, wp: number, T: number, In: number, Out: number, xs: number, ys: number, panelK: number): void;
   gemv(y: number, x: number, wp: number, In: number, Out: number): void;
+  packWeights16(wp: number, w: number, In: number, Out: number): number;
+  gemv16(y: number, x: number, wp: number, In: number, Out: number): void;
   addBias(y: number, bias: number, T: number, Out: number): void;
   mamba2Scan(
     y: number, s: number, x: number, dt: number, A: number, B: number, C: number, D: number,

@@ -42,6 +42,27 @@ describe.each(availableFlavors())('wasm matmul (%s build)', (flavor) => {
     expect(want.every((v) => v >= 0)).toBe(true);
   });
 
+  it.each([[256, 1160], [512, 256], [7, 13], [33, 8]])(
+    'decodes (T = 1) with exactly-bfloat16 weights through their half-size copy, like matmulRef, at In=%i Out=%i',
+    (In, Out) => {
+      const w = random(In * Out, In + Out, 0.2);
+      const bits = new Uint32Array(w.buffer);
+      for (let i = 0; i < bits.length; i++) bits[i] &= 0xffff0000; // bfloat16 values, as the bundled checkpoints
+      const x = random(In, 3), bias = random(Out, 4);
+      const want = new Float32Array(Out), got = new Float32Array(Out);
+      matmulRef(want, x, w, 1, In, Out, bias);
+      be.matmul(got, x, w, 1, In, Out, bias);
+      expect(relErr(got, want)).toBeLessThan(1e-6);
+      // a weight with low bits set is not bfloat16: it must not go through the truncated copy
+      const w2 = w.slice();
+      w2[w2.length >> 1] += 1e-4;
+      matmulRef(want, x, w2, 1, In, Out);
+      be.matmul(got, x, w2, 1, In, Out);
+      expect(relErr(got, want)).toBeLessThan(1e-6);
+      expect(Math.abs(got[Math.floor((w2.length >> 1) / In)] - want[Math.floor((w2.length >> 1) / In)])).toBeLessThan(1e-5);
+    },
+  );
+
   it('packs a weight once, finds it again through a subarray view, and repacks when it changes', () => {
     const In = 24, Out = 40, T = 3;
     const w = random(In * Out, 1);

@@ -16,14 +16,19 @@ export const SPLITS = {
       k.gemm(y + r0 * Out * 4, x + r0 * In * 4, wp, Math.min(rows, T - r0), In, Out, In, Out, In);
     },
   },
-  /** [y, x, wp, In, Out, panels]: decoding's y = W·x, chunk c = output columns [c·8·panels, …). */
+  /**
+   * [y, x, wp, In, Out, panels, bf16]: decoding's y = W·x, chunk c = output columns
+   * [c·8·panels, …); bf16 = 1 for weights packed by packWeights16.
+   */
   gemvPanels: {
-    arity: 6,
+    arity: 7,
     count: (a: number[]) => Math.ceil(a[4] / (8 * a[5])),
     run: (k: KernelExports, a: number[], c: number) => {
-      const [y, x, wp, In, Out, panels] = a;
+      const [y, x, wp, In, Out, panels, bf16] = a;
       const j0 = c * 8 * panels;
-      k.gemv(y + j0 * 4, x, wp + j0 * In * 4, In, Math.min(8 * panels, Out - j0));
+      const n = Math.min(8 * panels, Out - j0);
+      if (bf16) k.gemv16(y + j0 * 4, x, wp + j0 * In * 2, In, n);
+      else k.gemv(y + j0 * 4, x, wp + j0 * In * 4, In, n);
     },
   },
   /** mamba2Scan's arguments up to normStride; chunk c = head c. */

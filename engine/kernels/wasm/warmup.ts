@@ -25,6 +25,8 @@ export function warmUp(k: KernelExports, memory: { buffer: ArrayBufferLike }, ba
     k.packWeights(w, x, D, D);
     k.matmul(y, x, w, T, D, D);
     k.gemv(y, x, w, D, D);
+    k.packWeights16(w, x, D, D);
+    k.gemv16(y, x, w, D, D);
     k.addBias(y, x, T, D);
     k.mamba2Scan(v, s, u, small, small, bc, bc, small, T, H, P, N, 1, small, T, 0, H);
     k.mamba1Scan(v, s, u, u, s, bc, bc, small, T, H * P, N, small, T, H * P, 0, H * P);
