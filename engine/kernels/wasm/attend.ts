@@ -1,11 +1,12 @@
-// Attention driven from TypeScript over the wasm pieces (assembly/attention.ts): decoding one
-// position at a time for all heads of a KV group; prefill in blocks of ROWS query rows against K
-// and Vᵀ packed once per KV head.
+// Attention driven from TypeScript over the wasm pieces (assembly/attention.ts, matmul.ts): decoding
+// as two matmuls per KV group on packed mirrors of the cache; prefill in blocks of ROWS query rows
+// against K and Vᵀ packed once per KV head.
 // Row hooks (probes) get each row's probabilities as float64, in the reference's order (h, t), for
 // the rows the taps ask for; the pooled map is filled in wasm (attendBlock) and only copied out.
 import { poolRow, rowMask, type AttentionRowHook, type AttentionTaps } from '../attention';
 import type { Arena } from './arena';
 import type { KernelExports } from './loader';
+import type { PackedRows } from './packed-kv';
 import type { KernelThread } from './threads';
 
 /** Query rows per block in prefill: the scores block is ROWS × (past + T) floats. */
@@ -14,11 +15,12 @@ const ROWS = 64;
 export interface AttendBuffers { op: number; qp: number; kp: number; vp: number }
 export interface AttendShape { T: number; past: number; H: number; KVH: number; hd: number; scaling: number }
 
-/** Keys per chunk when decoding attention is shared by two threads (and the least worth sharing). */
-const SPLIT_KEYS = 512;
-
+/**
+ * Decoding (a few new rows): per query t and KV head, scores (rep, L) = q · Kᵀ and out = probs · V
+ * as two gemm calls on the packed mirrors of the cache (packed-kv.ts), softmaxRows in between.
+ */
 export function attendRows(
-  k: KernelExports, arena: Arena, thread: KernelThread | undefined, b: AttendBuffers, s: AttendShape, scratch: Float64Array,
+  k: KernelExports, arena: Arena, kv: PackedRows, b: { op: number; qp: number }, s: AttendShape, scratch: Float64Array,
   onRow?: AttentionRowHook, taps?: AttentionTaps,
 ): void {
   const { T, past, H, KVH, hd, scaling } = s;
@@ -26,20 +28,19 @@ export function attendRows(
   const mask = rowMask(taps, T);
   const pooled = taps?.pooled;
   const tapped = !!onRow || !!pooled;
-  if (thread && !tapped && past + 1 >= 2 * SPLIT_KEYS) {
-    for (let t = 0; t < T; t++) attendShared(k, arena, thread, b, s, t);
-    return;
-  }
-  const probs = arena.alloc(rep * (past + T) * 4); // (rep, L)
-  const part = arena.alloc(rep * (hd + 2) * 4);
+  const width = (past + T + 3) & ~3;
+  const scores = arena.alloc(rep * width * 4); // (rep, L) at stride width
   const hooks: [number, number, Float32Array][] = []; // (h, t, probabilities), replayed in the reference's order
   for (let t = 0; t < T; t++) {
     const L = past + t + 1;
     for (let kvh = 0; kvh < KVH; kvh++) {
       const o = (t * H + kvh * rep) * hd * 4;
-      k.attendRow(b.op + o, probs, part, b.qp + o, b.kp + kvh * hd * 4, b.vp + kvh * hd * 4, L, KVH * hd, hd, scaling, rep);
+      k.gemm(scores, b.qp + o, kv.kAt + kvh * kv.cap * hd * 4, rep, hd, L, hd, width, hd);
+      for (let r = 0; r < rep; r++) k.softmaxRows(scores + r * width * 4, 1, width, L, L, scaling);
+      k.gemm(b.op + o, scores, kv.vAt + kvh * kv.cap * hd * 4, rep, L, hd, width, hd, kv.cap);
       if (!tapped) continue;
-      for (let r = 0; r < rep; r++) hooks.push([kvh * rep + r, t, arena.f32().slice((probs >> 2) + r * L, (probs >> 2) + (r + 1) * L)]);
+      const f = arena.f32();
+      for (let r = 0; r < rep; r++) hooks.push([kvh * rep + r, t, f.slice((scores >> 2) + r * width, (scores >> 2) + r * width + L)]);
     }
   }
   hooks.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
@@ -48,45 +49,7 @@ export function attendRows(
     if (pooled) poolRow(pooled, h, past + t, scratch, p.length);
     if (onRow && (!mask || mask[t])) onRow(h, t, scratch.subarray(0, p.length));
   }
-  arena.release(probs);
-  arena.release(part);
-}
-
-/**
- * Query t of a decoding call on two threads: chunks of SPLIT_KEYS keys per KV head, each a partial
- * softmax [m, Σ e, Σ e·v]; merged here as out = Σ_c w_c·(Σ e·v)_c / Σ_c w_c·(Σ e)_c with
- * w_c = exp(scaling·(m_c − max_c m_c)).
- */
-function attendShared(k: KernelExports, arena: Arena, thread: KernelThread, b: AttendBuffers, s: AttendShape, t: number): void {
-  const { past, H, KVH, hd, scaling } = s;
-  const rep = H / KVH;
-  const L = past + t + 1;
-  const n = Math.ceil(L / SPLIT_KEYS);
-  const slot = rep * (hd + 2);
-  const probs = arena.alloc(KVH * rep * L * 4);
-  const part = arena.alloc(KVH * n * slot * 4);
-  const q = b.qp + t * H * hd * 4;
-  thread.split(k, 'attendKeys', [part, probs, q, b.kp, b.vp, L, KVH * hd, hd, scaling, rep, KVH, SPLIT_KEYS], true);
-  const f = arena.f32();
-  for (let kvh = 0; kvh < KVH; kvh++) {
-    for (let r = 0; r < rep; r++) {
-      const at = (c: number) => (part >> 2) + (kvh * n + c) * slot + r * (hd + 2);
-      let m = -Infinity;
-      for (let c = 0; c < n; c++) m = Math.max(m, f[at(c)]);
-      const o = (b.op >> 2) + (t * H + kvh * rep + r) * hd;
-      f.fill(0, o, o + hd);
-      let sum = 0;
-      for (let c = 0; c < n; c++) {
-        const p = at(c);
-        const w = Math.exp(scaling * (f[p] - m));
-        sum += w * f[p + 1];
-        for (let i = 0; i < hd; i++) f[o + i] += w * f[p + 2 + i];
-      }
-      for (let i = 0; i < hd; i++) f[o + i] /= sum;
-    }
-  }
-  arena.release(probs);
-  arena.release(part);
+  arena.release(scores);
 }
 
 /**

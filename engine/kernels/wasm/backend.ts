@@ -9,6 +9,7 @@ import type { ScanProbe } from '../scan';
 import { Arena } from './arena';
 import { attendBlocks, attendRows } from './attend';
 import { compileKernels, instantiateKernels, SHARED_MAX_PAGES, type KernelModule, type WasmFlavor } from './loader';
+import { PackedKV } from './packed-kv';
 import { ResidentRows, ResidentWeights } from './resident';
 import { KernelThread, type HelperInit, type HelperPort } from './threads';
 import { warmUp, WARM_UP_BYTES } from './warmup';
@@ -50,6 +51,7 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
   const k = instantiateKernels(km, arena.memory);
   const weights = new ResidentWeights(arena);
   const kvRows = new ResidentRows(arena);
+  const packedKV = new PackedKV(arena);
   const warm = arena.alloc(WARM_UP_BYTES);
   warmUp(k, arena.memory, warm);
   let thread: KernelThread | undefined;
@@ -243,13 +245,16 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
     const S = past + T;
     const kvs = KVH * hd;
     const qp = arena.put(q.subarray(0, T * H * hd));
-    // the caches are append-only: only the new rows are copied (decoding copies one row, not S)
-    const kp = kvRows.get(kc, S, kvs);
-    const vp = kvRows.get(vc, S, kvs);
     const op = arena.alloc(T * H * hd * 4);
     const shape = { T, past, H, KVH, hd, scaling };
-    if (T <= ROW_PATH_MAX) attendRows(k, arena, two() ? thread : undefined, { op, qp, kp, vp }, shape, scratch, onRow, taps);
-    else attendBlocks(k, arena, two() ? thread : undefined, { op, qp, kp, vp }, shape, scratch, onRow, taps);
+    // the caches are append-only: only the new rows are copied (decoding copies one row, not S)
+    if (T <= ROW_PATH_MAX) {
+      attendRows(k, arena, packedKV.get(kc, vc, S, KVH, hd), { op, qp }, shape, scratch, onRow, taps);
+    } else {
+      const kp = kvRows.get(kc, S, kvs);
+      const vp = kvRows.get(vc, S, kvs);
+      attendBlocks(k, arena, two() ? thread : undefined, { op, qp, kp, vp }, shape, scratch, onRow, taps);
+    }
     arena.get(out, op, T * H * hd);
     arena.release(qp);
     arena.release(op);

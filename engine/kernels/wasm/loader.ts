@@ -26,11 +26,6 @@ export interface KernelExports {
     T: number, I: number, N: number, norm: number, normStride: number, normGroup: number, d0: number, d1: number,
   ): void;
   softmaxRows(scores: number, R: number, stride: number, first: number, width: number, scaling: number): void;
-  attendRow(out: number, probs: number, part: number, q: number, k: number, v: number, L: number, kvs: number, hd: number, scaling: number, rep: number): void;
-  attendPart(
-    part: number, probs: number, q: number, k: number, v: number, s0: number, s1: number, L: number, kvs: number, hd: number,
-    scaling: number, rep: number,
-  ): void;
   attendBlock(
     out: number, scores: number, q: number, kPacked: number, vPacked: number, R: number, hd: number, L: number,
     qs: number, width: number, first: number, scaling: number, os: number, S: number,

@@ -2,7 +2,7 @@
 // a fixed half each: on a loaded machine one thread is often descheduled for a while, and with
 // fixed halves the other then waits for it (measured: ~10 % of a prefill spent waiting at load 2).
 // Each chunk is an independent kernel call: rows of a matmul, a head of a Mamba-2 scan, a channel
-// group of a Mamba-1 scan, a range of cached keys in decoding attention. The caller and the helper run `claimChunks` with the same arguments.
+// group of a Mamba-1 scan, columns of a big decoding GEMV. The caller and the helper run `claimChunks` with the same arguments.
 import type { KernelExports } from './loader';
 
 export const SPLITS = {
@@ -47,25 +47,6 @@ export const SPLITS = {
     run: (k: KernelExports, a: number[], c: number) => {
       const [y, s, x, delta, A, B, C, D, T, I, N, norm, normStride, group] = a;
       k.mamba1Scan(y, s, x, delta, A, B, C, D, T, I, N, norm, normStride, group, c * group, (c + 1) * group);
-    },
-  },
-  /**
-   * [part, probs, q, k, v, L, kvs, hd, scaling, rep, KVH, keys]: decoding attention of one position,
-   * chunk c = KV head ⌊c / n⌋, keys [(c mod n)·keys, …) with n = ⌈L / keys⌉; each writes its
-   * partial softmax (attendPart) to its own slot of rep · (hd + 2) floats in `part`.
-   */
-  attendKeys: {
-    arity: 12,
-    count: (a: number[]) => a[10] * Math.ceil(a[5] / a[11]),
-    run: (k: KernelExports, a: number[], c: number) => {
-      const [part, probs, q, kc, vc, L, kvs, hd, scaling, rep, , keys] = a;
-      const n = Math.ceil(L / keys);
-      const kvh = Math.floor(c / n);
-      const s0 = (c % n) * keys;
-      k.attendPart(
-        part + c * rep * (hd + 2) * 4, probs + kvh * rep * L * 4, q + kvh * rep * hd * 4, kc + kvh * hd * 4, vc + kvh * hd * 4,
-        s0, Math.min(L, s0 + keys), L, kvs, hd, scaling, rep,
-      );
     },
   },
 } as const;

@@ -34,8 +34,6 @@ export function warmUp(k: KernelExports, memory: { buffer: ArrayBufferLike }, ba
     k.packColumns(y, x, S, 8, 8);
     k.gemm(scores, x, w, T, 8, S, 8, S, 8);
     k.softmaxRows(scores, T, S, 1, S, 0.1);
-    k.attendRow(y, scores, v, x, x, x, T, 8, 8, 0.1, 2);
-    k.attendPart(v, scores, x, x, x, 1, T, T, 8, 8, 0.1, 2);
     k.attendBlock(y, scores, x, w, w, T, 8, S, 8, S, 1, 0.1, 8, S, r & 1 ? small : 0, 8, 2, 0);
     k.conv1d(y, x, x, 0, T, D, 4, r & 1);
     k.siluGate(y, x, D, T, D);

@@ -2,6 +2,6 @@
 // All pointers are byte offsets into the one imported memory; the TypeScript side owns allocation.
 export { packedSize, packWeights, packWeights16, packRows, packColumns, matmul, gemm, gemv, gemv16, addBias } from './matmul';
 export { mamba2Scan, mamba1Scan } from './scan';
-export { softmaxRows, attendRow, attendPart, attendBlock } from './attention';
+export { softmaxRows, attendBlock } from './attention';
 export { expApprox } from './exp';
 export { conv1d, rmsnorm, siluGate, demote, promote, relu2 } from './elementwise';
