@@ -19,6 +19,12 @@ const SHAPES: [string, number, number][] = [
 const ROWS = [1000, 4000, 1];
 const TARGET = 0.5; // issue 7: ≥ 50 % of onnxruntime-node, same threads
 
+/**
+ * onnxruntime's pool threads spin after each run by default: on 2 cores they then compete with the
+ * engine run timed next (the runs alternate). Off, as the engine's helper sleeps when idle.
+ */
+export const NO_SPIN = { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } };
+
 export interface MatmulResult {
   rows: Row[];
   /** The best engine GFLOP/s seen at T ≥ 1000 (any thread count): the measured peak for part (d). */
@@ -32,7 +38,7 @@ export async function benchMatmul(engines: Record<number, KernelBackend>, thread
   for (const [label, In, Out] of SHAPES) {
     const w = random(In * Out, In + Out, 0.1);
     const sessions = await Promise.all(threads.map((n) => ort.InferenceSession.create(matmulModel(w, In, Out), {
-      intraOpNumThreads: n, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all',
+      intraOpNumThreads: n, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all', extra: NO_SPIN,
     })));
     for (const T of ROWS) {
       process.stderr.write(`  (a) ${label} T=${T}\n`);

@@ -14,6 +14,7 @@ import type { Model } from '../engine/model';
 import { makePhonebook } from '../engine/phonebook';
 import type { CaptureSpec } from '../engine/probes/types';
 import { loadTokenizer } from '../engine/tokenizer';
+import { NO_SPIN } from './matmul';
 import { fmt, type Row } from './table';
 import { time } from './timing';
 
@@ -69,7 +70,7 @@ export async function benchModels(matmulPeak: number, threads: number): Promise<
   for (const id of ids) {
     const model = await loadModel(nodeSource(new URL(id, MODELS).pathname));
     const onnxFile = new URL(`${id}.onnx`, ONNX);
-    const session = existsSync(onnxFile) ? await ort.InferenceSession.create(onnxFile.pathname, { intraOpNumThreads: threads, interOpNumThreads: 1 }) : null;
+    const session = existsSync(onnxFile) ? await ort.InferenceSession.create(onnxFile.pathname, { intraOpNumThreads: threads, interOpNumThreads: 1, extra: NO_SPIN }) : null;
     tokPerSec[id] = {};
     for (const n of LENGTHS) {
       const p = prompt(model, n);
