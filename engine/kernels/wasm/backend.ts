@@ -100,7 +100,7 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
   };
 
   // Decoding reads every weight once per token, so it is bound by bytes read: weights that are
-  // exactly bfloat16 (the bundled checkpoints) get a second, half-size copy that gemv16 widens
+  // exactly bfloat16 (checkpoints stored as BF16; the bundled ones are F16, so they keep the f32 path) get a second, half-size copy that gemv16 widens
   // exactly. Which copies are exact is recorded by their offset when they are made.
   const exact16 = new Map<number, boolean>();
   const packed16 = (w: Float32Array, In: number, Out: number) =>
