@@ -40,14 +40,14 @@ export function phonebookPrompt(tokenizer: Tokenizer, spec: PhonebookSpec, seed:
 }
 
 /** The completion's leading whitespace as one token of its own after `ids`, or undefined when the
- * tokenizer merges it with the first digit (BPE) or splits it otherwise. */
+ * tokenizer merges it with the first digit (BPE) or splits it otherwise. One encode of the prompt
+ * with the space and the first digit: the space is its own token when that token spans exactly it. */
 function leadingSpaceToken(tokenizer: Tokenizer, text: string, ids: number[], completion: string): { id: number; text: string } | undefined {
   const space = /^[ \t]+/.exec(completion)?.[0];
   if (!space) return undefined;
-  const withSpace = tokenizer.encode(text + space).ids;
-  const withDigit = tokenizer.encode(text + completion.slice(0, space.length + 1)).ids;
-  const same = (a: number[], n: number) => a.length === n && ids.every((id, i) => a[i] === id);
-  if (!same(withSpace, ids.length + 1) || !same(withDigit, ids.length + 2)) return undefined;
-  if (withDigit[ids.length] !== withSpace[ids.length]) return undefined;
-  return { id: withSpace[ids.length], text: space };
+  const T = ids.length;
+  const enc = tokenizer.encode(text + completion.slice(0, space.length + 1));
+  if (enc.ids.length !== T + 2 || !ids.every((id, i) => enc.ids[i] === id)) return undefined;
+  const [a, b] = enc.offsets[T];
+  return a === text.length && b === text.length + space.length ? { id: enc.ids[T], text: space } : undefined;
 }
