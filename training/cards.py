@@ -63,6 +63,11 @@ def summary(p):
             "mean_tokens": round(sum(p["tokens"]) / n)}
 
 
+def by_format(sums, variant, seed=EVAL_SEED):
+    """{format: {entries: summary}} for one variant and seed."""
+    return {f: sums.get((f, variant, seed), {}) for f in ("bare", "question")}
+
+
 def compare(engine, train):
     """Engine vs PyTorch on the same prompts (seed 1000000): per point and per sample."""
     rows = []
@@ -120,7 +125,7 @@ def gap_line(model_id, std, hybrid_std, train_max):
             + ", ".join(cells) + ".", ""] if cells else []
 
 
-def card(model_id, train, engine, cmp, verdict, hybrid_std=None):
+def card(model_id, train, sums, cmp, verdict, hybrid_std=None):
     a = train["args"]
     steps, planned = train["steps_done"], a["steps"]
     cut = "" if steps >= planned else f" (stopped by the wall-clock deadline before the planned {planned:,})"
@@ -148,20 +153,18 @@ def card(model_id, train, engine, cmp, verdict, hybrid_std=None):
              f"--seed {EVAL_SEED}`: greedy, the study's 2 look-ups, a random target per sample. "
              "Cells: exact % / digits right % / digits right in the wrong answers %. "
              f"Training length: {a['max_entries']} entries.", ""]
-    std = {f: engine.get((f, "standard", EVAL_SEED), {}) for f in ("bare", "question")}
-    rev = {f: engine.get((f, "reversed", EVAL_SEED), {}) for f in ("bare", "question")}
+    std, rev = by_format(sums, "standard"), by_format(sums, "reversed")
     lengths = sorted(set(std["bare"]) | set(std["question"]) | set(rev["bare"]) | set(rev["question"]))
-    summ = lambda pts: {n: summary(p) for n, p in pts.items()}
-    rows = [("bare, standard", summ(std["bare"])), ("question, standard", summ(std["question"])),
-            ("bare, reversed", summ(rev["bare"])), ("question, reversed", summ(rev["question"]))]
+    rows = [("bare, standard", std["bare"]), ("question, standard", std["question"]),
+            ("bare, reversed", rev["bare"]), ("question, reversed", rev["question"])]
     lines.append(table(rows, lengths))
     lines.append(f"Books longer than {a['max_entries']} entries are beyond the training length (no target there).")
     lines.append("")
-    lines += gap_line(model_id, {f: summ(std[f]) for f in std}, hybrid_std, a["max_entries"])
-    others = sorted({s for (_, _, s) in engine if s != EVAL_SEED})
+    lines += gap_line(model_id, std, hybrid_std, a["max_entries"])
+    others = sorted({s for (_, _, s) in sums if s != EVAL_SEED})
     for seed in others:
-        rows = [(f"{f}, {v}, seed {seed}", summ(engine[(f, v, seed)])) for f in ("bare", "question")
-                for v in ("standard", "reversed") if (f, v, seed) in engine]
+        rows = [(f"{f}, {v}, seed {seed}", sums[(f, v, seed)]) for f in ("bare", "question")
+                for v in ("standard", "reversed") if (f, v, seed) in sums]
         lines += [f"Prompts from a seed not used while training or choosing the runs ({seed}):", "",
                   table(rows, sorted({n for _, r in rows for n in r}))]
     if cmp:
@@ -186,14 +189,15 @@ def main():
         train = json.load(open(os.path.join(folder, "train.json")))
         engine = engine_points(args.engine, model_id)
         cmp = compare(engine, train)
-        std = {f: {n: summary(p) for n, p in engine.get((f, "standard", EVAL_SEED), {}).items()} for f in ("bare", "question")}
+        sums = {key: {n: summary(p) for n, p in pts.items()} for key, pts in engine.items()}
+        std = by_format(sums, "standard")
         train_max = train["args"]["max_entries"]
         verdict = status(model_id, std, train_max)
         if model_id == "hybrid":
             hybrid_std = std
-        open(os.path.join(folder, "README.md"), "w").write(card(model_id, train, engine, cmp, verdict, hybrid_std))
-        points = [{"format": f, "variant": v, "seed": s, "entries": n, **summary(p)}
-                  for (f, v, s), pts in sorted(engine.items()) for n, p in sorted(pts.items())]
+        open(os.path.join(folder, "README.md"), "w").write(card(model_id, train, sums, cmp, verdict, hybrid_std))
+        points = [{"format": f, "variant": v, "seed": s, "entries": n, **r}
+                  for (f, v, s), pts in sorted(sums.items()) for n, r in sorted(pts.items())]
         json.dump({"engine": points, "engine_vs_pytorch": cmp}, open(os.path.join(folder, "eval.json"), "w"), indent=1)
         manifest.append({"id": model_id, "architecture": train["architecture"], "layout": train["layout"],
                          "parameters": train["parameters"], "train_max_entries": train_max, "status": verdict})
