@@ -94,19 +94,20 @@ def make_batch(tok, cur, seed, step, batch):
 
 
 class Batches(torch.utils.data.IterableDataset):
-    """Batch k of worker w is step w + k * workers, so the DataLoader yields steps in order."""
+    """Batch k of worker w is step start + w + k * workers, so the DataLoader yields steps in order
+    (a resumed run starts at its next step and sees the batches it would have seen)."""
 
-    def __init__(self, cur, seed, batch, steps):
-        self.cur, self.seed, self.batch, self.steps = cur, seed, batch, steps
+    def __init__(self, cur, seed, batch, steps, start=0):
+        self.cur, self.seed, self.batch, self.steps, self.start = cur, seed, batch, steps, start
 
     def __iter__(self):
         info = torch.utils.data.get_worker_info()
         wid, n = (info.id, info.num_workers) if info else (0, 1)
         tok = load_tokenizer()
-        for step in range(wid, self.steps, n):
+        for step in range(self.start + wid, self.steps, n):
             yield make_batch(tok, self.cur, self.seed, step, self.batch)
 
 
-def loader(cur, seed, batch, steps, workers=3):
-    return torch.utils.data.DataLoader(Batches(cur, seed, batch, steps), batch_size=None,
+def loader(cur, seed, batch, steps, workers=3, start=0):
+    return torch.utils.data.DataLoader(Batches(cur, seed, batch, steps, start), batch_size=None,
                                        num_workers=workers, prefetch_factor=8, persistent_workers=False)

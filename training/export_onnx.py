@@ -33,8 +33,8 @@ class LogitsOnly(torch.nn.Module):
         return self.model(input_ids=input_ids, use_cache=False).logits
 
 
-def load(model_id):
-    folder = os.path.join(ROOT, "assets", "models", model_id)
+def load(model_id, folder=None):
+    folder = folder or os.path.join(ROOT, "assets", "models", model_id)
     cfg = json.load(open(os.path.join(folder, "config.json")))
     cls = getattr(transformers, cfg["architectures"][0])
     kw = {"attn_implementation": "eager"} if cfg["model_type"] in ("nemotron_h", "llama") else {}
@@ -73,17 +73,20 @@ def main():
     ap.add_argument("--models", default="hybrid,transformer,mamba2")
     ap.add_argument("--out", default=os.path.join(ROOT, "bench", "onnx"))
     ap.add_argument("--deadline", type=float, default=240, help="seconds; models not started by then are skipped")
+    ap.add_argument("--from", dest="source", action="append", default=[], metavar="ID=FOLDER",
+                    help="export this folder as <ID>.onnx instead of assets/models/<ID> (fresh runs)")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
     torch.manual_seed(0)
     start, report = time.time(), {}
+    folders = dict(spec.split("=", 1) for spec in args.source)
     for model_id in args.models.split(","):
         if time.time() - start > args.deadline:
             report[model_id] = {"skipped": "deadline"}
             continue
         t0 = time.time()
         try:
-            model, vocab = load(model_id)
+            model, vocab = load(model_id, folders.get(model_id))
             wrapper = LogitsOnly(model)
             path = os.path.join(args.out, f"{model_id}.onnx")
             how = export(wrapper, torch.randint(0, vocab, (1, 300)), path)

@@ -5,7 +5,8 @@
 
 A run is `name:gpu[=extra,args]`; the model is the name up to its first `_`. Each run writes
 runs/<name>/ (model/, train.json, log.txt); at the end every run is packed as <out>/<name>.tar
-(the device returns at most 8 files of 16 MB: weights are float16, ~7 MB a model).
+(the device returns at most 8 files of 16 MB: weights are float16, ~7 MB a model). A run cut by
+train.py's --deadline is packed with its resume.pt; launching the same runs again resumes them.
 """
 
 import argparse
@@ -43,7 +44,7 @@ def main():
         cmd = [sys.executable, os.path.join(HERE, "train.py"), "--model", model, "--out", out,
                "--workers", str(workers)] + shlex.split(args.common) + extra
         env = dict(os.environ, CUDA_VISIBLE_DEVICES=gpu, PYTHONUNBUFFERED="1")
-        log = open(os.path.join(out, "log.txt"), "w")
+        log = open(os.path.join(out, "log.txt"), "a")  # a resumed run goes on in the same log
         print(name, "gpu", gpu, " ".join(cmd[1:]), flush=True)
         procs.append((name, out, subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT), log))
     while any(p.poll() is None for _, _, p, _ in procs):
@@ -55,8 +56,8 @@ def main():
     for name, out, p, log in procs:
         log.close()
         print(name, "exit", p.returncode, flush=True)
-        with tarfile.open(os.path.join(args.out, f"{name}.tar"), "w") as tar:
-            tar.add(out, arcname=name)
+        with tarfile.open(os.path.join(args.out, f"{name}.tar"), "w") as tar:  # state.pt stays here
+            tar.add(out, arcname=name, filter=lambda t: None if t.name.endswith(("state.pt", ".tmp")) else t)
 
 
 if __name__ == "__main__":

@@ -2,10 +2,13 @@
 
 Block budget in our layout letters (m Mamba-1, M Mamba-2, * attention, - MLP):
   mamba        mmmmmmmm            MambaForCausalLM, d_inner 512, state 16
-  mamba2       MMMMMMMM            Mamba2ForCausalLM, 8 heads x 64, state 64, n_groups 1
-  hybrid       M-M*M-M-            NemotronHForCausalLM, Mamba-2 first, 1 attention of 8 blocks, GQA 4/1, no RoPE
-  transformer  *-*-*-*-            LlamaForCausalLM (4 layers), GQA 4/1, RoPE, SwiGLU
+  mamba2       MMMMMMMM            Mamba2ForCausalLM, 8 heads x 64, state 32, n_groups 1
+  hybrid       M-M*M-M-            NemotronHForCausalLM, the same Mamba-2 layers, 1 attention of 8 blocks,
+                                   GQA 4/1, no RoPE
+  transformer  *-*-*-*-            LlamaForCausalLM (4 layers), GQA 4/KV_HEADS, RoPE, SwiGLU
 The pure SSMs have no MLPs, like the published Mamba and Mamba-2 stacks (and Zoology's recall runs).
+The Mamba-2 state (32) is the knob of the study's finding in miniature: a fixed state of 32 key
+dimensions a head cannot keep a book that grows past a few dozen entries; attention can (RUNS.md).
 """
 
 import math
@@ -15,6 +18,8 @@ import transformers
 
 D_MODEL = 256
 HYBRID_PATTERN = "M-M*M-M-"
+MAMBA2_STATE = 32
+KV_HEADS = 1
 
 
 def config_for(model_id, vocab_size, overrides=None, eos=None):
@@ -27,19 +32,19 @@ def config_for(model_id, vocab_size, overrides=None, eos=None):
                                        use_cache=True)
     elif model_id == "mamba2":
         cfg = transformers.Mamba2Config(**common, num_hidden_layers=8, expand=2, num_heads=8, head_dim=64,
-                                        n_groups=1, state_size=o.get("state", 64), conv_kernel=4,
+                                        n_groups=1, state_size=o.get("state", MAMBA2_STATE), conv_kernel=4,
                                         chunk_size=128, layer_norm_epsilon=1e-5)
     elif model_id == "hybrid":
         cfg = transformers.NemotronHConfig(**common, hybrid_override_pattern=HYBRID_PATTERN,
                                            num_hidden_layers=len(HYBRID_PATTERN), mamba_num_heads=8,
-                                           mamba_head_dim=64, n_groups=1, ssm_state_size=o.get("state", 64),
+                                           mamba_head_dim=64, n_groups=1, ssm_state_size=o.get("state", MAMBA2_STATE),
                                            conv_kernel=4, chunk_size=128, num_attention_heads=4,
-                                           num_key_value_heads=1, head_dim=64, intermediate_size=1024,
+                                           num_key_value_heads=o.get("kv", 1), head_dim=64, intermediate_size=1024,
                                            layer_norm_epsilon=1e-5, use_mamba_kernels=False,
                                            max_position_embeddings=8192)
     elif model_id == "transformer":
         cfg = transformers.LlamaConfig(**common, num_hidden_layers=4, num_attention_heads=4,
-                                       num_key_value_heads=1, head_dim=64, intermediate_size=896,
+                                       num_key_value_heads=o.get("kv", KV_HEADS), head_dim=64, intermediate_size=896,
                                        max_position_embeddings=8192, rms_norm_eps=1e-5,
                                        rope_parameters={"rope_type": "default", "rope_theta": 10000.0})
     else:

@@ -10,6 +10,13 @@ dense supervision (up to 16 look-ups per book, each supervised, plus the target 
 The shipped learning rates and steps: hybrid 3e-4, mamba2 and mamba 1e-3 (3,000 steps planned, cut by a
 deadline), transformer 2e-4 for 6,000 steps; each model card has its command.
 Writes <out>/model (save_pretrained, float16, + tokenizer.json) and <out>/train.json (curves, evals).
+
+Resuming (a device call lasts at most 10 minutes): a run stopped by --deadline before its last step
+leaves <out>/state.pt (weights, AdamW moments, step; stays on the machine) and <out>/resume.pt
+(float16 weights and step: small enough to travel back). Running the same command again continues
+from state.pt when the machine kept it, else from resume.pt with fresh AdamW moments and a 50-step
+re-warm-up of the learning rate; batches are a function of (seed, step), so the data stream goes on
+where it stopped either way.
 """
 
 import argparse
@@ -48,6 +55,8 @@ def main():
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--max-entries", type=int, default=32, help="the training length: largest book")
     ap.add_argument("--mimetic", type=int, default=1)
+    ap.add_argument("--state", type=int, default=0, help="SSM state size (0: models.py's default)")
+    ap.add_argument("--kv-heads", type=int, default=0, help="attention KV heads (0: models.py's default)")
     ap.add_argument("--formats", default="bare,question", help="training formats, e.g. bare")
     ap.add_argument("--max-shots", type=int, default=16, help="most supervised look-ups per book")
     ap.add_argument("--lm-weight", type=float, default=0.0,
@@ -67,7 +76,8 @@ def main():
     torch.manual_seed(args.seed)
     tok = data.load_tokenizer()
     vocab = tok.get_vocab_size()
-    model = models.build(args.model, vocab, eos=tok.token_to_id("\n"))
+    overrides = {k: v for k, v in (("state", args.state), ("kv", args.kv_heads)) if v}
+    model = models.build(args.model, vocab, overrides, eos=tok.token_to_id("\n"))
     if args.mimetic:
         models.mimetic_init(model)
     model.to(dev)
@@ -78,14 +88,28 @@ def main():
     tf_sets = evaluate.teacher_forced_set(tok, [4, 16, args.max_entries], 16, EVAL_SEED)
     log = {"args": vars(args), "model": args.model, "architecture": models.CLASSES[args.model],
            "layout": models.LAYOUTS[args.model], "parameters": models.count_params(model),
-           "vocab_size": vocab, "curve": [], "device": torch.cuda.get_device_name(0)}
+           "vocab_size": vocab, "curve": [], "device": torch.cuda.get_device_name(0), "calls": []}
+    step, tokens, seconds_before, rewarm_from = 0, 0, 0.0, None
+    resumed = resume(args.out, model, opt, dev)
+    if not resumed and os.path.exists(os.path.join(args.out, "model", "config.json")):
+        print(args.model, "finished already:", os.path.join(args.out, "model"), flush=True)
+        return
+    if resumed:
+        step, tokens, seconds_before, log = resumed["step"], resumed["tokens"], resumed["seconds"], resumed["log"]
+        log["args"] = vars(args)
+        if not resumed["optimizer"]:
+            rewarm_from = step
+        print(args.model, "resumed at step", step, "from", resumed["file"], flush=True)
+    log["calls"].append({"from_step": step, "resumed_from": resumed["file"] if resumed else None})
     print(args.model, "params", log["parameters"], flush=True)
 
-    step, tokens, run_loss = 0, 0, []
+    run_loss = []
     model.train()
-    for ids, labels in data.loader(cur, args.seed, args.batch, args.steps, args.workers):
+    for ids, labels in data.loader(cur, args.seed, args.batch, args.steps, args.workers, start=step):
         for g in opt.param_groups:
             g["lr"] = lr_at(step, args.steps, args.lr)
+            if rewarm_from is not None:  # fresh AdamW moments after a resume from resume.pt
+                g["lr"] *= min(1.0, (step - rewarm_from + 1) / 50)
         ids, labels = ids.to(dev, non_blocking=True), labels.to(dev, non_blocking=True)
         with torch.autocast("cuda", dtype=torch.bfloat16):
             logits = model(ids, use_cache=False).logits
@@ -104,7 +128,7 @@ def main():
         if step % args.eval_every == 0 or step == args.steps:
             losses = [x for x in run_loss if x is not None]
             point = {"step": step, "loss": round(sum(losses) / max(1, len(losses)), 4), "cap": cur.cap(step),
-                     "seconds": round(time.time() - t_start, 1),
+                     "seconds": round(seconds_before + time.time() - t_start, 1),
                      "tf_exact": evaluate.teacher_forced(model, tf_sets, dev)}
             run_loss = []
             log["curve"].append(point)
@@ -115,7 +139,16 @@ def main():
             print(args.model, "deadline reached at step", step, flush=True)
             break
     log["steps_done"], log["tokens"] = step, tokens
-    log["train_seconds"] = round(time.time() - t_start, 1)
+    log["train_seconds"] = round(seconds_before + time.time() - t_start, 1)
+    log["calls"][-1].update(to_step=step, seconds=round(time.time() - t_start, 1))
+    if step < (args.stop_at or args.steps):  # cut by the deadline: keep everything to go on next call
+        save_resume(args.out, model, opt, step, tokens, log["train_seconds"], log)
+        json.dump(log, open(os.path.join(args.out, "train.json"), "w"), indent=1)
+        print(args.model, "saved for resuming at step", step, flush=True)
+        return
+    for name in ("state.pt", "resume.pt"):  # finished: the saved model below replaces them
+        if os.path.exists(os.path.join(args.out, name)):
+            os.remove(os.path.join(args.out, name))
 
     # shipped in float16 (half the bytes; the engine computes in float32): round first, so that the
     # PyTorch evaluation below runs on exactly the weights that are saved
@@ -140,6 +173,34 @@ def main():
               round(r["digit_accuracy"], 3), flush=True)
         log["eval_seconds"] = round(time.time() - t0, 1)
         json.dump(log, open(os.path.join(args.out, "train.json"), "w"), indent=1)
+
+
+def save_resume(out, model, opt, step, tokens, seconds, log):
+    """state.pt: everything, for this machine; resume.pt: float16 weights, small enough to travel."""
+    meta = {"step": step, "tokens": tokens, "seconds": seconds, "log": log}
+    torch.save({**meta, "model": model.state_dict(), "optimizer": opt.state_dict()},
+               os.path.join(out, "state.pt.tmp"))
+    os.replace(os.path.join(out, "state.pt.tmp"), os.path.join(out, "state.pt"))
+    half = {k: v.half() if v.is_floating_point() else v for k, v in model.state_dict().items()}
+    torch.save({**meta, "model": half}, os.path.join(out, "resume.pt.tmp"))
+    os.replace(os.path.join(out, "resume.pt.tmp"), os.path.join(out, "resume.pt"))
+
+
+def resume(out, model, opt, dev):
+    """The newest of state.pt (with AdamW moments) and resume.pt (weights only) in out, or None."""
+    found = []
+    for name in ("state.pt", "resume.pt"):
+        path = os.path.join(out, name)
+        if os.path.exists(path):
+            found.append((torch.load(path, map_location=dev, weights_only=False), name))
+    if not found:
+        return None
+    ck, name = max(found, key=lambda f: (f[0]["step"], f[1] == "state.pt"))
+    model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in ck["model"].items()})
+    if "optimizer" in ck:
+        opt.load_state_dict(ck["optimizer"])
+    return {**{k: ck[k] for k in ("step", "tokens", "seconds", "log")}, "optimizer": "optimizer" in ck,
+            "file": name}
 
 
 if __name__ == "__main__":
