@@ -12,7 +12,8 @@ import type { KernelThread } from './threads';
 /** Query rows per block in prefill: the scores block is ROWS × (past + T) floats. */
 const ROWS = 64;
 
-export interface AttendBuffers { op: number; qp: number; kp: number; vp: number }
+/** scratch: gemm's, one per thread (gemmScratchBytes() each, the helper's second). */
+export interface AttendBuffers { op: number; qp: number; kp: number; vp: number; scratch: number }
 export interface AttendShape { T: number; past: number; H: number; KVH: number; hd: number; scaling: number }
 
 /**
@@ -20,7 +21,7 @@ export interface AttendShape { T: number; past: number; H: number; KVH: number; 
  * as two gemm calls on the packed mirrors of the cache (packed-kv.ts), softmaxRows in between.
  */
 export function attendRows(
-  k: KernelExports, arena: Arena, kv: PackedRows, b: { op: number; qp: number }, s: AttendShape, scratch: Float64Array,
+  k: KernelExports, arena: Arena, kv: PackedRows, b: { op: number; qp: number; scratch: number }, s: AttendShape, scratch: Float64Array,
   onRow?: AttentionRowHook, taps?: AttentionTaps,
 ): void {
   const { T, past, H, KVH, hd, scaling } = s;
@@ -35,9 +36,9 @@ export function attendRows(
     const L = past + t + 1;
     for (let kvh = 0; kvh < KVH; kvh++) {
       const o = (t * H + kvh * rep) * hd * 4;
-      k.gemm(scores, b.qp + o, kv.kAt + kvh * kv.cap * hd * 4, rep, hd, L, hd, width, hd);
+      k.gemm(scores, b.qp + o, kv.kAt + kvh * kv.cap * hd * 4, rep, hd, L, hd, width, hd, b.scratch);
       for (let r = 0; r < rep; r++) k.softmaxRows(scores + r * width * 4, 1, width, L, L, scaling);
-      k.gemm(b.op + o, scores, kv.vAt + kvh * kv.cap * hd * 4, rep, L, hd, width, hd, kv.cap);
+      k.gemm(b.op + o, scores, kv.vAt + kvh * kv.cap * hd * 4, rep, L, hd, width, hd, kv.cap, b.scratch);
       if (!tapped) continue;
       const f = arena.f32();
       for (let r = 0; r < rep; r++) hooks.push([kvh * rep + r, t, f.slice((scores >> 2) + r * width, (scores >> 2) + r * width + L)]);
@@ -78,7 +79,10 @@ export function attendBlocks(
     const pooled = map ? [maps[which] + h * mapBytes, map.stride, map.S] : [0, 1, 0];
     return {
       R,
-      args: [b.op + o, scores[which], b.qp + o, kPacked, vPacked, R, hd, past + t0 + R, H * hd, width, past + t0 + 1, scaling, H * hd, S, ...pooled, past + t0],
+      args: [
+        b.op + o, scores[which], b.qp + o, kPacked, vPacked, R, hd, past + t0 + R, H * hd, width, past + t0 + 1, scaling, H * hd, S,
+        ...pooled, past + t0, b.scratch + which * k.gemmScratchBytes(),
+      ],
     };
   };
   const hooks = (h: number, t0: number, R: number, at: number) => {

@@ -52,6 +52,8 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
   const weights = new ResidentWeights(arena);
   const kvRows = new ResidentRows(arena);
   const packedKV = new PackedKV(arena);
+  // gemm packs x here: the first half for this thread, the second for the helper
+  const gemmScratch = arena.alloc(2 * k.gemmScratchBytes());
   const warm = arena.alloc(WARM_UP_BYTES);
   warmUp(k, arena.memory, warm);
   let thread: KernelThread | undefined;
@@ -127,9 +129,9 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
     } else if (T >= SPLIT_MIN_ROWS && two()) {
       // chunks of 64 rows (gemm's row block), at least 4 of them so a late thread still gets a share
       const rows = Math.min(64, ((Math.ceil(T / 4) + 3) & ~3));
-      thread!.split(k, 'gemmRows', [yp, xp, wp, T, In, Out, rows]);
+      thread!.split(k, 'gemmRows', [yp, xp, wp, T, In, Out, rows, gemmScratch]);
     } else {
-      k.matmul(yp, xp, wp, T, In, Out);
+      k.matmul(yp, xp, wp, T, In, Out, gemmScratch);
     }
     if (bias) k.addBias(yp, resident(bias, Out), T, Out);
     if (act === 'relu2') k.relu2(yp, T * Out);
@@ -249,11 +251,11 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
     const shape = { T, past, H, KVH, hd, scaling };
     // the caches are append-only: only the new rows are copied (decoding copies one row, not S)
     if (T <= ROW_PATH_MAX) {
-      attendRows(k, arena, packedKV.get(kc, vc, S, KVH, hd), { op, qp }, shape, scratch, onRow, taps);
+      attendRows(k, arena, packedKV.get(kc, vc, S, KVH, hd), { op, qp, scratch: gemmScratch }, shape, scratch, onRow, taps);
     } else {
       const kp = kvRows.get(kc, S, kvs);
       const vp = kvRows.get(vc, S, kvs);
-      attendBlocks(k, arena, two() ? thread : undefined, { op, qp, kp, vp }, shape, scratch, onRow, taps);
+      attendBlocks(k, arena, two() ? thread : undefined, { op, qp, kp, vp, scratch: gemmScratch }, shape, scratch, onRow, taps);
     }
     arena.get(out, op, T * H * hd);
     arena.release(qp);

@@ -27,7 +27,7 @@ export function serveKernels(init: HelperInit): void {
     const f64 = controlArgs(init.memory);
     if (job in SPLITS) {
       const name = job as SplitName;
-      claimChunks(k, name, Array.from(f64.subarray(ARGS, ARGS + SPLITS[name].arity)), i32, NEXT);
+      claimChunks(k, name, Array.from(f64.subarray(ARGS, ARGS + SPLITS[name].arity)), i32, NEXT, 1);
     } else {
       const fn = k[job as JobName] as (...args: number[]) => void;
       fn(...Array.from(f64.subarray(ARGS, ARGS + fn.length)));

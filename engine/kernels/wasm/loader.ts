@@ -11,8 +11,10 @@ export interface KernelExports {
   packWeights(wp: number, w: number, In: number, Out: number): void;
   packRows(wp: number, w: number, In: number, Out: number, ws: number): void;
   packColumns(wp: number, v: number, S: number, hd: number, vs: number): void;
-  matmul(y: number, x: number, wp: number, T: number, In: number, Out: number): void;
-  gemm(y: number, x: number, wp: number, T: number, In: number, Out: number, xs: number, ys: number, panelK: number): void;
+  matmul(y: number, x: number, wp: number, T: number, In: number, Out: number, scratch: number): void;
+  gemm(y: number, x: number, wp: number, T: number, In: number, Out: number, xs: number, ys: number, panelK: number, scratch: number): void;
+  /** Bytes of the scratch buffer each thread passes to gemm, matmul and attendBlock. */
+  gemmScratchBytes(): number;
   gemv(y: number, x: number, wp: number, In: number, Out: number): void;
   packWeights16(wp: number, w: number, In: number, Out: number): number;
   gemv16(y: number, x: number, wp: number, In: number, Out: number): void;
@@ -29,7 +31,7 @@ export interface KernelExports {
   attendBlock(
     out: number, scores: number, q: number, kPacked: number, vPacked: number, R: number, hd: number, L: number,
     qs: number, width: number, first: number, scaling: number, os: number, S: number,
-    pooled: number, stride: number, PS: number, pos0: number,
+    pooled: number, stride: number, PS: number, pos0: number, scratch: number,
   ): void;
   expApprox(out: number, x: number, n: number): void;
   conv1d(out: number, ext: number, wT: number, bias: number, T: number, C: number, K: number, act: number): void;

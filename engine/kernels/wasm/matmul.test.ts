@@ -13,7 +13,7 @@ const shapes: [number, number, number][] = [
   [1, 1, 1], [1, 7, 3], [3, 5, 9], [5, 17, 13], [4, 8, 8], [13, 33, 31], [64, 256, 1160], [1, 256, 1160],
   [67, 129, 250], [130, 64, 8], [2, 1000, 17],
   // In > 256: k in blocks, partial sums added into y (also with a partial last panel)
-  [9, 600, 13], [70, 1024, 256],
+  [9, 600, 13], [70, 1024, 256], [6, 1030, 9],
 ];
 
 describe.each(availableFlavors())('wasm matmul (%s build)', (flavor) => {

@@ -6,14 +6,17 @@
 import type { KernelExports } from './loader';
 
 export const SPLITS = {
-  /** [y, x, wp, T, In, Out, rows]: rows [c·rows, (c+1)·rows) of y = x·Wᵀ. */
+  /**
+   * [y, x, wp, T, In, Out, rows, scratch]: rows [c·rows, (c+1)·rows) of y = x·Wᵀ; scratch holds
+   * one gemm scratch buffer per thread (the caller's first, lane 0).
+   */
   gemmRows: {
-    arity: 7,
+    arity: 8,
     count: (a: number[]) => Math.ceil(a[3] / a[6]),
-    run: (k: KernelExports, a: number[], c: number) => {
-      const [y, x, wp, T, In, Out, rows] = a;
+    run: (k: KernelExports, a: number[], c: number, lane: number) => {
+      const [y, x, wp, T, In, Out, rows, scratch] = a;
       const r0 = c * rows;
-      k.gemm(y + r0 * Out * 4, x + r0 * In * 4, wp, Math.min(rows, T - r0), In, Out, In, Out, In);
+      k.gemm(y + r0 * Out * 4, x + r0 * In * 4, wp, Math.min(rows, T - r0), In, Out, In, Out, In, scratch + lane * k.gemmScratchBytes());
     },
   },
   /**
@@ -53,13 +56,16 @@ export const SPLITS = {
 
 export type SplitName = keyof typeof SPLITS;
 
-/** Claims chunks (Atomics.add on words[next]) and runs them until none is left. */
-export function claimChunks(k: KernelExports, name: SplitName, args: number[], words: Int32Array, next: number): void {
+/**
+ * Claims chunks (Atomics.add on words[next]) and runs them until none is left. `lane`: 0 on the
+ * calling thread, 1 on the helper (which of a job's per-thread scratch buffers to use).
+ */
+export function claimChunks(k: KernelExports, name: SplitName, args: number[], words: Int32Array, next: number, lane: number): void {
   const split = SPLITS[name];
   const n = split.count(args);
   for (;;) {
     const c = Atomics.add(words, next, 1);
     if (c >= n) return;
-    split.run(k, args, c);
+    split.run(k, args, c, lane);
   }
 }

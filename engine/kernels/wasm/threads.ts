@@ -75,11 +75,11 @@ export class KernelThread {
     // overloaded machine each wake-up of a helper that never gets to run only costs this thread.
     if (small && this.backoff > 0) {
       this.backoff--;
-      claimChunks(k, job, args, i32, NEXT);
+      claimChunks(k, job, args, i32, NEXT, 0);
       return;
     }
     this.post(job, args);
-    claimChunks(k, job, args, i32, NEXT);
+    claimChunks(k, job, args, i32, NEXT, 0);
     // a miss: the helper never started, or this thread had to sleep until it finished
     const missed = this.close() || this.wait();
     if (!missed) this.misses = 0;

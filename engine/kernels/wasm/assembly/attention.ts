@@ -47,15 +47,17 @@ export function softmaxRows(scores: usize, R: i32, stride: i32, first: i32, widt
  * packed by packRows, softmaxRows with the causal prefix first + r, then out rows (stride os) ←
  * scores · V with Vᵀ packed by packColumns over S keys. The probabilities stay in `scores`.
  * If pooled ≠ 0, the rows are also max-pooled into it (see poolRows; row r sits at position pos0 + r).
+ * `scratch` is gemm's (gemmScratchBytes(), one per thread).
  */
 export function attendBlock(
   out: usize, scores: usize, q: usize, kPacked: usize, vPacked: usize, R: i32, hd: i32, L: i32,
   qs: i32, width: i32, first: i32, scaling: f32, os: i32, S: i32, pooled: usize, stride: i32, PS: i32, pos0: i32,
+  scratch: usize,
 ): void {
-  gemm(scores, q, kPacked, R, hd, L, qs, width, hd);
+  gemm(scores, q, kPacked, R, hd, L, qs, width, hd, scratch);
   softmaxRows(scores, R, width, first, L, scaling);
   if (pooled != 0) poolRows(pooled, scores, R, width, first, pos0, stride, PS);
-  gemm(out, scores, vPacked, R, L, hd, width, os, S);
+  gemm(out, scores, vPacked, R, L, hd, width, os, S, scratch);
 }
 
 /**

@@ -7,16 +7,25 @@
 // multiply-adds. Eight independent accumulators cover FMA latency × throughput (4 cycles × 2 per
 // cycle on current x64). Measured (bench/README.md): 6 × 8 and 5 × 8 spill accumulators under V8's
 // register allocator and run at half the speed; unrolling k by 2 also spills. Rows go in blocks of
-// ROW_BLOCK so a block of x stays in L2 while each panel is reused from L1 across it; for In > K_BLOCK
-// (1024→256, attention's p·v over thousands of keys) k goes in blocks so the reused part of the
-// panel still fits L1, adding each block's partial sums into y.
+// ROW_BLOCK and k in blocks of K_BLOCK; each (row block, k block) of x is first packed into quads
+// of 4 rows, k-major (packQuads), in a scratch buffer the caller owns (one per thread), so the
+// micro-kernel reads x as one sequential stream at fixed offsets instead of four rows at a stride
+// (power-of-two strides alias in the cache, and each broadcast needed its own address arithmetic:
+// 64–70 % → 75–85 % of the FMA peak, bench/README.md change 26). A panel's 8 × K_BLOCK weights
+// (16 KB) and a quad's 4 × K_BLOCK values (8 KB) stay in L1 while the row block streams by; for
+// In > K_BLOCK the partial sums of each k block are added into y.
 import { madd } from './simd';
 
 const NR: i32 = 8;
 const MR: i32 = 4;
 const ROW_BLOCK: i32 = 64;
-/** k per pass: a panel's 8 × K_BLOCK weights (8 KB) stay in L1 while the row block streams by. */
-const K_BLOCK: i32 = 256;
+/** k per pass: a panel's 8 × K_BLOCK weights (16 KB) stay in L1 while the row block streams by. */
+const K_BLOCK: i32 = 512;
+
+/** Bytes of the scratch buffer gemm packs x into (one per thread running gemm at the same time). */
+export function gemmScratchBytes(): i32 {
+  return ROW_BLOCK * K_BLOCK * 4;
+}
 
 /** Floats needed for the packed form of a W with `Out` rows of `In`. */
 export function packedSize(In: i32, Out: i32): i32 {
@@ -101,10 +110,47 @@ function loadRow(y: usize, nj: i32, hi: bool): v128 {
   return v;
 }
 
-// 4 rows × 8 columns of y (nj ≤ 8 of them stored), over In values of k; with `acc`, added to y.
-@inline
-function kernel4(y: usize, x: usize, b: usize, In: i32, xs: i32, ys: i32, nj: i32, acc: bool): void {
+// Rows [i0, i1) × k [k0, k0 + kn) of x (row stride xs) → quads of 4 rows, k-major:
+//   xq[((i - i0) / 4 · kn + k) · 4 + r] = x[i + r, k0 + k]   for whole quads only (i1 - i0 rounded down).
+// Four rows at a time: four v128 loads and a 4 × 4 transpose per 4 k.
+function packQuads(xq: usize, x: usize, i0: i32, i1: i32, k0: i32, kn: i32, xs: i32): void {
   const rs = <usize>xs << 2;
+  const kn4 = kn & ~3;
+  for (let i = i0; i + MR <= i1; i += MR) {
+    const q = xq + ((<usize>(i - i0) * kn) << 2);
+    const r0 = x + ((<usize>i * xs + k0) << 2);
+    let k = 0;
+    for (; k < kn4; k += 4) {
+      const src = r0 + (<usize>k << 2);
+      const a0 = v128.load(src);
+      const a1 = v128.load(src + rs);
+      const a2 = v128.load(src + 2 * rs);
+      const a3 = v128.load(src + 3 * rs);
+      const t0 = v128.shuffle<u32>(a0, a1, 0, 4, 1, 5); // a0[0] a1[0] a0[1] a1[1]
+      const t1 = v128.shuffle<u32>(a2, a3, 0, 4, 1, 5);
+      const t2 = v128.shuffle<u32>(a0, a1, 2, 6, 3, 7);
+      const t3 = v128.shuffle<u32>(a2, a3, 2, 6, 3, 7);
+      const dst = q + (<usize>k << 4);
+      v128.store(dst, v128.shuffle<u64>(t0, t1, 0, 2)); // column k: rows 0–3
+      v128.store(dst, v128.shuffle<u64>(t0, t1, 1, 3), 16);
+      v128.store(dst, v128.shuffle<u64>(t2, t3, 0, 2), 32);
+      v128.store(dst, v128.shuffle<u64>(t2, t3, 1, 3), 48);
+    }
+    for (; k < kn; k++) {
+      const src = r0 + (<usize>k << 2);
+      const dst = q + (<usize>k << 4);
+      store<f32>(dst, load<f32>(src));
+      store<f32>(dst, load<f32>(src + rs), 4);
+      store<f32>(dst, load<f32>(src + 2 * rs), 8);
+      store<f32>(dst, load<f32>(src + 3 * rs), 12);
+    }
+  }
+}
+
+// 4 rows × 8 columns of y (nj ≤ 8 of them stored) from a packed quad xq (packQuads) over kn values
+// of k; with `acc`, added to y.
+@inline
+function kernel4(y: usize, xq: usize, b: usize, kn: i32, ys: i32, nj: i32, acc: bool): void {
   const yb = <usize>ys << 2;
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
@@ -114,21 +160,21 @@ function kernel4(y: usize, x: usize, b: usize, In: i32, xs: i32, ys: i32, nj: i3
     c20 = loadRow(y + 2 * yb, nj, false); c21 = loadRow(y + 2 * yb, nj, true);
     c30 = loadRow(y + 3 * yb, nj, false); c31 = loadRow(y + 3 * yb, nj, true);
   }
-  const end = x + (<usize>In << 2);
-  let xp = x;
+  const end = xq + (<usize>kn << 4);
+  let xp = xq;
   let bp = b;
   while (xp < end) {
     const b0 = v128.load(bp);
     const b1 = v128.load(bp, 16);
     let a = v128.load32_splat(xp);
     c00 = madd(a, b0, c00); c01 = madd(a, b1, c01);
-    a = v128.load32_splat(xp + rs);
+    a = v128.load32_splat(xp, 4);
     c10 = madd(a, b0, c10); c11 = madd(a, b1, c11);
-    a = v128.load32_splat(xp + 2 * rs);
+    a = v128.load32_splat(xp, 8);
     c20 = madd(a, b0, c20); c21 = madd(a, b1, c21);
-    a = v128.load32_splat(xp + 3 * rs);
+    a = v128.load32_splat(xp, 12);
     c30 = madd(a, b0, c30); c31 = madd(a, b1, c31);
-    xp += 4;
+    xp += 16;
     bp += 32;
   }
   storeRow(y, c00, c01, nj);
@@ -225,17 +271,18 @@ export function gemv16(y: usize, x: usize, wp: usize, In: i32, Out: i32): void {
   }
 }
 
-/** y (T, Out) ← x (T, In) · Wᵀ with wp from packWeights. */
-export function matmul(y: usize, x: usize, wp: usize, T: i32, In: i32, Out: i32): void {
-  gemm(y, x, wp, T, In, Out, In, Out, In);
+/** y (T, Out) ← x (T, In) · Wᵀ with wp from packWeights; scratch: gemmScratchBytes() bytes. */
+export function matmul(y: usize, x: usize, wp: usize, T: i32, In: i32, Out: i32, scratch: usize): void {
+  gemm(y, x, wp, T, In, Out, In, Out, In, scratch);
 }
 
 /**
  * The general form: rows of x and y at strides xs and ys (floats), and panels packed for a K of
  * `panelK` ≥ In of which the first In are used (attention packs K and V once for the longest row
- * block and multiplies shorter causal prefixes against them).
+ * block and multiplies shorter causal prefixes against them). `scratch` (gemmScratchBytes() bytes)
+ * receives the packed quads of x; two threads need two.
  */
-export function gemm(y: usize, x: usize, wp: usize, T: i32, In: i32, Out: i32, xs: i32, ys: i32, panelK: i32): void {
+export function gemm(y: usize, x: usize, wp: usize, T: i32, In: i32, Out: i32, xs: i32, ys: i32, panelK: i32, scratch: usize): void {
   const panels = (Out + NR - 1) / NR;
   const panelBytes = (<usize>panelK * NR) << 2;
   for (let i0 = 0; i0 < T; i0 += ROW_BLOCK) {
@@ -243,13 +290,15 @@ export function gemm(y: usize, x: usize, wp: usize, T: i32, In: i32, Out: i32, x
     for (let k0 = 0; k0 < In; k0 += K_BLOCK) {
       const kn = min(K_BLOCK, In - k0);
       const acc = k0 > 0;
+      packQuads(scratch, x, i0, i1, k0, kn, xs);
+      const quadBytes = (<usize>kn * MR) << 2;
       for (let p = 0; p < panels; p++) {
         const b = wp + <usize>p * panelBytes + ((<usize>k0 * NR) << 2);
         const j0 = p * NR;
         const nj = min(NR, Out - j0);
         let i = i0;
-        for (; i + MR <= i1; i += MR) {
-          kernel4(y + ((<usize>i * ys + j0) << 2), x + ((<usize>(i * xs + k0)) << 2), b, kn, xs, ys, nj, acc);
+        for (let q = scratch; i + MR <= i1; i += MR, q += quadBytes) {
+          kernel4(y + ((<usize>i * ys + j0) << 2), q, b, kn, ys, nj, acc);
         }
         for (; i < i1; i++) kernel1(y + ((<usize>i * ys + j0) << 2), x + ((<usize>(i * xs + k0)) << 2), b, kn, nj, acc);
       }
