@@ -54,8 +54,13 @@ export function attendRows(
 }
 
 /**
- * Prefill. With a helper thread, blocks go in pairs: this thread takes the first, the helper the
- * next (adjacent blocks cost about the same under the causal mask), then the hooks run for both.
+ * Prefill. With a helper thread, both threads claim (head, block) chunks of a KV group from a
+ * counter (split.ts attendChunks: one hand-over per group instead of one per pair of blocks, each
+ * of which cost a wake-up of the sleeping helper and often a sleep of this thread); row hooks then
+ * get their rows by running the blocks that hold them once more here (same values: out is rewritten
+ * identically and the map's max-pooling is idempotent). When every row is hooked (the full map),
+ * blocks go in pairs instead: this thread takes the first, the helper the next, then the hooks run
+ * for both.
  */
 export function attendBlocks(
   k: KernelExports, arena: Arena, thread: KernelThread | undefined, b: AttendBuffers, s: AttendShape,
@@ -67,7 +72,8 @@ export function attendBlocks(
   const width = (S + 3) & ~3;
   const kPacked = arena.alloc(k.packedSize(hd, S) * 4);
   const vPacked = arena.alloc(S * hd * 4);
-  const scores = [arena.alloc(ROWS * width * 4), arena.alloc(ROWS * width * 4)];
+  const scoresAt = arena.alloc(2 * ROWS * width * 4); // one block per thread, the helper's second
+  const scores = [scoresAt, scoresAt + ROWS * width * 4];
   const mask = rowMask(taps, T);
   // each thread max-pools into its own copy of the map (rows of adjacent blocks can share a tile row)
   const map = taps?.pooled;
@@ -98,6 +104,22 @@ export function attendBlocks(
   for (let kvh = 0; kvh < KVH; kvh++) {
     k.packRows(kPacked, b.kp + kvh * hd * 4, hd, S, KVH * hd);
     k.packColumns(vPacked, b.vp + kvh * hd * 4, S, hd, KVH * hd);
+    if (thread && (!onRow || mask)) {
+      thread.split(k, 'attendChunks', [
+        b.op, b.qp, kPacked, vPacked, T, past, kvh * rep, rep, H, hd, width, scaling, S, ROWS, scoresAt,
+        maps[0] ?? 0, maps[1] ?? 0, mapBytes, map?.stride ?? 1, map?.S ?? 0, b.scratch,
+      ]);
+      if (!onRow || !mask) continue;
+      for (let h = kvh * rep; h < (kvh + 1) * rep; h++) {
+        for (let t0 = 0; t0 < T; t0 += ROWS) {
+          const first = block(h, t0, 0);
+          if (!mask.subarray(t0, t0 + first.R).includes(1)) continue;
+          k.attendBlock(...(first.args as Parameters<KernelExports['attendBlock']>));
+          hooks(h, t0, first.R, scores[0]);
+        }
+      }
+      continue;
+    }
     for (let h = kvh * rep; h < (kvh + 1) * rep; h++) {
       for (let t0 = 0; t0 < T; t0 += thread ? 2 * ROWS : ROWS) {
         const first = block(h, t0, 0);
@@ -122,5 +144,5 @@ export function attendBlocks(
     }
     arena.get(map.data, maps[0], map.data.length);
   }
-  for (const at of [kPacked, vPacked, ...scores, ...maps]) arena.release(at);
+  for (const at of [kPacked, vPacked, scoresAt, ...maps]) arena.release(at);
 }

@@ -89,6 +89,25 @@ describe('wasm kernels on two threads', () => {
     }
   });
 
+  it('prefill attention with hooks on a few rows (blocks shared by both threads, then rerun for the hooks) agrees with the reference', () => {
+    const [T, H, KVH, hd, stride] = [333, 4, 2, 16, 7];
+    const q = random(T * H * hd, 21, 2), k = random(T * KVH * hd, 22, 2), v = random(T * KVH * hd, 23);
+    const PS = Math.ceil(T / stride);
+    const run = (attend: typeof causalAttention) => {
+      const out = new Float32Array(T * H * hd);
+      const pooled = { data: new Float32Array(H * PS * PS), stride, S: PS };
+      const hooked: number[][] = [];
+      const onRow = (h: number, t: number, p: Float64Array) => hooked.push([h, t, p.length, ...p]);
+      attend(out, q, k, v, new Float64Array(T), T, 0, H, KVH, hd, 0.25, onRow, { pooled, rows: [0, 70, 200, T - 1] });
+      return { out, map: pooled.data, hooked };
+    };
+    const want = run(causalAttention), got = run(be.causalAttention);
+    expect(relErr(got.out, want.out)).toBeLessThan(1e-5);
+    expect(relErr(got.map, want.map)).toBeLessThan(1e-5);
+    expect(got.hooked.map((r) => r.slice(0, 3))).toEqual(want.hooked.map((r) => r.slice(0, 3)));
+    expect(relErr(got.hooked.flat(), want.hooked.flat())).toBeLessThan(1e-5);
+  });
+
   it('prefill attention pools the same map on two threads (tile rows shared by adjacent blocks)', () => {
     const [T, H, KVH, hd, stride] = [300, 2, 1, 16, 5];
     const q = random(T * H * hd, 11, 3), k = random(T * KVH * hd, 12, 3), v = random(T * KVH * hd, 13);
