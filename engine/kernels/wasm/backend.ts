@@ -151,10 +151,12 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
       const yp = arena.alloc(n * H * P * 4);
       const ap = putF64(A.subarray(0, H));
       const args = [yp, s, xp, dtp, ap, bp, cp, resident(Dskip, H), n, H, P, N, G, norm && norm + t0 * 4, T] as const;
+      // a head's state transposed to (N, P) lives in the gemm scratch while it is scanned
+      const st = P * N * 4 <= k.gemmScratchBytes() ? gemmScratch : 0;
       if (n > 1 && H > 1 && two()) {
-        thread!.split(k, 'mamba2Heads', [...args]);
+        thread!.split(k, 'mamba2Heads', [...args, st]);
       } else {
-        k.mamba2Scan(...args, 0, H);
+        k.mamba2Scan(...args, 0, H, st);
       }
       arena.get(y.subarray(t0 * H * P), yp, n * H * P);
       for (const at of [xp, dtp, ap, bp, cp, yp]) arena.release(at);

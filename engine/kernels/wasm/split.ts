@@ -59,13 +59,16 @@ export const SPLITS = {
       );
     },
   },
-  /** mamba2Scan's arguments up to normStride; chunk c = head c. */
+  /**
+   * mamba2Scan's arguments up to normStride, then scratch (one gemm scratch buffer per thread, the
+   * helper's second; 0: none); chunk c = head c.
+   */
   mamba2Heads: {
-    arity: 15,
+    arity: 16,
     count: (a: number[]) => a[9],
-    run: (k: KernelExports, a: number[], c: number) => {
-      const [y, s, x, dt, A, B, C, D, T, H, P, N, G, norm, normStride] = a;
-      k.mamba2Scan(y, s, x, dt, A, B, C, D, T, H, P, N, G, norm, normStride, c, c + 1);
+    run: (k: KernelExports, a: number[], c: number, lane: number) => {
+      const [y, s, x, dt, A, B, C, D, T, H, P, N, G, norm, normStride, scratch] = a;
+      k.mamba2Scan(y, s, x, dt, A, B, C, D, T, H, P, N, G, norm, normStride, c, c + 1, scratch && scratch + lane * k.gemmScratchBytes());
     },
   },
   /** mamba1Scan's arguments up to normGroup; chunk c = channels [c·normGroup, (c+1)·normGroup). */

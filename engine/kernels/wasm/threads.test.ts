@@ -98,7 +98,7 @@ describe('wasm kernels on two threads', () => {
       const pooled = { data: new Float32Array(H * PS * PS), stride, S: PS };
       const hooked: number[][] = [];
       const onRow = (h: number, t: number, p: Float64Array) => hooked.push([h, t, p.length, ...p]);
-      attend(out, q, k, v, new Float64Array(T), T, 0, H, KVH, hd, 0.25, onRow, { pooled, rows: [0, 70, 200, T - 1] });
+      attend(out, q, k, v, new Float64Array(T), T, 0, H, KVH, hd, 0.25, onRow, { pooled, rows: Int32Array.from([0, 70, 200, T - 1]) });
       return { out, map: pooled.data, hooked };
     };
     const want = run(causalAttention), got = run(be.causalAttention);
