@@ -11,6 +11,7 @@ import * as mamba1 from './layers/mamba1';
 import * as mamba2 from './layers/mamba2';
 import * as mlp from './layers/mlp';
 import { applyNorm } from './layers/norm';
+import { releaseWorking, working } from './layers/working';
 import type { LayerState } from './layers/state';
 import { initState } from './layers/state';
 import type { Block, Model } from './model';
@@ -98,7 +99,7 @@ export function* forwardSteps(
     const block = model.blocks[i];
     const started = Date.now();
     if (result.hiddenStates && convention === 'input' && i % blocksPerLayer === 0) result.hiddenStates.push(t2(x.slice(), T, D));
-    const normed = new Float32Array(T * D);
+    const normed = working('block input', T * D); // no block keeps its input (layers/working.ts)
     applyNorm(normed, x, block.norm, T);
     const record = newRecord(block, i, T, plan);
     const wantFullAttn = !!out.attentions || (fresh && wants(plan, block, 'attn_probs'));
@@ -129,6 +130,7 @@ export function* forwardSteps(
   const rows = options.lastLogitsOnly ? 1 : T;
   const logits = new Float32Array(rows * V);
   kernels().matmul(logits, x, model.lmHead.weight, rows, D, V, model.lmHead.bias);
+  releaseWorking();
   return {
     ...result, logits: t2(logits, rows, V), state, context, notices: plan.notices, captureBytes: budget.used,
   } as ForwardResult;

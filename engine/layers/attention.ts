@@ -7,6 +7,7 @@ import type { AttentionRowHook, AttentionTaps } from '../kernels/attention';
 import { kernels } from '../kernels/backend';
 import type { AttentionMixer, Rope } from '../model';
 import { project } from './mlp';
+import { working } from './working';
 import type { KVCache } from './state';
 
 export interface AttentionCapture {
@@ -22,8 +23,9 @@ export function forward(m: AttentionMixer, x: Float32Array, T: number, cache: KV
   const past = cache.length;
   const w = m.KVH * m.hd;
   const q = project(m.q_proj, x, T); // (T, H·hd)
-  const k = project(m.k_proj, x, T); // (T, KVH·hd)
-  const v = project(m.v_proj, x, T); // (T, KVH·hd)
+  // k, v (copied into the cache) and out are working arrays (working.ts); q goes to the probes
+  const k = project(m.k_proj, x, T, undefined, working('attention k', T * w)); // (T, KVH·hd)
+  const v = project(m.v_proj, x, T, undefined, working('attention v', T * w)); // (T, KVH·hd)
   if (m.rope) {
     applyRope(q, m.rope, T, m.H, m.hd, past);
     applyRope(k, m.rope, T, m.KVH, m.hd, past);
@@ -32,7 +34,7 @@ export function forward(m: AttentionMixer, x: Float32Array, T: number, cache: KV
   cache.k.set(k, past * w);
   cache.v.set(v, past * w);
   cache.length = past + T;
-  const out = new Float32Array(T * m.H * m.hd); // (T, H, hd)
+  const out = working('attention out', T * m.H * m.hd); // (T, H, hd)
   const scratch = new Float64Array(past + T);
   kernels().causalAttention(out, q, cache.k, cache.v, scratch, T, past, m.H, m.KVH, m.hd, m.scaling, capture?.onRow, capture?.taps);
   capture?.internals?.(q, cache.k.subarray(0, (past + T) * w), past);

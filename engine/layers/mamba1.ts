@@ -11,6 +11,7 @@ import type { ScanProbe } from '../kernels/scan';
 import type { Mamba1Mixer } from '../model';
 import { negExp } from './mamba2';
 import { project } from './mlp';
+import { working } from './working';
 import type { Mamba1State } from './state';
 
 export interface Mamba1Internals {
@@ -30,8 +31,9 @@ export interface Mamba1Capture {
 /** out (T, D) for normed u (T, D), continuing from `state` (updated). */
 export function forward(m: Mamba1Mixer, u: Float32Array, T: number, state: Mamba1State, capture?: Mamba1Capture): Float32Array {
   const { I, N, R } = m;
-  const xz = project(m.in_proj, u, T); // (T, 2I)
-  const xin = new Float32Array(T * I); // (T, I)
+  // xz, xin and y are working arrays (working.ts): none outlives this call
+  const xz = project(m.in_proj, u, T, undefined, working('mamba1 in_proj', T * 2 * I)); // (T, 2I)
+  const xin = working('mamba1 conv in', T * I); // (T, I)
   for (let t = 0; t < T; t++) xin.set(xz.subarray(t * 2 * I, t * 2 * I + I), t * I);
   const x = new Float32Array(T * I);
   kernels().conv1dCausal(x, xin, state.conv, m.conv1d.weight, m.conv1d.bias, T, I, m.K, 'silu');
@@ -50,7 +52,7 @@ export function forward(m: Mamba1Mixer, u: Float32Array, T: number, state: Mamba
   for (let i = 0; i < delta.length; i++) delta[i] = softplus(delta[i]);
   const A = negExp(m.A_log); // (I, N)
 
-  const y = new Float32Array(T * I); // (T, I)
+  const y = working('mamba1 y', T * I); // (T, I)
   kernels().mamba1Scan(y, state.ssm, x, delta, A, B, C, m.D, T, I, N, capture?.probe);
   capture?.internals?.({ x, delta, A, B, C, y: y.slice() });
 

@@ -15,6 +15,7 @@ import type { ScanProbe } from '../kernels/scan';
 import type { Mamba2Mixer } from '../model';
 import { project } from './mlp';
 import { gatedNorm } from './norm';
+import { working } from './working';
 import type { Mamba2State } from './state';
 
 /** What the probes read back from a forward: the SSM's inputs, enough to recompute any tile. */
@@ -37,11 +38,12 @@ export function forward(m: Mamba2Mixer, u: Float32Array, T: number, state: Mamba
   const { H, P, N, G, I, convDim } = m;
   const width = m.in_proj.outFeatures;
   const zOff = 2 * m.dMlp;
-  const proj = project(m.in_proj, u, T); // (T, 2·dMlp + I + convDim + H)
+  // proj, xBCin, xBC and y are working arrays (working.ts): none outlives this call
+  const proj = project(m.in_proj, u, T, undefined, working('mamba2 in_proj', T * width)); // (T, 2·dMlp + I + convDim + H)
 
-  const xBCin = new Float32Array(T * convDim); // (T, convDim)
+  const xBCin = working('mamba2 conv in', T * convDim); // (T, convDim)
   for (let t = 0; t < T; t++) xBCin.set(proj.subarray(t * width + zOff + I, t * width + zOff + I + convDim), t * convDim);
-  const xBC = new Float32Array(T * convDim);
+  const xBC = working('mamba2 conv out', T * convDim);
   kernels().conv1dCausal(xBC, xBCin, state.conv, m.conv1d.weight, m.conv1d.bias, T, convDim, m.K, 'silu');
 
   const x = new Float32Array(T * I); // (T, H, P)
@@ -65,7 +67,7 @@ export function forward(m: Mamba2Mixer, u: Float32Array, T: number, state: Mamba
   }
   const A = negExp(m.A_log);
 
-  const y = new Float32Array(T * I); // (T, H, P)
+  const y = working('mamba2 y', T * I); // (T, H, P)
   kernels().mamba2Scan(y, state.ssm, x, dt, A, B, C, m.D, T, H, P, N, G, capture?.probe);
   capture?.internals?.({ x, B, C, dt, A, y: y.slice() });
 

@@ -4,18 +4,20 @@
 import { kernels } from '../kernels/backend';
 import type { MatmulAct } from '../kernels/matmul';
 import type { Linear, MlpMixer } from '../model';
+import { working } from './working';
 
-export function project(lin: Linear, x: Float32Array, T: number, act?: MatmulAct): Float32Array {
-  const out = new Float32Array(T * lin.outFeatures);
+/** x (T, in) · Wᵀ (+ bias, act) into `out` (T, out), a fresh array unless given one. */
+export function project(lin: Linear, x: Float32Array, T: number, act?: MatmulAct, out: Float32Array = new Float32Array(T * lin.outFeatures)): Float32Array {
   kernels().matmul(out, x, lin.weight, T, lin.inFeatures, lin.outFeatures, lin.bias, act);
   return out;
 }
 
 /** out (T, D) for normed input x (T, D). */
 export function forward(m: MlpMixer, x: Float32Array, T: number): Float32Array {
-  const up = project(m.up_proj, x, T, m.act === 'relu2' ? 'relu2' : undefined); // (T, F)
+  const F = m.up_proj.outFeatures;
+  const up = project(m.up_proj, x, T, m.act === 'relu2' ? 'relu2' : undefined, working('mlp up', T * F)); // (T, F)
   if (m.act !== 'relu2') {
-    const gate = project(m.gate_proj!, x, T); // (T, F)
+    const gate = project(m.gate_proj!, x, T, undefined, working('mlp gate', T * F)); // (T, F)
     kernels().siluGate(up, gate, 0, up.length / T, T, up.length / T); // up ⊙= silu(gate)
   }
   return project(m.down_proj, up, T); // (T, D)

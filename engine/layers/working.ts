@@ -1,0 +1,24 @@
+// Working arrays that are reused from one layer to the next instead of allocated per call. A fresh
+// multi-megabyte Float32Array is zero pages that fault in on first write (and garbage afterwards):
+// at 4,000 tokens a prefill allocated ~270 MB of intermediates that never outlive the call that
+// made them (projections, the conv's input and output, the scan's output before gating, the MLP's
+// hidden layer, each block's normed input). Only such arrays come from here: every user takes its
+// array by role, fills it and is done with it before it returns, never yields in between, and
+// never hands it to a capture, a cache or the caller. Views are only valid until the role's next use.
+
+const pool = new Map<string, Float32Array>();
+
+/** n floats for `role` (contents undefined: the caller overwrites them all). */
+export function working(role: string, n: number): Float32Array {
+  let a = pool.get(role);
+  if (!a || a.length < n) {
+    a = new Float32Array(n);
+    pool.set(role, a);
+  }
+  return a.subarray(0, n);
+}
+
+/** Lets the arrays go (after a run, so a long prompt's buffers are not held while idle). */
+export function releaseWorking(): void {
+  pool.clear();
+}
