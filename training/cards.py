@@ -10,7 +10,8 @@ one `--out` file per model, format, variant and seed, named <id>-<format>-<varia
         --variant standard --samples 100 --seed 1000000 --out <dir>/<id>-bare-standard-1000000.samples.json
 
 Writes assets/models/<id>/README.md, assets/models/<id>/eval.json (engine and PyTorch, point by
-point and sample by sample) and assets/models/manifest.json. Standard library only.
+point and sample by sample) and assets/models/manifest.json. A model with no files in the folder
+(weights unchanged since its last sweep) keeps the numbers of its eval.json. Standard library only.
 """
 
 import argparse
@@ -24,11 +25,12 @@ IDS = ("mamba", "mamba2", "hybrid", "transformer")
 EVAL_SEED = 1_000_000
 ATTENTION = ("hybrid", "transformer")
 DESCRIBE = {
-    "mamba": "8 Mamba-1 blocks (d_inner 512, state 16, dt rank 16, conv 4), no MLPs",
-    "mamba2": "8 Mamba-2 blocks (8 heads x 64, state 64, 1 group, conv 4), no MLPs",
-    "hybrid": "Mamba-2 first, one attention block of eight (4 query heads, 1 KV head, no RoPE), "
-              "ReLU^2 MLPs (1024) between",
-    "transformer": "4 attention blocks (4 query heads, 1 KV head, RoPE theta 10,000) with SwiGLU MLPs (896)",
+    "mamba": "8 Mamba-1 blocks (d_inner 512, state {state_size}, dt rank 16, conv 4), no MLPs",
+    "mamba2": "8 Mamba-2 blocks (8 heads x 64, state {state_size}, 1 group, conv 4), no MLPs",
+    "hybrid": "Mamba-2 first (8 heads x 64, state {ssm_state_size}), one attention block of eight "
+              "({num_attention_heads} query heads, {num_key_value_heads} KV head(s), no RoPE), ReLU^2 MLPs (1024) between",
+    "transformer": "4 attention blocks ({num_attention_heads} query heads, {num_key_value_heads} KV head(s), "
+                   "RoPE theta 10,000) with SwiGLU MLPs (896)",
 }
 
 
@@ -53,6 +55,16 @@ def engine_points(folder, model_id):
             p["digits"].append(s["digitAccuracy"])
             p["tokens"].append(s["promptTokens"])
     return out
+
+
+def kept_points(path):
+    """(sums, cmp) as main() builds them, from an eval.json this script wrote earlier."""
+    ev = json.load(open(path))
+    sums = {}
+    for p in ev["engine"]:
+        sums.setdefault((p["format"], p["variant"], p["seed"]), {})[p["entries"]] = {
+            k: p[k] for k in ("samples", "accuracy", "digit_accuracy", "wrong_digit_accuracy", "mean_tokens")}
+    return sums, ev["engine_vs_pytorch"]
 
 
 def summary(p):
@@ -125,13 +137,23 @@ def gap_line(model_id, std, hybrid_std, train_max):
             + ", ".join(cells) + ".", ""] if cells else []
 
 
-def card(model_id, train, sums, cmp, verdict, hybrid_std=None):
+def alike_line(trains):
+    """How the four runs differ, from their train.json files (learning rate; steps done of planned)."""
+    lrs = ", ".join(f"{m} {lr_text(t['args']['lr'])}" for m, t in trains.items())
+    steps = ", ".join(f"{m} {t['steps_done']:,} of {t['args']['steps']:,}" for m, t in trains.items())
+    return (f"- Trained alike (data, batch, optimizer, schedule, seed) except the learning rate, each "
+            f"architecture's own ({lrs}: the attention models stall at the SSMs' 1e-3), and the steps done "
+            f"of those planned ({steps}: a run stopped early ran out of device time). training/RUNS.md has every run.")
+
+
+def card(model_id, train, sums, cmp, verdict, hybrid_std=None, config=None, trains=None):
     a = train["args"]
     steps, planned = train["steps_done"], a["steps"]
-    cut = "" if steps >= planned else f" (stopped by the wall-clock deadline before the planned {planned:,})"
+    cut = "" if steps >= planned else f" (stopped there, of the {planned:,} planned: the device time ran out)"
+    calls = len(train.get("calls", [])) or 1
     lines = [f"# {model_id} — {train['architecture']}, layout `{train['layout']}`, {train['parameters']:,} parameters", "",
              f"**Status: {verdict}.**", "",
-             f"- Architecture: {DESCRIBE[model_id]}; d_model 256, untied head, word-level vocabulary of "
+             f"- Architecture: {DESCRIBE[model_id].format(**(config or {}))}; d_model 256, untied head, word-level vocabulary of "
              f"{train['vocab_size']} (training/models.py). Weights stored as float16; the engine computes in float32.",
              f"- Data: phonebook prompts from training/phonebook.py (the engine generator's twin), books of 2 to a cap "
              f"that grows from 4 to {a['max_entries']} entries over the first half of the steps, bare format only for the first "
@@ -141,12 +163,11 @@ def card(model_id, train, sums, cmp, verdict, hybrid_std=None):
              f"- Training: {steps:,} steps{cut} of batch {a['batch']} ({train['tokens']:,} tokens), AdamW (0.9, 0.95), "
              f"lr {lr_text(a['lr'])} with 100 warm-up steps and cosine decay to 10 % over {planned:,} steps, weight decay 0.1 on "
              f"matrices, clip 1.0, bf16 autocast, mimetic init of the Mamba layers, seed {a['seed']}; "
-             f"{train['train_seconds']:.0f} s on one {train['device']} shared with other runs.",
+             f"{train['train_seconds']:.0f} s on one {train['device']} shared with other runs"
+             + (f", over {calls} device calls (resumed from the saved state each time)" if calls > 1 else "") + ".",
              f"- Command: `python3 training/train.py --model {model_id} --out runs/{model_id} --steps {planned} "
              f"--lr {lr_text(a['lr'])}" + (f" --stop-at {steps}" if steps < planned else "") + "`",
-             "- Not trained alike: the four bundled models differ in learning rate (each its own; the attention "
-             "models stalled at the SSMs' 1e-3) and the Transformer had 6,000 steps against 3,000 planned for the "
-             "others; two runs were cut short by the device's deadline. training/RUNS.md has every run.",
+             alike_line(trains or {model_id: train}),
              "- Loss on supervised tokens (step:loss): " + " ".join(f"{p['step']}:{p['loss']}" for p in train["curve"]), "",
              "## Recall, measured by the engine on these files", "",
              f"`npx hybridscope phonebook assets/models/{model_id} --entries … --format F --variant V --samples 100 "
@@ -184,18 +205,24 @@ def main():
     args = ap.parse_args()
     manifest = []
     hybrid_std = None
+    trains = {m: json.load(open(os.path.join(MODELS, m, "train.json"))) for m in IDS}
     for model_id in ("hybrid",) + tuple(i for i in IDS if i != "hybrid"):
         folder = os.path.join(MODELS, model_id)
-        train = json.load(open(os.path.join(folder, "train.json")))
+        train = trains[model_id]
+        config = json.load(open(os.path.join(folder, "config.json")))
         engine = engine_points(args.engine, model_id)
-        cmp = compare(engine, train)
-        sums = {key: {n: summary(p) for n, p in pts.items()} for key, pts in engine.items()}
+        if engine:
+            cmp = compare(engine, train)
+            sums = {key: {n: summary(p) for n, p in pts.items()} for key, pts in engine.items()}
+        else:  # weights unchanged since the last sweep: keep the numbers its eval.json holds
+            sums, cmp = kept_points(os.path.join(folder, "eval.json"))
+            print(model_id, "no engine files in", args.engine, "- keeping the numbers of its eval.json")
         std = by_format(sums, "standard")
         train_max = train["args"]["max_entries"]
         verdict = status(model_id, std, train_max)
         if model_id == "hybrid":
             hybrid_std = std
-        open(os.path.join(folder, "README.md"), "w").write(card(model_id, train, sums, cmp, verdict, hybrid_std))
+        open(os.path.join(folder, "README.md"), "w").write(card(model_id, train, sums, cmp, verdict, hybrid_std, config, trains))
         points = [{"format": f, "variant": v, "seed": s, "entries": n, **r}
                   for (f, v, s), pts in sorted(sums.items()) for n, r in sorted(pts.items())]
         json.dump({"engine": points, "engine_vs_pytorch": cmp}, open(os.path.join(folder, "eval.json"), "w"), indent=1)
