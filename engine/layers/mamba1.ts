@@ -15,12 +15,12 @@ import { working } from './working';
 import type { Mamba1State } from './state';
 
 export interface Mamba1Internals {
-  x: Float32Array; // (T, I) after conv + silu
+  x: Float32Array; // (T, I) after conv + silu: a working array, valid only during the callback
   delta: Float32Array; // (T, I) after softplus
   A: Float64Array; // (I, N)
   B: Float32Array; // (T, N)
   C: Float32Array; // (T, N)
-  y: Float32Array; // (T, I) scan output including D·x, before gating
+  y: Float32Array; // (T, I) scan output including D·x, before gating: a working array, valid only during the callback
 }
 
 export interface Mamba1Capture {
@@ -31,11 +31,11 @@ export interface Mamba1Capture {
 /** out (T, D) for normed u (T, D), continuing from `state` (updated). */
 export function forward(m: Mamba1Mixer, u: Float32Array, T: number, state: Mamba1State, capture?: Mamba1Capture): Float32Array {
   const { I, N, R } = m;
-  // xz, xin and y are working arrays (working.ts): none outlives this call
+  // xz, xin, x and y are working arrays (working.ts): none outlives this call (delta, B, C go to the probes)
   const xz = project(m.in_proj, u, T, undefined, working('mamba1 in_proj', T * 2 * I)); // (T, 2I)
   const xin = working('mamba1 conv in', T * I); // (T, I)
   for (let t = 0; t < T; t++) xin.set(xz.subarray(t * 2 * I, t * 2 * I + I), t * I);
-  const x = new Float32Array(T * I);
+  const x = working('mamba1 x', T * I);
   kernels().conv1dCausal(x, xin, state.conv, m.conv1d.weight, m.conv1d.bias, T, I, m.K, 'silu');
 
   const dbl = project(m.x_proj, x, T); // (T, R + 2N)
@@ -54,7 +54,7 @@ export function forward(m: Mamba1Mixer, u: Float32Array, T: number, state: Mamba
 
   const y = working('mamba1 y', T * I); // (T, I)
   kernels().mamba1Scan(y, state.ssm, x, delta, A, B, C, m.D, T, I, N, capture?.probe);
-  capture?.internals?.({ x, delta, A, B, C, y: y.slice() });
+  capture?.internals?.({ x, delta, A, B, C, y });
 
   kernels().siluGate(y, xz, I, 2 * I, T, I); // y ⊙= silu(z)
   return project(m.out_proj, y, T); // (T, D)

@@ -20,12 +20,12 @@ import type { Mamba2State } from './state';
 
 /** What the probes read back from a forward: the SSM's inputs, enough to recompute any tile. */
 export interface Mamba2Internals {
-  x: Float32Array; // (T, H, P) after conv + silu
+  x: Float32Array; // (T, H, P) after conv + silu: a working array, valid only during the callback
   B: Float32Array; // (T, G, N)
   C: Float32Array; // (T, G, N)
   dt: Float32Array; // (T, H) after softplus + clamp
   A: Float64Array; // (H)
-  y: Float32Array; // (T, H, P) scan output including D·x, before gating
+  y: Float32Array; // (T, H, P) scan output including D·x, before gating: a working array, valid only during the callback
 }
 
 export interface Mamba2Capture {
@@ -38,7 +38,7 @@ export function forward(m: Mamba2Mixer, u: Float32Array, T: number, state: Mamba
   const { H, P, N, G, I, convDim } = m;
   const width = m.in_proj.outFeatures;
   const zOff = 2 * m.dMlp;
-  // proj, xBCin, xBC and y are working arrays (working.ts): none outlives this call
+  // proj, xBCin, xBC, x and y are working arrays (working.ts): none outlives this call (B, C, dt go to the probes)
   const proj = project(m.in_proj, u, T, undefined, working('mamba2 in_proj', T * width)); // (T, 2·dMlp + I + convDim + H)
 
   const xBCin = working('mamba2 conv in', T * convDim); // (T, convDim)
@@ -46,7 +46,7 @@ export function forward(m: Mamba2Mixer, u: Float32Array, T: number, state: Mamba
   const xBC = working('mamba2 conv out', T * convDim);
   kernels().conv1dCausal(xBC, xBCin, state.conv, m.conv1d.weight, m.conv1d.bias, T, convDim, m.K, 'silu');
 
-  const x = new Float32Array(T * I); // (T, H, P)
+  const x = working('mamba2 x', T * I); // (T, H, P)
   const B = new Float32Array(T * G * N); // (T, G, N)
   const C = new Float32Array(T * G * N); // (T, G, N)
   const GN = G * N;
@@ -69,7 +69,7 @@ export function forward(m: Mamba2Mixer, u: Float32Array, T: number, state: Mamba
 
   const y = working('mamba2 y', T * I); // (T, H, P)
   kernels().mamba2Scan(y, state.ssm, x, dt, A, B, C, m.D, T, H, P, N, G, capture?.probe);
-  capture?.internals?.({ x, B, C, dt, A, y: y.slice() });
+  capture?.internals?.({ x, B, C, dt, A, y });
 
   gatedNorm(y, proj, zOff, width, m.norm, T); // y ← norm(y ⊙ silu(z))
   return project(m.out_proj, y, T); // (T, D)

@@ -26,7 +26,7 @@ describe('probes', async () => {
     const T = 29;
     const u = Float32Array.from({ length: T * 16 }, () => rand() * 2 - 1);
     let internals: Mamba2Internals | undefined;
-    mamba2.forward(m, u, T, initState(block) as Mamba2State, { internals: (i) => (internals = i) });
+    mamba2.forward(m, u, T, initState(block) as Mamba2State, { internals: (i) => (internals = { ...i, x: i.x.slice(), y: i.y.slice() }) });
     const focus = [0, 7, 28];
     const r = forward(model, ids(T, V), { focus });
     expect(r.context.layers[0]?.kind).toBe('mamba2');
@@ -116,7 +116,7 @@ describe('probes', async () => {
     const T = 17;
     const u = Float32Array.from({ length: T * 16 }, () => rand() * 2 - 1);
     let i: Mamba1Internals | undefined;
-    mamba1.forward(m, u, T, initState(block) as Mamba1State, { internals: (x) => (i = x) });
+    mamba1.forward(m, u, T, initState(block) as Mamba1State, { internals: (x) => (i = { ...x, x: x.x.slice(), y: x.y.slice() }) });
     // one channel per group: the tile is that channel's exact kernel M_d[t, s]
     const ctx = { ids: new Int32Array(T), layers: [{ kind: 'mamba1' as const, delta: i!.delta, B: i!.B, C: i!.C, A: i!.A, I: m.I, N: m.N, T, groups: m.I }] };
     let worst = 0;
