@@ -1,8 +1,9 @@
 // Part (a): matmul GFLOP/s of the engine's kernel backend against onnxruntime-node's MatMul on the
-// bundled models' shapes (d_model 256: Mamba-2 in_proj 256→1160, out_proj 512→256, MLP 256→1024
-// and 1024→256), at T = 1,000 and 4,000 rows and T = 1 (decoding), with onnxruntime limited to 1
-// and to 2 intra-op threads; the engine with the same thread count (one thread, or its helper
-// thread as well).
+// bundled hybrid's shapes (read from assets/models/hybrid/config.json: Mamba-2 in_proj, out_proj,
+// MLP up and down; with d_model 256 and state 64 those are 256→1160, 512→256, 256→1024, 1024→256),
+// at T = 1,000 and 4,000 rows and T = 1 (decoding), with onnxruntime limited to 1 and to 2
+// intra-op threads; the engine with the same thread count (one thread, or its helper thread as well).
+import { existsSync, readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import type { KernelBackend } from '../engine/kernels/backend';
 import { random } from '../engine/kernels/wasm/testing';
@@ -10,12 +11,22 @@ import { matmulModel } from './onnx-matmul';
 import { fmt, type Row } from './table';
 import { timeInterleaved } from './timing';
 
-const SHAPES: [string, number, number][] = [
-  ['mamba2 in_proj', 256, 1160],
-  ['mamba2 out_proj', 512, 256],
-  ['mlp up_proj', 256, 1024],
-  ['mlp down_proj', 1024, 256],
-];
+const HYBRID_CONFIG = new URL('../assets/models/hybrid/config.json', import.meta.url);
+
+/** [label, In, Out] of the bundled hybrid's projections (the shapes of its first release without one). */
+function shapes(): [string, number, number][] {
+  const c = existsSync(HYBRID_CONFIG) ? JSON.parse(readFileSync(HYBRID_CONFIG, 'utf8')) : {};
+  const D = c.hidden_size ?? 256;
+  const I = (c.mamba_num_heads ?? 8) * (c.mamba_head_dim ?? 64);
+  const GN = (c.n_groups ?? 1) * (c.ssm_state_size ?? 64);
+  const F = c.intermediate_size ?? 1024;
+  return [
+    ['mamba2 in_proj', D, 2 * I + 2 * GN + (c.mamba_num_heads ?? 8)], // z, x, B, C, dt
+    ['mamba2 out_proj', I, D],
+    ['mlp up_proj', D, F],
+    ['mlp down_proj', F, D],
+  ];
+}
 const ROWS = [1000, 4000, 1];
 const TARGET = 0.5; // issue 7: ≥ 50 % of onnxruntime-node, same threads
 
@@ -35,7 +46,7 @@ export interface MatmulResult {
 export async function benchMatmul(engines: Record<number, KernelBackend>, threads: number[]): Promise<MatmulResult> {
   const rows: Row[] = [];
   let peak = 0;
-  for (const [label, In, Out] of SHAPES) {
+  for (const [label, In, Out] of shapes()) {
     const w = random(In * Out, In + Out, 0.1);
     const sessions = await Promise.all(threads.map((n) => ort.InferenceSession.create(matmulModel(w, In, Out), {
       intraOpNumThreads: n, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all', extra: NO_SPIN,
