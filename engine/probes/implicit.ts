@@ -12,20 +12,32 @@ export function prefixSums(dt: Float32Array, A: Float64Array | undefined, T: num
   return cum;
 }
 
-/** row (T) = M[t, s] of Mamba-2 head h for s ≤ t, 0 after: (C_t·B_s)·exp(cum_t − cum_s)·dt_s. */
+/**
+ * row (T) = M[t, s] of Mamba-2 head h for s ≤ t, 0 after: (C_t·B_s)·exp(cum_t − cum_s)·dt_s.
+ * `cb`, if given, holds C_t·B_s for s ≤ t from cbRow (the same for every head of a group).
+ */
 export function mamba2ImplicitRow(
   row: Float32Array, t: number, h: number, dt: Float32Array, cum: Float64Array,
-  B: Float32Array, C: Float32Array, T: number, H: number, G: number, N: number,
+  B: Float32Array, C: Float32Array, T: number, H: number, G: number, N: number, cb?: Float64Array,
 ): void {
   const g = Math.floor(h / (H / G));
-  const co = (t * G + g) * N;
+  const dots = cb ?? cbRow(new Float64Array(t + 1), t, g, B, C, G, N);
   for (let s = 0; s < T; s++) {
     if (s > t) { row[s] = 0; continue; }
-    const bo = (s * G + g) * N;
-    let cb = 0;
-    for (let n = 0; n < N; n++) cb += C[co + n] * B[bo + n];
-    row[s] = cb * Math.exp(cum[h * T + t] - cum[h * T + s]) * dt[s * H + h];
+    row[s] = dots[s] * Math.exp(cum[h * T + t] - cum[h * T + s]) * dt[s * H + h];
   }
+}
+
+/** cb[s] = C_t·B_s of group g for s ≤ t (float64 sums in n order); returns cb. */
+export function cbRow(cb: Float64Array, t: number, g: number, B: Float32Array, C: Float32Array, G: number, N: number): Float64Array {
+  const co = (t * G + g) * N;
+  for (let s = 0; s <= t; s++) {
+    const bo = (s * G + g) * N;
+    let dot = 0;
+    for (let n = 0; n < N; n++) dot += C[co + n] * B[bo + n];
+    cb[s] = dot;
+  }
+  return cb;
 }
 
 /**

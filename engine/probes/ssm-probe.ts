@@ -9,7 +9,7 @@ import type { Mamba1Mixer, Mamba2Mixer } from '../model';
 import type { CaptureBudget } from './budget';
 import type { CapturePlan } from './plan';
 import type { SsmProbe } from './types';
-import { mamba1ImplicitRow, mamba2ImplicitRow, prefixSums } from './implicit';
+import { cbRow, mamba1ImplicitRow, mamba2ImplicitRow, prefixSums } from './implicit';
 
 export interface Mamba2Context { kind: 'mamba2'; dt: Float32Array; B: Float32Array; C: Float32Array; A: Float64Array; H: number; G: number; N: number; T: number }
 export interface Mamba1Context { kind: 'mamba1'; delta: Float32Array; B: Float32Array; C: Float32Array; A: Float64Array; I: number; N: number; T: number; groups: number }
@@ -33,6 +33,8 @@ export function mamba2Capture(m: Mamba2Mixer, T: number, plan: CapturePlan, budg
   const keep = plan.keepContext && budget.take(T * (H + 2 * m.G * N) * 4, `${name} dt/B/C for tiles`);
   run.capture.internals = (i: Mamba2Internals) => {
     const cum = prefixSums(i.dt, i.A, T, H);
+    // C_t·B_s of a focus row is shared by the heads of a group: computed once per (group, row)
+    const dots = rows ? Array.from(plan.focus, (t) => Array.from({ length: m.G }, (_, g) => cbRow(new Float64Array(t + 1), t, g, i.B, i.C, m.G, N))) : [];
     for (let h = 0; h < H; h++) {
       for (let t = 0; t < T; t++) {
         if (dtT) dtT[h * T + t] = i.dt[t * H + h];
@@ -41,7 +43,7 @@ export function mamba2Capture(m: Mamba2Mixer, T: number, plan: CapturePlan, budg
       if (!rows) continue;
       plan.focus.forEach((t, r) => {
         const row = rows.subarray((h * R + r) * T, (h * R + r + 1) * T);
-        mamba2ImplicitRow(row, t, h, i.dt, cum, i.B, i.C, T, H, m.G, N);
+        mamba2ImplicitRow(row, t, h, i.dt, cum, i.B, i.C, T, H, m.G, N, dots[r][Math.floor(h / (H / m.G))]);
         if (mass) entryMass(mass, row, plan.entries, (h * R + r) * E);
       });
     }
