@@ -22,7 +22,19 @@ export function softmaxRows(scores: usize, R: i32, stride: i32, first: i32, widt
     for (let i = L4; i < L; i++) m = max(m, load<f32>(row + (<usize>i << 2)));
     const shift = f32x4.splat(-m * scaling);
     let sum = f32x4.splat(0);
+    let sum1 = f32x4.splat(0);
     let i = 0;
+    // two vectors a step: two independent exp chains and sums
+    for (; i + 8 <= L4; i += 8) {
+      const at = row + (<usize>i << 2);
+      const e0 = exp4(madd(v128.load(at), sc, shift));
+      const e1 = exp4(madd(v128.load(at, 16), sc, shift));
+      v128.store(at, e0);
+      v128.store(at, e1, 16);
+      sum = f32x4.add(sum, e0);
+      sum1 = f32x4.add(sum1, e1);
+    }
+    sum = f32x4.add(sum, sum1);
     for (; i < L4; i += 4) {
       const e = exp4(madd(v128.load(row + (<usize>i << 2)), sc, shift));
       v128.store(row + (<usize>i << 2), e);
