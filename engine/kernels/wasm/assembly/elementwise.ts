@@ -39,7 +39,23 @@ function conv4silu(out: usize, ext: usize, wT: usize, bias: usize, T: i32, rb: u
   for (let t = 0; t < T; t++) {
     const o = out + <usize>t * rb;
     const e = ext + <usize>t * rb;
-    for (let c: usize = 0; c < rb; c += 16) {
+    let c: usize = 0;
+    // two vectors a step: silu's exp and division are long chains, two overlap
+    for (; c + 32 <= rb; c += 32) {
+      let a0 = bias != 0 ? v128.load(bias + c) : f32x4.splat(0);
+      let a1 = bias != 0 ? v128.load(bias + c, 16) : f32x4.splat(0);
+      a0 = madd(v128.load(wT + c), v128.load(e + c), a0);
+      a1 = madd(v128.load(wT + c, 16), v128.load(e + c, 16), a1);
+      a0 = madd(v128.load(wT + rb + c), v128.load(e + rb + c), a0);
+      a1 = madd(v128.load(wT + rb + c, 16), v128.load(e + rb + c, 16), a1);
+      a0 = madd(v128.load(wT + 2 * rb + c), v128.load(e + 2 * rb + c), a0);
+      a1 = madd(v128.load(wT + 2 * rb + c, 16), v128.load(e + 2 * rb + c, 16), a1);
+      a0 = madd(v128.load(wT + 3 * rb + c), v128.load(e + 3 * rb + c), a0);
+      a1 = madd(v128.load(wT + 3 * rb + c, 16), v128.load(e + 3 * rb + c, 16), a1);
+      v128.store(o + c, silu4(a0));
+      v128.store(o + c, silu4(a1), 16);
+    }
+    for (; c < rb; c += 16) {
       let acc = bias != 0 ? v128.load(bias + c) : f32x4.splat(0);
       acc = madd(v128.load(wT + c), v128.load(e + c), acc);
       acc = madd(v128.load(wT + rb + c), v128.load(e + rb + c), acc);
@@ -82,7 +98,14 @@ export function siluGate(y: usize, z: usize, zs: i32, T: i32, I: i32): void {
   for (let t = 0; t < T; t++) {
     const yp = y + <usize>t * ib;
     const zp = z + ((<usize>t * zs) << 2);
-    for (let i: usize = 0; i < ib; i += 16) v128.store(yp + i, f32x4.mul(v128.load(yp + i), silu4(v128.load(zp + i))));
+    let i: usize = 0;
+    for (; i + 32 <= ib; i += 32) { // two vectors a step (see conv4silu)
+      const g0 = silu4(v128.load(zp + i));
+      const g1 = silu4(v128.load(zp + i, 16));
+      v128.store(yp + i, f32x4.mul(v128.load(yp + i), g0));
+      v128.store(yp + i, f32x4.mul(v128.load(yp + i, 16), g1), 16);
+    }
+    for (; i < ib; i += 16) v128.store(yp + i, f32x4.mul(v128.load(yp + i), silu4(v128.load(zp + i))));
   }
 }
 
