@@ -28,8 +28,8 @@ DESCRIBE = {
     "mamba": "8 Mamba-1 blocks (d_inner 512, state {state_size}, dt rank 16, conv 4), no MLPs",
     "mamba2": "8 Mamba-2 blocks (8 heads x 64, state {state_size}, 1 group, conv 4), no MLPs",
     "hybrid": "Mamba-2 first (8 heads x 64, state {ssm_state_size}), one attention block of eight "
-              "({num_attention_heads} query heads, {num_key_value_heads} KV head(s), no RoPE), ReLU^2 MLPs (1024) between",
-    "transformer": "4 attention blocks ({num_attention_heads} query heads, {num_key_value_heads} KV head(s), "
+              "({num_attention_heads} query heads, {kv_heads}, no RoPE), ReLU^2 MLPs (1024) between",
+    "transformer": "4 attention blocks ({num_attention_heads} query heads, {kv_heads}, "
                    "RoPE theta 10,000) with SwiGLU MLPs (896)",
 }
 
@@ -210,6 +210,8 @@ def main():
         folder = os.path.join(MODELS, model_id)
         train = trains[model_id]
         config = json.load(open(os.path.join(folder, "config.json")))
+        kv = config.get("num_key_value_heads", 0)
+        config["kv_heads"] = f"{kv} KV head" + ("s" if kv != 1 else "")
         engine = engine_points(args.engine, model_id)
         if engine:
             cmp = compare(engine, train)
