@@ -11,7 +11,8 @@ one `--out` file per model, format, variant and seed, named <id>-<format>-<varia
 
 Writes assets/models/<id>/README.md, assets/models/<id>/eval.json (engine and PyTorch, point by
 point and sample by sample) and assets/models/manifest.json. A model with no files in the folder
-(weights unchanged since its last sweep) keeps the numbers of its eval.json. Standard library only.
+named by --keep (weights unchanged since its last sweep) keeps the numbers of its eval.json; any
+other model without files is an error. Standard library only.
 """
 
 import argparse
@@ -137,13 +138,21 @@ def gap_line(model_id, std, hybrid_std, train_max):
             + ", ".join(cells) + ".", ""] if cells else []
 
 
+RUN_SETTINGS = ("batch", "seed", "max_entries", "mimetic", "formats", "max_shots", "lm_weight", "bare_until")
+
+
 def alike_line(trains):
-    """How the four runs differ, from their train.json files (learning rate; steps done of planned)."""
+    """How the four runs differ, from their train.json files: settings, learning rate, steps done."""
+    differ = [k for k in RUN_SETTINGS if len({json.dumps(t["args"].get(k)) for t in trains.values()}) > 1]
     lrs = ", ".join(f"{m} {lr_text(t['args']['lr'])}" for m, t in trains.items())
     steps = ", ".join(f"{m} {t['steps_done']:,} of {t['args']['steps']:,}" for m, t in trains.items())
-    return (f"- Trained alike (data, batch, optimizer, schedule, seed) except the learning rate, each "
-            f"architecture's own ({lrs}: the attention models stall at the SSMs' 1e-3), and the steps done "
-            f"of those planned ({steps}: a run stopped early ran out of device time). training/RUNS.md has every run.")
+    short = [m for m, t in trains.items() if t["steps_done"] < t["args"]["steps"]]
+    same = "data, batch, optimizer, schedule and seed" if not differ else \
+        "data, optimizer and schedule; differing also in " + ", ".join(differ)
+    return (f"- Trained alike ({same}) except the learning rate, each architecture's own ({lrs}: the "
+            f"attention models stall at the SSMs' 1e-3), and the steps done of those planned ({steps}"
+            + (f": {', '.join(short)} stopped early, the device time ran out" if short else "")
+            + "). training/RUNS.md has every run.")
 
 
 def card(model_id, train, sums, cmp, verdict, hybrid_std=None, config=None, trains=None):
@@ -165,7 +174,7 @@ def card(model_id, train, sums, cmp, verdict, hybrid_std=None, config=None, trai
              f"matrices, clip 1.0, bf16 autocast, mimetic init of the Mamba layers, seed {a['seed']}; "
              f"{train['train_seconds']:.0f} s on one {train['device']} shared with other runs"
              + (f", over {calls} device calls (resumed from the saved state each time)" if calls > 1 else "") + ".",
-             f"- Command: `python3 training/train.py --model {model_id} --out runs/{model_id} --steps {planned} "
+             f"- Command: `python3 training/train.py --model {model_id} --out training/runs/{model_id} --steps {planned} "
              f"--lr {lr_text(a['lr'])}" + (f" --stop-at {steps}" if steps < planned else "") + "`",
              alike_line(trains or {model_id: train}),
              "- Loss on supervised tokens (step:loss): " + " ".join(f"{p['step']}:{p['loss']}" for p in train["curve"]), "",
@@ -202,6 +211,8 @@ def card(model_id, train, sums, cmp, verdict, hybrid_std=None, config=None, trai
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--engine", required=True, help="folder of the engine's --out files")
+    ap.add_argument("--keep", default="", help="models whose weights did not change: keep their eval.json "
+                    "numbers (comma-separated ids); any other model without sweep files is an error")
     args = ap.parse_args()
     manifest = []
     hybrid_std = None
@@ -216,9 +227,11 @@ def main():
         if engine:
             cmp = compare(engine, train)
             sums = {key: {n: summary(p) for n, p in pts.items()} for key, pts in engine.items()}
-        else:  # weights unchanged since the last sweep: keep the numbers its eval.json holds
+        elif model_id in args.keep.split(","):  # weights unchanged since the last sweep
             sums, cmp = kept_points(os.path.join(folder, "eval.json"))
-            print(model_id, "no engine files in", args.engine, "- keeping the numbers of its eval.json")
+            print(model_id, "kept: the numbers of its eval.json")
+        else:
+            raise SystemExit(f"no engine sweep files for {model_id} in {args.engine} (--keep {model_id} if its weights did not change)")
         std = by_format(sums, "standard")
         train_max = train["args"]["max_entries"]
         verdict = status(model_id, std, train_max)

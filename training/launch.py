@@ -1,12 +1,15 @@
 """Run several train.py processes side by side on the GPU machine and pack each run for the way back.
 
-    python3 training/launch.py --out $OUT --common "--steps 3000 --deadline 420" \
+    python3 training/launch.py --out $OUT --common "--steps 6000 --deadline 420" \
         hybrid:0 transformer:0 mamba2:1 mamba:1 transformer_lr3e-4:0=--lr,3e-4
 
 A run is `name:gpu[=extra,args]`; the model is the name up to its first `_`. Each run writes
-runs/<name>/ (model/, train.json, log.txt); at the end every run is packed as <out>/<name>.tar
+training/runs/<name>/ (model/, train.json, log.txt); at the end every run is packed as <out>/<name>.tar
 (the device returns at most 8 files of 16 MB: weights are float16, ~7 MB a model). A run cut by
-train.py's --deadline is packed with its resume.pt; launching the same runs again resumes them.
+train.py's --deadline is packed with its resume.pt; launching the same runs again resumes them:
+from state.pt when the next call finds the machine still warm (calls within its idle release), else
+from resume.pt — unpack the tars into training/runs/ here and name `training/runs` in the call's
+`carry` (ignored paths travel only that way).
 """
 
 import argparse
@@ -29,7 +32,7 @@ def parse(spec):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
-    ap.add_argument("--runs-dir", default="runs")
+    ap.add_argument("--runs-dir", default="training/runs", help="ignored by git; the device machine keeps it while warm")
     ap.add_argument("--common", default="")
     ap.add_argument("--workers", type=int, default=0, help="data workers a run (0: share the CPUs)")
     ap.add_argument("runs", nargs="+")

@@ -4,7 +4,7 @@ Block budget in our layout letters (m Mamba-1, M Mamba-2, * attention, - MLP):
   mamba        mmmmmmmm            MambaForCausalLM, d_inner 512, state 16
   mamba2       MMMMMMMM            Mamba2ForCausalLM, 8 heads x 64, state 32, n_groups 1
   hybrid       M-M*M-M-            NemotronHForCausalLM, the same Mamba-2 layers, 1 attention of 8 blocks,
-                                   GQA 4/1, no RoPE
+                                   GQA 4/KV_HEADS, no RoPE
   transformer  *-*-*-*-            LlamaForCausalLM (4 layers), GQA 4/KV_HEADS, RoPE, SwiGLU
 The pure SSMs have no MLPs, like the published Mamba and Mamba-2 stacks (and Zoology's recall runs).
 The Mamba-2 state (32) is the knob of the study's finding in miniature: a fixed state of 32 key
@@ -39,7 +39,7 @@ def config_for(model_id, vocab_size, overrides=None, eos=None):
                                            num_hidden_layers=len(HYBRID_PATTERN), mamba_num_heads=8,
                                            mamba_head_dim=64, n_groups=1, ssm_state_size=o.get("state", MAMBA2_STATE),
                                            conv_kernel=4, chunk_size=128, num_attention_heads=4,
-                                           num_key_value_heads=o.get("kv", 1), head_dim=64, intermediate_size=1024,
+                                           num_key_value_heads=o.get("kv", KV_HEADS), head_dim=64, intermediate_size=1024,
                                            layer_norm_epsilon=1e-5, use_mamba_kernels=False,
                                            max_position_embeddings=8192)
     elif model_id == "transformer":

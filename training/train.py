@@ -1,6 +1,6 @@
 """Train one bundled model on phonebooks; every model runs this recipe, with its own learning rate.
 
-    python3 training/train.py --model hybrid --out runs/hybrid --lr 3e-4 [--steps 3000 --seed 0]
+    python3 training/train.py --model hybrid --out training/runs/hybrid --lr 3e-4 [--steps 6000 --seed 0]
 
 Recipe (RUNS.md says why): batch 32, AdamW (0.9, 0.95), 100 warm-up steps and cosine decay to 10 %,
 weight decay 0.1 on matrices only (none on A_log, dt_bias, D, norms, biases, embeddings), clip 1.0,
@@ -35,7 +35,10 @@ import fast_mixers
 import models
 
 EVAL_ENTRIES = [4, 8, 16, 24, 32, 48, 64]
-EVAL_SEED = 1_000_000  # `hybridscope phonebook --seed 1000000` draws the same prompts (sample k: sample_seed)
+EVAL_SEED = 1_000_000
+# what a resumed run must share with the run it continues (deadlines, workers and evaluation may differ)
+RUN_DEFINING = ("model", "steps", "batch", "lr", "seed", "max_entries", "mimetic", "state", "kv_heads",
+                "formats", "max_shots", "lm_weight", "bare_until")  # `hybridscope phonebook --seed 1000000` draws the same prompts (sample k: sample_seed)
 
 
 def lr_at(step, steps, lr, warmup=100, floor=0.1):
@@ -64,7 +67,7 @@ def main():
     ap.add_argument("--bare-until", type=float, default=0.3, help="share of steps with bare books only")
     ap.add_argument("--deadline", type=float, default=1e9, help="stop training after this many seconds")
     ap.add_argument("--stop-at", type=int, default=0,
-                    help="stop after this many steps, the schedule still planned for --steps (replays a run cut by --deadline)")
+                    help="stop after this many steps, the schedule still planned for --steps (a run cut short on purpose)")
     ap.add_argument("--eval-deadline", type=float, default=1e9, help="stop evaluating after this many seconds")
     ap.add_argument("--eval-samples", type=int, default=100)
     ap.add_argument("--eval-every", type=int, default=100)
@@ -90,15 +93,17 @@ def main():
            "layout": models.LAYOUTS[args.model], "parameters": models.count_params(model),
            "vocab_size": vocab, "curve": [], "device": torch.cuda.get_device_name(0), "calls": []}
     step, tokens, seconds_before, rewarm_from = 0, 0, 0.0, None
-    resumed = resume(args.out, model, opt, dev)
-    if not resumed and os.path.exists(os.path.join(args.out, "model", "config.json")):
+    if os.path.exists(os.path.join(args.out, "model", "config.json")):  # before any resume file left beside it
         print(args.model, "finished already:", os.path.join(args.out, "model"), flush=True)
         return
+    resumed = resume(args.out, model, opt, dev)
     if resumed:
         step, tokens, seconds_before, log = resumed["step"], resumed["tokens"], resumed["seconds"], resumed["log"]
+        changed = {k: (log["args"].get(k), getattr(args, k)) for k in RUN_DEFINING if log["args"].get(k) != getattr(args, k)}
+        if changed:
+            raise SystemExit(f"{args.model}: {args.out} holds a run with other settings (saved, given): {changed}")
         log["args"] = vars(args)
-        if not resumed["optimizer"]:
-            rewarm_from = step
+        rewarm_from = resumed["rewarm_from"] if resumed["optimizer"] else step
         print(args.model, "resumed at step", step, "from", resumed["file"], flush=True)
     log["calls"].append({"from_step": step, "resumed_from": resumed["file"] if resumed else None})
     print(args.model, "params", log["parameters"], flush=True)
@@ -142,14 +147,10 @@ def main():
     log["train_seconds"] = round(seconds_before + time.time() - t_start, 1)
     log["calls"][-1].update(to_step=step, seconds=round(time.time() - t_start, 1))
     if step < (args.stop_at or args.steps):  # cut by the deadline: keep everything to go on next call
-        save_resume(args.out, model, opt, step, tokens, log["train_seconds"], log)
+        save_resume(args.out, model, opt, step, tokens, log["train_seconds"], log, rewarm_from)
         json.dump(log, open(os.path.join(args.out, "train.json"), "w"), indent=1)
         print(args.model, "saved for resuming at step", step, flush=True)
         return
-    for name in ("state.pt", "resume.pt"):  # finished: the saved model below replaces them
-        if os.path.exists(os.path.join(args.out, name)):
-            os.remove(os.path.join(args.out, name))
-
     # shipped in float16 (half the bytes; the engine computes in float32): round first, so that the
     # PyTorch evaluation below runs on exactly the weights that are saved
     model.eval()
@@ -161,6 +162,9 @@ def main():
     model.float()
     shutil.copy(data.TOKENIZER, os.path.join(folder, "tokenizer.json"))
     json.dump(log, open(os.path.join(args.out, "train.json"), "w"), indent=1)
+    for name in ("state.pt", "resume.pt"):  # finished and saved: the model replaces them
+        if os.path.exists(os.path.join(args.out, name)):
+            os.remove(os.path.join(args.out, name))
     t0 = time.time()
     log["eval"] = []
     for point in evaluate.plan(EVAL_ENTRIES, args.max_entries):
@@ -175,9 +179,9 @@ def main():
         json.dump(log, open(os.path.join(args.out, "train.json"), "w"), indent=1)
 
 
-def save_resume(out, model, opt, step, tokens, seconds, log):
+def save_resume(out, model, opt, step, tokens, seconds, log, rewarm_from):
     """state.pt: everything, for this machine; resume.pt: float16 weights, small enough to travel."""
-    meta = {"step": step, "tokens": tokens, "seconds": seconds, "log": log}
+    meta = {"step": step, "tokens": tokens, "seconds": seconds, "log": log, "rewarm_from": rewarm_from}
     torch.save({**meta, "model": model.state_dict(), "optimizer": opt.state_dict()},
                os.path.join(out, "state.pt.tmp"))
     os.replace(os.path.join(out, "state.pt.tmp"), os.path.join(out, "state.pt"))
@@ -200,7 +204,7 @@ def resume(out, model, opt, dev):
     if "optimizer" in ck:
         opt.load_state_dict(ck["optimizer"])
     return {**{k: ck[k] for k in ("step", "tokens", "seconds", "log")}, "optimizer": "optimizer" in ck,
-            "file": name}
+            "rewarm_from": ck.get("rewarm_from"), "file": name}
 
 
 if __name__ == "__main__":
