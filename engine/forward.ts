@@ -95,31 +95,35 @@ export function* forwardSteps(
   for (let t = 0; t < T; t++) x.set(model.embeddings.weight.subarray(ids[t] * D, (ids[t] + 1) * D), t * D);
   const { convention, blocksPerLayer } = model.hiddenStates;
 
-  for (let i = 0; i < model.blocks.length; i++) {
-    const block = model.blocks[i];
-    const started = Date.now();
-    if (result.hiddenStates && convention === 'input' && i % blocksPerLayer === 0) result.hiddenStates.push(t2(x.slice(), T, D));
-    const normed = working('block input', T * D); // no block keeps its input (layers/working.ts)
-    applyNorm(normed, x, block.norm, T);
-    const record = newRecord(block, i, T, plan);
-    const wantFullAttn = !!out.attentions || (fresh && wants(plan, block, 'attn_probs'));
-    const y = runBlock(block, normed, T, state.layers[i], plan, budget, record, context, i, wantFullAttn, result);
-    rowNorms(record.contributionNorm, y, T, D);
-    for (let j = 0; j < x.length; j++) x[j] += y[j];
-    rowNorms(record.residualNorm, x, T, D);
-    if (result.hiddenStates && convention === 'output') result.hiddenStates.push(t2(x.slice(), T, D));
-    const layerState = state.layers[i];
-    if ((layerState.kind === 'mamba2' || layerState.kind === 'mamba1') && (out.ssmStates || wants(plan, block, 'ssm_state'))) {
-      const s = ssmStateTensor(block, layerState.ssm);
-      if (out.ssmStates) result.ssmStates![i] = s;
-      if (wants(plan, block, 'ssm_state') && budget.take(s.data.byteLength, `${block.name}.ssm_state`)) record.named[`${block.name}.ssm_state`] = s;
+  try { // a run given up (return/throw) lets the working arrays go too
+    for (let i = 0; i < model.blocks.length; i++) {
+      const block = model.blocks[i];
+      const started = Date.now();
+      if (result.hiddenStates && convention === 'input' && i % blocksPerLayer === 0) result.hiddenStates.push(t2(x.slice(), T, D));
+      const normed = working('block input', T * D); // no block keeps its input (layers/working.ts)
+      applyNorm(normed, x, block.norm, T);
+      const record = newRecord(block, i, T, plan);
+      const wantFullAttn = !!out.attentions || (fresh && wants(plan, block, 'attn_probs'));
+      const y = runBlock(block, normed, T, state.layers[i], plan, budget, record, context, i, wantFullAttn, result);
+      rowNorms(record.contributionNorm, y, T, D);
+      for (let j = 0; j < x.length; j++) x[j] += y[j];
+      rowNorms(record.residualNorm, x, T, D);
+      if (result.hiddenStates && convention === 'output') result.hiddenStates.push(t2(x.slice(), T, D));
+      const layerState = state.layers[i];
+      if ((layerState.kind === 'mamba2' || layerState.kind === 'mamba1') && (out.ssmStates || wants(plan, block, 'ssm_state'))) {
+        const s = ssmStateTensor(block, layerState.ssm);
+        if (out.ssmStates) result.ssmStates![i] = s;
+        if (wants(plan, block, 'ssm_state') && budget.take(s.data.byteLength, `${block.name}.ssm_state`)) record.named[`${block.name}.ssm_state`] = s;
+      }
+      if (fresh && wants(plan, block, 'output') && budget.take(x.byteLength, `${block.name}.output`)) {
+        record.named[`${block.name}.output`] = t2(x.slice(), T, D);
+      }
+      record.notices.push(...budget.notices.splice(0));
+      record.ms = Date.now() - started;
+      yield record;
     }
-    if (fresh && wants(plan, block, 'output') && budget.take(x.byteLength, `${block.name}.output`)) {
-      record.named[`${block.name}.output`] = t2(x.slice(), T, D);
-    }
-    record.notices.push(...budget.notices.splice(0));
-    record.ms = Date.now() - started;
-    yield record;
+  } finally {
+    releaseWorking();
   }
   state.position += T;
 
@@ -130,7 +134,6 @@ export function* forwardSteps(
   const rows = options.lastLogitsOnly ? 1 : T;
   const logits = new Float32Array(rows * V);
   kernels().matmul(logits, x, model.lmHead.weight, rows, D, V, model.lmHead.bias);
-  releaseWorking();
   return {
     ...result, logits: t2(logits, rows, V), state, context, notices: plan.notices, captureBytes: budget.used,
   } as ForwardResult;

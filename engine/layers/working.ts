@@ -4,7 +4,8 @@
 // made them (projections, the conv's input and output, the scan's output before gating, the MLP's
 // hidden layer, each block's normed input). Only such arrays come from here: every user takes its
 // array by role, fills it and is done with it before it returns, never yields in between, and
-// never hands it to a capture, a cache or the caller. Views are only valid until the role's next use.
+// never stores it in a capture, a cache or a result (a callback may read it during the call). Views
+// are only valid until the role's next use.
 
 const pool = new Map<string, Float32Array>();
 

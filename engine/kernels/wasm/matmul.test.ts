@@ -8,7 +8,7 @@ import { availableFlavors, random, relErr } from './testing';
 setFlagsFromString('--experimental-wasm-relaxed-simd');
 
 // Shapes include odd sizes that are not multiples of the 4 × 8 tile, T = 1 (the GEMV path) and the
-// model's own (d_model 256, Mamba-2 in_proj 1160 rows).
+// a model size (d_model 256, a state-64 Mamba-2 in_proj of 1160 rows).
 const shapes: [number, number, number][] = [
   [1, 1, 1], [1, 7, 3], [3, 5, 9], [5, 17, 13], [4, 8, 8], [13, 33, 31], [64, 256, 1160], [1, 256, 1160],
   [67, 129, 250], [130, 64, 8], [2, 1000, 17],
