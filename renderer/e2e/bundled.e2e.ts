@@ -115,7 +115,7 @@ describe.skipIf(!have || !ids.includes('hybrid'))('bundled models in Chromium', 
     expect(Math.max(...m.values)).toBeGreaterThan(Math.min(...m.values)); // a real map, not a constant
     expect(m.values[m.argmax]).toBe(Math.max(...m.values)); // the chart marks the largest bar
     // No claim about the model's shape here: the Mamba-2 of session 2 gave the book's last quarter
-    // more mass than its first; the retrained one answers this book right with a flatter map.
+    // more mass than its first; the retrained one does not (a flatter map, measured once).
     await page.screenshot({ path: shot('bundled-ssm'), fullPage: true });
     expect(errors).toEqual([]);
   });

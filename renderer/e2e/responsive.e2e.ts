@@ -13,10 +13,10 @@ if (!haveHybrid) console.log('responsive.e2e: SKIPPED — no bundled hybrid in a
 
 // Bare entries are ~16.5 tokens each with the bundled tokenizer: 248 entries ≈ 4,000 tokens.
 const ENTRIES = 248;
-// A page that does not react at all: the interaction waits for the run's end (~30 s here). How fast
-// it reacts is a figure to read in the log line below and in `npm run bench` (part e), not a test:
-// on this shared 2-core machine a view switch took 0.1–1.3 s, once 2.6 s under load.
-const HUNG_AFTER_MS = 10_000;
+// A page that has stopped answering, not a slow one: on this shared 2-core machine a view switch
+// took 0.1–1.3 s, once 2.6 s under load; a frozen page waits for the run's end (~30 s). How fast it
+// reacts is the log line below and `npm run bench` (part e), not a pass/fail threshold.
+const HUNG_AFTER_MS = 5_000;
 
 const status = (page: Page) => page.locator('[data-testid=run-progress]').getAttribute('data-status');
 
