@@ -93,9 +93,12 @@ export async function protocolCampaign(seed: number, tokenizer: string, scale = 
     if (opened?.type !== 'model/info') throw new Error(`the tiny model did not open: ${show(opened)}`);
 
     for (const message of draw(hostileRequests(), Math.round(700 * scale), seed)) {
-      // Fresh run ids, so a well-formed run/start is not refused only for being stale.
+      // Fresh run ids, so a well-formed run/start is not refused only for being stale. An accepted id
+      // near the top of the range (up to 2^53 - 1) would leave no newer id for the check at the end
+      // (the service wants increasing ids), so those are renumbered too; ids beyond the range stay.
       const m = message as Record<string, unknown> | null;
-      if (m && typeof m === 'object' && m.type === 'run/start' && m.runId === 1) m.runId = ++runId;
+      const topOfRange = (id: unknown) => typeof id === 'number' && id > 2 ** 52 && id <= Number.MAX_SAFE_INTEGER;
+      if (m && typeof m === 'object' && m.type === 'run/start' && (m.runId === 1 || topOfRange(m.runId))) m.runId = ++runId;
       const from = host.events.length;
       const t0 = performance.now();
       try {
