@@ -27,7 +27,7 @@ export interface NodeHost<M> {
 
 export function nodeHost<M>(backend: Backend<M>, bundled: FileSource, folders: Record<string, FileSource> = {}): NodeHost<M> {
   const { port1, port2 } = new MessageChannel();
-  const service = startService({ port: portLike(port1), backend, bundled, resolveFolder: (t) => folders[t] });
+  const service = startService({ port: portLike(port1), backend, bundled, resolveFolder: (t) => (Object.hasOwn(folders, t) ? folders[t] : undefined) });
   const listeners = new Set<(e: EngineEvent) => void>();
   const events: EngineEvent[] = [];
   port2.on('message', (e: EngineEvent) => {
