@@ -7,10 +7,18 @@
 // never stores it in a capture, a cache or a result (a callback may read it during the call). Views
 // are only valid until the role's next use.
 
-const pool = new Map<string, Float32Array>();
+/** Every role there is: one array each, so two users of one role would alias (a typo cannot). */
+export type WorkingRole =
+  | 'block input'
+  | 'attention k' | 'attention v' | 'attention out'
+  | 'mamba1 in_proj' | 'mamba1 conv in' | 'mamba1 x' | 'mamba1 y'
+  | 'mamba2 in_proj' | 'mamba2 conv in' | 'mamba2 conv out' | 'mamba2 x' | 'mamba2 y'
+  | 'mlp gate' | 'mlp up';
+
+const pool = new Map<WorkingRole, Float32Array>();
 
 /** n floats for `role` (contents undefined: the caller overwrites them all). */
-export function working(role: string, n: number): Float32Array {
+export function working(role: WorkingRole, n: number): Float32Array {
   let a = pool.get(role);
   if (!a || a.length < n) {
     a = new Float32Array(n);
