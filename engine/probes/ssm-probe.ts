@@ -33,7 +33,8 @@ export function mamba2Capture(m: Mamba2Mixer, T: number, plan: CapturePlan, budg
   const keep = plan.keepContext && budget.take(T * (H + 2 * m.G * N) * 4, `${name} dt/B/C for tiles`);
   run.capture.internals = (i: Mamba2Internals) => {
     const cum = prefixSums(i.dt, i.A, T, H);
-    // C_t·B_s of a focus row is shared by the heads of a group: computed once per (group, row)
+    // C_t·B_s of a focus row is shared by the heads of a group: computed once per (group, row);
+    // dots[r][g] is (t_r + 1,) for focus row r
     const dots = rows ? Array.from(plan.focus, (t) => Array.from({ length: m.G }, (_, g) => cbRow(new Float64Array(t + 1), t, g, i.B, i.C, m.G, N))) : [];
     for (let h = 0; h < H; h++) {
       for (let t = 0; t < T; t++) {
