@@ -6,7 +6,7 @@
 import type { AttentionRowHook, AttentionTaps } from '../kernels/attention';
 import { kernels } from '../kernels/backend';
 import type { AttentionMixer, Rope } from '../model';
-import { project } from './mlp';
+import { project, projectWorking } from './mlp';
 import { working } from './working';
 import type { KVCache } from './state';
 
@@ -24,8 +24,8 @@ export function forward(m: AttentionMixer, x: Float32Array, T: number, cache: KV
   const w = m.KVH * m.hd;
   const q = project(m.q_proj, x, T); // (T, H·hd)
   // k, v (copied into the cache) and out are working arrays (working.ts); q goes to the probes
-  const k = project(m.k_proj, x, T, undefined, working('attention k', T * w)); // (T, KVH·hd)
-  const v = project(m.v_proj, x, T, undefined, working('attention v', T * w)); // (T, KVH·hd)
+  const k = projectWorking('attention k', m.k_proj, x, T); // (T, KVH·hd)
+  const v = projectWorking('attention v', m.v_proj, x, T); // (T, KVH·hd)
   if (m.rope) {
     applyRope(q, m.rope, T, m.H, m.hd, past);
     applyRope(k, m.rope, T, m.KVH, m.hd, past);

@@ -10,7 +10,7 @@ import { kernels } from '../kernels/backend';
 import type { ScanProbe } from '../kernels/scan';
 import type { Mamba1Mixer } from '../model';
 import { negExp } from './mamba2';
-import { project } from './mlp';
+import { project, projectWorking } from './mlp';
 import { working } from './working';
 import type { Mamba1State } from './state';
 
@@ -32,7 +32,7 @@ export interface Mamba1Capture {
 export function forward(m: Mamba1Mixer, u: Float32Array, T: number, state: Mamba1State, capture?: Mamba1Capture): Float32Array {
   const { I, N, R } = m;
   // xz, xin, x and y are working arrays (working.ts): none outlives this call (delta, B, C go to the probes)
-  const xz = project(m.in_proj, u, T, undefined, working('mamba1 in_proj', T * 2 * I)); // (T, 2I)
+  const xz = projectWorking('mamba1 in_proj', m.in_proj, u, T); // (T, 2I)
   const xin = working('mamba1 conv in', T * I); // (T, I)
   for (let t = 0; t < T; t++) xin.set(xz.subarray(t * 2 * I, t * 2 * I + I), t * I);
   const x = working('mamba1 x', T * I);

@@ -13,7 +13,7 @@ import { softplus } from '../kernels/activations';
 import { kernels } from '../kernels/backend';
 import type { ScanProbe } from '../kernels/scan';
 import type { Mamba2Mixer } from '../model';
-import { project } from './mlp';
+import { project, projectWorking } from './mlp';
 import { gatedNorm } from './norm';
 import { working } from './working';
 import type { Mamba2State } from './state';
@@ -39,7 +39,7 @@ export function forward(m: Mamba2Mixer, u: Float32Array, T: number, state: Mamba
   const width = m.in_proj.outFeatures;
   const zOff = 2 * m.dMlp;
   // proj, xBCin, xBC, x and y are working arrays (working.ts): none outlives this call (B, C, dt go to the probes)
-  const proj = project(m.in_proj, u, T, undefined, working('mamba2 in_proj', T * width)); // (T, 2·dMlp + I + convDim + H)
+  const proj = projectWorking('mamba2 in_proj', m.in_proj, u, T); // (T, 2·dMlp + I + convDim + H)
 
   const xBCin = working('mamba2 conv in', T * convDim); // (T, convDim)
   for (let t = 0; t < T; t++) xBCin.set(proj.subarray(t * width + zOff + I, t * width + zOff + I + convDim), t * convDim);

@@ -4,20 +4,29 @@
 import { kernels } from '../kernels/backend';
 import type { MatmulAct } from '../kernels/matmul';
 import type { Linear, MlpMixer } from '../model';
+import type { WorkingRole } from './working';
 import { working } from './working';
 
-/** x (T, in) · Wᵀ (+ bias, act) into `out` (T, out), a fresh array unless given one. */
-export function project(lin: Linear, x: Float32Array, T: number, act?: MatmulAct, out: Float32Array = new Float32Array(T * lin.outFeatures)): Float32Array {
+/** x (T, in) · Wᵀ (+ bias, act) as a fresh (T, out) array. */
+export function project(lin: Linear, x: Float32Array, T: number, act?: MatmulAct): Float32Array {
+  return projectInto(new Float32Array(T * lin.outFeatures), lin, x, T, act);
+}
+
+/** The same into the working array of `role`, for a result that never outlives the call (working.ts). */
+export function projectWorking(role: WorkingRole, lin: Linear, x: Float32Array, T: number, act?: MatmulAct): Float32Array {
+  return projectInto(working(role, T * lin.outFeatures), lin, x, T, act);
+}
+
+function projectInto(out: Float32Array, lin: Linear, x: Float32Array, T: number, act?: MatmulAct): Float32Array {
   kernels().matmul(out, x, lin.weight, T, lin.inFeatures, lin.outFeatures, lin.bias, act);
   return out;
 }
 
 /** out (T, D) for normed input x (T, D). */
 export function forward(m: MlpMixer, x: Float32Array, T: number): Float32Array {
-  const F = m.up_proj.outFeatures;
-  const up = project(m.up_proj, x, T, m.act === 'relu2' ? 'relu2' : undefined, working('mlp up', T * F)); // (T, F)
+  const up = projectWorking('mlp up', m.up_proj, x, T, m.act === 'relu2' ? 'relu2' : undefined); // (T, F)
   if (m.act !== 'relu2') {
-    const gate = project(m.gate_proj!, x, T, undefined, working('mlp gate', T * F)); // (T, F)
+    const gate = projectWorking('mlp gate', m.gate_proj!, x, T); // (T, F)
     kernels().siluGate(up, gate, 0, up.length / T, T, up.length / T); // up ⊙= silu(gate)
   }
   return project(m.down_proj, up, T); // (T, D)
