@@ -89,19 +89,21 @@ describe('wasm kernels on two threads', () => {
     }
   });
 
-  it('prefill attention with hooks on a few rows (blocks shared by both threads, then rerun for the hooks) agrees with the reference', () => {
-    const [T, H, KVH, hd, stride] = [333, 4, 2, 16, 7];
-    const q = random(T * H * hd, 21, 2), k = random(T * KVH * hd, 22, 2), v = random(T * KVH * hd, 23);
+  /** A T-token prefill of random q, k (×scale), v with a pooled map (and hooks on `rows`, if given), by `attend`. */
+  const pooledPrefill = (attend: typeof causalAttention, [T, H, KVH, hd, stride]: number[], seed: number, scale: number, rows?: number[]) => {
+    const q = random(T * H * hd, seed, scale), k = random(T * KVH * hd, seed + 1, scale), v = random(T * KVH * hd, seed + 2);
     const PS = Math.ceil(T / stride);
-    const run = (attend: typeof causalAttention) => {
-      const out = new Float32Array(T * H * hd);
-      const pooled = { data: new Float32Array(H * PS * PS), stride, S: PS };
-      const hooked: number[][] = [];
-      const onRow = (h: number, t: number, p: Float64Array) => hooked.push([h, t, p.length, ...p]);
-      attend(out, q, k, v, new Float64Array(T), T, 0, H, KVH, hd, 0.25, onRow, { pooled, rows: Int32Array.from([0, 70, 200, T - 1]) });
-      return { out, map: pooled.data, hooked };
-    };
-    const want = run(causalAttention), got = run(be.causalAttention);
+    const out = new Float32Array(T * H * hd);
+    const pooled = { data: new Float32Array(H * PS * PS), stride, S: PS };
+    const hooked: number[][] = [];
+    const onRow = rows && ((h: number, t: number, p: Float64Array) => { hooked.push([h, t, p.length, ...p]); });
+    attend(out, q, k, v, new Float64Array(T), T, 0, H, KVH, hd, 0.25, onRow, { pooled, ...(rows && { rows: Int32Array.from(rows) }) });
+    return { out, map: pooled.data, hooked };
+  };
+
+  it('prefill attention with hooks on a few rows (blocks shared by both threads, then rerun for the hooks) agrees with the reference', () => {
+    const shape = [333, 4, 2, 16, 7], rows = [0, 70, 200, 333 - 1];
+    const want = pooledPrefill(causalAttention, shape, 21, 2, rows), got = pooledPrefill(be.causalAttention, shape, 21, 2, rows);
     expect(relErr(got.out, want.out)).toBeLessThan(1e-5);
     expect(relErr(got.map, want.map)).toBeLessThan(1e-5);
     expect(got.hooked.map((r) => r.slice(0, 3))).toEqual(want.hooked.map((r) => r.slice(0, 3)));
@@ -109,17 +111,9 @@ describe('wasm kernels on two threads', () => {
   });
 
   it('prefill attention pools the same map on two threads (tile rows shared by adjacent blocks)', () => {
-    const [T, H, KVH, hd, stride] = [300, 2, 1, 16, 5];
-    const q = random(T * H * hd, 11, 3), k = random(T * KVH * hd, 12, 3), v = random(T * KVH * hd, 13);
-    const PS = Math.ceil(T / stride);
-    const run = (attend: typeof causalAttention) => {
-      const out = new Float32Array(T * H * hd);
-      const pooled = { data: new Float32Array(H * PS * PS), stride, S: PS };
-      attend(out, q, k, v, new Float64Array(T), T, 0, H, KVH, hd, 0.25, undefined, { pooled });
-      return [out, pooled.data];
-    };
-    const want = run(causalAttention), got = run(be.causalAttention);
-    expect(relErr(got[0], want[0])).toBeLessThan(1e-5);
-    expect(relErr(got[1], want[1])).toBeLessThan(1e-5);
+    const shape = [300, 2, 1, 16, 5];
+    const want = pooledPrefill(causalAttention, shape, 11, 3), got = pooledPrefill(be.causalAttention, shape, 11, 3);
+    expect(relErr(got.out, want.out)).toBeLessThan(1e-5);
+    expect(relErr(got.map, want.map)).toBeLessThan(1e-5);
   });
 });
