@@ -191,15 +191,12 @@ def save_resume(out, model, opt, step, tokens, seconds, log, rewarm_from):
 
 
 def resume(out, model, opt, dev):
-    """The newest of state.pt (with AdamW moments) and resume.pt (weights only) in out, or None."""
-    found = []
-    for name in ("state.pt", "resume.pt"):
-        path = os.path.join(out, name)
-        if os.path.exists(path):
-            found.append((torch.load(path, map_location=dev, weights_only=False), name))
-    if not found:
+    """From state.pt (with AdamW moments; written with resume.pt, so never older) or else resume.pt
+    (weights only, as the device sends it back), or None."""
+    name = next((n for n in ("state.pt", "resume.pt") if os.path.exists(os.path.join(out, n))), None)
+    if name is None:
         return None
-    ck, name = max(found, key=lambda f: (f[0]["step"], f[1] == "state.pt"))
+    ck = torch.load(os.path.join(out, name), map_location=dev, weights_only=False)
     model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in ck["model"].items()})
     if "optimizer" in ck:
         opt.load_state_dict(ck["optimizer"])
