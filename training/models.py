@@ -19,11 +19,13 @@ import transformers
 D_MODEL = 256
 HYBRID_PATTERN = "M-M*M-M-"
 MAMBA2_STATE = 32
+HEADS = 4
 KV_HEADS = 1
 
 
 def config_for(model_id, vocab_size, overrides=None, eos=None):
     o = dict(overrides or {})
+    heads = o.get("heads", HEADS)  # head_dim = D_MODEL / heads: 8 heads with 2 KV heads cost what 4 with 1 do
     common = dict(vocab_size=vocab_size, hidden_size=D_MODEL, tie_word_embeddings=False,
                   pad_token_id=0, bos_token_id=None, eos_token_id=eos)
     if model_id == "mamba":
@@ -38,13 +40,15 @@ def config_for(model_id, vocab_size, overrides=None, eos=None):
         cfg = transformers.NemotronHConfig(**common, hybrid_override_pattern=HYBRID_PATTERN,
                                            num_hidden_layers=len(HYBRID_PATTERN), mamba_num_heads=8,
                                            mamba_head_dim=64, n_groups=1, ssm_state_size=o.get("state", MAMBA2_STATE),
-                                           conv_kernel=4, chunk_size=128, num_attention_heads=4,
-                                           num_key_value_heads=o.get("kv", KV_HEADS), head_dim=64, intermediate_size=1024,
+                                           conv_kernel=4, chunk_size=128, num_attention_heads=heads,
+                                           num_key_value_heads=o.get("kv", KV_HEADS), head_dim=D_MODEL // heads,
+                                           intermediate_size=1024,
                                            layer_norm_epsilon=1e-5, use_mamba_kernels=False,
                                            max_position_embeddings=8192)
     elif model_id == "transformer":
-        cfg = transformers.LlamaConfig(**common, num_hidden_layers=4, num_attention_heads=4,
-                                       num_key_value_heads=o.get("kv", KV_HEADS), head_dim=64, intermediate_size=896,
+        cfg = transformers.LlamaConfig(**common, num_hidden_layers=4, num_attention_heads=heads,
+                                       num_key_value_heads=o.get("kv", KV_HEADS), head_dim=D_MODEL // heads,
+                                       intermediate_size=896,
                                        max_position_embeddings=8192, rms_norm_eps=1e-5,
                                        rope_parameters={"rope_type": "default", "rope_theta": 10000.0})
     else:

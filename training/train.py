@@ -37,7 +37,7 @@ import models
 EVAL_ENTRIES = [4, 8, 16, 24, 32, 48, 64]
 EVAL_SEED = 1_000_000
 # what a resumed run must share with the run it continues (deadlines, workers and evaluation may differ)
-RUN_DEFINING = ("model", "steps", "batch", "lr", "seed", "max_entries", "mimetic", "state", "kv_heads",
+RUN_DEFINING = ("model", "steps", "batch", "lr", "seed", "max_entries", "mimetic", "state", "heads", "kv_heads",
                 "formats", "max_shots", "lm_weight", "bare_until")  # `hybridscope phonebook --seed 1000000` draws the same prompts (sample k: sample_seed)
 
 
@@ -59,6 +59,7 @@ def main():
     ap.add_argument("--max-entries", type=int, default=32, help="the training length: largest book")
     ap.add_argument("--mimetic", type=int, default=1)
     ap.add_argument("--state", type=int, default=0, help="SSM state size (0: models.py's default)")
+    ap.add_argument("--heads", type=int, default=0, help="attention query heads (0: models.py's default)")
     ap.add_argument("--kv-heads", type=int, default=0, help="attention KV heads (0: models.py's default)")
     ap.add_argument("--formats", default="bare,question", help="training formats, e.g. bare")
     ap.add_argument("--max-shots", type=int, default=16, help="most supervised look-ups per book")
@@ -79,7 +80,7 @@ def main():
     torch.manual_seed(args.seed)
     tok = data.load_tokenizer()
     vocab = tok.get_vocab_size()
-    overrides = {k: v for k, v in (("state", args.state), ("kv", args.kv_heads)) if v}
+    overrides = {k: v for k, v in (("state", args.state), ("heads", args.heads), ("kv", args.kv_heads)) if v}
     model = models.build(args.model, vocab, overrides, eos=tok.token_to_id("\n"))
     if args.mimetic:
         models.mimetic_init(model)
@@ -99,7 +100,8 @@ def main():
     resumed = resume(args.out, model, opt, dev)
     if resumed:
         step, tokens, seconds_before, log = resumed["step"], resumed["tokens"], resumed["seconds"], resumed["log"]
-        changed = {k: (log["args"].get(k), getattr(args, k)) for k in RUN_DEFINING if log["args"].get(k) != getattr(args, k)}
+        saved = {k: log["args"].get(k, ap.get_default(k)) for k in RUN_DEFINING}  # older runs lack newer options
+        changed = {k: (saved[k], getattr(args, k)) for k in RUN_DEFINING if saved[k] != getattr(args, k)}
         if changed:
             raise SystemExit(f"{args.model}: {args.out} holds a run with other settings (saved, given): {changed}")
         log["args"] = vars(args)
