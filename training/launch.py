@@ -2,22 +2,31 @@
 
     python3 training/launch.py --out $OUT --common "--steps 6000 --deadline 420" \
         hybrid:0 transformer:0 mamba2:1 mamba:1 transformer_lr3e-4:0=--lr,3e-4
+    python3 training/launch.py --unpack <files_at>     # here, after the call: packs -> training/runs
 
-A run is `name:gpu[=extra,args]`; the model is the name up to its first `_`. Each run writes
-training/runs/<name>/ (model/, train.json, log.txt); at the end every run is packed as <out>/<name>.tar
-(the device returns at most 8 files of 16 MB: weights are float16, ~7 MB a model). A run cut by
-train.py's --deadline is packed with its resume.pt; launching the same runs again resumes them:
-from state.pt when the next call finds the machine still warm (calls within its idle release), else
-from resume.pt — unpack the tars into training/runs/ here and name `training/runs` in the call's
-`carry` (ignored paths travel only that way).
+A run is `name:gpu[=extra,args]`; the model is the name up to its first `_`. Runs live on the machine
+in --runs-dir (training/device-runs: ignored by git, and never named in a call's `carry`, so the
+machine keeps it, state.pt included, while it stays warm). At the end every run is packed as
+<out>/<name>.tar (the device returns at most 8 files of 16 MB: weights are float16, ~7 MB a model);
+a run cut by train.py's --deadline is packed with its float16 resume.pt.
+
+Going on in a later call: launch the same runs again. On a warm machine they resume from state.pt
+(weights and AdamW moments). On a fresh machine, unpack the packs here first (`--unpack`) and name
+`training/runs` in the call's `carry`: a run found there further on than the machine's copy is
+copied over it (resume.pt: fresh AdamW moments and a short re-warm-up), never the other way round.
+The session that carried `training/runs` into a warm machine's runs folder restarted every new run
+from step 0 in each call (RUNS.md, fourth session): hence the two folders.
 """
 
 import argparse
+import json
 import os
 import shlex
+import shutil
 import subprocess
 import sys
 import tarfile
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -29,14 +38,40 @@ def parse(spec):
     return name, name.split("_")[0], gpu or "0", [a for a in extra.split(",") if a]
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--out", required=True)
-    ap.add_argument("--runs-dir", default="training/runs", help="ignored by git; the device machine keeps it while warm")
-    ap.add_argument("--common", default="")
-    ap.add_argument("--workers", type=int, default=0, help="data workers a run (0: share the CPUs)")
-    ap.add_argument("runs", nargs="+")
-    args = ap.parse_args()
+def steps_in(folder):
+    """How far the run in `folder` got: its model is finished (inf), train.json's steps_done, or 0."""
+    if os.path.exists(os.path.join(folder, "model", "config.json")):
+        return float("inf")
+    try:
+        return json.load(open(os.path.join(folder, "train.json"))).get("steps_done", 0)
+    except (OSError, ValueError):
+        return 0
+
+
+def shown(steps):
+    return "the end" if steps == float("inf") else f"step {steps}"
+
+
+def take_newer(src, dst):
+    """Copy run folder src over dst when src is further on; returns a line saying what happened."""
+    have, carried = steps_in(dst), steps_in(src)
+    if carried <= have:
+        return None
+    shutil.rmtree(dst, ignore_errors=True)  # its state.pt, if any, is older than the carried run
+    shutil.copytree(src, dst)
+    return f"copied from {src} (at {shown(carried)}; the machine had {shown(have)})"
+
+
+def starting_point(out):
+    if os.path.exists(os.path.join(out, "model", "config.json")):
+        return "finished already"
+    for name in ("state.pt", "resume.pt"):
+        if os.path.exists(os.path.join(out, name)):
+            return f"resumes at {shown(steps_in(out))} from {name}"
+    return "starts at step 0"
+
+
+def launch(args):
     runs = [parse(s) for s in args.runs]
     workers = args.workers or max(1, (os.cpu_count() or 4) // len(runs) - 1)
     procs = []
@@ -44,11 +79,12 @@ def main():
     for name, model, gpu, extra in runs:
         out = os.path.join(args.runs_dir, name)
         os.makedirs(out, exist_ok=True)
+        copied = take_newer(os.path.join(args.carried, name), out) if args.carried else None
         cmd = [sys.executable, os.path.join(HERE, "train.py"), "--model", model, "--out", out,
                "--workers", str(workers)] + shlex.split(args.common) + extra
         env = dict(os.environ, CUDA_VISIBLE_DEVICES=gpu, PYTHONUNBUFFERED="1")
         log = open(os.path.join(out, "log.txt"), "a")  # a resumed run goes on in the same log
-        print(name, "gpu", gpu, " ".join(cmd[1:]), flush=True)
+        print(name, starting_point(out), copied or "", "| gpu", gpu, " ".join(cmd[1:]), flush=True)
         procs.append((name, out, subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT), log))
     while any(p.poll() is None for _, _, p, _ in procs):
         time.sleep(15)
@@ -61,6 +97,45 @@ def main():
         print(name, "exit", p.returncode, flush=True)
         with tarfile.open(os.path.join(args.out, f"{name}.tar"), "w") as tar:  # state.pt stays here
             tar.add(out, arcname=name, filter=lambda t: None if t.name.endswith(("state.pt", ".tmp")) else t)
+
+
+def unpack(packs, into):
+    """The packs of one call -> into/<name>/, unless the run there is as far on already."""
+    for pack in sorted(os.listdir(packs)):
+        if not pack.endswith(".tar"):
+            continue
+        with tempfile.TemporaryDirectory() as tmp:
+            with tarfile.open(os.path.join(packs, pack)) as tar:
+                tar.extractall(tmp, filter="data")
+            for name in os.listdir(tmp):
+                src, dst = os.path.join(tmp, name), os.path.join(into, name)
+                have, got = steps_in(dst), steps_in(src)
+                if got <= have and os.path.exists(dst):
+                    print(f"{name}: kept {dst} (at {shown(have)}; the pack has {shown(got)})")
+                    continue
+                shutil.rmtree(dst, ignore_errors=True)
+                shutil.copytree(src, dst)
+                print(f"{name}: {dst} now at {shown(got)}")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", help="where the packs go (the device's $OUT)")
+    ap.add_argument("--runs-dir", default=os.path.join(HERE, "device-runs"),
+                    help="the runs on the machine (never carried; kept while the machine is warm)")
+    ap.add_argument("--carried", default=os.path.join(HERE, "runs"),
+                    help="unpacked earlier runs, carried in: used where further on than --runs-dir")
+    ap.add_argument("--unpack", metavar="PACKS", help="here: unpack a call's packs into --carried, then exit")
+    ap.add_argument("--common", default="")
+    ap.add_argument("--workers", type=int, default=0, help="data workers a run (0: share the CPUs)")
+    ap.add_argument("runs", nargs="*")
+    args = ap.parse_args()
+    if args.unpack:
+        unpack(args.unpack, args.carried)
+    elif args.out and args.runs:
+        launch(args)
+    else:
+        ap.error("give --out and runs, or --unpack PACKS")
 
 
 if __name__ == "__main__":

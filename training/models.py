@@ -28,6 +28,8 @@ def config_for(model_id, vocab_size, overrides=None, eos=None):
     heads = o.get("heads", HEADS)  # head_dim = D_MODEL / heads: 8 heads with 2 KV heads cost what 4 with 1 do
     common = dict(vocab_size=vocab_size, hidden_size=D_MODEL, tie_word_embeddings=False,
                   pad_token_id=0, bos_token_id=None, eos_token_id=eos)
+    if "init_std" in o:  # the std of every normal init (transformers' default 0.02 suits d_model ~4096)
+        common["initializer_range"] = o["init_std"]
     if model_id == "mamba":
         cfg = transformers.MambaConfig(**common, num_hidden_layers=8, expand=2, state_size=o.get("state", 16),
                                        conv_kernel=4, time_step_rank=16, layer_norm_epsilon=1e-5,
@@ -50,7 +52,7 @@ def config_for(model_id, vocab_size, overrides=None, eos=None):
                                        num_key_value_heads=o.get("kv", KV_HEADS), head_dim=D_MODEL // heads,
                                        intermediate_size=896,
                                        max_position_embeddings=8192, rms_norm_eps=1e-5,
-                                       rope_parameters={"rope_type": "default", "rope_theta": 10000.0})
+                                       rope_parameters={"rope_type": "default", "rope_theta": o.get("rope_theta", 10000.0)})
     else:
         raise ValueError(model_id)
     return cfg

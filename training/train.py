@@ -35,10 +35,10 @@ import fast_mixers
 import models
 
 EVAL_ENTRIES = [4, 8, 16, 24, 32, 48, 64]
-EVAL_SEED = 1_000_000
+EVAL_SEED = 1_000_000  # `hybridscope phonebook --seed 1000000` draws the same prompts (sample k: sample_seed)
 # what a resumed run must share with the run it continues (deadlines, workers and evaluation may differ)
 RUN_DEFINING = ("model", "steps", "batch", "lr", "seed", "max_entries", "mimetic", "state", "heads", "kv_heads",
-                "formats", "max_shots", "lm_weight", "bare_until")  # `hybridscope phonebook --seed 1000000` draws the same prompts (sample k: sample_seed)
+                "init_std", "rope_theta", "formats", "max_shots", "lm_weight", "bare_until")
 
 
 def lr_at(step, steps, lr, warmup=100, floor=0.1):
@@ -61,6 +61,8 @@ def main():
     ap.add_argument("--state", type=int, default=0, help="SSM state size (0: models.py's default)")
     ap.add_argument("--heads", type=int, default=0, help="attention query heads (0: models.py's default)")
     ap.add_argument("--kv-heads", type=int, default=0, help="attention KV heads (0: models.py's default)")
+    ap.add_argument("--init-std", type=float, default=0.0, help="std of the normal inits (0: transformers' 0.02)")
+    ap.add_argument("--rope-theta", type=float, default=0.0, help="RoPE base of the Transformer (0: 10000)")
     ap.add_argument("--formats", default="bare,question", help="training formats, e.g. bare")
     ap.add_argument("--max-shots", type=int, default=16, help="most supervised look-ups per book")
     ap.add_argument("--lm-weight", type=float, default=0.0,
@@ -80,7 +82,8 @@ def main():
     torch.manual_seed(args.seed)
     tok = data.load_tokenizer()
     vocab = tok.get_vocab_size()
-    overrides = {k: v for k, v in (("state", args.state), ("heads", args.heads), ("kv", args.kv_heads)) if v}
+    overrides = {k: v for k, v in (("state", args.state), ("heads", args.heads), ("kv", args.kv_heads),
+                                   ("init_std", args.init_std), ("rope_theta", args.rope_theta)) if v}
     model = models.build(args.model, vocab, overrides, eos=tok.token_to_id("\n"))
     if args.mimetic:
         models.mimetic_init(model)
