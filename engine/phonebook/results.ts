@@ -15,6 +15,8 @@ const COLUMNS: (keyof SweepPoint)[] = [
   'accuracy',
   'digitAccuracy',
   'wrongDigitAccuracy',
+  'wrongOtherEntry',
+  'wrongSameName',
 ];
 
 const HEADER: Record<string, string> = {
@@ -22,6 +24,8 @@ const HEADER: Record<string, string> = {
   meanTokens: 'mean_tokens',
   digitAccuracy: 'digit_accuracy',
   wrongDigitAccuracy: 'wrong_digit_accuracy',
+  wrongOtherEntry: 'wrong_other_entry',
+  wrongSameName: 'wrong_same_name',
 };
 
 function csvCell(v: unknown): string {
@@ -45,7 +49,9 @@ export interface CliReport {
   seed: number;
   depth: number | null;
   cancelled: boolean;
-  results: { entries: number; tokens: number | null; depth: number | null; mean_tokens: number; samples: number; accuracy: number; digit_accuracy: number; wrong_digit_accuracy: number | null }[];
+  results: { entries: number; tokens: number | null; depth: number | null; mean_tokens: number; samples: number; accuracy: number; digit_accuracy: number; wrong_digit_accuracy: number | null;
+    /** Shares of the wrong answers that are another entry's number / another entry sharing a name with the target. */
+    wrong_other_entry: number | null; wrong_same_name: number | null }[];
 }
 
 export function cliReport(result: SweepResult, head: Omit<CliReport, 'results' | 'seed' | 'cancelled'>): CliReport {
@@ -62,6 +68,8 @@ export function cliReport(result: SweepResult, head: Omit<CliReport, 'results' |
       accuracy: p.accuracy,
       digit_accuracy: p.digitAccuracy,
       wrong_digit_accuracy: p.wrongDigitAccuracy,
+      wrong_other_entry: p.wrongOtherEntry,
+      wrong_same_name: p.wrongSameName,
     })),
   };
 }

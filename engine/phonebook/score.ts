@@ -10,7 +10,13 @@
 //   compared position by position with the 10 expected digits; a missing digit is wrong, extra
 //   digits are ignored; digitAccuracy = digits right / 10. It shows the "fuzzy memory" of SSMs:
 //   a wrong answer with several right digits.
+// - retrieved: a wrong answer that is another entry's number, all its 10 digits right under the
+//   per-digit rule above (so `612 345 6789` and `612-345-6789` are the same number): a clean
+//   look-up of the wrong entry rather than a fuzzy memory. Names split at their first space into
+//   first and last name (book.ts writes `First Last`), so a retrieval can say which name it shares
+//   with the target.
 import type { Tokenizer } from '../tokenizer';
+import type { BookEntry } from './book';
 import type { PhonebookPrompt } from './generate';
 
 export interface AnswerScore {
@@ -27,13 +33,40 @@ export function answerLine(generated: string): string {
   return (nl < 0 ? generated : generated.slice(0, nl)).split(/\s+/).filter(Boolean).join(' ');
 }
 
+/** The ASCII digits of a line, in order: what per-digit accuracy compares. */
+const digitsOf = (s: string) => s.replace(/[^0-9]/g, '');
+
 export function scoreAnswer(generated: string, answer: string): AnswerScore {
   const line = answerLine(generated);
-  const got = line.replace(/[^0-9]/g, '');
-  const want = answer.replace(/[^0-9]/g, '');
+  const got = digitsOf(line);
+  const want = digitsOf(answer);
   let digitsRight = 0;
   for (let i = 0; i < want.length; i++) if (got[i] === want[i]) digitsRight++;
   return { line, exact: line === answer, digitsRight, digitAccuracy: want.length ? digitsRight / want.length : 0 };
+}
+
+/** The other entry a wrong answer's digits spell, and which half of the target's name it shares. */
+export interface Retrieved {
+  entry: number;
+  sharesFirst: boolean;
+  sharesLast: boolean;
+}
+
+function splitName(name: string): [first: string, last: string] {
+  const sp = name.indexOf(' ');
+  return sp < 0 ? [name, ''] : [name.slice(0, sp), name.slice(sp + 1)];
+}
+
+/** The entry other than `target` whose number the answer line spells; null for an exact answer or
+ * when the line's digits are no other entry's number. */
+export function retrievedEntry(line: string, exact: boolean, entries: Pick<BookEntry, 'name' | 'number'>[], target: number): Retrieved | null {
+  if (exact) return null;
+  const got = digitsOf(line);
+  const entry = entries.findIndex((e, i) => i !== target && got.startsWith(digitsOf(e.number)));
+  if (entry < 0) return null;
+  const [first, last] = splitName(entries[entry].name);
+  const [targetFirst, targetLast] = splitName(entries[target].name);
+  return { entry, sharesFirst: first === targetFirst, sharesLast: last === targetLast };
 }
 
 /** Generated ids (without the prompt) and the log-prob the model gave each. */
@@ -61,6 +94,8 @@ export interface SampleScore extends AnswerScore {
   generated: string;
   generatedIds: number[];
   logprobs: number[];
+  /** A wrong answer that is another entry's number; null otherwise. */
+  retrieved: Retrieved | null;
 }
 
 /** Ends the answer line: any token whose text holds a newline (word-level `\n`, BPE `.\n`, …). */
@@ -92,6 +127,7 @@ export async function scorePrompt(
   const out = await decode(ids, answerBudget(prompt, tokenizer), stopAt);
   const generated = tokenizer.decode(out.ids);
   const n = prompt.entries.length;
+  const score = scoreAnswer(generated, prompt.answer);
   return {
     seed: prompt.seed,
     entries: n,
@@ -102,6 +138,7 @@ export async function scorePrompt(
     generated,
     generatedIds: out.ids,
     logprobs: out.logprobs,
-    ...scoreAnswer(generated, prompt.answer),
+    ...score,
+    retrieved: retrievedEntry(score.line, score.exact, prompt.entries, prompt.target),
   };
 }

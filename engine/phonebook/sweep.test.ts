@@ -108,7 +108,7 @@ describe('runSweep', () => {
     const depthZero = r.samples.filter((s) => s.depth === 0);
     expect(depthZero.map((s) => s.target)).toEqual([0, 0, 0, 0, 0, 0]);
     const csv = sweepToCsv(r).trim().split('\n');
-    expect(csv[0]).toBe('model,layout,format,variant,entries,tokens,depth,samples,mean_entries,mean_tokens,accuracy,digit_accuracy,wrong_digit_accuracy');
+    expect(csv[0]).toBe('model,layout,format,variant,entries,tokens,depth,samples,mean_entries,mean_tokens,accuracy,digit_accuracy,wrong_digit_accuracy,wrong_other_entry,wrong_same_name');
     expect(csv).toHaveLength(5);
     expect(csv[1].split(',').slice(0, 8)).toEqual(['reader', 'M*', 'question', 'standard', '', '300', '0', '3']);
     const report = cliReport(r, { model: 'reader', layout: 'M*', variant: 'standard', format: 'question', depth: null });
@@ -121,6 +121,8 @@ describe('runSweep', () => {
       accuracy: r.points[0].accuracy,
       digit_accuracy: r.points[0].digitAccuracy,
       wrong_digit_accuracy: r.points[0].wrongDigitAccuracy,
+      wrong_other_entry: r.points[0].wrongOtherEntry,
+      wrong_same_name: r.points[0].wrongSameName,
     });
   });
 
@@ -129,8 +131,41 @@ describe('runSweep', () => {
     let calls = 0;
     const alternating: SweepModel = { ...model, decode: (ids, maxNew, stopAt) => reader(calls++ % 2 ? 0 : 100)(ids, maxNew, stopAt) };
     const r = await runSweep(spec({ models: [alternating], lengths: [{ entries: 10 }], samples: 8 }));
-    expect(r.points[0]).toMatchObject({ accuracy: 0.5, wrongDigitAccuracy: 0.7 });
+    expect(r.points[0]).toMatchObject({ accuracy: 0.5, wrongDigitAccuracy: 0.7, wrongOtherEntry: 0, wrongSameName: 0 });
     expect(r.points[0].digitAccuracy).toBeCloseTo(0.85, 12);
+    expect(r.samples.every((s) => s.retrieved === null)).toBe(true);
+  });
+
+  it('says which wrong answers are another entry\'s number, and which of those share a name with the target', async () => {
+    // 3 first × 2 last names, 6 entries: every pairing is in the book, so the target (F, L) has two
+    // entries sharing L, one sharing F and two sharing neither. Sample k answers:
+    // 0 right, 1 fuzzy, 2 an entry sharing the last name, 3 an entry sharing no name.
+    const names = { first: ['James', 'Mary', 'Robert'], last: ['Smith', 'Johnson'] };
+    let calls = 0;
+    const confuser: GreedyDecode = (ids, _maxNew, stopAt) => {
+      const lines = tok.decode(ids).split('\n');
+      const [first, last] = lines[lines.length - 1].slice(0, -1).split(' ');
+      const book = lines.filter((l) => /^[A-Za-z]+ [A-Za-z]+: [0-9]+$/.test(l)).map((l) => l.split(/[ :]+/));
+      const pick = (f: (e: string[]) => boolean) => book.find(f)![2];
+      const answers = [
+        pick(([f, l]) => f === first && l === last),
+        [...pick(([f, l]) => f === first && l === last)].map((d) => String((Number(d) + 5) % 10)).join(''),
+        pick(([f, l]) => f !== first && l === last),
+        pick(([f, l]) => f !== first && l !== last),
+      ];
+      const out = tok.encode(` ${answers[calls++ % 4]}\n`).ids;
+      return { ids: out.slice(0, out.findIndex(stopAt) + 1), logprobs: out.map(() => 0) };
+    };
+    const r = await runSweep(spec({ models: [{ ...model, decode: confuser }], formats: ['bare'], lengths: [{ entries: 6 }], samples: 8, names }));
+    expect(r.samples.map((s) => [s.exact, s.retrieved === null ? null : [s.retrieved.sharesFirst, s.retrieved.sharesLast]])).toEqual(
+      [0, 1].flatMap(() => [[true, null], [false, null], [false, [false, true]], [false, [false, false]]]),
+    );
+    for (const s of r.samples.filter((s) => s.retrieved)) expect(s.line).toBe(s.generated.trim());
+    expect(r.points[0]).toMatchObject({ accuracy: 0.25 });
+    expect(r.points[0].wrongOtherEntry).toBeCloseTo(2 / 3, 12);
+    expect(r.points[0].wrongSameName).toBeCloseTo(1 / 3, 12);
+    const row = sweepToCsv(r).trim().split('\n')[1].split(',');
+    expect(row.slice(-2).map(Number)).toEqual([r.points[0].wrongOtherEntry, r.points[0].wrongSameName]);
   });
 
   it('rejects an empty sweep', async () => {

@@ -55,6 +55,11 @@ export interface SweepPoint extends PointKey {
   digitAccuracy: number;
   /** Per-digit accuracy over the wrong answers only (the "fuzzy memory"); null when all were right. */
   wrongDigitAccuracy: number | null;
+  /** Share of the wrong answers that are another entry's number (retrieved the wrong entry cleanly);
+   * null when all were right. */
+  wrongOtherEntry: number | null;
+  /** Share of the wrong answers that are another entry sharing the target's first or last name. */
+  wrongSameName: number | null;
   meanTokens: number;
   meanEntries: number;
 }
@@ -122,12 +127,15 @@ function summarise(key: PointKey, samples: SampleScore[]): SweepPoint {
   // pooled over all digits (a ratio of counts, so 42 of 60 prints as 0.7)
   const digits = (of: SampleScore[]) => sum((s) => s.digitsRight, of) / sum((s) => s.answer.replace(/[^0-9]/g, '').length, of);
   const wrong = samples.filter((s) => !s.exact);
+  const share = (f: (s: SampleScore) => boolean) => (wrong.length ? wrong.filter(f).length / wrong.length : null);
   return {
     ...key,
     samples: samples.length,
     accuracy: mean((s) => (s.exact ? 1 : 0)),
     digitAccuracy: digits(samples),
     wrongDigitAccuracy: wrong.length ? digits(wrong) : null,
+    wrongOtherEntry: share((s) => s.retrieved !== null),
+    wrongSameName: share((s) => s.retrieved !== null && (s.retrieved.sharesFirst || s.retrieved.sharesLast)),
     meanTokens: mean((s) => s.promptTokens),
     meanEntries: mean((s) => s.entries),
   };

@@ -50,7 +50,7 @@ describe('hybridscope phonebook', () => {
     expect(report).toMatchObject({ model: dir, layout: 'M-M*-M', variant: 'standard', format: 'bare', seed: 7, cancelled: false });
     expect(report.results.map((r: { entries: number; samples: number }) => [r.entries, r.samples])).toEqual([[3, 4], [6, 4], [10, 4]]);
     for (const r of report.results) {
-      expect(Object.keys(r)).toEqual(expect.arrayContaining(['entries', 'mean_tokens', 'samples', 'accuracy', 'digit_accuracy']));
+      expect(Object.keys(r)).toEqual(expect.arrayContaining(['entries', 'mean_tokens', 'samples', 'accuracy', 'digit_accuracy', 'wrong_other_entry', 'wrong_same_name']));
       expect(r.accuracy).toBeGreaterThanOrEqual(0);
       expect(r.accuracy).toBeLessThanOrEqual(1);
       expect(r.digit_accuracy).toBeGreaterThanOrEqual(0);
@@ -65,7 +65,7 @@ describe('hybridscope phonebook', () => {
     const r = await run(['phonebook', dir, '--layout', 'M*M', '--entries', '5', '--variant', 'reversed', '--format', 'question', '--depth', '100', '--samples', '2', '--seed', '1', '--csv']);
     expect(r.code).toBe(0);
     const [head, row, end] = r.stdout.split('\n');
-    expect(head).toBe('model,layout,format,variant,entries,tokens,depth,samples,mean_entries,mean_tokens,accuracy,digit_accuracy,wrong_digit_accuracy');
+    expect(head).toBe('model,layout,format,variant,entries,tokens,depth,samples,mean_entries,mean_tokens,accuracy,digit_accuracy,wrong_digit_accuracy,wrong_other_entry,wrong_same_name');
     expect(row.split(',').slice(1, 9)).toEqual(['M*M', 'question', 'reversed', '5', '', '1', '2', '5']);
     expect(end).toBe('');
   });

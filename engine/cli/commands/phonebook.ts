@@ -91,11 +91,12 @@ function progressBar(io: CliIO): { update(p: SweepProgress): void; note(line: st
 }
 
 function table(report: ReturnType<typeof cliReport>): string {
+  const pct = (x: number | null) => (x === null ? '-' : (100 * x).toFixed(1));
   const rows = report.results.map((r) =>
-    [r.tokens ?? '', r.entries, r.mean_tokens.toFixed(0), r.samples, (100 * r.accuracy).toFixed(1), (100 * r.digit_accuracy).toFixed(1)].join('\t'),
+    [r.tokens ?? '', r.entries, r.mean_tokens.toFixed(0), r.samples, pct(r.accuracy), pct(r.digit_accuracy), pct(r.wrong_other_entry), pct(r.wrong_same_name)].join('\t'),
   );
   const head = `${report.model} ${report.layout} ${report.format}/${report.variant} seed ${report.seed}${report.cancelled ? ' (cancelled)' : ''}`;
-  return [head, 'budget\tentries\ttokens\tsamples\texact %\tdigits %', ...rows].join('\n') + '\n';
+  return [head, 'budget\tentries\ttokens\tsamples\texact %\tdigits %\twrong: other entry %\twrong: same name %', ...rows].join('\n') + '\n';
 }
 
 export const phonebookCommand: Command = {
