@@ -16,7 +16,7 @@ export interface Session {
   layout?: string | number[];
   prompt?: PromptSpec;
   /** The last run's outcome, as the answer panel shows it. */
-  results?: Pick<RunSummary, 'layout' | 'generatedText' | 'expected' | 'exact' | 'digitAccuracy' | 'promptTokens'>;
+  results?: Pick<RunSummary, 'layout' | 'generatedText' | 'expected' | 'exact' | 'digitAccuracy' | 'retrieved' | 'promptTokens'>;
 }
 
 export interface AutosaveStore {

@@ -3,6 +3,7 @@
 // JSON. Opening validates everything and says clearly what is wrong with a truncated, foreign or
 // newer file. Writing goes through an injected atomic writer (main/: temp file + rename).
 import type { Engine, RunHandlers } from './client';
+import type { Retrieved } from '../engine/phonebook/score';
 import type { ModelRef, ModelSource, ModelSummary, RunSpec, RunSummary } from './protocol';
 import { ProtocolError, validateRunSpec } from './validate';
 
@@ -38,7 +39,9 @@ export function makeExperiment(model: ModelSummary, run: RunSpec, summary: RunSu
     layout: summary.layout, blocks: summary.blocks, promptTokens: summary.promptTokens,
     generatedIds: summary.generatedIds, generatedText: summary.generatedText, recordsDigest: summary.recordsDigest,
   };
-  if (summary.expected !== undefined) Object.assign(results, { expected: summary.expected, exact: summary.exact, digitAccuracy: summary.digitAccuracy });
+  if (summary.expected !== undefined) {
+    Object.assign(results, { expected: summary.expected, exact: summary.exact, digitAccuracy: summary.digitAccuracy, retrieved: summary.retrieved ?? null });
+  }
   const e: Experiment = {
     format: EXPERIMENT_FORMAT, schemaVersion: SCHEMA_VERSION, savedAt,
     model: { ref: model.ref, name: model.name, contentHash: model.contentHash, modelType: model.modelType, layout: model.layout },
@@ -77,6 +80,15 @@ function modelPart(v: unknown): Experiment['model'] {
   return { ref: r, name: str('name'), contentHash: hash, modelType: str('modelType'), layout: str('layout') };
 }
 
+/** results.retrieved: absent (files saved before it existed) or null, else the entry and shared names. */
+function retrievedPart(v: unknown): Retrieved | null {
+  if (v === undefined || v === null) return null;
+  const what = '{"entry": index, "sharesFirst": true|false, "sharesLast": true|false} or null';
+  const o = need<Obj>(isObj(v), v, 'results.retrieved', what);
+  need(Number.isInteger(o.entry) && (o.entry as number) >= 0 && typeof o.sharesFirst === 'boolean' && typeof o.sharesLast === 'boolean', v, 'results.retrieved', what);
+  return { entry: o.entry as number, sharesFirst: o.sharesFirst as boolean, sharesLast: o.sharesLast as boolean };
+}
+
 function resultsPart(v: unknown): ExperimentResults {
   const r = need<Obj>(isObj(v), v, 'results', 'an object');
   const ints = (k: string) => need<number[]>(Array.isArray(r[k]) && (r[k] as unknown[]).every((x) => Number.isInteger(x)), r[k], `results.${k}`, 'a list of integers');
@@ -90,6 +102,7 @@ function resultsPart(v: unknown): ExperimentResults {
     out.expected = str('expected');
     out.exact = need<boolean>(typeof r.exact === 'boolean', r.exact, 'results.exact', 'true or false');
     out.digitAccuracy = need<number>(typeof r.digitAccuracy === 'number' && r.digitAccuracy >= 0 && r.digitAccuracy <= 1, r.digitAccuracy, 'results.digitAccuracy', 'a fraction 0–1');
+    out.retrieved = retrievedPart(r.retrieved);
   }
   return out;
 }

@@ -3,6 +3,7 @@
 // protocol version. Requests flow UI → service, events flow service → UI. Large arrays travel as
 // typed arrays with their shape (`NDArray`), transferred rather than copied where the port allows.
 // Validation of incoming requests lives in validate.ts; the wire form of a layer record in records.ts.
+import type { Retrieved } from '../engine/phonebook/score';
 import type { LayerRecordWire } from './records';
 
 export const PROTOCOL_VERSION = 1;
@@ -153,6 +154,9 @@ export interface RunSummary {
   expected?: string;
   exact?: boolean;
   digitAccuracy?: number;
+  /** A wrong answer that is another book entry's number (which, and the name it shares with the
+   *  target); null otherwise, and in files saved before it existed. */
+  retrieved?: Retrieved | null;
   /** Hash over every layer record's arrays: equal digests ⇒ the same records. */
   recordsDigest: string;
   captureBytes: number;
@@ -187,6 +191,10 @@ export interface SweepPoint {
   samples: number;
   accuracy: number;
   digitAccuracy: number;
+  /** Shares of the wrong answers that are another entry's number, and another entry sharing the
+   *  target's first or last name; null when none was wrong. */
+  wrongOtherEntry: number | null;
+  wrongSameName: number | null;
   meanTokens: number;
 }
 

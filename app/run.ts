@@ -11,7 +11,7 @@ import { layoutString } from './layout';
 import { Digest } from './digest';
 import type { LayerRecordWire } from './records';
 import { recordBytes } from './records';
-import { scoreAnswer } from '../engine/phonebook/score';
+import { retrievedEntry, scoreAnswer } from '../engine/phonebook/score';
 
 export type StopReason = 'cancelled' | 'superseded';
 
@@ -77,8 +77,9 @@ export async function executeRun<M>(ctx: RunContext<M>): Promise<void> {
       timings: { firstLayerMs: Math.max(0, firstLayerMs), prefillMs, msPerToken },
     };
     if (prompt.phonebook) {
-      const score = scoreAnswer(text, prompt.phonebook.expected);
-      Object.assign(s, { expected: prompt.phonebook.expected, exact: score.exact, digitAccuracy: score.digitAccuracy });
+      const { expected, entries, target } = prompt.phonebook;
+      const score = scoreAnswer(text, expected);
+      Object.assign(s, { expected, exact: score.exact, digitAccuracy: score.digitAccuracy, retrieved: retrievedEntry(score.line, score.exact, entries, target) });
     }
     return s;
   };

@@ -39,7 +39,8 @@ function decoder<M>(backend: Backend<M>, model: M): GreedyDecode {
 function wirePoint(p: EnginePoint): SweepPoint {
   const w: SweepPoint = {
     layout: p.layout, entries: p.entries ?? 0, depth: p.depth ?? 0, samples: p.samples, meanEntries: p.meanEntries,
-    accuracy: p.accuracy, digitAccuracy: p.digitAccuracy, meanTokens: p.meanTokens,
+    accuracy: p.accuracy, digitAccuracy: p.digitAccuracy, wrongOtherEntry: p.wrongOtherEntry, wrongSameName: p.wrongSameName,
+    meanTokens: p.meanTokens,
   };
   if (p.tokens !== null) w.tokenBudget = p.tokens;
   return w;

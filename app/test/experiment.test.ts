@@ -88,6 +88,22 @@ describe('experiment files', () => {
     }
   });
 
+  it('keeps which other entry a wrong answer was, and opens files saved before that as null', async () => {
+    const engine = connect();
+    const model = await engine.openModel({ kind: 'bundled', id: 'tiny' });
+    const summary = await engine.run(spec).done;
+    expect(summary.retrieved === null || Number.isInteger(summary.retrieved?.entry)).toBe(true);
+    const saved = JSON.parse(serializeExperiment(makeExperiment(model, spec, summary, 'now')));
+    expect(saved.results).toHaveProperty('retrieved');
+    const scored = { layout: 'M', blocks: [0], promptTokens: 3, generatedIds: [1], generatedText: ' 712', recordsDigest: 'x', expected: '612', exact: false, digitAccuracy: 0.6 };
+    const file = (results: object) => JSON.stringify({ ...saved, results });
+    expect(parseExperiment(file(scored)).results.retrieved).toBeNull(); // an older file: no such field
+    const retrieved = { entry: 3, sharesFirst: false, sharesLast: true };
+    expect(parseExperiment(file({ ...scored, retrieved })).results.retrieved).toEqual(retrieved);
+    expect(() => parseExperiment(file({ ...scored, retrieved: { entry: -1, sharesFirst: false, sharesLast: true } }))).toThrow(/results\.retrieved: expected/);
+    expect(() => parseExperiment(file({ ...scored, retrieved: 3 }))).toThrow(/results\.retrieved: expected/);
+  });
+
   it('atomic writes replace the old file whole', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hs-atomic-'));
     const path = join(dir, 'x.json');

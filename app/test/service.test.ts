@@ -170,6 +170,7 @@ describe('engine service over a MessageChannel', () => {
     const summary = await engine.run(spec({ prompt: pb, maxNewTokens: 10 })).done;
     expect(summary.expected).toMatch(/^\d{10}$/);
     expect(typeof summary.digitAccuracy).toBe('number');
+    expect(summary).toHaveProperty('retrieved');
     const progress: number[] = [];
     const sweep = engine.sweep({ layouts: [undefined, 'MM*'], entries: [3, 5], depths: [0, 1], variant: 'standard', format: 'bare', fewShot: 0, samples: 2, seed: 1 }, (p) => progress.push(p.done));
     const result = await sweep.done;
@@ -177,6 +178,7 @@ describe('engine service over a MessageChannel', () => {
     expect(result.points.length).toBe(8);
     expect(progress).toEqual(Array.from({ length: 16 }, (_, i) => i + 1));
     expect(new Set(result.points.map((p) => p.layout))).toEqual(new Set(['M-M*-', 'MM*']));
+    for (const p of result.points) expect(p.accuracy < 1 ? typeof p.wrongOtherEntry === 'number' && typeof p.wrongSameName === 'number' : p.wrongOtherEntry === null && p.wrongSameName === null).toBe(true);
     const budget = await engine.sweep({ layouts: [undefined], entries: [], tokenBudgets: [200], depths: [0.5], variant: 'standard', format: 'bare', fewShot: 0, samples: 2, seed: 1 }).done;
     expect(budget.points.map((p) => p.tokenBudget)).toEqual([200]);
     expect(budget.points[0].meanTokens).toBeLessThanOrEqual(200);

@@ -22,8 +22,8 @@ function snapshot(): Session {
   const summary = runData(s.currentRunId)?.summary;
   const session: Session = { model: { ref: s.model.ref, name: s.model.name }, layout: spec.layout, prompt: spec.prompt };
   if (summary?.status === 'complete') {
-    const { layout, generatedText, expected, exact, digitAccuracy, promptTokens } = summary;
-    session.results = { layout, generatedText, expected, exact, digitAccuracy, promptTokens };
+    const { layout, generatedText, expected, exact, digitAccuracy, retrieved, promptTokens } = summary;
+    session.results = { layout, generatedText, expected, exact, digitAccuracy, retrieved, promptTokens };
   }
   return session;
 }

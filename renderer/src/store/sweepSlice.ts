@@ -14,6 +14,10 @@ export interface SweepPoint {
   samples: number;
   accuracy: number;
   digitAccuracy: number;
+  /** Shares of the wrong answers that are another entry's number / another entry sharing a name
+   *  with the target (app/protocol.ts); null when none was wrong, absent on points made without them. */
+  wrongOtherEntry?: number | null;
+  wrongSameName?: number | null;
 }
 
 export interface SweepMeta {
