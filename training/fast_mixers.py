@@ -4,6 +4,7 @@ They follow the mixers' torch paths line for line except for the scan, take no c
 installed per module with `use_fast_mixers(model)`; bench.py compares them with the originals.
 """
 
+import os
 import types
 
 import torch
@@ -17,10 +18,16 @@ try:  # Triton is on the GPU machine; elsewhere the chunked PyTorch scan stands 
     from linear_scan import selective_scan_triton
 except ImportError:
     selective_scan_triton = None
+try:
+    from selective_scan import selective_scan_fused
+except ImportError:
+    selective_scan_fused = None
 
 SSD_CHUNK = 64
 SCAN_CHUNK = 32
-MAMBA1_SCAN = "triton"  # or "chunked"
+# "triton" (linear_scan.py), "fused" (selective_scan.py: no (b, T, D, n) tensors; not the default
+# until check_selective_scan.py has passed and been timed on the GPU) or "chunked"
+MAMBA1_SCAN = os.environ.get("HYBRIDSCOPE_MAMBA1_SCAN", "triton")
 RECOMPUTE = False  # about 2 GB a layer at batch 32 x 900 tokens: the H200 has room
 
 
@@ -55,7 +62,9 @@ def mamba1_forward(self, hidden_states, cache_params=None, cache_position=None, 
     dtr, B, C = self.x_proj(x).split([self.time_step_rank, self.ssm_state_size, self.ssm_state_size], dim=-1)
     dt = F.softplus(self.dt_proj(dtr).float())                                  # (b, T, D)
     A = -torch.exp(self.A_log.float())                                          # (D, n)
-    if MAMBA1_SCAN == "triton" and selective_scan_triton is not None:
+    if MAMBA1_SCAN == "fused" and selective_scan_fused is not None:  # keeps only chunk-start states
+        y, _ = selective_scan_fused(x.float(), dt, A, B.float(), C.float())
+    elif MAMBA1_SCAN == "triton" and selective_scan_triton is not None:
         args = (x.float(), dt, A, B.float(), C.float())
         if RECOMPUTE and self.training and torch.is_grad_enabled():  # trade time for (b, T, D, n) memory
             y, _ = checkpoint(selective_scan_triton, *args, use_reentrant=False)
