@@ -97,7 +97,7 @@ def teacher_forced(model, sets, dev):
     out = {}
     for n, ids, labels in sets:
         ids, labels = ids.to(dev), labels.to(dev)
-        with torch.autocast("cuda", dtype=torch.bfloat16):
+        with torch.autocast(ids.device.type, dtype=torch.bfloat16, enabled=ids.device.type == "cuda"):
             logits = model(ids, use_cache=False).logits
         ok = (logits.argmax(-1) == labels) | (labels == IGNORE)
         out[n] = round(float(ok.all(-1).float().mean()), 3)

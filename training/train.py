@@ -77,7 +77,7 @@ def main():
     ap.add_argument("--workers", type=int, default=3)
     args = ap.parse_args()
     t_start = time.time()
-    dev = "cuda"
+    dev = "cuda" if torch.cuda.is_available() else "cpu"  # cpu: float32, slow; for checks of a recipe's first steps
     os.makedirs(args.out, exist_ok=True)
     torch.manual_seed(args.seed)
     tok = data.load_tokenizer()
@@ -89,13 +89,13 @@ def main():
         models.mimetic_init(model)
     model.to(dev)
     fast_mixers.use_fast_mixers(model)
-    opt = torch.optim.AdamW(models.param_groups(model, 0.1), lr=args.lr, betas=(0.9, 0.95), fused=True)
+    opt = torch.optim.AdamW(models.param_groups(model, 0.1), lr=args.lr, betas=(0.9, 0.95), fused=dev == "cuda")
     cur = data.Curriculum(args.steps, max_entries=args.max_entries, max_shots=args.max_shots,
                           formats=args.formats.split(","), bare_until=args.bare_until)
     tf_sets = evaluate.teacher_forced_set(tok, [4, 16, args.max_entries], 16, EVAL_SEED)
     log = {"args": vars(args), "model": args.model, "architecture": models.CLASSES[args.model],
            "layout": models.LAYOUTS[args.model], "parameters": models.count_params(model),
-           "vocab_size": vocab, "curve": [], "device": torch.cuda.get_device_name(0), "calls": []}
+           "vocab_size": vocab, "curve": [], "device": torch.cuda.get_device_name(0) if dev == "cuda" else "cpu", "calls": []}
     step, tokens, seconds_before, rewarm_from = 0, 0, 0.0, None
     if os.path.exists(os.path.join(args.out, "model", "config.json")):  # before any resume file left beside it
         print(args.model, "finished already:", os.path.join(args.out, "model"), flush=True)
@@ -121,7 +121,7 @@ def main():
             if rewarm_from is not None:  # fresh AdamW moments after a resume from resume.pt
                 g["lr"] *= min(1.0, (step - rewarm_from + 1) / 50)
         ids, labels = ids.to(dev, non_blocking=True), labels.to(dev, non_blocking=True)
-        with torch.autocast("cuda", dtype=torch.bfloat16):
+        with torch.autocast(dev, dtype=torch.bfloat16, enabled=dev == "cuda"):
             logits = model(ids, use_cache=False).logits
         loss = F.cross_entropy(logits.float().view(-1, vocab), labels.view(-1), ignore_index=data.IGNORE)
         if args.lm_weight:  # every next token of the text ([PAD] = 0 only pads)
