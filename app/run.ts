@@ -11,7 +11,7 @@ import { layoutString } from './layout';
 import { Digest } from './digest';
 import type { LayerRecordWire } from './records';
 import { recordBytes } from './records';
-import { retrievedEntry, scoreAnswer } from '../engine/phonebook/score';
+import { scoreInBook } from '../engine/phonebook/score';
 
 export type StopReason = 'cancelled' | 'superseded';
 
@@ -78,8 +78,8 @@ export async function executeRun<M>(ctx: RunContext<M>): Promise<void> {
     };
     if (prompt.phonebook) {
       const { expected, entries, target } = prompt.phonebook;
-      const score = scoreAnswer(text, expected);
-      Object.assign(s, { expected, exact: score.exact, digitAccuracy: score.digitAccuracy, retrieved: retrievedEntry(score.line, score.exact, entries, target) });
+      const { exact, digitAccuracy, retrieved } = scoreInBook(text, expected, entries, target);
+      Object.assign(s, { expected, exact, digitAccuracy, retrieved });
     }
     return s;
   };

@@ -34,7 +34,7 @@ export function answerLine(generated: string): string {
 }
 
 /** The ASCII digits of a line, in order: what per-digit accuracy compares. */
-const digitsOf = (s: string) => s.replace(/[^0-9]/g, '');
+export const digitsOf = (s: string) => s.replace(/[^0-9]/g, '');
 
 export function scoreAnswer(generated: string, answer: string): AnswerScore {
   const line = answerLine(generated);
@@ -67,6 +67,12 @@ export function retrievedEntry(line: string, exact: boolean, entries: Pick<BookE
   const [first, last] = splitName(entries[entry].name);
   const [targetFirst, targetLast] = splitName(entries[target].name);
   return { entry, sharesFirst: first === targetFirst, sharesLast: last === targetLast };
+}
+
+/** scoreAnswer plus what a wrong answer is, for a prompt whose book is known. */
+export function scoreInBook(generated: string, answer: string, entries: Pick<BookEntry, 'name' | 'number'>[], target: number): AnswerScore & { retrieved: Retrieved | null } {
+  const score = scoreAnswer(generated, answer);
+  return { ...score, retrieved: retrievedEntry(score.line, score.exact, entries, target) };
 }
 
 /** Generated ids (without the prompt) and the log-prob the model gave each. */
@@ -127,7 +133,6 @@ export async function scorePrompt(
   const out = await decode(ids, answerBudget(prompt, tokenizer), stopAt);
   const generated = tokenizer.decode(out.ids);
   const n = prompt.entries.length;
-  const score = scoreAnswer(generated, prompt.answer);
   return {
     seed: prompt.seed,
     entries: n,
@@ -138,7 +143,6 @@ export async function scorePrompt(
     generated,
     generatedIds: out.ids,
     logprobs: out.logprobs,
-    ...score,
-    retrieved: retrievedEntry(score.line, score.exact, prompt.entries, prompt.target),
+    ...scoreInBook(generated, prompt.answer, prompt.entries, prompt.target),
   };
 }

@@ -7,7 +7,7 @@ import type { Tokenizer } from '../tokenizer';
 import { makePhonebook } from './generate';
 import type { NameList } from './names';
 import { deriveSeed } from './prng';
-import { newlineStopper, scorePrompt, type GreedyDecode, type SampleScore } from './score';
+import { digitsOf, newlineStopper, scorePrompt, type GreedyDecode, type SampleScore } from './score';
 import type { PhonebookFormat, PhonebookVariant } from './templates';
 
 /** The part of AbortSignal a sweep needs; an AbortSignal fits, no DOM types required. */
@@ -125,7 +125,7 @@ function summarise(key: PointKey, samples: SampleScore[]): SweepPoint {
   const sum = (f: (s: SampleScore) => number, of = samples) => of.reduce((a, s) => a + f(s), 0);
   const mean = (f: (s: SampleScore) => number) => sum(f) / samples.length;
   // pooled over all digits (a ratio of counts, so 42 of 60 prints as 0.7)
-  const digits = (of: SampleScore[]) => sum((s) => s.digitsRight, of) / sum((s) => s.answer.replace(/[^0-9]/g, '').length, of);
+  const digits = (of: SampleScore[]) => sum((s) => s.digitsRight, of) / sum((s) => digitsOf(s.answer).length, of);
   const wrong = samples.filter((s) => !s.exact);
   const share = (f: (s: SampleScore) => boolean) => (wrong.length ? wrong.filter(f).length / wrong.length : null);
   return {
