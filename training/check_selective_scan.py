@@ -59,7 +59,7 @@ def outputs_and_grads(fn, xs, wy, wf):
 
 
 def rel(a, b):
-    a, b = a.double(), b.double()
+    a, b = a.double().cpu(), b.double().cpu()  # the numpy twin's results are on the CPU
     return float((a - b).norm() / (b.norm() + 1e-300))
 
 
