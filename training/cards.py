@@ -43,6 +43,15 @@ def lr_text(lr):
     return ("%.0e" % lr).replace("e-0", "e-")
 
 
+def answer_kind(sample):
+    """"right", "entry" (another entry's number), "fuzzy" (no entry's number) or None (an older file)."""
+    if sample["exact"]:
+        return "right"
+    if "retrieved" not in sample:
+        return None
+    return "fuzzy" if sample["retrieved"] is None else "entry"
+
+
 def engine_points(folder, model_id):
     """{(format, variant, seed): {entries: {"exact": [...], "digits": [...]}}} from the --out files."""
     out = {}
@@ -51,7 +60,8 @@ def engine_points(folder, model_id):
         res = json.load(open(path))
         pts = out.setdefault((fmt, variant, int(seed)), {})
         for s in res["samples"]:
-            p = pts.setdefault(s["entries"], {"exact": [], "digits": [], "tokens": []})
+            p = pts.setdefault(s["entries"], {"exact": [], "digits": [], "tokens": [], "kind": []})
+            p["kind"].append(answer_kind(s))
             p["exact"].append(int(s["exact"]))
             p["digits"].append(s["digitAccuracy"])
             p["tokens"].append(s["promptTokens"])
@@ -64,16 +74,24 @@ def kept_points(path):
     sums = {}
     for p in ev["engine"]:
         sums.setdefault((p["format"], p["variant"], p["seed"]), {})[p["entries"]] = {
-            k: p[k] for k in ("samples", "accuracy", "digit_accuracy", "wrong_digit_accuracy", "mean_tokens")}
+            k: p.get(k) for k in ("samples", "accuracy", "digit_accuracy", "wrong_digit_accuracy", "mean_tokens",
+                                  "wrong", "wrong_other_entry", "fuzzy_digit_accuracy")}
     return sums, ev["engine_vs_pytorch"]
 
 
 def summary(p):
     n = len(p["exact"])
     wrong = [d for e, d in zip(p["exact"], p["digits"]) if not e]
+    kinds = [k for k, e in zip(p["kind"], p["exact"]) if not e]
+    known = None not in kinds
+    fuzzy = [d for k, d in zip(p["kind"], p["digits"]) if k == "fuzzy"]
     return {"samples": n, "accuracy": sum(p["exact"]) / n, "digit_accuracy": sum(p["digits"]) / n,
             "wrong_digit_accuracy": sum(wrong) / len(wrong) if wrong else None,
-            "mean_tokens": round(sum(p["tokens"]) / n)}
+            "mean_tokens": round(sum(p["tokens"]) / n), "wrong": len(wrong),
+            # what a wrong answer is: a clean copy of another entry's number (~10 % of digits by chance),
+            # or no entry's number, whose digits right are the fuzzy memory
+            "wrong_other_entry": kinds.count("entry") if known else None,
+            "fuzzy_digit_accuracy": sum(fuzzy) / len(fuzzy) if known and fuzzy else None}
 
 
 def by_format(sums, variant, seed=EVAL_SEED):
@@ -138,6 +156,31 @@ def gap_line(model_id, std, hybrid_std, train_max):
             + ", ".join(cells) + ".", ""] if cells else []
 
 
+def wrong_answers(std, lengths):
+    """What the wrong answers on standard prompts are: another entry's number, or a fuzzy one."""
+    rows = []
+    for f in ("bare", "question"):
+        cells = []
+        for n in lengths:
+            s = std[f].get(n)
+            if s is None or s.get("wrong_other_entry") is None:
+                cells.append("")
+            elif not s["wrong"]:
+                cells.append("none")
+            else:
+                fuzzy = s["wrong"] - s["wrong_other_entry"]
+                cells.append(f"{s['wrong']}: {s['wrong_other_entry']} · {fuzzy}"
+                             + (f" ({pct(s['fuzzy_digit_accuracy'])} %)" if fuzzy else ""))
+        if any(cells):
+            rows.append(f"| {f}, standard | " + " | ".join(cells) + " |")
+    if not rows:
+        return []
+    head = "| prompts | " + " | ".join(str(n) for n in lengths) + " |\n|---|" + "---|" * len(lengths)
+    return ["What the wrong answers are. Cells: wrong answers: another entry's number · no entry's number "
+            "(digits right in those, the fuzzy memory; a copy of another entry's number gets ~10 % by chance).",
+            "", head, *rows, ""]
+
+
 RUN_SETTINGS = ("batch", "seed", "max_entries", "mimetic", "formats", "max_shots", "lm_weight", "bare_until")
 
 
@@ -153,6 +196,26 @@ def alike_line(trains):
             f"attention models stall at the SSMs' 1e-3), and the steps done of those planned ({steps}"
             + (f": {', '.join(short)} stopped early, the device time ran out" if short else "")
             + "). training/RUNS.md has every run.")
+
+
+# train.py settings that define a run, as flags; unset (0 / None) means models.py's default
+FLAGS = (("state", "--state"), ("heads", "--heads"), ("kv_heads", "--kv-heads"), ("init_std", "--init-std"),
+         ("rope_theta", "--rope-theta"), ("seed", "--seed"))
+
+
+def defining_flags(args):
+    return "".join(f" {flag} {args[k]:g}" for k, flag in FLAGS if args.get(k))
+
+
+def resumes_text(calls):
+    """How a run spread over several device calls went on: from state.pt or from the float16 resume.pt."""
+    if len(calls) < 2:
+        return ""
+    kept = sum(c.get("resumed_from") == "state.pt" for c in calls)
+    fresh = sum(c.get("resumed_from") == "resume.pt" for c in calls)
+    parts = ([f"{kept} from state.pt (weights and AdamW moments)"] if kept else []) + \
+        ([f"{fresh} from the float16 resume.pt (fresh AdamW moments, a 50-step re-warm-up)"] if fresh else [])
+    return f", over {len(calls)} device calls, resumed " + " and ".join(parts)
 
 
 def card(model_id, train, sums, cmp, verdict, hybrid_std=None, config=None, trains=None):
@@ -173,9 +236,9 @@ def card(model_id, train, sums, cmp, verdict, hybrid_std=None, config=None, trai
              f"lr {lr_text(a['lr'])} with 100 warm-up steps and cosine decay to 10 % over {planned:,} steps, weight decay 0.1 on "
              f"matrices, clip 1.0, bf16 autocast, mimetic init of the Mamba layers, seed {a['seed']}; "
              f"{train['train_seconds']:.0f} s on one {train['device']} shared with other runs"
-             + (f", over {calls} device calls (resumed from the saved state each time)" if calls > 1 else "") + ".",
+             + resumes_text(train.get("calls", [])) + ".",
              f"- Command: `python3 training/train.py --model {model_id} --out training/runs/{model_id} --steps {planned} "
-             f"--lr {lr_text(a['lr'])}" + (f" --stop-at {steps}" if steps < planned else "") + "`",
+             f"--lr {lr_text(a['lr'])}" + defining_flags(a) + (f" --stop-at {steps}" if steps < planned else "") + "`",
              alike_line(trains or {model_id: train}),
              "- Loss on supervised tokens (step:loss): " + " ".join(f"{p['step']}:{p['loss']}" for p in train["curve"]), "",
              "## Recall, measured by the engine on these files", "",
@@ -191,6 +254,7 @@ def card(model_id, train, sums, cmp, verdict, hybrid_std=None, config=None, trai
     lines.append(f"Books longer than {a['max_entries']} entries are beyond the training length (no target there).")
     lines.append("")
     lines += gap_line(model_id, std, hybrid_std, a["max_entries"])
+    lines += wrong_answers(std, lengths)
     others = sorted({s for (_, _, s) in sums if s != EVAL_SEED})
     for seed in others:
         rows = [(f"{f}, {v}, seed {seed}", sums[(f, v, seed)]) for f in ("bare", "question")
