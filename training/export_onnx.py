@@ -7,6 +7,9 @@ baked in at trace time is caught here rather than in the bench.
 
     python3 training/export_onnx.py --models hybrid,transformer,mamba2 --out bench/onnx
 
+No GPU needed: on a 2-core CPU a model takes about a minute. Exporting some of the models (`--models
+hybrid,mamba2`) keeps the other entries of export-report.json.
+
 Mamba-1's transformers path is a Python loop over time, which does not export with a dynamic length;
 it is left out (the bench then reports no onnxruntime column for it).
 """
@@ -99,7 +102,10 @@ def main():
         except Exception as e:  # noqa: BLE001 - one model failing must not stop the others
             report[model_id] = {"error": f"{type(e).__name__}: {str(e).splitlines()[0][:300]}"}
         print(model_id, json.dumps(report[model_id]), flush=True)
-    json.dump(report, open(os.path.join(args.out, "export-report.json"), "w"), indent=1)
+    # merged into the existing report, so exporting some of the models keeps the others' entries
+    report_path = os.path.join(args.out, "export-report.json")
+    earlier = json.load(open(report_path)) if os.path.exists(report_path) else {}
+    json.dump({**earlier, **report}, open(report_path, "w"), indent=1)
     sys.exit(0)
 
 
