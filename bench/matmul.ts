@@ -1,6 +1,6 @@
 // Part (a): matmul GFLOP/s of the engine's kernel backend against onnxruntime-node's MatMul on the
 // bundled hybrid's shapes (read from assets/models/hybrid/config.json: Mamba-2 in_proj, out_proj,
-// MLP up and down; with d_model 256 and state 32 those are 256→1096, 512→256, 256→1024, 1024→256),
+// MLP up and down; with d_model 256 and state 16 those are 256→1064, 512→256, 256→1024, 1024→256),
 // at T = 1,000 and 4,000 rows and T = 1 (decoding), with onnxruntime limited to 1 and to 2
 // intra-op threads; the engine with the same thread count (one thread, or its helper thread as well).
 import { existsSync, readFileSync } from 'node:fs';
