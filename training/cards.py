@@ -234,7 +234,8 @@ def card(model_id, train, sums, cmp, verdict, hybrid_std=None, config=None, trai
              f"digits, the space before them and the newline after.",
              f"- Training: {steps:,} steps{cut} of batch {a['batch']} ({train['tokens']:,} tokens), AdamW (0.9, 0.95), "
              f"lr {lr_text(a['lr'])} with 100 warm-up steps and cosine decay to 10 % over {planned:,} steps, weight decay 0.1 on "
-             f"matrices, clip 1.0, bf16 autocast, mimetic init of the Mamba layers, seed {a['seed']}; "
+             f"matrices, clip 1.0, bf16 autocast, " + ("" if model_id == "transformer" else "mimetic init of the Mamba layers, ")
+             + f"seed {a['seed']}; "
              f"{train['train_seconds']:.0f} s on one {train['device']} shared with other runs"
              + resumes_text(train.get("calls", [])) + ".",
              f"- Command: `python3 training/train.py --model {model_id} --out training/runs/{model_id} --steps {planned} "
