@@ -106,7 +106,7 @@ def main():
     report_path = os.path.join(args.out, "export-report.json")
     earlier = json.load(open(report_path)) if os.path.exists(report_path) else {}
     json.dump({**earlier, **report}, open(report_path, "w"), indent=1)
-    sys.exit(0)
+    sys.exit(0 if all(r.get("kept") for r in report.values()) else 1)  # every model asked for, exported and checked
 
 
 if __name__ == "__main__":
