@@ -1,0 +1,44 @@
+"""A run cut by a deadline (its float16 resume.pt) as a Hugging Face model folder, to score it midway.
+
+    python3 training/snapshot.py training/runs/transformer_12k /tmp/t12k
+    npx hybridscope phonebook /tmp/t12k --entries 16,32 --format bare --samples 100 --seed 1000000
+
+The architecture and its settings (state, heads, ...) come from the run's train.json, as train.py
+built it; the weights are the resume.pt's float16 ones, written as train.py writes a finished model.
+Runs on the CPU.
+"""
+
+import argparse
+import json
+import os
+import shutil
+
+import torch
+
+import data
+import models
+
+# train.py's flags that change the architecture, as models.build's overrides
+OVERRIDES = (("state", "state"), ("heads", "heads"), ("kv_heads", "kv"), ("init_std", "init_std"),
+             ("rope_theta", "rope_theta"))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("run", help="a run folder with train.json and resume.pt")
+    ap.add_argument("out", help="where the model folder goes")
+    args = ap.parse_args()
+    log = json.load(open(os.path.join(args.run, "train.json")))
+    settings = log["args"]
+    tok = data.load_tokenizer()
+    overrides = {o: settings[k] for k, o in OVERRIDES if settings.get(k)}
+    model = models.build(settings["model"], tok.get_vocab_size(), overrides, eos=tok.token_to_id("\n"))
+    saved = torch.load(os.path.join(args.run, "resume.pt"), map_location="cpu")
+    model.load_state_dict({k: v.float() for k, v in saved["model"].items()})
+    model.half().save_pretrained(args.out)
+    shutil.copy(data.TOKENIZER, os.path.join(args.out, "tokenizer.json"))
+    print(f"{args.run}: step {saved['step']} of {settings['steps']} -> {args.out}")
+
+
+if __name__ == "__main__":
+    main()
