@@ -16,6 +16,7 @@ other model without files is an error. Standard library only.
 """
 
 import argparse
+import ast
 import glob
 import json
 import os
@@ -45,10 +46,10 @@ def lr_text(lr):
 
 def answer_kind(sample):
     """"right", "entry" (another entry's number), "fuzzy" (no entry's number) or None (an older file)."""
+    if "retrieved" not in sample:  # a file from before the engine said what a wrong answer is
+        return None
     if sample["exact"]:
         return "right"
-    if "retrieved" not in sample:
-        return None
     return "fuzzy" if sample["retrieved"] is None else "entry"
 
 
@@ -83,7 +84,7 @@ def summary(p):
     n = len(p["exact"])
     wrong = [d for e, d in zip(p["exact"], p["digits"]) if not e]
     kinds = [k for k, e in zip(p["kind"], p["exact"]) if not e]
-    known = None not in kinds
+    known = None not in p["kind"]
     fuzzy = [d for k, d in zip(p["kind"], p["digits"]) if k == "fuzzy"]
     return {"samples": n, "accuracy": sum(p["exact"]) / n, "digit_accuracy": sum(p["digits"]) / n,
             "wrong_digit_accuracy": sum(wrong) / len(wrong) if wrong else None,
@@ -169,15 +170,16 @@ def wrong_answers(std, lengths):
                 cells.append("none")
             else:
                 fuzzy = s["wrong"] - s["wrong_other_entry"]
-                cells.append(f"{s['wrong']}: {s['wrong_other_entry']} · {fuzzy}"
+                cells.append(f"{s['wrong']} = {s['wrong_other_entry']} + {fuzzy}"
                              + (f" ({pct(s['fuzzy_digit_accuracy'])} %)" if fuzzy else ""))
         if any(cells):
             rows.append(f"| {f}, standard | " + " | ".join(cells) + " |")
     if not rows:
         return []
     head = "| prompts | " + " | ".join(str(n) for n in lengths) + " |\n|---|" + "---|" * len(lengths)
-    return ["What the wrong answers are. Cells: wrong answers: another entry's number · no entry's number "
-            "(digits right in those, the fuzzy memory; a copy of another entry's number gets ~10 % by chance).",
+    return ["What the wrong answers are. Cells: wrong answers = copies of another entry's number + answers "
+            "that are no entry's number (the digits right in those: the fuzzy memory; a copy of another "
+            "entry's number gets about 10 % of the digits right by chance).",
             "", head, *rows, ""]
 
 
@@ -198,13 +200,30 @@ def alike_line(trains):
             + "). training/RUNS.md has every run.")
 
 
-# train.py settings that define a run, as flags; unset (0 / None) means models.py's default
-FLAGS = (("state", "--state"), ("heads", "--heads"), ("kv_heads", "--kv-heads"), ("init_std", "--init-std"),
-         ("rope_theta", "--rope-theta"), ("seed", "--seed"))
+def train_defaults():
+    """{setting: default} of train.py's options, read from its source (this script imports no torch)."""
+    tree = ast.parse(open(os.path.join(ROOT, "training", "train.py")).read())
+    out = {}
+    for call in ast.walk(tree):
+        if isinstance(call, ast.Call) and getattr(call.func, "attr", "") == "add_argument":
+            flag = call.args[0].value if call.args and isinstance(call.args[0], ast.Constant) else ""
+            default = next((k.value for k in call.keywords if k.arg == "default"), None)
+            if flag.startswith("--") and isinstance(default, ast.Constant):
+                out[flag[2:].replace("-", "_")] = default.value
+    return out
 
 
-def defining_flags(args):
-    return "".join(f" {flag} {args[k]:g}" for k, flag in FLAGS if args.get(k))
+def defining_flags(args, shown=("model", "out", "steps", "lr", "stop_at")):
+    """The run-defining settings (train.py's RUN_DEFINING) that differ from train.py's defaults, as flags."""
+    defaults = train_defaults()
+    flags = ""
+    for k in ("batch", "seed", "max_entries", "mimetic", "state", "heads", "kv_heads", "init_std", "rope_theta",
+              "formats", "max_shots", "lm_weight", "bare_until"):
+        v = args.get(k)
+        if k in shown or v is None or k not in defaults or v == defaults[k]:
+            continue
+        flags += f" --{k.replace('_', '-')} {int(v) if isinstance(v, float) and v.is_integer() else v}"
+    return flags
 
 
 def resumes_text(calls):
@@ -215,14 +234,13 @@ def resumes_text(calls):
     fresh = sum(c.get("resumed_from") == "resume.pt" for c in calls)
     parts = ([f"{kept} from state.pt (weights and AdamW moments)"] if kept else []) + \
         ([f"{fresh} from the float16 resume.pt (fresh AdamW moments, a 50-step re-warm-up)"] if fresh else [])
-    return f", over {len(calls)} device calls, resumed " + " and ".join(parts)
+    return f", over {len(calls)} device calls" + (", resumed " + " and ".join(parts) if parts else "")
 
 
-def card(model_id, train, sums, cmp, verdict, hybrid_std=None, config=None, trains=None):
+def card(model_id, train, sums, cmp, verdict, hybrid_std=None, config=None, trains=None, notes=()):
     a = train["args"]
     steps, planned = train["steps_done"], a["steps"]
     cut = "" if steps >= planned else f" (stopped there, of the {planned:,} planned: the device time ran out)"
-    calls = len(train.get("calls", [])) or 1
     lines = [f"# {model_id} — {train['architecture']}, layout `{train['layout']}`, {train['parameters']:,} parameters", "",
              f"**Status: {verdict}.**", "",
              f"- Architecture: {DESCRIBE[model_id].format(**(config or {}))}; d_model 256, untied head, word-level vocabulary of "
@@ -262,6 +280,8 @@ def card(model_id, train, sums, cmp, verdict, hybrid_std=None, config=None, trai
                 for v in ("standard", "reversed") if (f, v, seed) in sums]
         lines += [f"Prompts from a seed not used while training or choosing the runs ({seed}):", "",
                   table(rows, sorted({n for _, r in rows for n in r}))]
+    if notes:
+        lines += ["## Choices made", ""] + [f"- {n}" for n in notes] + [""]
     if cmp:
         worst = max(abs(r["engine"] - r["pytorch"]) for r in cmp)
         same = sum(r["same_verdict"] for r in cmp)
@@ -282,6 +302,7 @@ def main():
     manifest = []
     hybrid_std = None
     trains = {m: json.load(open(os.path.join(MODELS, m, "train.json"))) for m in IDS}
+    notes = json.load(open(os.path.join(ROOT, "training", "card_notes.json")))  # choices a number cannot say
     for model_id in ("hybrid",) + tuple(i for i in IDS if i != "hybrid"):
         folder = os.path.join(MODELS, model_id)
         train = trains[model_id]
@@ -302,7 +323,8 @@ def main():
         verdict = status(model_id, std, train_max)
         if model_id == "hybrid":
             hybrid_std = std
-        open(os.path.join(folder, "README.md"), "w").write(card(model_id, train, sums, cmp, verdict, hybrid_std, config, trains))
+        card_text = card(model_id, train, sums, cmp, verdict, hybrid_std, config, trains, notes.get(model_id, ()))
+        open(os.path.join(folder, "README.md"), "w").write(card_text)
         points = [{"format": f, "variant": v, "seed": s, "entries": n, **r}
                   for (f, v, s), pts in sorted(sums.items()) for n, r in sorted(pts.items())]
         json.dump({"engine": points, "engine_vs_pytorch": cmp}, open(os.path.join(folder, "eval.json"), "w"), indent=1)

@@ -26,8 +26,8 @@ except ImportError:
 SSD_CHUNK = 64
 SCAN_CHUNK = 32
 # "fused" (selective_scan.py: no (b, T, D, n) tensors; check_selective_scan.py on the H200, fifth
-# session: relative error <= 4.6e-6 against the chunked scan, 5.5-6.5x faster than "triton" and a
-# ninth of its memory), "triton" (linear_scan.py: what every model until then was trained with) or "chunked"
+# session: relative error <= 4.6e-6 against the chunked scan, 5.5-6.5x faster than "triton" with 7-8.5x
+# less memory), "triton" (linear_scan.py: what every model until then was trained with) or "chunked"
 MAMBA1_SCAN = os.environ.get("HYBRIDSCOPE_MAMBA1_SCAN", "fused")
 RECOMPUTE = False  # about 2 GB a layer at batch 32 x 900 tokens: the H200 has room
 

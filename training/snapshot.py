@@ -28,13 +28,15 @@ def main():
     ap.add_argument("run", help="a run folder with train.json and resume.pt")
     ap.add_argument("out", help="where the model folder goes")
     args = ap.parse_args()
+    if os.path.realpath(args.out).startswith(os.path.realpath(args.run) + os.sep):
+        ap.error("the model folder must be outside the run (train.py takes <run>/model for a finished run)")
     log = json.load(open(os.path.join(args.run, "train.json")))
     settings = log["args"]
     tok = data.load_tokenizer()
     overrides = {o: settings[k] for k, o in OVERRIDES if settings.get(k)}
     model = models.build(settings["model"], tok.get_vocab_size(), overrides, eos=tok.token_to_id("\n"))
     saved = torch.load(os.path.join(args.run, "resume.pt"), map_location="cpu")
-    model.load_state_dict({k: v.float() for k, v in saved["model"].items()})
+    model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in saved["model"].items()})
     model.half().save_pretrained(args.out)
     shutil.copy(data.TOKENIZER, os.path.join(args.out, "tokenizer.json"))
     print(f"{args.run}: step {saved['step']} of {settings['steps']} -> {args.out}")

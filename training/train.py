@@ -7,8 +7,8 @@ weight decay 0.1 on matrices only (none on A_log, dt_bias, D, norms, biases, emb
 bf16 autocast, mimetic init of every Mamba layer, a curriculum on book size (cap 4 -> 32 entries over
 the first half), bare books only for the first 30 % of the steps, then both formats, 25 % reversed,
 dense supervision (up to 16 look-ups per book, each supervised, plus the target answer).
-The shipped learning rates: hybrid 3e-4, mamba2 and mamba 1e-3, transformer 2e-4, every schedule planned
-for 6,000 steps (mamba stopped at 4,000: the device time ran out); each model card has its command.
+The shipped learning rates: hybrid 3e-4, mamba2 and mamba 1e-3, transformer 2e-4, every run 6,000 steps
+(mamba2 and hybrid with --state 16); each model card has its command.
 Writes <out>/model (save_pretrained, float16, + tokenizer.json) and <out>/train.json (curves, evals).
 
 Resuming (a device call lasts at most 10 minutes): a run stopped by --deadline before its last step
