@@ -218,7 +218,7 @@ def defining_flags(args, shown=("model", "out", "steps", "lr", "stop_at")):
     defaults = train_defaults()
     flags = ""
     for k in ("batch", "seed", "max_entries", "mimetic", "state", "heads", "kv_heads", "init_std", "rope_theta",
-              "formats", "max_shots", "lm_weight", "bare_until"):
+              "formats", "max_shots", "lm_weight", "bare_until", "ramp"):
         v = args.get(k)
         if k in shown or v is None or k not in defaults or v == defaults[k]:
             continue
@@ -246,7 +246,7 @@ def card(model_id, train, sums, cmp, verdict, hybrid_std=None, config=None, trai
              f"- Architecture: {DESCRIBE[model_id].format(**(config or {}))}; d_model 256, untied head, word-level vocabulary of "
              f"{train['vocab_size']} (training/models.py). Weights stored as float16; the engine computes in float32.",
              f"- Data: phonebook prompts from training/phonebook.py (the engine generator's twin), books of 2 to a cap "
-             f"that grows from 4 to {a['max_entries']} entries over the first half of the steps, bare format only for the first "
+             f"that grows from 4 to {a['max_entries']} entries over the first {100 * a.get('ramp', 0.5):.0f} % of the steps, bare format only for the first "
              f"{100 * a.get('bare_until', 0):.0f} % of the steps and then bare and question, 25 % reversed, up to "
              f"{a['max_shots']} supervised look-ups in 70 % of the books; the loss is on the look-ups' and the answer's "
              f"digits, the space before them and the newline after.",

@@ -38,7 +38,7 @@ EVAL_ENTRIES = [4, 8, 16, 24, 32, 48, 64]
 EVAL_SEED = 1_000_000  # `hybridscope phonebook --seed 1000000` draws the same prompts (sample k: sample_seed)
 # what a resumed run must share with the run it continues (deadlines, workers and evaluation may differ)
 RUN_DEFINING = ("model", "steps", "batch", "lr", "seed", "max_entries", "mimetic", "state", "heads", "kv_heads",
-                "init_std", "rope_theta", "formats", "max_shots", "lm_weight", "bare_until")
+                "init_std", "rope_theta", "formats", "max_shots", "lm_weight", "bare_until", "ramp")
 
 
 def lr_at(step, steps, lr, warmup=100, floor=0.1):
@@ -68,6 +68,8 @@ def main():
     ap.add_argument("--lm-weight", type=float, default=0.0,
                     help="weight of a next-token loss on every token (besides the supervised answers)")
     ap.add_argument("--bare-until", type=float, default=0.3, help="share of steps with bare books only")
+    ap.add_argument("--ramp", type=float, default=0.5,
+                    help="share of steps over which the book cap grows from 4 entries to --max-entries")
     ap.add_argument("--deadline", type=float, default=1e9, help="stop training after this many seconds")
     ap.add_argument("--stop-at", type=int, default=0,
                     help="stop after this many steps, the schedule still planned for --steps (a run cut short on purpose)")
@@ -91,7 +93,7 @@ def main():
     fast_mixers.use_fast_mixers(model)
     opt = torch.optim.AdamW(models.param_groups(model, 0.1), lr=args.lr, betas=(0.9, 0.95), fused=dev == "cuda")
     cur = data.Curriculum(args.steps, max_entries=args.max_entries, max_shots=args.max_shots,
-                          formats=args.formats.split(","), bare_until=args.bare_until)
+                          formats=args.formats.split(","), bare_until=args.bare_until, ramp=args.ramp)
     tf_sets = evaluate.teacher_forced_set(tok, [4, 16, args.max_entries], 16, EVAL_SEED)
     log = {"args": vars(args), "model": args.model, "architecture": models.CLASSES[args.model],
            "layout": models.LAYOUTS[args.model], "parameters": models.count_params(model),
