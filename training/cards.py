@@ -17,6 +17,7 @@ other model without files is an error. Standard library only.
 
 import argparse
 import ast
+import functools
 import glob
 import json
 import os
@@ -200,25 +201,27 @@ def alike_line(trains):
             + "). training/RUNS.md has every run.")
 
 
-def train_defaults():
-    """{setting: default} of train.py's options, read from its source (this script imports no torch)."""
+@functools.cache
+def train_options():
+    """train.py's RUN_DEFINING and {setting: default} of its options, read from its source (no torch here)."""
     tree = ast.parse(open(os.path.join(ROOT, "training", "train.py")).read())
-    out = {}
-    for call in ast.walk(tree):
-        if isinstance(call, ast.Call) and getattr(call.func, "attr", "") == "add_argument":
-            flag = call.args[0].value if call.args and isinstance(call.args[0], ast.Constant) else ""
-            default = next((k.value for k in call.keywords if k.arg == "default"), None)
+    defining, defaults = (), {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "RUN_DEFINING":
+            defining = ast.literal_eval(node.value)
+        elif isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "add_argument":
+            flag = node.args[0].value if node.args and isinstance(node.args[0], ast.Constant) else ""
+            default = next((k.value for k in node.keywords if k.arg == "default"), None)
             if flag.startswith("--") and isinstance(default, ast.Constant):
-                out[flag[2:].replace("-", "_")] = default.value
-    return out
+                defaults[flag[2:].replace("-", "_")] = default.value
+    return defining, defaults
 
 
-def defining_flags(args, shown=("model", "out", "steps", "lr", "stop_at")):
+def defining_flags(args, shown=("model", "steps", "lr")):
     """The run-defining settings (train.py's RUN_DEFINING) that differ from train.py's defaults, as flags."""
-    defaults = train_defaults()
+    defining, defaults = train_options()
     flags = ""
-    for k in ("batch", "seed", "max_entries", "mimetic", "state", "heads", "kv_heads", "init_std", "rope_theta",
-              "formats", "max_shots", "lm_weight", "bare_until", "ramp"):
+    for k in defining:
         v = args.get(k)
         if k in shown or v is None or k not in defaults or v == defaults[k]:
             continue

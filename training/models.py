@@ -65,6 +65,13 @@ CLASSES = {"mamba": "MambaForCausalLM", "mamba2": "Mamba2ForCausalLM",
 LAYOUTS = {"mamba": "m" * 8, "mamba2": "M" * 8, "hybrid": HYBRID_PATTERN, "transformer": "*-" * 4}
 
 
+def overrides_from(settings):
+    """config_for's overrides from train.py's settings (argparse names; 0 / None: the default)."""
+    names = (("state", "state"), ("heads", "heads"), ("kv_heads", "kv"), ("init_std", "init_std"),
+             ("rope_theta", "rope_theta"))
+    return {o: settings[k] for k, o in names if settings.get(k)}
+
+
 def build(model_id, vocab_size, overrides=None, attn="sdpa", eos=None):
     cfg = config_for(model_id, vocab_size, overrides, eos)
     cls = getattr(transformers, CLASSES[model_id])

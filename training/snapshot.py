@@ -18,11 +18,6 @@ import torch
 import data
 import models
 
-# train.py's flags that change the architecture, as models.build's overrides
-OVERRIDES = (("state", "state"), ("heads", "heads"), ("kv_heads", "kv"), ("init_std", "init_std"),
-             ("rope_theta", "rope_theta"))
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("run", help="a run folder with train.json and resume.pt")
@@ -33,8 +28,8 @@ def main():
     log = json.load(open(os.path.join(args.run, "train.json")))
     settings = log["args"]
     tok = data.load_tokenizer()
-    overrides = {o: settings[k] for k, o in OVERRIDES if settings.get(k)}
-    model = models.build(settings["model"], tok.get_vocab_size(), overrides, eos=tok.token_to_id("\n"))
+    model = models.build(settings["model"], tok.get_vocab_size(), models.overrides_from(settings),
+                         eos=tok.token_to_id("\n"))
     saved = torch.load(os.path.join(args.run, "resume.pt"), map_location="cpu")
     model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in saved["model"].items()})
     model.half().save_pretrained(args.out)

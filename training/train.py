@@ -84,9 +84,7 @@ def main():
     torch.manual_seed(args.seed)
     tok = data.load_tokenizer()
     vocab = tok.get_vocab_size()
-    overrides = {k: v for k, v in (("state", args.state), ("heads", args.heads), ("kv", args.kv_heads),
-                                   ("init_std", args.init_std), ("rope_theta", args.rope_theta)) if v}
-    model = models.build(args.model, vocab, overrides, eos=tok.token_to_id("\n"))
+    model = models.build(args.model, vocab, models.overrides_from(vars(args)), eos=tok.token_to_id("\n"))
     if args.mimetic:
         models.mimetic_init(model)
     model.to(dev)
