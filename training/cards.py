@@ -54,6 +54,12 @@ def answer_kind(sample):
     return "fuzzy" if sample["retrieved"] is None else "entry"
 
 
+def shares_name(sample):
+    """A wrong answer that is the number of an entry sharing the asked name's first or last name."""
+    r = sample.get("retrieved")
+    return bool(r and not sample["exact"] and (r.get("sharesFirst") or r.get("sharesLast")))
+
+
 def engine_points(folder, model_id):
     """{(format, variant, seed): {entries: {"exact": [...], "digits": [...]}}} from the --out files."""
     out = {}
@@ -62,8 +68,9 @@ def engine_points(folder, model_id):
         res = json.load(open(path))
         pts = out.setdefault((fmt, variant, int(seed)), {})
         for s in res["samples"]:
-            p = pts.setdefault(s["entries"], {"exact": [], "digits": [], "tokens": [], "kind": []})
+            p = pts.setdefault(s["entries"], {"exact": [], "digits": [], "tokens": [], "kind": [], "same": []})
             p["kind"].append(answer_kind(s))
+            p["same"].append(shares_name(s))
             p["exact"].append(int(s["exact"]))
             p["digits"].append(s["digitAccuracy"])
             p["tokens"].append(s["promptTokens"])
@@ -77,7 +84,7 @@ def kept_points(path):
     for p in ev["engine"]:
         sums.setdefault((p["format"], p["variant"], p["seed"]), {})[p["entries"]] = {
             k: p.get(k) for k in ("samples", "accuracy", "digit_accuracy", "wrong_digit_accuracy", "mean_tokens",
-                                  "wrong", "wrong_other_entry", "fuzzy_digit_accuracy")}
+                                  "wrong", "wrong_other_entry", "wrong_same_name", "fuzzy_digit_accuracy")}
     return sums, ev["engine_vs_pytorch"]
 
 
@@ -93,6 +100,7 @@ def summary(p):
             # what a wrong answer is: a clean copy of another entry's number (~10 % of digits by chance),
             # or no entry's number, whose digits right are the fuzzy memory
             "wrong_other_entry": kinds.count("entry") if known else None,
+            "wrong_same_name": sum(p["same"]) if known else None,  # of those: the entry shares a name
             "fuzzy_digit_accuracy": sum(fuzzy) / len(fuzzy) if known and fuzzy else None}
 
 
@@ -171,14 +179,17 @@ def wrong_answers(std, lengths):
                 cells.append("none")
             else:
                 fuzzy = s["wrong"] - s["wrong_other_entry"]
-                cells.append(f"{s['wrong']} = {s['wrong_other_entry']} + {fuzzy}"
+                same = s.get("wrong_same_name")
+                named = f" ({same} same name)" if same else ""
+                cells.append(f"{s['wrong']} = {s['wrong_other_entry']}{named} + {fuzzy}"
                              + (f" ({pct(s['fuzzy_digit_accuracy'])} %)" if fuzzy else ""))
         if any(cells):
             rows.append(f"| {f}, standard | " + " | ".join(cells) + " |")
     if not rows:
         return []
     head = "| prompts | " + " | ".join(str(n) for n in lengths) + " |\n|---|" + "---|" * len(lengths)
-    return ["What the wrong answers are. Cells: wrong answers = copies of another entry's number + answers "
+    return ["What the wrong answers are. Cells: wrong answers = copies of another entry's number (in brackets: "
+            "how many of those entries share the asked entry's first or last name) + answers "
             "that are no entry's number (the digits right in those: the fuzzy memory; a copy of another "
             "entry's number gets about 10 % of the digits right by chance).",
             "", head, *rows, ""]

@@ -1,13 +1,13 @@
 """Train one bundled model on phonebooks; every model runs this recipe, with its own learning rate.
 
-    python3 training/train.py --model hybrid --out training/runs/hybrid --lr 3e-4 [--steps 6000 --seed 0]
+    python3 training/train.py --model hybrid --out training/runs/hybrid --lr 3e-4 --state 16 --steps 12000 [--seed 0]
 
 Recipe (RUNS.md says why): batch 32, AdamW (0.9, 0.95), 100 warm-up steps and cosine decay to 10 %,
 weight decay 0.1 on matrices only (none on A_log, dt_bias, D, norms, biases, embeddings), clip 1.0,
 bf16 autocast, mimetic init of every Mamba layer, a curriculum on book size (cap 4 -> 32 entries over
 the first half), bare books only for the first 30 % of the steps, then both formats, 25 % reversed,
 dense supervision (up to 16 look-ups per book, each supervised, plus the target answer).
-The shipped learning rates: hybrid 3e-4, mamba2 and mamba 1e-3, transformer 2e-4, every run 6,000 steps
+The shipped learning rates: hybrid 3e-4, mamba2 and mamba 1e-3, transformer 2e-4, every run 12,000 steps
 (mamba2 and hybrid with --state 16); each model card has its command.
 Writes <out>/model (save_pretrained, float16, + tokenizer.json) and <out>/train.json (curves, evals).
 
