@@ -22,6 +22,8 @@ import glob
 import json
 import os
 
+import same_name
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MODELS = os.path.join(ROOT, "assets", "models")
 IDS = ("mamba", "mamba2", "hybrid", "transformer")
@@ -166,6 +168,20 @@ def gap_line(model_id, std, hybrid_std, train_max):
             + ", ".join(cells) + ".", ""] if cells else []
 
 
+def misses_by_book(by_book, lengths):
+    """Misses on books that hold another entry sharing the asked entry's first or last name, and on the others."""
+    rows = []
+    for f, pts in by_book.items():
+        cells = [f"{pts[n][True][1]} of {pts[n][True][0]} / {pts[n][False][1]} of {pts[n][False][0]}" if n in pts else ""
+                 for n in lengths]
+        rows.append(f"| {f}, standard | " + " | ".join(cells) + " |")
+    if not rows:
+        return []
+    head = "| prompts | " + " | ".join(str(n) for n in lengths) + " |\n|---|" + "---|" * len(lengths)
+    return ["Misses by book (training/same_name.py). Cells: misses of the prompts whose book holds another entry "
+            "sharing the asked entry's first or last name / misses of the other prompts.", "", head, *rows, ""]
+
+
 def wrong_answers(std, lengths):
     """What the wrong answers on standard prompts are: another entry's number, or a fuzzy one."""
     rows = []
@@ -251,7 +267,7 @@ def resumes_text(calls):
     return f", over {len(calls)} device calls" + (", resumed " + " and ".join(parts) if parts else "")
 
 
-def card(model_id, train, sums, cmp, verdict, hybrid_std=None, config=None, trains=None, notes=()):
+def card(model_id, train, sums, cmp, verdict, hybrid_std=None, config=None, trains=None, notes=(), by_book=None):
     a = train["args"]
     steps, planned = train["steps_done"], a["steps"]
     cut = "" if steps >= planned else f" (stopped there, of the {planned:,} planned: the device time ran out)"
@@ -288,6 +304,7 @@ def card(model_id, train, sums, cmp, verdict, hybrid_std=None, config=None, trai
     lines.append("")
     lines += gap_line(model_id, std, hybrid_std, a["max_entries"])
     lines += wrong_answers(std, lengths)
+    lines += misses_by_book(by_book or {}, lengths)
     others = sorted({s for (_, _, s) in sums if s != EVAL_SEED})
     for seed in others:
         rows = [(f"{f}, {v}, seed {seed}", sums[(f, v, seed)]) for f in ("bare", "question")
@@ -324,6 +341,11 @@ def main():
         kv = config.get("num_key_value_heads", 0)
         config["kv_heads"] = f"{kv} KV head" + ("s" if kv != 1 else "")
         engine = engine_points(args.engine, model_id)
+        by_book = {}
+        for f in ("bare", "question"):
+            path = os.path.join(args.engine, f"{model_id}-{f}-standard-{EVAL_SEED}.samples.json")
+            if engine and os.path.exists(path):
+                by_book[f] = same_name.split(path)
         if engine:
             cmp = compare(engine, train)
             sums = {key: {n: summary(p) for n, p in pts.items()} for key, pts in engine.items()}
@@ -337,7 +359,7 @@ def main():
         verdict = status(model_id, std, train_max)
         if model_id == "hybrid":
             hybrid_std = std
-        card_text = card(model_id, train, sums, cmp, verdict, hybrid_std, config, trains, notes.get(model_id, ()))
+        card_text = card(model_id, train, sums, cmp, verdict, hybrid_std, config, trains, notes.get(model_id, ()), by_book)
         open(os.path.join(folder, "README.md"), "w").write(card_text)
         points = [{"format": f, "variant": v, "seed": s, "entries": n, **r}
                   for (f, v, s), pts in sorted(sums.items()) for n, r in sorted(pts.items())]
