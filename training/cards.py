@@ -34,8 +34,8 @@ DESCRIBE = {
     "mamba2": "8 Mamba-2 blocks (8 heads x 64, state {state_size}, 1 group, conv 4), no MLPs",
     "hybrid": "Mamba-2 first (8 heads x 64, state {ssm_state_size}), one attention block of eight "
               "({num_attention_heads} query heads, {kv_heads}, no RoPE), ReLU^2 MLPs (1024) between",
-    "transformer": "4 attention blocks ({num_attention_heads} query heads, {kv_heads}, "
-                   "RoPE theta 10,000) with SwiGLU MLPs (896)",
+    "transformer": "{num_hidden_layers} attention blocks ({num_attention_heads} query heads, {kv_heads}, "
+                   "RoPE theta 10,000) with SwiGLU MLPs ({intermediate_size})",
 }
 
 
@@ -87,7 +87,8 @@ def kept_points(path):
         sums.setdefault((p["format"], p["variant"], p["seed"]), {})[p["entries"]] = {
             k: p.get(k) for k in ("samples", "accuracy", "digit_accuracy", "wrong_digit_accuracy", "mean_tokens",
                                   "wrong", "wrong_other_entry", "wrong_same_name", "fuzzy_digit_accuracy")}
-    return sums, ev["engine_vs_pytorch"]
+    by_book = {f: {int(n): v for n, v in pts.items()} for f, pts in ev.get("by_book", {}).items()}
+    return sums, ev["engine_vs_pytorch"], by_book
 
 
 def summary(p):
@@ -169,17 +170,19 @@ def gap_line(model_id, std, hybrid_std, train_max):
 
 
 def misses_by_book(by_book, lengths):
-    """Misses on books that hold another entry sharing the asked entry's first or last name, and on the others."""
+    """Misses by the kind of book (training/same_name.py): one with another entry of the asked entry's
+    last name, one with only entries of its first name, and the rest."""
     rows = []
     for f, pts in by_book.items():
-        cells = [f"{pts[n][True][1]} of {pts[n][True][0]} / {pts[n][False][1]} of {pts[n][False][0]}" if n in pts else ""
+        cells = [" · ".join(f"{pts[n][k][1]} of {pts[n][k][0]}" for k in same_name.KINDS) if n in pts else ""
                  for n in lengths]
         rows.append(f"| {f}, standard | " + " | ".join(cells) + " |")
     if not rows:
         return []
     head = "| prompts | " + " | ".join(str(n) for n in lengths) + " |\n|---|" + "---|" * len(lengths)
     return ["Misses by book (training/same_name.py). Cells: misses of the prompts whose book holds another entry "
-            "sharing the asked entry's first or last name / misses of the other prompts.", "", head, *rows, ""]
+            "with the asked entry's last name · of those whose book holds only entries sharing its first name · "
+            "of the other prompts.", "", head, *rows, ""]
 
 
 def wrong_answers(std, lengths):
@@ -196,7 +199,7 @@ def wrong_answers(std, lengths):
             else:
                 fuzzy = s["wrong"] - s["wrong_other_entry"]
                 same = s.get("wrong_same_name")
-                named = f" ({same} same name)" if same else ""
+                named = f" ({same} same name)" if same is not None and s["wrong_other_entry"] else ""
                 cells.append(f"{s['wrong']} = {s['wrong_other_entry']}{named} + {fuzzy}"
                              + (f" ({pct(s['fuzzy_digit_accuracy'])} %)" if fuzzy else ""))
         if any(cells):
@@ -334,26 +337,30 @@ def main():
     hybrid_std = None
     trains = {m: json.load(open(os.path.join(MODELS, m, "train.json"))) for m in IDS}
     notes = json.load(open(os.path.join(ROOT, "training", "card_notes.json")))  # choices a number cannot say
+    measured = {}  # every model's numbers first, so that a bad sweep file stops before anything is written
+    for model_id in IDS:
+        engine = engine_points(args.engine, model_id)
+        if engine:
+            paths = {f: os.path.join(args.engine, f"{model_id}-{f}-standard-{EVAL_SEED}.samples.json")
+                     for f in ("bare", "question")}
+            try:
+                by_book = {f: same_name.split(p) for f, p in paths.items() if os.path.exists(p)}
+            except ValueError as e:
+                raise SystemExit(f"cards: {e}")
+            sums = {key: {n: summary(p) for n, p in pts.items()} for key, pts in engine.items()}
+            measured[model_id] = (sums, compare(engine, trains[model_id]), by_book)
+        elif model_id in args.keep.split(","):  # weights unchanged since the last sweep
+            measured[model_id] = kept_points(os.path.join(MODELS, model_id, "eval.json"))
+            print(model_id, "kept: the numbers of its eval.json")
+        else:
+            raise SystemExit(f"no engine sweep files for {model_id} in {args.engine} (--keep {model_id} if its weights did not change)")
     for model_id in ("hybrid",) + tuple(i for i in IDS if i != "hybrid"):
         folder = os.path.join(MODELS, model_id)
         train = trains[model_id]
         config = json.load(open(os.path.join(folder, "config.json")))
         kv = config.get("num_key_value_heads", 0)
         config["kv_heads"] = f"{kv} KV head" + ("s" if kv != 1 else "")
-        engine = engine_points(args.engine, model_id)
-        by_book = {}
-        for f in ("bare", "question"):
-            path = os.path.join(args.engine, f"{model_id}-{f}-standard-{EVAL_SEED}.samples.json")
-            if engine and os.path.exists(path):
-                by_book[f] = same_name.split(path)
-        if engine:
-            cmp = compare(engine, train)
-            sums = {key: {n: summary(p) for n, p in pts.items()} for key, pts in engine.items()}
-        elif model_id in args.keep.split(","):  # weights unchanged since the last sweep
-            sums, cmp = kept_points(os.path.join(folder, "eval.json"))
-            print(model_id, "kept: the numbers of its eval.json")
-        else:
-            raise SystemExit(f"no engine sweep files for {model_id} in {args.engine} (--keep {model_id} if its weights did not change)")
+        sums, cmp, by_book = measured[model_id]
         std = by_format(sums, "standard")
         train_max = train["args"]["max_entries"]
         verdict = status(model_id, std, train_max)
@@ -363,7 +370,8 @@ def main():
         open(os.path.join(folder, "README.md"), "w").write(card_text)
         points = [{"format": f, "variant": v, "seed": s, "entries": n, **r}
                   for (f, v, s), pts in sorted(sums.items()) for n, r in sorted(pts.items())]
-        json.dump({"engine": points, "engine_vs_pytorch": cmp}, open(os.path.join(folder, "eval.json"), "w"), indent=1)
+        json.dump({"engine": points, "engine_vs_pytorch": cmp, "by_book": by_book},
+                  open(os.path.join(folder, "eval.json"), "w"), indent=1)
         manifest.append({"id": model_id, "architecture": train["architecture"], "layout": train["layout"],
                          "parameters": train["parameters"], "train_max_entries": train_max, "status": verdict})
         print(model_id, verdict)

@@ -50,9 +50,9 @@ def config_for(model_id, vocab_size, overrides=None, eos=None):
                                            layer_norm_epsilon=1e-5, use_mamba_kernels=False,
                                            max_position_embeddings=8192)
     elif model_id == "transformer":
-        cfg = transformers.LlamaConfig(**common, num_hidden_layers=4, num_attention_heads=heads,
+        cfg = transformers.LlamaConfig(**common, num_hidden_layers=o.get("layers", 4), num_attention_heads=heads,
                                        num_key_value_heads=o.get("kv", KV_HEADS), head_dim=D_MODEL // heads,
-                                       intermediate_size=896,
+                                       intermediate_size=o.get("mlp", 896),  # 6 layers of 512: ~3.48 M, as 4 of 896
                                        max_position_embeddings=8192, rms_norm_eps=1e-5,
                                        rope_parameters={"rope_type": "default", "rope_theta": o.get("rope_theta", 10000.0)})
     else:
@@ -65,10 +65,15 @@ CLASSES = {"mamba": "MambaForCausalLM", "mamba2": "Mamba2ForCausalLM",
 LAYOUTS = {"mamba": "m" * 8, "mamba2": "M" * 8, "hybrid": HYBRID_PATTERN, "transformer": "*-" * 4}
 
 
+def layout_of(model_id, config):
+    """The layout string of a built model (the Transformer's depth is an option)."""
+    return "*-" * config.num_hidden_layers if model_id == "transformer" else LAYOUTS[model_id]
+
+
 def overrides_from(settings):
     """config_for's overrides from train.py's settings (argparse names; 0 / None: the default)."""
     names = (("state", "state"), ("heads", "heads"), ("kv_heads", "kv"), ("init_std", "init_std"),
-             ("rope_theta", "rope_theta"))
+             ("rope_theta", "rope_theta"), ("layers", "layers"), ("mlp", "mlp"))
     return {o: settings[k] for k, o in names if settings.get(k)}
 
 

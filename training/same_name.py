@@ -1,10 +1,12 @@
-"""Misses split by whether the book holds another entry sharing the asked entry's first or last name.
+"""Misses split by whether the book holds another entry sharing the asked entry's last or first name.
 
     python3 training/same_name.py /tmp/eval transformer mamba2     # folder of the engine's --out files
 
 Reads <folder>/<id>-<format>-standard-1000000.samples.json (cards.py's sweep files), rebuilds each
-sample's book from its seed with phonebook.py (the engine generator's twin; the answer is checked),
-and prints, per book length, misses / prompts with such an entry and without. Standard library only.
+sample's book from its seed with phonebook.py (the engine generator's twin, with the study's 2 look-ups
+as the CLI draws them; the answer is checked), and prints, per book length, misses / prompts of three
+kinds of book: one holding another entry with the asked entry's last name ("last"), one holding only
+entries sharing its first name ("first"), and the rest ("neither"). Standard library only.
 """
 
 import json
@@ -14,19 +16,31 @@ import sys
 import phonebook
 
 
+KINDS = ("last", "first", "neither")
+
+
+def kind_of(book):
+    """Which other entries of the book share a name with the asked one: "last", "first" or "neither"."""
+    names = [e["name"].split() for e in book["entries"]]
+    first, last = names[book["target"]]
+    others = [n for i, n in enumerate(names) if i != book["target"]]
+    if any(n[1] == last for n in others):
+        return "last"
+    return "first" if any(n[0] == first for n in others) else "neither"
+
+
 def split(path):
-    """{entries: {True: [prompts, misses], False: [...]}}; True: the book holds a same-name entry."""
+    """{entries: {kind: [prompts, misses]}} for one sweep file (see KINDS)."""
+    if not os.path.exists(path):
+        raise ValueError(f"no sweep file {path}")
     out = {}
     for s in json.load(open(path))["samples"]:
         book = phonebook.make_phonebook(s["format"], s["variant"], s["entries"], None, 2, s["seed"])
         if book["answer"] != s["answer"]:
-            raise SystemExit(f"{path}: sample seed {s['seed']} rebuilds another book (answer {book['answer']})")
-        names = [e["name"].split() for e in book["entries"]]
-        first, last = names[book["target"]]
-        shared = any(n[0] == first or n[1] == last for i, n in enumerate(names) if i != book["target"])
-        point = out.setdefault(s["entries"], {True: [0, 0], False: [0, 0]})
-        point[shared][0] += 1
-        point[shared][1] += not s["exact"]
+            raise ValueError(f"{path}: sample seed {s['seed']} rebuilds another book (answer {book['answer']})")
+        point = out.setdefault(s["entries"], {k: [0, 0] for k in KINDS})
+        point[kind_of(book)][0] += 1
+        point[kind_of(book)][1] += not s["exact"]
     return out
 
 
@@ -37,8 +51,11 @@ def main(argv):
     for model_id in ids:
         for fmt in ("bare", "question"):
             path = os.path.join(folder, f"{model_id}-{fmt}-standard-1000000.samples.json")
-            cells = [f"{n}: {v[True][1]}/{v[True][0]} with, {v[False][1]}/{v[False][0]} without"
-                     for n, v in sorted(split(path).items())]
+            try:
+                points = split(path)
+            except ValueError as e:
+                raise SystemExit(f"same_name: {e}")
+            cells = [f"{n}: " + ", ".join(f"{v[k][1]}/{v[k][0]} {k}" for k in KINDS) for n, v in sorted(points.items())]
             print(f"{model_id} {fmt}: " + " · ".join(cells))
 
 
