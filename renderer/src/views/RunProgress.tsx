@@ -23,7 +23,7 @@ export function RunProgress() {
         </span>
         <span className="mono muted" data-testid="run-timings">
           {meta.firstRecordMs !== null && `first layer ${meta.firstRecordMs.toFixed(0)} ms`}
-          {t && ` · ${t.msPerToken.toFixed(1)} ms/token`}
+          {t && ` · prefill ${t.prefillMs.toFixed(0)} ms · ${t.msPerToken.toFixed(1)} ms/token`}
         </span>
       </div>
       {meta.error && <span className="error-text" role="alert" data-testid="run-error">{meta.error}</span>}
