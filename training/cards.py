@@ -169,6 +169,14 @@ def gap_line(model_id, std, hybrid_std, train_max):
             + ", ".join(cells) + ".", ""] if cells else []
 
 
+def legend_table(legend, lengths, rows):
+    """A card paragraph: the legend, then a table of rows with one column a book length ([] without rows)."""
+    if not rows:
+        return []
+    head = "| prompts | " + " | ".join(str(n) for n in lengths) + " |\n|---|" + "---|" * len(lengths)
+    return [legend, "", head, *rows, ""]
+
+
 def misses_by_book(by_book, lengths):
     """Misses by the kind of book (training/same_name.py): one with another entry of the asked entry's
     last name, one with only entries of its first name, and the rest."""
@@ -177,12 +185,9 @@ def misses_by_book(by_book, lengths):
         cells = [" · ".join(f"{pts[n][k][1]} of {pts[n][k][0]}" for k in same_name.KINDS) if n in pts else ""
                  for n in lengths]
         rows.append(f"| {f}, standard | " + " | ".join(cells) + " |")
-    if not rows:
-        return []
-    head = "| prompts | " + " | ".join(str(n) for n in lengths) + " |\n|---|" + "---|" * len(lengths)
-    return ["Misses by book (training/same_name.py). Cells: misses of the prompts whose book holds another entry "
-            "with the asked entry's last name · of those whose book holds only entries sharing its first name · "
-            "of the other prompts.", "", head, *rows, ""]
+    return legend_table("Misses by book (training/same_name.py). Cells: misses of the prompts whose book holds "
+                        "another entry with the asked entry's last name · of those whose book holds only entries "
+                        "sharing its first name · of the other prompts.", lengths, rows)
 
 
 def wrong_answers(std, lengths):
@@ -204,14 +209,10 @@ def wrong_answers(std, lengths):
                              + (f" ({pct(s['fuzzy_digit_accuracy'])} %)" if fuzzy else ""))
         if any(cells):
             rows.append(f"| {f}, standard | " + " | ".join(cells) + " |")
-    if not rows:
-        return []
-    head = "| prompts | " + " | ".join(str(n) for n in lengths) + " |\n|---|" + "---|" * len(lengths)
-    return ["What the wrong answers are. Cells: wrong answers = copies of another entry's number (in brackets: "
-            "how many of those entries share the asked entry's first or last name) + answers "
-            "that are no entry's number (the digits right in those: the fuzzy memory; a copy of another "
-            "entry's number gets about 10 % of the digits right by chance).",
-            "", head, *rows, ""]
+    return legend_table("What the wrong answers are. Cells: wrong answers = copies of another entry's number (in "
+                        "brackets: how many of those entries share the asked entry's first or last name) + answers "
+                        "that are no entry's number (the digits right in those: the fuzzy memory; a copy of another "
+                        "entry's number gets about 10 % of the digits right by chance).", lengths, rows)
 
 
 RUN_SETTINGS = ("batch", "seed", "max_entries", "mimetic", "formats", "max_shots", "lm_weight", "bare_until")
