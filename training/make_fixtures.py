@@ -25,6 +25,7 @@ import transformers
 from safetensors.torch import save_file
 
 import fixture_state
+import models
 
 # One case = a config for one class, a prompt length T and the greedy continuation to record.
 # chunk_size 16 everywhere, so T crosses chunk borders and is never a multiple of 16.
@@ -115,17 +116,6 @@ def randomise(model, g):
             p.copy_(torch.randn(shape, generator=g) / math.sqrt(shape[1]))
 
 
-def layout_of(case, config):
-    """Block kinds in our layout order (CONTRACTS.md): llama layer i -> blocks 2i (*) and 2i+1 (-)."""
-    if case["cls"] == "NemotronHForCausalLM":
-        return case["config"]["hybrid_override_pattern"]
-    if case["cls"] == "Mamba2ForCausalLM":
-        return "M" * config.num_hidden_layers
-    if case["cls"] == "MambaForCausalLM":
-        return "m" * config.num_hidden_layers
-    return "*-" * config.num_hidden_layers
-
-
 def attention_blocks(layout):
     return [i for i, c in enumerate(layout) if c == "*"]
 
@@ -179,7 +169,7 @@ def make_case(case, out_root, log):
         if k in saved and not torch.equal(saved[k], v.to(saved[k].dtype)):
             raise RuntimeError(f"{name}: {k} changed in save/load")
     ref_model = ref_model.double().eval()
-    layout = layout_of(case, ref_model.config)
+    layout = models.layout_of(ref_model.config)
     V = ref_model.config.vocab_size
     T = case["T"]
     ids = torch.randint(0, V, (T,), generator=g)

@@ -62,12 +62,13 @@ def config_for(model_id, vocab_size, overrides=None, eos=None):
 
 CLASSES = {"mamba": "MambaForCausalLM", "mamba2": "Mamba2ForCausalLM",
            "hybrid": "NemotronHForCausalLM", "transformer": "LlamaForCausalLM"}
-LAYOUTS = {"mamba": "m" * 8, "mamba2": "M" * 8, "hybrid": HYBRID_PATTERN, "transformer": "*-" * 4}
-
-
-def layout_of(model_id, config):
-    """The layout string of a built model (the Transformer's depth is an option)."""
-    return "*-" * config.num_hidden_layers if model_id == "transformer" else LAYOUTS[model_id]
+def layout_of(config):
+    """A model's blocks in our layout letters, from its config (CONTRACTS.md): Llama layer i is blocks 2i (*)
+    and 2i + 1 (-)."""
+    if config.model_type == "nemotron_h":
+        return config.hybrid_override_pattern
+    letter = {"mamba": "m", "mamba2": "M", "llama": "*-"}[config.model_type]
+    return letter * config.num_hidden_layers
 
 
 def overrides_from(settings):

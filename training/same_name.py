@@ -38,9 +38,9 @@ def split(path):
         book = phonebook.make_phonebook(s["format"], s["variant"], s["entries"], None, 2, s["seed"])
         if book["answer"] != s["answer"]:
             raise ValueError(f"{path}: sample seed {s['seed']} rebuilds another book (answer {book['answer']})")
-        point = out.setdefault(s["entries"], {k: [0, 0] for k in KINDS})
-        point[kind_of(book)][0] += 1
-        point[kind_of(book)][1] += not s["exact"]
+        count = out.setdefault(s["entries"], {k: [0, 0] for k in KINDS})[kind_of(book)]
+        count[0] += 1
+        count[1] += not s["exact"]
     return out
 
 

@@ -18,6 +18,7 @@ import torch
 import data
 import models
 
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("run", help="a run folder with train.json and resume.pt")

@@ -63,8 +63,8 @@ def main():
     ap.add_argument("--kv-heads", type=int, default=0, help="attention KV heads (0: models.py's default)")
     ap.add_argument("--init-std", type=float, default=0.0, help="std of the normal inits (0: transformers' 0.02)")
     ap.add_argument("--rope-theta", type=float, default=0.0, help="RoPE base of the Transformer (0: 10000)")
-    ap.add_argument("--layers", type=int, default=0, help="the Transformer's attention blocks (0: 4)")
-    ap.add_argument("--mlp", type=int, default=0, help="the Transformer's SwiGLU width (0: 896)")
+    ap.add_argument("--layers", type=int, default=0, help="the Transformer's attention blocks (0: models.py's default)")
+    ap.add_argument("--mlp", type=int, default=0, help="the Transformer's SwiGLU width (0: models.py's default)")
     ap.add_argument("--formats", default="bare,question", help="training formats, e.g. bare")
     ap.add_argument("--max-shots", type=int, default=16, help="most supervised look-ups per book")
     ap.add_argument("--lm-weight", type=float, default=0.0,
@@ -96,7 +96,7 @@ def main():
                           formats=args.formats.split(","), bare_until=args.bare_until, ramp=args.ramp)
     tf_sets = evaluate.teacher_forced_set(tok, [4, 16, args.max_entries], 16, EVAL_SEED)
     log = {"args": vars(args), "model": args.model, "architecture": models.CLASSES[args.model],
-           "layout": models.layout_of(args.model, model.config), "parameters": models.count_params(model),
+           "layout": models.layout_of(model.config), "parameters": models.count_params(model),
            "vocab_size": vocab, "curve": [], "device": torch.cuda.get_device_name(0) if dev == "cuda" else "cpu", "calls": []}
     step, tokens, seconds_before, rewarm_from = 0, 0, 0.0, None
     if os.path.exists(os.path.join(args.out, "model", "config.json")):  # before any resume file left beside it
