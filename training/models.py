@@ -1,11 +1,14 @@
-"""The four bundled architectures: same width (d_model 256), 8 blocks each, about 3.7M parameters.
+"""The four bundled architectures: same width (d_model 256), 8 sequence-mixing layers or blocks, 3.4-3.7M parameters.
 
 Block budget in our layout letters (m Mamba-1, M Mamba-2, * attention, - MLP):
   mamba        mmmmmmmm            MambaForCausalLM, d_inner 512, state 16
   mamba2       MMMMMMMM            Mamba2ForCausalLM, 8 heads x 64, state 32 (bundled: 16), n_groups 1
   hybrid       M-M*M-M-            NemotronHForCausalLM, the same Mamba-2 layers, 1 attention of 8 blocks,
                                    GQA 4/KV_HEADS, no RoPE
-  transformer  *-*-*-*-            LlamaForCausalLM (4 layers), GQA 4/KV_HEADS, RoPE, SwiGLU
+  transformer  *-*-*-*-            LlamaForCausalLM (4 layers, SwiGLU 896), GQA 4/KV_HEADS, RoPE
+               (bundled: --layers 8 --mlp 320, *-*-*-*-*-*-*-*-: 8 attention layers, as many as the
+               pure SSMs' mixers, each with a narrow SwiGLU; the 4-layer one found entries by their last
+               name only, RUNS.md seventh session)
 The pure SSMs have no MLPs, like the published Mamba and Mamba-2 stacks (and Zoology's recall runs).
 The Mamba-2 state is the knob of the study's finding in miniature: a fixed state of a few dozen key
 dimensions a head cannot keep a book that grows past a few dozen entries; attention can (RUNS.md). The
