@@ -7,8 +7,8 @@ Block budget in our layout letters (m Mamba-1, M Mamba-2, * attention, - MLP):
                                    GQA 4/KV_HEADS, no RoPE
   transformer  *-*-*-*-            LlamaForCausalLM (4 layers, SwiGLU 896), GQA 4/KV_HEADS, RoPE
                (bundled: --layers 8 --mlp 320, *-*-*-*-*-*-*-*-: 8 attention layers, as many as the
-               pure SSMs' mixers, each with a narrow SwiGLU; the 4-layer one found entries by their last
-               name only, RUNS.md seventh session)
+               pure SSMs' mixers, each with a narrow SwiGLU, so every config has 8 layers; the 4-layer
+               one found entries by their last name only, RUNS.md seventh session)
 The pure SSMs have no MLPs, like the published Mamba and Mamba-2 stacks (and Zoology's recall runs).
 The Mamba-2 state is the knob of the study's finding in miniature: a fixed state of a few dozen key
 dimensions a head cannot keep a book that grows past a few dozen entries; attention can (RUNS.md). The
