@@ -23,11 +23,12 @@ import json
 import os
 
 import same_name
+import sweeps
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MODELS = os.path.join(ROOT, "assets", "models")
 IDS = ("mamba", "mamba2", "hybrid", "transformer")
-EVAL_SEED = 1_000_000
+EVAL_SEED = sweeps.EVAL_SEED
 ATTENTION = ("hybrid", "transformer")
 DESCRIBE = {
     "mamba": "8 Mamba-1 blocks (d_inner 512, state {state_size}, dt rank 16, conv 4), no MLPs",
@@ -342,8 +343,7 @@ def main():
     for model_id in IDS:
         engine = engine_points(args.engine, model_id)
         if engine:
-            paths = {f: os.path.join(args.engine, f"{model_id}-{f}-standard-{EVAL_SEED}.samples.json")
-                     for f in ("bare", "question")}
+            paths = {f: sweeps.sweep_file(args.engine, model_id, f) for f in ("bare", "question")}
             try:
                 by_book = {f: same_name.split(p) for f, p in paths.items() if os.path.exists(p)}
             except ValueError as e:

@@ -14,7 +14,6 @@ answers that are no entry's number (the engine's `retrieved`).
 import argparse
 import json
 import os
-import re
 import sys
 
 import tokenizers
@@ -22,25 +21,19 @@ import torch
 import transformers
 
 import phonebook
+import sweeps
 from data import IGNORE, encode_example
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def digits(text):
-    return re.sub(r"\D", "", text)
-
-
 @torch.no_grad()
-def forced(model, tok, sample):
+def forced(model, tok, sample, digit_ids):
     """Per answer digit: is it the argmax given the prompt and the true digits before it."""
-    p = phonebook.make_phonebook(sample["format"], sample["variant"], sample["entries"], None, 2, sample["seed"])
-    if digits(p["answer"]) != digits(sample["answer"]):
-        raise ValueError(f"sample seed {sample['seed']} rebuilds another book (answer {p['answer']})")
+    p = sweeps.book_of(sample)
     ids, labels = encode_example(tok, dict(p, supervised=p["supervised"][-1:]))  # the asked answer only
     logits = model(torch.tensor(ids)[None], use_cache=False).logits[0]
-    wanted = {tok.token_to_id(str(d)) for d in range(10)}
-    pos = [t for t in range(len(labels)) if labels[t] != IGNORE and int(labels[t]) in wanted]
+    pos = [t for t in range(len(labels)) if labels[t] != IGNORE and int(labels[t]) in digit_ids]
     return [int(logits[t].argmax()) == int(labels[t]) for t in pos]
 
 
@@ -66,15 +59,16 @@ def main(argv):
     ap.add_argument("ids", nargs="+")
     ap.add_argument("--entries", type=int, default=32)
     args = ap.parse_args(argv)
-    torch.set_num_threads(os.cpu_count() or 1)
     for model_id in args.ids:
         path = os.path.join(ROOT, "assets", "models", model_id)
         tok = tokenizers.Tokenizer.from_file(os.path.join(path, "tokenizer.json"))
         model = transformers.AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32).eval()
+        digit_ids = {tok.token_to_id(str(d)) for d in range(10)}
         for fmt in phonebook.FORMATS:
-            sweep = os.path.join(args.folder, f"{model_id}-{fmt}-standard-1000000.samples.json")
-            rows = [{"copy": s["retrieved"] is not None, "greedy": s["digitAccuracy"], "forced": forced(model, tok, s)}
-                    for s in json.load(open(sweep))["samples"] if s["entries"] == args.entries and not s["exact"]]
+            samples = json.load(open(sweeps.sweep_file(args.folder, model_id, fmt)))["samples"]
+            rows = [{"copy": s["retrieved"] is not None, "greedy": s["digitAccuracy"],
+                     "forced": forced(model, tok, s, digit_ids)}
+                    for s in samples if s["entries"] == args.entries and not s["exact"]]
             print("\n".join(report(model_id, fmt, rows)), flush=True)
 
 

@@ -65,6 +65,8 @@ def config_for(model_id, vocab_size, overrides=None, eos=None):
 
 CLASSES = {"mamba": "MambaForCausalLM", "mamba2": "Mamba2ForCausalLM",
            "hybrid": "NemotronHForCausalLM", "transformer": "LlamaForCausalLM"}
+
+
 def layout_of(config):
     """A model's blocks in our layout letters, from its config (CONTRACTS.md): Llama layer i is blocks 2i (*)
     and 2i + 1 (-)."""

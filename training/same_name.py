@@ -14,6 +14,7 @@ import os
 import sys
 
 import phonebook
+import sweeps
 
 
 KINDS = ("last", "first", "neither")
@@ -35,9 +36,10 @@ def split(path):
         raise ValueError(f"no sweep file {path}")
     out = {}
     for s in json.load(open(path))["samples"]:
-        book = phonebook.make_phonebook(s["format"], s["variant"], s["entries"], None, 2, s["seed"])
-        if book["answer"] != s["answer"]:
-            raise ValueError(f"{path}: sample seed {s['seed']} rebuilds another book (answer {book['answer']})")
+        try:
+            book = sweeps.book_of(s)
+        except ValueError as e:
+            raise ValueError(f"{path}: {e}") from None
         count = out.setdefault(s["entries"], {k: [0, 0] for k in KINDS})[kind_of(book)]
         count[0] += 1
         count[1] += not s["exact"]
@@ -49,8 +51,8 @@ def main(argv):
         raise SystemExit(__doc__)
     folder, ids = argv[0], argv[1:]
     for model_id in ids:
-        for fmt in ("bare", "question"):
-            path = os.path.join(folder, f"{model_id}-{fmt}-standard-1000000.samples.json")
+        for fmt in phonebook.FORMATS:
+            path = sweeps.sweep_file(folder, model_id, fmt)
             try:
                 points = split(path)
             except ValueError as e:

@@ -15,9 +15,10 @@ if (!haveHybrid) console.log('responsive.e2e: SKIPPED — no bundled hybrid in a
 const ENTRIES = 248;
 // A page that has stopped answering, not a slow one: on this shared 2-core machine a view switch
 // took 0.1–1.3 s, twice 2.6–2.7 s under the full suite's load. The run itself lasts a few seconds
-// (prefill dominates, its time is in the log line; then 12 new tokens), so the guard against a frozen page is that the two light interactions
-// (a view switch, typing) land while the run still streams; the heavy attention view, which draws the
-// 4k map, is only held to the hung threshold (it may land after the run's end). How fast the page
+// (prefill dominates, its time is in the log line; then 12 new tokens), so the guard against a
+// frozen page is that the two light interactions (a view switch, typing) land while the run still
+// streams; the heavy attention view, which draws the 4k map, is only held to the hung threshold (it
+// may land after the run's end). How fast the page
 // reacts is the log line below and `npm run bench` (part e), not a pass/fail threshold.
 const HUNG_AFTER_MS = 5_000;
 
