@@ -28,6 +28,7 @@ import time
 
 import torch
 import torch.nn.functional as F
+from safetensors.torch import load_file
 
 import data
 import evaluate
@@ -38,7 +39,8 @@ EVAL_ENTRIES = [4, 8, 16, 24, 32, 48, 64]
 EVAL_SEED = 1_000_000  # `hybridscope phonebook --seed 1000000` draws the same prompts (sample k: sample_seed)
 # what a resumed run must share with the run it continues (deadlines, workers and evaluation may differ)
 RUN_DEFINING = ("model", "steps", "batch", "lr", "seed", "max_entries", "mimetic", "state", "heads", "kv_heads",
-                "init_std", "rope_theta", "layers", "mlp", "formats", "max_shots", "lm_weight", "bare_until", "ramp")
+                "init_std", "rope_theta", "layers", "mlp", "formats", "max_shots", "lm_weight", "bare_until", "ramp",
+                "digit_noise", "init_from")
 
 
 def lr_at(step, steps, lr, warmup=100, floor=0.1):
@@ -69,6 +71,10 @@ def main():
     ap.add_argument("--max-shots", type=int, default=16, help="most supervised look-ups per book")
     ap.add_argument("--lm-weight", type=float, default=0.0,
                     help="weight of a next-token loss on every token (besides the supervised answers)")
+    ap.add_argument("--init-from", default="",
+                    help="start from this model folder's weights (a probe of a recipe change, not a bundled model)")
+    ap.add_argument("--digit-noise", type=float, default=0.0,
+                    help="chance that an answer digit fed back as input is another digit (targets stay true)")
     ap.add_argument("--bare-until", type=float, default=0.3, help="share of steps with bare books only")
     ap.add_argument("--ramp", type=float, default=0.5,
                     help="share of steps over which the book cap grows from 4 entries to --max-entries")
@@ -89,11 +95,14 @@ def main():
     model = models.build(args.model, vocab, models.overrides_from(vars(args)), eos=tok.token_to_id("\n"))
     if args.mimetic:
         models.mimetic_init(model)
+    if args.init_from:
+        model.load_state_dict(load_file(os.path.join(args.init_from, "model.safetensors")))
     model.to(dev)
     fast_mixers.use_fast_mixers(model)
     opt = torch.optim.AdamW(models.param_groups(model, 0.1), lr=args.lr, betas=(0.9, 0.95), fused=dev == "cuda")
     cur = data.Curriculum(args.steps, max_entries=args.max_entries, max_shots=args.max_shots,
-                          formats=args.formats.split(","), bare_until=args.bare_until, ramp=args.ramp)
+                          formats=args.formats.split(","), bare_until=args.bare_until, ramp=args.ramp,
+                          digit_noise=args.digit_noise)
     tf_sets = evaluate.teacher_forced_set(tok, [4, 16, args.max_entries], 16, EVAL_SEED)
     log = {"args": vars(args), "model": args.model, "architecture": models.CLASSES[args.model],
            "layout": models.layout_of(model.config), "parameters": models.count_params(model),
