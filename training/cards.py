@@ -92,6 +92,24 @@ def kept_points(path):
     return sums, ev["engine_vs_pytorch"], by_book
 
 
+def flat(sums):
+    """eval.json's list of points from {(format, variant, seed): {entries: summary}}."""
+    return [{"format": f, "variant": v, "seed": s, "entries": n, **r}
+            for (f, v, s), pts in sorted(sums.items()) for n, r in sorted(pts.items())]
+
+
+def more_points(folder, model_id, eval_path):
+    """{(format, variant, seed): {entries: summary}} of the --more files, else those an earlier eval.json kept."""
+    if folder:
+        return {key: {n: summary(p) for n, p in pts.items()} for key, pts in engine_points(folder, model_id).items()}
+    if not os.path.exists(eval_path):
+        return {}
+    more = {}
+    for p in json.load(open(eval_path)).get("more", []):
+        more.setdefault((p["format"], p["variant"], p["seed"]), {})[p["entries"]] = p
+    return more
+
+
 def summary(p):
     n = len(p["exact"])
     wrong = [d for e, d in zip(p["exact"], p["digits"]) if not e]
@@ -216,6 +234,25 @@ def wrong_answers(std, lengths):
                         "entry's number gets about 10 % of the digits right by chance).", lengths, rows)
 
 
+def more_table(more):
+    """Points swept again with more prompts (--more): exact, digits right and the wrong answers to one decimal,
+    since a line such as issue 9's 30 % can fall between two whole numbers."""
+    rows = []
+    for (f, v, seed), pts in sorted(more.items()):
+        for n, r in sorted(pts.items()):
+            wda = "n/a" if r["wrong_digit_accuracy"] is None else f"{100 * r['wrong_digit_accuracy']:.1f}"
+            copies = "" if r.get("wrong_other_entry") is None else \
+                f"{r['wrong_other_entry']} of {r['wrong']} ({100 * r['wrong_other_entry'] / max(1, r['wrong']):.0f} %)"
+            rows.append(f"| {f}, {v}, seed {seed} | {n} | {r['samples']:,} | {100 * r['accuracy']:.1f} | "
+                        f"{100 * r['digit_accuracy']:.1f} | {wda} | {copies} |")
+    if not rows:
+        return []
+    return ["More prompts at a few points (sample k is the same prompt as in the tables above, so their first 100 "
+            "are those). Digits right in the wrong answers: all of them, copies of another entry's number included.",
+            "", "| prompts | entries | samples | exact % | digits right % | digits right in the wrong answers % | "
+            "wrong answers that are another entry's number |", "|---|---|---|---|---|---|---|", *rows, ""]
+
+
 RUN_SETTINGS = ("batch", "seed", "max_entries", "mimetic", "formats", "max_shots", "lm_weight", "bare_until")
 
 
@@ -272,7 +309,8 @@ def resumes_text(calls):
     return f", over {len(calls)} device calls" + (", resumed " + " and ".join(parts) if parts else "")
 
 
-def card(model_id, train, sums, cmp, verdict, hybrid_std=None, config=None, trains=None, notes=(), by_book=None):
+def card(model_id, train, sums, cmp, verdict, hybrid_std=None, config=None, trains=None, notes=(), by_book=None,
+         more=None):
     a = train["args"]
     steps, planned = train["steps_done"], a["steps"]
     cut = "" if steps >= planned else f" (stopped there, of the {planned:,} planned: the device time ran out)"
@@ -316,6 +354,7 @@ def card(model_id, train, sums, cmp, verdict, hybrid_std=None, config=None, trai
                 for v in ("standard", "reversed") if (f, v, seed) in sums]
         lines += [f"Prompts from a seed not used while training or choosing the runs ({seed}):", "",
                   table(rows, sorted({n for _, r in rows for n in r}))]
+    lines += more_table(more or {})
     if notes:
         lines += ["## Choices made", ""] + [f"- {n}" for n in notes] + [""]
     if cmp:
@@ -334,6 +373,8 @@ def main():
     ap.add_argument("--engine", required=True, help="folder of the engine's --out files")
     ap.add_argument("--keep", default="", help="models whose weights did not change: keep their eval.json "
                     "numbers (comma-separated ids); any other model without sweep files is an error")
+    ap.add_argument("--more", help="folder of --out files with more prompts at a few points, named as in --engine "
+                    "(the cards' last table; without it each model keeps the one of its eval.json)")
     args = ap.parse_args()
     manifest = []
     hybrid_std = None
@@ -362,17 +403,16 @@ def main():
         kv = config.get("num_key_value_heads", 0)
         config["kv_heads"] = f"{kv} KV head" + ("s" if kv != 1 else "")
         sums, cmp, by_book = measured[model_id]
+        more = more_points(args.more, model_id, os.path.join(folder, "eval.json"))
         std = by_format(sums, "standard")
         train_max = train["args"]["max_entries"]
         verdict = status(model_id, std, train_max)
         if model_id == "hybrid":
             hybrid_std = std
-        card_text = card(model_id, train, sums, cmp, verdict, hybrid_std, config, trains, notes.get(model_id, ()), by_book)
+        card_text = card(model_id, train, sums, cmp, verdict, hybrid_std, config, trains, notes.get(model_id, ()), by_book, more)
         open(os.path.join(folder, "README.md"), "w").write(card_text)
-        points = [{"format": f, "variant": v, "seed": s, "entries": n, **r}
-                  for (f, v, s), pts in sorted(sums.items()) for n, r in sorted(pts.items())]
-        json.dump({"engine": points, "engine_vs_pytorch": cmp, "by_book": by_book},
-                  open(os.path.join(folder, "eval.json"), "w"), indent=1)
+        ev = {"engine": flat(sums), "engine_vs_pytorch": cmp, "by_book": by_book}
+        json.dump({**ev, "more": flat(more)} if more else ev, open(os.path.join(folder, "eval.json"), "w"), indent=1)
         manifest.append({"id": model_id, "architecture": train["architecture"], "layout": train["layout"],
                          "parameters": train["parameters"], "train_max_entries": train_max, "status": verdict})
         print(model_id, verdict)

@@ -28,12 +28,16 @@ class Curriculum:
 
     def __init__(self, steps, max_entries=40, start=4, ramp=0.5, min_entries=2, max_shots=16,
                  dense_share=0.7, reversed_share=0.25, max_tokens=1024, formats=phonebook.FORMATS,
-                 bare_until=0.0, digit_noise=0.0):
+                 bare_until=0.0, digit_noise=0.0, digit_noise_from=0.0):
         self.steps, self.max_entries, self.start, self.ramp = steps, max_entries, start, ramp
         self.min_entries, self.max_shots, self.dense_share = min_entries, max_shots, dense_share
         self.reversed_share, self.max_tokens, self.formats = reversed_share, max_tokens, tuple(formats)
         self.bare_until = bare_until  # share of the steps that see the bare format only (format curriculum)
         self.digit_noise = digit_noise  # chance that an answer digit fed back as input is another digit
+        self.digit_noise_from = digit_noise_from  # share of the steps before the noise starts
+
+    def noise_at(self, step):
+        return self.digit_noise if step >= self.digit_noise_from * self.steps else 0.0
 
     def cap(self, step):
         f = min(1.0, step / max(1.0, self.ramp * self.steps))
@@ -96,7 +100,8 @@ def digit_token_ids(tok):
 
 def make_batch(tok, cur, seed, step, batch):
     rng = random.Random(seed * 1_000_003 + step)
-    digit_ids = digit_token_ids(tok) if cur.digit_noise else None
+    p_noise = cur.noise_at(step)
+    digit_ids = digit_token_ids(tok) if p_noise else None
     rows = []
     for j in range(batch):
         fmt, variant, entries, shots = cur.spec(rng, step)
@@ -107,9 +112,9 @@ def make_batch(tok, cur, seed, step, batch):
             if len(ids) <= cur.max_tokens or (shots <= 2 and entries <= 2):
                 break
             shots, entries = (max(2, shots // 2), entries) if shots > 2 else (shots, entries - 2)
-        if cur.digit_noise:  # its own stream, so the books are those of a run without noise
+        if p_noise:  # its own stream, so the books are those of a run without noise
             noise = np.random.default_rng([seed, step, j])
-            ids = corrupt_answer_digits(ids, labels, digit_ids, cur.digit_noise, noise)
+            ids = corrupt_answer_digits(ids, labels, digit_ids, p_noise, noise)
         rows.append((ids[: cur.max_tokens], labels[: cur.max_tokens]))
     T = max(len(r[0]) for r in rows)
     T = int(math.ceil(T / 64) * 64)  # few distinct shapes; right padding never reaches earlier tokens

@@ -40,7 +40,7 @@ EVAL_SEED = 1_000_000  # `hybridscope phonebook --seed 1000000` draws the same p
 # what a resumed run must share with the run it continues (deadlines, workers and evaluation may differ)
 RUN_DEFINING = ("model", "steps", "batch", "lr", "seed", "max_entries", "mimetic", "state", "heads", "kv_heads",
                 "init_std", "rope_theta", "layers", "mlp", "formats", "max_shots", "lm_weight", "bare_until", "ramp",
-                "digit_noise", "init_from")
+                "digit_noise", "digit_noise_from", "init_from")
 
 
 def lr_at(step, steps, lr, warmup=100, floor=0.1):
@@ -75,6 +75,7 @@ def main():
                     help="start from this model folder's weights (a probe of a recipe change, not a bundled model)")
     ap.add_argument("--digit-noise", type=float, default=0.0,
                     help="chance that an answer digit fed back as input is another digit (targets stay true)")
+    ap.add_argument("--digit-noise-from", type=float, default=0.0, help="share of the steps before --digit-noise starts")
     ap.add_argument("--bare-until", type=float, default=0.3, help="share of steps with bare books only")
     ap.add_argument("--ramp", type=float, default=0.5,
                     help="share of steps over which the book cap grows from 4 entries to --max-entries")
@@ -102,7 +103,7 @@ def main():
     opt = torch.optim.AdamW(models.param_groups(model, 0.1), lr=args.lr, betas=(0.9, 0.95), fused=dev == "cuda")
     cur = data.Curriculum(args.steps, max_entries=args.max_entries, max_shots=args.max_shots,
                           formats=args.formats.split(","), bare_until=args.bare_until, ramp=args.ramp,
-                          digit_noise=args.digit_noise)
+                          digit_noise=args.digit_noise, digit_noise_from=args.digit_noise_from)
     tf_sets = evaluate.teacher_forced_set(tok, [4, 16, args.max_entries], 16, EVAL_SEED)
     log = {"args": vars(args), "model": args.model, "architecture": models.CLASSES[args.model],
            "layout": models.layout_of(model.config), "parameters": models.count_params(model),
