@@ -9,6 +9,9 @@ one `--out` file per model, format, variant and seed, named <id>-<format>-<varia
     npx hybridscope phonebook assets/models/<id> --entries 4,8,16,24,32,48,64 --format bare \\
         --variant standard --samples 100 --seed 1000000 --out <dir>/<id>-bare-standard-1000000.samples.json
 
+`--more <dir>`: files of the same names with more prompts at a few points (e.g. `--entries 32 --samples
+1000`), shown in the cards' last table to one decimal and kept in eval.json for later runs.
+
 Writes assets/models/<id>/README.md, assets/models/<id>/eval.json (engine and PyTorch, point by
 point and sample by sample) and assets/models/manifest.json. A model with no files in the folder
 named by --keep (weights unchanged since its last sweep) keeps the numbers of its eval.json; any
@@ -238,7 +241,7 @@ def more_table(more):
     """Points swept again with more prompts (--more): exact, digits right and the wrong answers to one decimal,
     since a line such as issue 9's 30 % can fall between two whole numbers."""
     rows = []
-    for (f, v, seed), pts in sorted(more.items()):
+    for (f, v, seed), pts in sorted(more.items(), key=lambda kv: (kv[0][:2], kv[0][2] != EVAL_SEED, kv[0][2])):
         for n, r in sorted(pts.items()):
             wda = "n/a" if r["wrong_digit_accuracy"] is None else f"{100 * r['wrong_digit_accuracy']:.1f}"
             copies = "" if r.get("wrong_other_entry") is None else \
