@@ -10,7 +10,8 @@ one `--out` file per model, format, variant and seed, named <id>-<format>-<varia
         --variant standard --samples 100 --seed 1000000 --out <dir>/<id>-bare-standard-1000000.samples.json
 
 `--more <dir>`: files of the same names with more prompts at a few points (e.g. `--entries 32 --samples
-1000`), shown in the cards' last table to one decimal and kept in eval.json for later runs.
+1000`), shown in the cards' last table to one decimal and kept in eval.json (a later run keeps them for the
+models in --keep).
 
 Writes assets/models/<id>/README.md, assets/models/<id>/eval.json (engine and PyTorch, point by
 point and sample by sample) and assets/models/manifest.json. A model with no files in the folder
@@ -101,11 +102,13 @@ def flat(sums):
             for (f, v, s), pts in sorted(sums.items()) for n, r in sorted(pts.items())]
 
 
-def more_points(folder, model_id, eval_path):
-    """{(format, variant, seed): {entries: summary}} of the --more files, else those an earlier eval.json kept."""
-    if folder:
-        return {key: {n: summary(p) for n, p in pts.items()} for key, pts in engine_points(folder, model_id).items()}
-    if not os.path.exists(eval_path):
+def more_points(folder, model_id, eval_path, kept):
+    """{(format, variant, seed): {entries: summary}} of the model's --more files; without any, those its
+    earlier eval.json holds when its weights did not change (`kept`), else none: they were other weights'."""
+    found = engine_points(folder, model_id) if folder else {}
+    if found:
+        return {key: {n: summary(p) for n, p in pts.items()} for key, pts in found.items()}
+    if not kept or not os.path.exists(eval_path):
         return {}
     more = {}
     for p in json.load(open(eval_path)).get("more", []):
@@ -377,7 +380,7 @@ def main():
     ap.add_argument("--keep", default="", help="models whose weights did not change: keep their eval.json "
                     "numbers (comma-separated ids); any other model without sweep files is an error")
     ap.add_argument("--more", help="folder of --out files with more prompts at a few points, named as in --engine "
-                    "(the cards' last table; without it each model keeps the one of its eval.json)")
+                    "(the cards' last table; a model with none there keeps the one of its eval.json if it is in --keep)")
     args = ap.parse_args()
     manifest = []
     hybrid_std = None
@@ -406,7 +409,7 @@ def main():
         kv = config.get("num_key_value_heads", 0)
         config["kv_heads"] = f"{kv} KV head" + ("s" if kv != 1 else "")
         sums, cmp, by_book = measured[model_id]
-        more = more_points(args.more, model_id, os.path.join(folder, "eval.json"))
+        more = more_points(args.more, model_id, os.path.join(folder, "eval.json"), model_id in args.keep.split(","))
         std = by_format(sums, "standard")
         train_max = train["args"]["max_entries"]
         verdict = status(model_id, std, train_max)
