@@ -259,7 +259,8 @@ def more_table(more):
             "wrong answers that are another entry's number |", "|---|---|---|---|---|---|---|", *rows, ""]
 
 
-RUN_SETTINGS = ("batch", "seed", "max_entries", "mimetic", "formats", "max_shots", "lm_weight", "bare_until")
+RUN_SETTINGS = ("batch", "seed", "max_entries", "mimetic", "formats", "max_shots", "lm_weight", "bare_until",
+                "digit_noise", "digit_noise_from")
 
 
 def alike_line(trains):
@@ -315,6 +316,15 @@ def resumes_text(calls):
     return f", over {len(calls)} device calls" + (", resumed " + " and ".join(parts) if parts else "")
 
 
+def noise_text(a):
+    """train.py --digit-noise, as the card's data line says it."""
+    if not a.get("digit_noise"):
+        return ""
+    start = a.get("digit_noise_from") or 0
+    return (f"; each answer digit fed back as input is another digit with chance {a['digit_noise']:g}"
+            + (f" from {100 * start:.0f} % of the steps on" if start else "") + " (the targets stay the true digits)")
+
+
 def card(model_id, train, sums, cmp, verdict, hybrid_std=None, config=None, trains=None, notes=(), by_book=None,
          more=None):
     a = train["args"]
@@ -328,7 +338,7 @@ def card(model_id, train, sums, cmp, verdict, hybrid_std=None, config=None, trai
              f"that grows from 4 to {a['max_entries']} entries over the first {100 * a.get('ramp', 0.5):.0f} % of the steps, bare format only for the first "
              f"{100 * a.get('bare_until', 0):.0f} % of the steps and then bare and question, 25 % reversed, up to "
              f"{a['max_shots']} supervised look-ups in 70 % of the books; the loss is on the look-ups' and the answer's "
-             f"digits, the space before them and the newline after.",
+             f"digits, the space before them and the newline after" + noise_text(a) + ".",
              f"- Training: {steps:,} steps{cut} of batch {a['batch']} ({train['tokens']:,} tokens), AdamW (0.9, 0.95), "
              f"lr {lr_text(a['lr'])} with 100 warm-up steps and cosine decay to 10 % over {planned:,} steps, weight decay 0.1 on "
              f"matrices, clip 1.0, bf16 autocast, " + ("" if model_id == "transformer" else "mimetic init of the Mamba layers, ")
