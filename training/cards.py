@@ -87,11 +87,7 @@ def engine_points(folder, model_id):
 def kept_points(path):
     """(sums, cmp) as main() builds them, from an eval.json this script wrote earlier."""
     ev = json.load(open(path))
-    sums = {}
-    for p in ev["engine"]:
-        sums.setdefault((p["format"], p["variant"], p["seed"]), {})[p["entries"]] = {
-            k: p.get(k) for k in ("samples", "accuracy", "digit_accuracy", "wrong_digit_accuracy", "mean_tokens",
-                                  "wrong", "wrong_other_entry", "wrong_same_name", "fuzzy_digit_accuracy")}
+    sums = unflat(ev["engine"])
     by_book = {f: {int(n): v for n, v in pts.items()} for f, pts in ev.get("by_book", {}).items()}
     return sums, ev["engine_vs_pytorch"], by_book
 
@@ -102,6 +98,18 @@ def flat(sums):
             for (f, v, s), pts in sorted(sums.items()) for n, r in sorted(pts.items())]
 
 
+SUMMARY_KEYS = ("samples", "accuracy", "digit_accuracy", "wrong_digit_accuracy", "mean_tokens", "wrong",
+                "wrong_other_entry", "wrong_same_name", "fuzzy_digit_accuracy")
+
+
+def unflat(points):
+    """flat()'s inverse: {(format, variant, seed): {entries: summary}} from eval.json's list of points."""
+    sums = {}
+    for p in points:
+        sums.setdefault((p["format"], p["variant"], p["seed"]), {})[p["entries"]] = {k: p.get(k) for k in SUMMARY_KEYS}
+    return sums
+
+
 def more_points(folder, model_id, eval_path, kept):
     """{(format, variant, seed): {entries: summary}} of the model's --more files; without any, those its
     earlier eval.json holds when its weights did not change (`kept`), else none: they were other weights'."""
@@ -110,10 +118,7 @@ def more_points(folder, model_id, eval_path, kept):
         return {key: {n: summary(p) for n, p in pts.items()} for key, pts in found.items()}
     if not kept or not os.path.exists(eval_path):
         return {}
-    more = {}
-    for p in json.load(open(eval_path)).get("more", []):
-        more.setdefault((p["format"], p["variant"], p["seed"]), {})[p["entries"]] = p
-    return more
+    return unflat(json.load(open(eval_path)).get("more", []))
 
 
 def summary(p):

@@ -44,11 +44,16 @@ def greedy_answers(model, tok, prompts, dev, batch=50, max_new=16):
     return out
 
 
+def sweep_prompts(fmt, variant, entries, samples, seed):
+    """The prompts `hybridscope phonebook --seed <seed>` scores as samples 0 … samples - 1 (sweep.ts)."""
+    return [phonebook.make_phonebook(fmt, variant, entries, None, 2, phonebook.sample_seed(seed, k))
+            for k in range(samples)]
+
+
 def accuracy(model, tok, fmt, variant, entries, samples, seed, dev):
     """Sample k is the book `hybridscope phonebook --seed <seed>` scores as its sample k (sweep.ts), so
     the engine's results on the shipped files can be compared prompt by prompt."""
-    prompts = [phonebook.make_phonebook(fmt, variant, entries, None, 2, phonebook.sample_seed(seed, k))
-               for k in range(samples)]
+    prompts = sweep_prompts(fmt, variant, entries, samples, seed)
     answers = greedy_answers(model, tok, prompts, dev)
     scores = [phonebook.score_answer(a, p["answer"]) for a, p in zip(answers, prompts)]
     wrong = [s["digitAccuracy"] for s in scores if not s["exact"]]

@@ -22,7 +22,7 @@ import transformers
 
 import phonebook
 import sweeps
-from data import IGNORE, encode_example
+from data import IGNORE, digit_token_ids, encode_example
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -63,7 +63,7 @@ def main(argv):
         path = os.path.join(ROOT, "assets", "models", model_id)
         tok = tokenizers.Tokenizer.from_file(os.path.join(path, "tokenizer.json"))
         model = transformers.AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32).eval()
-        digit_ids = {tok.token_to_id(str(d)) for d in range(10)}
+        digit_ids = set(digit_token_ids(tok).tolist())
         for fmt in phonebook.FORMATS:
             samples = json.load(open(sweeps.sweep_file(args.folder, model_id, fmt)))["samples"]
             rows = [{"copy": s["retrieved"] is not None, "greedy": s["digitAccuracy"],

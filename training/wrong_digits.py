@@ -14,8 +14,8 @@ import torch
 import transformers
 
 import data
-import fast_mixers
 import evaluate
+import fast_mixers
 import phonebook
 from sweeps import EVAL_SEED
 
@@ -25,8 +25,7 @@ def digits(s):
 
 
 def wrong_answers(model, tok, fmt, entries, samples, seed, dev):
-    prompts = [phonebook.make_phonebook(fmt, "standard", entries, None, 2, phonebook.sample_seed(seed, k))
-               for k in range(samples)]
+    prompts = evaluate.sweep_prompts(fmt, "standard", entries, samples, seed)
     answers = evaluate.greedy_answers(model, tok, prompts, dev)
     wrong, copies = [], 0
     for a, p in zip(answers, prompts):
