@@ -90,6 +90,16 @@ def build(model_id, vocab_size, overrides=None, attn="sdpa", eos=None):
     return cls._from_config(cfg, **kw)
 
 
+def load_weights(model, folder):
+    """The state dict of the model saved in `folder`, named as `model` names its tensors.
+
+    Read through from_pretrained, which maps the names save_pretrained wrote (NemotronH saves
+    `backbone.*`, its module is `model.*`); reading model.safetensors directly misses that.
+    """
+    saved = type(model).from_pretrained(folder, dtype=torch.float32)
+    return saved.state_dict()
+
+
 @torch.no_grad()
 def mimetic_init(model, a_range=(0.002, 1.0), dt=0.05, noise=0.02):
     """Trockman et al. (arXiv 2410.11135): decay near 1 and C ~ B, so a fresh layer can copy.

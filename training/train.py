@@ -28,7 +28,6 @@ import time
 
 import torch
 import torch.nn.functional as F
-from safetensors.torch import load_file
 
 import data
 import evaluate
@@ -97,7 +96,7 @@ def main():
     if args.mimetic:
         models.mimetic_init(model)
     if args.init_from:
-        model.load_state_dict(load_file(os.path.join(args.init_from, "model.safetensors")))
+        model.load_state_dict(models.load_weights(model, args.init_from))
     model.to(dev)
     fast_mixers.use_fast_mixers(model)
     opt = torch.optim.AdamW(models.param_groups(model, 0.1), lr=args.lr, betas=(0.9, 0.95), fused=dev == "cuda")
