@@ -268,12 +268,21 @@ RUN_SETTINGS = ("batch", "seed", "max_entries", "mimetic", "formats", "max_shots
                 "digit_noise", "digit_noise_from")
 
 
+def phases(train):
+    """The runs a model went through, first to last: a run from --init-from weights has its base run first."""
+    return ([train["base"]] if train.get("base") else []) + [train]
+
+
 def alike_line(trains):
     """How the four runs differ, from their train.json files: settings, learning rate, steps done."""
-    differ = [k for k in RUN_SETTINGS if len({json.dumps(t["args"].get(k)) for t in trains.values()}) > 1]
-    lrs = ", ".join(f"{m} {lr_text(t['args']['lr'])}" for m, t in trains.items())
-    steps = ", ".join(f"{m} {t['steps_done']:,} of {t['args']['steps']:,}" for m, t in trains.items())
-    short = [m for m, t in trains.items() if t["steps_done"] < t["args"]["steps"]]
+    def setting(t, k):
+        return json.dumps([p["args"].get(k) for p in phases(t)])
+
+    differ = [k for k in RUN_SETTINGS if len({setting(t, k) for t in trains.values()}) > 1]
+    lrs = ", ".join(f"{m} " + " then ".join(lr_text(p["args"]["lr"]) for p in phases(t)) for m, t in trains.items())
+    steps = ", ".join(f"{m} " + " + ".join(f"{p['steps_done']:,} of {p['args']['steps']:,}" for p in phases(t))
+                      for m, t in trains.items())
+    short = [m for m, t in trains.items() if any(p["steps_done"] < p["args"]["steps"] for p in phases(t))]
     same = "data, batch, optimizer, schedule and seed" if not differ else \
         "data, optimizer and schedule; differing also in " + ", ".join(differ)
     return (f"- Trained alike ({same}) except the learning rate, each architecture's own ({lrs}: the "
@@ -330,30 +339,73 @@ def noise_text(a):
             + (f" from {100 * start:.0f} % of the steps on" if start else "") + " (the targets stay the true digits)")
 
 
+def books_text(a):
+    if not a.get("ramp", 0.5):
+        return f"books of 2 to {a['max_entries']} entries"
+    return (f"books of 2 to a cap that grows from 4 to {a['max_entries']} entries over the first "
+            f"{100 * a.get('ramp', 0.5):.0f} % of the steps")
+
+
+def formats_text(a):
+    if not a.get("bare_until", 0):
+        return "bare and question"
+    return f"bare format only for the first {100 * a['bare_until']:.0f} % of the steps and then bare and question"
+
+
+def schedule_text(model_id, t, first=True):
+    """Steps, optimizer, schedule, init, seed and time of one run."""
+    a, steps, planned = t["args"], t["steps_done"], t["args"]["steps"]
+    cut = "" if steps >= planned else f" (stopped there, of the {planned:,} planned: the device time ran out)"
+    init = ("" if model_id == "transformer" else "mimetic init of the Mamba layers, ") if first else ""
+    return (f"{steps:,} steps{cut} of batch {a['batch']} ({t['tokens']:,} tokens), AdamW (0.9, 0.95), "
+            f"lr {lr_text(a['lr'])} with 100 warm-up steps and cosine decay to 10 % over {planned:,} steps, weight decay "
+            f"0.1 on matrices, clip 1.0, bf16 autocast, {init}seed {a['seed']}; {t['train_seconds']:.0f} s on one "
+            f"{t['device']} shared with other runs" + resumes_text(t.get("calls", [])))
+
+
+def command_text(model_id, t, out, init_from=None):
+    a, steps = dict(t["args"]), t["steps_done"]
+    if init_from:
+        a["init_from"] = init_from
+    return (f"python3 training/train.py --model {model_id} --out {out} --steps {a['steps']} --lr {lr_text(a['lr'])}"
+            + defining_flags(a) + (f" --stop-at {steps}" if steps < a["steps"] else ""))
+
+
+def curve_text(t):
+    return " ".join(f"{p['step']}:{p['loss']}" for p in t["curve"])
+
+
+def recipe_lines(model_id, train, alike):
+    """The card's data, training, command, `alike` and loss lines; a run from --init-from weights is a second phase."""
+    first = phases(train)[0]
+    a = first["args"]
+    lines = [f"- Data: phonebook prompts from training/phonebook.py (the engine generator's twin), {books_text(a)}, "
+             f"{formats_text(a)}, 25 % reversed, up to {a['max_shots']} supervised look-ups in 70 % of the books; the "
+             f"loss is on the look-ups' and the answer's digits, the space before them and the newline after"
+             + noise_text(a) + ".",
+             f"- Training: {schedule_text(model_id, first)}."]
+    out = f"training/runs/{model_id}"
+    if first is train:
+        return lines + [f"- Command: `{command_text(model_id, train, out)}`", alike,
+                        f"- Loss on supervised tokens (step:loss): {curve_text(train)}"]
+    b = train["args"]
+    return lines + [
+        f"- Then, from those weights, a second phase: {books_text(b)}, {formats_text(b)} from the first step"
+        + noise_text(b) + f"; {schedule_text(model_id, train, first=False)}.",
+        f"- Commands: `{command_text(model_id, first, out)}`, then "
+        f"`{command_text(model_id, train, out + '_noise', init_from=out + '/model')}`", alike,
+        f"- Loss on supervised tokens (step:loss), first phase: {curve_text(first)}",
+        f"- Second phase (loss on the noisy inputs): {curve_text(train)}"]
+
+
 def card(model_id, train, sums, cmp, verdict, hybrid_std=None, config=None, trains=None, notes=(), by_book=None,
          more=None):
     a = train["args"]
-    steps, planned = train["steps_done"], a["steps"]
-    cut = "" if steps >= planned else f" (stopped there, of the {planned:,} planned: the device time ran out)"
     lines = [f"# {model_id} — {train['architecture']}, layout `{train['layout']}`, {train['parameters']:,} parameters", "",
              f"**Status: {verdict}.**", "",
              f"- Architecture: {DESCRIBE[model_id].format(**(config or {}))}; d_model 256, untied head, word-level vocabulary of "
              f"{train['vocab_size']} (training/models.py). Weights stored as float16; the engine computes in float32.",
-             f"- Data: phonebook prompts from training/phonebook.py (the engine generator's twin), books of 2 to a cap "
-             f"that grows from 4 to {a['max_entries']} entries over the first {100 * a.get('ramp', 0.5):.0f} % of the steps, bare format only for the first "
-             f"{100 * a.get('bare_until', 0):.0f} % of the steps and then bare and question, 25 % reversed, up to "
-             f"{a['max_shots']} supervised look-ups in 70 % of the books; the loss is on the look-ups' and the answer's "
-             f"digits, the space before them and the newline after" + noise_text(a) + ".",
-             f"- Training: {steps:,} steps{cut} of batch {a['batch']} ({train['tokens']:,} tokens), AdamW (0.9, 0.95), "
-             f"lr {lr_text(a['lr'])} with 100 warm-up steps and cosine decay to 10 % over {planned:,} steps, weight decay 0.1 on "
-             f"matrices, clip 1.0, bf16 autocast, " + ("" if model_id == "transformer" else "mimetic init of the Mamba layers, ")
-             + f"seed {a['seed']}; "
-             f"{train['train_seconds']:.0f} s on one {train['device']} shared with other runs"
-             + resumes_text(train.get("calls", [])) + ".",
-             f"- Command: `python3 training/train.py --model {model_id} --out training/runs/{model_id} --steps {planned} "
-             f"--lr {lr_text(a['lr'])}" + defining_flags(a) + (f" --stop-at {steps}" if steps < planned else "") + "`",
-             alike_line(trains or {model_id: train}),
-             "- Loss on supervised tokens (step:loss): " + " ".join(f"{p['step']}:{p['loss']}" for p in train["curve"]), "",
+             *recipe_lines(model_id, train, alike_line(trains or {model_id: train})), "",
              "## Recall, measured by the engine on these files", "",
              f"`npx hybridscope phonebook assets/models/{model_id} --entries … --format F --variant V --samples 100 "
              f"--seed {EVAL_SEED}`: greedy, the study's 2 look-ups, a random target per sample. "

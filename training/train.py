@@ -71,7 +71,7 @@ def main():
     ap.add_argument("--lm-weight", type=float, default=0.0,
                     help="weight of a next-token loss on every token (besides the supervised answers)")
     ap.add_argument("--init-from", default="",
-                    help="start from this model folder's weights (a probe of a recipe change, not a bundled model)")
+                    help="start from this model folder's weights: a second phase (its run's train.json is kept as the base)")
     ap.add_argument("--digit-noise", type=float, default=0.0,
                     help="chance that an answer digit fed back as input is another digit (targets stay true)")
     ap.add_argument("--digit-noise-from", type=float, default=0.0, help="share of the steps before --digit-noise starts")
@@ -107,6 +107,8 @@ def main():
     log = {"args": vars(args), "model": args.model, "architecture": models.CLASSES[args.model],
            "layout": models.layout_of(model.config), "parameters": models.count_params(model),
            "vocab_size": vocab, "curve": [], "device": torch.cuda.get_device_name(0) if dev == "cuda" else "cpu", "calls": []}
+    if args.init_from:  # the run these weights come from: a model card tells both
+        log["base"] = base_run(args.init_from)
     step, tokens, seconds_before, rewarm_from = 0, 0, 0.0, None
     if os.path.exists(os.path.join(args.out, "model", "config.json")):  # before any resume file left beside it
         print(args.model, "finished already:", os.path.join(args.out, "model"), flush=True)
@@ -193,6 +195,14 @@ def main():
               round(r["digit_accuracy"], 3), flush=True)
         log["eval_seconds"] = round(time.time() - t0, 1)
         json.dump(log, open(os.path.join(args.out, "train.json"), "w"), indent=1)
+
+
+def base_run(folder):
+    """The train.json saved beside the model that --init-from reads (a shipped model's folder has one), or None."""
+    for path in (os.path.join(folder, "train.json"), os.path.join(folder, os.pardir, "train.json")):
+        if os.path.exists(path):
+            return json.load(open(path))
+    return None
 
 
 def save_resume(out, model, opt, step, tokens, seconds, log, rewarm_from):
