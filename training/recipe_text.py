@@ -1,0 +1,149 @@
+"""How a bundled model was trained, in the words of its card: from its train.json (train.py's log).
+
+A model trained in two phases (train.py --init-from) keeps its first run's train.json as "base"; its card
+tells both. Standard library only; cards.py writes the cards.
+"""
+
+import ast
+import functools
+import json
+import os
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def lr_text(lr):
+    return ("%.0e" % lr).replace("e-0", "e-")
+
+RUN_SETTINGS = ("batch", "seed", "max_entries", "mimetic", "formats", "max_shots", "lm_weight", "bare_until",
+                "digit_noise", "digit_noise_from")
+
+
+def phases(train):
+    """The runs a model went through, first to last: a run from --init-from weights has its base run first."""
+    return ([train["base"]] if train.get("base") else []) + [train]
+
+
+def alike_line(trains):
+    """How the four runs differ, from their train.json files: settings, learning rate, steps done."""
+    def setting(t, k):
+        return json.dumps([p["args"].get(k) for p in phases(t)])
+
+    differ = [k for k in RUN_SETTINGS if len({setting(t, k) for t in trains.values()}) > 1]
+    lrs = ", ".join(f"{m} " + " then ".join(lr_text(p["args"]["lr"]) for p in phases(t)) for m, t in trains.items())
+    steps = ", ".join(f"{m} " + " + ".join(f"{p['steps_done']:,} of {p['args']['steps']:,}" for p in phases(t))
+                      for m, t in trains.items())
+    short = [m for m, t in trains.items() if any(p["steps_done"] < p["args"]["steps"] for p in phases(t))]
+    same = "data, batch, optimizer, schedule and seed" if not differ else \
+        "data, optimizer and schedule; differing also in " + ", ".join(differ)
+    return (f"- Trained alike ({same}) except the learning rate, each architecture's own ({lrs}: the "
+            f"attention models stall at the SSMs' 1e-3), and the steps done of those planned ({steps}"
+            + (f": {', '.join(short)} stopped early, the device time ran out" if short else "")
+            + "). training/RUNS.md has every run.")
+
+
+@functools.cache
+def train_options():
+    """train.py's RUN_DEFINING and {setting: default} of its options, read from its source (no torch here)."""
+    tree = ast.parse(open(os.path.join(ROOT, "training", "train.py")).read())
+    defining, defaults = (), {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "RUN_DEFINING":
+            defining = ast.literal_eval(node.value)
+        elif isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "add_argument":
+            flag = node.args[0].value if node.args and isinstance(node.args[0], ast.Constant) else ""
+            default = next((k.value for k in node.keywords if k.arg == "default"), None)
+            if flag.startswith("--") and isinstance(default, ast.Constant):
+                defaults[flag[2:].replace("-", "_")] = default.value
+    return defining, defaults
+
+
+def defining_flags(args, shown=("model", "steps", "lr")):
+    """The run-defining settings (train.py's RUN_DEFINING) that differ from train.py's defaults, as flags."""
+    defining, defaults = train_options()
+    flags = ""
+    for k in defining:
+        v = args.get(k)
+        if k in shown or v is None or k not in defaults or v == defaults[k]:
+            continue
+        flags += f" --{k.replace('_', '-')} {int(v) if isinstance(v, float) and v.is_integer() else v}"
+    return flags
+
+
+def resumes_text(calls):
+    """How a run spread over several device calls went on: from state.pt or from the float16 resume.pt."""
+    if len(calls) < 2:
+        return ""
+    kept = sum(c.get("resumed_from") == "state.pt" for c in calls)
+    fresh = sum(c.get("resumed_from") == "resume.pt" for c in calls)
+    parts = ([f"{kept} from state.pt (weights and AdamW moments)"] if kept else []) + \
+        ([f"{fresh} from the float16 resume.pt (fresh AdamW moments, a 50-step re-warm-up)"] if fresh else [])
+    return f", over {len(calls)} device calls" + (", resumed " + " and ".join(parts) if parts else "")
+
+
+def noise_text(a):
+    """train.py --digit-noise, as the card's data line says it."""
+    if not a.get("digit_noise"):
+        return ""
+    start = a.get("digit_noise_from") or 0
+    return (f"; each answer digit fed back as input is another digit with chance {a['digit_noise']:g}"
+            + (f" from {100 * start:.0f} % of the steps on" if start else "") + " (the targets stay the true digits)")
+
+
+def books_text(a):
+    if not a.get("ramp", 0.5):
+        return f"books of 2 to {a['max_entries']} entries"
+    return (f"books of 2 to a cap that grows from 4 to {a['max_entries']} entries over the first "
+            f"{100 * a.get('ramp', 0.5):.0f} % of the steps")
+
+
+def formats_text(a):
+    if not a.get("bare_until", 0):
+        return "bare and question"
+    return f"bare format only for the first {100 * a['bare_until']:.0f} % of the steps and then bare and question"
+
+
+def schedule_text(model_id, t, first=True):
+    """Steps, optimizer, schedule, init, seed and time of one run."""
+    a, steps, planned = t["args"], t["steps_done"], t["args"]["steps"]
+    cut = "" if steps >= planned else f" (stopped there, of the {planned:,} planned: the device time ran out)"
+    init = ("" if model_id == "transformer" else "mimetic init of the Mamba layers, ") if first else ""
+    return (f"{steps:,} steps{cut} of batch {a['batch']} ({t['tokens']:,} tokens), AdamW (0.9, 0.95), "
+            f"lr {lr_text(a['lr'])} with 100 warm-up steps and cosine decay to 10 % over {planned:,} steps, weight decay "
+            f"0.1 on matrices, clip 1.0, bf16 autocast, {init}seed {a['seed']}; {t['train_seconds']:.0f} s on one "
+            f"{t['device']} shared with other runs" + resumes_text(t.get("calls", [])))
+
+
+def command_text(model_id, t, out, init_from=None):
+    a, steps = dict(t["args"]), t["steps_done"]
+    if init_from:
+        a["init_from"] = init_from
+    return (f"python3 training/train.py --model {model_id} --out {out} --steps {a['steps']} --lr {lr_text(a['lr'])}"
+            + defining_flags(a) + (f" --stop-at {steps}" if steps < a["steps"] else ""))
+
+
+def curve_text(t):
+    return " ".join(f"{p['step']}:{p['loss']}" for p in t["curve"])
+
+
+def recipe_lines(model_id, train, alike):
+    """The card's data, training, command, `alike` and loss lines; a run from --init-from weights is a second phase."""
+    first = phases(train)[0]
+    a = first["args"]
+    lines = [f"- Data: phonebook prompts from training/phonebook.py (the engine generator's twin), {books_text(a)}, "
+             f"{formats_text(a)}, 25 % reversed, up to {a['max_shots']} supervised look-ups in 70 % of the books; the "
+             f"loss is on the look-ups' and the answer's digits, the space before them and the newline after"
+             + noise_text(a) + ".",
+             f"- Training: {schedule_text(model_id, first)}."]
+    out = f"training/runs/{model_id}"
+    if first is train:
+        return lines + [f"- Command: `{command_text(model_id, train, out)}`", alike,
+                        f"- Loss on supervised tokens (step:loss): {curve_text(train)}"]
+    b = train["args"]
+    return lines + [
+        f"- Then, from those weights, a second phase: {books_text(b)}, {formats_text(b)} from the first step"
+        + noise_text(b) + f"; {schedule_text(model_id, train, first=False)}.",
+        f"- Commands: `{command_text(model_id, first, out)}`, then "
+        f"`{command_text(model_id, train, out + '_noise', init_from=out + '/model')}`", alike,
+        f"- Loss on supervised tokens (step:loss), first phase: {curve_text(first)}",
+        f"- Second phase (loss on the noisy inputs): {curve_text(train)}"]
