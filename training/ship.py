@@ -1,0 +1,63 @@
+"""Put finished runs in assets/models/: the model folder's files and the run's train.json, checked first.
+
+    python3 training/ship.py training/runs/hybrid_ft:hybrid training/runs/mamba_ft:mamba ...
+
+Each run must be finished (train.py wrote <run>/model) with all its planned steps, be of the model it
+is shipped as, and carry the project's tokenizer. Every run is checked before any file is copied, so a
+bad one ships nothing. README.md and eval.json stay as they were: `cards.py` rewrites them from the
+engine's sweeps of the new files (until then they describe the old weights). Standard library only.
+"""
+
+import argparse
+import filecmp
+import json
+import os
+import shutil
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+MODELS = os.path.join(ROOT, "assets", "models")
+TOKENIZER = os.path.join(ROOT, "assets", "tokenizer", "tokenizer.json")
+MODEL_FILES = ("config.json", "generation_config.json", "model.safetensors", "tokenizer.json")
+
+
+def check(run, model_id):
+    """What is wrong with shipping `run` as `model_id`, or None."""
+    folder = os.path.join(run, "model")
+    missing = [f for f in MODEL_FILES if not os.path.isfile(os.path.join(folder, f))]
+    if missing:
+        return f"{folder} lacks {', '.join(missing)} (is the run finished?)"
+    try:
+        train = json.load(open(os.path.join(run, "train.json")))
+    except (OSError, ValueError) as e:
+        return f"{run}/train.json: {e}"
+    if train.get("model") != model_id:
+        return f"{run} trained a {train.get('model')!r} model, not {model_id!r}"
+    if train.get("steps_done", 0) < train["args"]["steps"]:
+        return f"{run} stopped at step {train.get('steps_done')} of {train['args']['steps']}"
+    if not filecmp.cmp(os.path.join(folder, "tokenizer.json"), TOKENIZER, shallow=False):
+        return f"{folder}/tokenizer.json is not assets/tokenizer/tokenizer.json"
+    if not os.path.isdir(os.path.join(MODELS, model_id)):
+        return f"assets/models/{model_id} does not exist (a new model also needs its card and manifest entry)"
+    return None
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("runs", nargs="+", help="run:id, e.g. training/runs/hybrid_ft:hybrid")
+    args = ap.parse_args()
+    pairs = [spec.rsplit(":", 1) for spec in args.runs]
+    if any(len(p) != 2 for p in pairs):
+        ap.error("each run is given as <run folder>:<model id>")
+    problems = [p for p in (check(run, model_id) for run, model_id in pairs) if p]
+    if problems:
+        raise SystemExit("ship: nothing copied\n" + "\n".join(f"  {p}" for p in problems))
+    for run, model_id in pairs:
+        dest = os.path.join(MODELS, model_id)
+        for name in MODEL_FILES:
+            shutil.copyfile(os.path.join(run, "model", name), os.path.join(dest, name))
+        shutil.copyfile(os.path.join(run, "train.json"), os.path.join(dest, "train.json"))
+        print(f"{run} -> assets/models/{model_id} (README.md and eval.json are stale until cards.py runs)")
+
+
+if __name__ == "__main__":
+    main()
