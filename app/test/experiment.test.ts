@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { memorySource } from '../../engine/io/files';
-import { writeFileAtomic } from '../../main/atomic-write';
+import { writeFileAtomic } from '../../engine/cli/atomic-write';
 import { Engine } from '../client';
 import { engineBackend } from '../engine-backend';
 import { makeExperiment, parseExperiment, replayExperiment, saveExperiment, serializeExperiment, type ExperimentWriter } from '../experiment';

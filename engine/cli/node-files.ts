@@ -1,9 +1,10 @@
 // A FileSource over a folder on disk, for the Node hosts (CLI, tests). Paths are relative to the
 // folder; anything that would escape it is refused. Also the CLI's own input and output files
 // (--ids, --names, --out), whose failures are one-line errors naming the file.
-import { access, constants, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { access, constants, open, readFile, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, normalize } from 'node:path';
 import { CheckpointError } from '../errors';
+import { writeFileAtomic } from './atomic-write';
 import type { FileSource } from '../io/files';
 
 export function nodeSource(dir: string): FileSource {
@@ -77,15 +78,12 @@ export async function checkOutFile(file: string): Promise<void> {
   });
 }
 
-/** Writes a command's --out file whole or not at all: a temporary file beside it, then a rename, so an
- *  interrupted run never leaves a cut-off file where a finished one was. */
+/** Writes a command's --out file whole or not at all (writeFileAtomic), so an interrupted run never
+ *  leaves a cut-off file where a finished one was. */
 export async function writeOutFile(file: string, data: string | Uint8Array): Promise<void> {
-  const temp = `${file}.${process.pid}.tmp`;
   try {
-    await writeFile(temp, data);
-    await rename(temp, file);
+    await writeFileAtomic(file, data);
   } catch (e) {
-    await rm(temp, { force: true });
     const code = (e as NodeJS.ErrnoException).code;
     throw new CheckpointError(file, code === 'ENOENT' ? 'cannot write: no such folder' : `cannot write (${code ?? (e as Error).message})`);
   }

@@ -119,7 +119,7 @@ describe('autosave', () => {
     // A child "app": recovers, then changes its session as fast as it can, each change flushed
     // through main's atomic writer, until it is killed.
     writeFileSync(script, `
-      import { writeFileAtomic } from '${root}main/atomic-write.ts';
+      import { writeFileAtomic } from '${root}engine/cli/atomic-write.ts';
       import { Autosave } from '${root}app/autosave.ts';
       import { readFile } from 'node:fs/promises';
       const dir = ${JSON.stringify(dir)};
