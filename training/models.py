@@ -96,7 +96,10 @@ def load_weights(model, folder):
     Read through from_pretrained, which maps the names save_pretrained wrote (NemotronH saves
     `backbone.*`, its module is `model.*`); reading model.safetensors directly misses that.
     """
-    saved = type(model).from_pretrained(folder, dtype=torch.float32)
+    saved, info = type(model).from_pretrained(folder, dtype=torch.float32, output_loading_info=True)
+    wrong = {k: v for k, v in info.items() if k in ("missing_keys", "unexpected_keys", "mismatched_keys") and v}
+    if wrong:  # from_pretrained fills missing weights with fresh ones and only warns
+        raise ValueError(f"{folder}: the saved weights do not fit this model: {wrong}")
     return saved.state_dict()
 
 

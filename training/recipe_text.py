@@ -13,33 +13,52 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def lr_text(lr):
+    """A learning rate as the cards and commands write it: 1e-3, 3e-4."""
     return ("%.0e" % lr).replace("e-0", "e-")
 
-RUN_SETTINGS = ("batch", "seed", "max_entries", "mimetic", "formats", "max_shots", "lm_weight", "bare_until",
+
+RUN_SETTINGS = ("batch", "seed", "max_entries", "mimetic", "formats", "max_shots", "lm_weight", "bare_until", "ramp",
                 "digit_noise", "digit_noise_from")
+ORDINAL = ("first", "second", "third", "fourth")
 
 
 def phases(train):
-    """The runs a model went through, first to last: a run from --init-from weights has its base run first."""
-    return ([train["base"]] if train.get("base") else []) + [train]
+    """The runs a model went through, first to last: a run from --init-from weights follows its base run."""
+    return (phases(train["base"]) if train.get("base") else []) + [train]
+
+
+def differing_settings(trains):
+    """RUN_SETTINGS that differ between the models, phase by phase (first with first, second with second)."""
+    differ = []
+    for k in RUN_SETTINGS:
+        by_phase = {}
+        for t in trains.values():
+            for i, p in enumerate(phases(t)):
+                by_phase.setdefault(i, set()).add(json.dumps(p["args"].get(k)))
+        if any(len(values) > 1 for values in by_phase.values()):
+            differ.append(k)
+    return differ
 
 
 def alike_line(trains):
-    """How the four runs differ, from their train.json files: settings, learning rate, steps done."""
-    def setting(t, k):
-        return json.dumps([p["args"].get(k) for p in phases(t)])
-
-    differ = [k for k in RUN_SETTINGS if len({setting(t, k) for t in trains.values()}) > 1]
+    """How the four models' training differs, phase by phase, from their train.json files: settings, learning
+    rate, phases, steps done."""
+    differ = differing_settings(trains)
+    counts = {m: len(phases(t)) for m, t in trains.items()}
     lrs = ", ".join(f"{m} " + " then ".join(lr_text(p["args"]["lr"]) for p in phases(t)) for m, t in trains.items())
     steps = ", ".join(f"{m} " + " + ".join(f"{p['steps_done']:,} of {p['args']['steps']:,}" for p in phases(t))
                       for m, t in trains.items())
     short = [m for m, t in trains.items() if any(p["steps_done"] < p["args"]["steps"] for p in phases(t))]
     same = "data, batch, optimizer, schedule and seed" if not differ else \
         "data, optimizer and schedule; differing also in " + ", ".join(differ)
+    most = max(counts.values())
+    fewer = [m for m, n in counts.items() if n < most]
     return (f"- Trained alike ({same}) except the learning rate, each architecture's own ({lrs}: the "
             f"attention models stall at the SSMs' 1e-3), and the steps done of those planned ({steps}"
             + (f": {', '.join(short)} stopped early, the device time ran out" if short else "")
-            + "). training/RUNS.md has every run.")
+            + ")" + (f"; {', '.join(fewer)} {'lacks' if len(fewer) == 1 else 'lack'} the {ORDINAL[most - 1]} phase of the others"
+                  if fewer else "")
+            + ". training/RUNS.md has every run.")
 
 
 @functools.cache
@@ -91,6 +110,7 @@ def noise_text(a):
 
 
 def books_text(a):
+    """The book sizes of a run's data (its curriculum)."""
     if not a.get("ramp", 0.5):
         return f"books of 2 to {a['max_entries']} entries"
     return (f"books of 2 to a cap that grows from 4 to {a['max_entries']} entries over the first "
@@ -98,6 +118,10 @@ def books_text(a):
 
 
 def formats_text(a):
+    """The prompt formats of a run's data, and when the question format joins."""
+    formats = a.get("formats", "bare,question").split(",")
+    if len(formats) == 1:
+        return f"{formats[0]} format only"
     if not a.get("bare_until", 0):
         return "bare and question"
     return f"bare format only for the first {100 * a['bare_until']:.0f} % of the steps and then bare and question"
@@ -115,6 +139,7 @@ def schedule_text(model_id, t, first=True):
 
 
 def command_text(model_id, t, out, init_from=None):
+    """The train.py command of one run, writing to `out` (and starting from `init_from`'s weights)."""
     a, steps = dict(t["args"]), t["steps_done"]
     if init_from:
         a["init_from"] = init_from
@@ -123,27 +148,33 @@ def command_text(model_id, t, out, init_from=None):
 
 
 def curve_text(t):
+    """A run's loss curve as step:loss pairs."""
     return " ".join(f"{p['step']}:{p['loss']}" for p in t["curve"])
 
 
 def recipe_lines(model_id, train, alike):
-    """The card's data, training, command, `alike` and loss lines; a run from --init-from weights is a second phase."""
-    first = phases(train)[0]
+    """The card's data, training, command, `alike` and loss lines; a run from --init-from weights is a later phase."""
+    runs = phases(train)
+    first = runs[0]
     a = first["args"]
     lines = [f"- Data: phonebook prompts from training/phonebook.py (the engine generator's twin), {books_text(a)}, "
              f"{formats_text(a)}, 25 % reversed, up to {a['max_shots']} supervised look-ups in 70 % of the books; the "
              f"loss is on the look-ups' and the answer's digits, the space before them and the newline after"
              + noise_text(a) + ".",
              f"- Training: {schedule_text(model_id, first)}."]
-    out = f"training/runs/{model_id}"
-    if first is train:
-        return lines + [f"- Command: `{command_text(model_id, train, out)}`", alike,
+    outs = [f"training/runs/{model_id}"] + [f"training/runs/{os.path.basename(os.path.normpath(t['args']['out']))}"
+                                            for t in runs[1:]]
+    if len(runs) == 1:
+        return lines + [f"- Command: `{command_text(model_id, train, outs[0])}`", alike,
                         f"- Loss on supervised tokens (step:loss): {curve_text(train)}"]
-    b = train["args"]
-    return lines + [
-        f"- Then, from those weights, a second phase: {books_text(b)}, {formats_text(b)} from the first step"
-        + noise_text(b) + f"; {schedule_text(model_id, train, first=False)}.",
-        f"- Commands: `{command_text(model_id, first, out)}`, then "
-        f"`{command_text(model_id, train, out + '_noise', init_from=out + '/model')}`", alike,
-        f"- Loss on supervised tokens (step:loss), first phase: {curve_text(first)}",
-        f"- Second phase (loss on the noisy inputs): {curve_text(train)}"]
+    commands = [command_text(model_id, first, outs[0])]
+    losses = [f"- Loss on supervised tokens (step:loss), first phase: {curve_text(first)}"]
+    for i, t in enumerate(runs[1:], start=1):
+        b = t["args"]
+        at_once = "" if b.get("ramp", 0.5) or b.get("bare_until", 0) else " from the first step"
+        lines.append(f"- Then, from those weights, a {ORDINAL[i]} phase: {books_text(b)}, {formats_text(b)}{at_once}"
+                     + noise_text(b) + f"; {schedule_text(model_id, t, first=False)}.")
+        commands.append(command_text(model_id, t, outs[i], init_from=outs[i - 1] + "/model"))
+        noisy = " (loss on the noisy inputs)" if b.get("digit_noise") else ""
+        losses.append(f"- {ORDINAL[i].capitalize()} phase{noisy}: {curve_text(t)}")
+    return lines + ["- Commands: " + ", then ".join(f"`{c}`" for c in commands), alike] + losses

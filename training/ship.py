@@ -3,7 +3,9 @@
     python3 training/ship.py training/runs/hybrid_ft:hybrid training/runs/mamba_ft:mamba ...
 
 Each run must be finished (train.py wrote <run>/model) with all its planned steps, be of the model it
-is shipped as, and carry the project's tokenizer. Every run is checked before any file is copied, so a
+is shipped as, with the layout and parameter count of the shipped one (`--new-shape` lets a model change
+shape), carry the project's tokenizer, and, if it went on from other weights (--init-from), keep that
+run's train.json as its base (the card tells both). Every run is checked before any file is copied, so a
 bad one ships nothing. README.md and eval.json stay as they were: `cards.py` rewrites them from the
 engine's sweeps of the new files (until then they describe the old weights). Standard library only.
 """
@@ -20,7 +22,7 @@ TOKENIZER = os.path.join(ROOT, "assets", "tokenizer", "tokenizer.json")
 MODEL_FILES = ("config.json", "generation_config.json", "model.safetensors", "tokenizer.json")
 
 
-def check(run, model_id):
+def check(run, model_id, new_shape=False):
     """What is wrong with shipping `run` as `model_id`, or None."""
     folder = os.path.join(run, "model")
     missing = [f for f in MODEL_FILES if not os.path.isfile(os.path.join(folder, f))]
@@ -32,23 +34,34 @@ def check(run, model_id):
         return f"{run}/train.json: {e}"
     if train.get("model") != model_id:
         return f"{run} trained a {train.get('model')!r} model, not {model_id!r}"
-    if train.get("steps_done", 0) < train["args"]["steps"]:
-        return f"{run} stopped at step {train.get('steps_done')} of {train['args']['steps']}"
+    args = train.get("args", {})
+    if train.get("steps_done", 0) < args.get("steps", float("inf")):
+        return f"{run} stopped at step {train.get('steps_done')} of {args.get('steps')}"
+    if args.get("init_from") and (train.get("base") or {}).get("model") != model_id:
+        return f"{run} went on from {args['init_from']} but keeps no train.json of a {model_id!r} run as its base"
     if not filecmp.cmp(os.path.join(folder, "tokenizer.json"), TOKENIZER, shallow=False):
         return f"{folder}/tokenizer.json is not assets/tokenizer/tokenizer.json"
     if not os.path.isdir(os.path.join(MODELS, model_id)):
         return f"assets/models/{model_id} does not exist (a new model also needs its card and manifest entry)"
+    shipped = json.load(open(os.path.join(MODELS, model_id, "train.json")))
+    shape = {k: (shipped.get(k), train.get(k)) for k in ("layout", "parameters") if shipped.get(k) != train.get(k)}
+    if shape and not new_shape:
+        return f"{run} differs in shape from assets/models/{model_id} (shipped, run): {shape}; --new-shape if meant"
     return None
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("runs", nargs="+", help="run:id, e.g. training/runs/hybrid_ft:hybrid")
+    ap.add_argument("--new-shape", action="store_true", help="a run may change its model's layout or parameter count")
     args = ap.parse_args()
     pairs = [spec.rsplit(":", 1) for spec in args.runs]
     if any(len(p) != 2 for p in pairs):
         ap.error("each run is given as <run folder>:<model id>")
-    problems = [p for p in (check(run, model_id) for run, model_id in pairs) if p]
+    ids = [model_id for _, model_id in pairs]
+    if len(set(ids)) < len(ids):
+        ap.error("a model id is given twice")
+    problems = [p for p in (check(run, model_id, args.new_shape) for run, model_id in pairs) if p]
     if problems:
         raise SystemExit("ship: nothing copied\n" + "\n".join(f"  {p}" for p in problems))
     for run, model_id in pairs:

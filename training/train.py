@@ -198,10 +198,15 @@ def main():
 
 
 def base_run(folder):
-    """The train.json saved beside the model that --init-from reads (a shipped model's folder has one), or None."""
-    for path in (os.path.join(folder, "train.json"), os.path.join(folder, os.pardir, "train.json")):
+    """The train.json of the run whose weights --init-from reads: in a shipped model's folder, or beside
+    <run>/model; None (said) if there is none, and the card then tells this run alone."""
+    paths = [os.path.join(folder, "train.json")]
+    if os.path.basename(os.path.normpath(folder)) == "model":
+        paths.append(os.path.join(folder, os.pardir, "train.json"))
+    for path in paths:
         if os.path.exists(path):
             return json.load(open(path))
+    print(f"--init-from {folder}: no train.json of the run these weights come from; the card will not tell it", flush=True)
     return None
 
 
