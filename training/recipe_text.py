@@ -19,7 +19,12 @@ def lr_text(lr):
 
 RUN_SETTINGS = ("batch", "seed", "max_entries", "mimetic", "formats", "max_shots", "lm_weight", "bare_until", "ramp",
                 "digit_noise", "digit_noise_from")
-ORDINAL = ("first", "second", "third", "fourth")
+ORDINAL = ("first", "second", "third", "fourth", "fifth", "sixth")
+
+
+def ordinal(i):
+    """'first', 'second', ... for phase index i (from 0)."""
+    return ORDINAL[i] if i < len(ORDINAL) else f"{i + 1}th"
 
 
 def phases(train):
@@ -52,12 +57,11 @@ def alike_line(trains):
     same = "data, batch, optimizer, schedule and seed" if not differ else \
         "data, optimizer and schedule; differing also in " + ", ".join(differ)
     most = max(counts.values())
-    fewer = [m for m, n in counts.items() if n < most]
+    fewer = {m: n for m, n in counts.items() if n < most}
     return (f"- Trained alike ({same}) except the learning rate, each architecture's own ({lrs}: the "
             f"attention models stall at the SSMs' 1e-3), and the steps done of those planned ({steps}"
             + (f": {', '.join(short)} stopped early, the device time ran out" if short else "")
-            + ")" + (f"; {', '.join(fewer)} {'lacks' if len(fewer) == 1 else 'lack'} the {ORDINAL[most - 1]} phase of the others"
-                  if fewer else "")
+            + ")" + ("; phases: " + ", ".join(f"{m} {n} of {most}" for m, n in counts.items()) if fewer else "")
             + ". training/RUNS.md has every run.")
 
 
@@ -172,9 +176,9 @@ def recipe_lines(model_id, train, alike):
     for i, t in enumerate(runs[1:], start=1):
         b = t["args"]
         at_once = "" if b.get("ramp", 0.5) or b.get("bare_until", 0) else " from the first step"
-        lines.append(f"- Then, from those weights, a {ORDINAL[i]} phase: {books_text(b)}, {formats_text(b)}{at_once}"
+        lines.append(f"- Then, from those weights, a {ordinal(i)} phase: {books_text(b)}, {formats_text(b)}{at_once}"
                      + noise_text(b) + f"; {schedule_text(model_id, t, first=False)}.")
         commands.append(command_text(model_id, t, outs[i], init_from=outs[i - 1] + "/model"))
         noisy = " (loss on the noisy inputs)" if b.get("digit_noise") else ""
-        losses.append(f"- {ORDINAL[i].capitalize()} phase{noisy}: {curve_text(t)}")
+        losses.append(f"- {ordinal(i).capitalize()} phase{noisy}: {curve_text(t)}")
     return lines + ["- Commands: " + ", then ".join(f"`{c}`" for c in commands), alike] + losses

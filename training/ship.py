@@ -43,7 +43,10 @@ def check(run, model_id, new_shape=False):
         return f"{folder}/tokenizer.json is not assets/tokenizer/tokenizer.json"
     if not os.path.isdir(os.path.join(MODELS, model_id)):
         return f"assets/models/{model_id} does not exist (a new model also needs its card and manifest entry)"
-    shipped = json.load(open(os.path.join(MODELS, model_id, "train.json")))
+    try:
+        shipped = json.load(open(os.path.join(MODELS, model_id, "train.json")))
+    except (OSError, ValueError) as e:
+        return f"assets/models/{model_id}/train.json: {e}"
     shape = {k: (shipped.get(k), train.get(k)) for k in ("layout", "parameters") if shipped.get(k) != train.get(k)}
     if shape and not new_shape:
         return f"{run} differs in shape from assets/models/{model_id} (shipped, run): {shape}; --new-shape if meant"

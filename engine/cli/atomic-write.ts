@@ -1,4 +1,4 @@
-// Atomic file writes for the Node hosts (the CLI's --out files, the desktop app's experiments and recent list):
+// Atomic file writes for the Node hosts (the CLI's --out files; the desktop app's experiments, figures and recent list):
 // write a temporary file next to the target, flush it to disk, then rename over the target, so a crash
 // or a full disk leaves either the old file or the new one, never half of one.
 import { open, rename, unlink } from 'node:fs/promises';
