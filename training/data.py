@@ -6,6 +6,7 @@ A batch is a pure function of (seed, step): book sizes follow the curriculum cap
 its own derived seed, so a run is reproducible whatever the number of loader workers.
 """
 
+import functools
 import math
 import os
 import random
@@ -92,7 +93,9 @@ def corrupt_answer_digits(ids, labels, digit_ids, p, rng):
     return ids
 
 
+@functools.cache
 def digit_token_ids(tok):
+    """The token ids of "0" … "9" (ascending, checked); one lookup per tokenizer, not one per batch."""
     ids = np.asarray([tok.token_to_id(str(d)) for d in range(10)], dtype=np.int64)
     assert (np.diff(ids) > 0).all(), ids
     return ids

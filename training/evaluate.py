@@ -50,6 +50,14 @@ def sweep_prompts(fmt, variant, entries, samples, seed):
             for k in range(samples)]
 
 
+def is_other_entry(line, prompt):
+    """Whether an answer line is the number of another entry of the book than the asked one (its digits)."""
+    def digits(s):
+        return "".join(c for c in s if "0" <= c <= "9")
+
+    return any(digits(line) == digits(e["number"]) for i, e in enumerate(prompt["entries"]) if i != prompt["target"])
+
+
 def accuracy(model, tok, fmt, variant, entries, samples, seed, dev):
     """Sample k is the book `hybridscope phonebook --seed <seed>` scores as its sample k (sweep.ts), so
     the engine's results on the shipped files can be compared prompt by prompt."""
@@ -57,12 +65,14 @@ def accuracy(model, tok, fmt, variant, entries, samples, seed, dev):
     answers = greedy_answers(model, tok, prompts, dev)
     scores = [phonebook.score_answer(a, p["answer"]) for a, p in zip(answers, prompts)]
     wrong = [s["digitAccuracy"] for s in scores if not s["exact"]]
+    copies = sum(not s["exact"] and is_other_entry(s["line"], p) for s, p in zip(scores, prompts))
     n_tok = sum(len(tok.encode(p["text"], add_special_tokens=False).ids) for p in prompts) / samples
     return {"entries": entries, "format": fmt, "variant": variant, "samples": samples, "seed": seed,
             "mean_tokens": round(n_tok, 1),
             "accuracy": sum(s["exact"] for s in scores) / samples,
             "digit_accuracy": sum(s["digitAccuracy"] for s in scores) / samples,
             "wrong_digit_accuracy": (sum(wrong) / len(wrong)) if wrong else None,
+            "wrong": len(wrong), "wrong_other_entry": copies,
             "exact": [int(s["exact"]) for s in scores]}
 
 

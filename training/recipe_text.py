@@ -32,13 +32,13 @@ def phases(train):
     return (phases(train["base"]) if train.get("base") else []) + [train]
 
 
-def differing_settings(trains):
-    """RUN_SETTINGS that differ between the models, phase by phase (first with first, second with second)."""
+def differing_settings(runs):
+    """RUN_SETTINGS that differ between the models' runs {id: phases}, phase by phase (first with first, ...)."""
     differ = []
     for k in RUN_SETTINGS:
         by_phase = {}
-        for t in trains.values():
-            for i, p in enumerate(phases(t)):
+        for ps in runs.values():
+            for i, p in enumerate(ps):
                 by_phase.setdefault(i, set()).add(json.dumps(p["args"].get(k)))
         if any(len(values) > 1 for values in by_phase.values()):
             differ.append(k)
@@ -48,20 +48,20 @@ def differing_settings(trains):
 def alike_line(trains):
     """How the four models' training differs, phase by phase, from their train.json files: settings, learning
     rate, phases, steps done."""
-    differ = differing_settings(trains)
-    counts = {m: len(phases(t)) for m, t in trains.items()}
-    lrs = ", ".join(f"{m} " + " then ".join(lr_text(p["args"]["lr"]) for p in phases(t)) for m, t in trains.items())
-    steps = ", ".join(f"{m} " + " + ".join(f"{p['steps_done']:,} of {p['args']['steps']:,}" for p in phases(t))
-                      for m, t in trains.items())
-    short = [m for m, t in trains.items() if any(p["steps_done"] < p["args"]["steps"] for p in phases(t))]
+    runs = {m: phases(t) for m, t in trains.items()}
+    differ = differing_settings(runs)
+    lrs = ", ".join(f"{m} " + " then ".join(lr_text(p["args"]["lr"]) for p in ps) for m, ps in runs.items())
+    steps = ", ".join(f"{m} " + " + ".join(f"{p['steps_done']:,} of {p['args']['steps']:,}" for p in ps)
+                      for m, ps in runs.items())
+    short = [m for m, ps in runs.items() if any(p["steps_done"] < p["args"]["steps"] for p in ps)]
     same = "data, batch, optimizer, schedule and seed" if not differ else \
         "data, optimizer and schedule; differing also in " + ", ".join(differ)
-    most = max(counts.values())
-    fewer = {m: n for m, n in counts.items() if n < most}
+    most = max(len(ps) for ps in runs.values())
+    uneven = any(len(ps) < most for ps in runs.values())
     return (f"- Trained alike ({same}) except the learning rate, each architecture's own ({lrs}: the "
             f"attention models stall at the SSMs' 1e-3), and the steps done of those planned ({steps}"
             + (f": {', '.join(short)} stopped early, the device time ran out" if short else "")
-            + ")" + ("; phases: " + ", ".join(f"{m} {n} of {most}" for m, n in counts.items()) if fewer else "")
+            + ")" + ("; phases: " + ", ".join(f"{m} {len(ps)} of {most}" for m, ps in runs.items()) if uneven else "")
             + ". training/RUNS.md has every run.")
 
 

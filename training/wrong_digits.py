@@ -16,28 +16,7 @@ import transformers
 import data
 import evaluate
 import fast_mixers
-import phonebook
 from sweeps import EVAL_SEED
-
-
-def digits(s):
-    return "".join(c for c in s if "0" <= c <= "9")
-
-
-def wrong_answers(model, tok, fmt, entries, samples, seed, dev):
-    prompts = evaluate.sweep_prompts(fmt, "standard", entries, samples, seed)
-    answers = evaluate.greedy_answers(model, tok, prompts, dev)
-    wrong, copies = [], 0
-    for a, p in zip(answers, prompts):
-        s = phonebook.score_answer(a, p["answer"])
-        if s["exact"]:
-            continue
-        wrong.append(s["digitAccuracy"])
-        others = {digits(e["number"]) for i, e in enumerate(p["entries"]) if i != p["target"]}
-        copies += digits(s["line"]) in others
-    return {"format": fmt, "entries": entries, "samples": samples, "exact": 1 - len(wrong) / samples,
-            "wrong": len(wrong), "copies": copies,
-            "wrong_digit_accuracy": sum(wrong) / len(wrong) if wrong else None}
 
 
 def main(argv):
@@ -57,7 +36,9 @@ def main(argv):
         fast_mixers.use_fast_mixers(model)  # the training-time scans: transformers' Mamba paths are slow
         for n in map(int, args.entries.split(",")):
             for fmt in args.formats.split(","):
-                r = {"model": path, **wrong_answers(model, tok, fmt, n, args.samples, args.seed, dev)}
+                a = evaluate.accuracy(model, tok, fmt, "standard", n, args.samples, args.seed, dev)
+                r = {"model": path, "format": fmt, "entries": n, "samples": args.samples, "exact": a["accuracy"],
+                     "wrong": a["wrong"], "copies": a["wrong_other_entry"], "wrong_digit_accuracy": a["wrong_digit_accuracy"]}
                 results.append(r)
                 wda = r["wrong_digit_accuracy"]
                 print(f"{path} {fmt} {n}: exact {100 * r['exact']:.1f} %, {r['wrong']} wrong ({r['copies']} copies),"
