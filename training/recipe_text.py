@@ -139,7 +139,7 @@ def schedule_text(model_id, t, first=True):
     return (f"{steps:,} steps{cut} of batch {a['batch']} ({t['tokens']:,} tokens), AdamW (0.9, 0.95), "
             f"lr {lr_text(a['lr'])} with 100 warm-up steps and cosine decay to 10 % over {planned:,} steps, weight decay "
             f"0.1 on matrices, clip 1.0, bf16 autocast, {init}seed {a['seed']}; {t['train_seconds']:.0f} s on one "
-            f"{t['device']} shared with other runs" + resumes_text(t.get("calls", [])))
+            f"{t['device']} that other runs may have shared (training/RUNS.md lists each call's runs)" + resumes_text(t.get("calls", [])))
 
 
 def command_text(model_id, t, out, init_from=None):
@@ -149,6 +149,16 @@ def command_text(model_id, t, out, init_from=None):
         a["init_from"] = init_from
     return (f"python3 training/train.py --model {model_id} --out {out} --steps {a['steps']} --lr {lr_text(a['lr'])}"
             + defining_flags(a) + (f" --stop-at {steps}" if steps < a["steps"] else ""))
+
+
+def phase_commands(model_id, train):
+    """The train.py commands that made a model, phase by phase, each writing to training/runs/<its run's name>;
+    a later phase starts from the folder the one before it wrote."""
+    runs = phases(train)
+    outs = [f"training/runs/{model_id}"] + [f"training/runs/{os.path.basename(os.path.normpath(t['args']['out']))}"
+                                            for t in runs[1:]]
+    return [command_text(model_id, t, outs[i], init_from=outs[i - 1] + "/model" if i else None)
+            for i, t in enumerate(runs)]
 
 
 def curve_text(t):
@@ -166,19 +176,17 @@ def recipe_lines(model_id, train, alike):
              f"loss is on the look-ups' and the answer's digits, the space before them and the newline after"
              + noise_text(a) + ".",
              f"- Training: {schedule_text(model_id, first)}."]
-    outs = [f"training/runs/{model_id}"] + [f"training/runs/{os.path.basename(os.path.normpath(t['args']['out']))}"
-                                            for t in runs[1:]]
+    commands = phase_commands(model_id, train)
     if len(runs) == 1:
-        return lines + [f"- Command: `{command_text(model_id, train, outs[0])}`", alike,
+        return lines + [f"- Command: `{commands[0]}`", alike,
                         f"- Loss on supervised tokens (step:loss): {curve_text(train)}"]
-    commands = [command_text(model_id, first, outs[0])]
     losses = [f"- Loss on supervised tokens (step:loss), first phase: {curve_text(first)}"]
     for i, t in enumerate(runs[1:], start=1):
         b = t["args"]
         at_once = "" if b.get("ramp", 0.5) or b.get("bare_until", 0) else " from the first step"
         lines.append(f"- Then, from those weights, a {ordinal(i)} phase: {books_text(b)}, {formats_text(b)}{at_once}"
                      + noise_text(b) + f"; {schedule_text(model_id, t, first=False)}.")
-        commands.append(command_text(model_id, t, outs[i], init_from=outs[i - 1] + "/model"))
         noisy = " (loss on the noisy inputs)" if b.get("digit_noise") else ""
         losses.append(f"- {ordinal(i).capitalize()} phase{noisy}: {curve_text(t)}")
-    return lines + ["- Commands: " + ", then ".join(f"`{c}`" for c in commands), alike] + losses
+    return lines + ["- Commands: " + ", then ".join(f"`{c}`" for c in commands)
+                    + f"; both in one: `python3 training/reproduce.py {model_id}`", alike] + losses
