@@ -147,18 +147,22 @@ def command_text(model_id, t, out, init_from=None):
     a, steps = dict(t["args"]), t["steps_done"]
     if init_from:
         a["init_from"] = init_from
-    return (f"python3 training/train.py --model {model_id} --out {out} --steps {a['steps']} --lr {lr_text(a['lr'])}"
+    return (f"python3 training/train.py --model {a.get('model', model_id)} --out {out} --steps {a['steps']} --lr {lr_text(a['lr'])}"
             + defining_flags(a) + (f" --stop-at {steps}" if steps < a["steps"] else ""))
 
 
-def phase_commands(model_id, train):
-    """The train.py commands that made a model, phase by phase, each writing to training/runs/<its run's name>;
-    a later phase starts from the folder the one before it wrote."""
-    runs = phases(train)
-    outs = [f"training/runs/{model_id}"] + [f"training/runs/{os.path.basename(os.path.normpath(t['args']['out']))}"
-                                            for t in runs[1:]]
+def phase_outs(model_id, train, runs_dir="training/runs"):
+    """Where each phase of a model writes: <runs_dir>/<id> for the first, <runs_dir>/<its run's name> after."""
+    return [f"{runs_dir}/{model_id}"] + [f"{runs_dir}/{os.path.basename(os.path.normpath(t['args']['out']))}"
+                                         for t in phases(train)[1:]]
+
+
+def phase_commands(model_id, train, runs_dir="training/runs"):
+    """The train.py commands that made a model, phase by phase (phase_outs); a later phase starts from the
+    model folder the one before it wrote."""
+    outs = phase_outs(model_id, train, runs_dir)
     return [command_text(model_id, t, outs[i], init_from=outs[i - 1] + "/model" if i else None)
-            for i, t in enumerate(runs)]
+            for i, t in enumerate(phases(train))]
 
 
 def curve_text(t):
@@ -189,4 +193,5 @@ def recipe_lines(model_id, train, alike):
         noisy = " (loss on the noisy inputs)" if b.get("digit_noise") else ""
         losses.append(f"- {ordinal(i).capitalize()} phase{noisy}: {curve_text(t)}")
     return lines + ["- Commands: " + ", then ".join(f"`{c}`" for c in commands)
-                    + f"; both in one: `python3 training/reproduce.py {model_id}`", alike] + losses
+                    + f"; {'both' if len(runs) == 2 else 'all'} in one: `python3 training/reproduce.py {model_id}`",
+                    alike] + losses
