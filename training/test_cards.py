@@ -1,0 +1,124 @@
+"""Checks of the shipped models' cards and their one-command reproduction, on the files in assets/models.
+
+    python3 -m unittest discover -s training -p 'test_*.py'     (npm test runs it; standard library only)
+
+They fail when a card no longer tells its train.json (cards.py was not run after ship.py), when the manifest
+and the folders disagree, or when reproduce.py would run a phase that is not the one shipped.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+import recipe_text
+
+ROOT = recipe_text.ROOT
+MODELS = os.path.join(ROOT, "assets", "models")
+
+
+def shipped():
+    with open(os.path.join(MODELS, "manifest.json")) as f:
+        return json.load(f)["models"]
+
+
+def train_json(model_id):
+    with open(os.path.join(MODELS, model_id, "train.json")) as f:
+        return json.load(f)
+
+
+def card(model_id):
+    with open(os.path.join(MODELS, model_id, "README.md")) as f:
+        return f.read()
+
+
+def reproduce(*args):
+    return subprocess.run([sys.executable, os.path.join(ROOT, "training", "reproduce.py"), *args],
+                          capture_output=True, text=True, cwd=tempfile.gettempdir())
+
+
+class ManifestAndFolders(unittest.TestCase):
+    def test_each_listed_model_has_its_files_and_numbers(self):
+        for entry in shipped():
+            with self.subTest(model=entry["id"]):
+                folder = os.path.join(MODELS, entry["id"])
+                for name in ("config.json", "model.safetensors", "tokenizer.json", "README.md", "train.json"):
+                    self.assertTrue(os.path.exists(os.path.join(folder, name)), name)
+                t = train_json(entry["id"])
+                self.assertEqual(entry["parameters"], t["parameters"])
+                self.assertEqual(entry["architecture"], t["architecture"])
+                self.assertEqual(entry["train_max_entries"], t["args"]["max_entries"])
+                self.assertIn(f"**Status: {entry['status']}.**", card(entry["id"]))
+
+
+class Phases(unittest.TestCase):
+    def test_every_phase_finished_its_planned_steps(self):
+        for entry in shipped():
+            for i, run in enumerate(recipe_text.phases(train_json(entry["id"]))):
+                with self.subTest(model=entry["id"], phase=i):
+                    self.assertEqual(run["steps_done"], run["args"]["steps"])
+                    self.assertEqual(run["model"], train_json(entry["id"])["model"])
+
+    def test_a_later_phase_starts_from_the_folder_the_one_before_wrote(self):
+        t = train_json("mamba2")
+        outs = recipe_text.phase_outs("mamba2", t, "/r")
+        commands = recipe_text.phase_commands("mamba2", t, "/r")
+        self.assertEqual(len(commands), len(recipe_text.phases(t)))
+        self.assertNotIn("--init-from", commands[0])
+        for before, command in zip(outs, commands[1:]):
+            self.assertIn(f"--init-from {before}/model", command)
+        self.assertEqual(len(set(outs)), len(outs))
+
+    def test_one_phase_gives_one_command(self):
+        first = recipe_text.phases(train_json("hybrid"))[0]
+        self.assertEqual(len(recipe_text.phase_commands("hybrid", first)), 1)
+
+    def test_ordinals(self):
+        self.assertEqual([recipe_text.ordinal(i) for i in (0, 1, 5, 6)], ["first", "second", "sixth", "7th"])
+
+
+class Cards(unittest.TestCase):
+    def test_each_card_gives_the_commands_of_its_train_json(self):
+        for entry in shipped():
+            with self.subTest(model=entry["id"]):
+                text = card(entry["id"])
+                for command in recipe_text.phase_commands(entry["id"], train_json(entry["id"])):
+                    self.assertIn(f"`{command}`", text)
+
+    def test_each_card_names_every_models_learning_rates(self):
+        trains = {e["id"]: train_json(e["id"]) for e in shipped()}
+        line = recipe_text.alike_line(trains)
+        for entry in shipped():
+            with self.subTest(model=entry["id"]):
+                self.assertIn(line, card(entry["id"]))
+                lrs = " then ".join(recipe_text.lr_text(p["args"]["lr"]) for p in recipe_text.phases(trains[entry["id"]]))
+                self.assertIn(f"{entry['id']} {lrs}", line)
+
+
+class Reproduce(unittest.TestCase):
+    def test_dry_run_prints_the_cards_commands(self):
+        done = reproduce("mamba", "--dry-run")
+        self.assertEqual(done.returncode, 0, done.stderr)
+        commands = recipe_text.phase_commands("mamba", train_json("mamba"))
+        self.assertEqual([line.split(": ", 1)[1] for line in done.stdout.splitlines()], commands)
+
+    def test_refuses_a_folder_holding_a_finished_model(self):
+        with tempfile.TemporaryDirectory() as runs:
+            later = recipe_text.phase_outs("mamba2", train_json("mamba2"), runs)[-1]
+            os.makedirs(os.path.join(later, "model"))
+            open(os.path.join(later, "model", "config.json"), "w").close()
+            done = reproduce("mamba2", "--runs", runs)
+        self.assertEqual(done.returncode, 1)
+        self.assertIn("holds a finished model", done.stderr)
+        self.assertNotIn("phase 1", done.stdout)
+
+    def test_an_unknown_id_lists_the_bundled_models(self):
+        done = reproduce("mamba3")
+        self.assertEqual(done.returncode, 1)
+        self.assertIn("the bundled models are " + ", ".join(sorted(e["id"] for e in shipped())), done.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
