@@ -133,4 +133,32 @@ describe('probes', async () => {
     const r = forward(m1, ids(T, m1.embeddings.V), { focus: [T - 1] });
     expect(r.context.layers[1]?.kind).toBe('mamba1');
   });
+
+  it("Mamba-1 dt and decay per channel group: the group's mean Δ, and exp of its mean of mean_n(A) · cumulative Δ", async () => {
+    const m1 = await loadModel(tinyCheckpoint('mamba', { seed: 4 }));
+    const T = 23;
+    const records: LayerRecord[] = [];
+    const it = forwardSteps(m1, ids(T, m1.embeddings.V), { focus: [T - 1] });
+    let step = it.next();
+    while (!step.done) { records.push(step.value); step = it.next(); }
+    const ctx = step.value.context.layers[1];
+    if (ctx?.kind !== 'mamba1') throw new Error('expected a Mamba-1 context');
+    const { delta, A, I, N, groups } = ctx;
+    const ssm = records[1].ssm!;
+    const cpg = I / groups;
+    for (let g = 0; g < groups; g++) {
+      for (let t = 0; t < T; t++) {
+        let dSum = 0, logDecay = 0;
+        for (let d = g * cpg; d < (g + 1) * cpg; d++) {
+          dSum += delta[t * I + d];
+          let aSum = 0, cum = 0;
+          for (let n = 0; n < N; n++) aSum += A[d * N + n];
+          for (let s2 = 0; s2 <= t; s2++) cum += delta[s2 * I + d];
+          logDecay += (aSum / N) * cum;
+        }
+        expect(ssm.dt.data[g * T + t]).toBeCloseTo(dSum / cpg, 6);
+        expect(ssm.decay.data[g * T + t] / Math.exp(logDecay / cpg)).toBeCloseTo(1, 5);
+      }
+    }
+  });
 });

@@ -84,14 +84,18 @@ export function mamba1Capture(m: Mamba1Mixer, T: number, plan: CapturePlan, budg
   const keep = plan.keepContext && budget.take(T * (I + 2 * N) * 4, `${name} Δ/B/C for tiles`);
   run.capture.internals = (i: Mamba1Internals) => {
     const cumDelta = prefixSums(i.delta, undefined, T, I); // (I, T)
+    const aMean = new Float64Array(I); // mean over n of A[d, n]: the channel's decay rate
+    for (let d = 0; d < I; d++) {
+      let sum = 0;
+      for (let n = 0; n < N; n++) sum += i.A[d * N + n];
+      aMean[d] = sum / N;
+    }
     for (let g = 0; g < groups; g++) {
       for (let t = 0; t < T; t++) {
         let dSum = 0, logDecay = 0;
         for (let d = g * cpg; d < (g + 1) * cpg; d++) {
           dSum += i.delta[t * I + d];
-          let aMean = 0;
-          for (let n = 0; n < N; n++) aMean += i.A[d * N + n];
-          logDecay += (aMean / N) * cumDelta[d * T + t];
+          logDecay += aMean[d] * cumDelta[d * T + t];
         }
         if (dtG) dtG[g * T + t] = dSum / cpg;
         if (decay) decay[g * T + t] = Math.exp(logDecay / cpg);
