@@ -97,10 +97,15 @@ def resumes_text(calls):
     """How a run spread over several device calls went on: from state.pt or from the float16 resume.pt."""
     if len(calls) < 2:
         return ""
+    def at(source):
+        steps = [f"{c['from_step']:,}" for c in calls if c.get("resumed_from") == source]
+        listed = steps[0] if len(steps) == 1 else ", ".join(steps[:-1]) + " and " + steps[-1]
+        return "" if not steps else f"at step{'s' if len(steps) > 1 else ''} {listed} "
+
     kept = sum(c.get("resumed_from") == "state.pt" for c in calls)
     fresh = sum(c.get("resumed_from") == "resume.pt" for c in calls)
-    parts = ([f"{kept} from state.pt (weights and AdamW moments)"] if kept else []) + \
-        ([f"{fresh} from the float16 resume.pt (fresh AdamW moments, a 50-step re-warm-up)"] if fresh else [])
+    parts = ([f"{at('state.pt')}from state.pt (weights and AdamW moments)"] if kept else []) + \
+        ([f"{at('resume.pt')}from the float16 resume.pt (fresh AdamW moments, a 50-step re-warm-up)"] if fresh else [])
     return f", over {len(calls)} device calls" + (", resumed " + " and ".join(parts) if parts else "")
 
 
@@ -166,8 +171,11 @@ def phase_commands(model_id, train, runs_dir="training/runs"):
 
 
 def curve_text(t):
-    """A run's loss curve as step:loss pairs."""
-    return " ".join(f"{p['step']}:{p['loss']}" for p in t["curve"])
+    """A run's loss curve as step:loss pairs, with the step where the question format joined."""
+    a = t["args"]
+    joins = "" if not a.get("bare_until") else \
+        f" (the question format joins at step {round(a['bare_until'] * a['steps']):,}; the loss jumps there)"
+    return " ".join(f"{p['step']}:{p['loss']}" for p in t["curve"]) + joins
 
 
 def recipe_lines(model_id, train, alike):
@@ -175,7 +183,7 @@ def recipe_lines(model_id, train, alike):
     runs = phases(train)
     first = runs[0]
     a = first["args"]
-    lines = [f"- Data: phonebook prompts from training/phonebook.py (the engine generator's twin), {books_text(a)}, "
+    lines = [f"- Data{' (first phase)' if len(runs) > 1 else ''}: phonebook prompts from training/phonebook.py (the engine generator's twin), {books_text(a)}, "
              f"{formats_text(a)}, 25 % reversed, up to {a['max_shots']} supervised look-ups in 70 % of the books; the "
              f"loss is on the look-ups' and the answer's digits, the space before them and the newline after"
              + noise_text(a) + ".",
@@ -190,8 +198,9 @@ def recipe_lines(model_id, train, alike):
         at_once = "" if b.get("ramp", 0.5) or b.get("bare_until", 0) else " from the first step"
         lines.append(f"- Then, from those weights, a {ordinal(i)} phase: {books_text(b)}, {formats_text(b)}{at_once}"
                      + noise_text(b) + f"; {schedule_text(model_id, t, first=False)}.")
-        noisy = " (loss on the noisy inputs)" if b.get("digit_noise") else ""
-        losses.append(f"- {ordinal(i).capitalize()} phase{noisy}: {curve_text(t)}")
+        noisy = (", the answer digits in its inputs noisy and its targets true, so not comparable with the first "
+                 "phase's") if b.get("digit_noise") else ""
+        losses.append(f"- {ordinal(i).capitalize()} phase (step:loss from its own start{noisy}): {curve_text(t)}")
     return lines + ["- Commands: " + ", then ".join(f"`{c}`" for c in commands)
                     + f"; {'both' if len(runs) == 2 else 'all'} in one: `python3 training/reproduce.py {model_id}`",
                     alike] + losses
