@@ -1,4 +1,4 @@
-"""Train one bundled model on phonebooks; every model runs this recipe, with its own learning rate.
+"""Train one phase of a bundled model on phonebooks; every model runs this recipe, with its own learning rate.
 
     python3 training/train.py --model hybrid --out training/runs/hybrid --lr 3e-4 --state 16 --steps 12000 [--seed 0]
 
@@ -7,8 +7,10 @@ weight decay 0.1 on matrices only (none on A_log, dt_bias, D, norms, biases, emb
 bf16 autocast, mimetic init of every Mamba layer, a curriculum on book size (cap 4 -> 32 entries over
 the first half), bare books only for the first 30 % of the steps, then both formats, 25 % reversed,
 dense supervision (up to 16 look-ups per book, each supervised, plus the target answer).
-The shipped learning rates: hybrid 3e-4, mamba2 and mamba 1e-3, transformer 2e-4, every run 12,000 steps
-(mamba2 and hybrid with --state 16); each model card has its command.
+The shipped models are two runs each: 12,000 steps at hybrid 3e-4, mamba2 and mamba 1e-3, transformer
+2e-4 (mamba2 and hybrid with --state 16), then 3,600 steps from those weights (--init-from) with
+--digit-noise 0.25 --bare-until 0 --ramp 0 at 0.3 x that learning rate. Each model card gives both
+commands; `python3 training/reproduce.py <id>` runs them in order.
 Writes <out>/model (save_pretrained, float16, + tokenizer.json) and <out>/train.json (curves, evals).
 
 Resuming (a device call lasts at most 10 minutes): a run stopped by --deadline before its last step
