@@ -20,7 +20,7 @@ import { median } from './timing';
 
 setFlagsFromString('--experimental-wasm-relaxed-simd');
 
-const KERNELS = ['matmul', 'rmsnorm', 'gatedRmsnorm', 'siluGate', 'conv1dCausal', 'mamba2Scan', 'mamba1Scan', 'causalAttention'] as const;
+const KERNELS = ['matmul', 'rmsnorm', 'gatedRmsnorm', 'siluGate', 'softplus', 'conv1dCausal', 'mamba2Scan', 'mamba1Scan', 'causalAttention'] as const;
 
 /** The backend with every kernel timed into `totals` (ms). */
 function timed(be: KernelBackend, totals: Record<string, number>): KernelBackend {

@@ -9,6 +9,11 @@ export function softplus(x: number): number {
   return x > 20 ? x : Math.log1p(Math.exp(x));
 }
 
+/** In place: x[0 … n) = softplus(x) (Mamba-1's Δ). */
+export function softplusInPlace(x: Float32Array, n: number): void {
+  for (let i = 0; i < n; i++) x[i] = softplus(x[i]);
+}
+
 /** In place: x = silu(x). */
 export function siluInPlace(x: Float32Array): void {
   for (let i = 0; i < x.length; i++) x[i] = silu(x[i]);

@@ -1,7 +1,7 @@
 // The kernel table. Layers call kernels through `kernels()`, so a faster backend (WASM SIMD,
 // engine/kernels/wasm/) can be swapped in behind the same signatures; this reference backend is
 // what every other backend is tested against. All kernels take the output first and never allocate.
-import { siluGate } from './activations';
+import { siluGate, softplusInPlace } from './activations';
 import { causalAttention } from './attention';
 import { conv1dCausal } from './conv1d';
 import { matmul } from './matmul';
@@ -18,6 +18,8 @@ export interface KernelBackend {
   gatedRmsnorm: typeof gatedRmsnorm;
   /** In place: y (T, I) ⊙= silu(z) (Mamba-1's output gate). */
   siluGate: typeof siluGate;
+  /** In place: x[0 … n) ← softplus(x), torch's (Mamba-1's Δ). */
+  softplus: typeof softplusInPlace;
   /** depthwise causal conv1d continued from history (K-1, C), optionally followed by silu; updates history. */
   conv1dCausal: typeof conv1dCausal;
   /** Mamba-2 recurrent scan, state (H, P, N) float64 in/out; optional probe side outputs. */
@@ -29,7 +31,7 @@ export interface KernelBackend {
 }
 
 export const referenceBackend: KernelBackend = {
-  name: 'reference', matmul, rmsnorm, gatedRmsnorm, siluGate, conv1dCausal, mamba2Scan, mamba1Scan, causalAttention,
+  name: 'reference', matmul, rmsnorm, gatedRmsnorm, siluGate, softplus: softplusInPlace, conv1dCausal, mamba2Scan, mamba1Scan, causalAttention,
 };
 
 let active: KernelBackend = referenceBackend;

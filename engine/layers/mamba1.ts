@@ -5,7 +5,6 @@
 //   out = out_proj(y ⊙ silu(z))
 // Reference: https://github.com/huggingface/transformers/blob/v5.17.0/src/transformers/models/mamba/modeling_mamba.py (MambaMixer.slow_forward);
 // https://github.com/johnma2006/mamba-minimal
-import { softplus } from '../kernels/activations';
 import { kernels } from '../kernels/backend';
 import type { ScanProbe } from '../kernels/scan';
 import type { Mamba1Mixer } from '../model';
@@ -49,7 +48,7 @@ export function forward(m: Mamba1Mixer, u: Float32Array, T: number, state: Mamba
     C.set(dbl.subarray(t * W + R + N, t * W + W), t * N);
   }
   const delta = project(m.dt_proj, dtr, T); // (T, I)
-  for (let i = 0; i < delta.length; i++) delta[i] = softplus(delta[i]);
+  kernels().softplus(delta, T * I);
   const A = negExp(m.A_log); // (I, N)
 
   const y = working('mamba1 y', T * I); // (T, I)

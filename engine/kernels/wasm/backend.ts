@@ -233,6 +233,13 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
     arena.release(zp);
   };
 
+  const softplus: KernelBackend['softplus'] = (x, n) => {
+    const xp = arena.put(x.subarray(0, n));
+    k.softplus(xp, n);
+    arena.get(x, xp, n);
+    arena.release(xp);
+  };
+
   const gatedRmsnorm: KernelBackend['gatedRmsnorm'] = (y, z, zOffset, zStride, weight, T, D, eps, groupSize = D) => {
     if (groupSize % 4 !== 0 || D % groupSize !== 0) return ref.gatedRmsnorm(y, z, zOffset, zStride, weight, T, D, eps, groupSize);
     const yp = arena.put(y.subarray(0, T * D));
@@ -266,7 +273,7 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
 
   return {
     ...ref, name: `wasm-${km.flavor}`, flavor: km.flavor, arena, weights,
-    matmul, mamba2Scan, mamba1Scan, causalAttention, conv1dCausal, rmsnorm, gatedRmsnorm, siluGate,
+    matmul, mamba2Scan, mamba1Scan, causalAttention, conv1dCausal, rmsnorm, gatedRmsnorm, siluGate, softplus,
     threads: () => (two() ? 2 : 1),
     dispose: () => thread?.stop(),
   };

@@ -1,6 +1,6 @@
 import { setFlagsFromString } from 'node:v8';
 import { describe, expect, it } from 'vitest';
-import { siluGate } from '../activations';
+import { siluGate, softplusInPlace } from '../activations';
 import { conv1dCausal } from '../conv1d';
 import { gatedRmsnorm, rmsnorm } from '../rmsnorm';
 import { createWasmBackend } from './backend';
@@ -63,4 +63,33 @@ describe.each(availableFlavors())('wasm conv1d and rmsnorm (%s build)', (flavor)
       }
     },
   );
+});
+
+describe.each(availableFlavors())('wasm softplus (%s build)', (flavor) => {
+  const be = createWasmBackend({ prefer: flavor })!;
+
+  it('is within 4 float32 ulps of float64 softplus over [-87, 40], the tail of an odd length included', () => {
+    const n = 50_001;
+    const x = Float32Array.from({ length: n }, (_, i) => -87 + (127 * i) / (n - 1));
+    const got = x.slice();
+    be.softplus(got, n);
+    let worst = 0;
+    for (let i = 0; i < n; i++) {
+      const want = Math.fround(x[i] > 20 ? x[i] : Math.log1p(Math.exp(x[i])));
+      worst = Math.max(worst, Math.abs(got[i] - want) / Math.abs(want));
+    }
+    expect(worst).toBeLessThan(4 * 2 ** -23);
+    const edge = Float32Array.of(20, 20.5, -1e-7, 0, 1e-7, 1e-30, -30);
+    const want = edge.map((v) => (v > 20 ? v : Math.log1p(Math.exp(v))));
+    be.softplus(edge, edge.length);
+    expect(relErr(edge, want)).toBeLessThan(4 * 2 ** -23);
+  });
+
+  it('leaves the floats past n alone, like the reference', () => {
+    const x = random(10, 7), ref = x.slice();
+    be.softplus(x, 6);
+    softplusInPlace(ref, 6);
+    expect(relErr(x, ref)).toBeLessThan(1e-6);
+    expect(x.subarray(6)).toEqual(ref.subarray(6));
+  });
 });

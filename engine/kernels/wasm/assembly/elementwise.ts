@@ -3,6 +3,7 @@
 // float32 conversions of the SSM state. Their reference twins are engine/kernels/conv1d.ts,
 // rmsnorm.ts and activations.ts.
 import { exp4 } from './exp';
+import { log1pUnit4 } from './log';
 import { hsum, madd } from './simd';
 
 /** silu(v) = v / (1 + exp(-v)) on 4 lanes. */
@@ -106,6 +107,24 @@ export function siluGate(y: usize, z: usize, zs: i32, T: i32, I: i32): void {
       v128.store(yp + i, f32x4.mul(v128.load(yp + i, 16), g1), 16);
     }
     for (; i < ib; i += 16) v128.store(yp + i, f32x4.mul(v128.load(yp + i), silu4(v128.load(zp + i))));
+  }
+}
+
+/**
+ * In place: x (n) ← softplus(x) = max(x, 0) + log1p(exp(−|x|)), torch's (whose threshold 20, linear
+ * above it, this meets: the log1p term is below half an ulp of x there). Mamba-1's Δ, (T, I).
+ */
+export function softplus(x: usize, n: i32): void {
+  const zero = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v = v128.load(x + (<usize>i << 2));
+    const e = exp4(f32x4.neg(f32x4.abs(v)));
+    v128.store(x + (<usize>i << 2), f32x4.add(f32x4.pmax(v, zero), log1pUnit4(e)));
+  }
+  for (; i < n; i++) {
+    const v = <f64>load<f32>(x + (<usize>i << 2));
+    store<f32>(x + (<usize>i << 2), <f32>(v > 20 ? v : Math.log1p(Math.exp(v))));
   }
 }
 

@@ -4,4 +4,4 @@ export { packedSize, packWeights, packWeights16, packRows, packColumns, matmul, 
 export { mamba2Scan, mamba1Scan } from './scan';
 export { softmaxRows, attendBlock } from './attention';
 export { expApprox } from './exp';
-export { conv1d, rmsnorm, siluGate, demote, promote, relu2 } from './elementwise';
+export { conv1d, rmsnorm, siluGate, softplus, demote, promote, relu2 } from './elementwise';
