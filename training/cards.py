@@ -271,14 +271,14 @@ def more_table(more):
             "wrong answers that are another entry's number |", "|---|---|---|---|---|---|---|", *rows, ""]
 
 
-def card(model_id, train, sums, cmp, verdict, hybrid_std=None, config=None, trains=None, notes=(), by_book=None,
+def card(model_id, train, sums, cmp, verdict, hybrid_std=None, config=None, alike=None, notes=(), by_book=None,
          more=None):
     a = train["args"]
     lines = [f"# {model_id} — {train['architecture']}, layout `{train['layout']}`, {train['parameters']:,} parameters", "",
              f"**Status: {verdict}.**", "",
              f"- Architecture: {DESCRIBE[model_id].format(**(config or {}))}; d_model 256, untied head, word-level vocabulary of "
              f"{train['vocab_size']} (training/models.py). Weights stored as float16; the engine computes in float32.",
-             *recipe_text.recipe_lines(model_id, train, recipe_text.alike_line(trains or {model_id: train})), "",
+             *recipe_text.recipe_lines(model_id, train, alike or recipe_text.alike_line({model_id: train})), "",
              "## Recall, measured by the engine on these files", "",
              f"`npx hybridscope phonebook assets/models/{model_id} --entries … --format F --variant V --samples 100 "
              f"--seed {EVAL_SEED}`: greedy, the study's 2 look-ups, a random target per sample. "
@@ -325,6 +325,7 @@ def main():
     manifest = []
     hybrid_std = None
     trains = {m: json.load(open(os.path.join(MODELS, m, "train.json"))) for m in IDS}
+    alike = recipe_text.alike_line(trains)  # one line, the same in every card
     notes = json.load(open(os.path.join(ROOT, "training", "card_notes.json")))  # choices a number cannot say
     measured = {}  # every model's numbers first, so that a bad sweep file stops before anything is written
     for model_id in IDS:
@@ -355,7 +356,7 @@ def main():
         verdict = status(model_id, std, train_max)
         if model_id == "hybrid":
             hybrid_std = std
-        card_text = card(model_id, train, sums, cmp, verdict, hybrid_std, config, trains, notes.get(model_id, ()), by_book, more)
+        card_text = card(model_id, train, sums, cmp, verdict, hybrid_std, config, alike, notes.get(model_id, ()), by_book, more)
         open(os.path.join(folder, "README.md"), "w").write(card_text)
         ev = {"engine": flat(sums), "engine_vs_pytorch": cmp, "by_book": by_book}
         json.dump({**ev, "more": flat(more)} if more else ev, open(os.path.join(folder, "eval.json"), "w"), indent=1)

@@ -97,15 +97,15 @@ def resumes_text(calls):
     """How a run spread over several device calls went on: from state.pt or from the float16 resume.pt."""
     if len(calls) < 2:
         return ""
-    def at(source):
+    def resumed(source, what):
         steps = [f"{c['from_step']:,}" for c in calls if c.get("resumed_from") == source]
+        if not steps:
+            return []
         listed = steps[0] if len(steps) == 1 else ", ".join(steps[:-1]) + " and " + steps[-1]
-        return "" if not steps else f"at step{'s' if len(steps) > 1 else ''} {listed} "
+        return [f"at step{'s' if len(steps) > 1 else ''} {listed} from {what}"]
 
-    kept = sum(c.get("resumed_from") == "state.pt" for c in calls)
-    fresh = sum(c.get("resumed_from") == "resume.pt" for c in calls)
-    parts = ([f"{at('state.pt')}from state.pt (weights and AdamW moments)"] if kept else []) + \
-        ([f"{at('resume.pt')}from the float16 resume.pt (fresh AdamW moments, a 50-step re-warm-up)"] if fresh else [])
+    parts = resumed("state.pt", "state.pt (weights and AdamW moments)") + \
+        resumed("resume.pt", "the float16 resume.pt (fresh AdamW moments, a 50-step re-warm-up)")
     return f", over {len(calls)} device calls" + (", resumed " + " and ".join(parts) if parts else "")
 
 

@@ -6,6 +6,7 @@ They fail when a card no longer tells its train.json (cards.py was not run after
 and the folders disagree, or when reproduce.py would run a phase that is not the one shipped.
 """
 
+import functools
 import json
 import os
 import subprocess
@@ -24,6 +25,7 @@ def shipped():
         return json.load(f)["models"]
 
 
+@functools.cache
 def train_json(model_id):
     with open(os.path.join(MODELS, model_id, "train.json")) as f:
         return json.load(f)
