@@ -4,11 +4,11 @@
 // only their own run's events (stale ones are dropped) with chunked records already reassembled.
 import {
   PROTOCOL_VERSION,
-  type CatalogEntry, type EngineEvent, type EventOf, type ModelSource, type ModelSummary, type NDArray,
+  type CatalogEntry, type EngineEvent, type EventOf, type ModelSource, type ModelSummary, type Tensor,
   type PromptInfo, type Request, type RequestBody, type RequestType, type RunSpec, type RunSummary,
-  type SweepPoint, type SweepSpec, type TileQuery, type TokenAlt,
+  type RunToken, type SweepPoint, type SweepSpec, type TileQuery,
 } from './protocol';
-import { setRecordArray, type LayerRecordWire } from './records';
+import { setRecordArray, type LayerRecord } from '../engine/records';
 
 export interface EngineClient {
   /** Post one request to the service (`v` already set by `Engine`; raw callers set it themselves). */
@@ -22,8 +22,8 @@ export interface EngineClient {
 export interface RunHandlers {
   onStarted?(prompt: PromptInfo, layout: string, blocks: number[]): void;
   /** One complete record per block, in layout order. */
-  onLayer?(record: LayerRecordWire): void;
-  onToken?(token: { step: number; id: number; text: string; logprob: number; top: TokenAlt[] }): void;
+  onLayer?(record: LayerRecord): void;
+  onToken?(token: RunToken): void;
   onNotice?(message: string): void;
 }
 
@@ -46,7 +46,7 @@ export class EngineError extends Error {
 }
 
 type Pending = { resolve(e: EngineEvent): void; reject(err: Error): void };
-type Partial = { record: LayerRecordWire; left: number };
+type Partial = { record: LayerRecord; left: number };
 
 export class Engine {
   private nextReq = 1;
@@ -104,13 +104,13 @@ export class Engine {
   }
 
   /** A full-resolution (or pooled) tile of an attention / implicit-attention map of a run's layer. */
-  async tile(query: TileQuery): Promise<{ tile: NDArray; stride: [number, number] }> {
+  async tile(query: TileQuery): Promise<{ tile: Tensor; stride: [number, number] }> {
     const e = (await this.request('tile/get', query)) as EventOf<'tile/data'>;
     return { tile: e.tile, stride: e.stride };
   }
 
   /** The SSM state of a run's layer at a token position: (H, P, N), or (D_inner, N) for Mamba-1. */
-  async state(runId: number, layer: number, position: number): Promise<NDArray> {
+  async state(runId: number, layer: number, position: number): Promise<Tensor> {
     const e = (await this.request('state/get', { runId, layer, position })) as EventOf<'state/data'>;
     return e.state;
   }

@@ -1,21 +1,24 @@
 // The message protocol between a UI (renderer) and the engine service (utility process, Web Worker
 // or Node). Every message is a plain object tagged by `type` ('noun/verb') and carrying `v`, the
 // protocol version. Requests flow UI → service, events flow service → UI. Large arrays travel as
-// typed arrays with their shape (`NDArray`), transferred rather than copied where the port allows.
-// Validation of incoming requests lives in validate.ts; the wire form of a layer record in records.ts.
-import type { Retrieved } from '../engine/phonebook/score';
-import type { LayerRecordWire } from './records';
+// engine tensors (`{dtype, shape, data}`), transferred rather than copied where the port allows.
+// Validation of incoming requests lives in validate.ts. What a run streams — prompt, layer records,
+// tokens, summary — is the engine's own types (engine/run.ts, engine/records.ts), carried unchanged.
+import type { BlockKind } from '../engine/io/config';
+import type { PooledTileRequest } from '../engine/probes/ondemand';
+import type { PromptInfo } from '../engine/prompt';
+import type { LayerRecord } from '../engine/records';
+import type { RunSpec, RunSummary, RunToken } from '../engine/run';
+import type { Tensor } from '../engine/tensor';
 
-export const PROTOCOL_VERSION = 1;
+/** 2: layer records are the engine's own (engine/records.ts), layouts are strings. */
+export const PROTOCOL_VERSION = 2;
 
-/** Block kinds as the engine names them (engine/io/config.ts); layout chars m, M, *, -. */
-export type BlockKind = 'mamba1' | 'mamba2' | 'attention' | 'mlp';
-
-/** A dense float32 array with its row-major shape, e.g. (H, T). */
-export interface NDArray {
-  shape: number[];
-  data: Float32Array;
-}
+// The run's vocabulary is the engine's; these re-exports let a UI speak the protocol from one place.
+export type { BlockKind, LayerRecord, PromptInfo, RunSpec, RunSummary, RunToken, Tensor };
+export type { PhonebookPromptSpec, PromptSpec } from '../engine/prompt';
+export type { TokenAlt } from '../engine/run';
+export type { AttentionRecord, SsmRecord } from '../engine/records';
 
 // ---------------------------------------------------------------- models
 
@@ -76,95 +79,6 @@ export type ModelRef = { kind: 'bundled'; id: string } | { kind: 'folder'; name:
 
 // ---------------------------------------------------------------- runs
 
-export interface PhonebookSpec {
-  /** Number of entries in the book (or use tokenBudget). */
-  entries?: number;
-  /** Approximate total prompt length in tokens; the generator picks the entry count. */
-  tokenBudget?: number;
-  /** Target position in the book, 0 (first) … 1 (last). */
-  depth: number;
-  variant: 'standard' | 'reversed';
-  format: 'bare' | 'question';
-  /** Few-shot example queries before the real one. */
-  fewShot: number;
-}
-
-export type PromptSpec =
-  | { kind: 'text'; text: string }
-  | { kind: 'ids'; ids: number[] }
-  | { kind: 'phonebook'; spec: PhonebookSpec; seed: number };
-
-export interface CaptureSpec {
-  attention: boolean;
-  ssm: boolean;
-  /** Full SSM states at the focus positions. */
-  states: boolean;
-  /** Extra focus positions (token indices) beyond the ones the prompt defines. */
-  focus: number[];
-  /** Side of the pooled overview maps (≤ 512). */
-  pooledSize: number;
-  /** Bytes the run may hold in captures; what would exceed it is dropped with a notice. */
-  budgetBytes: number;
-}
-
-export const DEFAULT_CAPTURE: CaptureSpec = {
-  attention: true, ssm: true, states: true, focus: [], pooledSize: 256, budgetBytes: 64 * 2 ** 20,
-};
-
-export interface RunSpec {
-  prompt: PromptSpec;
-  /** Layout over ORIGINAL block indices, as a string (`M-M*-`) or explicit list; omitted = the checkpoint's. */
-  layout?: string | number[];
-  capture: CaptureSpec;
-  maxNewTokens: number;
-  /** Alternatives recorded per generated token. */
-  topK: number;
-}
-
-/** The prompt as tokenized, sent once before the layer records. */
-export interface PromptInfo {
-  ids: Int32Array;
-  tokens: string[];
-  /** Phonebook structure when the prompt is one: token spans [start, end) of each entry. */
-  phonebook?: {
-    entries: { name: string; number: string; tokens: [number, number] }[];
-    target: number;
-    examples: number[];
-    expected: string;
-  };
-  /** Token positions whose attention/implicit rows and states are captured. */
-  focus: number[];
-}
-
-export interface TokenAlt {
-  id: number;
-  text: string;
-  logprob: number;
-}
-
-export interface RunSummary {
-  status: 'complete' | 'cancelled' | 'superseded';
-  layout: string;
-  /** Block order actually run (original indices). */
-  blocks: number[];
-  promptTokens: number;
-  generatedIds: number[];
-  generatedText: string;
-  /** Phonebook runs: the expected answer, exact match of the first line, per-digit accuracy. */
-  expected?: string;
-  exact?: boolean;
-  digitAccuracy?: number;
-  /** A wrong answer that is another book entry's number (which, and the name it shares with the
-   *  target); null otherwise, and in files saved before it existed. */
-  retrieved?: Retrieved | null;
-  /** Hash over every layer record's arrays: equal digests ⇒ the same records. */
-  recordsDigest: string;
-  captureBytes: number;
-  timings: { firstLayerMs: number; prefillMs: number; msPerToken: number };
-}
-
-// ---------------------------------------------------------------- sweeps
-
 export interface SweepSpec {
   /** Each entry is one curve: a layout over the current model (omitted = the checkpoint's). */
   layouts: (string | undefined)[];
@@ -219,17 +133,9 @@ export type Request =
 
 export type RequestType = Request['type'];
 
-export interface TileQuery {
+/** A tile of a run's map (engine/probes/ondemand.ts; size ≤ 1024). */
+export interface TileQuery extends PooledTileRequest {
   runId: number;
-  /** Position in the run's layout. */
-  layer: number;
-  map: 'attention' | 'implicit';
-  head: number;
-  /** Row range [start, end) and column range [start, end) in token positions. */
-  rows: [number, number];
-  cols: [number, number];
-  /** Longest side of the returned tile; larger ranges are max-pooled down to it (≤ 1024). */
-  size: number;
 }
 
 // ---------------------------------------------------------------- events (service → UI)
@@ -246,16 +152,16 @@ export type EngineEvent =
   | (Ev<'model/error'> & { reqId: number; message: string; current: ModelSummary | null })
   | (Ev<'run/started'> & { runId: number; prompt: PromptInfo; layout: string; blocks: number[] })
   /** One record per block, in layout order; `parts` > 0 when large arrays follow as run/layer-part. */
-  | (Ev<'run/layer'> & { runId: number; record: LayerRecordWire; parts: number })
+  | (Ev<'run/layer'> & { runId: number; record: LayerRecord; parts: number })
   /** A slice of one large array of a record sent just before (`path` as in recordArrays; offset and
    *  total in elements); the client reassembles before handing the record on. */
   | (Ev<'run/layer-part'> & { runId: number; index: number; path: string; offset: number; total: number; data: Float32Array })
   | (Ev<'run/notice'> & { runId: number; message: string })
-  | (Ev<'run/token'> & { runId: number; step: number; id: number; text: string; logprob: number; top: TokenAlt[] })
+  | (Ev<'run/token'> & { runId: number } & RunToken)
   | (Ev<'run/done'> & { runId: number; summary: RunSummary })
   | (Ev<'run/error'> & { runId: number; message: string })
-  | (Ev<'tile/data'> & { reqId: number; query: TileQuery; tile: NDArray; stride: [number, number] })
-  | (Ev<'state/data'> & { reqId: number; runId: number; layer: number; position: number; state: NDArray })
+  | (Ev<'tile/data'> & { reqId: number; query: TileQuery; tile: Tensor; stride: [number, number] })
+  | (Ev<'state/data'> & { reqId: number; runId: number; layer: number; position: number; state: Tensor })
   /** After every sample; `point` when that sample completed a point; `etaMs` estimated time left. */
   | (Ev<'sweep/progress'> & { sweepId: number; done: number; total: number; etaMs: number; point?: SweepPoint })
   | (Ev<'sweep/done'> & { sweepId: number; status: 'complete' | 'cancelled'; points: SweepPoint[] })

@@ -1,22 +1,28 @@
-// The engine service: executes protocol requests with an engine backend, over an injected port and
-// injected file access. Hosts (Electron utility process, Web Worker, Node) only wire a port, a bundled
+// The engine service: executes protocol requests with the engine, over an injected port and injected
+// file access. Hosts (hosts/: Electron utility process, Web Worker, Node) only wire a port, a bundled
 // root and a folder resolver to `startService`. Every incoming message is validated first; a bad one
-// gets a `request/error` event and the service keeps serving.
+// gets a `request/error` event and the service keeps serving. A run is the engine's own pipeline
+// (engine/run.ts): the service adds the envelope, transfers the arrays, and supersedes or cancels.
+import type { ForwardResult } from '../engine/forward';
 import type { FileSource } from '../engine/io/files';
-import type { Backend } from './backend';
+import { blockCacheBytes } from '../engine/layers/state';
+import type { Model } from '../engine/model';
+import { pooledTile, stateAt } from '../engine/probes/ondemand';
+import type { StopReason } from '../engine/run';
 import { readCatalog } from './catalog';
 import { hostClock, type Clock } from './clock';
-import { resolveLayout } from './layout';
-import type { EngineEvent, MessagePortLike, ModelSource, ModelSummary, Request } from './protocol';
+import { realEngine, type EngineApi } from './engine-api';
+import type { EngineEvent, MessagePortLike, ModelSource, ModelSummary, Request, RunSpec } from './protocol';
 import { PROTOCOL_VERSION } from './protocol';
-import { executeRun, type StopReason } from './run';
 import { filesSource, hashingSource, subSource } from './sources';
 import { executeSweep } from './sweep';
+import { sendLayer } from './transfer';
 import { envelopeOf, validateRequest } from './validate';
 
-export interface ServiceOptions<M> {
+export interface ServiceOptions {
   port: MessagePortLike;
-  backend: Backend<M>;
+  /** The engine's entry points; tests may script a run whose timing does not depend on model speed. */
+  engine?: EngineApi;
   /** The bundled models folder: `manifest.json` and one sub-folder per model id. */
   bundled: FileSource;
   /** A folder the host granted under `token` (user picked it); undefined if unknown. */
@@ -24,8 +30,8 @@ export interface ServiceOptions<M> {
   clock?: Clock;
 }
 
-interface Loaded<M> {
-  model: M;
+interface Loaded {
+  model: Model;
   summary: ModelSummary;
 }
 
@@ -33,25 +39,26 @@ interface ActiveRun {
   runId: number;
   stop: StopReason | null;
   finished: Promise<void>;
-  /** What on-demand tiles and states recompute from. */
-  model: unknown;
-  prefilled?: unknown;
+  /** What on-demand tiles and states recompute from, once the prefill is done. */
+  prefilled?: { model: Model; result: ForwardResult };
 }
 
 /** Messages of the previous version are told so rather than misread. */
 const v = PROTOCOL_VERSION;
 
-export class EngineService<M> {
-  private current: Loaded<M> | null = null;
+export class EngineService {
+  private current: Loaded | null = null;
   private run: ActiveRun | null = null;
   private lastRunId = 0;
   private sweeps = new Map<number, { cancelled: boolean }>();
   private clock: Clock;
+  private engine: EngineApi;
   /** Model opens run one at a time, in request order. */
   private opening: Promise<void> = Promise.resolve();
 
-  constructor(private readonly opts: ServiceOptions<M>) {
+  constructor(private readonly opts: ServiceOptions) {
     this.clock = opts.clock ?? hostClock;
+    this.engine = opts.engine ?? realEngine;
     opts.port.onMessage((data) => this.receive(data));
     this.post({ type: 'service/ready', v, protocol: PROTOCOL_VERSION });
   }
@@ -98,16 +105,14 @@ export class EngineService<M> {
         if (this.run?.runId === req.runId && !this.run.stop) this.run.stop = 'cancelled';
         return;
       case 'tile/get': {
-        const run = this.heldRun(req.runId);
-        if (!this.opts.backend.tile) throw new Error('attention tiles are not available in this engine build');
-        const { tile, stride } = this.opts.backend.tile(run.model as M, run.prefilled, req);
+        const { result } = this.heldRun(req.runId);
         const { type: _t, v: _v, reqId, ...query } = req;
+        const { tile, stride } = pooledTile(result.context, query);
         return this.post({ type: 'tile/data', v, reqId, query, tile, stride }, [tile.data.buffer as ArrayBuffer]);
       }
       case 'state/get': {
-        const run = this.heldRun(req.runId);
-        if (!this.opts.backend.stateAt) throw new Error('SSM states on demand are not available in this engine build');
-        const state = this.opts.backend.stateAt(run.model as M, run.prefilled, req.layer, req.position);
+        const { model, result } = this.heldRun(req.runId);
+        const state = stateAt(model, result.context.ids, req.layer, req.position);
         return this.post({ type: 'state/data', v, reqId: req.reqId, runId: req.runId, layer: req.layer, position: req.position, state }, [state.data.buffer as ArrayBuffer]);
       }
       case 'sweep/start':
@@ -131,10 +136,10 @@ export class EngineService<M> {
   /** Headers first (a quick model/info with loaded: false), then weights. Any failure leaves the
    *  previous model in place and says so. */
   private async openModel(reqId: number, source: ModelSource): Promise<void> {
-    const { backend } = this.opts;
+    const { engine } = this;
     try {
       const src = this.source(source);
-      const info = await backend.inspect(src);
+      const info = await engine.inspect(src);
       const ref: ModelSummary['ref'] = source.kind === 'bundled' ? { kind: 'bundled', id: source.id } : { kind: 'folder', name: src.name };
       const summary: ModelSummary = {
         ref, name: src.name, modelType: info.model_type, layout: info.layout, layers: info.layers,
@@ -143,11 +148,12 @@ export class EngineService<M> {
       };
       this.post({ type: 'model/info', v, reqId, model: summary });
       const hashing = hashingSource(src);
-      const model = await backend.load(hashing.source);
-      backend.warmUp?.(model);
-      const loaded: ModelSummary = { ...summary, hasTokenizer: backend.hasTokenizer(model), contentHash: await hashing.contentHash(), loaded: true };
-      const cache = backend.cacheBytes?.(model);
-      if (cache) loaded.blockCache = cache;
+      const model = await engine.load(hashing.source);
+      engine.warmUp(model);
+      const loaded: ModelSummary = {
+        ...summary, hasTokenizer: model.tokenizer !== undefined, contentHash: await hashing.contentHash(), loaded: true,
+        blockCache: model.original.map(blockCacheBytes),
+      };
       this.current = { model, summary: loaded };
       this.post({ type: 'model/info', v, reqId, model: loaded });
     } catch (e) {
@@ -155,11 +161,11 @@ export class EngineService<M> {
     }
   }
 
-  private heldRun(runId: number): ActiveRun {
+  private heldRun(runId: number): { model: Model; result: ForwardResult } {
     const run = this.run;
     if (!run || run.runId !== runId) throw new Error(`run ${runId} is no longer held (a newer run replaced it)`);
     if (run.prefilled === undefined) throw new Error(`run ${runId} has not finished its prefill yet`);
-    return run;
+    return run.prefilled;
   }
 
   private async startRun(req: Extract<Request, { type: 'run/start' }>): Promise<void> {
@@ -174,28 +180,35 @@ export class EngineService<M> {
       this.post({ type: 'run/error', v, runId: req.runId, message: 'no model is open' });
       return;
     }
-    const { backend } = this.opts;
-    const kinds = backend.kinds(loaded.model);
-    let blocks: number[];
-    let model: M;
-    try {
-      blocks = resolveLayout(kinds, req.spec.layout);
-      model = backend.arrange(loaded.model, blocks);
-    } catch (e) {
-      this.post({ type: 'run/error', v, runId: req.runId, message: oneLine(e) });
-      return;
-    }
-    const run: ActiveRun = { runId: req.runId, stop: null, finished: Promise.resolve(), model };
+    const run: ActiveRun = { runId: req.runId, stop: null, finished: Promise.resolve() };
     await previous?.finished;
     if (this.lastRunId !== req.runId) return this.neverStarted(req.runId);
     this.run = run;
-    run.finished = executeRun({
-      runId: req.runId, spec: req.spec, model, blocks, kinds, backend, clock: this.clock,
-      post: (e, t) => this.post(e, t),
-      stopped: () => run.stop,
-      onPrefill: (p) => { run.prefilled = p; },
-    }).catch((e) => this.post({ type: 'run/error', v, runId: req.runId, message: oneLine(e) }));
+    run.finished = this.stream(run, loaded.model, req.spec)
+      .catch((e) => this.post({ type: 'run/error', v, runId: req.runId, message: oneLine(e) }));
     return run.finished;
+  }
+
+  /** The engine's run, its events posted with the envelope; the summary ends it as run/done. */
+  private async stream(run: ActiveRun, model: Model, spec: RunSpec): Promise<void> {
+    const { runId } = run;
+    const clock = this.clock;
+    const events = this.engine.run(model, spec, { pause: () => clock.yield(), stopped: () => run.stop, now: () => clock.now() });
+    for (;;) {
+      const next = await events.next();
+      if (next.done) return this.post({ type: 'run/done', v, runId, summary: next.value });
+      const e = next.value;
+      switch (e.type) {
+        case 'started': this.post({ type: 'run/started', v, runId, prompt: e.prompt, layout: e.layout, blocks: e.blocks }); break;
+        case 'layer': sendLayer(runId, e.record, (ev, t) => this.post(ev, t)); break;
+        case 'notice': this.post({ type: 'run/notice', v, runId, message: e.message }); break;
+        case 'prefilled': run.prefilled = { model: e.model, result: e.result }; break;
+        case 'token': {
+          const { type: _t, ...token } = e;
+          this.post({ type: 'run/token', v, runId, ...token });
+        }
+      }
+    }
   }
 
   /** A run superseded before it began still ends with run/done, so its caller is never left waiting. */
@@ -216,7 +229,7 @@ export class EngineService<M> {
     this.sweeps.set(req.sweepId, state);
     try {
       await executeSweep({
-        sweepId: req.sweepId, spec: req.spec, model: loaded.model, modelName: loaded.summary.name, backend: this.opts.backend, clock: this.clock,
+        sweepId: req.sweepId, spec: req.spec, model: loaded.model, modelName: loaded.summary.name, clock: this.clock,
         post: (e) => this.post(e), cancelled: () => state.cancelled,
       });
     } catch (e) {
@@ -233,6 +246,6 @@ function oneLine(e: unknown): string {
   return msg.split('\n')[0].slice(0, 500);
 }
 
-export function startService<M>(opts: ServiceOptions<M>): EngineService<M> {
+export function startService(opts: ServiceOptions): EngineService {
   return new EngineService(opts);
 }

@@ -1,38 +1,23 @@
 // A recall sweep: engine/phonebook's runSweep (the same books, seeds and scoring as the CLI's
 // `phonebook` command) over layouts of the open model × entries × depths, greedy answers only, no
 // captures. Progress after every sample with the point it completed; cancel between samples.
-import type { GreedyDecode } from '../engine/phonebook/score';
+import { greedyDecoder } from '../engine/generate';
+import { editLayout } from '../engine/layout';
+import type { Model } from '../engine/model';
 import { runSweep, type SweepModel, type SweepPoint as EnginePoint } from '../engine/phonebook/sweep';
-import type { Backend } from './backend';
 import type { Clock } from './clock';
-import { layoutString, resolveLayout } from './layout';
 import type { EngineEvent, SweepPoint, SweepSpec } from './protocol';
 import { PROTOCOL_VERSION } from './protocol';
 
-export interface SweepContext<M> {
+export interface SweepContext {
   sweepId: number;
   spec: SweepSpec;
-  model: M;
+  model: Model;
   /** A name for the model in the results (bundled id or folder). */
   modelName: string;
-  backend: Backend<M>;
   clock: Clock;
   post(event: EngineEvent): void;
   cancelled(): boolean;
-}
-
-function decoder<M>(backend: Backend<M>, model: M): GreedyDecode {
-  return (promptIds, maxNew, stopAt) => {
-    const ids: number[] = [];
-    const logprobs: number[] = [];
-    const steps = backend.generate(model, Int32Array.from(promptIds), undefined, maxNew, 0, false);
-    for (let s = steps.next(); !s.done; s = steps.next()) {
-      ids.push(s.value.id);
-      logprobs.push(s.value.logprob);
-      if (stopAt(s.value.id)) break;
-    }
-    return { ids, logprobs };
-  };
 }
 
 /** The wire form of a finished point (protocol.ts): 0 stands for "none" in entries and depth. */
@@ -46,16 +31,14 @@ function wirePoint(p: EnginePoint): SweepPoint {
   return w;
 }
 
-export async function executeSweep<M>(ctx: SweepContext<M>): Promise<void> {
-  const { spec, backend, sweepId } = ctx;
+export async function executeSweep(ctx: SweepContext): Promise<void> {
+  const { spec, sweepId } = ctx;
   const v = PROTOCOL_VERSION;
-  const tokenizer = backend.tokenizer(ctx.model);
+  const tokenizer = ctx.model.tokenizer;
   if (!tokenizer) throw new Error('a sweep needs the model\'s tokenizer.json');
-  const kinds = backend.kinds(ctx.model);
   const models: SweepModel[] = spec.layouts.map((l) => {
-    const blocks = resolveLayout(kinds, l);
-    const arranged = backend.arrange(ctx.model, blocks);
-    return { id: ctx.modelName, layout: layoutString(kinds, blocks), tokenizer, decode: decoder(backend, arranged) };
+    const arranged = l === undefined ? ctx.model : editLayout(ctx.model, l);
+    return { id: ctx.modelName, layout: arranged.layout, tokenizer, decode: greedyDecoder(arranged) };
   });
   const points: SweepPoint[] = [];
   const signal = { get aborted() { return ctx.cancelled(); } };

@@ -4,8 +4,8 @@
 // `run/layer-part` events after the record (which carries an empty array in their place).
 import type { EngineEvent } from './protocol';
 import { MAX_MESSAGE_BYTES, PROTOCOL_VERSION } from './protocol';
-import type { LayerRecordWire } from './records';
-import { recordArrays, setRecordArray } from './records';
+import type { LayerRecord } from '../engine/records';
+import { recordArrays, setRecordArray } from '../engine/records';
 
 type Post = (event: EngineEvent, transfer?: ArrayBuffer[]) => void;
 
@@ -14,7 +14,7 @@ function owning(a: Float32Array): Float32Array {
   return a.byteOffset === 0 && a.byteLength === a.buffer.byteLength && a.buffer instanceof ArrayBuffer ? a : a.slice();
 }
 
-export function sendLayer(runId: number, record: LayerRecordWire, post: Post, maxBytes = MAX_MESSAGE_BYTES): void {
+export function sendLayer(runId: number, record: LayerRecord, post: Post, maxBytes = MAX_MESSAGE_BYTES): void {
   const v = PROTOCOL_VERSION;
   const transfer = new Set<ArrayBuffer>();
   const large: { path: string; data: Float32Array }[] = [];

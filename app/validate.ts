@@ -2,15 +2,17 @@
 // A bad message yields one line naming the field and the problem; the service answers with a
 // `request/error` event and keeps serving. Bounds are generous for real use and small enough that
 // no request can make the service allocate without limit.
+import type { CaptureSpec } from '../engine/probes/plan';
+import { MAX_PROMPT_TOKENS } from '../engine/prompt';
 import {
   PROTOCOL_VERSION,
-  type CaptureSpec, type FileEntry, type ModelSource, type PhonebookSpec, type PromptSpec, type Request,
+  type FileEntry, type ModelSource, type PhonebookPromptSpec, type PromptSpec, type Request,
   type RequestType, type RunSpec, type SweepSpec, type TileQuery,
 } from './protocol';
 
 export const LIMITS = {
   textChars: 2_000_000,
-  promptIds: 262_144,
+  promptIds: MAX_PROMPT_TOKENS,
   layoutLength: 1024,
   maxNewTokens: 4096,
   topK: 64,
@@ -122,9 +124,9 @@ function modelSource(v: unknown, path: string): ModelSource {
   return { kind, name: str(o.name, `${path}.name`, 1024), files: list(o.files, `${path}.files`, LIMITS.files, fileEntry) };
 }
 
-function phonebookSpec(v: unknown, path: string): PhonebookSpec {
+function phonebookSpec(v: unknown, path: string): PhonebookPromptSpec {
   const o = obj(v, path);
-  const spec: PhonebookSpec = {
+  const spec: PhonebookPromptSpec = {
     depth: num(o.depth, `${path}.depth`, 0, 1),
     variant: oneOf(o.variant, `${path}.variant`, ['standard', 'reversed'] as const),
     format: oneOf(o.format, `${path}.format`, ['bare', 'question'] as const),

@@ -12,7 +12,7 @@ import { loadModel } from '../engine/io/checkpoint';
 import { kernels, useBackend, type KernelBackend } from '../engine/kernels/backend';
 import type { Model } from '../engine/model';
 import { makePhonebook } from '../engine/phonebook';
-import type { CaptureSpec } from '../engine/probes/types';
+import type { CaptureSpec } from '../engine/probes/plan';
 import { loadTokenizer } from '../engine/tokenizer';
 import { NO_SPIN } from './matmul';
 import { fmt, type Row } from './table';

@@ -22,7 +22,8 @@ import type { CapturePlan } from './probes/plan';
 import { planCapture, wants } from './probes/plan';
 import type { Mamba1Context, Mamba2Context } from './probes/ssm-probe';
 import { mamba1Capture, mamba2Capture } from './probes/ssm-probe';
-import type { CaptureSpec, LayerRecord } from './probes/types';
+import type { CaptureSpec } from './probes/plan';
+import type { LayerRecord } from './records';
 import type { Tensor } from './tensor';
 
 export interface ModelState {
@@ -150,7 +151,7 @@ export function forward(model: Model, ids: Int32Array | number[], capture?: Capt
 
 function runBlock(
   block: Block, normed: Float32Array, T: number, s: LayerState, plan: CapturePlan, budget: CaptureBudget,
-  record: LayerRecord, context: RunContext, i: number, wantFullAttn: boolean, result: Partial<ForwardResult>,
+  record: OpenRecord, context: RunContext, i: number, wantFullAttn: boolean, result: Partial<ForwardResult>,
 ): Float32Array {
   switch (block.kind) {
     case 'mlp':
@@ -183,7 +184,10 @@ function runBlock(
   }
 }
 
-function newRecord(block: Block, index: number, T: number, plan: CapturePlan): LayerRecord {
+/** A record while its block runs: `named` and `notices` are filled in place. */
+type OpenRecord = LayerRecord & Required<Pick<LayerRecord, 'named' | 'notices'>>;
+
+function newRecord(block: Block, index: number, T: number, plan: CapturePlan): OpenRecord {
   return {
     index, block: block.index, kind: block.kind, name: block.name, T,
     residualNorm: new Float32Array(T), contributionNorm: new Float32Array(T),

@@ -12,6 +12,7 @@ import * as mlp from './layers/mlp';
 import { applyNorm } from './layers/norm';
 import type { LayerState } from './layers/state';
 import type { Block, Model } from './model';
+import type { GreedyDecode } from './phonebook/score';
 
 export interface TokenChoice { id: number; logprob: number }
 export interface GeneratedToken extends TokenChoice { top: TokenChoice[] }
@@ -71,24 +72,41 @@ function stepBlock(block: Block, x: Float32Array, s: LayerState): Float32Array {
   }
 }
 
+/**
+ * The greedy loop, the only one: choose the argmax of `logits`, report it, then (only when the
+ * consumer asks for the next token) feed it through `state`. A consumer stops by leaving the loop,
+ * so no step is computed for a token nobody will read.
+ */
+export function* greedyTokens(model: Model, state: ModelState, logits: Float32Array, maxNew: number, topK = 5): Generator<GeneratedToken, void> {
+  for (let n = 0; n < maxNew; n++) {
+    const choice = choose(logits, Math.max(1, topK));
+    yield topK > 0 ? choice : { ...choice, top: [] };
+    if (n + 1 < maxNew) logits = step(model, state, choice.id);
+  }
+}
+
 export function generateGreedy(model: Model, ids: Int32Array | number[], maxNew: number, opts: GenerateOptions = {}): GenerateResult {
   const started = Date.now();
   const prefill = forward(model, ids, undefined, { lastLogitsOnly: true });
   const prefillMs = Date.now() - started;
-  const state = prefill.state;
-  let logits = prefill.logits.data;
   const out = Array.from(ids);
   const tokens: GeneratedToken[] = [];
   const t0 = Date.now();
-  for (let n = 0; n < maxNew; n++) {
-    const choice = choose(logits, opts.topK ?? 5);
+  for (const choice of greedyTokens(model, prefill.state, prefill.logits.data, maxNew, opts.topK ?? 5)) {
     tokens.push(choice);
     out.push(choice.id);
-    if (opts.stopAt?.(choice.id) || n === maxNew - 1) break;
-    logits = step(model, state, choice.id);
+    if (opts.stopAt?.(choice.id)) break;
   }
   const steps = Math.max(1, tokens.length - 1);
-  return { ids: out, tokens, state, prefillMs, msPerToken: (Date.now() - t0) / steps };
+  return { ids: out, tokens, state: prefill.state, prefillMs, msPerToken: (Date.now() - t0) / steps };
+}
+
+/** Greedy answers for the phonebook scorer and sweeps (engine/phonebook), on `model` as arranged. */
+export function greedyDecoder(model: Model): GreedyDecode {
+  return (promptIds, maxNew, stopAt) => {
+    const r = generateGreedy(model, promptIds, maxNew, { stopAt, topK: 0 });
+    return { ids: r.tokens.map((t) => t.id), logprobs: r.tokens.map((t) => t.logprob) };
+  };
 }
 
 /** argmax (first index on ties, as torch.argmax) with log-softmax probabilities and the top k. */

@@ -7,7 +7,7 @@ import type { MessagePortMain } from 'electron';
 import { freemem } from 'node:os';
 import { setMemoryBudget } from '../engine/io/memory';
 import type { FileSource } from '../engine/io/files';
-import { engineBackend } from '../app/engine-backend';
+
 import { installFastKernels } from '../app/kernels';
 import type { MessagePortLike } from '../app/protocol';
 import { startService } from '../app/service';
@@ -33,7 +33,7 @@ process.parentPort.on('message', (e) => {
   const msg = e.data as { type?: unknown; token?: unknown; path?: unknown };
   if (msg?.type === 'port' && e.ports.length === 1) {
     const port = e.ports[0];
-    const service = startService({ port: portLike(port), backend: engineBackend, bundled, resolveFolder: (t) => folders.get(t) });
+    const service = startService({ port: portLike(port), bundled, resolveFolder: (t) => folders.get(t) });
     // A reloaded or closed window closes its port: release that service's run and model.
     port.on('close', () => service.dispose());
     port.start();

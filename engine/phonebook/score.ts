@@ -36,13 +36,20 @@ export function answerLine(generated: string): string {
 /** The ASCII digits of a line, in order: what per-digit accuracy compares. */
 export const digitsOf = (s: string) => s.replace(/[^0-9]/g, '');
 
+/** One expected digit against the answer line's digit at the same place (the per-digit rule). */
+export interface DigitMark { expected: string; got: string; right: boolean }
+
+/** The per-digit rule, digit by digit: what digitAccuracy counts and the answer panel marks. */
+export function digitMarks(line: string, answer: string): DigitMark[] {
+  const got = digitsOf(line);
+  return Array.from(digitsOf(answer), (d, i) => ({ expected: d, got: got[i] ?? '', right: got[i] === d }));
+}
+
 export function scoreAnswer(generated: string, answer: string): AnswerScore {
   const line = answerLine(generated);
-  const got = digitsOf(line);
-  const want = digitsOf(answer);
-  let digitsRight = 0;
-  for (let i = 0; i < want.length; i++) if (got[i] === want[i]) digitsRight++;
-  return { line, exact: line === answer, digitsRight, digitAccuracy: want.length ? digitsRight / want.length : 0 };
+  const marks = digitMarks(line, answer);
+  const digitsRight = marks.filter((m) => m.right).length;
+  return { line, exact: line === answer, digitsRight, digitAccuracy: marks.length ? digitsRight / marks.length : 0 };
 }
 
 /** The other entry a wrong answer's digits spell, and which half of the target's name it shares. */

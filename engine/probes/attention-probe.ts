@@ -6,7 +6,7 @@ import type { AttentionMixer } from '../model';
 import type { Tensor } from '../tensor';
 import type { CaptureBudget } from './budget';
 import type { CapturePlan } from './plan';
-import type { AttentionProbe } from './types';
+import type { AttentionRecord } from '../records';
 
 /** What attention tiles are recomputed from. */
 export interface AttentionContext {
@@ -18,7 +18,7 @@ export interface AttentionContext {
 
 export interface AttentionCaptureRun {
   capture: AttentionCapture;
-  probe?: AttentionProbe;
+  probe?: AttentionRecord;
   full?: Tensor; // (H, T, T)
   context?: AttentionContext;
 }
@@ -38,7 +38,7 @@ export function attentionCapture(
   let entryMass: Float32Array | undefined;
   const stride = Math.ceil(T / plan.pooledSize);
   const S = Math.ceil(T / stride);
-  if (plan.defaults) {
+  if (plan.attention) {
     focusProbs = budget.floats(H * R * T, `${name} focus rows`);
     pooled = budget.floats(H * S * S, `${name} pooled map`);
     if (E > 0) entryMass = budget.floats(H * R * E, `${name} entry mass`);
@@ -64,14 +64,11 @@ export function attentionCapture(
     }
   };
   finishAttention(run, m, T, plan, budget, name);
-  if (focusProbs) {
-    run.probe = {
-      H,
-      focusProbs: { dtype: 'f32', shape: [H, R, T], data: focusProbs },
-      pooled: pooled && { dtype: 'f32', shape: [H, S, S], data: pooled },
-      pooledStride: pooled ? stride : undefined,
-      entryMass: entryMass && { dtype: 'f32', shape: [H, R, E], data: entryMass },
-    };
+  if (focusProbs || pooled || entryMass) {
+    run.probe = { H };
+    if (focusProbs) run.probe.focusProbs = { dtype: 'f32', shape: [H, R, T], data: focusProbs };
+    if (pooled) Object.assign(run.probe, { pooled: { dtype: 'f32', shape: [H, S, S], data: pooled }, pooledStride: stride });
+    if (entryMass) run.probe.entryMass = { dtype: 'f32', shape: [H, R, E], data: entryMass };
   }
   if (full) run.full = { dtype: 'f32', shape: [H, T, T], data: full };
   return run;

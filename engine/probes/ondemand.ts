@@ -123,3 +123,32 @@ export function stateAt(model: Model, ids: Int32Array | number[], layer: number,
   const r = forward(model, Array.from(ids).slice(0, position + 1), { defaults: false, keepContext: false }, { outputs: { ssmStates: true }, lastLogitsOnly: true });
   return r.ssmStates![layer];
 }
+
+/** A tile of an attention or implicit-attention map, at most `size` cells a side. */
+export interface PooledTileRequest extends TileRequest {
+  map: 'attention' | 'implicit';
+  size: number;
+}
+
+/** A tile of a map at most `size` cells a side: computed a band of rows at a time and max-pooled
+ *  (by magnitude, keeping the sign) so a 4k × 4k range never exists at full resolution at once. */
+export function pooledTile(ctx: RunContext, q: PooledTileRequest): { tile: Tensor; stride: [number, number] } {
+  const [r0, r1] = q.rows, [c0, c1] = q.cols;
+  const sr = Math.ceil((r1 - r0) / q.size), sc = Math.ceil((c1 - c0) / q.size);
+  const R = Math.ceil((r1 - r0) / sr), C = Math.ceil((c1 - c0) / sc);
+  const out = new Float32Array(R * C); // (R, C)
+  const compute = q.map === 'attention' ? attentionTile : implicitTile;
+  const width = c1 - c0;
+  for (let band = 0; band < R; band++) {
+    const rows: [number, number] = [r0 + band * sr, Math.min(r1, r0 + (band + 1) * sr)];
+    const t = compute(ctx, { layer: q.layer, head: q.head, rows, cols: q.cols }).data; // (rows, width)
+    for (let i = 0; i < rows[1] - rows[0]; i++) {
+      for (let j = 0; j < width; j++) {
+        const v = t[i * width + j];
+        const cell = band * C + Math.floor(j / sc);
+        if (Math.abs(v) > Math.abs(out[cell])) out[cell] = v;
+      }
+    }
+  }
+  return { tile: { dtype: 'f32', shape: [R, C], data: out }, stride: [sr, sc] };
+}

@@ -9,7 +9,7 @@ import { initState } from '../layers/state';
 import type { Mamba1State, Mamba2State } from '../layers/state';
 import { rng, tinyCheckpoint } from '../test/tiny';
 import { attentionTile, implicitTile, stateAt } from './ondemand';
-import { recordBytes } from './record-bytes';
+import { recordBytes } from '../records';
 import type { LayerRecord } from './types';
 
 const rand = rng(5);

@@ -8,7 +8,8 @@ import type { Mamba2Capture, Mamba2Internals } from '../layers/mamba2';
 import type { Mamba1Mixer, Mamba2Mixer } from '../model';
 import type { CaptureBudget } from './budget';
 import type { CapturePlan } from './plan';
-import type { SsmProbe } from './types';
+import type { Tensor } from '../tensor';
+import type { SsmRecord } from '../records';
 import { cbRow, mamba1ImplicitRow, mamba2ImplicitRow, prefixSums } from './implicit';
 
 export interface Mamba2Context { kind: 'mamba2'; dt: Float32Array; B: Float32Array; C: Float32Array; A: Float64Array; H: number; G: number; N: number; T: number }
@@ -20,10 +21,10 @@ const MAMBA1_ROW_COST = 5e7;
 export function mamba2Capture(m: Mamba2Mixer, T: number, plan: CapturePlan, budget: CaptureBudget, name: string) {
   const { H, P, N } = m;
   const R = plan.focus.length;
-  const run: { capture: Mamba2Capture; probe?: SsmProbe; context?: Mamba2Context } = { capture: {} };
-  if (!plan.defaults) return run;
+  const run: { capture: Mamba2Capture; probe?: SsmRecord; context?: Mamba2Context } = { capture: {} };
+  if (!plan.ssm) return run;
   const stateNorm = budget.floats(H * T, `${name} state norms`);
-  const snapshots = budget.floats(R * H * P * N, `${name} states at focus positions`);
+  const snapshots = plan.states ? budget.floats(R * H * P * N, `${name} states at focus positions`) : undefined;
   run.capture.probe = { stateNorm, snapshotAt: plan.focus, snapshots };
   const dtT = budget.floats(H * T, `${name} dt`);
   const decay = budget.floats(H * T, `${name} decay`);
@@ -50,29 +51,25 @@ export function mamba2Capture(m: Mamba2Mixer, T: number, plan: CapturePlan, budg
     }
     if (keep) run.context = { kind: 'mamba2', dt: i.dt, B: i.B, C: i.C, A: i.A, H, G: m.G, N, T };
   };
-  run.probe = {
+  run.probe = present({
     variant: 'mamba2', H, channelsPerGroup: P,
-    dt: { dtype: 'f32', shape: [H, T], data: dtT ?? new Float32Array(0) },
-    stateNorm: { dtype: 'f32', shape: [H, T], data: stateNorm ?? new Float32Array(0) },
-    decay: { dtype: 'f32', shape: [H, T], data: decay ?? new Float32Array(0) },
-    states: snapshots && { dtype: 'f32', shape: [R, H, P, N], data: snapshots },
-    statePositions: Array.from(plan.focus),
-    implicitRows: rows && { dtype: 'f32', shape: [H, R, T], data: rows },
-    entryMass: mass && { dtype: 'f32', shape: [H, R, E], data: mass },
-  };
+    dt: f32([H, T], dtT), stateNorm: f32([H, T], stateNorm), decay: f32([H, T], decay),
+    states: f32([R, H, P, N], snapshots), statePositions: snapshots ? Array.from(plan.focus) : [],
+    implicitRows: f32([H, R, T], rows), entryMass: f32([H, R, E], mass),
+  });
   return run;
 }
 
 export function mamba1Capture(m: Mamba1Mixer, T: number, plan: CapturePlan, budget: CaptureBudget, name: string) {
   const { I, N } = m;
   const R = plan.focus.length;
-  const run: { capture: Mamba1Capture; probe?: SsmProbe; context?: Mamba1Context } = { capture: {} };
-  if (!plan.defaults) return run;
+  const run: { capture: Mamba1Capture; probe?: SsmRecord; context?: Mamba1Context } = { capture: {} };
+  if (!plan.ssm) return run;
   let groups = Math.max(1, Math.min(plan.mamba1Groups, I));
   while (I % groups !== 0) groups--;
   const cpg = I / groups;
   const stateNorm = budget.floats(groups * T, `${name} state norms`);
-  const snapshots = budget.floats(R * I * N, `${name} states at focus positions`);
+  const snapshots = plan.states ? budget.floats(R * I * N, `${name} states at focus positions`) : undefined;
   run.capture.probe = { stateNorm, normGroup: cpg, snapshotAt: plan.focus, snapshots };
   const dtG = budget.floats(groups * T, `${name} dt`);
   const decay = budget.floats(groups * T, `${name} decay`);
@@ -109,17 +106,13 @@ export function mamba1Capture(m: Mamba1Mixer, T: number, plan: CapturePlan, budg
     }
     if (keep) run.context = { kind: 'mamba1', delta: i.delta, B: i.B, C: i.C, A: i.A, I, N, T, groups };
   };
-  run.probe = {
+  run.probe = present({
     variant: 'mamba1', H: groups, channelsPerGroup: cpg,
-    dt: { dtype: 'f32', shape: [groups, T], data: dtG ?? new Float32Array(0) },
-    stateNorm: { dtype: 'f32', shape: [groups, T], data: stateNorm ?? new Float32Array(0) },
-    decay: { dtype: 'f32', shape: [groups, T], data: decay ?? new Float32Array(0) },
-    states: snapshots && { dtype: 'f32', shape: [R, I, N], data: snapshots },
-    statePositions: Array.from(plan.focus),
-    implicitRows: rows && { dtype: 'f32', shape: [groups, R, T], data: rows },
-    implicitChannels: Math.ceil(cpg / channelStep),
-    entryMass: mass && { dtype: 'f32', shape: [groups, R, E], data: mass },
-  };
+    dt: f32([groups, T], dtG), stateNorm: f32([groups, T], stateNorm), decay: f32([groups, T], decay),
+    states: f32([R, I, N], snapshots), statePositions: snapshots ? Array.from(plan.focus) : [],
+    implicitRows: f32([groups, R, T], rows), implicitChannels: rows ? Math.ceil(cpg / channelStep) : undefined,
+    entryMass: f32([groups, R, E], mass),
+  });
   return run;
 }
 
@@ -130,4 +123,15 @@ function entryMass(mass: Float32Array, row: Float32Array, entries: [number, numb
     for (let s = a; s < b; s++) sum += Math.abs(row[s]);
     mass[o + e] = sum;
   });
+}
+
+/** A tensor over a captured array, or undefined where the budget refused it. */
+function f32(shape: number[], data: Float32Array | undefined): Tensor | undefined {
+  return data && { dtype: 'f32', shape, data };
+}
+
+/** The record without the keys of what was not captured, so it reads (and travels) as absent. */
+function present(r: SsmRecord): SsmRecord {
+  for (const key of Object.keys(r) as (keyof SsmRecord)[]) if (r[key] === undefined) delete r[key];
+  return r;
 }

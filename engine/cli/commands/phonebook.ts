@@ -4,10 +4,10 @@
 // --out also writes every sample (prompt seed, target, answer, generated text, log-probs) as JSON.
 // Ctrl-C stops after the current sample and prints the partial results ("cancelled": true, exit 130);
 // a second Ctrl-C quits at once.
-import { generateGreedy } from '../../generate';
+import { greedyDecoder } from '../../generate';
 import { loadModel } from '../../io/checkpoint';
 import { editLayout } from '../../layout';
-import { cliReport, parseNameList, runSweep, sweepToCsv, type GreedyDecode, type NameList, type SweepLength, type SweepProgress } from '../../phonebook';
+import { cliReport, parseNameList, runSweep, sweepToCsv, type NameList, type SweepLength, type SweepProgress } from '../../phonebook';
 import { FORMATS, VARIANTS, type PhonebookFormat, type PhonebookVariant } from '../../phonebook/templates';
 import type { CliIO, Command } from '../command';
 import { UsageError } from '../command';
@@ -137,10 +137,7 @@ export const phonebookCommand: Command = {
     if (typeof values.layout === 'string') model = editLayout(model, values.layout);
     const tokenizer = model.tokenizer;
     if (!tokenizer) throw new Error(`${dir}/tokenizer.json: missing (the phonebook is tokenized with the model's own tokenizer)`);
-    const decode: GreedyDecode = (ids, maxNew, stopAt) => {
-      const r = generateGreedy(model, ids, maxNew, { stopAt, topK: 1 });
-      return { ids: r.tokens.map((t) => t.id), logprobs: r.tokens.map((t) => t.logprob) };
-    };
+    const decode = greedyDecoder(model);
 
     const bar = progressBar(io);
     const signal = { aborted: false };

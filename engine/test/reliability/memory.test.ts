@@ -7,7 +7,7 @@ import { forward, forwardSteps } from '../../forward';
 import { inspectCheckpoint, loadModel } from '../../io/checkpoint';
 import { memorySource, type FileSource } from '../../io/files';
 import { estimateRunBytes, setMemoryBudget } from '../../io/memory';
-import { recordBytes } from '../../probes/record-bytes';
+import { recordBytes } from '../../records';
 import { numel } from '../../tensor';
 import { TINY_CONFIGS, tinyCheckpoint, tinyTensors } from '../tiny';
 

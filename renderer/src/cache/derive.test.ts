@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { LayerRecordWire } from '../../../app/records';
-import type { PromptInfo } from '../../../app/protocol';
-import { compareDigits, entryMassAtRow, queryRow, recordsBySlot, targetShare } from './derive';
+import type { LayerRecord, PromptInfo } from '../../../app/protocol';
+import { scoreAnswer } from '../../../engine/phonebook/score';
+import { answerCells, entryMassAtRow, queryRow, recordsBySlot, targetShare } from './derive';
 import { expectedLogprobs, targetShareByBlock } from './compare';
 import type { RunData } from './runCache';
 
@@ -10,13 +10,13 @@ const prompt = (T: number, target: number, E: number): PromptInfo => ({
   phonebook: { entries: Array.from({ length: E }, (_, i) => ({ name: `N${i}`, number: '6000000000', tokens: [i * 2, i * 2 + 2] as [number, number] })), target, examples: [], expected: '6123456789' },
 });
 
-function record(block: number, mass: number[][], focus: number[]): LayerRecordWire {
+function record(block: number, mass: number[][], focus: number[]): LayerRecord {
   // mass: per head, per entry, at the single focus row → (H, 1, E)
   const H = mass.length;
   const E = mass[0].length;
   return {
-    index: block, block, kind: 'attention', name: `layers.${block}.mixer`, residualNorm: new Float32Array(0), contributionNorm: new Float32Array(0), focus, ms: 1,
-    attention: { H, focusProbs: { shape: [H, 1, 0], data: new Float32Array(0) }, entryMass: { shape: [H, 1, E], data: Float32Array.from(mass.flat()) } },
+    index: block, block, kind: 'attention', name: `layers.${block}.mixer`, T: 0, residualNorm: new Float32Array(0), contributionNorm: new Float32Array(0), focus, ms: 1,
+    attention: { H, entryMass: { dtype: 'f32', shape: [H, 1, E], data: Float32Array.from(mass.flat()) } },
   };
 }
 
@@ -34,13 +34,18 @@ describe('derived numbers', () => {
     expect(targetShare(r, { ...prompt(6, 1, 3), phonebook: undefined })).toBeNull();
   });
 
-  it('scores answers digit by digit, separators shown but not scored', () => {
-    const c = compareDigits('612-345-6789', ' 612-345-0789\n999');
+  it('marks digits by the engine scorer, separators shown but not scored', () => {
+    const c = answerCells('612-345-6789', ' 612-345-0789\n999');
     expect(c.exact).toBe(false);
     expect(c.cells.filter((x) => !x.right).map((x) => x.expected)).toEqual(['6']);
     expect(c.digitAccuracy).toBeCloseTo(9 / 10);
-    expect(compareDigits('6123456789', ' 6123456789\n').exact).toBe(true);
-    expect(compareDigits('6123456789', '').digitAccuracy).toBe(0);
+    expect(answerCells('6123456789', ' 6123456789\n').exact).toBe(true);
+    expect(answerCells('6123456789', '').digitAccuracy).toBe(0);
+    // digits are compared in order whatever separates them, as sweeps and the CLI score them
+    const shifted = answerCells('612-345-6789', ' 612345-6789\n');
+    expect(shifted.cells.every((x) => x.right)).toBe(true);
+    expect(shifted.digitAccuracy).toBe(scoreAnswer(' 612345-6789\n', '612-345-6789').digitAccuracy);
+    expect(shifted.exact).toBe(false);
   });
 
   it('matches duplicated blocks to their n-th record', () => {

@@ -1,10 +1,11 @@
 // Small numbers derived from a run's records for views: which focus row is the query, how much
-// attention / implicit attention a block puts on the target entry, per-digit correctness.
+// attention / implicit attention a block puts on the target entry, the answer's digits as scored.
 import type { PromptInfo } from '../../../app/protocol';
-import type { LayerRecordWire } from '../../../app/records';
+import type { LayerRecord } from '../../../app/protocol';
+import { digitMarks, scoreAnswer } from '../../../engine/phonebook/score';
 
 /** Row (into record.focus) of the query: the last prompt token, where the answer is decided. */
-export function queryRow(record: Pick<LayerRecordWire, 'focus'>, prompt: Pick<PromptInfo, 'ids'> | null): number {
+export function queryRow(record: Pick<LayerRecord, 'focus'>, prompt: Pick<PromptInfo, 'ids'> | null): number {
   const last = prompt ? prompt.ids.length - 1 : -1;
   const exact = record.focus.indexOf(last);
   if (exact >= 0) return exact;
@@ -26,12 +27,12 @@ export function entryMassAtRow(mass: { shape: number[]; data: Float32Array }, ro
 }
 
 /** The mass map of a record: attention for attention blocks, implicit attention for Mamba blocks. */
-export function recordEntryMass(record: LayerRecordWire) {
+export function recordEntryMass(record: LayerRecord) {
   return record.attention?.entryMass ?? record.ssm?.entryMass ?? null;
 }
 
 /** Share of the query row's entry mass that lands on the target entry (0–1), or null. */
-export function targetShare(record: LayerRecordWire, prompt: PromptInfo | null): number | null {
+export function targetShare(record: LayerRecord, prompt: PromptInfo | null): number | null {
   const mass = recordEntryMass(record);
   const target = prompt?.phonebook?.target;
   if (!mass || target === undefined) return null;
@@ -43,25 +44,19 @@ export function targetShare(record: LayerRecordWire, prompt: PromptInfo | null):
 
 export interface DigitCell { expected: string; got: string; right: boolean }
 
-/** Expected vs generated answer, character by character (separators included, scored on digits). */
-export function compareDigits(expected: string, generated: string): { cells: DigitCell[]; digitAccuracy: number; exact: boolean } {
-  const answer = generated.replace(/^\s+/, '').split('\n')[0];
-  const cells: DigitCell[] = [];
-  let digits = 0;
-  let right = 0;
-  for (let i = 0; i < expected.length; i++) {
-    const e = expected[i];
-    const g = answer[i] ?? '';
-    const ok = e === g;
-    cells.push({ expected: e, got: g, right: ok });
-    if (/\d/.test(e)) { digits++; if (ok) right++; }
-  }
-  return { cells, digitAccuracy: digits ? right / digits : 0, exact: answer.trim() === expected };
+/** The expected answer as written (separators included) with each digit marked by the engine's
+ *  scorer (engine/phonebook/score.ts), and its exact match and per-digit accuracy. */
+export function answerCells(expected: string, generated: string): { cells: DigitCell[]; digitAccuracy: number; exact: boolean } {
+  const score = scoreAnswer(generated, expected);
+  const marks = digitMarks(score.line, expected);
+  let k = 0;
+  const cells = Array.from(expected, (e) => (/[0-9]/.test(e) ? marks[k++] : { expected: e, got: e, right: true }));
+  return { cells, digitAccuracy: score.digitAccuracy, exact: score.exact };
 }
 
 /** For each strip slot (original block, in order), the record of that block in a run, matching
  *  the n-th occurrence of a duplicated block to its n-th record. */
-export function recordsBySlot(slotBlocks: readonly number[], records: readonly (LayerRecordWire | undefined)[]): (LayerRecordWire | undefined)[] {
+export function recordsBySlot(slotBlocks: readonly number[], records: readonly (LayerRecord | undefined)[]): (LayerRecord | undefined)[] {
   const seen = new Map<number, number>();
   return slotBlocks.map((b) => {
     const n = seen.get(b) ?? 0;

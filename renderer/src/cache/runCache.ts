@@ -1,21 +1,18 @@
 // Big arrays of each run, outside reactive state (STYLE.md lesson 11): the store keeps run ids and
 // a `version` counter; views read the arrays here by run id. Old runs are evicted past a limit
 // (the baseline and the current run are always kept).
-import type { PromptInfo, RunSpec, RunSummary, TokenAlt } from '../../../app/protocol';
-import type { LayerRecordWire } from '../../../app/records';
-
-export interface GeneratedToken { step: number; id: number; text: string; logprob: number; top: TokenAlt[] }
+import type { LayerRecord, PromptInfo, RunSpec, RunSummary, RunToken, Tensor } from '../../../app/protocol';
 
 export interface RunData {
   /** What was asked for (saved with an experiment). */
   spec: RunSpec | null;
   prompt: PromptInfo | null;
   /** Layer records by position in the run's layout. */
-  records: LayerRecordWire[];
-  tokens: GeneratedToken[];
+  records: LayerRecord[];
+  tokens: RunToken[];
   summary: RunSummary | null;
   /** SSM state snapshots fetched on request, keyed `${layer}:${position}`: (H, P, N). */
-  states: Map<string, { shape: number[]; data: Float32Array }>;
+  states: Map<string, Tensor>;
 }
 
 const KEEP_RUNS = 12;

@@ -2,7 +2,7 @@
 // The page first sends `{ type: 'host/init', modelsUrl }` (where the static `models/` folder is, which
 // the worker cannot know from its own URL in every build); user folders arrive as File objects
 // inside model/open requests and are read by the service itself.
-import { engineBackend } from '../../../app/engine-backend';
+
 import { BROWSER_CAP_BYTES, setMemoryBudget } from '../../../engine/io/memory';
 import { installFastKernels } from '../../../app/kernels';
 import type { MessagePortLike } from '../../../app/protocol';
@@ -34,7 +34,7 @@ scope.onmessage = (e) => {
       postMessage: (message, transfer) => scope.postMessage(message, transfer),
       onMessage: (h) => { service.handler = h; },
     };
-    startService({ port, backend: engineBackend, bundled: fetchSource(new URL(data.modelsUrl), 'models') });
+    startService({ port, bundled: fetchSource(new URL(data.modelsUrl), 'models') });
     for (const q of queued.splice(0)) deliver(q);
     return;
   }

@@ -1,8 +1,8 @@
 // Answer: the expected number against the generated one, digit by digit (right / wrong), with each
 // generated token's log-probability and its top alternatives.
 import { useRun } from '../cache/useRun';
-import { compareDigits } from '../cache/derive';
-import type { GeneratedToken } from '../cache/runCache';
+import { answerCells } from '../cache/derive';
+import type { RunToken } from '../../../app/protocol';
 import './answer.css';
 
 export function AnswerPanel() {
@@ -21,8 +21,8 @@ export function AnswerPanel() {
   );
 }
 
-function DigitRow({ expected, text, tokens, done }: { expected: string; text: string; tokens: GeneratedToken[]; done: boolean }) {
-  const { cells, digitAccuracy, exact } = compareDigits(expected, text);
+function DigitRow({ expected, text, tokens, done }: { expected: string; text: string; tokens: RunToken[]; done: boolean }) {
+  const { cells, digitAccuracy, exact } = answerCells(expected, text);
   const answerTokens = tokens.filter((t) => t.text.trim() !== '');
   return (
     <div>
@@ -48,7 +48,7 @@ function DigitRow({ expected, text, tokens, done }: { expected: string; text: st
   );
 }
 
-function TokenTable({ tokens }: { tokens: GeneratedToken[] }) {
+function TokenTable({ tokens }: { tokens: RunToken[] }) {
   return (
     <table className="alts small" data-testid="answer-alternatives">
       <thead><tr><th>#</th><th>token</th><th>log p</th><th>alternatives</th></tr></thead>

@@ -21,7 +21,8 @@ export function AttentionView() {
   const head = useApp((s) => s.head) - 1; // store keeps 0 = mean, so a new layer starts on the mean
   const [chosen, setChosen] = useState<number | null>(null);
   const [ref, width] = useWidth<HTMLDivElement>(900);
-  const records = (data?.records ?? []).filter((r) => r?.attention);
+  // a record whose focus rows the capture budget dropped has nothing to show here
+  const records = (data?.records ?? []).filter((r) => r?.attention?.focusProbs);
   const rec = pickRecord(records, inspectBlock, chosen);
   const prompt = data?.prompt ?? null;
   const pooled = rec?.attention?.pooled;
@@ -40,12 +41,13 @@ export function AttentionView() {
       : <div className="empty" data-testid="no-attention"><b>No attention layers in this layout</b>Pure SSM layers have no attention; the SSM tab shows their implicit attention.</div>;
   }
   const a = rec.attention!;
-  const H = a.focusProbs.shape[0];
+  const focusProbs = a.focusProbs!;
+  const H = focusProbs.shape[0];
   const row = pickRow(rec, prompt, focusPos);
   const pos = rec.focus[row];
   const marks = entryMarks(prompt);
-  const curves = Array.from({ length: H }, (_, h) => ({ key: `head ${h}`, values: headRow(a.focusProbs, h, row), color: seriesColor(0), strong: h === head }));
-  if (head < 0) curves.push({ key: 'mean of heads', values: headRow(a.focusProbs, -1, row), color: '#1e2226', strong: true });
+  const curves = Array.from({ length: H }, (_, h) => ({ key: `head ${h}`, values: headRow(focusProbs, h, row), color: seriesColor(0), strong: h === head }));
+  if (head < 0) curves.push({ key: 'mean of heads', values: headRow(focusProbs, -1, row), color: '#1e2226', strong: true });
   const side = pooled?.shape[1] ?? 0;
   const mass = a.entryMass ? headRow(a.entryMass, head, row) : null;
   const half = Math.max(320, Math.floor((width - 14) / 2));

@@ -3,7 +3,7 @@
 // every expected digit, side by side.
 import { appStore, useApp } from '../store/appStore';
 import { samePrompt, useRun, type RunView } from '../cache/useRun';
-import { compareDigits } from '../cache/derive';
+import { answerCells } from '../cache/derive';
 import { expectedLogprobs, targetShareByBlock } from '../cache/compare';
 import { useWidth } from '../ui/useWidth';
 import { ChartFrame } from '../charts/ChartFrame';
@@ -98,7 +98,7 @@ export function CompareView() {
 function RunCard({ title, run, color }: { title: string; run: RunView; color: string }) {
   const expected = run.data?.prompt?.phonebook?.expected;
   const text = run.data?.summary?.generatedText ?? run.data?.tokens.map((t) => t.text).join('') ?? '';
-  const cmp = expected ? compareDigits(expected, text) : null;
+  const cmp = expected ? answerCells(expected, text) : null;
   return (
     <div className="run-card" style={{ borderTopColor: color }} data-testid={`compare-card-${title.toLowerCase()}`}>
       <div className="panel-head" style={{ marginBottom: 4 }}><h3>{title}</h3><span className="mono small">{run.meta?.layout}</span><span className="spacer" />

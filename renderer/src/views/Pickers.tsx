@@ -1,9 +1,9 @@
 // Choosers shared by the attention and SSM views: which block of the run, which head.
-import type { LayerRecordWire } from '../../../app/records';
+import type { LayerRecord } from '../../../app/protocol';
 import { charOfKind } from '../store/layoutEdits';
 import { kindColor } from '../ui/palette';
 
-export function LayerPicker({ records, current, onPick }: { records: LayerRecordWire[]; current: number; onPick(index: number): void }) {
+export function LayerPicker({ records, current, onPick }: { records: LayerRecord[]; current: number; onPick(index: number): void }) {
   return (
     <span className="seg" role="group" aria-label="Layer" data-testid="layer-picker">
       {records.map((r) => (

@@ -13,7 +13,7 @@ import { seriesColor } from '../ui/palette';
 import { HeadPicker, LayerPicker } from './Pickers';
 import { entryMarks, headRow, pickRecord, pickRow } from './inspect';
 import { StateSnapshot } from './StateSnapshot';
-import type { NDArray } from '../../../app/protocol';
+import type { Tensor } from '../../../app/protocol';
 
 export function SsmView() {
   const { id, meta, data } = useRun('current');
@@ -23,7 +23,8 @@ export function SsmView() {
   const [chosen, setChosen] = useState<number | null>(null);
   const [log, setLog] = useState(true);
   const [ref, width] = useWidth<HTMLDivElement>(900);
-  const records = (data?.records ?? []).filter((r) => r?.ssm);
+  // a record whose per-token summaries the capture budget dropped has nothing to show here
+  const records = (data?.records ?? []).filter((r) => r?.ssm?.stateNorm && r.ssm.dt);
   const rec = pickRecord(records, inspectBlock, chosen);
   const prompt = data?.prompt ?? null;
   if (!meta) return <div className="empty"><b>No run yet</b>Run a prompt to see the Mamba layers' states.</div>;
@@ -33,7 +34,8 @@ export function SsmView() {
       : <div className="empty" data-testid="no-ssm"><b>No Mamba layers in this layout</b>Attention-only layouts keep a KV cache instead of a state.</div>;
   }
   const ssm = rec.ssm!;
-  const [H, T] = ssm.stateNorm.shape;
+  const stateNorm = ssm.stateNorm!, dt = ssm.dt!;
+  const [H, T] = stateNorm.shape;
   const row = pickRow(rec, prompt, focusPos);
   const pos = rec.focus[row];
   const marks = entryMarks(prompt);
@@ -41,7 +43,7 @@ export function SsmView() {
   const half = Math.max(320, Math.floor((width - 14) / 2));
   const heatH = Math.min(220, 70 + H * 14);
   const s = appStore.getState();
-  const tableOf = (a: NDArray, name: string) => () => ({
+  const tableOf = (a: Tensor, name: string) => () => ({
     columns: ['head', 'token', name], rows: Array.from(a.data, (v, i) => [Math.floor(i / T), i % T, v]), meta: { run: id, block: rec.block },
   });
   return (
@@ -62,11 +64,11 @@ export function SsmView() {
           </ChartFrame>
         );
       })()}
-      <ChartFrame title="State norm ‖h‖" subtitle={`${label} · heads × tokens`} testId="ssm-state-norm" data={tableOf(ssm.stateNorm, 'state_norm')}>
-        <HeatmapChart data={ssm.stateNorm.data} rows={H} cols={T} width={width} height={heatH} rowLabel="head" colLabel="token" valueLabel="‖h‖" layer="ssm-norm" marks={marks} onPick={(_, c) => s.focusPosition(c)} />
+      <ChartFrame title="State norm ‖h‖" subtitle={`${label} · heads × tokens`} testId="ssm-state-norm" data={tableOf(stateNorm, 'state_norm')}>
+        <HeatmapChart data={stateNorm.data} rows={H} cols={T} width={width} height={heatH} rowLabel="head" colLabel="token" valueLabel="‖h‖" layer="ssm-norm" marks={marks} onPick={(_, c) => s.focusPosition(c)} />
       </ChartFrame>
-      <ChartFrame title="Step size Δ (dt)" subtitle={`${label} · heads × tokens`} testId="ssm-dt" data={tableOf(ssm.dt, 'dt')}>
-        <HeatmapChart data={ssm.dt.data} rows={H} cols={T} width={width} height={heatH} rowLabel="head" colLabel="token" valueLabel="dt" layer="ssm-dt" marks={marks} scheme="blues" onPick={(_, c) => s.focusPosition(c)} />
+      <ChartFrame title="Step size Δ (dt)" subtitle={`${label} · heads × tokens`} testId="ssm-dt" data={tableOf(dt, 'dt')}>
+        <HeatmapChart data={dt.data} rows={H} cols={T} width={width} height={heatH} rowLabel="head" colLabel="token" valueLabel="dt" layer="ssm-dt" marks={marks} scheme="blues" onPick={(_, c) => s.focusPosition(c)} />
       </ChartFrame>
       <StateSnapshot runId={id} record={rec} head={Math.max(0, head)} position={focusPos ?? pos} width={half} />
     </div>
@@ -74,7 +76,7 @@ export function SsmView() {
 }
 
 function ImplicitRow({ rows, row, head, width, marks, tokens, log, setLog, pos, label }: {
-  rows: NDArray; row: number; head: number; width: number; marks: ReturnType<typeof entryMarks>; tokens?: string[];
+  rows: Tensor; row: number; head: number; width: number; marks: ReturnType<typeof entryMarks>; tokens?: string[];
   log: boolean; setLog(v: boolean): void; pos: number; label: string;
 }) {
   const H = rows.shape[0];

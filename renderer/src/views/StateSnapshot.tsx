@@ -1,19 +1,19 @@
 // The SSM state h of one head at a token: P × N (Mamba-1: channels × N). Captured focus rows come
 // with the record; any other position is fetched on request (state/get) and cached with the run.
 import { useEffect, useState } from 'react';
-import type { LayerRecordWire } from '../../../app/records';
-import type { NDArray } from '../../../app/protocol';
+import type { LayerRecord } from '../../../app/protocol';
+import type { Tensor } from '../../../app/protocol';
 import { ChartFrame } from '../charts/ChartFrame';
 import { HeatmapChart } from '../charts/HeatmapChart';
 import { fetchState } from '../engine/session';
 
-interface Props { runId: number | null; record: LayerRecordWire; head: number; position: number; width: number }
+interface Props { runId: number | null; record: LayerRecord; head: number; position: number; width: number }
 
 export function StateSnapshot({ runId, record, head, position, width }: Props) {
   const captured = record.ssm?.states;
   const row = record.ssm?.statePositions.indexOf(position) ?? -1;
   const inRecord = !!captured && row >= 0;
-  const [fetched, setFetched] = useState<{ key: string; state: NDArray | null; error?: string } | null>(null);
+  const [fetched, setFetched] = useState<{ key: string; state: Tensor | null; error?: string } | null>(null);
   const key = `${runId}:${record.index}:${position}`;
   useEffect(() => {
     if (inRecord || runId === null) return;

@@ -1,17 +1,17 @@
 // Choices the inspector views share: which record to show and which focus row.
 import type { PromptInfo } from '../../../app/protocol';
-import type { LayerRecordWire } from '../../../app/records';
+import type { LayerRecord } from '../../../app/protocol';
 import { queryRow } from '../cache/derive';
 
 /** The record of the inspected block (original index) among `records`, else the first one. */
-export function pickRecord(records: LayerRecordWire[], inspectBlock: number | null, chosen: number | null): LayerRecordWire | undefined {
+export function pickRecord(records: LayerRecord[], inspectBlock: number | null, chosen: number | null): LayerRecord | undefined {
   return records.find((r) => r.index === chosen)
     ?? records.find((r) => r.block === inspectBlock)
     ?? records[0];
 }
 
 /** The focus row to show: the focused position if it was captured, else the query row. */
-export function pickRow(record: LayerRecordWire, prompt: PromptInfo | null, focusPos: number | null): number {
+export function pickRow(record: LayerRecord, prompt: PromptInfo | null, focusPos: number | null): number {
   if (focusPos !== null) {
     const i = record.focus.indexOf(focusPos);
     if (i >= 0) return i;

@@ -2,7 +2,7 @@
 // two independent 32-bit multiplicative hash lanes (FNV-1a style, per 32-bit word rather than per
 // byte, so 64 MB of records hash in well under a second) over every array's float bits, in record
 // order, with the array's path mixed in. Not cryptographic; it only has to change when a value does.
-import type { LayerRecordWire } from './records';
+import type { LayerRecord } from './records';
 import { recordArrays } from './records';
 
 export class Digest {
@@ -34,7 +34,7 @@ export class Digest {
     this.word(x.length);
   }
 
-  addRecord(r: LayerRecordWire): void {
+  addRecord(r: LayerRecord): void {
     this.addText(`${r.index}:${r.block}:${r.kind}`);
     for (const { path, data } of recordArrays(r)) {
       this.addText(path);

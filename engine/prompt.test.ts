@@ -3,13 +3,12 @@
 // first digit (the focus row of the attention and SSM views).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { makePhonebook } from '../../engine/phonebook/generate';
-import { loadTokenizer, type Tokenizer } from '../../engine/tokenizer';
-import { phonebookPrompt } from '../prompt';
-import type { PhonebookSpec } from '../protocol';
+import { makePhonebook } from './phonebook/generate';
+import { loadTokenizer, type Tokenizer } from './tokenizer';
+import { phonebookPrompt, type PhonebookPromptSpec } from './prompt';
 
-const wordLevel = loadTokenizer(JSON.parse(readFileSync(new URL('../../assets/tokenizer/tokenizer.json', import.meta.url), 'utf8')));
-const spec: PhonebookSpec = { format: 'bare', variant: 'standard', entries: 12, depth: 0.5, fewShot: 2 };
+const wordLevel = loadTokenizer(JSON.parse(readFileSync(new URL('../assets/tokenizer/tokenizer.json', import.meta.url), 'utf8')));
+const spec: PhonebookPromptSpec = { format: 'bare', variant: 'standard', entries: 12, depth: 0.5, fewShot: 2 };
 
 describe('phonebookPrompt', () => {
   it('ends on the space before the answer under the word-level tokenizer', () => {

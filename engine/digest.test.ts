@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Digest } from '../digest';
+import { Digest } from './digest';
 
 const digestOf = (...arrays: Float32Array[]) => {
   const d = new Digest();
