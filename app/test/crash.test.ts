@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Engine, EngineError } from '../client';
-import { DEFAULT_CAPTURE, type EventOf, type RunSpec } from '../protocol';
+import { type EventOf, type RunSpec } from '../protocol';
+import { DEFAULT_CAPTURE } from '../../engine/run';
 import { supervisedClient } from './supervised-client';
 import { TINY_HYBRID, tinyCheckpointFiles } from './tiny-checkpoint';
 

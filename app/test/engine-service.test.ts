@@ -5,9 +5,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { memorySource } from '../../engine/io/files';
 import { loadTokenizer } from '../../engine/tokenizer';
 import { Engine } from '../client';
-import { engineBackend } from '../engine-backend';
-import { DEFAULT_CAPTURE, type RunSpec } from '../protocol';
-import type { LayerRecordWire } from '../records';
+import { realEngine } from '../engine-api';
+import { type RunSpec } from '../protocol';
+import type { LayerRecord } from '../../engine/records';
+import { DEFAULT_CAPTURE } from '../../engine/run';
 import { nodeHost, type NodeHost } from './node-host';
 import { TINY_HYBRID, tinyCheckpointFiles } from './tiny-checkpoint';
 
@@ -15,11 +16,11 @@ const tokenizer = readFileSync(new URL('../../assets/tokenizer/tokenizer.json', 
 const files = { ...tinyCheckpointFiles({ ...TINY_HYBRID, vocab_size: 268 }), 'tokenizer.json': tokenizer };
 const root = memorySource('models', Object.fromEntries(Object.entries(files).map(([k, v]) => [`tiny/${k}`, v])));
 
-let host: NodeHost<unknown> | undefined;
+let host: NodeHost | undefined;
 afterEach(() => host?.close());
 
 async function openTiny() {
-  host = nodeHost(engineBackend as never, root);
+  host = nodeHost(realEngine as never, root);
   const engine = new Engine(host.client);
   const model = await engine.openModel({ kind: 'bundled', id: 'tiny' });
   return { engine, model };
@@ -34,7 +35,7 @@ describe('service over the real engine', () => {
   it('streams real probes per block, then tokens, then a scored summary', async () => {
     const { engine, model } = await openTiny();
     expect(model.hasTokenizer).toBe(true);
-    const records: LayerRecordWire[] = [];
+    const records: LayerRecord[] = [];
     let T = 0;
     const tokens: string[] = [];
     const summary = await engine.run(phonebook, {
@@ -44,10 +45,10 @@ describe('service over the real engine', () => {
     }).done;
     expect(records.map((r) => r.kind)).toEqual(['mamba2', 'mlp', 'mamba2', 'attention', 'mlp']);
     const att = records[3].attention!;
-    expect(att.focusProbs.shape).toEqual([2, records[3].focus.length, T]);
-    const rowSum = att.focusProbs.data.subarray(0, T).reduce((a, b) => a + b, 0);
+    expect(att.focusProbs!.shape).toEqual([2, records[3].focus.length, T]);
+    const rowSum = att.focusProbs!.data.subarray(0, T).reduce((a, b) => a + b, 0);
     expect(rowSum).toBeCloseTo(1, 4);
-    expect(records[0].ssm!.dt.shape).toEqual([4, T]);
+    expect(records[0].ssm!.dt!.shape).toEqual([4, T]);
     expect(records[0].ssm!.states!.shape.slice(1)).toEqual([4, 8, 4]);
     expect(summary.status).toBe('complete');
     expect(summary.expected).toMatch(/^\d{10}$/);
@@ -69,7 +70,7 @@ describe('service over the real engine', () => {
 
   it('recomputes tiles and states on demand that agree with the streamed records', async () => {
     const { engine } = await openTiny();
-    const records: LayerRecordWire[] = [];
+    const records: LayerRecord[] = [];
     let T = 0;
     const handle = engine.run({ ...phonebook, maxNewTokens: 2 }, { onLayer: (r) => records.push(r), onStarted: (p) => { T = p.ids.length; } });
     await handle.done;
@@ -80,7 +81,7 @@ describe('service over the real engine', () => {
     const { tile, stride } = await engine.tile({ runId: handle.runId, layer: 3, map: 'attention', head: 1, rows: [T - 1, T], cols: [0, T], size: 1024 });
     expect(tile.shape).toEqual([1, T]);
     expect(stride).toEqual([1, 1]);
-    const streamed = att.attention!.focusProbs.data.subarray((1 * R + last) * T, (1 * R + last + 1) * T);
+    const streamed = att.attention!.focusProbs!.data.subarray((1 * R + last) * T, (1 * R + last + 1) * T);
     for (let s = 0; s < T; s += 7) expect(tile.data[s]).toBeCloseTo(streamed[s], 5);
     const pooled = await engine.tile({ runId: handle.runId, layer: 0, map: 'implicit', head: 0, rows: [0, T], cols: [0, T], size: 16 });
     expect(Math.max(...pooled.tile.shape)).toBeLessThanOrEqual(16);

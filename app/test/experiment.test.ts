@@ -7,9 +7,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { memorySource } from '../../engine/io/files';
 import { writeFileAtomic } from '../../engine/cli/atomic-write';
 import { Engine } from '../client';
-import { engineBackend } from '../engine-backend';
+import { realEngine } from '../engine-api';
 import { makeExperiment, parseExperiment, replayExperiment, saveExperiment, serializeExperiment, type ExperimentWriter } from '../experiment';
-import { DEFAULT_CAPTURE, type RunSpec } from '../protocol';
+import { type RunSpec } from '../protocol';
+import { DEFAULT_CAPTURE } from '../../engine/run';
 import { nodeHost, type NodeHost } from './node-host';
 import { TINY_HYBRID, tinyCheckpointFiles } from './tiny-checkpoint';
 
@@ -21,10 +22,10 @@ const spec: RunSpec = {
   layout: '*M-M-', capture: DEFAULT_CAPTURE, maxNewTokens: 6, topK: 2,
 };
 
-let host: NodeHost<unknown> | undefined;
+let host: NodeHost | undefined;
 afterEach(() => host?.close());
 const connect = () => {
-  host = nodeHost(engineBackend as never, root);
+  host = nodeHost(realEngine as never, root);
   return new Engine(host.client);
 };
 

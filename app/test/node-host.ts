@@ -3,7 +3,7 @@
 // exactly as between a renderer and the engine host.
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import type { FileSource } from '../../engine/io/files';
-import type { Backend } from '../backend';
+import type { EngineApi } from '../engine-api';
 import type { EngineClient } from '../client';
 import type { EngineEvent, MessagePortLike } from '../protocol';
 import { startService, type EngineService } from '../service';
@@ -15,9 +15,9 @@ export function portLike(port: MessagePort): MessagePortLike {
   };
 }
 
-export interface NodeHost<M> {
+export interface NodeHost {
   client: EngineClient;
-  service: EngineService<M>;
+  service: EngineService;
   /** Everything the client received so far, in order. */
   events: EngineEvent[];
   /** Post raw data (for malformed-message tests), bypassing the typed client. */
@@ -25,9 +25,9 @@ export interface NodeHost<M> {
   close(): void;
 }
 
-export function nodeHost<M>(backend: Backend<M>, bundled: FileSource, folders: Record<string, FileSource> = {}): NodeHost<M> {
+export function nodeHost(engine: EngineApi | undefined, bundled: FileSource, folders: Record<string, FileSource> = {}): NodeHost {
   const { port1, port2 } = new MessageChannel();
-  const service = startService({ port: portLike(port1), backend, bundled, resolveFolder: (t) => (Object.hasOwn(folders, t) ? folders[t] : undefined) });
+  const service = startService({ port: portLike(port1), engine, bundled, resolveFolder: (t) => (Object.hasOwn(folders, t) ? folders[t] : undefined) });
   const listeners = new Set<(e: EngineEvent) => void>();
   const events: EngineEvent[] = [];
   port2.on('message', (e: EngineEvent) => {

@@ -5,10 +5,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { memorySource } from '../../engine/io/files';
 import { Engine } from '../client';
-import { DEFAULT_CAPTURE, PROTOCOL_VERSION, type Request } from '../protocol';
+import { PROTOCOL_VERSION, type Request } from '../protocol';
+import { DEFAULT_CAPTURE } from '../../engine/run';
 import { ProtocolError, validateRequest } from '../validate';
 import { nodeHost } from './node-host';
-import { scriptedBackend } from './scripted-backend';
+import { scriptedEngine } from './scripted-engine';
 
 const valid: Request[] = [
   { type: 'model/list', v: PROTOCOL_VERSION, reqId: 1 },
@@ -73,7 +74,7 @@ describe('protocol fuzz', () => {
   });
 
   it('the service answers every malformed message and keeps serving', async () => {
-    const host = nodeHost(scriptedBackend({ msPerBlock: 0 }), memorySource('models', { 'manifest.json': '[{"id": "a"}]' }));
+    const host = nodeHost(scriptedEngine({ msPerBlock: 0 }), memorySource('models', { 'manifest.json': '[{"id": "a"}]' }));
     try {
       const garbage = fc.sample(fc.anything({ maxDepth: 3 }), { numRuns: 500, seed: 42 });
       for (const g of garbage) {

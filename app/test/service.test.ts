@@ -2,10 +2,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { memorySource } from '../../engine/io/files';
 import { Engine, EngineError } from '../client';
-import { DEFAULT_CAPTURE, PROTOCOL_VERSION, type RunSpec } from '../protocol';
-import type { LayerRecordWire } from '../records';
+import { PROTOCOL_VERSION, type RunSpec } from '../protocol';
+import type { LayerRecord } from '../../engine/records';
+import { DEFAULT_CAPTURE } from '../../engine/run';
 import { nodeHost, type NodeHost } from './node-host';
-import { scriptedBackend, type ScriptedModel } from './scripted-backend';
+import { scriptedEngine } from './scripted-engine';
 import { readFileSync } from 'node:fs';
 import { TINY_HYBRID, tinyCheckpointFiles } from './tiny-checkpoint';
 
@@ -29,11 +30,11 @@ const spec = (over: Partial<RunSpec> = {}): RunSpec => ({
 /** 40 blocks: the checkpoint's 5, eight times over. */
 const LONG = Array.from({ length: 40 }, (_, i) => i % 5);
 
-let host: NodeHost<ScriptedModel> | undefined;
+let host: NodeHost | undefined;
 afterEach(() => host?.close());
 
 async function open(msPerBlock: number, arraysPerBlock?: number) {
-  const backend = scriptedBackend({ msPerBlock, arraysPerBlock });
+  const backend = scriptedEngine({ msPerBlock, arraysPerBlock });
   host = nodeHost(backend, bundledRoot());
   const engine = new Engine(host.client);
   const model = await engine.openModel({ kind: 'bundled', id: 'tiny' });
@@ -42,7 +43,7 @@ async function open(msPerBlock: number, arraysPerBlock?: number) {
 
 describe('engine service over a MessageChannel', () => {
   it('lists the bundled catalog and opens a real checkpoint (headers, then weights and hash)', async () => {
-    host = nodeHost(scriptedBackend({ msPerBlock: 0 }), bundledRoot());
+    host = nodeHost(scriptedEngine({ msPerBlock: 0 }), bundledRoot());
     const engine = new Engine(host.client);
     const models = await engine.listModels();
     expect(models.map((m) => m.id)).toEqual(['tiny']);
@@ -57,7 +58,7 @@ describe('engine service over a MessageChannel', () => {
 
   it('streams one record per layer, in order, before run/done', async () => {
     const { engine, host: h } = await open(1);
-    const records: LayerRecordWire[] = [];
+    const records: LayerRecord[] = [];
     const summary = await engine.run(spec({ layout: [4, 3, 2, 1, 0, 0] }), { onLayer: (r) => records.push(r) }).done;
     expect(records.map((r) => r.index)).toEqual([0, 1, 2, 3, 4, 5]);
     expect(records.map((r) => r.block)).toEqual([4, 3, 2, 1, 0, 0]);
@@ -148,11 +149,11 @@ describe('engine service over a MessageChannel', () => {
   it('reassembles records whose arrays exceed the message size', async () => {
     const n = 3 * 2 ** 20; // 12 MB of float32 in one array: sent as two parts
     const { engine, host: h } = await open(0, n);
-    const records: LayerRecordWire[] = [];
+    const records: LayerRecord[] = [];
     await engine.run(spec({ layout: [0, 3], capture: { ...DEFAULT_CAPTURE, budgetBytes: 2 ** 30 } }), { onLayer: (r) => records.push(r) }).done;
     expect(h.events.filter((e) => e.type === 'run/layer-part').length).toBe(4);
-    expect(records.map((r) => r.attention?.focusProbs.data.length)).toEqual([n, n]);
-    expect(records[1].attention!.focusProbs.data[n - 1]).toBe(3);
+    expect(records.map((r) => r.attention?.focusProbs?.data.length)).toEqual([n, n]);
+    expect(records[1].attention!.focusProbs!.data[n - 1]).toBe(3);
   });
 
   it('enforces the capture budget with a notice instead of sending more', async () => {
@@ -188,7 +189,7 @@ describe('engine service over a MessageChannel', () => {
   });
 
   it('rejects runs before any model is open, and tiles of runs no longer held', async () => {
-    host = nodeHost(scriptedBackend({ msPerBlock: 0 }), bundledRoot());
+    host = nodeHost(scriptedEngine({ msPerBlock: 0 }), bundledRoot());
     const engine = new Engine(host.client);
     await expect(engine.run(spec()).done).rejects.toThrow(EngineError);
     await engine.openModel({ kind: 'bundled', id: 'tiny' });

@@ -2,7 +2,6 @@
 // real engine, bundled models from the folder in workerData. Killed by the test mid-run.
 import { parentPort, workerData } from 'node:worker_threads';
 import { nodeFolderSource } from '../../main/node-files';
-import { engineBackend } from '../engine-backend';
 import { installFastKernels } from '../kernels';
 import { startService } from '../service';
 
@@ -10,6 +9,5 @@ const port = parentPort!;
 installFastKernels();
 startService({
   port: { postMessage: (m, t) => port.postMessage(m, t), onMessage: (h) => port.on('message', h) },
-  backend: engineBackend,
   bundled: nodeFolderSource((workerData as { modelsDir: string }).modelsDir, 'models'),
 });

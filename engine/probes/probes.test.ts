@@ -10,7 +10,7 @@ import type { Mamba1State, Mamba2State } from '../layers/state';
 import { rng, tinyCheckpoint } from '../test/tiny';
 import { attentionTile, implicitTile, stateAt } from './ondemand';
 import { recordBytes } from '../records';
-import type { LayerRecord } from './types';
+import type { LayerRecord } from '../records';
 
 const rand = rng(5);
 const ids = (T: number, V: number) => Array.from({ length: T }, () => Math.floor(rand() * V));
@@ -58,15 +58,15 @@ describe('probes', async () => {
     while (!r.done) { records.push(r.value); r = it.next(); }
     const res = r.value;
     const att = records[3].attention!;
-    expect(att.focusProbs.shape).toEqual([4, 2, T]);
+    expect(att.focusProbs!.shape).toEqual([4, 2, T]);
     const tile = attentionTile(res.context, { layer: 3, head: 1, rows: [39, 40], cols: [0, T] }).data;
-    expect(Array.from(att.focusProbs.data.subarray((1 * 2 + 1) * T, (1 * 2 + 2) * T)).map((v) => +v.toFixed(6))).toEqual(Array.from(tile).map((v) => +v.toFixed(6)));
+    expect(Array.from(att.focusProbs!.data.subarray((1 * 2 + 1) * T, (1 * 2 + 2) * T)).map((v) => +v.toFixed(6))).toEqual(Array.from(tile).map((v) => +v.toFixed(6)));
     const massSum = att.entryMass!.data.subarray((1 * 2 + 1) * 3, (1 * 2 + 2) * 3).reduce((a, b) => a + b, 0);
     expect(massSum).toBeCloseTo(1, 5);
     expect(att.pooled!.shape).toEqual([4, T, T]);
     const ssm = records[0].ssm!;
-    expect(ssm.dt.shape).toEqual([4, T]);
-    expect(ssm.decay.data[5]).toBeLessThan(ssm.decay.data[4]);
+    expect(ssm.dt!.shape).toEqual([4, T]);
+    expect(ssm.decay!.data[5]).toBeLessThan(ssm.decay!.data[4]);
     const st = stateAt(model, input, 0, 10);
     const snap = ssm.states!.data.subarray(0, st.data.length);
     expect(Array.from(snap).map((v) => +v.toFixed(5))).toEqual(Array.from(st.data).map((v) => +v.toFixed(5)));
@@ -87,8 +87,8 @@ describe('probes', async () => {
       expect(r.value.captureBytes).toBeLessThanOrEqual(budgetBytes);
       expect(held).toBeLessThanOrEqual(budgetBytes);
       // the full 4000 × 4000 × 4 heads attention map (256 MB) can never fit: it is dropped with a notice
-      expect(records[3].named['layers.3.mixer.attn_probs']).toBeUndefined();
-      expect(records.flatMap((rec) => rec.notices).some((n) => /dropped layers\.3\.mixer\.attn_probs/.test(n))).toBe(true);
+      expect(records[3].named?.['layers.3.mixer.attn_probs']).toBeUndefined();
+      expect(records.flatMap((rec) => rec.notices ?? []).some((n) => /dropped layers\.3\.mixer\.attn_probs/.test(n))).toBe(true);
     }
   }, 120_000);
 
@@ -100,11 +100,11 @@ describe('probes', async () => {
     let r = it.next();
     while (!r.done) { records.push(r.value); r = it.next(); }
     const full = forward(model, input, undefined, { outputs: { attentions: true, ssmStates: true, hidden: true } });
-    expect(Object.keys(records[0].named)).toEqual(['layers.0.mixer.ssm_state']);
-    expect(records[5].named['layers.5.mixer.ssm_state'].data).toEqual(full.ssmStates![5].data);
-    expect(records[3].named['layers.3.mixer.attn_probs'].data).toEqual(full.attentions![3].data);
-    expect(records[4].named['layers.4.mixer.output'].data).toEqual(full.hiddenStates![5].data); // stream entering block 5
-    expect(Object.keys(records[1].named)).toEqual([]);
+    expect(Object.keys(records[0].named!)).toEqual(['layers.0.mixer.ssm_state']);
+    expect(records[5].named!['layers.5.mixer.ssm_state'].data).toEqual(full.ssmStates![5].data);
+    expect(records[3].named!['layers.3.mixer.attn_probs'].data).toEqual(full.attentions![3].data);
+    expect(records[4].named!['layers.4.mixer.output'].data).toEqual(full.hiddenStates![5].data); // stream entering block 5
+    expect(Object.keys(records[1].named!)).toEqual([]);
     expect(records[0].ssm).toBeUndefined();
   });
 
@@ -156,8 +156,8 @@ describe('probes', async () => {
           for (let s2 = 0; s2 <= t; s2++) cum += delta[s2 * I + d];
           logDecay += (aSum / N) * cum;
         }
-        expect(ssm.dt.data[g * T + t]).toBeCloseTo(dSum / cpg, 6);
-        expect(ssm.decay.data[g * T + t] / Math.exp(logDecay / cpg)).toBeCloseTo(1, 5);
+        expect(ssm.dt!.data[g * T + t]).toBeCloseTo(dSum / cpg, 6);
+        expect(ssm.decay!.data[g * T + t] / Math.exp(logDecay / cpg)).toBeCloseTo(1, 5);
       }
     }
   });

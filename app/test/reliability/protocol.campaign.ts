@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { memorySource, type FileSource } from '../../../engine/io/files';
 import { newStats, recordOutcome, refusalProblem, show, type Expectation, type KindStats } from '../../../engine/test/reliability/harness';
 import { applyBytes, byteMutations, draw } from '../../../engine/test/reliability/mutate';
-import { engineBackend } from '../../engine-backend';
+import { realEngine } from '../../engine-api';
 import { PROTOCOL_VERSION, type EngineEvent } from '../../protocol';
 import { nodeHost, type NodeHost } from '../node-host';
 import { TINY_HYBRID, tinyCheckpointFiles } from '../tiny-checkpoint';
@@ -28,7 +28,7 @@ function bundledRoot(tokenizer: string): FileSource {
 }
 
 /** Waits until `pred` holds for an event at or after index `from`, or `ms` pass. */
-function waitFor(host: NodeHost<unknown>, from: number, pred: (e: EngineEvent) => boolean, ms: number): Promise<boolean> {
+function waitFor(host: NodeHost, from: number, pred: (e: EngineEvent) => boolean, ms: number): Promise<boolean> {
   return new Promise((resolve) => {
     const check = () => host.events.slice(from).some(pred);
     if (check()) return resolve(true);
@@ -54,7 +54,7 @@ export async function protocolCampaign(seed: number, tokenizer: string, scale = 
   const folders = newStats('protocol: corrupted model folders');
   // The host resolves folder tokens from this record; corrupted folders are granted under fresh tokens.
   const corrupt: Record<string, FileSource> = {};
-  const host = nodeHost(engineBackend, bundledRoot(tokenizer), corrupt) as NodeHost<unknown>;
+  const host = nodeHost(realEngine, bundledRoot(tokenizer), corrupt) as NodeHost;
   let reqId = 1_000_000;
   let runId = 1;
   try {

@@ -7,11 +7,10 @@ import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { memorySource } from '../../../engine/io/files';
 import { setMemoryBudget } from '../../../engine/io/memory';
-import type { Model } from '../../../engine/model';
-import type { Backend } from '../../backend';
 import { Engine, EngineError } from '../../client';
-import { engineBackend } from '../../engine-backend';
-import { DEFAULT_CAPTURE, type RunSpec } from '../../protocol';
+import { realEngine, type EngineApi } from '../../engine-api';
+import { type RunSpec } from '../../protocol';
+import { DEFAULT_CAPTURE } from '../../../engine/run';
 import { nodeHost } from '../node-host';
 import { tinyFiles } from './protocol.campaign';
 
@@ -34,7 +33,7 @@ afterEach(() => setMemoryBudget(undefined));
 
 describe('resources through the service', () => {
   it('refuses a prompt that would not fit, naming the bytes, and keeps serving', async () => {
-    const host = nodeHost(engineBackend, bundled());
+    const host = nodeHost(realEngine, bundled());
     const engine = new Engine(host.client);
     try {
       await engine.openModel({ kind: 'bundled', id: 'tiny' });
@@ -55,7 +54,7 @@ describe('resources through the service', () => {
   });
 
   it('keeps what a run sends within its capture budget, with notices', async () => {
-    const host = nodeHost(engineBackend, bundled());
+    const host = nodeHost(realEngine, bundled());
     const engine = new Engine(host.client);
     try {
       await engine.openModel({ kind: 'bundled', id: 'tiny' });
@@ -72,15 +71,18 @@ describe('resources through the service', () => {
 
   it('releases a run\'s prefill context once a newer run supersedes it', async () => {
     const kept: WeakRef<object>[] = [];
-    const backend: Backend<Model> = {
-      ...engineBackend,
-      *forward(m, ids, capture) {
-        const prefilled = yield* engineBackend.forward(m, ids, capture) as Generator<never, object>;
-        kept.push(new WeakRef(prefilled));
-        return prefilled;
+    const watched: EngineApi = {
+      ...realEngine,
+      async *run(model, spec, control) {
+        const events = realEngine.run(model, spec, control);
+        for (let e = await events.next(); ; e = await events.next()) {
+          if (e.done) return e.value;
+          if (e.value.type === 'prefilled') kept.push(new WeakRef(e.value.result));
+          yield e.value;
+        }
       },
     };
-    const host = nodeHost(backend, bundled());
+    const host = nodeHost(watched, bundled());
     const engine = new Engine(host.client);
     try {
       await engine.openModel({ kind: 'bundled', id: 'tiny' });

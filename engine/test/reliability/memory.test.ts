@@ -97,7 +97,7 @@ describe('memory limits', () => {
       const notices: string[] = [];
       for (let r = steps.next(); !r.done; r = steps.next()) {
         held += recordBytes(r.value);
-        notices.push(...r.value.notices);
+        notices.push(...(r.value.notices ?? []));
       }
       // The per-token norms are always kept (2 × T floats per block); everything else fits the budget.
       const norms = model.blocks.length * 2 * ids.length * 4;
