@@ -3,10 +3,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { memorySource } from '../../engine/io/files';
 import { Engine, EngineError } from '../client';
 import { PROTOCOL_VERSION, type RunSpec } from '../protocol';
-import type { LayerRecord } from '../../engine/records';
+import { recordBytes, type LayerRecord } from '../../engine/records';
 import { DEFAULT_CAPTURE } from '../../engine/run';
 import { nodeHost, type NodeHost } from './node-host';
 import { scriptedEngine } from './scripted-engine';
+import { realEngine } from '../engine-api';
 import { readFileSync } from 'node:fs';
 import { TINY_HYBRID, tinyCheckpointFiles } from './tiny-checkpoint';
 
@@ -27,15 +28,17 @@ function bundledRoot() {
 const spec = (over: Partial<RunSpec> = {}): RunSpec => ({
   prompt: { kind: 'text', text: 'hello world' }, capture: DEFAULT_CAPTURE, maxNewTokens: 3, topK: 0, ...over,
 });
-/** 40 blocks: the checkpoint's 5, eight times over. */
-const LONG = Array.from({ length: 40 }, (_, i) => i % 5);
+/** 40 blocks: the checkpoint's 5 (M-M*-), eight times over. */
+const LONG = `M-M*-${'M0-1M2*3-4'.repeat(7)}`;
+const LONG_BLOCKS = 40;
 
 let host: NodeHost | undefined;
 afterEach(() => host?.close());
 
-async function open(msPerBlock: number, arraysPerBlock?: number) {
-  const backend = scriptedEngine({ msPerBlock, arraysPerBlock });
-  host = nodeHost(backend, bundledRoot());
+/** The scripted engine (timing pinned), or the real one for what only it does (budget, scoring). */
+async function open(msPerBlock: number | 'real', arraysPerBlock?: number) {
+  const backend = scriptedEngine({ msPerBlock: msPerBlock === 'real' ? 0 : msPerBlock, arraysPerBlock });
+  host = nodeHost(msPerBlock === 'real' ? realEngine : backend, bundledRoot());
   const engine = new Engine(host.client);
   const model = await engine.openModel({ kind: 'bundled', id: 'tiny' });
   return { backend, engine, model, host };
@@ -59,12 +62,12 @@ describe('engine service over a MessageChannel', () => {
   it('streams one record per layer, in order, before run/done', async () => {
     const { engine, host: h } = await open(1);
     const records: LayerRecord[] = [];
-    const summary = await engine.run(spec({ layout: [4, 3, 2, 1, 0, 0] }), { onLayer: (r) => records.push(r) }).done;
+    const summary = await engine.run(spec({ layout: '-4*M2-MM0' }), { onLayer: (r) => records.push(r) }).done;
     expect(records.map((r) => r.index)).toEqual([0, 1, 2, 3, 4, 5]);
     expect(records.map((r) => r.block)).toEqual([4, 3, 2, 1, 0, 0]);
     expect(records[0].residualNorm).toBeInstanceOf(Float32Array);
     expect(records[0].residualNorm.length).toBe('hello world'.length);
-    expect(summary).toMatchObject({ status: 'complete', layout: '-*M-MM', promptTokens: 11 });
+    expect(summary).toMatchObject({ status: 'complete', layout: '-4*M2-MM0', promptTokens: 11 });
     expect(summary.generatedIds.length).toBe(3);
     const types = h.events.map((e) => e.type).filter((t) => t.startsWith('run/'));
     expect(types.indexOf('run/done')).toBeGreaterThan(types.lastIndexOf('run/layer'));
@@ -86,7 +89,7 @@ describe('engine service over a MessageChannel', () => {
     expect(summary.status).toBe('cancelled');
     expect(atCancel).toBeGreaterThan(0);
     expect(backend.blocksRun - atCancel).toBeLessThanOrEqual(1);
-    expect(backend.blocksRun).toBeLessThan(LONG.length);
+    expect(backend.blocksRun).toBeLessThan(LONG_BLOCKS);
   });
 
   it('a second run supersedes the first', async () => {
@@ -96,7 +99,7 @@ describe('engine service over a MessageChannel', () => {
     const first = engine.run(spec({ layout: LONG }), {
       onLayer: (r) => {
         firstLayers.push(r.index);
-        if (r.index === 1) second = engine.run(spec({ layout: [0, 1] }));
+        if (r.index === 1) second = engine.run(spec({ layout: 'M-' }));
       },
     });
     const s1 = await first.done;
@@ -104,7 +107,7 @@ describe('engine service over a MessageChannel', () => {
     const s2 = await second!.done;
     expect(s2.status).toBe('complete');
     expect(firstLayers.length).toBeLessThanOrEqual(3);
-    expect(backend.blocksRun).toBeLessThan(LONG.length);
+    expect(backend.blocksRun).toBeLessThan(LONG_BLOCKS);
     // No record of the first run after the second started.
     const started2 = h.events.findIndex((e) => e.type === 'run/started' && e.runId === second!.runId);
     expect(h.events.slice(started2).some((e) => e.type === 'run/layer' && e.runId === first.runId)).toBe(false);
@@ -129,8 +132,8 @@ describe('engine service over a MessageChannel', () => {
     expect(errors.length).toBe(bad.length);
     for (const e of errors) expect(e.type === 'request/error' && e.message.length).toBeGreaterThan(5);
     const messages = errors.map((e) => (e.type === 'request/error' ? e.message : ''));
-    expect(messages).toContain('v: protocol version 99 is not supported (this service speaks 1)');
-    expect(messages).toContain('v: protocol version nothing is not supported (this service speaks 1)');
+    expect(messages).toContain(`v: protocol version 99 is not supported (this service speaks ${PROTOCOL_VERSION})`);
+    expect(messages).toContain(`v: protocol version nothing is not supported (this service speaks ${PROTOCOL_VERSION})`);
     expect(messages.find((m) => m.startsWith('spec.maxNewTokens'))).toMatch(/out of range/);
     // and it still runs
     expect((await engine.run(spec()).done).status).toBe('complete');
@@ -150,23 +153,28 @@ describe('engine service over a MessageChannel', () => {
     const n = 3 * 2 ** 20; // 12 MB of float32 in one array: sent as two parts
     const { engine, host: h } = await open(0, n);
     const records: LayerRecord[] = [];
-    await engine.run(spec({ layout: [0, 3], capture: { ...DEFAULT_CAPTURE, budgetBytes: 2 ** 30 } }), { onLayer: (r) => records.push(r) }).done;
+    await engine.run(spec({ layout: 'M*', capture: { ...DEFAULT_CAPTURE, budgetBytes: 2 ** 30 } }), { onLayer: (r) => records.push(r) }).done;
     expect(h.events.filter((e) => e.type === 'run/layer-part').length).toBe(4);
     expect(records.map((r) => r.attention?.focusProbs?.data.length)).toEqual([n, n]);
     expect(records[1].attention!.focusProbs!.data[n - 1]).toBe(3);
   });
 
   it('enforces the capture budget with a notice instead of sending more', async () => {
-    const { engine } = await open(0, 100_000);
+    const { engine } = await open('real');
     const notices: string[] = [];
-    const summary = await engine.run(spec({ layout: [0, 1, 2], capture: { ...DEFAULT_CAPTURE, budgetBytes: 500_000 } }), { onNotice: (m) => notices.push(m) }).done;
-    expect(summary.captureBytes).toBeLessThanOrEqual(500_000);
+    const sent: LayerRecord[] = [];
+    const budgetBytes = 60_000;
+    const prompt = { kind: 'phonebook' as const, seed: 3, spec: { entries: 30, depth: 0.5, variant: 'standard' as const, format: 'bare' as const, fewShot: 1 } };
+    const summary = await engine.run(spec({ prompt, capture: { ...DEFAULT_CAPTURE, budgetBytes } }), { onNotice: (m) => notices.push(m), onLayer: (r) => sent.push(r) }).done;
+    expect(summary.captureBytes).toBeLessThanOrEqual(budgetBytes);
+    expect(sent.reduce((n, r) => n + recordBytes(r), 0)).toBeLessThanOrEqual(budgetBytes);
     expect(notices.length).toBeGreaterThan(0);
     expect(notices[0]).toMatch(/capture budget/);
+    expect(sent.some((r) => r.notices?.some((n) => /capture budget/.test(n)))).toBe(true);
   });
 
   it('scores phonebook runs and runs sweeps with progress and cancel', async () => {
-    const { engine } = await open(0);
+    const { engine } = await open('real');
     const pb = { kind: 'phonebook' as const, seed: 7, spec: { entries: 5, depth: 0.5, variant: 'standard' as const, format: 'bare' as const, fewShot: 1 } };
     const summary = await engine.run(spec({ prompt: pb, maxNewTokens: 10 })).done;
     expect(summary.expected).toMatch(/^\d{10}$/);
