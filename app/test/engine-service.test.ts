@@ -8,7 +8,7 @@ import { Engine } from '../client';
 import { engineBackend } from '../engine-backend';
 import { DEFAULT_CAPTURE, type RunSpec } from '../protocol';
 import type { LayerRecordWire } from '../records';
-import { nodeHost, type NodeHost } from './node-host';
+import { nodeHost, type NodeHost } from '../../hosts/node';
 import { TINY_HYBRID, tinyCheckpointFiles } from './tiny-checkpoint';
 
 const tokenizer = readFileSync(new URL('../../assets/tokenizer/tokenizer.json', import.meta.url), 'utf8');

@@ -10,7 +10,7 @@ import { Engine } from '../client';
 import { engineBackend } from '../engine-backend';
 import { makeExperiment, parseExperiment, replayExperiment, saveExperiment, serializeExperiment, type ExperimentWriter } from '../experiment';
 import { DEFAULT_CAPTURE, type RunSpec } from '../protocol';
-import { nodeHost, type NodeHost } from './node-host';
+import { nodeHost, type NodeHost } from '../../hosts/node';
 import { TINY_HYBRID, tinyCheckpointFiles } from './tiny-checkpoint';
 
 const tokenizer = readFileSync(new URL('../../assets/tokenizer/tokenizer.json', import.meta.url), 'utf8');

@@ -7,7 +7,7 @@ import { memorySource } from '../../engine/io/files';
 import { Engine } from '../client';
 import { DEFAULT_CAPTURE, PROTOCOL_VERSION, type Request } from '../protocol';
 import { ProtocolError, validateRequest } from '../validate';
-import { nodeHost } from './node-host';
+import { nodeHost } from '../../hosts/node';
 import { scriptedBackend } from './scripted-backend';
 
 const valid: Request[] = [

@@ -4,7 +4,7 @@ import { memorySource } from '../../engine/io/files';
 import { Engine, EngineError } from '../client';
 import { DEFAULT_CAPTURE, PROTOCOL_VERSION, type RunSpec } from '../protocol';
 import type { LayerRecordWire } from '../records';
-import { nodeHost, type NodeHost } from './node-host';
+import { nodeHost, type NodeHost } from '../../hosts/node';
 import { scriptedBackend, type ScriptedModel } from './scripted-backend';
 import { readFileSync } from 'node:fs';
 import { TINY_HYBRID, tinyCheckpointFiles } from './tiny-checkpoint';

@@ -10,7 +10,7 @@ import { newStats, recordOutcome, refusalProblem, show, type Expectation, type K
 import { applyBytes, byteMutations, draw } from '../../../engine/test/reliability/mutate';
 import { engineBackend } from '../../engine-backend';
 import { PROTOCOL_VERSION, type EngineEvent } from '../../protocol';
-import { nodeHost, type NodeHost } from '../node-host';
+import { nodeHost, type NodeHost } from '../../../hosts/node';
 import { TINY_HYBRID, tinyCheckpointFiles } from '../tiny-checkpoint';
 import { hostileRequests } from './files.campaign';
 

@@ -12,7 +12,7 @@ import type { Backend } from '../../backend';
 import { Engine, EngineError } from '../../client';
 import { engineBackend } from '../../engine-backend';
 import { DEFAULT_CAPTURE, type RunSpec } from '../../protocol';
-import { nodeHost } from '../node-host';
+import { nodeHost } from '../../../hosts/node';
 import { tinyFiles } from './protocol.campaign';
 
 setFlagsFromString('--expose-gc');

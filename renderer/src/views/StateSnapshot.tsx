@@ -5,7 +5,7 @@ import type { LayerRecordWire } from '../../../app/records';
 import type { NDArray } from '../../../app/protocol';
 import { ChartFrame } from '../charts/ChartFrame';
 import { HeatmapChart } from '../charts/HeatmapChart';
-import { fetchState } from '../engine/session';
+import { fetchState } from '../actions/session';
 
 interface Props { runId: number | null; record: LayerRecordWire; head: number; position: number; width: number }
 
