@@ -2,7 +2,8 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
 
-// Desktop build: main process (+ the engine host utility process), preload, and the renderer.
+// Desktop build: main process (+ the engine host utility process, built as engine-host.js), preload,
+// and the renderer.
 export default defineConfig({
   main: {
     build: {
@@ -10,7 +11,7 @@ export default defineConfig({
       rollupOptions: {
         input: {
           index: resolve(__dirname, 'main/index.ts'),
-          'engine-host': resolve(__dirname, 'main/engine-host.ts'),
+          'engine-host': resolve(__dirname, 'hosts/utility-process.ts'),
         },
       },
     },

@@ -1,8 +1,13 @@
 // Lint rules, including the import boundaries of DESIGN.md §1:
 //   engine/   imports nothing of ours and no electron / node built-ins / react (its CLI and tests may use node)
 //   app/      imports engine/ only; no electron, react or node built-ins
-//   renderer/ imports app/ and engine/; no electron or node built-ins
-//   main/     the Electron shell; never imports the renderer
+//   hosts/    import app/ and engine/, plus their own platform: the Web Worker and the page's clients
+//             the browser (no node built-ins, no engine/cli), node.ts Node, utility-process.ts Node
+//             and electron; never renderer/ or main/
+//   renderer/ imports app/ and engine/, and hosts/ only for the client factory (hosts/engine-client.ts);
+//             no electron or node built-ins
+//   main/     the Electron shell; never imports the renderer, nor hosts/ (it spawns the built
+//             utility-process host by file name; importing it would run the engine in main)
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
@@ -10,6 +15,7 @@ import globals from 'globals';
 
 const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'worker_threads', 'url', 'crypto', 'module'];
 const ban = (group, message) => ({ group, message });
+const hostsOnly = ban(['**/renderer/**', '**/main/**', 'react', 'react-*', 'zustand', 'd3-*'], 'hosts/ are thin adapters over app/ and engine/ (hosts/README.md).');
 
 export default tseslint.config(
   {
@@ -31,7 +37,7 @@ export default tseslint.config(
       'no-restricted-imports': ['error', {
         patterns: [
           ban(['electron', 'react', 'react-*', 'zustand', 'd3-*', ...nodeBuiltins], 'engine/ is host-agnostic: no electron, React, D3 or node built-ins (DESIGN.md §1).'),
-          ban(['**/app/**', '**/main/**', '**/renderer/**', '../app', '../main', '../renderer'], 'engine/ imports nothing of ours.'),
+          ban(['**/app/**', '**/hosts/**', '**/main/**', '**/renderer/**', '../app', '../hosts', '../main', '../renderer'], 'engine/ imports nothing of ours.'),
         ],
       }],
     },
@@ -43,10 +49,30 @@ export default tseslint.config(
       'no-restricted-imports': ['error', {
         patterns: [
           ban(['electron', 'react', 'react-*', 'zustand', 'd3-*', ...nodeBuiltins], 'app/ is host-agnostic: file access is injected (DESIGN.md §1).'),
-          ban(['**/main/**', '**/renderer/**'], 'app/ imports engine/ only.'),
+          ban(['**/hosts/**', '**/main/**', '**/renderer/**'], 'app/ imports engine/ only.'),
         ],
       }],
     },
+  },
+  {
+    files: ['hosts/**/*.ts'],
+    ignores: ['hosts/**/*.test.ts', 'hosts/node.ts', 'hosts/utility-process.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [hostsOnly, ban(['electron', ...nodeBuiltins, '**/engine/cli/**'], 'this host runs in the browser: no electron, node built-ins or engine/cli.')],
+      }],
+    },
+  },
+  {
+    files: ['hosts/node.ts'],
+    languageOptions: { globals: { ...globals.node } },
+    rules: { 'no-restricted-imports': ['error', { patterns: [hostsOnly, ban(['electron'], 'the Node host runs without Electron.')] }] },
+  },
+  {
+    files: ['hosts/utility-process.ts'],
+    languageOptions: { globals: { ...globals.node } },
+    rules: { 'no-restricted-imports': ['error', { patterns: [hostsOnly] }] },
   },
   {
     files: ['renderer/**/*.{ts,tsx}'],
@@ -59,6 +85,7 @@ export default tseslint.config(
         patterns: [
           ban(['electron', ...nodeBuiltins], 'renderer/ runs sandboxed: no electron or node built-ins.'),
           ban(['**/main/**', '**/engine/cli/**'], 'renderer/ talks to the engine through app/ (EngineClient).'),
+          ban(['**/hosts/*', '!**/hosts/engine-client'], 'renderer/ gets its EngineClient from hosts/engine-client.ts only.'),
         ],
       }],
     },
@@ -67,7 +94,12 @@ export default tseslint.config(
     files: ['main/**/*.ts'],
     languageOptions: { globals: { ...globals.node } },
     rules: {
-      'no-restricted-imports': ['error', { patterns: [ban(['**/renderer/**'], 'main/ never imports the renderer.')] }],
+      'no-restricted-imports': ['error', {
+        patterns: [
+          ban(['**/renderer/**'], 'main/ never imports the renderer.'),
+          ban(['**/hosts/**'], 'main/ spawns the utility-process host by its built file (electron.vite.config.ts), never imports it.'),
+        ],
+      }],
     },
   },
   {

@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: `unit` (Node: engine, app, store and chart logic, CLI, parity, reliability)
+// Two projects: `unit` (Node: engine, app, hosts, store and chart logic, CLI, parity, reliability)
 // and `e2e` (the web build in Debian Chromium through playwright-core, and Electron when a binary exists).
 export default defineConfig({
   test: {
@@ -8,7 +8,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{engine,app,renderer,main,bench,scripts}/**/*.test.{ts,tsx}'],
+          include: ['{engine,app,hosts,renderer,main,bench,scripts}/**/*.test.{ts,tsx}'],
           exclude: ['**/node_modules/**', '**/e2e/**'],
           environment: 'node',
           testTimeout: 60_000,

@@ -1,7 +1,7 @@
 // What the UI codes against: `EngineClient` (send a request, subscribe to events) — implemented per
-// host in renderer/src/host/ (Web Worker, Electron MessagePort) and in app/test/ (Node) — and
-// `Engine`, a small typed layer over it: request ids, promises for replies, run handles that see
-// only their own run's events (stale ones are dropped) with chunked records already reassembled.
+// host in hosts/ (Web Worker, Electron MessagePort, Node) — and `Engine`, a small typed layer over
+// it: request ids, promises for replies, run handles that see only their own run's events (stale
+// ones are dropped) with chunked records already reassembled.
 import {
   PROTOCOL_VERSION,
   type CatalogEntry, type EngineEvent, type EventOf, type ModelSource, type ModelSummary, type Tensor,

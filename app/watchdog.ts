@@ -1,9 +1,20 @@
 // The engine host watchdog: notices a host that is alive but no longer answering (an endless loop, a
-// wedged kernel), which no exit event reports. The UI side feeds it every event the host sends; while
-// nothing arrives it sends a heartbeat request every `intervalMs`, and when nothing at all has
-// arrived for `deadlineMs` it reports the host as hung and asks the host to restart it. The service
-// answers requests between layers and between tokens, so a working host is never silent for long;
-// the deadline only has to exceed the slowest single block. Clock and timers are injected.
+// wedged kernel), which no exit event reports. The UI side feeds it every message the host sends;
+// while nothing arrives it sends a heartbeat (HOST_PING) every `intervalMs`, and when nothing at all
+// has arrived for `deadlineMs` it reports the host as hung and asks the host to restart it. Hosts
+// answer the ping themselves, between layers and tokens like everything else, so a working host is
+// never silent for long; the deadline only has to exceed the slowest single block. Clock and timers
+// are injected.
+
+/** The heartbeat. A host answers it with HOST_PONG itself and never hands it to the service, so a
+ *  heartbeat costs no work (no catalog read, no fetch); a client never passes the pong on as an event. */
+export const HOST_PING = { type: 'host/ping' } as const;
+export const HOST_PONG = { type: 'host/pong' } as const;
+
+/** Whether a message is the heartbeat `kind` (HOST_PING or HOST_PONG). */
+export function isHeartbeat(message: unknown, kind: typeof HOST_PING | typeof HOST_PONG): boolean {
+  return (message as { type?: unknown } | null)?.type === kind.type;
+}
 
 export interface WatchdogTimers {
   now(): number;
@@ -13,7 +24,7 @@ export interface WatchdogTimers {
 
 export interface WatchdogOptions {
   timers: WatchdogTimers;
-  /** Send a request the service answers promptly (the hosts use `model/list`). */
+  /** Send HOST_PING to the host. */
   ping(): void;
   /** The host stopped answering: report it and restart it. Called once per hang. */
   onHung(message: string): void;
@@ -50,7 +61,7 @@ export class Watchdog {
     this.handle = null;
   }
 
-  /** Call for every event the host sends: any message is a sign of life. */
+  /** Call for every message the host sends: any message is a sign of life. */
   heard(): void {
     this.lastHeard = this.opts.timers.now();
   }

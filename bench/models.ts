@@ -5,7 +5,7 @@
 // FLOPs counted while it runs) against the matmul peak measured in part (a).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
-import { nodeSource } from '../engine/cli/node-files';
+import { nodeFolderSource } from '../engine/cli/node-files';
 import { forward } from '../engine/forward';
 import { choose, step } from '../engine/generate';
 import { loadModel } from '../engine/io/checkpoint';
@@ -68,7 +68,7 @@ export async function benchModels(matmulPeak: number, threads: number): Promise<
   const rows: Row[] = [];
   const tokPerSec: Record<string, Record<number, number>> = {};
   for (const id of ids) {
-    const model = await loadModel(nodeSource(new URL(id, MODELS).pathname));
+    const model = await loadModel(nodeFolderSource(new URL(id, MODELS).pathname));
     const onnxFile = new URL(`${id}.onnx`, ONNX);
     const session = existsSync(onnxFile) ? await ort.InferenceSession.create(onnxFile.pathname, { intraOpNumThreads: threads, interOpNumThreads: 1, extra: NO_SPIN }) : null;
     tokPerSec[id] = {};

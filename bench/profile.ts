@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
-import { nodeSource } from '../engine/cli/node-files';
+import { nodeFolderSource } from '../engine/cli/node-files';
 import { forward } from '../engine/forward';
 import { choose, step } from '../engine/generate';
 import { loadModel } from '../engine/io/checkpoint';
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   const dir = process.env.MODELS_DIR ?? new URL('../assets/models/', import.meta.url).pathname;
   const ids = process.argv.slice(2).length ? process.argv.slice(2) : ['hybrid', 'transformer', 'mamba2', 'mamba'];
   for (const id of ids) {
-    const model = await loadModel(nodeSource(`${dir}/${id}`));
+    const model = await loadModel(nodeFolderSource(`${dir}/${id}`));
     const tokenizer = model.tokenizer
       ?? loadTokenizer(JSON.parse(readFileSync(new URL('../assets/tokenizer/tokenizer.json', import.meta.url), 'utf8')));
     const book = makePhonebook({ format: 'bare', variant: 'standard', tokens: 4000 }, 1, tokenizer).tokens!;

@@ -1,11 +1,12 @@
-// Spawns the engine host (utility process), connects it to the window with a MessageChannelMain (so
-// tensor bytes go process to process, never through main), and supervises it: when it exits or
-// crashes the window is told, the host restarts (backing off when it keeps dying), folders granted
-// before are granted again, and the window gets a new port.
+// Spawns the engine host (the utility process of hosts/utility-process.ts), connects it to the window
+// with a MessageChannelMain (so tensor bytes go process to process, never through main), and
+// supervises it: when it exits, crashes or stops answering the watchdog's heartbeats the window is
+// told, the host restarts (backing off when it keeps dying), folders granted before are granted
+// again, and the window gets a new port.
 import { MessageChannelMain, utilityProcess, type UtilityProcess, type WebContents } from 'electron';
 import { randomUUID } from 'node:crypto';
 import { CHANNELS, type EngineHostStatus } from '../app/desktop-api';
-import { Watchdog } from '../app/watchdog';
+import { HOST_PING, HOST_PONG, isHeartbeat, Watchdog } from '../app/watchdog';
 
 const MAX_RESTARTS_PER_MINUTE = 5;
 
@@ -35,14 +36,14 @@ export class EngineSupervisor {
     this.hung = null;
     const dog = new Watchdog({
       timers: { now: () => Date.now(), setInterval: (fn, ms) => setInterval(fn, ms), clearInterval: (h) => clearInterval(h as NodeJS.Timeout) },
-      ping: () => child.postMessage({ type: 'ping' }),
+      ping: () => child.postMessage(HOST_PING),
       onHung: (message) => {
         this.hung = message;
         child.kill();
       },
     });
-    child.on('message', (m: { type?: unknown }) => {
-      if (m?.type === 'pong') dog.heard();
+    child.on('message', (m: unknown) => {
+      if (isHeartbeat(m, HOST_PONG)) dog.heard();
     });
     child.on('spawn', () => {
       this.ready = true;

@@ -21,6 +21,7 @@ const isOwnFrame = (url: string) => isOwnUrl(url, rendererFile, devUrl);
 const preload = ['index.cjs', 'index.js', 'index.mjs'].map((f) => join(__dirname, '../preload', f)).find((f) => existsSync(f)) ?? '';
 
 let win: BrowserWindow | null = null;
+// engine-host.js: hosts/utility-process.ts, built beside this file (electron.vite.config.ts)
 const engine = new EngineSupervisor(join(__dirname, 'engine-host.js'), modelsDir, () => win?.webContents ?? null);
 const recent = new RecentList(join(app.getPath('userData'), 'recent.json'));
 // End-to-end tests kill the engine host through this handle (issue 5, acceptance 3).

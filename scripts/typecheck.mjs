@@ -1,9 +1,11 @@
-// Typechecks each folder against its own boundary (engine and app see no DOM or Node types),
-// then the whole repository (tests, CLI, configs) with Node types.
+// Typechecks each folder against its own boundary (engine and app see no DOM or Node types; the
+// hosts in the browser see no Node types, the Node hosts no DOM), then the whole repository (tests,
+// CLI, configs) with Node types.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-const projects = ['engine', 'app', 'renderer', 'main'].map((d) => `${d}/tsconfig.json`).filter(existsSync);
+const projects = ['engine', 'app', 'hosts', 'renderer', 'main'].map((d) => `${d}/tsconfig.json`).filter(existsSync);
+projects.push('hosts/tsconfig.node.json');
 projects.push('tsconfig.json');
 let failed = false;
 for (const p of projects) {

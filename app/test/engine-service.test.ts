@@ -9,7 +9,7 @@ import { realEngine } from '../engine-api';
 import { type RunSpec } from '../protocol';
 import type { LayerRecord } from '../../engine/records';
 import { DEFAULT_CAPTURE } from '../../engine/run';
-import { nodeHost, type NodeHost } from './node-host';
+import { nodeHost, type NodeHost } from '../../hosts/node';
 import { TINY_HYBRID, tinyCheckpointFiles } from './tiny-checkpoint';
 
 const tokenizer = readFileSync(new URL('../../assets/tokenizer/tokenizer.json', import.meta.url), 'utf8');
@@ -20,7 +20,7 @@ let host: NodeHost | undefined;
 afterEach(() => host?.close());
 
 async function openTiny() {
-  host = nodeHost(realEngine as never, root);
+  host = nodeHost(realEngine, root);
   const engine = new Engine(host.client);
   const model = await engine.openModel({ kind: 'bundled', id: 'tiny' });
   return { engine, model };

@@ -11,7 +11,7 @@ import { realEngine } from '../engine-api';
 import { makeExperiment, parseExperiment, replayExperiment, saveExperiment, serializeExperiment, type ExperimentWriter } from '../experiment';
 import { type RunSpec } from '../protocol';
 import { DEFAULT_CAPTURE } from '../../engine/run';
-import { nodeHost, type NodeHost } from './node-host';
+import { nodeHost, type NodeHost } from '../../hosts/node';
 import { TINY_HYBRID, tinyCheckpointFiles } from './tiny-checkpoint';
 
 const tokenizer = readFileSync(new URL('../../assets/tokenizer/tokenizer.json', import.meta.url), 'utf8');
@@ -25,7 +25,7 @@ const spec: RunSpec = {
 let host: NodeHost | undefined;
 afterEach(() => host?.close());
 const connect = () => {
-  host = nodeHost(realEngine as never, root);
+  host = nodeHost(realEngine, root);
   return new Engine(host.client);
 };
 

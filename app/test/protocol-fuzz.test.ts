@@ -8,7 +8,7 @@ import { Engine } from '../client';
 import { PROTOCOL_VERSION, type Request } from '../protocol';
 import { DEFAULT_CAPTURE } from '../../engine/run';
 import { ProtocolError, validateRequest } from '../validate';
-import { nodeHost } from './node-host';
+import { nodeHost } from '../../hosts/node';
 import { scriptedEngine } from './scripted-engine';
 
 const valid: Request[] = [

@@ -5,7 +5,7 @@ import { Engine, EngineError } from '../client';
 import { PROTOCOL_VERSION, type RunSpec } from '../protocol';
 import { recordBytes, type LayerRecord } from '../../engine/records';
 import { DEFAULT_CAPTURE } from '../../engine/run';
-import { nodeHost, type NodeHost } from './node-host';
+import { nodeHost, type NodeHost } from '../../hosts/node';
 import { scriptedEngine } from './scripted-engine';
 import { realEngine } from '../engine-api';
 import { readFileSync } from 'node:fs';

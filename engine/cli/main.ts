@@ -9,7 +9,7 @@ import { forwardCommand } from './commands/forward';
 import { generateCommand } from './commands/generate';
 import { info } from './commands/info';
 import { phonebookCommand } from './commands/phonebook';
-import { installFastKernels } from './kernels';
+import { installFastKernels } from '../kernels/install';
 
 export const COMMANDS: Command[] = [info, forwardCommand, generateCommand, phonebookCommand];
 

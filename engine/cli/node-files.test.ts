@@ -1,8 +1,8 @@
-import { mkdtemp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { writeOutFile } from './node-files';
+import { nodeFolderSource, writeOutFile } from './node-files';
 
 // A write that dies halfway (a killed process, a full disk): the first half of the bytes land in the
 // file being written, then it throws.
@@ -70,5 +70,38 @@ describe('writeOutFile', () => {
     await expect(writeOutFile(file, 'x')).rejects.toThrow(/taken: cannot write/);
     expect(await readdir(dir)).toEqual(['taken']);
     expect(await readdir(file)).toEqual(['inside']);
+  });
+});
+
+describe('nodeFolderSource', () => {
+  it('reads files inside the folder, whole or by range, and follows symlinks that stay inside', async () => {
+    const dir = await folder();
+    await mkdir(join(dir, 'sub'));
+    await writeFile(join(dir, 'sub', 'config.json'), '{"a":1}');
+    await symlink(join(dir, 'sub', 'config.json'), join(dir, 'alias.json'));
+    const src = nodeFolderSource(dir, 'model');
+    expect(new TextDecoder().decode(await src.read('sub/config.json'))).toBe('{"a":1}');
+    expect(new TextDecoder().decode(await src.readRange!('alias.json', 1, 4))).toBe('"a"');
+    expect(await src.size!('alias.json')).toBe(7);
+    expect(await src.has('sub/config.json')).toBe(true);
+    expect(await src.has('sub')).toBe(false);
+    expect(await src.has('missing.json')).toBe(false);
+  });
+
+  it('refuses names and symlinks that leave the folder, with a one-line error naming the file', async () => {
+    const root = await folder();
+    await mkdir(join(root, 'secret'));
+    await writeFile(join(root, 'secret', 'model.safetensors'), 'secret');
+    const dir = join(root, 'model');
+    await mkdir(dir);
+    await symlink(join(root, 'secret', 'model.safetensors'), join(dir, 'link.safetensors'));
+    await symlink(join(root, 'secret'), join(dir, 'linked-dir'));
+    const src = nodeFolderSource(dir);
+    for (const file of ['../secret/model.safetensors', '/etc/passwd', 'sub/../../secret/model.safetensors', 'link.safetensors', 'linked-dir/model.safetensors']) {
+      await expect(src.read(file)).rejects.toThrow(`model/${file}: path leaves the folder`);
+      await expect(src.readRange!(file, 0, 2)).rejects.toThrow(/leaves the folder/);
+      await expect(src.size!(file)).rejects.toThrow(/leaves the folder/);
+      expect(await src.has(file)).toBe(false);
+    }
   });
 });

@@ -1,44 +1,50 @@
-// A FileSource over a folder on disk, for the Node hosts (CLI, tests). Paths are relative to the
-// folder; anything that would escape it is refused. Also the CLI's own input and output files
-// (--ids, --names, --out), whose failures are one-line errors naming the file.
-import { access, constants, open, readFile, stat } from 'node:fs/promises';
-import { dirname, isAbsolute, join, normalize } from 'node:path';
+// A FileSource over a folder on disk, for every Node host: the CLI, the Electron utility process
+// (bundled models and the folders a person picks) and the tests. Only plain files inside the folder
+// are reachable: names are relative, without `..`, and a symlink that leaves the folder is refused
+// (a picked folder is trusted as far as its own files, no further). Also the CLI's own input and
+// output files (--ids, --names, --out). Every failure is a one-line error naming the file.
+import { access, constants, open, readFile, realpath, stat } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { CheckpointError } from '../errors';
 import { writeFileAtomic } from './atomic-write';
 import type { FileSource } from '../io/files';
 
-export function nodeSource(dir: string): FileSource {
-  const name = dir.replace(/\/+$/, '') || dir;
-  const resolve = (file: string): string => {
-    const rel = normalize(file);
-    if (isAbsolute(rel) || rel.startsWith('..')) throw new CheckpointError(join(name, file), 'path escapes the model folder');
-    return join(dir, rel);
+/** `name` is how messages name the folder (the CLI: the path as typed; the desktop app: the
+ *  folder's own name, which the page shows). */
+export function nodeFolderSource(dir: string, name = basename(dir)): FileSource {
+  const leaves = (file: string) => new CheckpointError(`${name}/${file}`, 'path leaves the folder');
+  const resolve = async (file: string): Promise<string> => {
+    if (isAbsolute(file) || file.split(/[\\/]/).includes('..')) throw leaves(file);
+    // realpath follows symlinks: what counts is where the file really is
+    const full = await realpath(join(dir, file));
+    const rel = relative(await realpath(dir), full);
+    if (isAbsolute(rel) || rel.split(sep).includes('..')) throw leaves(file);
+    return full;
+  };
+  const readRange = async (file: string, start: number, end: number): Promise<Uint8Array> => {
+    const handle = await open(await resolve(file), 'r');
+    try {
+      const buf = new Uint8Array(Math.max(0, end - start));
+      const { bytesRead } = await handle.read(buf, 0, buf.length, start);
+      return buf.subarray(0, bytesRead);
+    } finally {
+      await handle.close();
+    }
   };
   return {
     name,
     async has(file) {
       try {
-        return (await stat(resolve(file))).isFile();
+        return (await stat(await resolve(file))).isFile();
       } catch {
         return false;
       }
     },
     async read(file) {
-      return new Uint8Array(await readFile(resolve(file)));
+      return new Uint8Array(await readFile(await resolve(file)));
     },
-    async readRange(file, start, end) {
-      const handle = await open(resolve(file), 'r');
-      try {
-        const buf = new Uint8Array(Math.max(0, end - start));
-        const { bytesRead } = await handle.read(buf, 0, buf.length, start);
-        return buf.subarray(0, bytesRead);
-      } finally {
-        await handle.close();
-      }
-    },
-    async size(file) {
-      return (await stat(resolve(file))).size;
-    },
+    readRange,
+    size: async (file) => (await stat(await resolve(file))).size,
   };
 }
 
@@ -48,7 +54,7 @@ export async function modelFolder(dir: string): Promise<FileSource> {
     throw new CheckpointError(dir, 'no such folder');
   });
   if (!info.isDirectory()) throw new CheckpointError(dir, 'not a folder');
-  return nodeSource(dir);
+  return nodeFolderSource(dir, dir.replace(/\/+$/, '') || dir);
 }
 
 /** A JSON file named on the command line, parsed; `expected` says what it should hold. */

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../cli/main';
-import { nodeSource } from '../cli/node-files';
+import { nodeFolderSource } from '../cli/node-files';
 import { forward, initModelState } from '../forward';
 import { generateGreedy, step } from '../generate';
 import { loadModel } from '../io/checkpoint';
@@ -73,7 +73,7 @@ describe('parity with transformers', () => {
     const ref = () => readSafetensors(join(dir, 'reference.safetensors'));
 
     it('matches logits, every hidden state, attention map and final SSM state (sequence path)', async () => {
-      const model = await loadModel(nodeSource(dir));
+      const model = await loadModel(nodeFolderSource(dir));
       const r = forward(model, ids, undefined, { outputs: { hidden: true, attentions: true, ssmStates: true } });
       const reference = ref();
       const ours: Record<string, Tensor> = { logits: r.logits };
@@ -95,7 +95,7 @@ describe('parity with transformers', () => {
     });
 
     it('matches the reference logits token by token through the caches (step path)', async () => {
-      const model = await loadModel(nodeSource(dir));
+      const model = await loadModel(nodeFolderSource(dir));
       const logits = ref().get('logits');
       const V = logits.shape[1];
       const state = initModelState(model);
@@ -107,7 +107,7 @@ describe('parity with transformers', () => {
     });
 
     it('reproduces the greedy continuation with caches', async () => {
-      const model = await loadModel(nodeSource(dir));
+      const model = await loadModel(nodeFolderSource(dir));
       const gen = JSON.parse(readFileSync(join(dir, 'generated.json'), 'utf8')) as { prompt: number[]; ids: number[]; max_new_tokens: number };
       expect(generateGreedy(model, gen.prompt, gen.max_new_tokens).ids).toEqual(gen.ids);
     });

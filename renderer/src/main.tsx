@@ -3,9 +3,10 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { Engine } from '../../app/client';
-import { createEngineClient } from './host';
-import { startAutosave } from './host/autosave';
-import { connectEngine } from './engine/session';
+import { createEngineClient } from '../../hosts/engine-client';
+import { startAutosave } from './actions/autosave';
+import { connectEngine } from './actions/session';
+import { desktopApi } from './desktop';
 import { App } from './App';
 import { TooltipLayer } from './ui/Tooltip';
 import { BenchMap } from './views/BenchMap';
@@ -21,5 +22,5 @@ if (location.hash === '#bench-map') {
       <TooltipLayer />
     </StrictMode>,
   );
-  void connectEngine(new Engine(createEngineClient())).then(startAutosave);
+  void connectEngine(new Engine(createEngineClient(desktopApi()))).then(startAutosave);
 }

@@ -14,7 +14,7 @@ import { editLayout } from '../../../engine/layout';
 import { loadTokenizer } from '../../../engine/tokenizer';
 import { attempt, attemptSync, newStats, type KindStats } from '../../../engine/test/reliability/harness';
 import { tinyCheckpoint } from '../../../engine/test/tiny';
-import { nodeFolderSource } from '../../../main/node-files';
+import { nodeFolderSource } from '../../../engine/cli/node-files';
 import { ExperimentError, parseExperiment } from '../../experiment';
 import { ProtocolError, validateRequest } from '../../validate';
 

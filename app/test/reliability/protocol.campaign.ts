@@ -10,7 +10,7 @@ import { newStats, recordOutcome, refusalProblem, show, type Expectation, type K
 import { applyBytes, byteMutations, draw } from '../../../engine/test/reliability/mutate';
 import { realEngine } from '../../engine-api';
 import { PROTOCOL_VERSION, type EngineEvent } from '../../protocol';
-import { nodeHost, type NodeHost } from '../node-host';
+import { nodeHost, type NodeHost } from '../../../hosts/node';
 import { TINY_HYBRID, tinyCheckpointFiles } from '../tiny-checkpoint';
 import { hostileRequests } from './files.campaign';
 
@@ -54,7 +54,7 @@ export async function protocolCampaign(seed: number, tokenizer: string, scale = 
   const folders = newStats('protocol: corrupted model folders');
   // The host resolves folder tokens from this record; corrupted folders are granted under fresh tokens.
   const corrupt: Record<string, FileSource> = {};
-  const host = nodeHost(realEngine, bundledRoot(tokenizer), corrupt) as NodeHost;
+  const host = nodeHost(realEngine, bundledRoot(tokenizer), corrupt);
   let reqId = 1_000_000;
   let runId = 1;
   try {

@@ -11,7 +11,7 @@ import { Engine, EngineError } from '../../client';
 import { realEngine, type EngineApi } from '../../engine-api';
 import { type RunSpec } from '../../protocol';
 import { DEFAULT_CAPTURE } from '../../../engine/run';
-import { nodeHost } from '../node-host';
+import { nodeHost } from '../../../hosts/node';
 import { tinyFiles } from './protocol.campaign';
 
 setFlagsFromString('--expose-gc');

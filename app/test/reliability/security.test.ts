@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { inspectCheckpoint } from '../../../engine/io/checkpoint';
 import { CHANNELS } from '../../desktop-api';
-import { nodeFolderSource } from '../../../main/node-files';
+import { nodeFolderSource } from '../../../engine/cli/node-files';
 import { tinyFiles } from './protocol.campaign';
 
 type Handler = (event: { senderFrame?: { url: string } }, ...args: unknown[]) => Promise<unknown>;

@@ -11,7 +11,7 @@ class FakeChild extends EventEmitter {
   posted: unknown[] = [];
   postMessage(m: { type?: string }) {
     this.posted.push(m);
-    if (m?.type === 'ping' && this.answers) queueMicrotask(() => this.emit('message', { type: 'pong' }));
+    if (m?.type === 'host/ping' && this.answers) queueMicrotask(() => this.emit('message', { type: 'host/pong' }));
   }
   kill() {
     this.killed = true;
@@ -61,7 +61,7 @@ describe('engine supervisor watchdog', () => {
     expect(children).toHaveLength(1);
     expect(children[0].killed).toBe(false);
     // A silent but healthy host is pinged every heartbeat interval and answers each time.
-    expect(children[0].posted.filter((m) => (m as { type: string }).type === 'ping').length).toBeGreaterThanOrEqual(50);
+    expect(children[0].posted.filter((m) => (m as { type: string }).type === 'host/ping').length).toBeGreaterThanOrEqual(50);
     expect(sent).toEqual([]);
     s.stop();
   });

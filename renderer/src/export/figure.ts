@@ -1,7 +1,7 @@
 // Figure export: a chart's <svg> becomes a standalone SVG file (white background, fonts set, every
 // canvas layer embedded as an <image>), and a PNG at 1×, 2× or 300 dpi (with a pHYs chunk).
 import { withDpi } from './png';
-import { desktopApi } from '../host';
+import { desktopApi } from '../desktop';
 import type { FigureFormat } from '../../../app/desktop-api';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';

@@ -2,7 +2,7 @@
 // (layout edits; inside a text field the browser's own undo applies).
 import { useEffect } from 'react';
 import { appStore } from '../store/appStore';
-import { cancelRun, startRun } from '../engine/session';
+import { cancelRun, startRun } from '../actions/session';
 
 export function useShortcuts(): void {
   useEffect(() => {

@@ -10,7 +10,7 @@ import { PositionCurves } from '../charts/PositionCurves';
 import { EntryMassChart } from '../charts/EntryMassChart';
 import { meanPlane, plane } from '../charts/paintMatrix';
 import { seriesColor } from '../ui/palette';
-import { engineTile } from '../engine/session';
+import { engineTile } from '../actions/session';
 import { HeadPicker, LayerPicker } from './Pickers';
 import { entryMarks, headRow, pickRecord, pickRow } from './inspect';
 

@@ -9,8 +9,8 @@ import { useWidth } from '../ui/useWidth';
 import { ChartFrame } from '../charts/ChartFrame';
 import { GroupedBars } from '../charts/GroupedBars';
 import { pct } from '../charts/Axis';
-import { runSweeps, seriesKey } from '../engine/sweeps';
-import { runBaselineForCurrent } from '../engine/session';
+import { runSweeps, seriesKey } from '../actions/sweeps';
+import { runBaselineForCurrent } from '../actions/session';
 import { okabeIto } from '../ui/palette';
 
 const BASE = okabeIto[5];

@@ -8,7 +8,7 @@ import { ChartFrame } from '../charts/ChartFrame';
 import { CostChart } from '../charts/CostChart';
 import { MemoryChart } from '../charts/MemoryChart';
 import { cacheSize } from './cacheSize';
-import { cancelCost, measureCost } from '../engine/cost';
+import { cancelCost, measureCost } from '../actions/cost';
 import { effectiveLayout } from '../store/layoutEdits';
 
 export function CostView() {

@@ -2,9 +2,9 @@
 // and the desktop menu's commands.
 import { useEffect, useRef } from 'react';
 import { useApp } from '../store/appStore';
-import { canSaveExperiment, openExperimentText, saveExperiment } from '../engine/experiments';
-import { desktopApi } from '../host';
-import { openFolderFromDesktop } from '../engine/session';
+import { canSaveExperiment, openExperimentText, saveExperiment } from '../actions/experiments';
+import { desktopApi } from '../desktop';
+import { openFolderFromDesktop } from '../actions/session';
 
 async function openFromDesktop(): Promise<void> {
   const f = await desktopApi()?.openExperiment();

@@ -3,8 +3,8 @@
 import { useRef } from 'react';
 import { useApp } from '../store/appStore';
 import { modelKey } from '../store/modelSlice';
-import { openFolderFiles, openFolderFromDesktop, openModel } from '../engine/session';
-import { desktopApi } from '../host';
+import { openFolderFiles, openFolderFromDesktop, openModel } from '../actions/session';
+import { desktopApi } from '../desktop';
 
 export function ModelPicker() {
   const catalog = useApp((s) => s.catalog);

@@ -1,6 +1,6 @@
 // Prompt lab: the phonebook generator's controls (or free text), Run / Cancel and the run's progress.
 import { appStore, useApp } from '../store/appStore';
-import { cancelRun, startRun } from '../engine/session';
+import { cancelRun, startRun } from '../actions/session';
 import { RunProgress } from './RunProgress';
 
 export function PromptLab() {

@@ -8,7 +8,7 @@ import { ChartFrame } from '../charts/ChartFrame';
 import { RecallChart } from '../charts/RecallChart';
 import { DepthGridChart } from '../charts/DepthGridChart';
 import { curvePoints, depthGrid, latestPoints } from '../charts/recallData';
-import { cancelSweeps, runSweeps, type SweepTarget } from '../engine/sweeps';
+import { cancelSweeps, runSweeps, type SweepTarget } from '../actions/sweeps';
 
 const DEPTHS = [0, 0.25, 0.5, 0.75, 1];
 

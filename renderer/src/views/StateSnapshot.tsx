@@ -5,7 +5,7 @@ import type { LayerRecord } from '../../../app/protocol';
 import type { Tensor } from '../../../app/protocol';
 import { ChartFrame } from '../charts/ChartFrame';
 import { HeatmapChart } from '../charts/HeatmapChart';
-import { fetchState } from '../engine/session';
+import { fetchState } from '../actions/session';
 
 interface Props { runId: number | null; record: LayerRecord; head: number; position: number; width: number }
 

@@ -1,12 +1,13 @@
-// The Node host used by tests: the service on one end of a real worker_threads MessageChannel,
-// an EngineClient on the other, so every message is structured-cloned (and arrays transferred)
-// exactly as between a renderer and the engine host.
+// The Node host, used by the tests: the app/ service on one end of a real worker_threads
+// MessageChannel, an EngineClient on the other, so every message is structured-cloned (and arrays
+// transferred) exactly as between a renderer and the engine host. `portLike` also serves a
+// worker thread's parentPort (app/test/worker-host.ts, the host the crash tests kill).
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
-import type { FileSource } from '../../engine/io/files';
-import type { EngineApi } from '../engine-api';
-import type { EngineClient } from '../client';
-import type { EngineEvent, MessagePortLike } from '../protocol';
-import { startService, type EngineService } from '../service';
+import type { FileSource } from '../engine/io/files';
+import type { EngineApi } from '../app/engine-api';
+import type { EngineClient } from '../app/client';
+import type { EngineEvent, MessagePortLike } from '../app/protocol';
+import { startService, type EngineService } from '../app/service';
 
 export function portLike(port: MessagePort): MessagePortLike {
   return {

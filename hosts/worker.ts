@@ -1,12 +1,14 @@
-// Web Worker entry of the web build: the app/ engine service over the worker's own message port.
+// Web Worker host (the web build): the app/ engine service over the worker's own message port.
 // The page first sends `{ type: 'host/init', modelsUrl }` (where the static `models/` folder is, which
 // the worker cannot know from its own URL in every build); user folders arrive as File objects
-// inside model/open requests and are read by the service itself.
-
-import { BROWSER_CAP_BYTES, setMemoryBudget } from '../../../engine/io/memory';
-import { installFastKernels } from '../../../app/kernels';
-import type { MessagePortLike } from '../../../app/protocol';
-import { startService } from '../../../app/service';
+// inside model/open requests and are read by the service itself. The page's watchdog heartbeat
+// (HOST_PING, app/watchdog.ts) is answered here and never reaches the service, so a heartbeat fetches
+// nothing; it still waits behind a running block, so a wedged worker goes silent.
+import type { MessagePortLike } from '../app/protocol';
+import { startService } from '../app/service';
+import { HOST_PING, HOST_PONG, isHeartbeat } from '../app/watchdog';
+import { installFastKernels } from '../engine/kernels/install';
+import { BROWSER_CAP_BYTES, setMemoryBudget } from '../engine/io/memory';
 import { fetchSource } from './fetch-source';
 
 interface WorkerScope {
@@ -29,6 +31,7 @@ const deliver = (data: unknown) => {
 
 scope.onmessage = (e) => {
   const data = e.data as { type?: unknown; modelsUrl?: unknown };
+  if (isHeartbeat(data, HOST_PING)) return scope.postMessage(HOST_PONG, []);
   if (!service.handler && data?.type === 'host/init' && typeof data.modelsUrl === 'string') {
     const port: MessagePortLike = {
       postMessage: (message, transfer) => scope.postMessage(message, transfer),

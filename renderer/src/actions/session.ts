@@ -9,17 +9,23 @@ import { appStore } from '../store/appStore';
 import { effectiveLayout, isIdentity, layoutString } from '../store/layoutEdits';
 import { modelKey } from '../store/modelSlice';
 import type { PhonebookControls } from '../store/promptSlice';
-import { desktopApi } from '../host';
+import { desktopApi } from '../desktop';
 
-let engine: Engine | null = null;
-let activeRun: RunHandle | null = null;
+/** What these actions keep between calls. `latestOpen` numbers model opens: the last open asked for
+ *  is the one the page shows — the service opens models in request order, so an earlier open (say
+ *  the bundled default at start) finishing first must not take the page back. */
+const session: { engine: Engine | null; activeRun: RunHandle | null; latestOpen: number } = {
+  engine: null,
+  activeRun: null,
+  latestOpen: 0,
+};
 
 const store = () => appStore.getState();
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** Connect the UI to an engine, read the catalog and open the default bundled model if any. */
 export async function connectEngine(e: Engine): Promise<void> {
-  engine = e;
+  session.engine = e;
   e.onHostStatus((s) => store().showToast(s.status === 'crashed' ? 'error' : 'info', s.message));
   appStore.setState({ catalogStatus: 'loading' });
   try {
@@ -28,20 +34,17 @@ export async function connectEngine(e: Engine): Promise<void> {
     // DESIGN.md §4: the app opens on the bundled hybrid (a layout with both Mamba and attention)
     const hybrid = models.find((m) => /[mM]/.test(m.layout) && m.layout.includes('*'));
     const first = hybrid ?? models.find((m) => m.default) ?? models[0];
-    if (first && !store().model && latestOpen === 0) await openModel({ kind: 'bundled', id: first.id }, first.name);
+    if (first && !store().model && session.latestOpen === 0) await openModel({ kind: 'bundled', id: first.id }, first.name);
   } catch (err) {
     store().setCatalog(null, message(err));
   }
 }
 
-// The last open asked for is the one the page shows: the service opens models in request order,
-// so an earlier open (say the bundled default at start) finishing first must not take the page back.
-let latestOpen = 0;
-
 export async function openModel(source: ModelSource, name: string): Promise<boolean> {
+  const engine = session.engine;
   if (!engine) return false;
-  const open = ++latestOpen;
-  const current = () => open === latestOpen;
+  const open = ++session.latestOpen;
+  const current = () => open === session.latestOpen;
   store().startOpeningModel(name);
   try {
     const model = await engine.openModel(source, (headers) => { if (current()) store().openedModel(headers); });
@@ -95,6 +98,7 @@ export function startRun(): number | null {
 /** Runs `spec` on the open model as the current run (the strip's layout must match spec.layout). */
 export function launchRun(spec: RunSpec): { id: number; done: Promise<RunSummary> } | null {
   const s = store();
+  const engine = session.engine;
   if (!engine || !s.model) return null;
   const blocks = effectiveLayout(s.items);
   const handle = engine.run(spec, {
@@ -117,7 +121,7 @@ export function launchRun(spec: RunSpec): { id: number; done: Promise<RunSummary
   const id = handle.runId;
   const data = createRunData(id, [s.baselineRunId, s.currentRunId]);
   data.spec = spec;
-  activeRun = handle;
+  session.activeRun = handle;
   s.startRun({
     id, modelId: modelKey(s.model.ref), modelName: s.model.name,
     layout: layoutString(s.items, s.model.layers), blocks,
@@ -134,13 +138,13 @@ export function launchRun(spec: RunSpec): { id: number; done: Promise<RunSummary
     },
     (err) => store().finishRun(id, 'error', message(err)),
   ).finally(() => {
-    if (activeRun === handle) activeRun = null;
+    if (session.activeRun === handle) session.activeRun = null;
   });
   return { id, done: handle.done };
 }
 
 export function cancelRun(): void {
-  activeRun?.cancel();
+  session.activeRun?.cancel();
 }
 
 /** The SSM state (H, P, N) of a run's layer at a position, cached with the run. */
@@ -148,6 +152,7 @@ export async function fetchState(runId: number, layer: number, position: number)
   const data = runData(runId);
   const key = `${layer}:${position}`;
   const hit = data?.states.get(key);
+  const engine = session.engine;
   if (hit || !engine || !data) return hit ?? null;
   const state = await engine.state(runId, layer, position);
   data.states.set(key, state);
@@ -156,11 +161,11 @@ export async function fetchState(runId: number, layer: number, position: number)
 
 /** The connected engine, for the sweep runner (null before connectEngine). */
 export function currentEngine(): Engine | null {
-  return engine;
+  return session.engine;
 }
 
 export function engineTile(...args: Parameters<Engine['tile']>) {
-  return engine ? engine.tile(...args) : Promise.reject(new Error('no engine'));
+  return session.engine ? session.engine.tile(...args) : Promise.reject(new Error('no engine'));
 }
 
 /** Runs the checkpoint's own layout on the current run's prompt (the strip keeps its edits), then

@@ -7,7 +7,8 @@ import { effectiveLayout, isIdentity, layoutString } from '../store/layoutEdits'
 import { currentEngine } from './session';
 
 const store = () => appStore.getState();
-let cancelled = false;
+/** What these actions keep between calls: whether Cancel was pressed during the measurement. */
+const cost = { cancelled: false };
 
 export async function measureCost(lengths: number[]): Promise<void> {
   const engine = currentEngine();
@@ -16,7 +17,7 @@ export async function measureCost(lengths: number[]): Promise<void> {
   const model = s.model;
   const layout = isIdentity(s.items, model.layers) ? undefined : effectiveLayout(s.items);
   const series = `${model.name} · ${layoutString(s.items, model.layers)}`;
-  cancelled = false;
+  cost.cancelled = false;
   s.setCostStatus({ running: true, done: 0, total: lengths.length, error: null });
   try {
     // one discarded run first: the first pass over fresh weights pays for JIT and buffer set-up
@@ -25,7 +26,7 @@ export async function measureCost(lengths: number[]): Promise<void> {
       layout, capture: { ...DEFAULT_CAPTURE, attention: false, ssm: false, states: false }, maxNewTokens: 4, topK: 1,
     }).done;
     for (const [i, entries] of lengths.entries()) {
-      if (cancelled) break;
+      if (cost.cancelled) break;
       const handle = engine.run({
         prompt: { kind: 'phonebook', seed: s.spec.seed, spec: { entries, depth: s.spec.depth, variant: s.spec.variant, format: s.spec.format, fewShot: s.spec.fewShot } },
         layout,
@@ -46,5 +47,5 @@ export async function measureCost(lengths: number[]): Promise<void> {
 }
 
 export function cancelCost(): void {
-  cancelled = true;
+  cost.cancelled = true;
 }

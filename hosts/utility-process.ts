@@ -1,17 +1,20 @@
-// Electron utility process entry: hosts the app/ engine service. main sends it
+// Electron utility process host (the desktop app): the app/ engine service, spawned and supervised
+// by main/engine-supervisor.ts, built to out/main/engine-host.js. main sends it
 //   { type: 'port' } with a MessagePortMain — a direct channel to the window (one service per port;
-//     a reloaded window gets a fresh one), and
-//   { type: 'grant', token, path } — a folder the user picked, readable from now on under `token`.
+//     a reloaded window gets a fresh one),
+//   { type: 'grant', token, path } — a folder the user picked, readable from now on under `token`, and
+//   HOST_PING — main's watchdog heartbeat (app/watchdog.ts), answered between layers and tokens, so a
+//     wedged host goes silent.
 // Bundled models come from the folder named by `--models <dir>`.
 import type { MessagePortMain } from 'electron';
 import { freemem } from 'node:os';
-import { setMemoryBudget } from '../engine/io/memory';
-import type { FileSource } from '../engine/io/files';
-
-import { installFastKernels } from '../app/kernels';
 import type { MessagePortLike } from '../app/protocol';
 import { startService } from '../app/service';
-import { nodeFolderSource } from './node-files';
+import { HOST_PING, HOST_PONG, isHeartbeat } from '../app/watchdog';
+import { nodeFolderSource } from '../engine/cli/node-files';
+import type { FileSource } from '../engine/io/files';
+import { setMemoryBudget } from '../engine/io/memory';
+import { installFastKernels } from '../engine/kernels/install';
 
 const at = process.argv.indexOf('--models');
 const modelsDir = at >= 0 ? process.argv[at + 1] : '';
@@ -37,9 +40,8 @@ process.parentPort.on('message', (e) => {
     // A reloaded or closed window closes its port: release that service's run and model.
     port.on('close', () => service.dispose());
     port.start();
-  } else if (msg?.type === 'ping') {
-    // main's watchdog heartbeat: answered between layers and tokens, so a wedged host goes silent.
-    process.parentPort.postMessage({ type: 'pong' });
+  } else if (isHeartbeat(msg, HOST_PING)) {
+    process.parentPort.postMessage(HOST_PONG);
   } else if (msg?.type === 'grant' && typeof msg.token === 'string' && typeof msg.path === 'string') {
     folders.set(msg.token, nodeFolderSource(msg.path));
   }

@@ -2,11 +2,11 @@
 // over by main through the preload (window.postMessage with ENGINE_PORT_MESSAGE), so tensor bytes
 // never pass through main. When the host crashes, main says so and later hands over a new port;
 // requests sent while no port is connected wait for it.
-import type { EngineClient } from '../../../app/client';
-import type { DesktopApi } from '../../../app/desktop-api';
-import { ENGINE_PORT_MESSAGE } from '../../../app/desktop-api';
-import type { EngineEvent, Request } from '../../../app/protocol';
-import { PROTOCOL_VERSION } from '../../../app/protocol';
+import type { EngineClient } from '../app/client';
+import type { DesktopApi } from '../app/desktop-api';
+import { ENGINE_PORT_MESSAGE } from '../app/desktop-api';
+import type { EngineEvent, Request } from '../app/protocol';
+import { PROTOCOL_VERSION } from '../app/protocol';
 
 export function createElectronClient(api: DesktopApi): EngineClient {
   const listeners = new Set<(e: EngineEvent) => void>();

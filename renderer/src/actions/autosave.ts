@@ -5,10 +5,10 @@
 // offers the last session at every start.
 import { Autosave, type AutosaveStore, type Session } from '../../../app/autosave';
 import { runData } from '../cache/runCache';
-import { openModel, runSpecFromStore } from '../engine/session';
+import { desktopApi } from '../desktop';
 import { appStore } from '../store/appStore';
 import { identityItems, layoutString, type LayoutItem } from '../store/layoutEdits';
-import { desktopApi } from '.';
+import { openModel, runSpecFromStore } from './session';
 
 const localStore: AutosaveStore = {
   read: async (key) => localStorage.getItem(key),

@@ -1,14 +1,11 @@
 // EngineClient for the web build: the engine service runs in a module Web Worker (worker.ts). The
 // worker is supervised like the Electron utility process: when it fails (an error event) or stops
-// answering (app/watchdog.ts: heartbeats, then a deadline), it is terminated and a fresh one started,
-// with `host/status` crashed → restarted events (the Engine then reopens the last model).
-import type { EngineClient } from '../../../app/client';
-import type { EngineEvent } from '../../../app/protocol';
-import { PROTOCOL_VERSION } from '../../../app/protocol';
-import { Watchdog } from '../../../app/watchdog';
-
-/** Heartbeat request ids live far above the Engine's own, so their replies match no pending request. */
-const PING_BASE = 2 ** 50;
+// answering (app/watchdog.ts: HOST_PING heartbeats, then a deadline), it is terminated and a fresh
+// one started, with `host/status` crashed → restarted events (the Engine then reopens the last model).
+import type { EngineClient } from '../app/client';
+import type { EngineEvent } from '../app/protocol';
+import { PROTOCOL_VERSION } from '../app/protocol';
+import { HOST_PING, HOST_PONG, isHeartbeat, Watchdog } from '../app/watchdog';
 
 /** `?e2e` in the page URL: a shorter deadline and `window.__hybridscopeEngine.kill()` for the tests. */
 const e2e = new URLSearchParams(location.search).has('e2e');
@@ -20,7 +17,6 @@ export function createWebClient(modelsUrl = new URL('models/', document.baseURI)
     for (const l of listeners) l(e);
   };
   let worker: Worker;
-  let pings = 0;
   const restart = (message: string) => {
     worker.terminate();
     emit({ type: 'host/status', v: PROTOCOL_VERSION, status: 'crashed', message });
@@ -30,7 +26,7 @@ export function createWebClient(modelsUrl = new URL('models/', document.baseURI)
   };
   const dog = new Watchdog({
     timers: { now: () => performance.now(), setInterval: (fn, ms) => setInterval(fn, ms), clearInterval: (h) => clearInterval(h as number) },
-    ping: () => worker.postMessage({ type: 'model/list', v: PROTOCOL_VERSION, reqId: PING_BASE + ++pings }),
+    ping: () => worker.postMessage(HOST_PING),
     onHung: restart,
     ...(e2e ? { intervalMs: 250, deadlineMs: 2000 } : {}),
   });
@@ -38,7 +34,7 @@ export function createWebClient(modelsUrl = new URL('models/', document.baseURI)
     worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'hybridscope-engine' });
     worker.onmessage = (e: MessageEvent<EngineEvent>) => {
       dog.heard();
-      emit(e.data);
+      if (!isHeartbeat(e.data, HOST_PONG)) emit(e.data);
     };
     worker.onerror = (e) => {
       e.preventDefault();

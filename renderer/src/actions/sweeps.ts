@@ -15,8 +15,9 @@ export interface SweepTarget {
   layouts: (string | undefined)[];
 }
 
-let active: { handle: SweepHandle | null; cancelled: boolean } | null = null;
-let nextSweep = 1;
+/** What these actions keep between calls: the sweep chain running now (its current service sweep,
+ *  to cancel) and the id the next chain gets in the store. */
+const sweeps: { active: { handle: SweepHandle | null; cancelled: boolean } | null; nextId: number } = { active: null, nextId: 1 };
 
 const store = () => appStore.getState();
 export const seriesKey = (model: string, layout: string) => `${model} · ${layout}`;
@@ -24,11 +25,11 @@ export const seriesKey = (model: string, layout: string) => `${model} · ${layou
 export async function runSweeps(targets: SweepTarget[], entries: number[], samples: number, depths?: number[]): Promise<void> {
   const engine = currentEngine();
   const start = store();
-  if (!engine || !start.model || active) return;
+  if (!engine || !start.model || sweeps.active) return;
   const home = start.model.ref;
   const saved = { items: start.items, past: start.past, future: start.future };
   const homeName = start.model.name;
-  const id = nextSweep++;
+  const id = sweeps.nextId++;
   const series: SweepSeries[] = targets.flatMap((t) => t.layouts.map((l) => {
     const layout = l ?? (t.bundledId === null ? start.model!.layout : start.catalog.find((c) => c.id === t.bundledId)?.layout ?? '?');
     return { key: seriesKey(t.name, layout), modelId: t.bundledId ?? modelKey(home), modelName: t.name, layout };
@@ -37,7 +38,7 @@ export async function runSweeps(targets: SweepTarget[], entries: number[], sampl
   const total = series.length * per;
   store().startSweep({ id, series, entries, samples, total });
   const me = { handle: null as SweepHandle | null, cancelled: false };
-  active = me;
+  sweeps.active = me;
   let before = 0;
   let moved = false;
   try {
@@ -62,7 +63,7 @@ export async function runSweeps(targets: SweepTarget[], entries: number[], sampl
   } catch (e) {
     store().finishSweep(id, 'error', e instanceof Error ? e.message : String(e));
   } finally {
-    active = null;
+    sweeps.active = null;
     if (moved && home.kind === 'bundled') {
       await openModel({ kind: 'bundled', id: home.id }, homeName);
       // reopening resets the strip; the person's edits (and their undo history) come back
@@ -72,11 +73,7 @@ export async function runSweeps(targets: SweepTarget[], entries: number[], sampl
 }
 
 export function cancelSweeps(): void {
-  if (!active) return;
-  active.cancelled = true;
-  active.handle?.cancel();
-}
-
-export function sweepRunning(): boolean {
-  return active !== null;
+  if (!sweeps.active) return;
+  sweeps.active.cancelled = true;
+  sweeps.active.handle?.cancel();
 }

@@ -7,7 +7,7 @@ import { runData } from '../cache/runCache';
 import { appStore } from '../store/appStore';
 import { identityItems, type LayoutItem } from '../store/layoutEdits';
 import { download, fileStem } from '../export/figure';
-import { desktopApi } from '../host';
+import { desktopApi } from '../desktop';
 import { launchRun, openModel } from './session';
 
 const store = () => appStore.getState();
