@@ -6,7 +6,7 @@ import {
   PROTOCOL_VERSION,
   type CatalogEntry, type EngineEvent, type EventOf, type ModelSource, type ModelSummary, type Tensor,
   type PromptInfo, type Request, type RequestBody, type RequestType, type RunSpec, type RunSummary,
-  type RunToken, type SweepPoint, type SweepSpec, type TileQuery,
+  type RunToken, type SweepPoint, type SweepRequest, type TileQuery,
 } from './protocol';
 import { setRecordArray, type LayerRecord } from '../engine/records';
 
@@ -115,7 +115,7 @@ export class Engine {
     return e.state;
   }
 
-  sweep(spec: SweepSpec, onProgress?: (p: EventOf<'sweep/progress'>) => void): SweepHandle {
+  sweep(spec: SweepRequest, onProgress?: (p: EventOf<'sweep/progress'>) => void): SweepHandle {
     const sweepId = this.nextRun++;
     const reqId = this.nextReq++;
     const done = new Promise<{ status: 'complete' | 'cancelled'; points: SweepPoint[] }>((resolve, reject) => {

@@ -5,6 +5,7 @@
 // Validation of incoming requests lives in validate.ts. What a run streams — prompt, layer records,
 // tokens, summary — is the engine's own types (engine/run.ts, engine/records.ts), carried unchanged.
 import type { BlockKind } from '../engine/io/config';
+import type { SweepPoint } from '../engine/phonebook/sweep';
 import type { PooledTileRequest } from '../engine/probes/ondemand';
 import type { PromptInfo } from '../engine/prompt';
 import type { LayerRecord } from '../engine/records';
@@ -19,6 +20,7 @@ export type { BlockKind, LayerRecord, PromptInfo, RunSpec, RunSummary, RunToken,
 export type { PhonebookPromptSpec, PromptSpec } from '../engine/prompt';
 export type { TokenAlt } from '../engine/run';
 export type { AttentionRecord, SsmRecord } from '../engine/records';
+export type { SweepPoint } from '../engine/phonebook/sweep';
 
 // ---------------------------------------------------------------- models
 
@@ -79,7 +81,8 @@ export type ModelRef = { kind: 'bundled'; id: string } | { kind: 'folder'; name:
 
 // ---------------------------------------------------------------- runs
 
-export interface SweepSpec {
+/** A recall sweep over layouts of the open model (engine/phonebook/sweep.ts runs it). */
+export interface SweepRequest {
   /** Each entry is one curve: a layout over the current model (omitted = the checkpoint's). */
   layouts: (string | undefined)[];
   /** Book lengths in entries … */
@@ -92,24 +95,6 @@ export interface SweepSpec {
   fewShot: number;
   samples: number;
   seed: number;
-}
-
-export interface SweepPoint {
-  layout: string;
-  /** The book length asked for: entries, or 0 for a token-budget point. */
-  entries: number;
-  /** The token budget of a token-budget point. */
-  tokenBudget?: number;
-  meanEntries: number;
-  depth: number;
-  samples: number;
-  accuracy: number;
-  digitAccuracy: number;
-  /** Shares of the wrong answers that are another entry's number, and another entry sharing the
-   *  target's first or last name; null when none was wrong. */
-  wrongOtherEntry: number | null;
-  wrongSameName: number | null;
-  meanTokens: number;
 }
 
 // ---------------------------------------------------------------- requests (UI → service)
@@ -128,7 +113,7 @@ export type Request =
   | (Req<'run/cancel'> & { runId: number })
   | (Req<'tile/get'> & TileQuery)
   | (Req<'state/get'> & { runId: number; layer: number; position: number })
-  | (Req<'sweep/start'> & { sweepId: number; spec: SweepSpec })
+  | (Req<'sweep/start'> & { sweepId: number; spec: SweepRequest })
   | (Req<'sweep/cancel'> & { sweepId: number });
 
 export type RequestType = Request['type'];

@@ -4,31 +4,20 @@
 import { greedyDecoder } from '../engine/generate';
 import { editLayout } from '../engine/layout';
 import type { Model } from '../engine/model';
-import { runSweep, type SweepModel, type SweepPoint as EnginePoint } from '../engine/phonebook/sweep';
+import { runSweep, type SweepModel, type SweepPoint } from '../engine/phonebook/sweep';
 import type { Clock } from './clock';
-import type { EngineEvent, SweepPoint, SweepSpec } from './protocol';
+import type { EngineEvent, SweepRequest } from './protocol';
 import { PROTOCOL_VERSION } from './protocol';
 
 export interface SweepContext {
   sweepId: number;
-  spec: SweepSpec;
+  spec: SweepRequest;
   model: Model;
   /** A name for the model in the results (bundled id or folder). */
   modelName: string;
   clock: Clock;
   post(event: EngineEvent): void;
   cancelled(): boolean;
-}
-
-/** The wire form of a finished point (protocol.ts): 0 stands for "none" in entries and depth. */
-function wirePoint(p: EnginePoint): SweepPoint {
-  const w: SweepPoint = {
-    layout: p.layout, entries: p.entries ?? 0, depth: p.depth ?? 0, samples: p.samples, meanEntries: p.meanEntries,
-    accuracy: p.accuracy, digitAccuracy: p.digitAccuracy, wrongOtherEntry: p.wrongOtherEntry, wrongSameName: p.wrongSameName,
-    meanTokens: p.meanTokens,
-  };
-  if (p.tokens !== null) w.tokenBudget = p.tokens;
-  return w;
 }
 
 export async function executeSweep(ctx: SweepContext): Promise<void> {
@@ -52,7 +41,7 @@ export async function executeSweep(ctx: SweepContext): Promise<void> {
     pause: () => ctx.clock.yield(),
     now: () => ctx.clock.now(),
     onProgress: (p) => {
-      const done = p.finished && wirePoint(p.finished);
+      const done = p.finished;
       if (done) points.push(done);
       ctx.post({ type: 'sweep/progress', v, sweepId, done: p.done, total: p.total, etaMs: p.etaMs, ...(done ? { point: done } : {}) });
     },

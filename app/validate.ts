@@ -7,7 +7,7 @@ import { MAX_PROMPT_TOKENS } from '../engine/prompt';
 import {
   PROTOCOL_VERSION,
   type FileEntry, type ModelSource, type PhonebookPromptSpec, type PromptSpec, type Request,
-  type RequestType, type RunSpec, type SweepSpec, type TileQuery,
+  type RequestType, type RunSpec, type SweepRequest, type TileQuery,
 } from './protocol';
 
 export const LIMITS = {
@@ -178,7 +178,7 @@ export function validateRunSpec(v: unknown, path: string): RunSpec {
   };
 }
 
-function sweepSpec(v: unknown, path: string): SweepSpec {
+function sweepSpec(v: unknown, path: string): SweepRequest {
   const o = obj(v, path);
   const layouts = list(o.layouts, `${path}.layouts`, LIMITS.sweepLayouts, (x, p) => {
     const l = x === null ? undefined : layout(x, p);

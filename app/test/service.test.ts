@@ -189,7 +189,7 @@ describe('engine service over a MessageChannel', () => {
     expect(new Set(result.points.map((p) => p.layout))).toEqual(new Set(['M-M*-', 'MM*']));
     for (const p of result.points) expect(p.accuracy < 1 ? typeof p.wrongOtherEntry === 'number' && typeof p.wrongSameName === 'number' : p.wrongOtherEntry === null && p.wrongSameName === null).toBe(true);
     const budget = await engine.sweep({ layouts: [undefined], entries: [], tokenBudgets: [200], depths: [0.5], variant: 'standard', format: 'bare', fewShot: 0, samples: 2, seed: 1 }).done;
-    expect(budget.points.map((p) => p.tokenBudget)).toEqual([200]);
+    expect(budget.points.map((p) => p.tokens)).toEqual([200]);
     expect(budget.points[0].meanTokens).toBeLessThanOrEqual(200);
     expect(budget.points[0].meanEntries).toBeGreaterThan(1);
     const cancelled = engine.sweep({ layouts: [undefined], entries: [5], depths: [0], variant: 'standard', format: 'bare', fewShot: 0, samples: 50, seed: 1 }, (p) => { if (p.done === 2) cancelled.cancel(); });

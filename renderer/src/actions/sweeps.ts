@@ -4,7 +4,8 @@
 import type { SweepHandle } from '../../../app/client';
 import { appStore } from '../store/appStore';
 import { modelKey } from '../store/modelSlice';
-import type { SweepSeries } from '../store/sweepSlice';
+import type { CurvePoint, SweepSeries } from '../store/sweepSlice';
+import type { SweepPoint } from '../../../app/protocol';
 import { currentEngine, openModel } from './session';
 
 export interface SweepTarget {
@@ -21,6 +22,12 @@ const sweeps: { active: { handle: SweepHandle | null; cancelled: boolean } | nul
 
 const store = () => appStore.getState();
 export const seriesKey = (model: string, layout: string) => `${model} · ${layout}`;
+
+/** A finished point of the engine's sweep as a point of a series' curve (the app sweeps by entries). */
+function curvePoint(p: SweepPoint, series: string): CurvePoint {
+  const { entries, depth, meanTokens, samples, accuracy, digitAccuracy, wrongOtherEntry, wrongSameName } = p;
+  return { series, entries: entries ?? 0, ...(depth === null ? {} : { depth }), meanTokens, samples, accuracy, digitAccuracy, wrongOtherEntry, wrongSameName };
+}
 
 export async function runSweeps(targets: SweepTarget[], entries: number[], samples: number, depths?: number[]): Promise<void> {
   const engine = currentEngine();
@@ -51,11 +58,11 @@ export async function runSweeps(targets: SweepTarget[], entries: number[], sampl
       const { depth, variant, format, fewShot, seed } = store().spec;
       const handle = engine.sweep({ layouts: t.layouts, entries, depths: depths ?? [depth], variant, format, fewShot, samples, seed }, (p) => {
         store().sweepProgress(id, before + p.done);
-        if (p.point) store().sweepPoint(id, { ...p.point, series: seriesKey(t.name, p.point.layout) });
+        if (p.point) store().sweepPoint(id, curvePoint(p.point, seriesKey(t.name, p.point.layout)));
       });
       me.handle = handle;
       const r = await handle.done;
-      for (const p of r.points) store().sweepPoint(id, { ...p, series: seriesKey(t.name, p.layout) });
+      for (const p of r.points) store().sweepPoint(id, curvePoint(p, seriesKey(t.name, p.layout)));
       before += t.layouts.length * per;
       if (r.status === 'cancelled') me.cancelled = true;
     }

@@ -3,11 +3,11 @@
 import { scaleLinear, scaleLog } from 'd3-scale';
 import { line } from 'd3-shape';
 import { AxisBottom, AxisLeft, pct } from './Axis';
-import type { SweepPoint } from '../store/sweepSlice';
+import type { CurvePoint } from '../store/sweepSlice';
 import { seriesColor } from '../ui/palette';
 import { hideTip, showTip } from '../ui/Tooltip';
 
-interface Props { series: string[]; points: SweepPoint[]; width: number; height: number; digits: boolean; trainMax?: number }
+interface Props { series: string[]; points: CurvePoint[]; width: number; height: number; digits: boolean; trainMax?: number }
 
 const M = { top: 14, right: 220, bottom: 42, left: 56 };
 const MARKERS = ['circle', 'square', 'triangle', 'diamond'] as const;
@@ -30,8 +30,8 @@ export function RecallChart({ series, points, width, height, digits, trainMax }:
   const entries = [...new Set(points.map((p) => p.entries))];
   const x = recallXScale(entries.length ? entries : [1, 10], [M.left, width - M.right]);
   const y = scaleLinear().domain([0, 1]).range([height - M.bottom, M.top]);
-  const path = line<SweepPoint>().x((p) => x(p.entries)).y((p) => y(p.accuracy));
-  const dpath = line<SweepPoint>().x((p) => x(p.entries)).y((p) => y(p.digitAccuracy));
+  const path = line<CurvePoint>().x((p) => x(p.entries)).y((p) => y(p.accuracy));
+  const dpath = line<CurvePoint>().x((p) => x(p.entries)).y((p) => y(p.digitAccuracy));
   return (
     <svg data-figure width={width} height={height} style={{ display: 'block' }} data-testid="recall-svg">
       {y.ticks(5).map((t) => <line key={t} x1={M.left} x2={width - M.right} y1={y(t)} y2={y(t)} stroke="#eeeeea" />)}

@@ -1,21 +1,21 @@
 // Sweep points to what the recall charts draw: the latest point per (series, length, depth), curves
 // averaged over depths, and a depth × length grid for one series.
-import type { SweepPoint } from '../store/sweepSlice';
+import type { CurvePoint } from '../store/sweepSlice';
 
-export function latestPoints(points: SweepPoint[]): SweepPoint[] {
+export function latestPoints(points: CurvePoint[]): CurvePoint[] {
   return [...new Map(points.map((p) => [`${p.series}\u0000${p.entries}\u0000${p.depth ?? ''}`, p])).values()];
 }
 
 /** One point per (series, length): accuracies averaged over the depths swept (sample-weighted). */
-export function curvePoints(points: SweepPoint[]): SweepPoint[] {
-  const groups = new Map<string, SweepPoint[]>();
+export function curvePoints(points: CurvePoint[]): CurvePoint[] {
+  const groups = new Map<string, CurvePoint[]>();
   for (const p of points) {
     const k = `${p.series}\u0000${p.entries}`;
     groups.set(k, [...(groups.get(k) ?? []), p]);
   }
   return [...groups.values()].map((g) => {
     const n = g.reduce((a, p) => a + p.samples, 0) || 1;
-    const mean = (f: (p: SweepPoint) => number) => g.reduce((a, p) => a + f(p) * p.samples, 0) / n;
+    const mean = (f: (p: CurvePoint) => number) => g.reduce((a, p) => a + f(p) * p.samples, 0) / n;
     return { series: g[0].series, entries: g[0].entries, samples: n, accuracy: mean((p) => p.accuracy), digitAccuracy: mean((p) => p.digitAccuracy), meanTokens: mean((p) => p.meanTokens) };
   });
 }
@@ -23,7 +23,7 @@ export function curvePoints(points: SweepPoint[]): SweepPoint[] {
 export interface DepthGrid { series: string; depths: number[]; entries: number[]; accuracy: (number | null)[][] }
 
 /** The depth × length grid of a series, or null when it was swept at one depth only. */
-export function depthGrid(points: SweepPoint[], series: string): DepthGrid | null {
+export function depthGrid(points: CurvePoint[], series: string): DepthGrid | null {
   const mine = points.filter((p) => p.series === series && p.depth !== undefined);
   const depths = [...new Set(mine.map((p) => p.depth!))].sort((a, b) => a - b);
   if (depths.length < 2) return null;

@@ -5,7 +5,7 @@ import type { AppState } from './appStore';
 
 export interface SweepSeries { key: string; modelId: string; modelName: string; layout: string }
 
-export interface SweepPoint {
+export interface CurvePoint {
   series: string;
   entries: number;
   /** Target depth 0–1 (a depth × length grid has several per series and length). */
@@ -29,7 +29,7 @@ export interface SweepMeta {
   done: number;
   total: number;
   error: string | null;
-  points: SweepPoint[];
+  points: CurvePoint[];
 }
 
 export interface SweepSlice {
@@ -37,7 +37,7 @@ export interface SweepSlice {
   currentSweepId: number | null;
   startSweep(meta: Omit<SweepMeta, 'status' | 'done' | 'error' | 'points'>): void;
   sweepProgress(id: number, done: number, total?: number): void;
-  sweepPoint(id: number, point: SweepPoint): void;
+  sweepPoint(id: number, point: CurvePoint): void;
   finishSweep(id: number, status: 'done' | 'cancelled' | 'error', error?: string): void;
 }
 
