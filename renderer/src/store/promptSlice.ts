@@ -1,9 +1,7 @@
 // The prompt the next run uses: a phonebook spec (seeded, deterministic) or free text.
 import type { StateCreator } from 'zustand';
+import type { PhonebookFormat, PhonebookVariant } from '../../../engine/phonebook/templates';
 import type { AppState } from './appStore';
-
-export type PhonebookFormat = 'bare' | 'question';
-export type PhonebookVariant = 'standard' | 'reversed';
 
 export interface PhonebookControls {
   entries: number;
