@@ -79,6 +79,8 @@ export class EngineService {
   }
 
   private receive(data: unknown): void {
+    // `host/` messages (heartbeat, init) are the host's own, answered by the host beside the service.
+    if (String((data as { type?: unknown } | null)?.type).startsWith('host/')) return;
     let req: Request;
     try {
       req = validateRequest(data);

@@ -6,9 +6,9 @@
 //   HOST_PING — main's watchdog heartbeat (app/watchdog.ts), answered between layers and tokens, so a
 //     wedged host goes silent.
 // Bundled models come from the folder named by `--models <dir>`.
-import type { MessagePortMain } from 'electron';
+/// <reference types="electron" /> (process.parentPort)
 import { freemem } from 'node:os';
-import type { MessagePortLike } from '../app/protocol';
+import { emitterPort } from '../app/ports';
 import { startService } from '../app/service';
 import { HOST_PING, HOST_PONG, isHeartbeat } from '../app/watchdog';
 import { nodeFolderSource } from '../engine/cli/node-files';
@@ -24,22 +24,13 @@ installFastKernels();
 // Models and prompts that would not fit in the machine's free memory are refused before loading.
 setMemoryBudget(() => freemem());
 
-function portLike(port: MessagePortMain): MessagePortLike {
-  return {
-    // MessagePortMain serializes typed arrays (structured clone); it can transfer only ports.
-    postMessage: (message) => port.postMessage(message),
-    onMessage: (handler) => port.on('message', (e) => handler(e.data)),
-  };
-}
-
 process.parentPort.on('message', (e) => {
   const msg = e.data as { type?: unknown; token?: unknown; path?: unknown };
   if (msg?.type === 'port' && e.ports.length === 1) {
     const port = e.ports[0];
-    const service = startService({ port: portLike(port), bundled, resolveFolder: (t) => folders.get(t) });
+    const service = startService({ port: emitterPort(port), bundled, resolveFolder: (t) => folders.get(t) });
     // A reloaded or closed window closes its port: release that service's run and model.
     port.on('close', () => service.dispose());
-    port.start();
   } else if (isHeartbeat(msg, HOST_PING)) {
     process.parentPort.postMessage(HOST_PONG);
   } else if (msg?.type === 'grant' && typeof msg.token === 'string' && typeof msg.path === 'string') {

@@ -12,7 +12,7 @@ class FakeWorker {
   terminated = false;
   /** Answer heartbeats, as a healthy host does between blocks. */
   answers = true;
-  onmessage: ((e: { data: unknown }) => void) | null = null;
+  listeners: ((e: { data: unknown }) => void)[] = [];
   onerror: ((e: unknown) => void) | null = null;
   constructor(readonly url: URL) {
     FakeWorker.all.push(this);
@@ -21,8 +21,11 @@ class FakeWorker {
     this.posted.push(m);
     if (this.answers && (m as { type?: string }).type === HOST_PING.type) queueMicrotask(() => this.reply(HOST_PONG));
   }
+  addEventListener(type: string, listener: (e: { data: unknown }) => void) {
+    if (type === 'message') this.listeners.push(listener);
+  }
   reply(data: unknown) {
-    this.onmessage?.({ data });
+    for (const l of this.listeners) l({ data });
   }
   terminate() {
     this.terminated = true;

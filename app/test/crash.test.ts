@@ -23,7 +23,7 @@ function modelsDir(): string {
 // 60 blocks over a long phonebook: long enough to be killed in the middle.
 const long: RunSpec = {
   prompt: { kind: 'phonebook', seed: 1, spec: { entries: 300, depth: 0.5, variant: 'standard', format: 'bare', fewShot: 2 } },
-  layout: Array.from({ length: 60 }, (_, i) => i % 5), capture: DEFAULT_CAPTURE, maxNewTokens: 4, topK: 0,
+  layout: `M-M*-${'M0-1M2*3-4'.repeat(11)}`, capture: DEFAULT_CAPTURE, maxNewTokens: 4, topK: 0,
 };
 
 describe('engine host crash', () => {

@@ -3,11 +3,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { nodeFolderSource } from '../../engine/cli/node-files';
 import { installFastKernels } from '../../engine/kernels/install';
-import { portLike } from '../../hosts/node';
+import { nodePort } from '../../hosts/node';
 import { startService } from '../service';
 
 installFastKernels();
 startService({
-  port: portLike(parentPort!),
+  port: nodePort(parentPort!),
   bundled: nodeFolderSource((workerData as { modelsDir: string }).modelsDir, 'models'),
 });
