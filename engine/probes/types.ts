@@ -1,7 +1,7 @@
 // Probe types: what a run records per block, streamed as soon as that block is done. SERVICE and UI
 // read these. Dimension letters: T tokens, H heads (Mamba-1: channel groups), R focus rows,
 // S pooled side, E phonebook entries, P head dim, N state size, I Mamba-1 d_inner.
-import type { BlockKind } from '../model';
+import type { BlockKind } from '../layout';
 import type { Tensor } from '../tensor';
 
 /** What to record. Everything is bounded by `budgetBytes`; what would exceed it is dropped with a notice. */
