@@ -4,7 +4,8 @@
 import type { ModelInfo } from '../engine/io/checkpoint';
 import type { FileSource } from '../engine/io/files';
 import type { Tokenizer } from '../engine/tokenizer';
-import type { BlockCache, BlockKind, CaptureSpec, NDArray, PromptInfo, PromptSpec, TileQuery, TokenAlt } from './protocol';
+import type { BlockKind } from '../engine/layout';
+import type { BlockCache, CaptureSpec, NDArray, PromptInfo, PromptSpec, TileQuery, TokenAlt } from './protocol';
 import type { LayerRecordWire } from './records';
 
 /** A prompt ready to run: ids plus what the UI shows about it. */

@@ -4,12 +4,10 @@
 // typed arrays with their shape (`NDArray`), transferred rather than copied where the port allows.
 // Validation of incoming requests lives in validate.ts; the wire form of a layer record in records.ts.
 import type { Retrieved } from '../engine/phonebook/score';
+import type { BlockKind } from '../engine/layout';
 import type { LayerRecordWire } from './records';
 
 export const PROTOCOL_VERSION = 1;
-
-/** Block kinds as the engine names them (engine/io/config.ts); layout chars m, M, *, -. */
-export type BlockKind = 'mamba1' | 'mamba2' | 'attention' | 'mlp';
 
 /** A dense float32 array with its row-major shape, e.g. (H, T). */
 export interface NDArray {
@@ -113,8 +111,8 @@ export const DEFAULT_CAPTURE: CaptureSpec = {
 
 export interface RunSpec {
   prompt: PromptSpec;
-  /** Layout over ORIGINAL block indices, as a string (`M-M*-`) or explicit list; omitted = the checkpoint's. */
-  layout?: string | number[];
+  /** Layout string in the engine's notation (engine/layout.ts: `M-M*-`, `M-MM0*-`); omitted = the checkpoint's. */
+  layout?: string;
   capture: CaptureSpec;
   maxNewTokens: number;
   /** Alternatives recorded per generated token. */

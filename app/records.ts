@@ -2,7 +2,8 @@
 // Mirrors the engine's probe records (engine/probes/types.ts) with explicit shapes, so the UI depends
 // on this file only. Dimension letters: T tokens, H heads (channel groups for Mamba-1), R focus rows,
 // S pooled side, E phonebook entries, P head dim, N state size.
-import type { BlockKind, NDArray } from './protocol';
+import type { BlockKind } from '../engine/layout';
+import type { NDArray } from './protocol';
 
 export interface AttentionRecord {
   H: number;

@@ -4,10 +4,10 @@
 // effect within one block. The capture budget is applied here, on what the run sends and the UI holds.
 import type { Backend, ForwardCapture, Prefilled } from './backend';
 import type { Clock } from './clock';
-import type { BlockKind, EngineEvent, RunSpec, RunSummary } from './protocol';
+import type { EngineEvent, RunSpec, RunSummary } from './protocol';
 import { PROTOCOL_VERSION } from './protocol';
 import { sendLayer } from './transfer';
-import { layoutString } from './layout';
+import { formatLayout, type BlockKind } from '../engine/layout';
 import { Digest } from './digest';
 import type { LayerRecordWire } from './records';
 import { recordBytes } from './records';
@@ -61,7 +61,7 @@ export async function executeRun<M>(ctx: RunContext<M>): Promise<void> {
   const T = prompt.ids.length;
   const focus = [...new Set([...prompt.focus, ...spec.capture.focus.filter((p) => p < T)])].sort((a, b) => a - b);
   prompt.focus = focus;
-  const layout = layoutString(ctx.kinds, ctx.blocks);
+  const layout = formatLayout(ctx.kinds, ctx.blocks);
   ctx.post({ type: 'run/started', v, runId, prompt: { ...prompt, ids: prompt.ids.slice() }, layout, blocks: ctx.blocks });
   const capture: ForwardCapture = {
     ...spec.capture, focus,

@@ -6,7 +6,7 @@ import type { FileSource } from '../engine/io/files';
 import type { Backend } from './backend';
 import { readCatalog } from './catalog';
 import { hostClock, type Clock } from './clock';
-import { resolveLayout } from './layout';
+import { checkpointOrder, parseLayout } from '../engine/layout';
 import type { EngineEvent, MessagePortLike, ModelSource, ModelSummary, Request } from './protocol';
 import { PROTOCOL_VERSION } from './protocol';
 import { executeRun, type StopReason } from './run';
@@ -179,7 +179,7 @@ export class EngineService<M> {
     let blocks: number[];
     let model: M;
     try {
-      blocks = resolveLayout(kinds, req.spec.layout);
+      blocks = req.spec.layout === undefined ? checkpointOrder(kinds) : parseLayout(kinds, req.spec.layout);
       model = backend.arrange(loaded.model, blocks);
     } catch (e) {
       this.post({ type: 'run/error', v, runId: req.runId, message: oneLine(e) });

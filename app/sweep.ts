@@ -5,7 +5,7 @@ import type { GreedyDecode } from '../engine/phonebook/score';
 import { runSweep, type SweepModel, type SweepPoint as EnginePoint } from '../engine/phonebook/sweep';
 import type { Backend } from './backend';
 import type { Clock } from './clock';
-import { layoutString, resolveLayout } from './layout';
+import { checkpointOrder, formatLayout, parseLayout } from '../engine/layout';
 import type { EngineEvent, SweepPoint, SweepSpec } from './protocol';
 import { PROTOCOL_VERSION } from './protocol';
 
@@ -53,9 +53,9 @@ export async function executeSweep<M>(ctx: SweepContext<M>): Promise<void> {
   if (!tokenizer) throw new Error('a sweep needs the model\'s tokenizer.json');
   const kinds = backend.kinds(ctx.model);
   const models: SweepModel[] = spec.layouts.map((l) => {
-    const blocks = resolveLayout(kinds, l);
+    const blocks = l === undefined ? checkpointOrder(kinds) : parseLayout(kinds, l);
     const arranged = backend.arrange(ctx.model, blocks);
-    return { id: ctx.modelName, layout: layoutString(kinds, blocks), tokenizer, decode: decoder(backend, arranged) };
+    return { id: ctx.modelName, layout: formatLayout(kinds, blocks), tokenizer, decode: decoder(backend, arranged) };
   });
   const points: SweepPoint[] = [];
   const signal = { get aborted() { return ctx.cancelled(); } };

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Engine, EngineError } from '../client';
+import { formatLayout } from '../../engine/layout';
 import { DEFAULT_CAPTURE, type EventOf, type RunSpec } from '../protocol';
 import { supervisedClient } from './supervised-client';
 import { TINY_HYBRID, tinyCheckpointFiles } from './tiny-checkpoint';
@@ -22,7 +23,7 @@ function modelsDir(): string {
 // 60 blocks over a long phonebook: long enough to be killed in the middle.
 const long: RunSpec = {
   prompt: { kind: 'phonebook', seed: 1, spec: { entries: 300, depth: 0.5, variant: 'standard', format: 'bare', fewShot: 2 } },
-  layout: Array.from({ length: 60 }, (_, i) => i % 5), capture: DEFAULT_CAPTURE, maxNewTokens: 4, topK: 0,
+  layout: formatLayout(['mamba2', 'mlp', 'mamba2', 'attention', 'mlp'], Array.from({ length: 60 }, (_, i) => i % 5)), capture: DEFAULT_CAPTURE, maxNewTokens: 4, topK: 0,
 };
 
 describe('engine host crash', () => {

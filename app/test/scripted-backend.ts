@@ -6,7 +6,7 @@ import { inspectCheckpoint, loadModel } from '../../engine/io/checkpoint';
 import type { Model } from '../../engine/model';
 import { layoutPhonebook } from '../../engine/phonebook/book';
 import type { Backend } from '../backend';
-import type { BlockKind } from '../protocol';
+import type { BlockKind } from '../../engine/layout';
 import type { LayerRecordWire } from '../records';
 
 export interface ScriptedModel {

@@ -1,6 +1,7 @@
 // The service driven through the protocol over a real Node MessageChannel (issue 5, acceptance 1).
 import { afterEach, describe, expect, it } from 'vitest';
 import { memorySource } from '../../engine/io/files';
+import { formatLayout } from '../../engine/layout';
 import { Engine, EngineError } from '../client';
 import { DEFAULT_CAPTURE, PROTOCOL_VERSION, type RunSpec } from '../protocol';
 import type { LayerRecordWire } from '../records';
@@ -26,8 +27,9 @@ function bundledRoot() {
 const spec = (over: Partial<RunSpec> = {}): RunSpec => ({
   prompt: { kind: 'text', text: 'hello world' }, capture: DEFAULT_CAPTURE, maxNewTokens: 3, topK: 0, ...over,
 });
-/** 40 blocks: the checkpoint's 5, eight times over. */
-const LONG = Array.from({ length: 40 }, (_, i) => i % 5);
+/** 40 blocks: the checkpoint's 5, eight times over (its copies named by index: `M-M*-M0-1M2*3-4…`). */
+const LONG_ORDER = Array.from({ length: 40 }, (_, i) => i % 5);
+const LONG = formatLayout(['mamba2', 'mlp', 'mamba2', 'attention', 'mlp'], LONG_ORDER);
 
 let host: NodeHost<ScriptedModel> | undefined;
 afterEach(() => host?.close());
@@ -58,12 +60,12 @@ describe('engine service over a MessageChannel', () => {
   it('streams one record per layer, in order, before run/done', async () => {
     const { engine, host: h } = await open(1);
     const records: LayerRecordWire[] = [];
-    const summary = await engine.run(spec({ layout: [4, 3, 2, 1, 0, 0] }), { onLayer: (r) => records.push(r) }).done;
+    const summary = await engine.run(spec({ layout: '-4*M2-MM0' }), { onLayer: (r) => records.push(r) }).done;
     expect(records.map((r) => r.index)).toEqual([0, 1, 2, 3, 4, 5]);
     expect(records.map((r) => r.block)).toEqual([4, 3, 2, 1, 0, 0]);
     expect(records[0].residualNorm).toBeInstanceOf(Float32Array);
     expect(records[0].residualNorm.length).toBe('hello world'.length);
-    expect(summary).toMatchObject({ status: 'complete', layout: '-*M-MM', promptTokens: 11 });
+    expect(summary).toMatchObject({ status: 'complete', layout: '-4*M2-MM0', promptTokens: 11 });
     expect(summary.generatedIds.length).toBe(3);
     const types = h.events.map((e) => e.type).filter((t) => t.startsWith('run/'));
     expect(types.indexOf('run/done')).toBeGreaterThan(types.lastIndexOf('run/layer'));
@@ -85,7 +87,7 @@ describe('engine service over a MessageChannel', () => {
     expect(summary.status).toBe('cancelled');
     expect(atCancel).toBeGreaterThan(0);
     expect(backend.blocksRun - atCancel).toBeLessThanOrEqual(1);
-    expect(backend.blocksRun).toBeLessThan(LONG.length);
+    expect(backend.blocksRun).toBeLessThan(LONG_ORDER.length);
   });
 
   it('a second run supersedes the first', async () => {
@@ -95,7 +97,7 @@ describe('engine service over a MessageChannel', () => {
     const first = engine.run(spec({ layout: LONG }), {
       onLayer: (r) => {
         firstLayers.push(r.index);
-        if (r.index === 1) second = engine.run(spec({ layout: [0, 1] }));
+        if (r.index === 1) second = engine.run(spec({ layout: 'M-' }));
       },
     });
     const s1 = await first.done;
@@ -103,7 +105,7 @@ describe('engine service over a MessageChannel', () => {
     const s2 = await second!.done;
     expect(s2.status).toBe('complete');
     expect(firstLayers.length).toBeLessThanOrEqual(3);
-    expect(backend.blocksRun).toBeLessThan(LONG.length);
+    expect(backend.blocksRun).toBeLessThan(LONG_ORDER.length);
     // No record of the first run after the second started.
     const started2 = h.events.findIndex((e) => e.type === 'run/started' && e.runId === second!.runId);
     expect(h.events.slice(started2).some((e) => e.type === 'run/layer' && e.runId === first.runId)).toBe(false);
@@ -149,7 +151,7 @@ describe('engine service over a MessageChannel', () => {
     const n = 3 * 2 ** 20; // 12 MB of float32 in one array: sent as two parts
     const { engine, host: h } = await open(0, n);
     const records: LayerRecordWire[] = [];
-    await engine.run(spec({ layout: [0, 3], capture: { ...DEFAULT_CAPTURE, budgetBytes: 2 ** 30 } }), { onLayer: (r) => records.push(r) }).done;
+    await engine.run(spec({ layout: 'M*', capture: { ...DEFAULT_CAPTURE, budgetBytes: 2 ** 30 } }), { onLayer: (r) => records.push(r) }).done;
     expect(h.events.filter((e) => e.type === 'run/layer-part').length).toBe(4);
     expect(records.map((r) => r.attention?.focusProbs.data.length)).toEqual([n, n]);
     expect(records[1].attention!.focusProbs.data[n - 1]).toBe(3);
@@ -158,7 +160,7 @@ describe('engine service over a MessageChannel', () => {
   it('enforces the capture budget with a notice instead of sending more', async () => {
     const { engine } = await open(0, 100_000);
     const notices: string[] = [];
-    const summary = await engine.run(spec({ layout: [0, 1, 2], capture: { ...DEFAULT_CAPTURE, budgetBytes: 500_000 } }), { onNotice: (m) => notices.push(m) }).done;
+    const summary = await engine.run(spec({ layout: 'M-M', capture: { ...DEFAULT_CAPTURE, budgetBytes: 500_000 } }), { onNotice: (m) => notices.push(m) }).done;
     expect(summary.captureBytes).toBeLessThanOrEqual(500_000);
     expect(notices.length).toBeGreaterThan(0);
     expect(notices[0]).toMatch(/capture budget/);
