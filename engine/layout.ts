@@ -9,10 +9,10 @@
 //     that kind; it may repeat a block, and it counts as used for later plain chars;
 //   - whitespace is ignored.
 // So the checkpoint's own order prints as it always has (`M-M*M-M-`), dropping the last block of a
-// kind or moving a block stays plain (`M-M*M-M`, `*M-MM-M-`), and a repeat names its block
-// (`M-M*M-MM6-`). `formatLayout` writes the canonical string: a plain char wherever the parser would
-// pick that block anyway, else char + index; `parseLayout(kinds, formatLayout(kinds, order))` is
-// `order` for every order. Running out of plain chars of a kind is an error, never a wrap-around:
+// kind or moving a block past blocks of other kinds stays plain (`M-M*M-M`, `*M-MM-M-`), and a
+// repeat, a skipped block or a swap within a kind names its block (`M-M*M-MM6-`, `M-*M4-M6-`).
+// `formatLayout` writes the canonical string: a plain char wherever the parser would pick that block
+// anyway, else char + index; `parseLayout(kinds, formatLayout(kinds, order))` is `order` for every order. Running out of plain chars of a kind is an error, never a wrap-around:
 // a string means one list of blocks on every host.
 // Edits (move, drop, duplicate, swap) are data over lists of original indices; `editLayout` makes a
 // Model that runs blocks in a new order over the same weight objects, so every edit is free and
