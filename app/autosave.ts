@@ -12,7 +12,8 @@ const VERSION = 1;
 /** What the session holds that a person would not want to redo. Small: no arrays of records. */
 export interface Session {
   model: { ref: ModelRef; name: string } | null;
-  /** The layout being explored (as a run takes it: string or original block indices), undefined = the checkpoint's own. */
+  /** The layout being explored, as a run takes it (a layout string; sessions saved before indexed layouts
+   *  may hold original block indices), undefined = the checkpoint's own. */
   layout?: string | number[];
   prompt?: PromptSpec;
   /** The last run's outcome, as the answer panel shows it. */

@@ -1,8 +1,10 @@
 // Experiment files: what was run (model reference + content hash, layout, prompt spec with its seed,
 // capture spec) and what came out (answer, score, a digest of every layer record), as versioned
-// JSON. Opening validates everything and says clearly what is wrong with a truncated, foreign or
+// JSON. Layouts are strings in the engine's notation (engine/layout.ts). Opening validates everything and says clearly what is wrong with a truncated, foreign or
 // newer file. Writing goes through an injected atomic writer (main/: temp file + rename).
 import type { Engine, RunHandlers } from './client';
+import { LayoutError } from '../engine/errors';
+import { formatLayout, readLayout } from '../engine/layout';
 import type { Retrieved } from '../engine/phonebook/score';
 import type { ModelRef, ModelSource, ModelSummary, RunSpec, RunSummary } from './protocol';
 import { ProtocolError, validateRunSpec } from './validate';
@@ -107,6 +109,28 @@ function resultsPart(v: unknown): ExperimentResults {
   return out;
 }
 
+/**
+ * Files saved before layouts could name a block by index (`M6`) may hold the run's layout as a list
+ * of original block indices, and print a repeated block as a plain char that now means another
+ * block: both are written again from original indices over the checkpoint's kinds.
+ */
+function inCurrentNotation(run: unknown, results: ExperimentResults, checkpointLayout: string): { run: unknown; results: ExperimentResults } {
+  const print = (order: unknown[], where: string): string => {
+    try {
+      need(order.every((b) => Number.isInteger(b)), order, where, 'a list of block indices');
+      return formatLayout(readLayout(checkpointLayout).map((t) => t.kind), order as number[]);
+    } catch (e) {
+      if (e instanceof LayoutError) throw new ExperimentError(`${where}: ${e.problem} (model.layout ${checkpointLayout})`);
+      throw e;
+    }
+  };
+  const old = isObj(run) && Array.isArray(run.layout);
+  return {
+    run: old ? { ...run, layout: print(run.layout as unknown[], 'run.layout') } : run,
+    results: { ...results, layout: print(results.blocks, 'results.blocks') },
+  };
+}
+
 /** Parses and validates an experiment file's text; throws ExperimentError with a one-line reason. */
 export function parseExperiment(text: string, fileName = 'experiment'): Experiment {
   const fail = (msg: string): never => {
@@ -128,10 +152,12 @@ export function parseExperiment(text: string, fileName = 'experiment'): Experime
   if ((o.schemaVersion as number) > SCHEMA_VERSION) fail(`schemaVersion ${o.schemaVersion} is newer than this HybridScope understands (${SCHEMA_VERSION}); update HybridScope`);
   if ((o.schemaVersion as number) < 1) fail(`schemaVersion ${o.schemaVersion} is not a valid version`);
   try {
+    const savedAt = need<string>(typeof o.savedAt === 'string', o.savedAt, 'savedAt', 'a date string');
+    const model = modelPart(o.model);
+    const current = inCurrentNotation(o.run, resultsPart(o.results), model.layout);
     const e: Experiment = {
-      format: EXPERIMENT_FORMAT, schemaVersion: o.schemaVersion as number,
-      savedAt: need<string>(typeof o.savedAt === 'string', o.savedAt, 'savedAt', 'a date string'),
-      model: modelPart(o.model), run: validateRunSpec(o.run, 'run'), results: resultsPart(o.results),
+      format: EXPERIMENT_FORMAT, schemaVersion: o.schemaVersion as number, savedAt,
+      model, run: validateRunSpec(current.run, 'run'), results: current.results,
     };
     if (typeof o.notes === 'string') e.notes = o.notes;
     return e;

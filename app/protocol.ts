@@ -4,7 +4,7 @@
 // engine tensors (`{dtype, shape, data}`), transferred rather than copied where the port allows.
 // Validation of incoming requests lives in validate.ts. What a run streams — prompt, layer records,
 // tokens, summary — is the engine's own types (engine/run.ts, engine/records.ts), carried unchanged.
-import type { BlockKind } from '../engine/io/config';
+import type { BlockKind } from '../engine/layout';
 import type { SweepPoint } from '../engine/phonebook/sweep';
 import type { PooledTileRequest } from '../engine/probes/ondemand';
 import type { PromptInfo } from '../engine/prompt';

@@ -4,6 +4,8 @@
 // no request can make the service allocate without limit.
 import type { CaptureSpec } from '../engine/probes/plan';
 import { MAX_PROMPT_TOKENS } from '../engine/prompt';
+import { LayoutError } from '../engine/errors';
+import { readLayout } from '../engine/layout';
 import {
   PROTOCOL_VERSION,
   type FileEntry, type ModelSource, type PhonebookPromptSpec, type PromptSpec, type Request,
@@ -14,6 +16,8 @@ export const LIMITS = {
   textChars: 2_000_000,
   promptIds: MAX_PROMPT_TOKENS,
   layoutLength: 1024,
+  /** A layout string's length: a block named by index (`M1023`) takes up to five chars. */
+  layoutChars: 5 * 1024,
   maxNewTokens: 4096,
   topK: 64,
   focus: 64,
@@ -91,16 +95,18 @@ function list<T>(v: unknown, path: string, maxLength: number, item: (x: unknown,
 }
 
 const ID = /^[A-Za-z0-9._-]+$/;
-const LAYOUT = /^[mM*-]*$/;
 
-function layout(v: unknown, path: string): string | number[] | undefined {
+/** A layout string, checked for syntax here; the service checks it against the open checkpoint. */
+function layout(v: unknown, path: string): string | undefined {
   if (v === undefined) return undefined;
-  if (typeof v === 'string') {
-    const s = str(v, path, LIMITS.layoutLength);
-    if (!LAYOUT.test(s)) fail(path, `layout ${describe(s)} may only contain m, M, * and -`);
-    return s;
+  const s = str(v, path, LIMITS.layoutChars);
+  try {
+    readLayout(s);
+  } catch (e) {
+    if (e instanceof LayoutError) fail(path, `layout ${describe(s)}: ${e.problem}`);
+    throw e;
   }
-  return list(v, path, LIMITS.layoutLength, (x, p) => int(x, p, 0, LIMITS.layoutLength - 1));
+  return s;
 }
 
 function fileEntry(v: unknown, path: string): FileEntry {
@@ -180,11 +186,7 @@ export function validateRunSpec(v: unknown, path: string): RunSpec {
 
 function sweepSpec(v: unknown, path: string): SweepRequest {
   const o = obj(v, path);
-  const layouts = list(o.layouts, `${path}.layouts`, LIMITS.sweepLayouts, (x, p) => {
-    const l = x === null ? undefined : layout(x, p);
-    if (Array.isArray(l)) fail(p, 'sweep layouts are layout strings');
-    return l;
-  });
+  const layouts = list(o.layouts, `${path}.layouts`, LIMITS.sweepLayouts, (x, p) => (x === null ? undefined : layout(x, p)));
   if (layouts.length === 0) fail(`${path}.layouts`, 'needs at least one layout (null = the checkpoint\'s)');
   const entries = list(o.entries, `${path}.entries`, LIMITS.sweepAxis, (x, p) => int(x, p, 1, LIMITS.entries));
   const budgets = o.tokenBudgets === undefined ? undefined

@@ -23,10 +23,13 @@ export class CheckpointError extends Error {
 /** A layout string or layout edit that the model cannot run (unknown char, missing kind, empty). */
 export class LayoutError extends Error {
   readonly layout: string;
+  /** The message without the layout, for a UI that shows the layout beside it. */
+  readonly problem: string;
   constructor(layout: string, problem: string) {
     super(oneLine(`layout ${JSON.stringify(layout.length > 80 ? `${layout.slice(0, 80)}…` : layout)}: ${problem}`));
     this.name = 'LayoutError';
     this.layout = layout;
+    this.problem = oneLine(problem);
   }
 }
 

@@ -7,17 +7,18 @@ export type { FileSource } from './io/files';
 export { memorySource, pathOf } from './io/files';
 export { inspectCheckpoint, loadModel } from './io/checkpoint';
 export type { ModelInfo } from './io/checkpoint';
-export type { BlockKind, ModelConfig } from './io/config';
+export type { ModelConfig } from './io/config';
 export { formatBytes } from './io/config';
 export { parseHeader, decodeTensor } from './io/safetensors';
 export { writeSafetensors } from './io/safetensors-write';
 export { utf8Decode, utf8Encode } from './io/text';
 export type { Block, Model, HiddenStateConvention } from './model';
-export { KIND_CHAR, CHAR_KIND, layoutOf } from './model';
 export type { Tokenizer } from './tokenizer';
 export { loadTokenizer } from './tokenizer';
-export type { LayoutEdit } from './layout';
-export { editLayout, parseLayout, layoutOrder, applyEdits } from './layout';
+export type { BlockKind, LayoutChar, LayoutEdit, LayoutToken } from './layout';
+export {
+  KIND_CHAR, CHAR_KIND, readLayout, parseLayout, formatLayout, checkpointOrder, editLayout, layoutOrder, applyEdits,
+} from './layout';
 export type { ForwardOptions, ForwardResult, ModelState, RunContext, LayerContext } from './forward';
 export { forward, forwardSteps, initModelState } from './forward';
 export type { GenerateOptions, GenerateResult, GeneratedToken, TokenChoice } from './generate';

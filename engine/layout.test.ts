@@ -2,40 +2,115 @@ import { describe, expect, it } from 'vitest';
 import { LayoutError } from './errors';
 import { forward } from './forward';
 import { loadModel } from './io/checkpoint';
-import { editLayout, layoutOrder, parseLayout } from './layout';
-import { layoutOf } from './model';
+import { checkpointOrder, editLayout, formatLayout, layoutOrder, parseLayout, readLayout, type BlockKind } from './layout';
 import { tinyCheckpoint } from './test/tiny';
+
+// the bundled hybrid's kinds, `M-M*M-M-`: Mamba-2 at 0, 2, 4, 6; MLP at 1, 5, 7; attention at 3
+const hybrid: BlockKind[] = ['mamba2', 'mlp', 'mamba2', 'attention', 'mamba2', 'mlp', 'mamba2', 'mlp'];
+
+describe('layout notation', () => {
+  it('plain chars take the next unused block of their kind, in checkpoint order', () => {
+    expect(parseLayout(hybrid, 'M-M*M-M-')).toEqual(checkpointOrder(hybrid));
+    expect(parseLayout(hybrid, '*M-M')).toEqual([3, 0, 1, 2]);
+    expect(parseLayout(hybrid, 'MMMM')).toEqual([0, 2, 4, 6]);
+    expect(parseLayout(hybrid, ' M - \n M\t* ')).toEqual([0, 1, 2, 3]);
+  });
+
+  it('a char with a number names an original block, which later plain chars skip', () => {
+    expect(parseLayout(hybrid, 'M6M')).toEqual([6, 0]);
+    expect(parseLayout(hybrid, 'M4MMM')).toEqual([4, 0, 2, 6]);
+    expect(parseLayout(hybrid, '-7-')).toEqual([7, 1]);
+    expect(parseLayout(hybrid, 'M 6')).toEqual([6]);
+    expect(parseLayout(hybrid, '*3')).toEqual([3]);
+  });
+
+  it('repeats a block named by its index', () => {
+    expect(parseLayout(hybrid, 'M-M*M-MM6-')).toEqual([0, 1, 2, 3, 4, 5, 6, 6, 7]);
+    expect(parseLayout(hybrid, '*3*3*3')).toEqual([3, 3, 3]);
+    expect(parseLayout(hybrid, 'MM0M0')).toEqual([0, 0, 0]);
+  });
+
+  it('refuses a number naming a block of another kind, saying how to write it', () => {
+    expect(() => parseLayout(hybrid, 'M-M3')).toThrow(LayoutError);
+    expect(() => parseLayout(hybrid, 'M-M3')).toThrow(/M3 at character 3: block 3 is attention, not mamba2 \(write \*3\)/);
+    expect(() => parseLayout(hybrid, 'm0')).toThrow(/block 0 is mamba2, not mamba1/);
+  });
+
+  it('refuses unknown chars, stray numbers and an empty layout', () => {
+    expect(() => parseLayout(hybrid, 'M?M')).toThrow(/unknown block char "\?" at character 2/);
+    expect(() => parseLayout(hybrid, 'M-x')).toThrow(/"x" at character 3/);
+    expect(() => parseLayout(hybrid, '6M')).toThrow(/number at character 1 follows no block char/);
+    expect(() => parseLayout(hybrid, '')).toThrow(/is empty/);
+    expect(() => parseLayout(hybrid, ' \n ')).toThrow(/is empty/);
+  });
+
+  it('refuses an index past the checkpoint and a kind it does not have', () => {
+    expect(() => parseLayout(hybrid, 'M8')).toThrow(/block 8 does not exist \(the checkpoint has blocks 0–7\)/);
+    expect(() => parseLayout(hybrid, 'M99999999999999999999999')).toThrow(/does not exist/);
+    expect(() => parseLayout(hybrid, 'Mm')).toThrow(/"m" at character 2: the checkpoint has no mamba1 blocks \(its layout is M-M\*M-M-\)/);
+  });
+
+  it('refuses a plain char once its kind is used up, suggesting the indexed form', () => {
+    expect(() => parseLayout(hybrid, 'M-M*M-M-M')).toThrow(/"M" at character 9 asks for more M blocks than the 4 the checkpoint has; name a block to repeat it, e.g. M6/);
+    expect(() => parseLayout(hybrid, '**')).toThrow(/more \* blocks than the 1 .* e\.g\. \*3/);
+    expect(() => parseLayout(hybrid, 'M6MMMM')).toThrow(/asks for more M blocks/);
+  });
+
+  it('errors are one line and keep the problem apart from the layout', () => {
+    try {
+      parseLayout(hybrid, 'M\nM\nx');
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(LayoutError);
+      expect((e as LayoutError).message).not.toMatch(/\n/);
+      expect((e as LayoutError).problem).toMatch(/^unknown block char "x" at character 5/);
+    }
+  });
+
+  it('reads the syntax alone, without a checkpoint', () => {
+    expect(readLayout('M6 -')).toEqual([{ kind: 'mamba2', index: 6, at: 1 }, { kind: 'mlp', index: null, at: 4 }]);
+    expect(readLayout('')).toEqual([]);
+    expect(() => readLayout('M6M,')).toThrow(/unknown block char ","/);
+  });
+
+  it('prints plain chars where the parser would pick the block anyway, else char + index', () => {
+    expect(formatLayout(hybrid, checkpointOrder(hybrid))).toBe('M-M*M-M-');
+    expect(formatLayout(hybrid, [0, 1, 2, 3, 4, 5, 6, 6, 7])).toBe('M-M*M-MM6-');
+    expect(formatLayout(hybrid, [0, 1, 3, 4, 5, 6, 7])).toBe('M-*M4-M6-');
+    expect(formatLayout(hybrid, [3, 0, 1, 2])).toBe('*M-M');
+    expect(formatLayout(hybrid, [6, 0, 0])).toBe('M6MM0');
+    expect(() => formatLayout(hybrid, [8])).toThrow(/block 8 does not exist/);
+    for (const order of [[0, 1, 3, 4, 5, 6, 7], [6, 0, 0], [7, 7, 3, 3, 0], [2, 4, 6, 0]]) {
+      expect(parseLayout(hybrid, formatLayout(hybrid, order))).toEqual(order);
+    }
+  });
+});
 
 describe('layout edits', async () => {
   const model = await loadModel(tinyCheckpoint('nemotron_h')); // M-M*-M
 
-  it('maps a layout string to original blocks, first unused block of each kind', () => {
-    expect(parseLayout(model, 'M*-M-M')).toEqual([0, 3, 1, 2, 4, 5]);
-    expect(parseLayout(model, 'MMM')).toEqual([0, 2, 5]);
-  });
-
-  it('rejects unknown chars, kinds the weights cannot provide, too many blocks and empty layouts', () => {
-    expect(() => parseLayout(model, 'M?M')).toThrow(/unknown block char "\?" at position 1/);
-    expect(() => parseLayout(model, 'mM')).toThrow(/has no mamba1 blocks/);
-    expect(() => parseLayout(model, '**')).toThrow(/more "\*" blocks than the 1/);
-    expect(() => parseLayout(model, '')).toThrow(LayoutError);
-  });
-
   it('reorders, drops, duplicates and swaps over the same weight objects, reversibly', () => {
     const edited = editLayout(model, [{ op: 'swap', a: 0, b: 3 }, { op: 'drop', at: 1 }, { op: 'duplicate', at: 0 }, { op: 'move', from: 4, to: 0 }]);
     expect(layoutOrder(edited)).toEqual([4, 3, 3, 2, 0, 5]);
-    expect(edited.layout).toBe('-**MMM');
+    expect(edited.layout).toBe('-4**3M2MM');
+    expect(layoutOrder(editLayout(model, edited.layout))).toEqual([4, 3, 3, 2, 0, 5]);
     expect(edited.blocks[1]).toBe(model.original[3]);
     expect(edited.blocks[1].mixer).toBe(edited.blocks[2].mixer);
-    const back = editLayout(edited, layoutOf(model.original));
+    const back = editLayout(edited, model.layout);
     expect(layoutOrder(back)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(back.layout).toBe('M-M*-M');
     const ids = [1, 2, 3, 4, 5];
     expect(forward(back, ids).logits.data).toEqual(forward(model, ids).logits.data);
     expect(forward(edited, ids).logits.data).not.toEqual(forward(model, ids).logits.data);
   });
 
+  it('names an index list by its canonical string', () => {
+    expect(editLayout(model, [0, 2, 0]).layout).toBe('MMM0');
+  });
+
   it('refuses edits outside the layout', () => {
     expect(() => editLayout(model, [{ op: 'drop', at: 6 }])).toThrow(/outside/);
     expect(() => editLayout(model, [9])).toThrow(/block 9 does not exist/);
+    expect(() => editLayout(model, [])).toThrow(/is empty/);
   });
 });

@@ -1,9 +1,113 @@
-// Layer-order edits as data. A layout is a list of ORIGINAL block indices; its string form uses one
-// char per block ('M' Mamba-2, 'm' Mamba-1, '*' attention, '-' MLP). Edits (reorder, drop, duplicate,
-// swap) produce a new Model over the same weight objects, so every edit is free and reversible.
+// Block kinds, the layout notation and layer-order edits: the one definition every layer imports
+// (the strip, the CLI's --layout, run and sweep specs, experiment files, figure labels).
+//
+// A checkpoint's blocks are numbered 0..L-1 in checkpoint order: the ORIGINAL index, the number the
+// strip shows under each block. A layout string names the blocks a model runs, in run order:
+//   - one char per block: `M` Mamba-2, `m` Mamba-1, `*` attention, `-` MLP;
+//   - a plain char takes the next block of that kind not yet used, in checkpoint order;
+//   - a char followed by a number (`M6`) takes the block with that original index, which must be of
+//     that kind; it may repeat a block, and it counts as used for later plain chars;
+//   - whitespace is ignored.
+// So the checkpoint's own order prints as it always has (`M-M*M-M-`), dropping the last block of a
+// kind or moving a block past blocks of other kinds stays plain (`M-M*M-M`, `*M-MM-M-`), and a
+// repeat, a skipped block or a swap within a kind names its block (`M-M*M-MM6-`, `M-*M4-M6-`).
+// `formatLayout` writes the canonical string: a plain char wherever the parser would pick that block
+// anyway, else char + index; `parseLayout(kinds, formatLayout(kinds, order))` is `order` for every order. Running out of plain chars of a kind is an error, never a wrap-around:
+// a string means one list of blocks on every host.
+// Edits (move, drop, duplicate, swap) are data over lists of original indices; `editLayout` makes a
+// Model that runs blocks in a new order over the same weight objects, so every edit is free and
+// reversible.
 import { LayoutError } from './errors';
 import type { Model } from './model';
-import { CHAR_KIND, KIND_CHAR, layoutOf } from './model';
+
+export type BlockKind = 'mamba1' | 'mamba2' | 'attention' | 'mlp';
+export type LayoutChar = 'm' | 'M' | '*' | '-';
+
+export const KIND_CHAR: Readonly<Record<BlockKind, LayoutChar>> = { mamba1: 'm', mamba2: 'M', attention: '*', mlp: '-' };
+export const CHAR_KIND: Readonly<Record<LayoutChar, BlockKind>> = { m: 'mamba1', M: 'mamba2', '*': 'attention', '-': 'mlp' };
+
+const isLayoutChar = (c: string): c is LayoutChar => Object.hasOwn(CHAR_KIND, c);
+
+/** One block a layout string names: its kind, the original index when written (`M6`), and the
+ *  1-based character position where it starts (for error messages). */
+export interface LayoutToken { kind: BlockKind; index: number | null; at: number }
+
+/**
+ * The blocks a layout string names, checked for syntax only (known chars, numbers after a char);
+ * `parseLayout` checks them against a checkpoint. The request validator uses this alone.
+ */
+export function readLayout(text: string): LayoutToken[] {
+  const tokens: (LayoutToken & { digits: string })[] = [];
+  [...text].forEach((c, i) => {
+    if (/\s/.test(c)) return;
+    const last = tokens.at(-1);
+    if (c >= '0' && c <= '9') {
+      if (!last) throw new LayoutError(text, `the number at character ${i + 1} follows no block char (an index goes after its block's char, as in M6)`);
+      last.digits += c;
+    } else if (isLayoutChar(c)) {
+      tokens.push({ kind: CHAR_KIND[c], index: null, at: i + 1, digits: '' });
+    } else {
+      throw new LayoutError(text, `unknown block char ${JSON.stringify(c)} at character ${i + 1} (use M Mamba-2, m Mamba-1, * attention, - MLP, and a number to name a block, as in M6)`);
+    }
+  });
+  return tokens.map(({ kind, at, digits }) => ({ kind, at, index: digits === '' ? null : Number(digits) }));
+}
+
+/** The checkpoint's own order: every block once, as stored. */
+export function checkpointOrder(kinds: readonly BlockKind[]): number[] {
+  return kinds.map((_, i) => i);
+}
+
+/** The first block of `kind` not in `used`, in checkpoint order: what a plain char resolves to. */
+function nextUnused(kinds: readonly BlockKind[], kind: BlockKind, used: ReadonlySet<number>): number | undefined {
+  const i = kinds.findIndex((k, b) => k === kind && !used.has(b));
+  return i < 0 ? undefined : i;
+}
+
+/**
+ * The original block indices a layout string names, in run order, over a checkpoint whose blocks
+ * have `kinds` (in checkpoint order). Throws a one-line LayoutError for anything it cannot run.
+ */
+export function parseLayout(kinds: readonly BlockKind[], text: string): number[] {
+  const tokens = readLayout(text);
+  if (tokens.length === 0) throw new LayoutError(text, 'is empty; a model needs at least one block');
+  const used = new Set<number>();
+  return tokens.map(({ kind, index, at }) => {
+    const ch = KIND_CHAR[kind];
+    if (index !== null) {
+      if (index >= kinds.length) {
+        throw new LayoutError(text, `${ch}${index} at character ${at}: block ${index} does not exist (the checkpoint has blocks 0–${kinds.length - 1})`);
+      }
+      if (kinds[index] !== kind) {
+        throw new LayoutError(text, `${ch}${index} at character ${at}: block ${index} is ${kinds[index]}, not ${kind} (write ${KIND_CHAR[kinds[index]]}${index})`);
+      }
+      used.add(index);
+      return index;
+    }
+    const next = nextUnused(kinds, kind, used);
+    if (next === undefined) {
+      const ofKind = checkpointOrder(kinds).filter((b) => kinds[b] === kind);
+      if (ofKind.length === 0) {
+        throw new LayoutError(text, `"${ch}" at character ${at}: the checkpoint has no ${kind} blocks (its layout is ${formatLayout(kinds, checkpointOrder(kinds))})`);
+      }
+      throw new LayoutError(text, `"${ch}" at character ${at} asks for more ${ch} blocks than the ${ofKind.length} the checkpoint has; name a block to repeat it, e.g. ${ch}${ofKind[ofKind.length - 1]}`);
+    }
+    used.add(next);
+    return next;
+  });
+}
+
+/** The canonical layout string of `order` (original indices) over a checkpoint whose blocks have `kinds`. */
+export function formatLayout(kinds: readonly BlockKind[], order: readonly number[]): string {
+  const used = new Set<number>();
+  return order.map((b) => {
+    const kind = Number.isInteger(b) ? kinds[b] : undefined;
+    if (kind === undefined) throw new LayoutError(order.join(','), `block ${b} does not exist (the checkpoint has blocks 0–${kinds.length - 1})`);
+    const plain = nextUnused(kinds, kind, used) === b;
+    used.add(b);
+    return plain ? KIND_CHAR[kind] : `${KIND_CHAR[kind]}${b}`;
+  }).join('');
+}
 
 export type LayoutEdit =
   | { op: 'move'; from: number; to: number }
@@ -16,40 +120,12 @@ export function layoutOrder(model: Model): number[] {
   return model.blocks.map((b) => b.index);
 }
 
-/**
- * Resolve a layout string against the checkpoint's blocks: each char takes the next unused original
- * block of that kind, in checkpoint order. So "M*-M-" over "M-M*-" is blocks [0, 3, 1, 2, 4].
- */
-export function parseLayout(model: Model, layout: string): number[] {
-  if (layout.length === 0) throw new LayoutError(layout, 'is empty; a model needs at least one block');
-  const pools = new Map<string, number[]>();
-  for (const b of model.original) {
-    const ch = KIND_CHAR[b.kind];
-    pools.set(ch, [...(pools.get(ch) ?? []), b.index]);
-  }
-  const order: number[] = [];
-  [...layout].forEach((ch, at) => {
-    if (!CHAR_KIND[ch]) {
-      throw new LayoutError(layout, `unknown block char "${ch}" at position ${at} (use M Mamba-2, m Mamba-1, * attention, - MLP)`);
-    }
-    const pool = pools.get(ch);
-    if (!pool) throw new LayoutError(layout, `the model has no ${CHAR_KIND[ch]} blocks ("${ch}" at position ${at}); its layout is ${layoutOf(model.original)}`);
-    const next = pool.shift();
-    if (next === undefined) {
-      const have = model.original.filter((b) => KIND_CHAR[b.kind] === ch).length;
-      throw new LayoutError(layout, `asks for more "${ch}" blocks than the ${have} the model has (use a duplicate edit to repeat a block)`);
-    }
-    order.push(next);
-  });
-  return order;
-}
-
 /** Apply edits to a list of original indices; positions refer to the list as it is when each edit runs. */
-export function applyEdits(order: number[], edits: LayoutEdit[]): number[] {
+export function applyEdits(order: readonly number[], edits: readonly LayoutEdit[]): number[] {
   const out = [...order];
-  const check = (i: number, what: string, allowEnd = false) => {
-    if (!Number.isInteger(i) || i < 0 || i >= out.length + (allowEnd ? 1 : 0)) {
-      throw new LayoutError(out.map(String).join(','), `${what} ${i} is outside 0..${out.length - (allowEnd ? 0 : 1)}`);
+  const check = (i: number, what: string) => {
+    if (!Number.isInteger(i) || i < 0 || i >= out.length) {
+      throw new LayoutError(out.join(','), `${what} ${i} is outside 0..${out.length - 1}`);
     }
   };
   for (const e of edits) {
@@ -75,19 +151,15 @@ export function applyEdits(order: number[], edits: LayoutEdit[]): number[] {
 /**
  * A new Model running the blocks in the given order (a layout string, a list of original block
  * indices, or edits applied to the current order). The weight objects are shared, not copied;
- * `editLayout(edited, layoutOf(model.original))` restores the checkpoint's own order.
+ * `editLayout(edited, model.layout)` restores the checkpoint's own order.
  */
-export function editLayout(model: Model, layout: string | number[] | LayoutEdit[]): Model {
-  let order: number[];
-  if (typeof layout === 'string') order = parseLayout(model, layout);
-  else if (layout.length > 0 && typeof layout[0] === 'object') order = applyEdits(layoutOrder(model), layout as LayoutEdit[]);
-  else order = layout as number[];
+export function editLayout(model: Model, layout: string | readonly number[] | readonly LayoutEdit[]): Model {
+  const kinds = model.original.map((b) => b.kind);
+  let order: readonly number[];
+  if (typeof layout === 'string') order = parseLayout(kinds, layout);
+  else if (layout.length > 0 && typeof layout[0] === 'object') order = applyEdits(layoutOrder(model), layout as readonly LayoutEdit[]);
+  else order = layout as readonly number[];
   if (order.length === 0) throw new LayoutError('', 'is empty; a model needs at least one block');
-  const byIndex = new Map(model.original.map((b) => [b.index, b]));
-  const blocks = order.map((i) => {
-    const b = byIndex.get(i);
-    if (!b) throw new LayoutError(order.join(','), `block ${i} does not exist (the model has blocks 0..${model.original.length - 1})`);
-    return b;
-  });
-  return { ...model, blocks, layout: layoutOf(blocks) };
+  const printed = formatLayout(kinds, order); // also refuses indices the checkpoint does not have
+  return { ...model, blocks: order.map((i) => model.original[i]), layout: printed };
 }

@@ -1,10 +1,10 @@
 // The internal model: one list of blocks {kind, weights} plus embeddings, final norm and head.
 // Every architecture adapter (engine/models/) maps its checkpoint into this shape; a hybrid is
 // data, not a class hierarchy. Weight arrays are shared, never copied, between edited layouts.
-import type { BlockKind, ModelConfig } from './io/config';
+import type { ModelConfig } from './io/config';
 import type { Tokenizer } from './tokenizer';
 
-export type { BlockKind, ModelConfig };
+export type { ModelConfig };
 
 /** y = x·Wᵀ (+ b); W is (outFeatures, inFeatures) as in torch.nn.Linear. */
 export interface Linear {
@@ -104,6 +104,7 @@ export interface Model {
   blocks: Block[];
   /** The checkpoint's own blocks, in checkpoint order; never changes under edits. */
   original: Block[];
+  /** The layout string of `blocks` over `original` (notation in layout.ts). */
   layout: string;
   embeddings: { weight: Float32Array; V: number; D: number };
   normF: RMSNorm;
@@ -111,11 +112,4 @@ export interface Model {
   tied: boolean;
   hiddenStates: HiddenStateConvention;
   tokenizer?: Tokenizer;
-}
-
-export const KIND_CHAR: Record<BlockKind, string> = { mamba1: 'm', mamba2: 'M', attention: '*', mlp: '-' };
-export const CHAR_KIND: Record<string, BlockKind> = { m: 'mamba1', M: 'mamba2', '*': 'attention', '-': 'mlp' };
-
-export function layoutOf(blocks: readonly { kind: BlockKind }[]): string {
-  return blocks.map((b) => KIND_CHAR[b.kind]).join('');
 }

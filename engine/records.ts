@@ -7,7 +7,7 @@
 // Units: probabilities and masses are fractions (0–1, a row sums to 1 over its T columns); norms are
 // Euclidean over the model width D; dt is the discretisation step after softplus (and clamping);
 // `ms` is wall-clock milliseconds. Every array is float32, row-major.
-import type { BlockKind } from './io/config';
+import type { BlockKind } from './layout';
 import type { Tensor } from './tensor';
 
 export const RECORD_VERSION = 1;

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Engine, EngineError } from '../client';
+import { formatLayout } from '../../engine/layout';
 import { type EventOf, type RunSpec } from '../protocol';
 import { DEFAULT_CAPTURE } from '../../engine/run';
 import { supervisedClient } from './supervised-client';
@@ -23,7 +24,7 @@ function modelsDir(): string {
 // 60 blocks over a long phonebook: long enough to be killed in the middle.
 const long: RunSpec = {
   prompt: { kind: 'phonebook', seed: 1, spec: { entries: 300, depth: 0.5, variant: 'standard', format: 'bare', fewShot: 2 } },
-  layout: `M-M*-${'M0-1M2*3-4'.repeat(11)}`, capture: DEFAULT_CAPTURE, maxNewTokens: 4, topK: 0,
+  layout: formatLayout(['mamba2', 'mlp', 'mamba2', 'attention', 'mlp'], Array.from({ length: 60 }, (_, i) => i % 5)), capture: DEFAULT_CAPTURE, maxNewTokens: 4, topK: 0,
 };
 
 describe('engine host crash', () => {

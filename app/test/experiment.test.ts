@@ -61,6 +61,24 @@ describe('experiment files', () => {
     expect(replay.check.differences.join('; ')).toMatch(/weights differ.*layout M-M\*- instead of \*M-M-/);
   });
 
+  it('opens a file saved before indexed layouts, writing its layouts in the current notation', async () => {
+    const engine = connect();
+    const model = await engine.openModel({ kind: 'bundled', id: 'tiny' }); // M-M*-
+    const repeat = { ...spec, layout: 'MM0*' };
+    const summary = await engine.run(repeat).done;
+    expect(summary).toMatchObject({ layout: 'MM0*', blocks: [0, 0, 3] });
+    const saved = JSON.parse(serializeExperiment(makeExperiment(model, repeat, summary, 'then')));
+    // the old form: an index list, and a summary that printed the repeat as a plain M
+    const old = { ...saved, run: { ...saved.run, layout: [0, 0, 3] }, results: { ...saved.results, layout: 'MM*' } };
+    const opened = parseExperiment(JSON.stringify(old));
+    expect(opened.run.layout).toBe('MM0*');
+    expect(opened.results.layout).toBe('MM0*');
+    expect((await replayExperiment(engine, opened)).check.differences).toEqual([]);
+    const outside = { ...old, run: { ...old.run, layout: [0, 9] } };
+    expect(() => parseExperiment(JSON.stringify(outside), 'old.json')).toThrow(/^old\.json: run\.layout: block 9 does not exist/);
+    expect(() => parseExperiment(JSON.stringify({ ...old, run: { ...old.run, layout: ['M'] } }))).toThrow(/run\.layout: expected a list of block indices/);
+  });
+
   it('refuses truncated, foreign, newer and mistyped files with one clear line', () => {
     const good = serializeExperiment({
       format: 'hybridscope-experiment', schemaVersion: 1, savedAt: 'x',

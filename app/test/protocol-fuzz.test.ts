@@ -56,6 +56,17 @@ describe('protocol fuzz', () => {
     for (const r of valid) expect(checkOne(r)).toBe('ok');
   });
 
+  it('takes layouts as strings in the engine\'s notation only', () => {
+    const run = valid[2] as Extract<Request, { type: 'run/start' }>;
+    const withLayout = (layout: unknown) => ({ ...run, spec: { ...run.spec, layout } });
+    expect(checkOne(withLayout('M-M0 *3'))).toBe('ok');
+    expect(() => validateRequest(withLayout('M-x'))).toThrow(/spec\.layout: layout "M-x": unknown block char "x" at character 3/);
+    expect(() => validateRequest(withLayout('6M'))).toThrow(/follows no block char/);
+    expect(() => validateRequest(withLayout([0, 1]))).toThrow(/spec\.layout: expected a string/);
+    const sweep = valid[4] as Extract<Request, { type: 'sweep/start' }>;
+    expect(() => validateRequest({ ...sweep, spec: { ...sweep.spec, layouts: [[0]] } })).toThrow(/layouts\[0\]: expected a string/);
+  });
+
   it('refuses random values with one line each', () => {
     fc.assert(fc.property(fc.anything({ maxDepth: 4 }), (x) => void checkOne(x)), { numRuns: 3000 });
   });

@@ -27,8 +27,9 @@ export function scriptedEngine(opts: { msPerBlock: number; arraysPerBlock?: numb
       const ids = spec.prompt.kind === 'ids' ? Int32Array.from(spec.prompt.ids) : Int32Array.from(text, (c) => c.charCodeAt(0) % 64);
       const T = ids.length;
       yield { type: 'started', prompt: { ids, tokens: Array.from(ids, String), focus: [T - 1] }, layout: arranged.layout, blocks };
+      const generatedIds: number[] = [];
       const summary = (status: RunSummary['status'], generatedText = ''): RunSummary => ({
-        status, layout: arranged.layout, blocks, promptTokens: T, generatedIds: [], generatedText, recordsDigest: '', captureBytes: 0,
+        status, layout: arranged.layout, blocks, promptTokens: T, generatedIds, generatedText, recordsDigest: '', captureBytes: 0,
         timings: { firstLayerMs: 0, prefillMs: 0, msPerToken: 0 },
       });
       for (let i = 0; i < blocks.length; i++) {
@@ -52,6 +53,7 @@ export function scriptedEngine(opts: { msPerBlock: number; arraysPerBlock?: numb
       for (let s = 0; s < spec.maxNewTokens; s++) {
         const piece = String((T + s) % 10);
         out += piece;
+        generatedIds.push(s);
         yield { type: 'token', step: s, id: s, text: piece, logprob: -0.1, top: [] };
       }
       return summary('complete', out);

@@ -1,6 +1,7 @@
 // The service driven through the protocol over a real Node MessageChannel (issue 5, acceptance 1).
 import { afterEach, describe, expect, it } from 'vitest';
 import { memorySource } from '../../engine/io/files';
+import { formatLayout } from '../../engine/layout';
 import { Engine, EngineError } from '../client';
 import { PROTOCOL_VERSION, type RunSpec } from '../protocol';
 import { recordBytes, type LayerRecord } from '../../engine/records';
@@ -28,9 +29,9 @@ function bundledRoot() {
 const spec = (over: Partial<RunSpec> = {}): RunSpec => ({
   prompt: { kind: 'text', text: 'hello world' }, capture: DEFAULT_CAPTURE, maxNewTokens: 3, topK: 0, ...over,
 });
-/** 40 blocks: the checkpoint's 5 (M-M*-), eight times over. */
-const LONG = `M-M*-${'M0-1M2*3-4'.repeat(7)}`;
-const LONG_BLOCKS = 40;
+/** 40 blocks: the checkpoint's 5, eight times over (its copies named by index: `M-M*-M0-1M2*3-4…`). */
+const LONG_ORDER = Array.from({ length: 40 }, (_, i) => i % 5);
+const LONG = formatLayout(['mamba2', 'mlp', 'mamba2', 'attention', 'mlp'], LONG_ORDER);
 
 let host: NodeHost | undefined;
 afterEach(() => host?.close());
@@ -89,7 +90,7 @@ describe('engine service over a MessageChannel', () => {
     expect(summary.status).toBe('cancelled');
     expect(atCancel).toBeGreaterThan(0);
     expect(backend.blocksRun - atCancel).toBeLessThanOrEqual(1);
-    expect(backend.blocksRun).toBeLessThan(LONG_BLOCKS);
+    expect(backend.blocksRun).toBeLessThan(LONG_ORDER.length);
   });
 
   it('a second run supersedes the first', async () => {
@@ -107,7 +108,7 @@ describe('engine service over a MessageChannel', () => {
     const s2 = await second!.done;
     expect(s2.status).toBe('complete');
     expect(firstLayers.length).toBeLessThanOrEqual(3);
-    expect(backend.blocksRun).toBeLessThan(LONG_BLOCKS);
+    expect(backend.blocksRun).toBeLessThan(LONG_ORDER.length);
     // No record of the first run after the second started.
     const started2 = h.events.findIndex((e) => e.type === 'run/started' && e.runId === second!.runId);
     expect(h.events.slice(started2).some((e) => e.type === 'run/layer' && e.runId === first.runId)).toBe(false);

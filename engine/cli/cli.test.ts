@@ -92,6 +92,7 @@ describe('hybridscope CLI', () => {
       [['forward', hybrid, '--ids', join(work, 'oov.json'), '--out', join(work, 'x.st')], /oov\.json: token id 999 at index 2 is outside the vocabulary 0\.\.36/],
       [['generate', hybrid, '--ids', join(work, 'junk.json'), '--max-new-tokens', '2'], /junk\.json: expected a non-empty JSON array/],
       [['forward', hybrid, '--ids', join(work, 'ids.json'), '--out', join(work, 'x.st'), '--layout', 'MM?'], /layout "MM\?": unknown block char/],
+      [['generate', hybrid, '--ids', join(work, 'ids.json'), '--max-new-tokens', '1', '--layout', 'M-M*-MM'], /asks for more M blocks than the 3 the checkpoint has; name a block to repeat it, e\.g\. M5/],
       [['info'], /usage/],
       [['frobnicate'], /unknown command/],
     ];

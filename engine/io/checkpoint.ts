@@ -2,8 +2,8 @@
 // model.safetensors.index.json) + optional tokenizer.json. `inspectCheckpoint` reads headers only;
 // `loadModel` validates every expected tensor's shape from the headers before reading any data.
 import { CheckpointError } from '../errors';
-import type { Block, BlockKind, Linear, Model } from '../model';
-import { layoutOf } from '../model';
+import type { Block, Linear, Model } from '../model';
+import { checkpointOrder, formatLayout, type BlockKind } from '../layout';
 import type { ArchitectureAdapter, TensorSpec, Weights } from '../models/adapter';
 import { adapterFor, SUPPORTED_MODEL_TYPES } from '../models/registry';
 import { numel } from '../tensor';
@@ -44,7 +44,7 @@ export async function inspectCheckpoint(src: FileSource): Promise<ModelInfo> {
   for (const t of o.tensors.values()) parameters += numel(t.entry.shape);
   return {
     model_type: o.config.model_type,
-    layout: layoutOf(kinds.map((kind) => ({ kind }))),
+    layout: formatLayout(kinds, checkpointOrder(kinds)),
     layers: kinds.map((kind, index) => ({ index, kind })),
     parameters,
     vocab_size: o.config.vocab_size,
@@ -83,8 +83,9 @@ export async function loadModel(src: FileSource): Promise<Model> {
   const V = o.config.vocab_size, D = o.config.hidden_size;
   const lmHead: Linear = { weight: o.lmHead === 'lm_head' ? values.get('lm_head.weight')! : built.embeddings, inFeatures: D, outFeatures: V };
   const blocks: Block[] = built.blocks;
+  const kinds = blocks.map((b) => b.kind);
   const model: Model = {
-    modelType: o.config.model_type, config: o.config, blocks, original: blocks, layout: layoutOf(blocks),
+    modelType: o.config.model_type, config: o.config, blocks, original: blocks, layout: formatLayout(kinds, checkpointOrder(kinds)),
     embeddings: { weight: built.embeddings, V, D }, normF: built.normF, lmHead, tied: o.lmHead === 'tied',
     hiddenStates: o.adapter.hiddenStates,
   };

@@ -4,8 +4,6 @@
 // would need.
 import { CheckpointError } from '../errors';
 
-export type BlockKind = 'mamba1' | 'mamba2' | 'attention' | 'mlp';
-
 /** Weights larger than this (as float32) are refused before allocation. */
 export const MAX_WEIGHT_BYTES = 8 * 2 ** 30;
 

@@ -1,7 +1,8 @@
 // What an architecture adapter provides: config parsing, the block kinds, the tensors it expects
 // (checked against safetensors headers before any weight is read) and the mapping of weights
 // into the engine's blocks. One adapter per model_type, registered in registry.ts.
-import type { BlockKind, ConfigReader, ModelConfig } from '../io/config';
+import type { ConfigReader, ModelConfig } from '../io/config';
+import type { BlockKind } from '../layout';
 import type { Block, HiddenStateConvention, Linear, RMSNorm } from '../model';
 
 export interface TensorSpec {

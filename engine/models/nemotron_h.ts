@@ -7,7 +7,7 @@
 import type { NemotronHConfig } from '../io/config';
 import { parseNemotronH } from '../io/config';
 import type { Block } from '../model';
-import { CHAR_KIND } from '../model';
+import { CHAR_KIND, type LayoutChar } from '../layout';
 import type { ArchitectureAdapter, TensorSpec } from './adapter';
 import { linear, linearSpec, rmsNorm } from './adapter';
 import { attentionSpecs, buildAttention } from './attention-weights';
@@ -19,7 +19,7 @@ export const nemotronH: ArchitectureAdapter<NemotronHConfig> = {
   embeddingKey: 'embeddings.weight',
   hiddenStates: { convention: 'input', blocksPerLayer: 1 },
   parse: parseNemotronH,
-  kinds: (c) => [...c.pattern].map((ch) => CHAR_KIND[ch]),
+  kinds: (c) => [...c.pattern].map((ch) => CHAR_KIND[ch as LayoutChar]), // parseNemotronH allows only M, * and -
   tensors(c, prefix) {
     const D = c.hidden_size;
     const specs: TensorSpec[] = [

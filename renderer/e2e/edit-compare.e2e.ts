@@ -46,7 +46,7 @@ describe('layout edits, compare and recall sweeps in Chromium', () => {
     expect(await text.inputValue()).toBe('M-M*-');
     await text.fill('M-Mx');
     await text.press('Enter');
-    await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('"x" at position 4');
+    await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('"x" at character 4');
     await text.fill('M-M-');
     await text.press('Enter');
     expect(await page.locator('[data-testid=strip-block][data-dropped=true]').count()).toBe(1);

@@ -4,10 +4,10 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHAR_KIND, type LayoutChar } from '../../engine/layout';
 import { fixtures, openApp, shot, startHarness, type Harness } from './harness';
 
 const dir = resolve(fixtures, 'nemotron_h_hybrid');
-const KIND: Record<string, string> = { M: 'mamba2', '*': 'attention', '-': 'mlp', m: 'mamba1' };
 
 describe('layer strip in Chromium', () => {
   let h: Harness;
@@ -22,7 +22,7 @@ describe('layer strip in Chromium', () => {
     const blocks = page.locator('[data-testid=strip-block]');
     await expect.poll(() => blocks.count(), { timeout: 30_000 }).toBe(layout.length);
     const shown = await blocks.evaluateAll((els) => els.map((e) => [(e as HTMLElement).dataset.kind, Number((e as HTMLElement).dataset.index), e.querySelector('.glyph')?.textContent]));
-    expect(shown).toEqual([...layout].map((c, i) => [KIND[c], i, c]));
+    expect(shown).toEqual([...layout].map((c, i) => [CHAR_KIND[c as LayoutChar], i, c]));
     await expect.poll(() => page.locator('[data-testid=model-meta]').textContent()).toContain('nemotron_h');
     expect(await page.locator('[data-testid=layout-text]').inputValue()).toBe(layout);
     await page.screenshot({ path: shot('strip'), fullPage: false });

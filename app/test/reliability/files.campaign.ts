@@ -9,8 +9,7 @@ import { PROTOCOL_VERSION, type ModelSummary, type Request, type RunSpec, type R
 import { DEFAULT_CAPTURE } from '../../../engine/run';
 import { ProtocolError, validateRequest } from '../../validate';
 import { LayoutError } from '../../../engine/errors';
-import { resolveLayout } from '../../layout';
-import type { BlockKind } from '../../protocol';
+import { parseLayout, type BlockKind } from '../../../engine/layout';
 
 const FILE = 'hostile.hybridscope.json';
 const experimentExpect: Expectation = { classes: [ExperimentError], names: (m) => m.startsWith(`${FILE}: `) };
@@ -40,7 +39,7 @@ export const VALID_REQUESTS: Request[] = [
   { type: 'model/open', v: PROTOCOL_VERSION, reqId: 2, source: { kind: 'bundled', id: 'tiny' } },
   { type: 'model/open', v: PROTOCOL_VERSION, reqId: 3, source: { kind: 'folder', token: 'granted' } },
   { type: 'run/start', v: PROTOCOL_VERSION, reqId: 4, runId: 1, spec: VALID_RUN },
-  { type: 'run/start', v: PROTOCOL_VERSION, reqId: 5, runId: 1, spec: { ...VALID_RUN, prompt: { kind: 'text', text: 'Ada Lovelace: 6125550123\nAda Lovelace:' }, layout: [0, 0, 4] } },
+  { type: 'run/start', v: PROTOCOL_VERSION, reqId: 5, runId: 1, spec: { ...VALID_RUN, prompt: { kind: 'text', text: 'Ada Lovelace: 6125550123\nAda Lovelace:' }, layout: 'MM0-4' } },
   { type: 'run/start', v: PROTOCOL_VERSION, reqId: 6, runId: 1, spec: { ...VALID_RUN, prompt: { kind: 'ids', ids: [4, 5, 6, 7] } } },
   { type: 'run/cancel', v: PROTOCOL_VERSION, reqId: 7, runId: 1 },
   { type: 'tile/get', v: PROTOCOL_VERSION, reqId: 8, runId: 1, layer: 3, map: 'attention', head: 0, rows: [0, 8], cols: [0, 8], size: 8 },
@@ -87,17 +86,16 @@ export function filesCampaign(seed: number, scale = 1): KindStats[] {
   for (const r of draw(hostileRequests(), Math.round(2500 * scale), seed + 2)) {
     attemptSync(requests, () => show(r), () => validateRequest(r), protocolExpect);
   }
-  // Layouts the validator lets through (only m, M, * and -, or block indices) against checkpoints
-  // that cannot run them: the service's resolver must refuse with a LayoutError.
+  // Layouts the validator lets through (block chars, each with or without an index) against
+  // checkpoints that cannot run them: the service's resolver must refuse with a LayoutError.
   const layouts = newStats('layout: service resolver');
   const kinds = fc.array(fc.constantFrom<BlockKind>('mamba1', 'mamba2', 'attention', 'mlp'), { minLength: 1, maxLength: 8 });
   const layout = fc.oneof(
     fc.string({ unit: fc.constantFrom('m', 'M', '*', '-'), maxLength: 12 }),
-    fc.array(fc.integer({ min: 0, max: 12 }), { maxLength: 12 }),
-    fc.constant(undefined),
+    fc.array(fc.tuple(fc.constantFrom('m', 'M', '*', '-'), fc.oneof(fc.constant(''), fc.nat(12).map(String))), { maxLength: 12 }).map((t) => t.flat().join('')),
   );
   for (const [k, l] of draw(fc.tuple(kinds, layout), Math.round(1000 * scale), seed + 3)) {
-    attemptSync(layouts, () => `${show(l)} over ${k.join(',')}`, () => resolveLayout(k, l), { classes: [LayoutError], names: (m) => m.startsWith('layout ') });
+    attemptSync(layouts, () => `${show(l)} over ${k.join(',')}`, () => parseLayout(k, l), { classes: [LayoutError], names: (m) => m.startsWith('layout ') });
   }
   return [fields, bytes, requests, layouts];
 }

@@ -3,7 +3,7 @@
 // prefill ms, plus the cache bytes read from a capturing run's state shapes when known.
 import { DEFAULT_CAPTURE } from '../../../engine/run';
 import { appStore } from '../store/appStore';
-import { effectiveLayout, isIdentity, layoutString } from '../store/layoutEdits';
+import { isIdentity, layoutString } from '../store/layoutEdits';
 import { currentEngine } from './session';
 
 const store = () => appStore.getState();
@@ -15,7 +15,7 @@ export async function measureCost(lengths: number[]): Promise<void> {
   const s = store();
   if (!engine || !s.model?.loaded || s.costStatus.running) return;
   const model = s.model;
-  const layout = isIdentity(s.items, model.layers) ? undefined : effectiveLayout(s.items);
+  const layout = isIdentity(s.items, model.layers) ? undefined : layoutString(s.items, model.layers);
   const series = `${model.name} · ${layoutString(s.items, model.layers)}`;
   cost.cancelled = false;
   s.setCostStatus({ running: true, done: 0, total: lengths.length, error: null });

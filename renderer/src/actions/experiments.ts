@@ -5,7 +5,6 @@ import { compareReplay, EXPERIMENT_EXTENSION, makeExperiment, parseExperiment, s
 import type { RunSpec } from '../../../app/protocol';
 import { runData } from '../cache/runCache';
 import { appStore } from '../store/appStore';
-import { identityItems, type LayoutItem } from '../store/layoutEdits';
 import { download, fileStem } from '../export/figure';
 import { desktopApi } from '../desktop';
 import { launchRun, openModel } from './session';
@@ -84,14 +83,6 @@ function restorePrompt(spec: RunSpec): void {
 }
 
 function restoreLayout(layout: RunSpec['layout']): void {
-  const blocks = store().model?.layers ?? [];
   if (layout === undefined) return store().restoreOriginalLayout();
-  if (typeof layout === 'string') {
-    store().setLayoutText(layout);
-    return;
-  }
-  const used = new Set(layout);
-  const items: LayoutItem[] = layout.map((orig) => ({ orig, dropped: false }));
-  for (const b of identityItems(blocks)) if (!used.has(b.orig)) items.push({ ...b, dropped: true });
-  appStore.setState({ items, past: [...store().past, store().items], future: [] });
+  store().setLayoutText(layout);
 }

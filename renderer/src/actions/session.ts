@@ -84,7 +84,7 @@ export function runSpecFromStore(): RunSpec {
   const blocks = s.model?.layers ?? [];
   return {
     prompt,
-    layout: isIdentity(s.items, blocks) ? undefined : effectiveLayout(s.items),
+    layout: isIdentity(s.items, blocks) ? undefined : layoutString(s.items, blocks),
     capture: DEFAULT_CAPTURE,
     maxNewTokens: s.promptMode === 'text' ? s.maxNewTokens : s.spec.format === 'question' ? 14 : 12,
     topK: 5,

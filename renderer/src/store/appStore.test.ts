@@ -29,7 +29,8 @@ describe('app store', () => {
     s.getState().openedModel(hybrid);
     s.getState().toggleDropBlock(3);
     s.getState().moveBlock(0, 2);
-    expect(layoutString(s.getState().items, hybrid.layers)).toBe('-MM-');
+    // blocks 1, 2, 0, 4: block 2 runs before block 0, so it is named
+    expect(layoutString(s.getState().items, hybrid.layers)).toBe('-M2M-');
     s.getState().undo();
     expect(layoutString(s.getState().items, hybrid.layers)).toBe('M-M-');
     s.getState().undo();
@@ -49,6 +50,14 @@ describe('app store', () => {
     s.getState().toggleDropBlock(0);
     expect(s.getState().layoutError).toMatch(/at least one block/);
     expect(s.getState().items[0].dropped).toBe(false);
+    // nor by removing the one running copy of a block whose other copy is dropped
+    s.getState().duplicateBlock(0);
+    s.getState().toggleDropBlock(0);
+    s.getState().removeBlock(1);
+    expect(s.getState().layoutError).toMatch(/at least one block/);
+    expect(effectiveLayout(s.getState().items)).toEqual([0]);
+    s.getState().undo();
+    s.getState().undo();
     expect(s.getState().setLayoutText('M*')).toBe(false);
     expect(s.getState().layoutError).toMatch(/no attention block/);
     expect(s.getState().past).toHaveLength(0);

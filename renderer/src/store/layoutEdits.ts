@@ -1,12 +1,9 @@
-// Layer-order edits as data. An edited layout is a list of ORIGINAL block indices (CONTRACTS.md:
-// "blocks are referred to by their original index"); a dropped block stays in the strip, greyed,
-// so that a drop can be toggled back — the model runs `effectiveLayout(items)`.
-
-export type BlockKind = 'mamba1' | 'mamba2' | 'attention' | 'mlp';
-export type LayoutChar = 'm' | 'M' | '*' | '-';
-
-export const charOfKind: Record<BlockKind, LayoutChar> = { mamba1: 'm', mamba2: 'M', attention: '*', mlp: '-' };
-export const kindOfChar: Record<LayoutChar, BlockKind> = { m: 'mamba1', M: 'mamba2', '*': 'attention', '-': 'mlp' };
+// The strip's edit state: a list of slots, each an ORIGINAL block index (the number the strip shows)
+// with a dropped flag, so that a drop can be toggled back; the model runs `effectiveLayout(items)`.
+// Kinds, their chars, reading typed text and printing the layout are the engine's notation
+// (engine/layout.ts), so the strip shows exactly the strings the CLI and the service run.
+import { LayoutError } from '../../../engine/errors';
+import { formatLayout, parseLayout, type BlockKind } from '../../../engine/layout';
 
 export interface OriginalBlock { index: number; kind: BlockKind }
 
@@ -22,9 +19,9 @@ export function effectiveLayout(items: readonly LayoutItem[]): number[] {
   return items.filter((it) => !it.dropped).map((it) => it.orig);
 }
 
-/** The user-facing layout string of the edited model (`M-M*-`). */
+/** The layout string of the edited model (`M-M*-`, `M-MM0*-` with a repeat), as the engine prints it. */
 export function layoutString(items: readonly LayoutItem[], blocks: readonly OriginalBlock[]): string {
-  return effectiveLayout(items).map((i) => charOfKind[blocks[i].kind]).join('');
+  return formatLayout(blocks.map((b) => b.kind), effectiveLayout(items));
 }
 
 export function isIdentity(items: readonly LayoutItem[], blocks: readonly OriginalBlock[]): boolean {
@@ -68,29 +65,19 @@ export function removeItem(items: readonly LayoutItem[], at: number): LayoutItem
 export type ParseResult = { ok: true; items: LayoutItem[] } | { ok: false; error: string };
 
 /**
- * A typed layout string → items. Each char takes the next unused original block of that kind, in
- * original order; once a kind is used up, further chars of it duplicate that kind's blocks again
- * from the first, so `M-M-` on `M-M*-` keeps the Mamba and MLP weights and drops the attention.
- * Original blocks not named are kept as dropped slots, near their old place, to be toggled back.
+ * A typed layout string → strip slots. The engine resolves the string to original blocks; the
+ * original blocks it does not name are kept as dropped slots, near their old place, to be toggled back.
  */
-export function parseLayout(text: string, blocks: readonly OriginalBlock[]): ParseResult {
-  const s = text.replace(/\s+/g, '');
-  if (s.length === 0) return { ok: false, error: 'the layout is empty' };
-  const byKind = new Map<BlockKind, number[]>();
-  for (const b of blocks) byKind.set(b.kind, [...(byKind.get(b.kind) ?? []), b.index]);
-  const used = new Map<BlockKind, number>();
-  const items: LayoutItem[] = [];
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i];
-    if (!(c in kindOfChar)) return { ok: false, error: `"${c}" at position ${i + 1} is not a block (use M, m, * or -)` };
-    const kind = kindOfChar[c as LayoutChar];
-    const pool = byKind.get(kind);
-    if (!pool) return { ok: false, error: `"${c}" at position ${i + 1}: this model has no ${kind} block` };
-    const n = used.get(kind) ?? 0;
-    items.push({ orig: pool[n % pool.length], dropped: false });
-    used.set(kind, n + 1);
+export function itemsFromText(text: string, blocks: readonly OriginalBlock[]): ParseResult {
+  let order: number[];
+  try {
+    order = parseLayout(blocks.map((b) => b.kind), text);
+  } catch (e) {
+    if (e instanceof LayoutError) return { ok: false, error: e.problem };
+    throw e;
   }
-  const named = new Set(items.map((it) => it.orig));
+  const items: LayoutItem[] = order.map((orig) => ({ orig, dropped: false }));
+  const named = new Set(order);
   for (const b of blocks) {
     if (named.has(b.index)) continue;
     // keep the dropped block where it was: after the last slot holding an earlier original block

@@ -3,7 +3,7 @@
 import type { StateCreator } from 'zustand';
 import type { AppState } from './appStore';
 import {
-  duplicateItem, identityItems, moveItem, parseLayout, removeItem, swapItems, toggleDrop,
+  duplicateItem, identityItems, itemsFromText, moveItem, removeItem, swapItems, toggleDrop,
   type LayoutItem, type OriginalBlock,
 } from './layoutEdits';
 
@@ -33,6 +33,12 @@ export const createLayoutSlice: StateCreator<AppState, [], [], LayoutSlice> = (s
   const commit = (next: LayoutItem[]) => {
     const { items, past } = get();
     if (sameItems(items, next)) return;
+    // dropping the last running block, or removing the running copy of one whose other copies are
+    // dropped, would leave nothing to run
+    if (next.every((it) => it.dropped)) {
+      set({ layoutError: 'at least one block must stay in the model' });
+      return;
+    }
     set({ items: next, past: [...past, items].slice(-HISTORY_LIMIT), future: [], layoutError: null });
   };
   return {
@@ -49,12 +55,7 @@ export const createLayoutSlice: StateCreator<AppState, [], [], LayoutSlice> = (s
       if (get().selectedSlot === from) set({ selectedSlot: to });
     },
     toggleDropBlock(slot) {
-      const next = toggleDrop(get().items, slot);
-      if (next.every((it) => it.dropped)) {
-        set({ layoutError: 'at least one block must stay in the model' });
-        return;
-      }
-      commit(next);
+      commit(toggleDrop(get().items, slot));
     },
     duplicateBlock(slot) {
       commit(duplicateItem(get().items, slot));
@@ -67,7 +68,7 @@ export const createLayoutSlice: StateCreator<AppState, [], [], LayoutSlice> = (s
     },
     setLayoutText(text) {
       const blocks = get().model?.layers ?? [];
-      const r = parseLayout(text, blocks);
+      const r = itemsFromText(text, blocks);
       if (!r.ok) {
         set({ layoutError: r.error });
         return false;

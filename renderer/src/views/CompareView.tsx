@@ -1,6 +1,7 @@
 // Compare: the kept baseline run against the current (edited) run — the answer digits, accuracy
 // over many prompts, each layer's (implicit) attention on the target entry, and the log-prob of
 // every expected digit, side by side.
+import { KIND_CHAR } from '../../../engine/layout';
 import { appStore, useApp } from '../store/appStore';
 import { samePrompt, useRun, type RunView } from '../cache/useRun';
 import { answerCells } from '../cache/derive';
@@ -78,7 +79,7 @@ export function CompareView() {
           data={() => ({ columns: ['block', 'baseline', 'edited'], rows: blocks.map((b) => [b, shares[0].get(b) ?? null, shares[1].get(b) ?? null]) })}
         >
           {blocks.length
-            ? <GroupedBars groups={blocks.map((b) => `${kinds?.[b]?.kind === 'attention' ? '*' : kinds?.[b]?.kind === 'mamba1' ? 'm' : 'M'}${b}`)} width={half} height={220} yLabel="target share" xLabel="block" format={pct}
+            ? <GroupedBars groups={blocks.map((b) => `${kinds?.[b] ? KIND_CHAR[kinds[b].kind] : ''}${b}`)} width={half} height={220} yLabel="target share" xLabel="block" format={pct}
                 series={[{ name: 'baseline', color: BASE, values: blocks.map((b) => shares[0].get(b) ?? null) }, { name: 'edited', color: EDIT, values: blocks.map((b) => shares[1].get(b) ?? null) }]} />
             : <div className="empty small">Needs phonebook runs with per-entry mass.</div>}
         </ChartFrame>

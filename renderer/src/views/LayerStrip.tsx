@@ -3,7 +3,8 @@
 // small recall signal: the share of its (implicit) attention on the target entry at the query.
 import { useState, type DragEvent, type KeyboardEvent } from 'react';
 import { appStore, useApp } from '../store/appStore';
-import { charOfKind, effectiveLayout, type LayoutItem } from '../store/layoutEdits';
+import { KIND_CHAR } from '../../../engine/layout';
+import { effectiveLayout, type LayoutItem } from '../store/layoutEdits';
 import { useRun } from '../cache/useRun';
 import { recordsBySlot, targetShare } from '../cache/derive';
 import { kindColor, kindInk, kindLabel } from '../ui/palette';
@@ -74,7 +75,7 @@ export function LayerStrip() {
               tabIndex={0} role="button" aria-pressed={selected === slot}
               onKeyDown={(e) => onBlockKey(e, slot, it)}
             >
-              <span className="glyph">{charOfKind[kind]}</span>
+              <span className="glyph">{KIND_CHAR[kind]}</span>
               <span className="idx">{it.orig}</span>
               {share !== null && <span className="signal" aria-label="mass on target"><i style={{ width: `${Math.round(share * 100)}%` }} /></span>}
             </li>
@@ -142,7 +143,7 @@ function Legend({ kinds }: { kinds: (keyof typeof kindColor)[] }) {
   return (
     <span className="legend small">
       {kinds.map((k) => (
-        <span key={k}><i style={{ background: kindColor[k] }} />{charOfKind[k]} {kindLabel[k]}</span>
+        <span key={k}><i style={{ background: kindColor[k] }} />{KIND_CHAR[k]} {kindLabel[k]}</span>
       ))}
     </span>
   );

@@ -1,6 +1,6 @@
 // Choosers shared by the attention and SSM views: which block of the run, which head.
 import type { LayerRecord } from '../../../app/protocol';
-import { charOfKind } from '../store/layoutEdits';
+import { KIND_CHAR } from '../../../engine/layout';
 import { kindColor } from '../ui/palette';
 
 export function LayerPicker({ records, current, onPick }: { records: LayerRecord[]; current: number; onPick(index: number): void }) {
@@ -9,7 +9,7 @@ export function LayerPicker({ records, current, onPick }: { records: LayerRecord
       {records.map((r) => (
         <button key={r.index} aria-pressed={r.index === current} onClick={() => onPick(r.index)} title={`position ${r.index}, block ${r.block}`}>
           <i style={{ display: 'inline-block', width: 8, height: 8, borderRadius: 2, background: kindColor[r.kind], marginRight: 5 }} />
-          {charOfKind[r.kind]} {r.block}
+          {KIND_CHAR[r.kind]} {r.block}
         </button>
       ))}
     </span>
