@@ -1,4 +1,4 @@
-// Lint rules, including the import boundaries of DESIGN.md §1:
+// Lint rules, including the import boundaries of the folders (each folder's README says them):
 //   engine/   imports nothing of ours and no electron / node built-ins / react (its CLI and tests may use node)
 //   app/      imports engine/ only; no electron, react or node built-ins
 //   hosts/    import app/ and engine/, plus their own platform: the Web Worker and the page's clients
@@ -8,6 +8,8 @@
 //             no electron or node built-ins
 //   main/     the Electron shell; never imports the renderer, nor hosts/ (it spawns the built
 //             utility-process host by file name; importing it would run the engine in main)
+// Outside engine/, the engine is imported through its public entry only: engine/index.ts, and for
+// the hosts that run in Node (main/, hosts/node.ts, hosts/utility-process.ts) engine/cli/node.ts.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
@@ -15,6 +17,7 @@ import globals from 'globals';
 
 const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'worker_threads', 'url', 'crypto', 'module'];
 const ban = (group, message) => ({ group, message });
+const engineEntry = ban(['**/engine/*', '!**/engine/index', '!**/engine/cli', '**/engine/cli/*', '!**/engine/cli/node'], 'import the engine through its public entry, engine/index.ts (Node hosts also engine/cli/node.ts).');
 const hostsOnly = ban(['**/renderer/**', '**/main/**', 'react', 'react-*', 'zustand', 'd3-*'], 'hosts/ are thin adapters over app/ and engine/ (hosts/README.md).');
 
 export default tseslint.config(
@@ -36,7 +39,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [
-          ban(['electron', 'react', 'react-*', 'zustand', 'd3-*', ...nodeBuiltins], 'engine/ is host-agnostic: no electron, React, D3 or node built-ins (DESIGN.md §1).'),
+          ban(['electron', 'react', 'react-*', 'zustand', 'd3-*', ...nodeBuiltins], 'engine/ is host-agnostic: no electron, React, D3 or node built-ins (engine/README.md).'),
           ban(['**/app/**', '**/hosts/**', '**/main/**', '**/renderer/**', '../app', '../hosts', '../main', '../renderer'], 'engine/ imports nothing of ours.'),
         ],
       }],
@@ -48,8 +51,9 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [
-          ban(['electron', 'react', 'react-*', 'zustand', 'd3-*', ...nodeBuiltins], 'app/ is host-agnostic: file access is injected (DESIGN.md §1).'),
+          ban(['electron', 'react', 'react-*', 'zustand', 'd3-*', ...nodeBuiltins], 'app/ is host-agnostic: file access is injected (app/README.md).'),
           ban(['**/hosts/**', '**/main/**', '**/renderer/**'], 'app/ imports engine/ only.'),
+          engineEntry, ban(['**/engine/cli/**'], 'app/ runs in every host: no engine/cli.'),
         ],
       }],
     },
@@ -60,19 +64,19 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
     rules: {
       'no-restricted-imports': ['error', {
-        patterns: [hostsOnly, ban(['electron', ...nodeBuiltins, '**/engine/cli/**'], 'this host runs in the browser: no electron, node built-ins or engine/cli.')],
+        patterns: [hostsOnly, engineEntry, ban(['electron', ...nodeBuiltins, '**/engine/cli/**'], 'this host runs in the browser: no electron, node built-ins or engine/cli.')],
       }],
     },
   },
   {
     files: ['hosts/node.ts'],
     languageOptions: { globals: { ...globals.node } },
-    rules: { 'no-restricted-imports': ['error', { patterns: [hostsOnly, ban(['electron'], 'the Node host runs without Electron.')] }] },
+    rules: { 'no-restricted-imports': ['error', { patterns: [hostsOnly, engineEntry, ban(['electron'], 'the Node host runs without Electron.')] }] },
   },
   {
     files: ['hosts/utility-process.ts'],
     languageOptions: { globals: { ...globals.node } },
-    rules: { 'no-restricted-imports': ['error', { patterns: [hostsOnly] }] },
+    rules: { 'no-restricted-imports': ['error', { patterns: [hostsOnly, engineEntry] }] },
   },
   {
     files: ['renderer/**/*.{ts,tsx}'],
@@ -86,6 +90,7 @@ export default tseslint.config(
           ban(['electron', ...nodeBuiltins], 'renderer/ runs sandboxed: no electron or node built-ins.'),
           ban(['**/main/**', '**/engine/cli/**'], 'renderer/ talks to the engine through app/ (EngineClient).'),
           ban(['**/hosts/*', '!**/hosts/engine-client'], 'renderer/ gets its EngineClient from hosts/engine-client.ts only.'),
+          engineEntry,
         ],
       }],
     },
@@ -98,6 +103,7 @@ export default tseslint.config(
         patterns: [
           ban(['**/renderer/**'], 'main/ never imports the renderer.'),
           ban(['**/hosts/**'], 'main/ spawns the utility-process host by its built file (electron.vite.config.ts), never imports it.'),
+          engineEntry,
         ],
       }],
     },

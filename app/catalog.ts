@@ -1,8 +1,7 @@
 // The bundled-model catalog: assets/models/manifest.json, read through the injected bundled root
 // (Electron: resources/models or assets/models; web: the static `models/` folder; tests: a folder).
 // The manifest is an array of entries, or an object with a `models` array; unknown fields are ignored.
-import type { FileSource } from '../engine/io/files';
-import { utf8Decode } from '../engine/io/text';
+import { utf8Decode, type FileSource } from '../engine';
 import type { CatalogEntry } from './protocol';
 
 export const MANIFEST = 'manifest.json';

@@ -8,7 +8,7 @@ import {
   type PromptInfo, type Request, type RequestBody, type RequestType, type RunSpec, type RunSummary,
   type RunToken, type SweepPoint, type SweepRequest, type TileQuery,
 } from './protocol';
-import { setRecordArray, type LayerRecord } from '../engine/records';
+import { setRecordArray, type LayerRecord } from '../engine';
 
 export interface EngineClient {
   /** Post one request to the service (`v` already set by `Engine`; raw callers set it themselves). */

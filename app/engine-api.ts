@@ -1,10 +1,7 @@
 // The engine entry points the service calls, as one small table: the real engine by default; the
 // service tests pass a scripted `run` so that cancel and supersede can be pinned independently of
 // model speed. Everything else the service needs (tiles, states, sweeps) it calls on the engine.
-import { inspectCheckpoint, loadModel, type ModelInfo } from '../engine/io/checkpoint';
-import type { FileSource } from '../engine/io/files';
-import type { Model } from '../engine/model';
-import { runModel, warmUp } from '../engine/run';
+import { inspectCheckpoint, loadModel, runModel, warmUp, type FileSource, type Model, type ModelInfo } from '../engine';
 
 export interface EngineApi {
   /** Headers only: validates config and weight shapes without reading tensor data. */

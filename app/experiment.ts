@@ -3,9 +3,7 @@
 // JSON. Layouts are strings in the engine's notation (engine/layout.ts). Opening validates everything and says clearly what is wrong with a truncated, foreign or
 // newer file. Writing goes through an injected atomic writer (main/: temp file + rename).
 import type { Engine, RunHandlers } from './client';
-import { LayoutError } from '../engine/errors';
-import { formatLayout, readLayout } from '../engine/layout';
-import type { Retrieved } from '../engine/phonebook/score';
+import { formatLayout, LayoutError, readLayout, type Retrieved } from '../engine';
 import type { ModelRef, ModelSource, ModelSummary, RunSpec, RunSummary } from './protocol';
 import { ProtocolError, validateRunSpec } from './validate';
 

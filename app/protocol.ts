@@ -4,23 +4,14 @@
 // engine tensors (`{dtype, shape, data}`), transferred rather than copied where the port allows.
 // Validation of incoming requests lives in validate.ts. What a run streams — prompt, layer records,
 // tokens, summary — is the engine's own types (engine/run.ts, engine/records.ts), carried unchanged.
-import type { BlockKind } from '../engine/layout';
-import type { SweepPoint } from '../engine/phonebook/sweep';
-import type { PooledTileRequest } from '../engine/probes/ondemand';
-import type { PromptInfo } from '../engine/prompt';
-import type { LayerRecord } from '../engine/records';
-import type { RunSpec, RunSummary, RunToken } from '../engine/run';
-import type { Tensor } from '../engine/tensor';
+import type { BlockKind, LayerRecord, PooledTileRequest, PromptInfo, RunSpec, RunSummary, RunToken, SweepPoint, Tensor } from '../engine';
+export type { AttentionRecord, PhonebookPromptSpec, PromptSpec, SsmRecord, SweepPoint, TokenAlt } from '../engine';
 
 /** 2: layer records are the engine's own (engine/records.ts), layouts are strings. */
 export const PROTOCOL_VERSION = 2;
 
 // The run's vocabulary is the engine's; these re-exports let a UI speak the protocol from one place.
 export type { BlockKind, LayerRecord, PromptInfo, RunSpec, RunSummary, RunToken, Tensor };
-export type { PhonebookPromptSpec, PromptSpec } from '../engine/prompt';
-export type { TokenAlt } from '../engine/run';
-export type { AttentionRecord, SsmRecord } from '../engine/records';
-export type { SweepPoint } from '../engine/phonebook/sweep';
 
 // ---------------------------------------------------------------- models
 

@@ -3,12 +3,7 @@
 // root and a folder resolver to `startService`. Every incoming message is validated first; a bad one
 // gets a `request/error` event and the service keeps serving. A run is the engine's own pipeline
 // (engine/run.ts): the service adds the envelope, transfers the arrays, and supersedes or cancels.
-import type { ForwardResult } from '../engine/forward';
-import type { FileSource } from '../engine/io/files';
-import { blockCacheBytes } from '../engine/layers/state';
-import type { Model } from '../engine/model';
-import { pooledTile, stateAt } from '../engine/probes/ondemand';
-import type { StopReason } from '../engine/run';
+import { blockCacheBytes, pooledTile, stateAt, type FileSource, type ForwardResult, type Model, type StopReason } from '../engine';
 import { readCatalog } from './catalog';
 import { hostClock, type Clock } from './clock';
 import { realEngine, type EngineApi } from './engine-api';

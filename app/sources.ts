@@ -1,8 +1,7 @@
 // FileSources the service builds itself from what hosts inject: a bundled model is a sub-folder of
 // the bundled root (`models/<id>/`), files the page handed over are read through their blobs, and a
 // recording wrapper hashes every whole file the engine reads (the model's content hash, no re-read).
-import type { FileSource } from '../engine/io/files';
-import { utf8Encode } from '../engine/io/text';
+import { utf8Encode, type FileSource } from '../engine';
 import type { FileEntry } from './protocol';
 
 /** `root` seen through `prefix/` (e.g. the bundled root seen as one model folder). */

@@ -1,10 +1,7 @@
 // A recall sweep: engine/phonebook's runSweep (the same books, seeds and scoring as the CLI's
 // `phonebook` command) over layouts of the open model × entries × depths, greedy answers only, no
 // captures. Progress after every sample with the point it completed; cancel between samples.
-import { greedyDecoder } from '../engine/generate';
-import { editLayout } from '../engine/layout';
-import type { Model } from '../engine/model';
-import { runSweep, type SweepModel, type SweepPoint } from '../engine/phonebook/sweep';
+import { editLayout, greedyDecoder, runSweep, type Model, type SweepModel, type SweepPoint } from '../engine';
 import type { Clock } from './clock';
 import type { EngineEvent, SweepRequest } from './protocol';
 import { PROTOCOL_VERSION } from './protocol';

@@ -4,8 +4,7 @@
 // `run/layer-part` events after the record (which carries an empty array in their place).
 import type { EngineEvent } from './protocol';
 import { MAX_MESSAGE_BYTES, PROTOCOL_VERSION } from './protocol';
-import type { LayerRecord } from '../engine/records';
-import { recordArrays, setRecordArray } from '../engine/records';
+import { recordArrays, setRecordArray, type LayerRecord } from '../engine';
 
 type Post = (event: EngineEvent, transfer?: ArrayBuffer[]) => void;
 

@@ -2,10 +2,7 @@
 // A bad message yields one line naming the field and the problem; the service answers with a
 // `request/error` event and keeps serving. Bounds are generous for real use and small enough that
 // no request can make the service allocate without limit.
-import type { CaptureSpec } from '../engine/probes/plan';
-import { MAX_PROMPT_TOKENS } from '../engine/prompt';
-import { LayoutError } from '../engine/errors';
-import { readLayout } from '../engine/layout';
+import { LayoutError, MAX_PROMPT_TOKENS, readLayout, type CaptureSpec } from '../engine';
 import {
   PROTOCOL_VERSION,
   type FileEntry, type ModelSource, type PhonebookPromptSpec, type PromptSpec, type Request,

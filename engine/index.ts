@@ -1,5 +1,6 @@
-// The engine's public API: pure TypeScript, no host dependencies. Hosts inject file access
-// (FileSource), run `forwardSteps` / `generateGreedy`, and read probes typed in probes/types.ts.
+// The engine's public entry, the only one app/, hosts/, renderer/ and main/ import (lint-enforced):
+// pure TypeScript, no host dependencies. Hosts inject file access (FileSource) and run `runModel`
+// (run.ts), whose layer records are typed in records.ts. Node hosts add engine/cli/node.ts.
 export type { Tensor } from './tensor';
 export { numel, tensor } from './tensor';
 export { CheckpointError, InputError, LayoutError } from './errors';
@@ -38,4 +39,7 @@ export { DEFAULT_CAPTURE, runModel, warmUp } from './run';
 export { Digest } from './digest';
 export type { KernelBackend } from './kernels/backend';
 export { kernels, useBackend, referenceBackend } from './kernels/backend';
+export { installFastKernels } from './kernels/install';
+export { BROWSER_CAP_BYTES, setMemoryBudget } from './io/memory';
+export * from './phonebook';
 export { SUPPORTED_MODEL_TYPES } from './models/registry';

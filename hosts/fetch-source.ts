@@ -2,7 +2,7 @@
 // the public directory). Range requests read safetensors headers without the weights. Dev servers
 // answer unknown paths with index.html, so an HTML answer counts as "no such file". The HTTP cache is
 // bypassed: Chromium may answer a whole-file GET from a cached partial (Range) entry, cut short.
-import type { FileSource } from '../engine/io/files';
+import type { FileSource } from '../engine';
 
 export function fetchSource(base: URL, name: string): FileSource {
   const url = (file: string) => {

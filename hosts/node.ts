@@ -3,7 +3,7 @@
 // arrays transferred) exactly as between a renderer and the engine host. Node's MessagePort is an
 // EventTarget, so both ends use app/ports.ts's eventPort as the browser hosts do.
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
-import type { FileSource } from '../engine/io/files';
+import type { FileSource } from '../engine';
 import { HostConnection } from '../app/connection';
 import type { EngineApi } from '../app/engine-api';
 import { eventPort, type EventPort } from '../app/ports';

@@ -11,10 +11,8 @@ import { freemem } from 'node:os';
 import { emitterPort } from '../app/ports';
 import { startService } from '../app/service';
 import { HOST_PING, HOST_PONG, isHeartbeat } from '../app/watchdog';
-import { nodeFolderSource } from '../engine/cli/node-files';
-import type { FileSource } from '../engine/io/files';
-import { setMemoryBudget } from '../engine/io/memory';
-import { installFastKernels } from '../engine/kernels/install';
+import { nodeFolderSource } from '../engine/cli/node';
+import { installFastKernels, setMemoryBudget, type FileSource } from '../engine';
 
 const at = process.argv.indexOf('--models');
 const modelsDir = at >= 0 ? process.argv[at + 1] : '';

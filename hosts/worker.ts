@@ -7,8 +7,7 @@
 import { eventPort, type EventPort } from '../app/ports';
 import { startService } from '../app/service';
 import { HOST_PING, HOST_PONG, isHeartbeat } from '../app/watchdog';
-import { installFastKernels } from '../engine/kernels/install';
-import { BROWSER_CAP_BYTES, setMemoryBudget } from '../engine/io/memory';
+import { BROWSER_CAP_BYTES, installFastKernels, setMemoryBudget } from '../engine';
 import { fetchSource } from './fetch-source';
 
 interface WorkerScope extends EventPort {

@@ -5,7 +5,7 @@ import { dialog, ipcMain, shell, type BrowserWindow, type IpcMainInvokeEvent } f
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { CHANNELS, type FigureFormat, type GrantedFolder, type OpenedFile } from '../app/desktop-api';
-import { writeFileAtomic } from '../engine/cli/atomic-write';
+import { writeFileAtomic } from '../engine/cli/node';
 import type { EngineSupervisor } from './engine-supervisor';
 import type { RecentList } from './recent';
 import { isAllowedExternal } from './security';

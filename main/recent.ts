@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { writeFileAtomic } from '../engine/cli/atomic-write';
+import { writeFileAtomic } from '../engine/cli/node';
 import type { RecentItem } from '../app/desktop-api';
 
 interface Stored extends RecentItem {

@@ -1,7 +1,7 @@
 // Cost measurement: phonebook runs of growing length on the current layout, answers only (no
 // captures, so the timing is the engine's), one point per length: ms per generated token and
 // prefill ms, plus the cache bytes read from a capturing run's state shapes when known.
-import { DEFAULT_CAPTURE } from '../../../engine/run';
+import { DEFAULT_CAPTURE } from '../../../engine';
 import { appStore } from '../store/appStore';
 import { isIdentity, layoutString } from '../store/layoutEdits';
 import { currentEngine } from './session';

@@ -1,7 +1,7 @@
 // The one place where the UI talks to the engine: named actions that send requests through the
 // `Engine` (app/client.ts) and feed the answers into the store (small metadata) and the run cache
 // (typed arrays). Views call these actions; they never touch the client.
-import { DEFAULT_CAPTURE } from '../../../engine/run';
+import { DEFAULT_CAPTURE } from '../../../engine';
 import { type FileEntry, type ModelSource, type RunSpec, type RunSummary } from '../../../app/protocol';
 import type { Engine, RunHandle } from '../../../app/client';
 import { createRunData, runData } from '../cache/runCache';

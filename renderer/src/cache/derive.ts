@@ -2,7 +2,7 @@
 // attention / implicit attention a block puts on the target entry, the answer's digits as scored.
 import type { PromptInfo } from '../../../app/protocol';
 import type { LayerRecord } from '../../../app/protocol';
-import { digitMarks, scoreAnswer } from '../../../engine/phonebook/score';
+import { digitMarks, scoreAnswer } from '../../../engine';
 
 /** Row (into record.focus) of the query: the last prompt token, where the answer is decided. */
 export function queryRow(record: Pick<LayerRecord, 'focus'>, prompt: Pick<PromptInfo, 'ids'> | null): number {

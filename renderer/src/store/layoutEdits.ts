@@ -2,8 +2,7 @@
 // with a dropped flag, so that a drop can be toggled back; the model runs `effectiveLayout(items)`.
 // Kinds, their chars, reading typed text and printing the layout are the engine's notation
 // (engine/layout.ts), so the strip shows exactly the strings the CLI and the service run.
-import { LayoutError } from '../../../engine/errors';
-import { formatLayout, parseLayout, type BlockKind } from '../../../engine/layout';
+import { formatLayout, LayoutError, parseLayout, type BlockKind } from '../../../engine';
 
 export interface OriginalBlock { index: number; kind: BlockKind }
 

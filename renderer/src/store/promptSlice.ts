@@ -1,6 +1,6 @@
 // The prompt the next run uses: a phonebook spec (seeded, deterministic) or free text.
 import type { StateCreator } from 'zustand';
-import type { PhonebookFormat, PhonebookVariant } from '../../../engine/phonebook/templates';
+import type { PhonebookFormat, PhonebookVariant } from '../../../engine';
 import type { AppState } from './appStore';
 
 export interface PhonebookControls {

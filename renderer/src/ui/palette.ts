@@ -1,6 +1,6 @@
 // Colours: the Okabe–Ito palette (colour-blind safe; Okabe & Ito 2008) for categories and a
 // perceptually uniform sequential map (viridis) for dense matrices, both in figures and on screen.
-import type { BlockKind } from '../../../engine/layout';
+import type { BlockKind } from '../../../engine';
 
 export const okabeIto = ['#0072B2', '#E69F00', '#009E73', '#D55E00', '#CC79A7', '#56B4E9', '#F0E442', '#000000'] as const;
 

@@ -1,7 +1,7 @@
 // Compare: the kept baseline run against the current (edited) run — the answer digits, accuracy
 // over many prompts, each layer's (implicit) attention on the target entry, and the log-prob of
 // every expected digit, side by side.
-import { KIND_CHAR } from '../../../engine/layout';
+import { KIND_CHAR } from '../../../engine';
 import { appStore, useApp } from '../store/appStore';
 import { samePrompt, useRun, type RunView } from '../cache/useRun';
 import { answerCells } from '../cache/derive';

@@ -3,7 +3,7 @@
 // small recall signal: the share of its (implicit) attention on the target entry at the query.
 import { useState, type DragEvent, type KeyboardEvent } from 'react';
 import { appStore, useApp } from '../store/appStore';
-import { KIND_CHAR } from '../../../engine/layout';
+import { KIND_CHAR } from '../../../engine';
 import { effectiveLayout, type LayoutItem } from '../store/layoutEdits';
 import { useRun } from '../cache/useRun';
 import { recordsBySlot, targetShare } from '../cache/derive';

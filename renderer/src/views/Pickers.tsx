@@ -1,6 +1,6 @@
 // Choosers shared by the attention and SSM views: which block of the run, which head.
 import type { LayerRecord } from '../../../app/protocol';
-import { KIND_CHAR } from '../../../engine/layout';
+import { KIND_CHAR } from '../../../engine';
 import { kindColor } from '../ui/palette';
 
 export function LayerPicker({ records, current, onPick }: { records: LayerRecord[]; current: number; onPick(index: number): void }) {
