@@ -26,7 +26,7 @@ export async function readCatalog(root: FileSource): Promise<CatalogEntry[]> {
     if (seen.has(e.id)) throw new Error(`${where}: model id "${e.id}" appears twice`);
     seen.add(e.id);
   }
-  // Unless the manifest names one, the app opens on the hybrid (DESIGN.md §4): the first model whose
+  // Unless the manifest names one, the app opens on the hybrid: the first model whose
   // layout mixes SSM and attention blocks, else the first listed.
   if (entries.length > 0 && !entries.some((e) => e.default)) {
     (entries.find((e) => /[mM]/.test(e.layout) && e.layout.includes('*')) ?? entries[0]).default = true;

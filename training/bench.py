@@ -8,7 +8,7 @@
    max abs and relative difference of outputs and of input / A_log gradients.
 2. One training step (bf16 autocast, AdamW) of each bundled architecture at batch 32 and a few
    sequence lengths: seconds per step and peak memory.
-3. Optional: MQAR sanity check of the pure SSM stacks (TRAINING-NOTES recipe 0).
+3. Optional: MQAR sanity check of the pure SSM stacks (the team's training notes, recipe 0).
 """
 
 import argparse

@@ -1,6 +1,6 @@
 """Reference fixtures for the engine: tiny random-weight checkpoints and float64 transformers outputs.
 
-Each case folder (engine/test/fixtures/<case>/) holds what ../team CONTRACTS.md names:
+Each case folder (engine/test/fixtures/<case>/) holds what engine/test/parity.test.ts reads:
 config.json + model.safetensors (save_pretrained), input_ids.json, reference.safetensors (F64:
 logits, hidden_states.{i}, attentions.{block}, ssm_states.{block}), generated.json, case.json.
 

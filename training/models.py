@@ -68,7 +68,7 @@ CLASSES = {"mamba": "MambaForCausalLM", "mamba2": "Mamba2ForCausalLM",
 
 
 def layout_of(config):
-    """A model's blocks in our layout letters, from its config (CONTRACTS.md): Llama layer i is blocks 2i (*)
+    """A model's blocks in our layout letters, from its config (engine/layout.ts's notation): Llama layer i is blocks 2i (*)
     and 2i + 1 (-)."""
     if config.model_type == "nemotron_h":
         return config.hybrid_override_pattern

@@ -24,7 +24,7 @@ describe('makePhonebook: determinism', () => {
   });
 });
 
-// The templates of PAPER.md, rebuilt here from the prompt's own entries, examples and target.
+// The study's templates (templates.ts), rebuilt here from the prompt's own entries, examples and target.
 function expectedText(p: PhonebookPrompt): string {
   const { format, variant } = p.spec;
   const line = (i: number) => `${p.entries[i].name}: ${p.entries[i].number}`;
@@ -41,7 +41,7 @@ function expectedText(p: PhonebookPrompt): string {
   return text;
 }
 
-describe('makePhonebook: templates (PAPER.md)', () => {
+describe('makePhonebook: templates', () => {
   it('bare / standard: "Name: 10 digits" lines, blank line, 2 example lines, blank line, "Name:"', () => {
     const p = makePhonebook(spec({ format: 'bare', variant: 'standard', entries: 8 }), 1);
     expect(p.text).toBe(expectedText(p));

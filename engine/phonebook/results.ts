@@ -1,4 +1,4 @@
-// Sweep results as files: CSV (one row per point) and the CLI's JSON shape (DESIGN.md §5).
+// Sweep results as files: CSV (one row per point) and the CLI's JSON shape (README.md).
 import type { SweepPoint, SweepResult } from './sweep';
 
 const COLUMNS: (keyof SweepPoint)[] = [

@@ -2,7 +2,7 @@
 // per-digit accuracy and the generated tokens' log-probs. training/phonebook.py `score_answer` is
 // the twin of scoreAnswer.
 //
-// Definitions (PAPER.md, "Scoring"):
+// Definitions (as the study scores it, arXiv 2406.07887):
 // - answer line: the generated text up to its first newline, with whitespace runs collapsed to one
 //   space and trimmed. A generation that starts with a newline has an empty answer line.
 // - exact: answer line === expected number as written in the book (`6123456789` / `612-345-6789`).

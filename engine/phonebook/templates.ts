@@ -1,4 +1,4 @@
-// The fixed wording of the phonebook prompts (PAPER.md, "The phonebook task"). training/phonebook.py
+// The fixed wording of the phonebook prompts (the NVIDIA study, arXiv 2406.07887, "phonebook" task). training/phonebook.py
 // repeats these strings; engine/phonebook/python-twin.test.ts checks the two generators agree.
 //
 // bare (Repeat After Me, Jelassi et al.):      question (NVIDIA study):

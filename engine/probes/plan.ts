@@ -4,7 +4,7 @@ import type { Block } from '../model';
 
 /** What to record. Everything is bounded by `budgetBytes`; what would exceed it is dropped with a notice. */
 export interface CaptureSpec {
-  /** The default per-layer summaries of DESIGN.md §2 (default true); `attention`, `ssm` and
+  /** The default per-layer summaries (records.ts; default true); `attention`, `ssm` and
    *  `states` narrow them (each default true). */
   defaults?: boolean;
   attention?: boolean;

@@ -1,5 +1,5 @@
 // The window: top bar (model), sidebar (prompt lab), main column (layer strip, answer, token
-// ribbon, inspector tabs). The core loop of DESIGN.md §4 reads top to bottom.
+// ribbon, inspector tabs). The core loop (pick, run, inspect, edit, compare) reads top to bottom.
 import { useApp, appStore } from './store/appStore';
 import { ModelPicker } from './views/ModelPicker';
 import { ModelErrorBanner, ModelMeta } from './views/ModelMeta';

@@ -1,5 +1,5 @@
 // `hybridscope forward <model-dir> --ids <ids.json> --out <file.safetensors> [--capture hidden,attention,ssm]
-//  [--layout S]`: float32 tensors named as DESIGN.md §5 — logits [T, V]; hidden_states.{i} [T, D] (i = 0..L,
+//  [--layout S]`: float32 tensors — logits [T, V]; hidden_states.{i} [T, D] (i = 0..L,
 // transformers' output_hidden_states convention for the class); attentions.{b} [H, T, T] and
 // ssm_states.{b} by block index. Without --capture all three groups are written.
 import { forward } from '../../forward';

@@ -42,7 +42,7 @@ async function run(argv: string[], onStderr?: (text: string) => void) {
 describe('hybridscope phonebook', () => {
   const dir = checkpoint();
 
-  it('prints the DESIGN.md JSON with a progress bar on stderr, the same on every run', async () => {
+  it('prints the documented JSON with a progress bar on stderr, the same on every run', async () => {
     const argv = ['phonebook', dir, '--entries', '3,6,10', '--samples', '4', '--seed', '7', '--format', 'bare', '--json'];
     const a = await run(argv);
     expect(a.code).toBe(0);

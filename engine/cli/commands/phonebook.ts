@@ -1,5 +1,5 @@
 // `hybridscope phonebook <model-dir> [--layout S] --entries 10,40,100 [--variant standard|reversed]
-//  [--format bare|question] [--depth PCT] --samples K --seed S [--json | --csv]` (DESIGN.md §5):
+//  [--format bare|question] [--depth PCT] --samples K --seed S [--json | --csv]`:
 // a recall sweep over book lengths with the model's own tokenizer; a progress bar on stderr;
 // --out also writes every sample (prompt seed, target, answer, generated text, log-probs) as JSON.
 // Ctrl-C stops after the current sample and prints the partial results ("cancelled": true, exit 130);

@@ -31,7 +31,7 @@ export async function connectEngine(e: Engine): Promise<void> {
   try {
     const models = await e.listModels();
     store().setCatalog(models.length ? models : null);
-    // DESIGN.md §4: the app opens on the bundled hybrid (a layout with both Mamba and attention)
+    // the app opens on the bundled hybrid (a layout with both Mamba and attention)
     const hybrid = models.find((m) => /[mM]/.test(m.layout) && m.layout.includes('*'));
     const first = hybrid ?? models.find((m) => m.default) ?? models[0];
     if (first && !store().model && session.latestOpen === 0) await openModel({ kind: 'bundled', id: first.id }, first.name);

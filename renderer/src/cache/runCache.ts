@@ -1,4 +1,4 @@
-// Big arrays of each run, outside reactive state (STYLE.md lesson 11): the store keeps run ids and
+// Big arrays of each run, outside reactive state: the store keeps run ids and
 // a `version` counter; views read the arrays here by run id. Old runs are evicted past a limit
 // (the baseline and the current run are always kept).
 import type { LayerRecord, PromptInfo, RunSpec, RunSummary, RunToken, Tensor } from '../../../app/protocol';

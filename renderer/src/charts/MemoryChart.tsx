@@ -1,5 +1,5 @@
 // Cache memory against context length: SSM states are constant, the KV cache grows linearly —
-// why the hybrid generates faster at long context (PAPER.md: ~8× for the 8B models).
+// why the hybrid generates faster at long context (the NVIDIA study, arXiv 2406.07887: up to ~8× for its 8B models).
 import { scaleLinear } from 'd3-scale';
 import { format } from 'd3-format';
 import { AxisBottom, AxisLeft } from './Axis';

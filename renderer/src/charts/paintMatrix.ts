@@ -1,5 +1,5 @@
 // Dense matrices to pixels: one RGBA pixel per cell through a 256-entry colour LUT. Output first,
-// no allocation (STYLE.md lesson 2), so zoom and streaming can repaint into the same buffer.
+// no allocation, so zoom and streaming can repaint into the same buffer.
 import { lutIndex } from './scales';
 
 /** data (rows, cols) row-major → out (rows·cols·4) RGBA. */

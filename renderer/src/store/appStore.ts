@@ -1,4 +1,4 @@
-// One zustand store composed of slices split by concern (STYLE.md lesson 11). `createAppStore`
+// One zustand store composed of slices split by concern. `createAppStore`
 // makes a fresh vanilla store (tests); `useApp` reads the app's single instance from React.
 import { createStore, useStore } from 'zustand';
 import { createCostSlice, type CostSlice } from './costSlice';

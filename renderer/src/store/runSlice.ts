@@ -23,7 +23,7 @@ export interface RunMeta {
   layersTotal: number;
   tokensGenerated: number;
   startedAt: number;
-  /** ms from Run to the first layer record arriving (DESIGN.md §6 target: ≤ 150 ms). */
+  /** ms from Run to the first layer record arriving (target ≤ 150 ms, bench/README.md). */
   firstRecordMs: number | null;
   error: string | null;
   notices: string[];

@@ -1,4 +1,4 @@
-// The pan/zoom frame-rate bench (DESIGN.md §6: a 4k × 4k map at 60 fps): a synthetic causal
+// The pan/zoom frame-rate bench (target: a 4k × 4k map at 60 fps, bench/README.md): a synthetic causal
 // attention-like 4,000 × 4,000 map in the real ZoomMap, driven by `window.__hybridscopeBench.run`,
 // which pans and zooms once per animation frame and reports the frames per second it achieved.
 import { useCallback, useMemo } from 'react';
