@@ -12,8 +12,9 @@
 // kind or moving a block past blocks of other kinds stays plain (`M-M*M-M`, `*M-MM-M-`), and a
 // repeat, a skipped block or a swap within a kind names its block (`M-M*M-MM6-`, `M-*M4-M6-`).
 // `formatLayout` writes the canonical string: a plain char wherever the parser would pick that block
-// anyway, else char + index; `parseLayout(kinds, formatLayout(kinds, order))` is `order` for every order. Running out of plain chars of a kind is an error, never a wrap-around:
-// a string means one list of blocks on every host.
+// anyway, else char + index; `parseLayout(kinds, formatLayout(kinds, order))` is `order` for every
+// order. Running out of plain chars of a kind is an error, never a wrap-around: a string means one
+// list of blocks on every host.
 // Edits (move, drop, duplicate, swap) are data over lists of original indices; `editLayout` makes a
 // Model that runs blocks in a new order over the same weight objects, so every edit is free and
 // reversible.

@@ -7,7 +7,8 @@ import { Autosave, type AutosaveStore, type Session } from '../../../app/autosav
 import { runData } from '../cache/runCache';
 import { desktopApi } from '../desktop';
 import { appStore } from '../store/appStore';
-import { identityItems, layoutString, type LayoutItem } from '../store/layoutEdits';
+import { formatLayout } from '../../../engine';
+import { layoutString } from '../store/layoutEdits';
 import { openModel, runSpecFromStore } from './session';
 
 const localStore: AutosaveStore = {
@@ -26,6 +27,17 @@ function snapshot(): Session {
     session.results = { layout, generatedText, expected, exact, digitAccuracy, retrieved, promptTokens };
   }
   return session;
+}
+
+/** The saved layout in the notation; sessions saved before it hold original block indices. A list
+ *  that no longer fits the checkpoint comes back as text the strip refuses with its own message. */
+function layoutText(layout: string | number[]): string {
+  if (typeof layout === 'string') return layout;
+  try {
+    return formatLayout((appStore.getState().model?.layers ?? []).map((b) => b.kind), layout);
+  } catch {
+    return layout.join(',');
+  }
 }
 
 async function restore(session: Session): Promise<void> {
@@ -49,13 +61,7 @@ async function restore(session: Session): Promise<void> {
     store().setPromptMode('text');
     store().setFreeText(p.text);
   }
-  if (typeof session.layout === 'string') store().setLayoutText(session.layout);
-  else if (Array.isArray(session.layout)) {
-    const used = new Set(session.layout);
-    const items: LayoutItem[] = session.layout.map((orig) => ({ orig, dropped: false }));
-    for (const b of identityItems(store().model?.layers ?? [])) if (!used.has(b.orig)) items.push({ ...b, dropped: true });
-    appStore.setState({ items, past: [...store().past, store().items], future: [] });
-  }
+  if (session.layout !== undefined) store().setLayoutText(layoutText(session.layout));
   const edited = session.layout !== undefined ? `, layout ${layoutString(store().items, store().model?.layers ?? [])}` : '';
   const answer = session.results ? `; its last answer was "${session.results.generatedText.trim()}"` : '';
   store().showToast('info', `Restored your last session (${m.name}${edited})${answer}: it was not closed cleanly.`);

@@ -31,9 +31,8 @@ export async function connectEngine(e: Engine): Promise<void> {
   try {
     const models = await e.listModels();
     store().setCatalog(models.length ? models : null);
-    // the app opens on the bundled hybrid (a layout with both Mamba and attention)
-    const hybrid = models.find((m) => /[mM]/.test(m.layout) && m.layout.includes('*'));
-    const first = hybrid ?? models.find((m) => m.default) ?? models[0];
+    // the catalog marks the model the app opens on (app/catalog.ts: the bundled hybrid)
+    const first = models.find((m) => m.default) ?? models[0];
     if (first && !store().model && session.latestOpen === 0) await openModel({ kind: 'bundled', id: first.id }, first.name);
   } catch (err) {
     store().setCatalog(null, message(err));
