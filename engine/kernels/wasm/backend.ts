@@ -2,16 +2,17 @@
 // as the reference kernels, which stay the twins every kernel here is tested against. Each call
 // copies its activations into the one wasm memory, runs the kernel and copies the result out;
 // weights and per-model constants stay resident (resident.ts). Shapes a kernel does not handle
-// (e.g. widths not a multiple of 4 lanes) fall back to the reference. With a helper thread (threads.ts) the big calls are split in two: matmul by rows,
-// scans by heads (channels for Mamba-1), prefill attention by pairs of row blocks.
+// (e.g. widths not a multiple of 4 lanes) fall back to the reference. With a helper thread
+// (threads.ts) the big calls are split in two: matmul by rows, scans by heads (channels for
+// Mamba-1), prefill attention by pairs of row blocks.
 import { referenceBackend, type KernelBackend } from '../backend';
-import type { ScanProbe } from '../scan';
 import { Arena } from './arena';
 import { attendBlocks, attendRows } from './attend';
 import { compileKernels, instantiateKernels, SHARED_MAX_PAGES, type KernelModule, type WasmFlavor } from './loader';
 import { PackedKV } from './packed-kv';
 import { ResidentRows, ResidentWeights } from './resident';
 import { KernelThread, type HelperInit, type HelperPort } from './threads';
+import { scanSegments, type F64Convert } from './scan-segments';
 import { warmUp, WARM_UP_BYTES } from './warmup';
 
 /** Below this many new tokens, attention works row by row on the cache (decoding). */
@@ -277,44 +278,4 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
     threads: () => (two() ? 2 : 1),
     dispose: () => thread?.stop(),
   };
-}
-
-/**
- * Runs a scan over [0, T) in segments that end at each snapshot position, so the state can be
- * copied out there; converts the float64 state to the kernels' float32 on the way in and back on
- * the way out (typed-array set converts in one pass); fills probe.stateNorm.
- */
-interface F64Convert {
-  /** float32 block at byte offset `at` ← src */
-  in(at: number, src: Float64Array): void;
-  /** dst ← float32 block at byte offset `at` */
-  out(dst: Float64Array, at: number): void;
-}
-
-function scanSegments(
-  arena: Arena, convert: F64Convert, state: Float64Array, S: number, T: number, probe: ScanProbe | undefined,
-  normSize: number, run: (s: number, t0: number, t1: number, norm: number) => void,
-): void {
-  const s = arena.alloc(S * 4);
-  convert.in(s, state.subarray(0, S));
-  const norm = probe?.stateNorm ? arena.alloc(normSize * 4) : 0;
-  let t0 = 0;
-  let snap = 0;
-  const at = probe?.snapshotAt;
-  while (t0 < T) {
-    while (at && snap < at.length && at[snap] < t0) snap++;
-    const t1 = at && snap < at.length && at[snap] < T ? at[snap] + 1 : T;
-    run(s, t0, t1, norm);
-    while (at && probe?.snapshots && snap < at.length && at[snap] === t1 - 1) {
-      arena.get(probe.snapshots.subarray(snap * S, (snap + 1) * S), s, S);
-      snap++;
-    }
-    t0 = t1;
-  }
-  if (probe?.stateNorm) {
-    arena.get(probe.stateNorm, norm, normSize);
-    arena.release(norm);
-  }
-  convert.out(state.subarray(0, S), s);
-  arena.release(s);
 }

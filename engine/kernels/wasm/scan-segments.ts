@@ -1,0 +1,44 @@
+// A scan run in segments that end at each snapshot position, so the state can be copied out of wasm
+// memory there (the probes' state snapshots); shared by the Mamba-2 and Mamba-1 scans of backend.ts.
+import type { ScanProbe } from '../scan';
+import type { Arena } from './arena';
+
+/**
+ * Runs a scan over [0, T) in segments that end at each snapshot position, so the state can be
+ * copied out there; converts the float64 state to the kernels' float32 on the way in and back on
+ * the way out (typed-array set converts in one pass); fills probe.stateNorm.
+ */
+export interface F64Convert {
+  /** float32 block at byte offset `at` ← src */
+  in(at: number, src: Float64Array): void;
+  /** dst ← float32 block at byte offset `at` */
+  out(dst: Float64Array, at: number): void;
+}
+
+export function scanSegments(
+  arena: Arena, convert: F64Convert, state: Float64Array, S: number, T: number, probe: ScanProbe | undefined,
+  normSize: number, run: (s: number, t0: number, t1: number, norm: number) => void,
+): void {
+  const s = arena.alloc(S * 4);
+  convert.in(s, state.subarray(0, S));
+  const norm = probe?.stateNorm ? arena.alloc(normSize * 4) : 0;
+  let t0 = 0;
+  let snap = 0;
+  const at = probe?.snapshotAt;
+  while (t0 < T) {
+    while (at && snap < at.length && at[snap] < t0) snap++;
+    const t1 = at && snap < at.length && at[snap] < T ? at[snap] + 1 : T;
+    run(s, t0, t1, norm);
+    while (at && probe?.snapshots && snap < at.length && at[snap] === t1 - 1) {
+      arena.get(probe.snapshots.subarray(snap * S, (snap + 1) * S), s, S);
+      snap++;
+    }
+    t0 = t1;
+  }
+  if (probe?.stateNorm) {
+    arena.get(probe.stateNorm, norm, normSize);
+    arena.release(norm);
+  }
+  convert.out(state.subarray(0, S), s);
+  arena.release(s);
+}
