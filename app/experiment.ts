@@ -8,7 +8,8 @@ import type { ModelRef, ModelSource, ModelSummary, RunSpec, RunSummary } from '.
 import { ProtocolError, validateRunSpec } from './validate';
 
 export const EXPERIMENT_FORMAT = 'hybridscope-experiment';
-export const SCHEMA_VERSION = 1;
+/** 2: layouts in the notation that names blocks by index (`M6`); version 1 files still open. */
+export const SCHEMA_VERSION = 2;
 export const EXPERIMENT_EXTENSION = '.hybridscope.json';
 
 /** What a run produced, as saved: its summary without what only describes that one execution. */

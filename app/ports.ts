@@ -1,7 +1,7 @@
 // Message ports as the service and the UI's connection use them (MessagePortLike), made from the
-// platforms' channels here in app/, so that no host code runs per message: a host creates the
-// channel, hands it over once, and supervises (hosts/). Structural types, so app/ needs no DOM or
-// Node types.
+// platforms' channels here in app/, so that no host code stands between a message and its handler:
+// a host creates the channel, hands it over once, and supervises (hosts/). Structural types, so
+// app/ needs no DOM or Node types.
 import type { MessagePortLike } from './protocol';
 
 /** A channel that dispatches 'message' events carrying `data`: a Worker, a worker's own global scope,

@@ -191,20 +191,24 @@ export class EngineService {
     const { runId } = run;
     const clock = this.clock;
     const events = this.engine.run(model, spec, { pause: () => clock.yield(), stopped: () => run.stop, now: () => clock.now() });
-    for (;;) {
-      const next = await events.next();
-      if (next.done) return this.post({ type: 'run/done', v, runId, summary: next.value });
-      const e = next.value;
-      switch (e.type) {
-        case 'started': this.post({ type: 'run/started', v, runId, prompt: e.prompt, layout: e.layout, blocks: e.blocks }); break;
-        case 'layer': sendLayer(runId, e.record, (ev, t) => this.post(ev, t)); break;
-        case 'notice': this.post({ type: 'run/notice', v, runId, message: e.message }); break;
-        case 'prefilled': run.prefilled = { model: e.model, result: e.result }; break;
-        case 'token': {
-          const { type: _t, ...token } = e;
-          this.post({ type: 'run/token', v, runId, ...token });
+    try {
+      for (;;) {
+        const next = await events.next();
+        if (next.done) return this.post({ type: 'run/done', v, runId, summary: next.value });
+        const e = next.value;
+        switch (e.type) {
+          case 'started': this.post({ type: 'run/started', v, runId, prompt: e.prompt, layout: e.layout, blocks: e.blocks }); break;
+          case 'layer': sendLayer(runId, e.record, (ev, t) => this.post(ev, t)); break;
+          case 'notice': this.post({ type: 'run/notice', v, runId, message: e.message }); break;
+          case 'prefilled': run.prefilled = { model: e.model, result: e.result }; break;
+          case 'token': {
+            const { type: _t, ...token } = e;
+            this.post({ type: 'run/token', v, runId, ...token });
+          }
         }
       }
+    } finally {
+      await events.return(undefined as never); // a run that failed here still lets go of its working arrays
     }
   }
 

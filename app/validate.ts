@@ -2,7 +2,7 @@
 // A bad message yields one line naming the field and the problem; the service answers with a
 // `request/error` event and keeps serving. Bounds are generous for real use and small enough that
 // no request can make the service allocate without limit.
-import { LayoutError, MAX_PROMPT_TOKENS, readLayout, type CaptureSpec } from '../engine';
+import { type CaptureSpec, LayoutError, MAX_POOLED_SIZE, MAX_PROMPT_TOKENS, readLayout } from '../engine';
 import {
   PROTOCOL_VERSION,
   type FileEntry, type ModelSource, type PhonebookPromptSpec, type PromptSpec, type Request,
@@ -18,7 +18,7 @@ export const LIMITS = {
   maxNewTokens: 4096,
   topK: 64,
   focus: 64,
-  pooledSize: 512,
+  pooledSize: MAX_POOLED_SIZE,
   budgetBytes: 2 ** 31,
   entries: 10_000,
   tokenBudget: 1_000_000,
@@ -97,13 +97,19 @@ const ID = /^[A-Za-z0-9._-]+$/;
 function layout(v: unknown, path: string): string | undefined {
   if (v === undefined) return undefined;
   const s = str(v, path, LIMITS.layoutChars);
+  const blocks = layoutBlocks(s, path);
+  if (blocks > LIMITS.layoutLength) fail(path, `layout of ${blocks} blocks exceeds ${LIMITS.layoutLength}`);
+  return s;
+}
+
+/** How many blocks a layout string names, or a one-line failure for its syntax. */
+function layoutBlocks(s: string, path: string): number {
   try {
-    readLayout(s);
+    return readLayout(s).length;
   } catch (e) {
     if (e instanceof LayoutError) fail(path, `layout ${describe(s)}: ${e.problem}`);
     throw e;
   }
-  return s;
 }
 
 function fileEntry(v: unknown, path: string): FileEntry {

@@ -121,7 +121,7 @@ export function* forwardSteps(
       }
       record.notices.push(...budget.notices.splice(0));
       record.ms = Date.now() - started;
-      yield record;
+      yield closed(record);
     }
   } finally {
     releaseWorking();
@@ -193,6 +193,11 @@ function newRecord(block: Block, index: number, T: number, plan: CapturePlan): O
     residualNorm: new Float32Array(T), contributionNorm: new Float32Array(T),
     focus: Array.from(plan.focus), named: {}, notices: [], ms: 0,
   };
+}
+
+/** The record as it travels: `named` and `notices` only when there is something in them. */
+function closed({ named, notices, ...rest }: OpenRecord): LayerRecord {
+  return { ...rest, ...(Object.keys(named).length > 0 ? { named } : {}), ...(notices.length > 0 ? { notices } : {}) };
 }
 
 function ssmStateTensor(block: Block, ssm: Float64Array): Tensor {

@@ -20,7 +20,6 @@ describe('layout notation', () => {
     expect(parseLayout(hybrid, 'M6M')).toEqual([6, 0]);
     expect(parseLayout(hybrid, 'M4MMM')).toEqual([4, 0, 2, 6]);
     expect(parseLayout(hybrid, '-7-')).toEqual([7, 1]);
-    expect(parseLayout(hybrid, 'M 6')).toEqual([6]);
     expect(parseLayout(hybrid, '*3')).toEqual([3]);
   });
 
@@ -40,13 +39,17 @@ describe('layout notation', () => {
     expect(() => parseLayout(hybrid, 'M?M')).toThrow(/unknown block char "\?" at character 2/);
     expect(() => parseLayout(hybrid, 'M-x')).toThrow(/"x" at character 3/);
     expect(() => parseLayout(hybrid, '6M')).toThrow(/number at character 1 follows no block char/);
+    expect(() => parseLayout(hybrid, 'M6 7')).toThrow(/number at character 4 follows no block char/); // not M67
+    expect(() => parseLayout(hybrid, 'M 6')).toThrow(/number at character 3 follows no block char/);
+    expect(parseLayout(hybrid, ' M6 - ')).toEqual([6, 1]);
+    expect(() => parseLayout(hybrid, 'M1234567')).toThrow(/index at character 2 is too long/);
     expect(() => parseLayout(hybrid, '')).toThrow(/is empty/);
     expect(() => parseLayout(hybrid, ' \n ')).toThrow(/is empty/);
   });
 
   it('refuses an index past the checkpoint and a kind it does not have', () => {
     expect(() => parseLayout(hybrid, 'M8')).toThrow(/block 8 does not exist \(the checkpoint has blocks 0–7\)/);
-    expect(() => parseLayout(hybrid, 'M99999999999999999999999')).toThrow(/does not exist/);
+    expect(() => parseLayout(hybrid, 'M99999999999999999999999')).toThrow(/is too long/);
     expect(() => parseLayout(hybrid, 'Mm')).toThrow(/"m" at character 2: the checkpoint has no mamba1 blocks \(its layout is M-M\*M-M-\)/);
   });
 

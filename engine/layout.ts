@@ -7,7 +7,7 @@
 //   - a plain char takes the next block of that kind not yet used, in checkpoint order;
 //   - a char followed by a number (`M6`) takes the block with that original index, which must be of
 //     that kind; it may repeat a block, and it counts as used for later plain chars;
-//   - whitespace is ignored.
+//   - whitespace is ignored between blocks, and ends a number (`M6 7` is an error, not M67).
 // So the checkpoint's own order prints as it always has (`M-M*M-M-`), dropping the last block of a
 // kind or moving a block past blocks of other kinds stays plain (`M-M*M-M`, `*M-MM-M-`), and a
 // repeat, a skipped block or a swap within a kind names its block (`M-M*M-MM6-`, `M-*M4-M6-`).
@@ -29,6 +29,9 @@ export const CHAR_KIND: Readonly<Record<LayoutChar, BlockKind>> = { m: 'mamba1',
 
 const isLayoutChar = (c: string): c is LayoutChar => Object.hasOwn(CHAR_KIND, c);
 
+/** Block indices have at most this many digits (models have far fewer than a million blocks). */
+const MAX_INDEX_DIGITS = 6;
+
 /** One block a layout string names: its kind, the original index when written (`M6`), and the
  *  1-based character position where it starts (for error messages). */
 export interface LayoutToken { kind: BlockKind; index: number | null; at: number }
@@ -39,14 +42,20 @@ export interface LayoutToken { kind: BlockKind; index: number | null; at: number
  */
 export function readLayout(text: string): LayoutToken[] {
   const tokens: (LayoutToken & { digits: string })[] = [];
+  let open = false; // whether digits here extend the last block's index: whitespace ends it
   [...text].forEach((c, i) => {
-    if (/\s/.test(c)) return;
+    if (/\s/.test(c)) {
+      open = false;
+      return;
+    }
     const last = tokens.at(-1);
     if (c >= '0' && c <= '9') {
-      if (!last) throw new LayoutError(text, `the number at character ${i + 1} follows no block char (an index goes after its block's char, as in M6)`);
+      if (!last || !open) throw new LayoutError(text, `the number at character ${i + 1} follows no block char (an index goes right after its block's char, as in M6)`);
+      if (last.digits.length >= MAX_INDEX_DIGITS) throw new LayoutError(text, `the index at character ${last.at + 1} is too long (at most ${MAX_INDEX_DIGITS} digits)`);
       last.digits += c;
     } else if (isLayoutChar(c)) {
       tokens.push({ kind: CHAR_KIND[c], index: null, at: i + 1, digits: '' });
+      open = true;
     } else {
       throw new LayoutError(text, `unknown block char ${JSON.stringify(c)} at character ${i + 1} (use M Mamba-2, m Mamba-1, * attention, - MLP, and a number to name a block, as in M6)`);
     }

@@ -4,8 +4,9 @@
 //
 // Between blocks, and at most every 8 ms between tokens, the run gives its host a turn (`pause`) and
 // then asks whether it should stop: a block is never interrupted, so a cancel takes effect within one
-// block. The capture budget is the engine's own (probes/budget.ts): every optional array is charged
-// before it is allocated, and what does not fit is dropped with a notice.
+// block. The capture budget is the engine's own (probes/budget.ts; its default in probes/plan.ts):
+// every optional array is charged before it is allocated, and what does not fit is dropped with a
+// notice (in the record, and as a `notice` event for the UI's list).
 import { Digest } from './digest';
 import { forwardSteps, forward, type ForwardResult } from './forward';
 import { greedyTokens, type TokenChoice } from './generate';
@@ -15,7 +16,7 @@ import { scoreInBook, type Retrieved } from './phonebook/score';
 import type { CaptureSpec } from './probes/plan';
 import { DEFAULT_BUDGET_BYTES } from './probes/plan';
 import { preparePrompt, type PromptInfo, type PromptSpec } from './prompt';
-import type { LayerRecord } from './records';
+import { recordBytes, type LayerRecord } from './records';
 import type { Tokenizer } from './tokenizer';
 
 export interface RunSpec {
@@ -124,6 +125,7 @@ export async function* runModel(model: Model, spec: RunSpec, control: RunControl
       const record = next.value;
       for (const message of record.notices ?? []) yield { type: 'notice', message: `layer ${record.index}: ${message}` };
       digest.addRecord(record);
+      captureBytes += recordBytes(record); // what a run stopped now would have sent
       yield { type: 'layer', record };
       if (firstLayerMs < 0) firstLayerMs = control.now() - t0;
       await control.pause();
@@ -134,7 +136,7 @@ export async function* runModel(model: Model, spec: RunSpec, control: RunControl
     steps.return(undefined as never); // a stopped run lets go of its working arrays
   }
   for (const message of result.notices) yield { type: 'notice', message };
-  captureBytes = result.captureBytes;
+  captureBytes = result.captureBytes; // the records and what tiles are recomputed from
   const prefillMs = control.now() - t0;
   yield { type: 'prefilled', model: arranged, result };
 

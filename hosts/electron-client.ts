@@ -12,6 +12,8 @@ import { PROTOCOL_VERSION } from '../app/protocol';
 
 export function createElectronClient(api: DesktopApi): EngineClient {
   let port: MessagePort | null = null;
+  /** A port came after a crash (or replaced a live one): the Engine reopens its model. */
+  let crashed = false;
   const connection = new HostConnection(() => {
     window.removeEventListener('message', onWindowMessage);
     offStatus();
@@ -19,7 +21,8 @@ export function createElectronClient(api: DesktopApi): EngineClient {
   });
   const onWindowMessage = (e: MessageEvent) => {
     if (e.source !== window || e.data !== ENGINE_PORT_MESSAGE || e.ports.length !== 1) return;
-    const restarted = port !== null;
+    const restarted = port !== null || crashed;
+    crashed = false;
     port?.close();
     port = e.ports[0];
     connection.connect(eventPort(port));
@@ -30,6 +33,7 @@ export function createElectronClient(api: DesktopApi): EngineClient {
     if (s.status !== 'crashed') return;
     port?.close();
     port = null;
+    crashed = true;
     connection.connect(null);
     connection.status({ type: 'host/status', v: PROTOCOL_VERSION, status: 'crashed', message: s.message });
   });

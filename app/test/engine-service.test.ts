@@ -1,4 +1,4 @@
-// The service over the real engine (engine-backend.ts): a tiny random-weight hybrid checkpoint with
+// The service over the real engine (app/engine-api.ts realEngine): a tiny random-weight hybrid checkpoint with
 // the bundled word-level tokenizer, driven through the protocol over a Node MessageChannel.
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';

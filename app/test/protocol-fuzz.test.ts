@@ -62,6 +62,9 @@ describe('protocol fuzz', () => {
     expect(checkOne(withLayout('M-M0 *3'))).toBe('ok');
     expect(() => validateRequest(withLayout('M-x'))).toThrow(/spec\.layout: layout "M-x": unknown block char "x" at character 3/);
     expect(() => validateRequest(withLayout('6M'))).toThrow(/follows no block char/);
+    // the cap is on blocks, not characters: a run's layers are addressed up to LIMITS.layoutLength
+    expect(checkOne(withLayout('M0'.repeat(1024)))).toBe('ok');
+    expect(() => validateRequest(withLayout('M0'.repeat(1025)))).toThrow(/layout of 1025 blocks exceeds 1024/);
     expect(() => validateRequest(withLayout([0, 1]))).toThrow(/spec\.layout: expected a string/);
     const sweep = valid[4] as Extract<Request, { type: 'sweep/start' }>;
     expect(() => validateRequest({ ...sweep, spec: { ...sweep.spec, layouts: [[0]] } })).toThrow(/layouts\[0\]: expected a string/);

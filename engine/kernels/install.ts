@@ -1,4 +1,5 @@
-// Every host (the CLI, the Electron utility process, the Web Worker, the test hosts) calls this once
+// The hosts that compute (the CLI, the Electron utility process, the Web Worker, the crash tests'
+// worker) call this once
 // at start: the WASM SIMD kernels where the runtime has them (Node, Electron, every current browser;
 // they meet the same 1e-4 parity as the reference, see engine/test/parity.test.ts), else the
 // reference kernels. HYBRIDSCOPE_KERNELS=reference opts out, to compare a result with the reference.

@@ -39,17 +39,18 @@ export const digitsOf = (s: string) => s.replace(/[^0-9]/g, '');
 /** One expected digit against the answer line's digit at the same place (the per-digit rule). */
 export interface DigitMark { expected: string; got: string; right: boolean }
 
-/** The per-digit rule, digit by digit: what digitAccuracy counts and the answer panel marks. */
-export function digitMarks(line: string, answer: string): DigitMark[] {
+/** The score with the per-digit rule digit by digit: what digitAccuracy counts and the answer panel
+ *  marks (each expected digit against the answer line's digit at the same place). */
+export function markAnswer(generated: string, answer: string): { score: AnswerScore; marks: DigitMark[] } {
+  const line = answerLine(generated);
   const got = digitsOf(line);
-  return Array.from(digitsOf(answer), (d, i) => ({ expected: d, got: got[i] ?? '', right: got[i] === d }));
+  const marks = Array.from(digitsOf(answer), (d, i) => ({ expected: d, got: got[i] ?? '', right: got[i] === d }));
+  const digitsRight = marks.filter((m) => m.right).length;
+  return { score: { line, exact: line === answer, digitsRight, digitAccuracy: marks.length ? digitsRight / marks.length : 0 }, marks };
 }
 
 export function scoreAnswer(generated: string, answer: string): AnswerScore {
-  const line = answerLine(generated);
-  const marks = digitMarks(line, answer);
-  const digitsRight = marks.filter((m) => m.right).length;
-  return { line, exact: line === answer, digitsRight, digitAccuracy: marks.length ? digitsRight / marks.length : 0 };
+  return markAnswer(generated, answer).score;
 }
 
 /** The other entry a wrong answer's digits spell, and which half of the target's name it shares. */

@@ -7,7 +7,7 @@ import { Autosave, type AutosaveStore, type Session } from '../../../app/autosav
 import { runData } from '../cache/runCache';
 import { desktopApi } from '../desktop';
 import { appStore } from '../store/appStore';
-import { formatLayout } from '../../../engine';
+import { formatLayout, LayoutError } from '../../../engine';
 import { layoutString } from '../store/layoutEdits';
 import { openModel, runSpecFromStore } from './session';
 
@@ -35,7 +35,8 @@ function layoutText(layout: string | number[]): string {
   if (typeof layout === 'string') return layout;
   try {
     return formatLayout((appStore.getState().model?.layers ?? []).map((b) => b.kind), layout);
-  } catch {
+  } catch (e) {
+    if (!(e instanceof LayoutError)) throw e;
     return layout.join(',');
   }
 }

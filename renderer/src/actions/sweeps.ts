@@ -61,8 +61,8 @@ export async function runSweeps(targets: SweepTarget[], entries: number[], sampl
         if (p.point) store().sweepPoint(id, curvePoint(p.point, seriesKey(t.name, p.point.layout)));
       });
       me.handle = handle;
+      // every finished point already came with its progress event
       const r = await handle.done;
-      for (const p of r.points) store().sweepPoint(id, curvePoint(p, seriesKey(t.name, p.layout)));
       before += t.layouts.length * per;
       if (r.status === 'cancelled') me.cancelled = true;
     }

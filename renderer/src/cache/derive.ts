@@ -2,7 +2,7 @@
 // attention / implicit attention a block puts on the target entry, the answer's digits as scored.
 import type { PromptInfo } from '../../../app/protocol';
 import type { LayerRecord } from '../../../app/protocol';
-import { digitMarks, scoreAnswer } from '../../../engine';
+import { markAnswer, type DigitMark } from '../../../engine';
 
 /** Row (into record.focus) of the query: the last prompt token, where the answer is decided. */
 export function queryRow(record: Pick<LayerRecord, 'focus'>, prompt: Pick<PromptInfo, 'ids'> | null): number {
@@ -42,13 +42,10 @@ export function targetShare(record: LayerRecord, prompt: PromptInfo | null): num
   return total > 0 ? m[target] / total : null;
 }
 
-export interface DigitCell { expected: string; got: string; right: boolean }
-
 /** The expected answer as written (separators included) with each digit marked by the engine's
  *  scorer (engine/phonebook/score.ts), and its exact match and per-digit accuracy. */
-export function answerCells(expected: string, generated: string): { cells: DigitCell[]; digitAccuracy: number; exact: boolean } {
-  const score = scoreAnswer(generated, expected);
-  const marks = digitMarks(score.line, expected);
+export function answerCells(expected: string, generated: string): { cells: DigitMark[]; digitAccuracy: number; exact: boolean } {
+  const { score, marks } = markAnswer(generated, expected);
   let k = 0;
   const cells = Array.from(expected, (e) => (/[0-9]/.test(e) ? marks[k++] : { expected: e, got: e, right: true }));
   return { cells, digitAccuracy: score.digitAccuracy, exact: score.exact };

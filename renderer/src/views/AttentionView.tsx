@@ -38,7 +38,9 @@ export function AttentionView() {
   if (!rec) {
     return meta.status === 'running'
       ? <div className="empty"><span className="spinner" />Waiting for the first attention layer…</div>
-      : <div className="empty" data-testid="no-attention"><b>No attention layers in this layout</b>Pure SSM layers have no attention; the SSM tab shows their implicit attention.</div>;
+      : (data?.records ?? []).some((r) => r?.attention)
+        ? <div className="empty" data-testid="no-attention"><b>The capture budget dropped the attention rows</b>The run's notices say what was dropped; a larger budget keeps them.</div>
+        : <div className="empty" data-testid="no-attention"><b>No attention layers in this layout</b>Pure SSM layers have no attention; the SSM tab shows their implicit attention.</div>;
   }
   const a = rec.attention!;
   const focusProbs = a.focusProbs!;

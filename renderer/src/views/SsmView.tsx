@@ -31,7 +31,9 @@ export function SsmView() {
   if (!rec) {
     return meta.status === 'running'
       ? <div className="empty"><span className="spinner" />Waiting for the first Mamba layer…</div>
-      : <div className="empty" data-testid="no-ssm"><b>No Mamba layers in this layout</b>Attention-only layouts keep a KV cache instead of a state.</div>;
+      : (data?.records ?? []).some((r) => r?.ssm)
+        ? <div className="empty" data-testid="no-ssm"><b>The capture budget dropped the state summaries</b>The run's notices say what was dropped; a larger budget keeps them.</div>
+        : <div className="empty" data-testid="no-ssm"><b>No Mamba layers in this layout</b>Attention-only layouts keep a KV cache instead of a state.</div>;
   }
   const ssm = rec.ssm!;
   const stateNorm = ssm.stateNorm!, dt = ssm.dt!;
