@@ -24,6 +24,8 @@ export interface ModelInfo {
   layers: { index: number; kind: BlockKind }[];
   parameters: number;
   vocab_size: number;
+  /** What loads but deserves a look, one line each (tensors config.json does not use). */
+  warnings: string[];
 }
 
 interface Located { shard: string; header: SafetensorsHeader; entry: TensorEntry }
@@ -35,6 +37,7 @@ interface Opened {
   tensors: Map<string, Located>;
   specs: TensorSpec[];
   lmHead: 'lm_head' | 'tied';
+  warnings: string[];
 }
 
 export async function inspectCheckpoint(src: FileSource): Promise<ModelInfo> {
@@ -48,6 +51,7 @@ export async function inspectCheckpoint(src: FileSource): Promise<ModelInfo> {
     layers: kinds.map((kind, index) => ({ index, kind })),
     parameters,
     vocab_size: o.config.vocab_size,
+    warnings: o.warnings,
   };
 }
 
@@ -87,7 +91,7 @@ export async function loadModel(src: FileSource): Promise<Model> {
   const model: Model = {
     modelType: o.config.model_type, config: o.config, blocks, original: blocks, layout: formatLayout(kinds, checkpointOrder(kinds)),
     embeddings: { weight: built.embeddings, V, D }, normF: built.normF, lmHead, tied: o.lmHead === 'tied',
-    hiddenStates: o.adapter.hiddenStates,
+    hiddenStates: o.adapter.hiddenStates, warnings: o.warnings,
   };
   if (await src.has('tokenizer.json')) {
     const tj = await readJson(src, 'tokenizer.json');
@@ -127,7 +131,23 @@ async function open(src: FileSource): Promise<Opened> {
   else if (!config.tie_word_embeddings && !hasHead) {
     throw new CheckpointError(weightsPath, 'missing tensor "lm_head.weight" (tie_word_embeddings is false)');
   }
-  return { adapter, config, prefix, tensors, specs, lmHead: useHead ? 'lm_head' : 'tied' };
+  const used = new Set(specs.map((s) => s.name));
+  // lm_head.weight is the head, or a copy of the embeddings the config ties it to (transformers loads
+  // that copy without a word, and so does the engine).
+  used.add('lm_head.weight');
+  return { adapter, config, prefix, tensors, specs, lmHead: useHead ? 'lm_head' : 'tied', warnings: unusedTensors(src, tensors, used) };
+}
+
+/** Tensors the files hold but config.json gives no place to (a config naming fewer layers than the
+ *  weights, a part the engine does not model) are not read. Like transformers' "Some weights of the
+ *  model checkpoint were not used", say so: how many, and the first few by name. */
+function unusedTensors(src: FileSource, tensors: Map<string, Located>, used: ReadonlySet<string>): string[] {
+  const unused = [...tensors.keys()].filter((name) => !used.has(name));
+  if (unused.length === 0) return [];
+  const SHOWN = 3;
+  const names = unused.slice(0, SHOWN).map((n) => `"${n}"`).join(', ') + (unused.length > SHOWN ? ` and ${unused.length - SHOWN} more` : '');
+  const what = unused.length === 1 ? '1 tensor that config.json does not use is' : `${unused.length} tensors that config.json does not use are`;
+  return [`${pathOf(src, tensors.get(unused[0])!.shard)}: ${what} ignored: ${names}`];
 }
 
 function checkSpec(src: FileSource, tensors: Map<string, Located>, spec: TensorSpec): void {
