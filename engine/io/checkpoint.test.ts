@@ -103,6 +103,7 @@ describe('tensors config.json does not use', () => {
     expect(extra.every((n) => n.startsWith('model.layers.5.'))).toBe(true);
     const info = await inspectCheckpoint(src);
     expect(info.layout).toBe('M-M*-');
+    expect(info.parameters).toBe((await inspectCheckpoint(tinyCheckpoint('nemotron_h', { config: shorter }))).parameters);
     expect(info.warnings).toEqual([
       `tall/model.safetensors: ${extra.length} tensors that config.json does not use are ignored: ${extra.slice(0, 3).map((n) => `"${n}"`).join(', ')} and ${extra.length - 3} more`,
     ]);

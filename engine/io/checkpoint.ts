@@ -37,6 +37,8 @@ interface Opened {
   tensors: Map<string, Located>;
   specs: TensorSpec[];
   lmHead: 'lm_head' | 'tied';
+  /** Tensors of the files that config.json gives no place to; never read. */
+  unused: Set<string>;
   warnings: string[];
 }
 
@@ -44,7 +46,7 @@ export async function inspectCheckpoint(src: FileSource): Promise<ModelInfo> {
   const o = await open(src);
   const kinds = o.adapter.kinds(o.config);
   let parameters = 0;
-  for (const t of o.tensors.values()) parameters += numel(t.entry.shape);
+  for (const [name, t] of o.tensors) if (!o.unused.has(name)) parameters += numel(t.entry.shape);
   return {
     model_type: o.config.model_type,
     layout: formatLayout(kinds, checkpointOrder(kinds)),
@@ -135,14 +137,15 @@ async function open(src: FileSource): Promise<Opened> {
   // lm_head.weight is the head, or a copy of the embeddings the config ties it to (transformers loads
   // that copy without a word, and so does the engine).
   used.add('lm_head.weight');
-  return { adapter, config, prefix, tensors, specs, lmHead: useHead ? 'lm_head' : 'tied', warnings: unusedTensors(src, tensors, used) };
+  const unused = [...tensors.keys()].filter((name) => !used.has(name));
+  return { adapter, config, prefix, tensors, specs, lmHead: useHead ? 'lm_head' : 'tied', unused: new Set(unused), warnings: unusedWarnings(src, tensors, unused) };
 }
 
 /** Tensors the files hold but config.json gives no place to (a config naming fewer layers than the
- *  weights, a part the engine does not model) are not read. Like transformers' "Some weights of the
- *  model checkpoint were not used", say so: how many, and the first few by name. */
-function unusedTensors(src: FileSource, tensors: Map<string, Located>, used: ReadonlySet<string>): string[] {
-  const unused = [...tensors.keys()].filter((name) => !used.has(name));
+ *  weights, a part the engine does not model) are neither read nor counted as parameters. Like
+ *  transformers' "Some weights of the model checkpoint were not used", say so: how many, and the
+ *  first few by name. */
+function unusedWarnings(src: FileSource, tensors: Map<string, Located>, unused: string[]): string[] {
   if (unused.length === 0) return [];
   const SHOWN = 3;
   const names = unused.slice(0, SHOWN).map((n) => `"${n}"`).join(', ') + (unused.length > SHOWN ? ` and ${unused.length - SHOWN} more` : '');
