@@ -1,9 +1,10 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
+import { cspMeta } from './scripts/csp-meta';
 
 // Desktop build: main process (+ the engine host utility process, built as engine-host.js), preload,
-// and the renderer.
+// and the renderer, whose CSP meta tag is main/security.ts's policy (scripts/csp-meta.ts).
 export default defineConfig({
   main: {
     build: {
@@ -28,7 +29,7 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(__dirname, 'renderer'),
-    plugins: [react()],
+    plugins: [react(), cspMeta()],
     worker: { format: 'es' },
     build: {
       outDir: resolve(__dirname, 'out/renderer'),

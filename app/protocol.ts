@@ -60,6 +60,8 @@ export interface ModelSummary {
   contentHash: string;
   /** False while only headers have been read (model/info is sent twice: headers, then weights). */
   loaded: boolean;
+  /** What loads but deserves a look, one line each (tensors config.json does not use); from the headers. */
+  warnings: string[];
   /** Per checkpoint block (original index), the cache it keeps per sequence in float32 bytes: a
    *  constant SSM state (conv window + state) or K and V per token. With the weights (loaded: true). */
   blockCache?: BlockCache[];

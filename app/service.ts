@@ -141,7 +141,7 @@ export class EngineService {
       const summary: ModelSummary = {
         ref, name: src.name, modelType: info.model_type, layout: info.layout, layers: info.layers,
         parameters: info.parameters, vocabSize: info.vocab_size, hasTokenizer: await src.has('tokenizer.json'),
-        contentHash: '', loaded: false,
+        contentHash: '', loaded: false, warnings: info.warnings,
       };
       this.post({ type: 'model/info', v, reqId, model: summary });
       const hashing = hashingSource(src);

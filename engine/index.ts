@@ -12,6 +12,8 @@ export type { ModelConfig } from './io/config';
 export { formatBytes } from './io/config';
 export { parseHeader, decodeTensor } from './io/safetensors';
 export { writeSafetensors } from './io/safetensors-write';
+export type { CsvValue } from './io/csv';
+export { formatCsv } from './io/csv';
 export { utf8Decode, utf8Encode } from './io/text';
 export type { Block, Model, HiddenStateConvention } from './model';
 export type { Tokenizer } from './tokenizer';

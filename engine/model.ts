@@ -112,4 +112,6 @@ export interface Model {
   tied: boolean;
   hiddenStates: HiddenStateConvention;
   tokenizer?: Tokenizer;
+  /** What loaded but deserves a look, one line each (tensors config.json does not use). */
+  warnings: string[];
 }

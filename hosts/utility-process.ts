@@ -7,11 +7,10 @@
 //     wedged host goes silent.
 // Bundled models come from the folder named by `--models <dir>`.
 /// <reference types="electron" /> (process.parentPort)
-import { freemem } from 'node:os';
 import { emitterPort } from '../app/ports';
 import { startService } from '../app/service';
 import { HOST_PING, HOST_PONG, isHeartbeat } from '../app/watchdog';
-import { nodeFolderSource } from '../engine/cli/node';
+import { availableMemory, nodeFolderSource } from '../engine/cli/node';
 import { installFastKernels, setMemoryBudget, type FileSource } from '../engine';
 
 const at = process.argv.indexOf('--models');
@@ -19,8 +18,9 @@ const modelsDir = at >= 0 ? process.argv[at + 1] : '';
 const bundled = nodeFolderSource(modelsDir, 'models');
 const folders = new Map<string, FileSource>();
 installFastKernels();
-// Models and prompts that would not fit in the machine's free memory are refused before loading.
-setMemoryBudget(() => freemem());
+// Models and prompts that would not fit in the memory this process can still get (cgroup limits
+// included) are refused before loading.
+setMemoryBudget(() => availableMemory());
 
 process.parentPort.on('message', (e) => {
   const msg = e.data as { type?: unknown; token?: unknown; path?: unknown };

@@ -1,14 +1,16 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { cspMeta } from '../scripts/csp-meta.ts';
 
 // Web build: the same renderer with the engine service in a Web Worker; bundled models are served
-// from assets/ (the folder is the public directory, so /models/<id>/config.json resolves).
+// from assets/ (the folder is the public directory, so /models/<id>/config.json resolves). The page's
+// CSP meta tag is main/security.ts's policy (scripts/csp-meta.ts).
 export default defineConfig({
   root: resolve(import.meta.dirname, '.'),
   base: './',
   publicDir: resolve(import.meta.dirname, '../assets'),
-  plugins: [react()],
+  plugins: [react(), cspMeta()],
   worker: { format: 'es' },
   build: {
     outDir: resolve(import.meta.dirname, '../dist-web'),

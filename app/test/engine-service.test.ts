@@ -11,6 +11,7 @@ import type { LayerRecord } from '../../engine/records';
 import { DEFAULT_CAPTURE } from '../../engine/run';
 import { nodeHost, type NodeHost } from '../../hosts/node';
 import { TINY_HYBRID, tinyCheckpointFiles } from './tiny-checkpoint';
+import type { ModelSummary } from '../protocol';
 
 const tokenizer = readFileSync(new URL('../../assets/tokenizer/tokenizer.json', import.meta.url), 'utf8');
 const files = { ...tinyCheckpointFiles({ ...TINY_HYBRID, vocab_size: 268 }), 'tokenizer.json': tokenizer };
@@ -55,6 +56,22 @@ describe('service over the real engine', () => {
     expect(tokens.join('')).toBe(summary.generatedText);
     expect(summary.generatedText).toBe(loadTokenizer(JSON.parse(tokenizer)).decode(summary.generatedIds));
     expect(summary.generatedIds.length).toBeGreaterThan(0);
+  });
+
+  it('tells the page about tensors config.json does not use, in both model/info events', async () => {
+    // the tiny hybrid's weights (M-M*-) under a config that names its first four layers only
+    const shorter = { ...files, 'config.json': JSON.stringify({ ...TINY_HYBRID, vocab_size: 268, hybrid_override_pattern: 'M-M*' }) };
+    const folder = memorySource('models', Object.fromEntries(Object.entries(shorter).map(([k, v]) => [`short/${k}`, v])));
+    host = nodeHost(realEngine, folder);
+    const seen: ModelSummary[] = [];
+    const model = await new Engine(host.client).openModel({ kind: 'bundled', id: 'short' }, (m) => seen.push(m));
+    expect(model.layout).toBe('M-M*');
+    expect(model.warnings).toHaveLength(1);
+    expect(model.warnings[0]).toMatch(/^short\/model\.safetensors: \d+ tensors that config\.json does not use are ignored: "model\.layers\.4\.norm\.weight", "model\.layers\.4\.mixer\.up_proj\.weight"/);
+    expect(seen.map((m) => m.warnings)).toEqual([model.warnings]);
+    host.close();
+    const { model: clean } = await openTiny();
+    expect(clean.warnings).toEqual([]);
   });
 
   it('reproduces the same records and answer for the same spec, and a different digest for another layout', async () => {

@@ -1,13 +1,23 @@
-// Atomic file writes for the Node hosts (the CLI's --out files; the desktop app's experiments, figures and recent list):
-// write a temporary file next to the target, flush it to disk, then rename over the target, so a crash
-// or a full disk leaves either the old file or the new one, never half of one.
-import { open, rename, unlink } from 'node:fs/promises';
+// Atomic file writes for the Node hosts (the CLI's --out files; the desktop app's experiments, figures
+// and recent list): write a temporary file next to the target with the target's permissions, fsync it,
+// rename it over the target, then fsync the folder, so that a crash, a power cut or a full disk leaves
+// either the old file or the new one, never half of one, and a finished write stays written.
+// By hand rather than npm's write-file-atomic: that one never fsyncs the folder after its rename
+// (without it the new name itself may be lost in a power cut), and it is not a dependency here.
+import { randomBytes } from 'node:crypto';
+import { open, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  const fh = await open(temp, 'wx', 0o644);
+  // A symlink stays a symlink: the file it points to is the one replaced.
+  const target = await realpath(path).catch(() => path);
+  const existing = await stat(target).catch(() => undefined);
+  const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+  const fh = await open(temp, 'wx', 0o666);
   try {
+    // an existing file keeps its permissions (a private 0600 file stays private); chmod, because
+    // open's mode is narrowed by the umask
+    if (existing) await fh.chmod(existing.mode & 0o7777);
     await fh.writeFile(data);
     await fh.sync();
   } catch (e) {
@@ -17,9 +27,25 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   }
   await fh.close();
   try {
-    await rename(temp, path);
+    await rename(temp, target);
   } catch (e) {
     await unlink(temp).catch(() => undefined);
     throw e;
+  }
+  await syncFolder(dirname(target));
+}
+
+/** Makes the rename durable. Windows cannot open a folder for this (and NTFS journals the rename);
+ *  a file system without fsync on folders says EINVAL or ENOTSUP, and has nothing more to offer. */
+async function syncFolder(dir: string): Promise<void> {
+  if (process.platform === 'win32') return;
+  const fh = await open(dir, 'r');
+  try {
+    await fh.sync();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'EINVAL' && code !== 'ENOTSUP') throw e;
+  } finally {
+    await fh.close();
   }
 }

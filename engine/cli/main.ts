@@ -1,8 +1,8 @@
 // The `hybridscope` CLI (Node host of the engine). Commands live one per file in commands/ and are
 // registered in COMMANDS; errors print one line `hybridscope: <file>: <problem>` and exit 2.
-import { freemem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { setMemoryBudget } from '../io/memory';
+import { availableMemory } from './available-memory';
 import type { CliIO, Command } from './command';
 import { UsageError } from './command';
 import { forwardCommand } from './commands/forward';
@@ -45,8 +45,8 @@ export async function main(argv: string[], io: CliIO = processIO, commands: Comm
       throw new UsageError(`${name}: ${(e as Error).message}`);
     }
     if ((opts.fastKernels ?? true) && command.name !== 'info') installFastKernels();
-    // Models and prompts that would not fit in free memory are refused with the bytes, not an OOM.
-    setMemoryBudget(() => freemem());
+    // Models and prompts that would not fit in available memory are refused with the bytes, not an OOM.
+    setMemoryBudget(() => availableMemory());
     return await command.run({ positionals: parsed.positionals, values: parsed.values as Record<string, string | boolean | undefined> }, io);
   } catch (e) {
     io.stderr(`hybridscope: ${oneLine(e)}\n`);

@@ -1,4 +1,6 @@
+import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { nodeFolderSource } from '../cli/node-files';
 import { CheckpointError } from '../errors';
 import { tinyCheckpoint, tinyTensors, TINY_CONFIGS } from '../test/tiny';
 import { numel } from '../tensor';
@@ -86,5 +88,48 @@ describe('inspectCheckpoint', () => {
     const src = tinyCheckpoint('nemotron_h');
     const bad = memorySource('moe', { 'config.json': JSON.stringify({ ...TINY_CONFIGS.nemotron_h, hybrid_override_pattern: undefined, layers_block_type: ['mamba', 'moe'] }), 'model.safetensors': await src.read('model.safetensors') });
     await expect(inspectCheckpoint(bad)).rejects.toThrow(/moe\/config\.json: layers_block_type contains "moe"/);
+  });
+});
+
+describe('tensors config.json does not use', () => {
+  // The weights of the whole tiny hybrid (M-M*-M) under a config that names one layer fewer.
+  const shorter = { ...TINY_CONFIGS.nemotron_h, hybrid_override_pattern: 'M-M*-' };
+  const all = tinyTensors(TINY_CONFIGS.nemotron_h);
+  const extra = Object.keys(all).filter((n) => !Object.hasOwn(tinyTensors(shorter), n));
+  const src = memorySource('tall', { 'config.json': JSON.stringify(shorter), 'model.safetensors': writeSafetensors(all) });
+
+  it('loads a config naming fewer layers than its weights, with a warning that counts and names them', async () => {
+    expect(extra.length).toBeGreaterThan(3);
+    expect(extra.every((n) => n.startsWith('model.layers.5.'))).toBe(true);
+    const info = await inspectCheckpoint(src);
+    expect(info.layout).toBe('M-M*-');
+    expect(info.parameters).toBe((await inspectCheckpoint(tinyCheckpoint('nemotron_h', { config: shorter }))).parameters);
+    expect(info.warnings).toEqual([
+      `tall/model.safetensors: ${extra.length} tensors that config.json does not use are ignored: ${extra.slice(0, 3).map((n) => `"${n}"`).join(', ')} and ${extra.length - 3} more`,
+    ]);
+    const model = await loadModel(src);
+    expect(model.blocks).toHaveLength(5);
+    expect(model.warnings).toEqual(info.warnings);
+  });
+
+  it('names a single stray tensor alone', async () => {
+    const one = { ...all, 'model.layers.0.mixer.extra_scale': { dtype: 'f32' as const, shape: [2], data: new Float32Array(2) } };
+    const info = await inspectCheckpoint(memorySource('one', { 'config.json': JSON.stringify(TINY_CONFIGS.nemotron_h), 'model.safetensors': writeSafetensors(one) }));
+    expect(info.warnings).toEqual(['one/model.safetensors: 1 tensor that config.json does not use is ignored: "model.layers.0.mixer.extra_scale"']);
+  });
+
+  it('says nothing for clean checkpoints: every tiny architecture, tied heads saved or not, the fixtures and the bundled models', async () => {
+    for (const type of Object.keys(TINY_CONFIGS)) {
+      for (const lmHead of [undefined, true]) { // as the config says; saved even where it is tied
+        const src = tinyCheckpoint(type, { lmHead });
+        expect((await inspectCheckpoint(src)).warnings, `${type} lmHead ${lmHead}`).toEqual([]);
+        expect((await loadModel(src)).warnings).toEqual([]);
+      }
+    }
+    // folders written by transformers' save_pretrained (training/) and the models the app ships
+    const roots = [new URL('../test/fixtures/', import.meta.url), new URL('../../assets/models/', import.meta.url)];
+    const folders = roots.flatMap((root) => readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => new URL(`${d.name}/`, root).pathname));
+    expect(folders.length).toBeGreaterThanOrEqual(12);
+    for (const dir of folders) expect((await inspectCheckpoint(nodeFolderSource(dir))).warnings, dir).toEqual([]);
   });
 });

@@ -24,6 +24,8 @@ export interface ModelInfo {
   layers: { index: number; kind: BlockKind }[];
   parameters: number;
   vocab_size: number;
+  /** What loads but deserves a look, one line each (tensors config.json does not use). */
+  warnings: string[];
 }
 
 interface Located { shard: string; header: SafetensorsHeader; entry: TensorEntry }
@@ -35,19 +37,23 @@ interface Opened {
   tensors: Map<string, Located>;
   specs: TensorSpec[];
   lmHead: 'lm_head' | 'tied';
+  /** Tensors of the files that config.json gives no place to; never read. */
+  unused: Set<string>;
+  warnings: string[];
 }
 
 export async function inspectCheckpoint(src: FileSource): Promise<ModelInfo> {
   const o = await open(src);
   const kinds = o.adapter.kinds(o.config);
   let parameters = 0;
-  for (const t of o.tensors.values()) parameters += numel(t.entry.shape);
+  for (const [name, t] of o.tensors) if (!o.unused.has(name)) parameters += numel(t.entry.shape);
   return {
     model_type: o.config.model_type,
     layout: formatLayout(kinds, checkpointOrder(kinds)),
     layers: kinds.map((kind, index) => ({ index, kind })),
     parameters,
     vocab_size: o.config.vocab_size,
+    warnings: o.warnings,
   };
 }
 
@@ -87,7 +93,7 @@ export async function loadModel(src: FileSource): Promise<Model> {
   const model: Model = {
     modelType: o.config.model_type, config: o.config, blocks, original: blocks, layout: formatLayout(kinds, checkpointOrder(kinds)),
     embeddings: { weight: built.embeddings, V, D }, normF: built.normF, lmHead, tied: o.lmHead === 'tied',
-    hiddenStates: o.adapter.hiddenStates,
+    hiddenStates: o.adapter.hiddenStates, warnings: o.warnings,
   };
   if (await src.has('tokenizer.json')) {
     const tj = await readJson(src, 'tokenizer.json');
@@ -127,7 +133,24 @@ async function open(src: FileSource): Promise<Opened> {
   else if (!config.tie_word_embeddings && !hasHead) {
     throw new CheckpointError(weightsPath, 'missing tensor "lm_head.weight" (tie_word_embeddings is false)');
   }
-  return { adapter, config, prefix, tensors, specs, lmHead: useHead ? 'lm_head' : 'tied' };
+  const used = new Set(specs.map((s) => s.name));
+  // lm_head.weight is the head, or a copy of the embeddings the config ties it to (transformers loads
+  // that copy without a word, and so does the engine).
+  used.add('lm_head.weight');
+  const unused = [...tensors.keys()].filter((name) => !used.has(name));
+  return { adapter, config, prefix, tensors, specs, lmHead: useHead ? 'lm_head' : 'tied', unused: new Set(unused), warnings: unusedWarnings(src, tensors, unused) };
+}
+
+/** Tensors the files hold but config.json gives no place to (a config naming fewer layers than the
+ *  weights, a part the engine does not model) are neither read nor counted as parameters. Like
+ *  transformers' "Some weights of the model checkpoint were not used", say so: how many, and the
+ *  first few by name. */
+function unusedWarnings(src: FileSource, tensors: Map<string, Located>, unused: string[]): string[] {
+  if (unused.length === 0) return [];
+  const SHOWN = 3;
+  const names = unused.slice(0, SHOWN).map((n) => `"${n}"`).join(', ') + (unused.length > SHOWN ? ` and ${unused.length - SHOWN} more` : '');
+  const what = unused.length === 1 ? '1 tensor that config.json does not use is' : `${unused.length} tensors that config.json does not use are`;
+  return [`${pathOf(src, tensors.get(unused[0])!.shard)}: ${what} ignored: ${names}`];
 }
 
 function checkSpec(src: FileSource, tensors: Map<string, Located>, spec: TensorSpec): void {

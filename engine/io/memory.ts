@@ -1,6 +1,6 @@
 // Memory estimates made before allocating: a model that would not fit is refused from its headers,
 // a prompt that would not fit is refused before its forward pass, each with the bytes it needs and
-// the bytes available. The budget is injected by the host (Node: free memory; a browser: a fixed
+// the bytes available. The budget is injected by the host (Node: available memory; a browser: a fixed
 // cap); without one, nothing is refused here (config.ts still refuses absurd sizes outright).
 import { CheckpointError, InputError } from '../errors';
 import type { Block, Model } from '../model';

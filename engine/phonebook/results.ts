@@ -1,4 +1,5 @@
 // Sweep results as files: CSV (one row per point) and the CLI's JSON shape (README.md).
+import { formatCsv } from '../io/csv';
 import type { SweepPoint, SweepResult } from './sweep';
 
 const COLUMNS: (keyof SweepPoint)[] = [
@@ -28,16 +29,8 @@ const HEADER: Record<string, string> = {
   wrongSameName: 'wrong_same_name',
 };
 
-function csvCell(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  const s = String(v);
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
 export function sweepToCsv(result: SweepResult): string {
-  const lines = [COLUMNS.map((c) => HEADER[c] ?? c).join(',')];
-  for (const p of result.points) lines.push(COLUMNS.map((c) => csvCell(p[c])).join(','));
-  return lines.join('\n') + '\n';
+  return formatCsv([COLUMNS.map((c) => HEADER[c] ?? c), ...result.points.map((p) => COLUMNS.map((c) => p[c]))]);
 }
 
 /** One model/layout, one format and variant: `{"model","layout","variant","format","seed","results":[…]}`. */

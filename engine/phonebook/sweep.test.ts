@@ -168,6 +168,12 @@ describe('runSweep', () => {
     expect(row.slice(-2).map(Number)).toEqual([r.points[0].wrongOtherEntry, r.points[0].wrongSameName]);
   });
 
+  it('writes a layout that opens with an MLP block as text, not as a spreadsheet formula', async () => {
+    const r = await runSweep(spec({ models: [{ ...model, id: 'a, "quoted" model', layout: '-M*M' }], lengths: [{ entries: 5 }], samples: 1 }));
+    const row = sweepToCsv(r).split('\n')[1];
+    expect(row.startsWith(`"a, ""quoted"" model",'-M*M,question,standard,5,,`)).toBe(true);
+  });
+
   it('rejects an empty sweep', async () => {
     await expect(runSweep(spec({ lengths: [] }))).rejects.toThrow(/at least one model and one length/);
     await expect(runSweep(spec({ samples: 0 }))).rejects.toThrow(/samples must be a positive integer/);

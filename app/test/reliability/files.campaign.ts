@@ -24,7 +24,7 @@ export const VALID_RUN: RunSpec = {
 export function validExperiment(): Experiment {
   const model: ModelSummary = {
     ref: { kind: 'bundled', id: 'tiny' }, name: 'tiny', modelType: 'nemotron_h', layout: 'M-M*-',
-    layers: [], parameters: 1000, vocabSize: 268, hasTokenizer: true, contentHash: 'a'.repeat(64), loaded: true,
+    layers: [], parameters: 1000, vocabSize: 268, hasTokenizer: true, contentHash: 'a'.repeat(64), loaded: true, warnings: [],
   };
   const summary: RunSummary = {
     status: 'complete', layout: 'M-M*-', blocks: [0, 1, 2, 3, 4], promptTokens: 40, generatedIds: [5, 6], generatedText: ' 61',

@@ -3,14 +3,14 @@
 // transformers' output_hidden_states convention for the class); attentions.{b} [H, T, T] and
 // ssm_states.{b} by block index. Without --capture all three groups are written.
 import { forward } from '../../forward';
-import { loadModel } from '../../io/checkpoint';
 import { writeSafetensors } from '../../io/safetensors-write';
 import { editLayout } from '../../layout';
 import type { Tensor } from '../../tensor';
 import type { Command } from '../command';
 import { UsageError } from '../command';
 import { readIds } from '../ids';
-import { checkOutFile, modelFolder, writeOutFile } from '../node-files';
+import { checkOutFile, writeOutFile } from '../node-files';
+import { loadFolder } from '../open';
 
 const GROUPS = ['hidden', 'attention', 'ssm'];
 
@@ -26,7 +26,7 @@ export const forwardCommand: Command = {
     const unknown = groups.find((g) => !GROUPS.includes(g));
     if (unknown) throw new UsageError(`--capture: unknown group "${unknown}" (use ${GROUPS.join(',')})`);
     await checkOutFile(values.out);
-    let model = await loadModel(await modelFolder(positionals[0]));
+    let model = await loadFolder(positionals[0], io);
     if (typeof values.layout === 'string') model = editLayout(model, values.layout);
     const ids = await readIds(values.ids, model.embeddings.V);
     const r = forward(model, ids, { defaults: false, keepContext: false }, {

@@ -1,12 +1,11 @@
 // `hybridscope generate <model-dir> --ids <ids.json> --max-new-tokens N [--json] [--layout S]`:
 // greedy decoding with caches; --json prints {"ids": [...]} with the prompt included.
 import { generateGreedy } from '../../generate';
-import { loadModel } from '../../io/checkpoint';
 import { editLayout } from '../../layout';
 import type { Command } from '../command';
 import { UsageError } from '../command';
 import { readIds } from '../ids';
-import { modelFolder } from '../node-files';
+import { loadFolder } from '../open';
 
 export const generateCommand: Command = {
   name: 'generate',
@@ -16,7 +15,7 @@ export const generateCommand: Command = {
     const n = Number(values['max-new-tokens']);
     if (positionals.length !== 1 || typeof values.ids !== 'string') throw new UsageError(`usage: hybridscope ${this.usage}`);
     if (!Number.isInteger(n) || n < 0) throw new UsageError('--max-new-tokens must be a non-negative integer');
-    let model = await loadModel(await modelFolder(positionals[0]));
+    let model = await loadFolder(positionals[0], io);
     if (typeof values.layout === 'string') model = editLayout(model, values.layout);
     const ids = await readIds(values.ids, model.embeddings.V);
     const r = n === 0 ? { ids, tokens: [], msPerToken: 0 } : generateGreedy(model, ids, n);

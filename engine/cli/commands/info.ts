@@ -1,8 +1,7 @@
 // `hybridscope info <model-dir> [--json]`: layout, kinds, parameter count and vocab from headers only.
-import { inspectCheckpoint } from '../../io/checkpoint';
 import type { Command } from '../command';
 import { UsageError } from '../command';
-import { modelFolder } from '../node-files';
+import { inspectFolder } from '../open';
 
 export const info: Command = {
   name: 'info',
@@ -10,7 +9,7 @@ export const info: Command = {
   options: { json: { type: 'boolean' } },
   async run({ positionals, values }, io) {
     if (positionals.length !== 1) throw new UsageError('usage: hybridscope info <model-dir> [--json]');
-    const m = await inspectCheckpoint(await modelFolder(positionals[0]));
+    const m = await inspectFolder(positionals[0], io);
     if (values.json) {
       io.stdout(JSON.stringify({ model_type: m.model_type, layout: m.layout, layers: m.layers, parameters: m.parameters, vocab_size: m.vocab_size }) + '\n');
     } else {

@@ -5,13 +5,13 @@
 // Ctrl-C stops after the current sample and prints the partial results ("cancelled": true, exit 130);
 // a second Ctrl-C quits at once.
 import { greedyDecoder } from '../../generate';
-import { loadModel } from '../../io/checkpoint';
 import { editLayout } from '../../layout';
 import { cliReport, parseNameList, runSweep, sweepToCsv, type NameList, type SweepLength, type SweepProgress } from '../../phonebook';
 import { FORMATS, VARIANTS, type PhonebookFormat, type PhonebookVariant } from '../../phonebook/templates';
 import type { CliIO, Command } from '../command';
 import { UsageError } from '../command';
-import { checkOutFile, modelFolder, readJsonFile, writeOutFile } from '../node-files';
+import { checkOutFile, readJsonFile, writeOutFile } from '../node-files';
+import { loadFolder } from '../open';
 
 const USAGE =
   'phonebook <model-dir> [--layout S] (--entries 10,40,100 | --tokens 1000,4000) [--variant standard|reversed] ' +
@@ -133,7 +133,7 @@ export const phonebookCommand: Command = {
     if (typeof values.out === 'string') await checkOutFile(values.out);
 
     const dir = positionals[0];
-    let model = await loadModel(await modelFolder(dir));
+    let model = await loadFolder(dir, io);
     if (typeof values.layout === 'string') model = editLayout(model, values.layout);
     const tokenizer = model.tokenizer;
     if (!tokenizer) throw new Error(`${dir}/tokenizer.json: missing (the phonebook is tokenized with the model's own tokenizer)`);

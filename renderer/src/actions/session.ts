@@ -49,6 +49,8 @@ export async function openModel(source: ModelSource, name: string): Promise<bool
     const model = await engine.openModel(source, (headers) => { if (current()) store().openedModel(headers); });
     if (!current()) return false;
     store().openedModel(model);
+    // it loaded, but the person should know (e.g. weights config.json leaves unused)
+    if (model.warnings.length) store().showToast('warning', model.warnings.join(' '));
     return true;
   } catch (err) {
     if (current()) store().failedOpeningModel(message(err));

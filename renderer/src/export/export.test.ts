@@ -32,7 +32,11 @@ describe('data tables', () => {
   it('quotes CSV cells per RFC 4180 and leaves missing values empty', () => {
     expect(toCsv(t)).toBe('layer,note,mass\n0,"a, ""b""",0.5\n1,,\n');
   });
-  it('writes JSON records with their meta', () => {
+  it('writes cells a spreadsheet would run as formulas as text, and negative numbers as numbers', () => {
+    const layouts = { columns: ['layout', 'delta'], rows: [['-M*M', -0.25], ['=1+1', 0], ['@cmd', null], ['M*-', 1]] as (string | number | null)[][] };
+    expect(toCsv(layouts)).toBe("layout,delta\n'-M*M,-0.25\n'=1+1,0\n'@cmd,\nM*-,1\n");
+  });
+    it('writes JSON records with their meta', () => {
     const j = JSON.parse(toJson({ ...t, meta: { run: 3 } }));
     expect(j.meta).toEqual({ run: 3 });
     expect(j.data[0]).toEqual({ layer: 0, note: 'a, "b"', mass: 0.5 });

@@ -1,4 +1,6 @@
-// A chart's data as a table (columns + rows), written as CSV (RFC 4180 quoting) or JSON.
+// A chart's data as a table (columns + rows), written as CSV (the engine's one writer: RFC 4180
+// quoting, formulas escaped) or JSON.
+import { formatCsv } from '../../../engine';
 
 export interface DataTable {
   columns: string[];
@@ -8,12 +10,7 @@ export interface DataTable {
 }
 
 export function toCsv(t: DataTable): string {
-  const cell = (v: string | number | boolean | null) => {
-    if (v === null) return '';
-    const s = typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : String(v);
-    return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  return [t.columns, ...t.rows].map((r) => r.map(cell).join(',')).join('\n') + '\n';
+  return formatCsv([t.columns, ...t.rows]);
 }
 
 export function toJson(t: DataTable): string {

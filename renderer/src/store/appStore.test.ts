@@ -6,7 +6,7 @@ import { matchingBaseline } from '../cache/useRun';
 
 const hybrid: ModelSummary = {
   ref: { kind: 'bundled', id: 'hybrid' }, name: 'Hybrid', modelType: 'nemotron_h', layout: 'M-M*-',
-  contentHash: '', loaded: true,
+  contentHash: '', loaded: true, warnings: [],
   layers: [
     { index: 0, kind: 'mamba2' }, { index: 1, kind: 'mlp' }, { index: 2, kind: 'mamba2' },
     { index: 3, kind: 'attention' }, { index: 4, kind: 'mlp' },

@@ -12,12 +12,12 @@ export interface UiSlice {
   inspectBlock: number | null;
   /** Head shown in the attention / SSM views: 0 = mean over heads, h + 1 = head h. */
   head: number;
-  toast: { kind: 'info' | 'error'; text: string } | null;
+  toast: { kind: 'info' | 'warning' | 'error'; text: string } | null;
   setTab(tab: InspectorTab): void;
   focusPosition(pos: number | null): void;
   inspect(block: number | null): void;
   selectHead(h: number): void;
-  showToast(kind: 'info' | 'error', text: string): void;
+  showToast(kind: 'info' | 'warning' | 'error', text: string): void;
   dismissToast(): void;
 }
 
