@@ -3,11 +3,13 @@ import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
 
 // Desktop build: main process (+ the engine host utility process, built as engine-host.js), preload,
-// and the renderer.
+// and the renderer. Main and preload bundle their dependencies (externalizeDeps: false; electron and
+// Node's built-ins stay external), so the packaged app needs no node_modules (electron-builder.yml).
 export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
+      externalizeDeps: false,
       rollupOptions: {
         input: {
           index: resolve(__dirname, 'main/index.ts'),
@@ -19,6 +21,7 @@ export default defineConfig({
   preload: {
     build: {
       outDir: 'out/preload',
+      externalizeDeps: false,
       // A sandboxed window loads only a CommonJS preload.
       rollupOptions: {
         input: { index: resolve(__dirname, 'main/preload.ts') },

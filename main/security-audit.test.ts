@@ -37,15 +37,18 @@ describe('security audit of the built app', () => {
         text: `new BrowserWindow({ webPreferences: { nodeIntegration: true, contextIsolation: false, sandbox: !1,
           webSecurity: false, allowRunningInsecureContent: !0, experimentalFeatures: true, webviewTag: true, enableBlinkFeatures: 'x' } });
           require('@electron/remote'); win.loadURL("http://example.com"); wc.setWindowOpenHandler(() => ({ action: 'allow' }));
-          ipcMain.on('x', () => {}); app.on('certificate-error', (e, w, u, err, cert, cb) => cb(true)); shell.openExternal(url);`,
+          ipcMain.on('x', () => {}); app.on('certificate-error', (e, w, u, err, cert, cb) => cb(true)); shell.openExternal(url);
+          win.loadFile(rendererFile); if (process.env.HYBRIDSCOPE_E2E === "1") globalThis.hybridscopeEngine = engine;
+          wc.on("render-process-gone", (_e, details) => { if (details.reason !== "clean-exit") wc.reload(); });`,
       },
-      { path: 'out/preload/index.mjs', text: 'import { contextBridge } from "electron";' },
+      { path: 'out/preload/index.mjs', text: 'import { contextBridge } from "electron"; window.postMessage(ENGINE_PORT_MESSAGE, "*", e.ports);' },
       { path: 'out/renderer/index.html', text: `<meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self' 'unsafe-eval' https:">` },
     ];
     const rules = new Set(auditBuild(bad).map((f) => f.rule));
     for (const r of ['node-integration', 'context-isolation', 'sandbox', 'web-security', 'insecure-content', 'experimental-features',
       'blink-features', 'webview', 'remote-module', 'insecure-load', 'new-window', 'unchecked-ipc', 'certificate-errors', 'open-external',
-      'missing-csp', 'navigation', 'permissions', 'ipc-sender', 'secure-preferences', 'preload-format', 'weak-csp']) {
+      'missing-csp', 'navigation', 'permissions', 'ipc-sender', 'secure-preferences', 'preload-format', 'weak-csp',
+      'file-protocol', 'post-message-origin', 'test-hook', 'app-protocol', 'crash-reload']) {
       expect(rules, r).toContain(r);
     }
     expect(auditBuild(bad.slice(0, 2)).some((f) => f.rule === 'missing-csp' && f.file.endsWith('index.html'))).toBe(true);
