@@ -1,18 +1,15 @@
 // Runs the static audit (main/audit.ts) on the BUILT desktop app in out/ (built here if `npm test`
 // did not build it already), and checks the audit itself on a deliberately insecure bundle.
-import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { auditBuild, type BuiltFile } from './audit';
+import { builtOut } from './built-out';
 
 const root = join(import.meta.dirname, '..');
-const out = join(root, 'out');
 
 function builtFiles(): BuiltFile[] {
-  if (!existsSync(join(out, 'main')) || !existsSync(join(out, 'preload'))) {
-    execFileSync('npx', ['electron-vite', 'build'], { cwd: root, stdio: 'pipe' });
-  }
+  const out = builtOut();
   const files: BuiltFile[] = [];
   for (const dir of ['main', 'preload']) {
     for (const name of readdirSync(join(out, dir))) {
