@@ -1,6 +1,7 @@
 // The app:// handler (main/protocol.ts) over a real folder: the page and its assets are served with
 // their MIME types and the CSP; traversal — plain, percent-encoded, double-encoded, with backslashes,
-// NUL or drive letters — never reaches a file outside the folder; unknown files and types are 404.
+// NUL, drive letters or NTFS streams — never reaches a file outside the folder; unknown files and
+// types are 404.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,6 +51,9 @@ describe('app:// path resolution', () => {
       'app://hybridscope/..%2Frenderer-evil%2Fx.js',
       'app://hybridscope/index.html%00.js',
       'app://hybridscope/%2Fetc%2Fpasswd',
+      'app://hybridscope/C:/Windows/win.ini',
+      'app://hybridscope/C%3A%5CWindows%5Cwin.ini',
+      'app://hybridscope/index.html::$DATA',
     ];
     for (const url of attempts) {
       const r = resolveAppUrl(url, root);

@@ -42,8 +42,9 @@ export function resolveAppUrl(url: string, root: string): Resolved {
   } catch {
     return { ok: false, status: 400, reason: 'malformed percent-encoding' };
   }
-  // After decoding, a backslash or NUL can only be an attempt to smuggle a separator or end the path.
-  if (/[\\\0]/.test(path)) return { ok: false, status: 400, reason: 'backslash or NUL in the path' };
+  // The build names no file with these; after decoding, a backslash (a Windows separator), NUL (an
+  // early end) or a colon (a drive letter, or an NTFS stream like `index.html::$DATA`) is an attack.
+  if (/[\\\0:]/.test(path)) return { ok: false, status: 400, reason: 'backslash, NUL or colon in the path' };
   // `app://hybridscope` has an empty path: it is the root, and a folder means its index.html
   if (path === '') path = '/';
   if (path.endsWith('/')) path += 'index.html';
