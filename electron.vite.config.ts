@@ -4,11 +4,14 @@ import react from '@vitejs/plugin-react';
 import { cspMeta } from './scripts/csp-meta';
 
 // Desktop build: main process (+ the engine host utility process, built as engine-host.js), preload,
-// and the renderer, whose CSP meta tag is main/security.ts's policy (scripts/csp-meta.ts).
+// and the renderer, whose CSP meta tag is main/security.ts's policy (scripts/csp-meta.ts). Main and
+// preload bundle their dependencies (externalizeDeps: false; electron and Node's built-ins stay
+// external), so the packaged app needs no node_modules (electron-builder.yml).
 export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
+      externalizeDeps: false,
       rollupOptions: {
         input: {
           index: resolve(__dirname, 'main/index.ts'),
@@ -20,6 +23,7 @@ export default defineConfig({
   preload: {
     build: {
       outDir: 'out/preload',
+      externalizeDeps: false,
       // A sandboxed window loads only a CommonJS preload.
       rollupOptions: {
         input: { index: resolve(__dirname, 'main/preload.ts') },

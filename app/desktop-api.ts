@@ -11,7 +11,6 @@ export const CHANNELS = {
   exportFigure: 'figure:export',
   listRecent: 'recent:list',
   openRecent: 'recent:open',
-  openExternal: 'external:open',
   /** main → page pushes */
   engineStatus: 'engine:status',
   menuCommand: 'menu:command',
@@ -61,8 +60,6 @@ export interface DesktopApi {
   listRecent(): Promise<RecentItem[]>;
   /** Re-open a recent item: a folder comes back granted, an experiment with its text. */
   openRecent(id: string): Promise<GrantedFolder | OpenedFile | null>;
-  /** Opens an https link in the browser if its host is on the allow-list; false otherwise. */
-  openExternal(url: string): Promise<boolean>;
   /** Engine host crashed / restarted; returns the unsubscribe function. */
   onEngineStatus(listener: (status: EngineHostStatus) => void): () => void;
   /** Menu items the page acts on (it holds the state to save or export). */

@@ -1,21 +1,25 @@
-// Electron main process: one window (isolated, sandboxed, strict CSP, no navigation, no new windows),
-// the engine host spawned and supervised, IPC with sender checks, the menu. Thin by design: the
-// engine runs in the utility process, the UI in the renderer.
-import { app, BrowserWindow, Menu, session } from 'electron';
+// Electron main process: one window (isolated, sandboxed, strict CSP, served from app://, no
+// navigation, no new windows), the engine host spawned and supervised, IPC with sender checks, the
+// menu. Thin by design: the engine runs in the utility process, the UI in the renderer.
+import { app, BrowserWindow, Menu, protocol, session } from 'electron';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { CHANNELS, type MenuCommand } from '../app/desktop-api';
+import { reloadOnCrash } from './crash-reload';
 import { EngineSupervisor } from './engine-supervisor';
 import { registerIpc } from './ipc';
 import { buildMenu } from './menu';
+import { serveAppRequest } from './protocol';
 import { RecentList } from './recent';
-import { ALLOWED_PERMISSIONS, CSP, devCsp, isOwnUrl, secureWebPreferences } from './security';
+import { ALLOWED_PERMISSIONS, APP_ORIGIN, APP_PAGE, APP_PRIVILEGES, APP_SCHEME, CSP, devCsp, isOwnUrl, secureWebPreferences, testHookEnabled } from './security';
 
 const devUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
-const rendererFile = join(__dirname, '../renderer/index.html');
+// The built page, served as app://hybridscope/ (main/protocol.ts), which must be privileged before ready.
+const rendererDir = join(__dirname, '../renderer');
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_PRIVILEGES }]);
 // Packaged: electron-builder's extraResources copies assets/models to resources/models.
 const modelsDir = app.isPackaged ? join(process.resourcesPath, 'models') : join(app.getAppPath(), 'assets', 'models');
-const isOwnFrame = (url: string) => isOwnUrl(url, rendererFile, devUrl);
+const isOwnFrame = (url: string) => isOwnUrl(url, devUrl);
 // A sandboxed preload must be CommonJS (index.cjs); an ES-module build (index.mjs) would not load,
 // which the security audit test reports.
 const preload = ['index.cjs', 'index.js', 'index.mjs'].map((f) => join(__dirname, '../preload', f)).find((f) => existsSync(f)) ?? '';
@@ -24,8 +28,8 @@ let win: BrowserWindow | null = null;
 // engine-host.js: hosts/utility-process.ts, built beside this file (electron.vite.config.ts)
 const engine = new EngineSupervisor(join(__dirname, 'engine-host.js'), modelsDir, () => win?.webContents ?? null);
 const recent = new RecentList(join(app.getPath('userData'), 'recent.json'));
-// End-to-end tests kill the engine host through this handle (issue 5, acceptance 3).
-if (process.env.HYBRIDSCOPE_E2E === '1') (globalThis as { hybridscopeEngine?: EngineSupervisor }).hybridscopeEngine = engine;
+// End-to-end tests kill the engine host through this handle (issue 5, acceptance 3); never when packaged.
+if (testHookEnabled(process.env, app.isPackaged)) (globalThis as { hybridscopeEngine?: EngineSupervisor }).hybridscopeEngine = engine;
 
 const sendMenu = (command: MenuCommand) => win?.webContents.send(CHANNELS.menuCommand, command);
 const refreshMenu = () => Menu.setApplicationMenu(buildMenu(sendMenu, recent.list(), !app.isPackaged));
@@ -34,21 +38,18 @@ function createWindow(): void {
   win = new BrowserWindow({
     width: 1440, height: 900, minWidth: 900, minHeight: 600, show: false, title: 'HybridScope',
     backgroundColor: '#ffffff',
-    webPreferences: secureWebPreferences(preload),
+    webPreferences: secureWebPreferences(preload, devUrl ? new URL(devUrl).origin : APP_ORIGIN),
   });
   const wc = win.webContents;
   wc.on('will-navigate', (e) => e.preventDefault());
   wc.on('will-redirect', (e) => e.preventDefault());
   wc.setWindowOpenHandler(() => ({ action: 'deny' }));
   wc.on('did-finish-load', () => engine.connect());
-  // A crashed renderer is reloaded; the page reconnects to the (still running) engine host.
-  wc.on('render-process-gone', (_e, details) => {
-    if (details.reason !== 'clean-exit') wc.reload();
-  });
+  reloadOnCrash(win);
   win.once('ready-to-show', () => win?.show());
   win.on('closed', () => { win = null; });
   if (devUrl) void win.loadURL(devUrl);
-  else void win.loadFile(rendererFile);
+  else void win.loadURL(APP_PAGE);
 }
 
 app.on('web-contents-created', (_e, contents) => {
@@ -57,6 +58,7 @@ app.on('web-contents-created', (_e, contents) => {
 });
 
 app.whenReady().then(async () => {
+  protocol.handle(APP_SCHEME, (request) => serveAppRequest(request, rendererDir, CSP));
   const csp = devUrl ? devCsp(devUrl) : CSP;
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } });

@@ -1,14 +1,13 @@
 // IPC handlers behind window.hybridscope: every call's sender frame must be our own page, and every
 // argument is checked again here (the preload checks too, but main trusts no renderer). Dialogs pick
 // the paths; the page only ever gets names, tokens and file contents.
-import { dialog, ipcMain, shell, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
+import { dialog, ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { CHANNELS, type FigureFormat, type GrantedFolder, type OpenedFile } from '../app/desktop-api';
 import { writeFileAtomic } from '../engine/cli/node';
 import type { EngineSupervisor } from './engine-supervisor';
 import type { RecentList } from './recent';
-import { isAllowedExternal } from './security';
 
 const MAX_EXPERIMENT_BYTES = 64 * 2 ** 20;
 const FORMATS: readonly FigureFormat[] = ['svg', 'png', 'csv', 'json'];
@@ -86,11 +85,5 @@ export function registerIpc(deps: IpcDeps): void {
     const item = deps.recent.find(str(id, 'recent id', 64));
     if (!item) return null;
     return item.kind === 'model-folder' ? grantFolder(item.path) : readExperiment(item.path);
-  });
-  handle(CHANNELS.openExternal, async (url) => {
-    const u = str(url, 'url', 2048);
-    if (!isAllowedExternal(u)) return false;
-    await shell.openExternal(u);
-    return true;
   });
 }

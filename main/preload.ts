@@ -4,6 +4,7 @@
 // page talks to the engine host directly.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import { CHANNELS, ENGINE_PORT_MESSAGE, type DesktopApi, type EngineHostStatus, type FigureFormat, type MenuCommand } from '../app/desktop-api';
+import { pageOriginFrom } from './security';
 
 const MAX_TEXT = 64 * 2 ** 20;
 const FORMATS: readonly FigureFormat[] = ['svg', 'png', 'csv', 'json'];
@@ -38,15 +39,15 @@ const api: DesktopApi = {
   },
   listRecent: () => ipcRenderer.invoke(CHANNELS.listRecent),
   openRecent: (id) => ipcRenderer.invoke(CHANNELS.openRecent, text(id, 'recent id', 64)),
-  openExternal: (url) => ipcRenderer.invoke(CHANNELS.openExternal, text(url, 'url', 2048)),
   onEngineStatus: (listener) => listen<EngineHostStatus>(CHANNELS.engineStatus, listener),
   onMenuCommand: (listener) => listen<MenuCommand>(CHANNELS.menuCommand, listener),
 };
 
 contextBridge.exposeInMainWorld('hybridscope', api);
 
-// Posted to this same window (the page checks `e.source === window`); '*' because a file:// page has
-// an opaque origin that no target origin string matches.
+// Posted to this same window (the page checks `e.source === window`), and only while it shows our
+// own origin (app://hybridscope, or the dev server's, as main passed it).
+const pageOrigin = pageOriginFrom(process.argv);
 ipcRenderer.on(CHANNELS.enginePort, (e) => {
-  window.postMessage(ENGINE_PORT_MESSAGE, '*', e.ports);
+  window.postMessage(ENGINE_PORT_MESSAGE, pageOrigin, e.ports);
 });

@@ -1,18 +1,15 @@
 // Runs the static audit (main/audit.ts) on the BUILT desktop app in out/ (built here if `npm test`
 // did not build it already), and checks the audit itself on a deliberately insecure bundle.
-import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { auditBuild, type BuiltFile } from './audit';
+import { builtOut } from './built-out';
 
 const root = join(import.meta.dirname, '..');
-const out = join(root, 'out');
 
 function builtFiles(): BuiltFile[] {
-  if (!existsSync(join(out, 'main')) || !existsSync(join(out, 'preload'))) {
-    execFileSync('npx', ['electron-vite', 'build'], { cwd: root, stdio: 'pipe' });
-  }
+  const out = builtOut();
   const files: BuiltFile[] = [];
   for (const dir of ['main', 'preload']) {
     for (const name of readdirSync(join(out, dir))) {
@@ -37,15 +34,18 @@ describe('security audit of the built app', () => {
         text: `new BrowserWindow({ webPreferences: { nodeIntegration: true, contextIsolation: false, sandbox: !1,
           webSecurity: false, allowRunningInsecureContent: !0, experimentalFeatures: true, webviewTag: true, enableBlinkFeatures: 'x' } });
           require('@electron/remote'); win.loadURL("http://example.com"); wc.setWindowOpenHandler(() => ({ action: 'allow' }));
-          ipcMain.on('x', () => {}); app.on('certificate-error', (e, w, u, err, cert, cb) => cb(true)); shell.openExternal(url);`,
+          ipcMain.on('x', () => {}); app.on('certificate-error', (e, w, u, err, cert, cb) => cb(true)); shell.openExternal(url);
+          win.loadFile(rendererFile); if (process.env.HYBRIDSCOPE_E2E === "1") globalThis.hybridscopeEngine = engine;
+          wc.on("render-process-gone", (_e, details) => { if (details.reason !== "clean-exit") wc.reload(); });`,
       },
-      { path: 'out/preload/index.mjs', text: 'import { contextBridge } from "electron";' },
+      { path: 'out/preload/index.mjs', text: 'import { contextBridge } from "electron"; window.postMessage(ENGINE_PORT_MESSAGE, "*", e.ports);' },
       { path: 'out/renderer/index.html', text: `<meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self' 'unsafe-eval' https:">` },
     ];
     const rules = new Set(auditBuild(bad).map((f) => f.rule));
     for (const r of ['node-integration', 'context-isolation', 'sandbox', 'web-security', 'insecure-content', 'experimental-features',
       'blink-features', 'webview', 'remote-module', 'insecure-load', 'new-window', 'unchecked-ipc', 'certificate-errors', 'open-external',
-      'missing-csp', 'navigation', 'permissions', 'ipc-sender', 'secure-preferences', 'preload-format', 'weak-csp']) {
+      'missing-csp', 'navigation', 'permissions', 'ipc-sender', 'secure-preferences', 'preload-format', 'weak-csp',
+      'file-protocol', 'post-message-origin', 'test-hook', 'app-protocol', 'crash-reload']) {
       expect(rules, r).toContain(r);
     }
     expect(auditBuild(bad.slice(0, 2)).some((f) => f.rule === 'missing-csp' && f.file.endsWith('index.html'))).toBe(true);

@@ -1,7 +1,8 @@
 // The window's security settings and CSP (issue 5, acceptance 4): asserted on the one module main
-// uses. The page's meta CSP is built from it (scripts/csp-meta.ts, tested there).
+// uses (the page's meta CSP is built from it: scripts/csp-meta.ts, tested there); the app:// origin,
+// the preload's postMessage target and the end-to-end hook's packaged-build switch.
 import { describe, expect, it } from 'vitest';
-import { CSP, devCsp, isAllowedExternal, isOwnUrl, secureWebPreferences } from './security';
+import { APP_ORIGIN, APP_PRIVILEGES, CSP, devCsp, isOwnUrl, pageOriginArgument, pageOriginFrom, secureWebPreferences, testHookEnabled } from './security';
 
 const directives = (csp: string) => new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k, v]));
 
@@ -14,6 +15,15 @@ describe('security settings', () => {
       experimentalFeatures: false, webviewTag: false,
     });
     expect(p.preload).toBe('/x/preload.cjs');
+    expect(p.additionalArguments).toEqual([pageOriginArgument(APP_ORIGIN)]);
+  });
+
+  it('registers app:// as a standard, secure scheme that neither bypasses the CSP nor opens to CORS', () => {
+    expect(APP_ORIGIN).toBe('app://hybridscope');
+    expect(APP_PRIVILEGES).toMatchObject({ standard: true, secure: true });
+    expect(APP_PRIVILEGES).not.toHaveProperty('bypassCSP');
+    expect(APP_PRIVILEGES).not.toHaveProperty('corsEnabled');
+    expect(APP_PRIVILEGES).not.toHaveProperty('allowServiceWorkers');
   });
 
   it('has a strict CSP: own scripts only, no eval, no plugins, no framing', () => {
@@ -34,23 +44,37 @@ describe('security settings', () => {
   });
 
   it('accepts IPC only from our own page', () => {
-    const file = '/opt/HybridScope/resources/app.asar/out/renderer/index.html';
-    expect(isOwnUrl(`file://${file}`, file)).toBe(true);
-    expect(isOwnUrl(`file://${file}#/view`, file)).toBe(true);
-    expect(isOwnUrl('file:///etc/passwd', file)).toBe(false);
-    expect(isOwnUrl('https://evil.example/index.html', file)).toBe(false);
-    expect(isOwnUrl('http://localhost:5173/', file, 'http://localhost:5173')).toBe(true);
-    expect(isOwnUrl('http://localhost:5174/', file, 'http://localhost:5173')).toBe(false);
-    expect(isOwnUrl('http://localhost:5173/', file)).toBe(false);
-    expect(isOwnUrl('not a url', file)).toBe(false);
+    expect(isOwnUrl('app://hybridscope/index.html')).toBe(true);
+    expect(isOwnUrl('app://hybridscope/index.html#/view')).toBe(true);
+    expect(isOwnUrl('app://hybridscope/')).toBe(true);
+    // the page used to be a file:// URL; no file:// frame is ours now
+    expect(isOwnUrl('file:///opt/HybridScope/resources/app.asar/out/renderer/index.html')).toBe(false);
+    expect(isOwnUrl('file:///etc/passwd')).toBe(false);
+    expect(isOwnUrl('app://evil/index.html')).toBe(false);
+    expect(isOwnUrl('app://hybridscope.evil/index.html')).toBe(false);
+    expect(isOwnUrl('app://hybridscope:8080/index.html')).toBe(false);
+    expect(isOwnUrl('app://user@hybridscope/index.html')).toBe(false);
+    expect(isOwnUrl('apps://hybridscope/index.html')).toBe(false);
+    expect(isOwnUrl('https://hybridscope/index.html')).toBe(false);
+    expect(isOwnUrl('https://evil.example/index.html')).toBe(false);
+    expect(isOwnUrl('http://localhost:5173/', 'http://localhost:5173')).toBe(true);
+    expect(isOwnUrl('http://localhost:5174/', 'http://localhost:5173')).toBe(false);
+    expect(isOwnUrl('http://localhost:5173/')).toBe(false);
+    expect(isOwnUrl('not a url')).toBe(false);
   });
 
-  it('opens only allow-listed https links', () => {
-    expect(isAllowedExternal('https://arxiv.org/abs/2406.07887')).toBe(true);
-    expect(isAllowedExternal('http://arxiv.org/abs/2406.07887')).toBe(false);
-    expect(isAllowedExternal('https://arxiv.org.evil.example/')).toBe(false);
-    expect(isAllowedExternal('https://user:pw@github.com/')).toBe(false);
-    expect(isAllowedExternal('file:///etc/passwd')).toBe(false);
-    expect(isAllowedExternal('javascript:alert(1)')).toBe(false);
+  it("posts the engine port to the page's exact origin, never '*'", () => {
+    expect(pageOriginFrom(['/opt/HybridScope/hybridscope', '--type=renderer', pageOriginArgument(APP_ORIGIN)])).toBe(APP_ORIGIN);
+    expect(pageOriginFrom(['x', pageOriginArgument('http://localhost:5173')])).toBe('http://localhost:5173');
+    expect(pageOriginFrom(['x', '--type=renderer'])).toBe(APP_ORIGIN);
+    expect(pageOriginFrom(['x', pageOriginArgument('')])).toBe(APP_ORIGIN);
+    expect(secureWebPreferences('/p', 'http://localhost:5173').additionalArguments).toEqual([pageOriginArgument('http://localhost:5173')]);
+  });
+
+  it('exposes the end-to-end hook only in unpackaged builds that ask for it', () => {
+    expect(testHookEnabled({ HYBRIDSCOPE_E2E: '1' }, false)).toBe(true);
+    expect(testHookEnabled({ HYBRIDSCOPE_E2E: '1' }, true)).toBe(false);
+    expect(testHookEnabled({}, false)).toBe(false);
+    expect(testHookEnabled({ HYBRIDSCOPE_E2E: 'true' }, false)).toBe(false);
   });
 });
