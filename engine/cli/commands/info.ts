@@ -1,15 +1,17 @@
 // `hybridscope info <model-dir> [--json]`: layout, kinds, parameter count and vocab from headers only.
 import { inspectCheckpoint } from '../../io/checkpoint';
 import type { Command } from '../command';
-import { UsageError } from '../command';
 import { modelFolder } from '../node-files';
 
 export const info: Command = {
   name: 'info',
-  usage: 'info <model-dir> [--json]',
-  options: { json: { type: 'boolean' } },
+  summary: 'describe a model folder from its headers: layout, block kinds, parameters, vocabulary',
+  args: ['model-dir'],
+  flags: {
+    json: { type: 'boolean', help: 'print {"model_type", "layout", "layers", "parameters", "vocab_size"} instead of a sentence' },
+  },
+  examples: ['hybridscope info assets/models/hybrid --json'],
   async run({ positionals, values }, io) {
-    if (positionals.length !== 1) throw new UsageError('usage: hybridscope info <model-dir> [--json]');
     const m = await inspectCheckpoint(await modelFolder(positionals[0]));
     if (values.json) {
       io.stdout(JSON.stringify({ model_type: m.model_type, layout: m.layout, layers: m.layers, parameters: m.parameters, vocab_size: m.vocab_size }) + '\n');
