@@ -2273,20 +2273,23 @@ async function writeOutFile(file, data) {
   }
 }
 
-// engine/cli/ids.ts
-var EXPECTED = "an array of token ids";
-async function readStdinJson(io) {
+// engine/cli/input.ts
+var inputName = (file) => file === "-" ? "stdin" : file;
+async function readJsonInput(file, io, expected) {
+  if (file !== "-") return readJsonFile(file, expected);
   if (!io.stdin) throw new CheckpointError("stdin", "standard input cannot be read here");
   const bytes = await io.stdin();
   try {
     return JSON.parse(new TextDecoder().decode(bytes));
   } catch {
-    throw new CheckpointError("stdin", `not valid JSON (expected ${EXPECTED})`);
+    throw new CheckpointError("stdin", `not valid JSON (expected ${expected})`);
   }
 }
+
+// engine/cli/ids.ts
 async function readIds(file, io, vocabSize) {
-  const ids = file === "-" ? await readStdinJson(io) : await readJsonFile(file, EXPECTED);
-  const name = file === "-" ? "stdin" : file;
+  const ids = await readJsonInput(file, io, "an array of token ids");
+  const name = inputName(file);
   if (!Array.isArray(ids) || ids.length === 0) throw new CheckpointError(name, "expected a non-empty JSON array of token ids");
   ids.forEach((id, i) => {
     if (!Number.isInteger(id) || id < 0) throw new CheckpointError(name, `entry ${i} (${JSON.stringify(id)}) is not a non-negative integer`);
@@ -3245,12 +3248,12 @@ function depthFractions(value) {
     return pct / 100;
   });
 }
-async function readNames(file) {
-  const json = await readJsonFile(file, "a names list");
+async function readNames(file, io) {
+  const json = await readJsonInput(file, io, "a names list");
   try {
     return parseNameList(json);
   } catch (e) {
-    throw new Error(`${file}: ${e.message}`, { cause: e });
+    throw new Error(`${inputName(file)}: ${e.message}`, { cause: e });
   }
 }
 function table(report) {
@@ -3276,7 +3279,7 @@ var phonebookCommand = {
     shots: { type: "string", value: "N", default: "2", help: "few-shot examples before the query" },
     samples: { type: "string", value: "K", default: "20", help: "samples per point" },
     seed: { type: "string", value: "S", default: "0", help: "seed of the generator: the same seed, the same books" },
-    names: { type: "string", value: "names.json", absent: "assets/phonebook/names.json", help: 'names to draw from: {"first": [...], "last": [...]}' },
+    names: { type: "string", value: "names.json", absent: "assets/phonebook/names.json", help: 'names to draw from: {"first": [...], "last": [...]}; - reads them from stdin' },
     out: { type: "string", value: "all.json", absent: "not written", help: "also write every sample as JSON; - writes it to stdout and the summary to stderr" },
     json: { type: "boolean", help: "print the summary as JSON" },
     csv: { type: "boolean", help: "print the summary as CSV" },
@@ -3295,7 +3298,7 @@ var phonebookCommand = {
     const samples = integer("samples", values.samples, 1);
     const seed = integer("seed", values.seed, 0);
     const shots = integer("shots", values.shots, 0);
-    const names = typeof values.names === "string" ? await readNames(values.names) : void 0;
+    const names = typeof values.names === "string" ? await readNames(values.names, io) : void 0;
     if (typeof values.out === "string" && !toStdout) await checkOutFile(values.out);
     const dir = positionals[0];
     let model = await loadModel(await modelFolder(dir));

@@ -26,7 +26,7 @@ function write(dir: string, config: Record<string, unknown>, withTokenizer: bool
   return dir;
 }
 
-async function run(argv: string[], opts: { tty?: boolean; onStderr?: (text: string) => void } = {}) {
+async function run(argv: string[], opts: { tty?: boolean; stdin?: string; onStderr?: (text: string) => void } = {}) {
   let stdout = '';
   let stderr = '';
   const code = await main(argv, {
@@ -36,6 +36,7 @@ async function run(argv: string[], opts: { tty?: boolean; onStderr?: (text: stri
       opts.onStderr?.(t);
     },
     stderrIsTTY: opts.tty ?? false,
+    stdin: async () => new TextEncoder().encode(opts.stdin ?? ''),
   }, [phonebookCommand]);
   return { code, stdout, stderr };
 }
@@ -109,6 +110,20 @@ describe('hybridscope phonebook', () => {
       expect(s.logprobs.every((l: number) => l <= 0)).toBe(true);
       expect(s.answer).toMatch(/^\d{3}-\d{3}-\d{4}$/);
     }
+  });
+
+  it('--names - reads the names list from stdin', async () => {
+    const argv = ['phonebook', dir, '--entries', '3', '--samples', '1', '--seed', '4', '--names', '-', '--out', '-', '--quiet'];
+    const names = JSON.stringify({ first: ['Ada', 'Alan', 'Grace'], last: ['Lovelace', 'Turing', 'Hopper'] });
+    const file = join(root, 'names.json');
+    writeFileSync(file, names);
+    const piped = await run(argv, { stdin: names });
+    expect(piped.code, piped.stderr).toBe(0);
+    expect(piped.stdout).toBe((await run(argv.map((a, i) => (argv[i - 1] === '--names' ? file : a)))).stdout);
+    expect(piped.stdout).not.toBe((await run(argv.filter((a, i) => a !== '--names' && argv[i - 1] !== '--names'))).stdout);
+    const bad = await run(argv, { stdin: '{"first": []}' });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('hybridscope: stdin: names: "first" must be a non-empty array\n');
   });
 
   it('fits token budgets with the model tokenizer', async () => {

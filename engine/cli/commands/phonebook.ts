@@ -10,9 +10,10 @@ import { loadModel } from '../../io/checkpoint';
 import { editLayout } from '../../layout';
 import { cliReport, parseNameList, runSweep, sweepToCsv, type NameList, type SweepLength } from '../../phonebook';
 import { FORMATS, VARIANTS, type PhonebookFormat, type PhonebookVariant } from '../../phonebook/templates';
-import type { Command } from '../command';
+import type { CliIO, Command } from '../command';
 import { UsageError } from '../command';
-import { checkOutFile, modelFolder, readJsonFile, writeOutFile } from '../node-files';
+import { inputName, readJsonInput } from '../input';
+import { checkOutFile, modelFolder, writeOutFile } from '../node-files';
 import { progress } from '../progress';
 
 function positiveList(flag: string, value: unknown): number[] {
@@ -45,12 +46,12 @@ function depthFractions(value: unknown): (number | null)[] {
     });
 }
 
-async function readNames(file: string): Promise<NameList> {
-  const json = await readJsonFile(file, 'a names list');
+async function readNames(file: string, io: CliIO): Promise<NameList> {
+  const json = await readJsonInput(file, io, 'a names list');
   try {
     return parseNameList(json);
   } catch (e) {
-    throw new Error(`${file}: ${(e as Error).message}`, { cause: e });
+    throw new Error(`${inputName(file)}: ${(e as Error).message}`, { cause: e });
   }
 }
 
@@ -79,7 +80,7 @@ export const phonebookCommand: Command = {
     shots: { type: 'string', value: 'N', default: '2', help: 'few-shot examples before the query' },
     samples: { type: 'string', value: 'K', default: '20', help: 'samples per point' },
     seed: { type: 'string', value: 'S', default: '0', help: 'seed of the generator: the same seed, the same books' },
-    names: { type: 'string', value: 'names.json', absent: 'assets/phonebook/names.json', help: 'names to draw from: {"first": [...], "last": [...]}' },
+    names: { type: 'string', value: 'names.json', absent: 'assets/phonebook/names.json', help: 'names to draw from: {"first": [...], "last": [...]}; - reads them from stdin' },
     out: { type: 'string', value: 'all.json', absent: 'not written', help: 'also write every sample as JSON; - writes it to stdout and the summary to stderr' },
     json: { type: 'boolean', help: 'print the summary as JSON' },
     csv: { type: 'boolean', help: 'print the summary as CSV' },
@@ -99,7 +100,7 @@ export const phonebookCommand: Command = {
     const samples = integer('samples', values.samples, 1);
     const seed = integer('seed', values.seed, 0);
     const shots = integer('shots', values.shots, 0);
-    const names = typeof values.names === 'string' ? await readNames(values.names) : undefined;
+    const names = typeof values.names === 'string' ? await readNames(values.names, io) : undefined;
     if (typeof values.out === 'string' && !toStdout) await checkOutFile(values.out);
 
     const dir = positionals[0];
