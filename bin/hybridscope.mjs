@@ -4381,7 +4381,7 @@ async function main(argv, io = processIO, commands = COMMANDS, opts = {}) {
 `);
     return 2;
   };
-  if (name === "--version" || name === "-V") {
+  if (name === "--version") {
     io.stdout(`hybridscope ${version}
 `);
     return 0;

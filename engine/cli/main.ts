@@ -39,7 +39,7 @@ export async function main(argv: string[], io: CliIO = processIO, commands: Comm
     io.stderr(`hybridscope: unknown command "${n}" (commands: ${commands.map((c) => c.name).join(', ')}; see hybridscope help)\n`);
     return 2;
   };
-  if (name === '--version' || name === '-V') {
+  if (name === '--version') {
     io.stdout(`hybridscope ${version}\n`);
     return 0;
   }
