@@ -4443,4 +4443,8 @@ function oneLine2(e) {
 }
 
 // engine/cli/bin.ts
+process.stdout.on("error", (e) => {
+  if (e.code !== "EPIPE") throw e;
+  process.exit(0);
+});
 process.exitCode = await main(process.argv.slice(2));

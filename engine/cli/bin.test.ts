@@ -52,6 +52,13 @@ describe('bin/hybridscope.mjs', () => {
     expect(decodeTensor(header, header.tensors.get('logits')!, bytes).every(Number.isFinite)).toBe(true);
   });
 
+  it('stops quietly when the reader of stdout closes the pipe early (`| head -c 8`)', () => {
+    // ~170 KiB of tensors: more than a pipe holds, so the CLI is still writing when head exits
+    const line = `echo '[1, 5, 2, 7]' | "${process.execPath}" "${bin}" forward "${hybrid}" --ids - --out - | head -c 8 > /dev/null`;
+    const r = spawnSync('sh', ['-c', line], { encoding: 'utf8' });
+    expect(r.stderr).toBe('wrote 15 tensors to stdout\n');
+  });
+
   it('phonebook with stderr in a file writes plain progress lines, no carriage returns', () => {
     const log = join(work, 'stderr.log');
     const fd = openSync(log, 'w');
