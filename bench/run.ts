@@ -1,5 +1,6 @@
 // `npm run bench`: one command, one run. Prints a table and writes bench/results/<timestamp>.json
-// with medians over repeats and the machine's description. Parts whose inputs do not exist yet
+// with medians over repeats and the machine's description. `npm run bench -- cli` runs part (f), the
+// CLI's start, alone (seconds instead of minutes). Parts whose inputs do not exist yet
 // (bundled models, ONNX exports, the web UI) are skipped with the reason printed; nothing is faked.
 // What each row means: bench/README.md.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -7,6 +8,7 @@ import { setFlagsFromString } from 'node:v8';
 import { useBackend } from '../engine/kernels/backend';
 import { createWasmBackend } from '../engine/kernels/wasm/backend';
 import { spawnNodeHelper, untilReady } from './helper-port';
+import { benchCli } from './cli';
 import { describeMachine } from './machine';
 import { benchMatmul } from './matmul';
 import { benchModels } from './models';
@@ -21,7 +23,9 @@ async function main(): Promise<void> {
   const one = createWasmBackend();
   if (!one) throw new Error('this Node has no WebAssembly SIMD');
   const machine = describeMachine(one.name);
-  const two = machine.cores >= 2 ? createWasmBackend({ spawnHelper: spawnNodeHelper }) : null;
+  // part (f) alone times other processes: the kernels' helper thread is for parts (a)–(e)
+  const cliOnly = process.argv.slice(2).includes('cli');
+  const two = machine.cores >= 2 && !cliOnly ? createWasmBackend({ spawnHelper: spawnNodeHelper }) : null;
   if (two && !(await untilReady(() => two.threads() === 2))) throw new Error('the kernels\' helper thread did not start');
   // the engine runs as the app does: on every core this machine has, up to two
   const be = two ?? one;
@@ -30,11 +34,14 @@ async function main(): Promise<void> {
   const started = Date.now();
   const rows: Row[] = [];
 
-  const threads = two ? [1, 2] : [1];
-  const mm = await benchMatmul(two ? { 1: one, 2: two } : { 1: one }, threads);
-  rows.push(...mm.rows);
-  rows.push(...(await benchModels(mm.peak, be.threads())));
-  rows.push(...(await benchWeb()));
+  if (!cliOnly) {
+    const threads = two ? [1, 2] : [1];
+    const mm = await benchMatmul(two ? { 1: one, 2: two } : { 1: one }, threads);
+    rows.push(...mm.rows);
+    rows.push(...(await benchModels(mm.peak, be.threads())));
+    rows.push(...(await benchWeb()));
+  }
+  rows.push(...(await benchCli()));
 
   const table = printTable(rows);
   console.log(table);

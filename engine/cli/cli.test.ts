@@ -21,7 +21,7 @@ async function writeTiny(type: string): Promise<string> {
 
 async function run(argv: string[]) {
   let stdout = '', stderr = '';
-  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) }, undefined, { fastKernels: false });
+  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), stdin: async () => new TextEncoder().encode('[1, 2') }, undefined, { fastKernels: false });
   return { code, stdout, stderr };
 }
 
@@ -73,6 +73,23 @@ describe('hybridscope CLI', () => {
     expect(keys).toContain('hidden_states.6');
   });
 
+  it('forward --ids - reads stdin and --out - writes the same safetensors bytes to stdout, and nothing else there', async () => {
+    const file = join(work, 'same.safetensors');
+    expect((await run(['forward', hybrid, '--ids', join(work, 'ids.json'), '--out', file])).code).toBe(0);
+    const chunks: (string | Uint8Array)[] = [];
+    let stderr = '';
+    const code = await main(['forward', hybrid, '--ids', '-', '--out', '-'], {
+      stdout: (d) => void chunks.push(d),
+      stderr: (t) => void (stderr += t),
+      stdin: async () => new TextEncoder().encode('[1, 5, 2, 7, 3, 3, 9]\n'),
+    }, undefined, { fastKernels: false });
+    expect(code, stderr).toBe(0);
+    expect(chunks).toHaveLength(1);
+    expect(chunks[0]).toBeInstanceOf(Uint8Array);
+    expect(Buffer.from(chunks[0] as Uint8Array).equals(await readFile(file))).toBe(true);
+    expect(stderr).toBe('wrote 12 tensors to stdout\n');
+  });
+
   it('generate --json prints the prompt and the greedy continuation', async () => {
     const r = await run(['generate', hybrid, '--ids', join(work, 'ids.json'), '--max-new-tokens', '5', '--json']);
     expect(r.code).toBe(0);
@@ -94,6 +111,7 @@ describe('hybridscope CLI', () => {
       [['forward', hybrid, '--ids', join(work, 'ids.json'), '--out', join(work, 'x.st'), '--layout', 'MM?'], /layout "MM\?": unknown block char/],
       [['generate', hybrid, '--ids', join(work, 'ids.json'), '--max-new-tokens', '1', '--layout', 'M-M*-MM'], /asks for more M blocks than the 3 the checkpoint has; name a block to repeat it, e\.g\. M5/],
       [['info'], /usage/],
+      [['generate', hybrid, '--ids', '-', '--max-new-tokens', '1'], /^hybridscope: stdin: not valid JSON/],
       [['frobnicate'], /unknown command/],
     ];
     for (const [argv, message] of cases) {

@@ -9,15 +9,21 @@ import { loadFolder } from '../open';
 
 export const generateCommand: Command = {
   name: 'generate',
-  usage: 'generate <model-dir> --ids <ids.json> --max-new-tokens N [--json] [--layout S]',
-  options: { ids: { type: 'string' }, 'max-new-tokens': { type: 'string' }, json: { type: 'boolean' }, layout: { type: 'string' } },
+  summary: 'continue a prompt greedily (with caches) and print the new text or every id',
+  args: ['model-dir'],
+  flags: {
+    ids: { type: 'string', value: 'ids.json', required: true, help: 'the prompt: a JSON array of token ids; - reads it from stdin' },
+    'max-new-tokens': { type: 'string', value: 'N', required: true, help: 'how many tokens to generate (0 or more)' },
+    json: { type: 'boolean', help: 'print {"ids": [...]}, the prompt included, instead of the decoded new text' },
+    layout: { type: 'string', value: 'S', absent: "the checkpoint's own", help: 'an edited layer order in the layout notation, e.g. M*M-' },
+  },
+  examples: ['hybridscope generate engine/test/fixtures/llama --ids engine/test/fixtures/llama/input_ids.json --max-new-tokens 8 --json'],
   async run({ positionals, values }, io) {
     const n = Number(values['max-new-tokens']);
-    if (positionals.length !== 1 || typeof values.ids !== 'string') throw new UsageError(`usage: hybridscope ${this.usage}`);
     if (!Number.isInteger(n) || n < 0) throw new UsageError('--max-new-tokens must be a non-negative integer');
     let model = await loadFolder(positionals[0], io);
     if (typeof values.layout === 'string') model = editLayout(model, values.layout);
-    const ids = await readIds(values.ids, model.embeddings.V);
+    const ids = await readIds(String(values.ids), io, model.embeddings.V);
     const r = n === 0 ? { ids, tokens: [], msPerToken: 0 } : generateGreedy(model, ids, n);
     if (values.json) {
       io.stdout(JSON.stringify({ ids: r.ids }) + '\n');

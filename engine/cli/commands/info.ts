@@ -1,14 +1,16 @@
 // `hybridscope info <model-dir> [--json]`: layout, kinds, parameter count and vocab from headers only.
 import type { Command } from '../command';
-import { UsageError } from '../command';
 import { inspectFolder } from '../open';
 
 export const info: Command = {
   name: 'info',
-  usage: 'info <model-dir> [--json]',
-  options: { json: { type: 'boolean' } },
+  summary: 'describe a model folder from its headers: layout, block kinds, parameters, vocabulary',
+  args: ['model-dir'],
+  flags: {
+    json: { type: 'boolean', help: 'print {"model_type", "layout", "layers", "parameters", "vocab_size"} instead of a sentence' },
+  },
+  examples: ['hybridscope info assets/models/hybrid --json'],
   async run({ positionals, values }, io) {
-    if (positionals.length !== 1) throw new UsageError('usage: hybridscope info <model-dir> [--json]');
     const m = await inspectFolder(positionals[0], io);
     if (values.json) {
       io.stdout(JSON.stringify({ model_type: m.model_type, layout: m.layout, layers: m.layers, parameters: m.parameters, vocab_size: m.vocab_size }) + '\n');

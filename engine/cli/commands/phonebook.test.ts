@@ -26,15 +26,17 @@ function write(dir: string, config: Record<string, unknown>, withTokenizer: bool
   return dir;
 }
 
-async function run(argv: string[], onStderr?: (text: string) => void) {
+async function run(argv: string[], opts: { tty?: boolean; stdin?: string; onStderr?: (text: string) => void } = {}) {
   let stdout = '';
   let stderr = '';
   const code = await main(argv, {
     stdout: (t) => void (stdout += t),
     stderr: (t) => {
       stderr += t;
-      onStderr?.(t);
+      opts.onStderr?.(t);
     },
+    stderrIsTTY: opts.tty ?? false,
+    stdin: async () => new TextEncoder().encode(opts.stdin ?? ''),
   }, [phonebookCommand]);
   return { code, stdout, stderr };
 }
@@ -42,7 +44,7 @@ async function run(argv: string[], onStderr?: (text: string) => void) {
 describe('hybridscope phonebook', () => {
   const dir = checkpoint();
 
-  it('prints the documented JSON with a progress bar on stderr, the same on every run', async () => {
+  it('prints the documented JSON, the same on every run, with plain progress lines on a stderr that is no terminal', async () => {
     const argv = ['phonebook', dir, '--entries', '3,6,10', '--samples', '4', '--seed', '7', '--format', 'bare', '--json'];
     const a = await run(argv);
     expect(a.code).toBe(0);
@@ -57,8 +59,31 @@ describe('hybridscope phonebook', () => {
       expect(r.digit_accuracy).toBeLessThanOrEqual(1);
     }
     expect(report.results[0].mean_tokens).toBeLessThan(report.results[2].mean_tokens);
-    expect(a.stderr).toMatch(/\] 12\/12 100%/);
+    expect(a.stderr).toMatch(/^phonebook: 12\/12 samples \(100%\) in 0:\d\d \(10 entries\)\n$/);
+    expect(a.stderr).not.toContain('\r');
     expect((await run(argv)).stdout).toBe(a.stdout);
+  });
+
+  it('draws a bar in place only on a terminal, and nothing with --quiet', async () => {
+    const argv = ['phonebook', dir, '--entries', '3,6', '--samples', '2', '--seed', '7', '--json'];
+    const tty = await run(argv, { tty: true });
+    expect(tty.stderr).toMatch(/^\r\[#+\.*\] \d\/4 /);
+    expect(tty.stderr).toMatch(/\r\[#{30}\] 4\/4 100% {2}ETA 0:00 {2}\(6 entries\)\n$/);
+    for (const opts of [{ tty: true }, { tty: false }]) {
+      const quiet = await run([...argv, '--quiet'], opts);
+      expect(quiet.stderr).toBe('');
+      expect(quiet.stdout).toBe(tty.stdout);
+    }
+  });
+
+  it('--out - puts every sample on stdout and the summary on stderr', async () => {
+    const r = await run(['phonebook', dir, '--entries', '3', '--samples', '2', '--seed', '5', '--out', '-', '--quiet']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).samples).toHaveLength(2);
+    expect(r.stderr).toMatch(/^.* M-M\*-M question\/standard seed 5\nbudget\tentries/);
+    const both = await run(['phonebook', dir, '--entries', '3', '--out', '-', '--json']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/--out - puts every sample on stdout/);
   });
 
   it('runs an edited layout, the reversed question format at a depth, and writes CSV', async () => {
@@ -87,6 +112,21 @@ describe('hybridscope phonebook', () => {
     }
   });
 
+  it('--names - reads the names list from stdin', async () => {
+    const argv = ['phonebook', dir, '--entries', '3', '--samples', '1', '--seed', '4', '--names', '-', '--out', '-', '--quiet'];
+    const names = JSON.stringify({ first: ['Ada', 'Alan', 'Grace'], last: ['Lovelace', 'Turing', 'Hopper'] });
+    const file = join(root, 'names.json');
+    writeFileSync(file, names);
+    // every sample (the timing aside): from stdin as from the file, unlike the shipped list's
+    const samples = async (args: string[], stdin?: string) => JSON.parse((await run(args, { stdin })).stdout).samples;
+    const piped = await samples(argv, names);
+    expect(piped).toEqual(await samples(argv.map((a, i) => (argv[i - 1] === '--names' ? file : a))));
+    expect(piped).not.toEqual(await samples(argv.filter((a, i) => a !== '--names' && argv[i - 1] !== '--names')));
+    const bad = await run(argv, { stdin: '{"first": []}' });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('hybridscope: stdin: names: "first" must be a non-empty array\n');
+  });
+
   it('fits token budgets with the model tokenizer', async () => {
     const r = await run(['phonebook', dir, '--tokens', '200,400', '--samples', '2', '--seed', '2', '--json']);
     const report = JSON.parse(r.stdout);
@@ -99,11 +139,14 @@ describe('hybridscope phonebook', () => {
 
   it('stops on Ctrl-C after the current sample and prints the partial results', async () => {
     let sent = false;
-    const r = await run(['phonebook', dir, '--entries', '3,6', '--samples', '5', '--seed', '7', '--json'], (text) => {
-      if (!sent && text.includes('1/10')) {
-        sent = true;
-        process.emit('SIGINT');
-      }
+    const r = await run(['phonebook', dir, '--entries', '3,6', '--samples', '5', '--seed', '7', '--json'], {
+      tty: true,
+      onStderr: (text) => {
+        if (!sent && text.includes('1/10')) {
+          sent = true;
+          process.emit('SIGINT');
+        }
+      },
     });
     expect(r.code).toBe(130);
     const report = JSON.parse(r.stdout);

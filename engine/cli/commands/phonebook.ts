@@ -1,21 +1,20 @@
 // `hybridscope phonebook <model-dir> [--layout S] --entries 10,40,100 [--variant standard|reversed]
 //  [--format bare|question] [--depth PCT] --samples K --seed S [--json | --csv]`:
-// a recall sweep over book lengths with the model's own tokenizer; a progress bar on stderr;
-// --out also writes every sample (prompt seed, target, answer, generated text, log-probs) as JSON.
+// a recall sweep over book lengths with the model's own tokenizer; progress on stderr (progress.ts);
+// --out also writes every sample (prompt seed, target, answer, generated text, log-probs) as JSON
+// (`--out -`: to stdout, in place of the summary, which then goes to stderr).
 // Ctrl-C stops after the current sample and prints the partial results ("cancelled": true, exit 130);
 // a second Ctrl-C quits at once.
 import { greedyDecoder } from '../../generate';
 import { editLayout } from '../../layout';
-import { cliReport, parseNameList, runSweep, sweepToCsv, type NameList, type SweepLength, type SweepProgress } from '../../phonebook';
+import { cliReport, parseNameList, runSweep, sweepToCsv, type NameList, type SweepLength } from '../../phonebook';
 import { FORMATS, VARIANTS, type PhonebookFormat, type PhonebookVariant } from '../../phonebook/templates';
 import type { CliIO, Command } from '../command';
 import { UsageError } from '../command';
-import { checkOutFile, readJsonFile, writeOutFile } from '../node-files';
+import { inputName, readJsonInput } from '../input';
+import { checkOutFile, writeOutFile } from '../node-files';
 import { loadFolder } from '../open';
-
-const USAGE =
-  'phonebook <model-dir> [--layout S] (--entries 10,40,100 | --tokens 1000,4000) [--variant standard|reversed] ' +
-  '[--format bare|question] [--depth PCT[,PCT…]] [--shots N] --samples K --seed S [--names names.json] [--out all.json] [--json | --csv]';
+import { progress } from '../progress';
 
 function positiveList(flag: string, value: unknown): number[] {
   const items = String(value).split(',').map((s) => Number(s.trim()));
@@ -23,15 +22,13 @@ function positiveList(flag: string, value: unknown): number[] {
   return items;
 }
 
-function integer(flag: string, value: unknown, fallback: number, min: number): number {
-  if (value === undefined) return fallback;
+function integer(flag: string, value: unknown, min: number): number {
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n < min) throw new UsageError(`--${flag} must be an integer ≥ ${min}, got "${value}"`);
   return n;
 }
 
-function choice<T extends string>(flag: string, value: unknown, options: readonly T[], fallback: T): T {
-  if (value === undefined) return fallback;
+function choice<T extends string>(flag: string, value: unknown, options: readonly T[]): T {
   if (!options.includes(value as T)) throw new UsageError(`--${flag} must be ${options.join(' or ')}, got "${value}"`);
   return value as T;
 }
@@ -49,45 +46,13 @@ function depthFractions(value: unknown): (number | null)[] {
     });
 }
 
-async function readNames(file: string): Promise<NameList> {
-  const json = await readJsonFile(file, 'a names list');
+async function readNames(file: string, io: CliIO): Promise<NameList> {
+  const json = await readJsonInput(file, io, 'a names list');
   try {
     return parseNameList(json);
   } catch (e) {
-    throw new Error(`${file}: ${(e as Error).message}`, { cause: e });
+    throw new Error(`${inputName(file)}: ${(e as Error).message}`, { cause: e });
   }
-}
-
-function clock(ms: number): string {
-  const s = Math.round(ms / 1000);
-  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
-}
-
-/** `[#####.....] 12/60  20%  ETA 0:35`, redrawn in place; throttled to one draw per 100 ms. Other
- * stderr lines go through `note`, so they start on a line of their own. */
-function progressBar(io: CliIO): { update(p: SweepProgress): void; note(line: string): void; end(): void } {
-  let last = -Infinity;
-  let open = false; // the bar's line is on screen without its newline
-  const end = () => {
-    if (open) io.stderr('\n');
-    open = false;
-  };
-  return {
-    update(p) {
-      if (p.done < p.total && p.elapsedMs - last < 100) return;
-      last = p.elapsedMs;
-      const width = 30;
-      const filled = Math.round((p.done / p.total) * width);
-      const length = p.point.entries !== null ? `${p.point.entries} entries` : `${p.point.tokens} tokens`;
-      io.stderr(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.done}/${p.total} ${String(Math.floor((100 * p.done) / p.total)).padStart(3)}%  ETA ${clock(p.etaMs)}  (${length})`);
-      open = true;
-    },
-    note(line) {
-      end();
-      io.stderr(`${line}\n`);
-    },
-    end,
-  };
 }
 
 function table(report: ReturnType<typeof cliReport>): string {
@@ -99,38 +64,44 @@ function table(report: ReturnType<typeof cliReport>): string {
   return [head, 'budget\tentries\ttokens\tsamples\texact %\tdigits %\twrong: other entry %\twrong: same name %', ...rows].join('\n') + '\n';
 }
 
+const ONE_LENGTH = 'none; give --entries or --tokens';
+
 export const phonebookCommand: Command = {
   name: 'phonebook',
-  usage: USAGE,
-  options: {
-    layout: { type: 'string' },
-    entries: { type: 'string' },
-    tokens: { type: 'string' },
-    variant: { type: 'string' },
-    format: { type: 'string' },
-    depth: { type: 'string' },
-    shots: { type: 'string' },
-    samples: { type: 'string' },
-    seed: { type: 'string' },
-    names: { type: 'string' },
-    out: { type: 'string' },
-    json: { type: 'boolean' },
-    csv: { type: 'boolean' },
+  summary: 'the phonebook recall sweep: exact and per-digit accuracy over book lengths (the NVIDIA study\'s probe)',
+  args: ['model-dir'],
+  flags: {
+    layout: { type: 'string', value: 'S', absent: "the checkpoint's own", help: 'an edited layer order in the layout notation, e.g. M*M-' },
+    entries: { type: 'string', value: 'N[,N…]', absent: ONE_LENGTH, help: 'book lengths in entries' },
+    tokens: { type: 'string', value: 'N[,N…]', absent: ONE_LENGTH, help: 'book lengths as token budgets (the model\'s tokenizer)' },
+    variant: { type: 'string', value: VARIANTS.join('|'), default: 'standard', help: 'book then query, or the query first' },
+    format: { type: 'string', value: FORMATS.join('|'), default: 'question', help: '`Name:` then 10 digits, or the study\'s question and NNN-NNN-NNNN' },
+    depth: { type: 'string', value: 'PCT[,PCT…]', absent: 'a random target per sample', help: 'where the asked entry sits, 0–100 %; a list sweeps depths' },
+    shots: { type: 'string', value: 'N', default: '2', help: 'few-shot examples before the query' },
+    samples: { type: 'string', value: 'K', default: '20', help: 'samples per point' },
+    seed: { type: 'string', value: 'S', default: '0', help: 'seed of the generator: the same seed, the same books' },
+    names: { type: 'string', value: 'names.json', absent: 'assets/phonebook/names.json', help: 'names to draw from: {"first": [...], "last": [...]}; - reads them from stdin' },
+    out: { type: 'string', value: 'all.json', absent: 'not written', help: 'also write every sample as JSON; - writes it to stdout and the summary to stderr' },
+    json: { type: 'boolean', help: 'print the summary as JSON' },
+    csv: { type: 'boolean', help: 'print the summary as CSV' },
+    quiet: { type: 'boolean', help: 'no progress on stderr' },
   },
+  examples: ['hybridscope phonebook assets/models/hybrid --entries 10,40 --samples 20 --seed 1 --json'],
   async run({ positionals, values }, io) {
-    if (positionals.length !== 1) throw new UsageError(`usage: hybridscope ${USAGE}`);
     if ((values.entries === undefined) === (values.tokens === undefined)) throw new UsageError('phonebook: give --entries or --tokens (one of them)');
     if (values.json && values.csv) throw new UsageError('phonebook: --json and --csv are exclusive');
+    const toStdout = values.out === '-';
+    if (toStdout && (values.json || values.csv)) throw new UsageError('phonebook: --out - puts every sample on stdout; drop --json/--csv (the summary goes to stderr)');
     const lengths: SweepLength[] =
       values.entries !== undefined ? positiveList('entries', values.entries).map((entries) => ({ entries })) : positiveList('tokens', values.tokens).map((tokens) => ({ tokens }));
-    const format = choice<PhonebookFormat>('format', values.format, FORMATS, 'question');
-    const variant = choice<PhonebookVariant>('variant', values.variant, VARIANTS, 'standard');
+    const format = choice<PhonebookFormat>('format', values.format, FORMATS);
+    const variant = choice<PhonebookVariant>('variant', values.variant, VARIANTS);
     const depths = depthFractions(values.depth);
-    const samples = integer('samples', values.samples, 20, 1);
-    const seed = integer('seed', values.seed, 0, 0);
-    const shots = integer('shots', values.shots, 2, 0);
-    const names = typeof values.names === 'string' ? await readNames(values.names) : undefined;
-    if (typeof values.out === 'string') await checkOutFile(values.out);
+    const samples = integer('samples', values.samples, 1);
+    const seed = integer('seed', values.seed, 0);
+    const shots = integer('shots', values.shots, 0);
+    const names = typeof values.names === 'string' ? await readNames(values.names, io) : undefined;
+    if (typeof values.out === 'string' && !toStdout) await checkOutFile(values.out);
 
     const dir = positionals[0];
     let model = await loadFolder(dir, io);
@@ -139,7 +110,7 @@ export const phonebookCommand: Command = {
     if (!tokenizer) throw new Error(`${dir}/tokenizer.json: missing (the phonebook is tokenized with the model's own tokenizer)`);
     const decode = greedyDecoder(model);
 
-    const bar = progressBar(io);
+    const bar = progress(io, { name: 'phonebook', unit: 'samples', quiet: values.quiet === true });
     const signal = { aborted: false };
     const onInterrupt = () => {
       // the first Ctrl-C ends the sweep after the current sample; a second one quits at once
@@ -152,15 +123,21 @@ export const phonebookCommand: Command = {
     try {
       result = await runSweep(
         { models: [{ id: dir, layout: model.layout, tokenizer, decode }], lengths, formats: [format], variants: [variant], depths, samples, seed, shots, names },
-        { signal, onProgress: (p) => bar.update(p), pause: () => new Promise((resolve) => setImmediate(resolve)) },
+        {
+          signal,
+          onProgress: (p) => bar.update({ ...p, label: p.point.entries !== null ? `${p.point.entries} entries` : `${p.point.tokens} tokens` }),
+          pause: () => new Promise((resolve) => setImmediate(resolve)),
+        },
       );
     } finally {
       process.off('SIGINT', onInterrupt);
       bar.end();
     }
     const report = cliReport(result, { model: dir, layout: model.layout, variant, format, depth: depths.length === 1 ? depths[0] : null });
-    if (typeof values.out === 'string') await writeOutFile(values.out, JSON.stringify(result) + '\n');
-    if (values.json) io.stdout(JSON.stringify(report) + '\n');
+    if (toStdout) io.stdout(JSON.stringify(result) + '\n');
+    else if (typeof values.out === 'string') await writeOutFile(values.out, JSON.stringify(result) + '\n');
+    if (toStdout) io.stderr(table(report));
+    else if (values.json) io.stdout(JSON.stringify(report) + '\n');
     else if (values.csv) io.stdout(sweepToCsv(result));
     else io.stdout(table(report));
     if (result.cancelled) io.stderr(`hybridscope: phonebook: cancelled after ${result.done} of ${result.total} samples\n`);
