@@ -48,16 +48,16 @@ export function openDrop(data: DataTransfer): Promise<void> {
     if (!file) return Promise.resolve(toast('error', DROP_HINT));
     return api.openDropped(file).then(openItem, (err) => toast('error', `Could not open ${file.name}: ${message(err)}`));
   }
+  // a folder is only readable as an entry; a file also as a File (a page-made drop has no entries)
   const entry = [...data.items].map((i) => i.webkitGetAsEntry()).find((e) => e !== null) ?? null;
-  return openWebEntry(entry).catch((err) => toast('error', `Could not open ${entry?.name ?? 'the drop'}: ${message(err)}`));
+  const file = data.files[0];
+  return openWebDrop(entry, file).catch((err) => toast('error', `Could not open ${entry?.name ?? file?.name ?? 'the drop'}: ${message(err)}`));
 }
 
-async function openWebEntry(entry: FileSystemEntry | null): Promise<void> {
+async function openWebDrop(entry: FileSystemEntry | null, file: File | undefined): Promise<void> {
   if (entry?.isDirectory) {
-    const files = await filesIn(entry as FileSystemDirectoryEntry, '', 0);
-    await openFolderEntries(entry.name, files);
-  } else if (entry?.isFile && /\.json$/i.test(entry.name)) {
-    const file = await new Promise<File>((resolve, reject) => (entry as FileSystemFileEntry).file(resolve, reject));
+    await openFolderEntries(entry.name, await filesIn(entry as FileSystemDirectoryEntry, '', 0));
+  } else if (file && /\.json$/i.test(file.name)) {
     await openExperimentText(await file.text(), file.name);
   } else {
     // a trace file (DESIGN §7) opens here too, by its extension, once the format exists
