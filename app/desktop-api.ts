@@ -1,6 +1,6 @@
 // `window.hybridscope`: what the Electron preload exposes to the page, one function per IPC channel.
-// Types only, shared by main/preload.ts (which implements it) and the renderer (which calls it when
-// present; the web build has no such object). Paths never cross into the page: a folder the user
+// Its types, channel names and the menu's command list, shared by main/ (the menu, main/preload.ts,
+// which implements it) and the renderer (which calls it when present; the web build has no such object). Paths never cross into the page: a folder the user
 // picked is known to the page by a token the engine host was granted, a file by its name.
 
 /** IPC channel names, `noun:verb`, one per function below. */
@@ -11,10 +11,13 @@ export const CHANNELS = {
   exportFigure: 'figure:export',
   listRecent: 'recent:list',
   openRecent: 'recent:open',
+  openDropped: 'dropped:open',
+  takeOsOpens: 'os-opens:take',
   /** main → page pushes */
   engineStatus: 'engine:status',
   menuCommand: 'menu:command',
   enginePort: 'engine:port',
+  osOpensWaiting: 'os-opens:waiting',
 } as const;
 
 /** The window message the preload forwards the engine MessagePort with (window.postMessage). */
@@ -31,6 +34,21 @@ export interface OpenedFile {
   text: string;
 }
 
+/** Something that could not be opened (a file the OS or a drop handed over), with the reason. */
+export interface OpenFailure {
+  name: string;
+  error: string;
+}
+
+/** What main hands back for a path it opened: a granted folder or an experiment's text. */
+export type OpenedItem = GrantedFolder | OpenedFile;
+
+/** A dropped file as the page has it (a DOM File satisfies this; app/ sees no DOM types). */
+export interface DroppedFile {
+  readonly name: string;
+  readonly size: number;
+}
+
 export interface RecentItem {
   kind: 'model-folder' | 'experiment';
   /** Shown in the menu; an id, not a path, is what the page sends back. */
@@ -40,8 +58,22 @@ export interface RecentItem {
 
 export type FigureFormat = 'svg' | 'png' | 'csv' | 'json';
 
+/** Every command the menu sends the page, by name: the page has a handler for each (a test sends
+ *  every one). `open-recent` travels with the recent item's id, as `open-recent:<id>`. */
+export const MENU_COMMANDS = ['open-model-folder', 'open-experiment', 'open-recent', 'save-experiment', 'export-figure', 'show-shortcuts'] as const;
+export type MenuCommandName = (typeof MENU_COMMANDS)[number];
 /** `open-recent:<id>`: the page calls openRecent(id) and acts on what comes back. */
-export type MenuCommand = 'open-model-folder' | 'open-experiment' | 'save-experiment' | 'export-figure' | `open-recent:${string}`;
+export type MenuCommand = Exclude<MenuCommandName, 'open-recent'> | `open-recent:${string}`;
+
+/** A command's name and its argument (the recent id of `open-recent:<id>`, else ''); null for a
+ *  string that is no menu command. */
+export function parseMenuCommand(command: string): { name: MenuCommandName; arg: string } | null {
+  const colon = command.indexOf(':');
+  const name = colon < 0 ? command : command.slice(0, colon);
+  const arg = colon < 0 ? '' : command.slice(colon + 1);
+  if (!(MENU_COMMANDS as readonly string[]).includes(name) || (name === 'open-recent') !== (colon >= 0)) return null;
+  return { name: name as MenuCommandName, arg };
+}
 
 export interface EngineHostStatus {
   status: 'crashed' | 'restarted';
@@ -59,9 +91,17 @@ export interface DesktopApi {
   exportFigure(data: string | Uint8Array, format: FigureFormat, suggestedName: string): Promise<string | null>;
   listRecent(): Promise<RecentItem[]>;
   /** Re-open a recent item: a folder comes back granted, an experiment with its text. */
-  openRecent(id: string): Promise<GrantedFolder | OpenedFile | null>;
+  openRecent(id: string): Promise<OpenedItem | null>;
+  /** A file or folder dropped on the window. The preload reads its path (webUtils.getPathForFile)
+   *  and hands it to main, which grants a folder or reads an experiment; the page never sees it. */
+  openDropped(file: DroppedFile): Promise<OpenedItem | OpenFailure>;
+  /** What the OS asked the app to open (file association, command line, a second launch), each
+   *  granted or read by main; empty when nothing waits. Taken once: a second call gets the newer. */
+  takeOsOpens(): Promise<(OpenedItem | OpenFailure)[]>;
   /** Engine host crashed / restarted; returns the unsubscribe function. */
   onEngineStatus(listener: (status: EngineHostStatus) => void): () => void;
   /** Menu items the page acts on (it holds the state to save or export). */
   onMenuCommand(listener: (command: MenuCommand) => void): () => void;
+  /** The OS asked to open something while the app runs: call takeOsOpens. */
+  onOsOpensWaiting(listener: () => void): () => void;
 }

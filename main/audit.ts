@@ -34,7 +34,7 @@ const FORBIDDEN: { rule: string; re: RegExp; message: string }[] = [
   { rule: 'new-window', re: /action\s*:\s*["'`]allow["'`]/, message: 'a window-open handler allows new windows' },
   { rule: 'unchecked-ipc', re: /ipcMain\.on\(/, message: 'ipcMain.on handler (use the sender-checked ipcMain.handle wrapper)' },
   { rule: 'certificate-errors', re: /["'`]certificate-error["'`]/, message: 'certificate errors are handled (and possibly accepted)' },
-  { rule: 'open-external', re: /shell\.openExternal\(/, message: 'shell.openExternal is used; the app opens no external links (add an allow-list and its tests first)' },
+  { rule: 'open-external', re: /shell\.openExternal\((?!STUDY_URL\)|["'`]https:\/\/arxiv\.org\/abs\/2406\.07887["'`]\))/, message: 'shell.openExternal opens something other than the study\'s page (the one link the app opens, main/menu.ts)' },
   { rule: 'file-protocol', re: /\.loadFile\(|loadURL\(\s*["'`]file:/, message: 'the page is loaded from file:// (serve it over app://, main/protocol.ts)' },
   { rule: 'post-message-origin', re: /postMessage\([^,()]+,\s*["'`]\*["'`]/, message: "a message (the engine port) is posted to any origin ('*')" },
 ];

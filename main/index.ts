@@ -1,7 +1,7 @@
 // Electron main process: one window (isolated, sandboxed, strict CSP, served from app://, no
 // navigation, no new windows), the engine host spawned and supervised, IPC with sender checks, the
 // menu. Thin by design: the engine runs in the utility process, the UI in the renderer.
-import { app, BrowserWindow, Menu, protocol, session } from 'electron';
+import { app, BrowserWindow, Menu, nativeTheme, protocol, session } from 'electron';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { CHANNELS, type MenuCommand } from '../app/desktop-api';
@@ -10,6 +10,7 @@ import { EngineSupervisor } from './engine-supervisor';
 import { registerIpc } from './ipc';
 import { buildMenu } from './menu';
 import { serveAppRequest } from './protocol';
+import { claimOsOpens } from './os-open';
 import { RecentList } from './recent';
 import { ALLOWED_PERMISSIONS, APP_ORIGIN, APP_PAGE, APP_PRIVILEGES, APP_SCHEME, CSP, devCsp, isOwnUrl, secureWebPreferences, testHookEnabled } from './security';
 
@@ -25,6 +26,10 @@ const isOwnFrame = (url: string) => isOwnUrl(url, devUrl);
 const preload = ['index.cjs', 'index.js', 'index.mjs'].map((f) => join(__dirname, '../preload', f)).find((f) => existsSync(f)) ?? '';
 
 let win: BrowserWindow | null = null;
+// One instance: a second launch (a file association, a path on the command line) hands its paths to
+// this one and quits.
+const osOpens = claimOsOpens(() => win, () => win?.webContents.send(CHANNELS.osOpensWaiting));
+if (!osOpens) app.exit(0);
 // engine-host.js: hosts/utility-process.ts, built beside this file (electron.vite.config.ts)
 const engine = new EngineSupervisor(join(__dirname, 'engine-host.js'), modelsDir, () => win?.webContents ?? null);
 const recent = new RecentList(join(app.getPath('userData'), 'recent.json'));
@@ -37,7 +42,8 @@ const refreshMenu = () => Menu.setApplicationMenu(buildMenu(sendMenu, recent.lis
 function createWindow(): void {
   win = new BrowserWindow({
     width: 1440, height: 900, minWidth: 900, minHeight: 600, show: false, title: 'HybridScope',
-    backgroundColor: '#ffffff',
+    // the page's own background in the system's scheme (nativeTheme stays 'system'), so no flash
+    backgroundColor: nativeTheme.shouldUseDarkColors ? '#15181b' : '#f5f5f2',
     webPreferences: secureWebPreferences(preload, devUrl ? new URL(devUrl).origin : APP_ORIGIN),
   });
   const wc = win.webContents;
@@ -66,7 +72,7 @@ app.whenReady().then(async () => {
   session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => callback(ALLOWED_PERMISSIONS.includes(permission)));
   session.defaultSession.setPermissionCheckHandler((_wc, permission) => ALLOWED_PERMISSIONS.includes(permission));
   await recent.load();
-  registerIpc({ window: () => win, isOwnFrame, engine, recent, onRecentChanged: refreshMenu });
+  registerIpc({ window: () => win, isOwnFrame, engine, recent, onRecentChanged: refreshMenu, osOpens: osOpens! });
   refreshMenu();
   engine.start();
   createWindow();

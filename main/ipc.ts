@@ -1,12 +1,13 @@
 // IPC handlers behind window.hybridscope: every call's sender frame must be our own page, and every
 // argument is checked again here (the preload checks too, but main trusts no renderer). Dialogs pick
 // the paths; the page only ever gets names, tokens and file contents.
-import { dialog, ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
+import { app, dialog, ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
 import { readFile, stat } from 'node:fs/promises';
-import { basename } from 'node:path';
-import { CHANNELS, type FigureFormat, type GrantedFolder, type OpenedFile } from '../app/desktop-api';
+import { basename, isAbsolute } from 'node:path';
+import { CHANNELS, type FigureFormat, type GrantedFolder, type OpenedFile, type OpenedItem, type OpenFailure, type RecentItem } from '../app/desktop-api';
 import { writeFileAtomic } from '../engine/cli/node';
 import type { EngineSupervisor } from './engine-supervisor';
+import { openKind, type OpenQueue } from './open-paths';
 import type { RecentList } from './recent';
 
 const MAX_EXPERIMENT_BYTES = 64 * 2 ** 20;
@@ -19,6 +20,8 @@ export interface IpcDeps {
   engine: EngineSupervisor;
   recent: RecentList;
   onRecentChanged(): void;
+  /** Paths the OS asked to open (os-open.ts). */
+  osOpens: OpenQueue;
 }
 
 function str(v: unknown, what: string, max: number): string {
@@ -41,18 +44,37 @@ export function registerIpc(deps: IpcDeps): void {
   };
   const parent = () => deps.window() ?? undefined;
 
-  const grantFolder = async (path: string): Promise<GrantedFolder> => {
-    await deps.recent.add('model-folder', path);
+  // what was opened goes to the File menu's recent list and the OS's recent documents
+  const remember = async (kind: RecentItem['kind'], path: string) => {
+    await deps.recent.add(kind, path);
+    app.addRecentDocument(path);
     deps.onRecentChanged();
+  };
+  const grantFolder = async (path: string): Promise<GrantedFolder> => {
+    await remember('model-folder', path);
     return { token: deps.engine.grant(path), name: basename(path) };
   };
   const readExperiment = async (path: string): Promise<OpenedFile> => {
     const { size } = await stat(path);
     if (size > MAX_EXPERIMENT_BYTES) throw new Error(`${basename(path)}: ${size} bytes is too large for an experiment file`);
     const text = await readFile(path, 'utf8');
-    await deps.recent.add('experiment', path);
-    deps.onRecentChanged();
+    await remember('experiment', path);
     return { name: basename(path), text };
+  };
+  // A path the user handed over outside a dialog (a drop, the OS): the same power as picking it in
+  // the dialogs, so only what those open — a folder, or an experiment file.
+  const openPath = async (path: string): Promise<OpenedItem | OpenFailure> => {
+    const name = basename(path);
+    try {
+      const kind = openKind(path, (await stat(path)).isDirectory());
+      if (kind === 'model-folder') return await grantFolder(path);
+      if (kind === 'experiment') return await readExperiment(path);
+      return { name, error: `${name}: not a model folder or an experiment file (.hybridscope.json)` };
+    } catch (e) {
+      // a file-system error's message holds the full path, which stays in main: its code says enough
+      const code = (e as { code?: unknown }).code;
+      return { name, error: typeof code === 'string' ? `${name} could not be read (${code})` : e instanceof Error ? e.message : String(e) };
+    }
   };
 
   handle(CHANNELS.openModelFolder, async () => {
@@ -86,4 +108,10 @@ export function registerIpc(deps: IpcDeps): void {
     if (!item) return null;
     return item.kind === 'model-folder' ? grantFolder(item.path) : readExperiment(item.path);
   });
+  handle(CHANNELS.openDropped, async (path) => {
+    const p = str(path, 'dropped path', 4096);
+    if (!isAbsolute(p)) throw new Error('a dropped path must be absolute');
+    return openPath(p);
+  });
+  handle(CHANNELS.takeOsOpens, async () => Promise.all(deps.osOpens.take().map(openPath)));
 }

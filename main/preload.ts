@@ -2,7 +2,7 @@
 // each checking its arguments before anything leaves the page. The engine MessagePort main sends is
 // forwarded to the page with window.postMessage (ports cannot cross contextBridge); from then on the
 // page talks to the engine host directly.
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import { CHANNELS, ENGINE_PORT_MESSAGE, type DesktopApi, type EngineHostStatus, type FigureFormat, type MenuCommand } from '../app/desktop-api';
 import { pageOriginFrom } from './security';
 
@@ -18,6 +18,14 @@ function fileName(v: unknown): string {
   const name = text(v, 'file name', 255);
   if (/[/\\]/.test(name)) throw new TypeError('hybridscope: a suggested file name cannot contain a path');
   return name;
+}
+
+/** A dropped file's path, read here so that it goes to main and never to the page. */
+function droppedPath(file: unknown): string {
+  if (!(file instanceof File)) throw new TypeError('hybridscope: openDropped takes a File from a drop');
+  const path = webUtils.getPathForFile(file);
+  if (!path) throw new TypeError('hybridscope: the dropped item is not a file on disk');
+  return path;
 }
 
 function listen<T>(channel: string, listener: (value: T) => void): () => void {
@@ -39,8 +47,11 @@ const api: DesktopApi = {
   },
   listRecent: () => ipcRenderer.invoke(CHANNELS.listRecent),
   openRecent: (id) => ipcRenderer.invoke(CHANNELS.openRecent, text(id, 'recent id', 64)),
+  openDropped: (file) => ipcRenderer.invoke(CHANNELS.openDropped, droppedPath(file)),
+  takeOsOpens: () => ipcRenderer.invoke(CHANNELS.takeOsOpens),
   onEngineStatus: (listener) => listen<EngineHostStatus>(CHANNELS.engineStatus, listener),
   onMenuCommand: (listener) => listen<MenuCommand>(CHANNELS.menuCommand, listener),
+  onOsOpensWaiting: (listener) => listen<void>(CHANNELS.osOpensWaiting, listener),
 };
 
 contextBridge.exposeInMainWorld('hybridscope', api);

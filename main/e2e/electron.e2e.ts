@@ -49,8 +49,8 @@ describe('desktop app (Electron)', () => {
     }));
     expect(seen.require).toBe('undefined');
     expect(seen.process).toBe('undefined');
-    expect(seen.api).toEqual(['exportFigure', 'listRecent', 'onEngineStatus', 'onMenuCommand', 'openExperiment',
-      'openModelFolder', 'openRecent', 'saveExperiment'].sort());
+    expect(seen.api).toEqual(['exportFigure', 'listRecent', 'onEngineStatus', 'onMenuCommand', 'onOsOpensWaiting', 'openDropped', 'openExperiment',
+      'openModelFolder', 'openRecent', 'saveExperiment', 'takeOsOpens'].sort());
     // the engine's port reached the page: the bundled model's layer strip is drawn from its reply
     await expect.poll(() => page.getByTestId('run').isEnabled(), { timeout: 60_000 }).toBe(true);
   });

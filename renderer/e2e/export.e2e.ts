@@ -1,5 +1,6 @@
 // Figure export from the web build: SVG (valid XML, canvas layers embedded as PNG images) and
-// PNG at 2× (twice the SVG's size) and 300 dpi (pHYs chunk), plus the data as CSV and JSON.
+// PNG at 2× (twice the SVG's size) and 300 dpi (pHYs chunk), plus the data as CSV and JSON; under a
+// dark system scheme the screen turns dark and the exported figure keeps the light figure style.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
@@ -57,6 +58,41 @@ describe('figure export in Chromium', () => {
     const print = await exportFrom(page, frame, 'PNG 300 dpi');
     expect(pngSize(print.bytes)).toEqual({ width: Math.round(w * 300 / 96), height: Math.round(hgt * 300 / 96) });
     expect(readDpi(print.bytes)).toBe(300);
+  });
+
+  it('exports figures in the light figure style while the screen is dark', async () => {
+    await page.emulateMedia({ colorScheme: 'dark' });
+    try {
+      const frame = page.locator('[data-testid=ssm-dt]');
+      const screen = await frame.evaluate((el) => ({
+        page: getComputedStyle(document.documentElement).backgroundColor,
+        ticks: getComputedStyle(el.querySelector('svg[data-figure] text')!).fill,
+      }));
+      expect(screen).toEqual({ page: 'rgb(21, 24, 27)', ticks: 'rgb(169, 175, 181)' }); // dark --bg, --fig-label
+      await page.screenshot({ path: shot('dark-mode') });
+      const svg = (await exportFrom(page, frame, 'SVG')).bytes.toString('utf8');
+      expect(svg).not.toContain('var(');
+      const inks = await page.evaluate((text) => {
+        const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+        const colours = [...doc.querySelectorAll('[fill], [stroke]')].flatMap((e) => [e.getAttribute('fill'), e.getAttribute('stroke')]).filter((c) => c && c !== 'none');
+        return { background: doc.querySelector('svg > rect')?.getAttribute('fill'), colours: [...new Set(colours)] };
+      }, svg);
+      expect(inks.background).toBe('#ffffff');
+      // the light figure inks (ui/palette.ts FIGURE_INK), none of the dark screen's
+      expect(inks.colours).toEqual(expect.arrayContaining(['#585c60', '#1e2226', '#b9b9b3']));
+      expect(inks.colours).not.toEqual(expect.arrayContaining(['#a9afb5']));
+      const png = (await exportFrom(page, frame, 'PNG 1×')).bytes.toString('base64');
+      const corner = await page.evaluate(async (b64) => {
+        const bitmap = await createImageBitmap(new Blob([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))]));
+        const ctx = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d')!;
+        ctx.drawImage(bitmap, 0, 0);
+        return [...ctx.getImageData(2, 2, 1, 1).data];
+      }, png);
+      expect(corner).toEqual([255, 255, 255, 255]);
+    } finally {
+      await page.emulateMedia({ colorScheme: 'light' });
+    }
+    expect(errors).toEqual([]);
   });
 
   it('exports the chart data as CSV and JSON', async () => {

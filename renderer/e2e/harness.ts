@@ -36,15 +36,27 @@ export async function startHarness(): Promise<Harness> {
   };
 }
 
-/** A page at a researcher's window size, failing the test on page errors. */
-export async function openApp(h: Harness, hash = ''): Promise<{ page: Page; errors: string[] }> {
+export interface OpenOptions {
+  /** Let the app run its opening model by itself (the first screen); tests start from a quiet page
+   *  (`?autorun=0`) unless they say so. */
+  firstRun?: boolean;
+  /** Runs before the page loads (e.g. desktop-sim.ts's simulateDesktop). */
+  setup?: (page: Page) => Promise<void>;
+}
+
+/** A page at a researcher's window size, failing the test on page errors. `suffix`: a query and/or
+ *  hash for the page URL, e.g. `?e2e` or `#bench-map`. */
+export async function openApp(h: Harness, suffix = '', opts: OpenOptions = {}): Promise<{ page: Page; errors: string[] }> {
   const context = await h.browser.newContext({ viewport: { width: 1440, height: 1000 }, deviceScaleFactor: 1, acceptDownloads: true });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   // a 404 is how a build without bundled models answers for models/manifest.json: not an error
   page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text()); });
-  await page.goto(h.url + hash);
+  await opts.setup?.(page);
+  const url = new URL(suffix, h.url);
+  if (!opts.firstRun) url.searchParams.set('autorun', '0');
+  await page.goto(url.href);
   return { page, errors };
 }
 

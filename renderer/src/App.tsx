@@ -1,5 +1,6 @@
 // The window: top bar (model), sidebar (prompt lab), main column (layer strip, answer, token
 // ribbon, inspector tabs). The core loop (pick, run, inspect, edit, compare) reads top to bottom.
+// Over it: the newcomer's paragraph, toasts, the shortcuts panel and the drop veil.
 import { useApp, appStore } from './store/appStore';
 import { ModelPicker } from './views/ModelPicker';
 import { ModelErrorBanner, ModelMeta } from './views/ModelMeta';
@@ -10,6 +11,9 @@ import { AnswerPanel } from './views/AnswerPanel';
 import { TokenRibbon } from './views/TokenRibbon';
 import { useShortcuts } from './ui/useShortcuts';
 import { ExperimentMenu } from './views/ExperimentMenu';
+import { Intro } from './views/Intro';
+import { DropTarget } from './views/DropTarget';
+import { ShortcutsHelp } from './views/ShortcutsHelp';
 
 export function App() {
   useShortcuts();
@@ -21,8 +25,10 @@ export function App() {
         <ModelMeta />
         <span className="spacer" />
         <ExperimentMenu />
+        <button className="btn" onClick={() => appStore.getState().showHelp(true)} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts" data-testid="help-button">?</button>
       </header>
       <ModelErrorBanner />
+      <Intro />
       <div className="body">
         <aside className="sidebar">
           <PromptLab />
@@ -35,6 +41,8 @@ export function App() {
         </main>
       </div>
       <Toast />
+      <ShortcutsHelp />
+      <DropTarget />
     </div>
   );
 }

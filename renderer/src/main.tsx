@@ -1,11 +1,11 @@
-// Entry of the renderer (web build and Electron): connect the engine host, render the app.
+// Entry of the renderer (web build and Electron): render the app, then start it (actions/firstScreen.ts:
+// the engine host, the opening model, the autosave, what the OS asked to open, the first run).
 // `#bench-map` renders only the 4k × 4k pan/zoom map for the frame-rate bench (renderer/e2e/).
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { Engine } from '../../app/client';
 import { createEngineClient } from '../../hosts/engine-client';
-import { startAutosave } from './actions/autosave';
-import { connectEngine } from './actions/session';
+import { startApp } from './actions/firstScreen';
 import { desktopApi } from './desktop';
 import { App } from './App';
 import { TooltipLayer } from './ui/Tooltip';
@@ -22,5 +22,5 @@ if (location.hash === '#bench-map') {
       <TooltipLayer />
     </StrictMode>,
   );
-  void connectEngine(new Engine(createEngineClient(desktopApi()))).then(startAutosave);
+  void startApp(new Engine(createEngineClient(desktopApi())));
 }

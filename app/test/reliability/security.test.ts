@@ -1,7 +1,8 @@
 // Security checks that run in Node: main's IPC handlers (with Electron mocked) never read or write a
-// path the page names — folders and files come only from dialogs, recent items by id — refuse foreign
-// frames and sanitize suggested file names; model folders cannot be left through shard names or
-// symlinks.
+// path the page names — folders and files come only from dialogs, recent items by id, a drop by the
+// path the preload reads from the dropped File (webUtils.getPathForFile; a File the page makes up has
+// none), the OS's requests from main's own queue — refuse foreign frames, sanitize suggested file
+// names; model folders cannot be left through shard names or symlinks.
 import fc from 'fast-check';
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,9 +16,12 @@ import { tinyFiles } from './protocol.campaign';
 type Handler = (event: { senderFrame?: { url: string } }, ...args: unknown[]) => Promise<unknown>;
 const handlers = new Map<string, Handler>();
 const dialogs: { kind: string; options: Record<string, unknown> }[] = [];
+const recentDocuments: string[] = [];
+const osQueue: string[] = [];
 let dialogAnswer: { canceled: boolean; filePaths?: string[]; filePath?: string } = { canceled: true, filePaths: [] };
 
 vi.mock('electron', () => ({
+  app: { addRecentDocument: (path: string) => recentDocuments.push(path) },
   ipcMain: { handle: (channel: string, fn: Handler) => handlers.set(channel, fn) },
   dialog: {
     showOpenDialog: async (_w: unknown, options: Record<string, unknown>) => { dialogs.push({ kind: 'open', options }); return dialogAnswer; },
@@ -42,6 +46,7 @@ beforeAll(async () => {
       list: () => [],
     } as never,
     onRecentChanged: () => {},
+    osOpens: { take: () => osQueue.splice(0) } as never,
   });
 });
 
@@ -73,6 +78,41 @@ describe('main IPC', () => {
     expect(await call(CHANNELS.openModelFolder)).toEqual({ token: 'token-1', name: 'hybrid' });
     dialogAnswer = { canceled: true, filePaths: [] };
     expect(granted).toEqual(['/data/models/hybrid']);
+  });
+
+  it('opens a dropped path, as the preload read it, only as a folder or a JSON experiment file', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'hs-drop-'));
+    const folder = join(root, 'my-model');
+    mkdirSync(folder);
+    const experiment = join(root, 'a.hybridscope.json');
+    writeFileSync(experiment, '{"format":"hybridscope-experiment"}');
+    const other = join(root, 'notes.txt');
+    writeFileSync(other, 'secret');
+    const before = granted.length;
+    expect(await call(CHANNELS.openDropped, folder)).toEqual({ token: `token-${before + 1}`, name: 'my-model' });
+    expect(await call(CHANNELS.openDropped, experiment)).toEqual({ name: 'a.hybridscope.json', text: '{"format":"hybridscope-experiment"}' });
+    const refused = await call(CHANNELS.openDropped, other) as { name: string; error: string };
+    expect(refused).toEqual({ name: 'notes.txt', error: expect.stringMatching(/^notes\.txt: not a model folder or an experiment file/) });
+    // a missing file: the reason without the path, which stays in main
+    const missing = await call(CHANNELS.openDropped, join(root, 'gone.json')) as { error: string };
+    expect(missing.error).toBe('gone.json could not be read (ENOENT)');
+    await expect(call(CHANNELS.openDropped, 'relative/a.json')).rejects.toThrow(/absolute/);
+    await expect(call(CHANNELS.openDropped, 42)).rejects.toThrow(/dropped path/);
+    expect(granted.slice(before)).toEqual([folder]);
+    expect(recentDocuments.slice(-2)).toEqual([folder, experiment]);
+  });
+
+  it('opens what the OS asked for from main\'s own queue, once', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'hs-os-'));
+    const experiment = join(root, 'b.hybridscope.json');
+    writeFileSync(experiment, '{}');
+    osQueue.push(experiment, join(root, 'missing-model'));
+    // arguments the page adds are ignored: only the queue names paths
+    expect(await call(CHANNELS.takeOsOpens, '/etc/passwd')).toEqual([
+      { name: 'b.hybridscope.json', text: '{}' },
+      { name: 'missing-model', error: 'missing-model could not be read (ENOENT)' },
+    ]);
+    expect(await call(CHANNELS.takeOsOpens)).toEqual([]);
   });
 
   it('sanitizes suggested names: a save dialog never starts outside the default folder', async () => {

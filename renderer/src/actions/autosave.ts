@@ -68,8 +68,9 @@ async function restore(session: Session): Promise<void> {
   store().showToast('info', `Restored your last session (${m.name}${edited})${answer}: it was not closed cleanly.`);
 }
 
-/** Call once the engine is connected: offers back an unclean session, then autosaves every change. */
-export async function startAutosave(): Promise<void> {
+/** Call once the engine is connected: offers back an unclean session, then autosaves every change.
+ *  Resolves to whether a session was offered back. */
+export async function startAutosave(): Promise<boolean> {
   const autosave = new Autosave({
     store: localStore,
     timers: { now: () => Date.now(), setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as number) },
@@ -86,4 +87,5 @@ export async function startAutosave(): Promise<void> {
     autosave.update(next);
   });
   addEventListener('pagehide', () => void (desktopApi() ? autosave.shutdown() : autosave.flush()));
+  return previous?.model != null;
 }

@@ -38,6 +38,12 @@ export async function saveExperiment(): Promise<void> {
   }
 }
 
+/** Desktop: the experiment file dialog in main, then reopen what it read. */
+export async function openExperimentFromDesktop(): Promise<void> {
+  const f = await desktopApi()?.openExperiment();
+  if (f) await openExperimentText(f.text, f.name);
+}
+
 /** Reopen an experiment from its text: restore model, prompt and layout, run it, compare. */
 export async function openExperimentText(text: string, fileName: string): Promise<void> {
   let e;

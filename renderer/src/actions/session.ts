@@ -58,14 +58,19 @@ export async function openModel(source: ModelSource, name: string): Promise<bool
   }
 }
 
-/** Files from an `<input webkitdirectory>` or a drop: paths relative to the picked folder. */
+/** Files from an `<input webkitdirectory>`: paths relative to the picked folder. */
 export function openFolderFiles(files: readonly File[]): Promise<boolean> {
   const folder = files[0]?.webkitRelativePath.split('/')[0] || 'folder';
   const entries: FileEntry[] = files.map((f) => ({
     path: f.webkitRelativePath ? f.webkitRelativePath.split('/').slice(1).join('/') : f.name,
     blob: f,
   }));
-  return openModel({ kind: 'files', name: folder, files: entries }, folder);
+  return openFolderEntries(folder, entries);
+}
+
+/** A folder's files with their paths inside it (the folder input, or a folder dropped on the page). */
+export function openFolderEntries(folder: string, files: FileEntry[]): Promise<boolean> {
+  return openModel({ kind: 'files', name: folder, files }, folder);
 }
 
 /** Desktop: the folder dialog in main grants the engine host the folder; the page gets a token. */

@@ -2,8 +2,9 @@
 // with a label, in the figure style (11 px ticks, 12 px labels, grey domain line).
 import type { ScaleLinear, ScaleBand } from 'd3-scale';
 import { format } from 'd3-format';
+import { ink } from '../ui/palette';
 
-const INK = '#585c60';
+const INK = ink.label;
 
 interface Common { label?: string; ticks?: number; tickFormat?: (v: number) => string }
 
@@ -12,14 +13,14 @@ export function AxisBottom({ scale, y, label, ticks = 6, tickFormat }: Common & 
   const f = tickFormat ?? scale.tickFormat(ticks);
   return (
     <g transform={`translate(0,${y})`} fontSize={11} fill={INK}>
-      <line x1={x0} x2={x1} stroke="#b9b9b3" />
+      <line x1={x0} x2={x1} stroke={ink.axis} />
       {scale.ticks(ticks).map((t) => (
         <g key={t} transform={`translate(${scale(t)},0)`}>
-          <line y2={4} stroke="#b9b9b3" />
+          <line y2={4} stroke={ink.axis} />
           <text y={15} textAnchor="middle">{f(t)}</text>
         </g>
       ))}
-      {label && <text x={(x0 + x1) / 2} y={31} textAnchor="middle" fontSize={12} fill="#1e2226">{label}</text>}
+      {label && <text x={(x0 + x1) / 2} y={31} textAnchor="middle" fontSize={12} fill={ink.text}>{label}</text>}
     </g>
   );
 }
@@ -29,14 +30,14 @@ export function AxisLeft({ scale, x, label, ticks = 5, tickFormat }: Common & { 
   const f = tickFormat ?? smallFormat(scale, ticks);
   return (
     <g transform={`translate(${x},0)`} fontSize={11} fill={INK}>
-      <line y1={y0} y2={y1} stroke="#b9b9b3" />
+      <line y1={y0} y2={y1} stroke={ink.axis} />
       {scale.ticks(ticks).map((t) => (
         <g key={t} transform={`translate(0,${scale(t)})`}>
-          <line x2={-4} stroke="#b9b9b3" />
+          <line x2={-4} stroke={ink.axis} />
           <text x={-7} dy="0.32em" textAnchor="end">{f(t)}</text>
         </g>
       ))}
-      {label && <text transform={`translate(${-x + 12},${(y0 + y1) / 2}) rotate(-90)`} textAnchor="middle" fontSize={12} fill="#1e2226">{label}</text>}
+      {label && <text transform={`translate(${-x + 12},${(y0 + y1) / 2}) rotate(-90)`} textAnchor="middle" fontSize={12} fill={ink.text}>{label}</text>}
     </g>
   );
 }
@@ -49,7 +50,7 @@ export function AxisLeftBand({ scale, x, label, every = 1, name = (k: string) =>
       {scale.domain().map((k, i) => i % every === 0 && (
         <text key={k} x={-6} y={(scale(k) ?? 0) + scale.bandwidth() / 2} dy="0.32em" textAnchor="end">{name(k)}</text>
       ))}
-      {label && <text transform={`translate(${-x + 12},${(y0 + y1) / 2}) rotate(-90)`} textAnchor="middle" fontSize={12} fill="#1e2226">{label}</text>}
+      {label && <text transform={`translate(${-x + 12},${(y0 + y1) / 2}) rotate(-90)`} textAnchor="middle" fontSize={12} fill={ink.text}>{label}</text>}
     </g>
   );
 }

@@ -1,7 +1,9 @@
 // A titled chart with its export menu: SVG, PNG (1×, 2×, 300 dpi) and data (CSV, JSON). The chart
-// inside renders one <svg data-figure> (plus canvas layers); the frame finds it at export time.
-import { useRef, useState, type ReactNode } from 'react';
+// inside renders one <svg data-figure> (plus canvas layers); the frame finds it at export time. Its
+// SVG export is also what "Export Figure…" (File menu, Ctrl/⌘+E) runs when it is the chart in focus.
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { figurePng, figureSvg, fileStem, saveFile, type PngScale } from '../export/figure';
+import { focusFigure, registerFigure } from '../export/figureFocus';
 import { toCsv, toJson, type DataTable } from '../export/table';
 import { appStore } from '../store/appStore';
 
@@ -23,23 +25,35 @@ const PNG_CHOICES: [string, PngScale][] = [
   ['PNG 300 dpi', { kind: 'dpi', dpi: 300 }],
 ];
 
+async function guarded(what: string, act: () => Promise<void> | void): Promise<void> {
+  try {
+    await act();
+  } catch (e) {
+    appStore.getState().showToast('error', `Export ${what} failed: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+const svgIn = (frame: HTMLElement) => frame.querySelector<SVGSVGElement>('svg[data-figure]');
+
+async function saveSvg(frame: HTMLElement, title: string): Promise<void> {
+  const svg = svgIn(frame);
+  if (svg) await saveFile(`${fileStem(title)}.svg`, figureSvg(svg, frame, title), 'svg');
+}
+
 export function ChartFrame({ title, subtitle, data, children, testId, tools, heading = 'chart' }: Props) {
-  const frame = useRef<HTMLDivElement>(null);
+  const frame = useRef<HTMLElement>(null);
   const [open, setOpen] = useState(false);
   const stem = fileStem(title);
-  const svgOf = () => frame.current?.querySelector<SVGSVGElement>('svg[data-figure]') ?? null;
+  const svgOf = () => (frame.current ? svgIn(frame.current) : null);
   const run = async (what: string, act: () => Promise<void> | void) => {
     setOpen(false);
-    try {
-      await act();
-    } catch (e) {
-      appStore.getState().showToast('error', `Export ${what} failed: ${e instanceof Error ? e.message : String(e)}`);
-    }
+    await guarded(what, act);
   };
-  const exportSvg = () => {
-    const svg = svgOf();
-    if (svg && frame.current) return saveFile(`${stem}.svg`, figureSvg(svg, frame.current, title), 'svg');
-  };
+  useEffect(() => {
+    const el = frame.current;
+    if (el) return registerFigure(el, () => guarded('SVG', () => saveSvg(el, title)));
+  }, [title]);
+  const exportSvg = () => (frame.current ? saveSvg(frame.current, title) : undefined);
   const exportPng = async (label: string, scale: PngScale) => {
     const svg = svgOf();
     if (!svg || !frame.current) return;
@@ -49,7 +63,10 @@ export function ChartFrame({ title, subtitle, data, children, testId, tools, hea
   };
   const table = data();
   return (
-    <figure className="chart-frame" ref={frame} data-testid={testId} style={{ margin: 0 }}>
+    <figure
+      className="chart-frame" ref={frame} data-testid={testId} style={{ margin: 0 }}
+      onPointerDownCapture={(e) => focusFigure(e.currentTarget)} onFocusCapture={(e) => focusFigure(e.currentTarget)}
+    >
       <figcaption className="panel-head" style={{ marginBottom: 6 }}>
         {heading === 'panel' ? <h2>{title}</h2> : <h3>{title}</h3>}
         {subtitle && <span className="small muted">{subtitle}</span>}

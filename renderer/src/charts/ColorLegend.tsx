@@ -1,12 +1,13 @@
 // A horizontal colour bar with its value range, for the dense maps.
 import type { ColorMap } from './scales';
 import { num3 } from './Axis';
+import { ink } from '../ui/palette';
 
 export function ColorLegend({ cmap, x, y, width = 120, label }: { cmap: ColorMap; x: number; y: number; width?: number; label: string }) {
   const id = `grad-${label.replace(/[^a-z0-9]/gi, '')}-${Math.round(cmap.hi * 1e6)}`;
   const stops = Array.from({ length: 11 }, (_, i) => i / 10);
   return (
-    <g transform={`translate(${x},${y})`} fontSize={10} fill="#585c60">
+    <g transform={`translate(${x},${y})`} fontSize={10} fill={ink.label}>
       <defs>
         <linearGradient id={id}>
           {stops.map((s) => <stop key={s} offset={s} stopColor={cmap.css(cmap.lo + s * (cmap.hi - cmap.lo))} />)}

@@ -4,7 +4,7 @@ import { scaleLinear } from 'd3-scale';
 import { line } from 'd3-shape';
 import { AxisBottom, AxisLeft } from './Axis';
 import type { CostPoint } from '../store/costSlice';
-import { seriesColor } from '../ui/palette';
+import { seriesColor, ink } from '../ui/palette';
 import { hideTip, showTip } from '../ui/Tooltip';
 
 interface Props { points: CostPoint[]; metric: 'msPerToken' | 'prefillMs'; width: number; height: number }
@@ -24,7 +24,7 @@ export function CostChart({ points, metric, width, height }: Props) {
   const path = line<CostPoint>().x((p) => x(p.promptTokens)).y((p) => y(p[metric]));
   return (
     <svg data-figure width={width} height={height} style={{ display: 'block' }} data-testid={`cost-${metric}`}>
-      {y.ticks(5).map((t) => <line key={t} x1={M.left} x2={width - M.right} y1={y(t)} y2={y(t)} stroke="#eeeeea" />)}
+      {y.ticks(5).map((t) => <line key={t} x1={M.left} x2={width - M.right} y1={y(t)} y2={y(t)} stroke={ink.grid} />)}
       {series.map((key, i) => {
         const pts = points.filter((p) => p.series === key).sort((a, b) => a.promptTokens - b.promptTokens);
         return (
@@ -37,7 +37,7 @@ export function CostChart({ points, metric, width, height }: Props) {
       })}
       <AxisBottom scale={x} y={height - M.bottom} label="context length (prompt tokens)" />
       <AxisLeft scale={y} x={M.left} label={LABEL[metric]} />
-      <g transform={M.right === wide.right ? `translate(${width - M.right + 18},${M.top + 8})` : `translate(${M.left},16)`} fontSize={11} fill="#1e2226">
+      <g transform={M.right === wide.right ? `translate(${width - M.right + 18},${M.top + 8})` : `translate(${M.left},16)`} fontSize={11} fill={ink.text}>
         {series.map((key, i) => <g key={key} transform={`translate(0,${i * 18})`}><line x2={18} y1={-4} y2={-4} stroke={seriesColor(i)} strokeWidth={2} /><text x={24}>{key.length > 30 ? `${key.slice(0, 29)}…` : key}</text></g>)}
       </g>
     </svg>

@@ -5,6 +5,7 @@ import { colorMap } from './scales';
 import { ColorLegend } from './ColorLegend';
 import type { DepthGrid } from './recallData';
 import { pct } from './Axis';
+import { ink } from '../ui/palette';
 
 const M = { top: 12, right: 160, bottom: 42, left: 64 };
 
@@ -19,16 +20,16 @@ export function DepthGridChart({ grid, width, height }: { grid: DepthGrid; width
         const cx = x(String(e)) ?? 0, cy = y(String(d)) ?? 0;
         return (
           <g key={`${d}:${e}`}>
-            <rect data-cell={v ?? "none"} x={cx} y={cy} width={x.bandwidth()} height={y.bandwidth()} fill={v === null ? '#f1f1ee' : cmap.css(v)} />
+            <rect data-cell={v ?? "none"} x={cx} y={cy} width={x.bandwidth()} height={y.bandwidth()} fill={v === null ? ink.empty : cmap.css(v)} />
             {v !== null && <text x={cx + x.bandwidth() / 2} y={cy + y.bandwidth() / 2} dy="0.32em" textAnchor="middle" fontSize={11} fill={v > 0.6 ? '#1e2226' : '#ffffff'}>{pct(v)}</text>}
           </g>
         );
       }))}
-      <g fontSize={11} fill="#585c60">
+      <g fontSize={11} fill={ink.label}>
         {grid.entries.map((e) => <text key={e} x={(x(String(e)) ?? 0) + x.bandwidth() / 2} y={height - M.bottom + 15} textAnchor="middle">{e}</text>)}
         {grid.depths.map((d) => <text key={d} x={M.left - 6} y={(y(String(d)) ?? 0) + y.bandwidth() / 2} dy="0.32em" textAnchor="end">{pct(d)}</text>)}
-        <text x={(M.left + width - M.right) / 2} y={height - 8} textAnchor="middle" fontSize={12} fill="#1e2226">phonebook entries</text>
-        <text transform={`translate(14,${(M.top + height - M.bottom) / 2}) rotate(-90)`} textAnchor="middle" fontSize={12} fill="#1e2226">target depth</text>
+        <text x={(M.left + width - M.right) / 2} y={height - 8} textAnchor="middle" fontSize={12} fill={ink.text}>phonebook entries</text>
+        <text transform={`translate(14,${(M.top + height - M.bottom) / 2}) rotate(-90)`} textAnchor="middle" fontSize={12} fill={ink.text}>target depth</text>
       </g>
       <ColorLegend cmap={cmap} x={width - M.right + 18} y={M.top + 14} label="exact-match accuracy" />
     </svg>

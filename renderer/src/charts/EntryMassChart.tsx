@@ -3,6 +3,7 @@
 import { scaleBand, scaleLinear } from 'd3-scale';
 import { AxisLeft } from './Axis';
 import { hideTip, showTip } from '../ui/Tooltip';
+import { ink } from '../ui/palette';
 
 interface Props {
   mass: Float32Array;
@@ -49,15 +50,15 @@ export function EntryMassChart({ mass, target, examples, names, width, height, y
           onMouseLeave={hideTip}
         />
       ))}
-      <g fontSize={11} fill="#585c60" transform={`translate(0,${height - M.bottom})`}>
-        <line x1={M.left} x2={width - M.right} stroke="#b9b9b3" />
+      <g fontSize={11} fill={ink.label} transform={`translate(0,${height - M.bottom})`}>
+        <line x1={M.left} x2={width - M.right} stroke={ink.axis} />
         {keys.map((k, i) => (i % every === 0 || i === target) && (
           <text key={k} x={(x(k) ?? 0) + x.bandwidth() / 2} y={15} textAnchor="middle" fontWeight={i === target ? 700 : 400} fill={i === target ? massColors.target : undefined}>{i + 1}</text>
         ))}
-        <text x={(M.left + width - M.right) / 2} y={31} textAnchor="middle" fontSize={12} fill="#1e2226">phonebook entry</text>
+        <text x={(M.left + width - M.right) / 2} y={31} textAnchor="middle" fontSize={12} fill={ink.text}>phonebook entry</text>
       </g>
       <AxisLeft scale={y} x={M.left} label={yLabel} />
-      <g transform={`translate(${width - M.right + 16},${M.top + 6})`} fontSize={11} fill="#585c60">
+      <g transform={`translate(${width - M.right + 16},${M.top + 6})`} fontSize={11} fill={ink.label}>
         {([['target', massColors.target], ['few-shot', massColors.example], ['other entries', massColors.other]] as const).map(([l, c], i) => (
           <g key={l} transform={`translate(0,${i * 16})`}><rect width={10} height={10} y={-9} fill={c} /><text x={16}>{l}</text></g>
         ))}

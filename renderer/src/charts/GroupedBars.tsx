@@ -3,6 +3,7 @@
 import { scaleBand, scaleLinear } from 'd3-scale';
 import { AxisLeft } from './Axis';
 import { hideTip, showTip } from '../ui/Tooltip';
+import { ink } from '../ui/palette';
 
 export interface BarSeries { name: string; color: string; values: (number | null)[] }
 
@@ -30,7 +31,7 @@ export function GroupedBars({ groups, labels, series, width, height, yLabel, xLa
   const y = scaleLinear().domain([0, max || 1]).range([height - M.bottom, M.top]).nice();
   return (
     <svg data-figure width={width} height={height} style={{ display: 'block' }} data-testid={testId}>
-      {y.ticks(5).map((t) => <line key={t} x1={M.left} x2={width - M.right} y1={y(t)} y2={y(t)} stroke="#eeeeea" />)}
+      {y.ticks(5).map((t) => <line key={t} x1={M.left} x2={width - M.right} y1={y(t)} y2={y(t)} stroke={ink.grid} />)}
       {groups.map((g, gi) => series.map((s) => {
         // a missing or non-finite value (a dropped layer, a shorter answer) is drawn as a cross
         const raw = s.values[gi];
@@ -46,13 +47,13 @@ export function GroupedBars({ groups, labels, series, width, height, yLabel, xLa
             onMouseMove={(e) => showTip(e.clientX, e.clientY, `${s.name} · ${g} · ${format(v)}`)} onMouseLeave={hideTip} />
         );
       }))}
-      <g fontSize={11} fill="#585c60" transform={`translate(0,${height - M.bottom})`}>
-        <line x1={M.left} x2={width - M.right} stroke="#b9b9b3" />
+      <g fontSize={11} fill={ink.label} transform={`translate(0,${height - M.bottom})`}>
+        <line x1={M.left} x2={width - M.right} stroke={ink.axis} />
         {groups.map((g, i) => <text key={g} x={(x(g) ?? 0) + x.bandwidth() / 2} y={15} textAnchor="middle">{labels?.[i] ?? g}</text>)}
-        <text x={(M.left + width - M.right) / 2} y={32} textAnchor="middle" fontSize={12} fill="#1e2226">{xLabel}</text>
+        <text x={(M.left + width - M.right) / 2} y={32} textAnchor="middle" fontSize={12} fill={ink.text}>{xLabel}</text>
       </g>
       <AxisLeft scale={y} x={M.left} label={yLabel} tickFormat={format} />
-      <g transform={`translate(${width - M.right + 16},${M.top + 8})`} fontSize={11} fill="#1e2226">
+      <g transform={`translate(${width - M.right + 16},${M.top + 8})`} fontSize={11} fill={ink.text}>
         {series.map((s, i) => <g key={s.name} transform={`translate(0,${i * 18})`}><rect width={10} height={10} y={-9} fill={s.color} /><text x={16}>{s.name.length > 20 ? `${s.name.slice(0, 19)}…` : s.name}</text></g>)}
       </g>
     </svg>

@@ -7,6 +7,7 @@ import { ColorLegend } from './ColorLegend';
 import { colorMap, extent, quantile } from './scales';
 import { useMatrixCanvas } from './useMatrixCanvas';
 import { hideTip, showTip } from '../ui/Tooltip';
+import { ink } from '../ui/palette';
 
 export interface ColumnMark { from: number; to: number; color: string; label?: string }
 
@@ -70,7 +71,7 @@ export function HeatmapChart(p: Props) {
         <AxisLeft scale={scaleLinear().domain([-0.5, rows - 0.5]).range([M.top, M.top + ph])} x={M.left} label={p.rowLabel} ticks={Math.min(rows, Math.max(2, Math.floor(ph / 16)))} tickFormat={intTick} />
         <ColorLegend cmap={cmap} x={M.left + pw + 18} y={M.top + 10} label={p.valueLabel} />
         {marks.filter((m) => m.label).map((m, i) => (
-          <g key={i} transform={`translate(${M.left + pw + 18},${M.top + 52 + i * 16})`} fontSize={10} fill="#585c60">
+          <g key={i} transform={`translate(${M.left + pw + 18},${M.top + 52 + i * 16})`} fontSize={10} fill={ink.label}>
             <rect width={10} height={5} y={-5} fill={m.color} /><text x={14}>{m.label}</text>
           </g>
         ))}

@@ -3,7 +3,7 @@
 import { scaleLinear } from 'd3-scale';
 import { format } from 'd3-format';
 import { AxisBottom, AxisLeft } from './Axis';
-import { okabeIto } from '../ui/palette';
+import { okabeIto, ink } from '../ui/palette';
 
 export interface CacheSize { stateBytes: number; kvBytesPerToken: number }
 
@@ -20,15 +20,15 @@ export function MemoryChart({ size, maxTokens, width, height }: Props) {
   const lines = [
     { name: 'SSM state (constant)', color: okabeIto[0], f: () => size.stateBytes },
     { name: 'KV cache', color: okabeIto[3], f: (t: number) => size.kvBytesPerToken * t },
-    { name: 'total', color: '#1e2226', f: total },
+    { name: 'total', color: ink.text, f: total },
   ];
   return (
     <svg data-figure width={width} height={height} style={{ display: 'block' }} data-testid="cost-memory">
-      {y.ticks(5).map((t) => <line key={t} x1={M.left} x2={width - M.right} y1={y(t)} y2={y(t)} stroke="#eeeeea" />)}
+      {y.ticks(5).map((t) => <line key={t} x1={M.left} x2={width - M.right} y1={y(t)} y2={y(t)} stroke={ink.grid} />)}
       {lines.map((l) => <line key={l.name} x1={x(t0)} x2={x(t1)} y1={y(l.f(t0))} y2={y(l.f(t1))} stroke={l.color} strokeWidth={l.name === 'total' ? 1.2 : 2} strokeDasharray={l.name === 'total' ? '4 3' : undefined} />)}
       <AxisBottom scale={x} y={height - M.bottom} label="context length (tokens)" />
       <AxisLeft scale={y} x={M.left} label="bytes" tickFormat={(v) => `${bytes(v)}B`} />
-      <g transform={`translate(${width - M.right + 18},${M.top + 8})`} fontSize={11} fill="#1e2226">
+      <g transform={`translate(${width - M.right + 18},${M.top + 8})`} fontSize={11} fill={ink.text}>
         {lines.map((l, i) => <g key={l.name} transform={`translate(0,${i * 18})`}><line x2={18} y1={-4} y2={-4} stroke={l.color} strokeWidth={2} strokeDasharray={l.name === 'total' ? '4 3' : undefined} /><text x={24}>{l.name}</text></g>)}
       </g>
     </svg>

@@ -6,6 +6,7 @@ import { line } from 'd3-shape';
 import { AxisBottom, AxisLeft } from './Axis';
 import type { ColumnMark } from './HeatmapChart';
 import { hideTip, showTip } from '../ui/Tooltip';
+import { ink } from '../ui/palette';
 
 export interface Curve { key: string; values: Float32Array; color: string; strong: boolean }
 
@@ -51,9 +52,9 @@ export function PositionCurves({ curves, width, height, yLabel, marks = [], toke
       {strong && <path d={path(Array.from(strong.values)) ?? ''} fill="none" stroke={strong.color} strokeWidth={1.6} />}
       <AxisBottom scale={x} y={height - M.bottom} label="key position (token)" />
       <AxisLeft scale={y} x={M.left} label={yLabel} ticks={log ? 4 : 5} tickFormat={log ? (v) => (Number.isInteger(v) ? `1e${v}` : '') : undefined} />
-      <g transform={`translate(${width - M.right + 16},${M.top + 6})`} fontSize={11} fill="#585c60">
+      <g transform={`translate(${width - M.right + 16},${M.top + 6})`} fontSize={11} fill={ink.label}>
         {strong && <g><line x2={16} y1={-4} y2={-4} stroke={strong.color} strokeWidth={2} /><text x={22}>{strong.key}</text></g>}
-        {curves.length > 1 && <g transform="translate(0,16)"><line x2={16} y1={-4} y2={-4} stroke="#8b8f93" opacity={0.5} /><text x={22}>other heads</text></g>}
+        {curves.length > 1 && <g transform="translate(0,16)"><line x2={16} y1={-4} y2={-4} stroke={ink.faint} opacity={0.5} /><text x={22}>other heads</text></g>}
         {marks.filter((m) => m.label).map((m, i) => (
           <g key={i} transform={`translate(0,${32 + i * 16})`}><rect width={16} height={8} y={-8} fill={m.color} opacity={0.3} /><text x={22}>{m.label}</text></g>
         ))}

@@ -4,7 +4,7 @@ import { scaleLinear, scaleLog } from 'd3-scale';
 import { line } from 'd3-shape';
 import { AxisBottom, AxisLeft, pct } from './Axis';
 import type { CurvePoint } from '../store/sweepSlice';
-import { seriesColor } from '../ui/palette';
+import { seriesColor, ink } from '../ui/palette';
 import { hideTip, showTip } from '../ui/Tooltip';
 
 interface Props { series: string[]; points: CurvePoint[]; width: number; height: number; digits: boolean; trainMax?: number }
@@ -34,11 +34,11 @@ export function RecallChart({ series, points, width, height, digits, trainMax }:
   const dpath = line<CurvePoint>().x((p) => x(p.entries)).y((p) => y(p.digitAccuracy));
   return (
     <svg data-figure width={width} height={height} style={{ display: 'block' }} data-testid="recall-svg">
-      {y.ticks(5).map((t) => <line key={t} x1={M.left} x2={width - M.right} y1={y(t)} y2={y(t)} stroke="#eeeeea" />)}
+      {y.ticks(5).map((t) => <line key={t} x1={M.left} x2={width - M.right} y1={y(t)} y2={y(t)} stroke={ink.grid} />)}
       {trainMax !== undefined && x(trainMax) <= width - M.right && (
         <g>
-          <line x1={x(trainMax)} x2={x(trainMax)} y1={M.top} y2={height - M.bottom} stroke="#8b8f93" strokeDasharray="2 3" />
-          <text x={x(trainMax) + 4} y={M.top + 10} fontSize={10} fill="#8b8f93">training length</text>
+          <line x1={x(trainMax)} x2={x(trainMax)} y1={M.top} y2={height - M.bottom} stroke={ink.faint} strokeDasharray="2 3" />
+          <text x={x(trainMax) + 4} y={M.top + 10} fontSize={10} fill={ink.faint}>training length</text>
         </g>
       )}
       {series.map((key, i) => {
@@ -61,7 +61,7 @@ export function RecallChart({ series, points, width, height, digits, trainMax }:
       })}
       <AxisBottom scale={x} y={height - M.bottom} label="phonebook entries" ticks={Math.min(8, entries.length + 2)} tickFormat={(v) => String(v)} />
       <AxisLeft scale={y} x={M.left} label="accuracy" tickFormat={pct} />
-      <g transform={`translate(${width - M.right + 18},${M.top + 8})`} fontSize={11} fill="#1e2226">
+      <g transform={`translate(${width - M.right + 18},${M.top + 8})`} fontSize={11} fill={ink.text}>
         {series.map((key, i) => (
           <g key={key} transform={`translate(0,${i * 18})`}>
             <line x1={0} x2={18} y1={-4} y2={-4} stroke={seriesColor(i)} strokeWidth={2} />
@@ -70,8 +70,8 @@ export function RecallChart({ series, points, width, height, digits, trainMax }:
           </g>
         ))}
         {digits && (
-          <g transform={`translate(0,${series.length * 18 + 8})`} fill="#585c60">
-            <line x1={0} x2={18} y1={-4} y2={-4} stroke="#585c60" strokeDasharray="4 3" /><text x={24}>per-digit accuracy</text>
+          <g transform={`translate(0,${series.length * 18 + 8})`} fill={ink.label}>
+            <line x1={0} x2={18} y1={-4} y2={-4} stroke={ink.label} strokeDasharray="4 3" /><text x={24}>per-digit accuracy</text>
           </g>
         )}
       </g>

@@ -3,8 +3,9 @@
 import type { PromptInfo } from '../../../app/protocol';
 import { positionScale } from './scales';
 import { hideTip, showTip } from '../ui/Tooltip';
+import { ink } from '../ui/palette';
 
-export const ribbonColors = { target: '#D55E00', example: '#E69F00', entryA: '#d9d9d4', entryB: '#ecece8', other: '#f3f3f0' };
+export const ribbonColors = { target: '#D55E00', example: '#E69F00', entryA: ink.entryA, entryB: ink.entryB, other: ink.band };
 
 interface Props { prompt: PromptInfo; width: number; focus: number | null; onFocus(pos: number): void }
 
@@ -30,9 +31,9 @@ export function TokenRibbonChart({ prompt, width, focus, onFocus }: Props) {
       onMouseLeave={hideTip}
       onClick={(ev) => onFocus(pos(ev.clientX, ev.currentTarget))}
     >
-      <text x={M.left - 8} y={20} textAnchor="end" fontSize={11} fill="#585c60">entries</text>
-      <text x={M.left - 8} y={42} textAnchor="end" fontSize={11} fill="#585c60">tokens</text>
-      <rect x={x(0)} y={8} width={x(T) - x(0)} height={16} fill={ribbonColors.other} stroke="#e2e2dc" />
+      <text x={M.left - 8} y={20} textAnchor="end" fontSize={11} fill={ink.label}>entries</text>
+      <text x={M.left - 8} y={42} textAnchor="end" fontSize={11} fill={ink.label}>tokens</text>
+      <rect x={x(0)} y={8} width={x(T) - x(0)} height={16} fill={ribbonColors.other} stroke={ink.rule} />
       {pb?.entries.map((e, i) => (
         <rect
           key={i} x={x(e.tokens[0])} y={8} width={Math.max(0.5, x(e.tokens[1]) - x(e.tokens[0]))} height={16}
@@ -40,16 +41,16 @@ export function TokenRibbonChart({ prompt, width, focus, onFocus }: Props) {
           data-testid={i === pb.target ? 'ribbon-target' : undefined}
         />
       ))}
-      <rect x={x(0)} y={32} width={x(T) - x(0)} height={14} fill="#f3f3f0" stroke="#e2e2dc" />
+      <rect x={x(0)} y={32} width={x(T) - x(0)} height={14} fill={ink.band} stroke={ink.rule} />
       {prompt.focus.map((p) => <rect key={p} x={x(p)} y={32} width={Math.max(1, x(p + 1) - x(p))} height={14} fill="#0072B2" opacity={0.55} />)}
       {focus !== null && focus < T && (
         <g data-testid="ribbon-focus">
-          <line x1={x(focus + 0.5)} x2={x(focus + 0.5)} y1={4} y2={50} stroke="#1e2226" strokeWidth={1.5} />
-          <path d={`M${x(focus + 0.5) - 4},2 L${x(focus + 0.5) + 4},2 L${x(focus + 0.5)},7 Z`} fill="#1e2226" />
+          <line x1={x(focus + 0.5)} x2={x(focus + 0.5)} y1={4} y2={50} stroke={ink.text} strokeWidth={1.5} />
+          <path d={`M${x(focus + 0.5) - 4},2 L${x(focus + 0.5) + 4},2 L${x(focus + 0.5)},7 Z`} fill={ink.text} />
         </g>
       )}
-      <text x={x(0)} y={57} fontSize={10} fill="#8b8f93">0</text>
-      <text x={x(T)} y={57} fontSize={10} fill="#8b8f93" textAnchor="end">{T} tokens</text>
+      <text x={x(0)} y={57} fontSize={10} fill={ink.faint}>0</text>
+      <text x={x(T)} y={57} fontSize={10} fill={ink.faint} textAnchor="end">{T} tokens</text>
     </svg>
   );
 }

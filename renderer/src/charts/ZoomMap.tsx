@@ -12,6 +12,7 @@ import { colorMap, extent, quantile } from './scales';
 import { matrixBitmap } from './useMatrixCanvas';
 import { needsTile, visibleWindow } from './zoomWindow';
 import { hideTip, showTip } from '../ui/Tooltip';
+import { ink } from '../ui/palette';
 
 export interface Tile { rows: [number, number]; cols: [number, number]; data: Float32Array; shape: number[] }
 
@@ -123,12 +124,12 @@ export function ZoomMap({ data, side, stride, T, size, layer, valueLabel, fetchT
       />
       <svg data-figure width={W} height={H} style={{ position: 'absolute', left: 0, top: 0, pointerEvents: 'none' }}>
         <g data-canvas-layer={layer} transform={`translate(${M.left},${M.top})`} data-width={size} data-height={size} />
-        <rect x={M.left} y={M.top} width={size} height={size} fill="none" stroke="#b9b9b3" />
+        <rect x={M.left} y={M.top} width={size} height={size} fill="none" stroke={ink.axis} />
         <AxisBottom scale={xAxis} y={M.top + size} label="key position (token)" />
         <AxisLeft scale={yAxis} x={M.left} label="query position (token)" />
         <ColorLegend cmap={cmap} x={M.left + size + 18} y={M.top + 14} label={valueLabel} />
-        <text x={M.left + size + 18} y={M.top + 60} fontSize={10} fill="#8b8f93" data-export="hide">scroll: zoom · drag: pan</text>
-        <text x={M.left + size + 18} y={M.top + 74} fontSize={10} fill="#8b8f93" data-export="hide">{t.k > 1 ? `${t.k.toFixed(1)}×` : `${stride} tok / cell`}</text>
+        <text x={M.left + size + 18} y={M.top + 60} fontSize={10} fill={ink.faint} data-export="hide">scroll: zoom · drag: pan</text>
+        <text x={M.left + size + 18} y={M.top + 74} fontSize={10} fill={ink.faint} data-export="hide">{t.k > 1 ? `${t.k.toFixed(1)}×` : `${stride} tok / cell`}</text>
       </svg>
     </div>
   );

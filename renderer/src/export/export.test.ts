@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { crc32, dpiToPpm, pngSize, readDpi, withDpi } from './png';
 import { toCsv, toJson } from './table';
+import { figureInks } from './figure';
+import { FIGURE_INK, ink } from '../ui/palette';
 
 // A valid 1×1 RGBA PNG (IHDR, IDAT, IEND).
 const tiny = Uint8Array.from(atob('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=='), (c) => c.charCodeAt(0));
@@ -40,5 +42,13 @@ describe('data tables', () => {
     const j = JSON.parse(toJson({ ...t, meta: { run: 3 } }));
     expect(j.meta).toEqual({ run: 3 });
     expect(j.data[0]).toEqual({ layer: 0, note: 'a, "b"', mass: 0.5 });
+  });
+});
+
+describe('figure inks', () => {
+  it('exports every chart ink as its light figure colour, whatever the screen scheme', () => {
+    for (const [name, value] of Object.entries(ink)) expect(figureInks(value)).toBe(FIGURE_INK[name as keyof typeof FIGURE_INK]);
+    const svg = `<svg><g fill="${ink.label}"><text fill="${ink.text}">a</text></g><line stroke="${ink.axis}" fill="#0072B2"/></svg>`;
+    expect(figureInks(svg)).toBe('<svg><g fill="#585c60"><text fill="#1e2226">a</text></g><line stroke="#b9b9b3" fill="#0072B2"/></svg>');
   });
 });

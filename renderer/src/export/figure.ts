@@ -1,5 +1,6 @@
 // Figure export: a chart's <svg> becomes a standalone SVG file (white background, fonts set, every
-// canvas layer embedded as an <image>), and a PNG at 1×, 2× or 300 dpi (with a pHYs chunk).
+// canvas layer embedded as an <image>, the light figure inks whatever the screen's colour scheme), and
+// a PNG at 1×, 2× or 300 dpi (with a pHYs chunk).
 import { withDpi } from './png';
 import { desktopApi } from '../desktop';
 import type { FigureFormat } from '../../../app/desktop-api';
@@ -49,7 +50,14 @@ export function figureSvg(svg: SVGSVGElement, frame: HTMLElement, title?: string
     slot.appendChild(img);
   }
   for (const el of clone.querySelectorAll('[data-export="hide"]')) el.remove();
-  return `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(clone)}`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${figureInks(new XMLSerializer().serializeToString(clone))}`;
+}
+
+/** Charts draw neutral inks as `var(--fig-<name>, <figure colour>)` (ui/palette.ts `ink`), which dark
+ *  mode redefines on screen; a figure file gets the figure colours themselves, which every SVG reader
+ *  understands and which print on white. */
+export function figureInks(svgText: string): string {
+  return svgText.replace(/var\(--fig-[\w-]+,\s*(#[0-9a-fA-F]{3,8})\)/g, '$1');
 }
 
 /** Rasterize standalone SVG text to PNG bytes at a scale (1×, 2×) or a print resolution (dpi). */

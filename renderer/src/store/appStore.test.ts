@@ -24,6 +24,17 @@ describe('app store', () => {
     expect(layoutString(s.getState().items, hybrid.layers)).toBe('M-M*-');
   });
 
+  it('switching to a model with fewer blocks never shows a subscriber the old blocks', () => {
+    const s = createAppStore();
+    s.getState().openedModel({ ...hybrid, ref: { kind: 'bundled', id: 'long' }, layout: 'M-M*-M-M', layers: [...hybrid.layers, { index: 5, kind: 'mamba2' }, { index: 6, kind: 'mlp' }, { index: 7, kind: 'mamba2' }] });
+    s.getState().toggleDropBlock(7);
+    const seen: string[] = [];
+    s.subscribe((now) => seen.push(layoutString(now.items, now.model!.layers)));
+    s.getState().openedModel(hybrid);
+    expect(seen).toEqual(['M-M*-']);
+    expect(s.getState().past).toEqual([]);
+  });
+
   it('undo and redo walk the edit history; a new edit clears redo', () => {
     const s = createAppStore();
     s.getState().openedModel(hybrid);

@@ -29,6 +29,11 @@ export interface LayoutSlice {
   selectSlot(slot: number | null): void;
 }
 
+/** The layout state of a model just opened: its own blocks in order, no history. */
+export function freshLayout(blocks: readonly OriginalBlock[]): Pick<LayoutSlice, 'items' | 'past' | 'future' | 'selectedSlot' | 'layoutError'> {
+  return { items: identityItems(blocks), past: [], future: [], selectedSlot: null, layoutError: null };
+}
+
 export const createLayoutSlice: StateCreator<AppState, [], [], LayoutSlice> = (set, get) => {
   const commit = (next: LayoutItem[]) => {
     const { items, past } = get();
@@ -48,7 +53,7 @@ export const createLayoutSlice: StateCreator<AppState, [], [], LayoutSlice> = (s
     selectedSlot: null,
     layoutError: null,
     resetLayout(blocks) {
-      set({ items: identityItems(blocks), past: [], future: [], selectedSlot: null, layoutError: null });
+      set(freshLayout(blocks));
     },
     moveBlock(from, to) {
       commit(moveItem(get().items, from, to));

@@ -2,6 +2,7 @@
 import type { StateCreator } from 'zustand';
 import type { CatalogEntry, ModelRef, ModelSummary } from '../../../app/protocol';
 import type { AppState } from './appStore';
+import { freshLayout } from './layoutSlice';
 
 export type { CatalogEntry, ModelSummary };
 
@@ -38,8 +39,10 @@ export const createModelSlice: StateCreator<AppState, [], [], ModelSlice> = (set
   openedModel(model) {
     // model/info comes twice (headers, then weights): keep the edits when it is the same model
     const prev = get().model;
-    set({ model, modelStatus: 'ready', opening: null, modelError: null });
-    if (!prev || modelKey(prev.ref) !== modelKey(model.ref) || prev.layout !== model.layout) get().resetLayout(model.layers);
+    const same = prev && modelKey(prev.ref) === modelKey(model.ref) && prev.layout === model.layout;
+    // one update: no subscriber (the autosave reads the layout string) may see the new model with
+    // the previous model's blocks
+    set({ model, modelStatus: 'ready', opening: null, modelError: null, ...(same ? {} : freshLayout(model.layers)) });
   },
   failedOpeningModel(error) {
     set({ modelStatus: 'error', opening: null, modelError: error });

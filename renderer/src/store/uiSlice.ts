@@ -13,12 +13,15 @@ export interface UiSlice {
   /** Head shown in the attention / SSM views: 0 = mean over heads, h + 1 = head h. */
   head: number;
   toast: { kind: 'info' | 'warning' | 'error'; text: string } | null;
+  /** The keyboard shortcuts panel (Help ▸ Keyboard Shortcuts, `?`). */
+  helpOpen: boolean;
   setTab(tab: InspectorTab): void;
   focusPosition(pos: number | null): void;
   inspect(block: number | null): void;
   selectHead(h: number): void;
   showToast(kind: 'info' | 'warning' | 'error', text: string): void;
   dismissToast(): void;
+  showHelp(open: boolean): void;
 }
 
 export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set) => ({
@@ -27,6 +30,7 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set) => (
   inspectBlock: null,
   head: 0,
   toast: null,
+  helpOpen: false,
   setTab(tab) {
     set({ tab });
   },
@@ -44,5 +48,8 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set) => (
   },
   dismissToast() {
     set({ toast: null });
+  },
+  showHelp(helpOpen) {
+    set({ helpOpen });
   },
 });

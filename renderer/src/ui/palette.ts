@@ -23,3 +23,23 @@ export const status = { right: '#009E73', wrong: '#D55E00', neutral: '#8a8a85' }
 export function seriesColor(i: number): string {
   return okabeIto[i % okabeIto.length];
 }
+
+/** Neutral inks of charts in the light figure style, which every export keeps (white paper). */
+export const FIGURE_INK = {
+  text: '#1e2226', // axis titles, legends, the mean curve
+  label: '#585c60', // tick labels, secondary legends
+  faint: '#8b8f93', // hints and reference lines
+  axis: '#b9b9b3', // axis lines and ticks
+  grid: '#eeeeea', // gridlines
+  rule: '#e2e2dc', // outlines
+  empty: '#f1f1ee', // cells without data
+  band: '#f3f3f0', // the ribbon's background
+  entryA: '#d9d9d4', // phonebook entries, alternating
+  entryB: '#ecece8',
+} as const;
+
+/** What charts draw with: each ink as a CSS variable falling back to its figure value. Dark mode sets
+ *  the variables (styles.css); figure export puts the fallbacks back (export/figure.ts). */
+export const ink = Object.fromEntries(
+  Object.entries(FIGURE_INK).map(([k, v]) => [k, `var(--fig-${k}, ${v})`]),
+) as { readonly [K in keyof typeof FIGURE_INK]: string };

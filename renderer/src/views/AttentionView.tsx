@@ -9,7 +9,7 @@ import { ZoomMap, type Tile } from '../charts/ZoomMap';
 import { PositionCurves } from '../charts/PositionCurves';
 import { EntryMassChart } from '../charts/EntryMassChart';
 import { meanPlane, plane } from '../charts/paintMatrix';
-import { seriesColor } from '../ui/palette';
+import { seriesColor, ink } from '../ui/palette';
 import { engineTile } from '../actions/session';
 import { HeadPicker, LayerPicker } from './Pickers';
 import { entryMarks, headRow, pickRecord, pickRow } from './inspect';
@@ -49,7 +49,7 @@ export function AttentionView() {
   const pos = rec.focus[row];
   const marks = entryMarks(prompt);
   const curves = Array.from({ length: H }, (_, h) => ({ key: `head ${h}`, values: headRow(focusProbs, h, row), color: seriesColor(0), strong: h === head }));
-  if (head < 0) curves.push({ key: 'mean of heads', values: headRow(focusProbs, -1, row), color: '#1e2226', strong: true });
+  if (head < 0) curves.push({ key: 'mean of heads', values: headRow(focusProbs, -1, row), color: ink.text, strong: true });
   const side = pooled?.shape[1] ?? 0;
   const mass = a.entryMass ? headRow(a.entryMass, head, row) : null;
   const half = Math.max(320, Math.floor((width - 14) / 2));

@@ -14,7 +14,7 @@ const TABS: [InspectorTab, string][] = [
 export function Inspector() {
   const tab = useApp((s) => s.tab);
   return (
-    <section className="panel" aria-label="Inspector" style={{ minHeight: 320 }}>
+    <section className="panel" aria-label="Inspector" data-figures="main" style={{ minHeight: 320 }}>
       <div className="tabs" role="tablist">
         {TABS.map(([id, label]) => (
           <button key={id} role="tab" aria-selected={tab === id} data-testid={`tab-${id}`} onClick={() => appStore.getState().setTab(id)}>{label}</button>

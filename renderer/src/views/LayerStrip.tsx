@@ -8,6 +8,7 @@ import { effectiveLayout, type LayoutItem } from '../store/layoutEdits';
 import { useRun } from '../cache/useRun';
 import { recordsBySlot, targetShare } from '../cache/derive';
 import { kindColor, kindInk, kindLabel } from '../ui/palette';
+import { shortcutFor } from '../ui/shortcuts';
 import { LayoutBar } from './LayoutBar';
 import './strip.css';
 
@@ -98,19 +99,22 @@ function selectSlot(slot: number, it: LayoutItem) {
   s.inspect(it.orig);
 }
 
-/** Keyboard editing: ←/→ walk the strip, Shift+←/→ move the block, Enter selects, Delete drops or
- *  restores, D duplicates. */
+/** Keyboard editing, keys from the one shortcut table (ui/shortcuts.ts): walk, move, select, drop
+ *  or restore, duplicate. */
 function onBlockKey(e: KeyboardEvent<HTMLElement>, slot: number, it: LayoutItem) {
   const s = appStore.getState();
   const el = e.currentTarget;
-  if (e.key === 'Enter' || e.key === ' ') selectSlot(slot, it);
-  else if (e.key === 'Delete' || e.key === 'Backspace') s.toggleDropBlock(slot);
-  else if (e.shiftKey && e.key === 'ArrowLeft' && slot > 0) s.moveBlock(slot, slot - 1);
-  else if (e.shiftKey && e.key === 'ArrowRight' && slot < s.items.length - 1) s.moveBlock(slot, slot + 1);
-  else if (e.key === 'ArrowLeft') (el.previousElementSibling as HTMLElement | null)?.focus();
-  else if (e.key === 'ArrowRight') (el.nextElementSibling as HTMLElement | null)?.focus();
-  else if (e.key === 'd' || e.key === 'D') s.duplicateBlock(slot);
-  else return;
+  const last = s.items.length - 1;
+  switch (shortcutFor(e, 'strip')) {
+    case 'block-select': selectSlot(slot, it); break;
+    case 'block-drop': s.toggleDropBlock(slot); break;
+    case 'block-move-left': if (slot > 0) s.moveBlock(slot, slot - 1); break;
+    case 'block-move-right': if (slot < last) s.moveBlock(slot, slot + 1); break;
+    case 'block-prev': (el.previousElementSibling as HTMLElement | null)?.focus(); break;
+    case 'block-next': (el.nextElementSibling as HTMLElement | null)?.focus(); break;
+    case 'block-duplicate': s.duplicateBlock(slot); break;
+    default: return;
+  }
   e.preventDefault();
 }
 

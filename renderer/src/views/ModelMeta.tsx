@@ -1,4 +1,6 @@
-// What is open: architecture, size, layout, and the loading / error state of opening a model.
+// What is open: architecture, size, layout, and the loading / error state of opening a model. Opening
+// takes two steps, as the engine reports them (model/info comes twice): the config and the weight
+// files' headers, then the weights themselves.
 import { appStore, useApp } from '../store/appStore';
 
 const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 });
@@ -7,7 +9,7 @@ export function ModelMeta() {
   const model = useApp((s) => s.model);
   const status = useApp((s) => s.modelStatus);
   const opening = useApp((s) => s.opening);
-  if (status === 'loading') return <span className="meta"><span className="spinner" /> Opening {opening}…</span>;
+  if (status === 'loading') return <span className="meta"><OpenStep step={1} text={`Opening ${opening}: reading its config and weight headers…`} /></span>;
   return (
     <span className="meta" data-testid="model-meta">
       {model && <>
@@ -15,8 +17,20 @@ export function ModelMeta() {
         <span>{model.modelType}</span>
         <span>{compact.format(model.parameters)} params</span>
         <span>{model.layers.length} blocks</span>
-        {!model.loaded && <span><span className="spinner" /> reading weights</span>}
+        {!model.loaded && <OpenStep step={2} text={`reading ${compact.format(model.parameters)} weights…`} />}
       </>}
+    </span>
+  );
+}
+
+/** Step `step` of the two of opening a model, with what it is doing. */
+function OpenStep({ step, text }: { step: 1 | 2; text: string }) {
+  return (
+    <span className="open-step" data-testid="model-progress" data-step={step}>
+      <span className="steps" role="progressbar" aria-label="Opening the model" aria-valuemin={0} aria-valuemax={2} aria-valuenow={step - 1} aria-valuetext={`step ${step} of 2`}>
+        <i className={step === 1 ? 'now' : 'done'} /><i className={step === 2 ? 'now' : ''} />
+      </span>
+      Step {step} of 2: {text}
     </span>
   );
 }

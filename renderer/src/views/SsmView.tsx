@@ -9,7 +9,7 @@ import { ChartFrame } from '../charts/ChartFrame';
 import { HeatmapChart } from '../charts/HeatmapChart';
 import { PositionCurves } from '../charts/PositionCurves';
 import { EntryMassChart } from '../charts/EntryMassChart';
-import { seriesColor } from '../ui/palette';
+import { seriesColor, ink } from '../ui/palette';
 import { HeadPicker, LayerPicker } from './Pickers';
 import { entryMarks, headRow, pickRecord, pickRow } from './inspect';
 import { StateSnapshot } from './StateSnapshot';
@@ -83,7 +83,7 @@ function ImplicitRow({ rows, row, head, width, marks, tokens, log, setLog, pos, 
 }) {
   const H = rows.shape[0];
   const curves = Array.from({ length: H }, (_, h) => ({ key: `head ${h}`, values: headRow(rows, h, row), color: seriesColor(0), strong: h === head }));
-  if (head < 0) curves.push({ key: 'mean of heads', values: headRow(rows, -1, row), color: '#1e2226', strong: true });
+  if (head < 0) curves.push({ key: 'mean of heads', values: headRow(rows, -1, row), color: ink.text, strong: true });
   return (
     <ChartFrame
       title="Implicit attention" subtitle={`${label} · M[t, s] from token ${pos}`} testId="ssm-implicit"
