@@ -1,7 +1,9 @@
 // Compiles the CLI (engine/cli/bin.ts and everything it imports) into one JavaScript file,
-// bin/hybridscope.mjs, the package's `hybridscope` bin. It is committed, so `npx hybridscope` runs
-// plain JavaScript from a clean clone, after `npm install --omit=dev` and in a global install, with
-// nothing compiled at run time; the runtime dependencies stay imports (package.json "dependencies").
+// bin/hybridscope.mjs, the `hybridscope` bin of the CLI's own package (bin/package.json, a workspace
+// of the project, so `npm ci` links it into node_modules/.bin, where `npx hybridscope` finds it
+// without reading the project's tree). It is committed, so the CLI runs plain JavaScript from a clean
+// clone, after `npm install --omit=dev` and from a global install (`npm install -g ./bin`), with
+// nothing compiled at run time; the runtime dependencies stay imports (bin/package.json).
 //   node scripts/build-cli.mjs           write bin/hybridscope.mjs
 //   node scripts/build-cli.mjs --check   exit 1 if the committed file differs from a fresh build
 // `npm test` runs the check (scripts/build-cli.test.ts), so the committed file cannot go stale.
@@ -11,7 +13,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const target = `${root}bin/hybridscope.mjs`;
-const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
+// the CLI's own package (bin/package.json, a workspace) declares what the bundle imports at run time
+const pkg = JSON.parse(readFileSync(`${root}bin/package.json`, 'utf8'));
 
 const result = await build({
   absWorkingDir: root,
