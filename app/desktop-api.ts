@@ -91,7 +91,7 @@ export interface DesktopApi {
   exportFigure(data: string | Uint8Array, format: FigureFormat, suggestedName: string): Promise<string | null>;
   listRecent(): Promise<RecentItem[]>;
   /** Re-open a recent item: a folder comes back granted, an experiment with its text. */
-  openRecent(id: string): Promise<OpenedItem | null>;
+  openRecent(id: string): Promise<OpenedItem | OpenFailure | null>;
   /** A file or folder dropped on the window. The preload reads its path (webUtils.getPathForFile)
    *  and hands it to main, which grants a folder or reads an experiment; the page never sees it. */
   openDropped(file: DroppedFile): Promise<OpenedItem | OpenFailure>;

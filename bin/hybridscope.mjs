@@ -339,13 +339,8 @@ function checkRunFits(model, T2, captureBudgetBytes = 0, available = availableBy
 }
 
 // engine/cli/available-memory.ts
-import { freemem, totalmem } from "node:os";
-function availableMemory(proc = process, os = { freemem, totalmem }) {
-  if (typeof proc.availableMemory === "function") return proc.availableMemory();
-  const free = os.freemem();
-  const limit = proc.constrainedMemory?.() ?? 0;
-  if (limit <= 0 || limit >= os.totalmem()) return free;
-  return Math.max(0, Math.min(free, limit - proc.memoryUsage.rss()));
+function availableMemory(proc = process) {
+  return proc.availableMemory();
 }
 
 // engine/cli/command.ts
@@ -1391,30 +1386,32 @@ import { basename as basename2, dirname as dirname2, isAbsolute, join as join2, 
 
 // engine/cli/atomic-write.ts
 import { randomBytes } from "node:crypto";
-import { open, realpath, rename, stat, unlink } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { open, readlink, realpath, rename, stat, unlink } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
 async function writeFileAtomic(path, data) {
-  const target = await realpath(path).catch(() => path);
+  const target = await replacedFile(path);
   const existing = await stat(target).catch(() => void 0);
   const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString("hex")}.tmp`);
   const fh = await open(temp, "wx", 438);
   try {
-    if (existing) await fh.chmod(existing.mode & 4095);
-    await fh.writeFile(data);
-    await fh.sync();
-  } catch (e) {
-    await fh.close();
-    await unlink(temp).catch(() => void 0);
-    throw e;
-  }
-  await fh.close();
-  try {
+    try {
+      if (existing) await fh.chmod(existing.mode & 511);
+      await fh.writeFile(data);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
     await rename(temp, target);
   } catch (e) {
     await unlink(temp).catch(() => void 0);
     throw e;
   }
   await syncFolder(dirname(target));
+}
+async function replacedFile(path) {
+  const link = await readlink(path).catch(() => void 0);
+  if (link === void 0) return path;
+  return realpath(path).catch(() => resolve(dirname(path), link));
 }
 async function syncFolder(dir) {
   if (process.platform === "win32") return;
@@ -1432,7 +1429,7 @@ async function syncFolder(dir) {
 // engine/cli/node-files.ts
 function nodeFolderSource(dir, name = basename2(dir)) {
   const leaves = (file) => new CheckpointError(`${name}/${file}`, "path leaves the folder");
-  const resolve = async (file) => {
+  const resolve2 = async (file) => {
     if (isAbsolute(file) || file.split(/[\\/]/).includes("..")) throw leaves(file);
     const full = await realpath2(join2(dir, file));
     const rel = relative(await realpath2(dir), full);
@@ -1440,7 +1437,7 @@ function nodeFolderSource(dir, name = basename2(dir)) {
     return full;
   };
   const readRange = async (file, start, end) => {
-    const handle = await open2(await resolve(file), "r");
+    const handle = await open2(await resolve2(file), "r");
     try {
       const buf = new Uint8Array(Math.max(0, end - start));
       const { bytesRead } = await handle.read(buf, 0, buf.length, start);
@@ -1453,16 +1450,16 @@ function nodeFolderSource(dir, name = basename2(dir)) {
     name,
     async has(file) {
       try {
-        return (await stat2(await resolve(file))).isFile();
+        return (await stat2(await resolve2(file))).isFile();
       } catch {
         return false;
       }
     },
     async read(file) {
-      return new Uint8Array(await readFile(await resolve(file)));
+      return new Uint8Array(await readFile(await resolve2(file)));
     },
     readRange,
-    size: async (file) => (await stat2(await resolve(file))).size
+    size: async (file) => (await stat2(await resolve2(file))).size
   };
 }
 async function modelFolder(dir) {
@@ -3088,10 +3085,11 @@ async function scorePrompt(prompt, tokenizer, decode, stopAt = newlineStopper(to
 
 // engine/io/csv.ts
 var FORMULA_START = /^[=+\-@\t\r]/;
+var PLAIN_NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 function csvField(v) {
   if (v === null || v === void 0) return "";
   if (typeof v === "number") return Number.isFinite(v) ? String(v) : "";
-  const s = typeof v === "string" && FORMULA_START.test(v) ? `'${v}` : String(v);
+  const s = typeof v === "string" && FORMULA_START.test(v) && !PLAIN_NUMBER.test(v) ? `'${v}` : String(v);
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 function formatCsv(rows) {
@@ -3348,7 +3346,7 @@ var phonebookCommand = {
     shots: { type: "string", value: "N", default: "2", help: "few-shot examples before the query" },
     samples: { type: "string", value: "K", default: "20", help: "samples per point" },
     seed: { type: "string", value: "S", default: "0", help: "seed of the generator: the same seed, the same books" },
-    names: { type: "string", value: "names.json", absent: "assets/phonebook/names.json", help: 'names to draw from: {"first": [...], "last": [...]}; - reads them from stdin' },
+    names: { type: "string", value: "names.json", absent: "the built-in list", help: 'names to draw from: {"first": [...], "last": [...]}; - reads them from stdin' },
     out: { type: "string", value: "all.json", absent: "not written", help: "also write every sample as JSON; - writes it to stdout and the summary to stderr" },
     json: { type: "boolean", help: "print the summary as JSON" },
     csv: { type: "boolean", help: "print the summary as CSV" },
@@ -3390,7 +3388,7 @@ var phonebookCommand = {
         {
           signal,
           onProgress: (p) => bar2.update({ ...p, label: p.point.entries !== null ? `${p.point.entries} entries` : `${p.point.tokens} tokens` }),
-          pause: () => new Promise((resolve) => setImmediate(resolve))
+          pause: () => new Promise((resolve2) => setImmediate(resolve2))
         }
       );
     } finally {

@@ -1,6 +1,6 @@
 // A static audit of the BUILT desktop app (out/main, out/preload, out/renderer/index.html), in the
 // spirit of Doyensec's electronegativity checks: insecure webPreferences, remote module,
-// shell.openExternal (the app opens no links), a page loaded from file:// instead of app://, a port
+// shell.openExternal beyond the one constant link (the study's page), a page loaded from file:// instead of app://, a port
 // posted to any origin, a test hook a packaged app would expose, a renderer reloaded without backoff,
 // missing CSP / navigation / new-window / permission guards, IPC without sender checks, and a preload
 // that a sandboxed window could not load. Pure text rules over bundled code.
@@ -34,7 +34,9 @@ const FORBIDDEN: { rule: string; re: RegExp; message: string }[] = [
   { rule: 'new-window', re: /action\s*:\s*["'`]allow["'`]/, message: 'a window-open handler allows new windows' },
   { rule: 'unchecked-ipc', re: /ipcMain\.on\(/, message: 'ipcMain.on handler (use the sender-checked ipcMain.handle wrapper)' },
   { rule: 'certificate-errors', re: /["'`]certificate-error["'`]/, message: 'certificate errors are handled (and possibly accepted)' },
-  { rule: 'open-external', re: /shell\.openExternal\((?!STUDY_URL\)|["'`]https:\/\/arxiv\.org\/abs\/2406\.07887["'`]\))/, message: 'shell.openExternal opens something other than the study\'s page (the one link the app opens, main/menu.ts)' },
+  // the one link the app opens is the study's page, a constant (main/menu.ts): any other use of
+  // openExternal, or STUDY_URL bound to anything else, is reported
+  { rule: 'open-external', re: /openExternal(?!\(STUDY_URL\))|\bSTUDY_URL\s*=(?!\s*["'`]https:\/\/arxiv\.org\/abs\/2406\.07887["'`])/, message: 'openExternal is used for something other than the study\'s page (STUDY_URL, main/menu.ts)' },
   { rule: 'file-protocol', re: /\.loadFile\(|loadURL\(\s*["'`]file:/, message: 'the page is loaded from file:// (serve it over app://, main/protocol.ts)' },
   { rule: 'post-message-origin', re: /postMessage\([^,()]+,\s*["'`]\*["'`]/, message: "a message (the engine port) is posted to any origin ('*')" },
 ];

@@ -28,7 +28,9 @@ const preload = ['index.cjs', 'index.js', 'index.mjs'].map((f) => join(__dirname
 let win: BrowserWindow | null = null;
 // One instance: a second launch (a file association, a path on the command line) hands its paths to
 // this one and quits.
-const osOpens = claimOsOpens(() => win, () => win?.webContents.send(CHANNELS.osOpensWaiting));
+const osOpens = claimOsOpens(() => win, () => win?.webContents.send(CHANNELS.osOpensWaiting), () => {
+  if (app.isReady() && !win) createWindow(); // the new window's page takes the waiting paths
+});
 if (!osOpens) app.exit(0);
 // engine-host.js: hosts/utility-process.ts, built beside this file (electron.vite.config.ts)
 const engine = new EngineSupervisor(join(__dirname, 'engine-host.js'), modelsDir, () => win?.webContents ?? null);
@@ -64,6 +66,7 @@ app.on('web-contents-created', (_e, contents) => {
 });
 
 app.whenReady().then(async () => {
+  if (!osOpens) return; // another instance has our paths; this one is exiting
   protocol.handle(APP_SCHEME, (request) => serveAppRequest(request, rendererDir, CSP));
   const csp = devUrl ? devCsp(devUrl) : CSP;
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
@@ -72,7 +75,7 @@ app.whenReady().then(async () => {
   session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => callback(ALLOWED_PERMISSIONS.includes(permission)));
   session.defaultSession.setPermissionCheckHandler((_wc, permission) => ALLOWED_PERMISSIONS.includes(permission));
   await recent.load();
-  registerIpc({ window: () => win, isOwnFrame, engine, recent, onRecentChanged: refreshMenu, osOpens: osOpens! });
+  registerIpc({ window: () => win, isOwnFrame, engine, recent, onRecentChanged: refreshMenu, osOpens });
   refreshMenu();
   engine.start();
   createWindow();

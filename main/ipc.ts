@@ -1,16 +1,29 @@
 // IPC handlers behind window.hybridscope: every call's sender frame must be our own page, and every
-// argument is checked again here (the preload checks too, but main trusts no renderer). Dialogs pick
-// the paths; the page only ever gets names, tokens and file contents.
+// argument is checked again here (the preload checks too, but main trusts no renderer). Paths come
+// from dialogs, the recent list, a drop (the path the preload read from the dropped File) or the OS
+// (main's own queue), and open only as a folder or a `*.hybridscope.json` experiment; the page only
+// ever gets names, tokens and experiment texts.
 import { app, dialog, ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, isAbsolute } from 'node:path';
 import { CHANNELS, type FigureFormat, type GrantedFolder, type OpenedFile, type OpenedItem, type OpenFailure, type RecentItem } from '../app/desktop-api';
+import { EXPERIMENT_FORMAT } from '../app/experiment';
 import { writeFileAtomic } from '../engine/cli/node';
 import type { EngineSupervisor } from './engine-supervisor';
 import { openKind, type OpenQueue } from './open-paths';
 import type { RecentList } from './recent';
 
 const MAX_EXPERIMENT_BYTES = 64 * 2 ** 20;
+
+/** Whether a file's text is a HybridScope experiment (its `format`); app/experiment.ts validates the rest. */
+function isExperimentText(text: string): boolean {
+  try {
+    const o = JSON.parse(text) as { format?: unknown } | null;
+    return o !== null && typeof o === 'object' && o.format === EXPERIMENT_FORMAT;
+  } catch {
+    return false;
+  }
+}
 const FORMATS: readonly FigureFormat[] = ['svg', 'png', 'csv', 'json'];
 const EXPERIMENT_FILTER = { name: 'HybridScope experiment', extensions: ['json'] };
 
@@ -58,6 +71,8 @@ export function registerIpc(deps: IpcDeps): void {
     const { size } = await stat(path);
     if (size > MAX_EXPERIMENT_BYTES) throw new Error(`${basename(path)}: ${size} bytes is too large for an experiment file`);
     const text = await readFile(path, 'utf8');
+    // only a HybridScope experiment reaches the page: any other file's contents stay in main
+    if (!isExperimentText(text)) throw new Error(`${basename(path)}: not a HybridScope experiment file`);
     await remember('experiment', path);
     return { name: basename(path), text };
   };
@@ -105,8 +120,8 @@ export function registerIpc(deps: IpcDeps): void {
   handle(CHANNELS.listRecent, async () => deps.recent.list());
   handle(CHANNELS.openRecent, async (id) => {
     const item = deps.recent.find(str(id, 'recent id', 64));
-    if (!item) return null;
-    return item.kind === 'model-folder' ? grantFolder(item.path) : readExperiment(item.path);
+    // through openPath: a moved or deleted item fails with its name and a code, never its path
+    return item ? openPath(item.path) : null;
   });
   handle(CHANNELS.openDropped, async (path) => {
     const p = str(path, 'dropped path', 4096);

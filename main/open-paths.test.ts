@@ -19,11 +19,12 @@ describe('launchPaths', () => {
 });
 
 describe('openKind', () => {
-  it('opens folders as models and JSON files as experiments, nothing else', () => {
+  it('opens folders as models and *.hybridscope.json files as experiments, nothing else', () => {
     expect(openKind('/m/hybrid', true)).toBe('model-folder');
     expect(openKind('/r/a.hybridscope.json', false)).toBe('experiment');
     expect(openKind('/r/A.HYBRIDSCOPE.JSON', false)).toBe('experiment');
     expect(openKind('/m/hybrid/model.safetensors', false)).toBeNull();
+    expect(openKind('/home/u/.docker/config.json', false)).toBeNull(); // any other JSON stays closed
   });
 });
 

@@ -2,17 +2,18 @@
 // file association runs the app with the file's path), macOS's open-file events — and what each is.
 // Pure: main/os-open.ts wires these to electron's events, main/ipc.ts opens what they name.
 import { isAbsolute, resolve } from 'node:path';
+import { EXPERIMENT_EXTENSION } from '../app/experiment';
 
 export type OpenKind = 'model-folder' | 'experiment';
 
 /**
- * What a path opens as: a folder is a model folder (the engine checks it is one), a .json file an
- * experiment (app/experiment.ts refuses any other JSON with its own message). Traces (DESIGN §7)
- * will be a third kind here, by their extension, once the format exists.
+ * What a path opens as: a folder is a model folder (the engine checks it is one), a file named
+ * `*.hybridscope.json` an experiment (main/ipc.ts reads only those, and checks their format before
+ * the page sees a byte). Traces will be a third kind here, by their extension, once the format exists.
  */
 export function openKind(path: string, isDirectory: boolean): OpenKind | null {
   if (isDirectory) return 'model-folder';
-  if (/\.json$/i.test(path)) return 'experiment';
+  if (path.toLowerCase().endsWith(EXPERIMENT_EXTENSION)) return 'experiment';
   return null;
 }
 

@@ -5,14 +5,16 @@
 import { app, type BrowserWindow } from 'electron';
 import { launchPaths, OpenQueue, secondInstancePaths } from './open-paths';
 
-/** The queue of paths to open, or null when another instance holds the lock (it got our paths). */
-export function claimOsOpens(window: () => BrowserWindow | null, notify: () => void): OpenQueue | null {
+/** The queue of paths to open, or null when another instance holds the lock (it got our paths).
+ *  `show` brings up a window to open them in (macOS keeps the app running with none). */
+export function claimOsOpens(window: () => BrowserWindow | null, notify: () => void, show: () => void): OpenQueue | null {
   const own = launchPaths(process.argv, process.defaultApp === true, process.cwd());
   if (!app.requestSingleInstanceLock({ paths: own })) return null;
   const queue = new OpenQueue(notify);
   queue.push(own);
   app.on('second-instance', (_e, _argv, _cwd, data) => {
     queue.push(secondInstancePaths(data));
+    show();
     const w = window();
     if (w?.isMinimized()) w.restore();
     w?.focus();
@@ -21,6 +23,7 @@ export function claimOsOpens(window: () => BrowserWindow | null, notify: () => v
   app.on('open-file', (e, path) => {
     e.preventDefault();
     queue.push([path]);
+    show();
   });
   return queue;
 }

@@ -47,7 +47,8 @@ const api: DesktopApi = {
   },
   listRecent: () => ipcRenderer.invoke(CHANNELS.listRecent),
   openRecent: (id) => ipcRenderer.invoke(CHANNELS.openRecent, text(id, 'recent id', 64)),
-  openDropped: (file) => ipcRenderer.invoke(CHANNELS.openDropped, droppedPath(file)),
+  // async: a drop that is no file on disk (an image dragged from a browser) rejects, as the page expects
+  openDropped: async (file) => ipcRenderer.invoke(CHANNELS.openDropped, droppedPath(file)),
   takeOsOpens: () => ipcRenderer.invoke(CHANNELS.takeOsOpens),
   onEngineStatus: (listener) => listen<EngineHostStatus>(CHANNELS.engineStatus, listener),
   onMenuCommand: (listener) => listen<MenuCommand>(CHANNELS.menuCommand, listener),

@@ -50,4 +50,12 @@ describe('security audit of the built app', () => {
     }
     expect(auditBuild(bad.slice(0, 2)).some((f) => f.rule === 'missing-csp' && f.file.endsWith('index.html'))).toBe(true);
   });
+
+  it('lets openExternal open the study\'s page and nothing else', () => {
+    const flagged = (text: string) => auditBuild([{ path: 'out/main/index.js', text }]).some((f) => f.rule === 'open-external');
+    expect(flagged('var STUDY_URL = "https://arxiv.org/abs/2406.07887"; shell.openExternal(STUDY_URL);')).toBe(false);
+    expect(flagged('var STUDY_URL = "https://example.com/x"; shell.openExternal(STUDY_URL);')).toBe(true);
+    expect(flagged('var STUDY_URL = "https://arxiv.org/abs/2406.07887"; shell.openExternal(url);')).toBe(true);
+    expect(flagged('const { openExternal } = shell; openExternal(url);')).toBe(true);
+  });
 });

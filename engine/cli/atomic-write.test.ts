@@ -70,4 +70,12 @@ describe('writeFileAtomic', () => {
     expect(await readlink(join(dir, 'link.json'))).toBe(join(dir, 'real.json'));
     expect(await readFile(join(dir, 'real.json'), 'utf8')).toBe('new');
   });
+
+  it('writes through a symlink whose file does not exist yet, keeping the link', async () => {
+    const dir = await folder();
+    await symlink('later.json', join(dir, 'link.json')); // relative, dangling
+    await writeFileAtomic(join(dir, 'link.json'), 'first');
+    expect(await readlink(join(dir, 'link.json'))).toBe('later.json');
+    expect(await readFile(join(dir, 'later.json'), 'utf8')).toBe('first');
+  });
 });

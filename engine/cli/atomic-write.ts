@@ -5,34 +5,38 @@
 // By hand rather than npm's write-file-atomic: that one never fsyncs the folder after its rename
 // (without it the new name itself may be lost in a power cut), and it is not a dependency here.
 import { randomBytes } from 'node:crypto';
-import { open, realpath, rename, stat, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { open, readlink, realpath, rename, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  // A symlink stays a symlink: the file it points to is the one replaced.
-  const target = await realpath(path).catch(() => path);
+  const target = await replacedFile(path);
   const existing = await stat(target).catch(() => undefined);
   const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
   const fh = await open(temp, 'wx', 0o666);
   try {
-    // an existing file keeps its permissions (a private 0600 file stays private); chmod, because
-    // open's mode is narrowed by the umask
-    if (existing) await fh.chmod(existing.mode & 0o7777);
-    await fh.writeFile(data);
-    await fh.sync();
-  } catch (e) {
-    await fh.close();
-    await unlink(temp).catch(() => undefined);
-    throw e;
-  }
-  await fh.close();
-  try {
+    try {
+      // an existing file keeps its permissions (a private 0600 file stays private; no setuid bits);
+      // chmod, because open's mode is narrowed by the umask
+      if (existing) await fh.chmod(existing.mode & 0o777);
+      await fh.writeFile(data);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
     await rename(temp, target);
   } catch (e) {
     await unlink(temp).catch(() => undefined);
     throw e;
   }
   await syncFolder(dirname(target));
+}
+
+/** The file a write replaces: a symlink stays a symlink, and the file it points to — existing or
+ *  not yet — is the one written. */
+async function replacedFile(path: string): Promise<string> {
+  const link = await readlink(path).catch(() => undefined);
+  if (link === undefined) return path;
+  return realpath(path).catch(() => resolve(dirname(path), link));
 }
 
 /** Makes the rename durable. Windows cannot open a folder for this (and NTFS journals the rename);

@@ -13,7 +13,9 @@ describe('CSV', () => {
   it('escapes text a spreadsheet would run as a formula', () => {
     expect(csvField('-M*M')).toBe("'-M*M");
     expect(csvField('=HYPERLINK("http://x","y")')).toBe('"\'=HYPERLINK(""http://x"",""y"")"');
-    expect(csvField('+1')).toBe("'+1");
+    expect(csvField('-2+3')).toBe("'-2+3");
+    expect(csvField('+1')).toBe('+1'); // a number written as text is data: round-trips unchanged
+    expect(csvField('-1.5e-3')).toBe('-1.5e-3');
     expect(csvField('@SUM(A1)')).toBe("'@SUM(A1)");
     expect(csvField('\t=1')).toBe("'\t=1");
     expect(csvField('\r=1')).toBe('"\'\r=1"');

@@ -118,7 +118,6 @@ function install({ config, worker, folderFiles }: { config: SimConfig; worker: s
       return /\.json$/i.test(file.name) ? { name: file.name, text: await file.text() } : answer({ folder: file.name });
     },
     takeOsOpens: async () => { record('takeOsOpens'); const items = osOpens.map(answer); osOpens = []; return items; },
-    openExternal: async (url: string) => { record('openExternal', url); return false; },
     onEngineStatus: () => { setTimeout(connectEngine, 0); return () => undefined; },
     onMenuCommand: (l: (c: string) => void) => { menuListeners.push(l); return () => menuListeners.splice(menuListeners.indexOf(l), 1); },
     onOsOpensWaiting: (l: () => void) => { osListeners.push(l); return () => osListeners.splice(osListeners.indexOf(l), 1); },

@@ -80,7 +80,7 @@ describe('main IPC', () => {
     expect(granted).toEqual(['/data/models/hybrid']);
   });
 
-  it('opens a dropped path, as the preload read it, only as a folder or a JSON experiment file', async () => {
+  it('opens a dropped path, as the preload read it, only as a folder or a HybridScope experiment file', async () => {
     const root = mkdtempSync(join(tmpdir(), 'hs-drop-'));
     const folder = join(root, 'my-model');
     mkdirSync(folder);
@@ -93,9 +93,16 @@ describe('main IPC', () => {
     expect(await call(CHANNELS.openDropped, experiment)).toEqual({ name: 'a.hybridscope.json', text: '{"format":"hybridscope-experiment"}' });
     const refused = await call(CHANNELS.openDropped, other) as { name: string; error: string };
     expect(refused).toEqual({ name: 'notes.txt', error: expect.stringMatching(/^notes\.txt: not a model folder or an experiment file/) });
+    // other JSON (credentials, say) never reaches the page: only *.hybridscope.json, and only an experiment's text
+    const credentials = join(root, 'config.json');
+    writeFileSync(credentials, '{"auths":{"registry":"secret"}}');
+    expect(await call(CHANNELS.openDropped, credentials)).toEqual({ name: 'config.json', error: expect.stringMatching(/^config\.json: not a model folder or an experiment file/) });
+    const disguised = join(root, 'secret.hybridscope.json');
+    writeFileSync(disguised, '{"auths":{"registry":"secret"}}');
+    expect(await call(CHANNELS.openDropped, disguised)).toEqual({ name: 'secret.hybridscope.json', error: 'secret.hybridscope.json: not a HybridScope experiment file' });
     // a missing file: the reason without the path, which stays in main
-    const missing = await call(CHANNELS.openDropped, join(root, 'gone.json')) as { error: string };
-    expect(missing.error).toBe('gone.json could not be read (ENOENT)');
+    const missing = await call(CHANNELS.openDropped, join(root, 'gone.hybridscope.json')) as { error: string };
+    expect(missing.error).toBe('gone.hybridscope.json could not be read (ENOENT)');
     await expect(call(CHANNELS.openDropped, 'relative/a.json')).rejects.toThrow(/absolute/);
     await expect(call(CHANNELS.openDropped, 42)).rejects.toThrow(/dropped path/);
     expect(granted.slice(before)).toEqual([folder]);
@@ -105,11 +112,11 @@ describe('main IPC', () => {
   it('opens what the OS asked for from main\'s own queue, once', async () => {
     const root = mkdtempSync(join(tmpdir(), 'hs-os-'));
     const experiment = join(root, 'b.hybridscope.json');
-    writeFileSync(experiment, '{}');
+    writeFileSync(experiment, '{"format":"hybridscope-experiment"}');
     osQueue.push(experiment, join(root, 'missing-model'));
     // arguments the page adds are ignored: only the queue names paths
     expect(await call(CHANNELS.takeOsOpens, '/etc/passwd')).toEqual([
-      { name: 'b.hybridscope.json', text: '{}' },
+      { name: 'b.hybridscope.json', text: '{"format":"hybridscope-experiment"}' },
       { name: 'missing-model', error: 'missing-model could not be read (ENOENT)' },
     ]);
     expect(await call(CHANNELS.takeOsOpens)).toEqual([]);

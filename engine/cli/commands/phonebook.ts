@@ -80,7 +80,7 @@ export const phonebookCommand: Command = {
     shots: { type: 'string', value: 'N', default: '2', help: 'few-shot examples before the query' },
     samples: { type: 'string', value: 'K', default: '20', help: 'samples per point' },
     seed: { type: 'string', value: 'S', default: '0', help: 'seed of the generator: the same seed, the same books' },
-    names: { type: 'string', value: 'names.json', absent: 'assets/phonebook/names.json', help: 'names to draw from: {"first": [...], "last": [...]}; - reads them from stdin' },
+    names: { type: 'string', value: 'names.json', absent: 'the built-in list', help: 'names to draw from: {"first": [...], "last": [...]}; - reads them from stdin' },
     out: { type: 'string', value: 'all.json', absent: 'not written', help: 'also write every sample as JSON; - writes it to stdout and the summary to stderr' },
     json: { type: 'boolean', help: 'print the summary as JSON' },
     csv: { type: 'boolean', help: 'print the summary as CSV' },
