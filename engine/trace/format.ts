@@ -2,6 +2,7 @@
 // sections of [4-byte tag][u32 JSON length][u64 data length][JSON][data]. Both the writer and the
 // reader take their constants and framing from here, so they cannot disagree.
 import { CheckpointError } from '../errors';
+import { utf8Encode } from '../io/text';
 import { RECORD_VERSION } from '../records';
 
 export const TRACE_MAGIC = 'HSTRACE\0';
@@ -88,7 +89,7 @@ export function decodeSectionHead(bytes: Uint8Array, at: number, file: string, f
 
 /** A section's head and JSON, padded with spaces so that its data starts 8-byte aligned. */
 export function encodeSection(tag: SectionTag, jsonText: string, dataBytes: number): Uint8Array {
-  const json = new TextEncoder().encode(jsonText);
+  const json = utf8Encode(jsonText);
   const padded = Math.ceil(json.length / 8) * 8;
   const out = new Uint8Array(SECTION_HEAD_BYTES + padded).fill(0x20, SECTION_HEAD_BYTES + json.length);
   for (let i = 0; i < 4; i++) out[i] = tag.charCodeAt(i);
