@@ -2,6 +2,8 @@
 // a trace is untrusted input, like a checkpoint. Every problem is a CheckpointError naming the file
 // and the field (`layer 3: residualNorm: ...`).
 import { CheckpointError } from '../errors';
+import { parsePythonJson } from '../io/json';
+import { utf8Decode } from '../io/text';
 import { KIND_CHAR, type BlockKind } from '../layout';
 import { MAX_PROMPT_TOKENS, type PromptInfo } from '../prompt';
 import type { LayerRecord } from '../records';
@@ -59,19 +61,41 @@ function brief(value: unknown): string {
   return s.length > 60 ? `${s.slice(0, 60)}…` : s;
 }
 
-/** Objects nest at most MAX_DEPTH deep and never name `__proto__` (which rebuilding would turn
- *  into a prototype); checked before any field is read. */
-function checkTree(c: Check, v: unknown, depth = 0): void {
+/** Keys never name `__proto__`, which rebuilding a record would turn into a prototype. */
+function checkTree(c: Check, v: unknown): void {
   if (v === null || typeof v !== 'object') return;
-  if (depth > MAX_DEPTH) c.bad('', `nested deeper than ${MAX_DEPTH} levels`);
   if (Array.isArray(v)) {
-    for (const x of v) checkTree(c, x, depth + 1);
+    for (const x of v) checkTree(c, x);
     return;
   }
   for (const [k, x] of Object.entries(v)) {
     if (k === '__proto__') c.bad('', 'has a key named __proto__');
-    checkTree(c, x, depth + 1);
+    checkTree(c, x);
   }
+}
+
+/** A section's JSON text, parsed once its nesting is known to be shallow: JSON.parse with a reviver
+ *  (Python's non-finite numbers) and every walk after it recurse once per level. */
+export function parseSectionJson(bytes: Uint8Array, file: string, where: string): unknown {
+  let text: string;
+  try {
+    text = utf8Decode(bytes);
+  } catch {
+    throw new CheckpointError(file, `${where}: JSON is not valid UTF-8`);
+  }
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (inString) {
+      if (ch === 0x5c) i++; // a backslash escapes the next character
+      else if (ch === 0x22) inString = false;
+    } else if (ch === 0x22) inString = true;
+    else if (ch === 0x5b || ch === 0x7b) {
+      if (++depth > MAX_DEPTH) throw new CheckpointError(file, `${where}: JSON nests deeper than ${MAX_DEPTH} levels`);
+    } else if (ch === 0x5d || ch === 0x7d) depth--;
+  }
+  return parsePythonJson(text, `${file}: ${where}`);
 }
 
 export function decodeHeader(json: unknown, file: string): TraceHeader {

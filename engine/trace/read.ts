@@ -4,11 +4,9 @@
 // allocated; a bad file is one CheckpointError naming it and the problem.
 import { CheckpointError } from '../errors';
 import { pathOf, type FileSource } from '../io/files';
-import { parsePythonJson } from '../io/json';
-import { utf8Decode } from '../io/text';
 import type { LayerRecord } from '../records';
 import type { RunSummary, RunToken } from '../run';
-import { decodeHeader, decodeRecordJson, decodeSummary, decodeTokens } from './decode';
+import { decodeHeader, decodeRecordJson, decodeSummary, decodeTokens, parseSectionJson } from './decode';
 import { decodePreamble, decodeSectionHead, PREAMBLE_BYTES, SECTION_HEAD_BYTES, type SectionHead } from './format';
 import type { TraceHeader } from './write';
 
@@ -69,7 +67,7 @@ export async function openTrace(src: FileSource, file: string): Promise<TraceRea
     return decodeSectionHead(await exact(pos, Math.min(size, pos + SECTION_HEAD_BYTES)), pos, name, size);
   };
   const json = async (s: SectionHead): Promise<unknown> =>
-    parsePythonJson(utf8Decode(await exact(s.at + SECTION_HEAD_BYTES, s.dataStart)), `${name}: section ${s.tag} at byte ${s.at}`);
+    parseSectionJson(await exact(s.at + SECTION_HEAD_BYTES, s.dataStart), name, `section ${s.tag} at byte ${s.at}`);
   const expectTag = (s: SectionHead, want: string) => {
     if (s.tag !== want) throw new CheckpointError(name, `section ${s.tag} at byte ${s.at} where ${want} belongs`);
   };
