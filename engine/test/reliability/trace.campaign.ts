@@ -39,7 +39,7 @@ export async function validTrace(): Promise<Uint8Array> {
     },
     {
       index: 1, block: 1, kind: 'mamba2', name: 'layers.1.mixer', T, residualNorm: f32(T, 5), contributionNorm: f32(T, 6), focus: [2, 5],
-      ssm: { variant: 'mamba2', H: 2, channelsPerGroup: 1, dt: f32(12, 7), states: { dtype: 'f32', shape: [2, 2, 2, 2], data: f32(16, 8) }, statePositions: [2, 5] },
+      ssm: { variant: 'mamba2', H: 2, channelsPerGroup: 1, dt: { dtype: 'f32', shape: [2, T], data: f32(12, 7) }, states: { dtype: 'f32', shape: [2, 2, 2, 2], data: f32(16, 8) }, statePositions: [2, 5] },
       named: { 'layers.1.mixer.ssm_state': { dtype: 'f32', shape: [2, 2], data: f32(4, 9) } }, notices: ['kept'], ms: 2,
     },
   ];
