@@ -1462,6 +1462,14 @@ function nodeFolderSource(dir, name = basename2(dir)) {
     size: async (file) => (await stat2(await resolve2(file))).size
   };
 }
+async function nodeFileSource(path) {
+  const info2 = await stat2(path).catch(() => {
+    throw new CheckpointError(path, "no such file");
+  });
+  if (!info2.isFile()) throw new CheckpointError(path, "not a file");
+  const dir = dirname2(path);
+  return { src: nodeFolderSource(dir, path.includes("/") || path.includes(sep) ? dir : ""), file: basename2(path) };
+}
 async function modelFolder(dir) {
   const info2 = await stat2(dir).catch(() => {
     throw new CheckpointError(dir, "no such folder");
@@ -2510,25 +2518,7 @@ var generateCommand = {
 };
 
 // engine/cli/commands/info.ts
-var info = {
-  name: "info",
-  summary: "describe a model folder from its headers: layout, block kinds, parameters, vocabulary",
-  args: ["model-dir"],
-  flags: {
-    json: { type: "boolean", help: 'print {"model_type", "layout", "layers", "parameters", "vocab_size"} instead of a sentence' }
-  },
-  examples: ["hybridscope info assets/models/hybrid --json"],
-  async run({ positionals, values }, io) {
-    const m = await inspectFolder(positionals[0], io);
-    if (values.json) {
-      io.stdout(JSON.stringify({ model_type: m.model_type, layout: m.layout, layers: m.layers, parameters: m.parameters, vocab_size: m.vocab_size }) + "\n");
-    } else {
-      io.stdout(`${positionals[0]}: ${m.model_type}, layout ${m.layout} (${m.layers.length} blocks), ${m.parameters.toLocaleString("en-US")} parameters, vocab ${m.vocab_size}
-`);
-    }
-    return 0;
-  }
-};
+import { stat as stat3 } from "node:fs/promises";
 
 // engine/phonebook/prng.ts
 function fmix32(x) {
@@ -3017,6 +3007,534 @@ function lowerBound(n, pred) {
   return lo;
 }
 
+// engine/prompt.ts
+var MAX_PROMPT_TOKENS = 262144;
+function preparePrompt(model, spec) {
+  const V = model.embeddings.V;
+  const tok = model.tokenizer;
+  if (spec.kind === "ids") {
+    const bad = spec.ids.find((id) => !Number.isInteger(id) || id < 0 || id >= V);
+    if (bad !== void 0) throw new InputError(`token id ${bad} is outside the vocabulary 0..${V - 1}`);
+    const ids = Int32Array.from(spec.ids);
+    return { ids, tokens: spec.ids.map((id) => tok?.idToToken(id) ?? String(id)), focus: [ids.length - 1] };
+  }
+  if (!tok) throw new InputError(`${spec.kind} prompts need the model's tokenizer.json: give token ids instead`);
+  if (spec.kind === "phonebook") return phonebookPrompt(tok, spec.spec, spec.seed);
+  const enc = tok.encode(spec.text);
+  if (enc.ids.length === 0) throw new InputError("the prompt has no tokens");
+  if (enc.ids.length > MAX_PROMPT_TOKENS) throw new InputError(`the prompt has ${enc.ids.length} tokens; at most ${MAX_PROMPT_TOKENS} can be run`);
+  const tokens = enc.offsets.map(([a, b]) => spec.text.slice(a, b));
+  return { ids: Int32Array.from(enc.ids), tokens, focus: [enc.ids.length - 1] };
+}
+function phonebookPrompt(tokenizer, spec, seed) {
+  const book = makePhonebook({
+    format: spec.format,
+    variant: spec.variant,
+    depth: spec.depth,
+    shots: spec.fewShot,
+    ...spec.entries !== void 0 ? { entries: spec.entries } : { tokens: spec.tokenBudget }
+  }, seed, tokenizer);
+  const t = book.tokens;
+  const lead = leadingSpaceToken(tokenizer, book.text, t.ids, book.completion);
+  const ids = lead === void 0 ? t.ids : [...t.ids, lead.id];
+  const T2 = ids.length;
+  const tokens = t.offsets.map(([a, b]) => book.text.slice(a, b));
+  if (lead) tokens.push(lead.text);
+  const lastEntry = t.entries[t.entries.length - 1]?.span[1] ?? T2;
+  const focus = [lastEntry - 1, T2 - 1];
+  if (t.request) focus.push(t.request[1] - 1);
+  return {
+    ids: Int32Array.from(ids),
+    tokens,
+    focus: [...new Set(focus.filter((p) => p >= 0 && p < T2))].sort((a, b) => a - b),
+    phonebook: {
+      entries: book.entries.map((e, i) => ({ name: e.name, number: e.number, tokens: t.entries[i].span })),
+      target: book.target,
+      examples: book.examples,
+      expected: book.answer
+    }
+  };
+}
+function leadingSpaceToken(tokenizer, text, ids, completion) {
+  const space = /^[ \t]+/.exec(completion)?.[0];
+  if (!space) return void 0;
+  const T2 = ids.length;
+  const enc = tokenizer.encode(text + completion.slice(0, space.length + 1));
+  if (enc.ids.length !== T2 + 2 || !ids.every((id, i) => enc.ids[i] === id)) return void 0;
+  const [a, b] = enc.offsets[T2];
+  return a === text.length && b === text.length + space.length ? { id: enc.ids[T2], text: space } : void 0;
+}
+
+// engine/trace/decode.ts
+var MAX_DEPTH = 16;
+var MAX_DIMS = 8;
+var Check = class {
+  constructor(file, where) {
+    this.file = file;
+    this.where = where;
+  }
+  file;
+  where;
+  bad(field, problem) {
+    throw new CheckpointError(this.file, `${this.where}${field ? `: ${field}` : ""}: ${problem}`);
+  }
+  object(v, field) {
+    if (v === null || typeof v !== "object" || Array.isArray(v)) this.bad(field, `is ${brief3(v)}, not an object`);
+    return v;
+  }
+  array(v, field) {
+    if (!Array.isArray(v)) this.bad(field, `is ${brief3(v)}, not a list`);
+    return v;
+  }
+  int(v, field, min = 0, max = Number.MAX_SAFE_INTEGER) {
+    if (!Number.isSafeInteger(v) || v < min || v > max) this.bad(field, `is ${brief3(v)}, not an integer in ${min}..${max}`);
+    return v;
+  }
+  ints(v, field, min = 0, max = Number.MAX_SAFE_INTEGER) {
+    const a = this.array(v, field);
+    a.forEach((x, i) => this.int(x, `${field}[${i}]`, min, max));
+    return a;
+  }
+  number(v, field) {
+    if (typeof v !== "number") this.bad(field, `is ${brief3(v)}, not a number`);
+    return v;
+  }
+  string(v, field) {
+    if (typeof v !== "string") this.bad(field, `is ${brief3(v)}, not a string`);
+    return v;
+  }
+  strings(v, field) {
+    const a = this.array(v, field);
+    a.forEach((x, i) => this.string(x, `${field}[${i}]`));
+    return a;
+  }
+  kind(v, field) {
+    if (typeof v !== "string" || !Object.hasOwn(KIND_CHAR, v)) this.bad(field, `is ${brief3(v)}, not a block kind (${Object.keys(KIND_CHAR).join(", ")})`);
+    return v;
+  }
+};
+function brief3(value) {
+  const s = JSON.stringify(value) ?? String(value);
+  return s.length > 60 ? `${s.slice(0, 60)}\u2026` : s;
+}
+function checkTree(c, v) {
+  if (v === null || typeof v !== "object") return;
+  if (Array.isArray(v)) {
+    for (const x of v) checkTree(c, x);
+    return;
+  }
+  for (const [k, x] of Object.entries(v)) {
+    if (k === "__proto__") c.bad("", "has a key named __proto__");
+    checkTree(c, x);
+  }
+}
+function parseSectionJson(bytes, file, where) {
+  let text;
+  try {
+    text = utf8Decode(bytes);
+  } catch {
+    throw new CheckpointError(file, `${where}: JSON is not valid UTF-8`);
+  }
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (inString) {
+      if (ch === 92) i++;
+      else if (ch === 34) inString = false;
+    } else if (ch === 34) inString = true;
+    else if (ch === 91 || ch === 123) {
+      if (++depth > MAX_DEPTH) throw new CheckpointError(file, `${where}: JSON nests deeper than ${MAX_DEPTH} levels`);
+    } else if (ch === 93 || ch === 125) depth--;
+  }
+  return parsePythonJson(text, `${file}: ${where}`);
+}
+function decodeHeader(json, file) {
+  const c = new Check(file, "header");
+  checkTree(c, json);
+  const h = c.object(json, "");
+  c.string(h.producer, "producer");
+  const m = c.object(h.model, "model");
+  c.string(m.name, "model.name");
+  c.string(m.model_type, "model.model_type");
+  const V = c.int(m.vocab_size, "model.vocab_size", 1);
+  c.array(m.layers, "model.layers").forEach((l, i) => {
+    const layer = c.object(l, `model.layers[${i}]`);
+    c.int(layer.index, `model.layers[${i}].index`, i, i);
+    c.kind(layer.kind, `model.layers[${i}].kind`);
+  });
+  const L = m.layers.length;
+  c.string(h.layout, "layout");
+  c.ints(h.blocks, "blocks", 0, Math.max(0, L - 1));
+  const p = c.object(h.prompt, "prompt");
+  const ids = c.ints(p.ids, "prompt.ids", 0, V - 1);
+  const T2 = ids.length;
+  if (T2 < 1 || T2 > MAX_PROMPT_TOKENS) c.bad("prompt.ids", `has ${T2} tokens; a prompt has 1 to ${MAX_PROMPT_TOKENS}`);
+  if (c.strings(p.tokens, "prompt.tokens").length !== T2) c.bad("prompt.tokens", `has ${p.tokens.length} items for ${T2} ids`);
+  c.ints(p.focus, "prompt.focus", 0, T2 - 1);
+  if (p.phonebook !== void 0) {
+    const b = c.object(p.phonebook, "prompt.phonebook");
+    const entries = c.array(b.entries, "prompt.phonebook.entries");
+    entries.forEach((e, i) => {
+      const entry = c.object(e, `prompt.phonebook.entries[${i}]`);
+      c.string(entry.name, `prompt.phonebook.entries[${i}].name`);
+      c.string(entry.number, `prompt.phonebook.entries[${i}].number`);
+      const span = c.ints(entry.tokens, `prompt.phonebook.entries[${i}].tokens`, 0, T2);
+      if (span.length !== 2 || span[0] > span[1]) c.bad(`prompt.phonebook.entries[${i}].tokens`, `is ${brief3(span)}, not [start, end] inside the prompt`);
+    });
+    c.int(b.target, "prompt.phonebook.target", 0, Math.max(0, entries.length - 1));
+    c.ints(b.examples, "prompt.phonebook.examples", 0, Math.max(0, entries.length - 1));
+    c.string(b.expected, "prompt.phonebook.expected");
+  }
+  c.object(h.capture, "capture");
+  c.int(h.maxNewTokens, "maxNewTokens");
+  c.int(h.topK, "topK");
+  const prompt = { ...p, ids: Int32Array.from(ids) };
+  return { ...h, prompt };
+}
+function decodeRecordJson(json, file, expectIndex, header, dataBytes) {
+  const c = new Check(file, `layer ${expectIndex}`);
+  checkTree(c, json);
+  const r = c.object(json, "");
+  const slots = [];
+  const isSlot = (v) => v !== null && typeof v === "object" && !Array.isArray(v) && Object.hasOwn(v, "offset");
+  const collect = (v, field, parent) => {
+    if (isSlot(v)) {
+      const d = v;
+      const extra = Object.keys(d).find((k) => !["dtype", "shape", "offset", "length"].includes(k));
+      if (extra !== void 0) c.bad(field, `array descriptor has an unknown key ${brief3(extra)}`);
+      if (d.dtype !== "F32") c.bad(field, `dtype ${brief3(d.dtype)}; trace arrays are F32`);
+      const shape = c.ints(d.shape, `${field}.shape`);
+      if (shape.length > MAX_DIMS) c.bad(`${field}.shape`, `has ${shape.length} dimensions, at most ${MAX_DIMS}`);
+      let n = 1;
+      for (const dim of shape) {
+        n *= dim;
+        if (4 * n > dataBytes) c.bad(`${field}.shape`, `${brief3(shape)} needs more than the section's ${dataBytes} data bytes`);
+      }
+      const offset = c.int(d.offset, `${field}.offset`);
+      const length = c.int(d.length, `${field}.length`);
+      if (length !== 4 * n) c.bad(field, `shape ${brief3(shape)} of F32 needs ${4 * n} bytes, length says ${length}`);
+      const at = slots.reduce((s, x) => s + x.length, 0);
+      if (offset !== at) c.bad(`${field}.offset`, `is ${offset}; arrays tile the data in order, so this one starts at ${at}`);
+      if (parent && field.endsWith(".data") && JSON.stringify(parent.shape) !== JSON.stringify(shape)) {
+        c.bad(field, `shape ${brief3(shape)} differs from its tensor's ${brief3(parent.shape)}`);
+      }
+      slots.push({ shape, offset, length });
+      return;
+    }
+    if (Array.isArray(v)) v.forEach((x, i) => isSlot(x) ? c.bad(`${field}[${i}]`, "arrays may not sit inside lists") : collect(x, `${field}[${i}]`));
+    else if (v !== null && typeof v === "object") {
+      for (const [k, x] of Object.entries(v)) collect(x, field ? `${field}.${k}` : k, v);
+    }
+  };
+  collect(r, "");
+  const covered = slots.reduce((s, x) => s + x.length, 0);
+  if (covered !== dataBytes) c.bad("", `its arrays cover ${covered} of the section's ${dataBytes} data bytes`);
+  c.int(r.index, "index", expectIndex, expectIndex);
+  c.int(r.block, "block", 0, Math.max(0, header.model.layers.length - 1));
+  c.kind(r.kind, "kind");
+  c.string(r.name, "name");
+  const T2 = header.prompt.ids.length;
+  c.int(r.T, "T", T2, T2);
+  for (const field of ["residualNorm", "contributionNorm"]) {
+    const d = r[field];
+    if (!isSlot(d)) c.bad(field, "is missing or not an array descriptor");
+    if (JSON.stringify(d.shape) !== JSON.stringify([T2])) c.bad(field, `has shape ${brief3(d.shape)}, not [${T2}]`);
+  }
+  c.ints(r.focus, "focus", 0, T2 - 1);
+  c.number(r.ms, "ms");
+  if (r.notices !== void 0) c.strings(r.notices, "notices");
+  return {
+    slots,
+    fill(data) {
+      let i = 0;
+      const build = (v) => {
+        if (isSlot(v)) {
+          const s = slots[i++];
+          return new Float32Array(data.slice(s.offset, s.offset + s.length).buffer);
+        }
+        if (Array.isArray(v)) return v.map(build);
+        if (v === null || typeof v !== "object") return v;
+        return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, build(x)]));
+      };
+      return build(r);
+    }
+  };
+}
+function decodeTokens(json, file) {
+  const c = new Check(file, "tokens");
+  checkTree(c, json);
+  return c.array(json, "").map((t, i) => {
+    const tok = c.object(t, `[${i}]`);
+    c.int(tok.step, `[${i}].step`, i, i);
+    c.int(tok.id, `[${i}].id`);
+    c.string(tok.text, `[${i}].text`);
+    c.number(tok.logprob, `[${i}].logprob`);
+    c.array(tok.top, `[${i}].top`).forEach((a, j) => {
+      const alt = c.object(a, `[${i}].top[${j}]`);
+      c.int(alt.id, `[${i}].top[${j}].id`);
+      c.number(alt.logprob, `[${i}].top[${j}].logprob`);
+      c.string(alt.text, `[${i}].top[${j}].text`);
+    });
+    return tok;
+  });
+}
+var STATUSES = ["complete", "cancelled", "superseded"];
+function decodeSummary(json, file) {
+  const c = new Check(file, "summary");
+  checkTree(c, json);
+  const s = c.object(json, "");
+  if (!STATUSES.includes(s.status)) c.bad("status", `is ${brief3(s.status)}, not one of ${STATUSES.join(", ")}`);
+  c.string(s.layout, "layout");
+  c.ints(s.blocks, "blocks");
+  c.int(s.promptTokens, "promptTokens", 1);
+  c.ints(s.generatedIds, "generatedIds");
+  c.string(s.generatedText, "generatedText");
+  if (!/^[0-9a-f]{16}$/.test(String(s.recordsDigest))) c.bad("recordsDigest", `is ${brief3(s.recordsDigest)}, not 16 hex digits`);
+  c.number(s.captureBytes, "captureBytes");
+  const t = c.object(s.timings, "timings");
+  for (const k of ["firstLayerMs", "prefillMs", "msPerToken"]) c.number(t[k], `timings.${k}`);
+  if (s.expected !== void 0) c.string(s.expected, "expected");
+  if (s.exact !== void 0 && typeof s.exact !== "boolean") c.bad("exact", `is ${brief3(s.exact)}, not true or false`);
+  if (s.digitAccuracy !== void 0) c.number(s.digitAccuracy, "digitAccuracy");
+  return s;
+}
+
+// engine/records.ts
+var RECORD_VERSION = 1;
+function recordArrays(record, prefix = "") {
+  const out = [];
+  for (const [key, value] of Object.entries(record)) {
+    const path = prefix ? `${prefix}.${key}` : key;
+    if (value instanceof Float32Array) out.push({ path, data: value });
+    else if (value !== null && typeof value === "object" && !Array.isArray(value)) out.push(...recordArrays(value, path));
+  }
+  return out;
+}
+function recordBytes(record) {
+  let n = 0;
+  for (const a of recordArrays(record)) n += a.data.byteLength;
+  return n;
+}
+
+// engine/trace/format.ts
+var TRACE_MAGIC = "HSTRACE\0";
+var TRACE_VERSION = 1;
+var PREAMBLE_BYTES = 16;
+var SECTION_HEAD_BYTES = 16;
+var SECTION_TAGS = ["HEAD", "LAYR", "TOKS", "SUMM"];
+var MAX_JSON_BYTES = 64 * 2 ** 20;
+var MAX_LAYER_DATA_BYTES = 2 ** 31;
+function encodePreamble() {
+  const out = new Uint8Array(PREAMBLE_BYTES);
+  for (let i = 0; i < 8; i++) out[i] = TRACE_MAGIC.charCodeAt(i);
+  const view = new DataView(out.buffer);
+  view.setUint32(8, TRACE_VERSION, true);
+  view.setUint32(12, RECORD_VERSION, true);
+  return out;
+}
+function isTrace(prefix) {
+  if (prefix.length < 8) return false;
+  for (let i = 0; i < 8; i++) if (prefix[i] !== TRACE_MAGIC.charCodeAt(i)) return false;
+  return true;
+}
+function decodePreamble(bytes, file, fileSize) {
+  if (fileSize < PREAMBLE_BYTES) throw new CheckpointError(file, `not a trace: ${fileSize} bytes, a trace has at least ${PREAMBLE_BYTES}`);
+  if (!isTrace(bytes)) throw new CheckpointError(file, "not a trace: the file does not start with HSTRACE");
+  const view = new DataView(bytes.buffer, bytes.byteOffset, PREAMBLE_BYTES);
+  const version2 = view.getUint32(8, true);
+  const recordVersion = view.getUint32(12, true);
+  if (version2 < 1 || version2 > TRACE_VERSION) {
+    throw new CheckpointError(file, `trace format version ${version2}; this reader knows versions 1 to ${TRACE_VERSION} (a newer HybridScope may read it)`);
+  }
+  if (recordVersion !== RECORD_VERSION) {
+    throw new CheckpointError(file, `records of version ${recordVersion}; this reader knows version ${RECORD_VERSION}`);
+  }
+  return { version: version2, recordVersion };
+}
+function decodeSectionHead(bytes, at, file, fileSize) {
+  if (bytes.length < SECTION_HEAD_BYTES) {
+    throw new CheckpointError(file, `truncated: a section starts at byte ${at} but the file ends at byte ${fileSize}`);
+  }
+  const tag = String.fromCharCode(...bytes.subarray(0, 4));
+  if (!SECTION_TAGS.includes(tag)) {
+    throw new CheckpointError(file, `unknown section tag ${JSON.stringify(tag)} at byte ${at} (known: ${SECTION_TAGS.join(", ")})`);
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, SECTION_HEAD_BYTES);
+  const jsonBytes = view.getUint32(4, true);
+  const high = view.getUint32(12, true);
+  const dataBytes = view.getUint32(8, true) + high * 2 ** 32;
+  const where = `section ${tag} at byte ${at}`;
+  if (jsonBytes > MAX_JSON_BYTES) throw new CheckpointError(file, `${where}: JSON of ${jsonBytes} bytes exceeds ${MAX_JSON_BYTES}`);
+  if (high >= 2 ** 21) throw new CheckpointError(file, `${where}: data length ${high} \xB7 2^32 + \u2026 is 2^53 or more`);
+  if (tag !== "LAYR" && dataBytes !== 0) throw new CheckpointError(file, `${where}: has ${dataBytes} data bytes; only LAYR sections hold data`);
+  if (dataBytes > MAX_LAYER_DATA_BYTES) throw new CheckpointError(file, `${where}: data of ${dataBytes} bytes exceeds ${MAX_LAYER_DATA_BYTES}`);
+  const dataStart = at + SECTION_HEAD_BYTES + jsonBytes;
+  const end = dataStart + dataBytes;
+  if (end > fileSize) {
+    throw new CheckpointError(file, `truncated: ${where} needs ${jsonBytes} JSON and ${dataBytes} data bytes, past the end of the file (${fileSize} bytes)`);
+  }
+  return { tag, at, jsonBytes, dataBytes, dataStart, end };
+}
+function encodeSection(tag, jsonText, dataBytes) {
+  const json = utf8Encode(jsonText);
+  const padded = Math.ceil(json.length / 8) * 8;
+  const out = new Uint8Array(SECTION_HEAD_BYTES + padded).fill(32, SECTION_HEAD_BYTES + json.length);
+  for (let i = 0; i < 4; i++) out[i] = tag.charCodeAt(i);
+  const view = new DataView(out.buffer);
+  view.setUint32(4, padded, true);
+  view.setUint32(8, dataBytes % 2 ** 32, true);
+  view.setUint32(12, Math.floor(dataBytes / 2 ** 32), true);
+  out.set(json, SECTION_HEAD_BYTES);
+  return out;
+}
+function traceJson(value) {
+  const text = JSON.stringify(value, (_k, v) => typeof v === "number" && !Number.isFinite(v) ? `\0nf:${v}` : v);
+  return text.replace(/"\\u0000nf:(-?Infinity|NaN)"/g, "$1");
+}
+
+// engine/trace/read.ts
+async function rangeReader(src, file) {
+  if (src.readRange && src.size) {
+    const readRange = src.readRange.bind(src);
+    return { size: await src.size(file), read: (start, end) => readRange(file, start, end) };
+  }
+  const bytes = await src.read(file);
+  return { size: bytes.length, read: async (start, end) => bytes.subarray(start, end) };
+}
+async function openTrace(src, file) {
+  const name = pathOf(src, file);
+  const io = await rangeReader(src, file);
+  const size = io.size;
+  const exact = async (start, end) => {
+    const b = await io.read(start, end);
+    if (b.length !== end - start) throw new CheckpointError(name, `truncated: bytes ${start}..${end} could not be read (the file changed?)`);
+    return b;
+  };
+  const { version: version2, recordVersion } = decodePreamble(await exact(0, Math.min(size, PREAMBLE_BYTES)), name, size);
+  let pos = PREAMBLE_BYTES;
+  let layers = 0;
+  let iterating = false;
+  const head = async () => {
+    if (pos >= size) throw new CheckpointError(name, `truncated: the file ends at byte ${size} before the summary`);
+    return decodeSectionHead(await exact(pos, Math.min(size, pos + SECTION_HEAD_BYTES)), pos, name, size);
+  };
+  const json = async (s) => parseSectionJson(await exact(s.at + SECTION_HEAD_BYTES, s.dataStart), name, `section ${s.tag} at byte ${s.at}`);
+  const expectTag = (s, want) => {
+    if (s.tag !== want) throw new CheckpointError(name, `section ${s.tag} at byte ${s.at} where ${want} belongs`);
+  };
+  const first = await head();
+  expectTag(first, "HEAD");
+  const header = decodeHeader(await json(first), name);
+  pos = first.end;
+  const maxLayers = header.blocks.length;
+  const nextLayer = async () => {
+    const s = await head();
+    if (s.tag === "TOKS") return void 0;
+    expectTag(s, "LAYR");
+    if (layers >= maxLayers) throw new CheckpointError(name, `layer section ${layers} at byte ${s.at}, but the run has ${maxLayers} blocks`);
+    return s;
+  };
+  return {
+    file: name,
+    size,
+    version: version2,
+    recordVersion,
+    header,
+    async *records() {
+      if (iterating) throw new Error("trace: records() reads the file once");
+      iterating = true;
+      for (let s = await nextLayer(); s; s = await nextLayer()) {
+        const rec = decodeRecordJson(await json(s), name, layers, header, s.dataBytes);
+        const data = await exact(s.dataStart, s.end);
+        pos = s.end;
+        layers++;
+        yield rec.fill(data);
+      }
+    },
+    async finish() {
+      for (let s2 = await nextLayer(); s2; s2 = await nextLayer()) {
+        pos = s2.end;
+        layers++;
+      }
+      const t = await head();
+      const tokens = decodeTokens(await json(t), name);
+      pos = t.end;
+      const s = await head();
+      expectTag(s, "SUMM");
+      const summary = decodeSummary(await json(s), name);
+      if (s.end !== size) throw new CheckpointError(name, `${size - s.end} bytes after the summary, which ends a trace`);
+      if (summary.status === "complete" && layers !== maxLayers) {
+        throw new CheckpointError(name, `a complete run with ${layers} layer sections for ${maxLayers} blocks`);
+      }
+      return { layers, tokens, summary };
+    }
+  };
+}
+
+// engine/cli/commands/info.ts
+async function describeTrace(path, json, io) {
+  const { src, file } = await nodeFileSource(path);
+  const t = await openTrace(src, file);
+  const end = await t.finish();
+  const s = end.summary;
+  const fields = {
+    trace_version: t.version,
+    record_version: t.recordVersion,
+    producer: t.header.producer,
+    model: t.header.model.name,
+    model_type: t.header.model.model_type,
+    layout: t.header.layout,
+    prompt_tokens: t.header.prompt.ids.length,
+    records: end.layers,
+    blocks: t.header.blocks.length,
+    status: s.status,
+    answer: s.generatedText,
+    expected: s.expected ?? null,
+    exact: s.exact ?? null,
+    digit_accuracy: s.digitAccuracy ?? null,
+    records_digest: s.recordsDigest,
+    bytes: t.size
+  };
+  if (json) {
+    io.stdout(JSON.stringify(fields) + "\n");
+    return;
+  }
+  const score = s.expected === void 0 ? "" : ` (expected ${JSON.stringify(s.expected)}: ${s.exact ? "exact" : `${Math.round(100 * (s.digitAccuracy ?? 0))} % of digits`})`;
+  io.stdout(
+    `${path}: trace of ${fields.model} (${fields.model_type}), layout ${fields.layout}, ${fields.prompt_tokens} prompt tokens, ${end.layers} of ${fields.blocks} layer records, ${s.status}, answer ${JSON.stringify(s.generatedText.trim())}${score}
+`
+  );
+}
+async function traceFile(path) {
+  if (!await stat3(path).then((i) => i.isFile(), () => false)) return false;
+  const { src, file } = await nodeFileSource(path);
+  return isTrace(await src.readRange(file, 0, 8));
+}
+var info = {
+  name: "info",
+  summary: "describe a model folder from its headers (layout, block kinds, parameters, vocabulary) or a trace file (prompt, records, answer, score)",
+  args: ["model-dir|trace"],
+  flags: {
+    json: { type: "boolean", help: 'print {"model_type", "layout", "layers", "parameters", "vocab_size"} (a trace: its model, layout, prompt_tokens, records, answer, score) instead of a sentence' }
+  },
+  examples: ["hybridscope info assets/models/hybrid --json"],
+  async run({ positionals, values }, io) {
+    if (await traceFile(positionals[0])) {
+      await describeTrace(positionals[0], values.json === true, io);
+      return 0;
+    }
+    const m = await inspectFolder(positionals[0], io);
+    if (values.json) {
+      io.stdout(JSON.stringify({ model_type: m.model_type, layout: m.layout, layers: m.layers, parameters: m.parameters, vocab_size: m.vocab_size }) + "\n");
+    } else {
+      io.stdout(`${positionals[0]}: ${m.model_type}, layout ${m.layout} (${m.layers.length} blocks), ${m.parameters.toLocaleString("en-US")} parameters, vocab ${m.vocab_size}
+`);
+    }
+    return 0;
+  }
+};
+
 // engine/phonebook/score.ts
 function answerLine(generated) {
   const nl = generated.indexOf("\n");
@@ -3236,6 +3754,22 @@ async function runSweep(spec, opts = {}) {
   return result;
 }
 
+// engine/cli/flags.ts
+function positiveList(flag, value) {
+  const items = String(value).split(",").map((s) => Number(s.trim()));
+  if (!items.length || items.some((n) => !Number.isInteger(n) || n < 1)) throw new UsageError(`--${flag} must be positive integers separated by commas, got "${value}"`);
+  return items;
+}
+function integer(flag, value, min) {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < min) throw new UsageError(`--${flag} must be an integer \u2265 ${min}, got "${value}"`);
+  return n;
+}
+function choice(flag, value, options) {
+  if (!options.includes(value)) throw new UsageError(`--${flag} must be ${options.join(" or ")}, got "${value}"`);
+  return value;
+}
+
 // engine/cli/progress.ts
 var BAR_EVERY_MS = 100;
 var LINE_EVERY_MS = 1e4;
@@ -3293,20 +3827,6 @@ function lines(io, prefix, unit) {
 }
 
 // engine/cli/commands/phonebook.ts
-function positiveList(flag, value) {
-  const items = String(value).split(",").map((s) => Number(s.trim()));
-  if (!items.length || items.some((n) => !Number.isInteger(n) || n < 1)) throw new UsageError(`--${flag} must be positive integers separated by commas, got "${value}"`);
-  return items;
-}
-function integer(flag, value, min) {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < min) throw new UsageError(`--${flag} must be an integer \u2265 ${min}, got "${value}"`);
-  return n;
-}
-function choice(flag, value, options) {
-  if (!options.includes(value)) throw new UsageError(`--${flag} must be ${options.join(" or ")}, got "${value}"`);
-  return value;
-}
 function depthFractions(value) {
   if (value === void 0) return [null];
   return String(value).split(",").map((item) => {
@@ -3407,6 +3927,309 @@ var phonebookCommand = {
     return result.cancelled ? 130 : 0;
   }
 };
+
+// engine/digest.ts
+var Digest = class {
+  a = 2166136261;
+  b = 2538058380;
+  word(w) {
+    this.a = Math.imul(this.a ^ w, 16777619);
+    this.b = Math.imul(this.b ^ w, 1540483477);
+    this.b ^= this.b >>> 15;
+  }
+  addText(s) {
+    for (let i = 0; i < s.length; i++) this.word(s.charCodeAt(i));
+    this.word(s.length);
+  }
+  addArray(x) {
+    const words = new Uint32Array(x.buffer, x.byteOffset, x.length);
+    let a = this.a, b = this.b;
+    for (let i = 0; i < words.length; i++) {
+      const w = words[i];
+      a = Math.imul(a ^ w, 16777619);
+      b = Math.imul(b ^ w, 1540483477);
+      b ^= b >>> 15;
+    }
+    this.a = a;
+    this.b = b;
+    this.word(x.length);
+  }
+  addRecord(r) {
+    this.addText(`${r.index}:${r.block}:${r.kind}`);
+    for (const { path, data } of recordArrays(r)) {
+      this.addText(path);
+      this.addArray(data);
+    }
+  }
+  hex() {
+    return (this.a >>> 0).toString(16).padStart(8, "0") + (this.b >>> 0).toString(16).padStart(8, "0");
+  }
+};
+
+// engine/run.ts
+var DEFAULT_CAPTURE = {
+  attention: true,
+  ssm: true,
+  states: true,
+  focus: [],
+  pooledSize: 256,
+  budgetBytes: DEFAULT_BUDGET_BYTES
+};
+var TOKEN_PAUSE_MS = 8;
+async function* runModel(model, spec, control) {
+  const t0 = control.now();
+  const arranged = spec.layout === void 0 ? model : editLayout(model, spec.layout);
+  const blocks = arranged.blocks.map((b) => b.index);
+  const prompt = preparePrompt(arranged, spec.prompt);
+  const T2 = prompt.ids.length;
+  prompt.focus = [.../* @__PURE__ */ new Set([...prompt.focus, ...(spec.capture.focus ?? []).filter((p) => p < T2)])].sort((a, b) => a - b);
+  const layout = arranged.layout;
+  yield { type: "started", prompt: { ...prompt, ids: prompt.ids.slice() }, layout, blocks };
+  const digest = new Digest();
+  let firstLayerMs = -1;
+  let captureBytes = 0;
+  const generated = [];
+  let text = "";
+  const summary = (status, prefillMs2, msPerToken) => {
+    const s = {
+      status,
+      layout,
+      blocks,
+      promptTokens: T2,
+      generatedIds: generated,
+      generatedText: text,
+      recordsDigest: digest.hex(),
+      captureBytes,
+      timings: { firstLayerMs: Math.max(0, firstLayerMs), prefillMs: prefillMs2, msPerToken }
+    };
+    if (prompt.phonebook) {
+      const { expected, entries, target } = prompt.phonebook;
+      const { exact, digitAccuracy, retrieved } = scoreInBook(text, expected, entries, target);
+      Object.assign(s, { expected, exact, digitAccuracy, retrieved });
+    }
+    return s;
+  };
+  const capture = { ...spec.capture, focus: prompt.focus, entries: prompt.phonebook?.entries.map((e) => e.tokens) ?? [] };
+  const steps = forwardSteps(arranged, prompt.ids, capture, { lastLogitsOnly: true });
+  let result;
+  try {
+    for (let next = steps.next(); ; next = steps.next()) {
+      if (next.done) {
+        result = next.value;
+        break;
+      }
+      const record = next.value;
+      for (const message of record.notices ?? []) yield { type: "notice", message: `layer ${record.index}: ${message}` };
+      digest.addRecord(record);
+      captureBytes += recordBytes(record);
+      yield { type: "layer", record };
+      if (firstLayerMs < 0) firstLayerMs = control.now() - t0;
+      await control.pause();
+      const why = control.stopped();
+      if (why) return summary(why, control.now() - t0, 0);
+    }
+  } finally {
+    steps.return(void 0);
+  }
+  for (const message of result.notices) yield { type: "notice", message };
+  captureBytes = result.captureBytes;
+  const prefillMs = control.now() - t0;
+  yield { type: "prefilled", model: arranged, result };
+  const tg = control.now();
+  let lastPause = tg;
+  const stopAtNewline = spec.prompt.kind === "phonebook";
+  const name = (id) => arranged.tokenizer?.idToToken(id) ?? String(id);
+  let step6 = 0;
+  for (const choice2 of greedyTokens(arranged, result.state, result.logits.data, spec.maxNewTokens, spec.topK)) {
+    generated.push(choice2.id);
+    const piece = newText(arranged.tokenizer, generated);
+    text += piece;
+    yield { type: "token", step: step6++, id: choice2.id, text: piece, logprob: choice2.logprob, top: choice2.top.map((c) => ({ ...c, text: name(c.id) })) };
+    if (stopAtNewline && piece.includes("\n") && text.trim().length > 0) break;
+    if (control.now() - lastPause > TOKEN_PAUSE_MS) {
+      await control.pause();
+      lastPause = control.now();
+      const why = control.stopped();
+      if (why) return summary(why, prefillMs, 0);
+    }
+  }
+  return summary("complete", prefillMs, generated.length > 0 ? (control.now() - tg) / generated.length : 0);
+}
+function newText(tok, ids) {
+  if (!tok) return `${ids.length > 1 ? " " : ""}${ids[ids.length - 1]}`;
+  const decode = (part) => part.length > 0 ? tok.decode(part) : "";
+  const from = Math.max(0, ids.length - 8);
+  const before = decode(ids.slice(from, -1));
+  const after = decode(ids.slice(from));
+  return after.startsWith(before) ? after.slice(before.length) : decode(ids).slice(decode(ids.slice(0, -1)).length);
+}
+
+// engine/trace/write.ts
+function encodeRecord(record) {
+  const arrays = [];
+  let offset = 0;
+  const walk = (value) => {
+    if (value instanceof Float32Array) {
+      const shape = [value.length];
+      const d = { dtype: "F32", shape, offset, length: value.byteLength };
+      offset += value.byteLength;
+      arrays.push(value);
+      return d;
+    }
+    if (Array.isArray(value)) return value.map(walk);
+    if (value === null || typeof value !== "object") return value;
+    const out = {};
+    const obj = value;
+    for (const [k, v] of Object.entries(obj)) {
+      out[k] = walk(v);
+      if (v instanceof Float32Array && k === "data" && Array.isArray(obj.shape)) out[k].shape = [...obj.shape];
+    }
+    return out;
+  };
+  const json = walk(record);
+  if (recordArrays(record).length !== arrays.length) throw new Error("trace: a record holds arrays outside plain fields");
+  return { json, arrays };
+}
+function traceWriter(sink) {
+  let state = "new";
+  let nextIndex = 0;
+  let bytes = 0;
+  const tokens = [];
+  const put = async (chunk) => {
+    bytes += chunk.length;
+    await sink(chunk);
+  };
+  const expect = (want, what) => {
+    if (state !== want) throw new Error(`trace writer: ${what} out of order (the header, layers in order, then finish)`);
+  };
+  return {
+    get bytes() {
+      return bytes;
+    },
+    async header(h) {
+      expect("new", "header");
+      state = "layers";
+      const prompt = { ...h.prompt, ids: Array.from(h.prompt.ids) };
+      await put(encodePreamble());
+      await put(encodeSection("HEAD", traceJson({ ...h, prompt }), 0));
+    },
+    async layer(record) {
+      expect("layers", "layer");
+      if (record.index !== nextIndex) throw new Error(`trace writer: layer ${record.index} where ${nextIndex} was next`);
+      nextIndex++;
+      const { json, arrays } = encodeRecord(record);
+      let dataBytes = 0;
+      for (const a of arrays) dataBytes += a.byteLength;
+      await put(encodeSection("LAYR", traceJson(json), dataBytes));
+      for (const a of arrays) await put(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+    },
+    token(t) {
+      expect("layers", "token");
+      tokens.push(t);
+    },
+    async finish(summary) {
+      expect("layers", "finish");
+      state = "done";
+      await put(encodeSection("TOKS", traceJson(tokens), 0));
+      await put(encodeSection("SUMM", traceJson(summary), 0));
+    }
+  };
+}
+async function writeRunTrace(run, model, spec, sink, opts) {
+  const w = traceWriter(sink);
+  for (let next = await run.next(); ; next = await run.next()) {
+    if (next.done) {
+      await w.finish(next.value);
+      return next.value;
+    }
+    const e = next.value;
+    if (e.type === "started") {
+      await w.header({
+        producer: opts.producer,
+        model: { name: opts.name, model_type: model.modelType, vocab_size: model.embeddings.V, layers: model.original.map((b) => ({ index: b.index, kind: b.kind })) },
+        layout: e.layout,
+        blocks: e.blocks,
+        prompt: e.prompt,
+        capture: spec.capture,
+        maxNewTokens: spec.maxNewTokens,
+        topK: spec.topK
+      });
+    } else if (e.type === "layer") await w.layer(e.record);
+    else if (e.type === "token") w.token({ step: e.step, id: e.id, text: e.text, logprob: e.logprob, top: e.top });
+  }
+}
+
+// engine/cli/commands/trace.ts
+var ONE_PROMPT = "none; give --entries, --tokens or --text";
+function promptSpec(values) {
+  const given = ["entries", "tokens", "text"].filter((f) => values[f] !== void 0);
+  if (given.length !== 1) throw new UsageError(`trace: give one of --entries, --tokens or --text${given.length ? ` (got --${given.join(", --")})` : ""}`);
+  if (typeof values.text === "string") return { kind: "text", text: values.text };
+  const depth = Number(String(values.depth).replace(/%$/, ""));
+  if (!Number.isFinite(depth) || depth < 0 || depth > 100) throw new UsageError(`--depth must be a percentage 0\u2013100, got "${values.depth}"`);
+  return {
+    kind: "phonebook",
+    seed: integer("seed", values.seed, 0),
+    spec: {
+      ...values.entries !== void 0 ? { entries: integer("entries", values.entries, 1) } : { tokenBudget: integer("tokens", values.tokens, 1) },
+      depth: depth / 100,
+      variant: choice("variant", values.variant, VARIANTS),
+      format: choice("format", values.format, FORMATS),
+      fewShot: integer("shots", values.shots, 0)
+    }
+  };
+}
+var traceCommand = {
+  name: "trace",
+  summary: "run a prompt with every probe and record the run as a trace file (prompt, layer records, tokens, score)",
+  args: ["model-dir"],
+  flags: {
+    entries: { type: "string", value: "N", absent: ONE_PROMPT, help: "a phonebook of N entries" },
+    tokens: { type: "string", value: "N", absent: ONE_PROMPT, help: "a phonebook of about N tokens (the model's tokenizer)" },
+    text: { type: "string", value: "TEXT", absent: ONE_PROMPT, help: "a free-text prompt instead of a phonebook" },
+    variant: { type: "string", value: VARIANTS.join("|"), default: "standard", help: "book then query, or the query first" },
+    format: { type: "string", value: FORMATS.join("|"), default: "question", help: "`Name:` then 10 digits, or the study's question and NNN-NNN-NNNN" },
+    depth: { type: "string", value: "PCT", default: "50", help: "where the asked entry sits, 0\u2013100 %" },
+    shots: { type: "string", value: "N", default: "2", help: "few-shot examples before the query" },
+    seed: { type: "string", value: "S", default: "0", help: "seed of the generator: the same seed, the same book" },
+    layout: { type: "string", value: "S", absent: "the checkpoint's own", help: "an edited layer order in the layout notation, e.g. M*M-" },
+    "max-new-tokens": { type: "string", value: "N", default: "32", help: "most tokens to generate (a phonebook answer ends at its line)" },
+    out: { type: "string", value: "FILE", required: true, help: "where to write the trace; - streams it to stdout" }
+  },
+  examples: ["hybridscope trace assets/models/hybrid --entries 40 --seed 1 --out run.hstrace"],
+  async run({ positionals, values }, io) {
+    const out = String(values.out);
+    const prompt = promptSpec(values);
+    const maxNewTokens = integer("max-new-tokens", values["max-new-tokens"], 1);
+    if (out !== "-") await checkOutFile(out);
+    const dir = positionals[0];
+    const model = await loadFolder(dir, io);
+    const spec = { prompt, capture: DEFAULT_CAPTURE, maxNewTokens, topK: 5, ...typeof values.layout === "string" ? { layout: values.layout } : {} };
+    const run = runModel(model, spec, { pause: async () => void 0, stopped: () => null, now: () => performance.now() });
+    const chunks = [];
+    let bytes = 0;
+    const sink = (c) => {
+      bytes += c.length;
+      if (out === "-") io.stdout(c);
+      else chunks.push(c);
+    };
+    const summary = await writeRunTrace(run, model, spec, sink, { name: dir.replace(/\/+$/, "").split("/").pop() ?? dir, producer: `hybridscope ${version}` });
+    if (out !== "-") await writeOutFile(out, concat(chunks, bytes));
+    const score = summary.exact === void 0 ? "" : ` (expected ${JSON.stringify(summary.expected)}: ${summary.exact ? "exact" : `${Math.round(100 * (summary.digitAccuracy ?? 0))} % of digits`})`;
+    io.stderr(`wrote a trace of ${summary.blocks.length} layers, ${summary.promptTokens} prompt tokens, ${bytes} bytes to ${out === "-" ? "stdout" : out}; answer ${JSON.stringify(summary.generatedText.trim())}${score}
+`);
+    return 0;
+  }
+};
+function concat(chunks, n) {
+  const all = new Uint8Array(n);
+  let at = 0;
+  for (const c of chunks) {
+    all.set(c, at);
+    at += c.length;
+  }
+  return all;
+}
 
 // engine/cli/help.ts
 var HELP_FLAG = "-h, --help";
@@ -4429,7 +5252,7 @@ function installFastKernels(choice2 = kernelsFromEnv()) {
 }
 
 // engine/cli/main.ts
-var COMMANDS = [info, forwardCommand, generateCommand, phonebookCommand];
+var COMMANDS = [info, forwardCommand, generateCommand, phonebookCommand, traceCommand];
 var processIO = {
   stdout: (data) => void process.stdout.write(data),
   stderr: (t) => void process.stderr.write(t),

@@ -32,7 +32,7 @@ describe('hybridscope help and --version', () => {
     expect(help.code).toBe(0);
     expect(help.stderr).toBe('');
     expect(help.stdout).toContain(`hybridscope ${name} — ${c.summary}`);
-    expect(help.stdout).toMatch(new RegExp(`\\nusage: hybridscope ${name} <model-dir>`));
+    expect(help.stdout).toMatch(new RegExp(`\\nusage: hybridscope ${name} <model-dir`));
     for (const flag of Object.keys(c.flags)) {
       const line = help.stdout.split('\n').find((l) => l.startsWith(`  --${flag} `) || l === `  --${flag}`);
       expect(line, `--${flag}`).toMatch(/\((default: .+|required)\)$/);
@@ -61,7 +61,7 @@ describe('hybridscope help and --version', () => {
     const cases: [string[], RegExp][] = [
       [['help', 'frobnicate'], /^hybridscope: unknown command "frobnicate"/],
       [['forward', 'dir', '--ids', 'x.json'], /^hybridscope: forward: --out is required \(usage: hybridscope forward <model-dir> --ids <ids\.json> --out/],
-      [['info', 'a', 'b'], /^hybridscope: info: expected <model-dir>, got 2 argument\(s\)/],
+      [['info', 'a', 'b'], /^hybridscope: info: expected <model-dir\|trace>, got 2 argument\(s\)/],
       [['info', 'dir', '--jsn'], /^hybridscope: info: Unknown option '--jsn'/],
     ];
     for (const [argv, message] of cases) {

@@ -11,10 +11,11 @@ import { forwardCommand } from './commands/forward';
 import { generateCommand } from './commands/generate';
 import { info } from './commands/info';
 import { phonebookCommand } from './commands/phonebook';
+import { traceCommand } from './commands/trace';
 import { commandHelp, overallHelp, synopsis } from './help';
 import { installFastKernels } from '../kernels/install';
 
-export const COMMANDS: Command[] = [info, forwardCommand, generateCommand, phonebookCommand];
+export const COMMANDS: Command[] = [info, forwardCommand, generateCommand, phonebookCommand, traceCommand];
 
 const processIO: CliIO = {
   stdout: (data) => void process.stdout.write(data),

@@ -48,6 +48,17 @@ export function nodeFolderSource(dir: string, name = basename(dir)): FileSource 
   };
 }
 
+/** One file named on the command line (a trace), as a FileSource whose messages name it as typed:
+ *  range reads, so a file of many gigabytes is never read whole. */
+export async function nodeFileSource(path: string): Promise<{ src: FileSource; file: string }> {
+  const info = await stat(path).catch(() => {
+    throw new CheckpointError(path, 'no such file');
+  });
+  if (!info.isFile()) throw new CheckpointError(path, 'not a file');
+  const dir = dirname(path);
+  return { src: nodeFolderSource(dir, path.includes('/') || path.includes(sep) ? dir : ''), file: basename(path) };
+}
+
 /** A folder that exists, or a one-line error naming it. */
 export async function modelFolder(dir: string): Promise<FileSource> {
   const info = await stat(dir).catch(() => {

@@ -1,5 +1,5 @@
 // The reliability suite (issue 8, acceptance 1): generated hostile inputs against every reader and
-// boundary — safetensors, config.json, checkpoint folders, tokenizer.json, layouts, phonebook specs,
+// boundary — safetensors, trace files, config.json, checkpoint folders, tokenizer.json, layouts, phonebook specs,
 // experiment files, the request validator and the live service over a MessageChannel. Every input
 // must end accepted or refused with a one-line message naming the file or field; none may crash or
 // hang. Prints the summary table. RELIABILITY_SEED replays a run; RELIABILITY_SCALE scales the counts.
@@ -9,6 +9,7 @@ import { checkpointCampaign } from '../../../engine/test/reliability/checkpoint.
 import { formatTable, totals, type KindStats } from '../../../engine/test/reliability/harness';
 import { safetensorsCampaign } from '../../../engine/test/reliability/safetensors.campaign';
 import { layoutCampaign, phonebookCampaign, tokenizerCampaign } from '../../../engine/test/reliability/text.campaign';
+import { traceCampaign } from '../../../engine/test/reliability/trace.campaign';
 import { corpusCampaign } from './corpus.campaign';
 import { filesCampaign } from './files.campaign';
 import { protocolCampaign } from './protocol.campaign';
@@ -24,6 +25,7 @@ describe('hostile inputs', () => {
     const t0 = performance.now();
     stats.push(...safetensorsCampaign(seed, scale));
     stats.push(...(await checkpointCampaign(seed, scale * 0.8)));
+    stats.push(...(await traceCampaign(seed, scale)));
     stats.push(...tokenizerCampaign(seed, scale));
     stats.push(...(await layoutCampaign(seed, scale)));
     stats.push(...phonebookCampaign(seed, scale));

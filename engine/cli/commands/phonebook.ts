@@ -11,27 +11,11 @@ import { cliReport, parseNameList, runSweep, sweepToCsv, type NameList, type Swe
 import { FORMATS, VARIANTS, type PhonebookFormat, type PhonebookVariant } from '../../phonebook/templates';
 import type { CliIO, Command } from '../command';
 import { UsageError } from '../command';
+import { choice, integer, positiveList } from '../flags';
 import { inputName, readJsonInput } from '../input';
 import { checkOutFile, writeOutFile } from '../node-files';
 import { loadFolder } from '../open';
 import { progress } from '../progress';
-
-function positiveList(flag: string, value: unknown): number[] {
-  const items = String(value).split(',').map((s) => Number(s.trim()));
-  if (!items.length || items.some((n) => !Number.isInteger(n) || n < 1)) throw new UsageError(`--${flag} must be positive integers separated by commas, got "${value}"`);
-  return items;
-}
-
-function integer(flag: string, value: unknown, min: number): number {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < min) throw new UsageError(`--${flag} must be an integer ≥ ${min}, got "${value}"`);
-  return n;
-}
-
-function choice<T extends string>(flag: string, value: unknown, options: readonly T[]): T {
-  if (!options.includes(value as T)) throw new UsageError(`--${flag} must be ${options.join(' or ')}, got "${value}"`);
-  return value as T;
-}
 
 /** --depth in percent (0–100, "%" allowed; a comma list sweeps depths) to the generator's
  * fractions 0–1; absent: a random target per sample. */

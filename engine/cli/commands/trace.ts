@@ -1,0 +1,88 @@
+// `hybridscope trace <model-dir> (--entries N | --tokens N | --text "…") [phonebook options] [--layout S]
+//  --out FILE`: one run (runModel, every probe at the app's defaults) recorded as a trace file
+// (engine/trace/FORMAT.md). The file is written whole or not at all; `--out -` streams the trace to
+// stdout as the run goes, and then nothing else goes there.
+import { version } from '../../../package.json';
+import { FORMATS, VARIANTS, type PhonebookFormat, type PhonebookVariant } from '../../phonebook/templates';
+import type { PromptSpec } from '../../prompt';
+import { DEFAULT_CAPTURE, runModel, type RunSpec } from '../../run';
+import { writeRunTrace } from '../../trace/write';
+import type { Command } from '../command';
+import { UsageError } from '../command';
+import { choice, integer } from '../flags';
+import { checkOutFile, writeOutFile } from '../node-files';
+import { loadFolder } from '../open';
+
+const ONE_PROMPT = 'none; give --entries, --tokens or --text';
+
+function promptSpec(values: Record<string, string | boolean | undefined>): PromptSpec {
+  const given = ['entries', 'tokens', 'text'].filter((f) => values[f] !== undefined);
+  if (given.length !== 1) throw new UsageError(`trace: give one of --entries, --tokens or --text${given.length ? ` (got --${given.join(', --')})` : ''}`);
+  if (typeof values.text === 'string') return { kind: 'text', text: values.text };
+  const depth = Number(String(values.depth).replace(/%$/, ''));
+  if (!Number.isFinite(depth) || depth < 0 || depth > 100) throw new UsageError(`--depth must be a percentage 0–100, got "${values.depth}"`);
+  return {
+    kind: 'phonebook',
+    seed: integer('seed', values.seed, 0),
+    spec: {
+      ...(values.entries !== undefined ? { entries: integer('entries', values.entries, 1) } : { tokenBudget: integer('tokens', values.tokens, 1) }),
+      depth: depth / 100,
+      variant: choice<PhonebookVariant>('variant', values.variant, VARIANTS),
+      format: choice<PhonebookFormat>('format', values.format, FORMATS),
+      fewShot: integer('shots', values.shots, 0),
+    },
+  };
+}
+
+export const traceCommand: Command = {
+  name: 'trace',
+  summary: 'run a prompt with every probe and record the run as a trace file (prompt, layer records, tokens, score)',
+  args: ['model-dir'],
+  flags: {
+    entries: { type: 'string', value: 'N', absent: ONE_PROMPT, help: 'a phonebook of N entries' },
+    tokens: { type: 'string', value: 'N', absent: ONE_PROMPT, help: 'a phonebook of about N tokens (the model\'s tokenizer)' },
+    text: { type: 'string', value: 'TEXT', absent: ONE_PROMPT, help: 'a free-text prompt instead of a phonebook' },
+    variant: { type: 'string', value: VARIANTS.join('|'), default: 'standard', help: 'book then query, or the query first' },
+    format: { type: 'string', value: FORMATS.join('|'), default: 'question', help: '`Name:` then 10 digits, or the study\'s question and NNN-NNN-NNNN' },
+    depth: { type: 'string', value: 'PCT', default: '50', help: 'where the asked entry sits, 0–100 %' },
+    shots: { type: 'string', value: 'N', default: '2', help: 'few-shot examples before the query' },
+    seed: { type: 'string', value: 'S', default: '0', help: 'seed of the generator: the same seed, the same book' },
+    layout: { type: 'string', value: 'S', absent: "the checkpoint's own", help: 'an edited layer order in the layout notation, e.g. M*M-' },
+    'max-new-tokens': { type: 'string', value: 'N', default: '32', help: 'most tokens to generate (a phonebook answer ends at its line)' },
+    out: { type: 'string', value: 'FILE', required: true, help: 'where to write the trace; - streams it to stdout' },
+  },
+  examples: ['hybridscope trace assets/models/hybrid --entries 40 --seed 1 --out run.hstrace'],
+  async run({ positionals, values }, io) {
+    const out = String(values.out);
+    const prompt = promptSpec(values);
+    const maxNewTokens = integer('max-new-tokens', values['max-new-tokens'], 1);
+    if (out !== '-') await checkOutFile(out);
+    const dir = positionals[0];
+    const model = await loadFolder(dir, io);
+    const spec: RunSpec = { prompt, capture: DEFAULT_CAPTURE, maxNewTokens, topK: 5, ...(typeof values.layout === 'string' ? { layout: values.layout } : {}) };
+    const run = runModel(model, spec, { pause: async () => undefined, stopped: () => null, now: () => performance.now() });
+    // A file is kept in memory and renamed into place at the end; stdout gets each chunk as it comes.
+    const chunks: Uint8Array[] = [];
+    let bytes = 0;
+    const sink = (c: Uint8Array) => {
+      bytes += c.length;
+      if (out === '-') io.stdout(c);
+      else chunks.push(c);
+    };
+    const summary = await writeRunTrace(run, model, spec, sink, { name: dir.replace(/\/+$/, '').split('/').pop() ?? dir, producer: `hybridscope ${version}` });
+    if (out !== '-') await writeOutFile(out, concat(chunks, bytes));
+    const score = summary.exact === undefined ? '' : ` (expected ${JSON.stringify(summary.expected)}: ${summary.exact ? 'exact' : `${Math.round(100 * (summary.digitAccuracy ?? 0))} % of digits`})`;
+    io.stderr(`wrote a trace of ${summary.blocks.length} layers, ${summary.promptTokens} prompt tokens, ${bytes} bytes to ${out === '-' ? 'stdout' : out}; answer ${JSON.stringify(summary.generatedText.trim())}${score}\n`);
+    return 0;
+  },
+};
+
+function concat(chunks: Uint8Array[], n: number): Uint8Array {
+  const all = new Uint8Array(n);
+  let at = 0;
+  for (const c of chunks) {
+    all.set(c, at);
+    at += c.length;
+  }
+  return all;
+}

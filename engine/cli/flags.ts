@@ -1,0 +1,20 @@
+// Flag values checked the one way every command checks them: a bad value is a UsageError naming the
+// flag and what it takes.
+import { UsageError } from './command';
+
+export function positiveList(flag: string, value: unknown): number[] {
+  const items = String(value).split(',').map((s) => Number(s.trim()));
+  if (!items.length || items.some((n) => !Number.isInteger(n) || n < 1)) throw new UsageError(`--${flag} must be positive integers separated by commas, got "${value}"`);
+  return items;
+}
+
+export function integer(flag: string, value: unknown, min: number): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < min) throw new UsageError(`--${flag} must be an integer ≥ ${min}, got "${value}"`);
+  return n;
+}
+
+export function choice<T extends string>(flag: string, value: unknown, options: readonly T[]): T {
+  if (!options.includes(value as T)) throw new UsageError(`--${flag} must be ${options.join(' or ')}, got "${value}"`);
+  return value as T;
+}

@@ -1,0 +1,7 @@
+// Trace files: a run recorded to a file (FORMAT.md). The writer appends to an injected sink; the
+// reader works over a FileSource's range reads.
+export { isTrace, TRACE_VERSION } from './format';
+export type { TraceEnd, TraceReader, Trace } from './read';
+export { openTrace, readTrace } from './read';
+export type { TraceHeader, TraceSink, TraceWriter } from './write';
+export { traceWriter, writeRunTrace } from './write';
