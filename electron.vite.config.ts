@@ -6,7 +6,7 @@ import { cspMeta } from './scripts/csp-meta';
 // Desktop build: main process (+ the engine host utility process, built as engine-host.js), preload,
 // and the renderer, whose CSP meta tag is main/security.ts's policy (scripts/csp-meta.ts). Main and
 // preload bundle their dependencies (externalizeDeps: false; electron and Node's built-ins stay
-// external), so the packaged app needs no node_modules (electron-builder.yml).
+// external), so the packaged app needs no node_modules (electron.builder.yml).
 export default defineConfig({
   main: {
     build: {

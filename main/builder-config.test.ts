@@ -1,5 +1,5 @@
 // The packaging configuration as electron-builder itself reads it (its own loader and schema, from
-// the electron-builder we depend on): found by its default name, valid, each target's required
+// the electron-builder we depend on): named by `npm run dist` (--config electron.builder.yml), valid, each target's required
 // metadata present, the fuses set, only out/ and the bundled models packed — and out/ really needs
 // no node_modules, since none ship. main/pack.test.ts runs electron-builder on it.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -22,11 +22,11 @@ function filesUnder(dir: string): string[] {
 }
 
 beforeAll(async () => {
-  config = await getConfig(root, null, null);
+  config = await getConfig(root, 'electron.builder.yml', null);
 });
 
 describe('electron-builder configuration', () => {
-  it('is found under its default name and passes electron-builder’s schema', async () => {
+  it('is read from electron.builder.yml, as npm run dist names it, and passes electron-builder’s schema', async () => {
     expect(config.appId).toBe('org.hybridscope.app');
     await expect(validateConfiguration(config, { isEnabled: false })).resolves.toBeUndefined();
     // the validator does reject a misspelt option, so the line above means something
@@ -65,7 +65,7 @@ describe('electron-builder configuration', () => {
     expect(config.mac?.icon).toBe('build/icon.png');
     expect(config.win?.icon).toBe('build/icon.png');
     // `npm run dist -- --dir` appends --dir to the last command, which must be electron-builder
-    expect(pkg.scripts.dist).toBe('electron-vite build && node scripts/icons.mjs && electron-builder');
+    expect(pkg.scripts.dist).toBe('electron-vite build && node scripts/icons.mjs && electron-builder --config electron.builder.yml');
   });
 
   it('flips the fuses: no Node mode, no NODE_OPTIONS, no inspector, only the checked app.asar, no file:// privileges', () => {

@@ -1,4 +1,4 @@
-// `electron-builder --dir` on electron-builder.yml, and what it produced: app.asar holds exactly out/
+// `electron-builder --dir` on electron.builder.yml, and what it produced: app.asar holds exactly out/
 // and package.json, the models and the license sit in resources/, and the fuses are flipped in the
 // binary. The npm package here ships no Electron binary, so the first run uses a stand-in: a file
 // with Electron's fuse wire (sentinel, version, length, one byte per fuse, as
@@ -57,7 +57,7 @@ function readAsar(file: string): { paths: string[]; read(path: string): Buffer }
 
 /** electron-builder --dir for Linux into `output`, with `electronDist` as the Electron to pack. */
 function pack(electronDist: string, output: string): void {
-  execFileSync('npx', ['electron-builder', '--dir', '--linux', '--publish', 'never', `-c.electronDist=${electronDist}`, `-c.directories.output=${output}`], {
+  execFileSync('npx', ['electron-builder', '--config', 'electron.builder.yml', '--dir', '--linux', '--publish', 'never', `-c.electronDist=${electronDist}`, `-c.directories.output=${output}`], {
     cwd: root, stdio: 'pipe', env: { ...process.env, CSC_IDENTITY_AUTO_DISCOVERY: 'false' },
   });
 }
