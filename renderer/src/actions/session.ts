@@ -59,6 +59,11 @@ export async function openModel(source: ModelSource, name: string): Promise<bool
   }
 }
 
+/** Something else takes the page (a trace): a model open still under way must not take it back. */
+export function supersedeModelOpens(): void {
+  session.latestOpen++;
+}
+
 /** Files from an `<input webkitdirectory>`: paths relative to the picked folder. */
 export function openFolderFiles(files: readonly File[]): Promise<boolean> {
   const folder = files[0]?.webkitRelativePath.split('/')[0] || 'folder';

@@ -7,6 +7,7 @@ import type { ModelSummary } from '../../../app/protocol';
 import { createRunData } from '../cache/runCache';
 import { checkTraceHeader, checkTraceRecord } from '../cache/traceCheck';
 import { appStore } from '../store/appStore';
+import { supersedeModelOpens } from './session';
 import type { LayoutItem } from '../store/layoutEdits';
 
 export const TRACE_EXTENSION = '.hstrace';
@@ -44,6 +45,7 @@ export async function openTraceFile(file: File): Promise<boolean> {
     return false;
   }
   const header = reader.header;
+  supersedeModelOpens();
   const id = traces.nextId++;
   const s = store();
   const data = createRunData(id, [s.baselineRunId, s.currentRunId]);
