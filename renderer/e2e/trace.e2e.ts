@@ -67,6 +67,7 @@ describe('opening a trace in the web build', () => {
   });
 
   it('says Run and layout edits need the model itself', async () => {
+    expect(await page.locator('[data-testid=trace-note]').textContent()).toContain('running needs the model itself');
     await page.locator('[data-testid=run]').click();
     await expect.poll(() => page.locator('.toast').textContent()).toContain('needs the model itself');
     await page.locator('[data-testid=strip-block]').first().dblclick();

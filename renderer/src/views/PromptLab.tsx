@@ -70,7 +70,8 @@ export function PromptLab() {
           Cancel<span className="kbd">Esc</span>
         </button>
       </div>
-      {model && !model.hasTokenizer && <span className="small error-text">This checkpoint has no tokenizer.json, so prompts cannot be encoded.</span>}
+      {trace && <span className="small muted" data-testid="trace-note">Showing the trace {trace}: running needs the model itself.</span>}
+      {model && !trace && !model.hasTokenizer && <span className="small error-text">This checkpoint has no tokenizer.json, so prompts cannot be encoded.</span>}
       <RunProgress />
     </section>
   );
