@@ -36,7 +36,9 @@ describe('opening a trace in the web build', () => {
   afterAll(async () => { await h?.close(); });
 
   async function expectShown(blocks: number) {
-    // the run shown before may be done already: wait for this one's blocks, then its end
+    // the run shown before may be done already on the same layout: the badge comes back with the new
+    // trace's run (made current at once), and then its blocks and its end are this run's
+    await expect.poll(() => page.locator('[data-testid=trace-badge]').count(), { timeout: 30_000 }).toBe(1);
     await expect.poll(() => page.locator('[data-testid=strip-block].lit').count(), { timeout: 30_000 }).toBe(blocks);
     await expect.poll(() => page.locator('[data-testid=run-progress]').getAttribute('data-status'), { timeout: 30_000 }).toBe('done');
     expect(await page.locator('[data-testid=trace-badge]').textContent()).toBe('trace (read-only)');
