@@ -1,17 +1,18 @@
 // Opening what arrives outside the pickers: a recent item (File ▸ Open Recent), what the OS asked
 // the desktop app to open (file association, command line, a second launch), and whatever is dropped
 // on the window. The desktop app hands these to main (paths stay there) and gets back a granted
-// folder or an experiment's text; the web build reads a dropped folder's files or experiment itself.
+// folder or an experiment's text; the web build reads a dropped folder's files, experiment or trace itself.
 import type { FileEntry } from '../../../app/protocol';
 import type { OpenedItem, OpenFailure } from '../../../app/desktop-api';
 import { appStore } from '../store/appStore';
 import { desktopApi } from '../desktop';
 import { openExperimentText } from './experiments';
 import { openFolderEntries, openModel } from './session';
+import { isTraceName, openTraceFile } from './traces';
 
 const toast = (kind: 'info' | 'error', text: string) => appStore.getState().showToast(kind, text);
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
-const DROP_HINT = 'Drop a model folder (config.json, weights, tokenizer.json) or an experiment file (.hybridscope.json).';
+const DROP_HINT = 'Drop a model folder (config.json, weights, tokenizer.json) an experiment file (.hybridscope.json) or a trace (.hstrace).';
 
 /** A folder main granted, an experiment main read, or why main could not. */
 export async function openItem(item: OpenedItem | OpenFailure): Promise<void> {
@@ -59,8 +60,9 @@ async function openWebDrop(entry: FileSystemEntry | null, file: File | undefined
     await openFolderEntries(entry.name, await filesIn(entry as FileSystemDirectoryEntry, '', 0));
   } else if (file && /\.json$/i.test(file.name)) {
     await openExperimentText(await file.text(), file.name);
+  } else if (file && isTraceName(file.name)) {
+    await openTraceFile(file);
   } else {
-    // a trace file (DESIGN §7) opens here too, by its extension, once the format exists
     toast('error', DROP_HINT);
   }
 }

@@ -6,6 +6,7 @@ import { type FileEntry, type ModelSource, type RunSpec, type RunSummary } from 
 import type { Engine, RunHandle } from '../../../app/client';
 import { createRunData, runData } from '../cache/runCache';
 import { appStore } from '../store/appStore';
+import { TRACE_READ_ONLY } from '../store/layoutSlice';
 import { effectiveLayout, isIdentity, layoutString } from '../store/layoutEdits';
 import { modelKey } from '../store/modelSlice';
 import type { PhonebookControls } from '../store/promptSlice';
@@ -58,6 +59,11 @@ export async function openModel(source: ModelSource, name: string): Promise<bool
   }
 }
 
+/** Something else takes the page (a trace): a model open still under way must not take it back. */
+export function supersedeModelOpens(): void {
+  session.latestOpen++;
+}
+
 /** Files from an `<input webkitdirectory>`: paths relative to the picked folder. */
 export function openFolderFiles(files: readonly File[]): Promise<boolean> {
   const folder = files[0]?.webkitRelativePath.split('/')[0] || 'folder';
@@ -105,6 +111,11 @@ export function startRun(): number | null {
 export function launchRun(spec: RunSpec): { id: number; done: Promise<RunSummary> } | null {
   const s = store();
   const engine = session.engine;
+  if (s.trace) {
+    // the engine holds another model (or none): running the trace's layout needs its model
+    store().showToast('error', TRACE_READ_ONLY);
+    return null;
+  }
   if (!engine || !s.model) return null;
   const blocks = effectiveLayout(s.items);
   const handle = engine.run(spec, {
@@ -160,6 +171,7 @@ export async function fetchState(runId: number, layer: number, position: number)
   const hit = data?.states.get(key);
   const engine = session.engine;
   if (hit || !engine || !data) return hit ?? null;
+  notFromTrace(runId, `the SSM state at token ${position} is not in the trace (it keeps the states at its recorded positions)`);
   const state = await engine.state(runId, layer, position);
   data.states.set(key, state);
   return state;
@@ -171,6 +183,8 @@ export function currentEngine(): Engine | null {
 }
 
 export function engineTile(...args: Parameters<Engine['tile']>) {
+  const meta = store().runs[args[0].runId];
+  if (meta?.source === 'trace') return Promise.reject(new Error('full-resolution tiles are not in the trace (it keeps the pooled overview)'));
   return session.engine ? session.engine.tile(...args) : Promise.reject(new Error('no engine'));
 }
 
@@ -189,6 +203,11 @@ export async function runBaselineForCurrent(): Promise<void> {
   if (!run) return;
   await run.done.catch(() => undefined);
   store().selectRun(edited);
+}
+
+/** A trace's run has no engine run behind it: what only the engine computes is not there. */
+function notFromTrace(runId: number, what: string): void {
+  if (store().runs[runId]?.source === 'trace') throw new Error(what);
 }
 
 /** What the store keeps about a run's prompt, read from the spec itself (not the controls, which

@@ -9,6 +9,9 @@ import {
 
 const HISTORY_LIMIT = 200;
 
+/** What a layout edit or Run says while a trace is shown. */
+export const TRACE_READ_ONLY = 'A trace is read-only: editing the layout or running needs the model itself (open it from the model picker).';
+
 export interface LayoutSlice {
   items: LayoutItem[];
   past: LayoutItem[][];
@@ -38,6 +41,11 @@ export const createLayoutSlice: StateCreator<AppState, [], [], LayoutSlice> = (s
   const commit = (next: LayoutItem[]) => {
     const { items, past } = get();
     if (sameItems(items, next)) return;
+    // a trace records one layout; another one needs the model itself to run
+    if (get().trace) {
+      set({ layoutError: TRACE_READ_ONLY });
+      return;
+    }
     // dropping the last running block, or removing the running copy of one whose other copies are
     // dropped, would leave nothing to run
     if (next.every((it) => it.dropped)) {
@@ -74,8 +82,8 @@ export const createLayoutSlice: StateCreator<AppState, [], [], LayoutSlice> = (s
     setLayoutText(text) {
       const blocks = get().model?.layers ?? [];
       const r = itemsFromText(text, blocks);
-      if (!r.ok) {
-        set({ layoutError: r.error });
+      if (!r.ok || get().trace) {
+        set({ layoutError: r.ok ? TRACE_READ_ONLY : r.error });
         return false;
       }
       commit(r.items);

@@ -3,6 +3,7 @@ import type { StateCreator } from 'zustand';
 import type { CatalogEntry, ModelRef, ModelSummary } from '../../../app/protocol';
 import type { AppState } from './appStore';
 import { freshLayout } from './layoutSlice';
+import type { LayoutItem } from './layoutEdits';
 
 export type { CatalogEntry, ModelSummary };
 
@@ -16,10 +17,14 @@ export interface ModelSlice {
   modelError: string | null;
   /** Name of what is being opened, for the loading state. */
   opening: string | null;
+  /** The trace file shown instead of a model (read-only: no runs, no layout edits), or null. */
+  trace: string | null;
   setCatalog(models: CatalogEntry[] | null, error?: string): void;
   startOpeningModel(name: string): void;
   openedModel(model: ModelSummary): void;
   failedOpeningModel(error: string): void;
+  /** A trace's model and layout (from its header) take the strip; `items` is the layout it ran. */
+  openedTrace(file: string, model: ModelSummary, items: LayoutItem[]): void;
 }
 
 export const createModelSlice: StateCreator<AppState, [], [], ModelSlice> = (set, get) => ({
@@ -29,6 +34,7 @@ export const createModelSlice: StateCreator<AppState, [], [], ModelSlice> = (set
   modelStatus: 'idle',
   modelError: null,
   opening: null,
+  trace: null,
   setCatalog(models, error) {
     if (models) set({ catalog: models, catalogStatus: 'ready' });
     else set({ catalog: [], catalogStatus: error ? 'error' : 'missing' });
@@ -42,7 +48,11 @@ export const createModelSlice: StateCreator<AppState, [], [], ModelSlice> = (set
     const same = prev && modelKey(prev.ref) === modelKey(model.ref) && prev.layout === model.layout;
     // one update: no subscriber (the autosave reads the layout string) may see the new model with
     // the previous model's blocks
-    set({ model, modelStatus: 'ready', opening: null, modelError: null, ...(same ? {} : freshLayout(model.layers)) });
+    const keep = same && !get().trace;
+    set({ model, trace: null, modelStatus: 'ready', opening: null, modelError: null, ...(keep ? {} : freshLayout(model.layers)) });
+  },
+  openedTrace(trace, model, items) {
+    set({ model, trace, modelStatus: 'ready', opening: null, modelError: null, ...freshLayout(model.layers), items });
   },
   failedOpeningModel(error) {
     set({ modelStatus: 'error', opening: null, modelError: error });

@@ -28,6 +28,8 @@ export interface RunMeta {
   error: string | null;
   notices: string[];
   version: number;
+  /** A run read from a trace file: nothing the engine computes (tiles, states) can be asked of it. */
+  source?: 'trace';
 }
 
 export interface RunSlice {

@@ -29,10 +29,11 @@ export function AttentionView() {
   // one array per (map, head), so the zoomable map keeps its bitmap and zoom while records stream
   const overview = useMemo(() => (pooled ? (head < 0 ? meanPlane(pooled.data, pooled.shape) : plane(pooled.data, pooled.shape, head)) : null), [pooled, head]);
   const fetchTile = useCallback(async (rows: [number, number], cols: [number, number], size: number): Promise<Tile | null> => {
-    if (id === null || !rec) return null;
+    // a trace keeps the pooled overview only: zooming shows it, no sharper tile is asked for
+    if (id === null || !rec || meta?.source === 'trace') return null;
     const r = await engineTile({ runId: id, layer: rec.index, map: 'attention', head: Math.max(0, head), rows, cols, size });
     return { rows, cols, data: r.tile.data, shape: r.tile.shape };
-  }, [id, rec, head]);
+  }, [id, rec, head, meta?.source]);
 
   if (!meta) return <div className="empty"><b>No run yet</b>Run a prompt to see attention maps.</div>;
   if (!rec) {

@@ -15,7 +15,8 @@ export function ModelMeta() {
       {model && <>
         <span><b>{model.name}</b></span>
         <span>{model.modelType}</span>
-        <span>{compact.format(model.parameters)} params</span>
+        {/* a trace's header names the blocks, not the weights */}
+        {model.parameters > 0 && <span>{compact.format(model.parameters)} params</span>}
         <span>{model.layers.length} blocks</span>
         {!model.loaded && <OpenStep step={2} text={`reading ${compact.format(model.parameters)} weights…`} />}
       </>}

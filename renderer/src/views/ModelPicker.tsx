@@ -1,17 +1,21 @@
 // Model picker in the top bar: the bundled catalog, or a checkpoint folder from disk
-// (<input type=file webkitdirectory>; the files go to the engine host as they are).
+// (<input type=file webkitdirectory>; the files go to the engine host as they are), or a trace file
+// (a recorded run, shown read-only: actions/traces.ts).
 import { useRef } from 'react';
 import { useApp } from '../store/appStore';
 import { modelKey } from '../store/modelSlice';
 import { openFolderFiles, openFolderFromDesktop, openModel } from '../actions/session';
 import { desktopApi } from '../desktop';
+import { openTraceFile, TRACE_EXTENSION } from '../actions/traces';
 
 export function ModelPicker() {
   const catalog = useApp((s) => s.catalog);
   const catalogStatus = useApp((s) => s.catalogStatus);
   const model = useApp((s) => s.model);
   const busy = useApp((s) => s.modelStatus === 'loading');
+  const trace = useApp((s) => s.trace);
   const input = useRef<HTMLInputElement>(null);
+  const traceInput = useRef<HTMLInputElement>(null);
   const value = model ? modelKey(model.ref) : '';
   return (
     <div className="model-picker" style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
@@ -23,7 +27,7 @@ export function ModelPicker() {
           if (m) void openModel({ kind: 'bundled', id: m.id }, m.name);
         }}
       >
-        {model?.ref.kind === 'folder' && <option value={value}>{model.name} (folder)</option>}
+        {model?.ref.kind === 'folder' && <option value={value}>{model.name} ({trace ? 'trace, read-only' : 'folder'})</option>}
         {!model && <option value="">{catalogStatus === 'missing' ? 'No bundled models' : catalogStatus === 'loading' ? 'Loading catalog…' : 'Choose a model'}</option>}
         {catalog.map((m) => <option key={m.id} value={`bundled:${m.id}`}>{m.name} · {m.layout}</option>)}
       </select>
@@ -37,6 +41,16 @@ export function ModelPicker() {
           if (files.length) void openFolderFiles(files);
         }}
       />
+      <button className="btn" onClick={() => traceInput.current?.click()} disabled={busy} data-testid="open-trace" title="A run recorded to a file (hybridscope trace, or the PyTorch capture)">Open trace…</button>
+      <input
+        ref={traceInput} type="file" hidden accept={TRACE_EXTENSION} data-testid="trace-input"
+        onChange={(e) => {
+          const file = e.target.files?.[0];
+          e.target.value = '';
+          if (file) void openTraceFile(file);
+        }}
+      />
+      {trace && <span className="muted small" data-testid="trace-badge" title={trace}>trace (read-only)</span>}
     </div>
   );
 }

@@ -8,6 +8,8 @@ export function PromptLab() {
   const spec = useApp((s) => s.spec);
   const freeText = useApp((s) => s.freeText);
   const model = useApp((s) => s.model);
+  // while a trace is shown Run stays pressable, so that it can say it needs the model (actions/session.ts)
+  const trace = useApp((s) => s.trace);
   const running = useApp((s) => s.currentRunId !== null && s.runs[s.currentRunId]?.status === 'running');
   const s = appStore.getState();
   const canRun = !!model?.loaded && model.hasTokenizer && (mode === 'phonebook' || freeText.trim().length > 0);
@@ -61,14 +63,15 @@ export function PromptLab() {
         />
       )}
       <div style={{ display: 'flex', gap: 8 }}>
-        <button className="btn primary" data-testid="run" style={{ flex: 1 }} disabled={!canRun || running} onClick={() => startRun()}>
+        <button className="btn primary" data-testid="run" style={{ flex: 1 }} disabled={!trace && (!canRun || running)} onClick={() => startRun()}>
           Run<span className="kbd">Ctrl+↵</span>
         </button>
         <button className="btn" data-testid="cancel" disabled={!running} onClick={() => cancelRun()}>
           Cancel<span className="kbd">Esc</span>
         </button>
       </div>
-      {model && !model.hasTokenizer && <span className="small error-text">This checkpoint has no tokenizer.json, so prompts cannot be encoded.</span>}
+      {trace && <span className="small muted" data-testid="trace-note">Showing the trace {trace}: running needs the model itself.</span>}
+      {model && !trace && !model.hasTokenizer && <span className="small error-text">This checkpoint has no tokenizer.json, so prompts cannot be encoded.</span>}
       <RunProgress />
     </section>
   );
