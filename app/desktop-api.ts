@@ -60,7 +60,7 @@ export type FigureFormat = 'svg' | 'png' | 'csv' | 'json';
 
 /** Every command the menu sends the page, by name: the page has a handler for each (a test sends
  *  every one). `open-recent` travels with the recent item's id, as `open-recent:<id>`. */
-export const MENU_COMMANDS = ['open-model-folder', 'open-experiment', 'open-recent', 'save-experiment', 'export-figure', 'show-shortcuts'] as const;
+export const MENU_COMMANDS = ['open-model-folder', 'open-experiment', 'open-trace', 'open-recent', 'save-experiment', 'export-figure', 'show-shortcuts'] as const;
 export type MenuCommandName = (typeof MENU_COMMANDS)[number];
 /** `open-recent:<id>`: the page calls openRecent(id) and acts on what comes back. */
 export type MenuCommand = Exclude<MenuCommandName, 'open-recent'> | `open-recent:${string}`;

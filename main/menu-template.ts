@@ -29,6 +29,7 @@ export function menuTemplate({ send, openStudy, recent, dev, platform, version }
       submenu: [
         { label: 'Open Model Folder…', accelerator: 'CmdOrCtrl+O', click: () => send('open-model-folder') },
         { label: 'Open Experiment…', accelerator: 'CmdOrCtrl+Shift+O', click: () => send('open-experiment') },
+        { label: 'Open Trace…', accelerator: 'CmdOrCtrl+Alt+O', click: () => send('open-trace') },
         { label: 'Open Recent', submenu: recentItems },
         { type: 'separator' },
         { label: 'Save Experiment…', accelerator: 'CmdOrCtrl+S', click: () => send('save-experiment') },

@@ -2,8 +2,10 @@
 // menu command (app/desktop-api.ts MENU_COMMANDS) sent as the menu sends it, each with what it must
 // do on the page; files dropped on the window; what the OS asks to open, at launch and later. A menu
 // command without a handler in the page fails here. Skipped, saying so, without bundled models.
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { MENU_COMMANDS, type MenuCommand, type MenuCommandName } from '../../app/desktop-api';
@@ -75,6 +77,15 @@ describe.skipIf(!have)('desktop behaviour with the preload API simulated', () =>
         await menu(page, 'open-experiment');
         await expect.poll(() => toast(page), { timeout: 60_000 }).toContain('Reproduced menu.hybridscope.json');
         expect(await page.locator('[data-testid=model-select]').inputValue()).toBe('bundled:hybrid');
+      },
+      'open-trace': async () => {
+        // a run recorded by the CLI, chosen in the page's own file chooser (the page reads traces itself)
+        const trace = join(mkdtempSync(join(tmpdir(), 'hs-desktop-trace-')), 'menu.hstrace');
+        execFileSync(process.execPath, [resolve(repo, 'bin/hybridscope.mjs'), 'trace', resolve(repo, 'assets/models/hybrid'), '--entries', '8', '--seed', '5', '--out', trace], { stdio: 'ignore' });
+        const chooser = page.waitForEvent('filechooser');
+        await menu(page, 'open-trace');
+        await (await chooser).setFiles(trace);
+        await expect.poll(() => page.locator('[data-testid=trace-badge]').count(), { timeout: 60_000 }).toBe(1);
       },
       'open-recent': async () => {
         await setSim(page, { recent: { 'model-folder:1': { folder: 'mamba' }, 'experiment:2': { experiment: { name: 'recent.hybridscope.json', text: saved } } } });

@@ -7,11 +7,14 @@ import { exportFigure } from '../export/figureFocus';
 import { appStore } from '../store/appStore';
 import { openExperimentFromDesktop, saveExperiment } from './experiments';
 import { openRecent } from './opening';
+import { chooseTraceFile } from './traces';
 import { openFolderFromDesktop } from './session';
 
 const HANDLERS: Record<MenuCommandName, (arg: string) => Promise<unknown> | void> = {
   'open-model-folder': () => openFolderFromDesktop(),
   'open-experiment': () => openExperimentFromDesktop(),
+  // the page reads a trace itself (Blob range reads), so its own file chooser serves the desktop too
+  'open-trace': () => chooseTraceFile(),
   'open-recent': (id) => openRecent(id),
   'save-experiment': () => saveExperiment(),
   'export-figure': () => exportFigure(),

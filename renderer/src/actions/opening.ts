@@ -44,8 +44,11 @@ export async function openFromOs(): Promise<boolean> {
 /** A drop on the window. Call it inside the drop event: its items are unreadable once it returns. */
 export function openDrop(data: DataTransfer): Promise<void> {
   const api = desktopApi();
+  const dropped = data.files[0];
+  // a trace is read by the page itself, from the dropped File, on the desktop as in the browser
+  if (dropped && isTraceName(dropped.name)) return openTraceFile(dropped).then(() => undefined);
   if (api) {
-    const file = data.files[0];
+    const file = dropped;
     if (!file) return Promise.resolve(toast('error', DROP_HINT));
     return api.openDropped(file).then(openItem, (err) => toast('error', `Could not open ${file.name}: ${message(err)}`));
   }

@@ -34,6 +34,14 @@ export function blobSource(file: Blob, name: string): FileSource {
   };
 }
 
+/** The page's trace file input (ModelPicker); its change event opens the chosen file. */
+export const TRACE_INPUT_ID = 'trace-file-input';
+
+/** "Open trace…" from the button or the desktop menu: the page's own file chooser. */
+export function chooseTraceFile(): void {
+  document.getElementById(TRACE_INPUT_ID)?.click();
+}
+
 /** Opens a trace; resolves to whether it was shown whole. A bad file is one error toast. */
 export async function openTraceFile(file: File): Promise<boolean> {
   let reader: Awaited<ReturnType<typeof openTrace>>;

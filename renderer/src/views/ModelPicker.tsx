@@ -6,7 +6,7 @@ import { useApp } from '../store/appStore';
 import { modelKey } from '../store/modelSlice';
 import { openFolderFiles, openFolderFromDesktop, openModel } from '../actions/session';
 import { desktopApi } from '../desktop';
-import { openTraceFile, TRACE_EXTENSION } from '../actions/traces';
+import { chooseTraceFile, openTraceFile, TRACE_EXTENSION, TRACE_INPUT_ID } from '../actions/traces';
 
 export function ModelPicker() {
   const catalog = useApp((s) => s.catalog);
@@ -15,7 +15,6 @@ export function ModelPicker() {
   const busy = useApp((s) => s.modelStatus === 'loading');
   const trace = useApp((s) => s.trace);
   const input = useRef<HTMLInputElement>(null);
-  const traceInput = useRef<HTMLInputElement>(null);
   const value = model ? modelKey(model.ref) : '';
   return (
     <div className="model-picker" style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
@@ -41,9 +40,9 @@ export function ModelPicker() {
           if (files.length) void openFolderFiles(files);
         }}
       />
-      <button className="btn" onClick={() => traceInput.current?.click()} disabled={busy} data-testid="open-trace" title="A run recorded to a file (hybridscope trace, or the PyTorch capture)">Open trace…</button>
+      <button className="btn" onClick={() => chooseTraceFile()} disabled={busy} data-testid="open-trace" title="A run recorded to a file (hybridscope trace, or the PyTorch capture)">Open trace…</button>
       <input
-        ref={traceInput} type="file" hidden accept={TRACE_EXTENSION} data-testid="trace-input"
+        id={TRACE_INPUT_ID} type="file" hidden accept={TRACE_EXTENSION} data-testid="trace-input"
         onChange={(e) => {
           const file = e.target.files?.[0];
           e.target.value = '';
