@@ -2367,6 +2367,47 @@ async function loadFolder(dir, io) {
   return model;
 }
 
+// engine/phonebook/templates.ts
+var FORMATS = ["bare", "question"];
+var VARIANTS = ["standard", "reversed"];
+var entryLine = (name, number) => `${name}: ${number}`;
+var questionLine = (name) => `What is the phone number for ${name}?`;
+var ANSWER_PREFIX = "Answer:";
+var requestLine = (name) => `Please find the phone number for ${name} in the phone book below. Memorize it, you will be asked for it at the end.`;
+function formatNumber(digits, format) {
+  return format === "bare" ? digits : `${digits.slice(0, 3)}-${digits.slice(3, 6)}-${digits.slice(6)}`;
+}
+var TEMPLATE_WORDS = [
+  ...new Set([questionLine("X"), ANSWER_PREFIX, requestLine("X")].join(" ").match(/[A-Za-z]+/g))
+].filter((w) => w !== "X");
+var TEMPLATE_SYMBOLS = [
+  ...new Set(
+    [entryLine("X", formatNumber("6000000000", "question")), questionLine("X"), ANSWER_PREFIX, requestLine("X"), "\n"].join(" ").replace(/[A-Za-z0-9]/g, "")
+  )
+];
+
+// engine/cli/flags.ts
+var SHARED_FLAGS = {
+  layout: { type: "string", value: "S", absent: "the checkpoint's own", help: "an edited layer order in the layout notation, e.g. M*M-" },
+  variant: { type: "string", value: VARIANTS.join("|"), default: "standard", help: "book then query, or the query first" },
+  format: { type: "string", value: FORMATS.join("|"), default: "question", help: "`Name:` then 10 digits, or the study's question and NNN-NNN-NNNN" },
+  shots: { type: "string", value: "N", default: "2", help: "few-shot examples before the query" }
+};
+function positiveList(flag, value) {
+  const items = String(value).split(",").map((s) => Number(s.trim()));
+  if (!items.length || items.some((n) => !Number.isInteger(n) || n < 1)) throw new UsageError(`--${flag} must be positive integers separated by commas, got "${value}"`);
+  return items;
+}
+function integer(flag, value, min) {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < min) throw new UsageError(`--${flag} must be an integer \u2265 ${min}, got "${value}"`);
+  return n;
+}
+function choice(flag, value, options) {
+  if (!options.includes(value)) throw new UsageError(`--${flag} must be ${options.join(" or ")}, got "${value}"`);
+  return value;
+}
+
 // engine/cli/commands/forward.ts
 var GROUPS = ["hidden", "attention", "ssm"];
 var forwardCommand = {
@@ -2377,7 +2418,7 @@ var forwardCommand = {
     ids: { type: "string", value: "ids.json", required: true, help: "the prompt: a JSON array of token ids; - reads it from stdin" },
     out: { type: "string", value: "file.safetensors", required: true, help: "where to write the float32 tensors; - writes them to stdout" },
     capture: { type: "string", value: "groups", default: GROUPS.join(","), help: "which tensors besides the logits: any of hidden, attention, ssm" },
-    layout: { type: "string", value: "S", absent: "the checkpoint's own", help: "an edited layer order in the layout notation, e.g. M*M-" }
+    layout: SHARED_FLAGS.layout
   },
   examples: ["echo '[1, 5, 2, 7]' | hybridscope forward assets/models/hybrid --ids - --out logits.safetensors --capture hidden"],
   async run({ positionals, values }, io) {
@@ -2496,7 +2537,7 @@ var generateCommand = {
     ids: { type: "string", value: "ids.json", required: true, help: "the prompt: a JSON array of token ids; - reads it from stdin" },
     "max-new-tokens": { type: "string", value: "N", required: true, help: "how many tokens to generate (0 or more)" },
     json: { type: "boolean", help: 'print {"ids": [...]}, the prompt included, instead of the decoded new text' },
-    layout: { type: "string", value: "S", absent: "the checkpoint's own", help: "an edited layer order in the layout notation, e.g. M*M-" }
+    layout: SHARED_FLAGS.layout
   },
   examples: ["hybridscope generate engine/test/fixtures/llama --ids engine/test/fixtures/llama/input_ids.json --max-new-tokens 8 --json"],
   async run({ positionals, values }, io) {
@@ -2784,25 +2825,6 @@ function parseNameList(json) {
   return { first: [...lists.first], last: [...lists.last] };
 }
 var DEFAULT_NAMES = parseNameList(names_default);
-
-// engine/phonebook/templates.ts
-var FORMATS = ["bare", "question"];
-var VARIANTS = ["standard", "reversed"];
-var entryLine = (name, number) => `${name}: ${number}`;
-var questionLine = (name) => `What is the phone number for ${name}?`;
-var ANSWER_PREFIX = "Answer:";
-var requestLine = (name) => `Please find the phone number for ${name} in the phone book below. Memorize it, you will be asked for it at the end.`;
-function formatNumber(digits, format) {
-  return format === "bare" ? digits : `${digits.slice(0, 3)}-${digits.slice(3, 6)}-${digits.slice(6)}`;
-}
-var TEMPLATE_WORDS = [
-  ...new Set([questionLine("X"), ANSWER_PREFIX, requestLine("X")].join(" ").match(/[A-Za-z]+/g))
-].filter((w) => w !== "X");
-var TEMPLATE_SYMBOLS = [
-  ...new Set(
-    [entryLine("X", formatNumber("6000000000", "question")), questionLine("X"), ANSWER_PREFIX, requestLine("X"), "\n"].join(" ").replace(/[A-Za-z0-9]/g, "")
-  )
-];
 
 // engine/phonebook/book.ts
 function validateBookSpec(spec, names) {
@@ -3754,22 +3776,6 @@ async function runSweep(spec, opts = {}) {
   return result;
 }
 
-// engine/cli/flags.ts
-function positiveList(flag, value) {
-  const items = String(value).split(",").map((s) => Number(s.trim()));
-  if (!items.length || items.some((n) => !Number.isInteger(n) || n < 1)) throw new UsageError(`--${flag} must be positive integers separated by commas, got "${value}"`);
-  return items;
-}
-function integer(flag, value, min) {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < min) throw new UsageError(`--${flag} must be an integer \u2265 ${min}, got "${value}"`);
-  return n;
-}
-function choice(flag, value, options) {
-  if (!options.includes(value)) throw new UsageError(`--${flag} must be ${options.join(" or ")}, got "${value}"`);
-  return value;
-}
-
 // engine/cli/progress.ts
 var BAR_EVERY_MS = 100;
 var LINE_EVERY_MS = 1e4;
@@ -3857,13 +3863,13 @@ var phonebookCommand = {
   summary: "the phonebook recall sweep: exact and per-digit accuracy over book lengths (the NVIDIA study's probe)",
   args: ["model-dir"],
   flags: {
-    layout: { type: "string", value: "S", absent: "the checkpoint's own", help: "an edited layer order in the layout notation, e.g. M*M-" },
+    layout: SHARED_FLAGS.layout,
     entries: { type: "string", value: "N[,N\u2026]", absent: ONE_LENGTH, help: "book lengths in entries" },
     tokens: { type: "string", value: "N[,N\u2026]", absent: ONE_LENGTH, help: "book lengths as token budgets (the model's tokenizer)" },
-    variant: { type: "string", value: VARIANTS.join("|"), default: "standard", help: "book then query, or the query first" },
-    format: { type: "string", value: FORMATS.join("|"), default: "question", help: "`Name:` then 10 digits, or the study's question and NNN-NNN-NNNN" },
+    variant: SHARED_FLAGS.variant,
+    format: SHARED_FLAGS.format,
     depth: { type: "string", value: "PCT[,PCT\u2026]", absent: "a random target per sample", help: "where the asked entry sits, 0\u2013100 %; a list sweeps depths" },
-    shots: { type: "string", value: "N", default: "2", help: "few-shot examples before the query" },
+    shots: SHARED_FLAGS.shots,
     samples: { type: "string", value: "K", default: "20", help: "samples per point" },
     seed: { type: "string", value: "S", default: "0", help: "seed of the generator: the same seed, the same books" },
     names: { type: "string", value: "names.json", absent: "the built-in list", help: 'names to draw from: {"first": [...], "last": [...]}; - reads them from stdin' },
@@ -4187,12 +4193,12 @@ var traceCommand = {
     entries: { type: "string", value: "N", absent: ONE_PROMPT, help: "a phonebook of N entries" },
     tokens: { type: "string", value: "N", absent: ONE_PROMPT, help: "a phonebook of about N tokens (the model's tokenizer)" },
     text: { type: "string", value: "TEXT", absent: ONE_PROMPT, help: "a free-text prompt instead of a phonebook" },
-    variant: { type: "string", value: VARIANTS.join("|"), default: "standard", help: "book then query, or the query first" },
-    format: { type: "string", value: FORMATS.join("|"), default: "question", help: "`Name:` then 10 digits, or the study's question and NNN-NNN-NNNN" },
+    variant: SHARED_FLAGS.variant,
+    format: SHARED_FLAGS.format,
     depth: { type: "string", value: "PCT", default: "50", help: "where the asked entry sits, 0\u2013100 %" },
-    shots: { type: "string", value: "N", default: "2", help: "few-shot examples before the query" },
+    shots: SHARED_FLAGS.shots,
     seed: { type: "string", value: "S", default: "0", help: "seed of the generator: the same seed, the same book" },
-    layout: { type: "string", value: "S", absent: "the checkpoint's own", help: "an edited layer order in the layout notation, e.g. M*M-" },
+    layout: SHARED_FLAGS.layout,
     "max-new-tokens": { type: "string", value: "N", default: "32", help: "most tokens to generate (a phonebook answer ends at its line)" },
     out: { type: "string", value: "FILE", required: true, help: "where to write the trace; - streams it to stdout" }
   },

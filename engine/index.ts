@@ -40,7 +40,7 @@ export type { RunControl, RunEvent, RunSpec, RunSummary, RunToken, StopReason, T
 export { DEFAULT_CAPTURE, runModel, warmUp } from './run';
 export { Digest } from './digest';
 export type { TraceEnd, TraceHeader, TraceReader, Trace, TraceSink, TraceWriter } from './trace';
-export { isTrace, openTrace, readTrace, traceWriter, writeRunTrace, TRACE_VERSION } from './trace';
+export { isTrace, isTraceName, openTrace, readTrace, traceWriter, writeRunTrace, TRACE_EXTENSION, TRACE_VERSION } from './trace';
 export type { KernelBackend } from './kernels/backend';
 export { kernels, useBackend, referenceBackend } from './kernels/backend';
 export { installFastKernels } from './kernels/install';

@@ -1,6 +1,14 @@
-// Flag values checked the one way every command checks them: a bad value is a UsageError naming the
-// flag and what it takes.
-import { UsageError } from './command';
+// The flags several commands share, defined once (their help lines included), and flag values checked
+// the one way every command checks them: a bad value is a UsageError naming the flag and what it takes.
+import { FORMATS, VARIANTS } from '../phonebook/templates';
+import { UsageError, type Flag } from './command';
+
+export const SHARED_FLAGS = {
+  layout: { type: 'string', value: 'S', absent: "the checkpoint's own", help: 'an edited layer order in the layout notation, e.g. M*M-' },
+  variant: { type: 'string', value: VARIANTS.join('|'), default: 'standard', help: 'book then query, or the query first' },
+  format: { type: 'string', value: FORMATS.join('|'), default: 'question', help: '`Name:` then 10 digits, or the study\'s question and NNN-NNN-NNNN' },
+  shots: { type: 'string', value: 'N', default: '2', help: 'few-shot examples before the query' },
+} satisfies Record<string, Flag>;
 
 export function positiveList(flag: string, value: unknown): number[] {
   const items = String(value).split(',').map((s) => Number(s.trim()));

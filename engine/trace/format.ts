@@ -5,6 +5,9 @@ import { CheckpointError } from '../errors';
 import { utf8Encode } from '../io/text';
 import { RECORD_VERSION } from '../records';
 
+/** What a trace file's name ends with (the CLI writes it; the app and main recognise traces by it). */
+export const TRACE_EXTENSION = '.hstrace';
+export const isTraceName = (name: string): boolean => name.toLowerCase().endsWith(TRACE_EXTENSION);
 export const TRACE_MAGIC = 'HSTRACE\0';
 export const TRACE_VERSION = 1;
 export const PREAMBLE_BYTES = 16;

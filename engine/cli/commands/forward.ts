@@ -12,6 +12,7 @@ import { UsageError } from '../command';
 import { readIds } from '../ids';
 import { checkOutFile, writeOutFile } from '../node-files';
 import { loadFolder } from '../open';
+import { SHARED_FLAGS } from '../flags';
 
 const GROUPS = ['hidden', 'attention', 'ssm'];
 
@@ -23,7 +24,7 @@ export const forwardCommand: Command = {
     ids: { type: 'string', value: 'ids.json', required: true, help: 'the prompt: a JSON array of token ids; - reads it from stdin' },
     out: { type: 'string', value: 'file.safetensors', required: true, help: 'where to write the float32 tensors; - writes them to stdout' },
     capture: { type: 'string', value: 'groups', default: GROUPS.join(','), help: 'which tensors besides the logits: any of hidden, attention, ssm' },
-    layout: { type: 'string', value: 'S', absent: "the checkpoint's own", help: 'an edited layer order in the layout notation, e.g. M*M-' },
+    layout: SHARED_FLAGS.layout,
   },
   examples: ["echo '[1, 5, 2, 7]' | hybridscope forward assets/models/hybrid --ids - --out logits.safetensors --capture hidden"],
   async run({ positionals, values }, io) {

@@ -6,6 +6,7 @@ import type { Command } from '../command';
 import { UsageError } from '../command';
 import { readIds } from '../ids';
 import { loadFolder } from '../open';
+import { SHARED_FLAGS } from '../flags';
 
 export const generateCommand: Command = {
   name: 'generate',
@@ -15,7 +16,7 @@ export const generateCommand: Command = {
     ids: { type: 'string', value: 'ids.json', required: true, help: 'the prompt: a JSON array of token ids; - reads it from stdin' },
     'max-new-tokens': { type: 'string', value: 'N', required: true, help: 'how many tokens to generate (0 or more)' },
     json: { type: 'boolean', help: 'print {"ids": [...]}, the prompt included, instead of the decoded new text' },
-    layout: { type: 'string', value: 'S', absent: "the checkpoint's own", help: 'an edited layer order in the layout notation, e.g. M*M-' },
+    layout: SHARED_FLAGS.layout,
   },
   examples: ['hybridscope generate engine/test/fixtures/llama --ids engine/test/fixtures/llama/input_ids.json --max-new-tokens 8 --json'],
   async run({ positionals, values }, io) {

@@ -11,7 +11,7 @@ import { cliReport, parseNameList, runSweep, sweepToCsv, type NameList, type Swe
 import { FORMATS, VARIANTS, type PhonebookFormat, type PhonebookVariant } from '../../phonebook/templates';
 import type { CliIO, Command } from '../command';
 import { UsageError } from '../command';
-import { choice, integer, positiveList } from '../flags';
+import { choice, integer, positiveList, SHARED_FLAGS } from '../flags';
 import { inputName, readJsonInput } from '../input';
 import { checkOutFile, writeOutFile } from '../node-files';
 import { loadFolder } from '../open';
@@ -55,13 +55,13 @@ export const phonebookCommand: Command = {
   summary: 'the phonebook recall sweep: exact and per-digit accuracy over book lengths (the NVIDIA study\'s probe)',
   args: ['model-dir'],
   flags: {
-    layout: { type: 'string', value: 'S', absent: "the checkpoint's own", help: 'an edited layer order in the layout notation, e.g. M*M-' },
+    layout: SHARED_FLAGS.layout,
     entries: { type: 'string', value: 'N[,N…]', absent: ONE_LENGTH, help: 'book lengths in entries' },
     tokens: { type: 'string', value: 'N[,N…]', absent: ONE_LENGTH, help: 'book lengths as token budgets (the model\'s tokenizer)' },
-    variant: { type: 'string', value: VARIANTS.join('|'), default: 'standard', help: 'book then query, or the query first' },
-    format: { type: 'string', value: FORMATS.join('|'), default: 'question', help: '`Name:` then 10 digits, or the study\'s question and NNN-NNN-NNNN' },
+    variant: SHARED_FLAGS.variant,
+    format: SHARED_FLAGS.format,
     depth: { type: 'string', value: 'PCT[,PCT…]', absent: 'a random target per sample', help: 'where the asked entry sits, 0–100 %; a list sweeps depths' },
-    shots: { type: 'string', value: 'N', default: '2', help: 'few-shot examples before the query' },
+    shots: SHARED_FLAGS.shots,
     samples: { type: 'string', value: 'K', default: '20', help: 'samples per point' },
     seed: { type: 'string', value: 'S', default: '0', help: 'seed of the generator: the same seed, the same books' },
     names: { type: 'string', value: 'names.json', absent: 'the built-in list', help: 'names to draw from: {"first": [...], "last": [...]}; - reads them from stdin' },

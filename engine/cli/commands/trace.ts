@@ -9,7 +9,7 @@ import { DEFAULT_CAPTURE, runModel, type RunSpec } from '../../run';
 import { writeRunTrace } from '../../trace/write';
 import type { Command } from '../command';
 import { UsageError } from '../command';
-import { choice, integer } from '../flags';
+import { choice, integer, SHARED_FLAGS } from '../flags';
 import { checkOutFile, writeOutFile } from '../node-files';
 import { loadFolder } from '../open';
 
@@ -42,12 +42,12 @@ export const traceCommand: Command = {
     entries: { type: 'string', value: 'N', absent: ONE_PROMPT, help: 'a phonebook of N entries' },
     tokens: { type: 'string', value: 'N', absent: ONE_PROMPT, help: 'a phonebook of about N tokens (the model\'s tokenizer)' },
     text: { type: 'string', value: 'TEXT', absent: ONE_PROMPT, help: 'a free-text prompt instead of a phonebook' },
-    variant: { type: 'string', value: VARIANTS.join('|'), default: 'standard', help: 'book then query, or the query first' },
-    format: { type: 'string', value: FORMATS.join('|'), default: 'question', help: '`Name:` then 10 digits, or the study\'s question and NNN-NNN-NNNN' },
+    variant: SHARED_FLAGS.variant,
+    format: SHARED_FLAGS.format,
     depth: { type: 'string', value: 'PCT', default: '50', help: 'where the asked entry sits, 0–100 %' },
-    shots: { type: 'string', value: 'N', default: '2', help: 'few-shot examples before the query' },
+    shots: SHARED_FLAGS.shots,
     seed: { type: 'string', value: 'S', default: '0', help: 'seed of the generator: the same seed, the same book' },
-    layout: { type: 'string', value: 'S', absent: "the checkpoint's own", help: 'an edited layer order in the layout notation, e.g. M*M-' },
+    layout: SHARED_FLAGS.layout,
     'max-new-tokens': { type: 'string', value: 'N', default: '32', help: 'most tokens to generate (a phonebook answer ends at its line)' },
     out: { type: 'string', value: 'FILE', required: true, help: 'where to write the trace; - streams it to stdout' },
   },

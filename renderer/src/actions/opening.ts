@@ -8,7 +8,8 @@ import { appStore } from '../store/appStore';
 import { desktopApi } from '../desktop';
 import { openExperimentText } from './experiments';
 import { openFolderEntries, openModel } from './session';
-import { isTraceName, openTraceFile } from './traces';
+import { isTraceName } from '../../../engine';
+import { openTraceFile } from './traces';
 
 const toast = (kind: 'info' | 'error', text: string) => appStore.getState().showToast(kind, text);
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));

@@ -10,8 +10,6 @@ import { appStore } from '../store/appStore';
 import { supersedeModelOpens } from './session';
 import type { LayoutItem } from '../store/layoutEdits';
 
-export const TRACE_EXTENSION = '.hstrace';
-export const isTraceName = (name: string) => name.toLowerCase().endsWith(TRACE_EXTENSION);
 
 /** Trace runs are numbered apart from the engine's (app/client.ts counts from 1). */
 const traces = { nextId: 1_000_000_000 };

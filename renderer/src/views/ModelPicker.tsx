@@ -6,7 +6,8 @@ import { useApp } from '../store/appStore';
 import { modelKey } from '../store/modelSlice';
 import { openFolderFiles, openFolderFromDesktop, openModel } from '../actions/session';
 import { desktopApi } from '../desktop';
-import { chooseTraceFile, openTraceFile, TRACE_EXTENSION, TRACE_INPUT_ID } from '../actions/traces';
+import { TRACE_EXTENSION } from '../../../engine';
+import { chooseTraceFile, openTraceFile, TRACE_INPUT_ID } from '../actions/traces';
 
 export function ModelPicker() {
   const catalog = useApp((s) => s.catalog);
