@@ -1389,24 +1389,53 @@ import { randomBytes } from "node:crypto";
 import { open, readlink, realpath, rename, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 async function writeFileAtomic(path, data) {
+  const file = await openAtomicFile(path);
+  try {
+    await file.write(data);
+  } catch (e) {
+    await file.abort();
+    throw e;
+  }
+  await file.commit();
+}
+async function openAtomicFile(path) {
   const target = await replacedFile(path);
   const existing = await stat(target).catch(() => void 0);
   const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString("hex")}.tmp`);
   const fh = await open(temp, "wx", 438);
-  try {
-    try {
-      if (existing) await fh.chmod(existing.mode & 511);
-      await fh.writeFile(data);
-      await fh.sync();
-    } finally {
+  let isOpen = true;
+  const close = async () => {
+    if (isOpen) {
+      isOpen = false;
       await fh.close();
     }
-    await rename(temp, target);
-  } catch (e) {
+  };
+  const abort = async () => {
+    await close().catch(() => void 0);
     await unlink(temp).catch(() => void 0);
+  };
+  try {
+    if (existing) await fh.chmod(existing.mode & 511);
+  } catch (e) {
+    await abort();
     throw e;
   }
-  await syncFolder(dirname(target));
+  return {
+    // writeFile on a handle appends at its position, and writes the whole piece
+    write: (data) => fh.writeFile(data),
+    async commit() {
+      try {
+        await fh.sync();
+        await close();
+        await rename(temp, target);
+      } catch (e) {
+        await abort();
+        throw e;
+      }
+      await syncFolder(dirname(target));
+    },
+    abort
+  };
 }
 async function replacedFile(path) {
   const link = await readlink(path).catch(() => void 0);
@@ -1504,9 +1533,26 @@ async function writeOutFile(file, data) {
   try {
     await writeFileAtomic(file, data);
   } catch (e) {
-    const code = e.code;
-    throw new CheckpointError(file, code === "ENOENT" ? "cannot write: no such folder" : `cannot write (${code ?? e.message})`);
+    throw outFileError(file, e);
   }
+}
+async function openOutFile(file) {
+  const f = await openAtomicFile(file).catch((e) => {
+    throw outFileError(file, e);
+  });
+  const named = async (step6) => {
+    try {
+      await step6();
+    } catch (e) {
+      await f.abort();
+      throw outFileError(file, e);
+    }
+  };
+  return { write: (data) => named(() => f.write(data)), commit: () => named(() => f.commit()), abort: () => f.abort() };
+}
+function outFileError(file, e) {
+  const code = e.code;
+  return new CheckpointError(file, code === "ENOENT" ? "cannot write: no such folder" : `cannot write (${code ?? e.message})`);
 }
 
 // engine/cli/input.ts
@@ -4212,30 +4258,26 @@ var traceCommand = {
     const model = await loadFolder(dir, io);
     const spec = { prompt, capture: DEFAULT_CAPTURE, maxNewTokens, topK: 5, ...typeof values.layout === "string" ? { layout: values.layout } : {} };
     const run = runModel(model, spec, { pause: async () => void 0, stopped: () => null, now: () => performance.now() });
-    const chunks = [];
+    const file = out === "-" ? null : await openOutFile(out);
     let bytes = 0;
     const sink = (c) => {
       bytes += c.length;
-      if (out === "-") io.stdout(c);
-      else chunks.push(c);
+      return file ? file.write(c) : io.stdout(c);
     };
-    const summary = await writeRunTrace(run, model, spec, sink, { name: dir.replace(/\/+$/, "").split("/").pop() ?? dir, producer: `hybridscope ${version}` });
-    if (out !== "-") await writeOutFile(out, concat(chunks, bytes));
+    let summary;
+    try {
+      summary = await writeRunTrace(run, model, spec, sink, { name: dir.replace(/\/+$/, "").split("/").pop() ?? dir, producer: `hybridscope ${version}` });
+    } catch (e) {
+      await file?.abort();
+      throw e;
+    }
+    await file?.commit();
     const score = summary.exact === void 0 ? "" : ` (expected ${JSON.stringify(summary.expected)}: ${summary.exact ? "exact" : `${Math.round(100 * (summary.digitAccuracy ?? 0))} % of digits`})`;
     io.stderr(`wrote a trace of ${summary.blocks.length} layers, ${summary.promptTokens} prompt tokens, ${bytes} bytes to ${out === "-" ? "stdout" : out}; answer ${JSON.stringify(summary.generatedText.trim())}${score}
 `);
     return 0;
   }
 };
-function concat(chunks, n) {
-  const all = new Uint8Array(n);
-  let at = 0;
-  for (const c of chunks) {
-    all.set(c, at);
-    at += c.length;
-  }
-  return all;
-}
 
 // engine/cli/help.ts
 var HELP_FLAG = "-h, --help";

@@ -1,11 +1,11 @@
 // writeFileAtomic's promises beyond "old or new, never half" (node-files.test.ts kills a write
 // halfway): permissions kept, the file fsynced before its rename and the folder fsynced after it —
-// observed by recording the fs calls.
-import { chmod, mkdtemp, readFile, readlink, rm, stat, symlink, writeFile } from 'node:fs/promises';
+// observed by recording the fs calls. openAtomicFile: the same, for a file written in pieces.
+import { chmod, mkdtemp, readdir, readFile, readlink, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { writeFileAtomic } from './atomic-write';
+import { openAtomicFile, writeFileAtomic } from './atomic-write';
 
 const calls = vi.hoisted(() => [] as string[]);
 vi.mock('node:fs/promises', async (original) => {
@@ -77,5 +77,36 @@ describe('writeFileAtomic', () => {
     await writeFileAtomic(join(dir, 'link.json'), 'first');
     expect(await readlink(join(dir, 'link.json'))).toBe('later.json');
     expect(await readFile(join(dir, 'later.json'), 'utf8')).toBe('first');
+  });
+});
+
+describe('openAtomicFile', () => {
+  it('writes the pieces beside the target, which keeps its old bytes until commit fsyncs and renames', async () => {
+    const dir = await folder();
+    const target = join(dir, 'run.hstrace');
+    await writeFile(target, 'old');
+    const f = await openAtomicFile(target);
+    await f.write(new Uint8Array([1, 2, 3]));
+    await f.write('four');
+    expect(await readFile(target, 'utf8')).toBe('old');
+    const temp = (await readdir(dir)).find((n) => n !== 'run.hstrace')!;
+    expect(temp).toMatch(/^\.run\.hstrace\.[0-9a-f]+\.tmp$/);
+    expect([...await readFile(join(dir, temp))]).toEqual([1, 2, 3, ...Buffer.from('four')]);
+    await f.commit();
+    expect(calls).toEqual([`sync ${temp}`, `rename ${temp} -> run.hstrace`, `sync ${basename(dir)}`]);
+    expect([...await readFile(target)]).toEqual([1, 2, 3, ...Buffer.from('four')]);
+    expect(await readdir(dir)).toEqual(['run.hstrace']);
+  });
+
+  it('abort leaves the target as it was and no temporary file', async () => {
+    const dir = await folder();
+    const target = join(dir, 'run.hstrace');
+    await writeFile(target, 'old');
+    const f = await openAtomicFile(target);
+    await f.write('half of a new trace');
+    await f.abort();
+    expect(await readFile(target, 'utf8')).toBe('old');
+    expect(await readdir(dir)).toEqual(['run.hstrace']);
+    expect(calls.filter((c) => c.startsWith('rename'))).toEqual([]);
   });
 });

@@ -6,7 +6,7 @@
 import { access, constants, open, readFile, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { CheckpointError } from '../errors';
-import { writeFileAtomic } from './atomic-write';
+import { openAtomicFile, writeFileAtomic, type AtomicFile } from './atomic-write';
 import type { FileSource } from '../io/files';
 
 /** `name` is how messages name the folder (the CLI: the path as typed; the desktop app: the
@@ -101,7 +101,28 @@ export async function writeOutFile(file: string, data: string | Uint8Array): Pro
   try {
     await writeFileAtomic(file, data);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new CheckpointError(file, code === 'ENOENT' ? 'cannot write: no such folder' : `cannot write (${code ?? (e as Error).message})`);
+    throw outFileError(file, e);
   }
+}
+
+/** A command's --out file written in pieces as they come (a trace), put in place whole by `commit`
+ *  or not at all (`abort`, or a failed write or commit); errors name the file, as writeOutFile's do. */
+export async function openOutFile(file: string): Promise<AtomicFile> {
+  const f = await openAtomicFile(file).catch((e: unknown) => {
+    throw outFileError(file, e);
+  });
+  const named = async (step: () => Promise<void>) => {
+    try {
+      await step();
+    } catch (e) {
+      await f.abort();
+      throw outFileError(file, e);
+    }
+  };
+  return { write: (data) => named(() => f.write(data)), commit: () => named(() => f.commit()), abort: () => f.abort() };
+}
+
+function outFileError(file: string, e: unknown): CheckpointError {
+  const code = (e as NodeJS.ErrnoException).code;
+  return new CheckpointError(file, code === 'ENOENT' ? 'cannot write: no such folder' : `cannot write (${code ?? (e as Error).message})`);
 }

@@ -1,6 +1,6 @@
 // `hybridscope trace` then `info FILE --json`; `--out -` streams a trace that reads back whole; a
 // damaged trace is one line naming the file, exit 2.
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -70,5 +70,16 @@ describe('hybridscope trace', () => {
     expect([both.code, both.stderr]).toEqual([2, 'hybridscope: trace: give one of --entries, --tokens or --text (got --entries, --text)\n']);
     const none = await run(['trace', hybrid, '--out', join(work, 'x')]);
     expect(none.stderr).toMatch(/^hybridscope: trace: give one of --entries, --tokens or --text\n$/);
+  });
+
+  it('streams a file beside the target and leaves an earlier trace untouched when the run fails', async () => {
+    const dir = await mkdtemp(join(work, 'fail-'));
+    const out = join(dir, 'run.hstrace');
+    await writeFile(out, 'an earlier trace');
+    const r = await run(['trace', hybrid, '--entries', '4', '--layout', 'M*Q', '--out', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^hybridscope: .*\n$/);
+    expect(await readFile(out, 'utf8')).toBe('an earlier trace');
+    expect(await readdir(dir)).toEqual(['run.hstrace']);
   });
 });

@@ -1,6 +1,7 @@
 // `hybridscope trace <model-dir> (--entries N | --tokens N | --text "…") [phonebook options] [--layout S]
 //  --out FILE`: one run (runModel, every probe at the app's defaults) recorded as a trace file
-// (engine/trace/FORMAT.md). The file is written whole or not at all; `--out -` streams the trace to
+// (engine/trace/FORMAT.md). The file streams to a temporary file renamed into place at the end, so it
+// is written whole or not at all and never held in memory; `--out -` streams the trace to
 // stdout as the run goes, and then nothing else goes there.
 import { version } from '../../../package.json';
 import { FORMATS, VARIANTS, type PhonebookFormat, type PhonebookVariant } from '../../phonebook/templates';
@@ -10,7 +11,7 @@ import { writeRunTrace } from '../../trace/write';
 import type { Command } from '../command';
 import { UsageError } from '../command';
 import { choice, integer, SHARED_FLAGS } from '../flags';
-import { checkOutFile, writeOutFile } from '../node-files';
+import { checkOutFile, openOutFile } from '../node-files';
 import { loadFolder } from '../open';
 
 const ONE_PROMPT = 'none; give --entries, --tokens or --text';
@@ -61,28 +62,25 @@ export const traceCommand: Command = {
     const model = await loadFolder(dir, io);
     const spec: RunSpec = { prompt, capture: DEFAULT_CAPTURE, maxNewTokens, topK: 5, ...(typeof values.layout === 'string' ? { layout: values.layout } : {}) };
     const run = runModel(model, spec, { pause: async () => undefined, stopped: () => null, now: () => performance.now() });
-    // A file is kept in memory and renamed into place at the end; stdout gets each chunk as it comes.
-    const chunks: Uint8Array[] = [];
+    // A file streams into a temporary file beside it, renamed into place once the run is complete
+    // (fsynced: openOutFile); stdout gets each chunk as it comes.
+    const file = out === '-' ? null : await openOutFile(out);
     let bytes = 0;
     const sink = (c: Uint8Array) => {
       bytes += c.length;
-      if (out === '-') io.stdout(c);
-      else chunks.push(c);
+      return file ? file.write(c) : io.stdout(c);
     };
-    const summary = await writeRunTrace(run, model, spec, sink, { name: dir.replace(/\/+$/, '').split('/').pop() ?? dir, producer: `hybridscope ${version}` });
-    if (out !== '-') await writeOutFile(out, concat(chunks, bytes));
+    let summary;
+    try {
+      summary = await writeRunTrace(run, model, spec, sink, { name: dir.replace(/\/+$/, '').split('/').pop() ?? dir, producer: `hybridscope ${version}` });
+    } catch (e) {
+      await file?.abort();
+      throw e;
+    }
+    await file?.commit();
     const score = summary.exact === undefined ? '' : ` (expected ${JSON.stringify(summary.expected)}: ${summary.exact ? 'exact' : `${Math.round(100 * (summary.digitAccuracy ?? 0))} % of digits`})`;
     io.stderr(`wrote a trace of ${summary.blocks.length} layers, ${summary.promptTokens} prompt tokens, ${bytes} bytes to ${out === '-' ? 'stdout' : out}; answer ${JSON.stringify(summary.generatedText.trim())}${score}\n`);
     return 0;
   },
 };
 
-function concat(chunks: Uint8Array[], n: number): Uint8Array {
-  const all = new Uint8Array(n);
-  let at = 0;
-  for (const c of chunks) {
-    all.set(c, at);
-    at += c.length;
-  }
-  return all;
-}
