@@ -4202,6 +4202,7 @@ async function writeRunTrace(run, model, spec, sink, opts) {
         layout: e.layout,
         blocks: e.blocks,
         prompt: e.prompt,
+        ...spec.prompt.kind === "ids" ? {} : { promptSpec: spec.prompt },
         capture: spec.capture,
         maxNewTokens: spec.maxNewTokens,
         topK: spec.topK

@@ -3,7 +3,7 @@
 // never copied into one big buffer. The engine touches no file system; the host owns the sink.
 import type { Model } from '../model';
 import type { CaptureSpec } from '../probes/plan';
-import type { PromptInfo } from '../prompt';
+import type { PromptInfo, PromptSpec } from '../prompt';
 import { recordArrays, type LayerRecord } from '../records';
 import type { RunEvent, RunSpec, RunSummary, RunToken } from '../run';
 import { encodePreamble, encodeSection, traceJson } from './format';
@@ -19,6 +19,9 @@ export interface TraceHeader {
   layout: string;
   blocks: number[];
   prompt: PromptInfo;
+  /** How the prompt was asked for — a phonebook's options and seed, or the text — so a reader can
+   *  make the same prompt again; optional (absent for token ids, which `prompt.ids` holds). */
+  promptSpec?: PromptSpec;
   capture: CaptureSpec;
   maxNewTokens: number;
   topK: number;
@@ -130,7 +133,7 @@ export async function writeRunTrace(
       await w.header({
         producer: opts.producer,
         model: { name: opts.name, model_type: model.modelType, vocab_size: model.embeddings.V, layers: model.original.map((b) => ({ index: b.index, kind: b.kind })) },
-        layout: e.layout, blocks: e.blocks, prompt: e.prompt,
+        layout: e.layout, blocks: e.blocks, prompt: e.prompt, ...(spec.prompt.kind === 'ids' ? {} : { promptSpec: spec.prompt }),
         capture: spec.capture, maxNewTokens: spec.maxNewTokens, topK: spec.topK,
       });
     } else if (e.type === 'layer') await w.layer(e.record);

@@ -205,6 +205,16 @@ export async function runBaselineForCurrent(): Promise<void> {
   store().selectRun(edited);
 }
 
+/** Runs the open model on the prompt of the baseline trace (its phonebook options and seed, which
+ *  the controls take), so that the compare view has a live run on the trace's prompt. */
+export function runOnBaselinePrompt(): number | null {
+  const s = store();
+  const base = s.baselineRunId === null ? undefined : s.runs[s.baselineRunId];
+  if (!base?.spec) return null;
+  appStore.setState({ promptMode: 'phonebook', spec: base.spec });
+  return startRun();
+}
+
 /** A trace's run has no engine run behind it: what only the engine computes is not there. */
 function notFromTrace(runId: number, what: string): void {
   if (store().runs[runId]?.source === 'trace') throw new Error(what);

@@ -2,10 +2,12 @@
 // the PyTorch capture) shown as if it had just run here. Its records go into the run cache and the
 // store exactly as launchRun's do, so every view reads them unchanged. The file is read through
 // Blob.slice range reads, one section at a time, never whole. Read-only: no model is behind it.
-import { formatLayout, openTrace, type FileSource, type TraceHeader } from '../../../engine';
+// A trace opens either as the page's run (its model takes the strip) or as the compare view's
+// baseline beside whatever the page shows (another trace, or a live run).
+import { formatLayout, openTrace, type FileSource, type TraceHeader, type TraceReader } from '../../../engine';
 import type { ModelSummary } from '../../../app/protocol';
 import { createRunData } from '../cache/runCache';
-import { checkTraceHeader, checkTraceRecord } from '../cache/traceCheck';
+import { checkTraceHeader, checkTraceRecord, traceControls } from '../cache/traceCheck';
 import { appStore } from '../store/appStore';
 import { supersedeModelOpens } from './session';
 import type { LayoutItem } from '../store/layoutEdits';
@@ -40,31 +42,67 @@ export function chooseTraceFile(): void {
   document.getElementById(TRACE_INPUT_ID)?.click();
 }
 
-/** Opens a trace; resolves to whether it was shown whole. A bad file is one error toast. */
+/** The page's second trace input: a trace opened as the compare view's baseline. */
+export const BASELINE_TRACE_INPUT_ID = 'baseline-trace-file-input';
+
+/** "Compare with a trace…": the chooser whose trace becomes the baseline. */
+export function chooseBaselineTraceFile(): void {
+  document.getElementById(BASELINE_TRACE_INPUT_ID)?.click();
+}
+
+/** Opens a trace; resolves to whether it was shown whole. A bad file is one error toast. The trace
+ *  takes the page (model, strip, prompt controls) and becomes the current run. */
 export async function openTraceFile(file: File): Promise<boolean> {
-  let reader: Awaited<ReturnType<typeof openTrace>>;
-  try {
-    reader = await openTrace(blobSource(file, file.name), file.name);
-    checkTraceHeader(reader.header);
-  } catch (err) {
-    store().showToast('error', `Could not open the trace ${file.name}: ${message(err)}`);
-    return false;
-  }
+  const reader = await openReader(file);
+  if (!reader) return false;
   const header = reader.header;
   supersedeModelOpens();
+  const s = store();
+  s.openedTrace(file.name, traceModel(header), traceItems(header));
+  const controls = traceControls(header, s.spec);
+  if (controls) appStore.setState(controls);
+  // a live baseline belonged to the model that was open; a trace baseline stays (traces compare)
+  const base = s.baselineRunId === null ? undefined : s.runs[s.baselineRunId];
+  if (base?.source !== 'trace') s.setBaseline(null);
+  return readRun(file.name, reader, true);
+}
+
+/** Opens a trace as the compare view's baseline: the page keeps its model, strip and current run
+ *  (a live run or another trace), and compares with this one. */
+export async function openBaselineTrace(file: File): Promise<boolean> {
+  const reader = await openReader(file);
+  if (!reader) return false;
+  return readRun(file.name, reader, false);
+}
+
+async function openReader(file: File): Promise<TraceReader | null> {
+  try {
+    const reader = await openTrace(blobSource(file, file.name), file.name);
+    checkTraceHeader(reader.header);
+    return reader;
+  } catch (err) {
+    store().showToast('error', `Could not open the trace ${file.name}: ${message(err)}`);
+    return null;
+  }
+}
+
+/** Reads the trace's records into the run cache as a finished run: the current run, or the pinned
+ *  baseline. */
+async function readRun(name: string, reader: TraceReader, current: boolean): Promise<boolean> {
+  const header = reader.header;
   const id = traces.nextId++;
   const s = store();
   const data = createRunData(id, [s.baselineRunId, s.currentRunId]);
   data.prompt = header.prompt;
-  s.openedTrace(file.name, traceModel(header), traceItems(header));
-  // the baseline belonged to the model that was open; a trace compares only with its own runs
-  s.setBaseline(null);
+  const controls = traceControls(header);
   s.startRun({
-    id, modelId: `trace:${file.name}`, modelName: header.model.name, layout: header.layout, blocks: header.blocks,
-    // the header keeps the prompt, not the controls that made it: runs match on its token ids
-    spec: null, promptText: Array.from(header.prompt.ids).join(' '),
-    layersTotal: header.blocks.length, startedAt: performance.now(), source: 'trace',
-  });
+    id, modelId: `trace:${name}`, modelName: header.model.name, layout: header.layout, blocks: header.blocks,
+    // runs match on the phonebook's options when the trace says them, else on the token ids
+    spec: controls?.promptMode === 'phonebook' && header.promptSpec?.kind === 'phonebook' ? controls.spec : null,
+    promptText: controls?.promptMode === 'text' ? controls.freeText : Array.from(header.prompt.ids).join(' '),
+    layersTotal: header.blocks.length, startedAt: performance.now(), source: 'trace', trace: name,
+  }, current);
+  if (!current) s.setBaseline(id);
   store().recordArrived(id, 0, performance.now());
   try {
     for await (const rec of reader.records()) {
@@ -79,7 +117,7 @@ export async function openTraceFile(file: File): Promise<boolean> {
     store().finishRun(id, end.summary.status === 'complete' ? 'done' : 'cancelled');
     return true;
   } catch (err) {
-    const text = `The trace ${file.name} stops being readable: ${message(err)}`;
+    const text = `The trace ${name} stops being readable: ${message(err)}`;
     store().finishRun(id, 'error', text);
     store().showToast('error', text);
     return false;

@@ -1,4 +1,5 @@
 // What the compare view puts side by side, computed from two runs' cached data.
+import type { BlockKind, PromptInfo } from '../../../engine';
 import type { RunData } from './runCache';
 import { recordEntryMass, entryMassAtRow, queryRow } from './derive';
 
@@ -33,4 +34,18 @@ export function expectedLogprobs(data: RunData | undefined): { char: string; log
     const alt = t.top.find((a) => a.text.trim() === c);
     return { char: c, logprob: alt ? alt.logprob : null };
   });
+}
+
+/** Each original block's kind as the run's records say it (two traces may be two models). */
+export function blockKinds(data: RunData | undefined): Map<number, BlockKind> {
+  const out = new Map<number, BlockKind>();
+  for (const r of data?.records ?? []) if (r) out.set(r.block, r.kind);
+  return out;
+}
+
+/** Whether two runs read the same token ids (a trace and a live run of the same checkpoint). */
+export function sameTokens(a: PromptInfo | null | undefined, b: PromptInfo | null | undefined): boolean {
+  if (!a || !b || a.ids.length !== b.ids.length) return false;
+  for (let i = 0; i < a.ids.length; i++) if (a.ids[i] !== b.ids[i]) return false;
+  return true;
 }

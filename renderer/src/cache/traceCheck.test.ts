@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import type { LayerRecord } from '../../../app/protocol';
 import type { TraceHeader } from '../../../engine';
-import { checkTraceHeader, checkTraceRecord } from './traceCheck';
+import { checkTraceHeader, checkTraceRecord, traceControls } from './traceCheck';
+import { defaultControls } from '../store/promptSlice';
 
 const T = 6;
 const f32 = (...shape: number[]) => ({ dtype: 'f32' as const, shape, data: new Float32Array(shape.reduce((a, b) => a * b, 1)) });
@@ -95,5 +96,25 @@ describe('checkTraceHeader', () => {
     const t = header();
     t.prompt.phonebook!.target = 2;
     expect(() => checkTraceHeader(t)).toThrow(/target or examples/);
+  });
+});
+
+describe('traceControls', () => {
+  it('shows the phonebook options and seed the trace was asked with, the entry count as generated', () => {
+    const h = { ...header(), promptSpec: { kind: 'phonebook' as const, seed: 7, spec: { tokenBudget: 4000, depth: 0.25, variant: 'reversed' as const, format: 'question' as const, fewShot: 3 } } };
+    expect(traceControls(h)).toEqual({ promptMode: 'phonebook', spec: { entries: 2, depth: 0.25, variant: 'reversed', format: 'question', fewShot: 3, seed: 7 } });
+  });
+
+  it('reads what the phonebook tells when the trace has no promptSpec, keeping the variant and seed shown', () => {
+    const current = { ...defaultControls, seed: 42, variant: 'reversed' as const };
+    expect(traceControls(header(), current)).toEqual({ promptMode: 'phonebook', spec: { entries: 2, depth: 1, variant: 'reversed', format: 'bare', fewShot: 0, seed: 42 } });
+  });
+
+  it('shows a text prompt as text, and ignores fields of the wrong type', () => {
+    expect(traceControls({ ...header(), promptSpec: { kind: 'text', text: 'hello' } })).toEqual({ promptMode: 'text', freeText: 'hello' });
+    const hostile = { ...header(), promptSpec: { kind: 'phonebook', seed: -3, spec: { depth: 'deep', variant: 'sideways', format: 7, fewShot: 1e9 } } } as unknown as TraceHeader;
+    expect(traceControls(hostile, defaultControls)).toEqual({ promptMode: 'phonebook', spec: { ...defaultControls, entries: 2, depth: 1, format: 'bare', fewShot: 0 } });
+    const { phonebook: _none, ...prompt } = header().prompt;
+    expect(traceControls({ ...header(), prompt })).toBeNull();
   });
 });

@@ -3,7 +3,8 @@
 // its own shape; it does not check that shapes agree with the counts the views loop over (H heads, R
 // focus rows, T tokens, E entries). A hostile trace could otherwise make a chart read past an array.
 import type { LayerRecord, Tensor } from '../../../app/protocol';
-import type { TraceHeader } from '../../../engine';
+import { FORMATS, VARIANTS, type PhonebookFormat, type PhonebookVariant, type TraceHeader } from '../../../engine';
+import { clampSpec, defaultControls, type PhonebookControls } from '../store/promptSlice';
 
 /** Throws one line naming the record and the field when a record disagrees with itself or the header. */
 export function checkTraceRecord(rec: LayerRecord, header: TraceHeader): void {
@@ -71,4 +72,33 @@ export function checkTraceHeader(header: TraceHeader): void {
       throw new Error(`header: phonebook entry ${i} has tokens outside the prompt's ${T}`);
     }
   });
+}
+
+/** What the prompt controls show while a trace is shown: the generator's options and seed as the
+ *  trace's `promptSpec` says them, or its text. A trace without one (an older writer) still shows
+ *  what its phonebook tells — entries, format, few-shot, depth — with the controls' own variant and
+ *  seed. The header is a file's, so every field is checked; null when nothing fits. */
+export type TraceControls = { promptMode: 'phonebook'; spec: PhonebookControls } | { promptMode: 'text'; freeText: string };
+
+export function traceControls(header: TraceHeader, current: PhonebookControls = defaultControls): TraceControls | null {
+  const asked = header.promptSpec as unknown as Record<string, unknown> | undefined;
+  const pb = header.prompt.phonebook;
+  const num = (v: unknown, lo: number, hi: number) => (typeof v === 'number' && Number.isFinite(v) && v >= lo && v <= hi ? v : undefined);
+  if (asked?.kind === 'text' && typeof asked.text === 'string') return { promptMode: 'text', freeText: asked.text };
+  if (!pb) return null;
+  const o = (asked?.kind === 'phonebook' && asked.spec !== null && typeof asked.spec === 'object' ? asked.spec : {}) as Record<string, unknown>;
+  const seed = asked?.kind === 'phonebook' ? num(asked.seed, 0, Number.MAX_SAFE_INTEGER) : undefined;
+  const n = pb.entries.length;
+  return {
+    promptMode: 'phonebook',
+    spec: clampSpec({
+      // the book as generated: a token budget picks its own entry count
+      entries: n,
+      format: FORMATS.includes(o.format as PhonebookFormat) ? (o.format as PhonebookFormat) : pb.expected.includes('-') ? 'question' : 'bare',
+      variant: VARIANTS.includes(o.variant as PhonebookVariant) ? (o.variant as PhonebookVariant) : current.variant,
+      depth: num(o.depth, 0, 1) ?? (n > 1 ? pb.target / (n - 1) : 0),
+      fewShot: num(o.fewShot, 0, 8) ?? pb.examples.length,
+      seed: seed ?? current.seed,
+    }),
+  };
 }

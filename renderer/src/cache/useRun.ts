@@ -5,11 +5,13 @@ import { runData, type RunData } from './runCache';
 import type { RunMeta } from '../store/runSlice';
 import type { AppState } from '../store/appStore';
 
-/** The baseline to compare the current run with: the latest complete run of the same model on its
- *  checkpoint layout with the same prompt; else the pinned baseline. */
+/** The baseline to compare the current run with: a trace opened as the baseline (asked for by
+ *  name); else the latest complete run of the same model on its checkpoint layout with the same
+ *  prompt; else the pinned baseline. */
 export function matchingBaseline(s: Pick<AppState, 'runs' | 'runOrder' | 'currentRunId' | 'baselineRunId' | 'model'>): number | null {
   const cur = s.currentRunId === null ? undefined : s.runs[s.currentRunId];
-  if (!cur || !s.model) return s.baselineRunId;
+  const pinned = s.baselineRunId === null ? undefined : s.runs[s.baselineRunId];
+  if (!cur || !s.model || pinned?.source === 'trace') return s.baselineRunId;
   const layout = s.model.layout;
   for (let i = s.runOrder.length - 1; i >= 0; i--) {
     const r = s.runs[s.runOrder[i]];

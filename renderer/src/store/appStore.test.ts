@@ -140,4 +140,20 @@ describe('app store', () => {
     start(4, 'M-M-', 3);
     expect(matchingBaseline(s.getState())).toBe(1);
   });
+
+  it('keeps a trace opened as the baseline beside the current run, which it does not replace', () => {
+    const s = createAppStore();
+    s.getState().openedModel(hybrid);
+    const spec = { entries: 40, format: 'bare' as const, variant: 'standard' as const, depth: 0.5, seed: 1, fewShot: 2 };
+    s.getState().startRun({ id: 1, modelId: 'bundled:hybrid', modelName: 'Hybrid', layout: 'M-M*-', blocks: [], spec, layersTotal: 5, startedAt: 0 });
+    s.getState().finishRun(1, 'done');
+    s.getState().startRun({ id: 2, modelId: 'bundled:hybrid', modelName: 'Hybrid', layout: 'M-M-', blocks: [], spec, layersTotal: 4, startedAt: 0 });
+    s.getState().finishRun(2, 'done');
+    expect(matchingBaseline(s.getState())).toBe(1);
+    s.getState().startRun({ id: 9, modelId: 'trace:t.hstrace', modelName: 'Transformer', layout: '*-*-', blocks: [], spec, layersTotal: 4, startedAt: 0, source: 'trace', trace: 't.hstrace' }, false);
+    s.getState().setBaseline(9);
+    expect(s.getState().currentRunId).toBe(2);
+    // asked for by name: it wins over the checkpoint-layout run on the same prompt
+    expect(matchingBaseline(s.getState())).toBe(9);
+  });
 });

@@ -30,6 +30,8 @@ export interface RunMeta {
   version: number;
   /** A run read from a trace file: nothing the engine computes (tiles, states) can be asked of it. */
   source?: 'trace';
+  /** The trace file's name, for a run read from one. */
+  trace?: string;
 }
 
 export interface RunSlice {
@@ -37,7 +39,8 @@ export interface RunSlice {
   runOrder: number[];
   currentRunId: number | null;
   baselineRunId: number | null;
-  startRun(meta: Omit<RunMeta, 'status' | 'phase' | 'layersDone' | 'tokensGenerated' | 'firstRecordMs' | 'error' | 'notices' | 'version'>): void;
+  /** A new run, made the current one unless `current` is false (a trace opened as the baseline). */
+  startRun(meta: Omit<RunMeta, 'status' | 'phase' | 'layersDone' | 'tokensGenerated' | 'firstRecordMs' | 'error' | 'notices' | 'version'>, current?: boolean): void;
   recordArrived(id: number, layersDone: number, now: number): void;
   tokenArrived(id: number, tokensGenerated: number): void;
   finishRun(id: number, status: Exclude<RunStatus, 'running'>, error?: string): void;
@@ -56,12 +59,12 @@ export const createRunSlice: StateCreator<AppState, [], [], RunSlice> = (set, ge
     runOrder: [],
     currentRunId: null,
     baselineRunId: null,
-    startRun(meta) {
+    startRun(meta, current = true) {
       const run: RunMeta = {
         ...meta, status: 'running', phase: 'prefill', layersDone: 0, tokensGenerated: 0,
         firstRecordMs: null, error: null, notices: [], version: 0,
       };
-      set({ runs: { ...get().runs, [run.id]: run }, runOrder: [...get().runOrder, run.id], currentRunId: run.id });
+      set({ runs: { ...get().runs, [run.id]: run }, runOrder: [...get().runOrder, run.id], currentRunId: current ? run.id : get().currentRunId });
     },
     recordArrived(id, layersDone, now) {
       const r = get().runs[id];

@@ -1,13 +1,14 @@
 // Model picker in the top bar: the bundled catalog, or a checkpoint folder from disk
 // (<input type=file webkitdirectory>; the files go to the engine host as they are), or a trace file
-// (a recorded run, shown read-only: actions/traces.ts).
+// (a recorded run, shown read-only: actions/traces.ts) — as the page's run, or as the compare view's
+// baseline (its chooser is here, always mounted; the compare view's button clicks it).
 import { useRef } from 'react';
 import { useApp } from '../store/appStore';
 import { modelKey } from '../store/modelSlice';
 import { openFolderFiles, openFolderFromDesktop, openModel } from '../actions/session';
 import { desktopApi } from '../desktop';
 import { TRACE_EXTENSION } from '../../../engine';
-import { chooseTraceFile, openTraceFile, TRACE_INPUT_ID } from '../actions/traces';
+import { BASELINE_TRACE_INPUT_ID, chooseTraceFile, openBaselineTrace, openTraceFile, TRACE_INPUT_ID } from '../actions/traces';
 
 export function ModelPicker() {
   const catalog = useApp((s) => s.catalog);
@@ -48,6 +49,14 @@ export function ModelPicker() {
           const file = e.target.files?.[0];
           e.target.value = '';
           if (file) void openTraceFile(file);
+        }}
+      />
+      <input
+        id={BASELINE_TRACE_INPUT_ID} type="file" hidden accept={TRACE_EXTENSION} data-testid="baseline-trace-input"
+        onChange={(e) => {
+          const file = e.target.files?.[0];
+          e.target.value = '';
+          if (file) void openBaselineTrace(file);
         }}
       />
       {trace && <span className="muted small" data-testid="trace-badge" title={trace}>trace (read-only)</span>}

@@ -1,4 +1,5 @@
 // Prompt lab: the phonebook generator's controls (or free text), Run / Cancel and the run's progress.
+// While a trace is shown the controls show its prompt (actions/traces.ts set them) and stay still.
 import { appStore, useApp } from '../store/appStore';
 import { cancelRun, startRun } from '../actions/session';
 import { RunProgress } from './RunProgress';
@@ -18,8 +19,9 @@ export function PromptLab() {
       <div className="panel-head" style={{ marginBottom: 0 }}>
         <h2>Prompt</h2>
         <span className="spacer" />
-        <Seg value={mode} options={[['phonebook', 'Phonebook'], ['text', 'Free text']]} onChange={(m) => s.setPromptMode(m)} label="Prompt kind" />
+        <Seg value={mode} options={[['phonebook', 'Phonebook'], ['text', 'Free text']]} onChange={(m) => s.setPromptMode(m)} label="Prompt kind" disabled={!!trace} />
       </div>
+      <fieldset className="plain" disabled={!!trace} data-testid="prompt-controls" title={trace ? `The prompt of the trace ${trace}` : undefined}>
       {mode === 'phonebook' ? (
         <div>
           <div className="field">
@@ -59,9 +61,10 @@ export function PromptLab() {
       ) : (
         <textarea
           className="text-input mono" rows={8} value={freeText} placeholder="Type a prompt…" aria-label="Prompt text"
-          onChange={(e) => s.setFreeText(e.target.value)} style={{ resize: 'vertical' }}
+          onChange={(e) => s.setFreeText(e.target.value)} style={{ resize: 'vertical', width: '100%' }}
         />
       )}
+      </fieldset>
       <div style={{ display: 'flex', gap: 8 }}>
         <button className="btn primary" data-testid="run" style={{ flex: 1 }} disabled={!trace && (!canRun || running)} onClick={() => startRun()}>
           Run<span className="kbd">Ctrl+↵</span>
@@ -77,11 +80,11 @@ export function PromptLab() {
   );
 }
 
-export function Seg<T extends string>({ value, options, onChange, label }: { value: T; options: [T, string][]; onChange(v: T): void; label: string }) {
+export function Seg<T extends string>({ value, options, onChange, label, disabled }: { value: T; options: [T, string][]; onChange(v: T): void; label: string; disabled?: boolean }) {
   return (
     <span className="seg" role="group" aria-label={label}>
       {options.map(([v, text]) => (
-        <button key={v} aria-pressed={value === v} onClick={() => onChange(v)}>{text}</button>
+        <button key={v} aria-pressed={value === v} disabled={disabled} onClick={() => onChange(v)}>{text}</button>
       ))}
     </span>
   );
