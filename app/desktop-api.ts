@@ -1,7 +1,8 @@
 // `window.hybridscope`: what the Electron preload exposes to the page, one function per IPC channel.
 // Its types, channel names and the menu's command list, shared by main/ (the menu, main/preload.ts,
 // which implements it) and the renderer (which calls it when present; the web build has no such object). Paths never cross into the page: a folder the user
-// picked is known to the page by a token the engine host was granted, a file by its name.
+// picked is known to the page by a token the engine host was granted, a file by its name, a trace
+// the OS handed over by a grant the page reads it through.
 
 /** IPC channel names, `noun:verb`, one per function below. */
 export const CHANNELS = {
@@ -13,6 +14,7 @@ export const CHANNELS = {
   openRecent: 'recent:open',
   openDropped: 'dropped:open',
   takeOsOpens: 'os-opens:take',
+  readTrace: 'trace:read',
   /** main → page pushes */
   engineStatus: 'engine:status',
   menuCommand: 'menu:command',
@@ -40,8 +42,21 @@ export interface OpenFailure {
   error: string;
 }
 
-/** What main hands back for a path it opened: a granted folder or an experiment's text. */
-export type OpenedItem = GrantedFolder | OpenedFile;
+/** A trace file main checked (its magic bytes) and granted the page: the page reads it in ranges
+ *  with readTrace(trace, …), never whole, and never learns its path. */
+export interface OpenedTrace {
+  /** The grant: pass to readTrace. */
+  trace: string;
+  name: string;
+  /** Bytes in the file when it was granted. */
+  size: number;
+}
+
+/** The most bytes one readTrace call returns (the page asks a larger range in pieces). */
+export const MAX_TRACE_READ_BYTES = 64 * 2 ** 20;
+
+/** What main hands back for a path it opened: a granted folder, an experiment's text or a granted trace. */
+export type OpenedItem = GrantedFolder | OpenedFile | OpenedTrace;
 
 /** A dropped file as the page has it (a DOM File satisfies this; app/ sees no DOM types). */
 export interface DroppedFile {
@@ -50,7 +65,7 @@ export interface DroppedFile {
 }
 
 export interface RecentItem {
-  kind: 'model-folder' | 'experiment';
+  kind: 'model-folder' | 'experiment' | 'trace';
   /** Shown in the menu; an id, not a path, is what the page sends back. */
   name: string;
   id: string;
@@ -90,7 +105,7 @@ export interface DesktopApi {
   /** Save dialog for a figure or its data; `data` is text (svg/csv/json) or bytes (png). */
   exportFigure(data: string | Uint8Array, format: FigureFormat, suggestedName: string): Promise<string | null>;
   listRecent(): Promise<RecentItem[]>;
-  /** Re-open a recent item: a folder comes back granted, an experiment with its text. */
+  /** Re-open a recent item: a folder or a trace comes back granted, an experiment with its text. */
   openRecent(id: string): Promise<OpenedItem | OpenFailure | null>;
   /** A file or folder dropped on the window. The preload reads its path (webUtils.getPathForFile)
    *  and hands it to main, which grants a folder or reads an experiment; the page never sees it. */
@@ -98,6 +113,8 @@ export interface DesktopApi {
   /** What the OS asked the app to open (file association, command line, a second launch), each
    *  granted or read by main; empty when nothing waits. Taken once: a second call gets the newer. */
   takeOsOpens(): Promise<(OpenedItem | OpenFailure)[]>;
+  /** Bytes [start, end) of a granted trace (at most MAX_TRACE_READ_BYTES; fewer at its end). */
+  readTrace(trace: string, start: number, end: number): Promise<Uint8Array>;
   /** Engine host crashed / restarted; returns the unsubscribe function. */
   onEngineStatus(listener: (status: EngineHostStatus) => void): () => void;
   /** Menu items the page acts on (it holds the state to save or export). */

@@ -40,6 +40,18 @@ describe('electron-builder configuration', () => {
     expect(config.productName).toBe('HybridScope');
   });
 
+  it('associates traces and experiments with the app, by the extensions main opens', async () => {
+    const { openKind } = await import('./open-paths');
+    const assoc = [config.fileAssociations].flat();
+    expect(assoc.map((a) => a?.ext)).toEqual(['hstrace', 'hybridscope.json']);
+    for (const a of assoc) {
+      expect(a?.role).toBe('Viewer');
+      expect(a?.mimeType).toMatch(/^application\/x-hybridscope-/);
+      // what the OS hands over under each association, main opens as its kind
+      expect(openKind(`/x/run.${a?.ext}`, false)).toBe(a?.ext === 'hstrace' ? 'trace' : 'experiment');
+    }
+  });
+
   it('has the metadata those targets require, and the MIT license file', () => {
     // checkMetadata: name and version; the deb and AppImage targets (FpmTarget): a homepage and the
     // author's e-mail for the maintainer field

@@ -1,8 +1,9 @@
 // IPC handlers behind window.hybridscope: every call's sender frame must be our own page, and every
 // argument is checked again here (the preload checks too, but main trusts no renderer). Paths come
 // from dialogs, the recent list, a drop (the path the preload read from the dropped File) or the OS
-// (main's own queue), and open only as a folder or a `*.hybridscope.json` experiment; the page only
-// ever gets names, tokens and experiment texts.
+// (main's own queue), and open only as a folder, a `*.hybridscope.json` experiment or a `*.hstrace`
+// trace; the page only ever gets names, tokens, experiment texts and the byte ranges of granted traces
+// (trace-files.ts).
 import { app, dialog, ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, isAbsolute } from 'node:path';
@@ -11,6 +12,7 @@ import { EXPERIMENT_FORMAT } from '../app/experiment';
 import { writeFileAtomic } from '../engine/cli/node';
 import type { EngineSupervisor } from './engine-supervisor';
 import { openKind, type OpenQueue } from './open-paths';
+import { TraceGrants } from './trace-files';
 import type { RecentList } from './recent';
 
 const MAX_EXPERIMENT_BYTES = 64 * 2 ** 20;
@@ -56,6 +58,7 @@ export function registerIpc(deps: IpcDeps): void {
     });
   };
   const parent = () => deps.window() ?? undefined;
+  const traces = new TraceGrants();
 
   // what was opened goes to the File menu's recent list and the OS's recent documents
   const remember = async (kind: RecentItem['kind'], path: string) => {
@@ -76,15 +79,21 @@ export function registerIpc(deps: IpcDeps): void {
     await remember('experiment', path);
     return { name: basename(path), text };
   };
+  const grantTrace = async (path: string) => {
+    const granted = await traces.grant(path);
+    await remember('trace', path);
+    return granted;
+  };
   // A path the user handed over outside a dialog (a drop, the OS): the same power as picking it in
-  // the dialogs, so only what those open — a folder, or an experiment file.
+  // the dialogs, so only what those open — a folder, an experiment file or a trace.
   const openPath = async (path: string): Promise<OpenedItem | OpenFailure> => {
     const name = basename(path);
     try {
       const kind = openKind(path, (await stat(path)).isDirectory());
       if (kind === 'model-folder') return await grantFolder(path);
       if (kind === 'experiment') return await readExperiment(path);
-      return { name, error: `${name}: not a model folder or an experiment file (.hybridscope.json)` };
+      if (kind === 'trace') return await grantTrace(path);
+      return { name, error: `${name}: not a model folder, an experiment file (.hybridscope.json) or a trace (.hstrace)` };
     } catch (e) {
       // a file-system error's message holds the full path, which stays in main: its code says enough
       const code = (e as { code?: unknown }).code;
@@ -129,4 +138,5 @@ export function registerIpc(deps: IpcDeps): void {
     return openPath(p);
   });
   handle(CHANNELS.takeOsOpens, async () => Promise.all(deps.osOpens.take().map(openPath)));
+  handle(CHANNELS.readTrace, async (trace, start, end) => traces.read(trace, start, end));
 }

@@ -18,9 +18,11 @@ export interface MenuOptions {
   version: string;
 }
 
+const RECENT_LABEL: Record<RecentItem['kind'], string> = { 'model-folder': 'Model', experiment: 'Experiment', trace: 'Trace' };
+
 export function menuTemplate({ send, openStudy, recent, dev, platform, version }: MenuOptions): MenuItemConstructorOptions[] {
   const recentItems: MenuItemConstructorOptions[] = recent.length
-    ? recent.map((r) => ({ label: `${r.kind === 'experiment' ? 'Experiment' : 'Model'}: ${r.name}`, click: () => send(`open-recent:${r.id}`) }))
+    ? recent.map((r) => ({ label: `${RECENT_LABEL[r.kind]}: ${r.name}`, click: () => send(`open-recent:${r.id}`) }))
     : [{ label: 'No recent items', enabled: false }];
   return [
     ...(platform === 'darwin' ? [{ role: 'appMenu' as const }] : []),

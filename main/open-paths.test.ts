@@ -19,8 +19,11 @@ describe('launchPaths', () => {
 });
 
 describe('openKind', () => {
-  it('opens folders as models and *.hybridscope.json files as experiments, nothing else', () => {
+  it('opens folders as models, *.hybridscope.json files as experiments and *.hstrace files as traces, nothing else', () => {
     expect(openKind('/m/hybrid', true)).toBe('model-folder');
+    expect(openKind('/runs/8b.hstrace', false)).toBe('trace');
+    expect(openKind('C:\\runs\\8B.HSTRACE', false)).toBe('trace');
+    expect(openKind('/runs/8b.hstrace.txt', false)).toBeNull();
     expect(openKind('/r/a.hybridscope.json', false)).toBe('experiment');
     expect(openKind('/r/A.HYBRIDSCOPE.JSON', false)).toBe('experiment');
     expect(openKind('/m/hybrid/model.safetensors', false)).toBeNull();

@@ -3,17 +3,20 @@
 // Pure: main/os-open.ts wires these to electron's events, main/ipc.ts opens what they name.
 import { isAbsolute, resolve } from 'node:path';
 import { EXPERIMENT_EXTENSION } from '../app/experiment';
+import { isTraceName } from '../engine';
 
-export type OpenKind = 'model-folder' | 'experiment';
+export type OpenKind = 'model-folder' | 'experiment' | 'trace';
 
 /**
  * What a path opens as: a folder is a model folder (the engine checks it is one), a file named
  * `*.hybridscope.json` an experiment (main/ipc.ts reads only those, and checks their format before
- * the page sees a byte). Traces will be a third kind here, by their extension, once the format exists.
+ * the page sees a byte), a `*.hstrace` file a trace (trace-files.ts checks its magic before granting
+ * the page its bytes).
  */
 export function openKind(path: string, isDirectory: boolean): OpenKind | null {
   if (isDirectory) return 'model-folder';
   if (path.toLowerCase().endsWith(EXPERIMENT_EXTENSION)) return 'experiment';
+  if (isTraceName(path)) return 'trace';
   return null;
 }
 

@@ -3,7 +3,7 @@
 // forwarded to the page with window.postMessage (ports cannot cross contextBridge); from then on the
 // page talks to the engine host directly.
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
-import { CHANNELS, ENGINE_PORT_MESSAGE, type DesktopApi, type EngineHostStatus, type FigureFormat, type MenuCommand } from '../app/desktop-api';
+import { CHANNELS, ENGINE_PORT_MESSAGE, MAX_TRACE_READ_BYTES, type DesktopApi, type EngineHostStatus, type FigureFormat, type MenuCommand } from '../app/desktop-api';
 import { pageOriginFrom } from './security';
 
 const MAX_TEXT = 64 * 2 ** 20;
@@ -28,6 +28,15 @@ function droppedPath(file: unknown): string {
   return path;
 }
 
+/** A trace read's range: whole byte offsets, start ≤ end, at most MAX_TRACE_READ_BYTES apart. */
+function byteRange(start: unknown, end: unknown): [number, number] {
+  const ok = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+  if (!ok(start) || !ok(end) || end < start || end - start > MAX_TRACE_READ_BYTES) {
+    throw new TypeError(`hybridscope: a trace read takes byte offsets start ≤ end at most ${MAX_TRACE_READ_BYTES} apart`);
+  }
+  return [start, end];
+}
+
 function listen<T>(channel: string, listener: (value: T) => void): () => void {
   if (typeof listener !== 'function') throw new TypeError('hybridscope: listener must be a function');
   const wrapped = (_e: IpcRendererEvent, value: T) => listener(value);
@@ -50,6 +59,7 @@ const api: DesktopApi = {
   // async: a drop that is no file on disk (an image dragged from a browser) rejects, as the page expects
   openDropped: async (file) => ipcRenderer.invoke(CHANNELS.openDropped, droppedPath(file)),
   takeOsOpens: () => ipcRenderer.invoke(CHANNELS.takeOsOpens),
+  readTrace: async (trace, start, end) => ipcRenderer.invoke(CHANNELS.readTrace, text(trace, 'trace id', 64), ...byteRange(start, end)),
   onEngineStatus: (listener) => listen<EngineHostStatus>(CHANNELS.engineStatus, listener),
   onMenuCommand: (listener) => listen<MenuCommand>(CHANNELS.menuCommand, listener),
   onOsOpensWaiting: (listener) => listen<void>(CHANNELS.osOpensWaiting, listener),

@@ -1,4 +1,4 @@
-// Recent model folders and experiments, kept in userData/recent.json (written atomically). The page
+// Recent model folders, experiments and traces, kept in userData/recent.json (written atomically). The page
 // only ever sees names and ids; paths stay in main.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -22,7 +22,7 @@ export class RecentList {
       const json = JSON.parse(await readFile(this.file, 'utf8')) as unknown;
       if (!Array.isArray(json)) return;
       this.items = json.filter((x): x is Stored =>
-        x !== null && typeof x === 'object' && (x.kind === 'model-folder' || x.kind === 'experiment')
+        x !== null && typeof x === 'object' && (x.kind === 'model-folder' || x.kind === 'experiment' || x.kind === 'trace')
         && typeof x.path === 'string' && typeof x.id === 'string' && typeof x.name === 'string').slice(0, MAX_ITEMS);
     } catch {
       this.items = []; // no list yet, or an unreadable one: start afresh

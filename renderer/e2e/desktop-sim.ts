@@ -6,7 +6,9 @@
 // It plays main and the utility process: its engine is the web build's own worker script behind a
 // MessagePort handed over as main hands it (ENGINE_PORT_MESSAGE); a folder "granted" by a dialog, a
 // recent item or a drop is one of the bundled model folders, served over HTTP, whose files the port
-// sends in place of the token (the utility process reads a granted folder from disk instead).
+// sends in place of the token (the utility process reads a granted folder from disk instead). A
+// trace the OS hands over is granted as main grants it (main/trace-files.ts): the page reads its
+// bytes in checked ranges through readTrace.
 // Every call the page makes is recorded in `window.__desktopSim.calls`.
 import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -15,7 +17,7 @@ import type { MenuCommand } from '../../app/desktop-api';
 import { repo } from './harness';
 
 /** What the simulated dialogs, recent list and OS hand over; a folder is a bundled model's id. */
-export type SimItem = { folder: string } | { experiment: { name: string; text: string } } | { error: string };
+export type SimItem = { folder: string } | { experiment: { name: string; text: string } } | { trace: { name: string; base64: string } } | { error: string };
 
 export interface SimConfig {
   /** What the OS asked to open at launch. */
@@ -57,6 +59,9 @@ function install({ config, worker, folderFiles }: { config: SimConfig; worker: s
   const menuListeners: ((c: string) => void)[] = [];
   const osListeners: (() => void)[] = [];
   const grants = new Map<string, string>();
+  const traceGrants = new Map<string, Blob>();
+  // main's limit on one read (app/desktop-api.ts MAX_TRACE_READ_BYTES; this runs in the page, apart)
+  const maxRead = 64 * 2 ** 20;
   let osOpens = config.osOpens ?? [];
   const sim = {
     calls: [] as { fn: string; args: unknown[] }[],
@@ -74,8 +79,14 @@ function install({ config, worker, folderFiles }: { config: SimConfig; worker: s
     grants.set(token, folder);
     return { token, name: folder };
   };
+  const grantTrace = ({ name, base64 }: { name: string; base64: string }) => {
+    const trace = `sim-trace-${traceGrants.size + 1}`;
+    const blob = new Blob([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))]);
+    traceGrants.set(trace, blob);
+    return { trace, name, size: blob.size };
+  };
   const answer = (item: SimItem) =>
-    'folder' in item ? grant(item.folder) : 'experiment' in item ? { ...item.experiment } : { name: 'item', error: item.error };
+    'folder' in item ? grant(item.folder) : 'experiment' in item ? { ...item.experiment } : 'trace' in item ? grantTrace(item.trace) : { name: 'item', error: item.error };
 
   // main's part: the engine's port. The worker speaks on its own scope; a MessageChannel stands in
   // for the utility process's port, and a granted folder's token becomes its files, in order.
@@ -109,7 +120,7 @@ function install({ config, worker, folderFiles }: { config: SimConfig; worker: s
     openExperiment: async () => { record('openExperiment'); return sim.nextExperiment; },
     saveExperiment: async (text: string, name: string) => { record('saveExperiment', text, name); return name; },
     exportFigure: async (data: string | Uint8Array, format: string, name: string) => { record('exportFigure', data, format, name); return name; },
-    listRecent: async () => { record('listRecent'); return Object.entries(sim.recent).map(([id, item]) => ({ kind: 'folder' in item ? 'model-folder' : 'experiment', name: id, id })); },
+    listRecent: async () => { record('listRecent'); return Object.entries(sim.recent).map(([id, item]) => ({ kind: 'folder' in item ? 'model-folder' : 'trace' in item ? 'trace' : 'experiment', name: id, id })); },
     openRecent: async (id: string) => { record('openRecent', id); const item = sim.recent[id]; return item ? answer(item) : null; },
     // main stats the dropped path: here a .json name is an experiment, a bare name a bundled folder
     openDropped: async (file: File) => {
@@ -118,6 +129,15 @@ function install({ config, worker, folderFiles }: { config: SimConfig; worker: s
       return /\.json$/i.test(file.name) ? { name: file.name, text: await file.text() } : answer({ folder: file.name });
     },
     takeOsOpens: async () => { record('takeOsOpens'); const items = osOpens.map(answer); osOpens = []; return items; },
+    // main's checks: a granted id, whole offsets inside the file, at most maxRead bytes at a time
+    readTrace: async (trace: string, start: number, end: number) => {
+      record('readTrace', trace, start, end);
+      const blob = traceGrants.get(trace);
+      if (!blob) throw new Error('trace read: no such trace (open it again)');
+      if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end < start || end > blob.size) throw new Error(`trace read: the range must lie inside the trace's ${blob.size} bytes`);
+      if (end - start > maxRead) throw new Error(`trace read: at most ${maxRead} bytes at a time`);
+      return new Uint8Array(await blob.slice(start, end).arrayBuffer());
+    },
     onEngineStatus: () => { setTimeout(connectEngine, 0); return () => undefined; },
     onMenuCommand: (l: (c: string) => void) => { menuListeners.push(l); return () => menuListeners.splice(menuListeners.indexOf(l), 1); },
     onOsOpensWaiting: (l: () => void) => { osListeners.push(l); return () => osListeners.splice(osListeners.indexOf(l), 1); },

@@ -3,7 +3,7 @@
 // do on the page; files dropped on the window; what the OS asks to open, at launch and later. A menu
 // command without a handler in the page fails here. Skipped, saying so, without bundled models.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -175,8 +175,37 @@ describe.skipIf(!have)('desktop behaviour with the preload API simulated', () =>
     await expect.poll(() => os.page.locator('[data-testid=model-select]').inputValue(), { timeout: 60_000 }).toBe('folder:mamba2');
     // the replay was the only run: the first screen's own run stayed away
     expect((await engineRequests(os.page)).filter((t) => t === 'run/start')).toEqual(['run/start']);
-    await osOpen(os.page, { error: 'notes.txt: not a model folder or an experiment file (.hybridscope.json)' });
+    await osOpen(os.page, { error: 'notes.txt: not a model folder, an experiment file (.hybridscope.json) or a trace (.hstrace)' });
     await expect.poll(() => toast(os.page)).toContain('notes.txt: not a model folder');
+    expect(os.errors).toEqual([]);
+    await os.page.context().close();
+  }, 200_000);
+
+  it('opens a trace the OS hands over (file association, command line, open-file) through main, in ranges', async () => {
+    const trace = join(mkdtempSync(join(tmpdir(), 'hs-os-trace-')), 'os.hstrace');
+    execFileSync(process.execPath, [resolve(repo, 'bin/hybridscope.mjs'), 'trace', resolve(repo, 'assets/models/hybrid'), '--entries', '10', '--seed', '2', '--out', trace], { stdio: 'ignore' });
+    const bytes = readFileSync(trace);
+    const item: SimItem = { trace: { name: 'os.hstrace', base64: bytes.toString('base64') } };
+    // at launch: the trace takes the page instead of the first run
+    const os = await openDesktop(h, { osOpens: [item] }, true);
+    await expect.poll(() => os.page.locator('[data-testid=trace-badge]').count(), { timeout: 90_000 }).toBe(1);
+    await expect.poll(() => os.page.locator('[data-testid=run-progress]').getAttribute('data-status'), { timeout: 30_000 }).toBe('done');
+    expect(await os.page.locator('[data-testid=strip-block].lit').count()).toBe(8);
+    expect(await os.page.locator('[data-testid=pb-seed]').inputValue()).toBe('2');
+    expect((await engineRequests(os.page)).filter((t) => t === 'run/start')).toEqual([]);
+    // read through main in ranges, never whole, and every byte of the file read
+    const reads = (await calls(os.page, 'readTrace')).map((c) => c.args as [string, number, number]);
+    expect(reads.length).toBeGreaterThan(8);
+    expect(Math.max(...reads.map(([, a, b]) => b - a))).toBeLessThan(bytes.length / 2);
+    expect(Math.max(...reads.map(([, , b]) => b))).toBe(bytes.length);
+    // later, while the app runs (a second launch): a damaged trace is one error, a good one opens
+    await osOpen(os.page, { trace: { name: 'cut.hstrace', base64: bytes.subarray(0, bytes.length >> 1).toString('base64') } });
+    await expect.poll(() => toast(os.page), { timeout: 30_000 }).toMatch(/cut\.hstrace.*truncated/);
+    await os.page.locator('[data-testid=model-select]').selectOption('bundled:hybrid');
+    await expect.poll(() => os.page.locator('[data-testid=trace-badge]').count(), { timeout: 60_000 }).toBe(0);
+    await osOpen(os.page, item);
+    await expect.poll(() => os.page.locator('[data-testid=trace-badge]').count(), { timeout: 30_000 }).toBe(1);
+    await os.page.screenshot({ path: shot('desktop-os-trace') });
     expect(os.errors).toEqual([]);
     await os.page.context().close();
   }, 200_000);

@@ -92,11 +92,11 @@ describe('main IPC', () => {
     expect(await call(CHANNELS.openDropped, folder)).toEqual({ token: `token-${before + 1}`, name: 'my-model' });
     expect(await call(CHANNELS.openDropped, experiment)).toEqual({ name: 'a.hybridscope.json', text: '{"format":"hybridscope-experiment"}' });
     const refused = await call(CHANNELS.openDropped, other) as { name: string; error: string };
-    expect(refused).toEqual({ name: 'notes.txt', error: expect.stringMatching(/^notes\.txt: not a model folder or an experiment file/) });
+    expect(refused).toEqual({ name: 'notes.txt', error: expect.stringMatching(/^notes\.txt: not a model folder, an experiment file/) });
     // other JSON (credentials, say) never reaches the page: only *.hybridscope.json, and only an experiment's text
     const credentials = join(root, 'config.json');
     writeFileSync(credentials, '{"auths":{"registry":"secret"}}');
-    expect(await call(CHANNELS.openDropped, credentials)).toEqual({ name: 'config.json', error: expect.stringMatching(/^config\.json: not a model folder or an experiment file/) });
+    expect(await call(CHANNELS.openDropped, credentials)).toEqual({ name: 'config.json', error: expect.stringMatching(/^config\.json: not a model folder, an experiment file/) });
     const disguised = join(root, 'secret.hybridscope.json');
     writeFileSync(disguised, '{"auths":{"registry":"secret"}}');
     expect(await call(CHANNELS.openDropped, disguised)).toEqual({ name: 'secret.hybridscope.json', error: 'secret.hybridscope.json: not a HybridScope experiment file' });
@@ -120,6 +120,26 @@ describe('main IPC', () => {
       { name: 'missing-model', error: 'missing-model could not be read (ENOENT)' },
     ]);
     expect(await call(CHANNELS.takeOsOpens)).toEqual([]);
+  });
+
+  it('grants a trace the OS handed over, and the page reads only its byte ranges', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'hs-os-trace-'));
+    const trace = join(root, 'run.hstrace');
+    const bytes = new Uint8Array(100).map((_, i) => i);
+    bytes.set(new TextEncoder().encode('HSTRACE\0'));
+    writeFileSync(trace, bytes);
+    // a file named like a trace whose bytes are something else never reaches the page
+    const disguised = join(root, 'id_rsa.hstrace');
+    writeFileSync(disguised, '-----BEGIN OPENSSH PRIVATE KEY-----');
+    osQueue.push(trace, disguised);
+    const [opened, refused] = await call(CHANNELS.takeOsOpens) as [{ trace: string; name: string; size: number }, { error: string }];
+    expect(opened).toEqual({ trace: expect.stringMatching(/^[0-9a-f]{32}$/), name: 'run.hstrace', size: 100 });
+    expect(refused).toEqual({ name: 'id_rsa.hstrace', error: 'id_rsa.hstrace: not a HybridScope trace (.hstrace)' });
+    expect([...await call(CHANNELS.readTrace, opened.trace, 8, 12) as Uint8Array]).toEqual([8, 9, 10, 11]);
+    for (const [start, end] of [[0, 101], [-1, 4], [5, 4], [0.5, 4], ['0', 4], [0, 2 ** 60]]) {
+      await expect(call(CHANNELS.readTrace, opened.trace, start, end)).rejects.toThrow(/inside the trace's 100 bytes/);
+    }
+    for (const id of ['/etc/passwd', trace, 'ffff', 42, undefined]) await expect(call(CHANNELS.readTrace, id, 0, 4)).rejects.toThrow(/no such trace/);
   });
 
   it('sanitizes suggested names: a save dialog never starts outside the default folder', async () => {

@@ -9,17 +9,20 @@ import { desktopApi } from '../desktop';
 import { openExperimentText } from './experiments';
 import { openFolderEntries, openModel } from './session';
 import { isTraceName } from '../../../engine';
-import { openTraceFile } from './traces';
+import { openGrantedTrace, openTraceFile } from './traces';
 
 const toast = (kind: 'info' | 'error', text: string) => appStore.getState().showToast(kind, text);
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
-const DROP_HINT = 'Drop a model folder (config.json, weights, tokenizer.json) an experiment file (.hybridscope.json) or a trace (.hstrace).';
+const DROP_HINT = 'Drop a model folder (config.json, weights, tokenizer.json), an experiment file (.hybridscope.json) or a trace (.hstrace).';
 
-/** A folder main granted, an experiment main read, or why main could not. */
+/** A folder or a trace main granted, an experiment main read, or why main could not. */
 export async function openItem(item: OpenedItem | OpenFailure): Promise<void> {
+  const api = desktopApi();
   if ('error' in item) toast('error', item.error);
   else if ('token' in item) await openModel({ kind: 'folder', token: item.token }, item.name);
-  else await openExperimentText(item.text, item.name);
+  else if ('trace' in item) {
+    if (api) await openGrantedTrace(api, item);
+  } else await openExperimentText(item.text, item.name);
 }
 
 export async function openRecent(id: string): Promise<void> {

@@ -3,9 +3,11 @@
 // store exactly as launchRun's do, so every view reads them unchanged. The file is read through
 // Blob.slice range reads, one section at a time, never whole. Read-only: no model is behind it.
 // A trace opens either as the page's run (its model takes the strip) or as the compare view's
-// baseline beside whatever the page shows (another trace, or a live run).
+// baseline beside whatever the page shows (another trace, or a live run). A dropped or chosen file
+// is read by the page itself; one the OS handed the desktop app comes through main in ranges.
 import { formatLayout, openTrace, type FileSource, type TraceHeader, type TraceReader } from '../../../engine';
 import type { ModelSummary } from '../../../app/protocol';
+import { MAX_TRACE_READ_BYTES, type DesktopApi, type OpenedTrace } from '../../../app/desktop-api';
 import { createRunData } from '../cache/runCache';
 import { checkTraceHeader, checkTraceRecord, traceControls } from '../cache/traceCheck';
 import { appStore } from '../store/appStore';
@@ -50,38 +52,74 @@ export function chooseBaselineTraceFile(): void {
   document.getElementById(BASELINE_TRACE_INPUT_ID)?.click();
 }
 
+/** A trace main granted (the desktop app: the OS opened it), read in ranges through the preload,
+ *  each at most MAX_TRACE_READ_BYTES: main checks every range (main/trace-files.ts). */
+export function grantedSource(api: Pick<DesktopApi, 'readTrace'>, item: OpenedTrace): FileSource {
+  const only = (f: string) => {
+    if (f !== item.name) throw new Error(`${item.name}: no file ${f}`);
+  };
+  const readRange = async (f: string, start: number, end: number) => {
+    only(f);
+    const out = new Uint8Array(Math.max(0, end - start));
+    let at = 0;
+    while (at < out.length) {
+      const piece = await api.readTrace(item.trace, start + at, Math.min(end, start + at + MAX_TRACE_READ_BYTES));
+      out.set(piece, at);
+      at += piece.length;
+      if (piece.length === 0) break;
+    }
+    return out.subarray(0, at);
+  };
+  return {
+    name: '',
+    has: async (f) => f === item.name,
+    read: (f) => readRange(f, 0, item.size),
+    readRange,
+    size: async (f) => (only(f), item.size),
+  };
+}
+
 /** Opens a trace; resolves to whether it was shown whole. A bad file is one error toast. The trace
  *  takes the page (model, strip, prompt controls) and becomes the current run. */
-export async function openTraceFile(file: File): Promise<boolean> {
-  const reader = await openReader(file);
+export function openTraceFile(file: File): Promise<boolean> {
+  return openTraceFrom(file.name, blobSource(file, file.name));
+}
+
+/** Desktop: a trace the OS asked the app to open, which main granted. */
+export function openGrantedTrace(api: Pick<DesktopApi, 'readTrace'>, item: OpenedTrace): Promise<boolean> {
+  return openTraceFrom(item.name, grantedSource(api, item));
+}
+
+async function openTraceFrom(name: string, src: FileSource): Promise<boolean> {
+  const reader = await openReader(name, src);
   if (!reader) return false;
   const header = reader.header;
   supersedeModelOpens();
   const s = store();
-  s.openedTrace(file.name, traceModel(header), traceItems(header));
+  s.openedTrace(name, traceModel(header), traceItems(header));
   const controls = traceControls(header, s.spec);
   if (controls) appStore.setState(controls);
   // a live baseline belonged to the model that was open; a trace baseline stays (traces compare)
   const base = s.baselineRunId === null ? undefined : s.runs[s.baselineRunId];
   if (base?.source !== 'trace') s.setBaseline(null);
-  return readRun(file.name, reader, true);
+  return readRun(name, reader, true);
 }
 
 /** Opens a trace as the compare view's baseline: the page keeps its model, strip and current run
  *  (a live run or another trace), and compares with this one. */
 export async function openBaselineTrace(file: File): Promise<boolean> {
-  const reader = await openReader(file);
+  const reader = await openReader(file.name, blobSource(file, file.name));
   if (!reader) return false;
   return readRun(file.name, reader, false);
 }
 
-async function openReader(file: File): Promise<TraceReader | null> {
+async function openReader(name: string, src: FileSource): Promise<TraceReader | null> {
   try {
-    const reader = await openTrace(blobSource(file, file.name), file.name);
+    const reader = await openTrace(src, name);
     checkTraceHeader(reader.header);
     return reader;
   } catch (err) {
-    store().showToast('error', `Could not open the trace ${file.name}: ${message(err)}`);
+    store().showToast('error', `Could not open the trace ${name}: ${message(err)}`);
     return null;
   }
 }

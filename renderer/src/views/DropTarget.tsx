@@ -1,4 +1,4 @@
-// Drag-and-drop onto the window: a model folder or an experiment file opens (actions/opening.ts); a
+// Drag-and-drop onto the window: a model folder, an experiment file or a trace opens (actions/opening.ts); a
 // veil says so while files are dragged over. Only drags that carry files count, so the layer strip's
 // own block drags pass untouched.
 import { useEffect, useState } from 'react';
@@ -40,7 +40,7 @@ export function DropTarget() {
   if (!over) return null;
   return (
     <div className="drop-veil" data-testid="drop-veil">
-      <div>Drop a model folder or an experiment file (.hybridscope.json) to open it</div>
+      <div>Drop a model folder, an experiment file (.hybridscope.json) or a trace (.hstrace) to open it</div>
     </div>
   );
 }
