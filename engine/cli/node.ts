@@ -2,5 +2,5 @@
 // processes, tests): what only Node can do — read a folder on disk, write a file atomically, tell
 // how much memory the process can still get. Browser hosts import engine/index.ts alone.
 export { checkOutFile, modelFolder, nodeFileSource, nodeFolderSource, readJsonFile, writeOutFile } from './node-files';
-export { writeFileAtomic } from './atomic-write';
+export { openAtomicFile, writeFileAtomic, type AtomicFile } from './atomic-write';
 export { availableMemory } from './available-memory';

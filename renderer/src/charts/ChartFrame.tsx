@@ -61,7 +61,9 @@ export function ChartFrame({ title, subtitle, data, children, testId, tools, hea
     const png = await figurePng(text, Number(svg.getAttribute('width')), Number(svg.getAttribute('height')), scale);
     await saveFile(`${stem}${label.replace(/^PNG\s*/, '-').replace(/\s+/g, '')}.png`, png, 'png');
   };
-  const table = data();
+  // the table is built only while the menu is open (to enable its data items) and when saved: a
+  // chart's data can be large (a 4,000-token ribbon, a map's cells), and charts re-render as records stream
+  const table = open ? data() : null;
   return (
     <figure
       className="chart-frame" ref={frame} data-testid={testId} style={{ margin: 0 }}

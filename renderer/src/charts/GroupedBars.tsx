@@ -22,6 +22,8 @@ interface Props {
 }
 
 const M = { top: 14, right: 150, bottom: 42, left: 56 };
+/** Width of a label character at 11 px, generously (labels are short: `M12`, `7`). */
+const CHAR_PX = 7;
 
 export function GroupedBars({ groups, labels, series, width, height, yLabel, xLabel, yMax, format = (v) => v.toPrecision(3), testId }: Props) {
   const x = scaleBand<string>().domain(groups).range([M.left, width - M.right]).paddingInner(0.25).paddingOuter(0.1);
@@ -29,6 +31,9 @@ export function GroupedBars({ groups, labels, series, width, height, yLabel, xLa
   let max = yMax ?? 0;
   if (yMax === undefined) for (const s of series) for (const v of s.values) if (v !== null && Number.isFinite(v) && v > max) max = v;
   const y = scaleLinear().domain([0, max || 1]).range([height - M.bottom, M.top]).nice();
+  // many groups (56 layers) leave no room under each for its label: every k-th is shown
+  const longest = Math.max(1, ...groups.map((g, i) => (labels?.[i] ?? g).length));
+  const every = Math.max(1, Math.ceil((longest * CHAR_PX + 4) / x.step()));
   return (
     <svg data-figure width={width} height={height} style={{ display: 'block' }} data-testid={testId}>
       {y.ticks(5).map((t) => <line key={t} x1={M.left} x2={width - M.right} y1={y(t)} y2={y(t)} stroke={ink.grid} />)}
@@ -49,7 +54,7 @@ export function GroupedBars({ groups, labels, series, width, height, yLabel, xLa
       }))}
       <g fontSize={11} fill={ink.label} transform={`translate(0,${height - M.bottom})`}>
         <line x1={M.left} x2={width - M.right} stroke={ink.axis} />
-        {groups.map((g, i) => <text key={g} x={(x(g) ?? 0) + x.bandwidth() / 2} y={15} textAnchor="middle">{labels?.[i] ?? g}</text>)}
+        {groups.map((g, i) => i % every === 0 && <text key={g} x={(x(g) ?? 0) + x.bandwidth() / 2} y={15} textAnchor="middle">{labels?.[i] ?? g}</text>)}
         <text x={(M.left + width - M.right) / 2} y={32} textAnchor="middle" fontSize={12} fill={ink.text}>{xLabel}</text>
       </g>
       <AxisLeft scale={y} x={M.left} label={yLabel} tickFormat={format} />

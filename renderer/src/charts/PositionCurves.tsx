@@ -23,6 +23,23 @@ interface Props {
 
 const M = { top: 12, right: 150, bottom: 40, left: 52 };
 
+/** Path strings already drawn, by the array they were drawn from (records are never changed once
+ *  they arrive) and the scales: a view that redraws while other records stream in (thousands of
+ *  points per head) reuses them. A head's row is a view on the record's buffer, hence the offsets. */
+const drawn = new WeakMap<ArrayBufferLike, Map<string, string>>();
+
+function cachedPath(values: Float32Array, scales: string, make: () => string): string {
+  let byView = drawn.get(values.buffer);
+  if (!byView) drawn.set(values.buffer, (byView = new Map()));
+  const key = `${values.byteOffset}:${values.length}:${scales}`;
+  let d = byView.get(key);
+  if (d === undefined) {
+    if (byView.size > 512) byView.clear();
+    byView.set(key, (d = make()));
+  }
+  return d;
+}
+
 export function PositionCurves({ curves, width, height, yLabel, marks = [], tokens, log }: Props) {
   const T = curves[0]?.values.length ?? 0;
   const x = scaleLinear().domain([0, Math.max(1, T - 1)]).range([M.left, width - M.right]);
@@ -35,7 +52,9 @@ export function PositionCurves({ curves, width, height, yLabel, marks = [], toke
   const top = Math.ceil(Math.log10(absMax));
   const y = (log ? scaleLinear().domain([top - 4, top]) : scaleLinear().domain([yMin, yMax]).nice()).range([height - M.bottom, M.top]);
   const yv = (v: number) => y(log ? Math.max(top - 4, Math.log10(Math.abs(v) || 1e-30)) : v);
-  const path = line<number>().x((_, i) => x(i)).y((v) => yv(v));
+  const toPath = line<number>().x((_, i) => x(i)).y((v) => yv(v));
+  const scales = `${width},${height},${T},${log ? `log${top}` : `${y.domain()}`}`;
+  const path = (values: Float32Array) => cachedPath(values, scales, () => toPath(Array.from(values)) ?? '');
   const strong = curves.find((c) => c.strong);
   return (
     <svg
@@ -48,8 +67,8 @@ export function PositionCurves({ curves, width, height, yLabel, marks = [], toke
       onMouseLeave={hideTip}
     >
       {marks.map((m, i) => <rect key={i} x={x(m.from)} y={M.top} width={Math.max(1, x(m.to) - x(m.from))} height={height - M.top - M.bottom} fill={m.color} opacity={0.16} />)}
-      {curves.filter((c) => !c.strong).map((c) => <path key={c.key} d={path(Array.from(c.values)) ?? ''} fill="none" stroke={c.color} strokeWidth={1} opacity={0.35} />)}
-      {strong && <path d={path(Array.from(strong.values)) ?? ''} fill="none" stroke={strong.color} strokeWidth={1.6} />}
+      {curves.filter((c) => !c.strong).map((c) => <path key={c.key} d={path(c.values)} fill="none" stroke={c.color} strokeWidth={1} opacity={0.35} />)}
+      {strong && <path d={path(strong.values)} fill="none" stroke={strong.color} strokeWidth={1.6} />}
       <AxisBottom scale={x} y={height - M.bottom} label="key position (token)" />
       <AxisLeft scale={y} x={M.left} label={yLabel} ticks={log ? 4 : 5} tickFormat={log ? (v) => (Number.isInteger(v) ? `1e${v}` : '') : undefined} />
       <g transform={`translate(${width - M.right + 16},${M.top + 6})`} fontSize={11} fill={ink.label}>

@@ -129,9 +129,9 @@ function RunCard({ title, run, color }: { title: string; run: RunView; color: st
   const text = run.data?.summary?.generatedText ?? run.data?.tokens.map((t) => t.text).join('') ?? '';
   const cmp = expected ? answerCells(expected, text) : null;
   return (
-    <div className="run-card" style={{ borderTopColor: color }} data-testid={`compare-card-${title.toLowerCase()}`}>
+    <div className="run-card" style={{ borderTopColor: color }} data-testid={`compare-card-${title.toLowerCase()}`} data-status={run.meta?.status}>
       <div className="panel-head" style={{ marginBottom: 4 }}><h3>{title}</h3><span className="mono small layout-inline" title={run.meta?.layout}>{run.meta?.layout}</span><span className="spacer" />
-        <span className="small muted">{run.meta?.trace ? <>{run.meta.modelName} · trace <span className="mono">{run.meta.trace}</span></> : `run ${run.id}`}</span></div>
+        <span className="small muted" title={run.meta?.trace}>{run.meta?.trace ? <>{run.meta.modelName} · trace <span className="mono">{run.meta.trace}</span></> : `run ${run.id}`}</span></div>
       {cmp ? (
         <>
           <div className="mono digits-inline">{cmp.cells.map((c, i) => <span key={i} className={c.right ? 'ok' : 'bad'}>{c.got || '·'}</span>)}</div>

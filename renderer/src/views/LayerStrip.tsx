@@ -1,7 +1,8 @@
 // The layout as coloured blocks (M, m, *, -) in run order: drag to reorder, click to select and
 // inspect, toggle to drop, duplicate. Each block lights up as its record streams in and shows a
 // small recall signal: the share of its (implicit) attention on the target entry at the query.
-import { useState, type DragEvent, type KeyboardEvent } from 'react';
+// Large models (the study's 8B hybrid: 56 blocks) get narrower blocks in one row (stripFit.ts).
+import { useState, type CSSProperties, type DragEvent, type KeyboardEvent } from 'react';
 import { appStore, useApp } from '../store/appStore';
 import { KIND_CHAR } from '../../../engine';
 import { effectiveLayout, type LayoutItem } from '../store/layoutEdits';
@@ -10,6 +11,8 @@ import { recordsBySlot, targetShare } from '../cache/derive';
 import { kindColor, kindInk, kindLabel } from '../ui/palette';
 import { shortcutFor } from '../ui/shortcuts';
 import { LayoutBar } from './LayoutBar';
+import { useWidth } from '../ui/useWidth';
+import { stripFit } from './stripFit';
 import './strip.css';
 
 export function LayerStrip() {
@@ -21,6 +24,7 @@ export function LayerStrip() {
   const { meta, data } = useRun('current');
   const [dragFrom, setDragFrom] = useState<number | null>(null);
   const [dragOver, setDragOver] = useState<number | null>(null);
+  const [stripRef, stripWidth] = useWidth<HTMLOListElement>(1000);
 
   if (!model) {
     return (
@@ -36,6 +40,7 @@ export function LayerStrip() {
   const sameRun = meta && data && sameLayout(meta.blocks, items);
   const records = sameRun ? recordsBySlot(items.map((it) => it.orig), data.records) : [];
   const running = meta?.status === 'running';
+  const fit = stripFit(items.length, stripWidth);
   const onDrop = (to: number) => (e: DragEvent) => {
     e.preventDefault();
     if (dragFrom !== null) appStoreMove(dragFrom, to);
@@ -51,7 +56,10 @@ export function LayerStrip() {
         <span className="spacer" />
         <Legend kinds={[...new Set(model.layers.map((l) => l.kind))]} />
       </div>
-      <ol className="strip" data-testid="layer-strip">
+      <ol
+        ref={stripRef} className={`strip ${fit.mode}`} data-testid="layer-strip" data-fit={fit.mode}
+        style={fit.mode === 'full' ? undefined : ({ '--block-w': `${fit.block}px` } as CSSProperties)}
+      >
         {items.map((it, slot) => {
           const kind = model.layers[it.orig].kind;
           // stable per block copy, so a moved block keeps its DOM node (and keyboard focus)

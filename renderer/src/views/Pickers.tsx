@@ -3,7 +3,20 @@ import type { LayerRecord } from '../../../app/protocol';
 import { KIND_CHAR } from '../../../engine';
 import { kindColor } from '../ui/palette';
 
+/** Layers past which the picker is a list (the study's 8B hybrid has 24 Mamba-2 layers). */
+const MAX_LAYER_BUTTONS = 12;
+
 export function LayerPicker({ records, current, onPick }: { records: LayerRecord[]; current: number; onPick(index: number): void }) {
+  if (records.length > MAX_LAYER_BUTTONS) {
+    return (
+      <label className="small" style={{ display: 'inline-flex', alignItems: 'center', gap: 6 }}>
+        layer
+        <select className="text-input" style={{ width: 'auto' }} value={current} onChange={(e) => onPick(+e.target.value)} data-testid="layer-picker" aria-label="Layer">
+          {records.map((r) => <option key={r.index} value={r.index}>{KIND_CHAR[r.kind]} {r.block}{r.block !== r.index ? ` (position ${r.index})` : ''}</option>)}
+        </select>
+      </label>
+    );
+  }
   return (
     <span className="seg" role="group" aria-label="Layer" data-testid="layer-picker">
       {records.map((r) => (
