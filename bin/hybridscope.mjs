@@ -825,7 +825,7 @@ function attentionCapture(m, T2, plan, budget2, name, wantFull) {
     pooled = budget2.floats(H2 * S2 * S2, `${name} pooled map`);
     if (E > 0) entryMass2 = budget2.floats(H2 * R * E, `${name} entry mass`);
   }
-  const full = wantFull ? budget2.floats(H2 * T2 * T2, `${name}.attn_probs`) : void 0;
+  const full = wantFull ? budget2.floats(H2 * T2 * T2, `${name}.attn_probs`, true) : void 0;
   if (!focusProbs && !pooled && !entryMass2 && !full) return finishAttention(run, m, T2, plan, budget2, name);
   run.capture.taps = { rows: full ? void 0 : plan.focus, pooled: pooled && { data: pooled, stride, S: S2 } };
   run.capture.onRow = (h, t, probs) => {
@@ -869,13 +869,26 @@ var CaptureBudget = class {
   limit;
   used = 0;
   notices = [];
-  /** Reserve `bytes` for `what`; false (and a notice) if that would exceed the budget. */
-  take(bytes, what) {
+  share = Infinity;
+  layerUsed = 0;
+  /** A probe layer starts, with `probeLayersLeft` probe layers (itself included) still to run. */
+  beginLayer(probeLayersLeft) {
+    this.layerUsed = 0;
+    this.share = probeLayersLeft > 0 ? Math.max(0, this.limit - this.used) / probeLayersLeft : Infinity;
+  }
+  /** Reserve `bytes` for `what`; false (and a notice) if that would exceed the budget or, unless
+   *  `named`, this layer's share of it. */
+  take(bytes, what, named = false) {
     if (this.used + bytes > this.limit) {
       this.notices.push(`dropped ${what} (${formatBytes(bytes)}): capture budget ${formatBytes(this.limit)} reached`);
       return false;
     }
+    if (!named && this.layerUsed + bytes > this.share) {
+      this.notices.push(`dropped ${what} (${formatBytes(bytes)}): over this layer's share of the capture budget (${formatBytes(this.share)} of ${formatBytes(this.limit)})`);
+      return false;
+    }
     this.used += bytes;
+    if (!named) this.layerUsed += bytes;
     return true;
   }
   /** Charge what every run keeps regardless (per-token norms); it still counts against the budget. */
@@ -883,8 +896,8 @@ var CaptureBudget = class {
     this.used += bytes;
   }
   /** Allocate a Float32Array of n values if the budget allows. */
-  floats(n, what) {
-    return this.take(n * 4, what) ? new Float32Array(n) : void 0;
+  floats(n, what, named = false) {
+    return this.take(n * 4, what, named) ? new Float32Array(n) : void 0;
   }
 };
 
@@ -1123,6 +1136,7 @@ function* forwardSteps(model, ids, capture, options = {}) {
       const normed = working("block input", T2 * D2);
       applyNorm(normed, x, block.norm, T2);
       const record = newRecord(block, i, T2, plan);
+      budget2.beginLayer(block.kind === "mlp" ? 0 : probeLayersFrom(model, i));
       const wantFullAttn = !!out.attentions || fresh && wants(plan, block, "attn_probs");
       const y = runBlock(block, normed, T2, state.layers[i], plan, budget2, record, context, i, wantFullAttn, result);
       rowNorms(record.contributionNorm, y, T2, D2);
@@ -1133,9 +1147,9 @@ function* forwardSteps(model, ids, capture, options = {}) {
       if ((layerState.kind === "mamba2" || layerState.kind === "mamba1") && (out.ssmStates || wants(plan, block, "ssm_state"))) {
         const s = ssmStateTensor(block, layerState.ssm);
         if (out.ssmStates) result.ssmStates[i] = s;
-        if (wants(plan, block, "ssm_state") && budget2.take(s.data.byteLength, `${block.name}.ssm_state`)) record.named[`${block.name}.ssm_state`] = s;
+        if (wants(plan, block, "ssm_state") && budget2.take(s.data.byteLength, `${block.name}.ssm_state`, true)) record.named[`${block.name}.ssm_state`] = s;
       }
-      if (fresh && wants(plan, block, "output") && budget2.take(x.byteLength, `${block.name}.output`)) {
+      if (fresh && wants(plan, block, "output") && budget2.take(x.byteLength, `${block.name}.output`, true)) {
         record.named[`${block.name}.output`] = t2(x.slice(), T2, D2);
       }
       record.notices.push(...budget2.notices.splice(0));
@@ -1168,6 +1182,11 @@ function forward5(model, ids, capture, options) {
     const r = it.next();
     if (r.done) return r.value;
   }
+}
+function probeLayersFrom(model, i) {
+  let n = 0;
+  for (let j = i; j < model.blocks.length; j++) if (model.blocks[j].kind !== "mlp") n++;
+  return n;
 }
 function runBlock(block, normed, T2, s, plan, budget2, record, context, i, wantFullAttn, result) {
   switch (block.kind) {
@@ -4027,6 +4046,7 @@ var DEFAULT_CAPTURE = {
   pooledSize: 256,
   budgetBytes: DEFAULT_BUDGET_BYTES
 };
+var TRACE_CAPTURE = { ...DEFAULT_CAPTURE, keepContext: false };
 var TOKEN_PAUSE_MS = 8;
 async function* runModel(model, spec, control) {
   const t0 = control.now();
@@ -4257,7 +4277,7 @@ var traceCommand = {
     if (out !== "-") await checkOutFile(out);
     const dir = positionals[0];
     const model = await loadFolder(dir, io);
-    const spec = { prompt, capture: DEFAULT_CAPTURE, maxNewTokens, topK: 5, ...typeof values.layout === "string" ? { layout: values.layout } : {} };
+    const spec = { prompt, capture: TRACE_CAPTURE, maxNewTokens, topK: 5, ...typeof values.layout === "string" ? { layout: values.layout } : {} };
     const run = runModel(model, spec, { pause: async () => void 0, stopped: () => null, now: () => performance.now() });
     const file = out === "-" ? null : await openOutFile(out);
     let bytes = 0;

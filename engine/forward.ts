@@ -104,6 +104,7 @@ export function* forwardSteps(
       const normed = working('block input', T * D); // no block keeps its input (layers/working.ts)
       applyNorm(normed, x, block.norm, T);
       const record = newRecord(block, i, T, plan);
+      budget.beginLayer(block.kind === 'mlp' ? 0 : probeLayersFrom(model, i));
       const wantFullAttn = !!out.attentions || (fresh && wants(plan, block, 'attn_probs'));
       const y = runBlock(block, normed, T, state.layers[i], plan, budget, record, context, i, wantFullAttn, result);
       rowNorms(record.contributionNorm, y, T, D);
@@ -114,9 +115,9 @@ export function* forwardSteps(
       if ((layerState.kind === 'mamba2' || layerState.kind === 'mamba1') && (out.ssmStates || wants(plan, block, 'ssm_state'))) {
         const s = ssmStateTensor(block, layerState.ssm);
         if (out.ssmStates) result.ssmStates![i] = s;
-        if (wants(plan, block, 'ssm_state') && budget.take(s.data.byteLength, `${block.name}.ssm_state`)) record.named[`${block.name}.ssm_state`] = s;
+        if (wants(plan, block, 'ssm_state') && budget.take(s.data.byteLength, `${block.name}.ssm_state`, true)) record.named[`${block.name}.ssm_state`] = s;
       }
-      if (fresh && wants(plan, block, 'output') && budget.take(x.byteLength, `${block.name}.output`)) {
+      if (fresh && wants(plan, block, 'output') && budget.take(x.byteLength, `${block.name}.output`, true)) {
         record.named[`${block.name}.output`] = t2(x.slice(), T, D);
       }
       record.notices.push(...budget.notices.splice(0));
@@ -147,6 +148,13 @@ export function forward(model: Model, ids: Int32Array | number[], capture?: Capt
     const r = it.next();
     if (r.done) return r.value;
   }
+}
+
+/** Blocks from `i` on that record probes (every kind but an MLP): the capture budget's fair shares. */
+function probeLayersFrom(model: Model, i: number): number {
+  let n = 0;
+  for (let j = i; j < model.blocks.length; j++) if (model.blocks[j].kind !== 'mlp') n++;
+  return n;
 }
 
 function runBlock(

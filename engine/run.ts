@@ -35,6 +35,10 @@ export const DEFAULT_CAPTURE = {
   attention: true, ssm: true, states: true, focus: [] as number[], pooledSize: 256, budgetBytes: DEFAULT_BUDGET_BYTES,
 };
 
+/** What a trace file records (`hybridscope trace`, the PyTorch capture): the same probes and budget, but
+ *  no on-demand context (q/k, dt/B/C), which a file does not hold, so none of the budget goes to it. */
+export const TRACE_CAPTURE = { ...DEFAULT_CAPTURE, keepContext: false };
+
 export interface TokenAlt extends TokenChoice { text: string }
 
 /** One generated token: its decoded text piece, log-probability and the top alternatives. */

@@ -43,7 +43,7 @@ export function attentionCapture(
     pooled = budget.floats(H * S * S, `${name} pooled map`);
     if (E > 0) entryMass = budget.floats(H * R * E, `${name} entry mass`);
   }
-  const full = wantFull ? budget.floats(H * T * T, `${name}.attn_probs`) : undefined;
+  const full = wantFull ? budget.floats(H * T * T, `${name}.attn_probs`, true) : undefined;
 
   if (!focusProbs && !pooled && !entryMass && !full) return finishAttention(run, m, T, plan, budget, name);
   // The kernel pools every row itself and hands over only the rows read here (all of them only

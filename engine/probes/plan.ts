@@ -25,7 +25,8 @@ export interface CaptureSpec {
   pooledSize?: number;
   /** Mamba-1: channel groups summarised as "heads" (default 16, or the largest divisor of d_inner below it). */
   mamba1Groups?: number;
-  /** Byte budget of everything a run keeps (records + what tiles are recomputed from), default 64 MB. */
+  /** Byte budget of everything a run keeps (records + what tiles are recomputed from), default 64 MB;
+   *  each probe layer may take an equal share of what is left (budget.ts). */
   budgetBytes?: number;
   /** Keep the inputs on-demand tiles are recomputed from (q/k; dt/B/C), default true. */
   keepContext?: boolean;

@@ -11,7 +11,7 @@
 import { loadModel } from '../../engine/io/checkpoint';
 import { installFastKernels } from '../../engine/kernels/install';
 import { nodeFolderSource, openAtomicFile } from '../../engine/cli/node';
-import { DEFAULT_CAPTURE, runModel, type RunSpec } from '../../engine/run';
+import { TRACE_CAPTURE, runModel, type RunSpec } from '../../engine/run';
 import { writeRunTrace } from '../../engine/trace/write';
 import type { RunSummary } from '../../engine/run';
 import { tinyModelDir } from './checkpoints';
@@ -33,7 +33,7 @@ export async function writeStudyTrace(out: string, opts: { tokens?: number; seed
   const model = await loadModel(nodeFolderSource(dir));
   const spec: RunSpec = {
     prompt: { kind: 'phonebook', seed: opts.seed ?? 1, spec: { tokenBudget: opts.tokens ?? 4000, depth: 0.5, variant: 'standard', format: 'question', fewShot: 2 } },
-    capture: { ...DEFAULT_CAPTURE, keepContext: false, budgetBytes: 256 * 2 ** 20 },
+    capture: { ...TRACE_CAPTURE, budgetBytes: 256 * 2 ** 20 },
     maxNewTokens: 14, topK: 5,
   };
   const run = runModel(model, spec, { pause: async () => undefined, stopped: () => null, now: () => performance.now() });

@@ -6,7 +6,7 @@
 import { version } from '../../../package.json';
 import { FORMATS, VARIANTS, type PhonebookFormat, type PhonebookVariant } from '../../phonebook/templates';
 import type { PromptSpec } from '../../prompt';
-import { DEFAULT_CAPTURE, runModel, type RunSpec } from '../../run';
+import { TRACE_CAPTURE, runModel, type RunSpec } from '../../run';
 import { writeRunTrace } from '../../trace/write';
 import type { Command } from '../command';
 import { UsageError } from '../command';
@@ -60,7 +60,7 @@ export const traceCommand: Command = {
     if (out !== '-') await checkOutFile(out);
     const dir = positionals[0];
     const model = await loadFolder(dir, io);
-    const spec: RunSpec = { prompt, capture: DEFAULT_CAPTURE, maxNewTokens, topK: 5, ...(typeof values.layout === 'string' ? { layout: values.layout } : {}) };
+    const spec: RunSpec = { prompt, capture: TRACE_CAPTURE, maxNewTokens, topK: 5, ...(typeof values.layout === 'string' ? { layout: values.layout } : {}) };
     const run = runModel(model, spec, { pause: async () => undefined, stopped: () => null, now: () => performance.now() });
     // A file streams into a temporary file beside it, renamed into place once the run is complete
     // (fsynced: openOutFile); stdout gets each chunk as it comes.
