@@ -10,7 +10,8 @@ import { appStore } from '../store/appStore';
 interface Props {
   title: string;
   subtitle?: ReactNode;
-  /** The chart's data for CSV / JSON; null while there is none. */
+  /** The chart's data for CSV / JSON; null while there is none. Called only while the export menu is
+   *  open: a table can hold hundreds of thousands of rows, too many to build on every render. */
   data: () => DataTable | null;
   children: ReactNode;
   testId?: string;
@@ -61,7 +62,7 @@ export function ChartFrame({ title, subtitle, data, children, testId, tools, hea
     const png = await figurePng(text, Number(svg.getAttribute('width')), Number(svg.getAttribute('height')), scale);
     await saveFile(`${stem}${label.replace(/^PNG\s*/, '-').replace(/\s+/g, '')}.png`, png, 'png');
   };
-  const table = data();
+  const table = open ? data() : null;
   return (
     <figure
       className="chart-frame" ref={frame} data-testid={testId} style={{ margin: 0 }}
