@@ -1,6 +1,6 @@
 // The machine's WebAssembly 128-bit FMA limit (bench/fma.ts compiles this with the engine's flags).
 // Twelve independent chains c ← c·a + b stay in registers (12 of x64's 16 vector registers, with a
-// and b: V8 spills nothing, checked with --print-wasm-code), enough to cover FMA latency × issue
+// and b: no chain spilled to the stack, checked with --print-wasm-code), enough to cover FMA latency × issue
 // width (4 cycles × 2 a cycle on current x64 cores), with nothing loaded or stored in the loop. The
 // relaxed build spells each step f32x4.relaxed_madd, which V8 lowers to one vfmadd on x64 with FMA3 —
 // the instruction the engine's matmul micro-kernel runs (engine/kernels/wasm/assembly/simd.ts); the
