@@ -46,8 +46,9 @@ export interface MatmulResult {
   peak: number;
 }
 
-/** `engines[n]` is the engine's backend running n threads; `limit[n]` the FMA limit on n threads (bench/fma.ts). */
-export async function benchMatmul(engines: Record<number, KernelBackend>, threads: number[], limit: Record<number, number>): Promise<MatmulResult> {
+/** `engines[n]` is the engine's backend running n threads; `limit[n]` the FMA limit on n threads
+ *  (bench/fma.ts), `cpuLimit[n]` the same per CPU-second. */
+export async function benchMatmul(engines: Record<number, KernelBackend>, threads: number[], limit: Record<number, number>, cpuLimit: Record<number, number>): Promise<MatmulResult> {
   const rows: Row[] = [];
   let peak = 0;
   for (const [label, In, Out] of shapes()) {
@@ -74,12 +75,13 @@ export async function benchMatmul(engines: Record<number, KernelBackend>, thread
         const og = flops / timings[threads.length + i].median / 1e6;
         const ratio = gf / og;
         const big = T >= 1000;
+        const cpuGf = flops / mine.cpuMedian / 1e6;
         rows.push({
           part: 'a', name: `matmul ${label} T=${T} ${In}→${Out}, ${n} thread${n > 1 ? 's' : ''}`,
-          engine: `${fmt(gf)} GFLOP/s`, reference: `${fmt(og)} GFLOP/s`, ratio: `${fmt(100 * ratio, 0)} %`, limit: share(gf, limit[n]),
+          engine: `${fmt(gf)} GFLOP/s`, reference: `${fmt(og)} GFLOP/s`, ratio: `${fmt(100 * ratio, 0)} %`, limit: share(gf, limit[n]), cpuLimit: share(cpuGf, cpuLimit[n]),
           target: big ? '≥ 80 % of limit' : '≥ 50 % of ort',
           status: (big ? gf >= LIMIT_TARGET * limit[n] : ratio >= ORT_TARGET) ? 'ok' : 'below target',
-          values: { T, In, Out, threads: n, engineMs: mine.median, ortMs: timings[threads.length + i].median, engineGflops: gf, ortGflops: og, limitGflops: limit[n] },
+          values: { T, In, Out, threads: n, engineMs: mine.median, ortMs: timings[threads.length + i].median, engineGflops: gf, engineCpuGflops: cpuGf, ortGflops: og, limitGflops: limit[n], cpuLimitGflops: cpuLimit[n] },
         });
       });
     }

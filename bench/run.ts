@@ -56,13 +56,14 @@ async function main(): Promise<void> {
   const fma = parts.has('limit') ? await benchFma(Math.min(machine.cores, 2)) : null;
   if (fma) rows.push(...fma.rows);
   const limit = fma?.limit[one.flavor] ?? {};
+  const cpuLimit = fma?.cpuLimit[one.flavor] ?? {};
   let peak = 0;
   if (parts.has('a')) {
-    const mm = await benchMatmul(two ? { 1: one, 2: two } : { 1: one }, threads, limit);
+    const mm = await benchMatmul(two ? { 1: one, 2: two } : { 1: one }, threads, limit, cpuLimit);
     rows.push(...mm.rows);
     peak = mm.peak;
   }
-  if (parts.has('b')) rows.push(...(await benchModels(peak, be.threads(), limit[be.threads()])));
+  if (parts.has('b')) rows.push(...(await benchModels(peak, be.threads(), limit[be.threads()], cpuLimit[be.threads()])));
   if (parts.has('e')) rows.push(...(await benchWeb()));
   if (parts.has('f')) rows.push(...(await benchCli()));
   machine.loadEnd = loadavg()[0];
