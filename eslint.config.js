@@ -22,7 +22,7 @@ const hostsOnly = ban(['**/renderer/**', '**/main/**', 'react', 'react-*', 'zust
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/', 'tmp/', 'test-results/', 'out/', 'dist/', 'dist-web/', 'engine/kernels/wasm/assembly/', 'engine/kernels/wasm/build/', 'training/', 'bench/results/', '**/*.generated.ts', 'bin/hybridscope.mjs'],
+    ignores: ['node_modules/', 'tmp/', 'test-results/', 'out/', 'dist/', 'dist-web/', 'engine/kernels/wasm/assembly/', 'bench/assembly/', 'engine/kernels/wasm/build/', 'training/', 'bench/results/', '**/*.generated.ts', 'bin/hybridscope.mjs'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

@@ -11,6 +11,8 @@ export interface Machine {
   wasm: string;
   /** 1-minute load average when the run started: other work on a shared machine skews every figure. */
   load: number;
+  /** The same when it ended. */
+  loadEnd?: number;
 }
 
 export function describeMachine(wasmFlavor: string): Machine {

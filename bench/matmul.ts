@@ -8,7 +8,7 @@ import * as ort from 'onnxruntime-node';
 import type { KernelBackend } from '../engine/kernels/backend';
 import { random } from '../engine/kernels/wasm/testing';
 import { matmulModel } from './onnx-matmul';
-import { fmt, type Row } from './table';
+import { fmt, share, type Row } from './table';
 import { timeInterleaved } from './timing';
 
 const HYBRID_CONFIG = new URL('../assets/models/hybrid/config.json', import.meta.url);
@@ -28,7 +28,11 @@ function shapes(): [string, number, number][] {
   ];
 }
 const ROWS = [1000, 4000, 1];
-const TARGET = 0.5; // issue 7: ≥ 50 % of onnxruntime-node, same threads
+// T ≥ 1000: ≥ 80 % of this machine's FMA limit on the same threads (DESIGN.md section 6; on an AVX-512
+// host onnxruntime-node's native kernels are the upper anchor, not the target). T = 1, the decoding
+// GEMV (bound by reading the weights, not by FMAs): ≥ 50 % of onnxruntime-node (issue 7).
+const LIMIT_TARGET = 0.8;
+const ORT_TARGET = 0.5;
 
 /**
  * onnxruntime's pool threads spin after each run by default: on 2 cores they then compete with the
@@ -42,8 +46,9 @@ export interface MatmulResult {
   peak: number;
 }
 
-/** `engines[n]` is the engine's backend running n threads. */
-export async function benchMatmul(engines: Record<number, KernelBackend>, threads: number[]): Promise<MatmulResult> {
+/** `engines[n]` is the engine's backend running n threads; `limit[n]` the FMA limit on n threads
+ *  (bench/fma.ts), `cpuLimit[n]` the same per CPU-second. */
+export async function benchMatmul(engines: Record<number, KernelBackend>, threads: number[], limit: Record<number, number>, cpuLimit: Record<number, number>): Promise<MatmulResult> {
   const rows: Row[] = [];
   let peak = 0;
   for (const [label, In, Out] of shapes()) {
@@ -69,11 +74,14 @@ export async function benchMatmul(engines: Record<number, KernelBackend>, thread
         if (T >= 1000) peak = Math.max(peak, gf);
         const og = flops / timings[threads.length + i].median / 1e6;
         const ratio = gf / og;
+        const big = T >= 1000;
+        const cpuGf = flops / mine.cpuMedian / 1e6;
         rows.push({
           part: 'a', name: `matmul ${label} T=${T} ${In}→${Out}, ${n} thread${n > 1 ? 's' : ''}`,
-          engine: `${fmt(gf)} GFLOP/s`, reference: `${fmt(og)} GFLOP/s`, ratio: `${fmt(100 * ratio, 0)} %`,
-          target: '≥ 50 %', status: ratio >= TARGET ? 'ok' : 'below target',
-          values: { T, In, Out, threads: n, engineMs: mine.median, ortMs: timings[threads.length + i].median, engineGflops: gf, ortGflops: og },
+          engine: `${fmt(gf)} GFLOP/s`, reference: `${fmt(og)} GFLOP/s`, ratio: `${fmt(100 * ratio, 0)} %`, limit: share(gf, limit[n]), cpuLimit: share(cpuGf, cpuLimit[n]),
+          target: big ? '≥ 80 % of limit' : '≥ 50 % of ort',
+          status: (big ? gf >= LIMIT_TARGET * limit[n] : ratio >= ORT_TARGET) ? 'ok' : 'below target',
+          values: { T, In, Out, threads: n, engineMs: mine.median, ortMs: timings[threads.length + i].median, engineGflops: gf, engineCpuGflops: cpuGf, ortGflops: og, limitGflops: limit[n], cpuLimitGflops: cpuLimit[n] },
         });
       });
     }

@@ -1,14 +1,18 @@
 // `npm run bench`: one command, one run. Prints a table and writes bench/results/<timestamp>.json
 // with medians over repeats and the machine's description. `npm run bench -- cli` runs part (f), the
-// CLI's start, alone (seconds instead of minutes). Parts whose inputs do not exist yet
+// CLI's start, alone (seconds instead of minutes); `-- limit` the FMA limit alone; `-- a`, `-- b`
+// (parts b–d), `-- e`, `-- f` any of the parts (the FMA limit runs with every part but e and f, which
+// need no share of it). Parts whose inputs do not exist yet
 // (bundled models, ONNX exports, the web UI) are skipped with the reason printed; nothing is faked.
 // What each row means: bench/README.md.
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { useBackend } from '../engine/kernels/backend';
 import { createWasmBackend } from '../engine/kernels/wasm/backend';
 import { spawnNodeHelper, untilReady } from './helper-port';
 import { benchCli } from './cli';
+import { benchFma } from './fma';
 import { describeMachine } from './machine';
 import { benchMatmul } from './matmul';
 import { benchModels } from './models';
@@ -19,13 +23,27 @@ import { benchWeb } from './web';
 // on before the kernels compile so the bench measures the build the desktop app runs.
 setFlagsFromString('--experimental-wasm-relaxed-simd');
 
+const PARTS = ['limit', 'a', 'b', 'e', 'f'] as const;
+type Part = (typeof PARTS)[number];
+
+/** The parts named on the command line (`cli` is part f), or all of them. */
+function chosenParts(args: string[]): Set<Part> {
+  const named = args.map((a) => (a === 'cli' ? 'f' : a));
+  const bad = named.filter((a) => !(PARTS as readonly string[]).includes(a));
+  if (bad.length) throw new Error(`unknown part ${bad.join(', ')}: choose from ${PARTS.join(', ')} (or cli)`);
+  const set = new Set<Part>(named.length ? (named as Part[]) : PARTS);
+  if (set.has('a') || set.has('b')) set.add('limit'); // their shares of the limit
+  return set;
+}
+
 async function main(): Promise<void> {
+  const parts = chosenParts(process.argv.slice(2));
   const one = createWasmBackend();
   if (!one) throw new Error('this Node has no WebAssembly SIMD');
   const machine = describeMachine(one.name);
-  // part (f) alone times other processes: the kernels' helper thread is for parts (a)–(e)
-  const cliOnly = process.argv.slice(2).includes('cli');
-  const two = machine.cores >= 2 && !cliOnly ? createWasmBackend({ spawnHelper: spawnNodeHelper }) : null;
+  // parts e and f alone time other processes: the kernels' helper thread is for parts (a)–(d)
+  const kernelsNeeded = parts.has('a') || parts.has('b');
+  const two = machine.cores >= 2 && kernelsNeeded ? createWasmBackend({ spawnHelper: spawnNodeHelper }) : null;
   if (two && !(await untilReady(() => two.threads() === 2))) throw new Error('the kernels\' helper thread did not start');
   // the engine runs as the app does: on every core this machine has, up to two
   const be = two ?? one;
@@ -34,14 +52,22 @@ async function main(): Promise<void> {
   const started = Date.now();
   const rows: Row[] = [];
 
-  if (!cliOnly) {
-    const threads = two ? [1, 2] : [1];
-    const mm = await benchMatmul(two ? { 1: one, 2: two } : { 1: one }, threads);
+  const threads = two ? [1, 2] : [1];
+  const fma = parts.has('limit') ? await benchFma(Math.min(machine.cores, 2)) : null;
+  if (fma) rows.push(...fma.rows);
+  const limit = fma?.limit[one.flavor] ?? {};
+  const cpuLimit = fma?.cpuLimit[one.flavor] ?? {};
+  let peak = 0;
+  if (parts.has('a')) {
+    const mm = await benchMatmul(two ? { 1: one, 2: two } : { 1: one }, threads, limit, cpuLimit);
     rows.push(...mm.rows);
-    rows.push(...(await benchModels(mm.peak, be.threads())));
-    rows.push(...(await benchWeb()));
+    peak = mm.peak;
   }
-  rows.push(...(await benchCli()));
+  if (parts.has('b')) rows.push(...(await benchModels(peak, be.threads(), limit[be.threads()], cpuLimit[be.threads()])));
+  if (parts.has('e')) rows.push(...(await benchWeb()));
+  if (parts.has('f')) rows.push(...(await benchCli()));
+  machine.loadEnd = loadavg()[0];
+  console.log(`load ${machine.load.toFixed(1)} at the start, ${machine.loadEnd.toFixed(1)} at the end\n`);
 
   const table = printTable(rows);
   console.log(table);

@@ -3,6 +3,7 @@
 // types a seed), checks the light interactions show before the run ends, times the heavy attention
 // view, and reports the first-record latency and the longest main-thread task the browser saw.
 import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -21,6 +22,11 @@ const ENTRIES = 248;
 // may land after the run's end). How fast the page
 // reacts is the log line below and `npm run bench` (part e), not a pass/fail threshold.
 const HUNG_AFTER_MS = 5_000;
+// DESIGN.md section 6: no main-thread task over 100 ms while a 4k run streams. A long task is wall
+// time, which other work on a shared 2-core machine stretches (at load 12 a 35 ms task took 200–370
+// ms), so it is held to the target only when the machine was quiet before and after the run.
+const LONGEST_TASK_MS = 100;
+const QUIET_LOAD = 1;
 
 const status = (page: Page) => page.locator('[data-testid=run-progress]').getAttribute('data-status');
 
@@ -41,6 +47,7 @@ describe.skipIf(!haveHybrid)('the page stays responsive during a 4,000-token run
   afterAll(async () => { await h?.close(); });
 
   it('switches views and takes typing while the run streams', async () => {
+    const loadBefore = loadavg()[0];
     await page.locator('input[aria-label=Entries]').fill(String(ENTRIES));
     await page.evaluate(() => {
       const w = window as unknown as { longestTaskMs: number };
@@ -71,9 +78,13 @@ describe.skipIf(!haveHybrid)('the page stays responsive during a 4,000-token run
     const tokens = Number((await page.locator('[data-testid=run-progress]').textContent())?.match(/(\d+) prompt tokens/)?.[1]);
     const timings = await page.locator('[data-testid=run-timings]').textContent();
     const longestTaskMs = await page.evaluate(() => (window as unknown as { longestTaskMs: number }).longestTaskMs);
+    const loadAfter = loadavg()[0];
+    const quiet = loadBefore < QUIET_LOAD && loadAfter < QUIET_LOAD;
     await page.screenshot({ path: shot('responsive-4k-run') });
     console.log(`responsive.e2e: ${tokens}-token run; interactions ${JSON.stringify(Object.fromEntries(Object.entries(latencies).map(([k, v]) => [k, Math.round(v)])))} ms; `
-      + `longest main-thread task ${Math.round(longestTaskMs)} ms; ${timings}`);
+      + `longest main-thread task ${Math.round(longestTaskMs)} ms (load ${loadBefore.toFixed(1)} → ${loadAfter.toFixed(1)}: `
+      + `${quiet ? `held to ≤ ${LONGEST_TASK_MS} ms` : 'not held to the target, the machine was busy'}); ${timings}`);
+    if (quiet) expect(longestTaskMs).toBeLessThanOrEqual(LONGEST_TASK_MS);
 
     expect(tokens).toBeGreaterThanOrEqual(4_000);
     expect(stillRunning).toBe(true);

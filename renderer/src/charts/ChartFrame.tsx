@@ -10,7 +10,8 @@ import { appStore } from '../store/appStore';
 interface Props {
   title: string;
   subtitle?: ReactNode;
-  /** The chart's data for CSV / JSON; null while there is none. */
+  /** The chart's data for CSV / JSON; null while there is none. Called only while the export menu is
+   *  open: a table can hold hundreds of thousands of rows, too many to build on every render. */
   data: () => DataTable | null;
   children: ReactNode;
   testId?: string;

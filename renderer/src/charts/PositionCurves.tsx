@@ -1,9 +1,14 @@
 // Curves over token positions: one row of attention (or implicit attention) per head at the query,
 // the selected head bold, the rest faint; the target entry shaded. Hover reads the value.
-import { useMemo } from 'react';
+// Each curve is its own memoized path (`CurvePath`), keyed by its values' identity and the numbers
+// of its scales: records streaming in re-render the view, but a curve whose row and axes did not
+// change keeps its path (thousands of points each) instead of rebuilding and re-setting it. A new
+// path is built in a task of its own (paintQueue.ts), not in the render that asked for it.
+import { memo, useEffect, useMemo, useState } from 'react';
 import { scaleLinear } from 'd3-scale';
-import { line } from 'd3-shape';
 import { AxisBottom, AxisLeft } from './Axis';
+import { curvePath } from './curvePath';
+import { queuePaint } from './paintQueue';
 import type { ColumnMark } from './HeatmapChart';
 import { hideTip, showTip } from '../ui/Tooltip';
 import { ink } from '../ui/palette';
@@ -23,23 +28,6 @@ interface Props {
 
 const M = { top: 12, right: 150, bottom: 40, left: 52 };
 
-/** Path strings already drawn, by the array they were drawn from (records are never changed once
- *  they arrive) and the scales: a view that redraws while other records stream in (thousands of
- *  points per head) reuses them. A head's row is a view on the record's buffer, hence the offsets. */
-const drawn = new WeakMap<ArrayBufferLike, Map<string, string>>();
-
-function cachedPath(values: Float32Array, scales: string, make: () => string): string {
-  let byView = drawn.get(values.buffer);
-  if (!byView) drawn.set(values.buffer, (byView = new Map()));
-  const key = `${values.byteOffset}:${values.length}:${scales}`;
-  let d = byView.get(key);
-  if (d === undefined) {
-    if (byView.size > 512) byView.clear();
-    byView.set(key, (d = make()));
-  }
-  return d;
-}
-
 export function PositionCurves({ curves, width, height, yLabel, marks = [], tokens, log }: Props) {
   const T = curves[0]?.values.length ?? 0;
   const x = scaleLinear().domain([0, Math.max(1, T - 1)]).range([M.left, width - M.right]);
@@ -51,10 +39,8 @@ export function PositionCurves({ curves, width, height, yLabel, marks = [], toke
   // log view: four decades below the largest magnitude; implicit attention can be negative (C·B)
   const top = Math.ceil(Math.log10(absMax));
   const y = (log ? scaleLinear().domain([top - 4, top]) : scaleLinear().domain([yMin, yMax]).nice()).range([height - M.bottom, M.top]);
-  const yv = (v: number) => y(log ? Math.max(top - 4, Math.log10(Math.abs(v) || 1e-30)) : v);
-  const toPath = line<number>().x((_, i) => x(i)).y((v) => yv(v));
-  const scales = `${width},${height},${T},${log ? `log${top}` : `${y.domain()}`}`;
-  const path = (values: Float32Array) => cachedPath(values, scales, () => toPath(Array.from(values)) ?? '');
+  const [d0, d1] = y.domain();
+  const frame = { x1: width - M.right, y0: height - M.bottom, d0, d1, logFloor: log ? top - 4 : null };
   const strong = curves.find((c) => c.strong);
   return (
     <svg
@@ -67,8 +53,8 @@ export function PositionCurves({ curves, width, height, yLabel, marks = [], toke
       onMouseLeave={hideTip}
     >
       {marks.map((m, i) => <rect key={i} x={x(m.from)} y={M.top} width={Math.max(1, x(m.to) - x(m.from))} height={height - M.top - M.bottom} fill={m.color} opacity={0.16} />)}
-      {curves.filter((c) => !c.strong).map((c) => <path key={c.key} d={path(c.values)} fill="none" stroke={c.color} strokeWidth={1} opacity={0.35} />)}
-      {strong && <path d={path(strong.values)} fill="none" stroke={strong.color} strokeWidth={1.6} />}
+      {curves.filter((c) => !c.strong).map((c) => <CurvePath key={c.key} values={c.values} {...frame} color={c.color} strokeWidth={1} opacity={0.35} />)}
+      {strong && <CurvePath values={strong.values} {...frame} color={strong.color} strokeWidth={1.6} />}
       <AxisBottom scale={x} y={height - M.bottom} label="key position (token)" />
       <AxisLeft scale={y} x={M.left} label={yLabel} ticks={log ? 4 : 5} tickFormat={log ? (v) => (Number.isInteger(v) ? `1e${v}` : '') : undefined} />
       <g transform={`translate(${width - M.right + 16},${M.top + 6})`} fontSize={11} fill={ink.label}>
@@ -81,3 +67,24 @@ export function PositionCurves({ curves, width, height, yLabel, marks = [], toke
     </svg>
   );
 }
+
+interface CurveProps {
+  values: Float32Array;
+  /** x: index 0 … T − 1 onto [M.left, x1]; y: value domain [d0, d1] onto [y0, M.top]. */
+  x1: number;
+  y0: number;
+  d0: number;
+  d1: number;
+  /** Log view: log10 |v| clamped below at this floor; null for a linear view. */
+  logFloor: number | null;
+  color: string;
+  strokeWidth: number;
+  opacity?: number;
+}
+
+const CurvePath = memo(function CurvePath({ values, x1, y0, d0, d1, logFloor, color, strokeWidth, opacity }: CurveProps) {
+  // until the new path is built the previous one stays (no flicker when a head or row changes)
+  const [d, setD] = useState('');
+  useEffect(() => queuePaint(() => setD(curvePath(values, M.left, x1, y0, M.top, d0, d1, logFloor))), [values, x1, y0, d0, d1, logFloor]);
+  return <path d={d} fill="none" stroke={color} strokeWidth={strokeWidth} opacity={opacity} />;
+});

@@ -1,13 +1,15 @@
 // A square token × token map (attention or implicit attention) on canvas with d3-zoom: the pooled
 // overview is drawn through a mip pyramid; when zoomed past its resolution, a full-resolution tile
-// of the visible window is fetched (`fetchTile`) and drawn on top. Axes follow the zoom.
+// of the visible window is fetched (`fetchTile`) and drawn on top. Axes follow the zoom. The mip
+// pyramid of new data is built in a task of its own (paintQueue.ts), after the render that brought it.
 import { startTransition, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { scaleLinear } from 'd3-scale';
 import { select } from 'd3-selection';
 import { zoom as d3zoom, zoomIdentity, type ZoomTransform, type ZoomBehavior } from 'd3-zoom';
 import { AxisBottom, AxisLeft } from './Axis';
 import { ColorLegend } from './ColorLegend';
-import { buildMip, drawMip } from './mipmap';
+import { buildMip, drawMip, type Mip } from './mipmap';
+import { queuePaint } from './paintQueue';
 import { colorMap, extent, quantile } from './scales';
 import { matrixBitmap } from './useMatrixCanvas';
 import { needsTile, visibleWindow } from './zoomWindow';
@@ -39,7 +41,10 @@ export function ZoomMap({ data, side, stride, T, size, layer, valueLabel, fetchT
   const tile = useRef<Tile | null>(null);
   const kept = useRef<{ T: number; size: number; t: ZoomTransform } | null>(null);
   const cmap = useMemo(() => colorMap(extent(data)[0], Math.max(1e-9, quantile(data, 0.995))), [data]);
-  const mip = useMemo(() => buildMip(matrixBitmap(data, side, side, cmap)), [data, side, cmap]);
+  // the pyramid of the data on show: null until its paint has run (the canvas stays blank meanwhile)
+  const [built, setBuilt] = useState<{ mip: Mip; data: Float32Array; cmap: typeof cmap } | null>(null);
+  useEffect(() => queuePaint(() => setBuilt({ mip: buildMip(matrixBitmap(data, side, side, cmap)), data, cmap })), [data, side, cmap]);
+  const mip = built && built.data === data && built.cmap === cmap ? built.mip : null;
   const base = scaleLinear().domain([0, T]).range([0, size]);
 
   const draw = useRef<(tr: ZoomTransform) => void>(() => {});
@@ -53,6 +58,10 @@ export function ZoomMap({ data, side, stride, T, size, layer, valueLabel, fetchT
     const cell = size / side;
     const x0 = -tr.x / tr.k / cell, y0 = -tr.y / tr.k / cell;
     const span = size / tr.k / cell;
+    if (!mip) {
+      ctx.clearRect(0, 0, c.width, c.height);
+      return;
+    }
     drawMip(ctx, mip, x0, y0, x0 + span, y0 + span, c.width, c.height);
     const tl = tile.current;
     if (tl) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { meanPlane, paintMatrix, paintMatrixRef, plane } from './paintMatrix';
+import { meanPlane, paintMatrix, paintMatrixRef, paintMatrixScaled, paintMatrixScaledRef, plane } from './paintMatrix';
 import { colorMap } from './scales';
 
 describe('paintMatrix', () => {
@@ -14,6 +14,25 @@ describe('paintMatrix', () => {
     paintMatrix(fast, data, rows, cols, -1, 1, lut);
     paintMatrixRef(ref, data, rows, cols, -1, 1, lut);
     expect(fast).toEqual(ref);
+  });
+
+  it('paints at the displayed size like its twin, shrinking (4k tokens into 700 px) and growing', () => {
+    const { lut } = colorMap(-1, 1);
+    for (const [rows, cols, W, H] of [[8, 3990, 701, 130], [5, 7, 64, 33], [17, 23, 17, 23]]) {
+      const data = new Float32Array(rows * cols).map((_, i) => Math.sin(i * 12.9898) * 1.4);
+      data[3] = NaN;
+      const fast = new Uint8ClampedArray(W * H * 4);
+      const ref = new Uint8ClampedArray(W * H * 4);
+      paintMatrixScaled(fast, W, H, data, rows, cols, -1, 1, lut);
+      paintMatrixScaledRef(ref, W, H, data, rows, cols, -1, 1, lut);
+      expect(fast).toEqual(ref);
+    }
+    // at its own size it is paintMatrix
+    const data = new Float32Array(6 * 9).map((_, i) => Math.cos(i));
+    const a = new Uint8ClampedArray(6 * 9 * 4), b = new Uint8ClampedArray(6 * 9 * 4);
+    paintMatrixScaled(a, 9, 6, data, 6, 9, -1, 1, lut);
+    paintMatrix(b, data, 6, 9, -1, 1, lut);
+    expect(a).toEqual(b);
   });
 
   it('refuses an output buffer that is too small', () => {

@@ -37,6 +37,21 @@ describe('chart scales', () => {
     expect(b.bandwidth()).toBeGreaterThan(80);
   });
 
+  it('quantile is the order statistic of a sort (quickselect), on ties, runs and random data', () => {
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const cases = [
+      Float32Array.from({ length: 1001 }, rand),
+      Float32Array.from({ length: 5000 }, (_, i) => i % 7), // heavy ties
+      Float32Array.from({ length: 300 }, (_, i) => 300 - i), // descending
+      Float32Array.of(3), Float32Array.of(2, 1),
+    ];
+    for (const xs of cases) {
+      const sorted = [...xs].sort((a, b) => a - b);
+      for (const q of [0, 0.25, 0.5, 0.9, 0.995, 1]) expect(quantile(xs, q)).toBe(sorted[Math.floor(q * (sorted.length - 1))]);
+    }
+  });
+
   it('extent and quantile ignore outliers as asked', () => {
     const xs = new Float32Array(1000).map((_, i) => i / 1000);
     xs[0] = 50;

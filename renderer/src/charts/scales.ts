@@ -55,11 +55,33 @@ export function quantile(data: ArrayLike<number>, q: number, sample = 20000): nu
   const n = data.length;
   if (n === 0) return 1;
   const step = Math.max(1, Math.floor(n / sample));
-  const xs: number[] = [];
-  for (let i = 0; i < n; i += step) if (Number.isFinite(data[i])) xs.push(data[i]);
-  if (xs.length === 0) return 1;
-  xs.sort((a, b) => a - b);
-  return xs[Math.min(xs.length - 1, Math.floor(q * (xs.length - 1)))];
+  const xs = new Float64Array(Math.ceil(n / step));
+  let m = 0;
+  for (let i = 0; i < n; i += step) if (Number.isFinite(data[i])) xs[m++] = data[i];
+  if (m === 0) return 1;
+  return select(xs.subarray(0, m), Math.min(m - 1, Math.floor(q * (m - 1))));
+}
+
+/** The k-th smallest of xs (reordered in place): Hoare's quickselect, O(n) on average where a sort is
+ *  O(n log n) — a colour scale is computed whenever a 4k-token record lands. */
+function select(xs: Float64Array, k: number): number {
+  let lo = 0, hi = xs.length - 1;
+  while (lo < hi) {
+    const pivot = xs[(lo + hi) >> 1];
+    let i = lo, j = hi;
+    while (i <= j) {
+      while (xs[i] < pivot) i++;
+      while (xs[j] > pivot) j--;
+      if (i <= j) {
+        const t = xs[i]; xs[i] = xs[j]; xs[j] = t;
+        i++; j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return xs[k];
+  }
+  return xs[k];
 }
 
 /** `#rrggbb` or `rgb(r, g, b)` (what d3-scale-chromatic returns) → [r, g, b]. */

@@ -1,7 +1,10 @@
-// Paints a (rows, cols) matrix into a canvas: cells → an offscreen bitmap at native resolution,
-// then scaled to the displayed size without smoothing (every cell stays a crisp block).
+// Paints a (rows, cols) matrix into a canvas: straight at the displayed size, each pixel the cell
+// under it (every cell stays a crisp block, as drawImage without smoothing would scale it; a heads ×
+// 4k-tokens map scaled by drawImage held the main thread ~90 ms a chart on a loaded machine).
+// matrixBitmap keeps a native-resolution bitmap for the zoomable map's mip pyramid.
 import { useEffect, useRef } from 'react';
-import { paintMatrix } from './paintMatrix';
+import { paintMatrix, paintMatrixScaled } from './paintMatrix';
+import { queuePaint } from './paintQueue';
 import type { ColorMap } from './scales';
 
 export function matrixBitmap(data: ArrayLike<number>, rows: number, cols: number, cmap: ColorMap): HTMLCanvasElement {
@@ -22,13 +25,18 @@ export function useMatrixCanvas(data: ArrayLike<number> | null, rows: number, co
   useEffect(() => {
     const canvas = ref.current;
     if (!canvas || !data) return;
-    const dpr = window.devicePixelRatio || 1;
-    canvas.width = Math.max(1, Math.round(width * dpr));
-    canvas.height = Math.max(1, Math.round(height * dpr));
-    const ctx = canvas.getContext('2d');
-    if (!ctx) return;
-    ctx.imageSmoothingEnabled = false;
-    ctx.drawImage(matrixBitmap(data, rows, cols, cmap), 0, 0, canvas.width, canvas.height);
+    return queuePaint(() => {
+      const dpr = window.devicePixelRatio || 1;
+      const w = Math.max(1, Math.round(width * dpr));
+      const h = Math.max(1, Math.round(height * dpr));
+      if (canvas.width !== w) canvas.width = w;
+      if (canvas.height !== h) canvas.height = h;
+      const ctx = canvas.getContext('2d');
+      if (!ctx || rows <= 0 || cols <= 0) return;
+      const img = ctx.createImageData(w, h);
+      paintMatrixScaled(img.data, w, h, data, rows, cols, cmap.lo, cmap.hi, cmap.lut);
+      ctx.putImageData(img, 0, 0);
+    });
   }, [data, rows, cols, cmap, width, height]);
   return ref;
 }

@@ -1,4 +1,8 @@
 // The inspector: one tab per deep view (attention, SSM, recall curves, compare, cost).
+// A click on a tab marks it at once; the view behind it renders as a deferred (interruptible) update,
+// so building a 4k-token view's charts yields to input and streaming records between components
+// instead of holding the main thread in one task.
+import { useDeferredValue, useMemo } from 'react';
 import { appStore, useApp } from '../store/appStore';
 import type { InspectorTab } from '../store/uiSlice';
 import { AttentionView } from './AttentionView';
@@ -13,6 +17,9 @@ const TABS: [InspectorTab, string][] = [
 
 export function Inspector() {
   const tab = useApp((s) => s.tab);
+  const shown = useDeferredValue(tab);
+  // the same element while `shown` stands: the urgent render after a click leaves the old view alone
+  const view = useMemo(() => <TabView tab={shown} />, [shown]);
   return (
     <section className="panel" aria-label="Inspector" data-figures="main" style={{ minHeight: 320 }}>
       <div className="tabs" role="tablist">
@@ -20,11 +27,15 @@ export function Inspector() {
           <button key={id} role="tab" aria-selected={tab === id} data-testid={`tab-${id}`} onClick={() => appStore.getState().setTab(id)}>{label}</button>
         ))}
       </div>
-      {tab === 'attention' && <AttentionView />}
-      {tab === 'ssm' && <SsmView />}
-      {tab === 'recall' && <RecallView />}
-      {tab === 'compare' && <CompareView />}
-      {tab === 'cost' && <CostView />}
+      <div style={{ opacity: shown === tab ? 1 : 0.6 }} data-testid="inspector-view">{view}</div>
     </section>
   );
+}
+
+function TabView({ tab }: { tab: InspectorTab }) {
+  if (tab === 'attention') return <AttentionView />;
+  if (tab === 'ssm') return <SsmView />;
+  if (tab === 'recall') return <RecallView />;
+  if (tab === 'compare') return <CompareView />;
+  return <CostView />;
 }

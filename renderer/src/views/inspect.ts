@@ -19,8 +19,22 @@ export function pickRow(record: LayerRecord, prompt: PromptInfo | null, focusPos
   return queryRow(record, prompt);
 }
 
-/** (H, R, X) → the row r of head h, or the mean over heads when h < 0: (X). */
+// Rows already taken, by source array: the views ask for the same rows on every render while records
+// stream in, and the charts keep their drawn paths by the row's identity (PositionCurves).
+const rowsTaken = new WeakMap<Float32Array, Map<string, Float32Array>>();
+
+/** (H, R, X) → the row r of head h, or the mean over heads when h < 0: (X). The same call on the
+ *  same array returns the same row object. */
 export function headRow(a: { shape: number[]; data: Float32Array }, h: number, r: number): Float32Array {
+  let taken = rowsTaken.get(a.data);
+  if (!taken) rowsTaken.set(a.data, (taken = new Map()));
+  const key = `${a.shape.join(',')}:${h}:${r}`;
+  let out = taken.get(key);
+  if (!out) taken.set(key, (out = takeRow(a, h, r)));
+  return out;
+}
+
+function takeRow(a: { shape: number[]; data: Float32Array }, h: number, r: number): Float32Array {
   const [H, R, X] = a.shape;
   if (h >= 0) return a.data.subarray((h * R + r) * X, (h * R + r + 1) * X);
   const out = new Float32Array(X);
