@@ -1,0 +1,2 @@
+def parser(sub):
+    pass
