@@ -34,23 +34,31 @@ def trace_parser(sub):
     p.set_defaults(run=run_trace)
 
 
-def prompt_of(args, tok, vocab_size):
+def prompt_maker(args):
+    """Checks the prompt flags (before any model is loaded) and returns (tok, vocab_size) → (prompt,
+    maxNewTokens or None, topK or None)."""
     from .prompt import PromptError, ids_prompt, like_prompt, phonebook_prompt, read_ids, text_prompt
     given = [f for f in ("entries", "tokens", "text", "prompt_ids", "like") if getattr(args, f) is not None]
     if len(given) != 1:
         raise UsageError("trace: give one of --entries, --tokens, --text, --prompt-ids or --like"
                          + (f" (got --{', --'.join(g.replace('_', '-') for g in given)})" if given else ""))
     if args.like is not None:
-        return like_prompt(args.like)
+        like = like_prompt(args.like)
+        return lambda tok, V: like
     if args.prompt_ids is not None:
-        return ids_prompt(tok, read_ids(args.prompt_ids), vocab_size), None, None
-    if tok is None:
-        raise PromptError(f"{args.model_dir}/tokenizer.json: missing (phonebook and text prompts need the model's tokenizer; give --prompt-ids)")
+        ids = read_ids(args.prompt_ids)
+        return lambda tok, V: (ids_prompt(tok, ids, V), None, None)
+
+    def need(tok):
+        if tok is None:
+            raise PromptError(f"{args.model_dir}/tokenizer.json: missing (phonebook and text prompts need the model's tokenizer; give --prompt-ids)")
+        return tok
     if args.text is not None:
-        return text_prompt(tok, args.text), None, None
+        return lambda tok, V: (text_prompt(need(tok), args.text), None, None)
     length = {"entries": integer("entries", args.entries, 1)} if args.entries is not None else {"tokens": integer("tokens", args.tokens, 1)}
-    return phonebook_prompt(tok, args.format, args.variant, depth=percent("depth", args.depth), shots=integer("shots", args.shots, 0),
-                            seed=integer("seed", args.seed, 0), **length), None, None
+    book = dict(fmt=args.format, variant=args.variant, depth=percent("depth", args.depth), shots=integer("shots", args.shots, 0),
+                seed=integer("seed", args.seed, 0), **length)
+    return lambda tok, V: (phonebook_prompt(need(tok), **book), None, None)
 
 
 def run_trace(args):
@@ -69,9 +77,10 @@ def run_trace(args):
         spec["budgetBytes"] = integer("budget-bytes", args.budget_bytes, 0)
     if args.out != "-" and not os.path.isdir(os.path.dirname(os.path.abspath(args.out))):
         raise UsageError(f"--out {args.out}: its folder does not exist")
+    make_prompt = prompt_maker(args)
     started = time.perf_counter()
     model, tok = load(args.model_dir, args.dtype, device_map(args.device_map))
-    prompt, like_max, like_top = prompt_of(args, tok, model.config.vocab_size)
+    prompt, like_max, like_top = make_prompt(tok, model.config.vocab_size)
     if like_max is not None and args.max_new_tokens == "32":
         max_new = like_max
     loaded = time.perf_counter()
