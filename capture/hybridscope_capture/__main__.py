@@ -29,6 +29,9 @@ def trace_parser(sub):
                    help="generate through transformers' cache (default), or recompute the whole sequence per token "
                         "(the engine's exact decoding; slower)")
     p.add_argument("--budget-bytes", metavar="N", help="the capture budget (default 64 MiB, the engine's)")
+    p.add_argument("--no-keep-context", action="store_true",
+                   help="do not charge the budget for what the engine keeps to recompute tiles (q/k, dt/B/C), which a "
+                        "trace never holds: more of the budget for records (the header's capture spec says keepContext: false)")
     add_device_flags(p)
     p.add_argument("--out", required=True, metavar="FILE", help="where to write the trace; - streams it to stdout")
     p.set_defaults(run=run_trace)
@@ -75,6 +78,8 @@ def run_trace(args):
     spec = dict(DEFAULT_CAPTURE)
     if args.budget_bytes is not None:
         spec["budgetBytes"] = integer("budget-bytes", args.budget_bytes, 0)
+    if args.no_keep_context:
+        spec["keepContext"] = False
     if args.out != "-" and not os.path.isdir(os.path.dirname(os.path.abspath(args.out))):
         raise UsageError(f"--out {args.out}: its folder does not exist")
     make_prompt = prompt_maker(args)

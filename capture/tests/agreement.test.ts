@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEFAULT_CAPTURE, Digest, loadModel, memorySource, readTrace, recordArrays, runModel, writeRunTrace, type LayerRecord, type RunSpec, type Trace } from '../../engine/index';
+import { cliReport, DEFAULT_CAPTURE, Digest, greedyDecoder, loadModel, memorySource, readTrace, recordArrays, runModel, runSweep, writeRunTrace, type LayerRecord, type RunSpec, type Trace } from '../../engine/index';
 import { nodeFolderSource } from '../../engine/cli/node';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -27,6 +27,8 @@ if (!hasTorch && process.env.CI) {
 if (!hasTorch) console.warn(`capture agreement: skipped, ${python} has no torch/transformers (set HYBRIDSCOPE_PYTHON; CI fails instead)`);
 
 const TOL = 1e-3;
+
+const RANDOM = 'random-tiny';
 
 interface Case {
   model: string;
@@ -44,24 +46,35 @@ const CASES: Case[] = [
   { model: 'transformer', entries: 16, variant: 'standard', format: 'bare', seed: 6 },
   // a budget that holds the norms and some arrays: the same ones dropped, with the same notices
   { model: 'hybrid', entries: 16, variant: 'standard', format: 'question', seed: 7, budgetBytes: 400_000 },
+  // make-random --tiny: the study's 56-block hybrid pattern with tiny widths and random weights
+  { model: RANDOM, entries: 8, variant: 'standard', format: 'question', seed: 1 },
 ];
 
 const work = mkdtempSync(join(tmpdir(), 'hs-capture-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 const outOf = (i: number) => join(work, `case${i}.hstrace`);
+const dirOf = (model: string) => (model === RANDOM ? join(work, RANDOM) : join(root, 'assets/models', model));
 
-/** Every case in one Python process (torch is imported once), through the package's own CLI. */
+const SWEEP = { model: 'mamba2', entries: [4, 24], samples: 4, seed: 2 };
+const sweepOut = join(work, 'sweep.json');
+
+/** Every command in one Python process (torch is imported once), through the package's own CLI;
+ *  each command's stdout goes to a file. */
 function capturePython(): void {
-  const argv = CASES.map((c, i) => [
-    'trace', join(root, 'assets/models', c.model), '--entries', String(c.entries), '--variant', c.variant, '--format', c.format,
+  const commands: [string[], string][] = [[['make-random', dirOf(RANDOM), '--tiny'], join(work, 'random.stdout')]];
+  commands.push(...CASES.map((c, i): [string[], string] => [[
+    'trace', dirOf(c.model), '--entries', String(c.entries), '--variant', c.variant, '--format', c.format,
     '--seed', String(c.seed), '--out', outOf(i), ...(c.budgetBytes ? ['--budget-bytes', String(c.budgetBytes)] : []),
-  ]);
-  const script = 'import json, sys\nfrom hybridscope_capture.__main__ import main\nfor a in json.loads(sys.argv[1]):\n    assert main(a) == 0, a';
-  execFileSync(python, ['-c', script, JSON.stringify(argv)], { env, stdio: ['ignore', 'inherit', 'inherit'], timeout: 1_200_000 });
+  ], join(work, `case${i}.stdout`)]));
+  commands.push([['sweep', join(root, 'assets/models', SWEEP.model), '--entries', SWEEP.entries.join(','), '--samples', String(SWEEP.samples),
+    '--seed', String(SWEEP.seed), '--json'], sweepOut]);
+  const script = 'import contextlib, json, sys\nfrom hybridscope_capture.__main__ import main\n' +
+    'for a, out in json.loads(sys.argv[1]):\n    with open(out, "w") as f, contextlib.redirect_stdout(f):\n        assert main(a) == 0, a';
+  execFileSync(python, ['-c', script, JSON.stringify(commands)], { env, stdio: ['ignore', 'inherit', 'inherit'], timeout: 1_200_000 });
 }
 
 async function engineTrace(c: Case): Promise<Trace> {
-  const model = await loadModel(nodeFolderSource(join(root, 'assets/models', c.model)));
+  const model = await loadModel(nodeFolderSource(dirOf(c.model)));
   const spec: RunSpec = {
     prompt: { kind: 'phonebook', seed: c.seed, spec: { entries: c.entries, depth: 0.5, variant: c.variant, format: c.format, fewShot: 2 } },
     capture: c.budgetBytes ? { ...DEFAULT_CAPTURE, budgetBytes: c.budgetBytes } : DEFAULT_CAPTURE, maxNewTokens: 32, topK: 5,
@@ -136,6 +149,24 @@ describe.skipIf(!hasTorch)('the capture package agrees with the engine', () => {
       for (const r of py.records) digest.addRecord(r);
       expect(pyDigest).toBe(digest.hex());
     });
+  });
+
+  it(`sweeps ${SWEEP.model} to the CLI's JSON report with the engine's answers and scores`, { timeout: 1_500_000 }, async () => {
+    await captured();
+    const dir = join(root, 'assets/models', SWEEP.model);
+    const model = await loadModel(nodeFolderSource(dir));
+    const result = await runSweep({
+      models: [{ id: dir, layout: model.layout, tokenizer: model.tokenizer!, decode: greedyDecoder(model) }],
+      lengths: SWEEP.entries.map((entries) => ({ entries })), formats: ['question'], variants: ['standard'], depths: [null],
+      samples: SWEEP.samples, seed: SWEEP.seed, shots: 2,
+    });
+    const report = cliReport(result, { model: dir, layout: model.layout, variant: 'standard', format: 'question', depth: null });
+    expect(JSON.parse(readFileSync(sweepOut, 'utf8'))).toEqual(JSON.parse(JSON.stringify(report)));
+  });
+
+  it("passes the package's own unit tests (probes against naive twins, the trace file, the digest)", { timeout: 300_000 }, () => {
+    const r = spawnSync(python, ['-m', 'unittest', 'discover', '-s', join(root, 'capture/tests'), '-p', 'test_*.py'], { env, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
   });
 
   it('takes the prompt of an engine trace (--like) exactly, and says what is wrong in one line', { timeout: 600_000 }, async () => {
