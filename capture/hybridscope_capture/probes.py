@@ -110,8 +110,7 @@ def mamba2_probe(x, B, C, dt, A, plan, budget, name):
         budget.take(T * (H + 2 * G * N) * 4, f"{name} dt/B/C for tiles")
     dtw = dt.to(WIDE)
     cum = torch.cumsum(dtw * A.to(x.device), dim=0).T  # (H, T): Σ_{k≤t} dt_k A
-    Bh = B.to(WIDE).repeat_interleave(H // G, dim=1)  # (T, H, N): head h reads group ⌊h·G/H⌋
-    norms, states = mamba2_scan(x.to(WIDE), dtw, Bh, cum, plan.focus, want_norm or want_states)
+    norms, states = mamba2_scan(x, dtw, B, cum, plan.focus, want_norm or want_states)
     r = {"variant": "mamba2", "H": H, "channelsPerGroup": P}
     if want_dt:
         r["dt"] = tensor([H, T], dt.T)
@@ -124,7 +123,7 @@ def mamba2_probe(x, B, C, dt, A, plan, budget, name):
     r["statePositions"] = list(plan.focus) if want_states else []
     rows = None
     if want_rows:
-        rows = mamba2_rows(C.to(WIDE).repeat_interleave(H // G, dim=1), Bh, dtw, cum, plan.focus)
+        rows = mamba2_rows(C, B, dtw, cum, plan.focus)
         r["implicitRows"] = tensor([H, R, T], rows)
     if want_mass:  # the engine fills mass from the rows; without rows it stays zero
         mass = entry_mass(rows.abs(), plan.entries) if rows is not None else torch.zeros(H, R, E)
@@ -132,24 +131,27 @@ def mamba2_probe(x, B, C, dt, A, plan, budget, name):
     return r
 
 
-def mamba2_scan(x, dt, Bh, cum, focus, needed):
+def mamba2_scan(x, dt, B, cum, focus, needed):
     """‖h_t‖ per head (H, T) and the states at `focus` (R, H, P, N), chunk by chunk:
-    h_t = exp(cum_t − cum_{c−1}) h_{c−1} + Σ_{c≤s≤t} exp(cum_t − cum_s) dt_s x_s ⊗ B_s."""
+    h_t = exp(cum_t − cum_{c−1}) h_{c−1} + Σ_{c≤s≤t} exp(cum_t − cum_s) dt_s x_s ⊗ B_s.
+    Head h reads B of group ⌊h·G/H⌋; inputs are widened a chunk at a time."""
     T, H, P = x.shape
-    N = Bh.shape[-1]
+    G, N = B.shape[1:]
     norms = torch.zeros(H, T, dtype=WIDE, device=x.device)
     snaps = torch.zeros(len(focus), H, P, N, dtype=WIDE, device=x.device)
     if not needed:
         return norms, snaps
     Q = max(1, min(64, BLOCK_BYTES // (8 * 4 * H * P * N)))  # the bmm's work grows with Q; 64 keeps its loop short
     h = torch.zeros(H, P * N, dtype=WIDE, device=x.device)
+    mask = torch.ones(Q, Q, dtype=torch.bool, device=x.device).triu(1)
     for c0 in range(0, T, Q):
         c1 = min(T, c0 + Q)
+        n = c1 - c0
         cc = cum[:, c0:c1]  # (H, n)
-        gap = cc[:, :, None] - cc[:, None, :]  # (H, t, s)
-        L = torch.exp(gap.masked_fill(torch.ones_like(gap[0], dtype=torch.bool).triu(1), float("-inf")))
-        xb = (dt[c0:c1, :, None] * x[c0:c1])[..., None] * Bh[c0:c1, :, None, :]  # (n, H, P, N)
-        hs = torch.bmm(L, xb.permute(1, 0, 2, 3).reshape(H, c1 - c0, P * N))  # (H, n, P·N)
+        L = torch.exp((cc[:, :, None] - cc[:, None, :]).masked_fill(mask[:n, :n], float("-inf")))  # (H, t, s)
+        Bh = B[c0:c1].to(WIDE).repeat_interleave(H // G, dim=1)  # (n, H, N)
+        xb = (dt[c0:c1, :, None] * x[c0:c1].to(WIDE))[..., None] * Bh[:, :, None, :]  # (n, H, P, N)
+        hs = torch.bmm(L, xb.permute(1, 0, 2, 3).reshape(H, n, P * N))  # (H, n, P·N)
         start = cum[:, c0 - 1] if c0 > 0 else torch.zeros_like(cc[:, 0])
         hs += torch.exp(cc - start[:, None])[..., None] * h[:, None, :]
         norms[:, c0:c1] = hs.norm(dim=-1)
@@ -160,14 +162,16 @@ def mamba2_scan(x, dt, Bh, cum, focus, needed):
     return norms, snaps
 
 
-def mamba2_rows(Ch, Bh, dt, cum, focus):
-    """M[t, s] = (C_t·B_s) · exp(cum_t − cum_s) · dt_s for s ≤ t, 0 after, at the focus rows: (H, R, T)."""
-    T, H, _ = Bh.shape
-    f = torch.tensor(focus, device=Bh.device)
-    cb = torch.einsum("rhn,shn->hrs", Ch[f], Bh)  # (H, R, T)
+def mamba2_rows(C, B, dt, cum, focus):
+    """M[t, s] = (C_t·B_s) · exp(cum_t − cum_s) · dt_s for s ≤ t, 0 after, at the focus rows: (H, R, T);
+    C_t·B_s is computed once per group and shared by the group's heads."""
+    T, G, _ = B.shape
+    H = cum.shape[0]
+    f = torch.tensor(focus, device=B.device)
+    cb = torch.einsum("rgn,sgn->grs", C[f].to(WIDE), B.to(WIDE)).repeat_interleave(H // G, dim=0)  # (H, R, T)
     gap = cum[:, f][:, :, None] - cum[:, None, :]
-    keep = torch.arange(T, device=Bh.device)[None, None, :] <= f[None, :, None]
-    return torch.where(keep, cb * torch.exp(gap.masked_fill(~keep, 0)) * dt.T[:, None, :], torch.zeros((), dtype=WIDE, device=Bh.device))
+    keep = torch.arange(T, device=B.device)[None, None, :] <= f[None, :, None]
+    return torch.where(keep, cb * torch.exp(gap.masked_fill(~keep, 0)) * dt.T[:, None, :], torch.zeros((), dtype=WIDE, device=B.device))
 
 
 # --- Mamba-1 ---------------------------------------------------------------------------------
