@@ -19,6 +19,7 @@ class EngineTokenizer:
         if not os.path.exists(path):
             raise FileNotFoundError(f"{path}: missing (phonebook and text prompts are tokenized with the model's own tokenizer)")
         self.tok = Tokenizer.from_file(path)
+        self.unk = json.loads(self.tok.to_str())["model"].get("unk_token")
         config_path = os.path.join(folder, "tokenizer_config.json")
         config = {}
         if os.path.exists(config_path):
@@ -30,7 +31,9 @@ class EngineTokenizer:
     def encode(self, text):
         """(ids, offsets): ids without special tokens, [start, end) character spans as the engine finds them."""
         enc = self.tok.encode(text, add_special_tokens=False)
-        return list(enc.ids), locate(text, enc.tokens)
+        # @huggingface/tokenizers names an unknown word by its own text, not by the unk token
+        tokens = [text[a:b] if t == self.unk else t for t, (a, b) in zip(enc.tokens, enc.offsets)]
+        return list(enc.ids), locate(text, tokens)
 
     def decode(self, ids):
         text = self.tok.decode(list(ids), skip_special_tokens=False)

@@ -5,10 +5,10 @@
 // budget notices; the same generated tokens, answer and score; log-probs within 1e-3. The Python
 // trace is read by the engine's reader, and its digest is the one the engine computes from its records.
 //
-// Python: $HYBRIDSCOPE_PYTHON (.ci/run installs ./capture into a virtual environment and sets it),
-// else python3. Without torch and transformers the suite fails in CI and is skipped elsewhere.
+// Python: $HYBRIDSCOPE_PYTHON (.ci/run installs ./capture into tmp/venv-ci and sets it), else that
+// venv when present, else python3. Without torch and transformers the suite fails in CI and is skipped elsewhere.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -16,7 +16,8 @@ import { cliReport, DEFAULT_CAPTURE, Digest, greedyDecoder, loadModel, memorySou
 import { nodeFolderSource } from '../../engine/cli/node';
 
 const root = new URL('../..', import.meta.url).pathname;
-const python = process.env.HYBRIDSCOPE_PYTHON ?? 'python3';
+const ciVenv = join(root, 'tmp/venv-ci/bin/python'); // made by .ci/run
+const python = process.env.HYBRIDSCOPE_PYTHON ?? (existsSync(ciVenv) ? ciVenv : 'python3');
 // one thread: the models are tiny, and on a busy machine idle OpenMP threads spin
 const env = { ...process.env, PYTHONPATH: join(root, 'capture'), OMP_NUM_THREADS: '1' };
 const probe = spawnSync(python, ['-c', 'import torch, transformers, numpy, safetensors'], { env, encoding: 'utf8' });
@@ -27,12 +28,15 @@ if (!hasTorch && process.env.CI) {
 if (!hasTorch) console.warn(`capture agreement: skipped, ${python} has no torch/transformers (set HYBRIDSCOPE_PYTHON; CI fails instead)`);
 
 const TOL = 1e-3;
+const TEXT = 'Ann Lee: 612-555-0199\nWhat is the phone number for Ann Lee?\nAnswer:';
 
 const RANDOM = 'random-tiny';
 
 interface Case {
   model: string;
-  entries: number;
+  /** Book length in entries, or (tokens) the longest book within that many tokens. */
+  entries?: number;
+  tokens?: number;
   variant: 'standard' | 'reversed';
   format: 'bare' | 'question';
   seed: number;
@@ -43,7 +47,7 @@ const CASES: Case[] = [
   { model: 'hybrid', entries: 16, variant: 'reversed', format: 'bare', seed: 3 },
   { model: 'mamba2', entries: 16, variant: 'standard', format: 'question', seed: 4 },
   { model: 'mamba', entries: 16, variant: 'standard', format: 'question', seed: 5 },
-  { model: 'transformer', entries: 16, variant: 'standard', format: 'bare', seed: 6 },
+  { model: 'transformer', tokens: 300, variant: 'standard', format: 'bare', seed: 6 },
   // a budget that holds the norms and some arrays: the same ones dropped, with the same notices
   { model: 'hybrid', entries: 16, variant: 'standard', format: 'question', seed: 7, budgetBytes: 400_000 },
   // make-random --tiny: the study's 56-block hybrid pattern with tiny widths and random weights
@@ -63,7 +67,7 @@ const sweepOut = join(work, 'sweep.json');
 function capturePython(): void {
   const commands: [string[], string][] = [[['make-random', dirOf(RANDOM), '--tiny'], join(work, 'random.stdout')]];
   commands.push(...CASES.map((c, i): [string[], string] => [[
-    'trace', dirOf(c.model), '--entries', String(c.entries), '--variant', c.variant, '--format', c.format,
+    'trace', dirOf(c.model), ...(c.tokens ? ['--tokens', String(c.tokens)] : ['--entries', String(c.entries)]), '--variant', c.variant, '--format', c.format,
     '--seed', String(c.seed), '--out', outOf(i), ...(c.budgetBytes ? ['--budget-bytes', String(c.budgetBytes)] : []),
   ], join(work, `case${i}.stdout`)]));
   commands.push([['sweep', join(root, 'assets/models', SWEEP.model), '--entries', SWEEP.entries.join(','), '--samples', String(SWEEP.samples),
@@ -76,7 +80,7 @@ function capturePython(): void {
 async function engineTrace(c: Case): Promise<Trace> {
   const model = await loadModel(nodeFolderSource(dirOf(c.model)));
   const spec: RunSpec = {
-    prompt: { kind: 'phonebook', seed: c.seed, spec: { entries: c.entries, depth: 0.5, variant: c.variant, format: c.format, fewShot: 2 } },
+    prompt: { kind: 'phonebook', seed: c.seed, spec: { ...(c.tokens ? { tokenBudget: c.tokens } : { entries: c.entries }), depth: 0.5, variant: c.variant, format: c.format, fewShot: 2 } },
     capture: c.budgetBytes ? { ...DEFAULT_CAPTURE, budgetBytes: c.budgetBytes } : DEFAULT_CAPTURE, maxNewTokens: 32, topK: 5,
   };
   const run = runModel(model, spec, { pause: async () => undefined, stopped: () => null, now: () => performance.now() });
@@ -110,7 +114,7 @@ describe.skipIf(!hasTorch)('the capture package agrees with the engine', () => {
   const captured = () => (ready ??= Promise.resolve().then(capturePython));
 
   CASES.forEach((c, i) => {
-    const what = `${c.model}, ${c.entries} entries ${c.format}/${c.variant}${c.budgetBytes ? `, a ${c.budgetBytes}-byte budget` : ''}`;
+    const what = `${c.model}, ${c.tokens ? `${c.tokens} tokens` : `${c.entries} entries`} ${c.format}/${c.variant}${c.budgetBytes ? `, a ${c.budgetBytes}-byte budget` : ''}`;
     it(what, { timeout: 1_500_000 }, async () => {
       await captured();
       const py = await readTrace(nodeFolderSource(work), `case${i}.hstrace`);
@@ -169,16 +173,19 @@ describe.skipIf(!hasTorch)('the capture package agrees with the engine', () => {
     expect(r.status, r.stderr).toBe(0);
   });
 
-  it('takes the prompt of an engine trace (--like) exactly, and says what is wrong in one line', { timeout: 600_000 }, async () => {
+  it('takes free text and the prompt of an engine trace (--like) as the engine does, and says what is wrong in one line', { timeout: 600_000 }, async () => {
     const en = join(work, 'engine.hstrace');
-    execFileSync('node', [join(root, 'bin/hybridscope.mjs'), 'trace', join(root, 'assets/models/transformer'), '--text', 'Ann Lee: 612-555-0199\nWhat is the phone number for Ann Lee?\nAnswer:', '--max-new-tokens', '4', '--out', en], { stdio: 'ignore' });
+    execFileSync('node', [join(root, 'bin/hybridscope.mjs'), 'trace', join(root, 'assets/models/transformer'), '--text', TEXT, '--max-new-tokens', '4', '--out', en], { stdio: 'ignore' });
     const out = join(work, 'like.hstrace');
-    const script = 'import sys\nfrom hybridscope_capture.__main__ import main\nprint(main(sys.argv[1:]))';
-    const args = ['trace', join(root, 'assets/models/transformer'), '--like', en, '--out', out];
-    execFileSync(python, ['-c', script, ...args], { env, stdio: 'ignore' });
-    const [a, b] = [await readTrace(nodeFolderSource(work), 'like.hstrace'), await readTrace(nodeFolderSource(work), 'engine.hstrace')];
-    expect(a.header.prompt).toEqual(b.header.prompt);
-    expect([a.header.maxNewTokens, a.summary.generatedIds]).toEqual([4, b.summary.generatedIds]);
+    const model = join(root, 'assets/models/transformer');
+    const commands = [['trace', model, '--like', en, '--out', out], ['trace', model, '--text', TEXT, '--max-new-tokens', '4', '--out', join(work, 'text.hstrace')]];
+    const script = 'import json, sys\nfrom hybridscope_capture.__main__ import main\nfor a in json.loads(sys.argv[1]):\n    assert main(a) == 0, a';
+    execFileSync(python, ['-c', script, JSON.stringify(commands)], { env, stdio: 'ignore' });
+    const read = (name: string) => readTrace(nodeFolderSource(work), name);
+    const [like, text, b] = [await read('like.hstrace'), await read('text.hstrace'), await read('engine.hstrace')];
+    expect(like.header.prompt).toEqual(b.header.prompt);
+    expect(text.header.prompt).toEqual(b.header.prompt); // the free text tokenized as the engine does
+    expect([like.header.maxNewTokens, like.summary.generatedIds, text.summary.generatedText]).toEqual([4, b.summary.generatedIds, b.summary.generatedText]);
 
     const bad = spawnSync(python, ['-m', 'hybridscope_capture', 'trace', join(root, 'assets/models/transformer'), '--entries', 'x', '--out', out], { env, encoding: 'utf8' });
     expect([bad.status, bad.stderr.trim().split('\n').length]).toEqual([2, 1]);
