@@ -43,7 +43,7 @@ def prompt_maker(args):
     from .prompt import PromptError, ids_prompt, like_prompt, phonebook_prompt, read_ids, text_prompt
     given = [f for f in ("entries", "tokens", "text", "prompt_ids", "like") if getattr(args, f) is not None]
     if len(given) != 1:
-        raise UsageError("trace: give one of --entries, --tokens, --text, --prompt-ids or --like"
+        raise UsageError("give one of --entries, --tokens, --text, --prompt-ids or --like"
                          + (f" (got --{', --'.join(g.replace('_', '-') for g in given)})" if given else ""))
     if args.like is not None:
         like = like_prompt(args.like)
@@ -73,7 +73,7 @@ def run_trace(args):
     from .trace_file import TraceWriter
 
     if args.layout is not None:
-        raise UsageError("trace: --layout is not supported by the capture package (it runs the checkpoint's own layer order); trace edited layouts with `npx hybridscope trace`")
+        raise UsageError("--layout is not supported by the capture package (it runs the checkpoint's own layer order); trace edited layouts with `npx hybridscope trace`")
     max_new = integer("max-new-tokens", args.max_new_tokens, 1)
     spec = dict(DEFAULT_CAPTURE)
     if args.budget_bytes is not None:
@@ -130,9 +130,9 @@ def main(argv=None):
     except KeyboardInterrupt:
         print("hybridscope-capture: interrupted", file=sys.stderr)
         return 130
-    except (UsageError, ValueError, OSError) as e:
-        if os.environ.get("HYBRIDSCOPE_DEBUG"):
-            raise
+    except (UsageError, ValueError, OSError, RuntimeError) as e:
+        if os.environ.get("HYBRIDSCOPE_DEBUG") or (isinstance(e, RuntimeError) and "out of memory" not in str(e)):
+            raise  # a bug, not bad input: the whole traceback
         print(f"hybridscope-capture: {args.command}: {str(e).splitlines()[0] if str(e) else type(e).__name__}", file=sys.stderr)
         return 2
 

@@ -123,4 +123,7 @@ def like_prompt(path):
     if not os.path.exists(path):
         raise PromptError(f"{path}: no such file")
     header = read_trace(path, records=False)[0]
-    return header["prompt"], header.get("maxNewTokens"), header.get("topK")
+    prompt = header.get("prompt") if isinstance(header, dict) else None
+    if not isinstance(prompt, dict) or not isinstance(prompt.get("ids"), list) or not isinstance(prompt.get("focus"), list):
+        raise PromptError(f"{path}: the trace's header has no prompt with ids and focus rows")
+    return prompt, header.get("maxNewTokens"), header.get("topK")

@@ -75,7 +75,7 @@ def run_sweep(args):
     from .prompt import book
 
     if (args.entries is None) == (args.tokens is None):
-        raise UsageError("sweep: give --entries or --tokens (one of them)")
+        raise UsageError("give --entries or --tokens (one of them)")
     lengths = [{"entries": n, "tokens": None} for n in positive_list("entries", args.entries)] if args.entries is not None \
         else [{"entries": None, "tokens": n} for n in positive_list("tokens", args.tokens)]
     depths = [None] if args.depth is None else [percent("depth", d) for d in str(args.depth).split(",")]

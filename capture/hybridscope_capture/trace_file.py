@@ -159,7 +159,7 @@ class TraceWriter:
                 os.remove(self.tmp)
 
 
-class TraceError(Exception):
+class TraceError(ValueError):
     """A file that is not a readable trace: one line naming the file and the problem."""
 
 
