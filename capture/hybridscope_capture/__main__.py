@@ -86,6 +86,8 @@ def run_trace(args):
     started = time.perf_counter()
     model, tok = load(args.model_dir, args.dtype, device_map(args.device_map))
     prompt, like_max, like_top = make_prompt(tok, model.config.vocab_size)
+    if max(prompt["ids"]) >= model.config.vocab_size:
+        raise UsageError(f"the prompt has token id {max(prompt['ids'])}, outside this model's vocabulary 0..{model.config.vocab_size - 1}")
     if like_max is not None and args.max_new_tokens == "32":
         max_new = like_max
     loaded = time.perf_counter()

@@ -8,7 +8,6 @@ and the arrays are small; the inputs are the model's own float32/bf16 values. Ea
 the record's part (a dict in the engine's key order) or None; arrays come back as numpy float32."""
 import math
 
-import numpy as np
 import torch
 
 WIDE = torch.float64
