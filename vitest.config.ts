@@ -8,7 +8,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{engine,app,hosts,renderer,main,bench,scripts}/**/*.test.{ts,tsx}'],
+          include: ['{engine,app,hosts,renderer,main,bench,scripts,capture}/**/*.test.{ts,tsx}'],
           exclude: ['**/node_modules/**', '**/e2e/**'],
           environment: 'node',
           testTimeout: 60_000,

@@ -1,0 +1,1 @@
+../../training/phonebook.py
