@@ -29,9 +29,9 @@ def trace_parser(sub):
                    help="generate through transformers' cache (default), or recompute the whole sequence per token "
                         "(the engine's exact decoding; slower)")
     p.add_argument("--budget-bytes", metavar="N", help="the capture budget (default 64 MiB, the engine's)")
-    p.add_argument("--no-keep-context", action="store_true",
-                   help="do not charge the budget for what the engine keeps to recompute tiles (q/k, dt/B/C), which a "
-                        "trace never holds: more of the budget for records (the header's capture spec says keepContext: false)")
+    p.add_argument("--keep-context", action="store_true",
+                   help="charge the budget for what the app keeps to recompute tiles (q/k, dt/B/C) as a live run does, "
+                        "though a trace never holds it (default: not charged, as `hybridscope trace`)")
     add_device_flags(p)
     p.add_argument("--out", required=True, metavar="FILE", help="where to write the trace; - streams it to stdout")
     p.set_defaults(run=run_trace)
@@ -39,7 +39,7 @@ def trace_parser(sub):
 
 def prompt_maker(args):
     """Checks the prompt flags (before any model is loaded) and returns (tok, vocab_size) → (prompt,
-    maxNewTokens or None, topK or None)."""
+    maxNewTokens or None, topK or None, how the prompt was asked for or None: the header's promptSpec)."""
     from .prompt import PromptError, ids_prompt, like_prompt, phonebook_prompt, read_ids, text_prompt
     given = [f for f in ("entries", "tokens", "text", "prompt_ids", "like") if getattr(args, f) is not None]
     if len(given) != 1:
@@ -50,24 +50,27 @@ def prompt_maker(args):
         return lambda tok, V: like
     if args.prompt_ids is not None:
         ids = read_ids(args.prompt_ids)
-        return lambda tok, V: (ids_prompt(tok, ids, V), None, None)
+        return lambda tok, V: (ids_prompt(tok, ids, V), None, None, None)
 
     def need(tok):
         if tok is None:
             raise PromptError(f"{args.model_dir}/tokenizer.json: missing (phonebook and text prompts need the model's tokenizer; give --prompt-ids)")
         return tok
     if args.text is not None:
-        return lambda tok, V: (text_prompt(need(tok), args.text), None, None)
+        return lambda tok, V: (text_prompt(need(tok), args.text), None, None, {"kind": "text", "text": args.text})
     length = {"entries": integer("entries", args.entries, 1)} if args.entries is not None else {"tokens": integer("tokens", args.tokens, 1)}
     book = dict(fmt=args.format, variant=args.variant, depth=percent("depth", args.depth), shots=integer("shots", args.shots, 0),
                 seed=integer("seed", args.seed, 0), **length)
-    return lambda tok, V: (phonebook_prompt(need(tok), **book), None, None)
+    asked = {"kind": "phonebook", "seed": book["seed"], "spec": {
+        **({"entries": book["entries"]} if "entries" in book else {"tokenBudget": book["tokens"]}),
+        "depth": book["depth"], "variant": book["variant"], "format": book["fmt"], "fewShot": book["shots"]}}
+    return lambda tok, V: (phonebook_prompt(need(tok), **book), None, None, asked)
 
 
 def run_trace(args):
     import torch
 
-    from .budget import DEFAULT_CAPTURE
+    from .budget import TRACE_CAPTURE
     from .model_io import load
     from .run import capture
     from .trace_file import TraceWriter
@@ -75,17 +78,17 @@ def run_trace(args):
     if args.layout is not None:
         raise UsageError("--layout is not supported by the capture package (it runs the checkpoint's own layer order); trace edited layouts with `npx hybridscope trace`")
     max_new = integer("max-new-tokens", args.max_new_tokens, 1)
-    spec = dict(DEFAULT_CAPTURE)
+    spec = dict(TRACE_CAPTURE)
     if args.budget_bytes is not None:
         spec["budgetBytes"] = integer("budget-bytes", args.budget_bytes, 0)
-    if args.no_keep_context:
-        spec["keepContext"] = False
+    if args.keep_context:
+        spec["keepContext"] = True
     if args.out != "-" and not os.path.isdir(os.path.dirname(os.path.abspath(args.out))):
         raise UsageError(f"--out {args.out}: its folder does not exist")
     make_prompt = prompt_maker(args)
     started = time.perf_counter()
     model, tok = load(args.model_dir, args.dtype, device_map(args.device_map))
-    prompt, like_max, like_top = make_prompt(tok, model.config.vocab_size)
+    prompt, like_max, like_top, prompt_spec = make_prompt(tok, model.config.vocab_size)
     if max(prompt["ids"]) >= model.config.vocab_size:
         raise UsageError(f"the prompt has token id {max(prompt['ids'])}, outside this model's vocabulary 0..{model.config.vocab_size - 1}")
     if like_max is not None and args.max_new_tokens == "32":
@@ -98,7 +101,7 @@ def run_trace(args):
     try:
         summary = capture(model, tok, prompt, writer, name=os.path.basename(os.path.normpath(args.model_dir)),
                           capture_spec=spec, max_new_tokens=max_new, top_k=like_top if like_top is not None else 5,
-                          decode=args.decode)
+                          decode=args.decode, prompt_spec=prompt_spec)
     except BaseException:
         writer.abandon()
         raise

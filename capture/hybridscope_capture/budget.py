@@ -7,9 +7,11 @@ from decimal import ROUND_HALF_UP, Decimal
 DEFAULT_BUDGET_BYTES = 64 * 2 ** 20
 MAX_POOLED_SIZE = 512
 
-# What the app and `hybridscope trace` run (engine/run.ts DEFAULT_CAPTURE); written as is into the header.
+# What the app runs (engine/run.ts DEFAULT_CAPTURE), and what a trace records (TRACE_CAPTURE: no
+# on-demand context, which a file does not hold); written as is into the header.
 DEFAULT_CAPTURE = {"attention": True, "ssm": True, "states": True, "focus": [], "pooledSize": 256,
                    "budgetBytes": DEFAULT_BUDGET_BYTES}
+TRACE_CAPTURE = {**DEFAULT_CAPTURE, "keepContext": False}
 
 
 def format_bytes(n):
@@ -57,19 +59,31 @@ def plan_capture(spec, T):
 
 class CaptureBudget:
     """Every captured array is charged before it is computed; what does not fit is dropped with a notice.
-    The engine also charges what its on-demand tiles recompute from (q/k, dt/B/C): a trace holds no
-    tiles, but the same charges keep the same arrays within the same budget."""
+    A probe layer (any block but an MLP) may take at most an equal share of what is left when it starts
+    (budget.ts: fair shares). With keepContext the engine also charges what its on-demand tiles recompute
+    from (q/k, dt/B/C): a trace holds no tiles, but the same charges keep the same arrays."""
 
     def __init__(self, limit):
         self.limit = limit
         self.used = 0
         self.notices = []
+        self.share = float("inf")
+        self.layer_used = 0
+
+    def begin_layer(self, probe_layers_left):
+        self.layer_used = 0
+        self.share = max(0, self.limit - self.used) / probe_layers_left if probe_layers_left > 0 else float("inf")
 
     def take(self, nbytes, what):
         if self.used + nbytes > self.limit:
             self.notices.append(f"dropped {what} ({format_bytes(nbytes)}): capture budget {format_bytes(self.limit)} reached")
             return False
+        if self.layer_used + nbytes > self.share:
+            self.notices.append(f"dropped {what} ({format_bytes(nbytes)}): over this layer's share of the capture budget "
+                                f"({format_bytes(self.share)} of {format_bytes(self.limit)})")
+            return False
         self.used += nbytes
+        self.layer_used += nbytes
         return True
 
     def charge(self, nbytes):

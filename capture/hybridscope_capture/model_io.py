@@ -49,6 +49,9 @@ def load(folder, dtype="auto", device_map=None):
     else:
         model = AutoModelForCausalLM.from_pretrained(folder, dtype=torch_dtype, device_map=device_map)
     model.eval()
+    # float32 on a GPU stays float32: no TensorFloat-32 in cuDNN's convolutions (on by default) or matmuls
+    torch.backends.cudnn.allow_tf32 = False
+    torch.backends.cuda.matmul.allow_tf32 = False
     tok = EngineTokenizer(folder) if os.path.exists(os.path.join(folder, "tokenizer.json")) else None
     return model, tok
 

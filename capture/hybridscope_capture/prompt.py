@@ -126,4 +126,4 @@ def like_prompt(path):
     prompt = header.get("prompt") if isinstance(header, dict) else None
     if not isinstance(prompt, dict) or not isinstance(prompt.get("ids"), list) or not isinstance(prompt.get("focus"), list):
         raise PromptError(f"{path}: the trace's header has no prompt with ids and focus rows")
-    return prompt, header.get("maxNewTokens"), header.get("topK")
+    return prompt, header.get("maxNewTokens"), header.get("topK"), header.get("promptSpec")

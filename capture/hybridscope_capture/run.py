@@ -47,6 +47,9 @@ class Recorder:
     def __init__(self, blocks, T, plan, budget, layer):
         self.blocks, self.T, self.plan, self.budget, self.layer = blocks, T, plan, budget, layer
         self.open = {}
+        # probe layers from each block on (itself included): the budget's fair shares
+        kinds = [b.kind for b in blocks]
+        self.left = {b.index: sum(k != "mlp" for k in kinds[i:]) for i, b in enumerate(blocks)}
         self.handles = []
         self.first_ms = None
         self.t0 = time.perf_counter()
@@ -69,6 +72,7 @@ class Recorder:
         def hook(_m, args, kwargs):
             started = time.perf_counter()
             u = args[0] if args else kwargs["hidden_states"]
+            self.budget.begin_layer(0 if b.kind == "mlp" else self.left[b.index])
             key, part = probe_block(b, u, kwargs, self.plan, self.budget)
             self.open[b.index] = {"started": started, "key": key, "part": part}
         return hook
@@ -95,7 +99,7 @@ class Recorder:
             self.first_ms = 1000 * (time.perf_counter() - self.t0)
 
 
-def capture(model, tok, prompt, writer, *, name, capture_spec, max_new_tokens=32, top_k=5, decode="cache"):
+def capture(model, tok, prompt, writer, *, name, capture_spec, max_new_tokens=32, top_k=5, decode="cache", prompt_spec=None):
     """Runs `prompt` (a PromptInfo dict) on `model` with every probe of `capture_spec`, writing the
     trace to `writer`; returns the summary. A phonebook prompt's answer ends at its line's end."""
     t0 = time.perf_counter()
@@ -110,7 +114,8 @@ def capture(model, tok, prompt, writer, *, name, capture_spec, max_new_tokens=32
         "producer": PRODUCER,
         "model": {"name": name, "model_type": model.config.model_type, "vocab_size": model.config.vocab_size,
                   "layers": [{"index": b.index, "kind": b.kind} for b in blocks]},
-        "layout": layout, "blocks": order, "prompt": prompt, "capture": capture_spec,
+        "layout": layout, "blocks": order, "prompt": prompt, **({"promptSpec": prompt_spec} if prompt_spec else {}),
+        "capture": capture_spec,
         "maxNewTokens": max_new_tokens, "topK": top_k,
     })
     plan = plan_capture({**capture_spec, "focus": prompt["focus"], "entries": [e["tokens"] for e in book["entries"]] if book else []}, T)

@@ -12,7 +12,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cliReport, DEFAULT_CAPTURE, Digest, greedyDecoder, loadModel, memorySource, readTrace, recordArrays, runModel, runSweep, writeRunTrace, type LayerRecord, type RunSpec, type Trace } from '../../engine/index';
+import { cliReport, Digest, TRACE_CAPTURE, greedyDecoder, loadModel, memorySource, readTrace, recordArrays, runModel, runSweep, writeRunTrace, type LayerRecord, type RunSpec, type Trace } from '../../engine/index';
 import { nodeFolderSource } from '../../engine/cli/node';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -81,7 +81,7 @@ async function engineTrace(c: Case): Promise<Trace> {
   const model = await loadModel(nodeFolderSource(dirOf(c.model)));
   const spec: RunSpec = {
     prompt: { kind: 'phonebook', seed: c.seed, spec: { ...(c.tokens ? { tokenBudget: c.tokens } : { entries: c.entries }), depth: 0.5, variant: c.variant, format: c.format, fewShot: 2 } },
-    capture: c.budgetBytes ? { ...DEFAULT_CAPTURE, budgetBytes: c.budgetBytes } : DEFAULT_CAPTURE, maxNewTokens: 32, topK: 5,
+    capture: c.budgetBytes ? { ...TRACE_CAPTURE, budgetBytes: c.budgetBytes } : TRACE_CAPTURE, maxNewTokens: 32, topK: 5,
   };
   const run = runModel(model, spec, { pause: async () => undefined, stopped: () => null, now: () => performance.now() });
   const chunks: Uint8Array[] = [];
