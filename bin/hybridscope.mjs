@@ -4046,7 +4046,8 @@ var DEFAULT_CAPTURE = {
   pooledSize: 256,
   budgetBytes: DEFAULT_BUDGET_BYTES
 };
-var TRACE_CAPTURE = { ...DEFAULT_CAPTURE, keepContext: false };
+var TRACE_BUDGET_BYTES = 256 * 2 ** 20;
+var TRACE_CAPTURE = { ...DEFAULT_CAPTURE, keepContext: false, budgetBytes: TRACE_BUDGET_BYTES };
 var TOKEN_PAUSE_MS = 8;
 async function* runModel(model, spec, control) {
   const t0 = control.now();
@@ -4267,6 +4268,7 @@ var traceCommand = {
     seed: { type: "string", value: "S", default: "0", help: "seed of the generator: the same seed, the same book" },
     layout: SHARED_FLAGS.layout,
     "max-new-tokens": { type: "string", value: "N", default: "32", help: "most tokens to generate (a phonebook answer ends at its line)" },
+    "budget-bytes": { type: "string", value: "N", default: String(TRACE_BUDGET_BYTES), help: "the capture budget in bytes; each probe layer gets a fair share (default 256 MiB)" },
     out: { type: "string", value: "FILE", required: true, help: "where to write the trace; - streams it to stdout" }
   },
   examples: ["hybridscope trace assets/models/hybrid --entries 40 --seed 1 --out run.hstrace"],
@@ -4277,7 +4279,8 @@ var traceCommand = {
     if (out !== "-") await checkOutFile(out);
     const dir = positionals[0];
     const model = await loadFolder(dir, io);
-    const spec = { prompt, capture: TRACE_CAPTURE, maxNewTokens, topK: 5, ...typeof values.layout === "string" ? { layout: values.layout } : {} };
+    const budgetBytes = integer("budget-bytes", values["budget-bytes"], 0);
+    const spec = { prompt, capture: { ...TRACE_CAPTURE, budgetBytes }, maxNewTokens, topK: 5, ...typeof values.layout === "string" ? { layout: values.layout } : {} };
     const run = runModel(model, spec, { pause: async () => void 0, stopped: () => null, now: () => performance.now() });
     const file = out === "-" ? null : await openOutFile(out);
     let bytes = 0;

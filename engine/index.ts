@@ -37,7 +37,7 @@ export { attentionTile, implicitTile, implicitPooled, pooledTile, stateAt } from
 export type { PhonebookPromptSpec, PromptInfo, PromptSpec } from './prompt';
 export { MAX_PROMPT_TOKENS, preparePrompt } from './prompt';
 export type { RunControl, RunEvent, RunSpec, RunSummary, RunToken, StopReason, TokenAlt } from './run';
-export { DEFAULT_CAPTURE, TRACE_CAPTURE, runModel, warmUp } from './run';
+export { DEFAULT_CAPTURE, TRACE_BUDGET_BYTES, TRACE_CAPTURE, runModel, warmUp } from './run';
 export { Digest } from './digest';
 export type { TraceEnd, TraceHeader, TraceReader, Trace, TraceSink, TraceWriter } from './trace';
 export { isTrace, isTraceName, openTrace, readTrace, traceWriter, writeRunTrace, TRACE_EXTENSION, TRACE_VERSION } from './trace';

@@ -35,9 +35,12 @@ export const DEFAULT_CAPTURE = {
   attention: true, ssm: true, states: true, focus: [] as number[], pooledSize: 256, budgetBytes: DEFAULT_BUDGET_BYTES,
 };
 
-/** What a trace file records (`hybridscope trace`, the PyTorch capture): the same probes and budget, but
- *  no on-demand context (q/k, dt/B/C), which a file does not hold, so none of the budget goes to it. */
-export const TRACE_CAPTURE = { ...DEFAULT_CAPTURE, keepContext: false };
+/** What a trace file records (`hybridscope trace`, the PyTorch capture): the same probes, no on-demand
+ *  context (q/k, dt/B/C), which a file does not hold, and a 256 MB budget: a file on disk, meant for the
+ *  models too large to run here (the study's 8B hybrid on a 4,000-token book needs ~470 MB for every
+ *  array; 256 MB in fair shares keeps each layer's maps, state norms, states and dt). */
+export const TRACE_BUDGET_BYTES = 256 * 2 ** 20;
+export const TRACE_CAPTURE = { ...DEFAULT_CAPTURE, keepContext: false, budgetBytes: TRACE_BUDGET_BYTES };
 
 export interface TokenAlt extends TokenChoice { text: string }
 

@@ -6,7 +6,7 @@
 import { version } from '../../../package.json';
 import { FORMATS, VARIANTS, type PhonebookFormat, type PhonebookVariant } from '../../phonebook/templates';
 import type { PromptSpec } from '../../prompt';
-import { TRACE_CAPTURE, runModel, type RunSpec } from '../../run';
+import { TRACE_BUDGET_BYTES, TRACE_CAPTURE, runModel, type RunSpec } from '../../run';
 import { writeRunTrace } from '../../trace/write';
 import type { Command } from '../command';
 import { UsageError } from '../command';
@@ -50,6 +50,7 @@ export const traceCommand: Command = {
     seed: { type: 'string', value: 'S', default: '0', help: 'seed of the generator: the same seed, the same book' },
     layout: SHARED_FLAGS.layout,
     'max-new-tokens': { type: 'string', value: 'N', default: '32', help: 'most tokens to generate (a phonebook answer ends at its line)' },
+    'budget-bytes': { type: 'string', value: 'N', default: String(TRACE_BUDGET_BYTES), help: 'the capture budget in bytes; each probe layer gets a fair share (default 256 MiB)' },
     out: { type: 'string', value: 'FILE', required: true, help: 'where to write the trace; - streams it to stdout' },
   },
   examples: ['hybridscope trace assets/models/hybrid --entries 40 --seed 1 --out run.hstrace'],
@@ -60,7 +61,8 @@ export const traceCommand: Command = {
     if (out !== '-') await checkOutFile(out);
     const dir = positionals[0];
     const model = await loadFolder(dir, io);
-    const spec: RunSpec = { prompt, capture: TRACE_CAPTURE, maxNewTokens, topK: 5, ...(typeof values.layout === 'string' ? { layout: values.layout } : {}) };
+    const budgetBytes = integer('budget-bytes', values['budget-bytes'], 0);
+    const spec: RunSpec = { prompt, capture: { ...TRACE_CAPTURE, budgetBytes }, maxNewTokens, topK: 5, ...(typeof values.layout === 'string' ? { layout: values.layout } : {}) };
     const run = runModel(model, spec, { pause: async () => undefined, stopped: () => null, now: () => performance.now() });
     // A file streams into a temporary file beside it, renamed into place once the run is complete
     // (fsynced: openOutFile); stdout gets each chunk as it comes.
