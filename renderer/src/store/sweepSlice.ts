@@ -14,6 +14,10 @@ export interface CurvePoint {
   samples: number;
   accuracy: number;
   digitAccuracy: number;
+  /** Digits right in the wrong answers only; null when none was wrong, absent on older points. */
+  wrongDigitAccuracy?: number | null;
+  /** A bundled model's shipped evaluation (eval.json), drawn faintly beside the sweeps. */
+  reference?: boolean;
   /** Shares of the wrong answers that are another entry's number / another entry sharing a name
    *  with the target (app/protocol.ts); null when none was wrong, absent on points made without them. */
   wrongOtherEntry?: number | null;
