@@ -53,7 +53,7 @@ export async function runSweeps(targets: SweepTarget[], entries: number[], sampl
   }));
   const per = entries.length * samples * books.depths.length;
   const total = series.length * per;
-  store().startSweep({ id, series, entries, samples, total });
+  store().startSweep({ id, series, entries, samples, total, books });
   const me = { handle: null as SweepHandle | null, cancelled: false };
   sweeps.active = me;
   let before = 0;

@@ -29,6 +29,9 @@ export interface SweepMeta {
   series: SweepSeries[];
   entries: number[];
   samples: number;
+  /** The books where they differ from the prompt panel's (actions/sweeps.ts SweepBooks): how a view
+   *  tells its own sweeps (the ablation table's re-measures) from the rest. */
+  books?: { depths: (number | null)[]; format?: string; variant?: string; seed?: number; fewShot?: number };
   status: 'running' | 'done' | 'cancelled' | 'error';
   done: number;
   total: number;

@@ -1,14 +1,15 @@
-// The inspector: one tab per deep view (attention, SSM, recall curves, compare, cost).
+// The inspector: one tab per deep view (attention, SSM, recall curves, ablations, compare, cost).
 import { appStore, useApp } from '../store/appStore';
 import type { InspectorTab } from '../store/uiSlice';
 import { AttentionView } from './AttentionView';
 import { SsmView } from './SsmView';
 import { RecallView } from './RecallView';
+import { AblationsView } from './AblationsView';
 import { CompareView } from './CompareView';
 import { CostView } from './CostView';
 
 const TABS: [InspectorTab, string][] = [
-  ['attention', 'Attention'], ['ssm', 'SSM'], ['recall', 'Recall curves'], ['compare', 'Compare'], ['cost', 'Cost'],
+  ['attention', 'Attention'], ['ssm', 'SSM'], ['recall', 'Recall curves'], ['ablations', 'Ablations'], ['compare', 'Compare'], ['cost', 'Cost'],
 ];
 
 export function Inspector() {
@@ -23,6 +24,7 @@ export function Inspector() {
       {tab === 'attention' && <AttentionView />}
       {tab === 'ssm' && <SsmView />}
       {tab === 'recall' && <RecallView />}
+      {tab === 'ablations' && <AblationsView />}
       {tab === 'compare' && <CompareView />}
       {tab === 'cost' && <CostView />}
     </section>
