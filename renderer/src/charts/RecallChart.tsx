@@ -40,16 +40,17 @@ export function recallXScale(values: number[], range: [number, number]) {
   return hi / Math.max(1, lo) > 8 ? scaleLog().domain([lo / 1.15, hi * 1.15]).range(range) : scaleLinear().domain([Math.min(0, lo), hi]).range(range).nice();
 }
 
-/** Tick labels of a recall x axis: on a log axis only the doubling lengths (entries) or 1-2-5 steps
- *  (tokens), so the labels do not crowd. */
-export function recallTickFormat(axis: RecallAxis, log: boolean): (v: number) => string {
-  const keep = (v: number) => {
-    if (!log) return true;
-    if (axis === 'entries') return Number.isInteger(Math.log2(v));
-    const m = v / 10 ** Math.floor(Math.log10(v));
-    return [1, 2, 5].some((k) => Math.abs(m - k) < 1e-9);
-  };
-  return (v) => (keep(v) ? int(v) : '');
+/** The ticks of a recall x axis: on a log axis the doubling lengths (entries) or 1-2-5 steps (tokens)
+ *  inside its domain, so that the labels name the lengths swept and do not crowd; else the scale's own. */
+export function recallTicks(axis: RecallAxis, domain: number[]): number[] | undefined {
+  const [lo, hi] = domain;
+  if (hi / Math.max(lo, 1e-9) <= 8 || lo <= 0) return undefined;
+  const out: number[] = [];
+  for (let e = Math.floor(Math.log10(lo)); 10 ** e <= hi; e++) {
+    for (const k of axis === 'entries' ? [] : [1, 2, 5]) if (k * 10 ** e >= lo && k * 10 ** e <= hi) out.push(k * 10 ** e);
+  }
+  if (axis === 'entries') for (let v = 2 ** Math.ceil(Math.log2(lo)); v <= hi; v *= 2) out.push(v);
+  return out;
 }
 
 /** The training length on the chosen axis and what it is called there. */
@@ -107,7 +108,7 @@ export function RecallChart({ series, points, width, height, digits, axis, train
           </g>
         );
       })}
-      <AxisBottom scale={x} y={height - M.bottom} label={axis === 'entries' ? 'phonebook entries' : 'prompt tokens (mean per point)'} ticks={axis === 'entries' ? 8 : 6} tickFormat={recallTickFormat(axis, 'base' in x)} />
+      <AxisBottom scale={x} y={height - M.bottom} label={axis === 'entries' ? 'phonebook entries' : 'prompt tokens (mean per point)'} ticks={axis === 'entries' ? 8 : 6} tickFormat={(v) => int(v)} values={recallTicks(axis, x.domain())} />
       <AxisLeft scale={y} x={M.left} label="exact match (95 % interval)" tickFormat={pct} />
       <g transform={`translate(${width - M.right + 18},${M.top + 8})`} fontSize={11} fill={ink.text}>
         {[...measured, ...references].map((s, i) => (

@@ -9,7 +9,7 @@ import type { CurvePoint } from '../store/sweepSlice';
 import { ink } from '../ui/palette';
 import { hideTip, showTip } from '../ui/Tooltip';
 import { copyInterval, wrongOf, xOf, type RecallAxis } from './recallData';
-import { recallTickFormat, recallXScale, trainingAt, type TrainingMark } from './RecallChart';
+import { recallTicks, recallXScale, trainingAt, type TrainingMark } from './RecallChart';
 import { CHANCE_WRONG_DIGITS } from './recallStats';
 import { Marker } from './Marker';
 import type { SeriesStyle } from './seriesStyle';
@@ -18,6 +18,7 @@ interface Props { series: SeriesStyle[]; points: CurvePoint[]; width: number; he
 
 const M = { top: 24, bottom: 42, left: 56, gap: 64 };
 const pct1 = format('.1%');
+const int = format(',d');
 
 type Measure = { title: string; value: (p: CurvePoint) => number | null | undefined; interval?: (p: CurvePoint) => { lo: number; hi: number } | null; chance?: number; testId: string };
 
@@ -71,7 +72,7 @@ export function WrongAnswersChart({ series, points, width, height, axis, train }
                 </g>
               );
             })}
-            <AxisBottom scale={x} y={height - M.bottom} label={axis === 'entries' ? 'phonebook entries' : 'prompt tokens (mean per point)'} ticks={5} tickFormat={recallTickFormat(axis, 'base' in x)} />
+            <AxisBottom scale={x} y={height - M.bottom} label={axis === 'entries' ? 'phonebook entries' : 'prompt tokens (mean per point)'} ticks={5} tickFormat={(v) => int(v)} values={recallTicks(axis, x.domain())} />
             <AxisLeft scale={y} x={left} tickFormat={pct} />
           </g>
         );

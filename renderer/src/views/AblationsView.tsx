@@ -100,7 +100,7 @@ export function AblationsView() {
           <span className="muted">{current.done} of {current.total} prompts</span></div>
       )}
       {status === 'loading' && <div className="small muted">Reading the shipped evaluations…</div>}
-      <ChartFrame title="Trained alike: one row per variant" subtitle={`${fmt}, standard · exact match % (95 % interval) at each book length`} testId="ablation-table" data={table}>
+      <ChartFrame title="Trained alike: one row per variant" subtitle={`${fmt}, standard · exact match % (95 % interval) at each book length`} testId="ablation-table" data={table} figure={false}>
         <div style={{ overflowX: 'auto' }}>
           <table className="ablation-table">
             <thead>
