@@ -352,13 +352,16 @@ def card(model_id, train, sums, cmp, verdict, hybrid_std=None, config=None, alik
 
 
 def main():
+    global MODELS  # --models: another folder (test_cards.py ships a variant into a copy)
     ap = argparse.ArgumentParser()
     ap.add_argument("--engine", required=True, help="folder of the engine's --out files")
     ap.add_argument("--keep", default="", help="models whose weights did not change: keep their eval.json "
                     "numbers (comma-separated ids); any other model without sweep files is an error")
     ap.add_argument("--more", help="folder of --out files with more prompts at a few points, named as in --engine "
                     "(the cards' last table; a model with none there keeps the one of its eval.json if it is in --keep)")
+    ap.add_argument("--models", default=MODELS, help="the models folder to write (default: assets/models)")
     args = ap.parse_args()
+    MODELS = args.models
     manifest = []
     hybrid_std = None
     ids = model_ids()

@@ -10,6 +10,7 @@ import functools
 import json
 import os
 import shlex
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -111,6 +112,41 @@ class AblationPlan(unittest.TestCase):
                          recipe_text.variant_commands(v, train_json(v["base"])))
 
 
+class ShippingAVariant(unittest.TestCase):
+    def test_a_variant_in_the_models_folder_is_carded_and_listed_with_its_field(self):
+        """Data only: a variant's folder (here the hybrid's files, its weights left out, as a seed variant's may
+        be) in a copy of assets/models, and cards.py lists it with its ablation field and weights: false."""
+        v = recipe_text.variant("hybrid-seed1")
+        with tempfile.TemporaryDirectory() as tmp:
+            models = os.path.join(tmp, "models")
+            shutil.copytree(MODELS, models, ignore=shutil.ignore_patterns("model.safetensors"))
+            shutil.copytree(os.path.join(models, "hybrid"), os.path.join(models, v["id"]))
+            for m in ("mamba", "mamba2", "hybrid", "transformer"):  # the bundled ones keep their weights (as files)
+                open(os.path.join(models, m, "model.safetensors"), "w").close()
+            with open(os.path.join(models, v["id"], "train.json")) as f:
+                t = json.load(f)
+            t["args"]["seed"] = t["base"]["args"]["seed"] = 1
+            with open(os.path.join(models, v["id"], "train.json"), "w") as f:
+                json.dump(t, f)
+            empty = os.path.join(tmp, "sweeps")
+            os.makedirs(empty)
+            keep = ",".join(["mamba", "mamba2", "hybrid", "transformer", v["id"]])
+            done = subprocess.run([sys.executable, os.path.join(ROOT, "training", "cards.py"), "--engine", empty,
+                                   "--keep", keep, "--models", models], capture_output=True, text=True)
+            self.assertEqual(done.returncode, 0, done.stderr)
+            with open(os.path.join(models, "manifest.json")) as f:
+                entries = {e["id"]: e for e in json.load(f)["models"]}
+            self.assertEqual(list(entries)[-1], v["id"])
+            self.assertEqual(entries[v["id"]]["ablation"], {"axis": "seed", "value": 1, "base": "hybrid"})
+            self.assertIs(entries[v["id"]]["weights"], False)
+            self.assertNotIn("weights", entries["hybrid"])
+            with open(os.path.join(models, v["id"], "README.md")) as f:
+                text = f.read()
+            self.assertIn("An ablation variant of `hybrid` (seed: 1)", text)
+            self.assertIn("--seed 1", text)
+            self.assertTrue(os.path.exists(os.path.join(models, v["id"], "loss.svg")))
+
+
 class Phases(unittest.TestCase):
     def test_every_phase_finished_its_planned_steps(self):
         for entry in shipped():
@@ -161,11 +197,14 @@ class Cards(unittest.TestCase):
                     self.assertIn(f"`{command}`", text)
 
     def test_each_card_names_every_models_learning_rates(self):
-        trains = {e["id"]: train_json(e["id"]) for e in shipped()}
+        # the four bundled models; an ablation variant's card carries their line, its own commands say the rest
+        trains = {e["id"]: train_json(e["id"]) for e in shipped() if "ablation" not in e}
         line = recipe_text.alike_line(trains)
         for entry in shipped():
             with self.subTest(model=entry["id"]):
                 self.assertIn(line, card(entry["id"]))
+                if "ablation" in entry:
+                    continue
                 lrs = " then ".join(recipe_text.lr_text(p["args"]["lr"]) for p in recipe_text.phases(trains[entry["id"]]))
                 self.assertIn(f"{entry['id']} {lrs}", line)
 
