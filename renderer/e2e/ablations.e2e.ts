@@ -93,7 +93,7 @@ describe.skipIf(!have)('the Ablations view in Chromium', () => {
     await text.press('Enter');
     const offer = page.locator('[data-testid=trained-offer]');
     await expect.poll(() => offer.getAttribute('data-id')).toBe(manifest.find((m) => m.layout === 'MMMMMMMM')!.id);
-    await page.locator('[data-testid=strip]').first().screenshot({ path: shot('ablations-trained-offer') }).catch(() => undefined);
+    await page.screenshot({ path: shot('ablations-trained-offer') });
     await page.locator('[data-testid=trained-offer-sweep]').click();
     await expect.poll(() => page.locator('[data-testid=sweep-progress]').getAttribute('data-status')).toBe('running');
     await page.locator('[data-testid=sweep-cancel]').click();
