@@ -26,16 +26,17 @@ const bytes = format('.3~s');
 const millions = (n: number) => (n >= 1e9 ? `~${Math.round(n / 1e9)} B` : `${(n / 1e6).toFixed(2)} M`);
 
 function Cell({ cell }: { cell: AblationCell }) {
-  const one = (p: CurvePoint, what: string) => {
+  const one = (p: CurvePoint, what: 'shipped' | 'measured') => {
     const ci = accuracyInterval(p);
-    return <span className={what} title={`${what}: ${Math.round(p.accuracy * p.samples)} of ${p.samples} exact; 95 % interval ${pct(ci.lo)}–${pct(ci.hi)}`}>
+    const said = what === 'shipped' ? 'shipped evaluation' : 'measured in this app';
+    return <span className={what} title={`${said}: ${Math.round(p.accuracy * p.samples)} of ${p.samples} exact; 95 % interval ${pct(ci.lo)}–${pct(ci.hi)}`}>
       {Math.round(100 * p.accuracy)} <span className="muted">({Math.round(100 * ci.lo)}–{Math.round(100 * ci.hi)})</span>
     </span>;
   };
   return (
     <td className="num" data-testid="ablation-cell" data-entries={cell.entries} data-accuracy={cell.shipped?.accuracy ?? ''} data-samples={cell.shipped?.samples ?? ''} data-measured={cell.measured?.accuracy ?? ''}>
       {cell.shipped ? one(cell.shipped, 'shipped') : <span className="muted">—</span>}
-      {cell.measured && <><br />{one(cell.measured, 'measured')}<span className="muted small"> here, n={cell.measured.samples}</span></>}
+      {cell.measured && <><br /><span className="muted small">here </span>{one(cell.measured, 'measured')}</>}
     </td>
   );
 }
@@ -115,7 +116,7 @@ export function AblationsView() {
                     onClick={() => { setFocus(r.id); open(r); }} title={canOpen ? `Open ${r.name}` : r.preset ? r.preset.source : 'its evaluation ships without its weights'}>
                     <td><b>{r.name}</b>{r.id === openId && <span className="muted small"> · open</span>}{r.entry?.weights === false && <span className="muted small"> · evaluation only</span>}</td>
                     <td className="small">{r.preset ? 'the study\'s layout, no weights' : variesText(r.entry) || 'bundled'}</td>
-                    <td className="mono small layout-cell">{r.layout}</td>
+                    <td className="mono small layout-cell" style={{ minWidth: `${Math.min(r.layout.length, 16) + 1}ch` }}>{r.layout}</td>
                     <td className="num">{millions(r.parameters)}</td>
                     <td className="num" data-testid="ablation-cache" data-bytes={r.cacheBytes ?? ''}>{r.cacheBytes === null ? '—' : `${bytes(r.cacheBytes)}B`}</td>
                     {r.cells.map((c) => <Cell key={c.entries} cell={c} />)}
