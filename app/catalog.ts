@@ -2,7 +2,7 @@
 // (Electron: resources/models or assets/models; web: the static `models/` folder; tests: a folder).
 // The manifest is an array of entries, or an object with a `models` array; unknown fields are ignored.
 import { utf8Decode, type FileSource } from '../engine';
-import type { CatalogEntry } from './protocol';
+import { ABLATION_AXES, type AblationAxis, type AblationTag, type CatalogEntry } from './protocol';
 
 export const MANIFEST = 'manifest.json';
 const ID = /^[A-Za-z0-9._-]+$/;
@@ -52,5 +52,19 @@ function entry(raw: unknown, where: string): CatalogEntry {
   const description = text('description');
   if (description !== undefined) e.description = description;
   if (o.default === true) e.default = true;
+  const status = text('status');
+  if (status !== undefined) e.status = status;
+  if (o.weights === false) e.weights = false;
+  if (o.ablation !== undefined) e.ablation = ablation(o.ablation, `${where}.ablation`);
   return e;
+}
+
+/** `{"axis", "value", "base"}` (training/ABLATIONS.md), or a one-line error naming the field. */
+function ablation(raw: unknown, where: string): AblationTag {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new Error(`${where}: expected {"axis", "value", "base"}`);
+  const o = raw as Record<string, unknown>;
+  if (!ABLATION_AXES.includes(o.axis as AblationAxis)) throw new Error(`${where}.axis: expected one of ${ABLATION_AXES.join(', ')}, got ${JSON.stringify(o.axis)}`);
+  if (typeof o.value !== 'number' && typeof o.value !== 'string') throw new Error(`${where}.value: expected a number or a string`);
+  if (typeof o.base !== 'string' || !ID.test(o.base)) throw new Error(`${where}.base: expected the id of the bundled model it varies`);
+  return { axis: o.axis as AblationAxis, value: o.value, base: o.base };
 }

@@ -4,7 +4,7 @@
 // ones are dropped) with chunked records already reassembled.
 import {
   PROTOCOL_VERSION,
-  type CatalogEntry, type EngineEvent, type EventOf, type ModelSource, type ModelSummary, type Tensor,
+  type CatalogEntry, type EngineEvent, type ModelEvaluation, type EventOf, type ModelSource, type ModelSummary, type Tensor,
   type PromptInfo, type Request, type RequestBody, type RequestType, type RunSpec, type RunSummary,
   type RunToken, type SweepPoint, type SweepRequest, type TileQuery,
 } from './protocol';
@@ -69,6 +69,12 @@ export class Engine {
   async listModels(): Promise<CatalogEntry[]> {
     const e = await this.request('model/list', {});
     return (e as EventOf<'model/catalog'>).models;
+  }
+
+  /** The bundled models' shipped evaluations (eval.json, train.json, cache sizes: app/evaluations.ts). */
+  async evaluations(): Promise<ModelEvaluation[]> {
+    const e = await this.request('model/evaluations', {});
+    return (e as EventOf<'model/evaluations'>).models;
   }
 
   /** Opens a model; `onHeaders` sees the summary from the headers before the weights are read.
@@ -178,7 +184,7 @@ export class Engine {
           for (const fn of this.hostListeners) fn({ type: 'host/status', v: PROTOCOL_VERSION, status: 'crashed', message });
         }
         return;
-      case 'model/catalog': case 'model/info': case 'tile/data': case 'state/data':
+      case 'model/catalog': case 'model/evaluations': case 'model/info': case 'tile/data': case 'state/data':
         return this.reply(e.reqId, e, e.type !== 'model/info' || e.model.loaded);
       case 'model/error':
         return this.fail(e.reqId, e.message);

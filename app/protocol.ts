@@ -43,6 +43,24 @@ export interface CatalogEntry {
   description?: string;
   /** The model the app opens in. */
   default?: boolean;
+  /** The manifest's one-line verdict on what the model learned (training/cards.py). */
+  status?: string;
+  /** A trained-alike variant of a study question (training/ABLATIONS.md): what it varies. */
+  ablation?: AblationTag;
+  /** False for a variant whose evaluation ships without its weights (it lists, but does not open). */
+  weights?: boolean;
+}
+
+/** The axes of the study's ablations in miniature (training/ABLATIONS.md). */
+export const ABLATION_AXES = ['attention-count', 'attention-position', 'state-size', 'seed'] as const;
+export type AblationAxis = (typeof ABLATION_AXES)[number];
+
+/** A manifest entry's `ablation`: the axis it varies, its value there, and the bundled model it varies
+ *  (`base`: the same recipe with that one thing changed). */
+export interface AblationTag {
+  axis: AblationAxis;
+  value: number | string;
+  base: string;
 }
 
 export interface ModelSummary {
@@ -70,6 +88,49 @@ export interface ModelSummary {
 /** Cache one block keeps per sequence, float32 bytes: a constant state, and K + V per token. */
 export interface BlockCache { state: number; kvPerToken: number }
 
+/** One point of a bundled model's shipped evaluation: its eval.json, the engine's own sweep on the
+ *  shipped files (training/cards.py writes it; one seed, a random target per sample, 2 look-ups). */
+export interface ReferencePoint {
+  format: 'bare' | 'question';
+  variant: 'standard' | 'reversed';
+  seed: number;
+  entries: number;
+  samples: number;
+  /** Exact answers among the samples. */
+  correct: number;
+  digitAccuracy: number;
+  /** Digits right in the wrong answers; null when none was wrong. */
+  wrongDigitAccuracy: number | null;
+  meanTokens: number;
+  /** Wrong answers that are another entry's number, of the `samples - correct` wrong ones; null when
+   *  the file does not say. */
+  wrongOtherEntry: number | null;
+}
+
+/** The longest sequence a model's training fed it (train.json's book sizes and look-ups, counted with
+ *  its tokenizer): where its training length lies on a token axis. */
+export interface TrainingLength {
+  entries: number;
+  tokens: number;
+  /** The book that reaches it. */
+  format: 'bare' | 'question';
+  variant: 'standard' | 'reversed';
+  lookups: number;
+}
+
+/** What a bundled model's folder says about how it was trained and how it scores (app/evaluations.ts). */
+export interface ModelEvaluation {
+  id: string;
+  points: ReferencePoint[];
+  /** train.json's loss curve, phase by phase (phase 0 first; a later phase counts steps from its own start). */
+  loss: { phase: number; step: number; loss: number }[];
+  training: TrainingLength | null;
+  /** Per block, from config.json alone. */
+  blockCache: BlockCache[];
+  /** What could not be read, one line each; the rest is still given. */
+  problems: string[];
+}
+
 export type ModelRef = { kind: 'bundled'; id: string } | { kind: 'folder'; name: string };
 
 // ---------------------------------------------------------------- runs
@@ -82,7 +143,8 @@ export interface SweepRequest {
   entries: number[];
   /** … and/or as prompt token budgets (the NVIDIA study's 4K, 8K, … axis); at least one length overall. */
   tokenBudgets?: number[];
-  depths: number[];
+  /** Target depths 0–1; null: a random entry per sample (as the shipped evaluations draw them). */
+  depths: (number | null)[];
   variant: 'standard' | 'reversed';
   format: 'bare' | 'question';
   fewShot: number;
@@ -101,6 +163,8 @@ interface Req<T extends string> {
 
 export type Request =
   | Req<'model/list'>
+  /** The bundled models' shipped evaluations (reference curves, training length, loss, cache sizes). */
+  | Req<'model/evaluations'>
   | (Req<'model/open'> & { source: ModelSource })
   | (Req<'run/start'> & { runId: number; spec: RunSpec })
   | (Req<'run/cancel'> & { runId: number })
@@ -126,6 +190,7 @@ interface Ev<T extends string> {
 export type EngineEvent =
   | (Ev<'service/ready'> & { protocol: number })
   | (Ev<'model/catalog'> & { reqId: number; models: CatalogEntry[] })
+  | (Ev<'model/evaluations'> & { reqId: number; models: ModelEvaluation[] })
   | (Ev<'model/info'> & { reqId: number; model: ModelSummary })
   | (Ev<'model/error'> & { reqId: number; message: string; current: ModelSummary | null })
   | (Ev<'run/started'> & { runId: number; prompt: PromptInfo; layout: string; blocks: number[] })

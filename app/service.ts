@@ -5,9 +5,10 @@
 // (engine/run.ts): the service adds the envelope, transfers the arrays, and supersedes or cancels.
 import { blockCacheBytes, pooledTile, stateAt, type FileSource, type ForwardResult, type Model, type StopReason } from '../engine';
 import { readCatalog } from './catalog';
+import { readEvaluation } from './evaluations';
 import { hostClock, type Clock } from './clock';
 import { realEngine, type EngineApi } from './engine-api';
-import type { EngineEvent, MessagePortLike, ModelSource, ModelSummary, Request, RunSpec } from './protocol';
+import type { EngineEvent, MessagePortLike, ModelEvaluation, ModelSource, ModelSummary, Request, RunSpec } from './protocol';
 import { PROTOCOL_VERSION } from './protocol';
 import { filesSource, hashingSource, subSource } from './sources';
 import { executeSweep } from './sweep';
@@ -92,6 +93,8 @@ export class EngineService {
     switch (req.type) {
       case 'model/list':
         return this.post({ type: 'model/catalog', v, reqId: req.reqId, models: await readCatalog(this.opts.bundled) });
+      case 'model/evaluations':
+        return this.post({ type: 'model/evaluations', v, reqId: req.reqId, models: await this.evaluations() });
       case 'model/open':
         this.opening = this.opening.then(() => this.openModel(req.reqId, req.source));
         return this.opening;
@@ -120,6 +123,20 @@ export class EngineService {
         return;
       }
     }
+  }
+
+  /** The bundled models' evaluations, read once (the bundled folder does not change while serving). */
+  private evaluated: Promise<ModelEvaluation[]> | null = null;
+
+  private evaluations(): Promise<ModelEvaluation[]> {
+    this.evaluated ??= (async () => {
+      const out: ModelEvaluation[] = [];
+      for (const entry of await readCatalog(this.opts.bundled)) out.push(await readEvaluation(this.opts.bundled, entry, (src) => this.engine.inspect(src)));
+      return out;
+    })();
+    // a failure (an unreadable manifest) is said once and tried again on the next request
+    this.evaluated.catch(() => { this.evaluated = null; });
+    return this.evaluated;
   }
 
   private source(source: ModelSource): FileSource {

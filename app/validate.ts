@@ -194,7 +194,7 @@ function sweepSpec(v: unknown, path: string): SweepRequest {
   const entries = list(o.entries, `${path}.entries`, LIMITS.sweepAxis, (x, p) => int(x, p, 1, LIMITS.entries));
   const budgets = o.tokenBudgets === undefined ? undefined
     : list(o.tokenBudgets, `${path}.tokenBudgets`, LIMITS.sweepAxis, (x, p) => int(x, p, 16, LIMITS.tokenBudget));
-  const depths = list(o.depths, `${path}.depths`, LIMITS.sweepAxis, (x, p) => num(x, p, 0, 1));
+  const depths = list(o.depths, `${path}.depths`, LIMITS.sweepAxis, (x, p) => (x === null ? null : num(x, p, 0, 1)));
   if (entries.length + (budgets?.length ?? 0) === 0 || depths.length === 0) {
     fail(path, 'needs at least one length (entries or tokenBudgets) and one depth');
   }
@@ -238,6 +238,7 @@ export function validateRequest(data: unknown): Request {
   const head = { v: PROTOCOL_VERSION, reqId };
   switch (type) {
     case 'model/list': return { type, ...head };
+    case 'model/evaluations': return { type, ...head };
     case 'model/open': return { type, ...head, source: modelSource(o.source, 'source') };
     case 'run/start': return { type, ...head, runId: int(o.runId, 'runId', 1, ID_MAX), spec: validateRunSpec(o.spec, 'spec') };
     case 'run/cancel': return { type, ...head, runId: int(o.runId, 'runId', 1, ID_MAX) };

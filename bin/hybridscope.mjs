@@ -806,6 +806,18 @@ function initState(block, capacity = 64) {
       return { kind: "mlp" };
   }
 }
+function cacheBytes(s) {
+  switch (s.kind) {
+    case "mamba2":
+      return { state: 4 * ((s.K - 1) * s.convDim + s.H * s.P * s.N), kvPerToken: 0 };
+    case "mamba1":
+      return { state: 4 * ((s.K - 1) * s.I + s.I * s.N), kvPerToken: 0 };
+    case "attention":
+      return { state: 0, kvPerToken: 4 * 2 * s.KVH * s.hd };
+    case "mlp":
+      return { state: 0, kvPerToken: 0 };
+  }
+}
 
 // engine/probes/attention-probe.ts
 function attentionCapture(m, T2, plan, budget2, name, wantFull) {
@@ -1642,6 +1654,7 @@ var llama = {
   hiddenStates: { convention: "input", blocksPerLayer: 2 },
   parse: parseLlama,
   kinds: (c) => Array.from({ length: 2 * c.num_hidden_layers }, (_, i) => i % 2 === 0 ? "attention" : "mlp"),
+  cacheShapes: (c) => Array.from({ length: 2 * c.num_hidden_layers }, (_, i) => i % 2 === 0 ? { kind: "attention", KVH: c.num_key_value_heads, hd: c.head_dim } : { kind: "mlp" }),
   tensors(c, prefix) {
     const D2 = c.hidden_size, F = c.intermediate_size;
     const specs = [
@@ -1720,6 +1733,7 @@ var mamba = {
   hiddenStates: { convention: "output", blocksPerLayer: 1 },
   parse: parseMamba,
   kinds: (c) => Array.from({ length: c.num_hidden_layers }, () => "mamba1"),
+  cacheShapes: (c) => Array.from({ length: c.num_hidden_layers }, () => ({ kind: "mamba1", K: c.conv_kernel, I: c.intermediate_size, N: c.state_size })),
   tensors(c, prefix) {
     const D2 = c.hidden_size, I = c.intermediate_size, N2 = c.state_size, R = c.time_step_rank;
     const specs = [
@@ -1772,8 +1786,10 @@ var mamba = {
 };
 
 // engine/models/mamba2-weights.ts
+var mamba2ConvDim = (d) => d.I + 2 * d.G * d.N;
+var mamba2Cache = (d) => ({ kind: "mamba2", K: d.K, convDim: mamba2ConvDim(d), H: d.H, P: d.P, N: d.N });
 function mamba2Specs(p, D2, d) {
-  const convDim = d.I + 2 * d.G * d.N;
+  const convDim = mamba2ConvDim(d);
   return [
     ...linearSpec(`${p}.in_proj`, d.I + convDim + d.H, D2),
     { name: `${p}.conv1d.weight`, shape: [convDim, 1, d.K] },
@@ -1786,7 +1802,7 @@ function mamba2Specs(p, D2, d) {
   ];
 }
 function buildMamba2(w, p, D2, d, normGroupSize, eps, dtLimit) {
-  const convDim = d.I + 2 * d.G * d.N;
+  const convDim = mamba2ConvDim(d);
   return {
     ...d,
     convDim,
@@ -1814,6 +1830,7 @@ var mamba2 = {
   hiddenStates: { convention: "output", blocksPerLayer: 1 },
   parse: parseMamba2,
   kinds: (c) => Array.from({ length: c.num_hidden_layers }, () => "mamba2"),
+  cacheShapes: (c) => Array.from({ length: c.num_hidden_layers }, () => mamba2Cache(dims(c))),
   tensors(c, prefix) {
     const D2 = c.hidden_size;
     const specs = [
@@ -1848,6 +1865,7 @@ var nemotronH = {
   parse: parseNemotronH,
   kinds: (c) => [...c.pattern].map((ch) => CHAR_KIND[ch]),
   // parseNemotronH allows only M, * and -
+  cacheShapes: (c) => [...c.pattern].map((ch) => ch === "M" ? mamba2Cache(mamba2Dims(c)) : ch === "*" ? { kind: "attention", KVH: c.num_key_value_heads, hd: c.head_dim } : { kind: "mlp" }),
   tensors(c, prefix) {
     const D2 = c.hidden_size;
     const specs = [
@@ -2249,7 +2267,8 @@ async function inspectCheckpoint(src) {
     layers: kinds.map((kind, index) => ({ index, kind })),
     parameters,
     vocab_size: o.config.vocab_size,
-    warnings: o.warnings
+    warnings: o.warnings,
+    blockCache: o.adapter.cacheShapes(o.config).map(cacheBytes)
   };
 }
 async function loadModel(src) {

@@ -108,7 +108,7 @@ describe('electron-builder configuration', () => {
     const models = join(root, 'assets', 'models');
     const files = filesUnder(models);
     const kinds = new Set(files.map((f) => relative(models, f).split('/').pop()!.replace(/^[^.]*/, '')));
-    expect([...kinds].sort()).toEqual(['.json', '.md', '.safetensors']);
+    expect([...kinds].sort()).toEqual(['.json', '.md', '.safetensors', '.svg']); // .svg: each card's loss plot
     const bytes = files.reduce((n, f) => n + statSync(f).size, 0);
     expect(bytes).toBeLessThan(48 * 2 ** 20);
     for (const f of files) expect(statSync(f).size, relative(root, f)).toBeLessThan(16 * 2 ** 20);

@@ -3,6 +3,8 @@
     python3 training/launch.py --out $OUT --common "--steps 6000 --deadline 420" \
         hybrid:0 transformer:0 mamba2:1 mamba:1 transformer_lr3e-4:0=--lr,3e-4
     python3 training/launch.py --unpack <files_at>     # here, after the call: packs -> training/runs
+    python3 training/launch.py --out $OUT --plan --gpus 8 --common "--deadline 540 --eval-deadline 40"
+                                                      # ablations.json's variants, each at its next phase
 
 A run is `name:gpu[=extra,args]`; the model is the name up to its first `_`. Runs live on the machine
 in --runs-dir (training/device-runs: ignored by git, and never named in a call's `carry`, so the
@@ -28,6 +30,8 @@ import sys
 import tarfile
 import tempfile
 import time
+
+import recipe_text
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -71,8 +75,36 @@ def starting_point(out):
     return "starts at step 0"
 
 
+def plan_runs(args):
+    """ablations.json's variants (or those of --only) as runs: each at its first phase without a finished model in
+    --runs-dir (a later phase starts from the model the one before left there), spread over --gpus."""
+    only = [i for i in args.only.split(",") if i]
+    variants = [v for v in recipe_text.ablation_plan() if not only or v["id"] in only]
+    unknown = set(only) - {v["id"] for v in variants}
+    if unknown:
+        raise SystemExit(f"launch.py --only: {', '.join(sorted(unknown))} not in {recipe_text.PLAN}")
+    runs = []
+    for v in variants:
+        with open(os.path.join(recipe_text.ROOT, "assets", "models", v["base"], "train.json")) as f:
+            base = json.load(f)
+        outs = recipe_text.variant_outs(v, base, args.runs_dir)
+        for out in outs if args.carried else ():  # a fresh machine: the finished phases carried in count too
+            copied = take_newer(os.path.join(args.carried, os.path.basename(out)), out)
+            if copied:
+                print(os.path.basename(out), copied, flush=True)
+        todo = next((i for i, out in enumerate(outs) if steps_in(out) != float("inf")), None)
+        if todo is None:
+            print(v["id"], "every phase finished", flush=True)
+            continue
+        argv = shlex.split(recipe_text.variant_commands(v, base, args.runs_dir)[todo])[2:]
+        pairs = dict(zip(argv[::2], argv[1::2]))  # train.py's flags all take a value
+        extra = [a for k, x in pairs.items() if k not in ("--model", "--out") for a in (k, x)]
+        runs.append((os.path.basename(outs[todo]), pairs["--model"], str(len(runs) % args.gpus), extra))
+    return runs
+
+
 def launch(args):
-    runs = [parse(s) for s in args.runs]
+    runs = plan_runs(args) if args.plan else [parse(s) for s in args.runs]
     workers = args.workers or max(1, (os.cpu_count() or 4) // len(runs) - 1)
     procs = []
     t0 = time.time()
@@ -128,14 +160,20 @@ def main():
     ap.add_argument("--unpack", metavar="PACKS", help="here: unpack a call's packs into --carried, then exit")
     ap.add_argument("--common", default="")
     ap.add_argument("--workers", type=int, default=0, help="data workers a run (0: share the CPUs)")
+    ap.add_argument("--plan", action="store_true", help=f"run {os.path.basename(recipe_text.PLAN)}'s variants, each at its "
+                    "next unfinished phase (instead of naming runs)")
+    ap.add_argument("--only", default="", help="with --plan: these variant ids only (comma-separated)")
+    ap.add_argument("--gpus", type=int, default=1, help="with --plan: spread the runs over this many GPUs")
     ap.add_argument("runs", nargs="*")
     args = ap.parse_args()
     if args.unpack:
         unpack(args.unpack, args.carried)
+    elif args.out and args.plan:
+        launch(args)
     elif args.out and args.runs:
         launch(args)
     else:
-        ap.error("give --out and runs, or --unpack PACKS")
+        ap.error("give --out and runs (or --plan), or --unpack PACKS")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,11 @@ The Mamba-2 state is the knob of the study's finding in miniature: a fixed state
 dimensions a head cannot keep a book that grows past a few dozen entries; attention can (RUNS.md). The
 bundled mamba2 and hybrid are trained with `--state 16` (every SSM layer then holds 8,192 numbers, as
 Mamba-1's does); at 32, Mamba-2 fell only 23-26 points below the hybrid at 32 entries (RUNS.md).
+
+Ablation variants (ABLATIONS.md, ablations.json) change one thing each: the hybrid's 8-block pattern
+(`pattern`: which blocks attend, and where) or the pure Mamba-2's state size (`state`; at 128 its head shares
+the embedding's weights, `tie`, or its B and C projections would put it 10.2 % above the hybrid's parameters:
+transformers' Mamba2Config takes an integer expand, so d_inner cannot narrow instead).
 """
 
 import math
@@ -26,12 +31,22 @@ HYBRID_PATTERN = "M-M*M-M-"
 MAMBA2_STATE = 32
 HEADS = 4
 KV_HEADS = 1
+MAMBA_HEADS = 8
+MAMBA_HEAD_DIM = 64
+BLOCK_CHARS = "M*-"  # the hybrid's pattern letters: Mamba-2, attention, MLP
+
+
+def hybrid_pattern(pattern):
+    """The hybrid's block pattern, checked: letters of BLOCK_CHARS, at least one Mamba-2 block."""
+    if not pattern or set(pattern) - set(BLOCK_CHARS) or "M" not in pattern:
+        raise ValueError(f"hybrid pattern {pattern!r}: use M (Mamba-2), * (attention) and - (MLP), with at least one M")
+    return pattern
 
 
 def config_for(model_id, vocab_size, overrides=None, eos=None):
     o = dict(overrides or {})
     heads = o.get("heads", HEADS)  # head_dim = D_MODEL / heads: 8 heads with 2 KV heads cost what 4 with 1 do
-    common = dict(vocab_size=vocab_size, hidden_size=D_MODEL, tie_word_embeddings=False,
+    common = dict(vocab_size=vocab_size, hidden_size=D_MODEL, tie_word_embeddings=bool(o.get("tie", 0)),
                   pad_token_id=0, bos_token_id=None, eos_token_id=eos)
     if "init_std" in o:  # the std of every normal init (transformers' default 0.02 suits d_model ~4096)
         common["initializer_range"] = o["init_std"]
@@ -40,12 +55,13 @@ def config_for(model_id, vocab_size, overrides=None, eos=None):
                                        conv_kernel=4, time_step_rank=16, layer_norm_epsilon=1e-5,
                                        use_cache=True)
     elif model_id == "mamba2":
-        cfg = transformers.Mamba2Config(**common, num_hidden_layers=8, expand=2, num_heads=8, head_dim=64,
+        cfg = transformers.Mamba2Config(**common, num_hidden_layers=8, expand=2, num_heads=MAMBA_HEADS, head_dim=MAMBA_HEAD_DIM,
                                         n_groups=1, state_size=o.get("state", MAMBA2_STATE), conv_kernel=4,
                                         chunk_size=128, layer_norm_epsilon=1e-5)
     elif model_id == "hybrid":
-        cfg = transformers.NemotronHConfig(**common, hybrid_override_pattern=HYBRID_PATTERN,
-                                           num_hidden_layers=len(HYBRID_PATTERN), mamba_num_heads=8,
+        pattern = hybrid_pattern(o.get("pattern", HYBRID_PATTERN))
+        cfg = transformers.NemotronHConfig(**common, hybrid_override_pattern=pattern,
+                                           num_hidden_layers=len(pattern), mamba_num_heads=MAMBA_HEADS,
                                            mamba_head_dim=64, n_groups=1, ssm_state_size=o.get("state", MAMBA2_STATE),
                                            conv_kernel=4, chunk_size=128, num_attention_heads=heads,
                                            num_key_value_heads=o.get("kv", KV_HEADS), head_dim=D_MODEL // heads,
@@ -79,7 +95,8 @@ def layout_of(config):
 def overrides_from(settings):
     """config_for's overrides from train.py's settings (argparse names; 0 / None: the default)."""
     names = (("state", "state"), ("heads", "heads"), ("kv_heads", "kv"), ("init_std", "init_std"),
-             ("rope_theta", "rope_theta"), ("layers", "layers"), ("mlp", "mlp"))
+             ("rope_theta", "rope_theta"), ("layers", "layers"), ("mlp", "mlp"), ("pattern", "pattern"),
+             ("tie_embeddings", "tie"))
     return {o: settings[k] for k, o in names if settings.get(k)}
 
 

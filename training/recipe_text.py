@@ -8,6 +8,8 @@ import ast
 import functools
 import json
 import os
+import re
+import shlex
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -89,7 +91,8 @@ def defining_flags(args, shown=("model", "steps", "lr")):
         v = args.get(k)
         if k in shown or v is None or k not in defaults or v == defaults[k]:
             continue
-        flags += f" --{k.replace('_', '-')} {int(v) if isinstance(v, float) and v.is_integer() else v}"
+        shown_v = shlex.quote(v) if isinstance(v, str) else int(v) if isinstance(v, float) and v.is_integer() else v
+        flags += f" --{k.replace('_', '-')} {shown_v}"  # a pattern's * quoted for the shell
     return flags
 
 
@@ -170,12 +173,28 @@ def phase_commands(model_id, train, runs_dir="training/runs"):
             for i, t in enumerate(phases(train))]
 
 
-def curve_text(t):
-    """A run's loss curve as step:loss pairs, with the step where the question format joined."""
-    a = t["args"]
-    joins = "" if not a.get("bare_until") else \
-        f" (the question format joins at step {round(a['bare_until'] * a['steps']):,}; the loss jumps there)"
-    return " ".join(f"{p['step']}:{p['loss']}" for p in t["curve"]) + joins
+def loss_summary(t):
+    """A run's loss from first to last logged step, and its lowest (the plot, loss.svg, has the curve)."""
+    c = t["curve"]
+    if not c:
+        return "no loss logged"
+    low = min(c, key=lambda p: p["loss"])
+    return (f"{c[0]['loss']:g} at step {c[0]['step']:,} to {c[-1]['loss']:g} at step {c[-1]['step']:,} "
+            f"(lowest {low['loss']:g} at {low['step']:,})")
+
+
+def loss_line(train):
+    """The card's loss line: where the plot is, and each phase in one clause."""
+    runs = phases(train)
+    first = runs[0]["args"]
+    joins = "" if not first.get("bare_until") else \
+        f"; the question format joins at step {round(first['bare_until'] * first['steps']):,} and the loss jumps there"
+    clauses = [f"first phase {loss_summary(runs[0])}{joins}"]
+    for i, t in enumerate(runs[1:], start=1):
+        noisy = (", the answer digits in its inputs noisy and its targets true, so not comparable with the first "
+                 "phase's") if t["args"].get("digit_noise") else ""
+        clauses.append(f"{ordinal(i)} phase, counted from its own start{noisy}: {loss_summary(t)}")
+    return "- Loss on the supervised tokens, every 100 steps (plot: loss.svg, below): " + "; ".join(clauses) + "."
 
 
 def recipe_lines(model_id, train, alike):
@@ -190,17 +209,82 @@ def recipe_lines(model_id, train, alike):
              f"- Training: {schedule_text(model_id, first)}."]
     commands = phase_commands(model_id, train)
     if len(runs) == 1:
-        return lines + [f"- Command: `{commands[0]}`", alike,
-                        f"- Loss on supervised tokens (step:loss): {curve_text(train)}"]
-    losses = [f"- Loss on supervised tokens (step:loss), first phase: {curve_text(first)}"]
+        return lines + [f"- Command: `{commands[0]}`", alike, loss_line(train)]
     for i, t in enumerate(runs[1:], start=1):
         b = t["args"]
         at_once = "" if b.get("ramp", 0.5) or b.get("bare_until", 0) else " from the first step"
         lines.append(f"- Then, from those weights, a {ordinal(i)} phase: {books_text(b)}, {formats_text(b)}{at_once}"
                      + noise_text(b) + f"; {schedule_text(model_id, t, first=False)}.")
-        noisy = (", the answer digits in its inputs noisy and its targets true, so not comparable with the first "
-                 "phase's") if b.get("digit_noise") else ""
-        losses.append(f"- {ordinal(i).capitalize()} phase (step:loss from its own start{noisy}): {curve_text(t)}")
     return lines + ["- Commands: " + ", then ".join(f"`{c}`" for c in commands)
                     + f"; {'both' if len(runs) == 2 else 'all'} in one: `python3 training/reproduce.py {model_id}`",
-                    alike] + losses
+                    alike, loss_line(train)]
+
+
+# ---------------------------------------------------------------- the ablation family (ABLATIONS.md)
+
+PLAN = os.path.join(ROOT, "training", "ablations.json")
+AXES = ("attention-count", "attention-position", "state-size", "seed")  # app/protocol.ts ABLATION_AXES
+BASES = ("mamba", "mamba2", "hybrid", "transformer")
+ID = re.compile(r"^[A-Za-z0-9._-]+$")
+
+
+def flag_values(flags, where):
+    """train.py flags (["--seed", "1"]) as {setting: value}, typed as train.py's defaults are; only run-defining ones."""
+    defining, defaults = train_options()
+    if len(flags) % 2 or not all(isinstance(f, str) for f in flags):
+        raise ValueError(f"{where}: flags must be pairs of strings, got {flags!r}")
+    out = {}
+    for flag, value in zip(flags[::2], flags[1::2]):
+        key = flag[2:].replace("-", "_")
+        if not flag.startswith("--") or key not in defining or key in ("model", "steps", "lr", "init_from"):
+            raise ValueError(f"{where}: {flag} is not a setting a variant may change (train.py RUN_DEFINING, "
+                             "less the model, steps, learning rate and phases, which are its base's)")
+        kind = type(defaults.get(key, ""))
+        out[key] = kind(value) if kind in (int, float) else value
+    return out
+
+
+@functools.cache
+def ablation_plan():
+    """training/ablations.json's variants, checked: folder-name ids, bundled bases, known axes, allowed flags."""
+    with open(PLAN) as f:
+        variants = json.load(f)["variants"]
+    seen = set()
+    for v in variants:
+        where = f"{PLAN}: {v.get('id')!r}"
+        if not isinstance(v.get("id"), str) or not ID.match(v["id"]) or v["id"] in seen or v["id"] in BASES:
+            raise ValueError(f"{where}: id must be a new folder name (letters, digits, . _ -)")
+        if v.get("base") not in BASES or v.get("axis") not in AXES or not isinstance(v.get("value"), (int, str)):
+            raise ValueError(f"{where}: needs base (one of {', '.join(BASES)}), axis (one of {', '.join(AXES)}) and value")
+        flag_values(v.get("flags", []), where)
+        seen.add(v["id"])
+    return tuple(variants)
+
+
+def variant(variant_id):
+    """The plan's variant of that id, or None."""
+    return next((v for v in ablation_plan() if v["id"] == variant_id), None)
+
+
+def variant_train(v, base_train):
+    """The runs a variant makes, train.json-shaped: each of its base's phases with the variant's settings, every
+    step planned done, in folders named after the variant (<id>, then <id> + the base's later suffixes: <id>_ft)."""
+    changed = flag_values(v["flags"], v["id"])
+    runs = []
+    for t in phases(base_train):
+        name = os.path.basename(os.path.normpath(t["args"]["out"]))
+        suffix = name[len(v["base"]):] if name.startswith(v["base"]) else f"_{len(runs) + 1}"
+        args = {**t["args"], **changed, "model": v["base"], "out": f"{v['id']}{suffix if runs else ''}"}
+        runs.append({**{k: x for k, x in t.items() if k != "base"}, "args": args, "steps_done": args["steps"], "calls": []})
+    for before, run in zip(runs, runs[1:]):
+        run["base"] = before
+    return runs[-1]
+
+
+def variant_commands(v, base_train, runs_dir="training/runs"):
+    """The train.py commands of a variant, phase by phase: its base's, with the variant's flags."""
+    return phase_commands(v["id"], variant_train(v, base_train), runs_dir)
+
+
+def variant_outs(v, base_train, runs_dir="training/runs"):
+    return phase_outs(v["id"], variant_train(v, base_train), runs_dir)

@@ -3,6 +3,8 @@
     python3 training/reproduce.py mamba2              # on the GPU machine: each phase into training/runs/
     python3 training/reproduce.py mamba2 --dry-run    # print the commands only
     python3 training/reproduce.py mamba2 --runs /tmp/again
+    python3 training/reproduce.py hybrid-attn0 --dry-run   # an ablation variant (ablations.json): its base's
+                                                          # commands with its flags, shipped or not
 
 The commands come from assets/models/<id>/train.json (a later phase keeps the one before as "base"), so
 they are the settings the shipped weights were trained with. A phase's folder that holds a finished model
@@ -18,7 +20,7 @@ import shlex
 import subprocess
 import sys
 
-from recipe_text import ROOT, phase_commands, phase_outs
+from recipe_text import ROOT, phase_commands, phase_outs, variant, variant_commands, variant_outs
 
 
 def finished(folder):
@@ -33,12 +35,18 @@ def main():
     args = ap.parse_args()
     shipped = os.path.join(ROOT, "assets", "models")
     path = os.path.join(shipped, args.model, "train.json")
-    if not os.path.exists(path):
+    planned = variant(args.model)
+    if planned and not os.path.exists(path):  # a variant not shipped yet: its base's phases with its flags
+        with open(os.path.join(shipped, planned["base"], "train.json")) as f:
+            base = json.load(f)
+        commands, outs = variant_commands(planned, base, args.runs), variant_outs(planned, base, args.runs)
+    elif not os.path.exists(path):
         ids = sorted(d for d in os.listdir(shipped) if os.path.exists(os.path.join(shipped, d, "train.json")))
         sys.exit(f"no assets/models/{args.model}/train.json: the bundled models are {', '.join(ids)}")
-    with open(path) as f:
-        train = json.load(f)
-    commands, outs = phase_commands(args.model, train, args.runs), phase_outs(args.model, train, args.runs)
+    else:
+        with open(path) as f:
+            train = json.load(f)
+        commands, outs = phase_commands(args.model, train, args.runs), phase_outs(args.model, train, args.runs)
     done = [out for out in outs if finished(out)]
     if done and not args.dry_run:
         sys.exit(f"{', '.join(done)} hold{'s' if len(done) == 1 else ''} a finished model, which train.py would "

@@ -41,7 +41,7 @@ EVAL_SEED = 1_000_000  # `hybridscope phonebook --seed 1000000` draws the same p
 # what a resumed run must share with the run it continues (deadlines, workers and evaluation may differ)
 RUN_DEFINING = ("model", "steps", "batch", "lr", "seed", "max_entries", "mimetic", "state", "heads", "kv_heads",
                 "init_std", "rope_theta", "layers", "mlp", "formats", "max_shots", "lm_weight", "bare_until", "ramp",
-                "digit_noise", "digit_noise_from", "init_from")
+                "digit_noise", "digit_noise_from", "init_from", "pattern", "tie_embeddings")
 
 
 def lr_at(step, steps, lr, warmup=100, floor=0.1):
@@ -68,6 +68,8 @@ def main():
     ap.add_argument("--rope-theta", type=float, default=0.0, help="RoPE base of the Transformer (0: 10000)")
     ap.add_argument("--layers", type=int, default=0, help="the Transformer's attention blocks (0: models.py's default)")
     ap.add_argument("--mlp", type=int, default=0, help="the Transformer's SwiGLU width (0: models.py's default)")
+    ap.add_argument("--pattern", default="", help="the hybrid's blocks, e.g. M-MMM-M- (empty: models.py's M-M*M-M-)")
+    ap.add_argument("--tie-embeddings", type=int, default=0, help="1: the head shares the embedding's weights")
     ap.add_argument("--formats", default="bare,question", help="training formats, e.g. bare")
     ap.add_argument("--max-shots", type=int, default=16, help="most supervised look-ups per book")
     ap.add_argument("--lm-weight", type=float, default=0.0,
@@ -94,7 +96,10 @@ def main():
     torch.manual_seed(args.seed)
     tok = data.load_tokenizer()
     vocab = tok.get_vocab_size()
-    model = models.build(args.model, vocab, models.overrides_from(vars(args)), eos=tok.token_to_id("\n"))
+    try:
+        model = models.build(args.model, vocab, models.overrides_from(vars(args)), eos=tok.token_to_id("\n"))
+    except ValueError as e:  # a settings mistake (a pattern with other letters): one line, no traceback
+        raise SystemExit(f"train.py: {e}")
     if args.mimetic:
         models.mimetic_init(model)
     if args.init_from:

@@ -4,6 +4,7 @@ import { nodeFolderSource } from '../cli/node-files';
 import { CheckpointError } from '../errors';
 import { tinyCheckpoint, tinyTensors, TINY_CONFIGS } from '../test/tiny';
 import { numel } from '../tensor';
+import { blockCacheBytes } from '../layers/state';
 import { inspectCheckpoint, loadModel } from './checkpoint';
 import { memorySource } from './files';
 import { writeSafetensors } from './safetensors-write';
@@ -18,6 +19,19 @@ describe('inspectCheckpoint', () => {
     const expected = Object.values(tinyTensors(TINY_CONFIGS.nemotron_h)).reduce((s, t) => s + numel(t.shape), 0);
     expect(info.parameters).toBe(expected);
     expect(info.vocab_size).toBe(37);
+  });
+
+  it('knows each block\'s cache from config.json alone, as the loaded blocks keep it (every tiny architecture and bundled model)', async () => {
+    const bundled = new URL('../../assets/models/', import.meta.url);
+    const sources = [
+      ...Object.keys(TINY_CONFIGS).map((t) => tinyCheckpoint(t)),
+      ...readdirSync(bundled, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => nodeFolderSource(new URL(`${d.name}/`, bundled).pathname)),
+    ];
+    for (const src of sources) {
+      const info = await inspectCheckpoint(src);
+      expect(info.blockCache, src.name).toEqual((await loadModel(src)).original.map(blockCacheBytes));
+      expect(info.blockCache.some((c) => c.state > 0 || c.kvPerToken > 0), src.name).toBe(true);
+    }
   });
 
   it.each([['mamba2', 'MM'], ['mamba', 'mm'], ['llama', '*-*-']])('maps %s to layout %s', async (type, layout) => {

@@ -7,6 +7,7 @@ import { checkpointOrder, formatLayout, type BlockKind } from '../layout';
 import type { ArchitectureAdapter, TensorSpec, Weights } from '../models/adapter';
 import { adapterFor, SUPPORTED_MODEL_TYPES } from '../models/registry';
 import { numel } from '../tensor';
+import { cacheBytes } from '../layers/state';
 import { loadTokenizer } from '../tokenizer';
 import type { ModelConfig } from './config';
 import { ConfigReader } from './config';
@@ -26,6 +27,9 @@ export interface ModelInfo {
   vocab_size: number;
   /** What loads but deserves a look, one line each (tensors config.json does not use). */
   warnings: string[];
+  /** Per block, the cache it keeps per sequence (float32 bytes: a constant state, K + V per token),
+   *  from config.json alone; loadModel's blocks give the same (layers/state.ts blockCacheBytes). */
+  blockCache: { state: number; kvPerToken: number }[];
 }
 
 interface Located { shard: string; header: SafetensorsHeader; entry: TensorEntry }
@@ -54,6 +58,7 @@ export async function inspectCheckpoint(src: FileSource): Promise<ModelInfo> {
     parameters,
     vocab_size: o.config.vocab_size,
     warnings: o.warnings,
+    blockCache: o.adapter.cacheShapes(o.config).map(cacheBytes),
   };
 }
 

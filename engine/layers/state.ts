@@ -40,22 +40,44 @@ export function stateBytes(s: LayerState): number {
   }
 }
 
+/** What a block's cache size depends on: a mixer has these as fields, and an adapter reads them
+ *  from config.json alone (`cacheShapes`), so a model's cache is known before its weights are read. */
+export type CacheShape =
+  | { kind: 'mamba2'; K: number; convDim: number; H: number; P: number; N: number }
+  | { kind: 'mamba1'; K: number; I: number; N: number }
+  | { kind: 'attention'; KVH: number; hd: number }
+  | { kind: 'mlp' };
+
 /** Cache a block keeps per sequence, in float32 bytes as transformers keeps it (the engine holds SSM
  * states in float64 for exactness): Mamba layers a constant state (conv window + SSM state),
  * attention its K and V per token. For the cost view's memory against context length. */
+export function cacheBytes(s: CacheShape): { state: number; kvPerToken: number } {
+  switch (s.kind) {
+    case 'mamba2':
+      return { state: 4 * ((s.K - 1) * s.convDim + s.H * s.P * s.N), kvPerToken: 0 };
+    case 'mamba1':
+      return { state: 4 * ((s.K - 1) * s.I + s.I * s.N), kvPerToken: 0 };
+    case 'attention':
+      return { state: 0, kvPerToken: 4 * 2 * s.KVH * s.hd };
+    case 'mlp':
+      return { state: 0, kvPerToken: 0 };
+  }
+}
+
+/** cacheBytes of a built block (its mixer carries the shape). */
 export function blockCacheBytes(block: Block): { state: number; kvPerToken: number } {
   switch (block.kind) {
     case 'mamba2': {
-      const m = block.mixer;
-      return { state: 4 * ((m.K - 1) * m.convDim + m.H * m.P * m.N), kvPerToken: 0 };
+      const { K, convDim, H, P, N } = block.mixer;
+      return cacheBytes({ kind: 'mamba2', K, convDim, H, P, N });
     }
     case 'mamba1': {
-      const m = block.mixer;
-      return { state: 4 * ((m.K - 1) * m.I + m.I * m.N), kvPerToken: 0 };
+      const { K, I, N } = block.mixer;
+      return cacheBytes({ kind: 'mamba1', K, I, N });
     }
     case 'attention':
-      return { state: 0, kvPerToken: 4 * 2 * block.mixer.KVH * block.mixer.hd };
+      return cacheBytes({ kind: 'attention', KVH: block.mixer.KVH, hd: block.mixer.hd });
     case 'mlp':
-      return { state: 0, kvPerToken: 0 };
+      return cacheBytes({ kind: 'mlp' });
   }
 }

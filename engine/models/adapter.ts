@@ -4,6 +4,7 @@
 import type { ConfigReader, ModelConfig } from '../io/config';
 import type { BlockKind } from '../layout';
 import type { Block, HiddenStateConvention, Linear, RMSNorm } from '../model';
+import type { CacheShape } from '../layers/state';
 
 export interface TensorSpec {
   name: string;
@@ -34,6 +35,8 @@ export interface ArchitectureAdapter<C extends ModelConfig = ModelConfig> {
   kinds(c: C): BlockKind[];
   tensors(c: C, prefix: string): TensorSpec[];
   build(c: C, w: Weights, prefix: string): BuiltModel;
+  /** Per block, what its cache size depends on, from the config alone (the built mixers carry the same). */
+  cacheShapes(c: C): CacheShape[];
 }
 
 export function linearSpec(name: string, out: number, inp: number): TensorSpec[] {

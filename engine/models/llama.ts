@@ -4,6 +4,7 @@
 import type { LlamaConfig, RopeConfig } from '../io/config';
 import { parseLlama } from '../io/config';
 import type { Block, Rope } from '../model';
+import type { CacheShape } from '../layers/state';
 import type { ArchitectureAdapter, TensorSpec } from './adapter';
 import { linear, linearSpec, rmsNorm } from './adapter';
 import { attentionSpecs, buildAttention } from './attention-weights';
@@ -15,6 +16,7 @@ export const llama: ArchitectureAdapter<LlamaConfig> = {
   hiddenStates: { convention: 'input', blocksPerLayer: 2 },
   parse: parseLlama,
   kinds: (c) => Array.from({ length: 2 * c.num_hidden_layers }, (_, i) => (i % 2 === 0 ? 'attention' as const : 'mlp' as const)),
+  cacheShapes: (c) => Array.from({ length: 2 * c.num_hidden_layers }, (_, i): CacheShape => (i % 2 === 0 ? { kind: 'attention', KVH: c.num_key_value_heads, hd: c.head_dim } : { kind: 'mlp' })),
   tensors(c, prefix) {
     const D = c.hidden_size, F = c.intermediate_size;
     const specs: TensorSpec[] = [

@@ -15,6 +15,7 @@ export const mamba: ArchitectureAdapter<MambaConfig> = {
   hiddenStates: { convention: 'output', blocksPerLayer: 1 },
   parse: parseMamba,
   kinds: (c) => Array.from({ length: c.num_hidden_layers }, () => 'mamba1' as const),
+  cacheShapes: (c) => Array.from({ length: c.num_hidden_layers }, () => ({ kind: 'mamba1' as const, K: c.conv_kernel, I: c.intermediate_size, N: c.state_size })),
   tensors(c, prefix) {
     const D = c.hidden_size, I = c.intermediate_size, N = c.state_size, R = c.time_step_rank;
     const specs: TensorSpec[] = [

@@ -1,13 +1,20 @@
 // The Mamba-2 mixer's tensors, shared by the nemotron_h and mamba2 adapters. Names as in
 // transformers: in_proj (z | xBC | dt), conv1d over x|B|C, dt_bias, A_log, D, norm (gated), out_proj.
 import type { Mamba2Mixer } from '../model';
+import type { CacheShape } from '../layers/state';
 import type { TensorSpec, Weights } from './adapter';
 import { linear, linearSpec } from './adapter';
 
 export interface Mamba2Dims { H: number; P: number; N: number; G: number; K: number; I: number; chunkSize: number }
 
+/** Channels the causal conv mixes: x, B and C. */
+export const mamba2ConvDim = (d: Mamba2Dims) => d.I + 2 * d.G * d.N;
+
+/** A Mamba-2 mixer's cache shape (layers/state.ts). */
+export const mamba2Cache = (d: Mamba2Dims): CacheShape => ({ kind: 'mamba2', K: d.K, convDim: mamba2ConvDim(d), H: d.H, P: d.P, N: d.N });
+
 export function mamba2Specs(p: string, D: number, d: Mamba2Dims): TensorSpec[] {
-  const convDim = d.I + 2 * d.G * d.N;
+  const convDim = mamba2ConvDim(d);
   return [
     ...linearSpec(`${p}.in_proj`, d.I + convDim + d.H, D),
     { name: `${p}.conv1d.weight`, shape: [convDim, 1, d.K] },
@@ -23,7 +30,7 @@ export function mamba2Specs(p: string, D: number, d: Mamba2Dims): TensorSpec[] {
 export function buildMamba2(
   w: Weights, p: string, D: number, d: Mamba2Dims, normGroupSize: number, eps: number, dtLimit: [number, number],
 ): Mamba2Mixer {
-  const convDim = d.I + 2 * d.G * d.N;
+  const convDim = mamba2ConvDim(d);
   return {
     ...d, convDim, dMlp: 0,
     in_proj: linear(w, `${p}.in_proj`, d.I + convDim + d.H, D),

@@ -7,7 +7,7 @@ import { parseMamba2 } from '../io/config';
 import type { Block } from '../model';
 import type { ArchitectureAdapter, TensorSpec } from './adapter';
 import { rmsNorm } from './adapter';
-import { buildMamba2, mamba2Specs } from './mamba2-weights';
+import { buildMamba2, mamba2Cache, mamba2Specs } from './mamba2-weights';
 
 function dims(c: Mamba2Config) {
   return { H: c.num_heads, P: c.head_dim, N: c.state_size, G: c.n_groups, K: c.conv_kernel, I: c.num_heads * c.head_dim, chunkSize: c.chunk_size };
@@ -20,6 +20,7 @@ export const mamba2: ArchitectureAdapter<Mamba2Config> = {
   hiddenStates: { convention: 'output', blocksPerLayer: 1 },
   parse: parseMamba2,
   kinds: (c) => Array.from({ length: c.num_hidden_layers }, () => 'mamba2' as const),
+  cacheShapes: (c) => Array.from({ length: c.num_hidden_layers }, () => mamba2Cache(dims(c))),
   tensors(c, prefix) {
     const D = c.hidden_size;
     const specs: TensorSpec[] = [

@@ -11,7 +11,8 @@ import { CHAR_KIND, type LayoutChar } from '../layout';
 import type { ArchitectureAdapter, TensorSpec } from './adapter';
 import { linear, linearSpec, rmsNorm } from './adapter';
 import { attentionSpecs, buildAttention } from './attention-weights';
-import { buildMamba2, mamba2Specs } from './mamba2-weights';
+import { buildMamba2, mamba2Cache, mamba2Specs } from './mamba2-weights';
+import type { CacheShape } from '../layers/state';
 
 export const nemotronH: ArchitectureAdapter<NemotronHConfig> = {
   modelType: 'nemotron_h',
@@ -20,6 +21,7 @@ export const nemotronH: ArchitectureAdapter<NemotronHConfig> = {
   hiddenStates: { convention: 'input', blocksPerLayer: 1 },
   parse: parseNemotronH,
   kinds: (c) => [...c.pattern].map((ch) => CHAR_KIND[ch as LayoutChar]), // parseNemotronH allows only M, * and -
+  cacheShapes: (c) => [...c.pattern].map((ch): CacheShape => (ch === 'M' ? mamba2Cache(mamba2Dims(c)) : ch === '*' ? { kind: 'attention', KVH: c.num_key_value_heads, hd: c.head_dim } : { kind: 'mlp' })),
   tensors(c, prefix) {
     const D = c.hidden_size;
     const specs: TensorSpec[] = [

@@ -88,6 +88,9 @@ describe('layout edits, compare and recall sweeps in Chromium', () => {
   it('sweeps three lengths for two layouts and draws two curves', async () => {
     await page.locator('[data-testid=tab-recall]').click();
     await page.locator('[data-testid=sweep-lengths]').fill('4, 8, 16');
+    await page.getByLabel('Samples').fill('8');
+    // at the prompt's depth: the depth grid below shows this sweep's one depth beside its five
+    await page.locator('[data-testid=sweep-target]').selectOption('prompt');
     await page.locator('[data-testid=sweep-start]').click();
     await expect.poll(() => page.locator('[data-testid=sweep-progress]').getAttribute('data-status'), { timeout: 120_000 }).toBe('done');
     const series = page.locator('[data-testid=recall-series]');

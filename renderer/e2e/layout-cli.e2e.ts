@@ -54,6 +54,7 @@ describe.skipIf(!have)('the strip\'s layout runs the same in the CLI', () => {
     await page.locator('[data-testid=tab-recall]').click();
     await page.locator('[data-testid=sweep-lengths]').fill(book.entries.join(', '));
     await page.getByLabel('Samples').fill(String(book.samples));
+    await page.locator('[data-testid=sweep-target]').selectOption('prompt');
     const compare = async (shown: string) => {
       await page.locator('[data-testid=sweep-start]').click();
       await expect.poll(() => page.locator('[data-testid=sweep-progress]').getAttribute('data-status'), { timeout: 120_000 }).toBe('done');

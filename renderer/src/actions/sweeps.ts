@@ -25,11 +25,21 @@ export const seriesKey = (model: string, layout: string) => `${model} · ${layou
 
 /** A finished point of the engine's sweep as a point of a series' curve (the app sweeps by entries). */
 function curvePoint(p: SweepPoint, series: string): CurvePoint {
-  const { entries, depth, meanTokens, samples, accuracy, digitAccuracy, wrongOtherEntry, wrongSameName } = p;
-  return { series, entries: entries ?? 0, ...(depth === null ? {} : { depth }), meanTokens, samples, accuracy, digitAccuracy, wrongOtherEntry, wrongSameName };
+  const { entries, depth, meanTokens, samples, accuracy, digitAccuracy, wrongDigitAccuracy, wrongOtherEntry, wrongSameName } = p;
+  return { series, entries: entries ?? 0, ...(depth === null ? {} : { depth }), meanTokens, samples, accuracy, digitAccuracy, wrongDigitAccuracy, wrongOtherEntry, wrongSameName };
 }
 
-export async function runSweeps(targets: SweepTarget[], entries: number[], samples: number, depths?: number[]): Promise<void> {
+/** The books of a sweep where they differ from the prompt panel's: target depths (null: a random entry
+ *  per sample, as the shipped evaluations draw them) and, for a re-measured evaluation, its format and seed. */
+export interface SweepBooks {
+  depths: (number | null)[];
+  format?: 'bare' | 'question';
+  variant?: 'standard' | 'reversed';
+  seed?: number;
+  fewShot?: number;
+}
+
+export async function runSweeps(targets: SweepTarget[], entries: number[], samples: number, books: SweepBooks): Promise<void> {
   const engine = currentEngine();
   const start = store();
   if (!engine || !start.model || sweeps.active) return;
@@ -41,9 +51,9 @@ export async function runSweeps(targets: SweepTarget[], entries: number[], sampl
     const layout = l ?? (t.bundledId === null ? start.model!.layout : start.catalog.find((c) => c.id === t.bundledId)?.layout ?? '?');
     return { key: seriesKey(t.name, layout), modelId: t.bundledId ?? modelKey(home), modelName: t.name, layout };
   }));
-  const per = entries.length * samples * (depths?.length ?? 1);
+  const per = entries.length * samples * books.depths.length;
   const total = series.length * per;
-  store().startSweep({ id, series, entries, samples, total });
+  store().startSweep({ id, series, entries, samples, total, books });
   const me = { handle: null as SweepHandle | null, cancelled: false };
   sweeps.active = me;
   let before = 0;
@@ -55,8 +65,8 @@ export async function runSweeps(targets: SweepTarget[], entries: number[], sampl
         moved = true;
         if (!(await openModel({ kind: 'bundled', id: t.bundledId }, t.name))) throw new Error(`could not open ${t.name}`);
       }
-      const { depth, variant, format, fewShot, seed } = store().spec;
-      const handle = engine.sweep({ layouts: t.layouts, entries, depths: depths ?? [depth], variant, format, fewShot, samples, seed }, (p) => {
+      const { variant, format, fewShot, seed } = { ...store().spec, ...books };
+      const handle = engine.sweep({ layouts: t.layouts, entries, depths: books.depths, variant, format, fewShot, samples, seed }, (p) => {
         store().sweepProgress(id, before + p.done);
         if (p.point) store().sweepPoint(id, curvePoint(p.point, seriesKey(t.name, p.point.layout)));
       });

@@ -6,15 +6,15 @@ import { ink } from '../ui/palette';
 
 const INK = ink.label;
 
-interface Common { label?: string; ticks?: number; tickFormat?: (v: number) => string }
+interface Common { label?: string; ticks?: number; tickFormat?: (v: number) => string; /** Tick values to draw instead of the scale's own. */ values?: number[] }
 
-export function AxisBottom({ scale, y, label, ticks = 6, tickFormat }: Common & { scale: ScaleLinear<number, number>; y: number }) {
+export function AxisBottom({ scale, y, label, ticks = 6, tickFormat, values }: Common & { scale: ScaleLinear<number, number>; y: number }) {
   const [x0, x1] = scale.range();
   const f = tickFormat ?? scale.tickFormat(ticks);
   return (
     <g transform={`translate(0,${y})`} fontSize={11} fill={INK}>
       <line x1={x0} x2={x1} stroke={ink.axis} />
-      {scale.ticks(ticks).map((t) => (
+      {(values ?? scale.ticks(ticks)).map((t) => (
         <g key={t} transform={`translate(${scale(t)},0)`}>
           <line y2={4} stroke={ink.axis} />
           <text y={15} textAnchor="middle">{f(t)}</text>

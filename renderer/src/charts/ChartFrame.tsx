@@ -18,6 +18,8 @@ interface Props {
   tools?: ReactNode;
   /** `panel`: the chart is the whole panel, so its title takes the panel heading style. */
   heading?: 'chart' | 'panel';
+  /** False for a frame around a table: its data exports, there is no figure to draw. */
+  figure?: boolean;
 }
 
 const PNG_CHOICES: [string, PngScale][] = [
@@ -41,7 +43,7 @@ async function saveSvg(frame: HTMLElement, title: string): Promise<void> {
   if (svg) await saveFile(`${fileStem(title)}.svg`, figureSvg(svg, frame, title), 'svg');
 }
 
-export function ChartFrame({ title, subtitle, data, children, testId, tools, heading = 'chart' }: Props) {
+export function ChartFrame({ title, subtitle, data, children, testId, tools, heading = 'chart', figure = true }: Props) {
   const frame = useRef<HTMLElement>(null);
   const [open, setOpen] = useState(false);
   const stem = fileStem(title);
@@ -52,8 +54,8 @@ export function ChartFrame({ title, subtitle, data, children, testId, tools, hea
   };
   useEffect(() => {
     const el = frame.current;
-    if (el) return registerFigure(el, () => guarded('SVG', () => saveSvg(el, title)));
-  }, [title]);
+    if (el && figure) return registerFigure(el, () => guarded('SVG', () => saveSvg(el, title)));
+  }, [title, figure]);
   const exportSvg = () => (frame.current ? saveSvg(frame.current, title) : undefined);
   const exportPng = async (label: string, scale: PngScale) => {
     const svg = svgOf();
@@ -79,11 +81,13 @@ export function ChartFrame({ title, subtitle, data, children, testId, tools, hea
           <button className="btn small" aria-haspopup="menu" aria-expanded={open} onClick={() => setOpen(!open)} data-testid="export-menu">Export ▾</button>
           {open && (
             <span className="menu" role="menu">
-              <button role="menuitem" onClick={() => run('SVG', exportSvg)}>SVG</button>
-              {PNG_CHOICES.map(([label, scale]) => (
-                <button key={label} role="menuitem" onClick={() => run(label, () => exportPng(label, scale))}>{label}</button>
-              ))}
-              <hr />
+              {figure && <>
+                <button role="menuitem" onClick={() => run('SVG', exportSvg)}>SVG</button>
+                {PNG_CHOICES.map(([label, scale]) => (
+                  <button key={label} role="menuitem" onClick={() => run(label, () => exportPng(label, scale))}>{label}</button>
+                ))}
+                <hr />
+              </>}
               <button role="menuitem" disabled={!table} onClick={() => run('CSV', () => (table ? saveFile(`${stem}.csv`, toCsv(table), 'csv') : undefined))}>Data CSV</button>
               <button role="menuitem" disabled={!table} onClick={() => run('JSON', () => (table ? saveFile(`${stem}.json`, toJson(table), 'json') : undefined))}>Data JSON</button>
             </span>

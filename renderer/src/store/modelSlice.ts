@@ -1,11 +1,11 @@
 // Which model is open, and the bundled catalog. Only small summaries live here (no weights).
 import type { StateCreator } from 'zustand';
-import type { CatalogEntry, ModelRef, ModelSummary } from '../../../app/protocol';
+import type { CatalogEntry, ModelEvaluation, ModelRef, ModelSummary } from '../../../app/protocol';
 import type { AppState } from './appStore';
 import { freshLayout } from './layoutSlice';
 import type { LayoutItem } from './layoutEdits';
 
-export type { CatalogEntry, ModelSummary };
+export type { CatalogEntry, ModelEvaluation, ModelSummary };
 
 export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
 
@@ -19,6 +19,10 @@ export interface ModelSlice {
   opening: string | null;
   /** The trace file shown instead of a model (read-only: no runs, no layout edits), or null. */
   trace: string | null;
+  /** The bundled models' shipped evaluations (asked for when a view needs them), by catalog order. */
+  evaluations: ModelEvaluation[];
+  evaluationsStatus: LoadStatus;
+  setEvaluations(models: ModelEvaluation[] | null, status: LoadStatus): void;
   setCatalog(models: CatalogEntry[] | null, error?: string): void;
   startOpeningModel(name: string): void;
   openedModel(model: ModelSummary): void;
@@ -35,6 +39,11 @@ export const createModelSlice: StateCreator<AppState, [], [], ModelSlice> = (set
   modelError: null,
   opening: null,
   trace: null,
+  evaluations: [],
+  evaluationsStatus: 'idle',
+  setEvaluations(models, evaluationsStatus) {
+    set({ evaluationsStatus, ...(models ? { evaluations: models } : {}) });
+  },
   setCatalog(models, error) {
     if (models) set({ catalog: models, catalogStatus: 'ready' });
     else set({ catalog: [], catalogStatus: error ? 'error' : 'missing' });

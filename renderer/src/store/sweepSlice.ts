@@ -14,6 +14,10 @@ export interface CurvePoint {
   samples: number;
   accuracy: number;
   digitAccuracy: number;
+  /** Digits right in the wrong answers only; null when none was wrong, absent on older points. */
+  wrongDigitAccuracy?: number | null;
+  /** A bundled model's shipped evaluation (eval.json), drawn faintly beside the sweeps. */
+  reference?: boolean;
   /** Shares of the wrong answers that are another entry's number / another entry sharing a name
    *  with the target (app/protocol.ts); null when none was wrong, absent on points made without them. */
   wrongOtherEntry?: number | null;
@@ -25,6 +29,9 @@ export interface SweepMeta {
   series: SweepSeries[];
   entries: number[];
   samples: number;
+  /** The books where they differ from the prompt panel's (actions/sweeps.ts SweepBooks): how a view
+   *  tells its own sweeps (the ablation table's re-measures) from the rest. */
+  books?: { depths: (number | null)[]; format?: string; variant?: string; seed?: number; fewShot?: number };
   status: 'running' | 'done' | 'cancelled' | 'error';
   done: number;
   total: number;

@@ -87,7 +87,7 @@ export function CompareView() {
       <ChartFrame
         title="Accuracy" subtitle={`${spec.entries} entries · ${pa?.samples ?? 0} prompts each`} testId="compare-accuracy"
         tools={<button className="btn small" data-testid="compare-score" disabled={scoring || !model?.loaded || !cur.meta || traced} title={traced ? 'Scoring runs the model itself: a trace holds one prompt' : undefined}
-          onClick={() => void runSweeps([{ bundledId: null, name: model!.name, layouts: [...new Set([base.meta!.layout, cur.meta!.layout])] }], [spec.entries], 20)}>
+          onClick={() => void runSweeps([{ bundledId: null, name: model!.name, layouts: [...new Set([base.meta!.layout, cur.meta!.layout])] }], [spec.entries], 20, { depths: [spec.depth] })}>
           {scoring ? 'Scoring…' : 'Score on 20 prompts'}
         </button>}
         data={() => ({ columns: ['layout', 'accuracy', 'digit_accuracy', 'samples'], rows: [[base.meta!.layout, pa?.accuracy ?? null, pa?.digitAccuracy ?? null, pa?.samples ?? 0], [cur.meta?.layout ?? '', pb?.accuracy ?? null, pb?.digitAccuracy ?? null, pb?.samples ?? 0]] })}

@@ -1,4 +1,4 @@
-// The inspector: one tab per deep view (attention, SSM, recall curves, compare, cost).
+// The inspector: one tab per deep view (attention, SSM, recall curves, ablations, compare, cost).
 // A click on a tab marks it at once; the view behind it renders as a deferred (interruptible) update,
 // so building a 4k-token view's charts yields to input and streaming records between components
 // instead of holding the main thread in one task.
@@ -8,11 +8,12 @@ import type { InspectorTab } from '../store/uiSlice';
 import { AttentionView } from './AttentionView';
 import { SsmView } from './SsmView';
 import { RecallView } from './RecallView';
+import { AblationsView } from './AblationsView';
 import { CompareView } from './CompareView';
 import { CostView } from './CostView';
 
 const TABS: [InspectorTab, string][] = [
-  ['attention', 'Attention'], ['ssm', 'SSM'], ['recall', 'Recall curves'], ['compare', 'Compare'], ['cost', 'Cost'],
+  ['attention', 'Attention'], ['ssm', 'SSM'], ['recall', 'Recall curves'], ['ablations', 'Ablations'], ['compare', 'Compare'], ['cost', 'Cost'],
 ];
 
 export function Inspector() {
@@ -36,6 +37,7 @@ function TabView({ tab }: { tab: InspectorTab }) {
   if (tab === 'attention') return <AttentionView />;
   if (tab === 'ssm') return <SsmView />;
   if (tab === 'recall') return <RecallView />;
+  if (tab === 'ablations') return <AblationsView />;
   if (tab === 'compare') return <CompareView />;
   return <CostView />;
 }

@@ -9,6 +9,8 @@ export function ModelMeta() {
   const model = useApp((s) => s.model);
   const status = useApp((s) => s.modelStatus);
   const opening = useApp((s) => s.opening);
+  // the manifest's one line on what a bundled model learned, and from what (training/cards.py)
+  const verdict = useApp((s) => (s.model?.ref.kind === 'bundled' ? s.catalog.find((c) => c.id === (s.model!.ref as { id: string }).id)?.status : undefined));
   if (status === 'loading') return <span className="meta"><OpenStep step={1} text={`Opening ${opening}: reading its config and weight headers…`} /></span>;
   return (
     <span className="meta" data-testid="model-meta">
@@ -18,6 +20,7 @@ export function ModelMeta() {
         {/* a trace's header names the blocks, not the weights */}
         {model.parameters > 0 && <span>{compact.format(model.parameters)} params</span>}
         <span>{model.layers.length} blocks</span>
+        {verdict && <span className="small muted" data-testid="model-status" title={verdict}>{verdict.length > 90 ? `${verdict.slice(0, 89)}…` : verdict}</span>}
         {!model.loaded && <OpenStep step={2} text={`reading ${compact.format(model.parameters)} weights…`} />}
       </>}
     </span>

@@ -30,7 +30,8 @@ export function ModelPicker() {
       >
         {model?.ref.kind === 'folder' && <option value={value}>{model.name} ({trace ? 'trace, read-only' : 'folder'})</option>}
         {!model && <option value="">{catalogStatus === 'missing' ? 'No bundled models' : catalogStatus === 'loading' ? 'Loading catalog…' : 'Choose a model'}</option>}
-        {catalog.map((m) => <option key={m.id} value={`bundled:${m.id}`}>{m.name} · {m.layout}</option>)}
+        {/* a variant whose evaluation ships without weights lists in the Ablations view, not here */}
+        {catalog.filter((m) => m.weights !== false).map((m) => <option key={m.id} value={`bundled:${m.id}`} title={m.status}>{m.name} · {m.layout}</option>)}
       </select>
       <button className="btn" onClick={() => (desktopApi() ? void openFolderFromDesktop() : input.current?.click())} disabled={busy} data-testid="open-folder">Open model folder…</button>
       <input

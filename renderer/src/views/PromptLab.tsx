@@ -12,6 +12,8 @@ export function PromptLab() {
   // while a trace is shown Run stays pressable, so that it can say it needs the model (actions/session.ts)
   const trace = useApp((s) => s.trace);
   const running = useApp((s) => s.currentRunId !== null && s.runs[s.currentRunId]?.status === 'running');
+  const trainMax = useApp((s) => (s.model?.ref.kind === 'bundled' ? s.catalog.find((c) => c.id === (s.model!.ref as { id: string }).id)?.trainMaxEntries : undefined));
+  const beyond = mode === 'phonebook' && trainMax !== undefined && spec.entries > trainMax;
   const s = appStore.getState();
   const canRun = !!model?.loaded && model.hasTokenizer && (mode === 'phonebook' || freeText.trim().length > 0);
   return (
@@ -27,9 +29,16 @@ export function PromptLab() {
           <div className="field">
             <label htmlFor="pb-entries">Entries</label>
             <div style={{ display: 'flex', gap: 8 }}>
-              <input id="pb-entries" data-testid="pb-entries" type="range" min={2} max={400} value={Math.min(spec.entries, 400)} onChange={(e) => s.updateSpec({ entries: +e.target.value })} />
-              <input type="number" aria-label="Entries" min={1} max={2000} value={spec.entries} style={{ width: 64 }} onChange={(e) => s.updateSpec({ entries: +e.target.value })} />
+              <input id="pb-entries" data-testid="pb-entries" type="range" min={2} max={400} value={Math.min(spec.entries, 400)} list={trainMax !== undefined ? 'pb-trained' : undefined}
+                className={beyond ? 'beyond' : undefined} onChange={(e) => s.updateSpec({ entries: +e.target.value })} />
+              {trainMax !== undefined && <datalist id="pb-trained"><option value={trainMax} label={`trained to ${trainMax}`} /></datalist>}
+              <input type="number" aria-label="Entries" min={1} max={2000} value={spec.entries} style={{ width: 64 }} className={beyond ? 'beyond' : undefined} onChange={(e) => s.updateSpec({ entries: +e.target.value })} />
             </div>
+            {trainMax !== undefined && (
+              <span className={`small ${beyond ? 'beyond-note' : 'muted'}`} data-testid="entries-training" data-beyond={beyond}>
+                {beyond ? `Beyond the training length: trained on books of up to ${trainMax} entries.` : `Within the training length (${trainMax} entries).`}
+              </span>
+            )}
           </div>
           <div className="field">
             <label>Format</label>
