@@ -1008,15 +1008,16 @@ function mamba2Capture(m, T2, plan, budget2, name) {
   const keep = plan.keepContext && budget2.take(T2 * (H2 + 2 * m.G * N2) * 4, `${name} dt/B/C for tiles`);
   run.capture.internals = (i) => {
     const cum = prefixSums(i.dt, i.A, T2, H2);
-    const dots = rows ? Array.from(plan.focus, (t) => Array.from({ length: m.G }, (_, g) => cbRow(new Float64Array(t + 1), t, g, i.B, i.C, m.G, N2))) : [];
+    const scratch = rows ? void 0 : new Float32Array(T2);
+    const dots = rows || mass ? Array.from(plan.focus, (t) => Array.from({ length: m.G }, (_, g) => cbRow(new Float64Array(t + 1), t, g, i.B, i.C, m.G, N2))) : [];
     for (let h = 0; h < H2; h++) {
       for (let t = 0; t < T2; t++) {
         if (dtT) dtT[h * T2 + t] = i.dt[t * H2 + h];
         if (decay) decay[h * T2 + t] = Math.exp(cum[h * T2 + t]);
       }
-      if (!rows) continue;
+      if (!rows && !mass) continue;
       plan.focus.forEach((t, r) => {
-        const row = rows.subarray((h * R + r) * T2, (h * R + r + 1) * T2);
+        const row = rows ? rows.subarray((h * R + r) * T2, (h * R + r + 1) * T2) : scratch.fill(0);
         mamba2ImplicitRow(row, t, h, i.dt, cum, i.B, i.C, T2, H2, m.G, N2, dots[r][Math.floor(h / (H2 / m.G))]);
         if (mass) entryMass(mass, row, plan.entries, (h * R + r) * E);
       });
@@ -1064,6 +1065,7 @@ function mamba1Capture(m, T2, plan, budget2, name) {
       for (let n = 0; n < N2; n++) sum += i.A[d * N2 + n];
       aMean[d] = sum / N2;
     }
+    const scratch = rows ? void 0 : new Float32Array(T2);
     for (let g = 0; g < groups; g++) {
       for (let t = 0; t < T2; t++) {
         let dSum = 0, logDecay = 0;
@@ -1074,9 +1076,9 @@ function mamba1Capture(m, T2, plan, budget2, name) {
         if (dtG) dtG[g * T2 + t] = dSum / cpg;
         if (decay) decay[g * T2 + t] = Math.exp(logDecay / cpg);
       }
-      if (!rows) continue;
+      if (!rows && !mass) continue;
       plan.focus.forEach((t, r) => {
-        const row = rows.subarray((g * R + r) * T2, (g * R + r + 1) * T2);
+        const row = rows ? rows.subarray((g * R + r) * T2, (g * R + r + 1) * T2) : scratch.fill(0);
         mamba1ImplicitRow(row, t, g * cpg, (g + 1) * cpg, channelStep, i.delta, cumDelta, i.A, i.B, i.C, T2, I, N2);
         if (mass) entryMass(mass, row, plan.entries, (g * R + r) * E);
       });

@@ -120,13 +120,11 @@ def mamba2_probe(x, B, C, dt, A, plan, budget, name):
     if want_states:
         r["states"] = tensor([R, H, P, N], states)
     r["statePositions"] = list(plan.focus) if want_states else []
-    rows = None
+    rows = mamba2_rows(C, B, dtw, cum, plan.focus) if want_rows or want_mass else None  # mass needs the rows kept or not
     if want_rows:
-        rows = mamba2_rows(C, B, dtw, cum, plan.focus)
         r["implicitRows"] = tensor([H, R, T], rows)
-    if want_mass:  # the engine fills mass from the rows; without rows it stays zero
-        mass = entry_mass(rows.abs(), plan.entries) if rows is not None else torch.zeros(H, R, E)
-        r["entryMass"] = tensor([H, R, E], mass)
+    if want_mass:
+        r["entryMass"] = tensor([H, R, E], entry_mass(rows.abs(), plan.entries))
     return r
 
 
@@ -210,14 +208,12 @@ def mamba1_probe(x, delta, B, C, A, plan, budget, name):
     if want_states:
         r["states"] = tensor([R, I, N], states)
     r["statePositions"] = list(plan.focus) if want_states else []
-    rows = None
+    rows = mamba1_rows(dw, B.to(WIDE), C.to(WIDE), A, cum, groups, step, plan.focus) if want_rows or want_mass else None
     if want_rows:
-        rows = mamba1_rows(dw, B.to(WIDE), C.to(WIDE), A, cum, groups, step, plan.focus)
         r["implicitRows"] = tensor([groups, R, T], rows)
         r["implicitChannels"] = math.ceil(cpg / step)
     if want_mass:
-        mass = entry_mass(rows.abs(), plan.entries) if rows is not None else torch.zeros(groups, R, E)
-        r["entryMass"] = tensor([groups, R, E], mass)
+        r["entryMass"] = tensor([groups, R, E], entry_mass(rows.abs(), plan.entries))
     return r
 
 

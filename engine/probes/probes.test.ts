@@ -47,6 +47,27 @@ describe('probes', async () => {
     expect(worst).toBeLessThan(1e-4);
   });
 
+  it('keeps an SSM layer\'s implicit entry mass when the budget drops its implicit rows (the mass is computed from them all the same)', () => {
+    const T = 40;
+    const input = ids(T, V);
+    const spec = { focus: [39], entries: [[0, 8], [8, 20], [20, 40]] as [number, number][], keepContext: false };
+    const records = (budgetBytes?: number) => {
+      const out: LayerRecord[] = [];
+      const it = forwardSteps(model, input, { ...spec, ...(budgetBytes ? { budgetBytes } : {}) });
+      for (let r = it.next(); !r.done; r = it.next()) out.push(r.value);
+      return out;
+    };
+    const full = records()[0].ssm!;
+    const { H, channelsPerGroup: P } = full;
+    // norms, states and dt fit; decay and implicit rows do not; the mass (H·1·3 floats) does
+    const fit = 2 * 5 * T * 4 + (H * T + H * P * 16 + H * T) * 4 + H * 3 * 4;
+    const thin = records(fit)[0];
+    expect(thin.ssm!.implicitRows).toBeUndefined();
+    expect(thin.notices?.join(' ')).toMatch(/implicit rows/);
+    expect(Array.from(thin.ssm!.entryMass!.data)).toEqual(Array.from(full.entryMass!.data));
+    expect(Math.max(...full.entryMass!.data)).toBeGreaterThan(0);
+  });
+
   it('records focus rows, pooled maps, entry mass, dt, decay and states, consistent with on-demand views', () => {
     const T = 40;
     const input = ids(T, V);

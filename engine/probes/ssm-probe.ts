@@ -36,15 +36,16 @@ export function mamba2Capture(m: Mamba2Mixer, T: number, plan: CapturePlan, budg
     const cum = prefixSums(i.dt, i.A, T, H);
     // C_t·B_s of a focus row is shared by the heads of a group: computed once per (group, row);
     // dots[r][g] is (t_r + 1,) for focus row r
-    const dots = rows ? Array.from(plan.focus, (t) => Array.from({ length: m.G }, (_, g) => cbRow(new Float64Array(t + 1), t, g, i.B, i.C, m.G, N))) : [];
+    const scratch = rows ? undefined : new Float32Array(T); // rows dropped: mass still needs each row
+    const dots = rows || mass ? Array.from(plan.focus, (t) => Array.from({ length: m.G }, (_, g) => cbRow(new Float64Array(t + 1), t, g, i.B, i.C, m.G, N))) : [];
     for (let h = 0; h < H; h++) {
       for (let t = 0; t < T; t++) {
         if (dtT) dtT[h * T + t] = i.dt[t * H + h];
         if (decay) decay[h * T + t] = Math.exp(cum[h * T + t]);
       }
-      if (!rows) continue;
+      if (!rows && !mass) continue;
       plan.focus.forEach((t, r) => {
-        const row = rows.subarray((h * R + r) * T, (h * R + r + 1) * T);
+        const row = rows ? rows.subarray((h * R + r) * T, (h * R + r + 1) * T) : scratch!.fill(0);
         mamba2ImplicitRow(row, t, h, i.dt, cum, i.B, i.C, T, H, m.G, N, dots[r][Math.floor(h / (H / m.G))]);
         if (mass) entryMass(mass, row, plan.entries, (h * R + r) * E);
       });
@@ -87,6 +88,7 @@ export function mamba1Capture(m: Mamba1Mixer, T: number, plan: CapturePlan, budg
       for (let n = 0; n < N; n++) sum += i.A[d * N + n];
       aMean[d] = sum / N;
     }
+    const scratch = rows ? undefined : new Float32Array(T); // rows dropped: mass still needs each row
     for (let g = 0; g < groups; g++) {
       for (let t = 0; t < T; t++) {
         let dSum = 0, logDecay = 0;
@@ -97,9 +99,9 @@ export function mamba1Capture(m: Mamba1Mixer, T: number, plan: CapturePlan, budg
         if (dtG) dtG[g * T + t] = dSum / cpg;
         if (decay) decay[g * T + t] = Math.exp(logDecay / cpg);
       }
-      if (!rows) continue;
+      if (!rows && !mass) continue;
       plan.focus.forEach((t, r) => {
-        const row = rows.subarray((g * R + r) * T, (g * R + r + 1) * T);
+        const row = rows ? rows.subarray((g * R + r) * T, (g * R + r + 1) * T) : scratch!.fill(0);
         mamba1ImplicitRow(row, t, g * cpg, (g + 1) * cpg, channelStep, i.delta, cumDelta, i.A, i.B, i.C, T, I, N);
         if (mass) entryMass(mass, row, plan.entries, (g * R + r) * E);
       });
