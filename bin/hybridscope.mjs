@@ -200,7 +200,7 @@ function parseMamba(r) {
   const D2 = r.int("hidden_size", 768);
   const rank = r.json.time_step_rank;
   const c = {
-    model_type: "mamba",
+    model_type: r.json.model_type === "falcon_mamba" ? "falcon_mamba" : "mamba",
     vocab_size: r.int("vocab_size", 50280),
     hidden_size: D2,
     num_hidden_layers: r.int("num_hidden_layers", 32),
@@ -212,6 +212,7 @@ function parseMamba(r) {
     hidden_act: r.act("hidden_act", "silu", ["silu", "swish"]),
     layer_norm_epsilon: r.positive("layer_norm_epsilon", 1e-5)
   };
+  if (c.model_type === "falcon_mamba") c.mixer_rms_eps = r.positive("mixer_rms_eps", 1e-6);
   const I = c.intermediate_size;
   const perLayer = D2 * 2 * I + I * (c.time_step_rank + 2 * c.state_size) + c.time_step_rank * I + I * c.state_size + I * D2;
   refuseAbsurd(r.file, 2 * c.vocab_size * D2 + c.num_hidden_layers * perLayer);
@@ -706,6 +707,15 @@ function applyNorm(out, x, norm, T2) {
 function gatedNorm(y, z, zOffset, zStride, norm, T2) {
   kernels().gatedRmsnorm(y, z, zOffset, zStride, norm.weight, T2, norm.weight.length, norm.eps, norm.groupSize);
 }
+function weightlessNorm(x, T2, width, eps) {
+  for (let t = 0; t < T2; t++) {
+    const o = t * width;
+    let ss = 0;
+    for (let i = 0; i < width; i++) ss += x[o + i] * x[o + i];
+    const r = 1 / Math.sqrt(ss / width + eps);
+    for (let i = 0; i < width; i++) x[o + i] *= r;
+  }
+}
 
 // engine/layers/mamba2.ts
 function forward3(m, u, T2, state, capture) {
@@ -773,6 +783,11 @@ function forward4(m, u, T2, state, capture) {
     dtr.set(dbl.subarray(t * W, t * W + R), t * R);
     B.set(dbl.subarray(t * W + R, t * W + R + N2), t * N2);
     C.set(dbl.subarray(t * W + R + N2, t * W + W), t * N2);
+  }
+  if (m.dtBCNormEps !== void 0) {
+    weightlessNorm(dtr, T2, R, m.dtBCNormEps);
+    weightlessNorm(B, T2, N2, m.dtBCNormEps);
+    weightlessNorm(C, T2, N2, m.dtBCNormEps);
   }
   const delta = project(m.dt_proj, dtr, T2);
   kernels().softplus(delta, T2 * I);
@@ -1698,13 +1713,15 @@ var mamba = {
           dt_proj: linear(w, `${p}.dt_proj`, I, R),
           A_log: w.get(`${p}.A_log`),
           D: w.get(`${p}.D`),
-          out_proj: linear(w, `${p}.out_proj`, D2, I)
+          out_proj: linear(w, `${p}.out_proj`, D2, I),
+          dtBCNormEps: c.mixer_rms_eps
         }
       };
     });
     return { blocks, embeddings: w.get(`${prefix}embeddings.weight`), normF: rmsNorm(w, `${prefix}norm_f.weight`, eps) };
   }
 };
+var falconMamba = { ...mamba, modelType: "falcon_mamba" };
 
 // engine/models/mamba2-weights.ts
 function mamba2Specs(p, D2, d) {
@@ -1837,7 +1854,8 @@ var ADAPTERS = {
   nemotron_h: nemotronH,
   mamba2,
   mamba,
-  llama
+  llama,
+  falcon_mamba: falconMamba
 };
 function adapterFor(modelType) {
   return Object.hasOwn(ADAPTERS, modelType) ? ADAPTERS[modelType] : void 0;

@@ -52,6 +52,8 @@ export interface Mamba1Mixer {
   A_log: Float32Array; // (I, N)
   D: Float32Array; // (I)
   out_proj: Linear;
+  /** falcon_mamba: dt_r, B and C are each RMS-normalised (no weight) with this epsilon before dt_proj and the scan. */
+  dtBCNormEps?: number;
 }
 
 export interface Rope {

@@ -33,10 +33,12 @@ export interface Mamba2Config {
   time_step_limit: [number, number]; layer_norm_epsilon: number;
 }
 export interface MambaConfig {
-  model_type: 'mamba';
+  model_type: 'mamba' | 'falcon_mamba';
   vocab_size: number; hidden_size: number; num_hidden_layers: number; tie_word_embeddings: boolean;
   intermediate_size: number; state_size: number; conv_kernel: number; time_step_rank: number;
   hidden_act: string; layer_norm_epsilon: number;
+  /** falcon_mamba: dt, B and C are RMS-normalised (no weight) with this epsilon before the scan. */
+  mixer_rms_eps?: number;
 }
 export interface LlamaConfig {
   model_type: 'llama';
@@ -174,7 +176,7 @@ export function parseMamba(r: ConfigReader): MambaConfig {
   const D = r.int('hidden_size', 768);
   const rank = r.json.time_step_rank;
   const c: MambaConfig = {
-    model_type: 'mamba',
+    model_type: r.json.model_type === 'falcon_mamba' ? 'falcon_mamba' : 'mamba',
     vocab_size: r.int('vocab_size', 50280), hidden_size: D, num_hidden_layers: r.int('num_hidden_layers', 32),
     tie_word_embeddings: r.bool('tie_word_embeddings', true),
     intermediate_size: r.int('intermediate_size', Math.floor(r.positive('expand', 2) * D)),
@@ -182,6 +184,7 @@ export function parseMamba(r: ConfigReader): MambaConfig {
     time_step_rank: rank === undefined || rank === 'auto' ? Math.ceil(D / 16) : r.int('time_step_rank'),
     hidden_act: r.act('hidden_act', 'silu', ['silu', 'swish']), layer_norm_epsilon: r.positive('layer_norm_epsilon', 1e-5),
   };
+  if (c.model_type === 'falcon_mamba') c.mixer_rms_eps = r.positive('mixer_rms_eps', 1e-6);
   const I = c.intermediate_size;
   const perLayer = D * 2 * I + I * (c.time_step_rank + 2 * c.state_size) + c.time_step_rank * I + I * c.state_size + I * D;
   refuseAbsurd(r.file, 2 * c.vocab_size * D + c.num_hidden_layers * perLayer);

@@ -36,6 +36,10 @@ export const TINY_CONFIGS: Record<string, Record<string, unknown>> = {
     model_type: 'mamba', vocab_size: 31, hidden_size: 16, num_hidden_layers: 2, intermediate_size: 32,
     state_size: 8, conv_kernel: 4, time_step_rank: 4, layer_norm_epsilon: 1e-5, tie_word_embeddings: true,
   },
+  falcon_mamba: {
+    model_type: 'falcon_mamba', vocab_size: 31, hidden_size: 16, num_hidden_layers: 2, intermediate_size: 32,
+    state_size: 8, conv_kernel: 4, time_step_rank: 4, layer_norm_epsilon: 1e-5, mixer_rms_eps: 1e-6, tie_word_embeddings: true,
+  },
   llama: {
     model_type: 'llama', vocab_size: 33, hidden_size: 16, num_hidden_layers: 2, num_attention_heads: 4,
     num_key_value_heads: 2, intermediate_size: 24, rms_norm_eps: 1e-6, rope_theta: 10000, tie_word_embeddings: false,
