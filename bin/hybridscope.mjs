@@ -137,7 +137,7 @@ function parseNemotronH(r) {
   return c;
 }
 function nemotronPattern(r) {
-  const names = {
+  const names2 = {
     mamba: "M",
     linear_attention: "M",
     M: "M",
@@ -152,10 +152,10 @@ function nemotronPattern(r) {
     const list = r.json[key];
     if (!Array.isArray(list) || list.length === 0) r.fail(key, "a non-empty list of block types");
     return list.map((t) => {
-      if (typeof t !== "string" || !names[t]) {
+      if (typeof t !== "string" || !names2[t]) {
         throw new CheckpointError(r.file, `${key} contains ${JSON.stringify(t)}; the engine runs mamba, attention and mlp blocks`);
       }
-      return names[t];
+      return names2[t];
     }).join("");
   }
   const p = r.str("hybrid_override_pattern", "");
@@ -164,11 +164,15 @@ function nemotronPattern(r) {
   if (bad) throw new CheckpointError(r.file, `hybrid_override_pattern "${p}" has block type "${bad}"; the engine runs M, * and -`);
   return p;
 }
-function parseMamba2(r) {
+function stepLimit(r) {
   const limit = r.has("time_step_limit") ? r.json.time_step_limit : [0, Infinity];
   if (!Array.isArray(limit) || limit.length !== 2 || !limit.every((v) => typeof v === "number") || limit[0] > limit[1]) {
     r.fail("time_step_limit", "[min, max]");
   }
+  return [limit[0], limit[1]];
+}
+function parseMamba2(r) {
+  const limit = stepLimit(r);
   const c = {
     model_type: "mamba2",
     vocab_size: r.int("vocab_size", 32768),
@@ -183,7 +187,7 @@ function parseMamba2(r) {
     conv_kernel: r.int("conv_kernel", 4),
     chunk_size: r.int("chunk_size", 256),
     hidden_act: r.act("hidden_act", "silu", ["silu", "swish"]),
-    time_step_limit: [limit[0], limit[1]],
+    time_step_limit: limit,
     layer_norm_epsilon: r.positive("layer_norm_epsilon", 1e-5)
   };
   const I = Math.floor(c.expand * c.hidden_size);
@@ -319,6 +323,11 @@ function transientPerToken(b, D2) {
     case "mlp": {
       const m = b.mixer;
       return 2 * m.up_proj.outFeatures + (m.gate_proj?.outFeatures ?? 0) + D2;
+    }
+    case "moe": {
+      const m = b.mixer;
+      const F = m.experts[0]?.down.inFeatures ?? 0;
+      return m.E + D2 + m.topK * (D2 + 3 * F + D2) + (m.shared ? 3 * m.shared.up_proj.outFeatures + D2 : 0);
     }
   }
 }
@@ -678,7 +687,7 @@ function grow(cache, need, w) {
   Object.assign(cache, { k, v, capacity });
 }
 function applyRope(x, rope, T2, heads, hd, past) {
-  const half = hd / 2;
+  const half = rope.invFreq.length;
   const cos = new Float64Array(half);
   const sin = new Float64Array(half);
   for (let t = 0; t < T2; t++) {
@@ -802,6 +811,56 @@ function step4(m, u, state, capture) {
   return forward4(m, u, 1, state, capture);
 }
 
+// engine/layers/moe.ts
+function route(m, x, T2) {
+  const { E, topK: k } = m;
+  const scores = project(m.router, x, T2);
+  const experts = new Int32Array(T2 * k);
+  const weights = new Float32Array(T2 * k);
+  const order = Array.from({ length: E }, (_, e) => e);
+  for (let t = 0; t < T2; t++) {
+    const r = scores.subarray(t * E, (t + 1) * E);
+    order.sort((a, b) => r[b] - r[a] || a - b);
+    let sum = 0;
+    const top = r[order[0]];
+    for (let j = 0; j < k; j++) sum += Math.exp(r[order[j]] - top);
+    for (let j = 0; j < k; j++) {
+      experts[t * k + j] = order[j];
+      weights[t * k + j] = Math.exp(r[order[j]] - top) / sum;
+    }
+  }
+  return { experts, weights };
+}
+function forward5(m, x, T2, onRouting) {
+  const D2 = m.router.inFeatures;
+  const k = m.topK;
+  const routing = route(m, x, T2);
+  onRouting?.(routing);
+  const out = m.shared ? forward(m.shared, x, T2) : new Float32Array(T2 * D2);
+  const rowsOf = Array.from({ length: m.E }, () => []);
+  for (let i = 0; i < T2 * k; i++) rowsOf[routing.experts[i]].push(i);
+  for (let e = 0; e < m.E; e++) {
+    const picks = rowsOf[e];
+    if (picks.length === 0) continue;
+    const n = picks.length;
+    const { gate_up, down } = m.experts[e];
+    const F = down.inFeatures;
+    const xs = new Float32Array(n * D2);
+    picks.forEach((p, r) => xs.set(x.subarray(Math.floor(p / k) * D2, (Math.floor(p / k) + 1) * D2), r * D2));
+    const gu = project(gate_up, xs, n);
+    const h = new Float32Array(n * F);
+    for (let r = 0; r < n; r++) h.set(gu.subarray(r * 2 * F + F, (r + 1) * 2 * F), r * F);
+    kernels().siluGate(h, gu, 0, 2 * F, n, F);
+    const y = project(down, h, n);
+    picks.forEach((p, r) => {
+      const t = Math.floor(p / k);
+      const w = routing.weights[p];
+      for (let d = 0; d < D2; d++) out[t * D2 + d] += w * y[r * D2 + d];
+    });
+  }
+  return out;
+}
+
 // engine/layers/state.ts
 function initState(block, capacity = 64) {
   switch (block.kind) {
@@ -818,6 +877,7 @@ function initState(block, capacity = 64) {
       return { kind: "attention", k: new Float32Array(capacity * w), v: new Float32Array(capacity * w), length: 0, capacity };
     }
     case "mlp":
+    case "moe":
       return { kind: "mlp" };
   }
 }
@@ -917,6 +977,7 @@ function planCapture(spec, T2) {
   return {
     attention: defaults && (spec?.attention ?? true),
     ssm,
+    moe: defaults && (spec?.moe ?? true),
     states: ssm && (spec?.states ?? true),
     focus: Int32Array.from(focus),
     entries,
@@ -1127,8 +1188,7 @@ function* forwardSteps(model, ids, capture, options = {}) {
   if (out.hidden) result.hiddenStates = [];
   if (out.attentions) result.attentions = {};
   if (out.ssmStates) result.ssmStates = {};
-  let x = new Float32Array(T2 * D2);
-  for (let t = 0; t < T2; t++) x.set(model.embeddings.weight.subarray(ids[t] * D2, (ids[t] + 1) * D2), t * D2);
+  let x = embed(model, ids);
   const { convention, blocksPerLayer } = model.hiddenStates;
   try {
     for (let i = 0; i < model.blocks.length; i++) {
@@ -1140,8 +1200,8 @@ function* forwardSteps(model, ids, capture, options = {}) {
       const record = newRecord(block, i, T2, plan);
       const wantFullAttn = !!out.attentions || fresh && wants(plan, block, "attn_probs");
       const y = runBlock(block, normed, T2, state.layers[i], plan, budget2, record, context, i, wantFullAttn, result);
+      addContribution(x, y, block.scale);
       rowNorms(record.contributionNorm, y, T2, D2);
-      for (let j = 0; j < x.length; j++) x[j] += y[j];
       rowNorms(record.residualNorm, x, T2, D2);
       if (result.hiddenStates && convention === "output") result.hiddenStates.push(t2(x.slice(), T2, D2));
       const layerState = state.layers[i];
@@ -1167,7 +1227,7 @@ function* forwardSteps(model, ids, capture, options = {}) {
   x = options.lastLogitsOnly ? final.subarray((T2 - 1) * D2) : final;
   const rows = options.lastLogitsOnly ? 1 : T2;
   const logits = new Float32Array(rows * V);
-  kernels().matmul(logits, x, model.lmHead.weight, rows, D2, V, model.lmHead.bias);
+  head(logits, model, x, rows);
   return {
     ...result,
     logits: t2(logits, rows, V),
@@ -1177,7 +1237,7 @@ function* forwardSteps(model, ids, capture, options = {}) {
     captureBytes: budget2.used
   };
 }
-function forward5(model, ids, capture, options) {
+function forward6(model, ids, capture, options) {
   const it = forwardSteps(model, ids, capture, options);
   for (; ; ) {
     const r = it.next();
@@ -1188,6 +1248,13 @@ function runBlock(block, normed, T2, s, plan, budget2, record, context, i, wantF
   switch (block.kind) {
     case "mlp":
       return forward(block.mixer, normed, T2);
+    case "moe": {
+      const m = block.mixer;
+      return forward5(m, normed, T2, plan.moe ? (r) => {
+        if (!budget2.take(2 * r.experts.length * 4, `${block.name} expert routing`)) return;
+        record.moe = { E: m.E, topK: m.topK, experts: { dtype: "f32", shape: [T2, m.topK], data: Float32Array.from(r.experts) }, weights: { dtype: "f32", shape: [T2, m.topK], data: r.weights } };
+      } : void 0);
+    }
     case "attention": {
       const run = attentionCapture(block.mixer, T2, plan, budget2, block.name, wantFullAttn);
       const y = forward2(block.mixer, normed, T2, s, run.capture);
@@ -1214,6 +1281,22 @@ function runBlock(block, normed, T2, s, plan, budget2, record, context, i, wantF
       return y;
     }
   }
+}
+function embed(model, ids) {
+  const { D: D2, weight } = model.embeddings;
+  const x = new Float32Array(ids.length * D2);
+  for (let t = 0; t < ids.length; t++) x.set(weight.subarray(ids[t] * D2, (ids[t] + 1) * D2), t * D2);
+  if (model.embeddingScale !== void 0) for (let j = 0; j < x.length; j++) x[j] *= model.embeddingScale;
+  return x;
+}
+function addContribution(x, y, scale) {
+  if (scale !== void 0 && scale !== 1) for (let j = 0; j < y.length; j++) y[j] *= scale;
+  for (let j = 0; j < x.length; j++) x[j] += y[j];
+}
+function head(logits, model, x, rows) {
+  const { D: D2, V } = model.embeddings;
+  kernels().matmul(logits, x, model.lmHead.weight, rows, D2, V, model.lmHead.bias);
+  if (model.logitScale !== void 0) for (let j = 0; j < logits.length; j++) logits[j] *= model.logitScale;
 }
 function newRecord(block, index, T2, plan) {
   return {
@@ -1282,8 +1365,15 @@ function writeSafetensors(tensors, metadata) {
 }
 
 // engine/layout.ts
-var KIND_CHAR = { mamba1: "m", mamba2: "M", attention: "*", mlp: "-" };
-var CHAR_KIND = { m: "mamba1", M: "mamba2", "*": "attention", "-": "mlp" };
+var KIND_CHAR = { mamba1: "m", mamba2: "M", attention: "*", mlp: "-", moe: "E" };
+var CHAR_KIND = { m: "mamba1", M: "mamba2", "*": "attention", "-": "mlp", E: "moe" };
+var KIND_NAME = {
+  mamba2: "Mamba-2",
+  mamba1: "Mamba-1",
+  attention: "attention",
+  mlp: "MLP",
+  moe: "mixture-of-experts MLP"
+};
 var isLayoutChar = (c) => Object.hasOwn(CHAR_KIND, c);
 var MAX_INDEX_DIGITS = 6;
 function readLayout(text) {
@@ -1303,7 +1393,8 @@ function readLayout(text) {
       tokens.push({ kind: CHAR_KIND[c], index: null, at: i + 1, digits: "" });
       open4 = true;
     } else {
-      throw new LayoutError(text, `unknown block char ${JSON.stringify(c)} at character ${i + 1} (use M Mamba-2, m Mamba-1, * attention, - MLP, and a number to name a block, as in M6)`);
+      const chars = Object.keys(CHAR_KIND).map((k) => `${k} ${KIND_NAME[CHAR_KIND[k]]}`).join(", ");
+      throw new LayoutError(text, `unknown block char ${JSON.stringify(c)} at character ${i + 1} (use ${chars}, and a number to name a block, as in M6)`);
     }
   });
   return tokens.map(({ kind, at, digits }) => ({ kind, at, index: digits === "" ? null : Number(digits) }));
@@ -1560,6 +1651,9 @@ function rmsNorm(w, name, eps, groupSize) {
   const weight = w.get(name);
   return { weight, eps, groupSize: groupSize ?? weight.length };
 }
+function linearRows(w, name, first, out, inp) {
+  return { weight: w.get(name).subarray(first * inp, (first + out) * inp), inFeatures: inp, outFeatures: out };
+}
 
 // engine/models/attention-weights.ts
 function attentionSpecs(p, D2, H2, KVH, hd) {
@@ -1642,7 +1736,7 @@ var llama = {
 };
 function ropeFor(cfg, hd) {
   const f = Math.fround;
-  const half = hd / 2;
+  const half = Math.ceil(hd / 2);
   const inv = new Float32Array(half);
   for (let i = 0; i < half; i++) inv[i] = f(1 / f(cfg.theta ** f(2 * i / hd)));
   if (cfg.type === "linear") for (let i = 0; i < half; i++) inv[i] = f(inv[i] / cfg.factor);
@@ -1660,6 +1754,238 @@ function ropeFor(cfg, hd) {
     }
   }
   return { invFreq: inv, attentionScaling: 1 };
+}
+
+// engine/io/config-hybrids.ts
+var MIXER_OF = { mamba: "M", linear_attention: "M", attention: "*", full_attention: "*" };
+function parseGranite(r) {
+  const bamba2 = r.json.model_type === "bamba";
+  const D2 = r.int("hidden_size", 4096);
+  const L = r.int("num_hidden_layers", 32);
+  const H2 = r.int("num_attention_heads", 32);
+  r.act("hidden_act", "silu", ["silu", "swish"]);
+  const head_dim = r.int("head_dim", Math.floor(D2 / H2));
+  const rope = bamba2 || r.str("position_embedding_type", "") === "rope" ? parseRope(r) : null;
+  const params = r.json.rope_parameters ?? {};
+  const partial = typeof params.partial_rotary_factor === "number" ? params.partial_rotary_factor : r.num("partial_rotary_factor", bamba2 ? 0.5 : 1);
+  const c = {
+    model_type: bamba2 ? "bamba" : "granitemoehybrid",
+    vocab_size: r.int("vocab_size", bamba2 ? 128e3 : 32e3),
+    hidden_size: D2,
+    tie_word_embeddings: r.bool("tie_word_embeddings", false),
+    mixers: bamba2 ? bambaMixers(r, L) : graniteMixers(r, L),
+    num_attention_heads: H2,
+    num_key_value_heads: r.int("num_key_value_heads", bamba2 ? 8 : H2),
+    head_dim,
+    attention_bias: r.bool("attention_bias", false),
+    attention_scaling: bamba2 ? head_dim ** -0.5 : r.num("attention_multiplier", 1),
+    rope,
+    rotary_dim: Math.floor(head_dim * partial),
+    intermediate_size: r.int("intermediate_size", bamba2 ? 14336 : 11008),
+    mlp_bias: bamba2 && r.bool("mlp_bias", false),
+    shared_intermediate_size: bamba2 ? 0 : r.int("shared_intermediate_size", 1024),
+    num_local_experts: bamba2 ? 0 : r.int("num_local_experts", 8, 0),
+    num_experts_per_tok: bamba2 ? 0 : r.int("num_experts_per_tok", 2),
+    mamba: mamba2Shape(r, D2, { heads: 128, groups: 1, state: 256, chunk: 256 }),
+    rms_norm_eps: r.positive("rms_norm_eps", bamba2 ? 1e-5 : 1e-6),
+    embedding_multiplier: bamba2 ? 1 : r.num("embedding_multiplier", 1),
+    logits_scaling: bamba2 ? 1 : r.positive("logits_scaling", 1),
+    residual_multiplier: bamba2 ? 1 : r.num("residual_multiplier", 1)
+  };
+  divides(r, "num_key_value_heads", c.num_key_value_heads, "num_attention_heads", H2);
+  if (c.rope && 2 * Math.ceil(c.rotary_dim / 2) > head_dim) r.fail("partial_rotary_factor", `at most 1 (head_dim ${head_dim})`);
+  if (c.num_local_experts > 0 && c.num_experts_per_tok > c.num_local_experts) {
+    throw new CheckpointError(r.file, `num_experts_per_tok (${c.num_experts_per_tok}) exceeds num_local_experts (${c.num_local_experts})`);
+  }
+  const m = c.mamba;
+  const perKind = {
+    M: D2 * (2 * m.inner + 2 * m.groups * m.state + m.heads) + m.inner * D2,
+    "*": D2 * head_dim * (2 * H2 + 2 * c.num_key_value_heads)
+  };
+  const mlp = 3 * D2 * (c.num_local_experts * c.intermediate_size + c.shared_intermediate_size + (bamba2 ? c.intermediate_size : 0));
+  let total = 2 * c.vocab_size * D2;
+  for (const ch of c.mixers) total += perKind[ch] + mlp;
+  refuseAbsurd(r.file, total);
+  return c;
+}
+function graniteMixers(r, L) {
+  const key = ["layer_types", "layers_block_type"].find((k) => r.has(k));
+  if (!key) return "M".repeat(L);
+  const list = r.json[key];
+  if (!Array.isArray(list) || list.length !== L) r.fail(key, `a list of ${L} layer types (num_hidden_layers)`);
+  return list.map((t) => {
+    if (typeof t !== "string" || !MIXER_OF[t]) throw new CheckpointError(r.file, `${key} contains ${JSON.stringify(t)}; the engine runs mamba and attention layers`);
+    return MIXER_OF[t];
+  }).join("");
+}
+function bambaMixers(r, L) {
+  const list = r.has("attn_layer_indices") ? r.json.attn_layer_indices : [];
+  if (!Array.isArray(list) || !list.every((i) => Number.isInteger(i) && i >= 0 && i < L)) r.fail("attn_layer_indices", `a list of layer indices below ${L}`);
+  return Array.from({ length: L }, (_, i) => list.includes(i) ? "*" : "M").join("");
+}
+function mamba2Shape(r, D2, def, inner) {
+  const heads = r.int("mamba_n_heads", def.heads);
+  const I = inner ?? Math.floor(r.positive("mamba_expand", 2) * D2);
+  const headDim = r.json.mamba_d_head === void 0 || r.json.mamba_d_head === "auto" ? Math.floor(I / heads) : r.int("mamba_d_head");
+  if (headDim * heads !== I) throw new CheckpointError(r.file, `mamba_n_heads \xD7 mamba_d_head = ${heads * headDim} must equal the Mamba width ${I}`);
+  const s = {
+    heads,
+    headDim,
+    groups: r.int("mamba_n_groups", def.groups),
+    state: r.int("mamba_d_state", def.state),
+    conv: r.int("mamba_d_conv", 4),
+    chunk: r.int("mamba_chunk_size", def.chunk),
+    inner: I,
+    convBias: r.bool("mamba_conv_bias", true),
+    projBias: r.bool("mamba_proj_bias", false),
+    timeStepLimit: stepLimit(r)
+  };
+  divides(r, "mamba_n_groups", s.groups, "mamba_n_heads", heads);
+  return s;
+}
+
+// engine/models/mamba2-weights.ts
+function mamba2Specs(p, D2, d) {
+  const convDim = d.I + 2 * d.G * d.N;
+  return [
+    ...linearSpec(`${p}.in_proj`, d.I + convDim + d.H, D2),
+    { name: `${p}.conv1d.weight`, shape: [convDim, 1, d.K] },
+    { name: `${p}.conv1d.bias`, shape: [convDim], optional: true },
+    { name: `${p}.dt_bias`, shape: [d.H] },
+    { name: `${p}.A_log`, shape: [d.H] },
+    { name: `${p}.D`, shape: [d.H] },
+    { name: `${p}.norm.weight`, shape: [d.I] },
+    ...linearSpec(`${p}.out_proj`, D2, d.I)
+  ];
+}
+function buildMamba2(w, p, D2, d, normGroupSize, eps, dtLimit) {
+  const convDim = d.I + 2 * d.G * d.N;
+  return {
+    ...d,
+    convDim,
+    dMlp: 0,
+    in_proj: linear(w, `${p}.in_proj`, d.I + convDim + d.H, D2),
+    conv1d: { weight: w.get(`${p}.conv1d.weight`), bias: w.opt(`${p}.conv1d.bias`) },
+    dt_bias: w.get(`${p}.dt_bias`),
+    A_log: w.get(`${p}.A_log`),
+    D: w.get(`${p}.D`),
+    norm: { weight: w.get(`${p}.norm.weight`), eps, groupSize: normGroupSize },
+    out_proj: linear(w, `${p}.out_proj`, D2, d.I),
+    dtMin: dtLimit[0],
+    dtMax: dtLimit[1]
+  };
+}
+
+// engine/models/granitemoehybrid.ts
+function dims(c) {
+  const m = c.mamba;
+  return { H: m.heads, P: m.headDim, N: m.state, G: m.groups, K: m.conv, I: m.inner, chunkSize: m.chunk };
+}
+function mlpKind(c) {
+  return c.num_local_experts > 0 ? "moe" : "mlp";
+}
+function names(c, i) {
+  const bamba2 = c.model_type === "bamba";
+  return {
+    mixer: `layers.${i}.${c.mixers[i] === "M" ? "mamba" : "self_attn"}`,
+    mlp: `layers.${i}.${bamba2 ? "feed_forward" : c.num_local_experts > 0 ? "block_sparse_moe" : "shared_mlp"}`,
+    mlpNorm: bamba2 ? "pre_ff_layernorm" : "post_attention_layernorm"
+  };
+}
+var granite = {
+  modelType: "granitemoehybrid",
+  prefixes: ["model."],
+  embeddingKey: "embed_tokens.weight",
+  hiddenStates: { convention: "input", blocksPerLayer: 2 },
+  parse: parseGranite,
+  kinds: (c) => [...c.mixers].flatMap((ch) => [ch === "M" ? "mamba2" : "attention", mlpKind(c)]),
+  tensors(c, prefix) {
+    const D2 = c.hidden_size;
+    const specs = [
+      { name: `${prefix}embed_tokens.weight`, shape: [c.vocab_size, D2] },
+      { name: `${prefix}${c.model_type === "bamba" ? "final_layernorm" : "norm"}.weight`, shape: [D2] }
+    ];
+    [...c.mixers].forEach((ch, i) => {
+      const n = names(c, i);
+      const p = `${prefix}layers.${i}`;
+      specs.push({ name: `${p}.input_layernorm.weight`, shape: [D2] }, { name: `${p}.${n.mlpNorm}.weight`, shape: [D2] });
+      if (ch === "M") specs.push(...mamba2Specs(`${prefix}${n.mixer}`, D2, dims(c)));
+      else specs.push(...attentionSpecs(`${prefix}${n.mixer}`, D2, c.num_attention_heads, c.num_key_value_heads, c.head_dim));
+      specs.push(...mlpSpecs(c, `${p}`));
+    });
+    return specs;
+  },
+  build(c, w, prefix) {
+    const D2 = c.hidden_size, eps = c.rms_norm_eps;
+    const rope = c.rope ? ropeFor(c.rope, c.rotary_dim) : void 0;
+    const scale = c.residual_multiplier;
+    const blocks = [...c.mixers].flatMap((ch, i) => {
+      const n = names(c, i);
+      const p = `${prefix}layers.${i}`;
+      const first = { index: 2 * i, name: n.mixer, norm: rmsNorm(w, `${p}.input_layernorm.weight`, eps), scale };
+      const mixer = ch === "M" ? { ...first, kind: "mamba2", mixer: buildMamba2(w, `${prefix}${n.mixer}`, D2, dims(c), c.mamba.inner, eps, c.mamba.timeStepLimit) } : { ...first, kind: "attention", mixer: { ...buildAttention(w, `${prefix}${n.mixer}`, D2, c.num_attention_heads, c.num_key_value_heads, c.head_dim, rope), scaling: c.attention_scaling } };
+      const second = { index: 2 * i + 1, name: n.mlp, norm: rmsNorm(w, `${p}.${n.mlpNorm}.weight`, eps), scale };
+      const mlp = c.num_local_experts > 0 ? { ...second, kind: "moe", mixer: buildMoe(c, w, p) } : { ...second, kind: "mlp", mixer: c.model_type === "bamba" ? bambaMlp(c, w, p) : sharedMlp(c, w, p) };
+      return [mixer, mlp];
+    });
+    return {
+      blocks,
+      embeddings: w.get(`${prefix}embed_tokens.weight`),
+      normF: rmsNorm(w, `${prefix}${c.model_type === "bamba" ? "final_layernorm" : "norm"}.weight`, eps),
+      embeddingScale: c.embedding_multiplier,
+      logitScale: 1 / c.logits_scaling
+    };
+  }
+};
+var bamba = { ...granite, modelType: "bamba" };
+function mlpSpecs(c, p) {
+  const D2 = c.hidden_size, F = c.intermediate_size, S2 = c.shared_intermediate_size, E = c.num_local_experts;
+  if (c.model_type === "bamba") {
+    return [...linearSpec(`${p}.feed_forward.gate_proj`, F, D2), ...linearSpec(`${p}.feed_forward.up_proj`, F, D2), ...linearSpec(`${p}.feed_forward.down_proj`, D2, F)];
+  }
+  const shared = [
+    { name: `${p}.shared_mlp.input_linear.weight`, shape: [2 * S2, D2] },
+    { name: `${p}.shared_mlp.output_linear.weight`, shape: [D2, S2] }
+  ];
+  if (E === 0) return shared;
+  return [
+    { name: `${p}.block_sparse_moe.router.layer.weight`, shape: [E, D2] },
+    { name: `${p}.block_sparse_moe.input_linear.weight`, shape: [E, 2 * F, D2] },
+    { name: `${p}.block_sparse_moe.output_linear.weight`, shape: [E, D2, F] },
+    ...shared
+  ];
+}
+function sharedMlp(c, w, p) {
+  const D2 = c.hidden_size, S2 = c.shared_intermediate_size;
+  return {
+    act: "swiglu",
+    gate_proj: linearRows(w, `${p}.shared_mlp.input_linear.weight`, 0, S2, D2),
+    up_proj: linearRows(w, `${p}.shared_mlp.input_linear.weight`, S2, S2, D2),
+    down_proj: linear(w, `${p}.shared_mlp.output_linear`, D2, S2)
+  };
+}
+function bambaMlp(c, w, p) {
+  const D2 = c.hidden_size, F = c.intermediate_size;
+  return {
+    act: "swiglu",
+    gate_proj: linear(w, `${p}.feed_forward.gate_proj`, F, D2),
+    up_proj: linear(w, `${p}.feed_forward.up_proj`, F, D2),
+    down_proj: linear(w, `${p}.feed_forward.down_proj`, D2, F)
+  };
+}
+function buildMoe(c, w, p) {
+  const D2 = c.hidden_size, F = c.intermediate_size, E = c.num_local_experts;
+  const q = `${p}.block_sparse_moe`;
+  return {
+    E,
+    topK: c.num_experts_per_tok,
+    router: linear(w, `${q}.router.layer`, E, D2),
+    experts: Array.from({ length: E }, (_, e) => ({
+      gate_up: linearRows(w, `${q}.input_linear.weight`, e * 2 * F, 2 * F, D2),
+      down: linearRows(w, `${q}.output_linear.weight`, e * D2, D2, F)
+    })),
+    shared: sharedMlp(c, w, p)
+  };
 }
 
 // engine/models/mamba.ts
@@ -1723,40 +2049,8 @@ var mamba = {
 };
 var falconMamba = { ...mamba, modelType: "falcon_mamba" };
 
-// engine/models/mamba2-weights.ts
-function mamba2Specs(p, D2, d) {
-  const convDim = d.I + 2 * d.G * d.N;
-  return [
-    ...linearSpec(`${p}.in_proj`, d.I + convDim + d.H, D2),
-    { name: `${p}.conv1d.weight`, shape: [convDim, 1, d.K] },
-    { name: `${p}.conv1d.bias`, shape: [convDim], optional: true },
-    { name: `${p}.dt_bias`, shape: [d.H] },
-    { name: `${p}.A_log`, shape: [d.H] },
-    { name: `${p}.D`, shape: [d.H] },
-    { name: `${p}.norm.weight`, shape: [d.I] },
-    ...linearSpec(`${p}.out_proj`, D2, d.I)
-  ];
-}
-function buildMamba2(w, p, D2, d, normGroupSize, eps, dtLimit) {
-  const convDim = d.I + 2 * d.G * d.N;
-  return {
-    ...d,
-    convDim,
-    dMlp: 0,
-    in_proj: linear(w, `${p}.in_proj`, d.I + convDim + d.H, D2),
-    conv1d: { weight: w.get(`${p}.conv1d.weight`), bias: w.opt(`${p}.conv1d.bias`) },
-    dt_bias: w.get(`${p}.dt_bias`),
-    A_log: w.get(`${p}.A_log`),
-    D: w.get(`${p}.D`),
-    norm: { weight: w.get(`${p}.norm.weight`), eps, groupSize: normGroupSize },
-    out_proj: linear(w, `${p}.out_proj`, D2, d.I),
-    dtMin: dtLimit[0],
-    dtMax: dtLimit[1]
-  };
-}
-
 // engine/models/mamba2.ts
-function dims(c) {
+function dims2(c) {
   return { H: c.num_heads, P: c.head_dim, N: c.state_size, G: c.n_groups, K: c.conv_kernel, I: c.num_heads * c.head_dim, chunkSize: c.chunk_size };
 }
 var mamba2 = {
@@ -1773,13 +2067,13 @@ var mamba2 = {
       { name: `${prefix}norm_f.weight`, shape: [D2] }
     ];
     for (let i = 0; i < c.num_hidden_layers; i++) {
-      specs.push({ name: `${prefix}layers.${i}.norm.weight`, shape: [D2] }, ...mamba2Specs(`${prefix}layers.${i}.mixer`, D2, dims(c)));
+      specs.push({ name: `${prefix}layers.${i}.norm.weight`, shape: [D2] }, ...mamba2Specs(`${prefix}layers.${i}.mixer`, D2, dims2(c)));
     }
     return specs;
   },
   build(c, w, prefix) {
     const eps = c.layer_norm_epsilon;
-    const d = dims(c);
+    const d = dims2(c);
     const blocks = Array.from({ length: c.num_hidden_layers }, (_, i) => ({
       index: i,
       name: `layers.${i}.mixer`,
@@ -1822,8 +2116,8 @@ var nemotronH = {
       const p = `${prefix}layers.${i}`;
       const base = { index: i, name: `layers.${i}.mixer`, norm: rmsNorm(w, `${p}.norm.weight`, eps) };
       if (ch === "M") {
-        const dims2 = mamba2Dims(c);
-        return { ...base, kind: "mamba2", mixer: buildMamba2(w, `${p}.mixer`, D2, dims2, dims2.I / c.n_groups, eps, [c.time_step_min, Infinity]) };
+        const dims3 = mamba2Dims(c);
+        return { ...base, kind: "mamba2", mixer: buildMamba2(w, `${p}.mixer`, D2, dims3, dims3.I / c.n_groups, eps, [c.time_step_min, Infinity]) };
       }
       if (ch === "*") {
         return { ...base, kind: "attention", mixer: buildAttention(w, `${p}.mixer`, D2, c.num_attention_heads, c.num_key_value_heads, c.head_dim) };
@@ -1855,7 +2149,9 @@ var ADAPTERS = {
   mamba2,
   mamba,
   llama,
-  falcon_mamba: falconMamba
+  falcon_mamba: falconMamba,
+  granitemoehybrid: granite,
+  bamba
 };
 function adapterFor(modelType) {
   return Object.hasOwn(ADAPTERS, modelType) ? ADAPTERS[modelType] : void 0;
@@ -2115,11 +2411,11 @@ function parseEntry(name, raw, file, dataLength) {
     bad(`data_offsets ${brief2(offsets)} are not [begin, end] with 0 <= begin <= end`);
   }
   const [begin, end] = offsets;
-  const dims2 = shape;
-  const need = numel(dims2) * BYTES_PER_DTYPE[dtype];
-  if (end - begin !== need) bad(`shape ${brief2(dims2)} of ${dtype} needs ${need} bytes, data_offsets give ${end - begin}`);
+  const dims3 = shape;
+  const need = numel(dims3) * BYTES_PER_DTYPE[dtype];
+  if (end - begin !== need) bad(`shape ${brief2(dims3)} of ${dtype} needs ${need} bytes, data_offsets give ${end - begin}`);
   if (end > dataLength) bad(`data_offsets end ${end} is past the data section (${dataLength} bytes)`);
-  return { name, dtype, shape: dims2, begin, end };
+  return { name, dtype, shape: dims3, begin, end };
 }
 function parseMetadata(raw, file) {
   if (raw === null) return {};
@@ -2248,6 +2544,8 @@ async function loadModel(src) {
     normF: built.normF,
     lmHead,
     tied: o.lmHead === "tied",
+    ...built.embeddingScale !== void 0 && built.embeddingScale !== 1 ? { embeddingScale: built.embeddingScale } : {},
+    ...built.logitScale !== void 0 && built.logitScale !== 1 ? { logitScale: built.logitScale } : {},
     hiddenStates: o.adapter.hiddenStates,
     warnings: o.warnings
   };
@@ -2292,9 +2590,9 @@ async function open3(src) {
 function unusedWarnings(src, tensors, unused) {
   if (unused.length === 0) return [];
   const SHOWN = 3;
-  const names = unused.slice(0, SHOWN).map((n) => `"${n}"`).join(", ") + (unused.length > SHOWN ? ` and ${unused.length - SHOWN} more` : "");
+  const names2 = unused.slice(0, SHOWN).map((n) => `"${n}"`).join(", ") + (unused.length > SHOWN ? ` and ${unused.length - SHOWN} more` : "");
   const what = unused.length === 1 ? "1 tensor that config.json does not use is" : `${unused.length} tensors that config.json does not use are`;
-  return [`${pathOf(src, tensors.get(unused[0]).shard)}: ${what} ignored: ${names}`];
+  return [`${pathOf(src, tensors.get(unused[0]).shard)}: ${what} ignored: ${names2}`];
 }
 function checkSpec(src, tensors, spec) {
   const t = tensors.get(spec.name);
@@ -2448,7 +2746,7 @@ var forwardCommand = {
     let model = await loadFolder(positionals[0], io);
     if (typeof values.layout === "string") model = editLayout(model, values.layout);
     const ids = await readIds(String(values.ids), io, model.embeddings.V);
-    const r = forward5(model, ids, { defaults: false, keepContext: false }, {
+    const r = forward6(model, ids, { defaults: false, keepContext: false }, {
       outputs: { hidden: groups.includes("hidden"), attentions: groups.includes("attention"), ssmStates: groups.includes("ssm") }
     });
     const tensors = { logits: r.logits };
@@ -2469,24 +2767,25 @@ function step5(model, state, id) {
   const { V, D: D2 } = model.embeddings;
   if (!Number.isInteger(id) || id < 0 || id >= V) throw new InputError(`token id ${id} is outside the vocabulary 0..${V - 1}`);
   if (state.layers.length !== model.blocks.length) throw new InputError("state does not match the model layout");
-  const x = model.embeddings.weight.slice(id * D2, (id + 1) * D2);
+  const x = embed(model, [id]);
   const normed = new Float32Array(D2);
   for (let i = 0; i < model.blocks.length; i++) {
     const block = model.blocks[i];
     applyNorm(normed, x, block.norm, 1);
-    const y = stepBlock(block, normed, state.layers[i]);
-    for (let j = 0; j < D2; j++) x[j] += y[j];
+    addContribution(x, stepBlock(block, normed, state.layers[i]), block.scale);
   }
   state.position += 1;
   applyNorm(normed, x, model.normF, 1);
   const logits = new Float32Array(V);
-  kernels().matmul(logits, normed, model.lmHead.weight, 1, D2, V, model.lmHead.bias);
+  head(logits, model, normed, 1);
   return logits;
 }
 function stepBlock(block, x, s) {
   switch (block.kind) {
     case "mlp":
       return step(block.mixer, x);
+    case "moe":
+      return forward5(block.mixer, x, 1);
     case "attention":
       return step2(block.mixer, x, s);
     case "mamba2":
@@ -2504,7 +2803,7 @@ function* greedyTokens(model, state, logits, maxNew, topK = 5) {
 }
 function generateGreedy(model, ids, maxNew, opts = {}) {
   const started = Date.now();
-  const prefill = forward5(model, ids, void 0, { lastLogitsOnly: true });
+  const prefill = forward6(model, ids, void 0, { lastLogitsOnly: true });
   const prefillMs = Date.now() - started;
   const out = Array.from(ids);
   const tokens = [];
@@ -2845,10 +3144,10 @@ function parseNameList(json) {
 var DEFAULT_NAMES = parseNameList(names_default);
 
 // engine/phonebook/book.ts
-function validateBookSpec(spec, names) {
+function validateBookSpec(spec, names2) {
   if (!FORMATS.includes(spec.format)) throw new Error(`phonebook: unknown format ${JSON.stringify(spec.format)} (bare or question)`);
   if (!VARIANTS.includes(spec.variant)) throw new Error(`phonebook: unknown variant ${JSON.stringify(spec.variant)} (standard or reversed)`);
-  const capacity = names.first.length * names.last.length;
+  const capacity = names2.first.length * names2.last.length;
   if (!Number.isInteger(spec.entries) || spec.entries < 1 || spec.entries > capacity)
     throw new Error(`phonebook: entries must be an integer 1\u2026${capacity}, got ${shown(spec.entries)}`);
   if (spec.depth !== null && !(Number.isFinite(spec.depth) && spec.depth >= 0 && spec.depth <= 1))
@@ -2867,15 +3166,15 @@ var TextBuilder = class {
     return [start, this.text.length];
   }
 };
-function drawNames(rng, count, names) {
-  const total = names.first.length * names.last.length;
+function drawNames(rng, count, names2) {
+  const total = names2.first.length * names2.last.length;
   const moved = /* @__PURE__ */ new Map();
   const out = [];
   for (let i = 0; i < count; i++) {
     const j = i + rng.below(total - i);
     const pick = moved.get(j) ?? j;
     moved.set(j, moved.get(i) ?? i);
-    out.push(`${names.first[Math.floor(pick / names.last.length)]} ${names.last[pick % names.last.length]}`);
+    out.push(`${names2.first[Math.floor(pick / names2.last.length)]} ${names2.last[pick % names2.last.length]}`);
   }
   return out;
 }
@@ -2896,13 +3195,13 @@ function pickExamples(rng, count, target, shots) {
   }
   return examples;
 }
-function layoutPhonebook(spec, seed, names = DEFAULT_NAMES) {
-  validateBookSpec(spec, names);
+function layoutPhonebook(spec, seed, names2 = DEFAULT_NAMES) {
+  validateBookSpec(spec, names2);
   const nameRng = new Rng(deriveSeed(seed, 1));
   const numberRng = new Rng(deriveSeed(seed, 2));
   const layoutRng = new Rng(deriveSeed(seed, 3));
   const n = spec.entries;
-  const bookNames = drawNames(nameRng, n, names);
+  const bookNames = drawNames(nameRng, n, names2);
   const numbers = bookNames.map(() => formatNumber(drawDigits(numberRng), spec.format));
   const target = spec.depth === null ? layoutRng.below(n) : Math.floor(spec.depth * (n - 1) + 0.5);
   const examples = pickExamples(layoutRng, n, target, spec.shots);
@@ -2968,7 +3267,7 @@ ${ANSWER_PREFIX}`);
 var DEFAULT_SHOTS = 2;
 function makePhonebook(spec, seed, tokenizer) {
   if (spec === null || typeof spec !== "object") throw new Error(`phonebook: the spec must be an object, got ${shown(spec)}`);
-  const names = spec.names ?? DEFAULT_NAMES;
+  const names2 = spec.names ?? DEFAULT_NAMES;
   const book = (entries) => ({
     format: spec.format,
     variant: spec.variant,
@@ -2979,17 +3278,17 @@ function makePhonebook(spec, seed, tokenizer) {
   if (spec.entries === void 0 === (spec.tokens === void 0))
     throw new Error("phonebook: give the length as entries or as tokens (one of them)");
   if (spec.entries !== void 0) {
-    const prompt = layoutPhonebook(book(spec.entries), seed, names);
+    const prompt = layoutPhonebook(book(spec.entries), seed, names2);
     return { ...prompt, budget: null, tokens: tokenizer ? tokenSpans(prompt, tokenizer) : void 0 };
   }
   if (!tokenizer) throw new Error("phonebook: a token budget needs a tokenizer");
   const budget2 = spec.tokens;
   if (!Number.isInteger(budget2) || budget2 < 1) throw new Error(`phonebook: tokens must be a positive integer, got ${shown(budget2)}`);
-  const fitted = fitTokenBudget((n) => layoutPhonebook(book(n), seed, names), budget2, tokenizer, names);
+  const fitted = fitTokenBudget((n) => layoutPhonebook(book(n), seed, names2), budget2, tokenizer, names2);
   return { ...fitted.prompt, budget: budget2, tokens: fitted.tokens };
 }
-function fitTokenBudget(make, budget2, tokenizer, names) {
-  const capacity = names.first.length * names.last.length;
+function fitTokenBudget(make, budget2, tokenizer, names2) {
+  const capacity = names2.first.length * names2.last.length;
   const cache = /* @__PURE__ */ new Map();
   const at = (n) => {
     let hit = cache.get(n);
@@ -3455,7 +3754,7 @@ async function openTrace(src, file) {
   let pos = PREAMBLE_BYTES;
   let layers = 0;
   let iterating = false;
-  const head = async () => {
+  const head2 = async () => {
     if (pos >= size) throw new CheckpointError(name, `truncated: the file ends at byte ${size} before the summary`);
     return decodeSectionHead(await exact(pos, Math.min(size, pos + SECTION_HEAD_BYTES)), pos, name, size);
   };
@@ -3463,13 +3762,13 @@ async function openTrace(src, file) {
   const expectTag = (s, want) => {
     if (s.tag !== want) throw new CheckpointError(name, `section ${s.tag} at byte ${s.at} where ${want} belongs`);
   };
-  const first = await head();
+  const first = await head2();
   expectTag(first, "HEAD");
   const header = decodeHeader(await json(first), name);
   pos = first.end;
   const maxLayers = header.blocks.length;
   const nextLayer = async () => {
-    const s = await head();
+    const s = await head2();
     if (s.tag === "TOKS") return void 0;
     expectTag(s, "LAYR");
     if (layers >= maxLayers) throw new CheckpointError(name, `layer section ${layers} at byte ${s.at}, but the run has ${maxLayers} blocks`);
@@ -3497,10 +3796,10 @@ async function openTrace(src, file) {
         pos = s2.end;
         layers++;
       }
-      const t = await head();
+      const t = await head2();
       const tokens = decodeTokens(await json(t), name);
       pos = t.end;
-      const s = await head();
+      const s = await head2();
       expectTag(s, "SUMM");
       const summary = decodeSummary(await json(s), name);
       if (s.end !== size) throw new CheckpointError(name, `${size - s.end} bytes after the summary, which ends a trace`);
@@ -3683,9 +3982,9 @@ var HEADER = {
 function sweepToCsv(result) {
   return formatCsv([COLUMNS.map((c) => HEADER[c] ?? c), ...result.points.map((p) => COLUMNS.map((c) => p[c]))]);
 }
-function cliReport(result, head) {
+function cliReport(result, head2) {
   return {
-    ...head,
+    ...head2,
     seed: result.seed,
     cancelled: result.cancelled,
     results: result.points.map((p) => ({
@@ -3872,8 +4171,8 @@ function table(report) {
   const rows = report.results.map(
     (r) => [r.tokens ?? "", r.entries, r.mean_tokens.toFixed(0), r.samples, pct(r.accuracy), pct(r.digit_accuracy), pct(r.wrong_other_entry), pct(r.wrong_same_name)].join("	")
   );
-  const head = `${report.model} ${report.layout} ${report.format}/${report.variant} seed ${report.seed}${report.cancelled ? " (cancelled)" : ""}`;
-  return [head, "budget	entries	tokens	samples	exact %	digits %	wrong: other entry %	wrong: same name %", ...rows].join("\n") + "\n";
+  const head2 = `${report.model} ${report.layout} ${report.format}/${report.variant} seed ${report.seed}${report.cancelled ? " (cancelled)" : ""}`;
+  return [head2, "budget	entries	tokens	samples	exact %	digits %	wrong: other entry %	wrong: same name %", ...rows].join("\n") + "\n";
 }
 var ONE_LENGTH = "none; give --entries or --tokens";
 var phonebookCommand = {
@@ -3909,7 +4208,7 @@ var phonebookCommand = {
     const samples = integer("samples", values.samples, 1);
     const seed = integer("seed", values.seed, 0);
     const shots = integer("shots", values.shots, 0);
-    const names = typeof values.names === "string" ? await readNames(values.names, io) : void 0;
+    const names2 = typeof values.names === "string" ? await readNames(values.names, io) : void 0;
     if (typeof values.out === "string" && !toStdout) await checkOutFile(values.out);
     const dir = positionals[0];
     let model = await loadFolder(dir, io);
@@ -3928,7 +4227,7 @@ var phonebookCommand = {
     let result;
     try {
       result = await runSweep(
-        { models: [{ id: dir, layout: model.layout, tokenizer, decode }], lengths, formats: [format], variants: [variant], depths, samples, seed, shots, names },
+        { models: [{ id: dir, layout: model.layout, tokenizer, decode }], lengths, formats: [format], variants: [variant], depths, samples, seed, shots, names: names2 },
         {
           signal,
           onProgress: (p) => bar2.update({ ...p, label: p.point.entries !== null ? `${p.point.entries} entries` : `${p.point.tokens} tokens` }),

@@ -10,6 +10,7 @@ import * as attention from './layers/attention';
 import * as mamba1 from './layers/mamba1';
 import * as mamba2 from './layers/mamba2';
 import * as mlp from './layers/mlp';
+import * as moe from './layers/moe';
 import { applyNorm } from './layers/norm';
 import { releaseWorking, working } from './layers/working';
 import type { LayerState } from './layers/state';
@@ -92,8 +93,7 @@ export function* forwardSteps(
   if (out.attentions) result.attentions = {};
   if (out.ssmStates) result.ssmStates = {};
 
-  let x = new Float32Array(T * D); // (T, D)
-  for (let t = 0; t < T; t++) x.set(model.embeddings.weight.subarray(ids[t] * D, (ids[t] + 1) * D), t * D);
+  let x = embed(model, ids); // (T, D)
   const { convention, blocksPerLayer } = model.hiddenStates;
 
   try { // a run given up (return/throw) lets the working arrays go too
@@ -106,8 +106,8 @@ export function* forwardSteps(
       const record = newRecord(block, i, T, plan);
       const wantFullAttn = !!out.attentions || (fresh && wants(plan, block, 'attn_probs'));
       const y = runBlock(block, normed, T, state.layers[i], plan, budget, record, context, i, wantFullAttn, result);
+      addContribution(x, y, block.scale);
       rowNorms(record.contributionNorm, y, T, D);
-      for (let j = 0; j < x.length; j++) x[j] += y[j];
       rowNorms(record.residualNorm, x, T, D);
       if (result.hiddenStates && convention === 'output') result.hiddenStates.push(t2(x.slice(), T, D));
       const layerState = state.layers[i];
@@ -134,7 +134,7 @@ export function* forwardSteps(
   x = options.lastLogitsOnly ? final.subarray((T - 1) * D) : final;
   const rows = options.lastLogitsOnly ? 1 : T;
   const logits = new Float32Array(rows * V);
-  kernels().matmul(logits, x, model.lmHead.weight, rows, D, V, model.lmHead.bias);
+  head(logits, model, x, rows);
   return {
     ...result, logits: t2(logits, rows, V), state, context, notices: plan.notices, captureBytes: budget.used,
   } as ForwardResult;
@@ -156,6 +156,13 @@ function runBlock(
   switch (block.kind) {
     case 'mlp':
       return mlp.forward(block.mixer, normed, T);
+    case 'moe': {
+      const m = block.mixer;
+      return moe.forward(m, normed, T, plan.moe ? (r) => {
+        if (!budget.take(2 * r.experts.length * 4, `${block.name} expert routing`)) return;
+        record.moe = { E: m.E, topK: m.topK, experts: { dtype: 'f32', shape: [T, m.topK], data: Float32Array.from(r.experts) }, weights: { dtype: 'f32', shape: [T, m.topK], data: r.weights } };
+      } : undefined);
+    }
     case 'attention': {
       const run = attentionCapture(block.mixer, T, plan, budget, block.name, wantFullAttn);
       const y = attention.forward(block.mixer, normed, T, s as Extract<LayerState, { kind: 'attention' }>, run.capture);
@@ -182,6 +189,28 @@ function runBlock(
       return y;
     }
   }
+}
+
+/** The embedding rows of `ids` (T, D), times the model's embedding multiplier. */
+export function embed(model: Model, ids: ArrayLike<number>): Float32Array {
+  const { D, weight } = model.embeddings;
+  const x = new Float32Array(ids.length * D);
+  for (let t = 0; t < ids.length; t++) x.set(weight.subarray(ids[t] * D, (ids[t] + 1) * D), t * D);
+  if (model.embeddingScale !== undefined) for (let j = 0; j < x.length; j++) x[j] *= model.embeddingScale;
+  return x;
+}
+
+/** x += scale · y, and y itself becomes what was added (so the block's contribution norm is what the stream got). */
+export function addContribution(x: Float32Array, y: Float32Array, scale?: number): void {
+  if (scale !== undefined && scale !== 1) for (let j = 0; j < y.length; j++) y[j] *= scale;
+  for (let j = 0; j < x.length; j++) x[j] += y[j];
+}
+
+/** logits (rows, V) of the normed final stream x (rows, D), times the model's logits multiplier. */
+export function head(logits: Float32Array, model: Model, x: Float32Array, rows: number): void {
+  const { D, V } = model.embeddings;
+  kernels().matmul(logits, x, model.lmHead.weight, rows, D, V, model.lmHead.bias);
+  if (model.logitScale !== undefined) for (let j = 0; j < logits.length; j++) logits[j] *= model.logitScale;
 }
 
 /** A record while its block runs: `named` and `notices` are filled in place. */

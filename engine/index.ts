@@ -20,7 +20,7 @@ export type { Tokenizer } from './tokenizer';
 export { loadTokenizer } from './tokenizer';
 export type { BlockKind, LayoutChar, LayoutEdit, LayoutToken } from './layout';
 export {
-  KIND_CHAR, CHAR_KIND, readLayout, parseLayout, formatLayout, checkpointOrder, editLayout, layoutOrder, applyEdits,
+  KIND_CHAR, CHAR_KIND, KIND_NAME, readLayout, parseLayout, formatLayout, checkpointOrder, editLayout, layoutOrder, applyEdits,
 } from './layout';
 export type { ForwardOptions, ForwardResult, ModelState, RunContext, LayerContext } from './forward';
 export { forward, forwardSteps, initModelState } from './forward';
@@ -28,7 +28,7 @@ export type { GenerateOptions, GenerateResult, GeneratedToken, TokenChoice } fro
 export { choose, generateGreedy, greedyDecoder, greedyTokens, step } from './generate';
 export type { LayerState } from './layers/state';
 export { blockCacheBytes, stateBytes } from './layers/state';
-export type { AttentionRecord, LayerRecord, SsmRecord } from './records';
+export type { AttentionRecord, LayerRecord, MoeRecord, SsmRecord } from './records';
 export { RECORD_VERSION, recordArrays, recordBytes, setRecordArray } from './records';
 export type { CaptureSpec } from './probes/plan';
 export { DEFAULT_BUDGET_BYTES, MAX_POOLED_SIZE } from './probes/plan';

@@ -3,7 +3,7 @@
 //
 // A checkpoint's blocks are numbered 0..L-1 in checkpoint order: the ORIGINAL index, the number the
 // strip shows under each block. A layout string names the blocks a model runs, in run order:
-//   - one char per block: `M` Mamba-2, `m` Mamba-1, `*` attention, `-` MLP;
+//   - one char per block: `M` Mamba-2, `m` Mamba-1, `*` attention, `-` MLP, `E` mixture-of-experts MLP;
 //   - a plain char takes the next block of that kind not yet used, in checkpoint order;
 //   - a char followed by a number (`M6`) takes the block with that original index, which must be of
 //     that kind; it may repeat a block, and it counts as used for later plain chars;
@@ -21,11 +21,16 @@
 import { LayoutError } from './errors';
 import type { Model } from './model';
 
-export type BlockKind = 'mamba1' | 'mamba2' | 'attention' | 'mlp';
-export type LayoutChar = 'm' | 'M' | '*' | '-';
+export type BlockKind = 'mamba1' | 'mamba2' | 'attention' | 'mlp' | 'moe';
+export type LayoutChar = 'm' | 'M' | '*' | '-' | 'E';
 
-export const KIND_CHAR: Readonly<Record<BlockKind, LayoutChar>> = { mamba1: 'm', mamba2: 'M', attention: '*', mlp: '-' };
-export const CHAR_KIND: Readonly<Record<LayoutChar, BlockKind>> = { m: 'mamba1', M: 'mamba2', '*': 'attention', '-': 'mlp' };
+export const KIND_CHAR: Readonly<Record<BlockKind, LayoutChar>> = { mamba1: 'm', mamba2: 'M', attention: '*', mlp: '-', moe: 'E' };
+export const CHAR_KIND: Readonly<Record<LayoutChar, BlockKind>> = { m: 'mamba1', M: 'mamba2', '*': 'attention', '-': 'mlp', E: 'moe' };
+
+/** What each kind is, in words: the one naming the notation's messages, the strip and figure legends use. */
+export const KIND_NAME: Readonly<Record<BlockKind, string>> = {
+  mamba2: 'Mamba-2', mamba1: 'Mamba-1', attention: 'attention', mlp: 'MLP', moe: 'mixture-of-experts MLP',
+};
 
 const isLayoutChar = (c: string): c is LayoutChar => Object.hasOwn(CHAR_KIND, c);
 
@@ -57,7 +62,8 @@ export function readLayout(text: string): LayoutToken[] {
       tokens.push({ kind: CHAR_KIND[c], index: null, at: i + 1, digits: '' });
       open = true;
     } else {
-      throw new LayoutError(text, `unknown block char ${JSON.stringify(c)} at character ${i + 1} (use M Mamba-2, m Mamba-1, * attention, - MLP, and a number to name a block, as in M6)`);
+      const chars = (Object.keys(CHAR_KIND) as LayoutChar[]).map((k) => `${k} ${KIND_NAME[CHAR_KIND[k]]}`).join(', ');
+      throw new LayoutError(text, `unknown block char ${JSON.stringify(c)} at character ${i + 1} (use ${chars}, and a number to name a block, as in M6)`);
     }
   });
   return tokens.map(({ kind, at, digits }) => ({ kind, at, index: digits === '' ? null : Number(digits) }));

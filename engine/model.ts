@@ -57,7 +57,8 @@ export interface Mamba1Mixer {
 }
 
 export interface Rope {
-  /** inverse frequencies (hd/2), float32-rounded as transformers computes them */
+  /** inverse frequencies, float32-rounded as transformers computes them; 2·length channels of each
+   *  head rotate (hd, or fewer with a partial rotary factor: bamba rotates half) */
   invFreq: Float32Array;
   attentionScaling: number;
 }
@@ -67,6 +68,8 @@ export interface AttentionMixer {
   scaling: number;
   q_proj: Linear; k_proj: Linear; v_proj: Linear; o_proj: Linear;
   rope?: Rope;
+  /** Keys are multiplied by this before RoPE and the cache (falcon_h1's key_multiplier). */
+  kScale?: number;
 }
 
 export interface MlpMixer {
@@ -76,18 +79,33 @@ export interface MlpMixer {
   gate_proj?: Linear;
 }
 
+/** Mixture-of-experts MLP: a router scores E experts per token, the top k run (SwiGLU each) and are
+ *  summed with the softmax of their scores as weights; shared experts run on every token. */
+export interface MoeMixer {
+  E: number;
+  topK: number;
+  router: Linear; // (E, D)
+  /** Per expert: gate_up (2F, D) holds the gate's rows, then the up projection's; down (D, F). */
+  experts: { gate_up: Linear; down: Linear }[];
+  /** Always-on experts added to the routed ones (granitemoehybrid's shared_mlp). */
+  shared?: MlpMixer;
+}
+
 interface BlockBase {
   /** Index in the checkpoint's own block list (original order); edited layouts refer to it. */
   index: number;
   /** Weight prefix of the mixer, e.g. `layers.3.mixer` or `layers.5.self_attn`; probe names extend it. */
   name: string;
   norm: RMSNorm;
+  /** The block adds scale · mixer(norm(x)) to the stream (granitemoehybrid's residual_multiplier); 1 when absent. */
+  scale?: number;
 }
 export type Block =
   | (BlockBase & { kind: 'mamba2'; mixer: Mamba2Mixer })
   | (BlockBase & { kind: 'mamba1'; mixer: Mamba1Mixer })
   | (BlockBase & { kind: 'attention'; mixer: AttentionMixer })
-  | (BlockBase & { kind: 'mlp'; mixer: MlpMixer });
+  | (BlockBase & { kind: 'mlp'; mixer: MlpMixer })
+  | (BlockBase & { kind: 'moe'; mixer: MoeMixer });
 
 /**
  * How transformers reports `hidden_states` for this class: 'input' (llama, nemotron_h): entry i < L is
@@ -111,6 +129,10 @@ export interface Model {
   embeddings: { weight: Float32Array; V: number; D: number };
   normF: RMSNorm;
   lmHead: Linear;
+  /** The embeddings are multiplied by this before the first block (granitemoehybrid, falcon_h1); 1 when absent. */
+  embeddingScale?: number;
+  /** The head's logits are multiplied by this (1 / logits_scaling, falcon_h1's lm_head_multiplier); 1 when absent. */
+  logitScale?: number;
   tied: boolean;
   hiddenStates: HiddenStateConvention;
   tokenizer?: Tokenizer;

@@ -14,6 +14,8 @@ A transformers decoder layer with a mixer and an MLP (granitemoehybrid, bamba, f
 blocks, 2i and 2i + 1; a falcon_mamba or zamba2 layer is one block.
 """
 
+import torch
+
 # chunk_size 16 in every Mamba-2 config: no T is a multiple of it, all exceed it.
 CASES = [
     dict(name="falcon_mamba", cls="FalconMambaForCausalLM", T=29, seed=21, config=dict(
@@ -24,6 +26,48 @@ CASES = [
         vocab_size=72, hidden_size=24, num_hidden_layers=4, expand=3, state_size=6, conv_kernel=3,
         time_step_rank=3, tie_word_embeddings=False, layer_norm_epsilon=1e-6, mixer_rms_eps=1e-5),
         notes="Falcon-Mamba, other shapes: untied head, conv width 3, eps 1e-5 in the mixer norms"),
+    dict(name="granitemoehybrid_moe", cls="GraniteMoeHybridForCausalLM", T=27, seed=42, config=dict(
+        vocab_size=80, hidden_size=32, num_hidden_layers=4,
+        layer_types=["mamba", "attention", "mamba", "mamba"], num_attention_heads=4, num_key_value_heads=2,
+        mamba_n_heads=8, mamba_d_head=8, mamba_n_groups=2, mamba_d_state=8, mamba_d_conv=4, mamba_chunk_size=16,
+        intermediate_size=16, shared_intermediate_size=24, num_local_experts=4, num_experts_per_tok=2,
+        position_embedding_type="rope", rope_parameters={"rope_type": "default", "rope_theta": 1000.0},
+        embedding_multiplier=3.0, logits_scaling=2.5, residual_multiplier=0.6, attention_multiplier=0.3,
+        rms_norm_eps=1e-6, tie_word_embeddings=False),
+        notes="Granite-4.0-H shape: Mamba-2 and GQA attention (RoPE) layers, 4 experts top-2 + shared MLP, "
+              "all four multipliers away from 1"),
+    dict(name="granitemoehybrid_dense", cls="GraniteMoeHybridForCausalLM", T=23, seed=23, config=dict(
+        vocab_size=64, hidden_size=32, num_hidden_layers=3,
+        layer_types=["attention", "mamba", "mamba"], num_attention_heads=4, num_key_value_heads=1,
+        mamba_n_heads=4, mamba_d_head=16, mamba_n_groups=1, mamba_d_state=16, mamba_d_conv=4, mamba_chunk_size=16,
+        intermediate_size=16, shared_intermediate_size=40, num_local_experts=0, position_embedding_type=None,
+        embedding_multiplier=0.5, logits_scaling=0.8, residual_multiplier=1.3, attention_multiplier=0.2,
+        rms_norm_eps=1e-5, tie_word_embeddings=True),
+        notes="dense Granite-4.0-H (num_local_experts 0: shared_mlp alone), attention without position "
+              "embedding first, 4 query heads on 1 KV head, tied head"),
+    dict(name="bamba", cls="BambaForCausalLM", T=25, seed=24, config=dict(
+        vocab_size=72, hidden_size=32, num_hidden_layers=4, attn_layer_indices=[1],
+        num_attention_heads=4, num_key_value_heads=2, mamba_n_heads=8, mamba_n_groups=2, mamba_d_state=8,
+        mamba_d_conv=4, mamba_chunk_size=16, intermediate_size=48, rms_norm_eps=1e-5,
+        rope_parameters={"rope_type": "default", "rope_theta": 500.0}, tie_word_embeddings=False),
+        notes="Bamba: Mamba-2 + attention (RoPE over half of each head, partial_rotary_factor 0.5), SwiGLU MLP"),
+    dict(name="granitemoehybrid_unseen", cls="GraniteMoeHybridForCausalLM", T=29, seed=122, dtype="bfloat16", config=dict(
+        vocab_size=80, hidden_size=40, num_hidden_layers=4,
+        layer_types=["attention", "mamba", "attention", "mamba"], num_attention_heads=5, num_key_value_heads=5,
+        mamba_n_heads=10, mamba_d_head=8, mamba_n_groups=5, mamba_d_state=12, mamba_d_conv=3, mamba_chunk_size=16,
+        intermediate_size=20, shared_intermediate_size=16, num_local_experts=6, num_experts_per_tok=3,
+        position_embedding_type="rope", rope_parameters={"rope_type": "default", "rope_theta": 10000.0},
+        embedding_multiplier=12.0, logits_scaling=6.0, residual_multiplier=0.22, attention_multiplier=0.125,
+        rms_norm_eps=1e-5, tie_word_embeddings=True),
+        notes="Granite-4.0-H, other shapes, stored as BF16: 6 experts top-3, 5 groups, conv width 3, "
+              "multipliers of a released config's size, tied head"),
+    dict(name="bamba_unseen", cls="BambaForCausalLM", T=21, seed=124, config=dict(
+        vocab_size=60, hidden_size=36, num_hidden_layers=5, attn_layer_indices=[0, 3],
+        num_attention_heads=6, num_key_value_heads=1, mamba_n_heads=6, mamba_n_groups=3, mamba_d_state=10,
+        mamba_d_conv=4, mamba_chunk_size=16, mamba_expand=1, intermediate_size=40, rms_norm_eps=1e-6,
+        tie_word_embeddings=True),
+        notes="Bamba, other shapes: attention first and fourth (6 query heads on 1 KV head), expand 1, 3 groups, "
+              "default RoPE theta, tied head"),
 ]
 
 
@@ -38,4 +82,41 @@ def structure(model):
     layers = _layers(model)
     if t == "falcon_mamba":
         return "m" * len(layers), [], [(i, l.mixer, i) for i, l in enumerate(layers)], 1.0
+    if t in ("granitemoehybrid", "bamba"):
+        layout, attention, mixers = "", [], []
+        for i, l in enumerate(layers):
+            mamba = getattr(l, "mamba", None)
+            if mamba is not None:
+                layout += "M"
+                mixers.append((2 * i, mamba, i))
+            else:
+                layout += "*"
+                attention.append(2 * i)
+            layout += "E" if getattr(l, "block_sparse_moe", None) is not None else "-"
+        return layout, attention, mixers, 1.0 / getattr(model.config, "logits_scaling", 1.0)
     raise ValueError(f"no structure for model_type {t}")
+
+
+@torch.no_grad()
+def notes(model, input_ids):
+    """What a case's notes should say beyond the common ones: for mixture-of-experts models, the
+    smallest gap between a token's k-th and (k+1)-th router score over every MoE layer (a gap near
+    float32 rounding could route a token differently in the engine)."""
+    routers = [m for n, m in model.named_modules() if n.endswith("block_sparse_moe.router")]
+    if not routers:
+        return []
+    gaps = []
+
+    def hook(module, args, output):
+        scores = output[2].double()  # router_logits (tokens, E), as float32 values
+        top = torch.topk(scores, module.top_k + 1, dim=-1).values if module.top_k < scores.shape[-1] else None
+        if top is not None:
+            gaps.append(float((top[:, module.top_k - 1] - top[:, module.top_k]).min()))
+
+    handles = [r.register_forward_hook(hook) for r in routers]
+    try:
+        model(input_ids, use_cache=False)
+    finally:
+        for h in handles:
+            h.remove()
+    return [f"smallest gap between the k-th and (k+1)-th router score: {min(gaps):.2e}" if gaps else "every expert runs on every token"]

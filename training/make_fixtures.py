@@ -176,6 +176,8 @@ def make_case(case, out_root, log):
     eager = ("NemotronHForCausalLM", "LlamaForCausalLM", "GraniteMoeHybridForCausalLM", "BambaForCausalLM",
              "FalconH1ForCausalLM", "Zamba2ForCausalLM", "JambaForCausalLM")
     kw = {"attn_implementation": "eager"} if case["cls"] in eager else {}
+    if case["config"].get("num_local_experts") or case["config"].get("num_experts"):
+        kw["experts_implementation"] = "eager"  # the per-expert loop; grouped_mm has no float64
     ref_model = cls.from_pretrained(folder, **kw)
     for k, v in ref_model.state_dict().items():  # the round trip must be exact before anything else
         if k in saved and not torch.equal(saved[k], v.to(saved[k].dtype)):
@@ -209,6 +211,8 @@ def make_case(case, out_root, log):
     for b, a in zip(att_blocks, atts):
         tensors[f"attentions.{b}"] = a[0]
     notes = [case["notes"]]
+    if model.config.model_type not in ("nemotron_h", "mamba", "mamba2", "llama"):
+        notes += fixture_families.notes(ref_model, input_ids)
 
     # 2. final SSM states (see fixture_state.py for how)
     blocks = [b for b, _, _ in mixers]

@@ -93,6 +93,8 @@ export async function loadModel(src: FileSource): Promise<Model> {
   const model: Model = {
     modelType: o.config.model_type, config: o.config, blocks, original: blocks, layout: formatLayout(kinds, checkpointOrder(kinds)),
     embeddings: { weight: built.embeddings, V, D }, normF: built.normF, lmHead, tied: o.lmHead === 'tied',
+    ...(built.embeddingScale !== undefined && built.embeddingScale !== 1 ? { embeddingScale: built.embeddingScale } : {}),
+    ...(built.logitScale !== undefined && built.logitScale !== 1 ? { logitScale: built.logitScale } : {}),
     hiddenStates: o.adapter.hiddenStates, warnings: o.warnings,
   };
   if (await src.has('tokenizer.json')) {

@@ -70,6 +70,12 @@ function transientPerToken(b: Block, D: number): number {
       const m = b.mixer;
       return 2 * m.up_proj.outFeatures + (m.gate_proj?.outFeatures ?? 0) + D;
     }
+    case 'moe': {
+      // router scores, the output, and per expert (at worst every token) its gathered rows and hidden layer
+      const m = b.mixer;
+      const F = m.experts[0]?.down.inFeatures ?? 0;
+      return m.E + D + m.topK * (D + 3 * F + D) + (m.shared ? 3 * m.shared.up_proj.outFeatures + D : 0);
+    }
   }
 }
 

@@ -56,11 +56,12 @@ function grow(cache: KVCache, need: number, w: number): void {
 }
 
 /**
- * In place on x (T, heads, hd) at positions past..past+T-1. transformers computes the angles and
- * their cos/sin in float32 even for a float64 model; Math.fround reproduces that rounding.
+ * In place on x (T, heads, hd) at positions past..past+T-1: channel i < half turns with channel i + half,
+ * half = invFreq.length (hd / 2, or less with a partial rotary factor: the rest pass through). transformers
+ * computes the angles and their cos/sin in float32 even for a float64 model; Math.fround reproduces that rounding.
  */
 export function applyRope(x: Float32Array, rope: Rope, T: number, heads: number, hd: number, past: number): void {
-  const half = hd / 2;
+  const half = rope.invFreq.length;
   const cos = new Float64Array(half);
   const sin = new Float64Array(half);
   for (let t = 0; t < T; t++) {

@@ -23,6 +23,7 @@ export function initState(block: Block, capacity = 64): LayerState {
       return { kind: 'attention', k: new Float32Array(capacity * w), v: new Float32Array(capacity * w), length: 0, capacity };
     }
     case 'mlp':
+    case 'moe': // an MoE MLP has no state either
       return { kind: 'mlp' };
   }
 }
@@ -56,6 +57,7 @@ export function blockCacheBytes(block: Block): { state: number; kvPerToken: numb
     case 'attention':
       return { state: 0, kvPerToken: 4 * 2 * block.mixer.KVH * block.mixer.hd };
     case 'mlp':
+    case 'moe':
       return { state: 0, kvPerToken: 0 };
   }
 }

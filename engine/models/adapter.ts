@@ -22,6 +22,8 @@ export interface BuiltModel {
   blocks: Block[];
   embeddings: Float32Array; // (V, D)
   normF: RMSNorm;
+  embeddingScale?: number;
+  logitScale?: number;
 }
 
 export interface ArchitectureAdapter<C extends ModelConfig = ModelConfig> {
@@ -47,4 +49,13 @@ export function linear(w: Weights, name: string, out: number, inp: number): Line
 export function rmsNorm(w: Weights, name: string, eps: number, groupSize?: number): RMSNorm {
   const weight = w.get(name);
   return { weight, eps, groupSize: groupSize ?? weight.length };
+}
+
+/**
+ * Rows [first, first + out) of an (·, inp) weight as a Linear of its own: a view, never a copy. For
+ * fused projections (granitemoehybrid's shared_mlp.input_linear holds gate | up) and stacked expert
+ * weights ((E, out, inp) is E·out rows).
+ */
+export function linearRows(w: Weights, name: string, first: number, out: number, inp: number): Linear {
+  return { weight: w.get(name).subarray(first * inp, (first + out) * inp), inFeatures: inp, outFeatures: out };
 }

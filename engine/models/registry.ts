@@ -1,6 +1,7 @@
 // Architecture adapters by config.json `model_type`. A new architecture is one file + one line here.
 import type { ArchitectureAdapter } from './adapter';
 import { llama } from './llama';
+import { bamba, granite } from './granitemoehybrid';
 import { falconMamba, mamba } from './mamba';
 import { mamba2 } from './mamba2';
 import { nemotronH } from './nemotron_h';
@@ -11,6 +12,8 @@ const ADAPTERS: Record<string, ArchitectureAdapter> = {
   mamba: mamba as unknown as ArchitectureAdapter,
   llama: llama as unknown as ArchitectureAdapter,
   falcon_mamba: falconMamba as unknown as ArchitectureAdapter,
+  granitemoehybrid: granite as unknown as ArchitectureAdapter,
+  bamba: bamba as unknown as ArchitectureAdapter,
 };
 
 export function adapterFor(modelType: string): ArchitectureAdapter | undefined {

@@ -9,6 +9,8 @@ export interface CaptureSpec {
   defaults?: boolean;
   attention?: boolean;
   ssm?: boolean;
+  /** Mixture-of-experts routing: the experts each token went to and their weights. */
+  moe?: boolean;
   /** Full SSM states at the focus positions. */
   states?: boolean;
   /**
@@ -37,6 +39,7 @@ export const MAX_POOLED_SIZE = 512;
 export interface CapturePlan {
   attention: boolean;
   ssm: boolean;
+  moe: boolean;
   states: boolean;
   focus: Int32Array; // sorted, unique, within [0, T)
   entries: [number, number][];
@@ -60,6 +63,7 @@ export function planCapture(spec: CaptureSpec | undefined, T: number): CapturePl
   return {
     attention: defaults && (spec?.attention ?? true),
     ssm,
+    moe: defaults && (spec?.moe ?? true),
     states: ssm && (spec?.states ?? true),
     focus: Int32Array.from(focus),
     entries,

@@ -40,6 +40,19 @@ export const TINY_CONFIGS: Record<string, Record<string, unknown>> = {
     model_type: 'falcon_mamba', vocab_size: 31, hidden_size: 16, num_hidden_layers: 2, intermediate_size: 32,
     state_size: 8, conv_kernel: 4, time_step_rank: 4, layer_norm_epsilon: 1e-5, mixer_rms_eps: 1e-6, tie_word_embeddings: true,
   },
+  granitemoehybrid: {
+    model_type: 'granitemoehybrid', vocab_size: 35, hidden_size: 16, num_hidden_layers: 3,
+    layer_types: ['mamba', 'attention', 'mamba'], num_attention_heads: 4, num_key_value_heads: 2,
+    mamba_n_heads: 4, mamba_d_head: 8, mamba_n_groups: 2, mamba_d_state: 8, mamba_chunk_size: 8,
+    intermediate_size: 12, shared_intermediate_size: 10, num_local_experts: 4, num_experts_per_tok: 2,
+    position_embedding_type: 'rope', embedding_multiplier: 2, logits_scaling: 3, residual_multiplier: 0.5,
+    attention_multiplier: 0.3, rms_norm_eps: 1e-5, tie_word_embeddings: false,
+  },
+  bamba: {
+    model_type: 'bamba', vocab_size: 33, hidden_size: 16, num_hidden_layers: 2, attn_layer_indices: [1],
+    num_attention_heads: 4, num_key_value_heads: 2, mamba_n_heads: 4, mamba_n_groups: 1, mamba_d_state: 8,
+    mamba_chunk_size: 8, intermediate_size: 24, rms_norm_eps: 1e-5, tie_word_embeddings: false,
+  },
   llama: {
     model_type: 'llama', vocab_size: 33, hidden_size: 16, num_hidden_layers: 2, num_attention_heads: 4,
     num_key_value_heads: 2, intermediate_size: 24, rms_norm_eps: 1e-6, rope_theta: 10000, tie_word_embeddings: false,

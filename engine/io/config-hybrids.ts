@@ -1,0 +1,121 @@
+// config.json of the hybrid families beyond the bundled four, typed and validated like config.ts's:
+// missing keys take the transformers config class's defaults, sizes are checked before anything is
+// allocated. Reference: transformers/models/<family>/configuration_<family>.py (v5.17).
+import { CheckpointError } from '../errors';
+import type { ConfigReader, RopeConfig } from './config';
+import { divides, parseRope, refuseAbsurd, stepLimit } from './config';
+
+/** A Mamba-2 mixer's shape as these families configure it (mamba_* keys). */
+export interface Mamba2Shape {
+  heads: number; headDim: number; groups: number; state: number; conv: number; chunk: number;
+  /** d_inner = heads · headDim */
+  inner: number;
+  convBias: boolean; projBias: boolean;
+  timeStepLimit: [number, number];
+}
+
+/** granitemoehybrid (Granite-4.0-H) and bamba: decoder layers of a Mamba-2 or attention mixer, each
+ *  followed by an MLP — dense SwiGLU, or routed experts plus a shared MLP (granitemoehybrid). */
+export interface GraniteConfig {
+  model_type: 'granitemoehybrid' | 'bamba';
+  vocab_size: number; hidden_size: number; tie_word_embeddings: boolean;
+  /** 'M' (Mamba-2) or '*' (attention) per decoder layer. */
+  mixers: string;
+  num_attention_heads: number; num_key_value_heads: number; head_dim: number; attention_bias: boolean;
+  /** Softmax scale: attention_multiplier (granitemoehybrid) or head_dim^-½ (bamba). */
+  attention_scaling: number;
+  /** RoPE, when the family uses it, over the first `rotary_dim` channels of each head. */
+  rope: RopeConfig | null; rotary_dim: number;
+  /** Expert width (granitemoehybrid) or the dense MLP's (bamba). */
+  intermediate_size: number; mlp_bias: boolean;
+  /** granitemoehybrid: shared_mlp width; experts 0 = a dense layer (shared_mlp alone). */
+  shared_intermediate_size: number; num_local_experts: number; num_experts_per_tok: number;
+  mamba: Mamba2Shape;
+  rms_norm_eps: number;
+  embedding_multiplier: number; logits_scaling: number; residual_multiplier: number;
+}
+
+export type HybridConfig = GraniteConfig;
+
+const MIXER_OF: Record<string, string> = { mamba: 'M', linear_attention: 'M', attention: '*', full_attention: '*' };
+
+export function parseGranite(r: ConfigReader): GraniteConfig {
+  const bamba = r.json.model_type === 'bamba';
+  const D = r.int('hidden_size', 4096);
+  const L = r.int('num_hidden_layers', 32);
+  const H = r.int('num_attention_heads', 32);
+  r.act('hidden_act', 'silu', ['silu', 'swish']);
+  const head_dim = r.int('head_dim', Math.floor(D / H));
+  const rope = bamba || r.str('position_embedding_type', '') === 'rope' ? parseRope(r) : null;
+  const params = (r.json.rope_parameters ?? {}) as Record<string, unknown>;
+  const partial = typeof params.partial_rotary_factor === 'number' ? params.partial_rotary_factor
+    : r.num('partial_rotary_factor', bamba ? 0.5 : 1);
+  const c: GraniteConfig = {
+    model_type: bamba ? 'bamba' : 'granitemoehybrid',
+    vocab_size: r.int('vocab_size', bamba ? 128000 : 32000), hidden_size: D,
+    tie_word_embeddings: r.bool('tie_word_embeddings', false),
+    mixers: bamba ? bambaMixers(r, L) : graniteMixers(r, L),
+    num_attention_heads: H, num_key_value_heads: r.int('num_key_value_heads', bamba ? 8 : H), head_dim,
+    attention_bias: r.bool('attention_bias', false),
+    attention_scaling: bamba ? head_dim ** -0.5 : r.num('attention_multiplier', 1),
+    rope, rotary_dim: Math.floor(head_dim * partial),
+    intermediate_size: r.int('intermediate_size', bamba ? 14336 : 11008), mlp_bias: bamba && r.bool('mlp_bias', false),
+    shared_intermediate_size: bamba ? 0 : r.int('shared_intermediate_size', 1024),
+    num_local_experts: bamba ? 0 : r.int('num_local_experts', 8, 0),
+    num_experts_per_tok: bamba ? 0 : r.int('num_experts_per_tok', 2),
+    mamba: mamba2Shape(r, D, { heads: 128, groups: 1, state: 256, chunk: 256 }),
+    rms_norm_eps: r.positive('rms_norm_eps', bamba ? 1e-5 : 1e-6),
+    embedding_multiplier: bamba ? 1 : r.num('embedding_multiplier', 1),
+    logits_scaling: bamba ? 1 : r.positive('logits_scaling', 1),
+    residual_multiplier: bamba ? 1 : r.num('residual_multiplier', 1),
+  };
+  divides(r, 'num_key_value_heads', c.num_key_value_heads, 'num_attention_heads', H);
+  if (c.rope && 2 * Math.ceil(c.rotary_dim / 2) > head_dim) r.fail('partial_rotary_factor', `at most 1 (head_dim ${head_dim})`);
+  if (c.num_local_experts > 0 && c.num_experts_per_tok > c.num_local_experts) {
+    throw new CheckpointError(r.file, `num_experts_per_tok (${c.num_experts_per_tok}) exceeds num_local_experts (${c.num_local_experts})`);
+  }
+  const m = c.mamba;
+  const perKind: Record<string, number> = {
+    M: D * (2 * m.inner + 2 * m.groups * m.state + m.heads) + m.inner * D,
+    '*': D * head_dim * (2 * H + 2 * c.num_key_value_heads),
+  };
+  const mlp = 3 * D * (c.num_local_experts * c.intermediate_size + c.shared_intermediate_size + (bamba ? c.intermediate_size : 0));
+  let total = 2 * c.vocab_size * D;
+  for (const ch of c.mixers) total += perKind[ch] + mlp;
+  refuseAbsurd(r.file, total);
+  return c;
+}
+
+/** granitemoehybrid: `layer_types` (or `layers_block_type`), mamba/linear_attention or attention/full_attention; all Mamba-2 by default. */
+function graniteMixers(r: ConfigReader, L: number): string {
+  const key = ['layer_types', 'layers_block_type'].find((k) => r.has(k));
+  if (!key) return 'M'.repeat(L);
+  const list = r.json[key];
+  if (!Array.isArray(list) || list.length !== L) r.fail(key, `a list of ${L} layer types (num_hidden_layers)`);
+  return (list as unknown[]).map((t) => {
+    if (typeof t !== 'string' || !MIXER_OF[t]) throw new CheckpointError(r.file, `${key} contains ${JSON.stringify(t)}; the engine runs mamba and attention layers`);
+    return MIXER_OF[t];
+  }).join('');
+}
+
+/** bamba: attention at `attn_layer_indices`, Mamba-2 elsewhere. */
+function bambaMixers(r: ConfigReader, L: number): string {
+  const list = r.has('attn_layer_indices') ? r.json.attn_layer_indices : [];
+  if (!Array.isArray(list) || !list.every((i) => Number.isInteger(i) && i >= 0 && i < L)) r.fail('attn_layer_indices', `a list of layer indices below ${L}`);
+  return Array.from({ length: L }, (_, i) => ((list as number[]).includes(i) ? '*' : 'M')).join('');
+}
+
+/** The mamba_* keys; mamba_d_head "auto" = mamba_expand · hidden_size / mamba_n_heads. */
+export function mamba2Shape(r: ConfigReader, D: number, def: { heads: number; groups: number; state: number; chunk: number }, inner?: number): Mamba2Shape {
+  const heads = r.int('mamba_n_heads', def.heads);
+  const I = inner ?? Math.floor(r.positive('mamba_expand', 2) * D);
+  const headDim = r.json.mamba_d_head === undefined || r.json.mamba_d_head === 'auto' ? Math.floor(I / heads) : r.int('mamba_d_head');
+  if (headDim * heads !== I) throw new CheckpointError(r.file, `mamba_n_heads × mamba_d_head = ${heads * headDim} must equal the Mamba width ${I}`);
+  const s: Mamba2Shape = {
+    heads, headDim, groups: r.int('mamba_n_groups', def.groups), state: r.int('mamba_d_state', def.state),
+    conv: r.int('mamba_d_conv', 4), chunk: r.int('mamba_chunk_size', def.chunk), inner: I,
+    convBias: r.bool('mamba_conv_bias', true), projBias: r.bool('mamba_proj_bias', false), timeStepLimit: stepLimit(r),
+  };
+  divides(r, 'mamba_n_groups', s.groups, 'mamba_n_heads', heads);
+  return s;
+}
