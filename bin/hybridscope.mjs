@@ -308,9 +308,11 @@ function checkLoadFits(file, needed, available = availableBytes()) {
 }
 function transientPerToken(b, D2) {
   switch (b.kind) {
-    case "mamba2": {
-      const m = b.mixer;
-      return m.in_proj.outFeatures + 2 * m.convDim + 3 * m.I + 2 * m.G * m.N + m.H + D2;
+    case "mamba2":
+      return mamba2Transient(b.mixer, D2);
+    case "parallel": {
+      const a = b.mixer.attention;
+      return Math.max(mamba2Transient(b.mixer.mamba, D2), 2 * D2 + 2 * a.H * a.hd + 2 * a.KVH * a.hd + 2 + D2);
     }
     case "mamba1": {
       const m = b.mixer;
@@ -337,7 +339,8 @@ function estimateRunBytes(model, T2, captureBudgetBytes = 0) {
   let kv = 0;
   for (const b of model.blocks) {
     transient = Math.max(transient, transientPerToken(b, D2));
-    if (b.kind === "attention") kv += 2 * b.mixer.KVH * b.mixer.hd;
+    const a = b.kind === "attention" ? b.mixer : b.kind === "parallel" ? b.mixer.attention : void 0;
+    if (a) kv += 2 * a.KVH * a.hd;
   }
   return 4 * T2 * (3 * D2 + transient + kv) + captureBudgetBytes + 4 * V;
 }
@@ -346,6 +349,9 @@ function checkRunFits(model, T2, captureBudgetBytes = 0, available = availableBy
   const needed = estimateRunBytes(model, T2, captureBudgetBytes);
   if (needed <= available) return;
   throw new InputError(`a prompt of ${T2} tokens needs about ${both(needed)} of working memory with this model, but only ${both(available)} are available; use a shorter prompt`);
+}
+function mamba2Transient(m, D2) {
+  return m.in_proj.outFeatures + 2 * m.convDim + 3 * m.I + 2 * m.G * m.N + m.H + D2;
 }
 
 // engine/cli/available-memory.ts
@@ -645,6 +651,7 @@ function forward(m, x, T2) {
   const up = projectWorking("mlp up", m.up_proj, x, T2, m.act === "relu2" ? "relu2" : void 0);
   if (m.act !== "relu2") {
     const gate = projectWorking("mlp gate", m.gate_proj, x, T2);
+    if (m.gateScale !== void 0) for (let i = 0; i < gate.length; i++) gate[i] *= m.gateScale;
     kernels().siluGate(up, gate, 0, up.length / T2, T2, up.length / T2);
   }
   return project(m.down_proj, up, T2);
@@ -660,6 +667,7 @@ function forward2(m, x, T2, cache, capture) {
   const q = project(m.q_proj, x, T2);
   const k = projectWorking("attention k", m.k_proj, x, T2);
   const v = projectWorking("attention v", m.v_proj, x, T2);
+  if (m.kScale !== void 0) for (let i = 0; i < k.length; i++) k[i] *= m.kScale;
   if (m.rope) {
     applyRope(q, m.rope, T2, m.H, m.hd, past);
     applyRope(k, m.rope, T2, m.KVH, m.hd, past);
@@ -731,7 +739,8 @@ function forward3(m, u, T2, state, capture) {
   const { H: H2, P: P2, N: N2, G, I, convDim } = m;
   const width = m.in_proj.outFeatures;
   const zOff = 2 * m.dMlp;
-  const proj = projectWorking("mamba2 in_proj", m.in_proj, u, T2);
+  const proj = projectWorking("mamba2 in_proj", m.in_proj, m.inScale === void 0 ? u : scaled(u, m.inScale), T2);
+  if (m.projScale) for (let t = 0; t < T2; t++) for (let j = 0; j < width; j++) proj[t * width + j] *= m.projScale[j];
   const xBCin = working("mamba2 conv in", T2 * convDim);
   for (let t = 0; t < T2; t++) xBCin.set(proj.subarray(t * width + zOff + I, t * width + zOff + I + convDim), t * convDim);
   const xBC = working("mamba2 conv out", T2 * convDim);
@@ -758,8 +767,17 @@ function forward3(m, u, T2, state, capture) {
   const y = working("mamba2 y", T2 * I);
   kernels().mamba2Scan(y, state.ssm, x, dt, A, B, C, m.D, T2, H2, P2, N2, G, capture?.probe);
   capture?.internals?.({ x, B, C, dt, A, y });
-  gatedNorm(y, proj, zOff, width, m.norm, T2);
+  if (m.gate === void 0) gatedNorm(y, proj, zOff, width, m.norm, T2);
+  else {
+    if (m.gate === "norm-first") applyNorm(y, y, m.norm, T2);
+    kernels().siluGate(y, proj, zOff, width, T2, I);
+  }
   return project(m.out_proj, y, T2);
+}
+function scaled(u, s) {
+  const out = new Float32Array(u.length);
+  for (let i = 0; i < u.length; i++) out[i] = u[i] * s;
+  return out;
 }
 function step3(m, u, state, capture) {
   return forward3(m, u, 1, state, capture);
@@ -861,21 +879,39 @@ function forward5(m, x, T2, onRouting) {
   return out;
 }
 
+// engine/layers/parallel.ts
+function forward6(m, u, T2, state, capture) {
+  const ssm = forward3(m.mamba, u, T2, state.mamba, capture?.mamba);
+  const ua = new Float32Array(u.length);
+  for (let i = 0; i < u.length; i++) ua[i] = u[i] * m.attnIn;
+  const att = forward2(m.attention, ua, T2, state.attention, capture?.attention);
+  for (let i = 0; i < ssm.length; i++) ssm[i] = m.ssmOut * ssm[i] + m.attnOut * att[i];
+  return ssm;
+}
+
 // engine/layers/state.ts
+function mamba2State(m) {
+  return { kind: "mamba2", conv: new Float32Array((m.K - 1) * m.convDim), ssm: new Float64Array(m.H * m.P * m.N) };
+}
+function kvCache(m, capacity) {
+  const w = m.KVH * m.hd;
+  return { kind: "attention", k: new Float32Array(capacity * w), v: new Float32Array(capacity * w), length: 0, capacity };
+}
+function ssmOf(s) {
+  return s.kind === "mamba2" || s.kind === "mamba1" ? s : s.kind === "compound" ? s.mamba : void 0;
+}
 function initState(block, capacity = 64) {
   switch (block.kind) {
-    case "mamba2": {
-      const m = block.mixer;
-      return { kind: "mamba2", conv: new Float32Array((m.K - 1) * m.convDim), ssm: new Float64Array(m.H * m.P * m.N) };
-    }
+    case "mamba2":
+      return mamba2State(block.mixer);
     case "mamba1": {
       const m = block.mixer;
       return { kind: "mamba1", conv: new Float32Array((m.K - 1) * m.I), ssm: new Float64Array(m.I * m.N) };
     }
-    case "attention": {
-      const w = block.mixer.KVH * block.mixer.hd;
-      return { kind: "attention", k: new Float32Array(capacity * w), v: new Float32Array(capacity * w), length: 0, capacity };
-    }
+    case "attention":
+      return kvCache(block.mixer, capacity);
+    case "parallel":
+      return { kind: "compound", attention: kvCache(block.mixer.attention, capacity), mamba: mamba2State(block.mixer.mamba) };
     case "mlp":
     case "moe":
       return { kind: "mlp" };
@@ -990,7 +1026,10 @@ function planCapture(spec, T2) {
   };
 }
 function wants(plan, block, what) {
-  const full = `${block.name}.${what}`;
+  return wantsNamed(plan, block.name, what);
+}
+function wantsNamed(plan, name, what) {
+  const full = `${name}.${what}`;
   return plan.names.some((n) => n === full || new RegExp(`^${n.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^.]+")}$`).test(full));
 }
 
@@ -1198,17 +1237,17 @@ function* forwardSteps(model, ids, capture, options = {}) {
       const normed = working("block input", T2 * D2);
       applyNorm(normed, x, block.norm, T2);
       const record = newRecord(block, i, T2, plan);
-      const wantFullAttn = !!out.attentions || fresh && wants(plan, block, "attn_probs");
-      const y = runBlock(block, normed, T2, state.layers[i], plan, budget2, record, context, i, wantFullAttn, result);
+      const y = runBlock(block, normed, T2, state.layers[i], { plan, budget: budget2, record, context, i, result, fresh });
       addContribution(x, y, block.scale);
       rowNorms(record.contributionNorm, y, T2, D2);
       rowNorms(record.residualNorm, x, T2, D2);
       if (result.hiddenStates && convention === "output") result.hiddenStates.push(t2(x.slice(), T2, D2));
-      const layerState = state.layers[i];
-      if ((layerState.kind === "mamba2" || layerState.kind === "mamba1") && (out.ssmStates || wants(plan, block, "ssm_state"))) {
-        const s = ssmStateTensor(block, layerState.ssm);
+      const ssm = ssmOf(state.layers[i]);
+      const ssmName = partNames(block).ssm;
+      if (ssm && (out.ssmStates || wantsNamed(plan, ssmName, "ssm_state"))) {
+        const s = ssmStateTensor(block, ssm.ssm);
         if (out.ssmStates) result.ssmStates[i] = s;
-        if (wants(plan, block, "ssm_state") && budget2.take(s.data.byteLength, `${block.name}.ssm_state`)) record.named[`${block.name}.ssm_state`] = s;
+        if (wantsNamed(plan, ssmName, "ssm_state") && budget2.take(s.data.byteLength, `${ssmName}.ssm_state`)) record.named[`${ssmName}.ssm_state`] = s;
       }
       if (fresh && wants(plan, block, "output") && budget2.take(x.byteLength, `${block.name}.output`)) {
         record.named[`${block.name}.output`] = t2(x.slice(), T2, D2);
@@ -1237,50 +1276,85 @@ function* forwardSteps(model, ids, capture, options = {}) {
     captureBytes: budget2.used
   };
 }
-function forward6(model, ids, capture, options) {
+function forward7(model, ids, capture, options) {
   const it = forwardSteps(model, ids, capture, options);
   for (; ; ) {
     const r = it.next();
     if (r.done) return r.value;
   }
 }
-function runBlock(block, normed, T2, s, plan, budget2, record, context, i, wantFullAttn, result) {
+function partNames(block) {
+  return block.kind === "parallel" ? { attention: block.mixer.attentionName, ssm: block.mixer.mambaName } : { attention: block.name, ssm: block.name };
+}
+function runBlock(block, normed, T2, s, r) {
   switch (block.kind) {
     case "mlp":
       return forward(block.mixer, normed, T2);
     case "moe": {
       const m = block.mixer;
-      return forward5(m, normed, T2, plan.moe ? (r) => {
-        if (!budget2.take(2 * r.experts.length * 4, `${block.name} expert routing`)) return;
-        record.moe = { E: m.E, topK: m.topK, experts: { dtype: "f32", shape: [T2, m.topK], data: Float32Array.from(r.experts) }, weights: { dtype: "f32", shape: [T2, m.topK], data: r.weights } };
+      return forward5(m, normed, T2, r.plan.moe ? (routing) => {
+        if (!r.budget.take(2 * routing.experts.length * 4, `${block.name} expert routing`)) return;
+        r.record.moe = {
+          E: m.E,
+          topK: m.topK,
+          experts: { dtype: "f32", shape: [T2, m.topK], data: Float32Array.from(routing.experts) },
+          weights: { dtype: "f32", shape: [T2, m.topK], data: routing.weights }
+        };
       } : void 0);
     }
     case "attention": {
-      const run = attentionCapture(block.mixer, T2, plan, budget2, block.name, wantFullAttn);
-      const y = forward2(block.mixer, normed, T2, s, run.capture);
-      record.attention = run.probe;
-      context.layers[i] = run.context;
-      if (run.full) {
-        if (result.attentions) result.attentions[i] = run.full;
-        if (wants(plan, block, "attn_probs")) record.named[`${block.name}.attn_probs`] = run.full;
-      }
+      const cap = captureAttention(block.mixer, block.name, T2, r);
+      const y = forward2(block.mixer, normed, T2, s, cap.capture);
+      r.context.layers[r.i] = cap.done();
       return y;
     }
     case "mamba2": {
-      const run = mamba2Capture(block.mixer, T2, plan, budget2, block.name);
-      const y = forward3(block.mixer, normed, T2, s, run.capture);
-      record.ssm = run.probe;
-      context.layers[i] = run.context;
+      const cap = captureMamba2(block.mixer, block.name, T2, r);
+      const y = forward3(block.mixer, normed, T2, s, cap.capture);
+      r.context.layers[r.i] = cap.done();
       return y;
     }
     case "mamba1": {
-      const run = mamba1Capture(block.mixer, T2, plan, budget2, block.name);
+      const run = mamba1Capture(block.mixer, T2, r.plan, r.budget, block.name);
       const y = forward4(block.mixer, normed, T2, s, run.capture);
-      record.ssm = run.probe;
-      context.layers[i] = run.context;
+      r.record.ssm = run.probe;
+      r.context.layers[r.i] = run.context;
+      return y;
+    }
+    case "parallel": {
+      const m = block.mixer;
+      const a = captureAttention(m.attention, m.attentionName, T2, r);
+      const b = captureMamba2(m.mamba, m.mambaName, T2, r);
+      const y = forward6(m, normed, T2, s, { attention: a.capture, mamba: b.capture });
+      r.context.layers[r.i] = { kind: "compound", attention: a.done(), ssm: b.done() };
       return y;
     }
   }
+}
+function captureAttention(m, name, T2, r) {
+  const named = r.fresh && wantsNamed(r.plan, name, "attn_probs");
+  const run = attentionCapture(m, T2, r.plan, r.budget, name, !!r.result.attentions || named);
+  return {
+    capture: run.capture,
+    done: () => {
+      r.record.attention = run.probe;
+      if (run.full) {
+        if (r.result.attentions) r.result.attentions[r.i] = run.full;
+        if (named) r.record.named[`${name}.attn_probs`] = run.full;
+      }
+      return run.context;
+    }
+  };
+}
+function captureMamba2(m, name, T2, r) {
+  const run = mamba2Capture(m, T2, r.plan, r.budget, name);
+  return {
+    capture: run.capture,
+    done: () => {
+      r.record.ssm = run.probe;
+      return run.context;
+    }
+  };
 }
 function embed(model, ids) {
   const { D: D2, weight } = model.embeddings;
@@ -1317,7 +1391,8 @@ function closed({ named, notices, ...rest }) {
   return { ...rest, ...Object.keys(named).length > 0 ? { named } : {}, ...notices.length > 0 ? { notices } : {} };
 }
 function ssmStateTensor(block, ssm) {
-  const shape = block.kind === "mamba2" ? [block.mixer.H, block.mixer.P, block.mixer.N] : block.kind === "mamba1" ? [block.mixer.I, block.mixer.N] : [ssm.length];
+  const m2 = block.kind === "mamba2" ? block.mixer : block.kind === "parallel" ? block.mixer.mamba : void 0;
+  const shape = m2 ? [m2.H, m2.P, m2.N] : block.kind === "mamba1" ? [block.mixer.I, block.mixer.N] : [ssm.length];
   return { dtype: "f32", shape, data: Float32Array.from(ssm) };
 }
 function t2(data, a, b) {
@@ -1365,14 +1440,18 @@ function writeSafetensors(tensors, metadata) {
 }
 
 // engine/layout.ts
-var KIND_CHAR = { mamba1: "m", mamba2: "M", attention: "*", mlp: "-", moe: "E" };
-var CHAR_KIND = { m: "mamba1", M: "mamba2", "*": "attention", "-": "mlp", E: "moe" };
+var KIND_CHAR = { mamba1: "m", mamba2: "M", attention: "*", mlp: "-", moe: "E", parallel: "P" };
+var CHAR_KIND = { m: "mamba1", M: "mamba2", "*": "attention", "-": "mlp", E: "moe", P: "parallel" };
 var KIND_NAME = {
   mamba2: "Mamba-2",
   mamba1: "Mamba-1",
   attention: "attention",
   mlp: "MLP",
-  moe: "mixture-of-experts MLP"
+  moe: "mixture-of-experts MLP",
+  parallel: "parallel attention + Mamba-2"
+};
+var KIND_PARTS = {
+  parallel: ["attention", "mamba2"]
 };
 var isLayoutChar = (c) => Object.hasOwn(CHAR_KIND, c);
 var MAX_INDEX_DIGITS = 6;
@@ -1426,6 +1505,10 @@ function parseLayout(kinds, text) {
     if (next === void 0) {
       const ofKind = checkpointOrder(kinds).filter((b) => kinds[b] === kind);
       if (ofKind.length === 0) {
+        const holder = kinds.find((k) => KIND_PARTS[k]?.includes(kind));
+        if (holder) {
+          throw new LayoutError(text, `"${ch}" at character ${at}: this checkpoint's ${KIND_NAME[kind]} runs only inside its ${KIND_NAME[holder]} blocks (${KIND_CHAR[holder]}), which move, drop and repeat as a whole`);
+        }
         throw new LayoutError(text, `"${ch}" at character ${at}: the checkpoint has no ${kind} blocks (its layout is ${formatLayout(kinds, checkpointOrder(kinds))})`);
       }
       throw new LayoutError(text, `"${ch}" at character ${at} asks for more ${ch} blocks than the ${ofKind.length} the checkpoint has; name a block to repeat it, e.g. ${ch}${ofKind[ofKind.length - 1]}`);
@@ -1757,6 +1840,51 @@ function ropeFor(cfg, hd) {
 }
 
 // engine/io/config-hybrids.ts
+function parseFalconH1(r) {
+  const D2 = r.int("hidden_size", 4096);
+  const H2 = r.int("num_attention_heads", 32);
+  r.act("hidden_act", "silu", ["silu", "swish"]);
+  const inner = r.json.mamba_d_ssm === null ? void 0 : r.int("mamba_d_ssm", 1024);
+  const c = {
+    model_type: "falcon_h1",
+    vocab_size: r.int("vocab_size", 128e3),
+    hidden_size: D2,
+    tie_word_embeddings: r.bool("tie_word_embeddings", false),
+    num_hidden_layers: r.int("num_hidden_layers", 32),
+    num_attention_heads: H2,
+    num_key_value_heads: r.int("num_key_value_heads", 8),
+    head_dim: r.int("head_dim", Math.floor(D2 / H2)),
+    attention_bias: r.bool("attention_bias", false),
+    rope: parseRope(r),
+    intermediate_size: r.int("intermediate_size", 14336),
+    mlp_bias: r.bool("mlp_bias", false),
+    mamba: mamba2Shape(r, D2, { heads: 128, groups: 1, state: 256, chunk: 256 }, inner),
+    mamba_rms_norm: r.bool("mamba_rms_norm", false),
+    mamba_norm_before_gate: r.bool("mamba_norm_before_gate", true),
+    rms_norm_eps: r.positive("rms_norm_eps", 1e-5),
+    embedding_multiplier: r.num("embedding_multiplier", 1),
+    lm_head_multiplier: r.num("lm_head_multiplier", 1),
+    key_multiplier: r.num("key_multiplier", 1),
+    attention_in_multiplier: r.num("attention_in_multiplier", 1),
+    attention_out_multiplier: r.num("attention_out_multiplier", 1),
+    ssm_in_multiplier: r.num("ssm_in_multiplier", 1),
+    ssm_out_multiplier: r.num("ssm_out_multiplier", 1),
+    ssm_multipliers: numbers(r, "ssm_multipliers", 5),
+    mlp_multipliers: numbers(r, "mlp_multipliers", 2)
+  };
+  divides(r, "num_key_value_heads", c.num_key_value_heads, "num_attention_heads", H2);
+  if (c.rope && c.head_dim % 2 !== 0) r.fail("head_dim", "even (RoPE turns pairs)");
+  const m = c.mamba;
+  const perLayer = D2 * (2 * m.inner + 2 * m.groups * m.state + m.heads) + m.inner * D2 + D2 * c.head_dim * (2 * H2 + 2 * c.num_key_value_heads) + 3 * D2 * c.intermediate_size;
+  refuseAbsurd(r.file, 2 * c.vocab_size * D2 + c.num_hidden_layers * perLayer);
+  return c;
+}
+function numbers(r, key, n) {
+  if (!r.has(key)) return Array.from({ length: n }, () => 1);
+  const v = r.json[key];
+  if (!Array.isArray(v) || v.length !== n || !v.every((x) => typeof x === "number" && Number.isFinite(x))) r.fail(key, `a list of ${n} numbers`);
+  return v;
+}
 var MIXER_OF = { mamba: "M", linear_attention: "M", attention: "*", full_attention: "*" };
 function parseGranite(r) {
   const bamba2 = r.json.model_type === "bamba";
@@ -1845,7 +1973,7 @@ function mamba2Shape(r, D2, def, inner) {
 }
 
 // engine/models/mamba2-weights.ts
-function mamba2Specs(p, D2, d) {
+function mamba2Specs(p, D2, d, norm = true) {
   const convDim = d.I + 2 * d.G * d.N;
   return [
     ...linearSpec(`${p}.in_proj`, d.I + convDim + d.H, D2),
@@ -1854,7 +1982,7 @@ function mamba2Specs(p, D2, d) {
     { name: `${p}.dt_bias`, shape: [d.H] },
     { name: `${p}.A_log`, shape: [d.H] },
     { name: `${p}.D`, shape: [d.H] },
-    { name: `${p}.norm.weight`, shape: [d.I] },
+    ...norm ? [{ name: `${p}.norm.weight`, shape: [d.I] }] : [],
     ...linearSpec(`${p}.out_proj`, D2, d.I)
   ];
 }
@@ -1869,15 +1997,115 @@ function buildMamba2(w, p, D2, d, normGroupSize, eps, dtLimit) {
     dt_bias: w.get(`${p}.dt_bias`),
     A_log: w.get(`${p}.A_log`),
     D: w.get(`${p}.D`),
-    norm: { weight: w.get(`${p}.norm.weight`), eps, groupSize: normGroupSize },
+    norm: { weight: w.opt(`${p}.norm.weight`) ?? new Float32Array(0), eps, groupSize: normGroupSize },
+    // absent only for gate 'no-norm'
     out_proj: linear(w, `${p}.out_proj`, D2, d.I),
     dtMin: dtLimit[0],
     dtMax: dtLimit[1]
   };
 }
 
-// engine/models/granitemoehybrid.ts
+// engine/models/falcon_h1.ts
 function dims(c) {
+  const m = c.mamba;
+  return { H: m.heads, P: m.headDim, N: m.state, G: m.groups, K: m.conv, I: m.inner, chunkSize: m.chunk };
+}
+var falconH1 = {
+  modelType: "falcon_h1",
+  prefixes: ["model."],
+  embeddingKey: "embed_tokens.weight",
+  hiddenStates: { convention: "input", blocksPerLayer: 2 },
+  parse: parseFalconH1,
+  kinds: (c) => Array.from({ length: 2 * c.num_hidden_layers }, (_, i) => i % 2 === 0 ? "parallel" : "mlp"),
+  tensors(c, prefix) {
+    const D2 = c.hidden_size, F = c.intermediate_size;
+    const specs = [
+      { name: `${prefix}embed_tokens.weight`, shape: [c.vocab_size, D2] },
+      { name: `${prefix}final_layernorm.weight`, shape: [D2] }
+    ];
+    for (let i = 0; i < c.num_hidden_layers; i++) {
+      const p = `${prefix}layers.${i}`;
+      specs.push(
+        { name: `${p}.input_layernorm.weight`, shape: [D2] },
+        { name: `${p}.pre_ff_layernorm.weight`, shape: [D2] },
+        ...mamba2Specs(`${p}.mamba`, D2, dims(c), c.mamba_rms_norm),
+        ...attentionSpecs(`${p}.self_attn`, D2, c.num_attention_heads, c.num_key_value_heads, c.head_dim),
+        ...linearSpec(`${p}.feed_forward.gate_proj`, F, D2),
+        ...linearSpec(`${p}.feed_forward.up_proj`, F, D2),
+        ...linearSpec(`${p}.feed_forward.down_proj`, D2, F)
+      );
+    }
+    return specs;
+  },
+  build(c, w, prefix) {
+    const D2 = c.hidden_size, F = c.intermediate_size, eps = c.rms_norm_eps;
+    const rope = ropeFor(c.rope, c.head_dim);
+    const mup = mupVector(c);
+    const blocks = [];
+    for (let i = 0; i < c.num_hidden_layers; i++) {
+      const p = `${prefix}layers.${i}`;
+      blocks.push({
+        index: 2 * i,
+        name: `layers.${i}`,
+        kind: "parallel",
+        norm: rmsNorm(w, `${p}.input_layernorm.weight`, eps),
+        mixer: {
+          attention: { ...buildAttention(w, `${p}.self_attn`, D2, c.num_attention_heads, c.num_key_value_heads, c.head_dim, rope), kScale: c.key_multiplier },
+          mamba: mamba(c, w, `${p}.mamba`, mup),
+          attnIn: c.attention_in_multiplier,
+          attnOut: c.attention_out_multiplier,
+          ssmOut: c.ssm_out_multiplier,
+          attentionName: `layers.${i}.self_attn`,
+          mambaName: `layers.${i}.mamba`
+        }
+      });
+      blocks.push({
+        index: 2 * i + 1,
+        name: `layers.${i}.feed_forward`,
+        kind: "mlp",
+        norm: rmsNorm(w, `${p}.pre_ff_layernorm.weight`, eps),
+        scale: c.mlp_multipliers[1],
+        mixer: {
+          act: "swiglu",
+          gateScale: c.mlp_multipliers[0],
+          gate_proj: linear(w, `${p}.feed_forward.gate_proj`, F, D2),
+          up_proj: linear(w, `${p}.feed_forward.up_proj`, F, D2),
+          down_proj: linear(w, `${p}.feed_forward.down_proj`, D2, F)
+        }
+      });
+    }
+    return {
+      blocks,
+      embeddings: w.get(`${prefix}embed_tokens.weight`),
+      normF: rmsNorm(w, `${prefix}final_layernorm.weight`, eps),
+      embeddingScale: c.embedding_multiplier,
+      logitScale: c.lm_head_multiplier
+    };
+  }
+};
+function mamba(c, w, p, mup) {
+  const d = dims(c);
+  return {
+    ...buildMamba2(w, p, c.hidden_size, d, d.I / d.G, c.rms_norm_eps, c.mamba.timeStepLimit),
+    gate: !c.mamba_rms_norm ? "no-norm" : c.mamba_norm_before_gate ? "norm-first" : void 0,
+    inScale: c.ssm_in_multiplier,
+    projScale: mup
+  };
+}
+function mupVector(c) {
+  const { inner: I, groups: G, state: N2, heads: H2 } = c.mamba;
+  const sizes = [I, I, G * N2, G * N2, H2];
+  const v = new Float32Array(2 * I + 2 * G * N2 + H2);
+  let o = 0;
+  sizes.forEach((n, k) => {
+    v.fill(c.ssm_multipliers[k], o, o + n);
+    o += n;
+  });
+  return v;
+}
+
+// engine/models/granitemoehybrid.ts
+function dims2(c) {
   const m = c.mamba;
   return { H: m.heads, P: m.headDim, N: m.state, G: m.groups, K: m.conv, I: m.inner, chunkSize: m.chunk };
 }
@@ -1909,7 +2137,7 @@ var granite = {
       const n = names(c, i);
       const p = `${prefix}layers.${i}`;
       specs.push({ name: `${p}.input_layernorm.weight`, shape: [D2] }, { name: `${p}.${n.mlpNorm}.weight`, shape: [D2] });
-      if (ch === "M") specs.push(...mamba2Specs(`${prefix}${n.mixer}`, D2, dims(c)));
+      if (ch === "M") specs.push(...mamba2Specs(`${prefix}${n.mixer}`, D2, dims2(c)));
       else specs.push(...attentionSpecs(`${prefix}${n.mixer}`, D2, c.num_attention_heads, c.num_key_value_heads, c.head_dim));
       specs.push(...mlpSpecs(c, `${p}`));
     });
@@ -1923,7 +2151,7 @@ var granite = {
       const n = names(c, i);
       const p = `${prefix}layers.${i}`;
       const first = { index: 2 * i, name: n.mixer, norm: rmsNorm(w, `${p}.input_layernorm.weight`, eps), scale };
-      const mixer = ch === "M" ? { ...first, kind: "mamba2", mixer: buildMamba2(w, `${prefix}${n.mixer}`, D2, dims(c), c.mamba.inner, eps, c.mamba.timeStepLimit) } : { ...first, kind: "attention", mixer: { ...buildAttention(w, `${prefix}${n.mixer}`, D2, c.num_attention_heads, c.num_key_value_heads, c.head_dim, rope), scaling: c.attention_scaling } };
+      const mixer = ch === "M" ? { ...first, kind: "mamba2", mixer: buildMamba2(w, `${prefix}${n.mixer}`, D2, dims2(c), c.mamba.inner, eps, c.mamba.timeStepLimit) } : { ...first, kind: "attention", mixer: { ...buildAttention(w, `${prefix}${n.mixer}`, D2, c.num_attention_heads, c.num_key_value_heads, c.head_dim, rope), scaling: c.attention_scaling } };
       const second = { index: 2 * i + 1, name: n.mlp, norm: rmsNorm(w, `${p}.${n.mlpNorm}.weight`, eps), scale };
       const mlp = c.num_local_experts > 0 ? { ...second, kind: "moe", mixer: buildMoe(c, w, p) } : { ...second, kind: "mlp", mixer: c.model_type === "bamba" ? bambaMlp(c, w, p) : sharedMlp(c, w, p) };
       return [mixer, mlp];
@@ -1989,7 +2217,7 @@ function buildMoe(c, w, p) {
 }
 
 // engine/models/mamba.ts
-var mamba = {
+var mamba2 = {
   modelType: "mamba",
   prefixes: ["backbone.", "model."],
   embeddingKey: "embeddings.weight",
@@ -2047,13 +2275,13 @@ var mamba = {
     return { blocks, embeddings: w.get(`${prefix}embeddings.weight`), normF: rmsNorm(w, `${prefix}norm_f.weight`, eps) };
   }
 };
-var falconMamba = { ...mamba, modelType: "falcon_mamba" };
+var falconMamba = { ...mamba2, modelType: "falcon_mamba" };
 
 // engine/models/mamba2.ts
-function dims2(c) {
+function dims3(c) {
   return { H: c.num_heads, P: c.head_dim, N: c.state_size, G: c.n_groups, K: c.conv_kernel, I: c.num_heads * c.head_dim, chunkSize: c.chunk_size };
 }
-var mamba2 = {
+var mamba22 = {
   modelType: "mamba2",
   prefixes: ["backbone.", "model."],
   embeddingKey: "embeddings.weight",
@@ -2067,13 +2295,13 @@ var mamba2 = {
       { name: `${prefix}norm_f.weight`, shape: [D2] }
     ];
     for (let i = 0; i < c.num_hidden_layers; i++) {
-      specs.push({ name: `${prefix}layers.${i}.norm.weight`, shape: [D2] }, ...mamba2Specs(`${prefix}layers.${i}.mixer`, D2, dims2(c)));
+      specs.push({ name: `${prefix}layers.${i}.norm.weight`, shape: [D2] }, ...mamba2Specs(`${prefix}layers.${i}.mixer`, D2, dims3(c)));
     }
     return specs;
   },
   build(c, w, prefix) {
     const eps = c.layer_norm_epsilon;
-    const d = dims2(c);
+    const d = dims3(c);
     const blocks = Array.from({ length: c.num_hidden_layers }, (_, i) => ({
       index: i,
       name: `layers.${i}.mixer`,
@@ -2116,8 +2344,8 @@ var nemotronH = {
       const p = `${prefix}layers.${i}`;
       const base = { index: i, name: `layers.${i}.mixer`, norm: rmsNorm(w, `${p}.norm.weight`, eps) };
       if (ch === "M") {
-        const dims3 = mamba2Dims(c);
-        return { ...base, kind: "mamba2", mixer: buildMamba2(w, `${p}.mixer`, D2, dims3, dims3.I / c.n_groups, eps, [c.time_step_min, Infinity]) };
+        const dims4 = mamba2Dims(c);
+        return { ...base, kind: "mamba2", mixer: buildMamba2(w, `${p}.mixer`, D2, dims4, dims4.I / c.n_groups, eps, [c.time_step_min, Infinity]) };
       }
       if (ch === "*") {
         return { ...base, kind: "attention", mixer: buildAttention(w, `${p}.mixer`, D2, c.num_attention_heads, c.num_key_value_heads, c.head_dim) };
@@ -2146,12 +2374,13 @@ function mamba2Dims(c) {
 // engine/models/registry.ts
 var ADAPTERS = {
   nemotron_h: nemotronH,
-  mamba2,
-  mamba,
+  mamba2: mamba22,
+  mamba: mamba2,
   llama,
   falcon_mamba: falconMamba,
   granitemoehybrid: granite,
-  bamba
+  bamba,
+  falcon_h1: falconH1
 };
 function adapterFor(modelType) {
   return Object.hasOwn(ADAPTERS, modelType) ? ADAPTERS[modelType] : void 0;
@@ -2411,11 +2640,11 @@ function parseEntry(name, raw, file, dataLength) {
     bad(`data_offsets ${brief2(offsets)} are not [begin, end] with 0 <= begin <= end`);
   }
   const [begin, end] = offsets;
-  const dims3 = shape;
-  const need = numel(dims3) * BYTES_PER_DTYPE[dtype];
-  if (end - begin !== need) bad(`shape ${brief2(dims3)} of ${dtype} needs ${need} bytes, data_offsets give ${end - begin}`);
+  const dims4 = shape;
+  const need = numel(dims4) * BYTES_PER_DTYPE[dtype];
+  if (end - begin !== need) bad(`shape ${brief2(dims4)} of ${dtype} needs ${need} bytes, data_offsets give ${end - begin}`);
   if (end > dataLength) bad(`data_offsets end ${end} is past the data section (${dataLength} bytes)`);
-  return { name, dtype, shape: dims3, begin, end };
+  return { name, dtype, shape: dims4, begin, end };
 }
 function parseMetadata(raw, file) {
   if (raw === null) return {};
@@ -2746,7 +2975,7 @@ var forwardCommand = {
     let model = await loadFolder(positionals[0], io);
     if (typeof values.layout === "string") model = editLayout(model, values.layout);
     const ids = await readIds(String(values.ids), io, model.embeddings.V);
-    const r = forward6(model, ids, { defaults: false, keepContext: false }, {
+    const r = forward7(model, ids, { defaults: false, keepContext: false }, {
       outputs: { hidden: groups.includes("hidden"), attentions: groups.includes("attention"), ssmStates: groups.includes("ssm") }
     });
     const tensors = { logits: r.logits };
@@ -2786,6 +3015,8 @@ function stepBlock(block, x, s) {
       return step(block.mixer, x);
     case "moe":
       return forward5(block.mixer, x, 1);
+    case "parallel":
+      return forward6(block.mixer, x, 1, s);
     case "attention":
       return step2(block.mixer, x, s);
     case "mamba2":
@@ -2803,7 +3034,7 @@ function* greedyTokens(model, state, logits, maxNew, topK = 5) {
 }
 function generateGreedy(model, ids, maxNew, opts = {}) {
   const started = Date.now();
-  const prefill = forward6(model, ids, void 0, { lastLogitsOnly: true });
+  const prefill = forward7(model, ids, void 0, { lastLogitsOnly: true });
   const prefillMs = Date.now() - started;
   const out = Array.from(ids);
   const tokens = [];
@@ -3202,7 +3433,7 @@ function layoutPhonebook(spec, seed, names2 = DEFAULT_NAMES) {
   const layoutRng = new Rng(deriveSeed(seed, 3));
   const n = spec.entries;
   const bookNames = drawNames(nameRng, n, names2);
-  const numbers = bookNames.map(() => formatNumber(drawDigits(numberRng), spec.format));
+  const numbers2 = bookNames.map(() => formatNumber(drawDigits(numberRng), spec.format));
   const target = spec.depth === null ? layoutRng.below(n) : Math.floor(spec.depth * (n - 1) + 0.5);
   const examples = pickExamples(layoutRng, n, target, spec.shots);
   const targetName = bookNames[target];
@@ -3215,9 +3446,9 @@ function layoutPhonebook(spec, seed, names2 = DEFAULT_NAMES) {
   const entries = bookNames.map((name, i) => {
     const nameSpan = b.push(name);
     b.push(": ");
-    const numberSpan = b.push(numbers[i]);
+    const numberSpan = b.push(numbers2[i]);
     b.push("\n");
-    return { name, number: numbers[i], span: [nameSpan[0], numberSpan[1]], nameSpan, numberSpan };
+    return { name, number: numbers2[i], span: [nameSpan[0], numberSpan[1]], nameSpan, numberSpan };
   });
   const lookups = [];
   let query;
@@ -3226,7 +3457,7 @@ function layoutPhonebook(spec, seed, names2 = DEFAULT_NAMES) {
       b.push("\n");
       for (const e of examples) {
         const start = b.push(`${bookNames[e]}: `)[0];
-        const numberSpan = b.push(numbers[e]);
+        const numberSpan = b.push(numbers2[e]);
         b.push("\n");
         lookups.push({ entry: e, span: [start, numberSpan[1]], numberSpan });
       }
@@ -3237,14 +3468,14 @@ function layoutPhonebook(spec, seed, names2 = DEFAULT_NAMES) {
     for (const e of examples) {
       const start = b.push(`${questionLine(bookNames[e])}
 ${ANSWER_PREFIX} `)[0];
-      const numberSpan = b.push(numbers[e]);
+      const numberSpan = b.push(numbers2[e]);
       b.push("\n");
       lookups.push({ entry: e, span: [start, numberSpan[1]], numberSpan });
     }
     query = b.push(`${questionLine(targetName)}
 ${ANSWER_PREFIX}`);
   }
-  const answer = numbers[target];
+  const answer = numbers2[target];
   const answerStart = b.text.length + 1;
   return {
     seed,

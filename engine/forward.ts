@@ -13,14 +13,15 @@ import * as mlp from './layers/mlp';
 import * as moe from './layers/moe';
 import { applyNorm } from './layers/norm';
 import { releaseWorking, working } from './layers/working';
-import type { LayerState } from './layers/state';
-import { initState } from './layers/state';
-import type { Block, Model } from './model';
+import * as parallel from './layers/parallel';
+import type { CompoundState, KVCache, LayerState, Mamba2State } from './layers/state';
+import { initState, ssmOf } from './layers/state';
+import type { AttentionMixer, Block, Mamba2Mixer, Model } from './model';
 import { attentionCapture } from './probes/attention-probe';
 import type { AttentionContext } from './probes/attention-probe';
 import { CaptureBudget } from './probes/budget';
 import type { CapturePlan } from './probes/plan';
-import { planCapture, wants } from './probes/plan';
+import { planCapture, wants, wantsNamed } from './probes/plan';
 import type { Mamba1Context, Mamba2Context } from './probes/ssm-probe';
 import { mamba1Capture, mamba2Capture } from './probes/ssm-probe';
 import type { CaptureSpec } from './probes/plan';
@@ -34,7 +35,9 @@ export interface ModelState {
   position: number;
 }
 
-export type LayerContext = AttentionContext | Mamba2Context | Mamba1Context;
+/** A compound block (parallel, shared) keeps its attention part's and its Mamba-2 part's contexts. */
+export interface CompoundContext { kind: 'compound'; attention?: AttentionContext; ssm?: Mamba2Context }
+export type LayerContext = AttentionContext | Mamba2Context | Mamba1Context | CompoundContext;
 
 /** What on-demand tiles are recomputed from, per layout position (undefined where not kept). */
 export interface RunContext {
@@ -104,17 +107,17 @@ export function* forwardSteps(
       const normed = working('block input', T * D); // no block keeps its input (layers/working.ts)
       applyNorm(normed, x, block.norm, T);
       const record = newRecord(block, i, T, plan);
-      const wantFullAttn = !!out.attentions || (fresh && wants(plan, block, 'attn_probs'));
-      const y = runBlock(block, normed, T, state.layers[i], plan, budget, record, context, i, wantFullAttn, result);
+      const y = runBlock(block, normed, T, state.layers[i], { plan, budget, record, context, i, result, fresh });
       addContribution(x, y, block.scale);
       rowNorms(record.contributionNorm, y, T, D);
       rowNorms(record.residualNorm, x, T, D);
       if (result.hiddenStates && convention === 'output') result.hiddenStates.push(t2(x.slice(), T, D));
-      const layerState = state.layers[i];
-      if ((layerState.kind === 'mamba2' || layerState.kind === 'mamba1') && (out.ssmStates || wants(plan, block, 'ssm_state'))) {
-        const s = ssmStateTensor(block, layerState.ssm);
+      const ssm = ssmOf(state.layers[i]);
+      const ssmName = partNames(block).ssm;
+      if (ssm && (out.ssmStates || wantsNamed(plan, ssmName, 'ssm_state'))) {
+        const s = ssmStateTensor(block, ssm.ssm);
         if (out.ssmStates) result.ssmStates![i] = s;
-        if (wants(plan, block, 'ssm_state') && budget.take(s.data.byteLength, `${block.name}.ssm_state`)) record.named[`${block.name}.ssm_state`] = s;
+        if (wantsNamed(plan, ssmName, 'ssm_state') && budget.take(s.data.byteLength, `${ssmName}.ssm_state`)) record.named[`${ssmName}.ssm_state`] = s;
       }
       if (fresh && wants(plan, block, 'output') && budget.take(x.byteLength, `${block.name}.output`)) {
         record.named[`${block.name}.output`] = t2(x.slice(), T, D);
@@ -149,46 +152,92 @@ export function forward(model: Model, ids: Int32Array | number[], capture?: Capt
   }
 }
 
-function runBlock(
-  block: Block, normed: Float32Array, T: number, s: LayerState, plan: CapturePlan, budget: CaptureBudget,
-  record: OpenRecord, context: RunContext, i: number, wantFullAttn: boolean, result: Partial<ForwardResult>,
-): Float32Array {
+/** What a block writes its captures into while it runs. */
+interface BlockRun {
+  plan: CapturePlan; budget: CaptureBudget; record: OpenRecord; context: RunContext;
+  /** Layout position. */
+  i: number;
+  result: Partial<ForwardResult>;
+  fresh: boolean;
+}
+
+/** The names a block's attention and SSM captures go by: its own, or its parts' inside a compound block. */
+function partNames(block: Block): { attention: string; ssm: string } {
+  return block.kind === 'parallel' ? { attention: block.mixer.attentionName, ssm: block.mixer.mambaName } : { attention: block.name, ssm: block.name };
+}
+
+function runBlock(block: Block, normed: Float32Array, T: number, s: LayerState, r: BlockRun): Float32Array {
   switch (block.kind) {
     case 'mlp':
       return mlp.forward(block.mixer, normed, T);
     case 'moe': {
       const m = block.mixer;
-      return moe.forward(m, normed, T, plan.moe ? (r) => {
-        if (!budget.take(2 * r.experts.length * 4, `${block.name} expert routing`)) return;
-        record.moe = { E: m.E, topK: m.topK, experts: { dtype: 'f32', shape: [T, m.topK], data: Float32Array.from(r.experts) }, weights: { dtype: 'f32', shape: [T, m.topK], data: r.weights } };
+      return moe.forward(m, normed, T, r.plan.moe ? (routing) => {
+        if (!r.budget.take(2 * routing.experts.length * 4, `${block.name} expert routing`)) return;
+        r.record.moe = {
+          E: m.E, topK: m.topK,
+          experts: { dtype: 'f32', shape: [T, m.topK], data: Float32Array.from(routing.experts) },
+          weights: { dtype: 'f32', shape: [T, m.topK], data: routing.weights },
+        };
       } : undefined);
     }
     case 'attention': {
-      const run = attentionCapture(block.mixer, T, plan, budget, block.name, wantFullAttn);
-      const y = attention.forward(block.mixer, normed, T, s as Extract<LayerState, { kind: 'attention' }>, run.capture);
-      record.attention = run.probe;
-      context.layers[i] = run.context;
-      if (run.full) {
-        if (result.attentions) result.attentions[i] = run.full;
-        if (wants(plan, block, 'attn_probs')) record.named[`${block.name}.attn_probs`] = run.full;
-      }
+      const cap = captureAttention(block.mixer, block.name, T, r);
+      const y = attention.forward(block.mixer, normed, T, s as KVCache, cap.capture);
+      r.context.layers[r.i] = cap.done();
       return y;
     }
     case 'mamba2': {
-      const run = mamba2Capture(block.mixer, T, plan, budget, block.name);
-      const y = mamba2.forward(block.mixer, normed, T, s as Extract<LayerState, { kind: 'mamba2' }>, run.capture);
-      record.ssm = run.probe;
-      context.layers[i] = run.context;
+      const cap = captureMamba2(block.mixer, block.name, T, r);
+      const y = mamba2.forward(block.mixer, normed, T, s as Mamba2State, cap.capture);
+      r.context.layers[r.i] = cap.done();
       return y;
     }
     case 'mamba1': {
-      const run = mamba1Capture(block.mixer, T, plan, budget, block.name);
+      const run = mamba1Capture(block.mixer, T, r.plan, r.budget, block.name);
       const y = mamba1.forward(block.mixer, normed, T, s as Extract<LayerState, { kind: 'mamba1' }>, run.capture);
-      record.ssm = run.probe;
-      context.layers[i] = run.context;
+      r.record.ssm = run.probe;
+      r.context.layers[r.i] = run.context;
+      return y;
+    }
+    case 'parallel': {
+      const m = block.mixer;
+      const a = captureAttention(m.attention, m.attentionName, T, r);
+      const b = captureMamba2(m.mamba, m.mambaName, T, r);
+      const y = parallel.forward(m, normed, T, s as CompoundState, { attention: a.capture, mamba: b.capture });
+      r.context.layers[r.i] = { kind: 'compound', attention: a.done(), ssm: b.done() };
       return y;
     }
   }
+}
+
+/** Attention captures of a block or part named `name`: the record's `attention`, the full map when
+ *  asked (CLI, parity) or named, and what tiles are recomputed from (returned by `done`). */
+function captureAttention(m: AttentionMixer, name: string, T: number, r: BlockRun) {
+  const named = r.fresh && wantsNamed(r.plan, name, 'attn_probs');
+  const run = attentionCapture(m, T, r.plan, r.budget, name, !!r.result.attentions || named);
+  return {
+    capture: run.capture,
+    done: () => {
+      r.record.attention = run.probe;
+      if (run.full) {
+        if (r.result.attentions) r.result.attentions[r.i] = run.full;
+        if (named) r.record.named[`${name}.attn_probs`] = run.full;
+      }
+      return run.context;
+    },
+  };
+}
+
+function captureMamba2(m: Mamba2Mixer, name: string, T: number, r: BlockRun) {
+  const run = mamba2Capture(m, T, r.plan, r.budget, name);
+  return {
+    capture: run.capture,
+    done: () => {
+      r.record.ssm = run.probe;
+      return run.context;
+    },
+  };
 }
 
 /** The embedding rows of `ids` (T, D), times the model's embedding multiplier. */
@@ -230,8 +279,8 @@ function closed({ named, notices, ...rest }: OpenRecord): LayerRecord {
 }
 
 function ssmStateTensor(block: Block, ssm: Float64Array): Tensor {
-  const shape = block.kind === 'mamba2' ? [block.mixer.H, block.mixer.P, block.mixer.N]
-    : block.kind === 'mamba1' ? [block.mixer.I, block.mixer.N] : [ssm.length];
+  const m2 = block.kind === 'mamba2' ? block.mixer : block.kind === 'parallel' ? block.mixer.mamba : undefined;
+  const shape = m2 ? [m2.H, m2.P, m2.N] : block.kind === 'mamba1' ? [block.mixer.I, block.mixer.N] : [ssm.length];
   return { dtype: 'f32', shape, data: Float32Array.from(ssm) };
 }
 

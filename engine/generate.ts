@@ -9,6 +9,7 @@ import * as mamba1 from './layers/mamba1';
 import * as mamba2 from './layers/mamba2';
 import * as mlp from './layers/mlp';
 import * as moe from './layers/moe';
+import * as parallel from './layers/parallel';
 import { applyNorm } from './layers/norm';
 import type { LayerState } from './layers/state';
 import type { Block, Model } from './model';
@@ -64,6 +65,8 @@ function stepBlock(block: Block, x: Float32Array, s: LayerState): Float32Array {
       return mlp.step(block.mixer, x);
     case 'moe':
       return moe.forward(block.mixer, x, 1);
+    case 'parallel':
+      return parallel.forward(block.mixer, x, 1, s as Extract<LayerState, { kind: 'compound' }>);
     case 'attention':
       return attention.step(block.mixer, x, s as Extract<LayerState, { kind: 'attention' }>);
     case 'mamba2':

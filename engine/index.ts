@@ -20,7 +20,7 @@ export type { Tokenizer } from './tokenizer';
 export { loadTokenizer } from './tokenizer';
 export type { BlockKind, LayoutChar, LayoutEdit, LayoutToken } from './layout';
 export {
-  KIND_CHAR, CHAR_KIND, KIND_NAME, readLayout, parseLayout, formatLayout, checkpointOrder, editLayout, layoutOrder, applyEdits,
+  KIND_CHAR, CHAR_KIND, KIND_NAME, KIND_PARTS, kindHas, readLayout, parseLayout, formatLayout, checkpointOrder, editLayout, layoutOrder, applyEdits,
 } from './layout';
 export type { ForwardOptions, ForwardResult, ModelState, RunContext, LayerContext } from './forward';
 export { forward, forwardSteps, initModelState } from './forward';

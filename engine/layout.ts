@@ -3,7 +3,10 @@
 //
 // A checkpoint's blocks are numbered 0..L-1 in checkpoint order: the ORIGINAL index, the number the
 // strip shows under each block. A layout string names the blocks a model runs, in run order:
-//   - one char per block: `M` Mamba-2, `m` Mamba-1, `*` attention, `-` MLP, `E` mixture-of-experts MLP;
+//   - one char per block: `M` Mamba-2, `m` Mamba-1, `*` attention, `-` MLP, `E` mixture-of-experts MLP,
+//     `P` parallel layer (Falcon-H1: attention and Mamba-2 side by side on one input, summed);
+//   - a block that holds other kinds' mixers (KIND_PARTS) is one block: its parts cannot be named,
+//     moved or dropped apart (they share one input), and asking for them says so;
 //   - a plain char takes the next block of that kind not yet used, in checkpoint order;
 //   - a char followed by a number (`M6`) takes the block with that original index, which must be of
 //     that kind; it may repeat a block, and it counts as used for later plain chars;
@@ -21,16 +24,27 @@
 import { LayoutError } from './errors';
 import type { Model } from './model';
 
-export type BlockKind = 'mamba1' | 'mamba2' | 'attention' | 'mlp' | 'moe';
-export type LayoutChar = 'm' | 'M' | '*' | '-' | 'E';
+export type BlockKind = 'mamba1' | 'mamba2' | 'attention' | 'mlp' | 'moe' | 'parallel';
+export type LayoutChar = 'm' | 'M' | '*' | '-' | 'E' | 'P';
 
-export const KIND_CHAR: Readonly<Record<BlockKind, LayoutChar>> = { mamba1: 'm', mamba2: 'M', attention: '*', mlp: '-', moe: 'E' };
-export const CHAR_KIND: Readonly<Record<LayoutChar, BlockKind>> = { m: 'mamba1', M: 'mamba2', '*': 'attention', '-': 'mlp', E: 'moe' };
+export const KIND_CHAR: Readonly<Record<BlockKind, LayoutChar>> = { mamba1: 'm', mamba2: 'M', attention: '*', mlp: '-', moe: 'E', parallel: 'P' };
+export const CHAR_KIND: Readonly<Record<LayoutChar, BlockKind>> = { m: 'mamba1', M: 'mamba2', '*': 'attention', '-': 'mlp', E: 'moe', P: 'parallel' };
 
 /** What each kind is, in words: the one naming the notation's messages, the strip and figure legends use. */
 export const KIND_NAME: Readonly<Record<BlockKind, string>> = {
   mamba2: 'Mamba-2', mamba1: 'Mamba-1', attention: 'attention', mlp: 'MLP', moe: 'mixture-of-experts MLP',
+  parallel: 'parallel attention + Mamba-2',
 };
+
+/** Kinds whose block holds other kinds' mixers, which run inside it and cannot be moved apart. */
+export const KIND_PARTS: Readonly<Partial<Record<BlockKind, readonly BlockKind[]>>> = {
+  parallel: ['attention', 'mamba2'],
+};
+
+/** Whether a block of `kind` runs a `part` mixer: itself, or inside it (KIND_PARTS). */
+export function kindHas(kind: BlockKind, part: BlockKind): boolean {
+  return kind === part || (KIND_PARTS[kind]?.includes(part) ?? false);
+}
 
 const isLayoutChar = (c: string): c is LayoutChar => Object.hasOwn(CHAR_KIND, c);
 
@@ -104,6 +118,10 @@ export function parseLayout(kinds: readonly BlockKind[], text: string): number[]
     if (next === undefined) {
       const ofKind = checkpointOrder(kinds).filter((b) => kinds[b] === kind);
       if (ofKind.length === 0) {
+        const holder = kinds.find((k) => KIND_PARTS[k]?.includes(kind));
+        if (holder) {
+          throw new LayoutError(text, `"${ch}" at character ${at}: this checkpoint's ${KIND_NAME[kind]} runs only inside its ${KIND_NAME[holder]} blocks (${KIND_CHAR[holder]}), which move, drop and repeat as a whole`);
+        }
         throw new LayoutError(text, `"${ch}" at character ${at}: the checkpoint has no ${kind} blocks (its layout is ${formatLayout(kinds, checkpointOrder(kinds))})`);
       }
       throw new LayoutError(text, `"${ch}" at character ${at} asks for more ${ch} blocks than the ${ofKind.length} the checkpoint has; name a block to repeat it, e.g. ${ch}${ofKind[ofKind.length - 1]}`);

@@ -40,6 +40,13 @@ export interface Mamba2Mixer {
   /** dt is clamped to [dtMin, dtMax] after softplus (nemotron_h: [time_step_min, ∞); mamba2: time_step_limit). */
   dtMin: number;
   dtMax: number;
+  /** How the output is gated by z: norm(y ⊙ silu(z)) when absent; falcon_h1: 'norm-first' = norm(y) ⊙ silu(z),
+   *  'no-norm' = y ⊙ silu(z) (mamba_rms_norm false: `norm` is then not read). */
+  gate?: 'norm-first' | 'no-norm';
+  /** falcon_h1: the input is multiplied by this (ssm_in_multiplier) and in_proj's output channel-wise by
+   *  projScale (its μP vector: z, x, B, C, dt multipliers) before anything else. */
+  inScale?: number;
+  projScale?: Float32Array;
 }
 
 export interface Mamba1Mixer {
@@ -77,6 +84,19 @@ export interface MlpMixer {
   up_proj: Linear;
   down_proj: Linear;
   gate_proj?: Linear;
+  /** falcon_h1: silu's input is gate(x) times this (mlp_multipliers[0]). */
+  gateScale?: number;
+}
+
+/** Falcon-H1's layer mixer: attention and Mamba-2 read the same normed input side by side; the layer
+ *  adds attnOut · attention(attnIn · u) + ssmOut · mamba2(u). Probe names are the parts' own. */
+export interface ParallelMixer {
+  attention: AttentionMixer;
+  mamba: Mamba2Mixer;
+  attnIn: number; attnOut: number; ssmOut: number;
+  /** Weight prefixes of the two parts (`layers.3.self_attn`, `layers.3.mamba`). */
+  attentionName: string;
+  mambaName: string;
 }
 
 /** Mixture-of-experts MLP: a router scores E experts per token, the top k run (SwiGLU each) and are
@@ -105,7 +125,8 @@ export type Block =
   | (BlockBase & { kind: 'mamba1'; mixer: Mamba1Mixer })
   | (BlockBase & { kind: 'attention'; mixer: AttentionMixer })
   | (BlockBase & { kind: 'mlp'; mixer: MlpMixer })
-  | (BlockBase & { kind: 'moe'; mixer: MoeMixer });
+  | (BlockBase & { kind: 'moe'; mixer: MoeMixer })
+  | (BlockBase & { kind: 'parallel'; mixer: ParallelMixer });
 
 /**
  * How transformers reports `hidden_states` for this class: 'input' (llama, nemotron_h): entry i < L is

@@ -51,6 +51,24 @@ CASES = [
         mamba_d_conv=4, mamba_chunk_size=16, intermediate_size=48, rms_norm_eps=1e-5,
         rope_parameters={"rope_type": "default", "rope_theta": 500.0}, tie_word_embeddings=False),
         notes="Bamba: Mamba-2 + attention (RoPE over half of each head, partial_rotary_factor 0.5), SwiGLU MLP"),
+    dict(name="falcon_h1", cls="FalconH1ForCausalLM", T=31, seed=25, config=dict(
+        vocab_size=64, hidden_size=32, num_hidden_layers=3, num_attention_heads=4, num_key_value_heads=2,
+        mamba_d_ssm=48, mamba_n_heads=6, mamba_d_head=8, mamba_n_groups=2, mamba_d_state=8, mamba_d_conv=4,
+        mamba_chunk_size=16, mamba_rms_norm=False, intermediate_size=40, rms_norm_eps=1e-5,
+        rope_parameters={"rope_type": "default", "rope_theta": 1000.0},
+        embedding_multiplier=1.8, lm_head_multiplier=0.7, key_multiplier=1.2, attention_in_multiplier=0.9,
+        attention_out_multiplier=0.8, ssm_in_multiplier=1.25, ssm_out_multiplier=0.75,
+        ssm_multipliers=[0.5, 1.2, 0.8, 1.1, 0.7], mlp_multipliers=[1.3, 0.6], tie_word_embeddings=False),
+        notes="Falcon-H1: parallel attention (GQA 4/2, RoPE) + Mamba-2 (mamba_d_ssm 48, 2 groups, no gated norm), "
+              "every multiplier away from 1"),
+    dict(name="falcon_h1_norm", cls="FalconH1ForCausalLM", T=19, seed=26, config=dict(
+        vocab_size=48, hidden_size=24, num_hidden_layers=2, num_attention_heads=3, num_key_value_heads=1,
+        mamba_d_ssm=None, mamba_expand=2, mamba_n_heads=6, mamba_n_groups=3, mamba_d_state=6, mamba_d_conv=4,
+        mamba_chunk_size=16, mamba_rms_norm=True, mamba_norm_before_gate=True, intermediate_size=32,
+        rms_norm_eps=1e-6, embedding_multiplier=0.6, lm_head_multiplier=1.5, key_multiplier=0.8,
+        ssm_multipliers=[1.1, 0.9, 1.3, 0.7, 1.6], mlp_multipliers=[0.8, 1.2], tie_word_embeddings=True),
+        notes="Falcon-H1 with the grouped gated norm before the gate (mamba_rms_norm, norm_before_gate), "
+              "mamba_d_ssm null (expand · hidden), 3 query heads on 1 KV head, tied head"),
     dict(name="granitemoehybrid_unseen", cls="GraniteMoeHybridForCausalLM", T=29, seed=122, dtype="bfloat16", config=dict(
         vocab_size=80, hidden_size=40, num_hidden_layers=4,
         layer_types=["attention", "mamba", "attention", "mamba"], num_attention_heads=5, num_key_value_heads=5,
@@ -61,6 +79,16 @@ CASES = [
         rms_norm_eps=1e-5, tie_word_embeddings=True),
         notes="Granite-4.0-H, other shapes, stored as BF16: 6 experts top-3, 5 groups, conv width 3, "
               "multipliers of a released config's size, tied head"),
+    dict(name="falcon_h1_unseen", cls="FalconH1ForCausalLM", T=27, seed=125, config=dict(
+        vocab_size=56, hidden_size=40, num_hidden_layers=4, num_attention_heads=5, num_key_value_heads=5,
+        mamba_d_ssm=40, mamba_n_heads=5, mamba_n_groups=1, mamba_d_state=12, mamba_d_conv=3,
+        mamba_chunk_size=16, mamba_rms_norm=True, mamba_norm_before_gate=False, intermediate_size=24,
+        rms_norm_eps=1e-5, rope_parameters={"rope_type": "default", "rope_theta": 100000.0},
+        embedding_multiplier=5.0, lm_head_multiplier=0.25, key_multiplier=0.5, attention_in_multiplier=1.5,
+        attention_out_multiplier=0.4, ssm_in_multiplier=0.6, ssm_out_multiplier=1.4,
+        ssm_multipliers=[0.35, 0.25, 0.5, 0.6, 0.15], mlp_multipliers=[0.4, 1.7], tie_word_embeddings=False),
+        notes="Falcon-H1, other shapes: gated norm after the gate (norm_before_gate false), one group, conv "
+              "width 3, 5 heads without grouping, other multipliers"),
     dict(name="bamba_unseen", cls="BambaForCausalLM", T=21, seed=124, config=dict(
         vocab_size=60, hidden_size=36, num_hidden_layers=5, attn_layer_indices=[0, 3],
         num_attention_heads=6, num_key_value_heads=1, mamba_n_heads=6, mamba_n_groups=3, mamba_d_state=10,
@@ -94,6 +122,10 @@ def structure(model):
                 attention.append(2 * i)
             layout += "E" if getattr(l, "block_sparse_moe", None) is not None else "-"
         return layout, attention, mixers, 1.0 / getattr(model.config, "logits_scaling", 1.0)
+    if t == "falcon_h1":
+        L = len(layers)
+        return ("P-" * L, [2 * i for i in range(L)], [(2 * i, l.mamba, i) for i, l in enumerate(layers)],
+                model.config.lm_head_multiplier)
     raise ValueError(f"no structure for model_type {t}")
 
 

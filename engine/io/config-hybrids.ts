@@ -35,7 +35,66 @@ export interface GraniteConfig {
   embedding_multiplier: number; logits_scaling: number; residual_multiplier: number;
 }
 
-export type HybridConfig = GraniteConfig;
+/** falcon_h1: every decoder layer is a parallel attention + Mamba-2 mixer, then a SwiGLU MLP, with μP multipliers. */
+export interface FalconH1Config {
+  model_type: 'falcon_h1';
+  vocab_size: number; hidden_size: number; tie_word_embeddings: boolean; num_hidden_layers: number;
+  num_attention_heads: number; num_key_value_heads: number; head_dim: number; attention_bias: boolean;
+  rope: RopeConfig;
+  intermediate_size: number; mlp_bias: boolean;
+  mamba: Mamba2Shape;
+  /** mamba_rms_norm: a grouped gated norm (n_groups groups) before out_proj; mamba_norm_before_gate: norm(y) ⊙ silu(z). */
+  mamba_rms_norm: boolean; mamba_norm_before_gate: boolean;
+  rms_norm_eps: number;
+  embedding_multiplier: number; lm_head_multiplier: number; key_multiplier: number;
+  attention_in_multiplier: number; attention_out_multiplier: number;
+  ssm_in_multiplier: number; ssm_out_multiplier: number;
+  /** z, x, B, C, dt multipliers of in_proj's output. */
+  ssm_multipliers: number[];
+  /** gate (inside silu) and down multipliers of the MLP. */
+  mlp_multipliers: number[];
+}
+
+export type HybridConfig = GraniteConfig | FalconH1Config;
+
+export function parseFalconH1(r: ConfigReader): FalconH1Config {
+  const D = r.int('hidden_size', 4096);
+  const H = r.int('num_attention_heads', 32);
+  r.act('hidden_act', 'silu', ['silu', 'swish']);
+  // mamba_d_ssm: the Mamba width (default 1024); written as null, it is mamba_expand · hidden_size
+  const inner = r.json.mamba_d_ssm === null ? undefined : r.int('mamba_d_ssm', 1024);
+  const c: FalconH1Config = {
+    model_type: 'falcon_h1',
+    vocab_size: r.int('vocab_size', 128000), hidden_size: D, tie_word_embeddings: r.bool('tie_word_embeddings', false),
+    num_hidden_layers: r.int('num_hidden_layers', 32),
+    num_attention_heads: H, num_key_value_heads: r.int('num_key_value_heads', 8), head_dim: r.int('head_dim', Math.floor(D / H)),
+    attention_bias: r.bool('attention_bias', false), rope: parseRope(r),
+    intermediate_size: r.int('intermediate_size', 14336), mlp_bias: r.bool('mlp_bias', false),
+    mamba: mamba2Shape(r, D, { heads: 128, groups: 1, state: 256, chunk: 256 }, inner),
+    mamba_rms_norm: r.bool('mamba_rms_norm', false), mamba_norm_before_gate: r.bool('mamba_norm_before_gate', true),
+    rms_norm_eps: r.positive('rms_norm_eps', 1e-5),
+    embedding_multiplier: r.num('embedding_multiplier', 1), lm_head_multiplier: r.num('lm_head_multiplier', 1),
+    key_multiplier: r.num('key_multiplier', 1),
+    attention_in_multiplier: r.num('attention_in_multiplier', 1), attention_out_multiplier: r.num('attention_out_multiplier', 1),
+    ssm_in_multiplier: r.num('ssm_in_multiplier', 1), ssm_out_multiplier: r.num('ssm_out_multiplier', 1),
+    ssm_multipliers: numbers(r, 'ssm_multipliers', 5), mlp_multipliers: numbers(r, 'mlp_multipliers', 2),
+  };
+  divides(r, 'num_key_value_heads', c.num_key_value_heads, 'num_attention_heads', H);
+  if (c.rope && c.head_dim % 2 !== 0) r.fail('head_dim', 'even (RoPE turns pairs)');
+  const m = c.mamba;
+  const perLayer = D * (2 * m.inner + 2 * m.groups * m.state + m.heads) + m.inner * D
+    + D * c.head_dim * (2 * H + 2 * c.num_key_value_heads) + 3 * D * c.intermediate_size;
+  refuseAbsurd(r.file, 2 * c.vocab_size * D + c.num_hidden_layers * perLayer);
+  return c;
+}
+
+/** A list of n numbers (default all 1). */
+function numbers(r: ConfigReader, key: string, n: number): number[] {
+  if (!r.has(key)) return Array.from({ length: n }, () => 1);
+  const v = r.json[key];
+  if (!Array.isArray(v) || v.length !== n || !v.every((x) => typeof x === 'number' && Number.isFinite(x))) r.fail(key, `a list of ${n} numbers`);
+  return v as number[];
+}
 
 const MIXER_OF: Record<string, string> = { mamba: 'M', linear_attention: 'M', attention: '*', full_attention: '*' };
 

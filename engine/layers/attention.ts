@@ -26,6 +26,7 @@ export function forward(m: AttentionMixer, x: Float32Array, T: number, cache: KV
   // k, v (copied into the cache) and out are working arrays (working.ts); q goes to the probes
   const k = projectWorking('attention k', m.k_proj, x, T); // (T, KVH·hd)
   const v = projectWorking('attention v', m.v_proj, x, T); // (T, KVH·hd)
+  if (m.kScale !== undefined) for (let i = 0; i < k.length; i++) k[i] *= m.kScale; // falcon_h1's key_multiplier
   if (m.rope) {
     applyRope(q, m.rope, T, m.H, m.hd, past);
     applyRope(k, m.rope, T, m.KVH, m.hd, past);

@@ -27,6 +27,7 @@ export function forward(m: MlpMixer, x: Float32Array, T: number): Float32Array {
   const up = projectWorking('mlp up', m.up_proj, x, T, m.act === 'relu2' ? 'relu2' : undefined); // (T, F)
   if (m.act !== 'relu2') {
     const gate = projectWorking('mlp gate', m.gate_proj!, x, T); // (T, F)
+    if (m.gateScale !== undefined) for (let i = 0; i < gate.length; i++) gate[i] *= m.gateScale; // falcon_h1
     kernels().siluGate(up, gate, 0, up.length / T, T, up.length / T); // up ⊙= silu(gate)
   }
   return project(m.down_proj, up, T); // (T, D)

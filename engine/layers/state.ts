@@ -1,27 +1,41 @@
 // Per-layer recurrent state, a tagged union: what `step` needs to continue a sequence without
 // recomputing it. Mamba layers: the last K-1 conv inputs and the SSM state; attention: the KV cache.
-import type { Block } from '../model';
+import type { AttentionMixer, Block, Mamba2Mixer } from '../model';
 
 export interface Mamba2State { kind: 'mamba2'; conv: Float32Array; ssm: Float64Array } // conv (K-1, convDim), ssm (H, P, N)
 export interface Mamba1State { kind: 'mamba1'; conv: Float32Array; ssm: Float64Array } // conv (K-1, I), ssm (I, N)
 export interface KVCache { kind: 'attention'; k: Float32Array; v: Float32Array; length: number; capacity: number } // (capacity, KVH, hd)
 export interface MlpState { kind: 'mlp' }
-export type LayerState = Mamba2State | Mamba1State | KVCache | MlpState;
+/** A block with attention and Mamba-2 inside (parallel, shared): both their states. */
+export interface CompoundState { kind: 'compound'; attention: KVCache; mamba: Mamba2State }
+export type LayerState = Mamba2State | Mamba1State | KVCache | MlpState | CompoundState;
+
+function mamba2State(m: Mamba2Mixer): Mamba2State {
+  return { kind: 'mamba2', conv: new Float32Array((m.K - 1) * m.convDim), ssm: new Float64Array(m.H * m.P * m.N) };
+}
+
+function kvCache(m: AttentionMixer, capacity: number): KVCache {
+  const w = m.KVH * m.hd;
+  return { kind: 'attention', k: new Float32Array(capacity * w), v: new Float32Array(capacity * w), length: 0, capacity };
+}
+
+/** The SSM state of a block's state, if it has one (Mamba blocks, and the Mamba-2 inside compound ones). */
+export function ssmOf(s: LayerState): Mamba2State | Mamba1State | undefined {
+  return s.kind === 'mamba2' || s.kind === 'mamba1' ? s : s.kind === 'compound' ? s.mamba : undefined;
+}
 
 export function initState(block: Block, capacity = 64): LayerState {
   switch (block.kind) {
-    case 'mamba2': {
-      const m = block.mixer;
-      return { kind: 'mamba2', conv: new Float32Array((m.K - 1) * m.convDim), ssm: new Float64Array(m.H * m.P * m.N) };
-    }
+    case 'mamba2':
+      return mamba2State(block.mixer);
     case 'mamba1': {
       const m = block.mixer;
       return { kind: 'mamba1', conv: new Float32Array((m.K - 1) * m.I), ssm: new Float64Array(m.I * m.N) };
     }
-    case 'attention': {
-      const w = block.mixer.KVH * block.mixer.hd;
-      return { kind: 'attention', k: new Float32Array(capacity * w), v: new Float32Array(capacity * w), length: 0, capacity };
-    }
+    case 'attention':
+      return kvCache(block.mixer, capacity);
+    case 'parallel':
+      return { kind: 'compound', attention: kvCache(block.mixer.attention, capacity), mamba: mamba2State(block.mixer.mamba) };
     case 'mlp':
     case 'moe': // an MoE MLP has no state either
       return { kind: 'mlp' };
@@ -36,6 +50,8 @@ export function stateBytes(s: LayerState): number {
       return s.conv.byteLength + s.ssm.byteLength;
     case 'attention':
       return (s.k.byteLength / s.capacity) * s.length * 2;
+    case 'compound':
+      return stateBytes(s.attention) + stateBytes(s.mamba);
     case 'mlp':
       return 0;
   }
@@ -46,9 +62,11 @@ export function stateBytes(s: LayerState): number {
  * attention its K and V per token. For the cost view's memory against context length. */
 export function blockCacheBytes(block: Block): { state: number; kvPerToken: number } {
   switch (block.kind) {
-    case 'mamba2': {
-      const m = block.mixer;
-      return { state: 4 * ((m.K - 1) * m.convDim + m.H * m.P * m.N), kvPerToken: 0 };
+    case 'mamba2':
+      return { state: mamba2CacheBytes(block.mixer), kvPerToken: 0 };
+    case 'parallel': {
+      const a = block.mixer.attention;
+      return { state: mamba2CacheBytes(block.mixer.mamba), kvPerToken: 4 * 2 * a.KVH * a.hd };
     }
     case 'mamba1': {
       const m = block.mixer;
@@ -60,4 +78,8 @@ export function blockCacheBytes(block: Block): { state: number; kvPerToken: numb
     case 'moe':
       return { state: 0, kvPerToken: 0 };
   }
+}
+
+function mamba2CacheBytes(m: Mamba2Mixer): number {
+  return 4 * ((m.K - 1) * m.convDim + m.H * m.P * m.N);
 }

@@ -1,6 +1,7 @@
 // Architecture adapters by config.json `model_type`. A new architecture is one file + one line here.
 import type { ArchitectureAdapter } from './adapter';
 import { llama } from './llama';
+import { falconH1 } from './falcon_h1';
 import { bamba, granite } from './granitemoehybrid';
 import { falconMamba, mamba } from './mamba';
 import { mamba2 } from './mamba2';
@@ -14,6 +15,7 @@ const ADAPTERS: Record<string, ArchitectureAdapter> = {
   falcon_mamba: falconMamba as unknown as ArchitectureAdapter,
   granitemoehybrid: granite as unknown as ArchitectureAdapter,
   bamba: bamba as unknown as ArchitectureAdapter,
+  falcon_h1: falconH1 as unknown as ArchitectureAdapter,
 };
 
 export function adapterFor(modelType: string): ArchitectureAdapter | undefined {

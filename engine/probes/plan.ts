@@ -78,6 +78,11 @@ export function planCapture(spec: CaptureSpec | undefined, T: number): CapturePl
 
 /** Whether `<block.name>.<what>` was requested (with `*` standing for any layer index). */
 export function wants(plan: CapturePlan, block: Block, what: string): boolean {
-  const full = `${block.name}.${what}`;
+  return wantsNamed(plan, block.name, what);
+}
+
+/** Whether `<name>.<what>` was requested: `name` is a block's, or a part's inside a block (`layers.3.self_attn`). */
+export function wantsNamed(plan: CapturePlan, name: string, what: string): boolean {
+  const full = `${name}.${what}`;
   return plan.names.some((n) => n === full || new RegExp(`^${n.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^.]+')}$`).test(full));
 }

@@ -53,6 +53,13 @@ export const TINY_CONFIGS: Record<string, Record<string, unknown>> = {
     num_attention_heads: 4, num_key_value_heads: 2, mamba_n_heads: 4, mamba_n_groups: 1, mamba_d_state: 8,
     mamba_chunk_size: 8, intermediate_size: 24, rms_norm_eps: 1e-5, tie_word_embeddings: false,
   },
+  falcon_h1: {
+    model_type: 'falcon_h1', vocab_size: 29, hidden_size: 16, num_hidden_layers: 2, num_attention_heads: 4,
+    num_key_value_heads: 2, mamba_d_ssm: 24, mamba_n_heads: 3, mamba_n_groups: 1, mamba_d_state: 8, mamba_chunk_size: 8,
+    mamba_rms_norm: true, intermediate_size: 20, rms_norm_eps: 1e-5, embedding_multiplier: 1.5, lm_head_multiplier: 0.8,
+    key_multiplier: 1.1, attention_in_multiplier: 0.9, attention_out_multiplier: 1.2, ssm_in_multiplier: 0.8,
+    ssm_out_multiplier: 1.1, ssm_multipliers: [1, 0.9, 1.1, 0.8, 1.2], mlp_multipliers: [1.1, 0.9],
+  },
   llama: {
     model_type: 'llama', vocab_size: 33, hidden_size: 16, num_hidden_layers: 2, num_attention_heads: 4,
     num_key_value_heads: 2, intermediate_size: 24, rms_norm_eps: 1e-6, rope_theta: 10000, tie_word_embeddings: false,

@@ -10,9 +10,10 @@ export const kindColor: Record<BlockKind, string> = {
   attention: '#D55E00',
   mlp: '#C9C9C4',
   moe: '#009E73',
+  parallel: '#CC79A7',
 };
 
-export const kindInk: Record<BlockKind, string> = { mamba2: '#ffffff', mamba1: '#10324a', attention: '#ffffff', mlp: '#3a3a36', moe: '#ffffff' };
+export const kindInk: Record<BlockKind, string> = { mamba2: '#ffffff', mamba1: '#10324a', attention: '#ffffff', mlp: '#3a3a36', moe: '#ffffff', parallel: '#ffffff' };
 
 /** KIND_NAME (engine/layout.ts) with a capital, for legends and titles. */
 export const kindLabel = Object.fromEntries(
