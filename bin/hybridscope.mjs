@@ -314,6 +314,11 @@ function transientPerToken(b, D2) {
       const a = b.mixer.attention;
       return Math.max(mamba2Transient(b.mixer.mamba, D2), 2 * D2 + 2 * a.H * a.hd + 2 * a.KVH * a.hd + 2 + D2);
     }
+    case "shared": {
+      const a = b.mixer.attention;
+      const F = b.mixer.mlp.up_proj.outFeatures;
+      return 4 * D2 + Math.max(2 * a.H * a.hd + 2 * a.KVH * a.hd + 2 + D2, 3 * F + 2 * D2, mamba2Transient(b.mixer.mamba, D2));
+    }
     case "mamba1": {
       const m = b.mixer;
       return m.in_proj.outFeatures + 4 * m.I + m.R + 2 * m.N + D2;
@@ -339,7 +344,7 @@ function estimateRunBytes(model, T2, captureBudgetBytes = 0) {
   let kv = 0;
   for (const b of model.blocks) {
     transient = Math.max(transient, transientPerToken(b, D2));
-    const a = b.kind === "attention" ? b.mixer : b.kind === "parallel" ? b.mixer.attention : void 0;
+    const a = b.kind === "attention" ? b.mixer : b.kind === "parallel" || b.kind === "shared" ? b.mixer.attention : void 0;
     if (a) kv += 2 * a.KVH * a.hd;
   }
   return 4 * T2 * (3 * D2 + transient + kv) + captureBudgetBytes + 4 * V;
@@ -381,6 +386,29 @@ function siluGate(y, z, zOffset, zStride, T2, I) {
   for (let t = 0; t < T2; t++) {
     for (let i = 0; i < I; i++) y[t * I + i] *= silu(z[t * zStride + zOffset + i]);
   }
+}
+var TWO_OVER_SQRT_PI = 1.1283791670955126;
+function erf(x) {
+  const a = Math.abs(x);
+  if (a < 3) {
+    let term = x;
+    let sum = x;
+    const x2 = x * x;
+    for (let n = 1; n < 60; n++) {
+      term *= -x2 / n;
+      const add = term / (2 * n + 1);
+      sum += add;
+      if (Math.abs(add) < 1e-17 * Math.abs(sum)) break;
+    }
+    return TWO_OVER_SQRT_PI * sum;
+  }
+  let f = a;
+  for (let n = 60; n >= 1; n--) f = a + n / 2 / f;
+  const erfc = Math.exp(-a * a) / Math.sqrt(Math.PI) / f;
+  return x > 0 ? 1 - erfc : erfc - 1;
+}
+function gelu(x) {
+  return 0.5 * x * (1 + erf(x / Math.SQRT2));
 }
 
 // engine/kernels/attention.ts
@@ -651,10 +679,19 @@ function forward(m, x, T2) {
   const up = projectWorking("mlp up", m.up_proj, x, T2, m.act === "relu2" ? "relu2" : void 0);
   if (m.act !== "relu2") {
     const gate = projectWorking("mlp gate", m.gate_proj, x, T2);
+    if (m.lora) {
+      addLora(gate, m.lora.gate, x, T2);
+      addLora(up, m.lora.up, x, T2);
+    }
     if (m.gateScale !== void 0) for (let i = 0; i < gate.length; i++) gate[i] *= m.gateScale;
-    kernels().siluGate(up, gate, 0, up.length / T2, T2, up.length / T2);
+    if (m.act === "swiglu") kernels().siluGate(up, gate, 0, up.length / T2, T2, up.length / T2);
+    else for (let i = 0; i < up.length; i++) up[i] *= gelu(gate[i]);
   }
   return project(m.down_proj, up, T2);
+}
+function addLora(y, lora2, x, T2) {
+  const r = project(lora2.up, project(lora2.down, x, T2), T2);
+  for (let i = 0; i < y.length; i++) y[i] += r[i];
 }
 function step(m, x) {
   return forward(m, x, 1);
@@ -667,6 +704,11 @@ function forward2(m, x, T2, cache, capture) {
   const q = project(m.q_proj, x, T2);
   const k = projectWorking("attention k", m.k_proj, x, T2);
   const v = projectWorking("attention v", m.v_proj, x, T2);
+  if (m.lora) {
+    addLora(q, m.lora.q, x, T2);
+    addLora(k, m.lora.k, x, T2);
+    addLora(v, m.lora.v, x, T2);
+  }
   if (m.kScale !== void 0) for (let i = 0; i < k.length; i++) k[i] *= m.kScale;
   if (m.rope) {
     applyRope(q, m.rope, T2, m.H, m.hd, past);
@@ -889,6 +931,24 @@ function forward6(m, u, T2, state, capture) {
   return ssm;
 }
 
+// engine/layers/shared.ts
+function withEmbeddings(x, x0, T2, D2) {
+  const out = new Float32Array(2 * T2 * D2);
+  for (let t = 0; t < T2; t++) {
+    out.set(x.subarray(t * D2, (t + 1) * D2), 2 * t * D2);
+    out.set(x0.subarray(t * D2, (t + 1) * D2), (2 * t + 1) * D2);
+  }
+  return out;
+}
+function forward7(m, u, x, T2, state, capture) {
+  const a = forward2(m.attention, u, T2, state.attention, capture?.attention);
+  applyNorm(a, a, m.ffNorm, T2);
+  const t = project(m.linear, forward(m.mlp, a, T2), T2);
+  for (let i = 0; i < t.length; i++) t[i] += x[i];
+  applyNorm(t, t, m.mambaNorm, T2);
+  return forward3(m.mamba, t, T2, state.mamba, capture?.mamba);
+}
+
 // engine/layers/state.ts
 function mamba2State(m) {
   return { kind: "mamba2", conv: new Float32Array((m.K - 1) * m.convDim), ssm: new Float64Array(m.H * m.P * m.N) };
@@ -911,6 +971,7 @@ function initState(block, capacity = 64) {
     case "attention":
       return kvCache(block.mixer, capacity);
     case "parallel":
+    case "shared":
       return { kind: "compound", attention: kvCache(block.mixer.attention, capacity), mamba: mamba2State(block.mixer.mamba) };
     case "mlp":
     case "moe":
@@ -1228,16 +1289,16 @@ function* forwardSteps(model, ids, capture, options = {}) {
   if (out.attentions) result.attentions = {};
   if (out.ssmStates) result.ssmStates = {};
   let x = embed(model, ids);
+  const x0 = model.blocks.some((b) => b.kind === "shared") ? x.slice() : x;
   const { convention, blocksPerLayer } = model.hiddenStates;
   try {
     for (let i = 0; i < model.blocks.length; i++) {
       const block = model.blocks[i];
       const started = Date.now();
       if (result.hiddenStates && convention === "input" && i % blocksPerLayer === 0) result.hiddenStates.push(t2(x.slice(), T2, D2));
-      const normed = working("block input", T2 * D2);
-      applyNorm(normed, x, block.norm, T2);
+      const normed = blockInput(block, x, x0, T2, D2);
       const record = newRecord(block, i, T2, plan);
-      const y = runBlock(block, normed, T2, state.layers[i], { plan, budget: budget2, record, context, i, result, fresh });
+      const y = runBlock(block, normed, x, T2, state.layers[i], { plan, budget: budget2, record, context, i, result, fresh });
       addContribution(x, y, block.scale);
       rowNorms(record.contributionNorm, y, T2, D2);
       rowNorms(record.residualNorm, x, T2, D2);
@@ -1276,7 +1337,7 @@ function* forwardSteps(model, ids, capture, options = {}) {
     captureBytes: budget2.used
   };
 }
-function forward7(model, ids, capture, options) {
+function forward8(model, ids, capture, options) {
   const it = forwardSteps(model, ids, capture, options);
   for (; ; ) {
     const r = it.next();
@@ -1284,9 +1345,15 @@ function forward7(model, ids, capture, options) {
   }
 }
 function partNames(block) {
-  return block.kind === "parallel" ? { attention: block.mixer.attentionName, ssm: block.mixer.mambaName } : { attention: block.name, ssm: block.name };
+  return block.kind === "parallel" || block.kind === "shared" ? { attention: block.mixer.attentionName, ssm: block.mixer.mambaName } : { attention: block.name, ssm: block.name };
 }
-function runBlock(block, normed, T2, s, r) {
+function blockInput(block, x, x0, T2, D2) {
+  const input = block.kind === "shared" ? withEmbeddings(x, x0, T2, D2) : x;
+  const normed = working("block input", input.length);
+  applyNorm(normed, input, block.norm, T2);
+  return normed;
+}
+function runBlock(block, normed, stream, T2, s, r) {
   switch (block.kind) {
     case "mlp":
       return forward(block.mixer, normed, T2);
@@ -1326,6 +1393,14 @@ function runBlock(block, normed, T2, s, r) {
       const a = captureAttention(m.attention, m.attentionName, T2, r);
       const b = captureMamba2(m.mamba, m.mambaName, T2, r);
       const y = forward6(m, normed, T2, s, { attention: a.capture, mamba: b.capture });
+      r.context.layers[r.i] = { kind: "compound", attention: a.done(), ssm: b.done() };
+      return y;
+    }
+    case "shared": {
+      const m = block.mixer;
+      const a = captureAttention(m.attention, m.attentionName, T2, r);
+      const b = captureMamba2(m.mamba, m.mambaName, T2, r);
+      const y = forward7(m, normed, stream, T2, s, { attention: a.capture, mamba: b.capture });
       r.context.layers[r.i] = { kind: "compound", attention: a.done(), ssm: b.done() };
       return y;
     }
@@ -1391,7 +1466,7 @@ function closed({ named, notices, ...rest }) {
   return { ...rest, ...Object.keys(named).length > 0 ? { named } : {}, ...notices.length > 0 ? { notices } : {} };
 }
 function ssmStateTensor(block, ssm) {
-  const m2 = block.kind === "mamba2" ? block.mixer : block.kind === "parallel" ? block.mixer.mamba : void 0;
+  const m2 = block.kind === "mamba2" ? block.mixer : block.kind === "parallel" || block.kind === "shared" ? block.mixer.mamba : void 0;
   const shape = m2 ? [m2.H, m2.P, m2.N] : block.kind === "mamba1" ? [block.mixer.I, block.mixer.N] : [ssm.length];
   return { dtype: "f32", shape, data: Float32Array.from(ssm) };
 }
@@ -1440,18 +1515,36 @@ function writeSafetensors(tensors, metadata) {
 }
 
 // engine/layout.ts
-var KIND_CHAR = { mamba1: "m", mamba2: "M", attention: "*", mlp: "-", moe: "E", parallel: "P" };
-var CHAR_KIND = { m: "mamba1", M: "mamba2", "*": "attention", "-": "mlp", E: "moe", P: "parallel" };
+var KIND_CHAR = {
+  mamba1: "m",
+  mamba2: "M",
+  attention: "*",
+  mlp: "-",
+  moe: "E",
+  parallel: "P",
+  shared: "S"
+};
+var CHAR_KIND = {
+  m: "mamba1",
+  M: "mamba2",
+  "*": "attention",
+  "-": "mlp",
+  E: "moe",
+  P: "parallel",
+  S: "shared"
+};
 var KIND_NAME = {
   mamba2: "Mamba-2",
   mamba1: "Mamba-1",
   attention: "attention",
   mlp: "MLP",
   moe: "mixture-of-experts MLP",
-  parallel: "parallel attention + Mamba-2"
+  parallel: "parallel attention + Mamba-2",
+  shared: "shared transformer + Mamba-2"
 };
 var KIND_PARTS = {
-  parallel: ["attention", "mamba2"]
+  parallel: ["attention", "mamba2"],
+  shared: ["attention", "mlp", "mamba2"]
 };
 var isLayoutChar = (c) => Object.hasOwn(CHAR_KIND, c);
 var MAX_INDEX_DIGITS = 6;
@@ -1734,8 +1827,9 @@ function rmsNorm(w, name, eps, groupSize) {
   const weight = w.get(name);
   return { weight, eps, groupSize: groupSize ?? weight.length };
 }
-function linearRows(w, name, first, out, inp) {
-  return { weight: w.get(name).subarray(first * inp, (first + out) * inp), inFeatures: inp, outFeatures: out };
+function linearRows(w, name, first, out, inp, bias) {
+  const b = bias === void 0 ? void 0 : w.opt(bias)?.subarray(first, first + out);
+  return { weight: w.get(name).subarray(first * inp, (first + out) * inp), bias: b, inFeatures: inp, outFeatures: out };
 }
 
 // engine/models/attention-weights.ts
@@ -1840,6 +1934,72 @@ function ropeFor(cfg, hd) {
 }
 
 // engine/io/config-hybrids.ts
+function parseZamba2(r) {
+  const D2 = r.int("hidden_size", 2560);
+  const L = r.int("num_hidden_layers", 54);
+  const H2 = r.int("num_attention_heads", 32);
+  const act = r.act("hidden_act", "gelu", ["gelu", "silu", "swish"]);
+  const heads = r.int("n_mamba_heads", 8);
+  const I = Math.floor(r.positive("mamba_expand", 2) * D2);
+  if (I % heads !== 0) throw new CheckpointError(r.file, `n_mamba_heads (${heads}) must divide mamba_expand \xD7 hidden_size (${I})`);
+  const c = {
+    model_type: "zamba2",
+    vocab_size: r.int("vocab_size", 32e3),
+    hidden_size: D2,
+    tie_word_embeddings: r.bool("tie_word_embeddings", true),
+    layers: zamba2Layers(r, L),
+    num_attention_heads: H2,
+    num_key_value_heads: r.int("num_key_value_heads", H2),
+    attention_head_dim: Math.floor(2 * D2 / H2),
+    rope: r.bool("use_mem_rope", false) ? parseRope(r) : null,
+    intermediate_size: r.int("intermediate_size", 4 * D2),
+    hidden_act: act === "gelu" ? "gelu" : "silu",
+    add_bias_linear: r.bool("add_bias_linear", false),
+    num_mem_blocks: r.int("num_mem_blocks", 1),
+    use_shared_attention_adapter: r.bool("use_shared_attention_adapter", false),
+    adapter_rank: r.int("adapter_rank", 128),
+    mamba: {
+      heads,
+      headDim: I / heads,
+      groups: r.int("mamba_ngroups", 1),
+      state: r.int("mamba_d_state", 64),
+      conv: r.int("mamba_d_conv", 4),
+      chunk: r.int("chunk_size", 256),
+      inner: I,
+      convBias: r.bool("use_conv_bias", true),
+      projBias: r.bool("add_bias_linear", false),
+      timeStepLimit: [r.num("time_step_min", 1e-3), Infinity]
+    },
+    time_step_min: r.num("time_step_min", 1e-3),
+    rms_norm_eps: r.positive("rms_norm_eps", 1e-5)
+  };
+  if (2 * D2 % H2 !== 0) throw new CheckpointError(r.file, `num_attention_heads (${H2}) must divide 2 \xD7 hidden_size (${2 * D2})`);
+  divides(r, "num_key_value_heads", c.num_key_value_heads, "num_attention_heads", H2);
+  if (c.use_shared_attention_adapter && c.num_key_value_heads !== H2) {
+    throw new CheckpointError(r.file, `shared attention adapters need num_key_value_heads = num_attention_heads (${c.num_key_value_heads} \u2260 ${H2}), as transformers' Zamba2Attention does`);
+  }
+  divides(r, "mamba_ngroups", c.mamba.groups, "n_mamba_heads", heads);
+  const m = c.mamba, hd = c.attention_head_dim, F = c.intermediate_size;
+  const mambaLayer = D2 * (2 * I + 2 * m.groups * m.state + heads) + I * D2;
+  const hybrids = [...c.layers].filter((k) => k === "S").length;
+  const shared = 2 * D2 * hd * (H2 + c.num_key_value_heads) + hd * H2 * D2 + 3 * D2 * F;
+  refuseAbsurd(r.file, 2 * c.vocab_size * D2 + L * mambaLayer + Math.min(hybrids, c.num_mem_blocks) * shared + hybrids * (D2 * D2 + 2 * c.adapter_rank * 6 * D2));
+  return c;
+}
+function zamba2Layers(r, L) {
+  const key = ["layers_block_type", "layer_types"].find((k) => r.has(k));
+  if (!key) {
+    if (L !== 54) throw new CheckpointError(r.file, "has no layers_block_type (the default pattern is for 54 layers)");
+    return "M" + "MMMMMS".repeat(7) + "MMMMSMMMSMM";
+  }
+  const list = r.json[key];
+  const of = { mamba: "M", linear_attention: "M", hybrid: "S" };
+  if (!Array.isArray(list) || list.length !== L) r.fail(key, `a list of ${L} layer types (num_hidden_layers)`);
+  return list.map((t) => {
+    if (typeof t !== "string" || !of[t]) throw new CheckpointError(r.file, `${key} contains ${JSON.stringify(t)}; zamba2 layers are mamba or hybrid`);
+    return of[t];
+  }).join("");
+}
 function parseFalconH1(r) {
   const D2 = r.int("hidden_size", 4096);
   const H2 = r.int("num_attention_heads", 32);
@@ -1930,9 +2090,9 @@ function parseGranite(r) {
     M: D2 * (2 * m.inner + 2 * m.groups * m.state + m.heads) + m.inner * D2,
     "*": D2 * head_dim * (2 * H2 + 2 * c.num_key_value_heads)
   };
-  const mlp = 3 * D2 * (c.num_local_experts * c.intermediate_size + c.shared_intermediate_size + (bamba2 ? c.intermediate_size : 0));
+  const mlp2 = 3 * D2 * (c.num_local_experts * c.intermediate_size + c.shared_intermediate_size + (bamba2 ? c.intermediate_size : 0));
   let total = 2 * c.vocab_size * D2;
-  for (const ch of c.mixers) total += perKind[ch] + mlp;
+  for (const ch of c.mixers) total += perKind[ch] + mlp2;
   refuseAbsurd(r.file, total);
   return c;
 }
@@ -2153,8 +2313,8 @@ var granite = {
       const first = { index: 2 * i, name: n.mixer, norm: rmsNorm(w, `${p}.input_layernorm.weight`, eps), scale };
       const mixer = ch === "M" ? { ...first, kind: "mamba2", mixer: buildMamba2(w, `${prefix}${n.mixer}`, D2, dims2(c), c.mamba.inner, eps, c.mamba.timeStepLimit) } : { ...first, kind: "attention", mixer: { ...buildAttention(w, `${prefix}${n.mixer}`, D2, c.num_attention_heads, c.num_key_value_heads, c.head_dim, rope), scaling: c.attention_scaling } };
       const second = { index: 2 * i + 1, name: n.mlp, norm: rmsNorm(w, `${p}.${n.mlpNorm}.weight`, eps), scale };
-      const mlp = c.num_local_experts > 0 ? { ...second, kind: "moe", mixer: buildMoe(c, w, p) } : { ...second, kind: "mlp", mixer: c.model_type === "bamba" ? bambaMlp(c, w, p) : sharedMlp(c, w, p) };
-      return [mixer, mlp];
+      const mlp2 = c.num_local_experts > 0 ? { ...second, kind: "moe", mixer: buildMoe(c, w, p) } : { ...second, kind: "mlp", mixer: c.model_type === "bamba" ? bambaMlp(c, w, p) : sharedMlp(c, w, p) };
+      return [mixer, mlp2];
     });
     return {
       blocks,
@@ -2277,8 +2437,156 @@ var mamba2 = {
 };
 var falconMamba = { ...mamba2, modelType: "falcon_mamba" };
 
-// engine/models/mamba2.ts
+// engine/models/zamba2.ts
+var MAMBA_NORM_EPS = 1e-5;
 function dims3(c) {
+  const m = c.mamba;
+  return { H: m.heads, P: m.headDim, N: m.state, G: m.groups, K: m.conv, I: m.inner, chunkSize: m.chunk };
+}
+function hybridLayers(c) {
+  const home = [];
+  let h = 0;
+  return [...c.layers].map((k, i) => {
+    if (k !== "S") return void 0;
+    const shared = c.tie_word_embeddings ? h % c.num_mem_blocks : h;
+    home[shared] ??= i;
+    return { h: h++, shared, home: home[shared] };
+  });
+}
+var zamba2 = {
+  modelType: "zamba2",
+  prefixes: ["model."],
+  embeddingKey: "embed_tokens.weight",
+  hiddenStates: { convention: "input", blocksPerLayer: 1 },
+  parse: parseZamba2,
+  kinds: (c) => [...c.layers].map((k) => k === "S" ? "shared" : "mamba2"),
+  sharedOf: (c) => hybridLayers(c).map((h) => h?.shared),
+  tensors(c, prefix) {
+    const D2 = c.hidden_size, F = c.intermediate_size, r = c.adapter_rank;
+    const A = c.num_attention_heads * c.attention_head_dim, KV = c.num_key_value_heads * c.attention_head_dim;
+    const specs = [
+      { name: `${prefix}embed_tokens.weight`, shape: [c.vocab_size, D2] },
+      { name: `${prefix}final_layernorm.weight`, shape: [D2] }
+    ];
+    const lora2 = (p, out, inp) => [{ name: `${p}.0.weight`, shape: [r, inp] }, { name: `${p}.1.weight`, shape: [out, r] }];
+    const hybrids = [...c.layers].filter((k) => k === "S").length;
+    hybridLayers(c).forEach((hy, i) => {
+      const p = `${prefix}layers.${i}`;
+      if (!hy) {
+        specs.push({ name: `${p}.input_layernorm.weight`, shape: [D2] }, ...mamba2Specs(`${p}.mamba`, D2, dims3(c)));
+        return;
+      }
+      specs.push(
+        ...linearSpec(`${p}.linear`, D2, D2),
+        { name: `${p}.mamba_decoder.input_layernorm.weight`, shape: [D2] },
+        ...mamba2Specs(`${p}.mamba_decoder.mamba`, D2, dims3(c))
+      );
+      const s = `${prefix}layers.${hy.home}.shared_transformer`;
+      if (hy.home === i) {
+        specs.push(
+          { name: `${s}.input_layernorm.weight`, shape: [2 * D2] },
+          { name: `${s}.pre_ff_layernorm.weight`, shape: [D2] },
+          ...linearSpec(`${s}.self_attn.q_proj`, A, 2 * D2),
+          ...linearSpec(`${s}.self_attn.k_proj`, KV, 2 * D2),
+          ...linearSpec(`${s}.self_attn.v_proj`, KV, 2 * D2),
+          ...linearSpec(`${s}.self_attn.o_proj`, D2, A),
+          ...linearSpec(`${s}.feed_forward.gate_up_proj`, 2 * F, D2),
+          ...linearSpec(`${s}.feed_forward.down_proj`, D2, F)
+        );
+      }
+      specs.push(...adapterSpecs(c, s, hy.h, lora2));
+      if (!c.tie_word_embeddings) {
+        for (let other = 0; other < hybrids; other++) {
+          if (other !== hy.h && other % c.num_mem_blocks === hy.h % c.num_mem_blocks) {
+            specs.push(...adapterSpecs(c, s, other, lora2).map((t) => ({ ...t, optional: true })));
+          }
+        }
+      }
+    });
+    return specs;
+  },
+  build(c, w, prefix) {
+    const D2 = c.hidden_size, eps = c.rms_norm_eps;
+    const rope = c.rope ? ropeFor(c.rope, c.attention_head_dim) : void 0;
+    const blocks = hybridLayers(c).map((hy, i) => {
+      const p = `${prefix}layers.${i}`;
+      if (!hy) {
+        return {
+          index: i,
+          name: `layers.${i}.mamba`,
+          kind: "mamba2",
+          norm: rmsNorm(w, `${p}.input_layernorm.weight`, eps),
+          mixer: buildMamba2(w, `${p}.mamba`, D2, dims3(c), c.mamba.inner / c.mamba.groups, MAMBA_NORM_EPS, c.mamba.timeStepLimit)
+        };
+      }
+      const s = `${prefix}layers.${hy.home}.shared_transformer`;
+      return {
+        index: i,
+        name: `layers.${i}`,
+        kind: "shared",
+        norm: rmsNorm(w, `${s}.input_layernorm.weight`, eps),
+        mixer: {
+          shared: hy.shared,
+          depth: hy.h,
+          attention: attention(c, w, `${s}.self_attn`, hy.h, rope),
+          ffNorm: rmsNorm(w, `${s}.pre_ff_layernorm.weight`, eps),
+          mlp: mlp(c, w, `${s}.feed_forward`, hy.h),
+          linear: linear(w, `${p}.linear`, D2, D2),
+          mambaNorm: rmsNorm(w, `${p}.mamba_decoder.input_layernorm.weight`, eps),
+          mamba: buildMamba2(w, `${p}.mamba_decoder.mamba`, D2, dims3(c), c.mamba.inner / c.mamba.groups, MAMBA_NORM_EPS, c.mamba.timeStepLimit),
+          attentionName: `layers.${i}.shared_transformer.self_attn`,
+          mambaName: `layers.${i}.mamba_decoder.mamba`
+        }
+      };
+    });
+    return { blocks, embeddings: w.get(`${prefix}embed_tokens.weight`), normF: rmsNorm(w, `${prefix}final_layernorm.weight`, eps) };
+  }
+};
+function adapterSpecs(c, s, h, lora2) {
+  const D2 = c.hidden_size;
+  const specs = lora2(`${s}.feed_forward.gate_up_proj_adapter_list.${h}`, 2 * c.intermediate_size, D2);
+  if (c.use_shared_attention_adapter) {
+    for (const x of ["q", "k", "v"]) specs.push(...lora2(`${s}.self_attn.linear_${x}_adapter_list.${h}`, 2 * D2, 2 * D2));
+  }
+  return specs;
+}
+function lora(w, p, inp, rank, first, out) {
+  return { down: linear(w, `${p}.0`, rank, inp), up: linearRows(w, `${p}.1.weight`, first, out, rank) };
+}
+function attention(c, w, p, h, rope) {
+  const D2 = c.hidden_size, H2 = c.num_attention_heads, KVH = c.num_key_value_heads, hd = c.attention_head_dim;
+  const r = c.adapter_rank;
+  return {
+    H: H2,
+    KVH,
+    hd,
+    scaling: (hd / 2) ** -0.5,
+    rope,
+    q_proj: linear(w, `${p}.q_proj`, H2 * hd, 2 * D2),
+    k_proj: linear(w, `${p}.k_proj`, KVH * hd, 2 * D2),
+    v_proj: linear(w, `${p}.v_proj`, KVH * hd, 2 * D2),
+    o_proj: linear(w, `${p}.o_proj`, D2, H2 * hd),
+    lora: c.use_shared_attention_adapter ? {
+      q: lora(w, `${p}.linear_q_adapter_list.${h}`, 2 * D2, r, 0, 2 * D2),
+      k: lora(w, `${p}.linear_k_adapter_list.${h}`, 2 * D2, r, 0, 2 * D2),
+      v: lora(w, `${p}.linear_v_adapter_list.${h}`, 2 * D2, r, 0, 2 * D2)
+    } : void 0
+  };
+}
+function mlp(c, w, p, h) {
+  const D2 = c.hidden_size, F = c.intermediate_size, r = c.adapter_rank;
+  const a = `${p}.gate_up_proj_adapter_list.${h}`;
+  return {
+    act: c.hidden_act === "gelu" ? "geglu" : "swiglu",
+    gate_proj: linearRows(w, `${p}.gate_up_proj.weight`, 0, F, D2, `${p}.gate_up_proj.bias`),
+    up_proj: linearRows(w, `${p}.gate_up_proj.weight`, F, F, D2, `${p}.gate_up_proj.bias`),
+    down_proj: linear(w, `${p}.down_proj`, D2, F),
+    lora: { gate: lora(w, a, D2, r, 0, F), up: lora(w, a, D2, r, F, F) }
+  };
+}
+
+// engine/models/mamba2.ts
+function dims4(c) {
   return { H: c.num_heads, P: c.head_dim, N: c.state_size, G: c.n_groups, K: c.conv_kernel, I: c.num_heads * c.head_dim, chunkSize: c.chunk_size };
 }
 var mamba22 = {
@@ -2295,13 +2603,13 @@ var mamba22 = {
       { name: `${prefix}norm_f.weight`, shape: [D2] }
     ];
     for (let i = 0; i < c.num_hidden_layers; i++) {
-      specs.push({ name: `${prefix}layers.${i}.norm.weight`, shape: [D2] }, ...mamba2Specs(`${prefix}layers.${i}.mixer`, D2, dims3(c)));
+      specs.push({ name: `${prefix}layers.${i}.norm.weight`, shape: [D2] }, ...mamba2Specs(`${prefix}layers.${i}.mixer`, D2, dims4(c)));
     }
     return specs;
   },
   build(c, w, prefix) {
     const eps = c.layer_norm_epsilon;
-    const d = dims3(c);
+    const d = dims4(c);
     const blocks = Array.from({ length: c.num_hidden_layers }, (_, i) => ({
       index: i,
       name: `layers.${i}.mixer`,
@@ -2344,8 +2652,8 @@ var nemotronH = {
       const p = `${prefix}layers.${i}`;
       const base = { index: i, name: `layers.${i}.mixer`, norm: rmsNorm(w, `${p}.norm.weight`, eps) };
       if (ch === "M") {
-        const dims4 = mamba2Dims(c);
-        return { ...base, kind: "mamba2", mixer: buildMamba2(w, `${p}.mixer`, D2, dims4, dims4.I / c.n_groups, eps, [c.time_step_min, Infinity]) };
+        const dims5 = mamba2Dims(c);
+        return { ...base, kind: "mamba2", mixer: buildMamba2(w, `${p}.mixer`, D2, dims5, dims5.I / c.n_groups, eps, [c.time_step_min, Infinity]) };
       }
       if (ch === "*") {
         return { ...base, kind: "attention", mixer: buildAttention(w, `${p}.mixer`, D2, c.num_attention_heads, c.num_key_value_heads, c.head_dim) };
@@ -2380,7 +2688,8 @@ var ADAPTERS = {
   falcon_mamba: falconMamba,
   granitemoehybrid: granite,
   bamba,
-  falcon_h1: falconH1
+  falcon_h1: falconH1,
+  zamba2
 };
 function adapterFor(modelType) {
   return Object.hasOwn(ADAPTERS, modelType) ? ADAPTERS[modelType] : void 0;
@@ -2640,11 +2949,11 @@ function parseEntry(name, raw, file, dataLength) {
     bad(`data_offsets ${brief2(offsets)} are not [begin, end] with 0 <= begin <= end`);
   }
   const [begin, end] = offsets;
-  const dims4 = shape;
-  const need = numel(dims4) * BYTES_PER_DTYPE[dtype];
-  if (end - begin !== need) bad(`shape ${brief2(dims4)} of ${dtype} needs ${need} bytes, data_offsets give ${end - begin}`);
+  const dims5 = shape;
+  const need = numel(dims5) * BYTES_PER_DTYPE[dtype];
+  if (end - begin !== need) bad(`shape ${brief2(dims5)} of ${dtype} needs ${need} bytes, data_offsets give ${end - begin}`);
   if (end > dataLength) bad(`data_offsets end ${end} is past the data section (${dataLength} bytes)`);
-  return { name, dtype, shape: dims4, begin, end };
+  return { name, dtype, shape: dims5, begin, end };
 }
 function parseMetadata(raw, file) {
   if (raw === null) return {};
@@ -2719,12 +3028,13 @@ function halfToFloat(h) {
 async function inspectCheckpoint(src) {
   const o = await open3(src);
   const kinds = o.adapter.kinds(o.config);
+  const shared = o.adapter.sharedOf?.(o.config);
   let parameters = 0;
   for (const [name, t] of o.tensors) if (!o.unused.has(name)) parameters += numel(t.entry.shape);
   return {
     model_type: o.config.model_type,
     layout: formatLayout(kinds, checkpointOrder(kinds)),
-    layers: kinds.map((kind, index) => ({ index, kind })),
+    layers: kinds.map((kind, index) => shared?.[index] === void 0 ? { index, kind } : { index, kind, shared: shared[index] }),
     parameters,
     vocab_size: o.config.vocab_size,
     warnings: o.warnings
@@ -2975,7 +3285,7 @@ var forwardCommand = {
     let model = await loadFolder(positionals[0], io);
     if (typeof values.layout === "string") model = editLayout(model, values.layout);
     const ids = await readIds(String(values.ids), io, model.embeddings.V);
-    const r = forward7(model, ids, { defaults: false, keepContext: false }, {
+    const r = forward8(model, ids, { defaults: false, keepContext: false }, {
       outputs: { hidden: groups.includes("hidden"), attentions: groups.includes("attention"), ssmStates: groups.includes("ssm") }
     });
     const tensors = { logits: r.logits };
@@ -2997,19 +3307,20 @@ function step5(model, state, id) {
   if (!Number.isInteger(id) || id < 0 || id >= V) throw new InputError(`token id ${id} is outside the vocabulary 0..${V - 1}`);
   if (state.layers.length !== model.blocks.length) throw new InputError("state does not match the model layout");
   const x = embed(model, [id]);
-  const normed = new Float32Array(D2);
+  const x0 = x.slice();
   for (let i = 0; i < model.blocks.length; i++) {
     const block = model.blocks[i];
-    applyNorm(normed, x, block.norm, 1);
-    addContribution(x, stepBlock(block, normed, state.layers[i]), block.scale);
+    const normed2 = blockInput(block, x, x0, 1, D2);
+    addContribution(x, stepBlock(block, normed2, x, state.layers[i]), block.scale);
   }
   state.position += 1;
+  const normed = new Float32Array(D2);
   applyNorm(normed, x, model.normF, 1);
   const logits = new Float32Array(V);
   head(logits, model, normed, 1);
   return logits;
 }
-function stepBlock(block, x, s) {
+function stepBlock(block, x, stream, s) {
   switch (block.kind) {
     case "mlp":
       return step(block.mixer, x);
@@ -3017,6 +3328,8 @@ function stepBlock(block, x, s) {
       return forward5(block.mixer, x, 1);
     case "parallel":
       return forward6(block.mixer, x, 1, s);
+    case "shared":
+      return forward7(block.mixer, x, stream, 1, s);
     case "attention":
       return step2(block.mixer, x, s);
     case "mamba2":
@@ -3034,7 +3347,7 @@ function* greedyTokens(model, state, logits, maxNew, topK = 5) {
 }
 function generateGreedy(model, ids, maxNew, opts = {}) {
   const started = Date.now();
-  const prefill = forward7(model, ids, void 0, { lastLogitsOnly: true });
+  const prefill = forward8(model, ids, void 0, { lastLogitsOnly: true });
   const prefillMs = Date.now() - started;
   const out = Array.from(ids);
   const tokens = [];

@@ -14,6 +14,7 @@ import * as moe from './layers/moe';
 import { applyNorm } from './layers/norm';
 import { releaseWorking, working } from './layers/working';
 import * as parallel from './layers/parallel';
+import * as shared from './layers/shared';
 import type { CompoundState, KVCache, LayerState, Mamba2State } from './layers/state';
 import { initState, ssmOf } from './layers/state';
 import type { AttentionMixer, Block, Mamba2Mixer, Model } from './model';
@@ -97,6 +98,7 @@ export function* forwardSteps(
   if (out.ssmStates) result.ssmStates = {};
 
   let x = embed(model, ids); // (T, D)
+  const x0 = model.blocks.some((b) => b.kind === 'shared') ? x.slice() : x; // the embeddings, for shared blocks (read before x changes)
   const { convention, blocksPerLayer } = model.hiddenStates;
 
   try { // a run given up (return/throw) lets the working arrays go too
@@ -104,10 +106,9 @@ export function* forwardSteps(
       const block = model.blocks[i];
       const started = Date.now();
       if (result.hiddenStates && convention === 'input' && i % blocksPerLayer === 0) result.hiddenStates.push(t2(x.slice(), T, D));
-      const normed = working('block input', T * D); // no block keeps its input (layers/working.ts)
-      applyNorm(normed, x, block.norm, T);
+      const normed = blockInput(block, x, x0, T, D);
       const record = newRecord(block, i, T, plan);
-      const y = runBlock(block, normed, T, state.layers[i], { plan, budget, record, context, i, result, fresh });
+      const y = runBlock(block, normed, x, T, state.layers[i], { plan, budget, record, context, i, result, fresh });
       addContribution(x, y, block.scale);
       rowNorms(record.contributionNorm, y, T, D);
       rowNorms(record.residualNorm, x, T, D);
@@ -163,10 +164,21 @@ interface BlockRun {
 
 /** The names a block's attention and SSM captures go by: its own, or its parts' inside a compound block. */
 function partNames(block: Block): { attention: string; ssm: string } {
-  return block.kind === 'parallel' ? { attention: block.mixer.attentionName, ssm: block.mixer.mambaName } : { attention: block.name, ssm: block.name };
+  return block.kind === 'parallel' || block.kind === 'shared' ? { attention: block.mixer.attentionName, ssm: block.mixer.mambaName } : { attention: block.name, ssm: block.name };
 }
 
-function runBlock(block: Block, normed: Float32Array, T: number, s: LayerState, r: BlockRun): Float32Array {
+/**
+ * A block's normed input: norm(x), or for a shared block norm([x, x0]) (T, 2D). A working array (no
+ * block keeps its input, layers/working.ts).
+ */
+export function blockInput(block: Block, x: Float32Array, x0: Float32Array, T: number, D: number): Float32Array {
+  const input = block.kind === 'shared' ? shared.withEmbeddings(x, x0, T, D) : x;
+  const normed = working('block input', input.length);
+  applyNorm(normed, input, block.norm, T);
+  return normed;
+}
+
+function runBlock(block: Block, normed: Float32Array, stream: Float32Array, T: number, s: LayerState, r: BlockRun): Float32Array {
   switch (block.kind) {
     case 'mlp':
       return mlp.forward(block.mixer, normed, T);
@@ -205,6 +217,14 @@ function runBlock(block: Block, normed: Float32Array, T: number, s: LayerState, 
       const a = captureAttention(m.attention, m.attentionName, T, r);
       const b = captureMamba2(m.mamba, m.mambaName, T, r);
       const y = parallel.forward(m, normed, T, s as CompoundState, { attention: a.capture, mamba: b.capture });
+      r.context.layers[r.i] = { kind: 'compound', attention: a.done(), ssm: b.done() };
+      return y;
+    }
+    case 'shared': {
+      const m = block.mixer;
+      const a = captureAttention(m.attention, m.attentionName, T, r);
+      const b = captureMamba2(m.mamba, m.mambaName, T, r);
+      const y = shared.forward(m, normed, stream, T, s as CompoundState, { attention: a.capture, mamba: b.capture });
       r.context.layers[r.i] = { kind: 'compound', attention: a.done(), ssm: b.done() };
       return y;
     }
@@ -279,7 +299,7 @@ function closed({ named, notices, ...rest }: OpenRecord): LayerRecord {
 }
 
 function ssmStateTensor(block: Block, ssm: Float64Array): Tensor {
-  const m2 = block.kind === 'mamba2' ? block.mixer : block.kind === 'parallel' ? block.mixer.mamba : undefined;
+  const m2 = block.kind === 'mamba2' ? block.mixer : block.kind === 'parallel' || block.kind === 'shared' ? block.mixer.mamba : undefined;
   const shape = m2 ? [m2.H, m2.P, m2.N] : block.kind === 'mamba1' ? [block.mixer.I, block.mixer.N] : [ssm.length];
   return { dtype: 'f32', shape, data: Float32Array.from(ssm) };
 }

@@ -18,7 +18,7 @@ export { utf8Decode, utf8Encode } from './io/text';
 export type { Block, Model, HiddenStateConvention } from './model';
 export type { Tokenizer } from './tokenizer';
 export { loadTokenizer } from './tokenizer';
-export type { BlockKind, LayoutChar, LayoutEdit, LayoutToken } from './layout';
+export type { BlockInfo, BlockKind, LayoutChar, LayoutEdit, LayoutToken } from './layout';
 export {
   KIND_CHAR, CHAR_KIND, KIND_NAME, KIND_PARTS, kindHas, readLayout, parseLayout, formatLayout, checkpointOrder, editLayout, layoutOrder, applyEdits,
 } from './layout';

@@ -103,6 +103,14 @@ describe('layout notation of the families beyond the bundled four', () => {
     expect(readLayout('PE')).toEqual([{ kind: 'parallel', index: null, at: 1 }, { kind: 'moe', index: null, at: 2 }]);
   });
 
+  it('writes Zamba2 shared-transformer layers as S, and refuses their attention or MLP on their own', () => {
+    const zamba2: BlockKind[] = ['mamba2', 'shared', 'mamba2', 'shared'];
+    expect(formatLayout(zamba2, checkpointOrder(zamba2))).toBe('MSMS');
+    expect(parseLayout(zamba2, 'SMS1M')).toEqual([1, 0, 1, 2]);
+    expect(() => parseLayout(zamba2, 'M*')).toThrow(/this checkpoint's attention runs only inside its shared transformer \+ Mamba-2 blocks \(S\)/);
+    expect(() => parseLayout(zamba2, 'M-')).toThrow(/this checkpoint's MLP runs only inside its shared transformer/);
+  });
+
   it('refuses to take the attention or the Mamba-2 out of a parallel layer, in one line that says why', () => {
     expect(() => parseLayout(falconH1, 'M-P-')).toThrow(/"M" at character 1: this checkpoint's Mamba-2 runs only inside its parallel attention \+ Mamba-2 blocks \(P\), which move, drop and repeat as a whole/);
     expect(() => parseLayout(falconH1, 'P-*')).toThrow(/"\*" at character 3: this checkpoint's attention runs only inside its parallel/);

@@ -4,7 +4,8 @@
 // A checkpoint's blocks are numbered 0..L-1 in checkpoint order: the ORIGINAL index, the number the
 // strip shows under each block. A layout string names the blocks a model runs, in run order:
 //   - one char per block: `M` Mamba-2, `m` Mamba-1, `*` attention, `-` MLP, `E` mixture-of-experts MLP,
-//     `P` parallel layer (Falcon-H1: attention and Mamba-2 side by side on one input, summed);
+//     `P` parallel layer (Falcon-H1: attention and Mamba-2 side by side on one input, summed), `S`
+//     shared-transformer layer (Zamba2: a transformer block shared between depths feeding the layer's Mamba-2);
 //   - a block that holds other kinds' mixers (KIND_PARTS) is one block: its parts cannot be named,
 //     moved or dropped apart (they share one input), and asking for them says so;
 //   - a plain char takes the next block of that kind not yet used, in checkpoint order;
@@ -24,22 +25,32 @@
 import { LayoutError } from './errors';
 import type { Model } from './model';
 
-export type BlockKind = 'mamba1' | 'mamba2' | 'attention' | 'mlp' | 'moe' | 'parallel';
-export type LayoutChar = 'm' | 'M' | '*' | '-' | 'E' | 'P';
+export type BlockKind = 'mamba1' | 'mamba2' | 'attention' | 'mlp' | 'moe' | 'parallel' | 'shared';
+export type LayoutChar = 'm' | 'M' | '*' | '-' | 'E' | 'P' | 'S';
 
-export const KIND_CHAR: Readonly<Record<BlockKind, LayoutChar>> = { mamba1: 'm', mamba2: 'M', attention: '*', mlp: '-', moe: 'E', parallel: 'P' };
-export const CHAR_KIND: Readonly<Record<LayoutChar, BlockKind>> = { m: 'mamba1', M: 'mamba2', '*': 'attention', '-': 'mlp', E: 'moe', P: 'parallel' };
+export const KIND_CHAR: Readonly<Record<BlockKind, LayoutChar>> = {
+  mamba1: 'm', mamba2: 'M', attention: '*', mlp: '-', moe: 'E', parallel: 'P', shared: 'S',
+};
+export const CHAR_KIND: Readonly<Record<LayoutChar, BlockKind>> = {
+  m: 'mamba1', M: 'mamba2', '*': 'attention', '-': 'mlp', E: 'moe', P: 'parallel', S: 'shared',
+};
 
 /** What each kind is, in words: the one naming the notation's messages, the strip and figure legends use. */
 export const KIND_NAME: Readonly<Record<BlockKind, string>> = {
   mamba2: 'Mamba-2', mamba1: 'Mamba-1', attention: 'attention', mlp: 'MLP', moe: 'mixture-of-experts MLP',
-  parallel: 'parallel attention + Mamba-2',
+  parallel: 'parallel attention + Mamba-2', shared: 'shared transformer + Mamba-2',
 };
 
 /** Kinds whose block holds other kinds' mixers, which run inside it and cannot be moved apart. */
 export const KIND_PARTS: Readonly<Partial<Record<BlockKind, readonly BlockKind[]>>> = {
   parallel: ['attention', 'mamba2'],
+  shared: ['attention', 'mlp', 'mamba2'],
 };
+
+/** A checkpoint block as model descriptions list it: original index, kind, and for a block running a
+ *  transformer shared between depths (zamba2's S), which shared block — the others with the same
+ *  number run the same weights. */
+export interface BlockInfo { index: number; kind: BlockKind; shared?: number }
 
 /** Whether a block of `kind` runs a `part` mixer: itself, or inside it (KIND_PARTS). */
 export function kindHas(kind: BlockKind, part: BlockKind): boolean {

@@ -70,6 +70,9 @@ export interface Rope {
   attentionScaling: number;
 }
 
+/** A low-rank adapter added to a projection: y += up(down(x)) (Zamba2's per-depth adapters of its shared block). */
+export interface LoRA { down: Linear; up: Linear }
+
 export interface AttentionMixer {
   H: number; KVH: number; hd: number;
   scaling: number;
@@ -77,15 +80,20 @@ export interface AttentionMixer {
   rope?: Rope;
   /** Keys are multiplied by this before RoPE and the cache (falcon_h1's key_multiplier). */
   kScale?: number;
+  /** Adapters added to q, k, v before RoPE (zamba2). */
+  lora?: { q: LoRA; k: LoRA; v: LoRA };
 }
 
 export interface MlpMixer {
-  act: 'relu2' | 'swiglu';
+  /** down(relu(up x)²), down(silu(gate x) ⊙ up x), or down(gelu(gate x) ⊙ up x) (zamba2's default, exact erf GELU). */
+  act: 'relu2' | 'swiglu' | 'geglu';
   up_proj: Linear;
   down_proj: Linear;
   gate_proj?: Linear;
-  /** falcon_h1: silu's input is gate(x) times this (mlp_multipliers[0]). */
+  /** falcon_h1: the activation's input is gate(x) times this (mlp_multipliers[0]). */
   gateScale?: number;
+  /** Adapters added to gate(x) and up(x) (zamba2: one adapter over the fused gate_up, split in its rows). */
+  lora?: { gate: LoRA; up: LoRA };
 }
 
 /** Falcon-H1's layer mixer: attention and Mamba-2 read the same normed input side by side; the layer
@@ -95,6 +103,27 @@ export interface ParallelMixer {
   mamba: Mamba2Mixer;
   attnIn: number; attnOut: number; ssmOut: number;
   /** Weight prefixes of the two parts (`layers.3.self_attn`, `layers.3.mamba`). */
+  attentionName: string;
+  mambaName: string;
+}
+
+/**
+ * Zamba2's hybrid layer (a `S` block): a transformer block whose weights several depths share (with
+ * per-depth adapters) reads the stream beside the original embeddings; through the layer's own linear
+ * its output joins the input of the layer's Mamba-2, not the stream:
+ *   t = linear(mlp(ffNorm(attention(norm([x, x0]))))),   x ← x + mamba2(mambaNorm(x + t))
+ * The block's `norm` is the one over [x, x0] (width 2D).
+ */
+export interface SharedMixer {
+  /** Which shared transformer this depth runs (0 … num_mem_blocks − 1), and this layer's place among the layers that run one. */
+  shared: number;
+  depth: number;
+  attention: AttentionMixer; // input 2D, output D
+  ffNorm: RMSNorm;
+  mlp: MlpMixer;
+  linear: Linear; // (D, D)
+  mambaNorm: RMSNorm;
+  mamba: Mamba2Mixer;
   attentionName: string;
   mambaName: string;
 }
@@ -126,7 +155,8 @@ export type Block =
   | (BlockBase & { kind: 'attention'; mixer: AttentionMixer })
   | (BlockBase & { kind: 'mlp'; mixer: MlpMixer })
   | (BlockBase & { kind: 'moe'; mixer: MoeMixer })
-  | (BlockBase & { kind: 'parallel'; mixer: ParallelMixer });
+  | (BlockBase & { kind: 'parallel'; mixer: ParallelMixer })
+  | (BlockBase & { kind: 'shared'; mixer: SharedMixer });
 
 /**
  * How transformers reports `hidden_states` for this class: 'input' (llama, nemotron_h): entry i < L is

@@ -8,7 +8,7 @@ layout notation of engine/layout.ts:
   m Mamba-1   M Mamba-2   * attention   - MLP   E mixture-of-experts MLP
   P parallel layer (Falcon-H1: attention and Mamba-2 side by side on one normed input)
   S shared-transformer layer (Zamba2: a transformer block whose weights are shared between depths,
-    with per-depth LoRA adapters and its own output linear, feeding the layer's Mamba-2)
+    with per-depth LoRA adapters and its own output linear, feeding the layer's Mamba-2; one block)
 
 A transformers decoder layer with a mixer and an MLP (granitemoehybrid, bamba, falcon_h1) is two
 blocks, 2i and 2i + 1; a falcon_mamba or zamba2 layer is one block.
@@ -69,6 +69,24 @@ CASES = [
         ssm_multipliers=[1.1, 0.9, 1.3, 0.7, 1.6], mlp_multipliers=[0.8, 1.2], tie_word_embeddings=True),
         notes="Falcon-H1 with the grouped gated norm before the gate (mamba_rms_norm, norm_before_gate), "
               "mamba_d_ssm null (expand · hidden), 3 query heads on 1 KV head, tied head"),
+    dict(name="zamba2", cls="Zamba2ForCausalLM", T=33, seed=27, config=dict(
+        vocab_size=64, hidden_size=24, num_hidden_layers=7,
+        layers_block_type=["mamba", "hybrid", "mamba", "hybrid", "mamba", "hybrid", "hybrid"],
+        num_attention_heads=4, num_key_value_heads=4, num_mem_blocks=2, use_shared_attention_adapter=True,
+        adapter_rank=4, use_mem_rope=True, rope_parameters={"rope_type": "default", "rope_theta": 1000.0},
+        hidden_act="gelu", intermediate_size=32, n_mamba_heads=4, mamba_ngroups=2, mamba_d_state=8,
+        mamba_d_conv=4, mamba_expand=2, chunk_size=16, rms_norm_eps=1e-5, tie_word_embeddings=True,
+        use_mamba_kernels=False),
+        notes="Zamba2: two shared transformer blocks alternating over four hybrid layers (each with its own "
+              "q/k/v and gate_up adapters and linear), RoPE, exact-erf GELU MLP, Mamba-2 with 2 groups, tied head"),
+    dict(name="zamba2_gqa", cls="Zamba2ForCausalLM", T=22, seed=28, config=dict(
+        vocab_size=56, hidden_size=24, num_hidden_layers=4, layers_block_type=["hybrid", "mamba", "hybrid", "mamba"],
+        num_attention_heads=4, num_key_value_heads=2, num_mem_blocks=1, use_shared_attention_adapter=False,
+        adapter_rank=3, use_mem_rope=False, hidden_act="silu", intermediate_size=40, n_mamba_heads=6,
+        mamba_ngroups=1, mamba_d_state=6, mamba_d_conv=4, mamba_expand=2, chunk_size=16, rms_norm_eps=1e-6,
+        tie_word_embeddings=False, use_mamba_kernels=False),
+        notes="Zamba2 with one shared block reused by both hybrid layers (the first layer is one), GQA 4/2 "
+              "without adapters or RoPE, SiLU MLP, untied head"),
     dict(name="granitemoehybrid_unseen", cls="GraniteMoeHybridForCausalLM", T=29, seed=122, dtype="bfloat16", config=dict(
         vocab_size=80, hidden_size=40, num_hidden_layers=4,
         layer_types=["attention", "mamba", "attention", "mamba"], num_attention_heads=5, num_key_value_heads=5,
@@ -89,6 +107,16 @@ CASES = [
         ssm_multipliers=[0.35, 0.25, 0.5, 0.6, 0.15], mlp_multipliers=[0.4, 1.7], tie_word_embeddings=False),
         notes="Falcon-H1, other shapes: gated norm after the gate (norm_before_gate false), one group, conv "
               "width 3, 5 heads without grouping, other multipliers"),
+    dict(name="zamba2_unseen", cls="Zamba2ForCausalLM", T=26, seed=127, dtype="bfloat16", config=dict(
+        vocab_size=50, hidden_size=40, num_hidden_layers=8,
+        layers_block_type=["hybrid", "mamba", "hybrid", "mamba", "mamba", "hybrid", "hybrid", "mamba"],
+        num_attention_heads=5, num_key_value_heads=5, num_mem_blocks=3, use_shared_attention_adapter=True,
+        adapter_rank=2, use_mem_rope=True, rope_parameters={"rope_type": "default", "rope_theta": 10000.0},
+        hidden_act="gelu", intermediate_size=24, n_mamba_heads=5, mamba_ngroups=5, mamba_d_state=4,
+        mamba_d_conv=3, mamba_expand=1, chunk_size=16, rms_norm_eps=1e-5, tie_word_embeddings=True,
+        use_mamba_kernels=False),
+        notes="Zamba2, other shapes, stored as BF16: three shared blocks over four hybrid layers (block 0 again "
+              "at the last), a hybrid layer first, head width 16, adapter rank 2, 5 groups, conv width 3, expand 1"),
     dict(name="bamba_unseen", cls="BambaForCausalLM", T=21, seed=124, config=dict(
         vocab_size=60, hidden_size=36, num_hidden_layers=5, attn_layer_indices=[0, 3],
         num_attention_heads=6, num_key_value_heads=1, mamba_n_heads=6, mamba_n_groups=3, mamba_d_state=10,
@@ -126,6 +154,17 @@ def structure(model):
         L = len(layers)
         return ("P-" * L, [2 * i for i in range(L)], [(2 * i, l.mamba, i) for i, l in enumerate(layers)],
                 model.config.lm_head_multiplier)
+    if t == "zamba2":
+        layout, attention, mixers = "", [], []
+        for i, l in enumerate(layers):
+            if type(l).__name__ == "Zamba2HybridLayer":
+                layout += "S"
+                attention.append(i)
+                mixers.append((i, l.mamba_decoder.mamba, i))
+            else:
+                layout += "M"
+                mixers.append((i, l.mamba, i))
+        return layout, attention, mixers, 1.0
     raise ValueError(f"no structure for model_type {t}")
 
 

@@ -115,6 +115,8 @@ def randomise(model, g):
             p.copy_(torch.randn(shape, generator=g))
         elif name.startswith("lm_head"):
             p.copy_(2.0 * torch.randn(shape, generator=g) / math.sqrt(shape[1]))
+        elif "adapter_list" in name:  # zamba2's per-depth LoRA adapters: deltas on the shared weights, a third of unit gain
+            p.copy_(0.3 * torch.randn(shape, generator=g) / math.sqrt(shape[1]))
         elif "x_proj" in name:
             p.copy_(0.3 * torch.randn(shape, generator=g) / math.sqrt(shape[1]))
         else:  # Linear weights: unit gain

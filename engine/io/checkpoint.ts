@@ -3,7 +3,7 @@
 // `loadModel` validates every expected tensor's shape from the headers before reading any data.
 import { CheckpointError } from '../errors';
 import type { Block, Linear, Model } from '../model';
-import { checkpointOrder, formatLayout, type BlockKind } from '../layout';
+import { checkpointOrder, formatLayout, type BlockInfo } from '../layout';
 import type { ArchitectureAdapter, TensorSpec, Weights } from '../models/adapter';
 import { adapterFor, SUPPORTED_MODEL_TYPES } from '../models/registry';
 import { numel } from '../tensor';
@@ -21,7 +21,7 @@ import { utf8Decode } from './text';
 export interface ModelInfo {
   model_type: string;
   layout: string;
-  layers: { index: number; kind: BlockKind }[];
+  layers: BlockInfo[];
   parameters: number;
   vocab_size: number;
   /** What loads but deserves a look, one line each (tensors config.json does not use). */
@@ -45,12 +45,13 @@ interface Opened {
 export async function inspectCheckpoint(src: FileSource): Promise<ModelInfo> {
   const o = await open(src);
   const kinds = o.adapter.kinds(o.config);
+  const shared = o.adapter.sharedOf?.(o.config);
   let parameters = 0;
   for (const [name, t] of o.tensors) if (!o.unused.has(name)) parameters += numel(t.entry.shape);
   return {
     model_type: o.config.model_type,
     layout: formatLayout(kinds, checkpointOrder(kinds)),
-    layers: kinds.map((kind, index) => ({ index, kind })),
+    layers: kinds.map((kind, index) => (shared?.[index] === undefined ? { index, kind } : { index, kind, shared: shared[index] })),
     parameters,
     vocab_size: o.config.vocab_size,
     warnings: o.warnings,

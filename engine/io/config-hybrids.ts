@@ -55,7 +55,80 @@ export interface FalconH1Config {
   mlp_multipliers: number[];
 }
 
-export type HybridConfig = GraniteConfig | FalconH1Config;
+/** zamba2: Mamba-2 layers and hybrid layers, each hybrid one running one of num_mem_blocks shared
+ *  transformer blocks (round robin over the hybrid layers) before its own Mamba-2. */
+export interface Zamba2Config {
+  model_type: 'zamba2';
+  vocab_size: number; hidden_size: number; tie_word_embeddings: boolean;
+  /** 'M' (Mamba-2 layer) or 'S' (hybrid layer) per decoder layer. */
+  layers: string;
+  num_attention_heads: number; num_key_value_heads: number;
+  /** 2 · hidden_size / num_attention_heads: the attention reads [x, x0], twice the width. */
+  attention_head_dim: number;
+  rope: RopeConfig | null;
+  intermediate_size: number; hidden_act: 'gelu' | 'silu'; add_bias_linear: boolean;
+  num_mem_blocks: number; use_shared_attention_adapter: boolean; adapter_rank: number;
+  mamba: Mamba2Shape;
+  time_step_min: number; rms_norm_eps: number;
+}
+
+export type HybridConfig = GraniteConfig | FalconH1Config | Zamba2Config;
+
+export function parseZamba2(r: ConfigReader): Zamba2Config {
+  const D = r.int('hidden_size', 2560);
+  const L = r.int('num_hidden_layers', 54);
+  const H = r.int('num_attention_heads', 32);
+  const act = r.act('hidden_act', 'gelu', ['gelu', 'silu', 'swish']);
+  const heads = r.int('n_mamba_heads', 8);
+  const I = Math.floor(r.positive('mamba_expand', 2) * D);
+  if (I % heads !== 0) throw new CheckpointError(r.file, `n_mamba_heads (${heads}) must divide mamba_expand × hidden_size (${I})`);
+  const c: Zamba2Config = {
+    model_type: 'zamba2',
+    vocab_size: r.int('vocab_size', 32000), hidden_size: D, tie_word_embeddings: r.bool('tie_word_embeddings', true),
+    layers: zamba2Layers(r, L),
+    num_attention_heads: H, num_key_value_heads: r.int('num_key_value_heads', H), attention_head_dim: Math.floor((2 * D) / H),
+    rope: r.bool('use_mem_rope', false) ? parseRope(r) : null,
+    intermediate_size: r.int('intermediate_size', 4 * D), hidden_act: act === 'gelu' ? 'gelu' : 'silu',
+    add_bias_linear: r.bool('add_bias_linear', false),
+    num_mem_blocks: r.int('num_mem_blocks', 1), use_shared_attention_adapter: r.bool('use_shared_attention_adapter', false),
+    adapter_rank: r.int('adapter_rank', 128),
+    mamba: {
+      heads, headDim: I / heads, groups: r.int('mamba_ngroups', 1), state: r.int('mamba_d_state', 64), conv: r.int('mamba_d_conv', 4),
+      chunk: r.int('chunk_size', 256), inner: I, convBias: r.bool('use_conv_bias', true), projBias: r.bool('add_bias_linear', false),
+      timeStepLimit: [r.num('time_step_min', 0.001), Infinity],
+    },
+    time_step_min: r.num('time_step_min', 0.001), rms_norm_eps: r.positive('rms_norm_eps', 1e-5),
+  };
+  if ((2 * D) % H !== 0) throw new CheckpointError(r.file, `num_attention_heads (${H}) must divide 2 × hidden_size (${2 * D})`);
+  divides(r, 'num_key_value_heads', c.num_key_value_heads, 'num_attention_heads', H);
+  if (c.use_shared_attention_adapter && c.num_key_value_heads !== H) {
+    throw new CheckpointError(r.file, `shared attention adapters need num_key_value_heads = num_attention_heads (${c.num_key_value_heads} ≠ ${H}), as transformers' Zamba2Attention does`);
+  }
+  divides(r, 'mamba_ngroups', c.mamba.groups, 'n_mamba_heads', heads);
+  const m = c.mamba, hd = c.attention_head_dim, F = c.intermediate_size;
+  const mambaLayer = D * (2 * I + 2 * m.groups * m.state + heads) + I * D;
+  const hybrids = [...c.layers].filter((k) => k === 'S').length;
+  const shared = 2 * D * hd * (H + c.num_key_value_heads) + hd * H * D + 3 * D * F;
+  refuseAbsurd(r.file, 2 * c.vocab_size * D + L * mambaLayer + Math.min(hybrids, c.num_mem_blocks) * shared + hybrids * (D * D + 2 * c.adapter_rank * 6 * D));
+  return c;
+}
+
+/** layers_block_type (or layer_types): mamba / linear_attention → M, hybrid → S. Absent, transformers'
+ *  default pattern, which is written for its default 54 layers. */
+function zamba2Layers(r: ConfigReader, L: number): string {
+  const key = ['layers_block_type', 'layer_types'].find((k) => r.has(k));
+  if (!key) {
+    if (L !== 54) throw new CheckpointError(r.file, 'has no layers_block_type (the default pattern is for 54 layers)');
+    return 'M' + ('MMMMMS'.repeat(7)) + 'MMMMS' + 'MMMS' + 'MM';
+  }
+  const list = r.json[key];
+  const of: Record<string, string> = { mamba: 'M', linear_attention: 'M', hybrid: 'S' };
+  if (!Array.isArray(list) || list.length !== L) r.fail(key, `a list of ${L} layer types (num_hidden_layers)`);
+  return (list as unknown[]).map((t) => {
+    if (typeof t !== 'string' || !of[t]) throw new CheckpointError(r.file, `${key} contains ${JSON.stringify(t)}; zamba2 layers are mamba or hybrid`);
+    return of[t];
+  }).join('');
+}
 
 export function parseFalconH1(r: ConfigReader): FalconH1Config {
   const D = r.int('hidden_size', 4096);

@@ -61,6 +61,12 @@ function transientPerToken(b: Block, D: number): number {
       const a = b.mixer.attention;
       return Math.max(mamba2Transient(b.mixer.mamba, D), 2 * D + 2 * a.H * a.hd + 2 * a.KVH * a.hd + 2 + D);
     }
+    case 'shared': {
+      // [x, x0] and its norm (4D), then the attention, the MLP (gate, up, adapters) and the Mamba-2 in turn
+      const a = b.mixer.attention;
+      const F = b.mixer.mlp.up_proj.outFeatures;
+      return 4 * D + Math.max(2 * a.H * a.hd + 2 * a.KVH * a.hd + 2 + D, 3 * F + 2 * D, mamba2Transient(b.mixer.mamba, D));
+    }
     case 'mamba1': {
       const m = b.mixer;
       return m.in_proj.outFeatures + 4 * m.I + m.R + 2 * m.N + D;
@@ -93,7 +99,7 @@ export function estimateRunBytes(model: Model, T: number, captureBudgetBytes = 0
   let kv = 0;
   for (const b of model.blocks) {
     transient = Math.max(transient, transientPerToken(b, D));
-    const a = b.kind === 'attention' ? b.mixer : b.kind === 'parallel' ? b.mixer.attention : undefined;
+    const a = b.kind === 'attention' ? b.mixer : b.kind === 'parallel' || b.kind === 'shared' ? b.mixer.attention : undefined;
     if (a) kv += 2 * a.KVH * a.hd;
   }
   return 4 * T * (3 * D + transient + kv) + captureBudgetBytes + 4 * V;

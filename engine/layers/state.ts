@@ -35,6 +35,7 @@ export function initState(block: Block, capacity = 64): LayerState {
     case 'attention':
       return kvCache(block.mixer, capacity);
     case 'parallel':
+    case 'shared':
       return { kind: 'compound', attention: kvCache(block.mixer.attention, capacity), mamba: mamba2State(block.mixer.mamba) };
     case 'mlp':
     case 'moe': // an MoE MLP has no state either
@@ -64,7 +65,8 @@ export function blockCacheBytes(block: Block): { state: number; kvPerToken: numb
   switch (block.kind) {
     case 'mamba2':
       return { state: mamba2CacheBytes(block.mixer), kvPerToken: 0 };
-    case 'parallel': {
+    case 'parallel':
+    case 'shared': {
       const a = block.mixer.attention;
       return { state: mamba2CacheBytes(block.mixer.mamba), kvPerToken: 4 * 2 * a.KVH * a.hd };
     }

@@ -34,6 +34,8 @@ export interface ArchitectureAdapter<C extends ModelConfig = ModelConfig> {
   hiddenStates: HiddenStateConvention;
   parse(r: ConfigReader): C;
   kinds(c: C): BlockKind[];
+  /** For blocks that run a transformer shared between depths (zamba2), which one; undefined elsewhere. */
+  sharedOf?(c: C): (number | undefined)[];
   tensors(c: C, prefix: string): TensorSpec[];
   build(c: C, w: Weights, prefix: string): BuiltModel;
 }
@@ -56,6 +58,7 @@ export function rmsNorm(w: Weights, name: string, eps: number, groupSize?: numbe
  * fused projections (granitemoehybrid's shared_mlp.input_linear holds gate | up) and stacked expert
  * weights ((E, out, inp) is E·out rows).
  */
-export function linearRows(w: Weights, name: string, first: number, out: number, inp: number): Linear {
-  return { weight: w.get(name).subarray(first * inp, (first + out) * inp), inFeatures: inp, outFeatures: out };
+export function linearRows(w: Weights, name: string, first: number, out: number, inp: number, bias?: string): Linear {
+  const b = bias === undefined ? undefined : w.opt(bias)?.subarray(first, first + out);
+  return { weight: w.get(name).subarray(first * inp, (first + out) * inp), bias: b, inFeatures: inp, outFeatures: out };
 }

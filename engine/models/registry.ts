@@ -4,6 +4,7 @@ import { llama } from './llama';
 import { falconH1 } from './falcon_h1';
 import { bamba, granite } from './granitemoehybrid';
 import { falconMamba, mamba } from './mamba';
+import { zamba2 } from './zamba2';
 import { mamba2 } from './mamba2';
 import { nemotronH } from './nemotron_h';
 
@@ -16,6 +17,7 @@ const ADAPTERS: Record<string, ArchitectureAdapter> = {
   granitemoehybrid: granite as unknown as ArchitectureAdapter,
   bamba: bamba as unknown as ArchitectureAdapter,
   falcon_h1: falconH1 as unknown as ArchitectureAdapter,
+  zamba2: zamba2 as unknown as ArchitectureAdapter,
 };
 
 export function adapterFor(modelType: string): ArchitectureAdapter | undefined {

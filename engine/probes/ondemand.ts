@@ -121,7 +121,7 @@ function implicitRowFn(c: Mamba2Context | Mamba1Context, head: number, rows = 1)
 /** The SSM state of the block at layout position `layer` after token `position`, by re-running the prefix. */
 export function stateAt(model: Model, ids: Int32Array | number[], layer: number, position: number): Tensor {
   const block = model.blocks[layer];
-  if (!block || (block.kind !== 'mamba2' && block.kind !== 'mamba1' && block.kind !== 'parallel')) throw new InputError(`layer ${layer} is not a Mamba layer`);
+  if (!block || (block.kind !== 'mamba2' && block.kind !== 'mamba1' && block.kind !== 'parallel' && block.kind !== 'shared')) throw new InputError(`layer ${layer} is not a Mamba layer`);
   if (!Number.isInteger(position) || position < 0 || position >= ids.length) throw new InputError(`position ${position} is outside 0..${ids.length - 1}`);
   const r = forward(model, Array.from(ids).slice(0, position + 1), { defaults: false, keepContext: false }, { outputs: { ssmStates: true }, lastLogitsOnly: true });
   return r.ssmStates![layer];

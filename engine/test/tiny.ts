@@ -60,6 +60,13 @@ export const TINY_CONFIGS: Record<string, Record<string, unknown>> = {
     key_multiplier: 1.1, attention_in_multiplier: 0.9, attention_out_multiplier: 1.2, ssm_in_multiplier: 0.8,
     ssm_out_multiplier: 1.1, ssm_multipliers: [1, 0.9, 1.1, 0.8, 1.2], mlp_multipliers: [1.1, 0.9],
   },
+  zamba2: {
+    model_type: 'zamba2', vocab_size: 27, hidden_size: 16, num_hidden_layers: 5,
+    layers_block_type: ['hybrid', 'mamba', 'hybrid', 'mamba', 'hybrid'], num_attention_heads: 4, num_key_value_heads: 4,
+    num_mem_blocks: 2, use_shared_attention_adapter: true, adapter_rank: 3, use_mem_rope: true, hidden_act: 'gelu',
+    intermediate_size: 20, n_mamba_heads: 4, mamba_ngroups: 2, mamba_d_state: 8, mamba_expand: 2, chunk_size: 8,
+    rms_norm_eps: 1e-5, tie_word_embeddings: true,
+  },
   llama: {
     model_type: 'llama', vocab_size: 33, hidden_size: 16, num_hidden_layers: 2, num_attention_heads: 4,
     num_key_value_heads: 2, intermediate_size: 24, rms_norm_eps: 1e-6, rope_theta: 10000, tie_word_embeddings: false,

@@ -11,9 +11,10 @@ export const kindColor: Record<BlockKind, string> = {
   mlp: '#C9C9C4',
   moe: '#009E73',
   parallel: '#CC79A7',
+  shared: '#F0E442',
 };
 
-export const kindInk: Record<BlockKind, string> = { mamba2: '#ffffff', mamba1: '#10324a', attention: '#ffffff', mlp: '#3a3a36', moe: '#ffffff', parallel: '#ffffff' };
+export const kindInk: Record<BlockKind, string> = { mamba2: '#ffffff', mamba1: '#10324a', attention: '#ffffff', mlp: '#3a3a36', moe: '#ffffff', parallel: '#ffffff', shared: '#3a3a10' };
 
 /** KIND_NAME (engine/layout.ts) with a capital, for legends and titles. */
 export const kindLabel = Object.fromEntries(
