@@ -1936,7 +1936,7 @@ function ropeFor(cfg, hd) {
 // engine/io/config-hybrids.ts
 function parseZamba2(r) {
   const D2 = r.int("hidden_size", 2560);
-  const L = r.int("num_hidden_layers", 54);
+  const L = layerCount(r, 54);
   const H2 = r.int("num_attention_heads", 32);
   const act = r.act("hidden_act", "gelu", ["gelu", "silu", "swish"]);
   const heads = r.int("n_mamba_heads", 8);
@@ -2010,7 +2010,7 @@ function parseFalconH1(r) {
     vocab_size: r.int("vocab_size", 128e3),
     hidden_size: D2,
     tie_word_embeddings: r.bool("tie_word_embeddings", false),
-    num_hidden_layers: r.int("num_hidden_layers", 32),
+    num_hidden_layers: layerCount(r, 32),
     num_attention_heads: H2,
     num_key_value_heads: r.int("num_key_value_heads", 8),
     head_dim: r.int("head_dim", Math.floor(D2 / H2)),
@@ -2045,11 +2045,17 @@ function numbers(r, key, n) {
   if (!Array.isArray(v) || v.length !== n || !v.every((x) => typeof x === "number" && Number.isFinite(x))) r.fail(key, `a list of ${n} numbers`);
   return v;
 }
+var MAX_LAYERS = 1e5;
+function layerCount(r, def) {
+  const L = r.int("num_hidden_layers", def);
+  if (L > MAX_LAYERS) r.fail("num_hidden_layers", `at most ${MAX_LAYERS}`);
+  return L;
+}
 var MIXER_OF = { mamba: "M", linear_attention: "M", attention: "*", full_attention: "*" };
 function parseGranite(r) {
   const bamba2 = r.json.model_type === "bamba";
   const D2 = r.int("hidden_size", 4096);
-  const L = r.int("num_hidden_layers", 32);
+  const L = layerCount(r, 32);
   const H2 = r.int("num_attention_heads", 32);
   r.act("hidden_act", "silu", ["silu", "swish"]);
   const head_dim = r.int("head_dim", Math.floor(D2 / H2));
@@ -2081,7 +2087,9 @@ function parseGranite(r) {
     residual_multiplier: bamba2 ? 1 : r.num("residual_multiplier", 1)
   };
   divides(r, "num_key_value_heads", c.num_key_value_heads, "num_attention_heads", H2);
-  if (c.rope && 2 * Math.ceil(c.rotary_dim / 2) > head_dim) r.fail("partial_rotary_factor", `at most 1 (head_dim ${head_dim})`);
+  if (!(partial > 0 && partial <= 1) || c.rope && c.rotary_dim < 1) {
+    throw new CheckpointError(r.file, `partial_rotary_factor must be in (0, 1] and turn at least one channel of head_dim ${head_dim}, got ${JSON.stringify(partial)}`);
+  }
   if (c.num_local_experts > 0 && c.num_experts_per_tok > c.num_local_experts) {
     throw new CheckpointError(r.file, `num_experts_per_tok (${c.num_experts_per_tok}) exceeds num_local_experts (${c.num_local_experts})`);
   }
@@ -4045,6 +4053,7 @@ function decodeHeader(json, file) {
     const layer = c.object(l, `model.layers[${i}]`);
     c.int(layer.index, `model.layers[${i}].index`, i, i);
     c.kind(layer.kind, `model.layers[${i}].kind`);
+    if (layer.shared !== void 0) c.int(layer.shared, `model.layers[${i}].shared`, 0);
   });
   const L = m.layers.length;
   c.string(h.layout, "layout");

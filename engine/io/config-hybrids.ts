@@ -76,7 +76,7 @@ export type HybridConfig = GraniteConfig | FalconH1Config | Zamba2Config;
 
 export function parseZamba2(r: ConfigReader): Zamba2Config {
   const D = r.int('hidden_size', 2560);
-  const L = r.int('num_hidden_layers', 54);
+  const L = layerCount(r, 54);
   const H = r.int('num_attention_heads', 32);
   const act = r.act('hidden_act', 'gelu', ['gelu', 'silu', 'swish']);
   const heads = r.int('n_mamba_heads', 8);
@@ -139,7 +139,7 @@ export function parseFalconH1(r: ConfigReader): FalconH1Config {
   const c: FalconH1Config = {
     model_type: 'falcon_h1',
     vocab_size: r.int('vocab_size', 128000), hidden_size: D, tie_word_embeddings: r.bool('tie_word_embeddings', false),
-    num_hidden_layers: r.int('num_hidden_layers', 32),
+    num_hidden_layers: layerCount(r, 32),
     num_attention_heads: H, num_key_value_heads: r.int('num_key_value_heads', 8), head_dim: r.int('head_dim', Math.floor(D / H)),
     attention_bias: r.bool('attention_bias', false), rope: parseRope(r),
     intermediate_size: r.int('intermediate_size', 14336), mlp_bias: r.bool('mlp_bias', false),
@@ -169,12 +169,21 @@ function numbers(r: ConfigReader, key: string, n: number): number[] {
   return v as number[];
 }
 
+/** More decoder layers than any model has: refused before a per-layer list is built. */
+const MAX_LAYERS = 100_000;
+
+function layerCount(r: ConfigReader, def: number): number {
+  const L = r.int('num_hidden_layers', def);
+  if (L > MAX_LAYERS) r.fail('num_hidden_layers', `at most ${MAX_LAYERS}`);
+  return L;
+}
+
 const MIXER_OF: Record<string, string> = { mamba: 'M', linear_attention: 'M', attention: '*', full_attention: '*' };
 
 export function parseGranite(r: ConfigReader): GraniteConfig {
   const bamba = r.json.model_type === 'bamba';
   const D = r.int('hidden_size', 4096);
-  const L = r.int('num_hidden_layers', 32);
+  const L = layerCount(r, 32);
   const H = r.int('num_attention_heads', 32);
   r.act('hidden_act', 'silu', ['silu', 'swish']);
   const head_dim = r.int('head_dim', Math.floor(D / H));
@@ -202,7 +211,9 @@ export function parseGranite(r: ConfigReader): GraniteConfig {
     residual_multiplier: bamba ? 1 : r.num('residual_multiplier', 1),
   };
   divides(r, 'num_key_value_heads', c.num_key_value_heads, 'num_attention_heads', H);
-  if (c.rope && 2 * Math.ceil(c.rotary_dim / 2) > head_dim) r.fail('partial_rotary_factor', `at most 1 (head_dim ${head_dim})`);
+  if (!(partial > 0 && partial <= 1) || (c.rope && c.rotary_dim < 1)) {
+    throw new CheckpointError(r.file, `partial_rotary_factor must be in (0, 1] and turn at least one channel of head_dim ${head_dim}, got ${JSON.stringify(partial)}`);
+  }
   if (c.num_local_experts > 0 && c.num_experts_per_tok > c.num_local_experts) {
     throw new CheckpointError(r.file, `num_experts_per_tok (${c.num_experts_per_tok}) exceeds num_local_experts (${c.num_local_experts})`);
   }
