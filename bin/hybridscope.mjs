@@ -766,13 +766,13 @@ function applyNorm(out, x, norm, T2) {
 function gatedNorm(y, z, zOffset, zStride, norm, T2) {
   kernels().gatedRmsnorm(y, z, zOffset, zStride, norm.weight, T2, norm.weight.length, norm.eps, norm.groupSize);
 }
-function weightlessNorm(x, T2, width, eps) {
+function weightlessNorm(x, T2, width, eps, weight) {
   for (let t = 0; t < T2; t++) {
     const o = t * width;
     let ss = 0;
     for (let i = 0; i < width; i++) ss += x[o + i] * x[o + i];
     const r = 1 / Math.sqrt(ss / width + eps);
-    for (let i = 0; i < width; i++) x[o + i] *= r;
+    for (let i = 0; i < width; i++) x[o + i] = weight ? weight[i] * (x[o + i] * r) : x[o + i] * r;
   }
 }
 
@@ -853,10 +853,11 @@ function forward4(m, u, T2, state, capture) {
     B.set(dbl.subarray(t * W + R, t * W + R + N2), t * N2);
     C.set(dbl.subarray(t * W + R + N2, t * W + W), t * N2);
   }
-  if (m.dtBCNormEps !== void 0) {
-    weightlessNorm(dtr, T2, R, m.dtBCNormEps);
-    weightlessNorm(B, T2, N2, m.dtBCNormEps);
-    weightlessNorm(C, T2, N2, m.dtBCNormEps);
+  if (m.dtBCNorm) {
+    const { eps } = m.dtBCNorm;
+    weightlessNorm(dtr, T2, R, eps, m.dtBCNorm.dt);
+    weightlessNorm(B, T2, N2, eps, m.dtBCNorm.B);
+    weightlessNorm(C, T2, N2, eps, m.dtBCNorm.C);
   }
   const delta = project(m.dt_proj, dtr, T2);
   kernels().softplus(delta, T2 * I);
@@ -878,12 +879,13 @@ function route(m, x, T2) {
   const experts = new Int32Array(T2 * k);
   const weights = new Float32Array(T2 * k);
   const order = Array.from({ length: E }, (_, e) => e);
+  const over = m.softmaxOver === "all" ? E : k;
   for (let t = 0; t < T2; t++) {
     const r = scores.subarray(t * E, (t + 1) * E);
     order.sort((a, b) => r[b] - r[a] || a - b);
     let sum = 0;
     const top = r[order[0]];
-    for (let j = 0; j < k; j++) sum += Math.exp(r[order[j]] - top);
+    for (let j = 0; j < over; j++) sum += Math.exp(r[order[j]] - top);
     for (let j = 0; j < k; j++) {
       experts[t * k + j] = order[j];
       weights[t * k + j] = Math.exp(r[order[j]] - top) / sum;
@@ -903,14 +905,12 @@ function forward5(m, x, T2, onRouting) {
     const picks = rowsOf[e];
     if (picks.length === 0) continue;
     const n = picks.length;
-    const { gate_up, down } = m.experts[e];
+    const { gate, up, down } = m.experts[e];
     const F = down.inFeatures;
     const xs = new Float32Array(n * D2);
     picks.forEach((p, r) => xs.set(x.subarray(Math.floor(p / k) * D2, (Math.floor(p / k) + 1) * D2), r * D2));
-    const gu = project(gate_up, xs, n);
-    const h = new Float32Array(n * F);
-    for (let r = 0; r < n; r++) h.set(gu.subarray(r * 2 * F + F, (r + 1) * 2 * F), r * F);
-    kernels().siluGate(h, gu, 0, 2 * F, n, F);
+    const h = project(up, xs, n);
+    kernels().siluGate(h, project(gate, xs, n), 0, F, n, F);
     const y = project(down, h, n);
     picks.forEach((p, r) => {
       const t = Math.floor(p / k);
@@ -1934,6 +1934,52 @@ function ropeFor(cfg, hd) {
 }
 
 // engine/io/config-hybrids.ts
+function parseJamba(r) {
+  const D2 = r.int("hidden_size", 4096);
+  const L = layerCount(r, 32);
+  const H2 = r.int("num_attention_heads", 32);
+  r.act("hidden_act", "silu", ["silu", "swish"]);
+  const period = (key, def) => r.int(key, def);
+  const [ap, ao, ep, eo] = [period("attn_layer_period", 8), r.int("attn_layer_offset", 4, 0), period("expert_layer_period", 2), r.int("expert_layer_offset", 1, 0)];
+  if (ao >= ap) r.fail("attn_layer_offset", `below attn_layer_period (${ap})`);
+  if (eo >= ep) r.fail("expert_layer_offset", `below expert_layer_period (${ep})`);
+  const E = r.int("num_experts", r.int("num_local_experts", 16));
+  const rank = r.json.mamba_dt_rank;
+  const c = {
+    model_type: "jamba",
+    vocab_size: r.int("vocab_size", 65536),
+    hidden_size: D2,
+    tie_word_embeddings: r.bool("tie_word_embeddings", false),
+    mixers: Array.from({ length: L }, (_, i) => i % ap === ao ? "*" : "m").join(""),
+    mlps: Array.from({ length: L }, (_, i) => E > 1 && i % ep === eo ? "E" : "-").join(""),
+    num_attention_heads: H2,
+    num_key_value_heads: r.int("num_key_value_heads", 8),
+    head_dim: r.int("head_dim", Math.floor(D2 / H2)),
+    intermediate_size: r.int("intermediate_size", 14336),
+    num_experts: E,
+    num_experts_per_tok: r.int("num_experts_per_tok", 2),
+    mamba_d_state: r.int("mamba_d_state", 16),
+    mamba_d_conv: r.int("mamba_d_conv", 4),
+    mamba_inner: Math.floor(r.positive("mamba_expand", 2) * D2),
+    mamba_dt_rank: rank === void 0 || rank === "auto" ? Math.ceil(D2 / 16) : r.int("mamba_dt_rank"),
+    rms_norm_eps: r.positive("rms_norm_eps", 1e-6)
+  };
+  divides(r, "num_key_value_heads", c.num_key_value_heads, "num_attention_heads", H2);
+  if (c.mlps.includes("E") && c.num_experts_per_tok > E) {
+    throw new CheckpointError(r.file, `num_experts_per_tok (${c.num_experts_per_tok}) exceeds num_experts (${E})`);
+  }
+  const I = c.mamba_inner, N2 = c.mamba_d_state, R = c.mamba_dt_rank, F = c.intermediate_size;
+  const perKind = {
+    m: 2 * D2 * I + I * (R + 2 * N2) + R * I + I * N2 + I * D2,
+    "*": D2 * c.head_dim * (2 * H2 + 2 * c.num_key_value_heads),
+    E: 3 * D2 * F * E + E * D2,
+    "-": 3 * D2 * F
+  };
+  let total = 2 * c.vocab_size * D2;
+  for (let i = 0; i < L; i++) total += perKind[c.mixers[i]] + perKind[c.mlps[i]];
+  refuseAbsurd(r.file, total);
+  return c;
+}
 function parseZamba2(r) {
   const D2 = r.int("hidden_size", 2560);
   const L = layerCount(r, 54);
@@ -2377,10 +2423,99 @@ function buildMoe(c, w, p) {
     topK: c.num_experts_per_tok,
     router: linear(w, `${q}.router.layer`, E, D2),
     experts: Array.from({ length: E }, (_, e) => ({
-      gate_up: linearRows(w, `${q}.input_linear.weight`, e * 2 * F, 2 * F, D2),
+      // input_linear (E, 2F, D): expert e's gate rows, then its up rows
+      gate: linearRows(w, `${q}.input_linear.weight`, e * 2 * F, F, D2),
+      up: linearRows(w, `${q}.input_linear.weight`, e * 2 * F + F, F, D2),
       down: linearRows(w, `${q}.output_linear.weight`, e * D2, D2, F)
     })),
     shared: sharedMlp(c, w, p)
+  };
+}
+
+// engine/models/jamba.ts
+var jamba = {
+  modelType: "jamba",
+  prefixes: ["model."],
+  embeddingKey: "embed_tokens.weight",
+  hiddenStates: { convention: "input", blocksPerLayer: 2 },
+  parse: parseJamba,
+  kinds: (c) => [...c.mixers].flatMap((ch, i) => [ch === "m" ? "mamba1" : "attention", c.mlps[i] === "E" ? "moe" : "mlp"]),
+  tensors(c, prefix) {
+    const D2 = c.hidden_size, F = c.intermediate_size;
+    const I = c.mamba_inner, N2 = c.mamba_d_state, R = c.mamba_dt_rank;
+    const specs = [
+      { name: `${prefix}embed_tokens.weight`, shape: [c.vocab_size, D2] },
+      { name: `${prefix}final_layernorm.weight`, shape: [D2] }
+    ];
+    const swiglu = (p) => [...linearSpec(`${p}.gate_proj`, F, D2), ...linearSpec(`${p}.up_proj`, F, D2), ...linearSpec(`${p}.down_proj`, D2, F)];
+    [...c.mixers].forEach((ch, i) => {
+      const p = `${prefix}layers.${i}`;
+      specs.push({ name: `${p}.input_layernorm.weight`, shape: [D2] }, { name: `${p}.pre_ff_layernorm.weight`, shape: [D2] });
+      if (ch === "m") {
+        const m = `${p}.mamba`;
+        specs.push(
+          ...linearSpec(`${m}.in_proj`, 2 * I, D2),
+          { name: `${m}.conv1d.weight`, shape: [I, 1, c.mamba_d_conv] },
+          { name: `${m}.conv1d.bias`, shape: [I], optional: true },
+          ...linearSpec(`${m}.x_proj`, R + 2 * N2, I),
+          ...linearSpec(`${m}.dt_proj`, I, R),
+          { name: `${m}.dt_layernorm.weight`, shape: [R] },
+          { name: `${m}.b_layernorm.weight`, shape: [N2] },
+          { name: `${m}.c_layernorm.weight`, shape: [N2] },
+          { name: `${m}.A_log`, shape: [I, N2] },
+          { name: `${m}.D`, shape: [I] },
+          ...linearSpec(`${m}.out_proj`, D2, I)
+        );
+      } else {
+        specs.push(...attentionSpecs(`${p}.self_attn`, D2, c.num_attention_heads, c.num_key_value_heads, c.head_dim));
+      }
+      if (c.mlps[i] === "E") {
+        specs.push({ name: `${p}.feed_forward.router.weight`, shape: [c.num_experts, D2] });
+        for (let e = 0; e < c.num_experts; e++) specs.push(...swiglu(`${p}.feed_forward.experts.${e}`));
+      } else {
+        specs.push(...swiglu(`${p}.feed_forward`));
+      }
+    });
+    return specs;
+  },
+  build(c, w, prefix) {
+    const D2 = c.hidden_size, F = c.intermediate_size, eps = c.rms_norm_eps;
+    const blocks = [...c.mixers].flatMap((ch, i) => {
+      const p = `${prefix}layers.${i}`;
+      const norm = rmsNorm(w, `${p}.input_layernorm.weight`, eps);
+      const mixer = ch === "m" ? { index: 2 * i, name: `layers.${i}.mamba`, kind: "mamba1", norm, mixer: mamba1(c, w, `${p}.mamba`) } : { index: 2 * i, name: `layers.${i}.self_attn`, kind: "attention", norm, mixer: buildAttention(w, `${p}.self_attn`, D2, c.num_attention_heads, c.num_key_value_heads, c.head_dim) };
+      const second = { index: 2 * i + 1, name: `layers.${i}.feed_forward`, norm: rmsNorm(w, `${p}.pre_ff_layernorm.weight`, eps) };
+      const swiglu = (q) => ({ gate: linear(w, `${q}.gate_proj`, F, D2), up: linear(w, `${q}.up_proj`, F, D2), down: linear(w, `${q}.down_proj`, D2, F) });
+      const mlp2 = c.mlps[i] === "E" ? { ...second, kind: "moe", mixer: moe(c, w, `${p}.feed_forward`, swiglu) } : { ...second, kind: "mlp", mixer: (({ gate, up, down }) => ({ act: "swiglu", gate_proj: gate, up_proj: up, down_proj: down }))(swiglu(`${p}.feed_forward`)) };
+      return [mixer, mlp2];
+    });
+    return { blocks, embeddings: w.get(`${prefix}embed_tokens.weight`), normF: rmsNorm(w, `${prefix}final_layernorm.weight`, eps) };
+  }
+};
+function mamba1(c, w, p) {
+  const D2 = c.hidden_size, I = c.mamba_inner, N2 = c.mamba_d_state, R = c.mamba_dt_rank;
+  return {
+    I,
+    N: N2,
+    R,
+    K: c.mamba_d_conv,
+    in_proj: linear(w, `${p}.in_proj`, 2 * I, D2),
+    conv1d: { weight: w.get(`${p}.conv1d.weight`), bias: w.opt(`${p}.conv1d.bias`) },
+    x_proj: linear(w, `${p}.x_proj`, R + 2 * N2, I),
+    dt_proj: linear(w, `${p}.dt_proj`, I, R),
+    A_log: w.get(`${p}.A_log`),
+    D: w.get(`${p}.D`),
+    out_proj: linear(w, `${p}.out_proj`, D2, I),
+    dtBCNorm: { eps: c.rms_norm_eps, dt: w.get(`${p}.dt_layernorm.weight`), B: w.get(`${p}.b_layernorm.weight`), C: w.get(`${p}.c_layernorm.weight`) }
+  };
+}
+function moe(c, w, p, swiglu) {
+  return {
+    E: c.num_experts,
+    topK: c.num_experts_per_tok,
+    softmaxOver: "all",
+    router: linear(w, `${p}.router`, c.num_experts, c.hidden_size),
+    experts: Array.from({ length: c.num_experts }, (_, e) => swiglu(`${p}.experts.${e}`))
   };
 }
 
@@ -2436,7 +2571,7 @@ var mamba2 = {
           A_log: w.get(`${p}.A_log`),
           D: w.get(`${p}.D`),
           out_proj: linear(w, `${p}.out_proj`, D2, I),
-          dtBCNormEps: c.mixer_rms_eps
+          ...c.mixer_rms_eps !== void 0 ? { dtBCNorm: { eps: c.mixer_rms_eps } } : {}
         }
       };
     });
@@ -2697,7 +2832,8 @@ var ADAPTERS = {
   granitemoehybrid: granite,
   bamba,
   falcon_h1: falconH1,
-  zamba2
+  zamba2,
+  jamba
 };
 function adapterFor(modelType) {
   return Object.hasOwn(ADAPTERS, modelType) ? ADAPTERS[modelType] : void 0;

@@ -59,8 +59,9 @@ export interface Mamba1Mixer {
   A_log: Float32Array; // (I, N)
   D: Float32Array; // (I)
   out_proj: Linear;
-  /** falcon_mamba: dt_r, B and C are each RMS-normalised (no weight) with this epsilon before dt_proj and the scan. */
-  dtBCNormEps?: number;
+  /** falcon_mamba and jamba: dt_r, B and C are each RMS-normalised before dt_proj and the scan —
+   *  falcon_mamba without weights, jamba with its dt/b/c_layernorm weights. */
+  dtBCNorm?: { eps: number; dt?: Float32Array; B?: Float32Array; C?: Float32Array };
 }
 
 export interface Rope {
@@ -129,13 +130,15 @@ export interface SharedMixer {
 }
 
 /** Mixture-of-experts MLP: a router scores E experts per token, the top k run (SwiGLU each) and are
- *  summed with the softmax of their scores as weights; shared experts run on every token. */
+ *  summed, weighted by the softmax of their k scores (granitemoehybrid) or by their probabilities
+ *  under the softmax over all E (jamba: 'all'); shared experts run on every token. */
 export interface MoeMixer {
   E: number;
   topK: number;
   router: Linear; // (E, D)
-  /** Per expert: gate_up (2F, D) holds the gate's rows, then the up projection's; down (D, F). */
-  experts: { gate_up: Linear; down: Linear }[];
+  softmaxOver?: 'all';
+  /** Per expert: gate and up (F, D), down (D, F). */
+  experts: { gate: Linear; up: Linear; down: Linear }[];
   /** Always-on experts added to the routed ones (granitemoehybrid's shared_mlp). */
   shared?: MlpMixer;
 }

@@ -87,6 +87,13 @@ CASES = [
         tie_word_embeddings=False, use_mamba_kernels=False),
         notes="Zamba2 with one shared block reused by both hybrid layers (the first layer is one), GQA 4/2 "
               "without adapters or RoPE, SiLU MLP, untied head"),
+    dict(name="jamba", cls="JambaForCausalLM", T=29, seed=29, config=dict(
+        vocab_size=64, hidden_size=32, num_hidden_layers=5, num_attention_heads=4, num_key_value_heads=2,
+        attn_layer_period=3, attn_layer_offset=1, expert_layer_period=2, expert_layer_offset=1,
+        num_experts=4, num_experts_per_tok=2, intermediate_size=24, mamba_d_state=8, mamba_d_conv=4,
+        mamba_expand=2, rms_norm_eps=1e-6, tie_word_embeddings=False, use_mamba_kernels=False),
+        notes="Jamba: Mamba-1 (weighted dt/B/C norms) and GQA attention without position embedding, "
+              "dense SwiGLU and 4-expert top-2 MLPs after each kind"),
     dict(name="granitemoehybrid_unseen", cls="GraniteMoeHybridForCausalLM", T=29, seed=122, dtype="bfloat16", config=dict(
         vocab_size=80, hidden_size=40, num_hidden_layers=4,
         layer_types=["attention", "mamba", "attention", "mamba"], num_attention_heads=5, num_key_value_heads=5,
@@ -117,6 +124,13 @@ CASES = [
         use_mamba_kernels=False),
         notes="Zamba2, other shapes, stored as BF16: three shared blocks over four hybrid layers (block 0 again "
               "at the last), a hybrid layer first, head width 16, adapter rank 2, 5 groups, conv width 3, expand 1"),
+    dict(name="jamba_unseen", cls="JambaForCausalLM", T=23, seed=129, config=dict(
+        vocab_size=48, hidden_size=24, num_hidden_layers=6, num_attention_heads=2, num_key_value_heads=1,
+        attn_layer_period=2, attn_layer_offset=0, expert_layer_period=3, expert_layer_offset=2,
+        num_experts=3, num_experts_per_tok=1, intermediate_size=20, mamba_d_state=6, mamba_d_conv=3,
+        mamba_expand=2, mamba_dt_rank=3, rms_norm_eps=1e-5, tie_word_embeddings=True, use_mamba_kernels=False),
+        notes="Jamba, other shapes: attention first and every other layer (2 heads on 1 KV head), 3 experts "
+              "top-1 every third layer, conv width 3, dt rank 3, tied head"),
     dict(name="bamba_unseen", cls="BambaForCausalLM", T=21, seed=124, config=dict(
         vocab_size=60, hidden_size=36, num_hidden_layers=5, attn_layer_indices=[0, 3],
         num_attention_heads=6, num_key_value_heads=1, mamba_n_heads=6, mamba_n_groups=3, mamba_d_state=10,
@@ -154,6 +168,18 @@ def structure(model):
         L = len(layers)
         return ("P-" * L, [2 * i for i in range(L)], [(2 * i, l.mamba, i) for i, l in enumerate(layers)],
                 model.config.lm_head_multiplier)
+    if t == "jamba":
+        layout, attention, mixers = "", [], []
+        for i, l in enumerate(layers):
+            mamba = getattr(l, "mamba", None)
+            if mamba is not None:
+                layout += "m"
+                mixers.append((2 * i, mamba, i))
+            else:
+                layout += "*"
+                attention.append(2 * i)
+            layout += "E" if type(l.feed_forward).__name__ == "JambaSparseMoeBlock" else "-"
+        return layout, attention, mixers, 1.0
     if t == "zamba2":
         layout, attention, mixers = "", [], []
         for i, l in enumerate(layers):
@@ -173,18 +199,24 @@ def notes(model, input_ids):
     """What a case's notes should say beyond the common ones: for mixture-of-experts models, the
     smallest gap between a token's k-th and (k+1)-th router score over every MoE layer (a gap near
     float32 rounding could route a token differently in the engine)."""
-    routers = [m for n, m in model.named_modules() if n.endswith("block_sparse_moe.router")]
+    modules = dict(model.named_modules())
+    # (router, k): granitemoehybrid's router module knows k and returns (index, weights, logits);
+    # jamba's is a Linear returning the logits, with k on its MoE block
+    routers = [(m, getattr(m, "top_k", None) or modules[n.rsplit(".", 1)[0]].top_k)
+               for n, m in modules.items() if n.endswith(("block_sparse_moe.router", "feed_forward.router"))]
     if not routers:
         return []
     gaps = []
 
-    def hook(module, args, output):
-        scores = output[2].double()  # router_logits (tokens, E), as float32 values
-        top = torch.topk(scores, module.top_k + 1, dim=-1).values if module.top_k < scores.shape[-1] else None
-        if top is not None:
-            gaps.append(float((top[:, module.top_k - 1] - top[:, module.top_k]).min()))
+    def hook_for(k):
+        def hook(module, args, output):
+            scores = (output[2] if isinstance(output, tuple) else output).double()  # (tokens, E)
+            if k < scores.shape[-1]:
+                top = torch.topk(scores, k + 1, dim=-1).values
+                gaps.append(float((top[:, k - 1] - top[:, k]).min()))
+        return hook
 
-    handles = [r.register_forward_hook(hook) for r in routers]
+    handles = [r.register_forward_hook(hook_for(k)) for r, k in routers]
     try:
         model(input_ids, use_cache=False)
     finally:

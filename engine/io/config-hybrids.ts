@@ -72,7 +72,58 @@ export interface Zamba2Config {
   time_step_min: number; rms_norm_eps: number;
 }
 
-export type HybridConfig = GraniteConfig | FalconH1Config | Zamba2Config;
+/** jamba: Mamba-1 or attention layers (attention every attn_layer_period, at attn_layer_offset), each
+ *  followed by a dense SwiGLU MLP or (every expert_layer_period, at expert_layer_offset) experts. */
+export interface JambaConfig {
+  model_type: 'jamba';
+  vocab_size: number; hidden_size: number; tie_word_embeddings: boolean;
+  /** 'm' or '*' per decoder layer, and 'E' or '-' for its MLP. */
+  mixers: string; mlps: string;
+  num_attention_heads: number; num_key_value_heads: number; head_dim: number;
+  intermediate_size: number; num_experts: number; num_experts_per_tok: number;
+  mamba_d_state: number; mamba_d_conv: number; mamba_inner: number; mamba_dt_rank: number;
+  rms_norm_eps: number;
+}
+
+export type HybridConfig = GraniteConfig | FalconH1Config | Zamba2Config | JambaConfig;
+
+export function parseJamba(r: ConfigReader): JambaConfig {
+  const D = r.int('hidden_size', 4096);
+  const L = layerCount(r, 32);
+  const H = r.int('num_attention_heads', 32);
+  r.act('hidden_act', 'silu', ['silu', 'swish']);
+  const period = (key: string, def: number) => r.int(key, def);
+  const [ap, ao, ep, eo] = [period('attn_layer_period', 8), r.int('attn_layer_offset', 4, 0), period('expert_layer_period', 2), r.int('expert_layer_offset', 1, 0)];
+  if (ao >= ap) r.fail('attn_layer_offset', `below attn_layer_period (${ap})`);
+  if (eo >= ep) r.fail('expert_layer_offset', `below expert_layer_period (${ep})`);
+  const E = r.int('num_experts', r.int('num_local_experts', 16));
+  const rank = r.json.mamba_dt_rank;
+  const c: JambaConfig = {
+    model_type: 'jamba',
+    vocab_size: r.int('vocab_size', 65536), hidden_size: D, tie_word_embeddings: r.bool('tie_word_embeddings', false),
+    mixers: Array.from({ length: L }, (_, i) => (i % ap === ao ? '*' : 'm')).join(''),
+    mlps: Array.from({ length: L }, (_, i) => (E > 1 && i % ep === eo ? 'E' : '-')).join(''),
+    num_attention_heads: H, num_key_value_heads: r.int('num_key_value_heads', 8), head_dim: r.int('head_dim', Math.floor(D / H)),
+    intermediate_size: r.int('intermediate_size', 14336), num_experts: E, num_experts_per_tok: r.int('num_experts_per_tok', 2),
+    mamba_d_state: r.int('mamba_d_state', 16), mamba_d_conv: r.int('mamba_d_conv', 4),
+    mamba_inner: Math.floor(r.positive('mamba_expand', 2) * D),
+    mamba_dt_rank: rank === undefined || rank === 'auto' ? Math.ceil(D / 16) : r.int('mamba_dt_rank'),
+    rms_norm_eps: r.positive('rms_norm_eps', 1e-6),
+  };
+  divides(r, 'num_key_value_heads', c.num_key_value_heads, 'num_attention_heads', H);
+  if (c.mlps.includes('E') && c.num_experts_per_tok > E) {
+    throw new CheckpointError(r.file, `num_experts_per_tok (${c.num_experts_per_tok}) exceeds num_experts (${E})`);
+  }
+  const I = c.mamba_inner, N = c.mamba_d_state, R = c.mamba_dt_rank, F = c.intermediate_size;
+  const perKind: Record<string, number> = {
+    m: 2 * D * I + I * (R + 2 * N) + R * I + I * N + I * D, '*': D * c.head_dim * (2 * H + 2 * c.num_key_value_heads),
+    E: 3 * D * F * E + E * D, '-': 3 * D * F,
+  };
+  let total = 2 * c.vocab_size * D;
+  for (let i = 0; i < L; i++) total += perKind[c.mixers[i]] + perKind[c.mlps[i]];
+  refuseAbsurd(r.file, total);
+  return c;
+}
 
 export function parseZamba2(r: ConfigReader): Zamba2Config {
   const D = r.int('hidden_size', 2560);

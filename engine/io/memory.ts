@@ -82,7 +82,7 @@ function transientPerToken(b: Block, D: number): number {
     case 'moe': {
       // router scores, the output, and per expert (at worst every token) its gathered rows and hidden layer
       const m = b.mixer;
-      const F = m.experts[0]?.down.inFeatures ?? 0;
+      const F = m.experts[0]?.down.inFeatures ?? 0; // gate, up and the hidden layer
       return m.E + D + m.topK * (D + 3 * F + D) + (m.shared ? 3 * m.shared.up_proj.outFeatures + D : 0);
     }
   }

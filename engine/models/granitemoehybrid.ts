@@ -131,8 +131,9 @@ function buildMoe(c: GraniteConfig, w: Weights, p: string): MoeMixer {
   return {
     E, topK: c.num_experts_per_tok,
     router: linear(w, `${q}.router.layer`, E, D),
-    experts: Array.from({ length: E }, (_, e) => ({
-      gate_up: linearRows(w, `${q}.input_linear.weight`, e * 2 * F, 2 * F, D),
+    experts: Array.from({ length: E }, (_, e) => ({ // input_linear (E, 2F, D): expert e's gate rows, then its up rows
+      gate: linearRows(w, `${q}.input_linear.weight`, e * 2 * F, F, D),
+      up: linearRows(w, `${q}.input_linear.weight`, e * 2 * F + F, F, D),
       down: linearRows(w, `${q}.output_linear.weight`, e * D, D, F),
     })),
     shared: sharedMlp(c, w, p),

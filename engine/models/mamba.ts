@@ -54,7 +54,7 @@ export const mamba: ArchitectureAdapter<MambaConfig> = {
           dt_proj: linear(w, `${p}.dt_proj`, I, R),
           A_log: w.get(`${p}.A_log`), D: w.get(`${p}.D`),
           out_proj: linear(w, `${p}.out_proj`, D, I),
-          dtBCNormEps: c.mixer_rms_eps,
+          ...(c.mixer_rms_eps !== undefined ? { dtBCNorm: { eps: c.mixer_rms_eps } } : {}),
         },
       };
     });

@@ -3,6 +3,7 @@ import type { ArchitectureAdapter } from './adapter';
 import { llama } from './llama';
 import { falconH1 } from './falcon_h1';
 import { bamba, granite } from './granitemoehybrid';
+import { jamba } from './jamba';
 import { falconMamba, mamba } from './mamba';
 import { zamba2 } from './zamba2';
 import { mamba2 } from './mamba2';
@@ -18,6 +19,7 @@ const ADAPTERS: Record<string, ArchitectureAdapter> = {
   bamba: bamba as unknown as ArchitectureAdapter,
   falcon_h1: falconH1 as unknown as ArchitectureAdapter,
   zamba2: zamba2 as unknown as ArchitectureAdapter,
+  jamba: jamba as unknown as ArchitectureAdapter,
 };
 
 export function adapterFor(modelType: string): ArchitectureAdapter | undefined {

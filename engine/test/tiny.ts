@@ -67,6 +67,11 @@ export const TINY_CONFIGS: Record<string, Record<string, unknown>> = {
     intermediate_size: 20, n_mamba_heads: 4, mamba_ngroups: 2, mamba_d_state: 8, mamba_expand: 2, chunk_size: 8,
     rms_norm_eps: 1e-5, tie_word_embeddings: true,
   },
+  jamba: {
+    model_type: 'jamba', vocab_size: 25, hidden_size: 16, num_hidden_layers: 4, num_attention_heads: 4,
+    num_key_value_heads: 2, attn_layer_period: 2, attn_layer_offset: 1, expert_layer_period: 2, expert_layer_offset: 0,
+    num_experts: 3, num_experts_per_tok: 2, intermediate_size: 12, mamba_d_state: 4, mamba_expand: 2, rms_norm_eps: 1e-6,
+  },
   llama: {
     model_type: 'llama', vocab_size: 33, hidden_size: 16, num_hidden_layers: 2, num_attention_heads: 4,
     num_key_value_heads: 2, intermediate_size: 24, rms_norm_eps: 1e-6, rope_theta: 10000, tie_word_embeddings: false,
