@@ -69,7 +69,7 @@ CASES = [
         ssm_multipliers=[1.1, 0.9, 1.3, 0.7, 1.6], mlp_multipliers=[0.8, 1.2], tie_word_embeddings=True),
         notes="Falcon-H1 with the grouped gated norm before the gate (mamba_rms_norm, norm_before_gate), "
               "mamba_d_ssm null (expand · hidden), 3 query heads on 1 KV head, tied head"),
-    dict(name="zamba2", cls="Zamba2ForCausalLM", T=33, seed=27, config=dict(
+    dict(name="zamba2", cls="Zamba2ForCausalLM", T=25, seed=27, config=dict(
         vocab_size=64, hidden_size=24, num_hidden_layers=7,
         layers_block_type=["mamba", "hybrid", "mamba", "hybrid", "mamba", "hybrid", "hybrid"],
         num_attention_heads=4, num_key_value_heads=4, num_mem_blocks=2, use_shared_attention_adapter=True,
@@ -104,7 +104,7 @@ CASES = [
         rms_norm_eps=1e-5, tie_word_embeddings=True),
         notes="Granite-4.0-H, other shapes, stored as BF16: 6 experts top-3, 5 groups, conv width 3, "
               "multipliers of a released config's size, tied head"),
-    dict(name="falcon_h1_unseen", cls="FalconH1ForCausalLM", T=27, seed=125, config=dict(
+    dict(name="falcon_h1_unseen", cls="FalconH1ForCausalLM", T=21, seed=125, config=dict(
         vocab_size=56, hidden_size=40, num_hidden_layers=4, num_attention_heads=5, num_key_value_heads=5,
         mamba_d_ssm=40, mamba_n_heads=5, mamba_n_groups=1, mamba_d_state=12, mamba_d_conv=3,
         mamba_chunk_size=16, mamba_rms_norm=True, mamba_norm_before_gate=False, intermediate_size=24,
@@ -114,7 +114,7 @@ CASES = [
         ssm_multipliers=[0.35, 0.25, 0.5, 0.6, 0.15], mlp_multipliers=[0.4, 1.7], tie_word_embeddings=False),
         notes="Falcon-H1, other shapes: gated norm after the gate (norm_before_gate false), one group, conv "
               "width 3, 5 heads without grouping, other multipliers"),
-    dict(name="zamba2_unseen", cls="Zamba2ForCausalLM", T=26, seed=127, dtype="bfloat16", config=dict(
+    dict(name="zamba2_unseen", cls="Zamba2ForCausalLM", T=20, seed=127, dtype="bfloat16", config=dict(
         vocab_size=50, hidden_size=40, num_hidden_layers=8,
         layers_block_type=["hybrid", "mamba", "hybrid", "mamba", "mamba", "hybrid", "hybrid", "mamba"],
         num_attention_heads=5, num_key_value_heads=5, num_mem_blocks=3, use_shared_attention_adapter=True,
