@@ -6,7 +6,7 @@
 // Reference: https://github.com/huggingface/transformers/blob/v5.17.0/src/transformers/models/granitemoehybrid/modeling_granitemoehybrid.py
 // (GraniteMoeHybridTopKRouter, GraniteMoeHybridExperts, GraniteMoeHybridMoE; the decoder layer adds shared_mlp),
 // jamba/modeling_jamba.py (JambaSparseMoeBlock).
-// Ties between router scores go to the lower expert index (torch.topk's order on CPU).
+// Ties between router scores (measure zero with real weights) go to the lower expert index.
 import { kernels } from '../kernels/backend';
 import type { MoeMixer } from '../model';
 import * as mlp from './mlp';
