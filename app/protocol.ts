@@ -4,7 +4,7 @@
 // engine tensors (`{dtype, shape, data}`), transferred rather than copied where the port allows.
 // Validation of incoming requests lives in validate.ts. What a run streams — prompt, layer records,
 // tokens, summary — is the engine's own types (engine/run.ts, engine/records.ts), carried unchanged.
-import type { BlockKind, LayerRecord, PooledTileRequest, PromptInfo, RunSpec, RunSummary, RunToken, SweepPoint, Tensor } from '../engine';
+import type { BlockInfo, BlockKind, LayerRecord, PooledTileRequest, PromptInfo, RunSpec, RunSummary, RunToken, SweepPoint, Tensor } from '../engine';
 export type { AttentionRecord, PhonebookPromptSpec, PromptSpec, SsmRecord, SweepPoint, TokenAlt } from '../engine';
 
 /** 2: layer records are the engine's own (engine/records.ts), layouts are strings. */
@@ -70,7 +70,7 @@ export interface ModelSummary {
   modelType: string;
   /** Layout of the checkpoint as saved (original block order). */
   layout: string;
-  layers: { index: number; kind: BlockKind }[];
+  layers: BlockInfo[];
   parameters: number;
   vocabSize: number;
   hasTokenizer: boolean;

@@ -137,7 +137,7 @@ function parseNemotronH(r) {
   return c;
 }
 function nemotronPattern(r) {
-  const names = {
+  const names2 = {
     mamba: "M",
     linear_attention: "M",
     M: "M",
@@ -152,10 +152,10 @@ function nemotronPattern(r) {
     const list = r.json[key];
     if (!Array.isArray(list) || list.length === 0) r.fail(key, "a non-empty list of block types");
     return list.map((t) => {
-      if (typeof t !== "string" || !names[t]) {
+      if (typeof t !== "string" || !names2[t]) {
         throw new CheckpointError(r.file, `${key} contains ${JSON.stringify(t)}; the engine runs mamba, attention and mlp blocks`);
       }
-      return names[t];
+      return names2[t];
     }).join("");
   }
   const p = r.str("hybrid_override_pattern", "");
@@ -164,11 +164,15 @@ function nemotronPattern(r) {
   if (bad) throw new CheckpointError(r.file, `hybrid_override_pattern "${p}" has block type "${bad}"; the engine runs M, * and -`);
   return p;
 }
-function parseMamba2(r) {
+function stepLimit(r) {
   const limit = r.has("time_step_limit") ? r.json.time_step_limit : [0, Infinity];
   if (!Array.isArray(limit) || limit.length !== 2 || !limit.every((v) => typeof v === "number") || limit[0] > limit[1]) {
     r.fail("time_step_limit", "[min, max]");
   }
+  return [limit[0], limit[1]];
+}
+function parseMamba2(r) {
+  const limit = stepLimit(r);
   const c = {
     model_type: "mamba2",
     vocab_size: r.int("vocab_size", 32768),
@@ -183,7 +187,7 @@ function parseMamba2(r) {
     conv_kernel: r.int("conv_kernel", 4),
     chunk_size: r.int("chunk_size", 256),
     hidden_act: r.act("hidden_act", "silu", ["silu", "swish"]),
-    time_step_limit: [limit[0], limit[1]],
+    time_step_limit: limit,
     layer_norm_epsilon: r.positive("layer_norm_epsilon", 1e-5)
   };
   const I = Math.floor(c.expand * c.hidden_size);
@@ -200,7 +204,7 @@ function parseMamba(r) {
   const D2 = r.int("hidden_size", 768);
   const rank = r.json.time_step_rank;
   const c = {
-    model_type: "mamba",
+    model_type: r.json.model_type === "falcon_mamba" ? "falcon_mamba" : "mamba",
     vocab_size: r.int("vocab_size", 50280),
     hidden_size: D2,
     num_hidden_layers: r.int("num_hidden_layers", 32),
@@ -212,6 +216,7 @@ function parseMamba(r) {
     hidden_act: r.act("hidden_act", "silu", ["silu", "swish"]),
     layer_norm_epsilon: r.positive("layer_norm_epsilon", 1e-5)
   };
+  if (c.model_type === "falcon_mamba") c.mixer_rms_eps = r.positive("mixer_rms_eps", 1e-6);
   const I = c.intermediate_size;
   const perLayer = D2 * 2 * I + I * (c.time_step_rank + 2 * c.state_size) + c.time_step_rank * I + I * c.state_size + I * D2;
   refuseAbsurd(r.file, 2 * c.vocab_size * D2 + c.num_hidden_layers * perLayer);
@@ -303,9 +308,16 @@ function checkLoadFits(file, needed, available = availableBytes()) {
 }
 function transientPerToken(b, D2) {
   switch (b.kind) {
-    case "mamba2": {
-      const m = b.mixer;
-      return m.in_proj.outFeatures + 2 * m.convDim + 3 * m.I + 2 * m.G * m.N + m.H + D2;
+    case "mamba2":
+      return mamba2Transient(b.mixer, D2);
+    case "parallel": {
+      const a = b.mixer.attention;
+      return Math.max(mamba2Transient(b.mixer.mamba, D2), 2 * D2 + 2 * a.H * a.hd + 2 * a.KVH * a.hd + 2 + D2);
+    }
+    case "shared": {
+      const a = b.mixer.attention;
+      const F = b.mixer.mlp.up_proj.outFeatures;
+      return 4 * D2 + Math.max(2 * a.H * a.hd + 2 * a.KVH * a.hd + 2 + D2, 3 * F + 2 * D2, mamba2Transient(b.mixer.mamba, D2));
     }
     case "mamba1": {
       const m = b.mixer;
@@ -319,6 +331,11 @@ function transientPerToken(b, D2) {
       const m = b.mixer;
       return 2 * m.up_proj.outFeatures + (m.gate_proj?.outFeatures ?? 0) + D2;
     }
+    case "moe": {
+      const m = b.mixer;
+      const F = m.experts[0]?.down.inFeatures ?? 0;
+      return m.E + D2 + m.topK * (D2 + 3 * F + D2) + (m.shared ? 3 * m.shared.up_proj.outFeatures + D2 : 0);
+    }
   }
 }
 function estimateRunBytes(model, T2, captureBudgetBytes = 0) {
@@ -327,7 +344,8 @@ function estimateRunBytes(model, T2, captureBudgetBytes = 0) {
   let kv = 0;
   for (const b of model.blocks) {
     transient = Math.max(transient, transientPerToken(b, D2));
-    if (b.kind === "attention") kv += 2 * b.mixer.KVH * b.mixer.hd;
+    const a = b.kind === "attention" ? b.mixer : b.kind === "parallel" || b.kind === "shared" ? b.mixer.attention : void 0;
+    if (a) kv += 2 * a.KVH * a.hd;
   }
   return 4 * T2 * (3 * D2 + transient + kv) + captureBudgetBytes + 4 * V;
 }
@@ -336,6 +354,9 @@ function checkRunFits(model, T2, captureBudgetBytes = 0, available = availableBy
   const needed = estimateRunBytes(model, T2, captureBudgetBytes);
   if (needed <= available) return;
   throw new InputError(`a prompt of ${T2} tokens needs about ${both(needed)} of working memory with this model, but only ${both(available)} are available; use a shorter prompt`);
+}
+function mamba2Transient(m, D2) {
+  return m.in_proj.outFeatures + 2 * m.convDim + 3 * m.I + 2 * m.G * m.N + m.H + D2;
 }
 
 // engine/cli/available-memory.ts
@@ -365,6 +386,29 @@ function siluGate(y, z, zOffset, zStride, T2, I) {
   for (let t = 0; t < T2; t++) {
     for (let i = 0; i < I; i++) y[t * I + i] *= silu(z[t * zStride + zOffset + i]);
   }
+}
+var TWO_OVER_SQRT_PI = 1.1283791670955126;
+function erf(x) {
+  const a = Math.abs(x);
+  if (a < 3) {
+    let term = x;
+    let sum = x;
+    const x2 = x * x;
+    for (let n = 1; n < 60; n++) {
+      term *= -x2 / n;
+      const add = term / (2 * n + 1);
+      sum += add;
+      if (Math.abs(add) < 1e-17 * Math.abs(sum)) break;
+    }
+    return TWO_OVER_SQRT_PI * sum;
+  }
+  let f = a;
+  for (let n = 60; n >= 1; n--) f = a + n / 2 / f;
+  const erfc = Math.exp(-a * a) / Math.sqrt(Math.PI) / f;
+  return x > 0 ? 1 - erfc : erfc - 1;
+}
+function gelu(x) {
+  return 0.5 * x * (1 + erf(x / Math.SQRT2));
 }
 
 // engine/kernels/attention.ts
@@ -635,9 +679,19 @@ function forward(m, x, T2) {
   const up = projectWorking("mlp up", m.up_proj, x, T2, m.act === "relu2" ? "relu2" : void 0);
   if (m.act !== "relu2") {
     const gate = projectWorking("mlp gate", m.gate_proj, x, T2);
-    kernels().siluGate(up, gate, 0, up.length / T2, T2, up.length / T2);
+    if (m.lora) {
+      addLora(gate, m.lora.gate, x, T2);
+      addLora(up, m.lora.up, x, T2);
+    }
+    if (m.gateScale !== void 0) for (let i = 0; i < gate.length; i++) gate[i] *= m.gateScale;
+    if (m.act === "swiglu") kernels().siluGate(up, gate, 0, up.length / T2, T2, up.length / T2);
+    else for (let i = 0; i < up.length; i++) up[i] *= gelu(gate[i]);
   }
   return project(m.down_proj, up, T2);
+}
+function addLora(y, lora2, x, T2) {
+  const r = project(lora2.up, project(lora2.down, x, T2), T2);
+  for (let i = 0; i < y.length; i++) y[i] += r[i];
 }
 function step(m, x) {
   return forward(m, x, 1);
@@ -650,6 +704,12 @@ function forward2(m, x, T2, cache, capture) {
   const q = project(m.q_proj, x, T2);
   const k = projectWorking("attention k", m.k_proj, x, T2);
   const v = projectWorking("attention v", m.v_proj, x, T2);
+  if (m.lora) {
+    addLora(q, m.lora.q, x, T2);
+    addLora(k, m.lora.k, x, T2);
+    addLora(v, m.lora.v, x, T2);
+  }
+  if (m.kScale !== void 0) for (let i = 0; i < k.length; i++) k[i] *= m.kScale;
   if (m.rope) {
     applyRope(q, m.rope, T2, m.H, m.hd, past);
     applyRope(k, m.rope, T2, m.KVH, m.hd, past);
@@ -677,7 +737,7 @@ function grow(cache, need, w) {
   Object.assign(cache, { k, v, capacity });
 }
 function applyRope(x, rope, T2, heads, hd, past) {
-  const half = hd / 2;
+  const half = rope.invFreq.length;
   const cos = new Float64Array(half);
   const sin = new Float64Array(half);
   for (let t = 0; t < T2; t++) {
@@ -706,13 +766,23 @@ function applyNorm(out, x, norm, T2) {
 function gatedNorm(y, z, zOffset, zStride, norm, T2) {
   kernels().gatedRmsnorm(y, z, zOffset, zStride, norm.weight, T2, norm.weight.length, norm.eps, norm.groupSize);
 }
+function weightlessNorm(x, T2, width, eps, weight) {
+  for (let t = 0; t < T2; t++) {
+    const o = t * width;
+    let ss = 0;
+    for (let i = 0; i < width; i++) ss += x[o + i] * x[o + i];
+    const r = 1 / Math.sqrt(ss / width + eps);
+    for (let i = 0; i < width; i++) x[o + i] = weight ? weight[i] * (x[o + i] * r) : x[o + i] * r;
+  }
+}
 
 // engine/layers/mamba2.ts
 function forward3(m, u, T2, state, capture) {
   const { H: H2, P: P2, N: N2, G, I, convDim } = m;
   const width = m.in_proj.outFeatures;
   const zOff = 2 * m.dMlp;
-  const proj = projectWorking("mamba2 in_proj", m.in_proj, u, T2);
+  const proj = projectWorking("mamba2 in_proj", m.in_proj, m.inScale === void 0 ? u : scaled(u, m.inScale), T2);
+  if (m.projScale) for (let t = 0; t < T2; t++) for (let j = 0; j < width; j++) proj[t * width + j] *= m.projScale[j];
   const xBCin = working("mamba2 conv in", T2 * convDim);
   for (let t = 0; t < T2; t++) xBCin.set(proj.subarray(t * width + zOff + I, t * width + zOff + I + convDim), t * convDim);
   const xBC = working("mamba2 conv out", T2 * convDim);
@@ -739,8 +809,17 @@ function forward3(m, u, T2, state, capture) {
   const y = working("mamba2 y", T2 * I);
   kernels().mamba2Scan(y, state.ssm, x, dt, A, B, C, m.D, T2, H2, P2, N2, G, capture?.probe);
   capture?.internals?.({ x, B, C, dt, A, y });
-  gatedNorm(y, proj, zOff, width, m.norm, T2);
+  if (m.gate === void 0) gatedNorm(y, proj, zOff, width, m.norm, T2);
+  else {
+    if (m.gate === "norm-first") applyNorm(y, y, m.norm, T2);
+    kernels().siluGate(y, proj, zOff, width, T2, I);
+  }
   return project(m.out_proj, y, T2);
+}
+function scaled(u, s) {
+  const out = new Float32Array(u.length);
+  for (let i = 0; i < u.length; i++) out[i] = u[i] * s;
+  return out;
 }
 function step3(m, u, state, capture) {
   return forward3(m, u, 1, state, capture);
@@ -774,6 +853,12 @@ function forward4(m, u, T2, state, capture) {
     B.set(dbl.subarray(t * W + R, t * W + R + N2), t * N2);
     C.set(dbl.subarray(t * W + R + N2, t * W + W), t * N2);
   }
+  if (m.dtBCNorm) {
+    const { eps } = m.dtBCNorm;
+    weightlessNorm(dtr, T2, R, eps, m.dtBCNorm.dt);
+    weightlessNorm(B, T2, N2, eps, m.dtBCNorm.B);
+    weightlessNorm(C, T2, N2, eps, m.dtBCNorm.C);
+  }
   const delta = project(m.dt_proj, dtr, T2);
   kernels().softplus(delta, T2 * I);
   const A = negExp(m.A_log);
@@ -787,22 +872,109 @@ function step4(m, u, state, capture) {
   return forward4(m, u, 1, state, capture);
 }
 
+// engine/layers/moe.ts
+function route(m, x, T2) {
+  const { E, topK: k } = m;
+  const scores = project(m.router, x, T2);
+  const experts = new Int32Array(T2 * k);
+  const weights = new Float32Array(T2 * k);
+  const order = Array.from({ length: E }, (_, e) => e);
+  const over = m.softmaxOver === "all" ? E : k;
+  for (let t = 0; t < T2; t++) {
+    const r = scores.subarray(t * E, (t + 1) * E);
+    order.sort((a, b) => r[b] - r[a] || a - b);
+    let sum = 0;
+    const top = r[order[0]];
+    for (let j = 0; j < over; j++) sum += Math.exp(r[order[j]] - top);
+    for (let j = 0; j < k; j++) {
+      experts[t * k + j] = order[j];
+      weights[t * k + j] = Math.exp(r[order[j]] - top) / sum;
+    }
+  }
+  return { experts, weights };
+}
+function forward5(m, x, T2, onRouting) {
+  const D2 = m.router.inFeatures;
+  const k = m.topK;
+  const routing = route(m, x, T2);
+  onRouting?.(routing);
+  const out = m.shared ? forward(m.shared, x, T2) : new Float32Array(T2 * D2);
+  const rowsOf = Array.from({ length: m.E }, () => []);
+  for (let i = 0; i < T2 * k; i++) rowsOf[routing.experts[i]].push(i);
+  for (let e = 0; e < m.E; e++) {
+    const picks = rowsOf[e];
+    if (picks.length === 0) continue;
+    const n = picks.length;
+    const { gate, up, down } = m.experts[e];
+    const F = down.inFeatures;
+    const xs = new Float32Array(n * D2);
+    picks.forEach((p, r) => xs.set(x.subarray(Math.floor(p / k) * D2, (Math.floor(p / k) + 1) * D2), r * D2));
+    const h = project(up, xs, n);
+    kernels().siluGate(h, project(gate, xs, n), 0, F, n, F);
+    const y = project(down, h, n);
+    picks.forEach((p, r) => {
+      const t = Math.floor(p / k);
+      const w = routing.weights[p];
+      for (let d = 0; d < D2; d++) out[t * D2 + d] += w * y[r * D2 + d];
+    });
+  }
+  return out;
+}
+
+// engine/layers/parallel.ts
+function forward6(m, u, T2, state, capture) {
+  const ssm = forward3(m.mamba, u, T2, state.mamba, capture?.mamba);
+  const ua = new Float32Array(u.length);
+  for (let i = 0; i < u.length; i++) ua[i] = u[i] * m.attnIn;
+  const att = forward2(m.attention, ua, T2, state.attention, capture?.attention);
+  for (let i = 0; i < ssm.length; i++) ssm[i] = m.ssmOut * ssm[i] + m.attnOut * att[i];
+  return ssm;
+}
+
+// engine/layers/shared.ts
+function withEmbeddings(x, x0, T2, D2) {
+  const out = new Float32Array(2 * T2 * D2);
+  for (let t = 0; t < T2; t++) {
+    out.set(x.subarray(t * D2, (t + 1) * D2), 2 * t * D2);
+    out.set(x0.subarray(t * D2, (t + 1) * D2), (2 * t + 1) * D2);
+  }
+  return out;
+}
+function forward7(m, u, x, T2, state, capture) {
+  const a = forward2(m.attention, u, T2, state.attention, capture?.attention);
+  applyNorm(a, a, m.ffNorm, T2);
+  const t = project(m.linear, forward(m.mlp, a, T2), T2);
+  for (let i = 0; i < t.length; i++) t[i] += x[i];
+  applyNorm(t, t, m.mambaNorm, T2);
+  return forward3(m.mamba, t, T2, state.mamba, capture?.mamba);
+}
+
 // engine/layers/state.ts
+function mamba2State(m) {
+  return { kind: "mamba2", conv: new Float32Array((m.K - 1) * m.convDim), ssm: new Float64Array(m.H * m.P * m.N) };
+}
+function kvCache(m, capacity) {
+  const w = m.KVH * m.hd;
+  return { kind: "attention", k: new Float32Array(capacity * w), v: new Float32Array(capacity * w), length: 0, capacity };
+}
+function ssmOf(s) {
+  return s.kind === "mamba2" || s.kind === "mamba1" ? s : s.kind === "compound" ? s.mamba : void 0;
+}
 function initState(block, capacity = 64) {
   switch (block.kind) {
-    case "mamba2": {
-      const m = block.mixer;
-      return { kind: "mamba2", conv: new Float32Array((m.K - 1) * m.convDim), ssm: new Float64Array(m.H * m.P * m.N) };
-    }
+    case "mamba2":
+      return mamba2State(block.mixer);
     case "mamba1": {
       const m = block.mixer;
       return { kind: "mamba1", conv: new Float32Array((m.K - 1) * m.I), ssm: new Float64Array(m.I * m.N) };
     }
-    case "attention": {
-      const w = block.mixer.KVH * block.mixer.hd;
-      return { kind: "attention", k: new Float32Array(capacity * w), v: new Float32Array(capacity * w), length: 0, capacity };
-    }
+    case "attention":
+      return kvCache(block.mixer, capacity);
+    case "parallel":
+    case "shared":
+      return { kind: "compound", attention: kvCache(block.mixer.attention, capacity), mamba: mamba2State(block.mixer.mamba) };
     case "mlp":
+    case "moe":
       return { kind: "mlp" };
   }
 }
@@ -814,6 +986,8 @@ function cacheBytes(s) {
       return { state: 4 * ((s.K - 1) * s.I + s.I * s.N), kvPerToken: 0 };
     case "attention":
       return { state: 0, kvPerToken: 4 * 2 * s.KVH * s.hd };
+    case "compound":
+      return { state: cacheBytes(s.mamba).state, kvPerToken: cacheBytes(s.attention).kvPerToken };
     case "mlp":
       return { state: 0, kvPerToken: 0 };
   }
@@ -927,6 +1101,7 @@ function planCapture(spec, T2) {
   return {
     attention: defaults && (spec?.attention ?? true),
     ssm,
+    moe: defaults && (spec?.moe ?? true),
     states: ssm && (spec?.states ?? true),
     focus: Int32Array.from(focus),
     entries,
@@ -939,7 +1114,10 @@ function planCapture(spec, T2) {
   };
 }
 function wants(plan, block, what) {
-  const full = `${block.name}.${what}`;
+  return wantsNamed(plan, block.name, what);
+}
+function wantsNamed(plan, name, what) {
+  const full = `${name}.${what}`;
   return plan.names.some((n) => n === full || new RegExp(`^${n.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^.]+")}$`).test(full));
 }
 
@@ -1139,29 +1317,28 @@ function* forwardSteps(model, ids, capture, options = {}) {
   if (out.hidden) result.hiddenStates = [];
   if (out.attentions) result.attentions = {};
   if (out.ssmStates) result.ssmStates = {};
-  let x = new Float32Array(T2 * D2);
-  for (let t = 0; t < T2; t++) x.set(model.embeddings.weight.subarray(ids[t] * D2, (ids[t] + 1) * D2), t * D2);
+  let x = embed(model, ids);
+  const x0 = model.blocks.some((b) => b.kind === "shared") ? x.slice() : x;
   const { convention, blocksPerLayer } = model.hiddenStates;
   try {
     for (let i = 0; i < model.blocks.length; i++) {
       const block = model.blocks[i];
       const started = Date.now();
       if (result.hiddenStates && convention === "input" && i % blocksPerLayer === 0) result.hiddenStates.push(t2(x.slice(), T2, D2));
-      const normed = working("block input", T2 * D2);
-      applyNorm(normed, x, block.norm, T2);
+      const normed = blockInput(block, x, x0, T2, D2);
       const record = newRecord(block, i, T2, plan);
       budget2.beginLayer(block.kind === "mlp" ? 0 : probeLayersFrom(model, i));
-      const wantFullAttn = !!out.attentions || fresh && wants(plan, block, "attn_probs");
-      const y = runBlock(block, normed, T2, state.layers[i], plan, budget2, record, context, i, wantFullAttn, result);
+      const y = runBlock(block, normed, x, T2, state.layers[i], { plan, budget: budget2, record, context, i, result, fresh });
+      addContribution(x, y, block.scale);
       rowNorms(record.contributionNorm, y, T2, D2);
-      for (let j = 0; j < x.length; j++) x[j] += y[j];
       rowNorms(record.residualNorm, x, T2, D2);
       if (result.hiddenStates && convention === "output") result.hiddenStates.push(t2(x.slice(), T2, D2));
-      const layerState = state.layers[i];
-      if ((layerState.kind === "mamba2" || layerState.kind === "mamba1") && (out.ssmStates || wants(plan, block, "ssm_state"))) {
-        const s = ssmStateTensor(block, layerState.ssm);
+      const ssm = ssmOf(state.layers[i]);
+      const ssmName = partNames(block).ssm;
+      if (ssm && (out.ssmStates || wantsNamed(plan, ssmName, "ssm_state"))) {
+        const s = ssmStateTensor(block, ssm.ssm);
         if (out.ssmStates) result.ssmStates[i] = s;
-        if (wants(plan, block, "ssm_state") && budget2.take(s.data.byteLength, `${block.name}.ssm_state`, true)) record.named[`${block.name}.ssm_state`] = s;
+        if (wantsNamed(plan, ssmName, "ssm_state") && budget2.take(s.data.byteLength, `${ssmName}.ssm_state`, true)) record.named[`${ssmName}.ssm_state`] = s;
       }
       if (fresh && wants(plan, block, "output") && budget2.take(x.byteLength, `${block.name}.output`, true)) {
         record.named[`${block.name}.output`] = t2(x.slice(), T2, D2);
@@ -1180,7 +1357,7 @@ function* forwardSteps(model, ids, capture, options = {}) {
   x = options.lastLogitsOnly ? final.subarray((T2 - 1) * D2) : final;
   const rows = options.lastLogitsOnly ? 1 : T2;
   const logits = new Float32Array(rows * V);
-  kernels().matmul(logits, x, model.lmHead.weight, rows, D2, V, model.lmHead.bias);
+  head(logits, model, x, rows);
   return {
     ...result,
     logits: t2(logits, rows, V),
@@ -1190,7 +1367,7 @@ function* forwardSteps(model, ids, capture, options = {}) {
     captureBytes: budget2.used
   };
 }
-function forward5(model, ids, capture, options) {
+function forward8(model, ids, capture, options) {
   const it = forwardSteps(model, ids, capture, options);
   for (; ; ) {
     const r = it.next();
@@ -1202,36 +1379,108 @@ function probeLayersFrom(model, i) {
   for (let j = i; j < model.blocks.length; j++) if (model.blocks[j].kind !== "mlp") n++;
   return n;
 }
-function runBlock(block, normed, T2, s, plan, budget2, record, context, i, wantFullAttn, result) {
+function partNames(block) {
+  return block.kind === "parallel" || block.kind === "shared" ? { attention: block.mixer.attentionName, ssm: block.mixer.mambaName } : { attention: block.name, ssm: block.name };
+}
+function blockInput(block, x, x0, T2, D2) {
+  const input = block.kind === "shared" ? withEmbeddings(x, x0, T2, D2) : x;
+  const normed = working("block input", input.length);
+  applyNorm(normed, input, block.norm, T2);
+  return normed;
+}
+function runBlock(block, normed, stream, T2, s, r) {
   switch (block.kind) {
     case "mlp":
       return forward(block.mixer, normed, T2);
+    case "moe": {
+      const m = block.mixer;
+      return forward5(m, normed, T2, r.plan.moe ? (routing) => {
+        if (!r.budget.take(2 * routing.experts.length * 4, `${block.name} expert routing`)) return;
+        r.record.moe = {
+          E: m.E,
+          topK: m.topK,
+          experts: { dtype: "f32", shape: [T2, m.topK], data: Float32Array.from(routing.experts) },
+          weights: { dtype: "f32", shape: [T2, m.topK], data: routing.weights }
+        };
+      } : void 0);
+    }
     case "attention": {
-      const run = attentionCapture(block.mixer, T2, plan, budget2, block.name, wantFullAttn);
-      const y = forward2(block.mixer, normed, T2, s, run.capture);
-      record.attention = run.probe;
-      context.layers[i] = run.context;
-      if (run.full) {
-        if (result.attentions) result.attentions[i] = run.full;
-        if (wants(plan, block, "attn_probs")) record.named[`${block.name}.attn_probs`] = run.full;
-      }
+      const cap = captureAttention(block.mixer, block.name, T2, r);
+      const y = forward2(block.mixer, normed, T2, s, cap.capture);
+      r.context.layers[r.i] = cap.done();
       return y;
     }
     case "mamba2": {
-      const run = mamba2Capture(block.mixer, T2, plan, budget2, block.name);
-      const y = forward3(block.mixer, normed, T2, s, run.capture);
-      record.ssm = run.probe;
-      context.layers[i] = run.context;
+      const cap = captureMamba2(block.mixer, block.name, T2, r);
+      const y = forward3(block.mixer, normed, T2, s, cap.capture);
+      r.context.layers[r.i] = cap.done();
       return y;
     }
     case "mamba1": {
-      const run = mamba1Capture(block.mixer, T2, plan, budget2, block.name);
+      const run = mamba1Capture(block.mixer, T2, r.plan, r.budget, block.name);
       const y = forward4(block.mixer, normed, T2, s, run.capture);
-      record.ssm = run.probe;
-      context.layers[i] = run.context;
+      r.record.ssm = run.probe;
+      r.context.layers[r.i] = run.context;
+      return y;
+    }
+    case "parallel": {
+      const m = block.mixer;
+      const a = captureAttention(m.attention, m.attentionName, T2, r);
+      const b = captureMamba2(m.mamba, m.mambaName, T2, r);
+      const y = forward6(m, normed, T2, s, { attention: a.capture, mamba: b.capture });
+      r.context.layers[r.i] = { kind: "compound", attention: a.done(), ssm: b.done() };
+      return y;
+    }
+    case "shared": {
+      const m = block.mixer;
+      const a = captureAttention(m.attention, m.attentionName, T2, r);
+      const b = captureMamba2(m.mamba, m.mambaName, T2, r);
+      const y = forward7(m, normed, stream, T2, s, { attention: a.capture, mamba: b.capture });
+      r.context.layers[r.i] = { kind: "compound", attention: a.done(), ssm: b.done() };
       return y;
     }
   }
+}
+function captureAttention(m, name, T2, r) {
+  const named = r.fresh && wantsNamed(r.plan, name, "attn_probs");
+  const run = attentionCapture(m, T2, r.plan, r.budget, name, !!r.result.attentions || named);
+  return {
+    capture: run.capture,
+    done: () => {
+      r.record.attention = run.probe;
+      if (run.full) {
+        if (r.result.attentions) r.result.attentions[r.i] = run.full;
+        if (named) r.record.named[`${name}.attn_probs`] = run.full;
+      }
+      return run.context;
+    }
+  };
+}
+function captureMamba2(m, name, T2, r) {
+  const run = mamba2Capture(m, T2, r.plan, r.budget, name);
+  return {
+    capture: run.capture,
+    done: () => {
+      r.record.ssm = run.probe;
+      return run.context;
+    }
+  };
+}
+function embed(model, ids) {
+  const { D: D2, weight } = model.embeddings;
+  const x = new Float32Array(ids.length * D2);
+  for (let t = 0; t < ids.length; t++) x.set(weight.subarray(ids[t] * D2, (ids[t] + 1) * D2), t * D2);
+  if (model.embeddingScale !== void 0) for (let j = 0; j < x.length; j++) x[j] *= model.embeddingScale;
+  return x;
+}
+function addContribution(x, y, scale) {
+  if (scale !== void 0 && scale !== 1) for (let j = 0; j < y.length; j++) y[j] *= scale;
+  for (let j = 0; j < x.length; j++) x[j] += y[j];
+}
+function head(logits, model, x, rows) {
+  const { D: D2, V } = model.embeddings;
+  kernels().matmul(logits, x, model.lmHead.weight, rows, D2, V, model.lmHead.bias);
+  if (model.logitScale !== void 0) for (let j = 0; j < logits.length; j++) logits[j] *= model.logitScale;
 }
 function newRecord(block, index, T2, plan) {
   return {
@@ -1252,7 +1501,8 @@ function closed({ named, notices, ...rest }) {
   return { ...rest, ...Object.keys(named).length > 0 ? { named } : {}, ...notices.length > 0 ? { notices } : {} };
 }
 function ssmStateTensor(block, ssm) {
-  const shape = block.kind === "mamba2" ? [block.mixer.H, block.mixer.P, block.mixer.N] : block.kind === "mamba1" ? [block.mixer.I, block.mixer.N] : [ssm.length];
+  const m2 = block.kind === "mamba2" ? block.mixer : block.kind === "parallel" || block.kind === "shared" ? block.mixer.mamba : void 0;
+  const shape = m2 ? [m2.H, m2.P, m2.N] : block.kind === "mamba1" ? [block.mixer.I, block.mixer.N] : [ssm.length];
   return { dtype: "f32", shape, data: Float32Array.from(ssm) };
 }
 function t2(data, a, b) {
@@ -1300,8 +1550,37 @@ function writeSafetensors(tensors, metadata) {
 }
 
 // engine/layout.ts
-var KIND_CHAR = { mamba1: "m", mamba2: "M", attention: "*", mlp: "-" };
-var CHAR_KIND = { m: "mamba1", M: "mamba2", "*": "attention", "-": "mlp" };
+var KIND_CHAR = {
+  mamba1: "m",
+  mamba2: "M",
+  attention: "*",
+  mlp: "-",
+  moe: "E",
+  parallel: "P",
+  shared: "S"
+};
+var CHAR_KIND = {
+  m: "mamba1",
+  M: "mamba2",
+  "*": "attention",
+  "-": "mlp",
+  E: "moe",
+  P: "parallel",
+  S: "shared"
+};
+var KIND_NAME = {
+  mamba2: "Mamba-2",
+  mamba1: "Mamba-1",
+  attention: "attention",
+  mlp: "MLP",
+  moe: "mixture-of-experts MLP",
+  parallel: "parallel attention + Mamba-2",
+  shared: "shared transformer + Mamba-2"
+};
+var KIND_PARTS = {
+  parallel: ["attention", "mamba2"],
+  shared: ["attention", "mlp", "mamba2"]
+};
 var isLayoutChar = (c) => Object.hasOwn(CHAR_KIND, c);
 var MAX_INDEX_DIGITS = 6;
 function readLayout(text) {
@@ -1321,7 +1600,8 @@ function readLayout(text) {
       tokens.push({ kind: CHAR_KIND[c], index: null, at: i + 1, digits: "" });
       open4 = true;
     } else {
-      throw new LayoutError(text, `unknown block char ${JSON.stringify(c)} at character ${i + 1} (use M Mamba-2, m Mamba-1, * attention, - MLP, and a number to name a block, as in M6)`);
+      const chars = Object.keys(CHAR_KIND).map((k) => `${k} ${KIND_NAME[CHAR_KIND[k]]}`).join(", ");
+      throw new LayoutError(text, `unknown block char ${JSON.stringify(c)} at character ${i + 1} (use ${chars}, and a number to name a block, as in M6)`);
     }
   });
   return tokens.map(({ kind, at, digits }) => ({ kind, at, index: digits === "" ? null : Number(digits) }));
@@ -1353,6 +1633,10 @@ function parseLayout(kinds, text) {
     if (next === void 0) {
       const ofKind = checkpointOrder(kinds).filter((b) => kinds[b] === kind);
       if (ofKind.length === 0) {
+        const holder = kinds.find((k) => KIND_PARTS[k]?.includes(kind));
+        if (holder) {
+          throw new LayoutError(text, `"${ch}" at character ${at}: this checkpoint's ${KIND_NAME[kind]} runs only inside its ${KIND_NAME[holder]} blocks (${KIND_CHAR[holder]}), which move, drop and repeat as a whole`);
+        }
         throw new LayoutError(text, `"${ch}" at character ${at}: the checkpoint has no ${kind} blocks (its layout is ${formatLayout(kinds, checkpointOrder(kinds))})`);
       }
       throw new LayoutError(text, `"${ch}" at character ${at} asks for more ${ch} blocks than the ${ofKind.length} the checkpoint has; name a block to repeat it, e.g. ${ch}${ofKind[ofKind.length - 1]}`);
@@ -1624,6 +1908,10 @@ function rmsNorm(w, name, eps, groupSize) {
   const weight = w.get(name);
   return { weight, eps, groupSize: groupSize ?? weight.length };
 }
+function linearRows(w, name, first, out, inp, bias) {
+  const b = bias === void 0 ? void 0 : w.opt(bias)?.subarray(first, first + out);
+  return { weight: w.get(name).subarray(first * inp, (first + out) * inp), bias: b, inFeatures: inp, outFeatures: out };
+}
 
 // engine/models/attention-weights.ts
 function attentionSpecs(p, D2, H2, KVH, hd) {
@@ -1707,7 +1995,7 @@ var llama = {
 };
 function ropeFor(cfg, hd) {
   const f = Math.fround;
-  const half = hd / 2;
+  const half = Math.ceil(hd / 2);
   const inv = new Float32Array(half);
   for (let i = 0; i < half; i++) inv[i] = f(1 / f(cfg.theta ** f(2 * i / hd)));
   if (cfg.type === "linear") for (let i = 0; i < half; i++) inv[i] = f(inv[i] / cfg.factor);
@@ -1727,8 +2015,596 @@ function ropeFor(cfg, hd) {
   return { invFreq: inv, attentionScaling: 1 };
 }
 
+// engine/io/config-hybrids.ts
+function parseJamba(r) {
+  const D2 = r.int("hidden_size", 4096);
+  const L = layerCount(r, 32);
+  const H2 = r.int("num_attention_heads", 32);
+  r.act("hidden_act", "silu", ["silu", "swish"]);
+  const period = (key, def) => r.int(key, def);
+  const [ap, ao, ep, eo] = [period("attn_layer_period", 8), r.int("attn_layer_offset", 4, 0), period("expert_layer_period", 2), r.int("expert_layer_offset", 1, 0)];
+  if (ao >= ap) r.fail("attn_layer_offset", `below attn_layer_period (${ap})`);
+  if (eo >= ep) r.fail("expert_layer_offset", `below expert_layer_period (${ep})`);
+  const E = r.int("num_experts", r.int("num_local_experts", 16));
+  const rank = r.json.mamba_dt_rank;
+  const c = {
+    model_type: "jamba",
+    vocab_size: r.int("vocab_size", 65536),
+    hidden_size: D2,
+    tie_word_embeddings: r.bool("tie_word_embeddings", false),
+    mixers: Array.from({ length: L }, (_, i) => i % ap === ao ? "*" : "m").join(""),
+    mlps: Array.from({ length: L }, (_, i) => E > 1 && i % ep === eo ? "E" : "-").join(""),
+    num_attention_heads: H2,
+    num_key_value_heads: r.int("num_key_value_heads", 8),
+    head_dim: r.int("head_dim", Math.floor(D2 / H2)),
+    intermediate_size: r.int("intermediate_size", 14336),
+    num_experts: E,
+    num_experts_per_tok: r.int("num_experts_per_tok", 2),
+    mamba_d_state: r.int("mamba_d_state", 16),
+    mamba_d_conv: r.int("mamba_d_conv", 4),
+    mamba_inner: Math.floor(r.positive("mamba_expand", 2) * D2),
+    mamba_dt_rank: rank === void 0 || rank === "auto" ? Math.ceil(D2 / 16) : r.int("mamba_dt_rank"),
+    rms_norm_eps: r.positive("rms_norm_eps", 1e-6)
+  };
+  divides(r, "num_key_value_heads", c.num_key_value_heads, "num_attention_heads", H2);
+  if (c.mlps.includes("E") && c.num_experts_per_tok > E) {
+    throw new CheckpointError(r.file, `num_experts_per_tok (${c.num_experts_per_tok}) exceeds num_experts (${E})`);
+  }
+  const I = c.mamba_inner, N2 = c.mamba_d_state, R = c.mamba_dt_rank, F = c.intermediate_size;
+  const perKind = {
+    m: 2 * D2 * I + I * (R + 2 * N2) + R * I + I * N2 + I * D2,
+    "*": D2 * c.head_dim * (2 * H2 + 2 * c.num_key_value_heads),
+    E: 3 * D2 * F * E + E * D2,
+    "-": 3 * D2 * F
+  };
+  let total = 2 * c.vocab_size * D2;
+  for (let i = 0; i < L; i++) total += perKind[c.mixers[i]] + perKind[c.mlps[i]];
+  refuseAbsurd(r.file, total);
+  return c;
+}
+function parseZamba2(r) {
+  const D2 = r.int("hidden_size", 2560);
+  const L = layerCount(r, 54);
+  const H2 = r.int("num_attention_heads", 32);
+  const act = r.act("hidden_act", "gelu", ["gelu", "silu", "swish"]);
+  const heads = r.int("n_mamba_heads", 8);
+  const I = Math.floor(r.positive("mamba_expand", 2) * D2);
+  if (I % heads !== 0) throw new CheckpointError(r.file, `n_mamba_heads (${heads}) must divide mamba_expand \xD7 hidden_size (${I})`);
+  const c = {
+    model_type: "zamba2",
+    vocab_size: r.int("vocab_size", 32e3),
+    hidden_size: D2,
+    tie_word_embeddings: r.bool("tie_word_embeddings", true),
+    layers: zamba2Layers(r, L),
+    num_attention_heads: H2,
+    num_key_value_heads: r.int("num_key_value_heads", H2),
+    attention_head_dim: Math.floor(2 * D2 / H2),
+    rope: r.bool("use_mem_rope", false) ? parseRope(r) : null,
+    intermediate_size: r.int("intermediate_size", 4 * D2),
+    hidden_act: act === "gelu" ? "gelu" : "silu",
+    add_bias_linear: r.bool("add_bias_linear", false),
+    num_mem_blocks: r.int("num_mem_blocks", 1),
+    use_shared_attention_adapter: r.bool("use_shared_attention_adapter", false),
+    adapter_rank: r.int("adapter_rank", 128),
+    mamba: {
+      heads,
+      headDim: I / heads,
+      groups: r.int("mamba_ngroups", 1),
+      state: r.int("mamba_d_state", 64),
+      conv: r.int("mamba_d_conv", 4),
+      chunk: r.int("chunk_size", 256),
+      inner: I,
+      convBias: r.bool("use_conv_bias", true),
+      projBias: r.bool("add_bias_linear", false),
+      timeStepLimit: [r.num("time_step_min", 1e-3), Infinity]
+    },
+    time_step_min: r.num("time_step_min", 1e-3),
+    rms_norm_eps: r.positive("rms_norm_eps", 1e-5)
+  };
+  if (2 * D2 % H2 !== 0) throw new CheckpointError(r.file, `num_attention_heads (${H2}) must divide 2 \xD7 hidden_size (${2 * D2})`);
+  divides(r, "num_key_value_heads", c.num_key_value_heads, "num_attention_heads", H2);
+  if (c.use_shared_attention_adapter && c.num_key_value_heads !== H2) {
+    throw new CheckpointError(r.file, `shared attention adapters need num_key_value_heads = num_attention_heads (${c.num_key_value_heads} \u2260 ${H2}), as transformers' Zamba2Attention does`);
+  }
+  divides(r, "mamba_ngroups", c.mamba.groups, "n_mamba_heads", heads);
+  const m = c.mamba, hd = c.attention_head_dim, F = c.intermediate_size;
+  const mambaLayer = D2 * (2 * I + 2 * m.groups * m.state + heads) + I * D2;
+  const hybrids = [...c.layers].filter((k) => k === "S").length;
+  const shared = 2 * D2 * hd * (H2 + c.num_key_value_heads) + hd * H2 * D2 + 3 * D2 * F;
+  refuseAbsurd(r.file, 2 * c.vocab_size * D2 + L * mambaLayer + Math.min(hybrids, c.num_mem_blocks) * shared + hybrids * (D2 * D2 + 2 * c.adapter_rank * 6 * D2));
+  return c;
+}
+function zamba2Layers(r, L) {
+  const key = ["layers_block_type", "layer_types"].find((k) => r.has(k));
+  if (!key) {
+    if (L !== 54) throw new CheckpointError(r.file, "has no layers_block_type (the default pattern is for 54 layers)");
+    return "M" + "MMMMMS".repeat(7) + "MMMMSMMMSMM";
+  }
+  const list = r.json[key];
+  const of = { mamba: "M", linear_attention: "M", hybrid: "S" };
+  if (!Array.isArray(list) || list.length !== L) r.fail(key, `a list of ${L} layer types (num_hidden_layers)`);
+  return list.map((t) => {
+    if (typeof t !== "string" || !of[t]) throw new CheckpointError(r.file, `${key} contains ${JSON.stringify(t)}; zamba2 layers are mamba or hybrid`);
+    return of[t];
+  }).join("");
+}
+function parseFalconH1(r) {
+  const D2 = r.int("hidden_size", 4096);
+  const H2 = r.int("num_attention_heads", 32);
+  r.act("hidden_act", "silu", ["silu", "swish"]);
+  const inner = r.json.mamba_d_ssm === null ? void 0 : r.int("mamba_d_ssm", 1024);
+  const c = {
+    model_type: "falcon_h1",
+    vocab_size: r.int("vocab_size", 128e3),
+    hidden_size: D2,
+    tie_word_embeddings: r.bool("tie_word_embeddings", false),
+    num_hidden_layers: layerCount(r, 32),
+    num_attention_heads: H2,
+    num_key_value_heads: r.int("num_key_value_heads", 8),
+    head_dim: r.int("head_dim", Math.floor(D2 / H2)),
+    attention_bias: r.bool("attention_bias", false),
+    rope: parseRope(r),
+    intermediate_size: r.int("intermediate_size", 14336),
+    mlp_bias: r.bool("mlp_bias", false),
+    mamba: mamba2Shape(r, D2, { heads: 128, groups: 1, state: 256, chunk: 256 }, inner),
+    mamba_rms_norm: r.bool("mamba_rms_norm", false),
+    mamba_norm_before_gate: r.bool("mamba_norm_before_gate", true),
+    rms_norm_eps: r.positive("rms_norm_eps", 1e-5),
+    embedding_multiplier: r.num("embedding_multiplier", 1),
+    lm_head_multiplier: r.num("lm_head_multiplier", 1),
+    key_multiplier: r.num("key_multiplier", 1),
+    attention_in_multiplier: r.num("attention_in_multiplier", 1),
+    attention_out_multiplier: r.num("attention_out_multiplier", 1),
+    ssm_in_multiplier: r.num("ssm_in_multiplier", 1),
+    ssm_out_multiplier: r.num("ssm_out_multiplier", 1),
+    ssm_multipliers: numbers(r, "ssm_multipliers", 5),
+    mlp_multipliers: numbers(r, "mlp_multipliers", 2)
+  };
+  divides(r, "num_key_value_heads", c.num_key_value_heads, "num_attention_heads", H2);
+  if (c.rope && c.head_dim % 2 !== 0) r.fail("head_dim", "even (RoPE turns pairs)");
+  const m = c.mamba;
+  const perLayer = D2 * (2 * m.inner + 2 * m.groups * m.state + m.heads) + m.inner * D2 + D2 * c.head_dim * (2 * H2 + 2 * c.num_key_value_heads) + 3 * D2 * c.intermediate_size;
+  refuseAbsurd(r.file, 2 * c.vocab_size * D2 + c.num_hidden_layers * perLayer);
+  return c;
+}
+function numbers(r, key, n) {
+  if (!r.has(key)) return Array.from({ length: n }, () => 1);
+  const v = r.json[key];
+  if (!Array.isArray(v) || v.length !== n || !v.every((x) => typeof x === "number" && Number.isFinite(x))) r.fail(key, `a list of ${n} numbers`);
+  return v;
+}
+var MAX_LAYERS = 1e5;
+function layerCount(r, def) {
+  const L = r.int("num_hidden_layers", def);
+  if (L > MAX_LAYERS) r.fail("num_hidden_layers", `at most ${MAX_LAYERS}`);
+  return L;
+}
+var MIXER_OF = { mamba: "M", linear_attention: "M", attention: "*", full_attention: "*" };
+function parseGranite(r) {
+  const bamba2 = r.json.model_type === "bamba";
+  const D2 = r.int("hidden_size", 4096);
+  const L = layerCount(r, 32);
+  const H2 = r.int("num_attention_heads", 32);
+  r.act("hidden_act", "silu", ["silu", "swish"]);
+  const head_dim = r.int("head_dim", Math.floor(D2 / H2));
+  const rope = bamba2 || r.str("position_embedding_type", "") === "rope" ? parseRope(r) : null;
+  const params = r.json.rope_parameters ?? {};
+  const partial = typeof params.partial_rotary_factor === "number" ? params.partial_rotary_factor : r.num("partial_rotary_factor", bamba2 ? 0.5 : 1);
+  const c = {
+    model_type: bamba2 ? "bamba" : "granitemoehybrid",
+    vocab_size: r.int("vocab_size", bamba2 ? 128e3 : 32e3),
+    hidden_size: D2,
+    tie_word_embeddings: r.bool("tie_word_embeddings", false),
+    mixers: bamba2 ? bambaMixers(r, L) : graniteMixers(r, L),
+    num_attention_heads: H2,
+    num_key_value_heads: r.int("num_key_value_heads", bamba2 ? 8 : H2),
+    head_dim,
+    attention_bias: r.bool("attention_bias", false),
+    attention_scaling: bamba2 ? head_dim ** -0.5 : r.num("attention_multiplier", 1),
+    rope,
+    rotary_dim: Math.floor(head_dim * partial),
+    intermediate_size: r.int("intermediate_size", bamba2 ? 14336 : 11008),
+    mlp_bias: bamba2 && r.bool("mlp_bias", false),
+    shared_intermediate_size: bamba2 ? 0 : r.int("shared_intermediate_size", 1024),
+    num_local_experts: bamba2 ? 0 : r.int("num_local_experts", 8, 0),
+    num_experts_per_tok: bamba2 ? 0 : r.int("num_experts_per_tok", 2),
+    mamba: mamba2Shape(r, D2, { heads: 128, groups: 1, state: 256, chunk: 256 }),
+    rms_norm_eps: r.positive("rms_norm_eps", bamba2 ? 1e-5 : 1e-6),
+    embedding_multiplier: bamba2 ? 1 : r.num("embedding_multiplier", 1),
+    logits_scaling: bamba2 ? 1 : r.positive("logits_scaling", 1),
+    residual_multiplier: bamba2 ? 1 : r.num("residual_multiplier", 1)
+  };
+  divides(r, "num_key_value_heads", c.num_key_value_heads, "num_attention_heads", H2);
+  if (!(partial > 0 && partial <= 1) || c.rope && c.rotary_dim < 1) {
+    throw new CheckpointError(r.file, `partial_rotary_factor must be in (0, 1] and turn at least one channel of head_dim ${head_dim}, got ${JSON.stringify(partial)}`);
+  }
+  if (c.num_local_experts > 0 && c.num_experts_per_tok > c.num_local_experts) {
+    throw new CheckpointError(r.file, `num_experts_per_tok (${c.num_experts_per_tok}) exceeds num_local_experts (${c.num_local_experts})`);
+  }
+  const m = c.mamba;
+  const perKind = {
+    M: D2 * (2 * m.inner + 2 * m.groups * m.state + m.heads) + m.inner * D2,
+    "*": D2 * head_dim * (2 * H2 + 2 * c.num_key_value_heads)
+  };
+  const mlp2 = 3 * D2 * (c.num_local_experts * c.intermediate_size + c.shared_intermediate_size + (bamba2 ? c.intermediate_size : 0));
+  let total = 2 * c.vocab_size * D2;
+  for (const ch of c.mixers) total += perKind[ch] + mlp2;
+  refuseAbsurd(r.file, total);
+  return c;
+}
+function graniteMixers(r, L) {
+  const key = ["layer_types", "layers_block_type"].find((k) => r.has(k));
+  if (!key) return "M".repeat(L);
+  const list = r.json[key];
+  if (!Array.isArray(list) || list.length !== L) r.fail(key, `a list of ${L} layer types (num_hidden_layers)`);
+  return list.map((t) => {
+    if (typeof t !== "string" || !MIXER_OF[t]) throw new CheckpointError(r.file, `${key} contains ${JSON.stringify(t)}; the engine runs mamba and attention layers`);
+    return MIXER_OF[t];
+  }).join("");
+}
+function bambaMixers(r, L) {
+  const list = r.has("attn_layer_indices") ? r.json.attn_layer_indices : [];
+  if (!Array.isArray(list) || !list.every((i) => Number.isInteger(i) && i >= 0 && i < L)) r.fail("attn_layer_indices", `a list of layer indices below ${L}`);
+  return Array.from({ length: L }, (_, i) => list.includes(i) ? "*" : "M").join("");
+}
+function mamba2Shape(r, D2, def, inner) {
+  const heads = r.int("mamba_n_heads", def.heads);
+  const I = inner ?? Math.floor(r.positive("mamba_expand", 2) * D2);
+  const headDim = r.json.mamba_d_head === void 0 || r.json.mamba_d_head === "auto" ? Math.floor(I / heads) : r.int("mamba_d_head");
+  if (headDim * heads !== I) throw new CheckpointError(r.file, `mamba_n_heads \xD7 mamba_d_head = ${heads * headDim} must equal the Mamba width ${I}`);
+  const s = {
+    heads,
+    headDim,
+    groups: r.int("mamba_n_groups", def.groups),
+    state: r.int("mamba_d_state", def.state),
+    conv: r.int("mamba_d_conv", 4),
+    chunk: r.int("mamba_chunk_size", def.chunk),
+    inner: I,
+    convBias: r.bool("mamba_conv_bias", true),
+    projBias: r.bool("mamba_proj_bias", false),
+    timeStepLimit: stepLimit(r)
+  };
+  divides(r, "mamba_n_groups", s.groups, "mamba_n_heads", heads);
+  return s;
+}
+
+// engine/models/mamba2-weights.ts
+var mamba2ConvDim = (d) => d.I + 2 * d.G * d.N;
+var mamba2Cache = (d) => ({ kind: "mamba2", K: d.K, convDim: mamba2ConvDim(d), H: d.H, P: d.P, N: d.N });
+function mamba2Specs(p, D2, d, norm = true) {
+  const convDim = mamba2ConvDim(d);
+  return [
+    ...linearSpec(`${p}.in_proj`, d.I + convDim + d.H, D2),
+    { name: `${p}.conv1d.weight`, shape: [convDim, 1, d.K] },
+    { name: `${p}.conv1d.bias`, shape: [convDim], optional: true },
+    { name: `${p}.dt_bias`, shape: [d.H] },
+    { name: `${p}.A_log`, shape: [d.H] },
+    { name: `${p}.D`, shape: [d.H] },
+    ...norm ? [{ name: `${p}.norm.weight`, shape: [d.I] }] : [],
+    ...linearSpec(`${p}.out_proj`, D2, d.I)
+  ];
+}
+function buildMamba2(w, p, D2, d, normGroupSize, eps, dtLimit) {
+  const convDim = mamba2ConvDim(d);
+  return {
+    ...d,
+    convDim,
+    dMlp: 0,
+    in_proj: linear(w, `${p}.in_proj`, d.I + convDim + d.H, D2),
+    conv1d: { weight: w.get(`${p}.conv1d.weight`), bias: w.opt(`${p}.conv1d.bias`) },
+    dt_bias: w.get(`${p}.dt_bias`),
+    A_log: w.get(`${p}.A_log`),
+    D: w.get(`${p}.D`),
+    norm: { weight: w.opt(`${p}.norm.weight`) ?? new Float32Array(0), eps, groupSize: normGroupSize },
+    // absent only for gate 'no-norm'
+    out_proj: linear(w, `${p}.out_proj`, D2, d.I),
+    dtMin: dtLimit[0],
+    dtMax: dtLimit[1]
+  };
+}
+
+// engine/models/falcon_h1.ts
+function dims(c) {
+  const m = c.mamba;
+  return { H: m.heads, P: m.headDim, N: m.state, G: m.groups, K: m.conv, I: m.inner, chunkSize: m.chunk };
+}
+var falconH1 = {
+  modelType: "falcon_h1",
+  prefixes: ["model."],
+  embeddingKey: "embed_tokens.weight",
+  hiddenStates: { convention: "input", blocksPerLayer: 2 },
+  parse: parseFalconH1,
+  kinds: (c) => Array.from({ length: 2 * c.num_hidden_layers }, (_, i) => i % 2 === 0 ? "parallel" : "mlp"),
+  tensors(c, prefix) {
+    const D2 = c.hidden_size, F = c.intermediate_size;
+    const specs = [
+      { name: `${prefix}embed_tokens.weight`, shape: [c.vocab_size, D2] },
+      { name: `${prefix}final_layernorm.weight`, shape: [D2] }
+    ];
+    for (let i = 0; i < c.num_hidden_layers; i++) {
+      const p = `${prefix}layers.${i}`;
+      specs.push(
+        { name: `${p}.input_layernorm.weight`, shape: [D2] },
+        { name: `${p}.pre_ff_layernorm.weight`, shape: [D2] },
+        ...mamba2Specs(`${p}.mamba`, D2, dims(c), c.mamba_rms_norm),
+        ...attentionSpecs(`${p}.self_attn`, D2, c.num_attention_heads, c.num_key_value_heads, c.head_dim),
+        ...linearSpec(`${p}.feed_forward.gate_proj`, F, D2),
+        ...linearSpec(`${p}.feed_forward.up_proj`, F, D2),
+        ...linearSpec(`${p}.feed_forward.down_proj`, D2, F)
+      );
+    }
+    return specs;
+  },
+  build(c, w, prefix) {
+    const D2 = c.hidden_size, F = c.intermediate_size, eps = c.rms_norm_eps;
+    const rope = ropeFor(c.rope, c.head_dim);
+    const mup = mupVector(c);
+    const blocks = [];
+    for (let i = 0; i < c.num_hidden_layers; i++) {
+      const p = `${prefix}layers.${i}`;
+      blocks.push({
+        index: 2 * i,
+        name: `layers.${i}`,
+        kind: "parallel",
+        norm: rmsNorm(w, `${p}.input_layernorm.weight`, eps),
+        mixer: {
+          attention: { ...buildAttention(w, `${p}.self_attn`, D2, c.num_attention_heads, c.num_key_value_heads, c.head_dim, rope), kScale: c.key_multiplier },
+          mamba: mamba(c, w, `${p}.mamba`, mup),
+          attnIn: c.attention_in_multiplier,
+          attnOut: c.attention_out_multiplier,
+          ssmOut: c.ssm_out_multiplier,
+          attentionName: `layers.${i}.self_attn`,
+          mambaName: `layers.${i}.mamba`
+        }
+      });
+      blocks.push({
+        index: 2 * i + 1,
+        name: `layers.${i}.feed_forward`,
+        kind: "mlp",
+        norm: rmsNorm(w, `${p}.pre_ff_layernorm.weight`, eps),
+        scale: c.mlp_multipliers[1],
+        mixer: {
+          act: "swiglu",
+          gateScale: c.mlp_multipliers[0],
+          gate_proj: linear(w, `${p}.feed_forward.gate_proj`, F, D2),
+          up_proj: linear(w, `${p}.feed_forward.up_proj`, F, D2),
+          down_proj: linear(w, `${p}.feed_forward.down_proj`, D2, F)
+        }
+      });
+    }
+    return {
+      blocks,
+      embeddings: w.get(`${prefix}embed_tokens.weight`),
+      normF: rmsNorm(w, `${prefix}final_layernorm.weight`, eps),
+      embeddingScale: c.embedding_multiplier,
+      logitScale: c.lm_head_multiplier
+    };
+  }
+};
+function mamba(c, w, p, mup) {
+  const d = dims(c);
+  return {
+    ...buildMamba2(w, p, c.hidden_size, d, d.I / d.G, c.rms_norm_eps, c.mamba.timeStepLimit),
+    gate: !c.mamba_rms_norm ? "no-norm" : c.mamba_norm_before_gate ? "norm-first" : void 0,
+    inScale: c.ssm_in_multiplier,
+    projScale: mup
+  };
+}
+function mupVector(c) {
+  const { inner: I, groups: G, state: N2, heads: H2 } = c.mamba;
+  const sizes = [I, I, G * N2, G * N2, H2];
+  const v = new Float32Array(2 * I + 2 * G * N2 + H2);
+  let o = 0;
+  sizes.forEach((n, k) => {
+    v.fill(c.ssm_multipliers[k], o, o + n);
+    o += n;
+  });
+  return v;
+}
+
+// engine/models/granitemoehybrid.ts
+function dims2(c) {
+  const m = c.mamba;
+  return { H: m.heads, P: m.headDim, N: m.state, G: m.groups, K: m.conv, I: m.inner, chunkSize: m.chunk };
+}
+function mlpKind(c) {
+  return c.num_local_experts > 0 ? "moe" : "mlp";
+}
+function names(c, i) {
+  const bamba2 = c.model_type === "bamba";
+  return {
+    mixer: `layers.${i}.${c.mixers[i] === "M" ? "mamba" : "self_attn"}`,
+    mlp: `layers.${i}.${bamba2 ? "feed_forward" : c.num_local_experts > 0 ? "block_sparse_moe" : "shared_mlp"}`,
+    mlpNorm: bamba2 ? "pre_ff_layernorm" : "post_attention_layernorm"
+  };
+}
+var granite = {
+  modelType: "granitemoehybrid",
+  prefixes: ["model."],
+  embeddingKey: "embed_tokens.weight",
+  hiddenStates: { convention: "input", blocksPerLayer: 2 },
+  parse: parseGranite,
+  kinds: (c) => [...c.mixers].flatMap((ch) => [ch === "M" ? "mamba2" : "attention", mlpKind(c)]),
+  tensors(c, prefix) {
+    const D2 = c.hidden_size;
+    const specs = [
+      { name: `${prefix}embed_tokens.weight`, shape: [c.vocab_size, D2] },
+      { name: `${prefix}${c.model_type === "bamba" ? "final_layernorm" : "norm"}.weight`, shape: [D2] }
+    ];
+    [...c.mixers].forEach((ch, i) => {
+      const n = names(c, i);
+      const p = `${prefix}layers.${i}`;
+      specs.push({ name: `${p}.input_layernorm.weight`, shape: [D2] }, { name: `${p}.${n.mlpNorm}.weight`, shape: [D2] });
+      if (ch === "M") specs.push(...mamba2Specs(`${prefix}${n.mixer}`, D2, dims2(c)));
+      else specs.push(...attentionSpecs(`${prefix}${n.mixer}`, D2, c.num_attention_heads, c.num_key_value_heads, c.head_dim));
+      specs.push(...mlpSpecs(c, `${p}`));
+    });
+    return specs;
+  },
+  build(c, w, prefix) {
+    const D2 = c.hidden_size, eps = c.rms_norm_eps;
+    const rope = c.rope ? ropeFor(c.rope, c.rotary_dim) : void 0;
+    const scale = c.residual_multiplier;
+    const blocks = [...c.mixers].flatMap((ch, i) => {
+      const n = names(c, i);
+      const p = `${prefix}layers.${i}`;
+      const first = { index: 2 * i, name: n.mixer, norm: rmsNorm(w, `${p}.input_layernorm.weight`, eps), scale };
+      const mixer = ch === "M" ? { ...first, kind: "mamba2", mixer: buildMamba2(w, `${prefix}${n.mixer}`, D2, dims2(c), c.mamba.inner, eps, c.mamba.timeStepLimit) } : { ...first, kind: "attention", mixer: { ...buildAttention(w, `${prefix}${n.mixer}`, D2, c.num_attention_heads, c.num_key_value_heads, c.head_dim, rope), scaling: c.attention_scaling } };
+      const second = { index: 2 * i + 1, name: n.mlp, norm: rmsNorm(w, `${p}.${n.mlpNorm}.weight`, eps), scale };
+      const mlp2 = c.num_local_experts > 0 ? { ...second, kind: "moe", mixer: buildMoe(c, w, p) } : { ...second, kind: "mlp", mixer: c.model_type === "bamba" ? bambaMlp(c, w, p) : sharedMlp(c, w, p) };
+      return [mixer, mlp2];
+    });
+    return {
+      blocks,
+      embeddings: w.get(`${prefix}embed_tokens.weight`),
+      normF: rmsNorm(w, `${prefix}${c.model_type === "bamba" ? "final_layernorm" : "norm"}.weight`, eps),
+      embeddingScale: c.embedding_multiplier,
+      logitScale: 1 / c.logits_scaling
+    };
+  }
+};
+var bamba = { ...granite, modelType: "bamba" };
+function mlpSpecs(c, p) {
+  const D2 = c.hidden_size, F = c.intermediate_size, S2 = c.shared_intermediate_size, E = c.num_local_experts;
+  if (c.model_type === "bamba") {
+    return [...linearSpec(`${p}.feed_forward.gate_proj`, F, D2), ...linearSpec(`${p}.feed_forward.up_proj`, F, D2), ...linearSpec(`${p}.feed_forward.down_proj`, D2, F)];
+  }
+  const shared = [
+    { name: `${p}.shared_mlp.input_linear.weight`, shape: [2 * S2, D2] },
+    { name: `${p}.shared_mlp.output_linear.weight`, shape: [D2, S2] }
+  ];
+  if (E === 0) return shared;
+  return [
+    { name: `${p}.block_sparse_moe.router.layer.weight`, shape: [E, D2] },
+    { name: `${p}.block_sparse_moe.input_linear.weight`, shape: [E, 2 * F, D2] },
+    { name: `${p}.block_sparse_moe.output_linear.weight`, shape: [E, D2, F] },
+    ...shared
+  ];
+}
+function sharedMlp(c, w, p) {
+  const D2 = c.hidden_size, S2 = c.shared_intermediate_size;
+  return {
+    act: "swiglu",
+    gate_proj: linearRows(w, `${p}.shared_mlp.input_linear.weight`, 0, S2, D2),
+    up_proj: linearRows(w, `${p}.shared_mlp.input_linear.weight`, S2, S2, D2),
+    down_proj: linear(w, `${p}.shared_mlp.output_linear`, D2, S2)
+  };
+}
+function bambaMlp(c, w, p) {
+  const D2 = c.hidden_size, F = c.intermediate_size;
+  return {
+    act: "swiglu",
+    gate_proj: linear(w, `${p}.feed_forward.gate_proj`, F, D2),
+    up_proj: linear(w, `${p}.feed_forward.up_proj`, F, D2),
+    down_proj: linear(w, `${p}.feed_forward.down_proj`, D2, F)
+  };
+}
+function buildMoe(c, w, p) {
+  const D2 = c.hidden_size, F = c.intermediate_size, E = c.num_local_experts;
+  const q = `${p}.block_sparse_moe`;
+  return {
+    E,
+    topK: c.num_experts_per_tok,
+    router: linear(w, `${q}.router.layer`, E, D2),
+    experts: Array.from({ length: E }, (_, e) => ({
+      // input_linear (E, 2F, D): expert e's gate rows, then its up rows
+      gate: linearRows(w, `${q}.input_linear.weight`, e * 2 * F, F, D2),
+      up: linearRows(w, `${q}.input_linear.weight`, e * 2 * F + F, F, D2),
+      down: linearRows(w, `${q}.output_linear.weight`, e * D2, D2, F)
+    })),
+    shared: sharedMlp(c, w, p)
+  };
+}
+
+// engine/models/jamba.ts
+var jamba = {
+  modelType: "jamba",
+  prefixes: ["model."],
+  embeddingKey: "embed_tokens.weight",
+  hiddenStates: { convention: "input", blocksPerLayer: 2 },
+  parse: parseJamba,
+  kinds: (c) => [...c.mixers].flatMap((ch, i) => [ch === "m" ? "mamba1" : "attention", c.mlps[i] === "E" ? "moe" : "mlp"]),
+  tensors(c, prefix) {
+    const D2 = c.hidden_size, F = c.intermediate_size;
+    const I = c.mamba_inner, N2 = c.mamba_d_state, R = c.mamba_dt_rank;
+    const specs = [
+      { name: `${prefix}embed_tokens.weight`, shape: [c.vocab_size, D2] },
+      { name: `${prefix}final_layernorm.weight`, shape: [D2] }
+    ];
+    const swiglu = (p) => [...linearSpec(`${p}.gate_proj`, F, D2), ...linearSpec(`${p}.up_proj`, F, D2), ...linearSpec(`${p}.down_proj`, D2, F)];
+    [...c.mixers].forEach((ch, i) => {
+      const p = `${prefix}layers.${i}`;
+      specs.push({ name: `${p}.input_layernorm.weight`, shape: [D2] }, { name: `${p}.pre_ff_layernorm.weight`, shape: [D2] });
+      if (ch === "m") {
+        const m = `${p}.mamba`;
+        specs.push(
+          ...linearSpec(`${m}.in_proj`, 2 * I, D2),
+          { name: `${m}.conv1d.weight`, shape: [I, 1, c.mamba_d_conv] },
+          { name: `${m}.conv1d.bias`, shape: [I], optional: true },
+          ...linearSpec(`${m}.x_proj`, R + 2 * N2, I),
+          ...linearSpec(`${m}.dt_proj`, I, R),
+          { name: `${m}.dt_layernorm.weight`, shape: [R] },
+          { name: `${m}.b_layernorm.weight`, shape: [N2] },
+          { name: `${m}.c_layernorm.weight`, shape: [N2] },
+          { name: `${m}.A_log`, shape: [I, N2] },
+          { name: `${m}.D`, shape: [I] },
+          ...linearSpec(`${m}.out_proj`, D2, I)
+        );
+      } else {
+        specs.push(...attentionSpecs(`${p}.self_attn`, D2, c.num_attention_heads, c.num_key_value_heads, c.head_dim));
+      }
+      if (c.mlps[i] === "E") {
+        specs.push({ name: `${p}.feed_forward.router.weight`, shape: [c.num_experts, D2] });
+        for (let e = 0; e < c.num_experts; e++) specs.push(...swiglu(`${p}.feed_forward.experts.${e}`));
+      } else {
+        specs.push(...swiglu(`${p}.feed_forward`));
+      }
+    });
+    return specs;
+  },
+  build(c, w, prefix) {
+    const D2 = c.hidden_size, F = c.intermediate_size, eps = c.rms_norm_eps;
+    const blocks = [...c.mixers].flatMap((ch, i) => {
+      const p = `${prefix}layers.${i}`;
+      const norm = rmsNorm(w, `${p}.input_layernorm.weight`, eps);
+      const mixer = ch === "m" ? { index: 2 * i, name: `layers.${i}.mamba`, kind: "mamba1", norm, mixer: mamba1(c, w, `${p}.mamba`) } : { index: 2 * i, name: `layers.${i}.self_attn`, kind: "attention", norm, mixer: buildAttention(w, `${p}.self_attn`, D2, c.num_attention_heads, c.num_key_value_heads, c.head_dim) };
+      const second = { index: 2 * i + 1, name: `layers.${i}.feed_forward`, norm: rmsNorm(w, `${p}.pre_ff_layernorm.weight`, eps) };
+      const swiglu = (q) => ({ gate: linear(w, `${q}.gate_proj`, F, D2), up: linear(w, `${q}.up_proj`, F, D2), down: linear(w, `${q}.down_proj`, D2, F) });
+      const mlp2 = c.mlps[i] === "E" ? { ...second, kind: "moe", mixer: moe(c, w, `${p}.feed_forward`, swiglu) } : { ...second, kind: "mlp", mixer: (({ gate, up, down }) => ({ act: "swiglu", gate_proj: gate, up_proj: up, down_proj: down }))(swiglu(`${p}.feed_forward`)) };
+      return [mixer, mlp2];
+    });
+    return { blocks, embeddings: w.get(`${prefix}embed_tokens.weight`), normF: rmsNorm(w, `${prefix}final_layernorm.weight`, eps) };
+  }
+};
+function mamba1(c, w, p) {
+  const D2 = c.hidden_size, I = c.mamba_inner, N2 = c.mamba_d_state, R = c.mamba_dt_rank;
+  return {
+    I,
+    N: N2,
+    R,
+    K: c.mamba_d_conv,
+    in_proj: linear(w, `${p}.in_proj`, 2 * I, D2),
+    conv1d: { weight: w.get(`${p}.conv1d.weight`), bias: w.opt(`${p}.conv1d.bias`) },
+    x_proj: linear(w, `${p}.x_proj`, R + 2 * N2, I),
+    dt_proj: linear(w, `${p}.dt_proj`, I, R),
+    A_log: w.get(`${p}.A_log`),
+    D: w.get(`${p}.D`),
+    out_proj: linear(w, `${p}.out_proj`, D2, I),
+    dtBCNorm: { eps: c.rms_norm_eps, dt: w.get(`${p}.dt_layernorm.weight`), B: w.get(`${p}.b_layernorm.weight`), C: w.get(`${p}.c_layernorm.weight`) }
+  };
+}
+function moe(c, w, p, swiglu) {
+  return {
+    E: c.num_experts,
+    topK: c.num_experts_per_tok,
+    softmaxOver: "all",
+    router: linear(w, `${p}.router`, c.num_experts, c.hidden_size),
+    experts: Array.from({ length: c.num_experts }, (_, e) => swiglu(`${p}.experts.${e}`))
+  };
+}
+
 // engine/models/mamba.ts
-var mamba = {
+var mamba2 = {
   modelType: "mamba",
   prefixes: ["backbone.", "model."],
   embeddingKey: "embeddings.weight",
@@ -1779,60 +2655,176 @@ var mamba = {
           dt_proj: linear(w, `${p}.dt_proj`, I, R),
           A_log: w.get(`${p}.A_log`),
           D: w.get(`${p}.D`),
-          out_proj: linear(w, `${p}.out_proj`, D2, I)
+          out_proj: linear(w, `${p}.out_proj`, D2, I),
+          ...c.mixer_rms_eps !== void 0 ? { dtBCNorm: { eps: c.mixer_rms_eps } } : {}
         }
       };
     });
     return { blocks, embeddings: w.get(`${prefix}embeddings.weight`), normF: rmsNorm(w, `${prefix}norm_f.weight`, eps) };
   }
 };
+var falconMamba = { ...mamba2, modelType: "falcon_mamba" };
 
-// engine/models/mamba2-weights.ts
-var mamba2ConvDim = (d) => d.I + 2 * d.G * d.N;
-var mamba2Cache = (d) => ({ kind: "mamba2", K: d.K, convDim: mamba2ConvDim(d), H: d.H, P: d.P, N: d.N });
-function mamba2Specs(p, D2, d) {
-  const convDim = mamba2ConvDim(d);
-  return [
-    ...linearSpec(`${p}.in_proj`, d.I + convDim + d.H, D2),
-    { name: `${p}.conv1d.weight`, shape: [convDim, 1, d.K] },
-    { name: `${p}.conv1d.bias`, shape: [convDim], optional: true },
-    { name: `${p}.dt_bias`, shape: [d.H] },
-    { name: `${p}.A_log`, shape: [d.H] },
-    { name: `${p}.D`, shape: [d.H] },
-    { name: `${p}.norm.weight`, shape: [d.I] },
-    ...linearSpec(`${p}.out_proj`, D2, d.I)
-  ];
+// engine/models/zamba2.ts
+var MAMBA_NORM_EPS = 1e-5;
+function dims3(c) {
+  const m = c.mamba;
+  return { H: m.heads, P: m.headDim, N: m.state, G: m.groups, K: m.conv, I: m.inner, chunkSize: m.chunk };
 }
-function buildMamba2(w, p, D2, d, normGroupSize, eps, dtLimit) {
-  const convDim = mamba2ConvDim(d);
+function hybridLayers(c) {
+  const home = [];
+  let h = 0;
+  return [...c.layers].map((k, i) => {
+    if (k !== "S") return void 0;
+    const shared = c.tie_word_embeddings ? h % c.num_mem_blocks : h;
+    home[shared] ??= i;
+    return { h: h++, shared, home: home[shared] };
+  });
+}
+var zamba2 = {
+  modelType: "zamba2",
+  prefixes: ["model."],
+  embeddingKey: "embed_tokens.weight",
+  hiddenStates: { convention: "input", blocksPerLayer: 1 },
+  parse: parseZamba2,
+  kinds: (c) => [...c.layers].map((k) => k === "S" ? "shared" : "mamba2"),
+  sharedOf: (c) => hybridLayers(c).map((h) => h?.shared),
+  tensors(c, prefix) {
+    const D2 = c.hidden_size, F = c.intermediate_size, r = c.adapter_rank;
+    const A = c.num_attention_heads * c.attention_head_dim, KV = c.num_key_value_heads * c.attention_head_dim;
+    const specs = [
+      { name: `${prefix}embed_tokens.weight`, shape: [c.vocab_size, D2] },
+      { name: `${prefix}final_layernorm.weight`, shape: [D2] }
+    ];
+    const lora2 = (p, out, inp) => [{ name: `${p}.0.weight`, shape: [r, inp] }, { name: `${p}.1.weight`, shape: [out, r] }];
+    const hybrids = [...c.layers].filter((k) => k === "S").length;
+    hybridLayers(c).forEach((hy, i) => {
+      const p = `${prefix}layers.${i}`;
+      if (!hy) {
+        specs.push({ name: `${p}.input_layernorm.weight`, shape: [D2] }, ...mamba2Specs(`${p}.mamba`, D2, dims3(c)));
+        return;
+      }
+      specs.push(
+        ...linearSpec(`${p}.linear`, D2, D2),
+        { name: `${p}.mamba_decoder.input_layernorm.weight`, shape: [D2] },
+        ...mamba2Specs(`${p}.mamba_decoder.mamba`, D2, dims3(c))
+      );
+      const s = `${prefix}layers.${hy.home}.shared_transformer`;
+      if (hy.home === i) {
+        specs.push(
+          { name: `${s}.input_layernorm.weight`, shape: [2 * D2] },
+          { name: `${s}.pre_ff_layernorm.weight`, shape: [D2] },
+          ...linearSpec(`${s}.self_attn.q_proj`, A, 2 * D2),
+          ...linearSpec(`${s}.self_attn.k_proj`, KV, 2 * D2),
+          ...linearSpec(`${s}.self_attn.v_proj`, KV, 2 * D2),
+          ...linearSpec(`${s}.self_attn.o_proj`, D2, A),
+          ...linearSpec(`${s}.feed_forward.gate_up_proj`, 2 * F, D2),
+          ...linearSpec(`${s}.feed_forward.down_proj`, D2, F)
+        );
+      }
+      specs.push(...adapterSpecs(c, s, hy.h, lora2));
+      if (!c.tie_word_embeddings) {
+        for (let other = 0; other < hybrids; other++) {
+          if (other !== hy.h && other % c.num_mem_blocks === hy.h % c.num_mem_blocks) {
+            specs.push(...adapterSpecs(c, s, other, lora2).map((t) => ({ ...t, optional: true })));
+          }
+        }
+      }
+    });
+    return specs;
+  },
+  build(c, w, prefix) {
+    const D2 = c.hidden_size, eps = c.rms_norm_eps;
+    const rope = c.rope ? ropeFor(c.rope, c.attention_head_dim) : void 0;
+    const blocks = hybridLayers(c).map((hy, i) => {
+      const p = `${prefix}layers.${i}`;
+      if (!hy) {
+        return {
+          index: i,
+          name: `layers.${i}.mamba`,
+          kind: "mamba2",
+          norm: rmsNorm(w, `${p}.input_layernorm.weight`, eps),
+          mixer: buildMamba2(w, `${p}.mamba`, D2, dims3(c), c.mamba.inner / c.mamba.groups, MAMBA_NORM_EPS, c.mamba.timeStepLimit)
+        };
+      }
+      const s = `${prefix}layers.${hy.home}.shared_transformer`;
+      return {
+        index: i,
+        name: `layers.${i}`,
+        kind: "shared",
+        norm: rmsNorm(w, `${s}.input_layernorm.weight`, eps),
+        mixer: {
+          shared: hy.shared,
+          depth: hy.h,
+          attention: attention(c, w, `${s}.self_attn`, hy.h, rope),
+          ffNorm: rmsNorm(w, `${s}.pre_ff_layernorm.weight`, eps),
+          mlp: mlp(c, w, `${s}.feed_forward`, hy.h),
+          linear: linear(w, `${p}.linear`, D2, D2),
+          mambaNorm: rmsNorm(w, `${p}.mamba_decoder.input_layernorm.weight`, eps),
+          mamba: buildMamba2(w, `${p}.mamba_decoder.mamba`, D2, dims3(c), c.mamba.inner / c.mamba.groups, MAMBA_NORM_EPS, c.mamba.timeStepLimit),
+          attentionName: `layers.${i}.shared_transformer.self_attn`,
+          mambaName: `layers.${i}.mamba_decoder.mamba`
+        }
+      };
+    });
+    return { blocks, embeddings: w.get(`${prefix}embed_tokens.weight`), normF: rmsNorm(w, `${prefix}final_layernorm.weight`, eps) };
+  }
+};
+function adapterSpecs(c, s, h, lora2) {
+  const D2 = c.hidden_size;
+  const specs = lora2(`${s}.feed_forward.gate_up_proj_adapter_list.${h}`, 2 * c.intermediate_size, D2);
+  if (c.use_shared_attention_adapter) {
+    for (const x of ["q", "k", "v"]) specs.push(...lora2(`${s}.self_attn.linear_${x}_adapter_list.${h}`, 2 * D2, 2 * D2));
+  }
+  return specs;
+}
+function lora(w, p, inp, rank, first, out) {
+  return { down: linear(w, `${p}.0`, rank, inp), up: linearRows(w, `${p}.1.weight`, first, out, rank) };
+}
+function attention(c, w, p, h, rope) {
+  const D2 = c.hidden_size, H2 = c.num_attention_heads, KVH = c.num_key_value_heads, hd = c.attention_head_dim;
+  const r = c.adapter_rank;
   return {
-    ...d,
-    convDim,
-    dMlp: 0,
-    in_proj: linear(w, `${p}.in_proj`, d.I + convDim + d.H, D2),
-    conv1d: { weight: w.get(`${p}.conv1d.weight`), bias: w.opt(`${p}.conv1d.bias`) },
-    dt_bias: w.get(`${p}.dt_bias`),
-    A_log: w.get(`${p}.A_log`),
-    D: w.get(`${p}.D`),
-    norm: { weight: w.get(`${p}.norm.weight`), eps, groupSize: normGroupSize },
-    out_proj: linear(w, `${p}.out_proj`, D2, d.I),
-    dtMin: dtLimit[0],
-    dtMax: dtLimit[1]
+    H: H2,
+    KVH,
+    hd,
+    scaling: (hd / 2) ** -0.5,
+    rope,
+    q_proj: linear(w, `${p}.q_proj`, H2 * hd, 2 * D2),
+    k_proj: linear(w, `${p}.k_proj`, KVH * hd, 2 * D2),
+    v_proj: linear(w, `${p}.v_proj`, KVH * hd, 2 * D2),
+    o_proj: linear(w, `${p}.o_proj`, D2, H2 * hd),
+    lora: c.use_shared_attention_adapter ? {
+      q: lora(w, `${p}.linear_q_adapter_list.${h}`, 2 * D2, r, 0, 2 * D2),
+      k: lora(w, `${p}.linear_k_adapter_list.${h}`, 2 * D2, r, 0, 2 * D2),
+      v: lora(w, `${p}.linear_v_adapter_list.${h}`, 2 * D2, r, 0, 2 * D2)
+    } : void 0
+  };
+}
+function mlp(c, w, p, h) {
+  const D2 = c.hidden_size, F = c.intermediate_size, r = c.adapter_rank;
+  const a = `${p}.gate_up_proj_adapter_list.${h}`;
+  return {
+    act: c.hidden_act === "gelu" ? "geglu" : "swiglu",
+    gate_proj: linearRows(w, `${p}.gate_up_proj.weight`, 0, F, D2, `${p}.gate_up_proj.bias`),
+    up_proj: linearRows(w, `${p}.gate_up_proj.weight`, F, F, D2, `${p}.gate_up_proj.bias`),
+    down_proj: linear(w, `${p}.down_proj`, D2, F),
+    lora: { gate: lora(w, a, D2, r, 0, F), up: lora(w, a, D2, r, F, F) }
   };
 }
 
 // engine/models/mamba2.ts
-function dims(c) {
+function dims4(c) {
   return { H: c.num_heads, P: c.head_dim, N: c.state_size, G: c.n_groups, K: c.conv_kernel, I: c.num_heads * c.head_dim, chunkSize: c.chunk_size };
 }
-var mamba2 = {
+var mamba22 = {
   modelType: "mamba2",
   prefixes: ["backbone.", "model."],
   embeddingKey: "embeddings.weight",
   hiddenStates: { convention: "output", blocksPerLayer: 1 },
   parse: parseMamba2,
   kinds: (c) => Array.from({ length: c.num_hidden_layers }, () => "mamba2"),
-  cacheShapes: (c) => Array.from({ length: c.num_hidden_layers }, () => mamba2Cache(dims(c))),
+  cacheShapes: (c) => Array.from({ length: c.num_hidden_layers }, () => mamba2Cache(dims4(c))),
   tensors(c, prefix) {
     const D2 = c.hidden_size;
     const specs = [
@@ -1840,13 +2832,13 @@ var mamba2 = {
       { name: `${prefix}norm_f.weight`, shape: [D2] }
     ];
     for (let i = 0; i < c.num_hidden_layers; i++) {
-      specs.push({ name: `${prefix}layers.${i}.norm.weight`, shape: [D2] }, ...mamba2Specs(`${prefix}layers.${i}.mixer`, D2, dims(c)));
+      specs.push({ name: `${prefix}layers.${i}.norm.weight`, shape: [D2] }, ...mamba2Specs(`${prefix}layers.${i}.mixer`, D2, dims4(c)));
     }
     return specs;
   },
   build(c, w, prefix) {
     const eps = c.layer_norm_epsilon;
-    const d = dims(c);
+    const d = dims4(c);
     const blocks = Array.from({ length: c.num_hidden_layers }, (_, i) => ({
       index: i,
       name: `layers.${i}.mixer`,
@@ -1890,8 +2882,8 @@ var nemotronH = {
       const p = `${prefix}layers.${i}`;
       const base = { index: i, name: `layers.${i}.mixer`, norm: rmsNorm(w, `${p}.norm.weight`, eps) };
       if (ch === "M") {
-        const dims2 = mamba2Dims(c);
-        return { ...base, kind: "mamba2", mixer: buildMamba2(w, `${p}.mixer`, D2, dims2, dims2.I / c.n_groups, eps, [c.time_step_min, Infinity]) };
+        const dims5 = mamba2Dims(c);
+        return { ...base, kind: "mamba2", mixer: buildMamba2(w, `${p}.mixer`, D2, dims5, dims5.I / c.n_groups, eps, [c.time_step_min, Infinity]) };
       }
       if (ch === "*") {
         return { ...base, kind: "attention", mixer: buildAttention(w, `${p}.mixer`, D2, c.num_attention_heads, c.num_key_value_heads, c.head_dim) };
@@ -1920,9 +2912,15 @@ function mamba2Dims(c) {
 // engine/models/registry.ts
 var ADAPTERS = {
   nemotron_h: nemotronH,
-  mamba2,
-  mamba,
-  llama
+  mamba2: mamba22,
+  mamba: mamba2,
+  llama,
+  falcon_mamba: falconMamba,
+  granitemoehybrid: granite,
+  bamba,
+  falcon_h1: falconH1,
+  zamba2,
+  jamba
 };
 function adapterFor(modelType) {
   return Object.hasOwn(ADAPTERS, modelType) ? ADAPTERS[modelType] : void 0;
@@ -2182,11 +3180,11 @@ function parseEntry(name, raw, file, dataLength) {
     bad(`data_offsets ${brief2(offsets)} are not [begin, end] with 0 <= begin <= end`);
   }
   const [begin, end] = offsets;
-  const dims2 = shape;
-  const need = numel(dims2) * BYTES_PER_DTYPE[dtype];
-  if (end - begin !== need) bad(`shape ${brief2(dims2)} of ${dtype} needs ${need} bytes, data_offsets give ${end - begin}`);
+  const dims5 = shape;
+  const need = numel(dims5) * BYTES_PER_DTYPE[dtype];
+  if (end - begin !== need) bad(`shape ${brief2(dims5)} of ${dtype} needs ${need} bytes, data_offsets give ${end - begin}`);
   if (end > dataLength) bad(`data_offsets end ${end} is past the data section (${dataLength} bytes)`);
-  return { name, dtype, shape: dims2, begin, end };
+  return { name, dtype, shape: dims5, begin, end };
 }
 function parseMetadata(raw, file) {
   if (raw === null) return {};
@@ -2261,16 +3259,17 @@ function halfToFloat(h) {
 async function inspectCheckpoint(src) {
   const o = await open3(src);
   const kinds = o.adapter.kinds(o.config);
+  const shared = o.adapter.sharedOf?.(o.config);
   let parameters = 0;
   for (const [name, t] of o.tensors) if (!o.unused.has(name)) parameters += numel(t.entry.shape);
   return {
     model_type: o.config.model_type,
     layout: formatLayout(kinds, checkpointOrder(kinds)),
-    layers: kinds.map((kind, index) => ({ index, kind })),
+    layers: kinds.map((kind, index) => shared?.[index] === void 0 ? { index, kind } : { index, kind, shared: shared[index] }),
     parameters,
     vocab_size: o.config.vocab_size,
     warnings: o.warnings,
-    blockCache: o.adapter.cacheShapes(o.config).map(cacheBytes)
+    blockCache: o.adapter.cacheShapes?.(o.config).map(cacheBytes) ?? []
   };
 }
 async function loadModel(src) {
@@ -2316,6 +3315,8 @@ async function loadModel(src) {
     normF: built.normF,
     lmHead,
     tied: o.lmHead === "tied",
+    ...built.embeddingScale !== void 0 && built.embeddingScale !== 1 ? { embeddingScale: built.embeddingScale } : {},
+    ...built.logitScale !== void 0 && built.logitScale !== 1 ? { logitScale: built.logitScale } : {},
     hiddenStates: o.adapter.hiddenStates,
     warnings: o.warnings
   };
@@ -2360,9 +3361,9 @@ async function open3(src) {
 function unusedWarnings(src, tensors, unused) {
   if (unused.length === 0) return [];
   const SHOWN = 3;
-  const names = unused.slice(0, SHOWN).map((n) => `"${n}"`).join(", ") + (unused.length > SHOWN ? ` and ${unused.length - SHOWN} more` : "");
+  const names2 = unused.slice(0, SHOWN).map((n) => `"${n}"`).join(", ") + (unused.length > SHOWN ? ` and ${unused.length - SHOWN} more` : "");
   const what = unused.length === 1 ? "1 tensor that config.json does not use is" : `${unused.length} tensors that config.json does not use are`;
-  return [`${pathOf(src, tensors.get(unused[0]).shard)}: ${what} ignored: ${names}`];
+  return [`${pathOf(src, tensors.get(unused[0]).shard)}: ${what} ignored: ${names2}`];
 }
 function checkSpec(src, tensors, spec) {
   const t = tensors.get(spec.name);
@@ -2516,7 +3517,7 @@ var forwardCommand = {
     let model = await loadFolder(positionals[0], io);
     if (typeof values.layout === "string") model = editLayout(model, values.layout);
     const ids = await readIds(String(values.ids), io, model.embeddings.V);
-    const r = forward5(model, ids, { defaults: false, keepContext: false }, {
+    const r = forward8(model, ids, { defaults: false, keepContext: false }, {
       outputs: { hidden: groups.includes("hidden"), attentions: groups.includes("attention"), ssmStates: groups.includes("ssm") }
     });
     const tensors = { logits: r.logits };
@@ -2537,24 +3538,30 @@ function step5(model, state, id) {
   const { V, D: D2 } = model.embeddings;
   if (!Number.isInteger(id) || id < 0 || id >= V) throw new InputError(`token id ${id} is outside the vocabulary 0..${V - 1}`);
   if (state.layers.length !== model.blocks.length) throw new InputError("state does not match the model layout");
-  const x = model.embeddings.weight.slice(id * D2, (id + 1) * D2);
-  const normed = new Float32Array(D2);
+  const x = embed(model, [id]);
+  const x0 = x.slice();
   for (let i = 0; i < model.blocks.length; i++) {
     const block = model.blocks[i];
-    applyNorm(normed, x, block.norm, 1);
-    const y = stepBlock(block, normed, state.layers[i]);
-    for (let j = 0; j < D2; j++) x[j] += y[j];
+    const normed2 = blockInput(block, x, x0, 1, D2);
+    addContribution(x, stepBlock(block, normed2, x, state.layers[i]), block.scale);
   }
   state.position += 1;
+  const normed = new Float32Array(D2);
   applyNorm(normed, x, model.normF, 1);
   const logits = new Float32Array(V);
-  kernels().matmul(logits, normed, model.lmHead.weight, 1, D2, V, model.lmHead.bias);
+  head(logits, model, normed, 1);
   return logits;
 }
-function stepBlock(block, x, s) {
+function stepBlock(block, x, stream, s) {
   switch (block.kind) {
     case "mlp":
       return step(block.mixer, x);
+    case "moe":
+      return forward5(block.mixer, x, 1);
+    case "parallel":
+      return forward6(block.mixer, x, 1, s);
+    case "shared":
+      return forward7(block.mixer, x, stream, 1, s);
     case "attention":
       return step2(block.mixer, x, s);
     case "mamba2":
@@ -2572,7 +3579,7 @@ function* greedyTokens(model, state, logits, maxNew, topK = 5) {
 }
 function generateGreedy(model, ids, maxNew, opts = {}) {
   const started = Date.now();
-  const prefill = forward5(model, ids, void 0, { lastLogitsOnly: true });
+  const prefill = forward8(model, ids, void 0, { lastLogitsOnly: true });
   const prefillMs = Date.now() - started;
   const out = Array.from(ids);
   const tokens = [];
@@ -2913,10 +3920,10 @@ function parseNameList(json) {
 var DEFAULT_NAMES = parseNameList(names_default);
 
 // engine/phonebook/book.ts
-function validateBookSpec(spec, names) {
+function validateBookSpec(spec, names2) {
   if (!FORMATS.includes(spec.format)) throw new Error(`phonebook: unknown format ${JSON.stringify(spec.format)} (bare or question)`);
   if (!VARIANTS.includes(spec.variant)) throw new Error(`phonebook: unknown variant ${JSON.stringify(spec.variant)} (standard or reversed)`);
-  const capacity = names.first.length * names.last.length;
+  const capacity = names2.first.length * names2.last.length;
   if (!Number.isInteger(spec.entries) || spec.entries < 1 || spec.entries > capacity)
     throw new Error(`phonebook: entries must be an integer 1\u2026${capacity}, got ${shown(spec.entries)}`);
   if (spec.depth !== null && !(Number.isFinite(spec.depth) && spec.depth >= 0 && spec.depth <= 1))
@@ -2935,15 +3942,15 @@ var TextBuilder = class {
     return [start, this.text.length];
   }
 };
-function drawNames(rng, count, names) {
-  const total = names.first.length * names.last.length;
+function drawNames(rng, count, names2) {
+  const total = names2.first.length * names2.last.length;
   const moved = /* @__PURE__ */ new Map();
   const out = [];
   for (let i = 0; i < count; i++) {
     const j = i + rng.below(total - i);
     const pick = moved.get(j) ?? j;
     moved.set(j, moved.get(i) ?? i);
-    out.push(`${names.first[Math.floor(pick / names.last.length)]} ${names.last[pick % names.last.length]}`);
+    out.push(`${names2.first[Math.floor(pick / names2.last.length)]} ${names2.last[pick % names2.last.length]}`);
   }
   return out;
 }
@@ -2964,14 +3971,14 @@ function pickExamples(rng, count, target, shots) {
   }
   return examples;
 }
-function layoutPhonebook(spec, seed, names = DEFAULT_NAMES) {
-  validateBookSpec(spec, names);
+function layoutPhonebook(spec, seed, names2 = DEFAULT_NAMES) {
+  validateBookSpec(spec, names2);
   const nameRng = new Rng(deriveSeed(seed, 1));
   const numberRng = new Rng(deriveSeed(seed, 2));
   const layoutRng = new Rng(deriveSeed(seed, 3));
   const n = spec.entries;
-  const bookNames = drawNames(nameRng, n, names);
-  const numbers = bookNames.map(() => formatNumber(drawDigits(numberRng), spec.format));
+  const bookNames = drawNames(nameRng, n, names2);
+  const numbers2 = bookNames.map(() => formatNumber(drawDigits(numberRng), spec.format));
   const target = spec.depth === null ? layoutRng.below(n) : Math.floor(spec.depth * (n - 1) + 0.5);
   const examples = pickExamples(layoutRng, n, target, spec.shots);
   const targetName = bookNames[target];
@@ -2984,9 +3991,9 @@ function layoutPhonebook(spec, seed, names = DEFAULT_NAMES) {
   const entries = bookNames.map((name, i) => {
     const nameSpan = b.push(name);
     b.push(": ");
-    const numberSpan = b.push(numbers[i]);
+    const numberSpan = b.push(numbers2[i]);
     b.push("\n");
-    return { name, number: numbers[i], span: [nameSpan[0], numberSpan[1]], nameSpan, numberSpan };
+    return { name, number: numbers2[i], span: [nameSpan[0], numberSpan[1]], nameSpan, numberSpan };
   });
   const lookups = [];
   let query;
@@ -2995,7 +4002,7 @@ function layoutPhonebook(spec, seed, names = DEFAULT_NAMES) {
       b.push("\n");
       for (const e of examples) {
         const start = b.push(`${bookNames[e]}: `)[0];
-        const numberSpan = b.push(numbers[e]);
+        const numberSpan = b.push(numbers2[e]);
         b.push("\n");
         lookups.push({ entry: e, span: [start, numberSpan[1]], numberSpan });
       }
@@ -3006,14 +4013,14 @@ function layoutPhonebook(spec, seed, names = DEFAULT_NAMES) {
     for (const e of examples) {
       const start = b.push(`${questionLine(bookNames[e])}
 ${ANSWER_PREFIX} `)[0];
-      const numberSpan = b.push(numbers[e]);
+      const numberSpan = b.push(numbers2[e]);
       b.push("\n");
       lookups.push({ entry: e, span: [start, numberSpan[1]], numberSpan });
     }
     query = b.push(`${questionLine(targetName)}
 ${ANSWER_PREFIX}`);
   }
-  const answer = numbers[target];
+  const answer = numbers2[target];
   const answerStart = b.text.length + 1;
   return {
     seed,
@@ -3036,7 +4043,7 @@ ${ANSWER_PREFIX}`);
 var DEFAULT_SHOTS = 2;
 function makePhonebook(spec, seed, tokenizer) {
   if (spec === null || typeof spec !== "object") throw new Error(`phonebook: the spec must be an object, got ${shown(spec)}`);
-  const names = spec.names ?? DEFAULT_NAMES;
+  const names2 = spec.names ?? DEFAULT_NAMES;
   const book = (entries) => ({
     format: spec.format,
     variant: spec.variant,
@@ -3047,17 +4054,17 @@ function makePhonebook(spec, seed, tokenizer) {
   if (spec.entries === void 0 === (spec.tokens === void 0))
     throw new Error("phonebook: give the length as entries or as tokens (one of them)");
   if (spec.entries !== void 0) {
-    const prompt = layoutPhonebook(book(spec.entries), seed, names);
+    const prompt = layoutPhonebook(book(spec.entries), seed, names2);
     return { ...prompt, budget: null, tokens: tokenizer ? tokenSpans(prompt, tokenizer) : void 0 };
   }
   if (!tokenizer) throw new Error("phonebook: a token budget needs a tokenizer");
   const budget2 = spec.tokens;
   if (!Number.isInteger(budget2) || budget2 < 1) throw new Error(`phonebook: tokens must be a positive integer, got ${shown(budget2)}`);
-  const fitted = fitTokenBudget((n) => layoutPhonebook(book(n), seed, names), budget2, tokenizer, names);
+  const fitted = fitTokenBudget((n) => layoutPhonebook(book(n), seed, names2), budget2, tokenizer, names2);
   return { ...fitted.prompt, budget: budget2, tokens: fitted.tokens };
 }
-function fitTokenBudget(make, budget2, tokenizer, names) {
-  const capacity = names.first.length * names.last.length;
+function fitTokenBudget(make, budget2, tokenizer, names2) {
+  const capacity = names2.first.length * names2.last.length;
   const cache = /* @__PURE__ */ new Map();
   const at = (n) => {
     let hit = cache.get(n);
@@ -3270,6 +4277,7 @@ function decodeHeader(json, file) {
     const layer = c.object(l, `model.layers[${i}]`);
     c.int(layer.index, `model.layers[${i}].index`, i, i);
     c.kind(layer.kind, `model.layers[${i}].kind`);
+    if (layer.shared !== void 0) c.int(layer.shared, `model.layers[${i}].shared`, 0);
   });
   const L = m.layers.length;
   c.string(h.layout, "layout");
@@ -3523,7 +4531,7 @@ async function openTrace(src, file) {
   let pos = PREAMBLE_BYTES;
   let layers = 0;
   let iterating = false;
-  const head = async () => {
+  const head2 = async () => {
     if (pos >= size) throw new CheckpointError(name, `truncated: the file ends at byte ${size} before the summary`);
     return decodeSectionHead(await exact(pos, Math.min(size, pos + SECTION_HEAD_BYTES)), pos, name, size);
   };
@@ -3531,13 +4539,13 @@ async function openTrace(src, file) {
   const expectTag = (s, want) => {
     if (s.tag !== want) throw new CheckpointError(name, `section ${s.tag} at byte ${s.at} where ${want} belongs`);
   };
-  const first = await head();
+  const first = await head2();
   expectTag(first, "HEAD");
   const header = decodeHeader(await json(first), name);
   pos = first.end;
   const maxLayers = header.blocks.length;
   const nextLayer = async () => {
-    const s = await head();
+    const s = await head2();
     if (s.tag === "TOKS") return void 0;
     expectTag(s, "LAYR");
     if (layers >= maxLayers) throw new CheckpointError(name, `layer section ${layers} at byte ${s.at}, but the run has ${maxLayers} blocks`);
@@ -3565,10 +4573,10 @@ async function openTrace(src, file) {
         pos = s2.end;
         layers++;
       }
-      const t = await head();
+      const t = await head2();
       const tokens = decodeTokens(await json(t), name);
       pos = t.end;
-      const s = await head();
+      const s = await head2();
       expectTag(s, "SUMM");
       const summary = decodeSummary(await json(s), name);
       if (s.end !== size) throw new CheckpointError(name, `${size - s.end} bytes after the summary, which ends a trace`);
@@ -3751,9 +4759,9 @@ var HEADER = {
 function sweepToCsv(result) {
   return formatCsv([COLUMNS.map((c) => HEADER[c] ?? c), ...result.points.map((p) => COLUMNS.map((c) => p[c]))]);
 }
-function cliReport(result, head) {
+function cliReport(result, head2) {
   return {
-    ...head,
+    ...head2,
     seed: result.seed,
     cancelled: result.cancelled,
     results: result.points.map((p) => ({
@@ -3940,8 +4948,8 @@ function table(report) {
   const rows = report.results.map(
     (r) => [r.tokens ?? "", r.entries, r.mean_tokens.toFixed(0), r.samples, pct(r.accuracy), pct(r.digit_accuracy), pct(r.wrong_other_entry), pct(r.wrong_same_name)].join("	")
   );
-  const head = `${report.model} ${report.layout} ${report.format}/${report.variant} seed ${report.seed}${report.cancelled ? " (cancelled)" : ""}`;
-  return [head, "budget	entries	tokens	samples	exact %	digits %	wrong: other entry %	wrong: same name %", ...rows].join("\n") + "\n";
+  const head2 = `${report.model} ${report.layout} ${report.format}/${report.variant} seed ${report.seed}${report.cancelled ? " (cancelled)" : ""}`;
+  return [head2, "budget	entries	tokens	samples	exact %	digits %	wrong: other entry %	wrong: same name %", ...rows].join("\n") + "\n";
 }
 var ONE_LENGTH = "none; give --entries or --tokens";
 var phonebookCommand = {
@@ -3977,7 +4985,7 @@ var phonebookCommand = {
     const samples = integer("samples", values.samples, 1);
     const seed = integer("seed", values.seed, 0);
     const shots = integer("shots", values.shots, 0);
-    const names = typeof values.names === "string" ? await readNames(values.names, io) : void 0;
+    const names2 = typeof values.names === "string" ? await readNames(values.names, io) : void 0;
     if (typeof values.out === "string" && !toStdout) await checkOutFile(values.out);
     const dir = positionals[0];
     let model = await loadFolder(dir, io);
@@ -3996,7 +5004,7 @@ var phonebookCommand = {
     let result;
     try {
       result = await runSweep(
-        { models: [{ id: dir, layout: model.layout, tokenizer, decode }], lengths, formats: [format], variants: [variant], depths, samples, seed, shots, names },
+        { models: [{ id: dir, layout: model.layout, tokenizer, decode }], lengths, formats: [format], variants: [variant], depths, samples, seed, shots, names: names2 },
         {
           signal,
           onProgress: (p) => bar2.update({ ...p, label: p.point.entries !== null ? `${p.point.entries} entries` : `${p.point.tokens} tokens` }),

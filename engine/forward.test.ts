@@ -12,7 +12,7 @@ function relErr(a: Float32Array, b: Float32Array): number {
 
 const ids = [3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8, 9, 7, 9, 3, 2, 3, 8, 4, 6];
 
-describe.each(['nemotron_h', 'mamba2', 'mamba', 'llama'])('%s', (type) => {
+describe.each(['nemotron_h', 'mamba2', 'mamba', 'falcon_mamba', 'granitemoehybrid', 'bamba', 'falcon_h1', 'zamba2', 'jamba', 'llama'])('%s', (type) => {
   it('gives the same logits token by token through the caches as over the whole sequence', async () => {
     const model = await loadModel(tinyCheckpoint(type, { seed: 7 }));
     const full = forward(model, ids);

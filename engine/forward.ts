@@ -10,16 +10,19 @@ import * as attention from './layers/attention';
 import * as mamba1 from './layers/mamba1';
 import * as mamba2 from './layers/mamba2';
 import * as mlp from './layers/mlp';
+import * as moe from './layers/moe';
 import { applyNorm } from './layers/norm';
 import { releaseWorking, working } from './layers/working';
-import type { LayerState } from './layers/state';
-import { initState } from './layers/state';
-import type { Block, Model } from './model';
+import * as parallel from './layers/parallel';
+import * as shared from './layers/shared';
+import type { CompoundState, KVCache, LayerState, Mamba2State } from './layers/state';
+import { initState, ssmOf } from './layers/state';
+import type { AttentionMixer, Block, Mamba2Mixer, Model } from './model';
 import { attentionCapture } from './probes/attention-probe';
 import type { AttentionContext } from './probes/attention-probe';
 import { CaptureBudget } from './probes/budget';
 import type { CapturePlan } from './probes/plan';
-import { planCapture, wants } from './probes/plan';
+import { planCapture, wants, wantsNamed } from './probes/plan';
 import type { Mamba1Context, Mamba2Context } from './probes/ssm-probe';
 import { mamba1Capture, mamba2Capture } from './probes/ssm-probe';
 import type { CaptureSpec } from './probes/plan';
@@ -33,7 +36,9 @@ export interface ModelState {
   position: number;
 }
 
-export type LayerContext = AttentionContext | Mamba2Context | Mamba1Context;
+/** A compound block (parallel, shared) keeps its attention part's and its Mamba-2 part's contexts. */
+export interface CompoundContext { kind: 'compound'; attention?: AttentionContext; ssm?: Mamba2Context }
+export type LayerContext = AttentionContext | Mamba2Context | Mamba1Context | CompoundContext;
 
 /** What on-demand tiles are recomputed from, per layout position (undefined where not kept). */
 export interface RunContext {
@@ -92,8 +97,8 @@ export function* forwardSteps(
   if (out.attentions) result.attentions = {};
   if (out.ssmStates) result.ssmStates = {};
 
-  let x = new Float32Array(T * D); // (T, D)
-  for (let t = 0; t < T; t++) x.set(model.embeddings.weight.subarray(ids[t] * D, (ids[t] + 1) * D), t * D);
+  let x = embed(model, ids); // (T, D)
+  const x0 = model.blocks.some((b) => b.kind === 'shared') ? x.slice() : x; // the embeddings, for shared blocks (read before x changes)
   const { convention, blocksPerLayer } = model.hiddenStates;
 
   try { // a run given up (return/throw) lets the working arrays go too
@@ -101,21 +106,20 @@ export function* forwardSteps(
       const block = model.blocks[i];
       const started = Date.now();
       if (result.hiddenStates && convention === 'input' && i % blocksPerLayer === 0) result.hiddenStates.push(t2(x.slice(), T, D));
-      const normed = working('block input', T * D); // no block keeps its input (layers/working.ts)
-      applyNorm(normed, x, block.norm, T);
+      const normed = blockInput(block, x, x0, T, D);
       const record = newRecord(block, i, T, plan);
       budget.beginLayer(block.kind === 'mlp' ? 0 : probeLayersFrom(model, i));
-      const wantFullAttn = !!out.attentions || (fresh && wants(plan, block, 'attn_probs'));
-      const y = runBlock(block, normed, T, state.layers[i], plan, budget, record, context, i, wantFullAttn, result);
+      const y = runBlock(block, normed, x, T, state.layers[i], { plan, budget, record, context, i, result, fresh });
+      addContribution(x, y, block.scale);
       rowNorms(record.contributionNorm, y, T, D);
-      for (let j = 0; j < x.length; j++) x[j] += y[j];
       rowNorms(record.residualNorm, x, T, D);
       if (result.hiddenStates && convention === 'output') result.hiddenStates.push(t2(x.slice(), T, D));
-      const layerState = state.layers[i];
-      if ((layerState.kind === 'mamba2' || layerState.kind === 'mamba1') && (out.ssmStates || wants(plan, block, 'ssm_state'))) {
-        const s = ssmStateTensor(block, layerState.ssm);
+      const ssm = ssmOf(state.layers[i]);
+      const ssmName = partNames(block).ssm;
+      if (ssm && (out.ssmStates || wantsNamed(plan, ssmName, 'ssm_state'))) {
+        const s = ssmStateTensor(block, ssm.ssm);
         if (out.ssmStates) result.ssmStates![i] = s;
-        if (wants(plan, block, 'ssm_state') && budget.take(s.data.byteLength, `${block.name}.ssm_state`, true)) record.named[`${block.name}.ssm_state`] = s;
+        if (wantsNamed(plan, ssmName, 'ssm_state') && budget.take(s.data.byteLength, `${ssmName}.ssm_state`, true)) record.named[`${ssmName}.ssm_state`] = s;
       }
       if (fresh && wants(plan, block, 'output') && budget.take(x.byteLength, `${block.name}.output`, true)) {
         record.named[`${block.name}.output`] = t2(x.slice(), T, D);
@@ -135,7 +139,7 @@ export function* forwardSteps(
   x = options.lastLogitsOnly ? final.subarray((T - 1) * D) : final;
   const rows = options.lastLogitsOnly ? 1 : T;
   const logits = new Float32Array(rows * V);
-  kernels().matmul(logits, x, model.lmHead.weight, rows, D, V, model.lmHead.bias);
+  head(logits, model, x, rows);
   return {
     ...result, logits: t2(logits, rows, V), state, context, notices: plan.notices, captureBytes: budget.used,
   } as ForwardResult;
@@ -150,46 +154,140 @@ export function forward(model: Model, ids: Int32Array | number[], capture?: Capt
   }
 }
 
-/** Blocks from `i` on that record probes (every kind but an MLP): the capture budget's fair shares. */
+/** Blocks from `i` on that record probes (every kind but a dense MLP): the capture budget's fair shares. */
 function probeLayersFrom(model: Model, i: number): number {
   let n = 0;
   for (let j = i; j < model.blocks.length; j++) if (model.blocks[j].kind !== 'mlp') n++;
   return n;
 }
 
-function runBlock(
-  block: Block, normed: Float32Array, T: number, s: LayerState, plan: CapturePlan, budget: CaptureBudget,
-  record: OpenRecord, context: RunContext, i: number, wantFullAttn: boolean, result: Partial<ForwardResult>,
-): Float32Array {
+/** What a block writes its captures into while it runs. */
+interface BlockRun {
+  plan: CapturePlan; budget: CaptureBudget; record: OpenRecord; context: RunContext;
+  /** Layout position. */
+  i: number;
+  result: Partial<ForwardResult>;
+  fresh: boolean;
+}
+
+/** The names a block's attention and SSM captures go by: its own, or its parts' inside a compound block. */
+function partNames(block: Block): { attention: string; ssm: string } {
+  return block.kind === 'parallel' || block.kind === 'shared' ? { attention: block.mixer.attentionName, ssm: block.mixer.mambaName } : { attention: block.name, ssm: block.name };
+}
+
+/**
+ * A block's normed input: norm(x), or for a shared block norm([x, x0]) (T, 2D). A working array (no
+ * block keeps its input, layers/working.ts).
+ */
+export function blockInput(block: Block, x: Float32Array, x0: Float32Array, T: number, D: number): Float32Array {
+  const input = block.kind === 'shared' ? shared.withEmbeddings(x, x0, T, D) : x;
+  const normed = working('block input', input.length);
+  applyNorm(normed, input, block.norm, T);
+  return normed;
+}
+
+function runBlock(block: Block, normed: Float32Array, stream: Float32Array, T: number, s: LayerState, r: BlockRun): Float32Array {
   switch (block.kind) {
     case 'mlp':
       return mlp.forward(block.mixer, normed, T);
+    case 'moe': {
+      const m = block.mixer;
+      return moe.forward(m, normed, T, r.plan.moe ? (routing) => {
+        if (!r.budget.take(2 * routing.experts.length * 4, `${block.name} expert routing`)) return;
+        r.record.moe = {
+          E: m.E, topK: m.topK,
+          experts: { dtype: 'f32', shape: [T, m.topK], data: Float32Array.from(routing.experts) },
+          weights: { dtype: 'f32', shape: [T, m.topK], data: routing.weights },
+        };
+      } : undefined);
+    }
     case 'attention': {
-      const run = attentionCapture(block.mixer, T, plan, budget, block.name, wantFullAttn);
-      const y = attention.forward(block.mixer, normed, T, s as Extract<LayerState, { kind: 'attention' }>, run.capture);
-      record.attention = run.probe;
-      context.layers[i] = run.context;
-      if (run.full) {
-        if (result.attentions) result.attentions[i] = run.full;
-        if (wants(plan, block, 'attn_probs')) record.named[`${block.name}.attn_probs`] = run.full;
-      }
+      const cap = captureAttention(block.mixer, block.name, T, r);
+      const y = attention.forward(block.mixer, normed, T, s as KVCache, cap.capture);
+      r.context.layers[r.i] = cap.done();
       return y;
     }
     case 'mamba2': {
-      const run = mamba2Capture(block.mixer, T, plan, budget, block.name);
-      const y = mamba2.forward(block.mixer, normed, T, s as Extract<LayerState, { kind: 'mamba2' }>, run.capture);
-      record.ssm = run.probe;
-      context.layers[i] = run.context;
+      const cap = captureMamba2(block.mixer, block.name, T, r);
+      const y = mamba2.forward(block.mixer, normed, T, s as Mamba2State, cap.capture);
+      r.context.layers[r.i] = cap.done();
       return y;
     }
     case 'mamba1': {
-      const run = mamba1Capture(block.mixer, T, plan, budget, block.name);
+      const run = mamba1Capture(block.mixer, T, r.plan, r.budget, block.name);
       const y = mamba1.forward(block.mixer, normed, T, s as Extract<LayerState, { kind: 'mamba1' }>, run.capture);
-      record.ssm = run.probe;
-      context.layers[i] = run.context;
+      r.record.ssm = run.probe;
+      r.context.layers[r.i] = run.context;
+      return y;
+    }
+    case 'parallel': {
+      const m = block.mixer;
+      const a = captureAttention(m.attention, m.attentionName, T, r);
+      const b = captureMamba2(m.mamba, m.mambaName, T, r);
+      const y = parallel.forward(m, normed, T, s as CompoundState, { attention: a.capture, mamba: b.capture });
+      r.context.layers[r.i] = { kind: 'compound', attention: a.done(), ssm: b.done() };
+      return y;
+    }
+    case 'shared': {
+      const m = block.mixer;
+      const a = captureAttention(m.attention, m.attentionName, T, r);
+      const b = captureMamba2(m.mamba, m.mambaName, T, r);
+      const y = shared.forward(m, normed, stream, T, s as CompoundState, { attention: a.capture, mamba: b.capture });
+      r.context.layers[r.i] = { kind: 'compound', attention: a.done(), ssm: b.done() };
       return y;
     }
   }
+}
+
+/** Attention captures of a block or part named `name`: the record's `attention`, the full map when
+ *  asked (CLI, parity) or named, and what tiles are recomputed from (returned by `done`). */
+function captureAttention(m: AttentionMixer, name: string, T: number, r: BlockRun) {
+  const named = r.fresh && wantsNamed(r.plan, name, 'attn_probs');
+  const run = attentionCapture(m, T, r.plan, r.budget, name, !!r.result.attentions || named);
+  return {
+    capture: run.capture,
+    done: () => {
+      r.record.attention = run.probe;
+      if (run.full) {
+        if (r.result.attentions) r.result.attentions[r.i] = run.full;
+        if (named) r.record.named[`${name}.attn_probs`] = run.full;
+      }
+      return run.context;
+    },
+  };
+}
+
+function captureMamba2(m: Mamba2Mixer, name: string, T: number, r: BlockRun) {
+  const run = mamba2Capture(m, T, r.plan, r.budget, name);
+  return {
+    capture: run.capture,
+    done: () => {
+      r.record.ssm = run.probe;
+      return run.context;
+    },
+  };
+}
+
+/** The embedding rows of `ids` (T, D), times the model's embedding multiplier. */
+export function embed(model: Model, ids: ArrayLike<number>): Float32Array {
+  const { D, weight } = model.embeddings;
+  const x = new Float32Array(ids.length * D);
+  for (let t = 0; t < ids.length; t++) x.set(weight.subarray(ids[t] * D, (ids[t] + 1) * D), t * D);
+  if (model.embeddingScale !== undefined) for (let j = 0; j < x.length; j++) x[j] *= model.embeddingScale;
+  return x;
+}
+
+/** x += scale · y, and y itself becomes what was added (so the block's contribution norm is what the stream got). */
+export function addContribution(x: Float32Array, y: Float32Array, scale?: number): void {
+  if (scale !== undefined && scale !== 1) for (let j = 0; j < y.length; j++) y[j] *= scale;
+  for (let j = 0; j < x.length; j++) x[j] += y[j];
+}
+
+/** logits (rows, V) of the normed final stream x (rows, D), times the model's logits multiplier. */
+export function head(logits: Float32Array, model: Model, x: Float32Array, rows: number): void {
+  const { D, V } = model.embeddings;
+  kernels().matmul(logits, x, model.lmHead.weight, rows, D, V, model.lmHead.bias);
+  if (model.logitScale !== undefined) for (let j = 0; j < logits.length; j++) logits[j] *= model.logitScale;
 }
 
 /** A record while its block runs: `named` and `notices` are filled in place. */
@@ -209,8 +307,8 @@ function closed({ named, notices, ...rest }: OpenRecord): LayerRecord {
 }
 
 function ssmStateTensor(block: Block, ssm: Float64Array): Tensor {
-  const shape = block.kind === 'mamba2' ? [block.mixer.H, block.mixer.P, block.mixer.N]
-    : block.kind === 'mamba1' ? [block.mixer.I, block.mixer.N] : [ssm.length];
+  const m2 = block.kind === 'mamba2' ? block.mixer : block.kind === 'parallel' || block.kind === 'shared' ? block.mixer.mamba : undefined;
+  const shape = m2 ? [m2.H, m2.P, m2.N] : block.kind === 'mamba1' ? [block.mixer.I, block.mixer.N] : [ssm.length];
   return { dtype: 'f32', shape, data: Float32Array.from(ssm) };
 }
 

@@ -3,12 +3,14 @@
 // Per-token log-probabilities and the top-k alternatives come with every generated token.
 import { InputError } from './errors';
 import type { ModelState } from './forward';
-import { forward } from './forward';
-import { kernels } from './kernels/backend';
+import { addContribution, blockInput, embed, forward, head } from './forward';
 import * as attention from './layers/attention';
 import * as mamba1 from './layers/mamba1';
 import * as mamba2 from './layers/mamba2';
 import * as mlp from './layers/mlp';
+import * as moe from './layers/moe';
+import * as parallel from './layers/parallel';
+import * as shared from './layers/shared';
 import { applyNorm } from './layers/norm';
 import type { LayerState } from './layers/state';
 import type { Block, Model } from './model';
@@ -44,25 +46,32 @@ export function step(model: Model, state: ModelState, id: number): Float32Array 
   const { V, D } = model.embeddings;
   if (!Number.isInteger(id) || id < 0 || id >= V) throw new InputError(`token id ${id} is outside the vocabulary 0..${V - 1}`);
   if (state.layers.length !== model.blocks.length) throw new InputError('state does not match the model layout');
-  const x = model.embeddings.weight.slice(id * D, (id + 1) * D); // (1, D)
-  const normed = new Float32Array(D);
+  const x = embed(model, [id]); // (1, D)
+  const x0 = x.slice(); // the token's embedding, which shared blocks read beside the stream
   for (let i = 0; i < model.blocks.length; i++) {
     const block = model.blocks[i];
-    applyNorm(normed, x, block.norm, 1);
-    const y = stepBlock(block, normed, state.layers[i]);
-    for (let j = 0; j < D; j++) x[j] += y[j];
+    const normed = blockInput(block, x, x0, 1, D);
+    addContribution(x, stepBlock(block, normed, x, state.layers[i]), block.scale);
   }
   state.position += 1;
+  const normed = new Float32Array(D);
   applyNorm(normed, x, model.normF, 1);
   const logits = new Float32Array(V);
-  kernels().matmul(logits, normed, model.lmHead.weight, 1, D, V, model.lmHead.bias);
+  head(logits, model, normed, 1);
   return logits;
 }
 
-function stepBlock(block: Block, x: Float32Array, s: LayerState): Float32Array {
+/** One token through a block: x is its normed input, `stream` the residual stream (read by shared blocks). */
+function stepBlock(block: Block, x: Float32Array, stream: Float32Array, s: LayerState): Float32Array {
   switch (block.kind) {
     case 'mlp':
       return mlp.step(block.mixer, x);
+    case 'moe':
+      return moe.forward(block.mixer, x, 1);
+    case 'parallel':
+      return parallel.forward(block.mixer, x, 1, s as Extract<LayerState, { kind: 'compound' }>);
+    case 'shared':
+      return shared.forward(block.mixer, x, stream, 1, s as Extract<LayerState, { kind: 'compound' }>);
     case 'attention':
       return attention.step(block.mixer, x, s as Extract<LayerState, { kind: 'attention' }>);
     case 'mamba2':

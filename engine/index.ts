@@ -18,9 +18,9 @@ export { utf8Decode, utf8Encode } from './io/text';
 export type { Block, Model, HiddenStateConvention } from './model';
 export type { Tokenizer } from './tokenizer';
 export { loadTokenizer } from './tokenizer';
-export type { BlockKind, LayoutChar, LayoutEdit, LayoutToken } from './layout';
+export type { BlockInfo, BlockKind, LayoutChar, LayoutEdit, LayoutToken } from './layout';
 export {
-  KIND_CHAR, CHAR_KIND, readLayout, parseLayout, formatLayout, checkpointOrder, editLayout, layoutOrder, applyEdits,
+  KIND_CHAR, CHAR_KIND, KIND_NAME, KIND_PARTS, kindHas, readLayout, parseLayout, formatLayout, checkpointOrder, editLayout, layoutOrder, applyEdits,
 } from './layout';
 export type { ForwardOptions, ForwardResult, ModelState, RunContext, LayerContext } from './forward';
 export { forward, forwardSteps, initModelState } from './forward';
@@ -29,7 +29,7 @@ export { choose, generateGreedy, greedyDecoder, greedyTokens, step } from './gen
 export type { LayerState } from './layers/state';
 export type { CacheShape } from './layers/state';
 export { blockCacheBytes, cacheBytes, stateBytes } from './layers/state';
-export type { AttentionRecord, LayerRecord, SsmRecord } from './records';
+export type { AttentionRecord, LayerRecord, MoeRecord, SsmRecord } from './records';
 export { RECORD_VERSION, recordArrays, recordBytes, setRecordArray } from './records';
 export type { CaptureSpec } from './probes/plan';
 export { DEFAULT_BUDGET_BYTES, MAX_POOLED_SIZE } from './probes/plan';

@@ -89,6 +89,36 @@ describe('layout notation', () => {
   });
 });
 
+describe('layout notation of the families beyond the bundled four', () => {
+  // Falcon-H1: parallel attention + Mamba-2 layers, each followed by an MLP
+  const falconH1: BlockKind[] = ['parallel', 'mlp', 'parallel', 'mlp'];
+  // Granite-4.0-H with experts: M E * E M E
+  const granite: BlockKind[] = ['mamba2', 'moe', 'attention', 'moe', 'mamba2', 'moe'];
+
+  it('writes, reads and edits parallel layers and MoE MLPs like any block', () => {
+    expect(formatLayout(falconH1, checkpointOrder(falconH1))).toBe('P-P-');
+    expect(parseLayout(falconH1, 'P2-P0')).toEqual([2, 1, 0]);
+    expect(formatLayout(granite, checkpointOrder(granite))).toBe('ME*EME');
+    expect(parseLayout(granite, 'MEME*E')).toEqual([0, 1, 4, 3, 2, 5]);
+    expect(readLayout('PE')).toEqual([{ kind: 'parallel', index: null, at: 1 }, { kind: 'moe', index: null, at: 2 }]);
+  });
+
+  it('writes Zamba2 shared-transformer layers as S, and refuses their attention or MLP on their own', () => {
+    const zamba2: BlockKind[] = ['mamba2', 'shared', 'mamba2', 'shared'];
+    expect(formatLayout(zamba2, checkpointOrder(zamba2))).toBe('MSMS');
+    expect(parseLayout(zamba2, 'SMS1M')).toEqual([1, 0, 1, 2]);
+    expect(() => parseLayout(zamba2, 'M*')).toThrow(/this checkpoint's attention runs only inside its shared transformer \+ Mamba-2 blocks \(S\)/);
+    expect(() => parseLayout(zamba2, 'M-')).toThrow(/this checkpoint's MLP runs only inside its shared transformer/);
+  });
+
+  it('refuses to take the attention or the Mamba-2 out of a parallel layer, in one line that says why', () => {
+    expect(() => parseLayout(falconH1, 'M-P-')).toThrow(/"M" at character 1: this checkpoint's Mamba-2 runs only inside its parallel attention \+ Mamba-2 blocks \(P\), which move, drop and repeat as a whole/);
+    expect(() => parseLayout(falconH1, 'P-*')).toThrow(/"\*" at character 3: this checkpoint's attention runs only inside its parallel/);
+    expect(() => parseLayout(falconH1, 'M0')).toThrow(/block 0 is parallel, not mamba2 \(write P0\)/);
+    expect(() => parseLayout(falconH1, 'E')).toThrow(/the checkpoint has no moe blocks \(its layout is P-P-\)/);
+  });
+});
+
 describe('layout edits', async () => {
   const model = await loadModel(tinyCheckpoint('nemotron_h')); // M-M*-M
 

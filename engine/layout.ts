@@ -3,7 +3,11 @@
 //
 // A checkpoint's blocks are numbered 0..L-1 in checkpoint order: the ORIGINAL index, the number the
 // strip shows under each block. A layout string names the blocks a model runs, in run order:
-//   - one char per block: `M` Mamba-2, `m` Mamba-1, `*` attention, `-` MLP;
+//   - one char per block: `M` Mamba-2, `m` Mamba-1, `*` attention, `-` MLP, `E` mixture-of-experts MLP,
+//     `P` parallel layer (Falcon-H1: attention and Mamba-2 side by side on one input, summed), `S`
+//     shared-transformer layer (Zamba2: a transformer block shared between depths feeding the layer's Mamba-2);
+//   - a block that holds other kinds' mixers (KIND_PARTS) is one block: its parts cannot be named,
+//     moved or dropped apart (they share one input), and asking for them says so;
 //   - a plain char takes the next block of that kind not yet used, in checkpoint order;
 //   - a char followed by a number (`M6`) takes the block with that original index, which must be of
 //     that kind; it may repeat a block, and it counts as used for later plain chars;
@@ -21,11 +25,37 @@
 import { LayoutError } from './errors';
 import type { Model } from './model';
 
-export type BlockKind = 'mamba1' | 'mamba2' | 'attention' | 'mlp';
-export type LayoutChar = 'm' | 'M' | '*' | '-';
+export type BlockKind = 'mamba1' | 'mamba2' | 'attention' | 'mlp' | 'moe' | 'parallel' | 'shared';
+export type LayoutChar = 'm' | 'M' | '*' | '-' | 'E' | 'P' | 'S';
 
-export const KIND_CHAR: Readonly<Record<BlockKind, LayoutChar>> = { mamba1: 'm', mamba2: 'M', attention: '*', mlp: '-' };
-export const CHAR_KIND: Readonly<Record<LayoutChar, BlockKind>> = { m: 'mamba1', M: 'mamba2', '*': 'attention', '-': 'mlp' };
+export const KIND_CHAR: Readonly<Record<BlockKind, LayoutChar>> = {
+  mamba1: 'm', mamba2: 'M', attention: '*', mlp: '-', moe: 'E', parallel: 'P', shared: 'S',
+};
+export const CHAR_KIND: Readonly<Record<LayoutChar, BlockKind>> = {
+  m: 'mamba1', M: 'mamba2', '*': 'attention', '-': 'mlp', E: 'moe', P: 'parallel', S: 'shared',
+};
+
+/** What each kind is, in words: the one naming the notation's messages, the strip and figure legends use. */
+export const KIND_NAME: Readonly<Record<BlockKind, string>> = {
+  mamba2: 'Mamba-2', mamba1: 'Mamba-1', attention: 'attention', mlp: 'MLP', moe: 'mixture-of-experts MLP',
+  parallel: 'parallel attention + Mamba-2', shared: 'shared transformer + Mamba-2',
+};
+
+/** Kinds whose block holds other kinds' mixers, which run inside it and cannot be moved apart. */
+export const KIND_PARTS: Readonly<Partial<Record<BlockKind, readonly BlockKind[]>>> = {
+  parallel: ['attention', 'mamba2'],
+  shared: ['attention', 'mlp', 'mamba2'],
+};
+
+/** A checkpoint block as model descriptions list it: original index, kind, and for a block running a
+ *  transformer shared between depths (zamba2's S), which shared block — the others with the same
+ *  number run the same weights. */
+export interface BlockInfo { index: number; kind: BlockKind; shared?: number }
+
+/** Whether a block of `kind` runs a `part` mixer: itself, or inside it (KIND_PARTS). */
+export function kindHas(kind: BlockKind, part: BlockKind): boolean {
+  return kind === part || (KIND_PARTS[kind]?.includes(part) ?? false);
+}
 
 const isLayoutChar = (c: string): c is LayoutChar => Object.hasOwn(CHAR_KIND, c);
 
@@ -57,7 +87,8 @@ export function readLayout(text: string): LayoutToken[] {
       tokens.push({ kind: CHAR_KIND[c], index: null, at: i + 1, digits: '' });
       open = true;
     } else {
-      throw new LayoutError(text, `unknown block char ${JSON.stringify(c)} at character ${i + 1} (use M Mamba-2, m Mamba-1, * attention, - MLP, and a number to name a block, as in M6)`);
+      const chars = (Object.keys(CHAR_KIND) as LayoutChar[]).map((k) => `${k} ${KIND_NAME[CHAR_KIND[k]]}`).join(', ');
+      throw new LayoutError(text, `unknown block char ${JSON.stringify(c)} at character ${i + 1} (use ${chars}, and a number to name a block, as in M6)`);
     }
   });
   return tokens.map(({ kind, at, digits }) => ({ kind, at, index: digits === '' ? null : Number(digits) }));
@@ -98,6 +129,10 @@ export function parseLayout(kinds: readonly BlockKind[], text: string): number[]
     if (next === undefined) {
       const ofKind = checkpointOrder(kinds).filter((b) => kinds[b] === kind);
       if (ofKind.length === 0) {
+        const holder = kinds.find((k) => KIND_PARTS[k]?.includes(kind));
+        if (holder) {
+          throw new LayoutError(text, `"${ch}" at character ${at}: this checkpoint's ${KIND_NAME[kind]} runs only inside its ${KIND_NAME[holder]} blocks (${KIND_CHAR[holder]}), which move, drop and repeat as a whole`);
+        }
         throw new LayoutError(text, `"${ch}" at character ${at}: the checkpoint has no ${kind} blocks (its layout is ${formatLayout(kinds, checkpointOrder(kinds))})`);
       }
       throw new LayoutError(text, `"${ch}" at character ${at} asks for more ${ch} blocks than the ${ofKind.length} the checkpoint has; name a block to repeat it, e.g. ${ch}${ofKind[ofKind.length - 1]}`);

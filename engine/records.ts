@@ -45,6 +45,18 @@ export interface SsmRecord {
   entryMass?: Tensor;
 }
 
+/** Mixture-of-experts routing (an `E` block): which experts each token went to. Optional, so records
+ *  without it keep RECORD_VERSION 1. */
+export interface MoeRecord {
+  /** Experts in the block, and experts each token is routed to. */
+  E: number;
+  topK: number;
+  /** Expert indices per token, best first, as float32-held integers 0..E-1: (T, k). */
+  experts: Tensor;
+  /** The routing weights of those experts (softmax over the chosen k; a row sums to 1): (T, k). */
+  weights: Tensor;
+}
+
 /** One block's record. Optional arrays are absent when not asked for or dropped for the capture
  *  budget; `notices` then says what was dropped. */
 export interface LayerRecord {
@@ -64,6 +76,7 @@ export interface LayerRecord {
   focus: number[];
   attention?: AttentionRecord;
   ssm?: SsmRecord;
+  moe?: MoeRecord;
   /** Full-resolution captures requested by name (`layers.3.mixer.ssm_state`). */
   named?: Record<string, Tensor>;
   /** What was dropped for the budget, or skipped, in words. */

@@ -31,8 +31,10 @@ def mixer_blocks(model):
 class ScanRecorder:
     """Context manager: wraps the scan functions of the model's modeling module, records final states."""
 
-    def __init__(self, model):
+    def __init__(self, model, mixers=None):
+        """mixers: [(engine block, Mamba mixer module, cache layer)]; default: mixer_blocks(model)."""
         self.model = model
+        self.mixers = [(b, m) for b, m, _ in mixers] if mixers is not None else mixer_blocks(model)
         self.module = importlib.import_module(type(model).__module__)
         self.states, self.current, self.patched, self.handles = {}, None, [], []
 
@@ -49,7 +51,7 @@ class ScanRecorder:
                 continue
             setattr(self.module, name, self._wrap(fn, flag))
             self.patched.append((name, fn))
-        for i, mixer in mixer_blocks(self.model):
+        for i, mixer in self.mixers:
             self.handles.append(mixer.register_forward_pre_hook(self._mark(i)))
         return self
 
@@ -86,17 +88,20 @@ def cache_state(cache, i, shape):
         for k, v in vars(obj).items():
             seen.append(k)
             t = v[i] if indexed and isinstance(v, (list, tuple)) and len(v) > i else v
-            if torch.is_tensor(t) and tuple(t.shape[1:]) == tuple(shape):
-                if "conv" not in k:
-                    return t
+            # transformers 5.17's LinearAttentionLayer keeps its states in dicts ({0: tensor})
+            for u in (t.values() if isinstance(t, dict) else [t]):
+                if torch.is_tensor(u) and tuple(u.shape[1:]) == tuple(shape) and "conv" not in k:
+                    return u
     raise RuntimeError(f"no {tuple(shape)} state for layer {i} in {type(cache).__name__} ({seen})")
 
 
 @torch.no_grad()
-def compare_with_cache(model, input_ids, states):
+def compare_with_cache(model, input_ids, states, cache_layer=None):
+    """cache_layer: engine block → the cache's layer index (default: the same number)."""
     out = model(input_ids, use_cache=True)
     cache = getattr(out, "cache_params", None) or getattr(out, "past_key_values", None)
     worst = 0.0
     for b, s in states.items():
-        worst = max(worst, float((cache_state(cache, b, s.shape).double()[0] - s).abs().max()))
+        i = cache_layer[b] if cache_layer else b
+        worst = max(worst, float((cache_state(cache, i, s.shape).double()[0] - s).abs().max()))
     return worst

@@ -24,6 +24,7 @@ import torch
 import transformers
 from safetensors.torch import save_file
 
+import fixture_families
 import fixture_state
 import models
 
@@ -77,6 +78,8 @@ CASES = [
         notes="Llama with tied embeddings: model.safetensors has no lm_head.weight"),
 ]
 
+CASES += fixture_families.CASES
+
 GEN_PROMPT = 12  # prompt tokens of the greedy continuation
 GEN_NEW = 8      # new tokens
 
@@ -104,20 +107,29 @@ def randomise(model, g):
             p.copy_(1.0 + 0.1 * torch.randn(shape, generator=g))
         elif p.ndim == 1:  # conv and projection biases
             p.copy_(0.1 * torch.randn(shape, generator=g))
+        elif p.ndim == 3 and "conv1d" not in name:  # experts stored as (E, out, in)
+            p.copy_(torch.randn(shape, generator=g) / math.sqrt(shape[-1]))
         elif "conv1d" in name:
             p.copy_(torch.randn(shape, generator=g) / math.sqrt(shape[-1]))
         elif "embed" in name:
             p.copy_(torch.randn(shape, generator=g))
         elif name.startswith("lm_head"):
             p.copy_(2.0 * torch.randn(shape, generator=g) / math.sqrt(shape[1]))
+        elif "adapter_list" in name:  # zamba2's per-depth LoRA adapters: deltas on the shared weights, a third of unit gain
+            p.copy_(0.3 * torch.randn(shape, generator=g) / math.sqrt(shape[1]))
         elif "x_proj" in name:
             p.copy_(0.3 * torch.randn(shape, generator=g) / math.sqrt(shape[1]))
         else:  # Linear weights: unit gain
             p.copy_(torch.randn(shape, generator=g) / math.sqrt(shape[1]))
 
 
-def attention_blocks(layout):
-    return [i for i, c in enumerate(layout) if c == "*"]
+def structure(model):
+    """layout, attention blocks (output_attentions order), [(block, Mamba mixer, cache layer)], logits multiplier."""
+    if model.config.model_type in ("nemotron_h", "mamba", "mamba2", "llama"):
+        layout = models.layout_of(model.config)
+        mixers = [(b, m, b) for b, m in fixture_state.mixer_blocks(model)]
+        return layout, [i for i, c in enumerate(layout) if c == "*"], mixers, 1.0
+    return fixture_families.structure(model)
 
 
 class LogitsHook:
@@ -163,13 +175,17 @@ def make_case(case, out_root, log):
     model.save_pretrained(folder)
     saved = {k: v.detach().clone() for k, v in model.state_dict().items()}
 
-    kw = {"attn_implementation": "eager"} if case["cls"] in ("NemotronHForCausalLM", "LlamaForCausalLM") else {}
+    eager = ("NemotronHForCausalLM", "LlamaForCausalLM", "GraniteMoeHybridForCausalLM", "BambaForCausalLM",
+             "FalconH1ForCausalLM", "Zamba2ForCausalLM", "JambaForCausalLM")
+    kw = {"attn_implementation": "eager"} if case["cls"] in eager else {}
+    if case["config"].get("num_local_experts") or case["config"].get("num_experts"):
+        kw["experts_implementation"] = "eager"  # the per-expert loop; grouped_mm has no float64
     ref_model = cls.from_pretrained(folder, **kw)
     for k, v in ref_model.state_dict().items():  # the round trip must be exact before anything else
         if k in saved and not torch.equal(saved[k], v.to(saved[k].dtype)):
             raise RuntimeError(f"{name}: {k} changed in save/load")
     ref_model = ref_model.double().eval()
-    layout = models.layout_of(ref_model.config)
+    layout, att_blocks, mixers, logit_scale = structure(ref_model)
     V = ref_model.config.vocab_size
     T = case["T"]
     ids = torch.randint(0, V, (T,), generator=g)
@@ -178,29 +194,30 @@ def make_case(case, out_root, log):
     # 1. full forward (no cache): logits, hidden states, attentions, and the scans' final states
     hook = LogitsHook(ref_model)
     fkw = {"output_hidden_states": True}
-    if attention_blocks(layout):
+    if att_blocks:
         fkw["output_attentions"] = True
     with torch.no_grad():
         ref_model(input_ids, use_cache=False)
         plain = hook.out
-        with fixture_state.ScanRecorder(ref_model) as rec:
+        with fixture_state.ScanRecorder(ref_model, mixers) as rec:
             out = ref_model(input_ids, use_cache=False, **fkw)
     if not torch.equal(plain, hook.out):
         raise RuntimeError(f"{name}: recording changed the logits")
-    logits = hook.out[0]
+    logits = hook.out[0] * logit_scale  # the family's logits multiplier (or 1 / logits_scaling), as its forward applies it
     tensors = {"logits": logits}
     for i, h in enumerate(out.hidden_states):
         tensors[f"hidden_states.{i}"] = h[0]
-    att_blocks = attention_blocks(layout)
     atts = out.attentions if att_blocks else ()
     if len(atts) != len(att_blocks):
         raise RuntimeError(f"{name}: {len(atts)} attention maps for {len(att_blocks)} attention blocks")
     for b, a in zip(att_blocks, atts):
         tensors[f"attentions.{b}"] = a[0]
     notes = [case["notes"]]
+    if model.config.model_type not in ("nemotron_h", "mamba", "mamba2", "llama"):
+        notes += fixture_families.notes(ref_model, input_ids)
 
     # 2. final SSM states (see fixture_state.py for how)
-    blocks = [b for b, _ in fixture_state.mixer_blocks(ref_model)]
+    blocks = [b for b, _, _ in mixers]
     if blocks:
         missing = [b for b in blocks if b not in rec.states]
         if missing:
@@ -210,7 +227,7 @@ def make_case(case, out_root, log):
                "during the reference forward (asked for with return_final_states / return_last_state)")
         if case.get("use_cache", True):
             try:
-                diff = fixture_state.compare_with_cache(ref_model, input_ids, states)
+                diff = fixture_state.compare_with_cache(ref_model, input_ids, states, {b: c for b, _, c in mixers})
                 how += f"; the cache of a use_cache=True forward holds the same states (max diff {diff:.1e})"
             except Exception as e:
                 how += f"; cache comparison not possible ({type(e).__name__})"

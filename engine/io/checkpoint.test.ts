@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { nodeFolderSource } from '../cli/node-files';
 import { CheckpointError } from '../errors';
@@ -6,6 +6,7 @@ import { tinyCheckpoint, tinyTensors, TINY_CONFIGS } from '../test/tiny';
 import { numel } from '../tensor';
 import { blockCacheBytes } from '../layers/state';
 import { inspectCheckpoint, loadModel } from './checkpoint';
+import { adapterFor } from '../models/registry';
 import { memorySource } from './files';
 import { writeSafetensors } from './safetensors-write';
 
@@ -24,7 +25,7 @@ describe('inspectCheckpoint', () => {
   it('knows each block\'s cache from config.json alone, as the loaded blocks keep it (every tiny architecture and bundled model)', async () => {
     const bundled = new URL('../../assets/models/', import.meta.url);
     const sources = [
-      ...Object.keys(TINY_CONFIGS).map((t) => tinyCheckpoint(t)),
+      ...Object.keys(TINY_CONFIGS).filter((t) => adapterFor(t)?.cacheShapes).map((t) => tinyCheckpoint(t)),
       ...readdirSync(bundled, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => nodeFolderSource(new URL(`${d.name}/`, bundled).pathname)),
     ];
     for (const src of sources) {
@@ -34,8 +35,22 @@ describe('inspectCheckpoint', () => {
     }
   });
 
-  it.each([['mamba2', 'MM'], ['mamba', 'mm'], ['llama', '*-*-']])('maps %s to layout %s', async (type, layout) => {
+  it.each([['mamba2', 'MM'], ['mamba', 'mm'], ['llama', '*-*-'], ['falcon_mamba', 'mm'], ['granitemoehybrid', 'ME*EME'],
+    ['bamba', 'M-*-'], ['falcon_h1', 'P-P-'], ['zamba2', 'SMSMS'], ['jamba', 'mE*-mE*-']])('maps %s to layout %s', async (type, layout) => {
     expect((await inspectCheckpoint(tinyCheckpoint(type))).layout).toBe(layout);
+  });
+
+  it('describes every family fixture with the layout transformers\' own structure gave it, and zamba2\'s shared blocks', async () => {
+    const root = new URL('../test/fixtures/', import.meta.url);
+    for (const d of readdirSync(root, { withFileTypes: true }).filter((e) => e.isDirectory())) {
+      const dir = new URL(`${d.name}/`, root).pathname;
+      const { layout } = JSON.parse(readFileSync(`${dir}case.json`, 'utf8')) as { layout: string };
+      expect((await inspectCheckpoint(nodeFolderSource(dir))).layout, d.name).toBe(layout);
+    }
+    const tied = await inspectCheckpoint(tinyCheckpoint('zamba2')); // SMSMS, two shared blocks, tied
+    expect(tied.layers.map((l) => l.shared)).toEqual([0, undefined, 1, undefined, 0]);
+    const untied = await inspectCheckpoint(tinyCheckpoint('zamba2', { config: { tie_word_embeddings: false } }));
+    expect(untied.layers.map((l) => l.shared)).toEqual([0, undefined, 1, undefined, 2]); // transformers ties nothing then
   });
 
   it('accepts layers_block_type lists of either naming generation', async () => {

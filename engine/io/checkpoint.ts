@@ -3,7 +3,7 @@
 // `loadModel` validates every expected tensor's shape from the headers before reading any data.
 import { CheckpointError } from '../errors';
 import type { Block, Linear, Model } from '../model';
-import { checkpointOrder, formatLayout, type BlockKind } from '../layout';
+import { checkpointOrder, formatLayout, type BlockInfo } from '../layout';
 import type { ArchitectureAdapter, TensorSpec, Weights } from '../models/adapter';
 import { adapterFor, SUPPORTED_MODEL_TYPES } from '../models/registry';
 import { numel } from '../tensor';
@@ -22,13 +22,14 @@ import { utf8Decode } from './text';
 export interface ModelInfo {
   model_type: string;
   layout: string;
-  layers: { index: number; kind: BlockKind }[];
+  layers: BlockInfo[];
   parameters: number;
   vocab_size: number;
   /** What loads but deserves a look, one line each (tensors config.json does not use). */
   warnings: string[];
   /** Per block, the cache it keeps per sequence (float32 bytes: a constant state, K + V per token),
-   *  from config.json alone; loadModel's blocks give the same (layers/state.ts blockCacheBytes). */
+   *  from config.json alone; loadModel's blocks give the same (layers/state.ts blockCacheBytes). Empty
+   *  for a family whose adapter has no cacheShapes. */
   blockCache: { state: number; kvPerToken: number }[];
 }
 
@@ -49,16 +50,17 @@ interface Opened {
 export async function inspectCheckpoint(src: FileSource): Promise<ModelInfo> {
   const o = await open(src);
   const kinds = o.adapter.kinds(o.config);
+  const shared = o.adapter.sharedOf?.(o.config);
   let parameters = 0;
   for (const [name, t] of o.tensors) if (!o.unused.has(name)) parameters += numel(t.entry.shape);
   return {
     model_type: o.config.model_type,
     layout: formatLayout(kinds, checkpointOrder(kinds)),
-    layers: kinds.map((kind, index) => ({ index, kind })),
+    layers: kinds.map((kind, index) => (shared?.[index] === undefined ? { index, kind } : { index, kind, shared: shared[index] })),
     parameters,
     vocab_size: o.config.vocab_size,
     warnings: o.warnings,
-    blockCache: o.adapter.cacheShapes(o.config).map(cacheBytes),
+    blockCache: o.adapter.cacheShapes?.(o.config).map(cacheBytes) ?? [],
   };
 }
 
@@ -98,6 +100,8 @@ export async function loadModel(src: FileSource): Promise<Model> {
   const model: Model = {
     modelType: o.config.model_type, config: o.config, blocks, original: blocks, layout: formatLayout(kinds, checkpointOrder(kinds)),
     embeddings: { weight: built.embeddings, V, D }, normF: built.normF, lmHead, tied: o.lmHead === 'tied',
+    ...(built.embeddingScale !== undefined && built.embeddingScale !== 1 ? { embeddingScale: built.embeddingScale } : {}),
+    ...(built.logitScale !== undefined && built.logitScale !== 1 ? { logitScale: built.logitScale } : {}),
     hiddenStates: o.adapter.hiddenStates, warnings: o.warnings,
   };
   if (await src.has('tokenizer.json')) {

@@ -3,6 +3,7 @@
 // Sizes are checked before anything is allocated: an absurd config is refused with the bytes it
 // would need.
 import { CheckpointError } from '../errors';
+import type { HybridConfig } from './config-hybrids';
 
 /** Weights larger than this (as float32) are refused before allocation. */
 export const MAX_WEIGHT_BYTES = 8 * 2 ** 30;
@@ -33,10 +34,12 @@ export interface Mamba2Config {
   time_step_limit: [number, number]; layer_norm_epsilon: number;
 }
 export interface MambaConfig {
-  model_type: 'mamba';
+  model_type: 'mamba' | 'falcon_mamba';
   vocab_size: number; hidden_size: number; num_hidden_layers: number; tie_word_embeddings: boolean;
   intermediate_size: number; state_size: number; conv_kernel: number; time_step_rank: number;
   hidden_act: string; layer_norm_epsilon: number;
+  /** falcon_mamba: dt, B and C are RMS-normalised (no weight) with this epsilon before the scan. */
+  mixer_rms_eps?: number;
 }
 export interface LlamaConfig {
   model_type: 'llama';
@@ -44,7 +47,7 @@ export interface LlamaConfig {
   num_attention_heads: number; num_key_value_heads: number; head_dim: number;
   intermediate_size: number; hidden_act: string; rms_norm_eps: number; rope: RopeConfig;
 }
-export type ModelConfig = NemotronHConfig | Mamba2Config | MambaConfig | LlamaConfig;
+export type ModelConfig = NemotronHConfig | Mamba2Config | MambaConfig | LlamaConfig | HybridConfig;
 
 /** Typed access to config.json with one-line errors that name the key. */
 export class ConfigReader {
@@ -145,11 +148,17 @@ function nemotronPattern(r: ConfigReader): string {
   return p;
 }
 
-export function parseMamba2(r: ConfigReader): Mamba2Config {
+/** `time_step_limit` [min, max] (default [0, ∞)): where Mamba-2 mixers clamp dt. */
+export function stepLimit(r: ConfigReader): [number, number] {
   const limit = r.has('time_step_limit') ? r.json.time_step_limit : [0, Infinity];
   if (!Array.isArray(limit) || limit.length !== 2 || !limit.every((v) => typeof v === 'number') || limit[0] > limit[1]) {
     r.fail('time_step_limit', '[min, max]');
   }
+  return [limit[0], limit[1]];
+}
+
+export function parseMamba2(r: ConfigReader): Mamba2Config {
+  const limit = stepLimit(r);
   const c: Mamba2Config = {
     model_type: 'mamba2',
     vocab_size: r.int('vocab_size', 32768), hidden_size: r.int('hidden_size', 4096),
@@ -157,7 +166,7 @@ export function parseMamba2(r: ConfigReader): Mamba2Config {
     num_heads: r.int('num_heads', 128), head_dim: r.int('head_dim', 64), expand: r.positive('expand', 2),
     state_size: r.int('state_size', 128), n_groups: r.int('n_groups', 8), conv_kernel: r.int('conv_kernel', 4),
     chunk_size: r.int('chunk_size', 256), hidden_act: r.act('hidden_act', 'silu', ['silu', 'swish']),
-    time_step_limit: [limit[0], limit[1]] as [number, number], layer_norm_epsilon: r.positive('layer_norm_epsilon', 1e-5),
+    time_step_limit: limit, layer_norm_epsilon: r.positive('layer_norm_epsilon', 1e-5),
   };
   const I = Math.floor(c.expand * c.hidden_size);
   if (c.num_heads * c.head_dim !== I) {
@@ -174,7 +183,7 @@ export function parseMamba(r: ConfigReader): MambaConfig {
   const D = r.int('hidden_size', 768);
   const rank = r.json.time_step_rank;
   const c: MambaConfig = {
-    model_type: 'mamba',
+    model_type: r.json.model_type === 'falcon_mamba' ? 'falcon_mamba' : 'mamba',
     vocab_size: r.int('vocab_size', 50280), hidden_size: D, num_hidden_layers: r.int('num_hidden_layers', 32),
     tie_word_embeddings: r.bool('tie_word_embeddings', true),
     intermediate_size: r.int('intermediate_size', Math.floor(r.positive('expand', 2) * D)),
@@ -182,6 +191,7 @@ export function parseMamba(r: ConfigReader): MambaConfig {
     time_step_rank: rank === undefined || rank === 'auto' ? Math.ceil(D / 16) : r.int('time_step_rank'),
     hidden_act: r.act('hidden_act', 'silu', ['silu', 'swish']), layer_norm_epsilon: r.positive('layer_norm_epsilon', 1e-5),
   };
+  if (c.model_type === 'falcon_mamba') c.mixer_rms_eps = r.positive('mixer_rms_eps', 1e-6);
   const I = c.intermediate_size;
   const perLayer = D * 2 * I + I * (c.time_step_rank + 2 * c.state_size) + c.time_step_rank * I + I * c.state_size + I * D;
   refuseAbsurd(r.file, 2 * c.vocab_size * D + c.num_hidden_layers * perLayer);
@@ -208,7 +218,7 @@ export function parseLlama(r: ConfigReader): LlamaConfig {
 }
 
 /** transformers 5 writes `rope_parameters`; 4.x wrote `rope_theta` and `rope_scaling`. */
-function parseRope(r: ConfigReader): RopeConfig {
+export function parseRope(r: ConfigReader): RopeConfig {
   const params = (r.json.rope_parameters ?? r.json.rope_scaling ?? {}) as Record<string, unknown>;
   const sub = new ConfigReader(r.file, { ...params, rope_theta: params.rope_theta ?? r.json.rope_theta });
   const type = sub.str('rope_type', sub.str('type', 'default'));
@@ -224,11 +234,11 @@ function parseRope(r: ConfigReader): RopeConfig {
   };
 }
 
-function divides(r: ConfigReader, a: string, av: number, b: string, bv: number): void {
+export function divides(r: ConfigReader, a: string, av: number, b: string, bv: number): void {
   if (bv % av !== 0) throw new CheckpointError(r.file, `${a} (${av}) must divide ${b} (${bv})`);
 }
 
-function refuseAbsurd(file: string, params: number): void {
+export function refuseAbsurd(file: string, params: number): void {
   const bytes = params * 4;
   if (bytes > MAX_WEIGHT_BYTES) {
     throw new CheckpointError(file, `this config needs about ${formatBytes(bytes)} of float32 weights (limit ${formatBytes(MAX_WEIGHT_BYTES)}); refusing to load it`);

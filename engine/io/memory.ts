@@ -3,7 +3,7 @@
 // the bytes available. The budget is injected by the host (Node: available memory; a browser: a fixed
 // cap); without one, nothing is refused here (config.ts still refuses absurd sizes outright).
 import { CheckpointError, InputError } from '../errors';
-import type { Block, Model } from '../model';
+import type { Block, Mamba2Mixer, Model } from '../model';
 import { numel } from '../tensor';
 import { formatBytes } from './config';
 import type { SafetensorsHeader, TensorEntry } from './safetensors';
@@ -54,9 +54,18 @@ export function checkLoadFits(file: string, needed: number, available = availabl
 /** float32 values per token a block allocates while it runs (projections, conv, scan, output). */
 function transientPerToken(b: Block, D: number): number {
   switch (b.kind) {
-    case 'mamba2': {
-      const m = b.mixer;
-      return m.in_proj.outFeatures + 2 * m.convDim + 3 * m.I + 2 * m.G * m.N + m.H + D;
+    case 'mamba2':
+      return mamba2Transient(b.mixer, D);
+    case 'parallel': {
+      // the Mamba-2 half's output is held while the attention half runs on a scaled copy of the input
+      const a = b.mixer.attention;
+      return Math.max(mamba2Transient(b.mixer.mamba, D), 2 * D + 2 * a.H * a.hd + 2 * a.KVH * a.hd + 2 + D);
+    }
+    case 'shared': {
+      // [x, x0] and its norm (4D), then the attention, the MLP (gate, up, adapters) and the Mamba-2 in turn
+      const a = b.mixer.attention;
+      const F = b.mixer.mlp.up_proj.outFeatures;
+      return 4 * D + Math.max(2 * a.H * a.hd + 2 * a.KVH * a.hd + 2 + D, 3 * F + 2 * D, mamba2Transient(b.mixer.mamba, D));
     }
     case 'mamba1': {
       const m = b.mixer;
@@ -69,6 +78,12 @@ function transientPerToken(b: Block, D: number): number {
     case 'mlp': {
       const m = b.mixer;
       return 2 * m.up_proj.outFeatures + (m.gate_proj?.outFeatures ?? 0) + D;
+    }
+    case 'moe': {
+      // router scores, the output, and per expert (at worst every token) its gathered rows and hidden layer
+      const m = b.mixer;
+      const F = m.experts[0]?.down.inFeatures ?? 0; // gate, up and the hidden layer
+      return m.E + D + m.topK * (D + 3 * F + D) + (m.shared ? 3 * m.shared.up_proj.outFeatures + D : 0);
     }
   }
 }
@@ -84,7 +99,8 @@ export function estimateRunBytes(model: Model, T: number, captureBudgetBytes = 0
   let kv = 0;
   for (const b of model.blocks) {
     transient = Math.max(transient, transientPerToken(b, D));
-    if (b.kind === 'attention') kv += 2 * b.mixer.KVH * b.mixer.hd;
+    const a = b.kind === 'attention' ? b.mixer : b.kind === 'parallel' || b.kind === 'shared' ? b.mixer.attention : undefined;
+    if (a) kv += 2 * a.KVH * a.hd;
   }
   return 4 * T * (3 * D + transient + kv) + captureBudgetBytes + 4 * V;
 }
@@ -95,4 +111,8 @@ export function checkRunFits(model: Model, T: number, captureBudgetBytes = 0, av
   const needed = estimateRunBytes(model, T, captureBudgetBytes);
   if (needed <= available) return;
   throw new InputError(`a prompt of ${T} tokens needs about ${both(needed)} of working memory with this model, but only ${both(available)} are available; use a shorter prompt`);
+}
+
+function mamba2Transient(m: Mamba2Mixer, D: number): number {
+  return m.in_proj.outFeatures + 2 * m.convDim + 3 * m.I + 2 * m.G * m.N + m.H + D;
 }

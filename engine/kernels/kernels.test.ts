@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { rng } from '../test/tiny';
+import { erf, gelu } from './activations';
 import { causalAttention } from './attention';
 import { conv1dCausal } from './conv1d';
 import { matmul, matmulRef } from './matmul';
@@ -14,6 +15,19 @@ function maxRel(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 describe('reference kernels', () => {
+  it('erf matches tabulated values on both sides of the series / continued-fraction switch, and GELU follows', () => {
+    // erf values from the tables (CPython's math.erf, 16 digits)
+    const table: [number, number][] = [[0.01, 0.011283415555849618], [0.5, 0.5204998778130465], [1, 0.8427007929497149],
+      [2, 0.9953222650189527], [2.9, 0.9999589021219005], [3, 0.9999779095030014], [3.5, 0.9999992569016276], [5, 0.9999999999984626]];
+    for (const [x, v] of table) {
+      expect(Math.abs(erf(x) - v) / v).toBeLessThan(1e-13);
+      expect(erf(-x)).toBe(-erf(x));
+    }
+    expect(gelu(0)).toBe(0);
+    expect(gelu(1)).toBeCloseTo(0.8413447460685429, 14); // Φ(1)
+    expect(gelu(-3)).toBeCloseTo(-3 * 0.0013498980316301035, 14);
+  });
+
   it('matmul agrees with its naive twin, with and without bias, odd sizes', () => {
     for (const [T, In, Out] of [[1, 7, 5], [13, 33, 17], [4, 64, 3], [2, 1, 4], [3, 9, 8]]) {
       const x = randn(T * In), w = randn(Out * In), b = randn(Out);

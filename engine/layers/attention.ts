@@ -1,12 +1,12 @@
 // Causal self-attention with grouped KV heads (GQA) and optional RoPE, over a KV cache.
 //   q, k, v = x Wqᵀ, x Wkᵀ, x Wvᵀ;  (llama) q, k ← RoPE(q, k, position)
 //   p_h = softmax(q_h k_{h/rep}ᵀ · hd^-½) over the causal prefix;  out = concat_h(p_h v_{h/rep}) Woᵀ
-// nemotron_h uses no position embedding at all. Reference: https://github.com/huggingface/transformers/blob/v5.17.0/src/transformers/models/llama/modeling_llama.py
+// nemotron_h uses no position embedding at all; zamba2 adds per-depth low-rank adapters to q, k and v. Reference: https://github.com/huggingface/transformers/blob/v5.17.0/src/transformers/models/llama/modeling_llama.py
 // (LlamaAttention, apply_rotary_pos_emb: rotate_half pairs channel i with i + hd/2), NemotronHAttention.
 import type { AttentionRowHook, AttentionTaps } from '../kernels/attention';
 import { kernels } from '../kernels/backend';
 import type { AttentionMixer, Rope } from '../model';
-import { project, projectWorking } from './mlp';
+import { addLora, project, projectWorking } from './mlp';
 import { working } from './working';
 import type { KVCache } from './state';
 
@@ -26,6 +26,12 @@ export function forward(m: AttentionMixer, x: Float32Array, T: number, cache: KV
   // k, v (copied into the cache) and out are working arrays (working.ts); q goes to the probes
   const k = projectWorking('attention k', m.k_proj, x, T); // (T, KVH·hd)
   const v = projectWorking('attention v', m.v_proj, x, T); // (T, KVH·hd)
+  if (m.lora) {
+    addLora(q, m.lora.q, x, T);
+    addLora(k, m.lora.k, x, T);
+    addLora(v, m.lora.v, x, T);
+  }
+  if (m.kScale !== undefined) for (let i = 0; i < k.length; i++) k[i] *= m.kScale; // falcon_h1's key_multiplier
   if (m.rope) {
     applyRope(q, m.rope, T, m.H, m.hd, past);
     applyRope(k, m.rope, T, m.KVH, m.hd, past);
@@ -56,11 +62,12 @@ function grow(cache: KVCache, need: number, w: number): void {
 }
 
 /**
- * In place on x (T, heads, hd) at positions past..past+T-1. transformers computes the angles and
- * their cos/sin in float32 even for a float64 model; Math.fround reproduces that rounding.
+ * In place on x (T, heads, hd) at positions past..past+T-1: channel i < half turns with channel i + half,
+ * half = invFreq.length (hd / 2, or less with a partial rotary factor: the rest pass through). transformers
+ * computes the angles and their cos/sin in float32 even for a float64 model; Math.fround reproduces that rounding.
  */
 export function applyRope(x: Float32Array, rope: Rope, T: number, heads: number, hd: number, past: number): void {
-  const half = hd / 2;
+  const half = rope.invFreq.length;
   const cos = new Float64Array(half);
   const sin = new Float64Array(half);
   for (let t = 0; t < T; t++) {

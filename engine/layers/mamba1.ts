@@ -3,6 +3,8 @@
 //   Δ = softplus(dt_proj(dt_r));  A = -exp(A_log)                                    (Δ: I; A: I × N)
 //   h_t[d] = exp(Δ_t[d] A[d]) ⊙ h_{t-1}[d] + Δ_t[d] B_t x_t[d];  y_t[d] = h_t[d]·C_t + D[d] x_t[d]
 //   out = out_proj(y ⊙ silu(z))
+// falcon_mamba normalises dt_r, B and C (RMS, no weight) right after x_proj (FalconMambaMixer); jamba
+// does the same with weights (JambaMambaMixer's dt/b/c_layernorm).
 // Reference: https://github.com/huggingface/transformers/blob/v5.17.0/src/transformers/models/mamba/modeling_mamba.py (MambaMixer.slow_forward);
 // https://github.com/johnma2006/mamba-minimal
 import { kernels } from '../kernels/backend';
@@ -10,6 +12,7 @@ import type { ScanProbe } from '../kernels/scan';
 import type { Mamba1Mixer } from '../model';
 import { negExp } from './mamba2';
 import { project, projectWorking } from './mlp';
+import { weightlessNorm } from './norm';
 import { working } from './working';
 import type { Mamba1State } from './state';
 
@@ -46,6 +49,12 @@ export function forward(m: Mamba1Mixer, u: Float32Array, T: number, state: Mamba
     dtr.set(dbl.subarray(t * W, t * W + R), t * R);
     B.set(dbl.subarray(t * W + R, t * W + R + N), t * N);
     C.set(dbl.subarray(t * W + R + N, t * W + W), t * N);
+  }
+  if (m.dtBCNorm) {
+    const { eps } = m.dtBCNorm;
+    weightlessNorm(dtr, T, R, eps, m.dtBCNorm.dt);
+    weightlessNorm(B, T, N, eps, m.dtBCNorm.B);
+    weightlessNorm(C, T, N, eps, m.dtBCNorm.C);
   }
   const delta = project(m.dt_proj, dtr, T); // (T, I)
   kernels().softplus(delta, T * I);

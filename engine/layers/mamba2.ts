@@ -3,6 +3,8 @@
 //   dt ← clamp(softplus(dt + dt_bias), dtMin, dtMax);  A = -exp(A_log)           (one scalar per head)
 //   h_t = exp(dt_t A) h_{t-1} + dt_t x_t ⊗ B_t;  y_t = h_t C_t + D x_t            (head h uses group ⌊h·G/H⌋)
 //   out = out_proj(gatedRMSNorm(y, z))
+// falcon_h1 (FalconH1Mixer): u ← ssm_in_multiplier · u, in_proj's output × its μP vector, and the gate
+// either norm(y) ⊙ silu(z) (norm before gate) or y ⊙ silu(z) (no norm).
 // Reference: https://github.com/huggingface/transformers/blob/v5.17.0/src/transformers/models/mamba2/modeling_mamba2.py (Mamba2Mixer) and
 // https://github.com/huggingface/transformers/blob/v5.17.0/src/transformers/models/nemotron_h/modeling_nemotron_h.py (NemotronHMamba2Mixer). Their
 // chunked SSD computes the same recurrence; the recurrent scan here is exact and, in plain JS
@@ -14,7 +16,7 @@ import { kernels } from '../kernels/backend';
 import type { ScanProbe } from '../kernels/scan';
 import type { Mamba2Mixer } from '../model';
 import { project, projectWorking } from './mlp';
-import { gatedNorm } from './norm';
+import { applyNorm, gatedNorm } from './norm';
 import { working } from './working';
 import type { Mamba2State } from './state';
 
@@ -39,7 +41,8 @@ export function forward(m: Mamba2Mixer, u: Float32Array, T: number, state: Mamba
   const width = m.in_proj.outFeatures;
   const zOff = 2 * m.dMlp;
   // proj, xBCin, xBC, x and y are working arrays (working.ts): none outlives this call (B, C, dt go to the probes)
-  const proj = projectWorking('mamba2 in_proj', m.in_proj, u, T); // (T, 2·dMlp + I + convDim + H)
+  const proj = projectWorking('mamba2 in_proj', m.in_proj, m.inScale === undefined ? u : scaled(u, m.inScale), T); // (T, 2·dMlp + I + convDim + H)
+  if (m.projScale) for (let t = 0; t < T; t++) for (let j = 0; j < width; j++) proj[t * width + j] *= m.projScale[j];
 
   const xBCin = working('mamba2 conv in', T * convDim); // (T, convDim)
   for (let t = 0; t < T; t++) xBCin.set(proj.subarray(t * width + zOff + I, t * width + zOff + I + convDim), t * convDim);
@@ -71,8 +74,18 @@ export function forward(m: Mamba2Mixer, u: Float32Array, T: number, state: Mamba
   kernels().mamba2Scan(y, state.ssm, x, dt, A, B, C, m.D, T, H, P, N, G, capture?.probe);
   capture?.internals?.({ x, B, C, dt, A, y });
 
-  gatedNorm(y, proj, zOff, width, m.norm, T); // y ← norm(y ⊙ silu(z))
+  if (m.gate === undefined) gatedNorm(y, proj, zOff, width, m.norm, T); // y ← norm(y ⊙ silu(z))
+  else {
+    if (m.gate === 'norm-first') applyNorm(y, y, m.norm, T); // y ← norm(y), grouped
+    kernels().siluGate(y, proj, zOff, width, T, I); // y ⊙= silu(z)
+  }
   return project(m.out_proj, y, T); // (T, D)
+}
+
+function scaled(u: Float32Array, s: number): Float32Array {
+  const out = new Float32Array(u.length);
+  for (let i = 0; i < u.length; i++) out[i] = u[i] * s;
+  return out;
 }
 
 export function step(m: Mamba2Mixer, u: Float32Array, state: Mamba2State, capture?: Mamba2Capture): Float32Array {

@@ -23,6 +23,8 @@ export interface BuiltModel {
   blocks: Block[];
   embeddings: Float32Array; // (V, D)
   normF: RMSNorm;
+  embeddingScale?: number;
+  logitScale?: number;
 }
 
 export interface ArchitectureAdapter<C extends ModelConfig = ModelConfig> {
@@ -33,10 +35,13 @@ export interface ArchitectureAdapter<C extends ModelConfig = ModelConfig> {
   hiddenStates: HiddenStateConvention;
   parse(r: ConfigReader): C;
   kinds(c: C): BlockKind[];
+  /** For blocks that run a transformer shared between depths (zamba2), which one; undefined elsewhere. */
+  sharedOf?(c: C): (number | undefined)[];
   tensors(c: C, prefix: string): TensorSpec[];
   build(c: C, w: Weights, prefix: string): BuiltModel;
-  /** Per block, what its cache size depends on, from the config alone (the built mixers carry the same). */
-  cacheShapes(c: C): CacheShape[];
+  /** Per block, what its cache size depends on, from the config alone (the built mixers carry the same);
+   *  a family without it tells its cache only once loaded (blockCacheBytes). */
+  cacheShapes?(c: C): CacheShape[];
 }
 
 export function linearSpec(name: string, out: number, inp: number): TensorSpec[] {
@@ -50,4 +55,14 @@ export function linear(w: Weights, name: string, out: number, inp: number): Line
 export function rmsNorm(w: Weights, name: string, eps: number, groupSize?: number): RMSNorm {
   const weight = w.get(name);
   return { weight, eps, groupSize: groupSize ?? weight.length };
+}
+
+/**
+ * Rows [first, first + out) of an (·, inp) weight as a Linear of its own: a view, never a copy. For
+ * fused projections (granitemoehybrid's shared_mlp.input_linear holds gate | up) and stacked expert
+ * weights ((E, out, inp) is E·out rows).
+ */
+export function linearRows(w: Weights, name: string, first: number, out: number, inp: number, bias?: string): Linear {
+  const b = bias === undefined ? undefined : w.opt(bias)?.subarray(first, first + out);
+  return { weight: w.get(name).subarray(first * inp, (first + out) * inp), bias: b, inFeatures: inp, outFeatures: out };
 }

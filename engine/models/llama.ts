@@ -64,7 +64,7 @@ export const llama: ArchitectureAdapter<LlamaConfig> = {
  */
 export function ropeFor(cfg: RopeConfig, hd: number): Rope {
   const f = Math.fround;
-  const half = hd / 2;
+  const half = Math.ceil(hd / 2); // an odd rotary width (a partial factor of an odd head) turns ⌈hd/2⌉ pairs, as transformers' arange(0, hd, 2)
   const inv = new Float32Array(half);
   for (let i = 0; i < half; i++) inv[i] = f(1 / f(cfg.theta ** f((2 * i) / hd)));
   if (cfg.type === 'linear') for (let i = 0; i < half; i++) inv[i] = f(inv[i] / cfg.factor);

@@ -1,7 +1,8 @@
-// Mamba-1 (MambaForCausalLM): every block `x + MambaMixer(RMSNorm(x))`.
-// Reference: transformers/models/mamba/modeling_mamba.py (slow_forward)
+// Mamba-1 (MambaForCausalLM) and Falcon-Mamba (FalconMambaForCausalLM): every block `x + MambaMixer(RMSNorm(x))`.
+// Reference: transformers/models/mamba/modeling_mamba.py (slow_forward), falcon_mamba/modeling_falcon_mamba.py
 // in_proj → x | z, causal conv1d + silu on x, x_proj → dt_r | B | C, dt = softplus(dt_proj(dt_r)),
 // selective scan with A = -exp(A_log) (d_inner, N), D skip, gate y · silu(z), out_proj.
+// Falcon-Mamba differs only in RMS-normalising dt_r, B and C (no weights, mixer_rms_eps) before use.
 import type { MambaConfig } from '../io/config';
 import { parseMamba } from '../io/config';
 import type { Block } from '../model';
@@ -54,9 +55,12 @@ export const mamba: ArchitectureAdapter<MambaConfig> = {
           dt_proj: linear(w, `${p}.dt_proj`, I, R),
           A_log: w.get(`${p}.A_log`), D: w.get(`${p}.D`),
           out_proj: linear(w, `${p}.out_proj`, D, I),
+          ...(c.mixer_rms_eps !== undefined ? { dtBCNorm: { eps: c.mixer_rms_eps } } : {}),
         },
       };
     });
     return { blocks, embeddings: w.get(`${prefix}embeddings.weight`), normF: rmsNorm(w, `${prefix}norm_f.weight`, eps) };
   },
 };
+
+export const falconMamba: ArchitectureAdapter<MambaConfig> = { ...mamba, modelType: 'falcon_mamba' };

@@ -13,7 +13,8 @@ export const mamba2ConvDim = (d: Mamba2Dims) => d.I + 2 * d.G * d.N;
 /** A Mamba-2 mixer's cache shape (layers/state.ts). */
 export const mamba2Cache = (d: Mamba2Dims): CacheShape => ({ kind: 'mamba2', K: d.K, convDim: mamba2ConvDim(d), H: d.H, P: d.P, N: d.N });
 
-export function mamba2Specs(p: string, D: number, d: Mamba2Dims): TensorSpec[] {
+/** `norm` false: a mixer without the gated norm (falcon_h1's mamba_rms_norm false) has no norm.weight. */
+export function mamba2Specs(p: string, D: number, d: Mamba2Dims, norm = true): TensorSpec[] {
   const convDim = mamba2ConvDim(d);
   return [
     ...linearSpec(`${p}.in_proj`, d.I + convDim + d.H, D),
@@ -22,7 +23,7 @@ export function mamba2Specs(p: string, D: number, d: Mamba2Dims): TensorSpec[] {
     { name: `${p}.dt_bias`, shape: [d.H] },
     { name: `${p}.A_log`, shape: [d.H] },
     { name: `${p}.D`, shape: [d.H] },
-    { name: `${p}.norm.weight`, shape: [d.I] },
+    ...(norm ? [{ name: `${p}.norm.weight`, shape: [d.I] }] : []),
     ...linearSpec(`${p}.out_proj`, D, d.I),
   ];
 }
@@ -36,7 +37,7 @@ export function buildMamba2(
     in_proj: linear(w, `${p}.in_proj`, d.I + convDim + d.H, D),
     conv1d: { weight: w.get(`${p}.conv1d.weight`), bias: w.opt(`${p}.conv1d.bias`) },
     dt_bias: w.get(`${p}.dt_bias`), A_log: w.get(`${p}.A_log`), D: w.get(`${p}.D`),
-    norm: { weight: w.get(`${p}.norm.weight`), eps, groupSize: normGroupSize },
+    norm: { weight: w.opt(`${p}.norm.weight`) ?? new Float32Array(0), eps, groupSize: normGroupSize }, // absent only for gate 'no-norm'
     out_proj: linear(w, `${p}.out_proj`, D, d.I),
     dtMin: dtLimit[0], dtMax: dtLimit[1],
   };

@@ -7,6 +7,7 @@ import { forward } from '../forward';
 import type { Model } from '../model';
 import type { Tensor } from '../tensor';
 import { mamba1ImplicitRow, mamba2ImplicitRow, prefixSums } from './implicit';
+import type { Mamba1Context, Mamba2Context } from './ssm-probe';
 
 export interface TileRequest {
   /** Layout position of the block. */
@@ -18,8 +19,10 @@ export interface TileRequest {
   cols: [number, number];
 }
 
-function layerContext(ctx: RunContext, layer: number) {
-  const c = ctx.layers[layer];
+/** The context of the block at `layer`, or of its attention or Mamba part inside a compound block. */
+function layerContext(ctx: RunContext, layer: number, part: 'attention' | 'ssm') {
+  const kept = ctx.layers[layer];
+  const c = kept?.kind === 'compound' ? kept[part] : kept;
   if (!c) throw new InputError(`layer ${layer} kept no context for tiles (not captured, or dropped for the budget)`);
   return c;
 }
@@ -32,7 +35,7 @@ function checkRange([a, b]: [number, number], T: number, what: string): void {
 
 /** Attention probabilities (rows, cols) of one head, recomputed from q and k. */
 export function attentionTile(ctx: RunContext, req: TileRequest): Tensor {
-  const c = layerContext(ctx, req.layer);
+  const c = layerContext(ctx, req.layer, 'attention');
   if (c.kind !== 'attention') throw new InputError(`layer ${req.layer} is not an attention layer`);
   checkRange(req.rows, c.T, 'rows'); checkRange(req.cols, c.T, 'cols');
   if (req.head < 0 || req.head >= c.H) throw new InputError(`head ${req.head} is outside 0..${c.H - 1}`);
@@ -61,7 +64,7 @@ export function attentionTile(ctx: RunContext, req: TileRequest): Tensor {
  * channels, sampled evenly when a request would cost more than MAMBA1_REQUEST_COST exp() calls.
  */
 export function implicitTile(ctx: RunContext, req: TileRequest): Tensor {
-  const c = layerContext(ctx, req.layer);
+  const c = layerContext(ctx, req.layer, 'ssm');
   if (c.kind === 'attention') throw new InputError(`layer ${req.layer} is not a Mamba layer`);
   checkRange(req.rows, c.T, 'rows'); checkRange(req.cols, c.T, 'cols');
   const heads = c.kind === 'mamba2' ? c.H : c.groups;
@@ -79,7 +82,7 @@ export function implicitTile(ctx: RunContext, req: TileRequest): Tensor {
 
 /** Overview of one head's implicit attention: max of |M| over stride × stride cells, (S, S), S ≤ size. */
 export function implicitPooled(ctx: RunContext, layer: number, head: number, size = 512): { map: Tensor; stride: number } {
-  const c = layerContext(ctx, layer);
+  const c = layerContext(ctx, layer, 'ssm');
   if (c.kind === 'attention') throw new InputError(`layer ${layer} is not a Mamba layer`);
   const stride = Math.ceil(c.T / Math.min(size, 512));
   const S = Math.ceil(c.T / stride);
@@ -101,7 +104,7 @@ export function implicitPooled(ctx: RunContext, layer: number, head: number, siz
 /** Cap on exp() evaluations of one on-demand Mamba-1 request; beyond it channels are sampled evenly. */
 const MAMBA1_REQUEST_COST = 2e8;
 
-function implicitRowFn(c: Exclude<RunContext['layers'][number], undefined>, head: number, rows = 1): (row: Float32Array, t: number) => void {
+function implicitRowFn(c: Mamba2Context | Mamba1Context, head: number, rows = 1): (row: Float32Array, t: number) => void {
   if (c.kind === 'mamba2') {
     const cum = prefixSums(c.dt, c.A, c.T, c.H);
     return (row, t) => mamba2ImplicitRow(row, t, head, c.dt, cum, c.B, c.C, c.T, c.H, c.G, c.N);
@@ -118,7 +121,7 @@ function implicitRowFn(c: Exclude<RunContext['layers'][number], undefined>, head
 /** The SSM state of the block at layout position `layer` after token `position`, by re-running the prefix. */
 export function stateAt(model: Model, ids: Int32Array | number[], layer: number, position: number): Tensor {
   const block = model.blocks[layer];
-  if (!block || (block.kind !== 'mamba2' && block.kind !== 'mamba1')) throw new InputError(`layer ${layer} is not a Mamba layer`);
+  if (!block || (block.kind !== 'mamba2' && block.kind !== 'mamba1' && block.kind !== 'parallel' && block.kind !== 'shared')) throw new InputError(`layer ${layer} is not a Mamba layer`);
   if (!Number.isInteger(position) || position < 0 || position >= ids.length) throw new InputError(`position ${position} is outside 0..${ids.length - 1}`);
   const r = forward(model, Array.from(ids).slice(0, position + 1), { defaults: false, keepContext: false }, { outputs: { ssmStates: true }, lastLogitsOnly: true });
   return r.ssmStates![layer];

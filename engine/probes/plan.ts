@@ -9,6 +9,8 @@ export interface CaptureSpec {
   defaults?: boolean;
   attention?: boolean;
   ssm?: boolean;
+  /** Mixture-of-experts routing: the experts each token went to and their weights. */
+  moe?: boolean;
   /** Full SSM states at the focus positions. */
   states?: boolean;
   /**
@@ -38,6 +40,7 @@ export const MAX_POOLED_SIZE = 512;
 export interface CapturePlan {
   attention: boolean;
   ssm: boolean;
+  moe: boolean;
   states: boolean;
   focus: Int32Array; // sorted, unique, within [0, T)
   entries: [number, number][];
@@ -61,6 +64,7 @@ export function planCapture(spec: CaptureSpec | undefined, T: number): CapturePl
   return {
     attention: defaults && (spec?.attention ?? true),
     ssm,
+    moe: defaults && (spec?.moe ?? true),
     states: ssm && (spec?.states ?? true),
     focus: Int32Array.from(focus),
     entries,
@@ -75,6 +79,11 @@ export function planCapture(spec: CaptureSpec | undefined, T: number): CapturePl
 
 /** Whether `<block.name>.<what>` was requested (with `*` standing for any layer index). */
 export function wants(plan: CapturePlan, block: Block, what: string): boolean {
-  const full = `${block.name}.${what}`;
+  return wantsNamed(plan, block.name, what);
+}
+
+/** Whether `<name>.<what>` was requested: `name` is a block's, or a part's inside a block (`layers.3.self_attn`). */
+export function wantsNamed(plan: CapturePlan, name: string, what: string): boolean {
+  const full = `${name}.${what}`;
   return plan.names.some((n) => n === full || new RegExp(`^${n.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^.]+')}$`).test(full));
 }

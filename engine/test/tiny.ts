@@ -36,6 +36,42 @@ export const TINY_CONFIGS: Record<string, Record<string, unknown>> = {
     model_type: 'mamba', vocab_size: 31, hidden_size: 16, num_hidden_layers: 2, intermediate_size: 32,
     state_size: 8, conv_kernel: 4, time_step_rank: 4, layer_norm_epsilon: 1e-5, tie_word_embeddings: true,
   },
+  falcon_mamba: {
+    model_type: 'falcon_mamba', vocab_size: 31, hidden_size: 16, num_hidden_layers: 2, intermediate_size: 32,
+    state_size: 8, conv_kernel: 4, time_step_rank: 4, layer_norm_epsilon: 1e-5, mixer_rms_eps: 1e-6, tie_word_embeddings: true,
+  },
+  granitemoehybrid: {
+    model_type: 'granitemoehybrid', vocab_size: 35, hidden_size: 16, num_hidden_layers: 3,
+    layer_types: ['mamba', 'attention', 'mamba'], num_attention_heads: 4, num_key_value_heads: 2,
+    mamba_n_heads: 4, mamba_d_head: 8, mamba_n_groups: 2, mamba_d_state: 8, mamba_chunk_size: 8,
+    intermediate_size: 12, shared_intermediate_size: 10, num_local_experts: 4, num_experts_per_tok: 2,
+    position_embedding_type: 'rope', embedding_multiplier: 2, logits_scaling: 3, residual_multiplier: 0.5,
+    attention_multiplier: 0.3, rms_norm_eps: 1e-5, tie_word_embeddings: false,
+  },
+  bamba: {
+    model_type: 'bamba', vocab_size: 33, hidden_size: 16, num_hidden_layers: 2, attn_layer_indices: [1],
+    num_attention_heads: 4, num_key_value_heads: 2, mamba_n_heads: 4, mamba_n_groups: 1, mamba_d_state: 8,
+    mamba_chunk_size: 8, intermediate_size: 24, rms_norm_eps: 1e-5, tie_word_embeddings: false,
+  },
+  falcon_h1: {
+    model_type: 'falcon_h1', vocab_size: 29, hidden_size: 16, num_hidden_layers: 2, num_attention_heads: 4,
+    num_key_value_heads: 2, mamba_d_ssm: 24, mamba_n_heads: 3, mamba_n_groups: 1, mamba_d_state: 8, mamba_chunk_size: 8,
+    mamba_rms_norm: true, intermediate_size: 20, rms_norm_eps: 1e-5, embedding_multiplier: 1.5, lm_head_multiplier: 0.8,
+    key_multiplier: 1.1, attention_in_multiplier: 0.9, attention_out_multiplier: 1.2, ssm_in_multiplier: 0.8,
+    ssm_out_multiplier: 1.1, ssm_multipliers: [1, 0.9, 1.1, 0.8, 1.2], mlp_multipliers: [1.1, 0.9],
+  },
+  zamba2: {
+    model_type: 'zamba2', vocab_size: 27, hidden_size: 16, num_hidden_layers: 5,
+    layers_block_type: ['hybrid', 'mamba', 'hybrid', 'mamba', 'hybrid'], num_attention_heads: 4, num_key_value_heads: 4,
+    num_mem_blocks: 2, use_shared_attention_adapter: true, adapter_rank: 3, use_mem_rope: true, hidden_act: 'gelu',
+    intermediate_size: 20, n_mamba_heads: 4, mamba_ngroups: 2, mamba_d_state: 8, mamba_expand: 2, chunk_size: 8,
+    rms_norm_eps: 1e-5, tie_word_embeddings: true,
+  },
+  jamba: {
+    model_type: 'jamba', vocab_size: 25, hidden_size: 16, num_hidden_layers: 4, num_attention_heads: 4,
+    num_key_value_heads: 2, attn_layer_period: 2, attn_layer_offset: 1, expert_layer_period: 2, expert_layer_offset: 0,
+    num_experts: 3, num_experts_per_tok: 2, intermediate_size: 12, mamba_d_state: 4, mamba_expand: 2, rms_norm_eps: 1e-6,
+  },
   llama: {
     model_type: 'llama', vocab_size: 33, hidden_size: 16, num_hidden_layers: 2, num_attention_heads: 4,
     num_key_value_heads: 2, intermediate_size: 24, rms_norm_eps: 1e-6, rope_theta: 10000, tie_word_embeddings: false,

@@ -111,6 +111,7 @@ export function decodeHeader(json: unknown, file: string): TraceHeader {
     const layer = c.object(l, `model.layers[${i}]`);
     c.int(layer.index, `model.layers[${i}].index`, i, i);
     c.kind(layer.kind, `model.layers[${i}].kind`);
+    if (layer.shared !== undefined) c.int(layer.shared, `model.layers[${i}].shared`, 0);
   });
   const L = (m.layers as unknown[]).length;
   c.string(h.layout, 'layout');

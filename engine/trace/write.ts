@@ -7,14 +7,14 @@ import type { PromptInfo, PromptSpec } from '../prompt';
 import { recordArrays, type LayerRecord } from '../records';
 import type { RunEvent, RunSpec, RunSummary, RunToken } from '../run';
 import { encodePreamble, encodeSection, traceJson } from './format';
-import type { BlockKind } from '../layout';
+import type { BlockInfo } from '../layout';
 
 /** The HEAD section: what was run, on which model, with which prompt and captures. */
 export interface TraceHeader {
   /** Who wrote the trace, e.g. `hybridscope 0.1.0`. */
   producer: string;
   /** The checkpoint: its folder name, type, vocabulary and blocks in checkpoint order. */
-  model: { name: string; model_type: string; vocab_size: number; layers: { index: number; kind: BlockKind }[] };
+  model: { name: string; model_type: string; vocab_size: number; layers: BlockInfo[] };
   /** The layout run and its blocks (original indices) in run order. */
   layout: string;
   blocks: number[];

@@ -89,10 +89,10 @@ export function filesCampaign(seed: number, scale = 1): KindStats[] {
   // Layouts the validator lets through (block chars, each with or without an index) against
   // checkpoints that cannot run them: the service's resolver must refuse with a LayoutError.
   const layouts = newStats('layout: service resolver');
-  const kinds = fc.array(fc.constantFrom<BlockKind>('mamba1', 'mamba2', 'attention', 'mlp'), { minLength: 1, maxLength: 8 });
+  const kinds = fc.array(fc.constantFrom<BlockKind>('mamba1', 'mamba2', 'attention', 'mlp', 'moe', 'parallel'), { minLength: 1, maxLength: 8 });
   const layout = fc.oneof(
-    fc.string({ unit: fc.constantFrom('m', 'M', '*', '-'), maxLength: 12 }),
-    fc.array(fc.tuple(fc.constantFrom('m', 'M', '*', '-'), fc.oneof(fc.constant(''), fc.nat(12).map(String))), { maxLength: 12 }).map((t) => t.flat().join('')),
+    fc.string({ unit: fc.constantFrom('m', 'M', '*', '-', 'E', 'P'), maxLength: 12 }),
+    fc.array(fc.tuple(fc.constantFrom('m', 'M', '*', '-', 'E', 'P'), fc.oneof(fc.constant(''), fc.nat(12).map(String))), { maxLength: 12 }).map((t) => t.flat().join('')),
   );
   for (const [k, l] of draw(fc.tuple(kinds, layout), Math.round(1000 * scale), seed + 3)) {
     attemptSync(layouts, () => `${show(l)} over ${k.join(',')}`, () => parseLayout(k, l), { classes: [LayoutError], names: (m) => m.startsWith('layout ') });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LayerRecord, PromptInfo } from '../../../app/protocol';
 import { scoreAnswer } from '../../../engine/phonebook/score';
-import { answerCells, entryMassAtRow, queryRow, recordsBySlot, targetShare } from './derive';
+import { answerCells, entryMassAtRow, expertLoad, queryRow, recordsBySlot, routingMap, targetShare } from './derive';
 import { expectedLogprobs, targetShareByBlock } from './compare';
 import type { RunData } from './runCache';
 
@@ -67,5 +67,26 @@ describe('derived numbers', () => {
     expect(targetShareByBlock(data).get(3)).toBeCloseTo(0.9);
     const lp = expectedLogprobs(data);
     expect(lp.slice(0, 3)).toEqual([{ char: '6', logprob: -0.2 }, { char: '1', logprob: -2 }, { char: '2', logprob: null }]);
+  });
+});
+
+describe('expert routing (MoE records)', () => {
+  // 3 tokens, 4 experts, top-2: token 0 → experts 2 (0.7), 0 (0.3); token 1 → 1, 2; token 2 → 2, 3
+  const moe = {
+    E: 4, topK: 2,
+    experts: { dtype: 'f32' as const, shape: [3, 2], data: Float32Array.from([2, 0, 1, 2, 2, 3]) },
+    weights: { dtype: 'f32' as const, shape: [3, 2], data: Float32Array.from([0.7, 0.3, 0.6, 0.4, 0.5, 0.5]) },
+  };
+
+  it('spreads each token over the experts it went to, columns summing to 1', () => {
+    const m = routingMap(moe); // (E, T)
+    expect(Array.from(m.subarray(2 * 3, 3 * 3)).map((v) => +v.toFixed(3))).toEqual([0.7, 0.4, 0.5]);
+    for (let t = 0; t < 3; t++) expect(m[t] + m[3 + t] + m[6 + t] + m[9 + t]).toBeCloseTo(1, 6);
+  });
+
+  it('counts tokens and weight per expert', () => {
+    const { tokens, weight } = expertLoad(moe);
+    expect(Array.from(tokens)).toEqual([1, 1, 3, 1]);
+    expect(Array.from(weight).map((v) => +v.toFixed(3))).toEqual([0.3, 0.6, 1.6, 0.5]);
   });
 });

@@ -63,3 +63,25 @@ export function recordsBySlot(slotBlocks: readonly number[], records: readonly (
     return undefined;
   });
 }
+
+/** An MoE record's routing as a dense experts × tokens map (E, T): each token's weight on the experts
+ *  it went to, 0 elsewhere (a column sums to 1). */
+export function routingMap(moe: NonNullable<LayerRecord['moe']>): Float32Array {
+  const [T, k] = moe.experts.shape;
+  const out = new Float32Array(moe.E * T);
+  for (let t = 0; t < T; t++) {
+    for (let j = 0; j < k; j++) out[moe.experts.data[t * k + j] * T + t] += moe.weights.data[t * k + j];
+  }
+  return out;
+}
+
+/** Tokens routed to each expert (any rank) and the routing weight each expert received in all: (E) each. */
+export function expertLoad(moe: NonNullable<LayerRecord['moe']>): { tokens: Float32Array; weight: Float32Array } {
+  const tokens = new Float32Array(moe.E);
+  const weight = new Float32Array(moe.E);
+  moe.experts.data.forEach((e, i) => {
+    tokens[e] += 1;
+    weight[e] += moe.weights.data[i];
+  });
+  return { tokens, weight };
+}

@@ -3,7 +3,7 @@
 // its own shape; it does not check that shapes agree with the counts the views loop over (H heads, R
 // focus rows, T tokens, E entries). A hostile trace could otherwise make a chart read past an array.
 import type { LayerRecord, Tensor } from '../../../app/protocol';
-import { FORMATS, VARIANTS, type PhonebookFormat, type PhonebookVariant, type TraceHeader } from '../../../engine';
+import { FORMATS, VARIANTS, kindHas, type PhonebookFormat, type PhonebookVariant, type TraceHeader } from '../../../engine';
 import { clampSpec, defaultControls, type PhonebookControls } from '../store/promptSlice';
 
 /** Throws one line naming the record and the field when a record disagrees with itself or the header. */
@@ -28,7 +28,7 @@ export function checkTraceRecord(rec: LayerRecord, header: TraceHeader): void {
   };
   const a = rec.attention;
   if (a) {
-    if (rec.kind !== 'attention') fail('attention', `on a ${rec.kind} block`);
+    if (!kindHas(rec.kind, 'attention')) fail('attention', `on a ${rec.kind} block`);
     const H = count(a.H, 'attention.H');
     shape(a.focusProbs, 'attention.focusProbs', [H, R, T]);
     if (a.pooled) {
@@ -40,7 +40,7 @@ export function checkTraceRecord(rec: LayerRecord, header: TraceHeader): void {
   }
   const s = rec.ssm;
   if (s) {
-    if (s.variant !== rec.kind) fail('ssm.variant', `is ${s.variant} on a ${rec.kind} block`);
+    if (!kindHas(rec.kind, s.variant)) fail('ssm.variant', `is ${s.variant} on a ${rec.kind} block`);
     const H = count(s.H, 'ssm.H');
     for (const f of ['dt', 'stateNorm', 'decay'] as const) shape(s[f], `ssm.${f}`, [H, T]);
     shape(s.implicitRows, 'ssm.implicitRows', [H, R, T]);
@@ -50,6 +50,15 @@ export function checkTraceRecord(rec: LayerRecord, header: TraceHeader): void {
     }
     const P = s.statePositions.length;
     if (s.states) shape(s.states, 'ssm.states', s.variant === 'mamba2' ? [P, H, undefined, undefined] : [P, undefined, undefined]);
+  }
+  const m = rec.moe;
+  if (m) {
+    if (rec.kind !== 'moe') fail('moe', `on a ${rec.kind} block`);
+    const E = count(m.E, 'moe.E');
+    const k = count(m.topK, 'moe.topK');
+    shape(m.experts, 'moe.experts', [T, k]);
+    shape(m.weights, 'moe.weights', [T, k]);
+    if (m.experts.data.some((e) => !Number.isInteger(e) || e < 0 || e >= E)) fail('moe.experts', `must be expert indices below ${E}`);
   }
   for (const f of rec.focus) if (f >= T) fail('focus', `position ${f} is past the prompt's ${T} tokens`);
 }

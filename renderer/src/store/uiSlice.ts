@@ -2,7 +2,7 @@
 import type { StateCreator } from 'zustand';
 import type { AppState } from './appStore';
 
-export type InspectorTab = 'attention' | 'ssm' | 'recall' | 'ablations' | 'compare' | 'cost';
+export type InspectorTab = 'attention' | 'ssm' | 'experts' | 'recall' | 'ablations' | 'compare' | 'cost';
 
 export interface UiSlice {
   tab: InspectorTab;

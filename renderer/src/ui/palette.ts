@@ -1,6 +1,6 @@
 // Colours: the Okabe–Ito palette (colour-blind safe; Okabe & Ito 2008) for categories and a
 // perceptually uniform sequential map (viridis) for dense matrices, both in figures and on screen.
-import type { BlockKind } from '../../../engine';
+import { KIND_NAME, type BlockKind } from '../../../engine';
 
 export const okabeIto = ['#0072B2', '#E69F00', '#009E73', '#D55E00', '#CC79A7', '#56B4E9', '#F0E442', '#000000'] as const;
 
@@ -9,13 +9,17 @@ export const kindColor: Record<BlockKind, string> = {
   mamba1: '#56B4E9',
   attention: '#D55E00',
   mlp: '#C9C9C4',
+  moe: '#009E73',
+  parallel: '#CC79A7',
+  shared: '#F0E442',
 };
 
-export const kindInk: Record<BlockKind, string> = { mamba2: '#ffffff', mamba1: '#10324a', attention: '#ffffff', mlp: '#3a3a36' };
+export const kindInk: Record<BlockKind, string> = { mamba2: '#ffffff', mamba1: '#10324a', attention: '#ffffff', mlp: '#3a3a36', moe: '#ffffff', parallel: '#ffffff', shared: '#3a3a10' };
 
-export const kindLabel: Record<BlockKind, string> = {
-  mamba2: 'Mamba-2', mamba1: 'Mamba-1', attention: 'Attention', mlp: 'MLP',
-};
+/** KIND_NAME (engine/layout.ts) with a capital, for legends and titles. */
+export const kindLabel = Object.fromEntries(
+  Object.entries(KIND_NAME).map(([k, name]) => [k, name[0].toUpperCase() + name.slice(1)]),
+) as Record<BlockKind, string>;
 
 export const status = { right: '#009E73', wrong: '#D55E00', neutral: '#8a8a85' } as const;
 

@@ -4,7 +4,7 @@
 // Large models (the study's 8B hybrid: 56 blocks) get narrower blocks in one row (stripFit.ts).
 import { useState, type CSSProperties, type DragEvent, type KeyboardEvent } from 'react';
 import { appStore, useApp } from '../store/appStore';
-import { KIND_CHAR } from '../../../engine';
+import { KIND_CHAR, KIND_NAME, KIND_PARTS, type BlockInfo } from '../../../engine';
 import { effectiveLayout, type LayoutItem } from '../store/layoutEdits';
 import { useRun } from '../cache/useRun';
 import { recordsBySlot, targetShare } from '../cache/derive';
@@ -61,7 +61,7 @@ export function LayerStrip() {
         style={fit.mode === 'full' ? undefined : ({ '--block-w': `${fit.block}px` } as CSSProperties)}
       >
         {items.map((it, slot) => {
-          const kind = model.layers[it.orig].kind;
+          const { kind, shared } = model.layers[it.orig];
           // stable per block copy, so a moved block keeps its DOM node (and keyboard focus)
           const copy = items.slice(0, slot).filter((x) => x.orig === it.orig).length;
           const rec = records[slot];
@@ -73,7 +73,7 @@ export function LayerStrip() {
               className={['block', it.dropped && 'dropped', selected === slot && 'selected', pending && 'pending', dragOver === slot && 'drag-over', rec && 'lit'].filter(Boolean).join(' ')}
               data-testid="strip-block" data-kind={kind} data-index={it.orig} data-dropped={it.dropped || undefined}
               style={{ background: it.dropped ? undefined : kindColor[kind], color: kindInk[kind] }}
-              title={`${kindLabel[kind]} · block ${it.orig}${it.dropped ? ' (dropped)' : ''}${share !== null ? ` · ${(share * 100).toFixed(0)} % of its mass on the target` : ''}`}
+              title={`${blockTitle(model.layers, it.orig)}${it.dropped ? ' (dropped)' : ''}${share !== null ? ` · ${(share * 100).toFixed(0)} % of its mass on the target` : ''}`}
               draggable
               onDragStart={() => setDragFrom(slot)}
               onDragOver={(e) => { e.preventDefault(); setDragOver(slot); }}
@@ -84,7 +84,7 @@ export function LayerStrip() {
               tabIndex={0} role="button" aria-pressed={selected === slot}
               onKeyDown={(e) => onBlockKey(e, slot, it)}
             >
-              <span className="glyph">{KIND_CHAR[kind]}</span>
+              <span className="glyph">{KIND_CHAR[kind]}{shared !== undefined && <sub data-testid="shared-block">{sharedLetter(shared)}</sub>}</span>
               <span className="idx">{it.orig}</span>
               {share !== null && <span className="signal" aria-label="mass on target"><i style={{ width: `${Math.round(share * 100)}%` }} /></span>}
             </li>
@@ -141,7 +141,7 @@ function SlotActions() {
   const copies = items.filter((x) => x.orig === it.orig).length;
   return (
     <div className="slot-actions" data-testid="slot-actions">
-      <span className="small"><b>{kindLabel[model.layers[it.orig].kind]}</b> block {it.orig}, position {selected + 1}</span>
+      <span className="small"><b>{blockTitle(model.layers, it.orig)}</b>, position {selected + 1}</span>
       <button className="btn small" onClick={() => s.toggleDropBlock(selected)}>{it.dropped ? 'Restore' : 'Drop'}</button>
       <button className="btn small" onClick={() => s.duplicateBlock(selected)}>Duplicate</button>
       {copies > 1 && <button className="btn small" onClick={() => { s.removeBlock(selected); s.selectSlot(null); }}>Remove copy</button>}
@@ -149,6 +149,24 @@ function SlotActions() {
       <button className="btn small" disabled={selected === items.length - 1} onClick={() => s.moveBlock(selected, selected + 1)}>Move →</button>
     </div>
   );
+}
+
+/** Shared transformer blocks are lettered A, B, … in the strip (zamba2's num_mem_blocks). */
+function sharedLetter(n: number): string {
+  return n < 26 ? String.fromCharCode(65 + n) : `#${n + 1}`;
+}
+
+/** What a block is, in words: its kind and index; for a shared-transformer layer, which shared block
+ *  it runs and where else that block runs; for a block holding other mixers, that they move together. */
+function blockTitle(layers: readonly BlockInfo[], index: number): string {
+  const { kind, shared } = layers[index];
+  let title = `${kindLabel[kind]} · block ${index}`;
+  if (shared !== undefined) {
+    const others = layers.filter((l) => l.shared === shared && l.index !== index).map((l) => l.index);
+    title = `Shared transformer ${sharedLetter(shared)} + Mamba-2 · block ${index} · ${others.length ? `the same transformer weights run at block${others.length > 1 ? 's' : ''} ${others.join(', ')}` : 'its transformer runs only here'}`;
+  }
+  const parts = KIND_PARTS[kind];
+  return parts ? `${title} · its ${parts.map((p) => KIND_NAME[p]).join(', ')} move, drop and repeat together` : title;
 }
 
 function Legend({ kinds }: { kinds: (keyof typeof kindColor)[] }) {
