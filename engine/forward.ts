@@ -5,6 +5,7 @@
 import { InputError } from './errors';
 import { checkRunFits } from './io/memory';
 import { kernels } from './kernels/backend';
+import { widen } from './kernels/widen';
 import { rowNorms } from './kernels/rmsnorm';
 import * as attention from './layers/attention';
 import * as mamba1 from './layers/mamba1';
@@ -93,7 +94,7 @@ export function* forwardSteps(
   if (out.ssmStates) result.ssmStates = {};
 
   let x = new Float32Array(T * D); // (T, D)
-  for (let t = 0; t < T; t++) x.set(model.embeddings.weight.subarray(ids[t] * D, (ids[t] + 1) * D), t * D);
+  for (let t = 0; t < T; t++) widen(x, t * D, model.embeddings.weight, ids[t] * D, D);
   const { convention, blocksPerLayer } = model.hiddenStates;
 
   try { // a run given up (return/throw) lets the working arrays go too

@@ -5,6 +5,7 @@ import { InputError } from './errors';
 import type { ModelState } from './forward';
 import { forward } from './forward';
 import { kernels } from './kernels/backend';
+import { widen } from './kernels/widen';
 import * as attention from './layers/attention';
 import * as mamba1 from './layers/mamba1';
 import * as mamba2 from './layers/mamba2';
@@ -44,7 +45,8 @@ export function step(model: Model, state: ModelState, id: number): Float32Array 
   const { V, D } = model.embeddings;
   if (!Number.isInteger(id) || id < 0 || id >= V) throw new InputError(`token id ${id} is outside the vocabulary 0..${V - 1}`);
   if (state.layers.length !== model.blocks.length) throw new InputError('state does not match the model layout');
-  const x = model.embeddings.weight.slice(id * D, (id + 1) * D); // (1, D)
+  const x = new Float32Array(D); // (1, D)
+  widen(x, 0, model.embeddings.weight, id * D, D);
   const normed = new Float32Array(D);
   for (let i = 0; i < model.blocks.length; i++) {
     const block = model.blocks[i];

@@ -28,7 +28,19 @@ export interface KernelBackend {
   mamba1Scan: typeof mamba1Scan;
   /** causal GQA attention over a KV cache with an optional per-row probability hook. */
   causalAttention: typeof causalAttention;
+  /**
+   * Optional: storage for a loaded weight matrix of n values (float32, or 16-bit bits) that the
+   * kernels read in place, with no copy (the wasm backend: its own memory, while it has room);
+   * undefined (a small matrix the backend copies instead, no room left), or no such function:
+   * the loader uses a plain array.
+   */
+  placeWeights?: (kind: 'f32' | 'u16', n: number) => Float32Array | Uint16Array | undefined;
 }
+
+/** Matrices up to this many values may be kept by a backend as a float32 copy beside the loaded
+ *  ones (the wasm backend's packed panels: the bundled models' speed); loadModel's memory estimate
+ *  counts that copy. Larger ones are only read where they are, in their stored precision. */
+export const SMALL_MATRIX_WEIGHTS = 1 << 20;
 
 export const referenceBackend: KernelBackend = {
   name: 'reference', matmul, rmsnorm, gatedRmsnorm, siluGate, softplus: softplusInPlace, conv1dCausal, mamba2Scan, mamba1Scan, causalAttention,
