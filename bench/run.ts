@@ -1,6 +1,6 @@
 // `npm run bench`: one command, one run. Prints a table and writes bench/results/<timestamp>.json
 // with medians over repeats and the machine's description. `npm run bench -- cli` runs part (f), the
-// CLI's start, alone (seconds instead of minutes). Parts whose inputs do not exist yet
+// CLI's start, alone (seconds instead of minutes); `npm run bench -- big` part (g), real sizes, alone. Parts whose inputs do not exist yet
 // (bundled models, ONNX exports, the web UI) are skipped with the reason printed; nothing is faked.
 // What each row means: bench/README.md.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -8,6 +8,7 @@ import { setFlagsFromString } from 'node:v8';
 import { useBackend } from '../engine/kernels/backend';
 import { createWasmBackend } from '../engine/kernels/wasm/backend';
 import { spawnNodeHelper, untilReady } from './helper-port';
+import { benchBig } from './big';
 import { benchCli } from './cli';
 import { describeMachine } from './machine';
 import { benchMatmul } from './matmul';
@@ -25,7 +26,8 @@ async function main(): Promise<void> {
   const machine = describeMachine(one.name);
   // part (f) alone times other processes: the kernels' helper thread is for parts (a)–(e)
   const cliOnly = process.argv.slice(2).includes('cli');
-  const two = machine.cores >= 2 && !cliOnly ? createWasmBackend({ spawnHelper: spawnNodeHelper }) : null;
+  const bigOnly = process.argv.slice(2).includes('big');
+  const two = machine.cores >= 2 && !cliOnly && !bigOnly ? createWasmBackend({ spawnHelper: spawnNodeHelper }) : null;
   if (two && !(await untilReady(() => two.threads() === 2))) throw new Error('the kernels\' helper thread did not start');
   // the engine runs as the app does: on every core this machine has, up to two
   const be = two ?? one;
@@ -34,14 +36,15 @@ async function main(): Promise<void> {
   const started = Date.now();
   const rows: Row[] = [];
 
-  if (!cliOnly) {
+  if (!cliOnly && !bigOnly) {
     const threads = two ? [1, 2] : [1];
     const mm = await benchMatmul(two ? { 1: one, 2: two } : { 1: one }, threads);
     rows.push(...mm.rows);
     rows.push(...(await benchModels(mm.peak, be.threads())));
     rows.push(...(await benchWeb()));
   }
-  rows.push(...(await benchCli()));
+  if (!bigOnly) rows.push(...(await benchCli()));
+  if (!cliOnly) rows.push(...(await benchBig()));
 
   const table = printTable(rows);
   console.log(table);

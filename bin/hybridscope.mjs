@@ -841,15 +841,18 @@ function step4(m, u, state, capture) {
 }
 
 // engine/layers/state.ts
+function ssmState(n) {
+  return kernels().stateFloat32 ? new Float32Array(n) : new Float64Array(n);
+}
 function initState(block, capacity = 64) {
   switch (block.kind) {
     case "mamba2": {
       const m = block.mixer;
-      return { kind: "mamba2", conv: new Float32Array((m.K - 1) * m.convDim), ssm: new Float64Array(m.H * m.P * m.N) };
+      return { kind: "mamba2", conv: new Float32Array((m.K - 1) * m.convDim), ssm: ssmState(m.H * m.P * m.N) };
     }
     case "mamba1": {
       const m = block.mixer;
-      return { kind: "mamba1", conv: new Float32Array((m.K - 1) * m.I), ssm: new Float64Array(m.I * m.N) };
+      return { kind: "mamba1", conv: new Float32Array((m.K - 1) * m.I), ssm: ssmState(m.I * m.N) };
     }
     case "attention": {
       const w = block.mixer.KVH * block.mixer.hd;
@@ -5067,7 +5070,8 @@ function controlArgs(memory) {
 // engine/kernels/wasm/scan-segments.ts
 function scanSegments(arena, convert, state, S2, T2, probe, normSize, run) {
   const s = arena.alloc(S2 * 4);
-  convert.in(s, state.subarray(0, S2));
+  if (state instanceof Float32Array) arena.f32().set(state.subarray(0, S2), s >>> 2);
+  else convert.in(s, state.subarray(0, S2));
   const norm = probe?.stateNorm ? arena.alloc(normSize * 4) : 0;
   let t0 = 0;
   let snap = 0;
@@ -5086,7 +5090,8 @@ function scanSegments(arena, convert, state, S2, T2, probe, normSize, run) {
     arena.get(probe.stateNorm, norm, normSize);
     arena.release(norm);
   }
-  convert.out(state.subarray(0, S2), s);
+  if (state instanceof Float32Array) arena.get(state, s, S2);
+  else convert.out(state.subarray(0, S2), s);
   arena.release(s);
 }
 
@@ -5098,12 +5103,13 @@ var SPLIT_MIN_ROWS = 64;
 var GEMV_ROWS = 64;
 var DTYPE = { f32: 0, bf16: 1, f16: 2 };
 var StoredWeights = class {
-  constructor(arena, k, thread, shared, small) {
+  constructor(arena, k, thread, shared, small, placeLimit = PLACE_LIMIT) {
     this.arena = arena;
     this.k = k;
     this.thread = thread;
     this.shared = shared;
     this.small = small;
+    this.placeLimit = placeLimit;
     this.scratch = arena.alloc(2 * k.storedScratchBytes());
     if (typeof FinalizationRegistry !== "undefined") this.registry = new FinalizationRegistry((at) => arena.release(at));
   }
@@ -5112,16 +5118,17 @@ var StoredWeights = class {
   thread;
   shared;
   small;
+  placeLimit;
   /** The memory's buffers (one per growth) that placed views were made on. */
   buffers = /* @__PURE__ */ new WeakSet();
   registry;
   scratch;
   /** A view of n values in the wasm memory for a loaded matrix, freed when the view is collected;
    *  undefined for a small matrix (packed instead), when the memory is not shared, or when the
-   *  placed weights would pass PLACE_LIMIT. */
+   *  memory would grow past PLACE_LIMIT. */
   place = (kind, n) => {
     const bytes = n * (kind === "f32" ? 4 : 2);
-    if (n <= this.small || !this.shared || this.arena.end + bytes > PLACE_LIMIT) return void 0;
+    if (n <= this.small || !this.shared || this.arena.end + bytes > this.placeLimit) return void 0;
     const at = this.arena.alloc(bytes);
     const buffer = this.arena.memory.buffer;
     this.buffers.add(buffer);
@@ -5236,7 +5243,7 @@ function createWasmBackend(opts = {}) {
   const two = () => thread?.ready === true;
   const ref = referenceBackend;
   const small = opts.smallMatrixWeights ?? SMALL_MATRIX_WEIGHTS;
-  const stored = new StoredWeights(arena, k, () => two() ? thread : void 0, km.shared, small);
+  const stored = new StoredWeights(arena, k, () => two() ? thread : void 0, km.shared, small, opts.placeLimitBytes);
   const key = (w) => w instanceof Float32Array ? w : w.bits;
   const asFloat32 = (w, n) => w instanceof Float32Array ? w.subarray(0, n) : widened(w).subarray(0, n);
   const packed = (w, In, Out) => weights.get(key(w), `packed ${In}x${Out}`, () => {
@@ -5312,7 +5319,7 @@ function createWasmBackend(opts = {}) {
       const yp = arena.alloc(n * H2 * P2 * 4);
       const ap = putF64(A.subarray(0, H2));
       const args = [yp, s, xp, dtp, ap, bp, cp, resident(Dskip, H2), n, H2, P2, N2, G, norm && norm + t0 * 4, T2];
-      const st = P2 * N2 * 4 <= k.gemmScratchBytes() ? gemmScratch : 0;
+      const st = n > 1 && P2 * N2 * 4 <= k.gemmScratchBytes() ? gemmScratch : 0;
       if (n > 1 && H2 > 1 && two()) {
         thread.split(k, "mamba2Heads", [...args, st]);
       } else {
@@ -5425,6 +5432,7 @@ function createWasmBackend(opts = {}) {
     flavor: km.flavor,
     arena,
     weights,
+    stateFloat32: true,
     matmul: matmul2,
     mamba2Scan: mamba2Scan2,
     mamba1Scan: mamba1Scan2,

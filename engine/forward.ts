@@ -201,7 +201,7 @@ function closed({ named, notices, ...rest }: OpenRecord): LayerRecord {
   return { ...rest, ...(Object.keys(named).length > 0 ? { named } : {}), ...(notices.length > 0 ? { notices } : {}) };
 }
 
-function ssmStateTensor(block: Block, ssm: Float64Array): Tensor {
+function ssmStateTensor(block: Block, ssm: Float64Array | Float32Array): Tensor {
   const shape = block.kind === 'mamba2' ? [block.mixer.H, block.mixer.P, block.mixer.N]
     : block.kind === 'mamba1' ? [block.mixer.I, block.mixer.N] : [ssm.length];
   return { dtype: 'f32', shape, data: Float32Array.from(ssm) };

@@ -1,9 +1,15 @@
 // Per-layer recurrent state, a tagged union: what `step` needs to continue a sequence without
 // recomputing it. Mamba layers: the last K-1 conv inputs and the SSM state; attention: the KV cache.
+import { kernels, type SsmState } from '../kernels/backend';
 import type { Block } from '../model';
 
-export interface Mamba2State { kind: 'mamba2'; conv: Float32Array; ssm: Float64Array } // conv (K-1, convDim), ssm (H, P, N)
-export interface Mamba1State { kind: 'mamba1'; conv: Float32Array; ssm: Float64Array } // conv (K-1, I), ssm (I, N)
+export interface Mamba2State { kind: 'mamba2'; conv: Float32Array; ssm: SsmState } // conv (K-1, convDim), ssm (H, P, N)
+export interface Mamba1State { kind: 'mamba1'; conv: Float32Array; ssm: SsmState } // conv (K-1, I), ssm (I, N)
+
+/** An SSM state of n values in the precision the kernels keep it (kernels().stateFloat32). */
+function ssmState(n: number): SsmState {
+  return kernels().stateFloat32 ? new Float32Array(n) : new Float64Array(n);
+}
 export interface KVCache { kind: 'attention'; k: Float32Array; v: Float32Array; length: number; capacity: number } // (capacity, KVH, hd)
 export interface MlpState { kind: 'mlp' }
 export type LayerState = Mamba2State | Mamba1State | KVCache | MlpState;
@@ -12,11 +18,11 @@ export function initState(block: Block, capacity = 64): LayerState {
   switch (block.kind) {
     case 'mamba2': {
       const m = block.mixer;
-      return { kind: 'mamba2', conv: new Float32Array((m.K - 1) * m.convDim), ssm: new Float64Array(m.H * m.P * m.N) };
+      return { kind: 'mamba2', conv: new Float32Array((m.K - 1) * m.convDim), ssm: ssmState(m.H * m.P * m.N) };
     }
     case 'mamba1': {
       const m = block.mixer;
-      return { kind: 'mamba1', conv: new Float32Array((m.K - 1) * m.I), ssm: new Float64Array(m.I * m.N) };
+      return { kind: 'mamba1', conv: new Float32Array((m.K - 1) * m.I), ssm: ssmState(m.I * m.N) };
     }
     case 'attention': {
       const w = block.mixer.KVH * block.mixer.hd;
@@ -40,8 +46,8 @@ export function stateBytes(s: LayerState): number {
   }
 }
 
-/** Cache a block keeps per sequence, in float32 bytes as transformers keeps it (the engine holds SSM
- * states in float64 for exactness): Mamba layers a constant state (conv window + SSM state),
+/** Cache a block keeps per sequence, in float32 bytes as transformers keeps it (the reference
+ * kernels hold SSM states in float64): Mamba layers a constant state (conv window + SSM state),
  * attention its K and V per token. For the cost view's memory against context length. */
 export function blockCacheBytes(block: Block): { state: number; kvPerToken: number } {
   switch (block.kind) {

@@ -38,6 +38,9 @@ export interface WasmBackendOptions {
   /** Matrices of more values than this are read as stored (stored.ts), smaller ones get a packed
    *  float32 copy; default SMALL_MATRIX_WEIGHTS (tests pass 0 to send every matrix the first way). */
   smallMatrixWeights?: number;
+  /** Bytes of wasm memory up to which loaded matrices are placed in it (default stored.ts's
+   *  PLACE_LIMIT, 3 GiB; tests pass less to see the rest go outside). */
+  placeLimitBytes?: number;
   /** Run a second thread: the host's worker factory; the worker runs helper.ts's serveKernels. */
   spawnHelper?: () => HelperPort;
 }
@@ -77,7 +80,7 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
   const two = () => thread?.ready === true;
   const ref = referenceBackend;
   const small = opts.smallMatrixWeights ?? SMALL_MATRIX_WEIGHTS;
-  const stored = new StoredWeights(arena, k, () => (two() ? thread : undefined), km.shared, small);
+  const stored = new StoredWeights(arena, k, () => (two() ? thread : undefined), km.shared, small, opts.placeLimitBytes);
 
   // Small matrices (the bundled models'): a packed float32 copy, made once, found again by the
   // array's identity (16-bit ones by their bits'); larger ones are read as stored (stored.ts).
@@ -172,8 +175,10 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
       const yp = arena.alloc(n * H * P * 4);
       const ap = putF64(A.subarray(0, H));
       const args = [yp, s, xp, dtp, ap, bp, cp, resident(Dskip, H), n, H, P, N, G, norm && norm + t0 * 4, T] as const;
-      // a head's state transposed to (N, P) lives in the gemm scratch while it is scanned
-      const st = P * N * 4 <= k.gemmScratchBytes() ? gemmScratch : 0;
+      // a head's state transposed to (N, P) lives in the gemm scratch while it is scanned: worth its
+      // two passes over the state only when several tokens are (one token, decoding: 0.8 → 0.1 ms
+      // a layer at H·P·N = 64·64·128)
+      const st = n > 1 && P * N * 4 <= k.gemmScratchBytes() ? gemmScratch : 0;
       if (n > 1 && H > 1 && two()) {
         thread!.split(k, 'mamba2Heads', [...args, st]);
       } else {
@@ -293,7 +298,7 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
   };
 
   return {
-    ...ref, name: `wasm-${km.flavor}`, flavor: km.flavor, arena, weights,
+    ...ref, name: `wasm-${km.flavor}`, flavor: km.flavor, arena, weights, stateFloat32: true,
     matmul, mamba2Scan, mamba1Scan, causalAttention, conv1dCausal, rmsnorm, gatedRmsnorm, siluGate, softplus,
     placeWeights: stored.place,
     threads: () => (two() ? 2 : 1),

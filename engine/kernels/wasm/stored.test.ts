@@ -122,6 +122,28 @@ function placeLike(be: WasmBackend, w: WeightArray): WeightArray {
   return w instanceof Float32Array ? (at as Float32Array) : { dtype: w.dtype, bits: at as Uint16Array };
 }
 
+describe('placing weights in the wasm memory', () => {
+  it('places matrices up to the limit, keeps the rest outside, and multiplies both alike', () => {
+    const be = createWasmBackend({ smallMatrixWeights: 0, placeLimitBytes: 4 * 2 ** 20 })!;
+    const [In, Out] = [512, 1024]; // 1 MB of bf16 each: two fit under 4 MB, the fourth does not
+    const ws = [1, 2, 3, 4].map((s) => to16(random(In * Out, s, 0.1), 'bf16'));
+    const kept = ws.map((w) => placeLike(be, w));
+    const placed = kept.map((w) => (w as Weight16).bits.buffer instanceof SharedArrayBuffer);
+    expect(placed.slice(0, 2)).toEqual([true, true]);
+    expect(placed[3]).toBe(false);
+    expect(be.placeWeights!('u16', 2 ** 31)).toBeUndefined(); // 4 GiB more: refused without allocating
+    for (const T of [1, 9]) {
+      const x = random(T * In, T);
+      for (let i = 0; i < ws.length; i++) {
+        const want = new Float32Array(T * Out), got = new Float32Array(T * Out);
+        matmulRef(want, x, ws[i], T, In, Out);
+        be.matmul(got, x, kept[i], T, In, Out);
+        expect(relErr(got, want)).toBeLessThan(1e-6);
+      }
+    }
+  });
+});
+
 describe('stored-precision matmul on two threads', () => {
   const be = createWasmBackend({ spawnHelper: spawnNodeHelper, smallMatrixWeights: 0 })!;
   afterAll(() => be.dispose());

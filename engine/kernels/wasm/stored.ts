@@ -35,7 +35,7 @@ export class StoredWeights {
 
   constructor(
     private arena: Arena, private k: KernelExports, private thread: () => KernelThread | undefined,
-    readonly shared: boolean, private small: number,
+    readonly shared: boolean, private small: number, private placeLimit = PLACE_LIMIT,
   ) {
     this.scratch = arena.alloc(2 * k.storedScratchBytes());
     if (typeof FinalizationRegistry !== 'undefined') this.registry = new FinalizationRegistry((at) => arena.release(at));
@@ -43,10 +43,10 @@ export class StoredWeights {
 
   /** A view of n values in the wasm memory for a loaded matrix, freed when the view is collected;
    *  undefined for a small matrix (packed instead), when the memory is not shared, or when the
-   *  placed weights would pass PLACE_LIMIT. */
+   *  memory would grow past PLACE_LIMIT. */
   place = (kind: 'f32' | 'u16', n: number): Float32Array | Uint16Array | undefined => {
     const bytes = n * (kind === 'f32' ? 4 : 2);
-    if (n <= this.small || !this.shared || this.arena.end + bytes > PLACE_LIMIT) return undefined;
+    if (n <= this.small || !this.shared || this.arena.end + bytes > this.placeLimit) return undefined;
     const at = this.arena.alloc(bytes);
     const buffer = this.arena.memory.buffer;
     this.buffers.add(buffer);
