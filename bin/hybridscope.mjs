@@ -592,17 +592,20 @@ function availableBytes() {
   return budget?.();
 }
 var both = (bytes) => `${formatBytes(bytes)} (${Math.round(bytes)} bytes)`;
+var READ_BATCH_BYTES = 16 * 2 ** 20;
 function estimateLoadBytes(tensors, matrices) {
   let bytes = 0;
-  let inFlight = 0;
+  let largest = 0;
+  let all = 0;
   for (const { entry } of tensors) {
     const n = numel(entry.shape);
     const raw = entry.end - entry.begin;
-    inFlight = Math.max(inFlight, raw);
+    largest = Math.max(largest, raw);
+    all += raw;
     if (!matrices.has(entry.name)) bytes += 4 * n;
     else bytes += (entry.dtype === "F64" ? 4 * n : raw) + (n <= SMALL_MATRIX_WEIGHTS ? 4 * n : 0);
   }
-  return bytes + inFlight;
+  return bytes + Math.max(largest, Math.min(all, READ_BATCH_BYTES));
 }
 var TRACE_HINT = "capture a trace with PyTorch instead (python -m hybridscope_capture) and open it here";
 function checkLoadFits(file, needed, available = availableBytes()) {
@@ -2278,12 +2281,16 @@ async function loadModel(src) {
   const stored = /* @__PURE__ */ new Map();
   const place = kernels().placeWeights;
   const storage = (kind, n) => place?.(kind, n) ?? (kind === "f32" ? new Float32Array(n) : new Uint16Array(n));
-  for (const t of located) {
-    const { start, end } = tensorRange(t.header, t.entry);
-    const raw = await readRange(src, t.shard, start, end);
-    const file = pathOf(src, t.shard);
-    if (matrices.has(t.entry.name)) stored.set(t.entry.name, storedMatrix(t.entry, raw, file, storage));
-    else values.set(t.entry.name, decodeRaw(t.entry, raw, file));
+  for (const batch of readBatches(located)) {
+    const first = tensorRange(batch[0].header, batch[0].entry).start;
+    const bytes = await readRange(src, batch[0].shard, first, tensorRange(batch[batch.length - 1].header, batch[batch.length - 1].entry).end);
+    const file = pathOf(src, batch[0].shard);
+    for (const t of batch) {
+      const { start, end } = tensorRange(t.header, t.entry);
+      const raw = bytes.subarray(Math.min(start - first, bytes.length), Math.min(end - first, bytes.length));
+      if (matrices.has(t.entry.name)) stored.set(t.entry.name, storedMatrix(t.entry, raw, file, storage));
+      else values.set(t.entry.name, decodeRaw(t.entry, raw, file));
+    }
   }
   const missing = (name) => new CheckpointError(pathOf(src, "model.safetensors"), `missing tensor "${name}"`);
   const weights = {
@@ -2328,6 +2335,22 @@ async function loadModel(src) {
     model.tokenizer = loadTokenizer(tj, tc, pathOf(src, "tokenizer.json"));
   }
   return model;
+}
+function readBatches(located) {
+  const batches = [];
+  let bytes = 0;
+  for (const t of located) {
+    const last = batches[batches.length - 1]?.at(-1);
+    const size = t.entry.end - t.entry.begin;
+    if (last && last.shard === t.shard && last.entry.end === t.entry.begin && bytes + size <= READ_BATCH_BYTES) {
+      batches[batches.length - 1].push(t);
+      bytes += size;
+    } else {
+      batches.push([t]);
+      bytes = size;
+    }
+  }
+  return batches;
 }
 async function open3(src) {
   const configPath = pathOf(src, "config.json");

@@ -18,7 +18,7 @@ import { ConfigReader } from './config';
 import type { FileSource } from './files';
 import { pathOf } from './files';
 import { parsePythonJson } from './json';
-import { checkLoadFits, estimateLoadBytes } from './memory';
+import { checkLoadFits, estimateLoadBytes, READ_BATCH_BYTES } from './memory';
 import type { SafetensorsHeader, TensorEntry } from './safetensors';
 import { decodeRaw, headerLength, parseHeader, storedMatrix, tensorRange } from './safetensors';
 import { utf8Decode } from './text';
@@ -75,12 +75,16 @@ export async function loadModel(src: FileSource): Promise<Model> {
   const stored = new Map<string, WeightArray>();
   const place = kernels().placeWeights;
   const storage = (kind: 'f32' | 'u16', n: number) => place?.(kind, n) ?? (kind === 'f32' ? new Float32Array(n) : new Uint16Array(n));
-  for (const t of located) {
-    const { start, end } = tensorRange(t.header, t.entry);
-    const raw = await readRange(src, t.shard, start, end);
-    const file = pathOf(src, t.shard);
-    if (matrices.has(t.entry.name)) stored.set(t.entry.name, storedMatrix(t.entry, raw, file, storage));
-    else values.set(t.entry.name, decodeRaw(t.entry, raw, file));
+  for (const batch of readBatches(located)) {
+    const first = tensorRange(batch[0].header, batch[0].entry).start;
+    const bytes = await readRange(src, batch[0].shard, first, tensorRange(batch[batch.length - 1].header, batch[batch.length - 1].entry).end);
+    const file = pathOf(src, batch[0].shard);
+    for (const t of batch) {
+      const { start, end } = tensorRange(t.header, t.entry);
+      const raw = bytes.subarray(Math.min(start - first, bytes.length), Math.min(end - first, bytes.length));
+      if (matrices.has(t.entry.name)) stored.set(t.entry.name, storedMatrix(t.entry, raw, file, storage));
+      else values.set(t.entry.name, decodeRaw(t.entry, raw, file));
+    }
   }
   const missing = (name: string) => new CheckpointError(pathOf(src, 'model.safetensors'), `missing tensor "${name}"`);
   const weights: Weights = {
@@ -119,6 +123,26 @@ export async function loadModel(src: FileSource): Promise<Model> {
     model.tokenizer = loadTokenizer(tj, tc, pathOf(src, 'tokenizer.json'));
   }
   return model;
+}
+
+/** Tensors (sorted by shard and offset) in runs that lie back to back in one shard, each run at most
+ *  READ_BATCH_BYTES unless one tensor is larger: one range read per run, so a small model is a few
+ *  reads (HTTP requests in the web build), a large one a tensor or so at a time. */
+function readBatches(located: Located[]): Located[][] {
+  const batches: Located[][] = [];
+  let bytes = 0;
+  for (const t of located) {
+    const last = batches[batches.length - 1]?.at(-1);
+    const size = t.entry.end - t.entry.begin;
+    if (last && last.shard === t.shard && last.entry.end === t.entry.begin && bytes + size <= READ_BATCH_BYTES) {
+      batches[batches.length - 1].push(t);
+      bytes += size;
+    } else {
+      batches.push([t]);
+      bytes = size;
+    }
+  }
+  return batches;
 }
 
 /** Config + headers + shape validation; shared by inspect and load. */

@@ -69,8 +69,9 @@ describe('checkpoint files over 2 GiB', () => {
     const info = await inspectCheckpoint(src);
     expect(info.warnings.join()).toMatch(/"padding"/); // read from the header, never from the data
     const model = await loadModel(src);
-    expect(reads.length).toBe(Object.keys(tensors).length); // each tensor once, by its own range
-    expect(reads.every(([s]) => s > 2 ** 31)).toBe(true);
+    // the tensors by range (back to back, so a run of them in one read), never the unused padding
+    expect(reads.length).toBeGreaterThan(0);
+    expect(reads.every(([s]) => s >= size - (compact.length - 8 - n))).toBe(true);
 
     const reference = await loadModel({
       name: 'compact', has: async (f) => f === 'config.json' || f === 'model.safetensors',

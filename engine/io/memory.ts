@@ -29,23 +29,28 @@ export function availableBytes(): number | undefined {
 
 const both = (bytes: number) => `${formatBytes(bytes)} (${Math.round(bytes)} bytes)`;
 
+/** loadModel reads tensors that lie back to back in runs of up to this many bytes (or one larger tensor). */
+export const READ_BATCH_BYTES = 16 * 2 ** 20;
+
 /**
  * Peak bytes of loadModel, from the headers alone (before any tensor data is read): matrices in
  * their stored bytes (an F64 one as float32), plus the float32 copy a kernel backend may keep of a
- * small one (SMALL_MATRIX_WEIGHTS); every other tensor as float32; plus one tensor's bytes in
- * flight (each is read by its range, then copied into place).
+ * small one (SMALL_MATRIX_WEIGHTS); every other tensor as float32; plus the bytes of one read in
+ * flight (a run of tensors, or one large tensor, read by its range and then copied into place).
  */
 export function estimateLoadBytes(tensors: Iterable<{ entry: TensorEntry }>, matrices: ReadonlySet<string>): number {
   let bytes = 0;
-  let inFlight = 0;
+  let largest = 0;
+  let all = 0;
   for (const { entry } of tensors) {
     const n = numel(entry.shape);
     const raw = entry.end - entry.begin;
-    inFlight = Math.max(inFlight, raw);
+    largest = Math.max(largest, raw);
+    all += raw;
     if (!matrices.has(entry.name)) bytes += 4 * n;
     else bytes += (entry.dtype === 'F64' ? 4 * n : raw) + (n <= SMALL_MATRIX_WEIGHTS ? 4 * n : 0);
   }
-  return bytes + inFlight;
+  return bytes + Math.max(largest, Math.min(all, READ_BATCH_BYTES));
 }
 
 /** Where a model too large for this machine can still be explored: a trace captured by PyTorch. */
