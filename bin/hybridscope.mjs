@@ -845,7 +845,8 @@ function step4(m, u, state, capture) {
 
 // engine/layers/state.ts
 function ssmState(n) {
-  return kernels().stateFloat32 ? new Float32Array(n) : new Float64Array(n);
+  const k = kernels();
+  return k.placeState?.(n) ?? (k.stateFloat32 ? new Float32Array(n) : new Float64Array(n));
 }
 function initState(block, capacity = 64) {
   switch (block.kind) {
@@ -5091,10 +5092,11 @@ function controlArgs(memory) {
 }
 
 // engine/kernels/wasm/scan-segments.ts
-function scanSegments(arena, convert, state, S2, T2, probe, normSize, run) {
-  const s = arena.alloc(S2 * 4);
-  if (state instanceof Float32Array) arena.f32().set(state.subarray(0, S2), s >>> 2);
-  else convert.in(s, state.subarray(0, S2));
+function scanSegments(arena, convert, state, placedAt, S2, T2, probe, normSize, run) {
+  const placed = placedAt >= 0;
+  const s = placed ? placedAt : arena.alloc(S2 * 4);
+  if (!placed && state instanceof Float32Array) arena.f32().set(state.subarray(0, S2), s >>> 2);
+  else if (!placed) convert.in(s, state.subarray(0, S2));
   const norm = probe?.stateNorm ? arena.alloc(normSize * 4) : 0;
   let t0 = 0;
   let snap = 0;
@@ -5113,6 +5115,7 @@ function scanSegments(arena, convert, state, S2, T2, probe, normSize, run) {
     arena.get(probe.stateNorm, norm, normSize);
     arena.release(norm);
   }
+  if (placed) return;
   if (state instanceof Float32Array) arena.get(state, s, S2);
   else convert.out(state.subarray(0, S2), s);
   arena.release(s);
@@ -5120,6 +5123,8 @@ function scanSegments(arena, convert, state, S2, T2, probe, normSize, run) {
 
 // engine/kernels/wasm/stored.ts
 var PLACE_LIMIT = 3 * 2 ** 30;
+var STATE_MIN_VALUES = 65536;
+var STATE_BYTES_MAX = 512 * 2 ** 20;
 var BLOCK_BYTES_DECODE = 256 * 1024;
 var BLOCK_BYTES_PREFILL = 8 * 2 ** 20;
 var SPLIT_MIN_ROWS = 64;
@@ -5134,7 +5139,12 @@ var StoredWeights = class {
     this.small = small;
     this.placeLimit = placeLimit;
     this.scratch = arena.alloc(2 * k.storedScratchBytes());
-    if (typeof FinalizationRegistry !== "undefined") this.registry = new FinalizationRegistry((at) => arena.release(at));
+    if (typeof FinalizationRegistry !== "undefined") {
+      this.registry = new FinalizationRegistry(({ at, state }) => {
+        arena.release(at);
+        this.stateBytes -= state;
+      });
+    }
   }
   arena;
   k;
@@ -5146,6 +5156,8 @@ var StoredWeights = class {
   buffers = /* @__PURE__ */ new WeakSet();
   registry;
   scratch;
+  /** Bytes of SSM states placed and not yet collected (at most STATE_BYTES_MAX). */
+  stateBytes = 0;
   /** A view of n values in the wasm memory for a loaded matrix, freed when the view is collected;
    *  undefined for a small matrix (packed instead), when the memory is not shared, or when the
    *  memory would grow past PLACE_LIMIT. */
@@ -5156,15 +5168,38 @@ var StoredWeights = class {
     const buffer = this.arena.memory.buffer;
     this.buffers.add(buffer);
     const view = kind === "f32" ? new Float32Array(buffer, at, n) : new Uint16Array(buffer, at, n);
-    this.registry?.register(view, at);
+    this.registry?.register(view, { at, state: 0 });
     return view;
   };
+  /**
+   * A zeroed float32 SSM state of n values in the wasm memory, which the scans then read and write
+   * where it is (a decoding step of a large model otherwise copies each layer's state in and out:
+   * 2 × 2 MB a layer at H·P·N = 64·64·128). Only large states, only while the states placed and
+   * not yet collected stay under STATE_BYTES_MAX (a run's states are freed when it is collected,
+   * which may be late: past the cap, states are plain arrays again); undefined otherwise.
+   */
+  placeState = (n) => {
+    const bytes = 4 * n;
+    if (n < STATE_MIN_VALUES || !this.registry || this.stateBytes + bytes > STATE_BYTES_MAX) return void 0;
+    if (!this.shared || this.arena.end + bytes > this.placeLimit) return void 0;
+    const at = this.arena.alloc(bytes);
+    const buffer = this.arena.memory.buffer;
+    this.buffers.add(buffer);
+    const view = new Float32Array(buffer, at, n).fill(0);
+    this.stateBytes += bytes;
+    this.registry.register(view, { at, state: bytes });
+    return view;
+  };
+  /** Byte offset of `a` in the wasm memory when it was placed there (place, placeState), else -1. */
+  offsetOf(a) {
+    return this.buffers.has(a.buffer) ? a.byteOffset : -1;
+  }
   /** y (T, Out) at byte offset yp ← x (T, In) at xp · Wᵀ, W (Out, In) as stored. */
   matmul(yp, xp, w, T2, In, Out) {
     const { arena } = this;
     const values = w instanceof Float32Array ? w : w.bits;
     const dtype = w instanceof Float32Array ? DTYPE.f32 : DTYPE[w.dtype];
-    if (this.buffers.has(values.buffer)) {
+    if (this.offsetOf(values) >= 0) {
       this.product(yp, xp, values.byteOffset, T2, In, Out, Out, dtype);
       return;
     }
@@ -5351,7 +5386,7 @@ function createWasmBackend(opts = {}) {
       arena.get(y.subarray(t0 * H2 * P2), yp, n * H2 * P2);
       for (const at of [xp, dtp, ap, bp, cp, yp]) arena.release(at);
     };
-    scanSegments(arena, convert, state, H2 * P2 * N2, T2, probe, H2 * T2, run);
+    scanSegments(arena, convert, state, stored.offsetOf(state), H2 * P2 * N2, T2, probe, H2 * T2, run);
   };
   const mamba1Scan2 = (y, state, x, delta, A, B, C, Dskip, T2, I, N2, probe) => {
     const group = probe?.normGroup ?? (I % 64 === 0 ? I / 16 : I);
@@ -5373,7 +5408,7 @@ function createWasmBackend(opts = {}) {
       arena.get(y.subarray(t0 * I), yp, n * I);
       for (const at of [xp, dp, ap, bp, cp, yp]) arena.release(at);
     };
-    scanSegments(arena, convert, state, I * N2, T2, probe, I / group * T2, run);
+    scanSegments(arena, convert, state, stored.offsetOf(state), I * N2, T2, probe, I / group * T2, run);
   };
   const conv1dCausal2 = (out, x, history, w, bias, T2, C, K, act) => {
     if (C % 4 !== 0) return ref.conv1dCausal(out, x, history, w, bias, T2, C, K, act);
@@ -5466,6 +5501,7 @@ function createWasmBackend(opts = {}) {
     siluGate: siluGate2,
     softplus: softplus2,
     placeWeights: stored.place,
+    placeState: stored.placeState,
     threads: () => two() ? 2 : 1,
     dispose: () => thread?.stop()
   };

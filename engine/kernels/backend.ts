@@ -41,6 +41,9 @@ export interface KernelBackend {
    * the loader uses a plain array.
    */
   placeWeights?: (kind: 'f32' | 'u16', n: number) => Float32Array | Uint16Array | undefined;
+  /** Optional: a zeroed float32 SSM state of n values that the scans read and write in place (the
+   *  wasm backend, for large states); undefined, or no such function: a plain array. */
+  placeState?: (n: number) => Float32Array | undefined;
 }
 
 /** Matrices up to this many values may be kept by a backend as a float32 copy beside the loaded

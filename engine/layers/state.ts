@@ -6,9 +6,11 @@ import type { Block } from '../model';
 export interface Mamba2State { kind: 'mamba2'; conv: Float32Array; ssm: SsmState } // conv (K-1, convDim), ssm (H, P, N)
 export interface Mamba1State { kind: 'mamba1'; conv: Float32Array; ssm: SsmState } // conv (K-1, I), ssm (I, N)
 
-/** An SSM state of n values in the precision the kernels keep it (kernels().stateFloat32). */
+/** An SSM state of n zeros in the precision the kernels keep it (kernels().stateFloat32), where
+ *  they keep it (placeState). */
 function ssmState(n: number): SsmState {
-  return kernels().stateFloat32 ? new Float32Array(n) : new Float64Array(n);
+  const k = kernels();
+  return k.placeState?.(n) ?? (k.stateFloat32 ? new Float32Array(n) : new Float64Array(n));
 }
 export interface KVCache { kind: 'attention'; k: Float32Array; v: Float32Array; length: number; capacity: number } // (capacity, KVH, hd)
 export interface MlpState { kind: 'mlp' }

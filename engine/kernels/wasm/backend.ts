@@ -187,7 +187,7 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
       arena.get(y.subarray(t0 * H * P), yp, n * H * P);
       for (const at of [xp, dtp, ap, bp, cp, yp]) arena.release(at);
     };
-    scanSegments(arena, convert, state, H * P * N, T, probe, H * T, run);
+    scanSegments(arena, convert, state, stored.offsetOf(state), H * P * N, T, probe, H * T, run);
   };
 
   const mamba1Scan: KernelBackend['mamba1Scan'] = (y, state, x, delta, A, B, C, Dskip, T, I, N, probe) => {
@@ -211,7 +211,7 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
       arena.get(y.subarray(t0 * I), yp, n * I);
       for (const at of [xp, dp, ap, bp, cp, yp]) arena.release(at);
     };
-    scanSegments(arena, convert, state, I * N, T, probe, (I / group) * T, run);
+    scanSegments(arena, convert, state, stored.offsetOf(state), I * N, T, probe, (I / group) * T, run);
   };
 
   const conv1dCausal: KernelBackend['conv1dCausal'] = (out, x, history, w, bias, T, C, K, act) => {
@@ -301,6 +301,7 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
     ...ref, name: `wasm-${km.flavor}`, flavor: km.flavor, arena, weights, stateFloat32: true,
     matmul, mamba2Scan, mamba1Scan, causalAttention, conv1dCausal, rmsnorm, gatedRmsnorm, siluGate, softplus,
     placeWeights: stored.place,
+    placeState: stored.placeState,
     threads: () => (two() ? 2 : 1),
     dispose: () => thread?.stop(),
   };

@@ -18,13 +18,15 @@ export interface F64Convert {
 }
 
 export function scanSegments(
-  arena: Arena, convert: F64Convert, state: Float64Array | Float32Array, S: number, T: number, probe: ScanProbe | undefined,
-  normSize: number, run: (s: number, t0: number, t1: number, norm: number) => void,
+  arena: Arena, convert: F64Convert, state: Float64Array | Float32Array, placedAt: number, S: number, T: number,
+  probe: ScanProbe | undefined, normSize: number, run: (s: number, t0: number, t1: number, norm: number) => void,
 ): void {
-  const s = arena.alloc(S * 4);
-  // a float32 state (the states this backend makes) is copied as is, a float64 one converted
-  if (state instanceof Float32Array) arena.f32().set(state.subarray(0, S), s >>> 2);
-  else convert.in(s, state.subarray(0, S));
+  // a state placed in the memory (placedAt ≥ 0) is scanned where it is; a float32 one (the states
+  // this backend makes) is copied in as is, a float64 one converted
+  const placed = placedAt >= 0;
+  const s = placed ? placedAt : arena.alloc(S * 4);
+  if (!placed && state instanceof Float32Array) arena.f32().set(state.subarray(0, S), s >>> 2);
+  else if (!placed) convert.in(s, state.subarray(0, S));
   const norm = probe?.stateNorm ? arena.alloc(normSize * 4) : 0;
   let t0 = 0;
   let snap = 0;
@@ -43,6 +45,7 @@ export function scanSegments(
     arena.get(probe.stateNorm, norm, normSize);
     arena.release(norm);
   }
+  if (placed) return;
   if (state instanceof Float32Array) arena.get(state, s, S);
   else convert.out(state.subarray(0, S), s);
   arena.release(s);

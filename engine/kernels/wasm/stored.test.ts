@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { spawnNodeHelper, untilReady } from '../../../bench/helper-port';
 import type { Weight16, WeightArray } from '../../tensor';
 import { matmul, matmulRef } from '../matmul';
+import { mamba2Scan } from '../scan';
 import { halfToFloat } from '../widen';
 import { createWasmBackend, type WasmBackend } from './backend';
 import { availableFlavors, random, relErr } from './testing';
@@ -140,6 +141,28 @@ describe('placing weights in the wasm memory', () => {
         be.matmul(got, x, kept[i], T, In, Out);
         expect(relErr(got, want)).toBeLessThan(1e-6);
       }
+    }
+  });
+});
+
+describe('SSM states placed in the wasm memory', () => {
+  it('are scanned in place, as the reference scans a float64 state, over a prefill and single steps', () => {
+    const be = createWasmBackend()!;
+    const [H, P, N] = [8, 64, 128]; // 65,536 values: large enough to be placed
+    const placed = be.placeState!(H * P * N)!;
+    expect(placed.buffer).toBeInstanceOf(SharedArrayBuffer); // a view of the wasm memory
+    expect(placed.every((v) => v === 0)).toBe(true);
+    expect(be.placeState!(1000)).toBeUndefined(); // small states stay plain arrays
+    const ref = new Float64Array(H * P * N);
+    const A = Float64Array.from(random(H, 3), (v) => -Math.exp(v)), D = random(H, 6);
+    for (const [T, seed] of [[5, 1], [1, 2], [1, 3], [7, 4]]) {
+      const x = random(T * H * P, seed), dt = random(T * H, seed + 10).map((v) => 0.05 + 0.2 * Math.abs(v));
+      const B = random(T * N, seed + 20), C = random(T * N, seed + 30);
+      const want = new Float32Array(T * H * P), got = new Float32Array(T * H * P);
+      mamba2Scan(want, ref, x, dt, A, B, C, D, T, H, P, N, 1);
+      be.mamba2Scan(got, placed, x, dt, A, B, C, D, T, H, P, N, 1);
+      expect(relErr(got, want)).toBeLessThan(1e-5);
+      expect(relErr(placed, ref)).toBeLessThan(1e-5);
     }
   });
 });

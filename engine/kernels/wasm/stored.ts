@@ -17,6 +17,10 @@ import type { KernelThread } from './threads';
 
 /** Placed weights stop here: the 4 GiB memory keeps at least 1 GiB for everything else. */
 export const PLACE_LIMIT = 3 * 2 ** 30;
+/** SSM states of at least this many values are placed (256 KB: the bundled models' are smaller). */
+const STATE_MIN_VALUES = 65536;
+/** At most this many bytes of placed states at a time. */
+const STATE_BYTES_MAX = 512 * 2 ** 20;
 /** Rows of an outside matrix copied in per block: about this many bytes (decoding: L2-sized). */
 const BLOCK_BYTES_DECODE = 256 * 1024;
 const BLOCK_BYTES_PREFILL = 8 * 2 ** 20;
@@ -30,15 +34,22 @@ const DTYPE = { f32: 0, bf16: 1, f16: 2 } as const;
 export class StoredWeights {
   /** The memory's buffers (one per growth) that placed views were made on. */
   private buffers = new WeakSet<ArrayBufferLike>();
-  private registry: FinalizationRegistry<number> | undefined;
+  private registry: FinalizationRegistry<{ at: number; state: number }> | undefined;
   private scratch: number;
+  /** Bytes of SSM states placed and not yet collected (at most STATE_BYTES_MAX). */
+  private stateBytes = 0;
 
   constructor(
     private arena: Arena, private k: KernelExports, private thread: () => KernelThread | undefined,
     readonly shared: boolean, private small: number, private placeLimit = PLACE_LIMIT,
   ) {
     this.scratch = arena.alloc(2 * k.storedScratchBytes());
-    if (typeof FinalizationRegistry !== 'undefined') this.registry = new FinalizationRegistry((at) => arena.release(at));
+    if (typeof FinalizationRegistry !== 'undefined') {
+      this.registry = new FinalizationRegistry(({ at, state }) => {
+        arena.release(at);
+        this.stateBytes -= state;
+      });
+    }
   }
 
   /** A view of n values in the wasm memory for a loaded matrix, freed when the view is collected;
@@ -51,16 +62,41 @@ export class StoredWeights {
     const buffer = this.arena.memory.buffer;
     this.buffers.add(buffer);
     const view = kind === 'f32' ? new Float32Array(buffer, at, n) : new Uint16Array(buffer, at, n);
-    this.registry?.register(view, at);
+    this.registry?.register(view, { at, state: 0 });
     return view;
   };
+
+  /**
+   * A zeroed float32 SSM state of n values in the wasm memory, which the scans then read and write
+   * where it is (a decoding step of a large model otherwise copies each layer's state in and out:
+   * 2 × 2 MB a layer at H·P·N = 64·64·128). Only large states, only while the states placed and
+   * not yet collected stay under STATE_BYTES_MAX (a run's states are freed when it is collected,
+   * which may be late: past the cap, states are plain arrays again); undefined otherwise.
+   */
+  placeState = (n: number): Float32Array | undefined => {
+    const bytes = 4 * n;
+    if (n < STATE_MIN_VALUES || !this.registry || this.stateBytes + bytes > STATE_BYTES_MAX) return undefined;
+    if (!this.shared || this.arena.end + bytes > this.placeLimit) return undefined;
+    const at = this.arena.alloc(bytes);
+    const buffer = this.arena.memory.buffer;
+    this.buffers.add(buffer);
+    const view = new Float32Array(buffer, at, n).fill(0);
+    this.stateBytes += bytes;
+    this.registry.register(view, { at, state: bytes });
+    return view;
+  };
+
+  /** Byte offset of `a` in the wasm memory when it was placed there (place, placeState), else -1. */
+  offsetOf(a: Float32Array | Float64Array | Uint16Array): number {
+    return this.buffers.has(a.buffer) ? a.byteOffset : -1;
+  }
 
   /** y (T, Out) at byte offset yp ← x (T, In) at xp · Wᵀ, W (Out, In) as stored. */
   matmul(yp: number, xp: number, w: WeightArray, T: number, In: number, Out: number): void {
     const { arena } = this;
     const values = w instanceof Float32Array ? w : w.bits;
     const dtype = w instanceof Float32Array ? DTYPE.f32 : DTYPE[w.dtype];
-    if (this.buffers.has(values.buffer)) {
+    if (this.offsetOf(values) >= 0) {
       this.product(yp, xp, values.byteOffset, T, In, Out, Out, dtype);
       return;
     }
