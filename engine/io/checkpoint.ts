@@ -77,7 +77,9 @@ export async function loadModel(src: FileSource): Promise<Model> {
   const storage = (kind: 'f32' | 'u16', n: number) => place?.(kind, n) ?? (kind === 'f32' ? new Float32Array(n) : new Uint16Array(n));
   for (const batch of readBatches(located)) {
     const first = tensorRange(batch[0].header, batch[0].entry).start;
-    const bytes = await readRange(src, batch[0].shard, first, tensorRange(batch[batch.length - 1].header, batch[batch.length - 1].entry).end);
+    const last = tensorRange(batch[batch.length - 1].header, batch[batch.length - 1].entry).end;
+    // (an empty range is not asked for: an HTTP Range of zero bytes cannot be written)
+    const bytes = last > first ? await readRange(src, batch[0].shard, first, last) : new Uint8Array(0);
     const file = pathOf(src, batch[0].shard);
     for (const t of batch) {
       const { start, end } = tensorRange(t.header, t.entry);
