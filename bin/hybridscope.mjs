@@ -2284,7 +2284,8 @@ async function loadModel(src) {
   const storage = (kind, n) => place?.(kind, n) ?? (kind === "f32" ? new Float32Array(n) : new Uint16Array(n));
   for (const batch of readBatches(located)) {
     const first = tensorRange(batch[0].header, batch[0].entry).start;
-    const bytes = await readRange(src, batch[0].shard, first, tensorRange(batch[batch.length - 1].header, batch[batch.length - 1].entry).end);
+    const last = tensorRange(batch[batch.length - 1].header, batch[batch.length - 1].entry).end;
+    const bytes = last > first ? await readRange(src, batch[0].shard, first, last) : new Uint8Array(0);
     const file = pathOf(src, batch[0].shard);
     for (const t of batch) {
       const { start, end } = tensorRange(t.header, t.entry);
