@@ -69,7 +69,7 @@ export async function loadModel(src: FileSource): Promise<Model> {
   const matrices = new Set([...o.specs.filter((s) => s.matrix).map((s) => s.name), o.prefix + o.adapter.embeddingKey, 'lm_head.weight']);
   const located = need.map((name) => o.tensors.get(name)!);
   checkLoadFits(pathOf(src, located[0].shard), estimateLoadBytes(located, matrices));
-  // in file order, a tensor at a time: each is read by its byte range and nothing else of the file
+  // in file order, by byte ranges (readBatches): the tensors and nothing else of the files
   located.sort((a, b) => (a.shard < b.shard ? -1 : a.shard > b.shard ? 1 : a.entry.begin - b.entry.begin));
   const values = new Map<string, Float32Array>();
   const stored = new Map<string, WeightArray>();
