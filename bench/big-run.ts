@@ -34,11 +34,16 @@ async function main(): Promise<void> {
   const loadMs = performance.now() - t0;
   const rssAfterLoad = process.memoryUsage().rss;
   const t1 = performance.now();
+  // CPU seconds of the whole process (both threads) from the prompt to the first token and after
+  // it: on a machine shared with other work, what the run cost, whatever its wall time was
+  const seconds = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1e6;
+  let started = process.cpuUsage(), firstToken: NodeJS.CpuUsage | undefined;
   const summary = await engine.run({
     prompt: { kind: 'phonebook', spec: { tokenBudget: Number(tokensArg), depth: 0.5, variant: 'standard', format: 'bare', fewShot: 0 }, seed: 1 },
     capture: DEFAULT_CAPTURE, maxNewTokens: Number(newArg), topK: 0,
-  }).done;
+  }, { onStarted: () => (started = process.cpuUsage()), onToken: () => (firstToken ??= process.cpuUsage()) }).done;
   const runMs = performance.now() - t1;
+  const end = process.cpuUsage();
   const cpu = process.cpuUsage(cpu0);
   host.close();
   be.dispose();
@@ -46,7 +51,8 @@ async function main(): Promise<void> {
     parameters: model.parameters, layout: model.layout, threads: be.threads(), loadMs, runMs,
     promptTokens: summary.promptTokens, generated: summary.generatedIds.length,
     prefillMs: summary.timings.prefillMs, msPerToken: summary.timings.msPerToken,
-    peakRssBytes: process.resourceUsage().maxRSS * 1024, rssAfterLoad, cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    peakRssBytes: process.resourceUsage().maxRSS * 1024, rssAfterLoad, cpuSeconds: seconds(cpu),
+    prefillCpuSeconds: seconds(firstToken!) - seconds(started), decodeCpuSecondsPerToken: (seconds(end) - seconds(firstToken!)) / Math.max(1, summary.generatedIds.length - 1),
   }));
 }
 

@@ -5096,8 +5096,10 @@ function controlArgs(memory) {
 function scanSegments(arena, convert, state, placedAt, S2, T2, probe, normSize, run) {
   const placed = placedAt >= 0;
   const s = placed ? placedAt : arena.alloc(S2 * 4);
-  if (!placed && state instanceof Float32Array) arena.f32().set(state.subarray(0, S2), s >>> 2);
-  else if (!placed) convert.in(s, state.subarray(0, S2));
+  if (!placed) {
+    if (state instanceof Float32Array) arena.f32().set(state.subarray(0, S2), s >>> 2);
+    else convert.in(s, state.subarray(0, S2));
+  }
   const norm = probe?.stateNorm ? arena.alloc(normSize * 4) : 0;
   let t0 = 0;
   let snap = 0;

@@ -25,8 +25,10 @@ export function scanSegments(
   // this backend makes) is copied in as is, a float64 one converted
   const placed = placedAt >= 0;
   const s = placed ? placedAt : arena.alloc(S * 4);
-  if (!placed && state instanceof Float32Array) arena.f32().set(state.subarray(0, S), s >>> 2);
-  else if (!placed) convert.in(s, state.subarray(0, S));
+  if (!placed) {
+    if (state instanceof Float32Array) arena.f32().set(state.subarray(0, S), s >>> 2);
+    else convert.in(s, state.subarray(0, S));
+  }
   const norm = probe?.stateNorm ? arena.alloc(normSize * 4) : 0;
   let t0 = 0;
   let snap = 0;
