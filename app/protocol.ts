@@ -27,7 +27,15 @@ export type ModelSource =
 export interface FileEntry {
   /** Path relative to the model folder, e.g. `config.json`. */
   path: string;
-  blob: { size: number; arrayBuffer(): Promise<ArrayBuffer> };
+  blob: FileBlob;
+}
+
+/** What the service reads of a handed-over file: its size, the whole (small files) and slices
+ *  (weights, a tensor at a time). A DOM Blob satisfies it. */
+export interface FileBlob {
+  size: number;
+  arrayBuffer(): Promise<ArrayBuffer>;
+  slice(start: number, end: number): { arrayBuffer(): Promise<ArrayBuffer> };
 }
 
 /** One bundled model as listed in assets/models/manifest.json. */

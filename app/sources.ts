@@ -11,9 +11,9 @@ export function subSource(root: FileSource, prefix: string, name = prefix): File
     name,
     has: (file) => root.has(at(file)),
     read: (file) => root.read(at(file)),
+    readRange: (file, start, end) => root.readRange(at(file), start, end),
+    size: (file) => root.size(at(file)),
   };
-  if (root.readRange) src.readRange = (file, start, end) => root.readRange!(at(file), start, end);
-  if (root.size) src.size = (file) => root.size!(at(file));
   return src;
 }
 
@@ -34,6 +34,7 @@ export function filesSource(name: string, files: FileEntry[]): FileSource {
     name,
     has: async (file) => byPath.has(file),
     read: async (file) => new Uint8Array(await blob(file).arrayBuffer()),
+    readRange: async (file, start, end) => new Uint8Array(await blob(file).slice(start, end).arrayBuffer()),
     size: async (file) => blob(file).size,
   };
 }
@@ -49,16 +50,32 @@ function subtle(): SubtleLike | undefined {
 
 const hex = (b: ArrayBuffer) => [...new Uint8Array(b)].map((x) => x.toString(16).padStart(2, '0')).join('');
 
-/** Wraps `src` so every whole-file read is digested; `contentHash()` combines them in name order
- *  (SHA-256 over `name:sha256(file)` lines), so it names the bytes the model was built from. */
+/** Wraps `src` so every byte the engine reads is digested: whole files, and the ranges weights are
+ *  read in (a tensor at a time). `contentHash()` combines them in name and offset order (SHA-256
+ *  over `name:sha256(file)` and `name[start,end):sha256(range)` lines), so it names the bytes the
+ *  model was built from. One digest runs while the next range is read (Web Crypto works off this
+ *  thread), never more, so a model of gigabytes is not held twice while it is hashed. */
 export function hashingSource(src: FileSource): { source: FileSource; contentHash(): Promise<string> } {
-  const digests = new Map<string, Promise<string>>();
+  const digests = new Map<string, { file: string; start: number; digest: Promise<string> }>();
   const crypto = subtle();
+  let previous: Promise<unknown> = Promise.resolve();
+  const record = async (key: string, file: string, start: number, bytes: Uint8Array) => {
+    if (!crypto || digests.has(key)) return;
+    await previous;
+    const digest = crypto.digest('SHA-256', bytes).then(hex);
+    previous = digest;
+    digests.set(key, { file, start, digest });
+  };
   const source: FileSource = {
     ...src,
     read: async (file) => {
       const bytes = await src.read(file);
-      if (crypto && !digests.has(file)) digests.set(file, crypto.digest('SHA-256', bytes).then(hex));
+      await record(file, file, -1, bytes);
+      return bytes;
+    },
+    readRange: async (file, start, end) => {
+      const bytes = await src.readRange(file, start, end);
+      await record(`${file}[${start},${end})`, file, start, bytes);
       return bytes;
     },
   };
@@ -66,8 +83,11 @@ export function hashingSource(src: FileSource): { source: FileSource; contentHas
     source,
     async contentHash() {
       if (!crypto) return '';
-      const names = [...digests.keys()].sort();
-      const lines = await Promise.all(names.map(async (n) => `${n}:${await digests.get(n)}\n`));
+      const keys = [...digests.keys()].sort((a, b) => {
+        const x = digests.get(a)!, y = digests.get(b)!;
+        return x.file < y.file ? -1 : x.file > y.file ? 1 : x.start - y.start || (a < b ? -1 : 1);
+      });
+      const lines = await Promise.all(keys.map(async (k) => `${k}:${await digests.get(k)!.digest}\n`));
       return hex(await crypto.digest('SHA-256', utf8Encode(lines.join(''))));
     },
   };

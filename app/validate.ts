@@ -117,8 +117,8 @@ function fileEntry(v: unknown, path: string): FileEntry {
   const p = str(o.path, `${path}.path`, 1024);
   if (p.split('/').some((part) => part === '..')) fail(`${path}.path`, `${describe(p)} leaves the model folder`);
   const blob = obj(o.blob, `${path}.blob`);
-  if (typeof blob.arrayBuffer !== 'function' || typeof blob.size !== 'number') fail(`${path}.blob`, 'is not a file');
-  return { path: p, blob: blob as FileEntry['blob'] };
+  if (typeof blob.arrayBuffer !== 'function' || typeof blob.slice !== 'function' || typeof blob.size !== 'number') fail(`${path}.blob`, 'is not a file');
+  return { path: p, blob: blob as unknown as FileEntry['blob'] };
 }
 
 function modelSource(v: unknown, path: string): ModelSource {

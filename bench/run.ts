@@ -1,8 +1,9 @@
 // `npm run bench`: one command, one run. Prints a table and writes bench/results/<timestamp>.json
 // with medians over repeats and the machine's description. `npm run bench -- cli` runs part (f), the
 // CLI's start, alone (seconds instead of minutes); `-- limit` the FMA limit alone; `-- a`, `-- b`
-// (parts b–d), `-- e`, `-- f` any of the parts (the FMA limit runs with every part but e and f, which
-// need no share of it). Parts whose inputs do not exist yet
+// (parts b–d), `-- e`, `-- f`, `-- big` (part g, real sizes: ~2.9 GB of checkpoints written to the temp
+// folder once) any of the parts (the FMA limit runs with every part but e, f and big, which need no share
+// of it). Parts whose inputs do not exist yet
 // (bundled models, ONNX exports, the web UI) are skipped with the reason printed; nothing is faked.
 // What each row means: bench/README.md.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { setFlagsFromString } from 'node:v8';
 import { useBackend } from '../engine/kernels/backend';
 import { createWasmBackend } from '../engine/kernels/wasm/backend';
 import { spawnNodeHelper, untilReady } from './helper-port';
+import { benchBig } from './big';
 import { benchCli } from './cli';
 import { benchFma } from './fma';
 import { describeMachine } from './machine';
@@ -23,7 +25,7 @@ import { benchWeb } from './web';
 // on before the kernels compile so the bench measures the build the desktop app runs.
 setFlagsFromString('--experimental-wasm-relaxed-simd');
 
-const PARTS = ['limit', 'a', 'b', 'e', 'f'] as const;
+const PARTS = ['limit', 'a', 'b', 'e', 'f', 'big'] as const;
 type Part = (typeof PARTS)[number];
 
 /** The parts named on the command line (`cli` is part f), or all of them. */
@@ -66,6 +68,7 @@ async function main(): Promise<void> {
   if (parts.has('b')) rows.push(...(await benchModels(peak, be.threads(), limit[be.threads()], cpuLimit[be.threads()])));
   if (parts.has('e')) rows.push(...(await benchWeb()));
   if (parts.has('f')) rows.push(...(await benchCli()));
+  if (parts.has('big')) rows.push(...(await benchBig()));
   machine.loadEnd = loadavg()[0];
   console.log(`load ${machine.load.toFixed(1)} at the start, ${machine.loadEnd.toFixed(1)} at the end\n`);
 

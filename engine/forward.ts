@@ -5,6 +5,7 @@
 import { InputError } from './errors';
 import { checkRunFits } from './io/memory';
 import { kernels } from './kernels/backend';
+import { widen } from './kernels/widen';
 import { rowNorms } from './kernels/rmsnorm';
 import * as attention from './layers/attention';
 import * as mamba1 from './layers/mamba1';
@@ -272,7 +273,7 @@ function captureMamba2(m: Mamba2Mixer, name: string, T: number, r: BlockRun) {
 export function embed(model: Model, ids: ArrayLike<number>): Float32Array {
   const { D, weight } = model.embeddings;
   const x = new Float32Array(ids.length * D);
-  for (let t = 0; t < ids.length; t++) x.set(weight.subarray(ids[t] * D, (ids[t] + 1) * D), t * D);
+  for (let t = 0; t < ids.length; t++) widen(x, t * D, weight, ids[t] * D, D); // 16-bit rows widened
   if (model.embeddingScale !== undefined) for (let j = 0; j < x.length; j++) x[j] *= model.embeddingScale;
   return x;
 }
@@ -306,7 +307,7 @@ function closed({ named, notices, ...rest }: OpenRecord): LayerRecord {
   return { ...rest, ...(Object.keys(named).length > 0 ? { named } : {}), ...(notices.length > 0 ? { notices } : {}) };
 }
 
-function ssmStateTensor(block: Block, ssm: Float64Array): Tensor {
+function ssmStateTensor(block: Block, ssm: Float64Array | Float32Array): Tensor {
   const m2 = block.kind === 'mamba2' ? block.mixer : block.kind === 'parallel' || block.kind === 'shared' ? block.mixer.mamba : undefined;
   const shape = m2 ? [m2.H, m2.P, m2.N] : block.kind === 'mamba1' ? [block.mixer.I, block.mixer.N] : [ssm.length];
   return { dtype: 'f32', shape, data: Float32Array.from(ssm) };

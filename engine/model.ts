@@ -2,13 +2,14 @@
 // Every architecture adapter (engine/models/) maps its checkpoint into this shape; a hybrid is
 // data, not a class hierarchy. Weight arrays are shared, never copied, between edited layouts.
 import type { ModelConfig } from './io/config';
+import type { WeightArray } from './tensor';
 import type { Tokenizer } from './tokenizer';
 
 export type { ModelConfig };
 
-/** y = x·Wᵀ (+ b); W is (outFeatures, inFeatures) as in torch.nn.Linear. */
+/** y = x·Wᵀ (+ b); W is (outFeatures, inFeatures) as in torch.nn.Linear, in its stored precision. */
 export interface Linear {
-  weight: Float32Array;
+  weight: WeightArray;
   bias?: Float32Array;
   inFeatures: number;
   outFeatures: number;
@@ -180,7 +181,8 @@ export interface Model {
   original: Block[];
   /** The layout string of `blocks` over `original` (notation in layout.ts). */
   layout: string;
-  embeddings: { weight: Float32Array; V: number; D: number };
+  /** (V, D) in the stored precision; rows are widened as tokens are embedded. */
+  embeddings: { weight: WeightArray; V: number; D: number };
   normF: RMSNorm;
   lmHead: Linear;
   /** The embeddings are multiplied by this before the first block (granitemoehybrid, falcon_h1); 1 when absent. */

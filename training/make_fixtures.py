@@ -57,6 +57,15 @@ CASES = [
         chunk_size=16, num_attention_heads=2, num_key_value_heads=1, head_dim=16,
         intermediate_size=64, tie_word_embeddings=False, use_mamba_kernels=False),
         notes="stored as BF16; reference from the bf16 weights upcast to float64"),
+    dict(name="mamba2_f16", cls="Mamba2ForCausalLM", T=35, seed=9, dtype="float16", config=dict(
+        vocab_size=64, hidden_size=32, num_hidden_layers=2, expand=2, num_heads=4, head_dim=16,
+        n_groups=1, state_size=16, conv_kernel=4, chunk_size=16, tie_word_embeddings=True,
+        layer_norm_epsilon=1e-5),
+        notes="stored as F16 (IEEE half), tied head; reference from the f16 weights upcast to float64"),
+    dict(name="mamba_bf16", cls="MambaForCausalLM", T=31, seed=10, dtype="bfloat16", config=dict(
+        vocab_size=64, hidden_size=32, num_hidden_layers=2, expand=2, state_size=8,
+        conv_kernel=4, time_step_rank=4, tie_word_embeddings=True, layer_norm_epsilon=1e-5),
+        notes="Mamba-1 stored as BF16, tied head; reference from the bf16 weights upcast to float64"),
     dict(name="mamba2", cls="Mamba2ForCausalLM", T=40, seed=5, config=dict(
         vocab_size=64, hidden_size=32, num_hidden_layers=3, expand=2, num_heads=4, head_dim=16,
         n_groups=2, state_size=16, conv_kernel=4, chunk_size=16, tie_word_embeddings=False,
@@ -170,8 +179,8 @@ def make_case(case, out_root, log):
     model = cls(config).float()
     randomise(model, g)
     dtype = case.get("dtype", "float32")
-    if dtype == "bfloat16":
-        model = model.to(torch.bfloat16)
+    if dtype in ("bfloat16", "float16"):
+        model = model.to(getattr(torch, dtype))
     model.save_pretrained(folder)
     saved = {k: v.detach().clone() for k, v in model.state_dict().items()}
 

@@ -9,6 +9,9 @@ import { CheckpointError } from '../errors';
 import { openAtomicFile, writeFileAtomic, type AtomicFile } from './atomic-write';
 import type { FileSource } from '../io/files';
 
+/** Bytes per fs read (under Node's 2 GiB limit for one read). */
+const READ_PIECE = 1 << 30;
+
 /** `name` is how messages name the folder (the CLI: the path as typed; the desktop app: the
  *  folder's own name, which the page shows). */
 export function nodeFolderSource(dir: string, name = basename(dir)): FileSource {
@@ -21,12 +24,19 @@ export function nodeFolderSource(dir: string, name = basename(dir)): FileSource 
     if (isAbsolute(rel) || rel.split(sep).includes('..')) throw leaves(file);
     return full;
   };
+  // One read at an offset, in pieces: a single fs read stops at 2 GiB, and may return fewer bytes
+  // than asked; a file that ends first gives what it has.
   const readRange = async (file: string, start: number, end: number): Promise<Uint8Array> => {
     const handle = await open(await resolve(file), 'r');
     try {
       const buf = new Uint8Array(Math.max(0, end - start));
-      const { bytesRead } = await handle.read(buf, 0, buf.length, start);
-      return buf.subarray(0, bytesRead);
+      let done = 0;
+      while (done < buf.length) {
+        const { bytesRead } = await handle.read(buf, done, Math.min(READ_PIECE, buf.length - done), start + done);
+        if (bytesRead === 0) break;
+        done += bytesRead;
+      }
+      return buf.subarray(0, done);
     } finally {
       await handle.close();
     }

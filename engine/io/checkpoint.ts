@@ -1,22 +1,27 @@
 // Hugging Face checkpoint folders: config.json + model.safetensors (or shards listed in
 // model.safetensors.index.json) + optional tokenizer.json. `inspectCheckpoint` reads headers only;
-// `loadModel` validates every expected tensor's shape from the headers before reading any data.
+// `loadModel` validates every expected tensor's shape from the headers and checks the memory it
+// needs before reading any data, then reads each tensor by its byte range (files of any size).
+// Matrices stay in the precision they are stored in (BF16/F16 as 16-bit bits, widened by the
+// kernels), in storage the kernel backend may provide; vectors and conv weights become float32.
 import { CheckpointError } from '../errors';
 import type { Block, Linear, Model } from '../model';
 import { checkpointOrder, formatLayout, type BlockInfo } from '../layout';
 import type { ArchitectureAdapter, TensorSpec, Weights } from '../models/adapter';
 import { adapterFor, SUPPORTED_MODEL_TYPES } from '../models/registry';
-import { numel } from '../tensor';
 import { cacheBytes } from '../layers/state';
+import { kernels } from '../kernels/backend';
+import { widened } from '../kernels/widen';
+import { numel, type WeightArray } from '../tensor';
 import { loadTokenizer } from '../tokenizer';
 import type { ModelConfig } from './config';
 import { ConfigReader } from './config';
 import type { FileSource } from './files';
 import { pathOf } from './files';
 import { parsePythonJson } from './json';
-import { checkLoadFits, estimateLoadBytes } from './memory';
+import { checkLoadFits, estimateLoadBytes, READ_BATCH_BYTES } from './memory';
 import type { SafetensorsHeader, TensorEntry } from './safetensors';
-import { decodeTensor, headerLength, parseHeader } from './safetensors';
+import { decodeRaw, headerLength, parseHeader, storedMatrix, tensorRange } from './safetensors';
 import { utf8Decode } from './text';
 
 export interface ModelInfo {
@@ -66,35 +71,52 @@ export async function inspectCheckpoint(src: FileSource): Promise<ModelInfo> {
 
 export async function loadModel(src: FileSource): Promise<Model> {
   const o = await open(src);
-  const cache = new Map<string, Uint8Array>();
-  const bytesOf = async (shard: string): Promise<Uint8Array> => {
-    let b = cache.get(shard);
-    if (!b) {
-      b = await readFile(src, shard);
-      cache.set(shard, b);
-    }
-    return b;
-  };
-  const values = new Map<string, Float32Array>();
-  const need = [...o.specs.filter((s) => o.tensors.has(s.name)).map((s) => s.name)];
+  const need = o.specs.filter((s) => o.tensors.has(s.name)).map((s) => s.name);
   if (o.lmHead === 'lm_head') need.push('lm_head.weight');
-  checkLoadFits(pathOf(src, o.tensors.values().next().value!.shard), estimateLoadBytes(o.tensors.values(), new Set(need)));
-  for (const name of need) {
-    const t = o.tensors.get(name)!;
-    values.set(name, decodeTensor(t.header, t.entry, await bytesOf(t.shard)));
+  const matrices = new Set([...o.specs.filter((s) => s.matrix).map((s) => s.name), o.prefix + o.adapter.embeddingKey, 'lm_head.weight']);
+  const located = need.map((name) => o.tensors.get(name)!);
+  checkLoadFits(pathOf(src, located[0].shard), estimateLoadBytes(located, matrices));
+  // in file order, by byte ranges (readBatches): the tensors and nothing else of the files
+  located.sort((a, b) => (a.shard < b.shard ? -1 : a.shard > b.shard ? 1 : a.entry.begin - b.entry.begin));
+  const values = new Map<string, Float32Array>();
+  const stored = new Map<string, WeightArray>();
+  const place = kernels().placeWeights;
+  const storage = (kind: 'f32' | 'u16', n: number) => place?.(kind, n) ?? (kind === 'f32' ? new Float32Array(n) : new Uint16Array(n));
+  for (const batch of readBatches(located)) {
+    const first = tensorRange(batch[0].header, batch[0].entry).start;
+    const last = tensorRange(batch[batch.length - 1].header, batch[batch.length - 1].entry).end;
+    // (an empty range is not asked for: an HTTP Range of zero bytes cannot be written)
+    const bytes = last > first ? await readRange(src, batch[0].shard, first, last) : new Uint8Array(0);
+    const file = pathOf(src, batch[0].shard);
+    for (const t of batch) {
+      const { start, end } = tensorRange(t.header, t.entry);
+      const raw = bytes.subarray(Math.min(start - first, bytes.length), Math.min(end - first, bytes.length));
+      if (matrices.has(t.entry.name)) stored.set(t.entry.name, storedMatrix(t.entry, raw, file, storage));
+      else values.set(t.entry.name, decodeRaw(t.entry, raw, file));
+    }
   }
-  cache.clear();
+  const missing = (name: string) => new CheckpointError(pathOf(src, 'model.safetensors'), `missing tensor "${name}"`);
   const weights: Weights = {
     get(name) {
-      const v = values.get(name);
-      if (!v) throw new CheckpointError(pathOf(src, 'model.safetensors'), `missing tensor "${name}"`);
+      const v = this.opt(name);
+      if (!v) throw missing(name);
       return v;
     },
-    opt: (name) => values.get(name),
+    opt(name) {
+      let v = values.get(name);
+      const m = stored.get(name);
+      if (!v && m) values.set(name, (v = widened(m)));
+      return v;
+    },
+    matrix(name) {
+      const v = stored.get(name) ?? values.get(name);
+      if (!v) throw missing(name);
+      return v;
+    },
   };
   const built = o.adapter.build(o.config, weights, o.prefix);
   const V = o.config.vocab_size, D = o.config.hidden_size;
-  const lmHead: Linear = { weight: o.lmHead === 'lm_head' ? values.get('lm_head.weight')! : built.embeddings, inFeatures: D, outFeatures: V };
+  const lmHead: Linear = { weight: o.lmHead === 'lm_head' ? weights.matrix('lm_head.weight') : built.embeddings, inFeatures: D, outFeatures: V };
   const blocks: Block[] = built.blocks;
   const kinds = blocks.map((b) => b.kind);
   const model: Model = {
@@ -112,6 +134,26 @@ export async function loadModel(src: FileSource): Promise<Model> {
     model.tokenizer = loadTokenizer(tj, tc, pathOf(src, 'tokenizer.json'));
   }
   return model;
+}
+
+/** Tensors (sorted by shard and offset) in runs that lie back to back in one shard, each run at most
+ *  READ_BATCH_BYTES unless one tensor is larger: one range read per run, so a small model is a few
+ *  reads (HTTP requests in the web build), a large one a tensor or so at a time. */
+function readBatches(located: Located[]): Located[][] {
+  const batches: Located[][] = [];
+  let bytes = 0;
+  for (const t of located) {
+    const last = batches[batches.length - 1]?.at(-1);
+    const size = t.entry.end - t.entry.begin;
+    if (last && last.shard === t.shard && last.entry.end === t.entry.begin && bytes + size <= READ_BATCH_BYTES) {
+      batches[batches.length - 1].push(t);
+      bytes += size;
+    } else {
+      batches.push([t]);
+      bytes = size;
+    }
+  }
+  return batches;
 }
 
 /** Config + headers + shape validation; shared by inspect and load. */
@@ -207,27 +249,29 @@ async function readHeaders(src: FileSource): Promise<Map<string, Located>> {
   return tensors;
 }
 
+/** The header alone: 8 bytes for its length, then exactly that many (bounded by MAX_HEADER_BYTES
+ *  and the file's size before anything is allocated for it). */
 async function readHeader(src: FileSource, shard: string): Promise<SafetensorsHeader> {
   const path = pathOf(src, shard);
-  if (src.readRange && src.size) {
-    const size = await src.size(shard);
-    const n = headerLength(await src.readRange(shard, 0, 8), path, size);
-    const bytes = new Uint8Array(8 + n);
-    bytes.set(await src.readRange(shard, 0, 8 + n));
-    return parseHeader(bytes, path, size);
-  }
-  const bytes = await src.read(shard);
-  return parseHeader(bytes, path, bytes.length);
+  const size = await fileOp(src, shard, () => src.size(shard));
+  const n = headerLength(await readRange(src, shard, 0, 8), path, size);
+  const bytes = new Uint8Array(8 + n);
+  bytes.set(await readRange(src, shard, 0, 8 + n));
+  return parseHeader(bytes, path, size);
 }
 
-async function readFile(src: FileSource, file: string): Promise<Uint8Array> {
+/** A failure of the host's file access becomes a CheckpointError naming the file. */
+async function fileOp<T>(src: FileSource, file: string, op: () => Promise<T>): Promise<T> {
   try {
-    return await src.read(file);
+    return await op();
   } catch (e) {
     if (e instanceof CheckpointError) throw e;
     throw new CheckpointError(pathOf(src, file), (e as Error).message);
   }
 }
+
+const readFile = (src: FileSource, file: string) => fileOp(src, file, () => src.read(file));
+const readRange = (src: FileSource, file: string, start: number, end: number) => fileOp(src, file, () => src.readRange(file, start, end));
 
 /** A JSON file of the folder; unreadable bytes or invalid UTF-8 become a CheckpointError naming it. */
 async function readJson(src: FileSource, file: string): Promise<unknown> {

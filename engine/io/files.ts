@@ -1,17 +1,20 @@
-// Injected file access: the engine never touches a file system. Node hosts pass a folder reader,
-// the browser passes fetch() or File objects, tests pass bytes in memory.
+// Injected file access: the engine never touches a file system. Node hosts pass a folder reader
+// (fs reads at an offset), the browser passes fetch() (Range requests) or File objects
+// (Blob.slice), tests pass bytes in memory. Weights are read by ranges, a tensor at a time: a
+// checkpoint file is never read whole (one over 2 GiB could not be: that is Node's and V8's limit
+// for a single read or buffer), only config.json, tokenizer files and other small files are.
 import { utf8Encode } from './text';
 
 export interface FileSource {
   /** Folder name or bundled id, used in messages. */
   name: string;
   has(file: string): Promise<boolean>;
-  /** The whole file. */
+  /** A whole (small) file: JSON, tokenizer, a checkpoint's index. */
   read(file: string): Promise<Uint8Array>;
-  /** Optional: bytes [start, end) of a file, so headers can be read without the tensor data. */
-  readRange?(file: string, start: number, end: number): Promise<Uint8Array>;
-  /** Optional: file size in bytes, used to validate headers before reading data. */
-  size?(file: string): Promise<number>;
+  /** Bytes [start, end) of a file (fewer only where the file ends first). */
+  readRange(file: string, start: number, end: number): Promise<Uint8Array>;
+  /** The file's size in bytes, to validate headers before any data is read. */
+  size(file: string): Promise<number>;
 }
 
 /** A FileSource over bytes held in memory (tests, bundled models, files dropped in a browser). */

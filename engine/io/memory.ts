@@ -4,9 +4,10 @@
 // cap); without one, nothing is refused here (config.ts still refuses absurd sizes outright).
 import { CheckpointError, InputError } from '../errors';
 import type { Block, Mamba2Mixer, Model } from '../model';
+import { SMALL_MATRIX_WEIGHTS } from '../kernels/backend';
 import { numel } from '../tensor';
 import { formatBytes } from './config';
-import type { SafetensorsHeader, TensorEntry } from './safetensors';
+import type { TensorEntry } from './safetensors';
 
 /** A browser tab's practical ceiling when the host knows nothing better (typed arrays live outside
  *  the JS heap, but a tab is killed well before the machine runs out). */
@@ -28,27 +29,37 @@ export function availableBytes(): number | undefined {
 
 const both = (bytes: number) => `${formatBytes(bytes)} (${Math.round(bytes)} bytes)`;
 
+/** loadModel reads tensors that lie back to back in runs of up to this many bytes (or one larger tensor). */
+export const READ_BATCH_BYTES = 16 * 2 ** 20;
+
 /**
- * Peak bytes of loadModel: every shard is read whole and kept until all weights are decoded, and
- * every weight becomes a Float32Array. Shard sizes come from the headers (the data section ends at
- * the last tensor, which the reader checks), so this runs before any tensor data is read.
+ * Peak bytes of loadModel, from the headers alone (before any tensor data is read): matrices in
+ * their stored bytes (an F64 one as float32), plus the float32 copy a kernel backend may keep of a
+ * small one (SMALL_MATRIX_WEIGHTS); every other tensor as float32; plus the bytes of one read in
+ * flight (a run of tensors, or one large tensor, read by its range and then copied into place).
  */
-export function estimateLoadBytes(tensors: Iterable<{ shard: string; header: SafetensorsHeader; entry: TensorEntry }>, used: ReadonlySet<string>): number {
-  const shards = new Map<string, number>();
-  let floats = 0;
-  for (const t of tensors) {
-    shards.set(t.shard, Math.max(shards.get(t.shard) ?? 0, t.header.dataStart + t.entry.end));
-    if (used.has(t.entry.name)) floats += numel(t.entry.shape);
+export function estimateLoadBytes(tensors: Iterable<{ entry: TensorEntry }>, matrices: ReadonlySet<string>): number {
+  let bytes = 0;
+  let largest = 0;
+  let all = 0;
+  for (const { entry } of tensors) {
+    const n = numel(entry.shape);
+    const raw = entry.end - entry.begin;
+    largest = Math.max(largest, raw);
+    all += raw;
+    if (!matrices.has(entry.name)) bytes += 4 * n;
+    else bytes += (entry.dtype === 'F64' ? 4 * n : raw) + (n <= SMALL_MATRIX_WEIGHTS ? 4 * n : 0);
   }
-  let files = 0;
-  for (const size of shards.values()) files += size;
-  return files + 4 * floats;
+  return bytes + Math.max(largest, Math.min(all, READ_BATCH_BYTES));
 }
+
+/** Where a model too large for this machine can still be explored: a trace captured by PyTorch. */
+export const TRACE_HINT = 'capture a trace with PyTorch instead (python -m hybridscope_capture) and open it here';
 
 /** Throws a CheckpointError naming `file` when loading needs more than the host has. */
 export function checkLoadFits(file: string, needed: number, available = availableBytes()): void {
   if (available === undefined || needed <= available) return;
-  throw new CheckpointError(file, `loading this model needs about ${both(needed)}, but only ${both(available)} are available`);
+  throw new CheckpointError(file, `loading this model needs about ${both(needed)}, but only ${both(available)} are available; ${TRACE_HINT}`);
 }
 
 /** float32 values per token a block allocates while it runs (projections, conv, scan, output). */

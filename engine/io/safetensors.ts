@@ -4,8 +4,11 @@
 // Everything in the header is checked (length, JSON, dtype, shape, offsets, exact coverage of the data) before any
 // tensor memory is allocated, so a malformed or hostile file costs nothing but its header.
 import { CheckpointError } from '../errors';
-import { numel } from '../tensor';
+import { widen } from '../kernels/widen';
+import { numel, type WeightArray } from '../tensor';
 import { utf8Decode } from './text';
+
+export { halfToFloat } from '../kernels/widen';
 
 const BYTES_PER_DTYPE = {
   F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U64: 8, U32: 4, U16: 2, U8: 1,
@@ -135,47 +138,83 @@ function brief(value: unknown): string {
   return s.length > 80 ? `${s.slice(0, 80)}…` : s;
 }
 
+/** Where a tensor's bytes are in its file: [start, end). */
+export function tensorRange(header: SafetensorsHeader, entry: TensorEntry): { start: number; end: number } {
+  return { start: header.dataStart + entry.begin, end: header.dataStart + entry.end };
+}
+
 /** Convert one float tensor of the file to float32; `bytes` is the whole file. */
 export function decodeTensor(header: SafetensorsHeader, entry: TensorEntry, bytes: Uint8Array): Float32Array {
-  const start = header.dataStart + entry.begin;
-  const end = header.dataStart + entry.end;
+  const { start, end } = tensorRange(header, entry);
   if (end > bytes.length) throw new CheckpointError(header.file, `tensor "${entry.name}" runs past the end of the file`);
+  return decodeRaw(entry, bytes.subarray(start, end), header.file);
+}
+
+/** Convert a float tensor's own bytes (`raw`, exactly its data_offsets range) to float32. */
+export function decodeRaw(entry: TensorEntry, raw: Uint8Array, file: string): Float32Array {
   const n = numel(entry.shape);
+  checkRaw(entry, raw, file);
   const out = new Float32Array(n);
-  // Copy into fresh aligned memory first: the data offset of a tensor need not be a multiple of 4.
-  const raw = new Uint8Array(end - start);
-  raw.set(bytes.subarray(start, end));
   switch (entry.dtype) {
     case 'F32':
-      out.set(new Float32Array(raw.buffer, 0, n));
+      copyBytes(out, raw);
       break;
-    case 'F64':
-      out.set(new Float64Array(raw.buffer, 0, n));
-      break;
-    case 'BF16': {
-      // bfloat16 is the top half of a float32.
-      const src = new Uint16Array(raw.buffer, 0, n);
-      const bits = new Uint32Array(out.buffer);
-      for (let i = 0; i < n; i++) bits[i] = src[i] << 16;
+    case 'F64': {
+      const a = aligned(raw, 8);
+      out.set(new Float64Array(a.buffer, a.byteOffset, n));
       break;
     }
+    case 'BF16':
     case 'F16': {
-      const src = new Uint16Array(raw.buffer, 0, n);
-      for (let i = 0; i < n; i++) out[i] = halfToFloat(src[i]);
+      const a = aligned(raw, 2);
+      widen(out, 0, { dtype: entry.dtype === 'BF16' ? 'bf16' : 'f16', bits: new Uint16Array(a.buffer, a.byteOffset, n) }, 0, n);
       break;
     }
     default:
-      throw new CheckpointError(header.file, `tensor "${entry.name}" has dtype ${entry.dtype}; only ${FLOAT_DTYPES.join(', ')} can be used as weights`);
+      throw new CheckpointError(file, `tensor "${entry.name}" has dtype ${entry.dtype}; only ${FLOAT_DTYPES.join(', ')} can be used as weights`);
   }
   return out;
 }
 
-/** IEEE 754 binary16 to number, including subnormals, infinities and NaN. */
-export function halfToFloat(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >> 10) & 0x1f;
-  const frac = h & 0x3ff;
-  if (exp === 0) return sign * frac * 2 ** -24;
-  if (exp === 31) return frac ? NaN : sign * Infinity;
-  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
+/**
+ * A matrix in the precision it is stored in: F32 stays float32, BF16/F16 stay 16-bit (Weight16),
+ * F64 becomes float32. `storage(kind, n)` gives the array to fill (a kernel backend may hand out
+ * its own memory, read in place by its kernels); the bytes are copied in once.
+ */
+export function storedMatrix(
+  entry: TensorEntry, raw: Uint8Array, file: string, storage: (kind: 'f32' | 'u16', n: number) => Float32Array | Uint16Array,
+): WeightArray {
+  const n = numel(entry.shape);
+  checkRaw(entry, raw, file);
+  if (entry.dtype === 'F32') {
+    const out = storage('f32', n) as Float32Array;
+    copyBytes(out, raw);
+    return out;
+  }
+  if (entry.dtype === 'BF16' || entry.dtype === 'F16') {
+    const bits = storage('u16', n) as Uint16Array;
+    copyBytes(bits, raw);
+    return { dtype: entry.dtype === 'BF16' ? 'bf16' : 'f16', bits };
+  }
+  const f32 = decodeRaw(entry, raw, file);
+  const out = storage('f32', n) as Float32Array;
+  out.set(f32);
+  return out;
+}
+
+function checkRaw(entry: TensorEntry, raw: Uint8Array, file: string): void {
+  if (raw.length !== entry.end - entry.begin) {
+    throw new CheckpointError(file, `tensor "${entry.name}" runs past the end of the file (read ${raw.length} of ${entry.end - entry.begin} bytes)`);
+  }
+}
+
+/** The file's bytes as stored, into a typed array of the same byte length (a tensor's offset in the
+ *  file need not be a multiple of its element size, so this goes through bytes). */
+function copyBytes(dst: Float32Array | Uint16Array, raw: Uint8Array): void {
+  new Uint8Array(dst.buffer, dst.byteOffset, dst.byteLength).set(raw);
+}
+
+/** `raw` itself when its offset is a multiple of `size`, else an aligned copy. */
+function aligned(raw: Uint8Array, size: number): Uint8Array {
+  return raw.byteOffset % size === 0 ? raw : raw.slice();
 }

@@ -8,8 +8,14 @@ import { matmul } from './matmul';
 import { gatedRmsnorm, rmsnorm } from './rmsnorm';
 import { mamba1Scan, mamba2Scan } from './scan';
 
+/** A layer's SSM state: float64 for the reference kernels, float32 where the backend computes the
+ *  recurrence in float32 anyway (stateFloat32): the same values, half the bytes, no conversion. */
+export type SsmState = Float64Array | Float32Array;
+
 export interface KernelBackend {
   name: string;
+  /** The scans compute in float32: new states are Float32Array (layers/state.ts). */
+  stateFloat32?: boolean;
   /** out (T, Out) = x (T, In) · w (Out, In)ᵀ + bias (Out); T = 1 is the decoding GEMV. */
   matmul: typeof matmul;
   /** out (T, D) = grouped RMSNorm(x) · weight; out may alias x. */
@@ -22,13 +28,28 @@ export interface KernelBackend {
   softplus: typeof softplusInPlace;
   /** depthwise causal conv1d continued from history (K-1, C), optionally followed by silu; updates history. */
   conv1dCausal: typeof conv1dCausal;
-  /** Mamba-2 recurrent scan, state (H, P, N) float64 in/out; optional probe side outputs. */
+  /** Mamba-2 recurrent scan, state (H, P, N) in/out (float64, or float32 states); optional probe side outputs. */
   mamba2Scan: typeof mamba2Scan;
-  /** Mamba-1 selective scan, state (I, N) float64 in/out. */
+  /** Mamba-1 selective scan, state (I, N) in/out. */
   mamba1Scan: typeof mamba1Scan;
   /** causal GQA attention over a KV cache with an optional per-row probability hook. */
   causalAttention: typeof causalAttention;
+  /**
+   * Optional: storage for a loaded weight matrix of n values (float32, or 16-bit bits) that the
+   * kernels read in place, with no copy (the wasm backend: its own memory, while it has room);
+   * undefined (a small matrix the backend copies instead, no room left), or no such function:
+   * the loader uses a plain array.
+   */
+  placeWeights?: (kind: 'f32' | 'u16', n: number) => Float32Array | Uint16Array | undefined;
+  /** Optional: a zeroed float32 SSM state of n values that the scans read and write in place (the
+   *  wasm backend, for large states); undefined, or no such function: a plain array. */
+  placeState?: (n: number) => Float32Array | undefined;
 }
+
+/** Matrices up to this many values may be kept by a backend as a float32 copy beside the loaded
+ *  ones (the wasm backend's packed panels: the bundled models' speed); loadModel's memory estimate
+ *  counts that copy. Larger ones are only read where they are, in their stored precision. */
+export const SMALL_MATRIX_WEIGHTS = 1 << 20;
 
 export const referenceBackend: KernelBackend = {
   name: 'reference', matmul, rmsnorm, gatedRmsnorm, siluGate, softplus: softplusInPlace, conv1dCausal, mamba2Scan, mamba1Scan, causalAttention,

@@ -1,6 +1,7 @@
 // Selective-scan recurrences of Mamba-2 (scalar A per head, B/C shared per group) and Mamba-1
-// (A per channel and state index). States are float64: they integrate thousands of steps and the
-// reference is float64. Output first; nothing is allocated.
+// (A per channel and state index). States are float64 here: they integrate thousands of steps and
+// the reference is float64 (a backend that computes in float32 keeps float32 states instead,
+// KernelBackend.stateFloat32). Output first; nothing is allocated.
 // Mamba-2: h_t = exp(dt_t·A) h_{t-1} + dt_t · x_t ⊗ B_t,  y_t = h_t C_t + D x_t   (Dao & Gu 2024, eq. 1)
 // Mamba-1: h_t[d] = exp(Δ_t[d]·A[d]) ⊙ h_{t-1}[d] + Δ_t[d] B_t x_t[d],  y_t[d] = h_t[d]·C_t + D[d] x_t[d]
 
@@ -22,7 +23,7 @@ export interface ScanProbe {
  * y (T, H, P) includes the D skip; gating and norm happen outside.
  */
 export function mamba2Scan(
-  y: Float32Array, state: Float64Array, x: Float32Array, dt: Float32Array, A: Float64Array,
+  y: Float32Array, state: Float64Array | Float32Array, x: Float32Array, dt: Float32Array, A: Float64Array,
   B: Float32Array, C: Float32Array, Dskip: Float32Array, T: number, H: number, P: number, N: number, G: number,
   probe?: ScanProbe,
 ): void {
@@ -66,7 +67,7 @@ export function mamba2Scan(
  * `state` receives the final state Σ_s exp(Σ_{s<k≤T-1} dt_k A) dt_s x_s ⊗ B_s. Quadratic in T.
  */
 export function mamba2ScanQuadratic(
-  y: Float32Array, state: Float64Array, x: Float32Array, dt: Float32Array, A: Float64Array,
+  y: Float32Array, state: Float64Array | Float32Array, x: Float32Array, dt: Float32Array, A: Float64Array,
   B: Float32Array, C: Float32Array, Dskip: Float32Array, T: number, H: number, P: number, N: number, G: number,
 ): void {
   const cum = new Float64Array(T);
@@ -103,7 +104,7 @@ export function mamba2ScanQuadratic(
  * y (T, I) includes the D skip; the silu(z) gate happens outside.
  */
 export function mamba1Scan(
-  y: Float32Array, state: Float64Array, x: Float32Array, delta: Float32Array, A: Float64Array,
+  y: Float32Array, state: Float64Array | Float32Array, x: Float32Array, delta: Float32Array, A: Float64Array,
   B: Float32Array, C: Float32Array, Dskip: Float32Array, T: number, I: number, N: number, probe?: ScanProbe,
 ): void {
   const group = probe?.normGroup ?? I;

@@ -1,9 +1,17 @@
 // Per-layer recurrent state, a tagged union: what `step` needs to continue a sequence without
 // recomputing it. Mamba layers: the last K-1 conv inputs and the SSM state; attention: the KV cache.
+import { kernels, type SsmState } from '../kernels/backend';
 import type { AttentionMixer, Block, Mamba2Mixer } from '../model';
 
-export interface Mamba2State { kind: 'mamba2'; conv: Float32Array; ssm: Float64Array } // conv (K-1, convDim), ssm (H, P, N)
-export interface Mamba1State { kind: 'mamba1'; conv: Float32Array; ssm: Float64Array } // conv (K-1, I), ssm (I, N)
+export interface Mamba2State { kind: 'mamba2'; conv: Float32Array; ssm: SsmState } // conv (K-1, convDim), ssm (H, P, N)
+export interface Mamba1State { kind: 'mamba1'; conv: Float32Array; ssm: SsmState } // conv (K-1, I), ssm (I, N)
+
+/** An SSM state of n zeros in the precision the kernels keep it (kernels().stateFloat32), where
+ *  they keep it (placeState). */
+function ssmState(n: number): SsmState {
+  const k = kernels();
+  return k.placeState?.(n) ?? (k.stateFloat32 ? new Float32Array(n) : new Float64Array(n));
+}
 export interface KVCache { kind: 'attention'; k: Float32Array; v: Float32Array; length: number; capacity: number } // (capacity, KVH, hd)
 export interface MlpState { kind: 'mlp' }
 /** A block with attention and Mamba-2 inside (parallel, shared): both their states. */
@@ -11,7 +19,7 @@ export interface CompoundState { kind: 'compound'; attention: KVCache; mamba: Ma
 export type LayerState = Mamba2State | Mamba1State | KVCache | MlpState | CompoundState;
 
 function mamba2State(m: Mamba2Mixer): Mamba2State {
-  return { kind: 'mamba2', conv: new Float32Array((m.K - 1) * m.convDim), ssm: new Float64Array(m.H * m.P * m.N) };
+  return { kind: 'mamba2', conv: new Float32Array((m.K - 1) * m.convDim), ssm: ssmState(m.H * m.P * m.N) };
 }
 
 function kvCache(m: AttentionMixer, capacity: number): KVCache {
@@ -30,7 +38,7 @@ export function initState(block: Block, capacity = 64): LayerState {
       return mamba2State(block.mixer);
     case 'mamba1': {
       const m = block.mixer;
-      return { kind: 'mamba1', conv: new Float32Array((m.K - 1) * m.I), ssm: new Float64Array(m.I * m.N) };
+      return { kind: 'mamba1', conv: new Float32Array((m.K - 1) * m.I), ssm: ssmState(m.I * m.N) };
     }
     case 'attention':
       return kvCache(block.mixer, capacity);
@@ -70,8 +78,8 @@ export type CacheShape =
   | { kind: 'compound'; attention: AttentionShape; mamba: Mamba2Shape }
   | { kind: 'mlp' };
 
-/** Cache a block keeps per sequence, in float32 bytes as transformers keeps it (the engine holds SSM
- * states in float64 for exactness): Mamba layers a constant state (conv window + SSM state),
+/** Cache a block keeps per sequence, in float32 bytes as transformers keeps it (the reference
+ * kernels hold SSM states in float64): Mamba layers a constant state (conv window + SSM state),
  * attention its K and V per token. For the cost view's memory against context length. */
 export function cacheBytes(s: CacheShape): { state: number; kvPerToken: number } {
   switch (s.kind) {

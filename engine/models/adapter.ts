@@ -5,23 +5,31 @@ import type { ConfigReader, ModelConfig } from '../io/config';
 import type { BlockKind } from '../layout';
 import type { Block, HiddenStateConvention, Linear, RMSNorm } from '../model';
 import type { CacheShape } from '../layers/state';
+import type { WeightArray } from '../tensor';
 
 export interface TensorSpec {
   name: string;
   shape: number[];
   /** Biases and other tensors a checkpoint may leave out. */
   optional?: boolean;
+  /** A matrix the kernels read in its stored precision (a Linear's weight; `linearSpec` sets it):
+   *  loaded as BF16/F16 bits or float32, fetched with `Weights.matrix`. The embeddings and
+   *  lm_head.weight are always matrices. */
+  matrix?: boolean;
 }
 
-/** Weights by full checkpoint name, already validated against the specs, as float32. */
+/** Weights by full checkpoint name, already validated against the specs. */
 export interface Weights {
+  /** As float32 (vectors, conv and norm weights; a matrix asked for this way is widened to a copy). */
   get(name: string): Float32Array;
   opt(name: string): Float32Array | undefined;
+  /** A matrix in its stored precision (`TensorSpec.matrix`, the embeddings, lm_head.weight). */
+  matrix(name: string): WeightArray;
 }
 
 export interface BuiltModel {
   blocks: Block[];
-  embeddings: Float32Array; // (V, D)
+  embeddings: WeightArray; // (V, D), from Weights.matrix
   normF: RMSNorm;
   embeddingScale?: number;
   logitScale?: number;
@@ -45,11 +53,11 @@ export interface ArchitectureAdapter<C extends ModelConfig = ModelConfig> {
 }
 
 export function linearSpec(name: string, out: number, inp: number): TensorSpec[] {
-  return [{ name: `${name}.weight`, shape: [out, inp] }, { name: `${name}.bias`, shape: [out], optional: true }];
+  return [{ name: `${name}.weight`, shape: [out, inp], matrix: true }, { name: `${name}.bias`, shape: [out], optional: true }];
 }
 
 export function linear(w: Weights, name: string, out: number, inp: number): Linear {
-  return { weight: w.get(`${name}.weight`), bias: w.opt(`${name}.bias`), outFeatures: out, inFeatures: inp };
+  return { weight: w.matrix(`${name}.weight`), bias: w.opt(`${name}.bias`), outFeatures: out, inFeatures: inp };
 }
 
 export function rmsNorm(w: Weights, name: string, eps: number, groupSize?: number): RMSNorm {

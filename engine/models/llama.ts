@@ -54,7 +54,7 @@ export const llama: ArchitectureAdapter<LlamaConfig> = {
         },
       });
     }
-    return { blocks, embeddings: w.get(`${prefix}embed_tokens.weight`), normF: rmsNorm(w, `${prefix}norm.weight`, eps) };
+    return { blocks, embeddings: w.matrix(`${prefix}embed_tokens.weight`), normF: rmsNorm(w, `${prefix}norm.weight`, eps) };
   },
 };
 

@@ -59,7 +59,7 @@ export const mamba: ArchitectureAdapter<MambaConfig> = {
         },
       };
     });
-    return { blocks, embeddings: w.get(`${prefix}embeddings.weight`), normF: rmsNorm(w, `${prefix}norm_f.weight`, eps) };
+    return { blocks, embeddings: w.matrix(`${prefix}embeddings.weight`), normF: rmsNorm(w, `${prefix}norm_f.weight`, eps) };
   },
 };
 

@@ -40,6 +40,6 @@ export const mamba2: ArchitectureAdapter<Mamba2Config> = {
       norm: rmsNorm(w, `${prefix}layers.${i}.norm.weight`, eps),
       mixer: buildMamba2(w, `${prefix}layers.${i}.mixer`, c.hidden_size, d, d.I, eps, c.time_step_limit),
     }));
-    return { blocks, embeddings: w.get(`${prefix}embeddings.weight`), normF: rmsNorm(w, `${prefix}norm_f.weight`, eps) };
+    return { blocks, embeddings: w.matrix(`${prefix}embeddings.weight`), normF: rmsNorm(w, `${prefix}norm_f.weight`, eps) };
   },
 };

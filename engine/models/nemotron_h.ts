@@ -55,7 +55,7 @@ export const nemotronH: ArchitectureAdapter<NemotronHConfig> = {
         mixer: { act: 'relu2', up_proj: linear(w, `${p}.mixer.up_proj`, c.intermediate_size, D), down_proj: linear(w, `${p}.mixer.down_proj`, D, c.intermediate_size) },
       };
     });
-    return { blocks, embeddings: w.get(`${prefix}embeddings.weight`), normF: rmsNorm(w, `${prefix}norm_f.weight`, eps) };
+    return { blocks, embeddings: w.matrix(`${prefix}embeddings.weight`), normF: rmsNorm(w, `${prefix}norm_f.weight`, eps) };
   },
 };
 

@@ -1,6 +1,7 @@
 // Captures of the block kinds the families beyond the bundled four bring: a parallel layer records
 // both its attention and its Mamba-2 (named after its parts), tiles are recomputed from either part,
 // and an MoE MLP records where each token was routed.
+import { widened } from '../kernels/widen';
 import { describe, expect, it } from 'vitest';
 import type { LayerRecord } from '../records';
 import type { CaptureSpec } from './plan';
@@ -79,7 +80,7 @@ describe('mixture-of-experts MLPs (granitemoehybrid)', async () => {
     const u = new Float32Array(x.length);
     applyNorm(u, x, block.norm, 5);
     const r = route(block.mixer, u, 5);
-    const W = block.mixer.router.weight;
+    const W = widened(block.mixer.router.weight);
     for (let t = 0; t < 5; t++) {
       const scores = Array.from({ length: 4 }, (_, e) => {
         let s = 0;

@@ -21,8 +21,16 @@ import type { Tensor } from '../tensor';
 
 const ROOT = join(__dirname, 'fixtures');
 const TOL = 1e-4;
-/** Every kernel backend this runtime has is held to the same tolerance. */
-const backends: KernelBackend[] = [referenceBackend, ...[createWasmBackend()].filter((b): b is NonNullable<typeof b> => b !== null)];
+/** Every kernel backend this runtime has is held to the same tolerance; the wasm one twice: as the
+ *  bundled models run (small matrices packed as float32) and with every matrix read as stored, in
+ *  its checkpoint's precision, from the wasm memory (as large models run). */
+const wasm = createWasmBackend();
+const wasmStored = createWasmBackend({ smallMatrixWeights: 0 });
+const backends: KernelBackend[] = [
+  referenceBackend,
+  ...(wasm ? [wasm] : []),
+  ...(wasmStored ? [{ ...wasmStored, name: `${wasmStored.name} (stored)` }] : []),
+];
 const cases = existsSync(ROOT) ? readdirSync(ROOT).filter((d) => statSync(join(ROOT, d)).isDirectory()).sort() : [];
 
 function relErr(out: Float32Array, ref: Float32Array): number {

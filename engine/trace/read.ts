@@ -37,14 +37,9 @@ export interface Trace {
   summary: RunSummary;
 }
 
-/** Range reads of one file; a source without them is read whole once (memory, a dropped File). */
+/** Range reads of one file. */
 async function rangeReader(src: FileSource, file: string): Promise<{ size: number; read(start: number, end: number): Promise<Uint8Array> }> {
-  if (src.readRange && src.size) {
-    const readRange = src.readRange.bind(src);
-    return { size: await src.size(file), read: (start, end) => readRange(file, start, end) };
-  }
-  const bytes = await src.read(file);
-  return { size: bytes.length, read: async (start, end) => bytes.subarray(start, end) };
+  return { size: await src.size(file), read: (start, end) => src.readRange(file, start, end) };
 }
 
 /** Opens a trace: checks the preamble and reads the header. */

@@ -2,6 +2,8 @@
 // Packed weights are allocated once per weight tensor and live until freed; per-call buffers are
 // allocated and freed around each kernel call, so steady-state runs reuse the same bytes.
 // Growing the memory detaches earlier ArrayBuffer views: always read views through f32()/f64().
+// (A shared memory's do not detach: they keep their length, and weights placed in it are read
+// through such views for good, backend.ts.) Offsets reach 4 GiB: shift them with >>>.
 
 import { wasmApi, type WasmMemory } from './wasm-api';
 
@@ -25,6 +27,11 @@ export class Arena {
     this.memory = new api.Memory(maximumPages ? { initial: initialPages, maximum: maximumPages, shared: true } : { initial: initialPages });
     this.f32View = new Float32Array(this.memory.buffer);
     this.f64View = new Float64Array(this.memory.buffer);
+  }
+
+  /** The end of the highest block in use: the memory's size never needs to exceed it. */
+  get end(): number {
+    return this.top;
   }
 
   /** Bytes in use (allocated and not freed), for reports and tests. */
@@ -75,6 +82,11 @@ export class Arena {
     }
   }
 
+  /** A view of the memory's bytes (offsets may exceed 2 GiB: index with >>> or /, never >>). */
+  bytes(): Uint8Array {
+    return new Uint8Array(this.memory.buffer);
+  }
+
   f32(): Float32Array {
     if (this.f32View.buffer !== this.memory.buffer) this.f32View = new Float32Array(this.memory.buffer);
     return this.f32View;
@@ -88,12 +100,12 @@ export class Arena {
   /** Copies src into a fresh block; returns its byte offset. */
   put(src: Float32Array): number {
     const at = this.alloc(src.length * 4);
-    this.f32().set(src, at >> 2);
+    this.f32().set(src, at >>> 2);
     return at;
   }
 
   /** n floats from byte offset `at` copied into dst. */
   get(dst: Float32Array, at: number, n: number): void {
-    dst.set(this.f32().subarray(at >> 2, (at >> 2) + n));
+    dst.set(this.f32().subarray(at >>> 2, (at >>> 2) + n));
   }
 }

@@ -41,7 +41,7 @@ export function attendRows(
       k.gemm(b.op + o, scores, kv.vAt + kvh * kv.cap * hd * 4, rep, L, hd, width, hd, kv.cap, b.scratch);
       if (!tapped) continue;
       const f = arena.f32();
-      for (let r = 0; r < rep; r++) hooks.push([kvh * rep + r, t, f.slice((scores >> 2) + r * width, (scores >> 2) + r * width + L)]);
+      for (let r = 0; r < rep; r++) hooks.push([kvh * rep + r, t, f.slice((scores >>> 2) + r * width, (scores >>> 2) + r * width + L)]);
     }
   }
   hooks.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
@@ -96,7 +96,7 @@ export function attendBlocks(
     for (let r = 0; r < R; r++) {
       if (mask && !mask[t0 + r]) continue;
       const n = past + t0 + r + 1;
-      const row = (at >> 2) + r * width;
+      const row = (at >>> 2) + r * width;
       scratch.set(arena.f32().subarray(row, row + n));
       onRow(h, t0 + r, scratch.subarray(0, n));
     }
@@ -137,9 +137,9 @@ export function attendBlocks(
   }
   if (map) {
     const f = arena.f32();
-    const a = maps[0] >> 2;
+    const a = maps[0] >>> 2;
     if (maps.length > 1) {
-      const c = maps[1] >> 2;
+      const c = maps[1] >>> 2;
       for (let i = 0; i < map.data.length; i++) if (f[c + i] > f[a + i]) f[a + i] = f[c + i];
     }
     arena.get(map.data, maps[0], map.data.length);

@@ -5,7 +5,9 @@
 // (e.g. widths not a multiple of 4 lanes) fall back to the reference. With a helper thread
 // (threads.ts) the big calls are split in two: matmul by rows, scans by heads (channels for
 // Mamba-1), prefill attention by pairs of row blocks.
-import { referenceBackend, type KernelBackend } from '../backend';
+import type { WeightArray } from '../../tensor';
+import { referenceBackend, SMALL_MATRIX_WEIGHTS, type KernelBackend } from '../backend';
+import { widened } from '../widen';
 import { Arena } from './arena';
 import { attendBlocks, attendRows } from './attend';
 import { compileKernels, instantiateKernels, SHARED_MAX_PAGES, type KernelModule, type WasmFlavor } from './loader';
@@ -13,6 +15,7 @@ import { PackedKV } from './packed-kv';
 import { ResidentRows, ResidentWeights } from './resident';
 import { KernelThread, type HelperInit, type HelperPort } from './threads';
 import { scanSegments, type F64Convert } from './scan-segments';
+import { StoredWeights } from './stored';
 import { warmUp, WARM_UP_BYTES } from './warmup';
 
 /** Below this many new tokens, attention works row by row on the cache (decoding). */
@@ -28,7 +31,16 @@ const SPLIT_MIN_WEIGHTS = 1024 * 1024;
 
 export interface WasmBackendOptions {
   prefer?: WasmFlavor;
+  /** A shared memory (default: where the runtime has SharedArrayBuffer), so loaded weights can be
+   *  placed in it (stored.ts); a helper thread needs one anyway. */
+  shared?: boolean;
   module?: KernelModule;
+  /** Matrices of more values than this are read as stored (stored.ts), smaller ones get a packed
+   *  float32 copy; default SMALL_MATRIX_WEIGHTS (tests pass 0 to send every matrix the first way). */
+  smallMatrixWeights?: number;
+  /** Bytes of wasm memory up to which loaded matrices are placed in it (default stored.ts's
+   *  PLACE_LIMIT, 3 GiB; tests pass less to see the rest go outside). */
+  placeLimitBytes?: number;
   /** Run a second thread: the host's worker factory; the worker runs helper.ts's serveKernels. */
   spawnHelper?: () => HelperPort;
 }
@@ -45,7 +57,7 @@ export interface WasmBackend extends KernelBackend {
 
 /** The wasm backend, or null where the runtime has no WebAssembly SIMD. */
 export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | null {
-  const wantShared = !!opts.spawnHelper;
+  const wantShared = !!opts.spawnHelper || (opts.shared ?? typeof SharedArrayBuffer !== 'undefined');
   const km = opts.module ?? compileKernels(opts.prefer, wantShared) ?? compileKernels(opts.prefer);
   if (!km) return null;
   const arena = new Arena(256, km.shared ? SHARED_MAX_PAGES : undefined);
@@ -67,10 +79,16 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
   }
   const two = () => thread?.ready === true;
   const ref = referenceBackend;
+  const small = opts.smallMatrixWeights ?? SMALL_MATRIX_WEIGHTS;
+  const stored = new StoredWeights(arena, k, () => (two() ? thread : undefined), km.shared, small, opts.placeLimitBytes);
 
-  const packed = (w: Float32Array, In: number, Out: number) =>
-    weights.get(w, `packed ${In}x${Out}`, (src) => {
-      const raw = arena.put(src.subarray(0, In * Out) as Float32Array);
+  // Small matrices (the bundled models'): a packed float32 copy, made once, found again by the
+  // array's identity (16-bit ones by their bits'); larger ones are read as stored (stored.ts).
+  const key = (w: WeightArray) => (w instanceof Float32Array ? w : w.bits);
+  const asFloat32 = (w: WeightArray, n: number) => (w instanceof Float32Array ? w.subarray(0, n) : widened(w).subarray(0, n));
+  const packed = (w: WeightArray, In: number, Out: number) =>
+    weights.get(key(w), `packed ${In}x${Out}`, () => {
+      const raw = arena.put(asFloat32(w, In * Out));
       const at = arena.alloc(k.packedSize(In, Out) * 4);
       k.packWeights(at, raw, In, Out);
       arena.release(raw);
@@ -85,14 +103,14 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
   const convert: F64Convert = {
     in: (at, src) => {
       const tmp = arena.alloc(src.length * 8);
-      arena.f64().set(src, tmp >> 3);
+      arena.f64().set(src, tmp >>> 3);
       k.demote(at, tmp, src.length);
       arena.release(tmp);
     },
     out: (dst, at) => {
       const tmp = arena.alloc(dst.length * 8);
       k.promote(tmp, at, dst.length);
-      dst.set(arena.f64().subarray(tmp >> 3, (tmp >> 3) + dst.length));
+      dst.set(arena.f64().subarray(tmp >>> 3, (tmp >>> 3) + dst.length));
       arena.release(tmp);
     },
   };
@@ -106,9 +124,9 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
   // exactly bfloat16 (checkpoints stored as BF16; the bundled ones are F16, so they keep the f32 path) get a second, half-size copy that gemv16 widens
   // exactly. Which copies are exact is recorded by their offset when they are made.
   const exact16 = new Map<number, boolean>();
-  const packed16 = (w: Float32Array, In: number, Out: number) =>
-    weights.get(w, `bf16 ${In}x${Out}`, (src) => {
-      const raw = arena.put(src.subarray(0, In * Out) as Float32Array);
+  const packed16 = (w: WeightArray, In: number, Out: number) =>
+    weights.get(key(w), `bf16 ${In}x${Out}`, () => {
+      const raw = arena.put(asFloat32(w, In * Out));
       const at = arena.alloc(k.packedSize(In, Out) * 2);
       exact16.set(at, k.packWeights16(at, raw, In, Out) === 1);
       arena.release(raw);
@@ -116,11 +134,21 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
     });
 
   const matmul: KernelBackend['matmul'] = (out, x, w, T, In, Out, bias, act) => {
+    const xp = arena.put(x.subarray(0, T * In));
+    const yp = arena.alloc(T * Out * 4);
+    if (In * Out > small) stored.matmul(yp, xp, w, T, In, Out);
+    else packedProduct(yp, xp, w, T, In, Out);
+    if (bias) k.addBias(yp, resident(bias, Out), T, Out);
+    if (act === 'relu2') k.relu2(yp, T * Out);
+    arena.get(out, yp, T * Out);
+    arena.release(xp);
+    arena.release(yp);
+  };
+
+  const packedProduct = (yp: number, xp: number, w: WeightArray, T: number, In: number, Out: number) => {
     const w16 = T === 1 ? packed16(w, In, Out) : 0;
     const bf16 = T === 1 && exact16.get(w16) === true;
     const wp = bf16 ? w16 : packed(w, In, Out);
-    const xp = arena.put(x.subarray(0, T * In));
-    const yp = arena.alloc(T * Out * 4);
     if (T === 1 && In * Out >= SPLIT_MIN_WEIGHTS && two()) {
       // decoding reads every weight once: two threads read twice as fast; 4 chunks of columns
       thread!.split(k, 'gemvPanels', [yp, xp, wp, In, Out, Math.ceil(Out / 32), bf16 ? 1 : 0], true);
@@ -134,11 +162,6 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
     } else {
       k.matmul(yp, xp, wp, T, In, Out, gemmScratch);
     }
-    if (bias) k.addBias(yp, resident(bias, Out), T, Out);
-    if (act === 'relu2') k.relu2(yp, T * Out);
-    arena.get(out, yp, T * Out);
-    arena.release(xp);
-    arena.release(yp);
   };
 
   const mamba2Scan: KernelBackend['mamba2Scan'] = (y, state, x, dt, A, B, C, Dskip, T, H, P, N, G, probe) => {
@@ -152,8 +175,10 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
       const yp = arena.alloc(n * H * P * 4);
       const ap = putF64(A.subarray(0, H));
       const args = [yp, s, xp, dtp, ap, bp, cp, resident(Dskip, H), n, H, P, N, G, norm && norm + t0 * 4, T] as const;
-      // a head's state transposed to (N, P) lives in the gemm scratch while it is scanned
-      const st = P * N * 4 <= k.gemmScratchBytes() ? gemmScratch : 0;
+      // a head's state transposed to (N, P) lives in the gemm scratch while it is scanned: worth its
+      // two passes over the state only when several tokens are (one token, decoding: 0.8 → 0.1 ms
+      // a layer at H·P·N = 64·64·128)
+      const st = n > 1 && P * N * 4 <= k.gemmScratchBytes() ? gemmScratch : 0;
       if (n > 1 && H > 1 && two()) {
         thread!.split(k, 'mamba2Heads', [...args, st]);
       } else {
@@ -162,7 +187,7 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
       arena.get(y.subarray(t0 * H * P), yp, n * H * P);
       for (const at of [xp, dtp, ap, bp, cp, yp]) arena.release(at);
     };
-    scanSegments(arena, convert, state, H * P * N, T, probe, H * T, run);
+    scanSegments(arena, convert, state, stored.offsetOf(state), H * P * N, T, probe, H * T, run);
   };
 
   const mamba1Scan: KernelBackend['mamba1Scan'] = (y, state, x, delta, A, B, C, Dskip, T, I, N, probe) => {
@@ -186,15 +211,15 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
       arena.get(y.subarray(t0 * I), yp, n * I);
       for (const at of [xp, dp, ap, bp, cp, yp]) arena.release(at);
     };
-    scanSegments(arena, convert, state, I * N, T, probe, (I / group) * T, run);
+    scanSegments(arena, convert, state, stored.offsetOf(state), I * N, T, probe, (I / group) * T, run);
   };
 
   const conv1dCausal: KernelBackend['conv1dCausal'] = (out, x, history, w, bias, T, C, K, act) => {
     if (C % 4 !== 0) return ref.conv1dCausal(out, x, history, w, bias, T, C, K, act);
     const H = K - 1;
     const ext = arena.alloc((H + T) * C * 4); // [history; x] (H + T, C)
-    arena.f32().set(history.subarray(0, H * C), ext >> 2);
-    arena.f32().set(x.subarray(0, T * C), (ext >> 2) + H * C);
+    arena.f32().set(history.subarray(0, H * C), ext >>> 2);
+    arena.f32().set(x.subarray(0, T * C), (ext >>> 2) + H * C);
     const wT = weights.get(w, `conv ${C}x${K} transposed`, (src) => {
       const t = new Float32Array(K * C); // (K, C)
       for (let c = 0; c < C; c++) for (let j = 0; j < K; j++) t[j * C + c] = src[c * K + j];
@@ -220,7 +245,7 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
   const putRows = (z: Float32Array, zOffset: number, zStride: number, T: number, I: number) => {
     const at = arena.alloc(T * I * 4);
     const f = arena.f32();
-    for (let t = 0; t < T; t++) f.set(z.subarray(t * zStride + zOffset, t * zStride + zOffset + I), (at >> 2) + t * I);
+    for (let t = 0; t < T; t++) f.set(z.subarray(t * zStride + zOffset, t * zStride + zOffset + I), (at >>> 2) + t * I);
     return at;
   };
 
@@ -273,8 +298,10 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
   };
 
   return {
-    ...ref, name: `wasm-${km.flavor}`, flavor: km.flavor, arena, weights,
+    ...ref, name: `wasm-${km.flavor}`, flavor: km.flavor, arena, weights, stateFloat32: true,
     matmul, mamba2Scan, mamba1Scan, causalAttention, conv1dCausal, rmsnorm, gatedRmsnorm, siluGate, softplus,
+    placeWeights: stored.place,
+    placeState: stored.placeState,
     threads: () => (two() ? 2 : 1),
     dispose: () => thread?.stop(),
   };

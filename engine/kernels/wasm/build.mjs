@@ -17,7 +17,7 @@ const target = `${here}kernels.generated.ts`;
 // --use abort= drops the abort import and its message strings: the kernels never trap on purpose,
 // and the module then has no data segments below the arena (see arena.ts, RESERVED).
 const common = ['-O3', '--noAssert', '--runtime', 'stub', '--importMemory', '--use', 'abort=', '--enable', 'simd'];
-const shared = ['--enable', 'threads', '--sharedMemory', '--maximumMemory', '32768'];
+const shared = ['--enable', 'threads', '--sharedMemory', '--maximumMemory', '65536'];
 const builds = {
   simd: [],
   relaxed: ['--enable', 'relaxed-simd'],

@@ -10,7 +10,8 @@ setFlagsFromString('--experimental-wasm-relaxed-simd');
 describe.each(availableFlavors())('exp4 (%s build)', (flavor) => {
   it('is within 3e-7 relative of Math.exp over [-87, 88]', () => {
     const be = createWasmBackend({ prefer: flavor })!;
-    const k = instantiateKernels(compileKernels(flavor)!, be.arena.memory);
+    const shared = typeof SharedArrayBuffer !== 'undefined' && be.arena.memory.buffer instanceof SharedArrayBuffer;
+    const k = instantiateKernels(compileKernels(flavor, shared)!, be.arena.memory);
     const n = 40000;
     const x = be.arena.alloc(n * 4), y = be.arena.alloc(n * 4);
     const xs = new Float32Array(n).map((_, i) => -87 + (175 * i) / (n - 1));

@@ -19,6 +19,11 @@ export interface KernelExports {
   packWeights16(wp: number, w: number, In: number, Out: number): number;
   gemv16(y: number, x: number, wp: number, In: number, Out: number): void;
   addBias(y: number, bias: number, T: number, Out: number): void;
+  /** Bytes of the scratch buffer each thread passes to gemmStored. */
+  storedScratchBytes(): number;
+  /** dtype: 0 float32, 1 bfloat16, 2 IEEE half; W (Out, In) row-major where it is stored. */
+  gemmStored(y: number, x: number, w: number, T: number, In: number, Out: number, ys: number, dtype: number, scratch: number): void;
+  gemvStored(y: number, x: number, w: number, In: number, Out: number, dtype: number): void;
   mamba2Scan(
     y: number, s: number, x: number, dt: number, A: number, B: number, C: number, D: number,
     T: number, H: number, P: number, N: number, G: number, norm: number, normStride: number, h0: number, h1: number,
@@ -53,8 +58,9 @@ export interface KernelModule {
   module: WasmModule;
 }
 
-/** Pages a shared memory may grow to (build.mjs --maximumMemory): 2 GiB. */
-export const SHARED_MAX_PAGES = 32768;
+/** Pages a shared memory may grow to (build.mjs --maximumMemory): 4 GiB, all that a 32-bit
+ *  memory can address (Node 20 has no memory64 without a flag, nor multi-memory). */
+export const SHARED_MAX_PAGES = 65536;
 
 const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 

@@ -60,8 +60,8 @@ export class PackedKV {
 function packRows(f: Float32Array, m: Mirror, kc: Float32Array, vc: Float32Array, s0: number, s1: number, KVH: number, hd: number): void {
   const kvs = KVH * hd;
   for (let kvh = 0; kvh < KVH; kvh++) {
-    const kBase = (m.kAt >> 2) + kvh * m.cap * hd;
-    const vBase = (m.vAt >> 2) + kvh * m.cap * hd;
+    const kBase = (m.kAt >>> 2) + kvh * m.cap * hd;
+    const vBase = (m.vAt >>> 2) + kvh * m.cap * hd;
     for (let s = s0; s < s1; s++) {
       const src = s * kvs + kvh * hd;
       const ko = kBase + (s >> 3) * hd * 8 + (s & 7);

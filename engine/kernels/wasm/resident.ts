@@ -6,7 +6,7 @@
 // their buffer is garbage-collected (FinalizationRegistry) or by `forget`.
 import type { Arena } from './arena';
 
-type Source = Float32Array | Float64Array;
+type Source = Float32Array | Float64Array | Uint16Array;
 
 interface Entry {
   id: number;
@@ -118,7 +118,7 @@ export class ResidentRows {
       this.registry?.register(src, id);
     }
     if (rows > m.rows) {
-      this.arena.f32().set(src.subarray(m.rows * width, rows * width), (m.at >> 2) + m.rows * width);
+      this.arena.f32().set(src.subarray(m.rows * width, rows * width), (m.at >>> 2) + m.rows * width);
       m.rows = rows;
       m.check = sampleRows(src, rows, width);
     }

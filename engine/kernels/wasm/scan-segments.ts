@@ -1,5 +1,7 @@
 // A scan run in segments that end at each snapshot position, so the state can be copied out of wasm
 // memory there (the probes' state snapshots); shared by the Mamba-2 and Mamba-1 scans of backend.ts.
+// The backend's own states are float32 (stateFloat32: copied in and out as they are); a float64
+// state (made under the reference kernels) is converted on the way.
 import type { ScanProbe } from '../scan';
 import type { Arena } from './arena';
 
@@ -16,11 +18,17 @@ export interface F64Convert {
 }
 
 export function scanSegments(
-  arena: Arena, convert: F64Convert, state: Float64Array, S: number, T: number, probe: ScanProbe | undefined,
-  normSize: number, run: (s: number, t0: number, t1: number, norm: number) => void,
+  arena: Arena, convert: F64Convert, state: Float64Array | Float32Array, placedAt: number, S: number, T: number,
+  probe: ScanProbe | undefined, normSize: number, run: (s: number, t0: number, t1: number, norm: number) => void,
 ): void {
-  const s = arena.alloc(S * 4);
-  convert.in(s, state.subarray(0, S));
+  // a state placed in the memory (placedAt ≥ 0) is scanned where it is; a float32 one (the states
+  // this backend makes) is copied in as is, a float64 one converted
+  const placed = placedAt >= 0;
+  const s = placed ? placedAt : arena.alloc(S * 4);
+  if (!placed) {
+    if (state instanceof Float32Array) arena.f32().set(state.subarray(0, S), s >>> 2);
+    else convert.in(s, state.subarray(0, S));
+  }
   const norm = probe?.stateNorm ? arena.alloc(normSize * 4) : 0;
   let t0 = 0;
   let snap = 0;
@@ -39,6 +47,8 @@ export function scanSegments(
     arena.get(probe.stateNorm, norm, normSize);
     arena.release(norm);
   }
-  convert.out(state.subarray(0, S), s);
+  if (placed) return;
+  if (state instanceof Float32Array) arena.get(state, s, S);
+  else convert.out(state.subarray(0, S), s);
   arena.release(s);
 }

@@ -35,6 +35,29 @@ export const SPLITS = {
     },
   },
   /**
+   * [y, x, w, T, In, Out, ys, dtype, rows, scratch]: rows [c·rows, (c+1)·rows) of y = x·Wᵀ with W
+   * read where it is stored (gemmStored); scratch holds one storedScratchBytes() buffer per thread.
+   */
+  gemmStoredRows: {
+    arity: 10,
+    count: (a: number[]) => Math.ceil(a[3] / a[8]),
+    run: (k: KernelExports, a: number[], c: number, lane: number) => {
+      const [y, x, w, T, In, Out, ys, dtype, rows, scratch] = a;
+      const r0 = c * rows;
+      k.gemmStored(y + r0 * ys * 4, x + r0 * In * 4, w, Math.min(rows, T - r0), In, Out, ys, dtype, scratch + lane * k.storedScratchBytes());
+    },
+  },
+  /** [y, x, w, In, Out, dtype, rows]: decoding's y = W·x with W where it is stored; chunk c = rows [c·rows, …) of W. */
+  gemvStoredRows: {
+    arity: 7,
+    count: (a: number[]) => Math.ceil(a[4] / a[6]),
+    run: (k: KernelExports, a: number[], c: number) => {
+      const [y, x, w, In, Out, dtype, rows] = a;
+      const o0 = c * rows;
+      k.gemvStored(y + o0 * 4, x, w + o0 * In * (dtype === 0 ? 4 : 2), In, Math.min(rows, Out - o0), dtype);
+    },
+  },
+  /**
    * Prefill attention of one KV group: [op, qp, kPacked, vPacked, T, past, h0, rep, H, hd, width,
    * scaling, S, rows, scores, map0, map1, mapBytes, stride, PS, scratch]; chunk c = one block of
    * `rows` query rows of one head, the longest (latest) blocks first so the short ones fill the

@@ -38,7 +38,11 @@ describe('memory limits', () => {
     reads.length = 0;
     expect(fileBytes).toBeGreaterThan(4 * 1024);
     const floats = Object.values(tinyTensors(TINY_CONFIGS.nemotron_h)).reduce((n, t) => n + numel(t.shape), 0);
-    const needed = fileBytes + 4 * floats;
+    // float32 weights (4 bytes each), a float32 copy of each small matrix at most, one tensor in flight
+    setMemoryBudget(() => 0);
+    const needed = Number(/\((\d+) bytes\)/.exec(String(await loadModel(src).catch((e: unknown) => e)))?.[1]);
+    expect(needed).toBeGreaterThanOrEqual(4 * floats);
+    expect(needed).toBeLessThanOrEqual(2 * 4 * floats + fileBytes);
     setMemoryBudget(() => needed - 1);
     const err = await loadModel(src).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CheckpointError);
@@ -47,6 +51,8 @@ describe('memory limits', () => {
     expect(message).toContain(`(${needed} bytes)`);
     expect(message).toContain(`(${needed - 1} bytes) are available`);
     expect(message).toMatch(/^tiny-nemotron_h\/model\.safetensors: loading this model needs about/);
+    expect(message).toMatch(/; capture a trace with PyTorch instead \(python -m hybridscope_capture\) and open it here$/);
+    expect(message).not.toContain('\n');
     expect(reads.filter((f) => f.startsWith('model.safetensors'))).toEqual([]);
     setMemoryBudget(() => needed);
     await expect(loadModel(src)).resolves.toBeDefined();

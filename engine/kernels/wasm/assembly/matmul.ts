@@ -16,11 +16,11 @@
 // In > K_BLOCK the partial sums of each k block are added into y.
 import { madd } from './simd';
 
-const NR: i32 = 8;
-const MR: i32 = 4;
-const ROW_BLOCK: i32 = 64;
+export const NR: i32 = 8;
+export const MR: i32 = 4;
+export const ROW_BLOCK: i32 = 64;
 /** k per pass: a panel's 8 × K_BLOCK weights (16 KB) stay in L1 while the row block streams by. */
-const K_BLOCK: i32 = 512;
+export const K_BLOCK: i32 = 512;
 
 /** Bytes of the scratch buffer gemm packs x into (one per thread running gemm at the same time). */
 export function gemmScratchBytes(): i32 {
@@ -113,7 +113,7 @@ function loadRow(y: usize, nj: i32, hi: bool): v128 {
 // Rows [i0, i1) × k [k0, k0 + kn) of x (row stride xs) → quads of 4 rows, k-major:
 //   xq[((i - i0) / 4 · kn + k) · 4 + r] = x[i + r, k0 + k]   for whole quads only (i1 - i0 rounded down).
 // Four rows at a time: four v128 loads and a 4 × 4 transpose per 4 k.
-function packQuads(xq: usize, x: usize, i0: i32, i1: i32, k0: i32, kn: i32, xs: i32): void {
+export function packQuads(xq: usize, x: usize, i0: i32, i1: i32, k0: i32, kn: i32, xs: i32): void {
   const rs = <usize>xs << 2;
   const kn4 = kn & ~3;
   for (let i = i0; i + MR <= i1; i += MR) {
@@ -150,7 +150,7 @@ function packQuads(xq: usize, x: usize, i0: i32, i1: i32, k0: i32, kn: i32, xs: 
 // 4 rows × 8 columns of y (nj ≤ 8 of them stored) from a packed quad xq (packQuads) over kn values
 // of k; with `acc`, added to y.
 @inline
-function kernel4(y: usize, xq: usize, b: usize, kn: i32, ys: i32, nj: i32, acc: bool): void {
+export function kernel4(y: usize, xq: usize, b: usize, kn: i32, ys: i32, nj: i32, acc: bool): void {
   const yb = <usize>ys << 2;
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
@@ -185,7 +185,7 @@ function kernel4(y: usize, xq: usize, b: usize, kn: i32, ys: i32, nj: i32, acc: 
 
 // 1 row × 8 columns of y: the T mod 4 leftover rows, and single-token decoding (gemv).
 @inline
-function kernel1(y: usize, x: usize, b: usize, In: i32, nj: i32, acc: bool): void {
+export function kernel1(y: usize, x: usize, b: usize, In: i32, nj: i32, acc: bool): void {
   let c0 = f32x4.splat(0), c1 = f32x4.splat(0), d0 = f32x4.splat(0), d1 = f32x4.splat(0);
   if (acc) {
     c0 = loadRow(y, nj, false);

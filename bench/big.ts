@@ -1,0 +1,74 @@
+// Part (g): real sizes. Random-weight bfloat16 checkpoints with the shapes of mamba2-1.3b (one
+// 2.7 GB model.safetensors) and mamba-130m, written on demand into the temp folder
+// (bench/big-checkpoint.ts; kept there and reused, delete the folder to rebuild), each run in a
+// process of its own (bench/big-run.ts) through the app's service: open the folder, a ~500-token
+// phonebook with the default probes, 16 greedy tokens. Rows: load, prefill, tokens/s, peak RSS.
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeBigCheckpoint, type BigKind } from './big-checkpoint';
+import { fmt, type Row } from './table';
+
+const repo = fileURLToPath(new URL('..', import.meta.url));
+/** Bumped when the writer changes what it writes, so an old folder is not reused. */
+const WRITER_VERSION = 1;
+const PROMPT_TOKENS = 500;
+const NEW_TOKENS = 16;
+const GB = 1e9;
+
+interface Measured {
+  parameters: number; layout: string; threads: number; loadMs: number; promptTokens: number; generated: number;
+  prefillMs: number; msPerToken: number; peakRssBytes: number; prefillCpuSeconds: number; decodeCpuSecondsPerToken: number;
+}
+
+function measure(dir: string, threads: number): Measured {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/big-run.ts', dir, String(threads), String(PROMPT_TOKENS), String(NEW_TOKENS)], {
+    cwd: repo, encoding: 'utf8', maxBuffer: 1 << 20,
+  });
+  if (r.status !== 0) throw new Error(`bench/big-run.ts ${dir}: exit ${r.status}: ${r.stderr.trim()}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as Measured;
+}
+
+export async function benchBig(): Promise<Row[]> {
+  const tokenizer = readFileSync(new URL('../assets/tokenizer/tokenizer.json', import.meta.url));
+  const threads = Math.min(2, cpus().length);
+  const rows: Row[] = [];
+  for (const kind of ['mamba2-1.3b', 'mamba-130m'] as BigKind[]) {
+    const dir = join(tmpdir(), 'hybridscope-bench', `${kind}-v${WRITER_VERSION}`);
+    process.stderr.write(`  (g) ${kind}: checkpoint in ${dir}\n`);
+    const bytes = writeBigCheckpoint(dir, kind, tokenizer);
+    process.stderr.write(`  (g) ${kind}: run\n`);
+    const m = measure(dir, threads);
+    const big = kind === 'mamba2-1.3b';
+    const what = `${kind} shape (random, ${fmt(m.parameters / 1e9, 2)}B parameters, bf16, one ${fmt(bytes / GB, 2)} GB file)`;
+    const tokS = 1000 / m.msPerToken;
+    const rssLimit = 1.5 * bytes + GB;
+    const { layout: _layout, ...numbers } = m;
+    const values = { ...numbers, checkpointBytes: bytes };
+    rows.push(
+      {
+        part: 'g', name: `${what}: open through the service`, engine: `${fmt(m.loadMs / 1000, 1)} s`, reference: '—', ratio: '—',
+        target: '—', status: 'info', values,
+      },
+      {
+        part: 'g', name: `${kind}: prefill of a ${m.promptTokens}-token phonebook, default probes, ${threads} thread(s)`,
+        engine: `${fmt(m.prefillMs / 1000, 1)} s`, reference: '—', ratio: '—', target: big ? '≤ 20 s' : '—',
+        status: big ? (m.prefillMs <= 20_000 ? 'ok' : 'below target') : 'info', values,
+        note: `CPU time of the process meanwhile: ${fmt(m.prefillCpuSeconds, 1)} s over both threads (wall time stretches with the machine's load)`,
+      },
+      {
+        part: 'g', name: `${kind}: generation after it (${m.generated} tokens)`, engine: `${fmt(tokS, 1)} tok/s`, reference: '—', ratio: '—',
+        target: big ? '≥ 5 tok/s' : '—', status: big ? (tokS >= 5 ? 'ok' : 'below target') : 'info', values,
+        note: `CPU time of the process: ${fmt(m.decodeCpuSecondsPerToken * 1000, 0)} ms a token over both threads`,
+      },
+      {
+        part: 'g', name: `${kind}: peak resident memory of the whole process`, engine: `${fmt(m.peakRssBytes / GB, 2)} GB`,
+        reference: `${fmt(bytes / GB, 2)} GB file`, ratio: `${fmt(m.peakRssBytes / bytes, 2)}×`, target: big ? `≤ ${fmt(rssLimit / GB, 2)} GB (1.5× + 1 GB)` : '—',
+        status: big ? (m.peakRssBytes <= rssLimit ? 'ok' : 'below target') : 'info', values,
+      },
+    );
+  }
+  return rows;
+}

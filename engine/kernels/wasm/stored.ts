@@ -1,0 +1,131 @@
+// Large weight matrices, read by the kernels in the precision they are stored in (assembly/stored.ts)
+// instead of packed float32 copies: a model then takes about its checkpoint's bytes.
+//
+// Where they live: when the memory is shared (a SharedArrayBuffer: Node, Electron, a cross-origin
+// isolated page), loadModel's matrices are placed in the wasm memory itself (`place`), and the
+// model's arrays are views of it: a shared memory's views survive its growth, so the engine and the
+// kernels read the same bytes, once, with no copy. Up to PLACE_LIMIT: the rest of the 4 GiB a
+// 32-bit memory addresses is kept for activations. What is not placed (beyond that limit, or where
+// the memory is not shared and its views would detach when it grows) stays in plain arrays outside,
+// and each call copies it in a block of rows at a time (an L2-sized block when decoding, so the
+// kernel reads it from cache): the same kernels, at the cost of that copy. So the 4 GiB of one
+// memory bounds the speed of a model, not its size (measured: bench/README.md).
+import type { WeightArray } from '../../tensor';
+import type { Arena } from './arena';
+import type { KernelExports } from './loader';
+import type { KernelThread } from './threads';
+
+/** Placed weights stop here: the 4 GiB memory keeps at least 1 GiB for everything else. */
+export const PLACE_LIMIT = 3 * 2 ** 30;
+/** SSM states of at least this many values are placed (256 KB: the bundled models' are smaller). */
+const STATE_MIN_VALUES = 65536;
+/** At most this many bytes of placed states at a time. */
+const STATE_BYTES_MAX = 512 * 2 ** 20;
+/** Rows of an outside matrix copied in per block: about this many bytes (decoding: L2-sized). */
+const BLOCK_BYTES_DECODE = 256 * 1024;
+const BLOCK_BYTES_PREFILL = 8 * 2 ** 20;
+/** Below this many rows a matmul is not split across threads (as backend.ts). */
+const SPLIT_MIN_ROWS = 64;
+/** Output rows per chunk of a split decoding GEMV (256 rows of 2,048 bf16: 1 MB; ~2,000 chunks a
+ *  token at the 1.3B shape, each a call and a claim). */
+const GEMV_ROWS = 256;
+
+const DTYPE = { f32: 0, bf16: 1, f16: 2 } as const;
+
+export class StoredWeights {
+  /** The memory's buffers (one per growth) that placed views were made on. */
+  private buffers = new WeakSet<ArrayBufferLike>();
+  private registry: FinalizationRegistry<{ at: number; state: number }> | undefined;
+  private scratch: number;
+  /** Bytes of SSM states placed and not yet collected (at most STATE_BYTES_MAX). */
+  private stateBytes = 0;
+
+  constructor(
+    private arena: Arena, private k: KernelExports, private thread: () => KernelThread | undefined,
+    readonly shared: boolean, private small: number, private placeLimit = PLACE_LIMIT,
+  ) {
+    this.scratch = arena.alloc(2 * k.storedScratchBytes());
+    if (typeof FinalizationRegistry !== 'undefined') {
+      this.registry = new FinalizationRegistry(({ at, state }) => {
+        arena.release(at);
+        this.stateBytes -= state;
+      });
+    }
+  }
+
+  /** A view of n values in the wasm memory for a loaded matrix, freed when the view is collected;
+   *  undefined for a small matrix (packed instead), when the memory is not shared, or when the
+   *  memory would grow past PLACE_LIMIT. */
+  place = (kind: 'f32' | 'u16', n: number): Float32Array | Uint16Array | undefined => {
+    const bytes = n * (kind === 'f32' ? 4 : 2);
+    if (n <= this.small || !this.shared || this.arena.end + bytes > this.placeLimit) return undefined;
+    const at = this.arena.alloc(bytes);
+    const buffer = this.arena.memory.buffer;
+    this.buffers.add(buffer);
+    const view = kind === 'f32' ? new Float32Array(buffer, at, n) : new Uint16Array(buffer, at, n);
+    this.registry?.register(view, { at, state: 0 });
+    return view;
+  };
+
+  /**
+   * A zeroed float32 SSM state of n values in the wasm memory, which the scans then read and write
+   * where it is (a decoding step of a large model otherwise copies each layer's state in and out:
+   * 2 × 2 MB a layer at H·P·N = 64·64·128). Only large states, only while the states placed and
+   * not yet collected stay under STATE_BYTES_MAX (a run's states are freed when it is collected,
+   * which may be late: past the cap, states are plain arrays again); undefined otherwise.
+   */
+  placeState = (n: number): Float32Array | undefined => {
+    const bytes = 4 * n;
+    if (n < STATE_MIN_VALUES || !this.registry || this.stateBytes + bytes > STATE_BYTES_MAX) return undefined;
+    if (!this.shared || this.arena.end + bytes > this.placeLimit) return undefined;
+    const at = this.arena.alloc(bytes);
+    const buffer = this.arena.memory.buffer;
+    this.buffers.add(buffer);
+    const view = new Float32Array(buffer, at, n).fill(0);
+    this.stateBytes += bytes;
+    this.registry.register(view, { at, state: bytes });
+    return view;
+  };
+
+  /** Byte offset of `a` in the wasm memory when it was placed there (place, placeState), else -1. */
+  offsetOf(a: Float32Array | Float64Array | Uint16Array): number {
+    return this.buffers.has(a.buffer) ? a.byteOffset : -1;
+  }
+
+  /** y (T, Out) at byte offset yp ← x (T, In) at xp · Wᵀ, W (Out, In) as stored. */
+  matmul(yp: number, xp: number, w: WeightArray, T: number, In: number, Out: number): void {
+    const { arena } = this;
+    const values = w instanceof Float32Array ? w : w.bits;
+    const dtype = w instanceof Float32Array ? DTYPE.f32 : DTYPE[w.dtype];
+    if (this.offsetOf(values) >= 0) {
+      this.product(yp, xp, values.byteOffset, T, In, Out, Out, dtype);
+      return;
+    }
+    // outside: blocks of whole rows of W (contiguous, row-major) copied in, each a band of y's columns
+    const rowBytes = In * values.BYTES_PER_ELEMENT;
+    const rows = Math.max(8, Math.floor((T === 1 ? BLOCK_BYTES_DECODE : BLOCK_BYTES_PREFILL) / rowBytes / 8) * 8);
+    const block = arena.alloc(Math.min(rows, Out) * rowBytes);
+    const src = new Uint8Array(values.buffer, values.byteOffset, Out * rowBytes);
+    for (let o0 = 0; o0 < Out; o0 += rows) {
+      const n = Math.min(rows, Out - o0);
+      arena.bytes().set(src.subarray(o0 * rowBytes, (o0 + n) * rowBytes), block);
+      this.product(yp + o0 * 4, xp, block, T, In, n, Out, dtype);
+    }
+    arena.release(block);
+  }
+
+  /** y rows at a stride of ys floats; splits across the helper thread when it is running. */
+  private product(yp: number, xp: number, wp: number, T: number, In: number, Out: number, ys: number, dtype: number): void {
+    const { k } = this;
+    const thread = this.thread();
+    if (T === 1) {
+      if (thread && Out >= 2 * GEMV_ROWS) thread.split(k, 'gemvStoredRows', [yp, xp, wp, In, Out, dtype, GEMV_ROWS], true);
+      else k.gemvStored(yp, xp, wp, In, Out, dtype);
+    } else if (thread && T >= SPLIT_MIN_ROWS) {
+      const rows = Math.min(64, ((Math.ceil(T / 4) + 3) & ~3));
+      thread.split(k, 'gemmStoredRows', [yp, xp, wp, T, In, Out, ys, dtype, rows, this.scratch]);
+    } else {
+      k.gemmStored(yp, xp, wp, T, In, Out, ys, dtype, this.scratch);
+    }
+  }
+}
