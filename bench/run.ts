@@ -1,9 +1,10 @@
 // `npm run bench`: one command, one run. Prints a table and writes bench/results/<timestamp>.json
 // with medians over repeats and the machine's description. `npm run bench -- cli` runs part (f), the
 // CLI's start, alone (seconds instead of minutes); `-- limit` the FMA limit alone; `-- a`, `-- b`
-// (parts b–d), `-- e`, `-- f` any of the parts (the FMA limit runs with every part but e and f, which
-// need no share of it). Parts whose inputs do not exist yet
-// (bundled models, ONNX exports, the web UI) are skipped with the reason printed; nothing is faked.
+// (parts b–d), `-- e`, `-- f`, `-- g` (or `-- peer`: onnxruntime-web beside the engine in Chromium)
+// any of the parts (the FMA limit runs with every part but e, f and g, which need no share of it).
+// Parts whose inputs do not exist yet (bundled models, ONNX exports, the web UI) are skipped with the
+// reason printed; nothing is faked.
 // What each row means: bench/README.md.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -17,20 +18,24 @@ import { describeMachine } from './machine';
 import { benchMatmul } from './matmul';
 import { benchModels } from './models';
 import { printTable, type Row } from './table';
+import { benchPeer } from './peer/bench';
 import { benchWeb } from './web';
 
 // Node 20 ships relaxed SIMD behind a flag (Electron 45 and current browsers have it on); turn it
 // on before the kernels compile so the bench measures the build the desktop app runs.
 setFlagsFromString('--experimental-wasm-relaxed-simd');
 
-const PARTS = ['limit', 'a', 'b', 'e', 'f'] as const;
+const PARTS = ['limit', 'a', 'b', 'e', 'f', 'g'] as const;
 type Part = (typeof PARTS)[number];
 
-/** The parts named on the command line (`cli` is part f), or all of them. */
+/** Parts known by a name as well as their letter. */
+const ALIASES: Record<string, Part> = { cli: 'f', peer: 'g' };
+
+/** The parts named on the command line (`cli` is part f, `peer` part g), or all of them. */
 function chosenParts(args: string[]): Set<Part> {
-  const named = args.map((a) => (a === 'cli' ? 'f' : a));
+  const named = args.map((a) => ALIASES[a] ?? a);
   const bad = named.filter((a) => !(PARTS as readonly string[]).includes(a));
-  if (bad.length) throw new Error(`unknown part ${bad.join(', ')}: choose from ${PARTS.join(', ')} (or cli)`);
+  if (bad.length) throw new Error(`unknown part ${bad.join(', ')}: choose from ${PARTS.join(', ')} (or cli, peer)`);
   const set = new Set<Part>(named.length ? (named as Part[]) : PARTS);
   if (set.has('a') || set.has('b')) set.add('limit'); // their shares of the limit
   return set;
@@ -66,6 +71,7 @@ async function main(): Promise<void> {
   if (parts.has('b')) rows.push(...(await benchModels(peak, be.threads(), limit[be.threads()], cpuLimit[be.threads()])));
   if (parts.has('e')) rows.push(...(await benchWeb()));
   if (parts.has('f')) rows.push(...(await benchCli()));
+  if (parts.has('g')) rows.push(...(await benchPeer(machine.cores)));
   machine.loadEnd = loadavg()[0];
   console.log(`load ${machine.load.toFixed(1)} at the start, ${machine.loadEnd.toFixed(1)} at the end\n`);
 
