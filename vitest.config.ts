@@ -18,7 +18,7 @@ export default defineConfig({
       {
         test: {
           name: 'e2e',
-          include: ['{renderer,main}/e2e/**/*.e2e.ts'],
+          include: ['{renderer,main}/e2e/**/*.e2e.ts', 'bench/**/*.e2e.ts'],
           environment: 'node',
           testTimeout: 180_000,
           hookTimeout: 180_000,

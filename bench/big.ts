@@ -1,4 +1,4 @@
-// Part (g): real sizes. Random-weight bfloat16 checkpoints with the shapes of mamba2-1.3b (one
+// Part (h): real sizes. Random-weight bfloat16 checkpoints with the shapes of mamba2-1.3b (one
 // 2.7 GB model.safetensors) and mamba-130m, written on demand into the temp folder
 // (bench/big-checkpoint.ts; kept there and reused, delete the folder to rebuild), each run in a
 // process of its own (bench/big-run.ts) through the app's service: open the folder, a ~500-token
@@ -37,9 +37,9 @@ export async function benchBig(): Promise<Row[]> {
   const rows: Row[] = [];
   for (const kind of ['mamba2-1.3b', 'mamba-130m'] as BigKind[]) {
     const dir = join(tmpdir(), 'hybridscope-bench', `${kind}-v${WRITER_VERSION}`);
-    process.stderr.write(`  (g) ${kind}: checkpoint in ${dir}\n`);
+    process.stderr.write(`  (h) ${kind}: checkpoint in ${dir}\n`);
     const bytes = writeBigCheckpoint(dir, kind, tokenizer);
-    process.stderr.write(`  (g) ${kind}: run\n`);
+    process.stderr.write(`  (h) ${kind}: run\n`);
     const m = measure(dir, threads);
     const big = kind === 'mamba2-1.3b';
     const what = `${kind} shape (random, ${fmt(m.parameters / 1e9, 2)}B parameters, bf16, one ${fmt(bytes / GB, 2)} GB file)`;

@@ -25,9 +25,9 @@ const ONNX = new URL('./onnx/', import.meta.url);
 const LENGTHS = [1000, 4000];
 const STEPS = 32;
 
-interface Prompt { ids: number[]; capture: CaptureSpec }
+export interface Prompt { ids: number[]; capture: CaptureSpec }
 
-function prompt(model: Model, tokens: number): Prompt {
+export function prompt(model: Model, tokens: number): Prompt {
   const tokenizer = model.tokenizer
     ?? loadTokenizer(JSON.parse(readFileSync(new URL('../assets/tokenizer/tokenizer.json', import.meta.url), 'utf8')));
   const book = makePhonebook({ format: 'bare', variant: 'standard', tokens }, 1, tokenizer);

@@ -1,10 +1,10 @@
 // `npm run bench`: one command, one run. Prints a table and writes bench/results/<timestamp>.json
 // with medians over repeats and the machine's description. `npm run bench -- cli` runs part (f), the
 // CLI's start, alone (seconds instead of minutes); `-- limit` the FMA limit alone; `-- a`, `-- b`
-// (parts b–d), `-- e`, `-- f`, `-- big` (part g, real sizes: ~2.9 GB of checkpoints written to the temp
-// folder once) any of the parts (the FMA limit runs with every part but e, f and big, which need no share
-// of it). Parts whose inputs do not exist yet
-// (bundled models, ONNX exports, the web UI) are skipped with the reason printed; nothing is faked.
+// (parts b–d), `-- e`, `-- f`, `-- g` (or `-- peer`: onnxruntime-web beside the engine in Chromium),
+// `-- h` (or `-- big`: real sizes, ~2.9 GB of checkpoints written to the temp folder once) any of the
+// parts (the FMA limit runs with every part but e–h, which need no share of it). Parts whose inputs do
+// not exist yet (bundled models, ONNX exports, the web UI) are skipped with the reason printed; nothing is faked.
 // What each row means: bench/README.md.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -19,20 +19,24 @@ import { describeMachine } from './machine';
 import { benchMatmul } from './matmul';
 import { benchModels } from './models';
 import { printTable, type Row } from './table';
+import { benchPeer } from './peer/bench';
 import { benchWeb } from './web';
 
 // Node 20 ships relaxed SIMD behind a flag (Electron 45 and current browsers have it on); turn it
 // on before the kernels compile so the bench measures the build the desktop app runs.
 setFlagsFromString('--experimental-wasm-relaxed-simd');
 
-const PARTS = ['limit', 'a', 'b', 'e', 'f', 'big'] as const;
+const PARTS = ['limit', 'a', 'b', 'e', 'f', 'g', 'h'] as const;
 type Part = (typeof PARTS)[number];
 
-/** The parts named on the command line (`cli` is part f), or all of them. */
+/** Parts known by a name as well as their letter. */
+const ALIASES: Record<string, Part> = { cli: 'f', peer: 'g', big: 'h' };
+
+/** The parts named on the command line (`cli` is part f, `peer` part g, `big` part h), or all of them. */
 function chosenParts(args: string[]): Set<Part> {
-  const named = args.map((a) => (a === 'cli' ? 'f' : a));
+  const named = args.map((a) => ALIASES[a] ?? a);
   const bad = named.filter((a) => !(PARTS as readonly string[]).includes(a));
-  if (bad.length) throw new Error(`unknown part ${bad.join(', ')}: choose from ${PARTS.join(', ')} (or cli)`);
+  if (bad.length) throw new Error(`unknown part ${bad.join(', ')}: choose from ${PARTS.join(', ')} (or cli, peer, big)`);
   const set = new Set<Part>(named.length ? (named as Part[]) : PARTS);
   if (set.has('a') || set.has('b')) set.add('limit'); // their shares of the limit
   return set;
@@ -68,7 +72,8 @@ async function main(): Promise<void> {
   if (parts.has('b')) rows.push(...(await benchModels(peak, be.threads(), limit[be.threads()], cpuLimit[be.threads()])));
   if (parts.has('e')) rows.push(...(await benchWeb()));
   if (parts.has('f')) rows.push(...(await benchCli()));
-  if (parts.has('big')) rows.push(...(await benchBig()));
+  if (parts.has('g')) rows.push(...(await benchPeer(machine.cores)));
+  if (parts.has('h')) rows.push(...(await benchBig()));
   machine.loadEnd = loadavg()[0];
   console.log(`load ${machine.load.toFixed(1)} at the start, ${machine.loadEnd.toFixed(1)} at the end\n`);
 

@@ -8,13 +8,12 @@ import { preview, type PreviewServer } from 'vite';
 export const repo = resolve(import.meta.dirname, '../..');
 export const shots = resolve(repo, 'test-results');
 export const fixtures = resolve(repo, 'engine/test/fixtures');
-const CHROMIUM = '/usr/bin/chromium';
+export const CHROMIUM = '/usr/bin/chromium';
 
 export interface Harness { server: PreviewServer; browser: Browser; url: string; close(): Promise<void> }
 
 export async function startHarness(): Promise<Harness> {
   if (!existsSync(resolve(repo, 'dist-web/index.html'))) throw new Error('dist-web/ is missing: run `npm run build:web` first');
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian chromium (apt-get install chromium)`);
   mkdirSync(shots, { recursive: true });
   const server = await preview({
     configFile: resolve(repo, 'renderer/vite.web.config.ts'),
@@ -23,9 +22,9 @@ export async function startHarness(): Promise<Harness> {
   });
   const address = server.httpServer.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+  const browser = await launchChromium().catch(async (e: unknown) => {
+    await new Promise<void>((done) => server.httpServer.close(() => done()));
+    throw e;
   });
   return {
     server, browser, url: `http://127.0.0.1:${port}/`,
@@ -34,6 +33,15 @@ export async function startHarness(): Promise<Harness> {
       await new Promise<void>((done) => server.httpServer.close(() => done()));
     },
   };
+}
+
+/** Debian Chromium, headless, with the flags every browser test and bench here uses. */
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian chromium (apt-get install chromium)`);
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+  });
 }
 
 export interface OpenOptions {
