@@ -2,7 +2,7 @@
 // (<input type=file webkitdirectory>; the files go to the engine host as they are), or a trace file
 // (a recorded run, shown read-only: actions/traces.ts) — as the page's run, or as the compare view's
 // baseline (its chooser is here, always mounted; the compare view's button clicks it).
-import { useRef } from 'react';
+import { useRef, type ChangeEvent } from 'react';
 import { useApp } from '../store/appStore';
 import { modelKey } from '../store/modelSlice';
 import { openFolderFiles, openFolderFromDesktop, openModel } from '../actions/session';
@@ -46,21 +46,23 @@ export function ModelPicker() {
       <button className="btn" onClick={() => chooseTraceFile()} disabled={busy} data-testid="open-trace" title="A run recorded to a file (hybridscope trace, or the PyTorch capture)">Open trace…</button>
       <input
         id={TRACE_INPUT_ID} type="file" hidden accept={TRACE_EXTENSION} data-testid="trace-input"
-        onChange={(e) => {
-          const file = e.target.files?.[0];
-          e.target.value = '';
-          if (file) void openTraceFile(file);
-        }}
+        onChange={firstFile(openTraceFile)}
       />
       <input
         id={BASELINE_TRACE_INPUT_ID} type="file" hidden accept={TRACE_EXTENSION} data-testid="baseline-trace-input"
-        onChange={(e) => {
-          const file = e.target.files?.[0];
-          e.target.value = '';
-          if (file) void openBaselineTrace(file);
-        }}
+        onChange={firstFile(openBaselineTrace)}
       />
       {trace && <span className="muted small" data-testid="trace-badge" title={trace}>trace (read-only)</span>}
     </div>
   );
+}
+
+/** A file input's change handler: the first chosen file to `open`, and the input cleared so the same
+ *  file can be chosen again. */
+function firstFile(open: (file: File) => Promise<unknown>) {
+  return (e: ChangeEvent<HTMLInputElement>) => {
+    const file = e.target.files?.[0];
+    e.target.value = '';
+    if (file) void open(file);
+  };
 }
