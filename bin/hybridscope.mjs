@@ -5182,7 +5182,7 @@ var DEFAULT_CAPTURE = {
   pooledSize: 256,
   budgetBytes: DEFAULT_BUDGET_BYTES
 };
-var TRACE_BUDGET_BYTES = 256 * 2 ** 20;
+var TRACE_BUDGET_BYTES = 25e7;
 var TRACE_CAPTURE = { ...DEFAULT_CAPTURE, keepContext: false, budgetBytes: TRACE_BUDGET_BYTES };
 var TOKEN_PAUSE_MS = 8;
 async function* runModel(model, spec, control) {
@@ -5404,7 +5404,7 @@ var traceCommand = {
     seed: { type: "string", value: "S", default: "0", help: "seed of the generator: the same seed, the same book" },
     layout: SHARED_FLAGS.layout,
     "max-new-tokens": { type: "string", value: "N", default: "32", help: "most tokens to generate (a phonebook answer ends at its line)" },
-    "budget-bytes": { type: "string", value: "N", default: String(TRACE_BUDGET_BYTES), help: "the capture budget in bytes; each probe layer gets a fair share (default 256 MiB)" },
+    "budget-bytes": { type: "string", value: "N", default: String(TRACE_BUDGET_BYTES), help: "the capture budget in bytes; each probe layer gets a fair share (default 250 MB)" },
     out: { type: "string", value: "FILE", required: true, help: "where to write the trace; - streams it to stdout" }
   },
   examples: ["hybridscope trace assets/models/hybrid --entries 40 --seed 1 --out run.hstrace"],

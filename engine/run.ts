@@ -36,10 +36,11 @@ export const DEFAULT_CAPTURE = {
 };
 
 /** What a trace file records (`hybridscope trace`, the PyTorch capture): the same probes, no on-demand
- *  context (q/k, dt/B/C), which a file does not hold, and a 256 MB budget: a file on disk, meant for the
+ *  context (q/k, dt/B/C), which a file does not hold, and a 250 MB budget: a file on disk, meant for the
  *  models too large to run here (the study's 8B hybrid on a 4,000-token book needs ~470 MB for every
- *  array; 256 MB in fair shares keeps each layer's maps, state norms, states and dt). */
-export const TRACE_BUDGET_BYTES = 256 * 2 ** 20;
+ *  array; 250 MB in fair shares keeps each layer's maps, state norms, states and dt, and the file with
+ *  its header stays under 256 MB). */
+export const TRACE_BUDGET_BYTES = 250_000_000;
 export const TRACE_CAPTURE = { ...DEFAULT_CAPTURE, keepContext: false, budgetBytes: TRACE_BUDGET_BYTES };
 
 export interface TokenAlt extends TokenChoice { text: string }

@@ -28,7 +28,7 @@ def trace_parser(sub):
     p.add_argument("--decode", default="cache", choices=["cache", "recompute"],
                    help="generate through transformers' cache (default), or recompute the whole sequence per token "
                         "(the engine's exact decoding; slower)")
-    p.add_argument("--budget-bytes", metavar="N", help="the capture budget in bytes; each probe layer gets a fair share (default 256 MiB, as hybridscope trace)")
+    p.add_argument("--budget-bytes", metavar="N", help="the capture budget in bytes; each probe layer gets a fair share (default 250 MB, as hybridscope trace)")
     p.add_argument("--keep-context", action="store_true",
                    help="charge the budget for what the app keeps to recompute tiles (q/k, dt/B/C) as a live run does, "
                         "though a trace never holds it (default: not charged, as `hybridscope trace`)")

@@ -11,7 +11,7 @@ MAX_POOLED_SIZE = 512
 # on-demand context, which a file does not hold); written as is into the header.
 DEFAULT_CAPTURE = {"attention": True, "ssm": True, "states": True, "focus": [], "pooledSize": 256,
                    "budgetBytes": DEFAULT_BUDGET_BYTES}
-TRACE_BUDGET_BYTES = 256 * 2 ** 20  # engine/run.ts TRACE_BUDGET_BYTES: a file on disk, for models too large to run here
+TRACE_BUDGET_BYTES = 250_000_000  # engine/run.ts TRACE_BUDGET_BYTES: a file on disk, for models too large to run here
 TRACE_CAPTURE = {**DEFAULT_CAPTURE, "keepContext": False, "budgetBytes": TRACE_BUDGET_BYTES}
 
 

@@ -50,7 +50,7 @@ export const traceCommand: Command = {
     seed: { type: 'string', value: 'S', default: '0', help: 'seed of the generator: the same seed, the same book' },
     layout: SHARED_FLAGS.layout,
     'max-new-tokens': { type: 'string', value: 'N', default: '32', help: 'most tokens to generate (a phonebook answer ends at its line)' },
-    'budget-bytes': { type: 'string', value: 'N', default: String(TRACE_BUDGET_BYTES), help: 'the capture budget in bytes; each probe layer gets a fair share (default 256 MiB)' },
+    'budget-bytes': { type: 'string', value: 'N', default: String(TRACE_BUDGET_BYTES), help: 'the capture budget in bytes; each probe layer gets a fair share (default 250 MB)' },
     out: { type: 'string', value: 'FILE', required: true, help: 'where to write the trace; - streams it to stdout' },
   },
   examples: ['hybridscope trace assets/models/hybrid --entries 40 --seed 1 --out run.hstrace'],
