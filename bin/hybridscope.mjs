@@ -706,6 +706,1499 @@ var UsageError = class extends Error {
   }
 };
 
+// engine/records.ts
+var RECORD_VERSION = 1;
+function recordArrays(record, prefix = "") {
+  const out = [];
+  for (const [key, value] of Object.entries(record)) {
+    const path = prefix ? `${prefix}.${key}` : key;
+    if (value instanceof Float32Array) out.push({ path, data: value });
+    else if (value !== null && typeof value === "object" && !Array.isArray(value)) out.push(...recordArrays(value, path));
+  }
+  return out;
+}
+function recordBytes(record) {
+  let n = 0;
+  for (const a of recordArrays(record)) n += a.data.byteLength;
+  return n;
+}
+
+// engine/digest.ts
+var Digest = class {
+  a = 2166136261;
+  b = 2538058380;
+  word(w) {
+    this.a = Math.imul(this.a ^ w, 16777619);
+    this.b = Math.imul(this.b ^ w, 1540483477);
+    this.b ^= this.b >>> 15;
+  }
+  addText(s) {
+    for (let i = 0; i < s.length; i++) this.word(s.charCodeAt(i));
+    this.word(s.length);
+  }
+  addArray(x) {
+    const words = new Uint32Array(x.buffer, x.byteOffset, x.length);
+    let a = this.a, b = this.b;
+    for (let i = 0; i < words.length; i++) {
+      const w = words[i];
+      a = Math.imul(a ^ w, 16777619);
+      b = Math.imul(b ^ w, 1540483477);
+      b ^= b >>> 15;
+    }
+    this.a = a;
+    this.b = b;
+    this.word(x.length);
+  }
+  addRecord(r) {
+    this.addText(`${r.index}:${r.block}:${r.kind}`);
+    for (const { path, data } of recordArrays(r)) {
+      this.addText(path);
+      this.addArray(data);
+    }
+  }
+  hex() {
+    return (this.a >>> 0).toString(16).padStart(8, "0") + (this.b >>> 0).toString(16).padStart(8, "0");
+  }
+};
+
+// engine/trace/agree.ts
+var MAX_MISMATCHES = 10;
+function relativeError(a, b) {
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < b.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i] - b[i]));
+    scale = Math.max(scale, Math.abs(b[i]));
+  }
+  return diff === 0 ? 0 : diff / scale;
+}
+function firstDifference(a, b, path = "") {
+  if (a instanceof Float32Array || b instanceof Float32Array) {
+    return a instanceof Float32Array && b instanceof Float32Array && a.length === b.length ? "" : `${path || "value"}: float arrays of different lengths`;
+  }
+  if (a === b) return "";
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) {
+    return `${path || "value"}: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`;
+  }
+  const keys = /* @__PURE__ */ new Set([...Object.keys(a), ...Object.keys(b)]);
+  for (const k of keys) {
+    const d = firstDifference(a[k], b[k], path ? `${path}.${k}` : k);
+    if (d) return d;
+  }
+  return "";
+}
+function without(o, keys) {
+  return Object.fromEntries(Object.entries(o).filter(([k]) => !keys.includes(k)));
+}
+var recordFields = (r) => without(r, ["ms"]);
+async function agreeTraces(a, b) {
+  const out = { mismatches: [], worst: { err: 0, at: "" }, logprobErr: 0, records: 0, arrays: 0, dropped: 0 };
+  const note = (line) => void (out.mismatches.length < MAX_MISMATCHES && out.mismatches.push(line));
+  const head2 = firstDifference(without(a.header, ["producer"]), without(b.header, ["producer"]), "header");
+  if (head2) note(head2);
+  const digests = [new Digest(), new Digest()];
+  const ra = a.records();
+  const rb = b.records();
+  for (; ; ) {
+    const [x, y] = await Promise.all([ra.next(), rb.next()]);
+    if (x.done || y.done) {
+      if (!x.done || !y.done) note(`records: one file ends after ${out.records} layer records, the other goes on`);
+      break;
+    }
+    const [r, e] = [x.value, y.value];
+    digests[0].addRecord(r);
+    digests[1].addRecord(e);
+    const d = firstDifference(recordFields(r), recordFields(e), `layer ${out.records}`);
+    if (d) note(d);
+    const ref = new Map(recordArrays(e).map((v) => [v.path, v.data]));
+    for (const { path, data } of recordArrays(r)) {
+      const other = ref.get(path);
+      if (!other || other.length !== data.length) continue;
+      const err = relativeError(data, other);
+      out.arrays++;
+      if (err > out.worst.err || out.worst.at === "") out.worst = { err, at: `layer ${out.records} ${path}` };
+    }
+    out.dropped += e.notices?.length ?? 0;
+    out.records++;
+  }
+  const [ea, eb] = await Promise.all([a.finish(), b.finish()]);
+  const choice2 = (t) => [t.id, t.text];
+  const tokens = firstDifference(ea.tokens.map((t) => [choice2(t), t.top.map(choice2)]), eb.tokens.map((t) => [choice2(t), t.top.map(choice2)]), "tokens");
+  if (tokens) note(tokens);
+  else {
+    const rel = (p, q) => Math.abs(p - q) / Math.max(1, Math.abs(q));
+    ea.tokens.forEach((t, k) => {
+      const u = eb.tokens[k];
+      out.logprobErr = Math.max(out.logprobErr, rel(t.logprob, u.logprob), ...t.top.map((alt, j) => rel(alt.logprob, u.top[j].logprob)));
+    });
+  }
+  const summary = firstDifference(without(ea.summary, ["timings", "recordsDigest"]), without(eb.summary, ["timings", "recordsDigest"]), "summary");
+  if (summary) note(summary);
+  [ea, eb].forEach((end, i) => {
+    const hex = digests[i].hex();
+    if (end.summary.recordsDigest !== hex) note(`${[a, b][i].file}: its records digest ${end.summary.recordsDigest} is not the one its records give (${hex})`);
+  });
+  return out;
+}
+var agrees = (r, tol) => r.mismatches.length === 0 && r.worst.err <= tol && r.logprobErr <= tol;
+function agreementLine(r, tol) {
+  const figures = `worst max|a-b|/max|b| ${r.worst.err.toExponential(2)}${r.worst.at ? ` (${r.worst.at})` : ""} over ${r.arrays} arrays in ${r.records} layer records; log-probs within ${r.logprobErr.toExponential(2)}; ${r.dropped} arrays dropped by the budget`;
+  if (agrees(r, tol)) return `agree within ${tol}: ${figures}; same prompt, records, tokens and answer`;
+  const why = r.mismatches.length ? `${r.mismatches.length}${r.mismatches.length === MAX_MISMATCHES ? "+" : ""} differences, first: ${r.mismatches[0]}` : `over the tolerance ${tol}`;
+  return `differ: ${why}; ${figures}`;
+}
+
+// engine/io/text.ts
+var host = globalThis;
+function utf8Decode(bytes) {
+  return new host.TextDecoder("utf-8", { fatal: true }).decode(bytes);
+}
+function utf8Encode(text) {
+  return new host.TextEncoder().encode(text);
+}
+
+// engine/io/files.ts
+function pathOf(src, file) {
+  return src.name ? `${src.name.replace(/\/+$/, "")}/${file}` : file;
+}
+
+// engine/io/json.ts
+var SENTINEL = "\0hybridscope-number:";
+function parsePythonJson(text, file) {
+  try {
+    return JSON.parse(text, revive);
+  } catch {
+  }
+  let out = "";
+  let i = 0;
+  while (i < text.length) {
+    const ch = text[i];
+    if (ch === '"') {
+      let j = i + 1;
+      while (j < text.length && text[j] !== '"') j += text[j] === "\\" ? 2 : 1;
+      out += text.slice(i, j + 1);
+      i = j + 1;
+      continue;
+    }
+    const m = /^(-?Infinity|NaN)/.exec(text.slice(i, i + 9));
+    if (m) {
+      out += JSON.stringify(SENTINEL + m[1]);
+      i += m[1].length;
+      continue;
+    }
+    out += ch;
+    i++;
+  }
+  try {
+    return JSON.parse(
+      out,
+      (key, value) => typeof value === "string" && value.startsWith(SENTINEL) ? Number(value.slice(SENTINEL.length)) : revive(key, value)
+    );
+  } catch (e) {
+    throw new CheckpointError(file, `not valid JSON (${e.message})`);
+  }
+}
+function revive(_key, value) {
+  if (value !== null && typeof value === "object" && !Array.isArray(value)) {
+    const keys = Object.keys(value);
+    const f = value.__float__;
+    if (keys.length === 1 && typeof f === "string" && /^(-?Infinity|NaN)$/.test(f)) return Number(f);
+  }
+  return value;
+}
+
+// engine/layout.ts
+var KIND_CHAR = {
+  mamba1: "m",
+  mamba2: "M",
+  attention: "*",
+  mlp: "-",
+  moe: "E",
+  parallel: "P",
+  shared: "S"
+};
+var CHAR_KIND = {
+  m: "mamba1",
+  M: "mamba2",
+  "*": "attention",
+  "-": "mlp",
+  E: "moe",
+  P: "parallel",
+  S: "shared"
+};
+var KIND_NAME = {
+  mamba2: "Mamba-2",
+  mamba1: "Mamba-1",
+  attention: "attention",
+  mlp: "MLP",
+  moe: "mixture-of-experts MLP",
+  parallel: "parallel attention + Mamba-2",
+  shared: "shared transformer + Mamba-2"
+};
+var KIND_PARTS = {
+  parallel: ["attention", "mamba2"],
+  shared: ["attention", "mlp", "mamba2"]
+};
+var isLayoutChar = (c) => Object.hasOwn(CHAR_KIND, c);
+var MAX_INDEX_DIGITS = 6;
+function readLayout(text) {
+  const tokens = [];
+  let open4 = false;
+  [...text].forEach((c, i) => {
+    if (/\s/.test(c)) {
+      open4 = false;
+      return;
+    }
+    const last = tokens.at(-1);
+    if (c >= "0" && c <= "9") {
+      if (!last || !open4) throw new LayoutError(text, `the number at character ${i + 1} follows no block char (an index goes right after its block's char, as in M6)`);
+      if (last.digits.length >= MAX_INDEX_DIGITS) throw new LayoutError(text, `the index at character ${last.at + 1} is too long (at most ${MAX_INDEX_DIGITS} digits)`);
+      last.digits += c;
+    } else if (isLayoutChar(c)) {
+      tokens.push({ kind: CHAR_KIND[c], index: null, at: i + 1, digits: "" });
+      open4 = true;
+    } else {
+      const chars = Object.keys(CHAR_KIND).map((k) => `${k} ${KIND_NAME[CHAR_KIND[k]]}`).join(", ");
+      throw new LayoutError(text, `unknown block char ${JSON.stringify(c)} at character ${i + 1} (use ${chars}, and a number to name a block, as in M6)`);
+    }
+  });
+  return tokens.map(({ kind, at, digits }) => ({ kind, at, index: digits === "" ? null : Number(digits) }));
+}
+function checkpointOrder(kinds) {
+  return kinds.map((_, i) => i);
+}
+function nextUnused(kinds, kind, used) {
+  const i = kinds.findIndex((k, b) => k === kind && !used.has(b));
+  return i < 0 ? void 0 : i;
+}
+function parseLayout(kinds, text) {
+  const tokens = readLayout(text);
+  if (tokens.length === 0) throw new LayoutError(text, "is empty; a model needs at least one block");
+  const used = /* @__PURE__ */ new Set();
+  return tokens.map(({ kind, index, at }) => {
+    const ch = KIND_CHAR[kind];
+    if (index !== null) {
+      if (index >= kinds.length) {
+        throw new LayoutError(text, `${ch}${index} at character ${at}: block ${index} does not exist (the checkpoint has blocks 0\u2013${kinds.length - 1})`);
+      }
+      if (kinds[index] !== kind) {
+        throw new LayoutError(text, `${ch}${index} at character ${at}: block ${index} is ${kinds[index]}, not ${kind} (write ${KIND_CHAR[kinds[index]]}${index})`);
+      }
+      used.add(index);
+      return index;
+    }
+    const next = nextUnused(kinds, kind, used);
+    if (next === void 0) {
+      const ofKind = checkpointOrder(kinds).filter((b) => kinds[b] === kind);
+      if (ofKind.length === 0) {
+        const holder = kinds.find((k) => KIND_PARTS[k]?.includes(kind));
+        if (holder) {
+          throw new LayoutError(text, `"${ch}" at character ${at}: this checkpoint's ${KIND_NAME[kind]} runs only inside its ${KIND_NAME[holder]} blocks (${KIND_CHAR[holder]}), which move, drop and repeat as a whole`);
+        }
+        throw new LayoutError(text, `"${ch}" at character ${at}: the checkpoint has no ${kind} blocks (its layout is ${formatLayout(kinds, checkpointOrder(kinds))})`);
+      }
+      throw new LayoutError(text, `"${ch}" at character ${at} asks for more ${ch} blocks than the ${ofKind.length} the checkpoint has; name a block to repeat it, e.g. ${ch}${ofKind[ofKind.length - 1]}`);
+    }
+    used.add(next);
+    return next;
+  });
+}
+function formatLayout(kinds, order) {
+  const used = /* @__PURE__ */ new Set();
+  return order.map((b) => {
+    const kind = Number.isInteger(b) ? kinds[b] : void 0;
+    if (kind === void 0) throw new LayoutError(order.join(","), `block ${b} does not exist (the checkpoint has blocks 0\u2013${kinds.length - 1})`);
+    const plain = nextUnused(kinds, kind, used) === b;
+    used.add(b);
+    return plain ? KIND_CHAR[kind] : `${KIND_CHAR[kind]}${b}`;
+  }).join("");
+}
+function layoutOrder(model) {
+  return model.blocks.map((b) => b.index);
+}
+function applyEdits(order, edits) {
+  const out = [...order];
+  const check = (i, what) => {
+    if (!Number.isInteger(i) || i < 0 || i >= out.length) {
+      throw new LayoutError(out.join(","), `${what} ${i} is outside 0..${out.length - 1}`);
+    }
+  };
+  for (const e of edits) {
+    if (e.op === "move") {
+      check(e.from, "move from");
+      check(e.to, "move to");
+      const [b] = out.splice(e.from, 1);
+      out.splice(e.to, 0, b);
+    } else if (e.op === "drop") {
+      check(e.at, "drop at");
+      out.splice(e.at, 1);
+    } else if (e.op === "duplicate") {
+      check(e.at, "duplicate at");
+      out.splice(e.at + 1, 0, out[e.at]);
+    } else {
+      check(e.a, "swap");
+      check(e.b, "swap");
+      [out[e.a], out[e.b]] = [out[e.b], out[e.a]];
+    }
+  }
+  if (out.length === 0) throw new LayoutError("", "the edits drop every block");
+  return out;
+}
+function editLayout(model, layout) {
+  const kinds = model.original.map((b) => b.kind);
+  let order;
+  if (typeof layout === "string") order = parseLayout(kinds, layout);
+  else if (layout.length > 0 && typeof layout[0] === "object") order = applyEdits(layoutOrder(model), layout);
+  else order = layout;
+  if (order.length === 0) throw new LayoutError("", "is empty; a model needs at least one block");
+  const printed = formatLayout(kinds, order);
+  return { ...model, blocks: order.map((i) => model.original[i]), layout: printed };
+}
+
+// engine/phonebook/prng.ts
+function fmix32(x) {
+  x = (x ^ x >>> 16) >>> 0;
+  x = Math.imul(x, 2246822507) >>> 0;
+  x = (x ^ x >>> 13) >>> 0;
+  x = Math.imul(x, 3266489909) >>> 0;
+  return (x ^ x >>> 16) >>> 0;
+}
+function deriveSeed(seed, k) {
+  return fmix32(toUint32(seed) + Math.imul(toUint32(k), 2654435769) >>> 0);
+}
+function toUint32(seed) {
+  if (!Number.isSafeInteger(seed)) throw new Error(`phonebook: seed must be an integer, got ${typeof seed === "number" ? seed : JSON.stringify(seed)}`);
+  return Number(BigInt.asUintN(32, BigInt(seed)));
+}
+var Rng = class {
+  state;
+  constructor(seed) {
+    this.state = toUint32(seed);
+  }
+  nextUint32() {
+    this.state = this.state + 1831565813 >>> 0;
+    let t = Math.imul(this.state ^ this.state >>> 15, this.state | 1) >>> 0;
+    t = t + Math.imul(t ^ t >>> 7, t | 61) >>> 0 ^ t;
+    return (t ^ t >>> 14) >>> 0;
+  }
+  /** Uniform integer in [0, n) by rejection, so no value is favoured (n ≤ 2^32). */
+  below(n) {
+    if (!Number.isInteger(n) || n < 1 || n > 2 ** 32) throw new Error(`phonebook: bad range ${n}`);
+    const limit = 2 ** 32 - 2 ** 32 % n;
+    for (; ; ) {
+      const x = this.nextUint32();
+      if (x < limit) return x % n;
+    }
+  }
+};
+
+// assets/phonebook/names.json
+var names_default = {
+  first: [
+    "James",
+    "Mary",
+    "Robert",
+    "Patricia",
+    "John",
+    "Jennifer",
+    "Michael",
+    "Linda",
+    "David",
+    "Elizabeth",
+    "William",
+    "Barbara",
+    "Richard",
+    "Susan",
+    "Joseph",
+    "Jessica",
+    "Thomas",
+    "Sarah",
+    "Charles",
+    "Karen",
+    "Christopher",
+    "Lisa",
+    "Daniel",
+    "Nancy",
+    "Matthew",
+    "Betty",
+    "Anthony",
+    "Margaret",
+    "Mark",
+    "Sandra",
+    "Donald",
+    "Ashley",
+    "Steven",
+    "Kimberly",
+    "Paul",
+    "Emily",
+    "Andrew",
+    "Donna",
+    "Joshua",
+    "Michelle",
+    "Kenneth",
+    "Carol",
+    "Kevin",
+    "Amanda",
+    "Brian",
+    "Dorothy",
+    "George",
+    "Melissa",
+    "Timothy",
+    "Deborah",
+    "Ronald",
+    "Stephanie",
+    "Edward",
+    "Rebecca",
+    "Jason",
+    "Sharon",
+    "Jeffrey",
+    "Laura",
+    "Ryan",
+    "Cynthia",
+    "Jacob",
+    "Kathleen",
+    "Gary",
+    "Amy",
+    "Nicholas",
+    "Angela",
+    "Eric",
+    "Shirley",
+    "Jonathan",
+    "Anna",
+    "Stephen",
+    "Brenda",
+    "Larry",
+    "Pamela",
+    "Justin",
+    "Emma",
+    "Scott",
+    "Nicole",
+    "Brandon",
+    "Helen",
+    "Benjamin",
+    "Samantha",
+    "Samuel",
+    "Katherine",
+    "Gregory",
+    "Christine",
+    "Alexander",
+    "Debra",
+    "Frank",
+    "Rachel",
+    "Patrick",
+    "Carolyn",
+    "Raymond",
+    "Janet",
+    "Jack",
+    "Catherine",
+    "Dennis",
+    "Maria",
+    "Jerry",
+    "Heather"
+  ],
+  last: [
+    "Smith",
+    "Johnson",
+    "Williams",
+    "Brown",
+    "Jones",
+    "Garcia",
+    "Miller",
+    "Davis",
+    "Rodriguez",
+    "Martinez",
+    "Hernandez",
+    "Lopez",
+    "Gonzalez",
+    "Wilson",
+    "Anderson",
+    "Taylor",
+    "Moore",
+    "Jackson",
+    "Martin",
+    "Lee",
+    "Perez",
+    "Thompson",
+    "White",
+    "Harris",
+    "Sanchez",
+    "Clark",
+    "Ramirez",
+    "Lewis",
+    "Robinson",
+    "Walker",
+    "Young",
+    "Allen",
+    "King",
+    "Wright",
+    "Torres",
+    "Nguyen",
+    "Hill",
+    "Flores",
+    "Green",
+    "Adams",
+    "Nelson",
+    "Baker",
+    "Hall",
+    "Rivera",
+    "Campbell",
+    "Mitchell",
+    "Carter",
+    "Roberts",
+    "Gomez",
+    "Phillips",
+    "Evans",
+    "Turner",
+    "Diaz",
+    "Parker",
+    "Cruz",
+    "Edwards",
+    "Collins",
+    "Reyes",
+    "Stewart",
+    "Morris",
+    "Morales",
+    "Murphy",
+    "Cook",
+    "Rogers",
+    "Gutierrez",
+    "Ortiz",
+    "Morgan",
+    "Cooper",
+    "Peterson",
+    "Bailey",
+    "Reed",
+    "Kelly",
+    "Howard",
+    "Ramos",
+    "Kim",
+    "Cox",
+    "Ward",
+    "Richardson",
+    "Watson",
+    "Brooks",
+    "Chavez",
+    "Wood",
+    "Bennett",
+    "Gray",
+    "Mendoza",
+    "Ruiz",
+    "Hughes",
+    "Price",
+    "Alvarez",
+    "Castillo",
+    "Sanders",
+    "Patel",
+    "Myers",
+    "Long",
+    "Ross",
+    "Foster",
+    "Jimenez",
+    "Powell",
+    "Butler",
+    "Barnes"
+  ]
+};
+
+// engine/phonebook/names.ts
+var NAME = /^[A-Za-z]+$/;
+function parseNameList(json) {
+  const obj = json;
+  if (typeof obj !== "object" || obj === null) throw new Error('names: expected {"first": [...], "last": [...]}');
+  const lists = { first: obj.first, last: obj.last };
+  for (const key of ["first", "last"]) {
+    const list = lists[key];
+    if (!Array.isArray(list) || list.length === 0) throw new Error(`names: "${key}" must be a non-empty array`);
+    const seen = /* @__PURE__ */ new Set();
+    for (const name of list) {
+      if (typeof name !== "string" || !NAME.test(name)) throw new Error(`names: "${key}" has a bad name ${JSON.stringify(name)} (ASCII letters only)`);
+      if (seen.has(name)) throw new Error(`names: "${key}" lists ${name} twice`);
+      seen.add(name);
+    }
+  }
+  return { first: [...lists.first], last: [...lists.last] };
+}
+var DEFAULT_NAMES = parseNameList(names_default);
+
+// engine/phonebook/templates.ts
+var FORMATS = ["bare", "question"];
+var VARIANTS = ["standard", "reversed"];
+var entryLine = (name, number) => `${name}: ${number}`;
+var questionLine = (name) => `What is the phone number for ${name}?`;
+var ANSWER_PREFIX = "Answer:";
+var requestLine = (name) => `Please find the phone number for ${name} in the phone book below. Memorize it, you will be asked for it at the end.`;
+function formatNumber(digits, format) {
+  return format === "bare" ? digits : `${digits.slice(0, 3)}-${digits.slice(3, 6)}-${digits.slice(6)}`;
+}
+var TEMPLATE_WORDS = [
+  ...new Set([questionLine("X"), ANSWER_PREFIX, requestLine("X")].join(" ").match(/[A-Za-z]+/g))
+].filter((w) => w !== "X");
+var TEMPLATE_SYMBOLS = [
+  ...new Set(
+    [entryLine("X", formatNumber("6000000000", "question")), questionLine("X"), ANSWER_PREFIX, requestLine("X"), "\n"].join(" ").replace(/[A-Za-z0-9]/g, "")
+  )
+];
+
+// engine/phonebook/book.ts
+function validateBookSpec(spec, names2) {
+  if (!FORMATS.includes(spec.format)) throw new Error(`phonebook: unknown format ${JSON.stringify(spec.format)} (bare or question)`);
+  if (!VARIANTS.includes(spec.variant)) throw new Error(`phonebook: unknown variant ${JSON.stringify(spec.variant)} (standard or reversed)`);
+  const capacity = names2.first.length * names2.last.length;
+  if (!Number.isInteger(spec.entries) || spec.entries < 1 || spec.entries > capacity)
+    throw new Error(`phonebook: entries must be an integer 1\u2026${capacity}, got ${shown(spec.entries)}`);
+  if (spec.depth !== null && !(Number.isFinite(spec.depth) && spec.depth >= 0 && spec.depth <= 1))
+    throw new Error(`phonebook: depth must be a fraction 0\u20261, got ${shown(spec.depth)}`);
+  if (!Number.isInteger(spec.shots) || spec.shots < 0) throw new Error(`phonebook: shots must be an integer \u2265 0, got ${shown(spec.shots)}`);
+}
+function shown(v) {
+  const s = typeof v === "number" ? String(v) : JSON.stringify(v) ?? String(v);
+  return s.length > 60 ? `${s.slice(0, 60)}\u2026` : s;
+}
+var TextBuilder = class {
+  text = "";
+  push(piece) {
+    const start = this.text.length;
+    this.text += piece;
+    return [start, this.text.length];
+  }
+};
+function drawNames(rng, count, names2) {
+  const total = names2.first.length * names2.last.length;
+  const moved = /* @__PURE__ */ new Map();
+  const out = [];
+  for (let i = 0; i < count; i++) {
+    const j = i + rng.below(total - i);
+    const pick = moved.get(j) ?? j;
+    moved.set(j, moved.get(i) ?? i);
+    out.push(`${names2.first[Math.floor(pick / names2.last.length)]} ${names2.last[pick % names2.last.length]}`);
+  }
+  return out;
+}
+function drawDigits(rng) {
+  let digits = String(6 + rng.below(4));
+  for (let i = 1; i < 10; i++) digits += String(rng.below(10));
+  return digits;
+}
+function pickExamples(rng, count, target, shots) {
+  const others = [];
+  for (let i = 0; i < count; i++) if (i !== target) others.push(i);
+  const k = Math.min(shots, others.length);
+  const examples = [];
+  for (let j = 0; j < k; j++) {
+    const lo = Math.floor(j * others.length / k);
+    const hi = Math.floor((j + 1) * others.length / k);
+    examples.push(others[lo + rng.below(hi - lo)]);
+  }
+  return examples;
+}
+function layoutPhonebook(spec, seed, names2 = DEFAULT_NAMES) {
+  validateBookSpec(spec, names2);
+  const nameRng = new Rng(deriveSeed(seed, 1));
+  const numberRng = new Rng(deriveSeed(seed, 2));
+  const layoutRng = new Rng(deriveSeed(seed, 3));
+  const n = spec.entries;
+  const bookNames = drawNames(nameRng, n, names2);
+  const numbers2 = bookNames.map(() => formatNumber(drawDigits(numberRng), spec.format));
+  const target = spec.depth === null ? layoutRng.below(n) : Math.floor(spec.depth * (n - 1) + 0.5);
+  const examples = pickExamples(layoutRng, n, target, spec.shots);
+  const targetName = bookNames[target];
+  const b = new TextBuilder();
+  let request = null;
+  if (spec.variant === "reversed") {
+    request = b.push(requestLine(targetName));
+    b.push("\n\n");
+  }
+  const entries = bookNames.map((name, i) => {
+    const nameSpan = b.push(name);
+    b.push(": ");
+    const numberSpan = b.push(numbers2[i]);
+    b.push("\n");
+    return { name, number: numbers2[i], span: [nameSpan[0], numberSpan[1]], nameSpan, numberSpan };
+  });
+  const lookups = [];
+  let query;
+  if (spec.format === "bare") {
+    if (examples.length > 0) {
+      b.push("\n");
+      for (const e of examples) {
+        const start = b.push(`${bookNames[e]}: `)[0];
+        const numberSpan = b.push(numbers2[e]);
+        b.push("\n");
+        lookups.push({ entry: e, span: [start, numberSpan[1]], numberSpan });
+      }
+    }
+    b.push("\n");
+    query = b.push(`${targetName}:`);
+  } else {
+    for (const e of examples) {
+      const start = b.push(`${questionLine(bookNames[e])}
+${ANSWER_PREFIX} `)[0];
+      const numberSpan = b.push(numbers2[e]);
+      b.push("\n");
+      lookups.push({ entry: e, span: [start, numberSpan[1]], numberSpan });
+    }
+    query = b.push(`${questionLine(targetName)}
+${ANSWER_PREFIX}`);
+  }
+  const answer = numbers2[target];
+  const answerStart = b.text.length + 1;
+  return {
+    seed,
+    spec: { ...spec },
+    text: b.text,
+    answer,
+    completion: ` ${answer}
+`,
+    entries,
+    target,
+    examples,
+    lookups,
+    query,
+    request,
+    supervised: [...lookups.map((l) => l.numberSpan), [answerStart, answerStart + answer.length]]
+  };
+}
+
+// engine/phonebook/generate.ts
+var DEFAULT_SHOTS = 2;
+function makePhonebook(spec, seed, tokenizer) {
+  if (spec === null || typeof spec !== "object") throw new Error(`phonebook: the spec must be an object, got ${shown(spec)}`);
+  const names2 = spec.names ?? DEFAULT_NAMES;
+  const book = (entries) => ({
+    format: spec.format,
+    variant: spec.variant,
+    entries,
+    depth: spec.depth ?? null,
+    shots: spec.shots ?? DEFAULT_SHOTS
+  });
+  if (spec.entries === void 0 === (spec.tokens === void 0))
+    throw new Error("phonebook: give the length as entries or as tokens (one of them)");
+  if (spec.entries !== void 0) {
+    const prompt = layoutPhonebook(book(spec.entries), seed, names2);
+    return { ...prompt, budget: null, tokens: tokenizer ? tokenSpans(prompt, tokenizer) : void 0 };
+  }
+  if (!tokenizer) throw new Error("phonebook: a token budget needs a tokenizer");
+  const budget2 = spec.tokens;
+  if (!Number.isInteger(budget2) || budget2 < 1) throw new Error(`phonebook: tokens must be a positive integer, got ${shown(budget2)}`);
+  const fitted = fitTokenBudget((n) => layoutPhonebook(book(n), seed, names2), budget2, tokenizer, names2);
+  return { ...fitted.prompt, budget: budget2, tokens: fitted.tokens };
+}
+function fitTokenBudget(make, budget2, tokenizer, names2) {
+  const capacity = names2.first.length * names2.last.length;
+  const cache = /* @__PURE__ */ new Map();
+  const at = (n) => {
+    let hit = cache.get(n);
+    if (!hit) {
+      const prompt = make(n);
+      hit = { prompt, tokens: tokenSpans(prompt, tokenizer) };
+      cache.set(n, hit);
+    }
+    return hit;
+  };
+  const fits = (n) => at(n).tokens.ids.length <= budget2;
+  if (!fits(1)) throw new Error(`phonebook: a token budget of ${budget2} is below the one-entry prompt (${at(1).tokens.ids.length} tokens)`);
+  let lo = 1;
+  let hi = 2;
+  while (hi <= capacity && fits(hi)) {
+    lo = hi;
+    hi *= 2;
+  }
+  if (hi > capacity) {
+    if (fits(capacity)) return at(capacity);
+    hi = capacity;
+  }
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (fits(mid)) lo = mid;
+    else hi = mid;
+  }
+  return at(lo);
+}
+function tokenSpans(prompt, tokenizer) {
+  const { ids, offsets } = tokenizer.encode(prompt.text);
+  const toTokens = (span) => charSpanToTokens(offsets, span);
+  return {
+    ids,
+    offsets,
+    entries: prompt.entries.map((e) => ({ span: toTokens(e.span), nameSpan: toTokens(e.nameSpan), numberSpan: toTokens(e.numberSpan) })),
+    lookups: prompt.lookups.map((l) => ({ span: toTokens(l.span), numberSpan: toTokens(l.numberSpan) })),
+    query: toTokens(prompt.query),
+    request: prompt.request ? toTokens(prompt.request) : null
+  };
+}
+function charSpanToTokens(offsets, span) {
+  const first = lowerBound(offsets.length, (i) => offsets[i][1] > span[0]);
+  const end = lowerBound(offsets.length, (i) => offsets[i][0] >= span[1]);
+  return [first, Math.max(first, end)];
+}
+function lowerBound(n, pred) {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = lo + hi >>> 1;
+    if (pred(mid)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+// engine/prompt.ts
+var MAX_PROMPT_TOKENS = 262144;
+function preparePrompt(model, spec) {
+  const V = model.embeddings.V;
+  const tok = model.tokenizer;
+  if (spec.kind === "ids") {
+    const bad = spec.ids.find((id) => !Number.isInteger(id) || id < 0 || id >= V);
+    if (bad !== void 0) throw new InputError(`token id ${bad} is outside the vocabulary 0..${V - 1}`);
+    const ids = Int32Array.from(spec.ids);
+    return { ids, tokens: spec.ids.map((id) => tok?.idToToken(id) ?? String(id)), focus: [ids.length - 1] };
+  }
+  if (!tok) throw new InputError(`${spec.kind} prompts need the model's tokenizer.json: give token ids instead`);
+  if (spec.kind === "phonebook") return phonebookPrompt(tok, spec.spec, spec.seed);
+  const enc = tok.encode(spec.text);
+  if (enc.ids.length === 0) throw new InputError("the prompt has no tokens");
+  if (enc.ids.length > MAX_PROMPT_TOKENS) throw new InputError(`the prompt has ${enc.ids.length} tokens; at most ${MAX_PROMPT_TOKENS} can be run`);
+  const tokens = enc.offsets.map(([a, b]) => spec.text.slice(a, b));
+  return { ids: Int32Array.from(enc.ids), tokens, focus: [enc.ids.length - 1] };
+}
+function phonebookPrompt(tokenizer, spec, seed) {
+  const book = makePhonebook({
+    format: spec.format,
+    variant: spec.variant,
+    depth: spec.depth,
+    shots: spec.fewShot,
+    ...spec.entries !== void 0 ? { entries: spec.entries } : { tokens: spec.tokenBudget }
+  }, seed, tokenizer);
+  const t = book.tokens;
+  const lead = leadingSpaceToken(tokenizer, book.text, t.ids, book.completion);
+  const ids = lead === void 0 ? t.ids : [...t.ids, lead.id];
+  const T2 = ids.length;
+  const tokens = t.offsets.map(([a, b]) => book.text.slice(a, b));
+  if (lead) tokens.push(lead.text);
+  const lastEntry = t.entries[t.entries.length - 1]?.span[1] ?? T2;
+  const focus = [lastEntry - 1, T2 - 1];
+  if (t.request) focus.push(t.request[1] - 1);
+  return {
+    ids: Int32Array.from(ids),
+    tokens,
+    focus: [...new Set(focus.filter((p) => p >= 0 && p < T2))].sort((a, b) => a - b),
+    phonebook: {
+      entries: book.entries.map((e, i) => ({ name: e.name, number: e.number, tokens: t.entries[i].span })),
+      target: book.target,
+      examples: book.examples,
+      expected: book.answer
+    }
+  };
+}
+function leadingSpaceToken(tokenizer, text, ids, completion) {
+  const space = /^[ \t]+/.exec(completion)?.[0];
+  if (!space) return void 0;
+  const T2 = ids.length;
+  const enc = tokenizer.encode(text + completion.slice(0, space.length + 1));
+  if (enc.ids.length !== T2 + 2 || !ids.every((id, i) => enc.ids[i] === id)) return void 0;
+  const [a, b] = enc.offsets[T2];
+  return a === text.length && b === text.length + space.length ? { id: enc.ids[T2], text: space } : void 0;
+}
+
+// engine/trace/decode.ts
+var MAX_DEPTH = 16;
+var MAX_DIMS = 8;
+var Check = class {
+  constructor(file, where) {
+    this.file = file;
+    this.where = where;
+  }
+  file;
+  where;
+  bad(field, problem) {
+    throw new CheckpointError(this.file, `${this.where}${field ? `: ${field}` : ""}: ${problem}`);
+  }
+  object(v, field) {
+    if (v === null || typeof v !== "object" || Array.isArray(v)) this.bad(field, `is ${brief(v)}, not an object`);
+    return v;
+  }
+  array(v, field) {
+    if (!Array.isArray(v)) this.bad(field, `is ${brief(v)}, not a list`);
+    return v;
+  }
+  int(v, field, min = 0, max = Number.MAX_SAFE_INTEGER) {
+    if (!Number.isSafeInteger(v) || v < min || v > max) this.bad(field, `is ${brief(v)}, not an integer in ${min}..${max}`);
+    return v;
+  }
+  ints(v, field, min = 0, max = Number.MAX_SAFE_INTEGER) {
+    const a = this.array(v, field);
+    a.forEach((x, i) => this.int(x, `${field}[${i}]`, min, max));
+    return a;
+  }
+  number(v, field) {
+    if (typeof v !== "number") this.bad(field, `is ${brief(v)}, not a number`);
+    return v;
+  }
+  string(v, field) {
+    if (typeof v !== "string") this.bad(field, `is ${brief(v)}, not a string`);
+    return v;
+  }
+  strings(v, field) {
+    const a = this.array(v, field);
+    a.forEach((x, i) => this.string(x, `${field}[${i}]`));
+    return a;
+  }
+  kind(v, field) {
+    if (typeof v !== "string" || !Object.hasOwn(KIND_CHAR, v)) this.bad(field, `is ${brief(v)}, not a block kind (${Object.keys(KIND_CHAR).join(", ")})`);
+    return v;
+  }
+};
+function brief(value) {
+  const s = JSON.stringify(value) ?? String(value);
+  return s.length > 60 ? `${s.slice(0, 60)}\u2026` : s;
+}
+function checkTree(c, v) {
+  if (v === null || typeof v !== "object") return;
+  if (Array.isArray(v)) {
+    for (const x of v) checkTree(c, x);
+    return;
+  }
+  for (const [k, x] of Object.entries(v)) {
+    if (k === "__proto__") c.bad("", "has a key named __proto__");
+    checkTree(c, x);
+  }
+}
+function parseSectionJson(bytes, file, where) {
+  let text;
+  try {
+    text = utf8Decode(bytes);
+  } catch {
+    throw new CheckpointError(file, `${where}: JSON is not valid UTF-8`);
+  }
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (inString) {
+      if (ch === 92) i++;
+      else if (ch === 34) inString = false;
+    } else if (ch === 34) inString = true;
+    else if (ch === 91 || ch === 123) {
+      if (++depth > MAX_DEPTH) throw new CheckpointError(file, `${where}: JSON nests deeper than ${MAX_DEPTH} levels`);
+    } else if (ch === 93 || ch === 125) depth--;
+  }
+  return parsePythonJson(text, `${file}: ${where}`);
+}
+function decodeHeader(json, file) {
+  const c = new Check(file, "header");
+  checkTree(c, json);
+  const h = c.object(json, "");
+  c.string(h.producer, "producer");
+  const m = c.object(h.model, "model");
+  c.string(m.name, "model.name");
+  c.string(m.model_type, "model.model_type");
+  const V = c.int(m.vocab_size, "model.vocab_size", 1);
+  c.array(m.layers, "model.layers").forEach((l, i) => {
+    const layer = c.object(l, `model.layers[${i}]`);
+    c.int(layer.index, `model.layers[${i}].index`, i, i);
+    c.kind(layer.kind, `model.layers[${i}].kind`);
+    if (layer.shared !== void 0) c.int(layer.shared, `model.layers[${i}].shared`, 0);
+  });
+  const L = m.layers.length;
+  c.string(h.layout, "layout");
+  c.ints(h.blocks, "blocks", 0, Math.max(0, L - 1));
+  const p = c.object(h.prompt, "prompt");
+  const ids = c.ints(p.ids, "prompt.ids", 0, V - 1);
+  const T2 = ids.length;
+  if (T2 < 1 || T2 > MAX_PROMPT_TOKENS) c.bad("prompt.ids", `has ${T2} tokens; a prompt has 1 to ${MAX_PROMPT_TOKENS}`);
+  if (c.strings(p.tokens, "prompt.tokens").length !== T2) c.bad("prompt.tokens", `has ${p.tokens.length} items for ${T2} ids`);
+  c.ints(p.focus, "prompt.focus", 0, T2 - 1);
+  if (p.phonebook !== void 0) {
+    const b = c.object(p.phonebook, "prompt.phonebook");
+    const entries = c.array(b.entries, "prompt.phonebook.entries");
+    entries.forEach((e, i) => {
+      const entry = c.object(e, `prompt.phonebook.entries[${i}]`);
+      c.string(entry.name, `prompt.phonebook.entries[${i}].name`);
+      c.string(entry.number, `prompt.phonebook.entries[${i}].number`);
+      const span = c.ints(entry.tokens, `prompt.phonebook.entries[${i}].tokens`, 0, T2);
+      if (span.length !== 2 || span[0] > span[1]) c.bad(`prompt.phonebook.entries[${i}].tokens`, `is ${brief(span)}, not [start, end] inside the prompt`);
+    });
+    c.int(b.target, "prompt.phonebook.target", 0, Math.max(0, entries.length - 1));
+    c.ints(b.examples, "prompt.phonebook.examples", 0, Math.max(0, entries.length - 1));
+    c.string(b.expected, "prompt.phonebook.expected");
+  }
+  c.object(h.capture, "capture");
+  c.int(h.maxNewTokens, "maxNewTokens");
+  c.int(h.topK, "topK");
+  const prompt = { ...p, ids: Int32Array.from(ids) };
+  return { ...h, prompt };
+}
+function decodeRecordJson(json, file, expectIndex, header, dataBytes) {
+  const c = new Check(file, `layer ${expectIndex}`);
+  checkTree(c, json);
+  const r = c.object(json, "");
+  const slots = [];
+  const isSlot = (v) => v !== null && typeof v === "object" && !Array.isArray(v) && Object.hasOwn(v, "offset");
+  const collect = (v, field, parent) => {
+    if (isSlot(v)) {
+      const d = v;
+      const extra = Object.keys(d).find((k) => !["dtype", "shape", "offset", "length"].includes(k));
+      if (extra !== void 0) c.bad(field, `array descriptor has an unknown key ${brief(extra)}`);
+      if (d.dtype !== "F32") c.bad(field, `dtype ${brief(d.dtype)}; trace arrays are F32`);
+      const shape = c.ints(d.shape, `${field}.shape`);
+      if (shape.length > MAX_DIMS) c.bad(`${field}.shape`, `has ${shape.length} dimensions, at most ${MAX_DIMS}`);
+      let n = 1;
+      for (const dim of shape) {
+        n *= dim;
+        if (4 * n > dataBytes) c.bad(`${field}.shape`, `${brief(shape)} needs more than the section's ${dataBytes} data bytes`);
+      }
+      const offset = c.int(d.offset, `${field}.offset`);
+      const length = c.int(d.length, `${field}.length`);
+      if (length !== 4 * n) c.bad(field, `shape ${brief(shape)} of F32 needs ${4 * n} bytes, length says ${length}`);
+      const at = slots.reduce((s, x) => s + x.length, 0);
+      if (offset !== at) c.bad(`${field}.offset`, `is ${offset}; arrays tile the data in order, so this one starts at ${at}`);
+      if (parent && field.endsWith(".data") && JSON.stringify(parent.shape) !== JSON.stringify(shape)) {
+        c.bad(field, `shape ${brief(shape)} differs from its tensor's ${brief(parent.shape)}`);
+      }
+      slots.push({ shape, offset, length });
+      return;
+    }
+    if (Array.isArray(v)) v.forEach((x, i) => isSlot(x) ? c.bad(`${field}[${i}]`, "arrays may not sit inside lists") : collect(x, `${field}[${i}]`));
+    else if (v !== null && typeof v === "object") {
+      for (const [k, x] of Object.entries(v)) collect(x, field ? `${field}.${k}` : k, v);
+    }
+  };
+  collect(r, "");
+  const covered = slots.reduce((s, x) => s + x.length, 0);
+  if (covered !== dataBytes) c.bad("", `its arrays cover ${covered} of the section's ${dataBytes} data bytes`);
+  c.int(r.index, "index", expectIndex, expectIndex);
+  c.int(r.block, "block", 0, Math.max(0, header.model.layers.length - 1));
+  c.kind(r.kind, "kind");
+  c.string(r.name, "name");
+  const T2 = header.prompt.ids.length;
+  c.int(r.T, "T", T2, T2);
+  for (const field of ["residualNorm", "contributionNorm"]) {
+    const d = r[field];
+    if (!isSlot(d)) c.bad(field, "is missing or not an array descriptor");
+    if (JSON.stringify(d.shape) !== JSON.stringify([T2])) c.bad(field, `has shape ${brief(d.shape)}, not [${T2}]`);
+  }
+  c.ints(r.focus, "focus", 0, T2 - 1);
+  c.number(r.ms, "ms");
+  if (r.notices !== void 0) c.strings(r.notices, "notices");
+  return {
+    slots,
+    fill(data) {
+      let i = 0;
+      const build = (v) => {
+        if (isSlot(v)) {
+          const s = slots[i++];
+          return new Float32Array(data.slice(s.offset, s.offset + s.length).buffer);
+        }
+        if (Array.isArray(v)) return v.map(build);
+        if (v === null || typeof v !== "object") return v;
+        return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, build(x)]));
+      };
+      return build(r);
+    }
+  };
+}
+function decodeTokens(json, file) {
+  const c = new Check(file, "tokens");
+  checkTree(c, json);
+  return c.array(json, "").map((t, i) => {
+    const tok = c.object(t, `[${i}]`);
+    c.int(tok.step, `[${i}].step`, i, i);
+    c.int(tok.id, `[${i}].id`);
+    c.string(tok.text, `[${i}].text`);
+    c.number(tok.logprob, `[${i}].logprob`);
+    c.array(tok.top, `[${i}].top`).forEach((a, j) => {
+      const alt = c.object(a, `[${i}].top[${j}]`);
+      c.int(alt.id, `[${i}].top[${j}].id`);
+      c.number(alt.logprob, `[${i}].top[${j}].logprob`);
+      c.string(alt.text, `[${i}].top[${j}].text`);
+    });
+    return tok;
+  });
+}
+var STATUSES = ["complete", "cancelled", "superseded"];
+function decodeSummary(json, file) {
+  const c = new Check(file, "summary");
+  checkTree(c, json);
+  const s = c.object(json, "");
+  if (!STATUSES.includes(s.status)) c.bad("status", `is ${brief(s.status)}, not one of ${STATUSES.join(", ")}`);
+  c.string(s.layout, "layout");
+  c.ints(s.blocks, "blocks");
+  c.int(s.promptTokens, "promptTokens", 1);
+  c.ints(s.generatedIds, "generatedIds");
+  c.string(s.generatedText, "generatedText");
+  if (!/^[0-9a-f]{16}$/.test(String(s.recordsDigest))) c.bad("recordsDigest", `is ${brief(s.recordsDigest)}, not 16 hex digits`);
+  c.number(s.captureBytes, "captureBytes");
+  const t = c.object(s.timings, "timings");
+  for (const k of ["firstLayerMs", "prefillMs", "msPerToken"]) c.number(t[k], `timings.${k}`);
+  if (s.expected !== void 0) c.string(s.expected, "expected");
+  if (s.exact !== void 0 && typeof s.exact !== "boolean") c.bad("exact", `is ${brief(s.exact)}, not true or false`);
+  if (s.digitAccuracy !== void 0) c.number(s.digitAccuracy, "digitAccuracy");
+  return s;
+}
+
+// engine/trace/format.ts
+var TRACE_MAGIC = "HSTRACE\0";
+var TRACE_VERSION = 1;
+var PREAMBLE_BYTES = 16;
+var SECTION_HEAD_BYTES = 16;
+var SECTION_TAGS = ["HEAD", "LAYR", "TOKS", "SUMM"];
+var MAX_JSON_BYTES = 64 * 2 ** 20;
+var MAX_LAYER_DATA_BYTES = 2 ** 31;
+function encodePreamble() {
+  const out = new Uint8Array(PREAMBLE_BYTES);
+  for (let i = 0; i < 8; i++) out[i] = TRACE_MAGIC.charCodeAt(i);
+  const view = new DataView(out.buffer);
+  view.setUint32(8, TRACE_VERSION, true);
+  view.setUint32(12, RECORD_VERSION, true);
+  return out;
+}
+function isTrace(prefix) {
+  if (prefix.length < 8) return false;
+  for (let i = 0; i < 8; i++) if (prefix[i] !== TRACE_MAGIC.charCodeAt(i)) return false;
+  return true;
+}
+function decodePreamble(bytes, file, fileSize) {
+  if (fileSize < PREAMBLE_BYTES) throw new CheckpointError(file, `not a trace: ${fileSize} bytes, a trace has at least ${PREAMBLE_BYTES}`);
+  if (!isTrace(bytes)) throw new CheckpointError(file, "not a trace: the file does not start with HSTRACE");
+  const view = new DataView(bytes.buffer, bytes.byteOffset, PREAMBLE_BYTES);
+  const version2 = view.getUint32(8, true);
+  const recordVersion = view.getUint32(12, true);
+  if (version2 < 1 || version2 > TRACE_VERSION) {
+    throw new CheckpointError(file, `trace format version ${version2}; this reader knows versions 1 to ${TRACE_VERSION} (a newer HybridScope may read it)`);
+  }
+  if (recordVersion !== RECORD_VERSION) {
+    throw new CheckpointError(file, `records of version ${recordVersion}; this reader knows version ${RECORD_VERSION}`);
+  }
+  return { version: version2, recordVersion };
+}
+function decodeSectionHead(bytes, at, file, fileSize) {
+  if (bytes.length < SECTION_HEAD_BYTES) {
+    throw new CheckpointError(file, `truncated: a section starts at byte ${at} but the file ends at byte ${fileSize}`);
+  }
+  const tag = String.fromCharCode(...bytes.subarray(0, 4));
+  if (!SECTION_TAGS.includes(tag)) {
+    throw new CheckpointError(file, `unknown section tag ${JSON.stringify(tag)} at byte ${at} (known: ${SECTION_TAGS.join(", ")})`);
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, SECTION_HEAD_BYTES);
+  const jsonBytes = view.getUint32(4, true);
+  const high = view.getUint32(12, true);
+  const dataBytes = view.getUint32(8, true) + high * 2 ** 32;
+  const where = `section ${tag} at byte ${at}`;
+  if (jsonBytes > MAX_JSON_BYTES) throw new CheckpointError(file, `${where}: JSON of ${jsonBytes} bytes exceeds ${MAX_JSON_BYTES}`);
+  if (high >= 2 ** 21) throw new CheckpointError(file, `${where}: data length ${high} \xB7 2^32 + \u2026 is 2^53 or more`);
+  if (tag !== "LAYR" && dataBytes !== 0) throw new CheckpointError(file, `${where}: has ${dataBytes} data bytes; only LAYR sections hold data`);
+  if (dataBytes > MAX_LAYER_DATA_BYTES) throw new CheckpointError(file, `${where}: data of ${dataBytes} bytes exceeds ${MAX_LAYER_DATA_BYTES}`);
+  const dataStart = at + SECTION_HEAD_BYTES + jsonBytes;
+  const end = dataStart + dataBytes;
+  if (end > fileSize) {
+    throw new CheckpointError(file, `truncated: ${where} needs ${jsonBytes} JSON and ${dataBytes} data bytes, past the end of the file (${fileSize} bytes)`);
+  }
+  return { tag, at, jsonBytes, dataBytes, dataStart, end };
+}
+function encodeSection(tag, jsonText, dataBytes) {
+  const json = utf8Encode(jsonText);
+  const padded = Math.ceil(json.length / 8) * 8;
+  const out = new Uint8Array(SECTION_HEAD_BYTES + padded).fill(32, SECTION_HEAD_BYTES + json.length);
+  for (let i = 0; i < 4; i++) out[i] = tag.charCodeAt(i);
+  const view = new DataView(out.buffer);
+  view.setUint32(4, padded, true);
+  view.setUint32(8, dataBytes % 2 ** 32, true);
+  view.setUint32(12, Math.floor(dataBytes / 2 ** 32), true);
+  out.set(json, SECTION_HEAD_BYTES);
+  return out;
+}
+function traceJson(value) {
+  const text = JSON.stringify(value, (_k, v) => typeof v === "number" && !Number.isFinite(v) ? `\0nf:${v}` : v);
+  return text.replace(/"\\u0000nf:(-?Infinity|NaN)"/g, "$1");
+}
+
+// engine/trace/read.ts
+async function rangeReader(src, file) {
+  return { size: await src.size(file), read: (start, end) => src.readRange(file, start, end) };
+}
+async function openTrace(src, file) {
+  const name = pathOf(src, file);
+  const io = await rangeReader(src, file);
+  const size = io.size;
+  const exact = async (start, end) => {
+    const b = await io.read(start, end);
+    if (b.length !== end - start) throw new CheckpointError(name, `truncated: bytes ${start}..${end} could not be read (the file changed?)`);
+    return b;
+  };
+  const { version: version2, recordVersion } = decodePreamble(await exact(0, Math.min(size, PREAMBLE_BYTES)), name, size);
+  let pos = PREAMBLE_BYTES;
+  let layers = 0;
+  let iterating = false;
+  const head2 = async () => {
+    if (pos >= size) throw new CheckpointError(name, `truncated: the file ends at byte ${size} before the summary`);
+    return decodeSectionHead(await exact(pos, Math.min(size, pos + SECTION_HEAD_BYTES)), pos, name, size);
+  };
+  const json = async (s) => parseSectionJson(await exact(s.at + SECTION_HEAD_BYTES, s.dataStart), name, `section ${s.tag} at byte ${s.at}`);
+  const expectTag = (s, want) => {
+    if (s.tag !== want) throw new CheckpointError(name, `section ${s.tag} at byte ${s.at} where ${want} belongs`);
+  };
+  const first = await head2();
+  expectTag(first, "HEAD");
+  const header = decodeHeader(await json(first), name);
+  pos = first.end;
+  const maxLayers = header.blocks.length;
+  const nextLayer = async () => {
+    const s = await head2();
+    if (s.tag === "TOKS") return void 0;
+    expectTag(s, "LAYR");
+    if (layers >= maxLayers) throw new CheckpointError(name, `layer section ${layers} at byte ${s.at}, but the run has ${maxLayers} blocks`);
+    return s;
+  };
+  return {
+    file: name,
+    size,
+    version: version2,
+    recordVersion,
+    header,
+    async *records() {
+      if (iterating) throw new Error("trace: records() reads the file once");
+      iterating = true;
+      for (let s = await nextLayer(); s; s = await nextLayer()) {
+        const rec = decodeRecordJson(await json(s), name, layers, header, s.dataBytes);
+        const data = await exact(s.dataStart, s.end);
+        pos = s.end;
+        layers++;
+        yield rec.fill(data);
+      }
+    },
+    async finish() {
+      for (let s2 = await nextLayer(); s2; s2 = await nextLayer()) {
+        pos = s2.end;
+        layers++;
+      }
+      const t = await head2();
+      const tokens = decodeTokens(await json(t), name);
+      pos = t.end;
+      const s = await head2();
+      expectTag(s, "SUMM");
+      const summary = decodeSummary(await json(s), name);
+      if (s.end !== size) throw new CheckpointError(name, `${size - s.end} bytes after the summary, which ends a trace`);
+      if (summary.status === "complete" && layers !== maxLayers) {
+        throw new CheckpointError(name, `a complete run with ${layers} layer sections for ${maxLayers} blocks`);
+      }
+      return { layers, tokens, summary };
+    }
+  };
+}
+
+// engine/cli/node-files.ts
+import { access, constants, open as open2, readFile, realpath as realpath2, stat as stat2 } from "node:fs/promises";
+import { basename as basename2, dirname as dirname2, isAbsolute, join as join2, relative, sep } from "node:path";
+
+// engine/cli/atomic-write.ts
+import { randomBytes } from "node:crypto";
+import { open, readlink, realpath, rename, stat, unlink } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
+async function writeFileAtomic(path, data) {
+  const file = await openAtomicFile(path);
+  try {
+    await file.write(data);
+  } catch (e) {
+    await file.abort();
+    throw e;
+  }
+  await file.commit();
+}
+async function openAtomicFile(path) {
+  const target = await replacedFile(path);
+  const existing = await stat(target).catch(() => void 0);
+  const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString("hex")}.tmp`);
+  const fh = await open(temp, "wx", 438);
+  let isOpen = true;
+  const close = async () => {
+    if (isOpen) {
+      isOpen = false;
+      await fh.close();
+    }
+  };
+  const abort = async () => {
+    await close().catch(() => void 0);
+    await unlink(temp).catch(() => void 0);
+  };
+  try {
+    if (existing) await fh.chmod(existing.mode & 511);
+  } catch (e) {
+    await abort();
+    throw e;
+  }
+  return {
+    // writeFile on a handle appends at its position, and writes the whole piece
+    write: (data) => fh.writeFile(data),
+    async commit() {
+      try {
+        await fh.sync();
+        await close();
+        await rename(temp, target);
+      } catch (e) {
+        await abort();
+        throw e;
+      }
+      await syncFolder(dirname(target));
+    },
+    abort
+  };
+}
+async function replacedFile(path) {
+  const link = await readlink(path).catch(() => void 0);
+  if (link === void 0) return path;
+  return realpath(path).catch(() => resolve(dirname(path), link));
+}
+async function syncFolder(dir) {
+  if (process.platform === "win32") return;
+  const fh = await open(dir, "r");
+  try {
+    await fh.sync();
+  } catch (e) {
+    const code = e.code;
+    if (code !== "EINVAL" && code !== "ENOTSUP") throw e;
+  } finally {
+    await fh.close();
+  }
+}
+
+// engine/cli/node-files.ts
+var READ_PIECE = 1 << 30;
+function nodeFolderSource(dir, name = basename2(dir)) {
+  const leaves = (file) => new CheckpointError(`${name}/${file}`, "path leaves the folder");
+  const resolve2 = async (file) => {
+    if (isAbsolute(file) || file.split(/[\\/]/).includes("..")) throw leaves(file);
+    const full = await realpath2(join2(dir, file));
+    const rel = relative(await realpath2(dir), full);
+    if (isAbsolute(rel) || rel.split(sep).includes("..")) throw leaves(file);
+    return full;
+  };
+  const readRange2 = async (file, start, end) => {
+    const handle = await open2(await resolve2(file), "r");
+    try {
+      const buf = new Uint8Array(Math.max(0, end - start));
+      let done = 0;
+      while (done < buf.length) {
+        const { bytesRead } = await handle.read(buf, done, Math.min(READ_PIECE, buf.length - done), start + done);
+        if (bytesRead === 0) break;
+        done += bytesRead;
+      }
+      return buf.subarray(0, done);
+    } finally {
+      await handle.close();
+    }
+  };
+  return {
+    name,
+    async has(file) {
+      try {
+        return (await stat2(await resolve2(file))).isFile();
+      } catch {
+        return false;
+      }
+    },
+    async read(file) {
+      return new Uint8Array(await readFile(await resolve2(file)));
+    },
+    readRange: readRange2,
+    size: async (file) => (await stat2(await resolve2(file))).size
+  };
+}
+async function nodeFileSource(path) {
+  const info2 = await stat2(path).catch(() => {
+    throw new CheckpointError(path, "no such file");
+  });
+  if (!info2.isFile()) throw new CheckpointError(path, "not a file");
+  const dir = dirname2(path);
+  return { src: nodeFolderSource(dir, path.includes("/") || path.includes(sep) ? dir : ""), file: basename2(path) };
+}
+async function modelFolder(dir) {
+  const info2 = await stat2(dir).catch(() => {
+    throw new CheckpointError(dir, "no such folder");
+  });
+  if (!info2.isDirectory()) throw new CheckpointError(dir, "not a folder");
+  return nodeFolderSource(dir, dir.replace(/\/+$/, "") || dir);
+}
+async function readJsonFile(file, expected) {
+  let text;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (e) {
+    throw new CheckpointError(file, e.code === "ENOENT" ? "no such file" : "cannot read the file");
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new CheckpointError(file, `not valid JSON (expected ${expected})`);
+  }
+}
+async function checkOutFile(file) {
+  const dir = dirname2(file);
+  const info2 = await stat2(dir).catch(() => {
+    throw new CheckpointError(file, "cannot write: no such folder");
+  });
+  if (!info2.isDirectory()) throw new CheckpointError(file, `cannot write: ${dir} is not a folder`);
+  await access(dir, constants.W_OK).catch(() => {
+    throw new CheckpointError(file, `cannot write: ${dir} is not writable`);
+  });
+}
+async function writeOutFile(file, data) {
+  try {
+    await writeFileAtomic(file, data);
+  } catch (e) {
+    throw outFileError(file, e);
+  }
+}
+async function openOutFile(file) {
+  const f = await openAtomicFile(file).catch((e) => {
+    throw outFileError(file, e);
+  });
+  const named = async (step6) => {
+    try {
+      await step6();
+    } catch (e) {
+      await f.abort();
+      throw outFileError(file, e);
+    }
+  };
+  return { write: (data) => named(() => f.write(data)), commit: () => named(() => f.commit()), abort: () => f.abort() };
+}
+function outFileError(file, e) {
+  const code = e.code;
+  return new CheckpointError(file, code === "ENOENT" ? "cannot write: no such folder" : `cannot write (${code ?? e.message})`);
+}
+
+// engine/cli/commands/agree.ts
+var agreeCommand = {
+  name: "agree",
+  summary: "compare a trace with a reference trace of the same model and prompt: every record array, token and the answer",
+  args: ["trace", "reference"],
+  flags: {
+    tol: { type: "string", value: "X", default: "1e-3", help: "the largest relative error allowed: max|a-b|/max|b| per record array, |a-b|/max(1,|b|) per log-prob" },
+    json: { type: "boolean", help: "print the figures as JSON {agree, worst, at, logprob_err, records, arrays, dropped, mismatches}" }
+  },
+  examples: ["hybridscope agree gpu.hstrace run.hstrace --tol 1e-3"],
+  async run({ positionals, values }, io) {
+    const tol = Number(values.tol);
+    if (!(tol >= 0)) throw new UsageError(`--tol must be a number \u2265 0, got "${String(values.tol)}"`);
+    const open4 = async (path) => {
+      const { src, file } = await nodeFileSource(path);
+      return openTrace(src, file);
+    };
+    const [a, b] = [await open4(positionals[0]), await open4(positionals[1])];
+    const r = await agreeTraces(a, b);
+    const ok = agrees(r, tol);
+    if (values.json) {
+      io.stdout(JSON.stringify({ agree: ok, worst: r.worst.err, at: r.worst.at, logprob_err: r.logprobErr, records: r.records, arrays: r.arrays, dropped: r.dropped, mismatches: r.mismatches }) + "\n");
+    } else {
+      io.stdout(`${positionals[0]} vs ${positionals[1]}: ${agreementLine(r, tol)}
+`);
+      for (const m of r.mismatches.slice(1)) io.stderr(`  ${m}
+`);
+    }
+    return ok ? 0 : 1;
+  }
+};
+
 // engine/layers/working.ts
 var pool = /* @__PURE__ */ new Map();
 function working(role, n) {
@@ -1569,15 +3062,6 @@ function t2(data, a, b) {
   return { dtype: "f32", shape: [a, b], data };
 }
 
-// engine/io/text.ts
-var host = globalThis;
-function utf8Decode(bytes) {
-  return new host.TextDecoder("utf-8", { fatal: true }).decode(bytes);
-}
-function utf8Encode(text) {
-  return new host.TextEncoder().encode(text);
-}
-
 // engine/io/safetensors-write.ts
 function writeSafetensors(tensors, metadata) {
   const header = {};
@@ -1607,335 +3091,6 @@ function writeSafetensors(tensors, metadata) {
     at += t.data.byteLength;
   }
   return out;
-}
-
-// engine/layout.ts
-var KIND_CHAR = {
-  mamba1: "m",
-  mamba2: "M",
-  attention: "*",
-  mlp: "-",
-  moe: "E",
-  parallel: "P",
-  shared: "S"
-};
-var CHAR_KIND = {
-  m: "mamba1",
-  M: "mamba2",
-  "*": "attention",
-  "-": "mlp",
-  E: "moe",
-  P: "parallel",
-  S: "shared"
-};
-var KIND_NAME = {
-  mamba2: "Mamba-2",
-  mamba1: "Mamba-1",
-  attention: "attention",
-  mlp: "MLP",
-  moe: "mixture-of-experts MLP",
-  parallel: "parallel attention + Mamba-2",
-  shared: "shared transformer + Mamba-2"
-};
-var KIND_PARTS = {
-  parallel: ["attention", "mamba2"],
-  shared: ["attention", "mlp", "mamba2"]
-};
-var isLayoutChar = (c) => Object.hasOwn(CHAR_KIND, c);
-var MAX_INDEX_DIGITS = 6;
-function readLayout(text) {
-  const tokens = [];
-  let open4 = false;
-  [...text].forEach((c, i) => {
-    if (/\s/.test(c)) {
-      open4 = false;
-      return;
-    }
-    const last = tokens.at(-1);
-    if (c >= "0" && c <= "9") {
-      if (!last || !open4) throw new LayoutError(text, `the number at character ${i + 1} follows no block char (an index goes right after its block's char, as in M6)`);
-      if (last.digits.length >= MAX_INDEX_DIGITS) throw new LayoutError(text, `the index at character ${last.at + 1} is too long (at most ${MAX_INDEX_DIGITS} digits)`);
-      last.digits += c;
-    } else if (isLayoutChar(c)) {
-      tokens.push({ kind: CHAR_KIND[c], index: null, at: i + 1, digits: "" });
-      open4 = true;
-    } else {
-      const chars = Object.keys(CHAR_KIND).map((k) => `${k} ${KIND_NAME[CHAR_KIND[k]]}`).join(", ");
-      throw new LayoutError(text, `unknown block char ${JSON.stringify(c)} at character ${i + 1} (use ${chars}, and a number to name a block, as in M6)`);
-    }
-  });
-  return tokens.map(({ kind, at, digits }) => ({ kind, at, index: digits === "" ? null : Number(digits) }));
-}
-function checkpointOrder(kinds) {
-  return kinds.map((_, i) => i);
-}
-function nextUnused(kinds, kind, used) {
-  const i = kinds.findIndex((k, b) => k === kind && !used.has(b));
-  return i < 0 ? void 0 : i;
-}
-function parseLayout(kinds, text) {
-  const tokens = readLayout(text);
-  if (tokens.length === 0) throw new LayoutError(text, "is empty; a model needs at least one block");
-  const used = /* @__PURE__ */ new Set();
-  return tokens.map(({ kind, index, at }) => {
-    const ch = KIND_CHAR[kind];
-    if (index !== null) {
-      if (index >= kinds.length) {
-        throw new LayoutError(text, `${ch}${index} at character ${at}: block ${index} does not exist (the checkpoint has blocks 0\u2013${kinds.length - 1})`);
-      }
-      if (kinds[index] !== kind) {
-        throw new LayoutError(text, `${ch}${index} at character ${at}: block ${index} is ${kinds[index]}, not ${kind} (write ${KIND_CHAR[kinds[index]]}${index})`);
-      }
-      used.add(index);
-      return index;
-    }
-    const next = nextUnused(kinds, kind, used);
-    if (next === void 0) {
-      const ofKind = checkpointOrder(kinds).filter((b) => kinds[b] === kind);
-      if (ofKind.length === 0) {
-        const holder = kinds.find((k) => KIND_PARTS[k]?.includes(kind));
-        if (holder) {
-          throw new LayoutError(text, `"${ch}" at character ${at}: this checkpoint's ${KIND_NAME[kind]} runs only inside its ${KIND_NAME[holder]} blocks (${KIND_CHAR[holder]}), which move, drop and repeat as a whole`);
-        }
-        throw new LayoutError(text, `"${ch}" at character ${at}: the checkpoint has no ${kind} blocks (its layout is ${formatLayout(kinds, checkpointOrder(kinds))})`);
-      }
-      throw new LayoutError(text, `"${ch}" at character ${at} asks for more ${ch} blocks than the ${ofKind.length} the checkpoint has; name a block to repeat it, e.g. ${ch}${ofKind[ofKind.length - 1]}`);
-    }
-    used.add(next);
-    return next;
-  });
-}
-function formatLayout(kinds, order) {
-  const used = /* @__PURE__ */ new Set();
-  return order.map((b) => {
-    const kind = Number.isInteger(b) ? kinds[b] : void 0;
-    if (kind === void 0) throw new LayoutError(order.join(","), `block ${b} does not exist (the checkpoint has blocks 0\u2013${kinds.length - 1})`);
-    const plain = nextUnused(kinds, kind, used) === b;
-    used.add(b);
-    return plain ? KIND_CHAR[kind] : `${KIND_CHAR[kind]}${b}`;
-  }).join("");
-}
-function layoutOrder(model) {
-  return model.blocks.map((b) => b.index);
-}
-function applyEdits(order, edits) {
-  const out = [...order];
-  const check = (i, what) => {
-    if (!Number.isInteger(i) || i < 0 || i >= out.length) {
-      throw new LayoutError(out.join(","), `${what} ${i} is outside 0..${out.length - 1}`);
-    }
-  };
-  for (const e of edits) {
-    if (e.op === "move") {
-      check(e.from, "move from");
-      check(e.to, "move to");
-      const [b] = out.splice(e.from, 1);
-      out.splice(e.to, 0, b);
-    } else if (e.op === "drop") {
-      check(e.at, "drop at");
-      out.splice(e.at, 1);
-    } else if (e.op === "duplicate") {
-      check(e.at, "duplicate at");
-      out.splice(e.at + 1, 0, out[e.at]);
-    } else {
-      check(e.a, "swap");
-      check(e.b, "swap");
-      [out[e.a], out[e.b]] = [out[e.b], out[e.a]];
-    }
-  }
-  if (out.length === 0) throw new LayoutError("", "the edits drop every block");
-  return out;
-}
-function editLayout(model, layout) {
-  const kinds = model.original.map((b) => b.kind);
-  let order;
-  if (typeof layout === "string") order = parseLayout(kinds, layout);
-  else if (layout.length > 0 && typeof layout[0] === "object") order = applyEdits(layoutOrder(model), layout);
-  else order = layout;
-  if (order.length === 0) throw new LayoutError("", "is empty; a model needs at least one block");
-  const printed = formatLayout(kinds, order);
-  return { ...model, blocks: order.map((i) => model.original[i]), layout: printed };
-}
-
-// engine/cli/node-files.ts
-import { access, constants, open as open2, readFile, realpath as realpath2, stat as stat2 } from "node:fs/promises";
-import { basename as basename2, dirname as dirname2, isAbsolute, join as join2, relative, sep } from "node:path";
-
-// engine/cli/atomic-write.ts
-import { randomBytes } from "node:crypto";
-import { open, readlink, realpath, rename, stat, unlink } from "node:fs/promises";
-import { basename, dirname, join, resolve } from "node:path";
-async function writeFileAtomic(path, data) {
-  const file = await openAtomicFile(path);
-  try {
-    await file.write(data);
-  } catch (e) {
-    await file.abort();
-    throw e;
-  }
-  await file.commit();
-}
-async function openAtomicFile(path) {
-  const target = await replacedFile(path);
-  const existing = await stat(target).catch(() => void 0);
-  const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString("hex")}.tmp`);
-  const fh = await open(temp, "wx", 438);
-  let isOpen = true;
-  const close = async () => {
-    if (isOpen) {
-      isOpen = false;
-      await fh.close();
-    }
-  };
-  const abort = async () => {
-    await close().catch(() => void 0);
-    await unlink(temp).catch(() => void 0);
-  };
-  try {
-    if (existing) await fh.chmod(existing.mode & 511);
-  } catch (e) {
-    await abort();
-    throw e;
-  }
-  return {
-    // writeFile on a handle appends at its position, and writes the whole piece
-    write: (data) => fh.writeFile(data),
-    async commit() {
-      try {
-        await fh.sync();
-        await close();
-        await rename(temp, target);
-      } catch (e) {
-        await abort();
-        throw e;
-      }
-      await syncFolder(dirname(target));
-    },
-    abort
-  };
-}
-async function replacedFile(path) {
-  const link = await readlink(path).catch(() => void 0);
-  if (link === void 0) return path;
-  return realpath(path).catch(() => resolve(dirname(path), link));
-}
-async function syncFolder(dir) {
-  if (process.platform === "win32") return;
-  const fh = await open(dir, "r");
-  try {
-    await fh.sync();
-  } catch (e) {
-    const code = e.code;
-    if (code !== "EINVAL" && code !== "ENOTSUP") throw e;
-  } finally {
-    await fh.close();
-  }
-}
-
-// engine/cli/node-files.ts
-var READ_PIECE = 1 << 30;
-function nodeFolderSource(dir, name = basename2(dir)) {
-  const leaves = (file) => new CheckpointError(`${name}/${file}`, "path leaves the folder");
-  const resolve2 = async (file) => {
-    if (isAbsolute(file) || file.split(/[\\/]/).includes("..")) throw leaves(file);
-    const full = await realpath2(join2(dir, file));
-    const rel = relative(await realpath2(dir), full);
-    if (isAbsolute(rel) || rel.split(sep).includes("..")) throw leaves(file);
-    return full;
-  };
-  const readRange2 = async (file, start, end) => {
-    const handle = await open2(await resolve2(file), "r");
-    try {
-      const buf = new Uint8Array(Math.max(0, end - start));
-      let done = 0;
-      while (done < buf.length) {
-        const { bytesRead } = await handle.read(buf, done, Math.min(READ_PIECE, buf.length - done), start + done);
-        if (bytesRead === 0) break;
-        done += bytesRead;
-      }
-      return buf.subarray(0, done);
-    } finally {
-      await handle.close();
-    }
-  };
-  return {
-    name,
-    async has(file) {
-      try {
-        return (await stat2(await resolve2(file))).isFile();
-      } catch {
-        return false;
-      }
-    },
-    async read(file) {
-      return new Uint8Array(await readFile(await resolve2(file)));
-    },
-    readRange: readRange2,
-    size: async (file) => (await stat2(await resolve2(file))).size
-  };
-}
-async function nodeFileSource(path) {
-  const info2 = await stat2(path).catch(() => {
-    throw new CheckpointError(path, "no such file");
-  });
-  if (!info2.isFile()) throw new CheckpointError(path, "not a file");
-  const dir = dirname2(path);
-  return { src: nodeFolderSource(dir, path.includes("/") || path.includes(sep) ? dir : ""), file: basename2(path) };
-}
-async function modelFolder(dir) {
-  const info2 = await stat2(dir).catch(() => {
-    throw new CheckpointError(dir, "no such folder");
-  });
-  if (!info2.isDirectory()) throw new CheckpointError(dir, "not a folder");
-  return nodeFolderSource(dir, dir.replace(/\/+$/, "") || dir);
-}
-async function readJsonFile(file, expected) {
-  let text;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (e) {
-    throw new CheckpointError(file, e.code === "ENOENT" ? "no such file" : "cannot read the file");
-  }
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new CheckpointError(file, `not valid JSON (expected ${expected})`);
-  }
-}
-async function checkOutFile(file) {
-  const dir = dirname2(file);
-  const info2 = await stat2(dir).catch(() => {
-    throw new CheckpointError(file, "cannot write: no such folder");
-  });
-  if (!info2.isDirectory()) throw new CheckpointError(file, `cannot write: ${dir} is not a folder`);
-  await access(dir, constants.W_OK).catch(() => {
-    throw new CheckpointError(file, `cannot write: ${dir} is not writable`);
-  });
-}
-async function writeOutFile(file, data) {
-  try {
-    await writeFileAtomic(file, data);
-  } catch (e) {
-    throw outFileError(file, e);
-  }
-}
-async function openOutFile(file) {
-  const f = await openAtomicFile(file).catch((e) => {
-    throw outFileError(file, e);
-  });
-  const named = async (step6) => {
-    try {
-      await step6();
-    } catch (e) {
-      await f.abort();
-      throw outFileError(file, e);
-    }
-  };
-  return { write: (data) => named(() => f.write(data)), commit: () => named(() => f.commit()), abort: () => f.abort() };
-}
-function outFileError(file, e) {
-  const code = e.code;
-  return new CheckpointError(file, code === "ENOENT" ? "cannot write: no such folder" : `cannot write (${code ?? e.message})`);
 }
 
 // engine/cli/input.ts
@@ -3001,7 +4156,7 @@ var MAX_TOKEN_ID = 2 ** 21;
 var CHILDREN = ["normalizers", "pretokenizers", "processors", "decoders"];
 var SECTIONS = ["normalizer", "pre_tokenizer", "post_processor", "decoder"];
 var isObj = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
-var brief = (v) => {
+var brief2 = (v) => {
   const s = JSON.stringify(v) ?? String(v);
   return s.length > 40 ? `${s.slice(0, 40)}\u2026` : s;
 };
@@ -3011,56 +4166,56 @@ function checkTokenizerJson(json, file) {
   };
   const id = (v, field) => {
     if (!Number.isSafeInteger(v) || v < 0 || v >= MAX_TOKEN_ID) {
-      bad(field, `is ${brief(v)}; token ids are integers 0..${MAX_TOKEN_ID - 1}`);
+      bad(field, `is ${brief2(v)}; token ids are integers 0..${MAX_TOKEN_ID - 1}`);
     }
   };
   const model = json.model;
-  if (!isObj(model)) bad("model", `is ${brief(model)}, not an object`);
+  if (!isObj(model)) bad("model", `is ${brief2(model)}, not an object`);
   const m = model;
-  if (m.type !== void 0 && typeof m.type !== "string") bad("model.type", `is ${brief(m.type)}, not a string`);
+  if (m.type !== void 0 && typeof m.type !== "string") bad("model.type", `is ${brief2(m.type)}, not a string`);
   const vocab = m.vocab;
   if (isObj(vocab)) {
-    for (const [token, v] of Object.entries(vocab)) id(v, `model.vocab[${brief(token)}]`);
+    for (const [token, v] of Object.entries(vocab)) id(v, `model.vocab[${brief2(token)}]`);
   } else if (Array.isArray(vocab)) {
     if (vocab.length > MAX_TOKEN_ID) bad("model.vocab", `has ${vocab.length} tokens, more than ${MAX_TOKEN_ID}`);
     vocab.forEach((pair, i) => {
-      if (!Array.isArray(pair) || typeof pair[0] !== "string" || typeof pair[1] !== "number") bad(`model.vocab[${i}]`, `is ${brief(pair)}, not [token, score]`);
+      if (!Array.isArray(pair) || typeof pair[0] !== "string" || typeof pair[1] !== "number") bad(`model.vocab[${i}]`, `is ${brief2(pair)}, not [token, score]`);
     });
-  } else bad("model.vocab", `is ${brief(vocab)}, not a token \u2192 id map`);
+  } else bad("model.vocab", `is ${brief2(vocab)}, not a token \u2192 id map`);
   for (const key of ["unk_token", "continuing_subword_prefix", "end_of_word_suffix"]) {
-    if (m[key] !== void 0 && m[key] !== null && typeof m[key] !== "string") bad(`model.${key}`, `is ${brief(m[key])}, not a string`);
+    if (m[key] !== void 0 && m[key] !== null && typeof m[key] !== "string") bad(`model.${key}`, `is ${brief2(m[key])}, not a string`);
   }
-  if (m.merges !== void 0 && !Array.isArray(m.merges)) bad("model.merges", `is ${brief(m.merges)}, not a list`);
+  if (m.merges !== void 0 && !Array.isArray(m.merges)) bad("model.merges", `is ${brief2(m.merges)}, not a list`);
   const added = json.added_tokens;
-  if (!Array.isArray(added)) bad("added_tokens", `is ${brief(added)}, not a list`);
+  if (!Array.isArray(added)) bad("added_tokens", `is ${brief2(added)}, not a list`);
   added.forEach((t, i) => {
-    if (!isObj(t)) bad(`added_tokens[${i}]`, `is ${brief(t)}, not an object`);
+    if (!isObj(t)) bad(`added_tokens[${i}]`, `is ${brief2(t)}, not an object`);
     const tok = t;
     id(tok.id, `added_tokens[${i}].id`);
-    if (typeof tok.content !== "string") bad(`added_tokens[${i}].content`, `is ${brief(tok.content)}, not a string`);
+    if (typeof tok.content !== "string") bad(`added_tokens[${i}].content`, `is ${brief2(tok.content)}, not a string`);
   });
   const component = (c, field, depth) => {
     if (c === null || c === void 0) return;
-    if (!isObj(c)) bad(field, `is ${brief(c)}, not an object`);
+    if (!isObj(c)) bad(field, `is ${brief2(c)}, not an object`);
     const o = c;
-    if (typeof o.type !== "string") bad(`${field}.type`, `is ${brief(o.type)}, not a string`);
+    if (typeof o.type !== "string") bad(`${field}.type`, `is ${brief2(o.type)}, not a string`);
     if (depth > 8) bad(field, "nests Sequences more than 8 deep");
     for (const key of CHILDREN) {
       if (o[key] === void 0) continue;
-      if (!Array.isArray(o[key])) bad(`${field}.${key}`, `is ${brief(o[key])}, not a list`);
+      if (!Array.isArray(o[key])) bad(`${field}.${key}`, `is ${brief2(o[key])}, not a list`);
       o[key].forEach((child, i) => component(child, `${field}.${key}[${i}]`, depth + 1));
     }
     if (o.pattern !== void 0) {
       const p = o.pattern;
-      if (!isObj(p) || !(typeof p.String === "string" || typeof p.Regex === "string")) bad(`${field}.pattern`, `is ${brief(o.pattern)}, not {"String": \u2026} or {"Regex": \u2026}`);
+      if (!isObj(p) || !(typeof p.String === "string" || typeof p.Regex === "string")) bad(`${field}.pattern`, `is ${brief2(o.pattern)}, not {"String": \u2026} or {"Regex": \u2026}`);
     }
     for (const key of ["behavior", "content", "prepend", "replacement", "prefix"]) {
-      if (o[key] !== void 0 && typeof o[key] !== "string") bad(`${field}.${key}`, `is ${brief(o[key])}, not a string`);
+      if (o[key] !== void 0 && typeof o[key] !== "string") bad(`${field}.${key}`, `is ${brief2(o[key])}, not a string`);
     }
   };
   for (const section of SECTIONS) component(json[section], section, 0);
   for (const section of ["truncation", "padding"]) {
-    if (json[section] !== void 0 && json[section] !== null && !isObj(json[section])) bad(section, `is ${brief(json[section])}, not an object or null`);
+    if (json[section] !== void 0 && json[section] !== null && !isObj(json[section])) bad(section, `is ${brief2(json[section])}, not an object or null`);
   }
 }
 
@@ -3126,56 +4281,6 @@ function locate(text, tokens) {
   return spans;
 }
 
-// engine/io/files.ts
-function pathOf(src, file) {
-  return src.name ? `${src.name.replace(/\/+$/, "")}/${file}` : file;
-}
-
-// engine/io/json.ts
-var SENTINEL = "\0hybridscope-number:";
-function parsePythonJson(text, file) {
-  try {
-    return JSON.parse(text, revive);
-  } catch {
-  }
-  let out = "";
-  let i = 0;
-  while (i < text.length) {
-    const ch = text[i];
-    if (ch === '"') {
-      let j = i + 1;
-      while (j < text.length && text[j] !== '"') j += text[j] === "\\" ? 2 : 1;
-      out += text.slice(i, j + 1);
-      i = j + 1;
-      continue;
-    }
-    const m = /^(-?Infinity|NaN)/.exec(text.slice(i, i + 9));
-    if (m) {
-      out += JSON.stringify(SENTINEL + m[1]);
-      i += m[1].length;
-      continue;
-    }
-    out += ch;
-    i++;
-  }
-  try {
-    return JSON.parse(
-      out,
-      (key, value) => typeof value === "string" && value.startsWith(SENTINEL) ? Number(value.slice(SENTINEL.length)) : revive(key, value)
-    );
-  } catch (e) {
-    throw new CheckpointError(file, `not valid JSON (${e.message})`);
-  }
-}
-function revive(_key, value) {
-  if (value !== null && typeof value === "object" && !Array.isArray(value)) {
-    const keys = Object.keys(value);
-    const f = value.__float__;
-    if (keys.length === 1 && typeof f === "string" && /^(-?Infinity|NaN)$/.test(f)) return Number(f);
-  }
-  return value;
-}
-
 // engine/io/safetensors.ts
 var BYTES_PER_DTYPE = {
   F64: 8,
@@ -3234,28 +4339,28 @@ function parseHeader(bytes, file, fileSize = bytes.length) {
 }
 function parseEntry(name, raw, file, dataLength) {
   const bad = (problem) => {
-    throw new CheckpointError(file, `tensor ${brief2(name)}: ${problem}`);
+    throw new CheckpointError(file, `tensor ${brief3(name)}: ${problem}`);
   };
   if (raw === null || typeof raw !== "object") bad("header entry is not an object");
   const { dtype, shape, data_offsets: offsets } = raw;
-  if (typeof dtype !== "string" || !Object.hasOwn(BYTES_PER_DTYPE, dtype)) bad(`unknown dtype ${brief2(dtype)}`);
+  if (typeof dtype !== "string" || !Object.hasOwn(BYTES_PER_DTYPE, dtype)) bad(`unknown dtype ${brief3(dtype)}`);
   if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-    bad(`shape ${brief2(shape)} is not a list of non-negative integers`);
+    bad(`shape ${brief3(shape)} is not a list of non-negative integers`);
   }
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && o >= 0) || offsets[0] > offsets[1]) {
-    bad(`data_offsets ${brief2(offsets)} are not [begin, end] with 0 <= begin <= end`);
+    bad(`data_offsets ${brief3(offsets)} are not [begin, end] with 0 <= begin <= end`);
   }
   const [begin, end] = offsets;
   const dims5 = shape;
   const need = numel(dims5) * BYTES_PER_DTYPE[dtype];
-  if (end - begin !== need) bad(`shape ${brief2(dims5)} of ${dtype} needs ${need} bytes, data_offsets give ${end - begin}`);
+  if (end - begin !== need) bad(`shape ${brief3(dims5)} of ${dtype} needs ${need} bytes, data_offsets give ${end - begin}`);
   if (end > dataLength) bad(`data_offsets end ${end} is past the data section (${dataLength} bytes)`);
   return { name, dtype, shape: dims5, begin, end };
 }
 function parseMetadata(raw, file) {
   if (raw === null) return {};
   if (typeof raw !== "object" || Array.isArray(raw) || !Object.values(raw).every((v) => typeof v === "string")) {
-    throw new CheckpointError(file, `safetensors __metadata__ ${brief2(raw)} is not a map of strings to strings`);
+    throw new CheckpointError(file, `safetensors __metadata__ ${brief3(raw)} is not a map of strings to strings`);
   }
   return raw;
 }
@@ -3265,7 +4370,7 @@ function checkCoverage(entries, file, dataLength) {
   let last;
   for (const e of sorted) {
     if (e.begin < covered) {
-      throw new CheckpointError(file, `tensors ${brief2(last.name)} and ${brief2(e.name)} overlap in the data section`);
+      throw new CheckpointError(file, `tensors ${brief3(last.name)} and ${brief3(e.name)} overlap in the data section`);
     }
     if (e.begin > covered) {
       throw new CheckpointError(file, `bytes ${covered}..${e.begin} of the data section belong to no tensor (a repeated or missing tensor name?)`);
@@ -3277,7 +4382,7 @@ function checkCoverage(entries, file, dataLength) {
     throw new CheckpointError(file, `the data section has ${dataLength - covered} bytes after the last tensor (${dataLength} bytes, tensors cover ${covered})`);
   }
 }
-function brief2(value) {
+function brief3(value) {
   const s = JSON.stringify(value) ?? String(value);
   return s.length > 80 ? `${s.slice(0, 80)}\u2026` : s;
 }
@@ -3566,25 +4671,6 @@ async function loadFolder(dir, io) {
   return model;
 }
 
-// engine/phonebook/templates.ts
-var FORMATS = ["bare", "question"];
-var VARIANTS = ["standard", "reversed"];
-var entryLine = (name, number) => `${name}: ${number}`;
-var questionLine = (name) => `What is the phone number for ${name}?`;
-var ANSWER_PREFIX = "Answer:";
-var requestLine = (name) => `Please find the phone number for ${name} in the phone book below. Memorize it, you will be asked for it at the end.`;
-function formatNumber(digits, format) {
-  return format === "bare" ? digits : `${digits.slice(0, 3)}-${digits.slice(3, 6)}-${digits.slice(6)}`;
-}
-var TEMPLATE_WORDS = [
-  ...new Set([questionLine("X"), ANSWER_PREFIX, requestLine("X")].join(" ").match(/[A-Za-z]+/g))
-].filter((w) => w !== "X");
-var TEMPLATE_SYMBOLS = [
-  ...new Set(
-    [entryLine("X", formatNumber("6000000000", "question")), questionLine("X"), ANSWER_PREFIX, requestLine("X"), "\n"].join(" ").replace(/[A-Za-z0-9]/g, "")
-  )
-];
-
 // engine/cli/flags.ts
 var SHARED_FLAGS = {
   layout: { type: "string", value: "S", absent: "the checkpoint's own", help: "an edited layer order in the layout notation, e.g. M*M-" },
@@ -3765,937 +4851,6 @@ var generateCommand = {
 
 // engine/cli/commands/info.ts
 import { stat as stat3 } from "node:fs/promises";
-
-// engine/phonebook/prng.ts
-function fmix32(x) {
-  x = (x ^ x >>> 16) >>> 0;
-  x = Math.imul(x, 2246822507) >>> 0;
-  x = (x ^ x >>> 13) >>> 0;
-  x = Math.imul(x, 3266489909) >>> 0;
-  return (x ^ x >>> 16) >>> 0;
-}
-function deriveSeed(seed, k) {
-  return fmix32(toUint32(seed) + Math.imul(toUint32(k), 2654435769) >>> 0);
-}
-function toUint32(seed) {
-  if (!Number.isSafeInteger(seed)) throw new Error(`phonebook: seed must be an integer, got ${typeof seed === "number" ? seed : JSON.stringify(seed)}`);
-  return Number(BigInt.asUintN(32, BigInt(seed)));
-}
-var Rng = class {
-  state;
-  constructor(seed) {
-    this.state = toUint32(seed);
-  }
-  nextUint32() {
-    this.state = this.state + 1831565813 >>> 0;
-    let t = Math.imul(this.state ^ this.state >>> 15, this.state | 1) >>> 0;
-    t = t + Math.imul(t ^ t >>> 7, t | 61) >>> 0 ^ t;
-    return (t ^ t >>> 14) >>> 0;
-  }
-  /** Uniform integer in [0, n) by rejection, so no value is favoured (n ≤ 2^32). */
-  below(n) {
-    if (!Number.isInteger(n) || n < 1 || n > 2 ** 32) throw new Error(`phonebook: bad range ${n}`);
-    const limit = 2 ** 32 - 2 ** 32 % n;
-    for (; ; ) {
-      const x = this.nextUint32();
-      if (x < limit) return x % n;
-    }
-  }
-};
-
-// assets/phonebook/names.json
-var names_default = {
-  first: [
-    "James",
-    "Mary",
-    "Robert",
-    "Patricia",
-    "John",
-    "Jennifer",
-    "Michael",
-    "Linda",
-    "David",
-    "Elizabeth",
-    "William",
-    "Barbara",
-    "Richard",
-    "Susan",
-    "Joseph",
-    "Jessica",
-    "Thomas",
-    "Sarah",
-    "Charles",
-    "Karen",
-    "Christopher",
-    "Lisa",
-    "Daniel",
-    "Nancy",
-    "Matthew",
-    "Betty",
-    "Anthony",
-    "Margaret",
-    "Mark",
-    "Sandra",
-    "Donald",
-    "Ashley",
-    "Steven",
-    "Kimberly",
-    "Paul",
-    "Emily",
-    "Andrew",
-    "Donna",
-    "Joshua",
-    "Michelle",
-    "Kenneth",
-    "Carol",
-    "Kevin",
-    "Amanda",
-    "Brian",
-    "Dorothy",
-    "George",
-    "Melissa",
-    "Timothy",
-    "Deborah",
-    "Ronald",
-    "Stephanie",
-    "Edward",
-    "Rebecca",
-    "Jason",
-    "Sharon",
-    "Jeffrey",
-    "Laura",
-    "Ryan",
-    "Cynthia",
-    "Jacob",
-    "Kathleen",
-    "Gary",
-    "Amy",
-    "Nicholas",
-    "Angela",
-    "Eric",
-    "Shirley",
-    "Jonathan",
-    "Anna",
-    "Stephen",
-    "Brenda",
-    "Larry",
-    "Pamela",
-    "Justin",
-    "Emma",
-    "Scott",
-    "Nicole",
-    "Brandon",
-    "Helen",
-    "Benjamin",
-    "Samantha",
-    "Samuel",
-    "Katherine",
-    "Gregory",
-    "Christine",
-    "Alexander",
-    "Debra",
-    "Frank",
-    "Rachel",
-    "Patrick",
-    "Carolyn",
-    "Raymond",
-    "Janet",
-    "Jack",
-    "Catherine",
-    "Dennis",
-    "Maria",
-    "Jerry",
-    "Heather"
-  ],
-  last: [
-    "Smith",
-    "Johnson",
-    "Williams",
-    "Brown",
-    "Jones",
-    "Garcia",
-    "Miller",
-    "Davis",
-    "Rodriguez",
-    "Martinez",
-    "Hernandez",
-    "Lopez",
-    "Gonzalez",
-    "Wilson",
-    "Anderson",
-    "Taylor",
-    "Moore",
-    "Jackson",
-    "Martin",
-    "Lee",
-    "Perez",
-    "Thompson",
-    "White",
-    "Harris",
-    "Sanchez",
-    "Clark",
-    "Ramirez",
-    "Lewis",
-    "Robinson",
-    "Walker",
-    "Young",
-    "Allen",
-    "King",
-    "Wright",
-    "Torres",
-    "Nguyen",
-    "Hill",
-    "Flores",
-    "Green",
-    "Adams",
-    "Nelson",
-    "Baker",
-    "Hall",
-    "Rivera",
-    "Campbell",
-    "Mitchell",
-    "Carter",
-    "Roberts",
-    "Gomez",
-    "Phillips",
-    "Evans",
-    "Turner",
-    "Diaz",
-    "Parker",
-    "Cruz",
-    "Edwards",
-    "Collins",
-    "Reyes",
-    "Stewart",
-    "Morris",
-    "Morales",
-    "Murphy",
-    "Cook",
-    "Rogers",
-    "Gutierrez",
-    "Ortiz",
-    "Morgan",
-    "Cooper",
-    "Peterson",
-    "Bailey",
-    "Reed",
-    "Kelly",
-    "Howard",
-    "Ramos",
-    "Kim",
-    "Cox",
-    "Ward",
-    "Richardson",
-    "Watson",
-    "Brooks",
-    "Chavez",
-    "Wood",
-    "Bennett",
-    "Gray",
-    "Mendoza",
-    "Ruiz",
-    "Hughes",
-    "Price",
-    "Alvarez",
-    "Castillo",
-    "Sanders",
-    "Patel",
-    "Myers",
-    "Long",
-    "Ross",
-    "Foster",
-    "Jimenez",
-    "Powell",
-    "Butler",
-    "Barnes"
-  ]
-};
-
-// engine/phonebook/names.ts
-var NAME = /^[A-Za-z]+$/;
-function parseNameList(json) {
-  const obj = json;
-  if (typeof obj !== "object" || obj === null) throw new Error('names: expected {"first": [...], "last": [...]}');
-  const lists = { first: obj.first, last: obj.last };
-  for (const key of ["first", "last"]) {
-    const list = lists[key];
-    if (!Array.isArray(list) || list.length === 0) throw new Error(`names: "${key}" must be a non-empty array`);
-    const seen = /* @__PURE__ */ new Set();
-    for (const name of list) {
-      if (typeof name !== "string" || !NAME.test(name)) throw new Error(`names: "${key}" has a bad name ${JSON.stringify(name)} (ASCII letters only)`);
-      if (seen.has(name)) throw new Error(`names: "${key}" lists ${name} twice`);
-      seen.add(name);
-    }
-  }
-  return { first: [...lists.first], last: [...lists.last] };
-}
-var DEFAULT_NAMES = parseNameList(names_default);
-
-// engine/phonebook/book.ts
-function validateBookSpec(spec, names2) {
-  if (!FORMATS.includes(spec.format)) throw new Error(`phonebook: unknown format ${JSON.stringify(spec.format)} (bare or question)`);
-  if (!VARIANTS.includes(spec.variant)) throw new Error(`phonebook: unknown variant ${JSON.stringify(spec.variant)} (standard or reversed)`);
-  const capacity = names2.first.length * names2.last.length;
-  if (!Number.isInteger(spec.entries) || spec.entries < 1 || spec.entries > capacity)
-    throw new Error(`phonebook: entries must be an integer 1\u2026${capacity}, got ${shown(spec.entries)}`);
-  if (spec.depth !== null && !(Number.isFinite(spec.depth) && spec.depth >= 0 && spec.depth <= 1))
-    throw new Error(`phonebook: depth must be a fraction 0\u20261, got ${shown(spec.depth)}`);
-  if (!Number.isInteger(spec.shots) || spec.shots < 0) throw new Error(`phonebook: shots must be an integer \u2265 0, got ${shown(spec.shots)}`);
-}
-function shown(v) {
-  const s = typeof v === "number" ? String(v) : JSON.stringify(v) ?? String(v);
-  return s.length > 60 ? `${s.slice(0, 60)}\u2026` : s;
-}
-var TextBuilder = class {
-  text = "";
-  push(piece) {
-    const start = this.text.length;
-    this.text += piece;
-    return [start, this.text.length];
-  }
-};
-function drawNames(rng, count, names2) {
-  const total = names2.first.length * names2.last.length;
-  const moved = /* @__PURE__ */ new Map();
-  const out = [];
-  for (let i = 0; i < count; i++) {
-    const j = i + rng.below(total - i);
-    const pick = moved.get(j) ?? j;
-    moved.set(j, moved.get(i) ?? i);
-    out.push(`${names2.first[Math.floor(pick / names2.last.length)]} ${names2.last[pick % names2.last.length]}`);
-  }
-  return out;
-}
-function drawDigits(rng) {
-  let digits = String(6 + rng.below(4));
-  for (let i = 1; i < 10; i++) digits += String(rng.below(10));
-  return digits;
-}
-function pickExamples(rng, count, target, shots) {
-  const others = [];
-  for (let i = 0; i < count; i++) if (i !== target) others.push(i);
-  const k = Math.min(shots, others.length);
-  const examples = [];
-  for (let j = 0; j < k; j++) {
-    const lo = Math.floor(j * others.length / k);
-    const hi = Math.floor((j + 1) * others.length / k);
-    examples.push(others[lo + rng.below(hi - lo)]);
-  }
-  return examples;
-}
-function layoutPhonebook(spec, seed, names2 = DEFAULT_NAMES) {
-  validateBookSpec(spec, names2);
-  const nameRng = new Rng(deriveSeed(seed, 1));
-  const numberRng = new Rng(deriveSeed(seed, 2));
-  const layoutRng = new Rng(deriveSeed(seed, 3));
-  const n = spec.entries;
-  const bookNames = drawNames(nameRng, n, names2);
-  const numbers2 = bookNames.map(() => formatNumber(drawDigits(numberRng), spec.format));
-  const target = spec.depth === null ? layoutRng.below(n) : Math.floor(spec.depth * (n - 1) + 0.5);
-  const examples = pickExamples(layoutRng, n, target, spec.shots);
-  const targetName = bookNames[target];
-  const b = new TextBuilder();
-  let request = null;
-  if (spec.variant === "reversed") {
-    request = b.push(requestLine(targetName));
-    b.push("\n\n");
-  }
-  const entries = bookNames.map((name, i) => {
-    const nameSpan = b.push(name);
-    b.push(": ");
-    const numberSpan = b.push(numbers2[i]);
-    b.push("\n");
-    return { name, number: numbers2[i], span: [nameSpan[0], numberSpan[1]], nameSpan, numberSpan };
-  });
-  const lookups = [];
-  let query;
-  if (spec.format === "bare") {
-    if (examples.length > 0) {
-      b.push("\n");
-      for (const e of examples) {
-        const start = b.push(`${bookNames[e]}: `)[0];
-        const numberSpan = b.push(numbers2[e]);
-        b.push("\n");
-        lookups.push({ entry: e, span: [start, numberSpan[1]], numberSpan });
-      }
-    }
-    b.push("\n");
-    query = b.push(`${targetName}:`);
-  } else {
-    for (const e of examples) {
-      const start = b.push(`${questionLine(bookNames[e])}
-${ANSWER_PREFIX} `)[0];
-      const numberSpan = b.push(numbers2[e]);
-      b.push("\n");
-      lookups.push({ entry: e, span: [start, numberSpan[1]], numberSpan });
-    }
-    query = b.push(`${questionLine(targetName)}
-${ANSWER_PREFIX}`);
-  }
-  const answer = numbers2[target];
-  const answerStart = b.text.length + 1;
-  return {
-    seed,
-    spec: { ...spec },
-    text: b.text,
-    answer,
-    completion: ` ${answer}
-`,
-    entries,
-    target,
-    examples,
-    lookups,
-    query,
-    request,
-    supervised: [...lookups.map((l) => l.numberSpan), [answerStart, answerStart + answer.length]]
-  };
-}
-
-// engine/phonebook/generate.ts
-var DEFAULT_SHOTS = 2;
-function makePhonebook(spec, seed, tokenizer) {
-  if (spec === null || typeof spec !== "object") throw new Error(`phonebook: the spec must be an object, got ${shown(spec)}`);
-  const names2 = spec.names ?? DEFAULT_NAMES;
-  const book = (entries) => ({
-    format: spec.format,
-    variant: spec.variant,
-    entries,
-    depth: spec.depth ?? null,
-    shots: spec.shots ?? DEFAULT_SHOTS
-  });
-  if (spec.entries === void 0 === (spec.tokens === void 0))
-    throw new Error("phonebook: give the length as entries or as tokens (one of them)");
-  if (spec.entries !== void 0) {
-    const prompt = layoutPhonebook(book(spec.entries), seed, names2);
-    return { ...prompt, budget: null, tokens: tokenizer ? tokenSpans(prompt, tokenizer) : void 0 };
-  }
-  if (!tokenizer) throw new Error("phonebook: a token budget needs a tokenizer");
-  const budget2 = spec.tokens;
-  if (!Number.isInteger(budget2) || budget2 < 1) throw new Error(`phonebook: tokens must be a positive integer, got ${shown(budget2)}`);
-  const fitted = fitTokenBudget((n) => layoutPhonebook(book(n), seed, names2), budget2, tokenizer, names2);
-  return { ...fitted.prompt, budget: budget2, tokens: fitted.tokens };
-}
-function fitTokenBudget(make, budget2, tokenizer, names2) {
-  const capacity = names2.first.length * names2.last.length;
-  const cache = /* @__PURE__ */ new Map();
-  const at = (n) => {
-    let hit = cache.get(n);
-    if (!hit) {
-      const prompt = make(n);
-      hit = { prompt, tokens: tokenSpans(prompt, tokenizer) };
-      cache.set(n, hit);
-    }
-    return hit;
-  };
-  const fits = (n) => at(n).tokens.ids.length <= budget2;
-  if (!fits(1)) throw new Error(`phonebook: a token budget of ${budget2} is below the one-entry prompt (${at(1).tokens.ids.length} tokens)`);
-  let lo = 1;
-  let hi = 2;
-  while (hi <= capacity && fits(hi)) {
-    lo = hi;
-    hi *= 2;
-  }
-  if (hi > capacity) {
-    if (fits(capacity)) return at(capacity);
-    hi = capacity;
-  }
-  while (hi - lo > 1) {
-    const mid = Math.floor((lo + hi) / 2);
-    if (fits(mid)) lo = mid;
-    else hi = mid;
-  }
-  return at(lo);
-}
-function tokenSpans(prompt, tokenizer) {
-  const { ids, offsets } = tokenizer.encode(prompt.text);
-  const toTokens = (span) => charSpanToTokens(offsets, span);
-  return {
-    ids,
-    offsets,
-    entries: prompt.entries.map((e) => ({ span: toTokens(e.span), nameSpan: toTokens(e.nameSpan), numberSpan: toTokens(e.numberSpan) })),
-    lookups: prompt.lookups.map((l) => ({ span: toTokens(l.span), numberSpan: toTokens(l.numberSpan) })),
-    query: toTokens(prompt.query),
-    request: prompt.request ? toTokens(prompt.request) : null
-  };
-}
-function charSpanToTokens(offsets, span) {
-  const first = lowerBound(offsets.length, (i) => offsets[i][1] > span[0]);
-  const end = lowerBound(offsets.length, (i) => offsets[i][0] >= span[1]);
-  return [first, Math.max(first, end)];
-}
-function lowerBound(n, pred) {
-  let lo = 0;
-  let hi = n;
-  while (lo < hi) {
-    const mid = lo + hi >>> 1;
-    if (pred(mid)) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
-}
-
-// engine/prompt.ts
-var MAX_PROMPT_TOKENS = 262144;
-function preparePrompt(model, spec) {
-  const V = model.embeddings.V;
-  const tok = model.tokenizer;
-  if (spec.kind === "ids") {
-    const bad = spec.ids.find((id) => !Number.isInteger(id) || id < 0 || id >= V);
-    if (bad !== void 0) throw new InputError(`token id ${bad} is outside the vocabulary 0..${V - 1}`);
-    const ids = Int32Array.from(spec.ids);
-    return { ids, tokens: spec.ids.map((id) => tok?.idToToken(id) ?? String(id)), focus: [ids.length - 1] };
-  }
-  if (!tok) throw new InputError(`${spec.kind} prompts need the model's tokenizer.json: give token ids instead`);
-  if (spec.kind === "phonebook") return phonebookPrompt(tok, spec.spec, spec.seed);
-  const enc = tok.encode(spec.text);
-  if (enc.ids.length === 0) throw new InputError("the prompt has no tokens");
-  if (enc.ids.length > MAX_PROMPT_TOKENS) throw new InputError(`the prompt has ${enc.ids.length} tokens; at most ${MAX_PROMPT_TOKENS} can be run`);
-  const tokens = enc.offsets.map(([a, b]) => spec.text.slice(a, b));
-  return { ids: Int32Array.from(enc.ids), tokens, focus: [enc.ids.length - 1] };
-}
-function phonebookPrompt(tokenizer, spec, seed) {
-  const book = makePhonebook({
-    format: spec.format,
-    variant: spec.variant,
-    depth: spec.depth,
-    shots: spec.fewShot,
-    ...spec.entries !== void 0 ? { entries: spec.entries } : { tokens: spec.tokenBudget }
-  }, seed, tokenizer);
-  const t = book.tokens;
-  const lead = leadingSpaceToken(tokenizer, book.text, t.ids, book.completion);
-  const ids = lead === void 0 ? t.ids : [...t.ids, lead.id];
-  const T2 = ids.length;
-  const tokens = t.offsets.map(([a, b]) => book.text.slice(a, b));
-  if (lead) tokens.push(lead.text);
-  const lastEntry = t.entries[t.entries.length - 1]?.span[1] ?? T2;
-  const focus = [lastEntry - 1, T2 - 1];
-  if (t.request) focus.push(t.request[1] - 1);
-  return {
-    ids: Int32Array.from(ids),
-    tokens,
-    focus: [...new Set(focus.filter((p) => p >= 0 && p < T2))].sort((a, b) => a - b),
-    phonebook: {
-      entries: book.entries.map((e, i) => ({ name: e.name, number: e.number, tokens: t.entries[i].span })),
-      target: book.target,
-      examples: book.examples,
-      expected: book.answer
-    }
-  };
-}
-function leadingSpaceToken(tokenizer, text, ids, completion) {
-  const space = /^[ \t]+/.exec(completion)?.[0];
-  if (!space) return void 0;
-  const T2 = ids.length;
-  const enc = tokenizer.encode(text + completion.slice(0, space.length + 1));
-  if (enc.ids.length !== T2 + 2 || !ids.every((id, i) => enc.ids[i] === id)) return void 0;
-  const [a, b] = enc.offsets[T2];
-  return a === text.length && b === text.length + space.length ? { id: enc.ids[T2], text: space } : void 0;
-}
-
-// engine/trace/decode.ts
-var MAX_DEPTH = 16;
-var MAX_DIMS = 8;
-var Check = class {
-  constructor(file, where) {
-    this.file = file;
-    this.where = where;
-  }
-  file;
-  where;
-  bad(field, problem) {
-    throw new CheckpointError(this.file, `${this.where}${field ? `: ${field}` : ""}: ${problem}`);
-  }
-  object(v, field) {
-    if (v === null || typeof v !== "object" || Array.isArray(v)) this.bad(field, `is ${brief3(v)}, not an object`);
-    return v;
-  }
-  array(v, field) {
-    if (!Array.isArray(v)) this.bad(field, `is ${brief3(v)}, not a list`);
-    return v;
-  }
-  int(v, field, min = 0, max = Number.MAX_SAFE_INTEGER) {
-    if (!Number.isSafeInteger(v) || v < min || v > max) this.bad(field, `is ${brief3(v)}, not an integer in ${min}..${max}`);
-    return v;
-  }
-  ints(v, field, min = 0, max = Number.MAX_SAFE_INTEGER) {
-    const a = this.array(v, field);
-    a.forEach((x, i) => this.int(x, `${field}[${i}]`, min, max));
-    return a;
-  }
-  number(v, field) {
-    if (typeof v !== "number") this.bad(field, `is ${brief3(v)}, not a number`);
-    return v;
-  }
-  string(v, field) {
-    if (typeof v !== "string") this.bad(field, `is ${brief3(v)}, not a string`);
-    return v;
-  }
-  strings(v, field) {
-    const a = this.array(v, field);
-    a.forEach((x, i) => this.string(x, `${field}[${i}]`));
-    return a;
-  }
-  kind(v, field) {
-    if (typeof v !== "string" || !Object.hasOwn(KIND_CHAR, v)) this.bad(field, `is ${brief3(v)}, not a block kind (${Object.keys(KIND_CHAR).join(", ")})`);
-    return v;
-  }
-};
-function brief3(value) {
-  const s = JSON.stringify(value) ?? String(value);
-  return s.length > 60 ? `${s.slice(0, 60)}\u2026` : s;
-}
-function checkTree(c, v) {
-  if (v === null || typeof v !== "object") return;
-  if (Array.isArray(v)) {
-    for (const x of v) checkTree(c, x);
-    return;
-  }
-  for (const [k, x] of Object.entries(v)) {
-    if (k === "__proto__") c.bad("", "has a key named __proto__");
-    checkTree(c, x);
-  }
-}
-function parseSectionJson(bytes, file, where) {
-  let text;
-  try {
-    text = utf8Decode(bytes);
-  } catch {
-    throw new CheckpointError(file, `${where}: JSON is not valid UTF-8`);
-  }
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text.charCodeAt(i);
-    if (inString) {
-      if (ch === 92) i++;
-      else if (ch === 34) inString = false;
-    } else if (ch === 34) inString = true;
-    else if (ch === 91 || ch === 123) {
-      if (++depth > MAX_DEPTH) throw new CheckpointError(file, `${where}: JSON nests deeper than ${MAX_DEPTH} levels`);
-    } else if (ch === 93 || ch === 125) depth--;
-  }
-  return parsePythonJson(text, `${file}: ${where}`);
-}
-function decodeHeader(json, file) {
-  const c = new Check(file, "header");
-  checkTree(c, json);
-  const h = c.object(json, "");
-  c.string(h.producer, "producer");
-  const m = c.object(h.model, "model");
-  c.string(m.name, "model.name");
-  c.string(m.model_type, "model.model_type");
-  const V = c.int(m.vocab_size, "model.vocab_size", 1);
-  c.array(m.layers, "model.layers").forEach((l, i) => {
-    const layer = c.object(l, `model.layers[${i}]`);
-    c.int(layer.index, `model.layers[${i}].index`, i, i);
-    c.kind(layer.kind, `model.layers[${i}].kind`);
-    if (layer.shared !== void 0) c.int(layer.shared, `model.layers[${i}].shared`, 0);
-  });
-  const L = m.layers.length;
-  c.string(h.layout, "layout");
-  c.ints(h.blocks, "blocks", 0, Math.max(0, L - 1));
-  const p = c.object(h.prompt, "prompt");
-  const ids = c.ints(p.ids, "prompt.ids", 0, V - 1);
-  const T2 = ids.length;
-  if (T2 < 1 || T2 > MAX_PROMPT_TOKENS) c.bad("prompt.ids", `has ${T2} tokens; a prompt has 1 to ${MAX_PROMPT_TOKENS}`);
-  if (c.strings(p.tokens, "prompt.tokens").length !== T2) c.bad("prompt.tokens", `has ${p.tokens.length} items for ${T2} ids`);
-  c.ints(p.focus, "prompt.focus", 0, T2 - 1);
-  if (p.phonebook !== void 0) {
-    const b = c.object(p.phonebook, "prompt.phonebook");
-    const entries = c.array(b.entries, "prompt.phonebook.entries");
-    entries.forEach((e, i) => {
-      const entry = c.object(e, `prompt.phonebook.entries[${i}]`);
-      c.string(entry.name, `prompt.phonebook.entries[${i}].name`);
-      c.string(entry.number, `prompt.phonebook.entries[${i}].number`);
-      const span = c.ints(entry.tokens, `prompt.phonebook.entries[${i}].tokens`, 0, T2);
-      if (span.length !== 2 || span[0] > span[1]) c.bad(`prompt.phonebook.entries[${i}].tokens`, `is ${brief3(span)}, not [start, end] inside the prompt`);
-    });
-    c.int(b.target, "prompt.phonebook.target", 0, Math.max(0, entries.length - 1));
-    c.ints(b.examples, "prompt.phonebook.examples", 0, Math.max(0, entries.length - 1));
-    c.string(b.expected, "prompt.phonebook.expected");
-  }
-  c.object(h.capture, "capture");
-  c.int(h.maxNewTokens, "maxNewTokens");
-  c.int(h.topK, "topK");
-  const prompt = { ...p, ids: Int32Array.from(ids) };
-  return { ...h, prompt };
-}
-function decodeRecordJson(json, file, expectIndex, header, dataBytes) {
-  const c = new Check(file, `layer ${expectIndex}`);
-  checkTree(c, json);
-  const r = c.object(json, "");
-  const slots = [];
-  const isSlot = (v) => v !== null && typeof v === "object" && !Array.isArray(v) && Object.hasOwn(v, "offset");
-  const collect = (v, field, parent) => {
-    if (isSlot(v)) {
-      const d = v;
-      const extra = Object.keys(d).find((k) => !["dtype", "shape", "offset", "length"].includes(k));
-      if (extra !== void 0) c.bad(field, `array descriptor has an unknown key ${brief3(extra)}`);
-      if (d.dtype !== "F32") c.bad(field, `dtype ${brief3(d.dtype)}; trace arrays are F32`);
-      const shape = c.ints(d.shape, `${field}.shape`);
-      if (shape.length > MAX_DIMS) c.bad(`${field}.shape`, `has ${shape.length} dimensions, at most ${MAX_DIMS}`);
-      let n = 1;
-      for (const dim of shape) {
-        n *= dim;
-        if (4 * n > dataBytes) c.bad(`${field}.shape`, `${brief3(shape)} needs more than the section's ${dataBytes} data bytes`);
-      }
-      const offset = c.int(d.offset, `${field}.offset`);
-      const length = c.int(d.length, `${field}.length`);
-      if (length !== 4 * n) c.bad(field, `shape ${brief3(shape)} of F32 needs ${4 * n} bytes, length says ${length}`);
-      const at = slots.reduce((s, x) => s + x.length, 0);
-      if (offset !== at) c.bad(`${field}.offset`, `is ${offset}; arrays tile the data in order, so this one starts at ${at}`);
-      if (parent && field.endsWith(".data") && JSON.stringify(parent.shape) !== JSON.stringify(shape)) {
-        c.bad(field, `shape ${brief3(shape)} differs from its tensor's ${brief3(parent.shape)}`);
-      }
-      slots.push({ shape, offset, length });
-      return;
-    }
-    if (Array.isArray(v)) v.forEach((x, i) => isSlot(x) ? c.bad(`${field}[${i}]`, "arrays may not sit inside lists") : collect(x, `${field}[${i}]`));
-    else if (v !== null && typeof v === "object") {
-      for (const [k, x] of Object.entries(v)) collect(x, field ? `${field}.${k}` : k, v);
-    }
-  };
-  collect(r, "");
-  const covered = slots.reduce((s, x) => s + x.length, 0);
-  if (covered !== dataBytes) c.bad("", `its arrays cover ${covered} of the section's ${dataBytes} data bytes`);
-  c.int(r.index, "index", expectIndex, expectIndex);
-  c.int(r.block, "block", 0, Math.max(0, header.model.layers.length - 1));
-  c.kind(r.kind, "kind");
-  c.string(r.name, "name");
-  const T2 = header.prompt.ids.length;
-  c.int(r.T, "T", T2, T2);
-  for (const field of ["residualNorm", "contributionNorm"]) {
-    const d = r[field];
-    if (!isSlot(d)) c.bad(field, "is missing or not an array descriptor");
-    if (JSON.stringify(d.shape) !== JSON.stringify([T2])) c.bad(field, `has shape ${brief3(d.shape)}, not [${T2}]`);
-  }
-  c.ints(r.focus, "focus", 0, T2 - 1);
-  c.number(r.ms, "ms");
-  if (r.notices !== void 0) c.strings(r.notices, "notices");
-  return {
-    slots,
-    fill(data) {
-      let i = 0;
-      const build = (v) => {
-        if (isSlot(v)) {
-          const s = slots[i++];
-          return new Float32Array(data.slice(s.offset, s.offset + s.length).buffer);
-        }
-        if (Array.isArray(v)) return v.map(build);
-        if (v === null || typeof v !== "object") return v;
-        return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, build(x)]));
-      };
-      return build(r);
-    }
-  };
-}
-function decodeTokens(json, file) {
-  const c = new Check(file, "tokens");
-  checkTree(c, json);
-  return c.array(json, "").map((t, i) => {
-    const tok = c.object(t, `[${i}]`);
-    c.int(tok.step, `[${i}].step`, i, i);
-    c.int(tok.id, `[${i}].id`);
-    c.string(tok.text, `[${i}].text`);
-    c.number(tok.logprob, `[${i}].logprob`);
-    c.array(tok.top, `[${i}].top`).forEach((a, j) => {
-      const alt = c.object(a, `[${i}].top[${j}]`);
-      c.int(alt.id, `[${i}].top[${j}].id`);
-      c.number(alt.logprob, `[${i}].top[${j}].logprob`);
-      c.string(alt.text, `[${i}].top[${j}].text`);
-    });
-    return tok;
-  });
-}
-var STATUSES = ["complete", "cancelled", "superseded"];
-function decodeSummary(json, file) {
-  const c = new Check(file, "summary");
-  checkTree(c, json);
-  const s = c.object(json, "");
-  if (!STATUSES.includes(s.status)) c.bad("status", `is ${brief3(s.status)}, not one of ${STATUSES.join(", ")}`);
-  c.string(s.layout, "layout");
-  c.ints(s.blocks, "blocks");
-  c.int(s.promptTokens, "promptTokens", 1);
-  c.ints(s.generatedIds, "generatedIds");
-  c.string(s.generatedText, "generatedText");
-  if (!/^[0-9a-f]{16}$/.test(String(s.recordsDigest))) c.bad("recordsDigest", `is ${brief3(s.recordsDigest)}, not 16 hex digits`);
-  c.number(s.captureBytes, "captureBytes");
-  const t = c.object(s.timings, "timings");
-  for (const k of ["firstLayerMs", "prefillMs", "msPerToken"]) c.number(t[k], `timings.${k}`);
-  if (s.expected !== void 0) c.string(s.expected, "expected");
-  if (s.exact !== void 0 && typeof s.exact !== "boolean") c.bad("exact", `is ${brief3(s.exact)}, not true or false`);
-  if (s.digitAccuracy !== void 0) c.number(s.digitAccuracy, "digitAccuracy");
-  return s;
-}
-
-// engine/records.ts
-var RECORD_VERSION = 1;
-function recordArrays(record, prefix = "") {
-  const out = [];
-  for (const [key, value] of Object.entries(record)) {
-    const path = prefix ? `${prefix}.${key}` : key;
-    if (value instanceof Float32Array) out.push({ path, data: value });
-    else if (value !== null && typeof value === "object" && !Array.isArray(value)) out.push(...recordArrays(value, path));
-  }
-  return out;
-}
-function recordBytes(record) {
-  let n = 0;
-  for (const a of recordArrays(record)) n += a.data.byteLength;
-  return n;
-}
-
-// engine/trace/format.ts
-var TRACE_MAGIC = "HSTRACE\0";
-var TRACE_VERSION = 1;
-var PREAMBLE_BYTES = 16;
-var SECTION_HEAD_BYTES = 16;
-var SECTION_TAGS = ["HEAD", "LAYR", "TOKS", "SUMM"];
-var MAX_JSON_BYTES = 64 * 2 ** 20;
-var MAX_LAYER_DATA_BYTES = 2 ** 31;
-function encodePreamble() {
-  const out = new Uint8Array(PREAMBLE_BYTES);
-  for (let i = 0; i < 8; i++) out[i] = TRACE_MAGIC.charCodeAt(i);
-  const view = new DataView(out.buffer);
-  view.setUint32(8, TRACE_VERSION, true);
-  view.setUint32(12, RECORD_VERSION, true);
-  return out;
-}
-function isTrace(prefix) {
-  if (prefix.length < 8) return false;
-  for (let i = 0; i < 8; i++) if (prefix[i] !== TRACE_MAGIC.charCodeAt(i)) return false;
-  return true;
-}
-function decodePreamble(bytes, file, fileSize) {
-  if (fileSize < PREAMBLE_BYTES) throw new CheckpointError(file, `not a trace: ${fileSize} bytes, a trace has at least ${PREAMBLE_BYTES}`);
-  if (!isTrace(bytes)) throw new CheckpointError(file, "not a trace: the file does not start with HSTRACE");
-  const view = new DataView(bytes.buffer, bytes.byteOffset, PREAMBLE_BYTES);
-  const version2 = view.getUint32(8, true);
-  const recordVersion = view.getUint32(12, true);
-  if (version2 < 1 || version2 > TRACE_VERSION) {
-    throw new CheckpointError(file, `trace format version ${version2}; this reader knows versions 1 to ${TRACE_VERSION} (a newer HybridScope may read it)`);
-  }
-  if (recordVersion !== RECORD_VERSION) {
-    throw new CheckpointError(file, `records of version ${recordVersion}; this reader knows version ${RECORD_VERSION}`);
-  }
-  return { version: version2, recordVersion };
-}
-function decodeSectionHead(bytes, at, file, fileSize) {
-  if (bytes.length < SECTION_HEAD_BYTES) {
-    throw new CheckpointError(file, `truncated: a section starts at byte ${at} but the file ends at byte ${fileSize}`);
-  }
-  const tag = String.fromCharCode(...bytes.subarray(0, 4));
-  if (!SECTION_TAGS.includes(tag)) {
-    throw new CheckpointError(file, `unknown section tag ${JSON.stringify(tag)} at byte ${at} (known: ${SECTION_TAGS.join(", ")})`);
-  }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, SECTION_HEAD_BYTES);
-  const jsonBytes = view.getUint32(4, true);
-  const high = view.getUint32(12, true);
-  const dataBytes = view.getUint32(8, true) + high * 2 ** 32;
-  const where = `section ${tag} at byte ${at}`;
-  if (jsonBytes > MAX_JSON_BYTES) throw new CheckpointError(file, `${where}: JSON of ${jsonBytes} bytes exceeds ${MAX_JSON_BYTES}`);
-  if (high >= 2 ** 21) throw new CheckpointError(file, `${where}: data length ${high} \xB7 2^32 + \u2026 is 2^53 or more`);
-  if (tag !== "LAYR" && dataBytes !== 0) throw new CheckpointError(file, `${where}: has ${dataBytes} data bytes; only LAYR sections hold data`);
-  if (dataBytes > MAX_LAYER_DATA_BYTES) throw new CheckpointError(file, `${where}: data of ${dataBytes} bytes exceeds ${MAX_LAYER_DATA_BYTES}`);
-  const dataStart = at + SECTION_HEAD_BYTES + jsonBytes;
-  const end = dataStart + dataBytes;
-  if (end > fileSize) {
-    throw new CheckpointError(file, `truncated: ${where} needs ${jsonBytes} JSON and ${dataBytes} data bytes, past the end of the file (${fileSize} bytes)`);
-  }
-  return { tag, at, jsonBytes, dataBytes, dataStart, end };
-}
-function encodeSection(tag, jsonText, dataBytes) {
-  const json = utf8Encode(jsonText);
-  const padded = Math.ceil(json.length / 8) * 8;
-  const out = new Uint8Array(SECTION_HEAD_BYTES + padded).fill(32, SECTION_HEAD_BYTES + json.length);
-  for (let i = 0; i < 4; i++) out[i] = tag.charCodeAt(i);
-  const view = new DataView(out.buffer);
-  view.setUint32(4, padded, true);
-  view.setUint32(8, dataBytes % 2 ** 32, true);
-  view.setUint32(12, Math.floor(dataBytes / 2 ** 32), true);
-  out.set(json, SECTION_HEAD_BYTES);
-  return out;
-}
-function traceJson(value) {
-  const text = JSON.stringify(value, (_k, v) => typeof v === "number" && !Number.isFinite(v) ? `\0nf:${v}` : v);
-  return text.replace(/"\\u0000nf:(-?Infinity|NaN)"/g, "$1");
-}
-
-// engine/trace/read.ts
-async function rangeReader(src, file) {
-  return { size: await src.size(file), read: (start, end) => src.readRange(file, start, end) };
-}
-async function openTrace(src, file) {
-  const name = pathOf(src, file);
-  const io = await rangeReader(src, file);
-  const size = io.size;
-  const exact = async (start, end) => {
-    const b = await io.read(start, end);
-    if (b.length !== end - start) throw new CheckpointError(name, `truncated: bytes ${start}..${end} could not be read (the file changed?)`);
-    return b;
-  };
-  const { version: version2, recordVersion } = decodePreamble(await exact(0, Math.min(size, PREAMBLE_BYTES)), name, size);
-  let pos = PREAMBLE_BYTES;
-  let layers = 0;
-  let iterating = false;
-  const head2 = async () => {
-    if (pos >= size) throw new CheckpointError(name, `truncated: the file ends at byte ${size} before the summary`);
-    return decodeSectionHead(await exact(pos, Math.min(size, pos + SECTION_HEAD_BYTES)), pos, name, size);
-  };
-  const json = async (s) => parseSectionJson(await exact(s.at + SECTION_HEAD_BYTES, s.dataStart), name, `section ${s.tag} at byte ${s.at}`);
-  const expectTag = (s, want) => {
-    if (s.tag !== want) throw new CheckpointError(name, `section ${s.tag} at byte ${s.at} where ${want} belongs`);
-  };
-  const first = await head2();
-  expectTag(first, "HEAD");
-  const header = decodeHeader(await json(first), name);
-  pos = first.end;
-  const maxLayers = header.blocks.length;
-  const nextLayer = async () => {
-    const s = await head2();
-    if (s.tag === "TOKS") return void 0;
-    expectTag(s, "LAYR");
-    if (layers >= maxLayers) throw new CheckpointError(name, `layer section ${layers} at byte ${s.at}, but the run has ${maxLayers} blocks`);
-    return s;
-  };
-  return {
-    file: name,
-    size,
-    version: version2,
-    recordVersion,
-    header,
-    async *records() {
-      if (iterating) throw new Error("trace: records() reads the file once");
-      iterating = true;
-      for (let s = await nextLayer(); s; s = await nextLayer()) {
-        const rec = decodeRecordJson(await json(s), name, layers, header, s.dataBytes);
-        const data = await exact(s.dataStart, s.end);
-        pos = s.end;
-        layers++;
-        yield rec.fill(data);
-      }
-    },
-    async finish() {
-      for (let s2 = await nextLayer(); s2; s2 = await nextLayer()) {
-        pos = s2.end;
-        layers++;
-      }
-      const t = await head2();
-      const tokens = decodeTokens(await json(t), name);
-      pos = t.end;
-      const s = await head2();
-      expectTag(s, "SUMM");
-      const summary = decodeSummary(await json(s), name);
-      if (s.end !== size) throw new CheckpointError(name, `${size - s.end} bytes after the summary, which ends a trace`);
-      if (summary.status === "complete" && layers !== maxLayers) {
-        throw new CheckpointError(name, `a complete run with ${layers} layer sections for ${maxLayers} blocks`);
-      }
-      return { layers, tokens, summary };
-    }
-  };
-}
-
-// engine/cli/commands/info.ts
 async function describeTrace(path, json, io) {
   const { src, file } = await nodeFileSource(path);
   const t = await openTrace(src, file);
@@ -5132,44 +5287,6 @@ var phonebookCommand = {
     if (result.cancelled) io.stderr(`hybridscope: phonebook: cancelled after ${result.done} of ${result.total} samples
 `);
     return result.cancelled ? 130 : 0;
-  }
-};
-
-// engine/digest.ts
-var Digest = class {
-  a = 2166136261;
-  b = 2538058380;
-  word(w) {
-    this.a = Math.imul(this.a ^ w, 16777619);
-    this.b = Math.imul(this.b ^ w, 1540483477);
-    this.b ^= this.b >>> 15;
-  }
-  addText(s) {
-    for (let i = 0; i < s.length; i++) this.word(s.charCodeAt(i));
-    this.word(s.length);
-  }
-  addArray(x) {
-    const words = new Uint32Array(x.buffer, x.byteOffset, x.length);
-    let a = this.a, b = this.b;
-    for (let i = 0; i < words.length; i++) {
-      const w = words[i];
-      a = Math.imul(a ^ w, 16777619);
-      b = Math.imul(b ^ w, 1540483477);
-      b ^= b >>> 15;
-    }
-    this.a = a;
-    this.b = b;
-    this.word(x.length);
-  }
-  addRecord(r) {
-    this.addText(`${r.index}:${r.block}:${r.kind}`);
-    for (const { path, data } of recordArrays(r)) {
-      this.addText(path);
-      this.addArray(data);
-    }
-  }
-  hex() {
-    return (this.a >>> 0).toString(16).padStart(8, "0") + (this.b >>> 0).toString(16).padStart(8, "0");
   }
 };
 
@@ -6617,7 +6734,7 @@ function installFastKernels(choice2 = kernelsFromEnv()) {
 }
 
 // engine/cli/main.ts
-var COMMANDS = [info, forwardCommand, generateCommand, phonebookCommand, traceCommand];
+var COMMANDS = [info, forwardCommand, generateCommand, phonebookCommand, traceCommand, agreeCommand];
 var processIO = {
   stdout: (data) => void process.stdout.write(data),
   stderr: (t) => void process.stderr.write(t),

@@ -32,7 +32,7 @@ describe('hybridscope help and --version', () => {
     expect(help.code).toBe(0);
     expect(help.stderr).toBe('');
     expect(help.stdout).toContain(`hybridscope ${name} — ${c.summary}`);
-    expect(help.stdout).toMatch(new RegExp(`\\nusage: hybridscope ${name} <model-dir`));
+    expect(help.stdout).toMatch(new RegExp(`\\nusage: hybridscope ${name} <${c.args[0]}`));
     for (const flag of Object.keys(c.flags)) {
       const line = help.stdout.split('\n').find((l) => l.startsWith(`  --${flag} `) || l === `  --${flag}`);
       expect(line, `--${flag}`).toMatch(/\((default: .+|required)\)$/);
@@ -43,13 +43,13 @@ describe('hybridscope help and --version', () => {
     expect(await run([name, 'a', 'b', '--bogus', '-h'])).toEqual(help);
   });
 
-  it('every example parses against its command and names files that exist', () => {
+  it('every example parses against its command and names files that exist (trace files are what trace or the capture package writes)', () => {
     for (const c of COMMANDS) {
       for (const example of c.examples) {
         const words = example.replace(/^.*\| /, '').split(/\s+/);
         expect(words.slice(0, 2)).toEqual(['hybridscope', c.name]);
         const { positionals, values } = parseCommandLine(c, words.slice(2));
-        expect(existsSync(positionals[0]), example).toBe(true);
+        for (const p of positionals) if (!p.endsWith('.hstrace')) expect(existsSync(p), example).toBe(true);
         if (typeof values.ids === 'string' && values.ids !== '-') expect(existsSync(values.ids), example).toBe(true);
       }
     }

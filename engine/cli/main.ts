@@ -7,6 +7,7 @@ import { setMemoryBudget } from '../io/memory';
 import { availableMemory } from './available-memory';
 import type { CliIO, Command, ParsedArgs } from './command';
 import { UsageError } from './command';
+import { agreeCommand } from './commands/agree';
 import { forwardCommand } from './commands/forward';
 import { generateCommand } from './commands/generate';
 import { info } from './commands/info';
@@ -15,7 +16,7 @@ import { traceCommand } from './commands/trace';
 import { commandHelp, overallHelp, synopsis } from './help';
 import { installFastKernels } from '../kernels/install';
 
-export const COMMANDS: Command[] = [info, forwardCommand, generateCommand, phonebookCommand, traceCommand];
+export const COMMANDS: Command[] = [info, forwardCommand, generateCommand, phonebookCommand, traceCommand, agreeCommand];
 
 const processIO: CliIO = {
   stdout: (data) => void process.stdout.write(data),

@@ -5,3 +5,5 @@ export type { TraceEnd, TraceReader, Trace } from './read';
 export { openTrace, readTrace } from './read';
 export type { TraceHeader, TraceSink, TraceWriter } from './write';
 export { traceWriter, writeRunTrace } from './write';
+export type { Agreement } from './agree';
+export { agreeTraces, agreementLine, agrees, relativeError } from './agree';
