@@ -8,7 +8,7 @@
 // the capture package on a GPU machine, which is too large to keep in the repository).
 import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openApp, shot, shots, startHarness, type Harness } from './harness';
@@ -134,16 +134,18 @@ describe('a 56-block trace (the study 8B hybrid\'s layout) in the web build', ()
     await strip.nth(54).click();
     await expect.poll(() => page.locator('[data-testid=ssm-dt]').textContent()).toContain('block 54 ');
     expect(await page.locator('[data-testid=layer-picker] option').count()).toBe(24);
+    // each panel draws its array, or (a real capture over its budget) says this block's was dropped
     for (const id of ['ssm-implicit', 'ssm-mass', 'ssm-state-norm', 'ssm-dt', 'ssm-state']) {
-      await page.waitForSelector(`[data-testid=${id}] svg`, { timeout: 10_000 });
+      await page.waitForSelector(`[data-testid=${id}] svg, [data-testid=${id}][data-dropped]`, { timeout: 10_000 });
     }
+    for (const text of await page.locator('[data-dropped]').allTextContents()) expect(text).toMatch(/block 54 .*Dropped layers\.54\.mixer /);
     await page.locator('[data-testid=ssm-view]').screenshot({ path: shot('study-ssm') });
     await page.locator('[data-testid=ssm-state]').screenshot({ path: shot('study-state-snapshot') });
 
     // compare: the same trace opened again as the baseline, beside itself
     await page.locator('[data-testid=tab-compare]').click();
     await page.locator('[data-testid=baseline-trace-input]').setInputFiles(tracePath);
-    await expect.poll(() => page.locator('[data-testid=compare-card-baseline]').textContent(), { timeout: 30_000 }).toContain('study-8b-pattern.hstrace');
+    await expect.poll(() => page.locator('[data-testid=compare-card-baseline]').textContent(), { timeout: 30_000 }).toContain(basename(tracePath));
     await page.waitForSelector('[data-testid=compare-card-baseline][data-status=done]', { timeout: 60_000 });
     // the same run on both sides: every block's bar twice, equal
     const bars = await page.locator('[data-testid=compare-layers] rect[data-series]').evaluateAll((els) => els.map((e) => [e.getAttribute('data-series'), e.getAttribute('data-group'), e.getAttribute('data-value')]));

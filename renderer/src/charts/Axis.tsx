@@ -56,6 +56,8 @@ export function AxisLeftBand({ scale, x, label, every = 1, name = (k: string) =>
 }
 
 export const pct = format('.0%');
+/** Shares that may all be under 1 % (attention mass on one entry): two decimals, trailing zeros trimmed. */
+export const finePct = format('.2~%');
 
 /** d3's tick format, switched to exponent notation for tiny values (1e-6 instead of 0.000001). */
 function smallFormat(scale: ScaleLinear<number, number>, ticks: number): (v: number) => string {

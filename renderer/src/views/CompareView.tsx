@@ -11,7 +11,7 @@ import { blockKinds, expectedLogprobs, sameTokens, targetShareByBlock } from '..
 import { useWidth } from '../ui/useWidth';
 import { ChartFrame } from '../charts/ChartFrame';
 import { GroupedBars } from '../charts/GroupedBars';
-import { pct } from '../charts/Axis';
+import { finePct, pct } from '../charts/Axis';
 import { runSweeps, seriesKey } from '../actions/sweeps';
 import { runBaselineForCurrent, runOnBaselinePrompt } from '../actions/session';
 import { chooseBaselineTraceFile } from '../actions/traces';
@@ -102,7 +102,7 @@ export function CompareView() {
           data={() => ({ columns: ['block', 'baseline', role], rows: blocks.map((b) => [b, shares[0].get(b) ?? null, shares[1].get(b) ?? null]) })}
         >
           {blocks.length
-            ? <GroupedBars groups={blocks.map(blockLabel)} width={half} height={220} yLabel="target share" xLabel="block" format={pct}
+            ? <GroupedBars groups={blocks.map(blockLabel)} width={half} height={220} yLabel="target share" xLabel="block" format={finePct}
                 series={[{ name: 'baseline', color: BASE, values: blocks.map((b) => shares[0].get(b) ?? null) }, { name: role, color: EDIT, values: blocks.map((b) => shares[1].get(b) ?? null) }]} />
             : <div className="empty small">Needs phonebook runs with per-entry mass.</div>}
         </ChartFrame>

@@ -23,21 +23,19 @@ export function SsmView() {
   const [chosen, setChosen] = useState<number | null>(null);
   const [log, setLog] = useState(true);
   const [ref, width] = useWidth<HTMLDivElement>(900);
-  // a record whose per-token summaries the capture budget dropped has nothing to show here
-  const records = (data?.records ?? []).filter((r) => r?.ssm?.stateNorm && r.ssm.dt);
+  // every Mamba layer, also one whose arrays the capture budget dropped: its panels say so
+  const records = (data?.records ?? []).filter((r) => r?.ssm);
   const rec = pickRecord(records, inspectBlock, chosen);
   const prompt = data?.prompt ?? null;
   if (!meta) return <div className="empty"><b>No run yet</b>Run a prompt to see the Mamba layers' states.</div>;
   if (!rec) {
     return meta.status === 'running'
       ? <div className="empty"><span className="spinner" />Waiting for the first Mamba layer…</div>
-      : (data?.records ?? []).some((r) => r?.ssm)
-        ? <div className="empty" data-testid="no-ssm"><b>The capture budget dropped the state summaries</b>The run's notices say what was dropped; a larger budget keeps them.</div>
-        : <div className="empty" data-testid="no-ssm"><b>No Mamba layers in this layout</b>Attention-only layouts keep a KV cache instead of a state.</div>;
+      : <div className="empty" data-testid="no-ssm"><b>No Mamba layers in this layout</b>Attention-only layouts keep a KV cache instead of a state.</div>;
   }
   const ssm = rec.ssm!;
-  const stateNorm = ssm.stateNorm!, dt = ssm.dt!;
-  const [H, T] = stateNorm.shape;
+  const { stateNorm, dt } = ssm;
+  const [H, T] = (stateNorm ?? dt)?.shape ?? [ssm.entryMass?.shape[0] ?? ssm.implicitRows?.shape[0] ?? 1, prompt?.tokens.length ?? 0];
   const row = pickRow(rec, prompt, focusPos);
   const pos = rec.focus[row];
   const marks = entryMarks(prompt);
@@ -55,7 +53,10 @@ export function SsmView() {
         <HeadPicker heads={H} head={head} onPick={(h) => s.selectHead(h + 1)} label={rec.kind === 'mamba1' ? 'channel group' : 'head'} />
         <span className="small muted">focus row: token {pos}</span>
       </div>
-      {ssm.implicitRows && <ImplicitRow rows={ssm.implicitRows} row={row} head={head} width={width} marks={marks} tokens={prompt?.tokens} log={log} setLog={setLog} pos={pos} label={label} />}
+      {ssm.implicitRows
+        ? <ImplicitRow rows={ssm.implicitRows} row={row} head={head} width={width} marks={marks} tokens={prompt?.tokens} log={log} setLog={setLog} pos={pos} label={label} />
+        : <Dropped title="Implicit attention" label={label} testId="ssm-implicit" notices={rec.notices} what="implicit rows" />}
+      {!ssm.entryMass && <Dropped title="Implicit attention mass per entry" label={label} testId="ssm-mass" notices={rec.notices} what="implicit entry mass" />}
       {ssm.entryMass && prompt?.phonebook && (() => {
         const mass = headRow(ssm.entryMass, head, row);
         return (
@@ -66,13 +67,28 @@ export function SsmView() {
           </ChartFrame>
         );
       })()}
-      <ChartFrame title="State norm ‖h‖" subtitle={`${label} · heads × tokens`} testId="ssm-state-norm" data={tableOf(stateNorm, 'state_norm')}>
-        <HeatmapChart data={stateNorm.data} rows={H} cols={T} width={width} height={heatH} rowLabel="head" colLabel="token" valueLabel="‖h‖" layer="ssm-norm" marks={marks} onPick={(_, c) => s.focusPosition(c)} />
-      </ChartFrame>
-      <ChartFrame title="Step size Δ (dt)" subtitle={`${label} · heads × tokens`} testId="ssm-dt" data={tableOf(dt, 'dt')}>
-        <HeatmapChart data={dt.data} rows={H} cols={T} width={width} height={heatH} rowLabel="head" colLabel="token" valueLabel="dt" layer="ssm-dt" marks={marks} scheme="blues" onPick={(_, c) => s.focusPosition(c)} />
-      </ChartFrame>
+      {stateNorm
+        ? <ChartFrame title="State norm ‖h‖" subtitle={`${label} · heads × tokens`} testId="ssm-state-norm" data={tableOf(stateNorm, 'state_norm')}>
+            <HeatmapChart data={stateNorm.data} rows={H} cols={T} width={width} height={heatH} rowLabel="head" colLabel="token" valueLabel="‖h‖" layer="ssm-norm" marks={marks} onPick={(_, c) => s.focusPosition(c)} />
+          </ChartFrame>
+        : <Dropped title="State norm ‖h‖" label={label} testId="ssm-state-norm" notices={rec.notices} what="state norms" />}
+      {dt
+        ? <ChartFrame title="Step size Δ (dt)" subtitle={`${label} · heads × tokens`} testId="ssm-dt" data={tableOf(dt, 'dt')}>
+            <HeatmapChart data={dt.data} rows={H} cols={T} width={width} height={heatH} rowLabel="head" colLabel="token" valueLabel="dt" layer="ssm-dt" marks={marks} scheme="blues" onPick={(_, c) => s.focusPosition(c)} />
+          </ChartFrame>
+        : <Dropped title="Step size Δ (dt)" label={label} testId="ssm-dt" notices={rec.notices} what="dt" />}
       <StateSnapshot runId={id} record={rec} head={Math.max(0, head)} position={focusPos ?? pos} width={half} />
+    </div>
+  );
+}
+
+/** A panel whose array the capture budget dropped: the record's own notice, not another layer's data. */
+function Dropped({ title, label, testId, notices, what }: { title: string; label: string; testId: string; notices?: string[]; what: string }) {
+  const notice = notices?.find((n) => n.includes(`mixer ${what} (`) || n.endsWith(`mixer ${what}`));
+  return (
+    <div className="empty" data-testid={testId} data-dropped="true" style={{ minHeight: 0, padding: '10px 14px' }}>
+      <b>{title} · {label}: not in this run</b>
+      {notice ? `${notice.replace(/^dropped /, 'Dropped ')}; a larger capture budget keeps it.` : 'Not captured for this layer.'}
     </div>
   );
 }
