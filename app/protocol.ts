@@ -91,6 +91,8 @@ export interface ModelSummary {
   /** Per checkpoint block (original index), the cache it keeps per sequence in float32 bytes: a
    *  constant SSM state (conv window + state) or K and V per token. With the weights (loaded: true). */
   blockCache?: BlockCache[];
+  /** The engine's kernels and threads that run it ('wasm-simd · 2 threads'); with the weights. */
+  kernels?: string;
 }
 
 /** Cache one block keeps per sequence, float32 bytes: a constant state, and K + V per token. */

@@ -3,7 +3,7 @@
 // root and a folder resolver to `startService`. Every incoming message is validated first; a bad one
 // gets a `request/error` event and the service keeps serving. A run is the engine's own pipeline
 // (engine/run.ts): the service adds the envelope, transfers the arrays, and supersedes or cancels.
-import { blockCacheBytes, pooledTile, stateAt, type FileSource, type ForwardResult, type Model, type StopReason } from '../engine';
+import { blockCacheBytes, kernelsInUse, kernelThreadsReady, pooledTile, stateAt, type FileSource, type ForwardResult, type Model, type StopReason } from '../engine';
 import { readCatalog } from './catalog';
 import { readEvaluation } from './evaluations';
 import { hostClock, type Clock } from './clock';
@@ -164,9 +164,10 @@ export class EngineService {
       const hashing = hashingSource(src);
       const model = await engine.load(hashing.source);
       engine.warmUp(model);
+      await kernelThreadsReady(); // so the summary names the threads runs will use
       const loaded: ModelSummary = {
         ...summary, hasTokenizer: model.tokenizer !== undefined, contentHash: await hashing.contentHash(), loaded: true,
-        blockCache: model.original.map(blockCacheBytes),
+        blockCache: model.original.map(blockCacheBytes), kernels: kernelsInUse(),
       };
       this.current = { model, summary: loaded };
       this.post({ type: 'model/info', v, reqId, model: loaded });

@@ -6722,16 +6722,27 @@ function createWasmBackend(opts = {}) {
 }
 
 // engine/kernels/install.ts
+var env = (name) => globalThis.process?.env?.[name];
 function kernelsFromEnv() {
-  return globalThis.process?.env?.HYBRIDSCOPE_KERNELS;
+  return env("HYBRIDSCOPE_KERNELS");
 }
-function installFastKernels(choice2 = kernelsFromEnv()) {
+function threadsWanted(cores) {
+  return env("HYBRIDSCOPE_THREADS") === "1" || cores < 2 ? 1 : 2;
+}
+function installFastKernels(choice2 = kernelsFromEnv(), spawnHelper) {
   if (choice2 !== "reference" && kernels().name === "reference") {
-    const wasm = createWasmBackend();
+    threadsAsked = spawnHelper ? 2 : 1;
+    let wasm;
+    try {
+      wasm = createWasmBackend(spawnHelper ? { spawnHelper } : {});
+    } catch {
+      wasm = createWasmBackend();
+    }
     if (wasm) useBackend(wasm);
   }
   return kernels().name;
 }
+var threadsAsked = 1;
 
 // engine/cli/main.ts
 var COMMANDS = [info, forwardCommand, generateCommand, phonebookCommand, traceCommand, agreeCommand];
@@ -6781,7 +6792,7 @@ async function main(argv, io = processIO, commands = COMMANDS, opts = {}) {
   }
   try {
     const args = parseCommandLine(command, rest);
-    if ((opts.fastKernels ?? true) && command.name !== "info") installFastKernels();
+    if ((opts.fastKernels ?? true) && command.name !== "info") installFastKernels(void 0, opts.spawnHelper);
     setMemoryBudget(() => availableMemory());
     return await command.run(args, io);
   } catch (e) {
@@ -6814,9 +6825,60 @@ function oneLine2(e) {
   return msg.split("\n")[0].trim() || (e instanceof Error ? e.name : "error");
 }
 
+// engine/cli/node-helper.ts
+import { availableParallelism } from "node:os";
+import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
+
+// engine/kernels/wasm/helper.ts
+function serveKernels(init) {
+  const k = instantiateKernels({ flavor: "simd", shared: true, module: init.module }, init.memory);
+  warmUp(k, init.memory, init.warmUpAt);
+  const i32 = controlWords(init.memory);
+  let seen = Atomics.load(i32, SEQ);
+  Atomics.store(i32, READY, 1);
+  for (; ; ) {
+    Atomics.wait(i32, SEQ, seen);
+    const seq = Atomics.load(i32, SEQ);
+    if (seq === seen) continue;
+    seen = seq;
+    if (Atomics.compareExchange(i32, ENTER, seq, -seq) !== seq) continue;
+    const job = JOBS[Atomics.load(i32, JOB)];
+    if (job === "stop") return;
+    const f64 = controlArgs(init.memory);
+    if (job in SPLITS) {
+      const name = job;
+      claimChunks(k, name, Array.from(f64.subarray(ARGS, ARGS + SPLITS[name].arity)), i32, NEXT, 1);
+    } else {
+      const fn = k[job];
+      fn(...Array.from(f64.subarray(ARGS, ARGS + fn.length)));
+    }
+    Atomics.store(i32, DONE, seq);
+    Atomics.notify(i32, DONE);
+  }
+}
+
+// engine/cli/node-helper.ts
+var MARK = "hybridscope kernel helper";
+function serveIfKernelHelper() {
+  if (isMainThread || workerData !== MARK || !parentPort) return false;
+  parentPort.once("message", serveKernels);
+  return true;
+}
+function nodeKernelHelper(entry) {
+  if (threadsWanted(availableParallelism()) < 2) return void 0;
+  return () => {
+    const worker = new Worker(new URL(entry), { workerData: MARK });
+    worker.unref();
+    worker.on("error", () => void 0);
+    return worker;
+  };
+}
+
 // engine/cli/bin.ts
-process.stdout.on("error", (e) => {
-  if (e.code !== "EPIPE") throw e;
-  process.exit(0);
-});
-process.exitCode = await main(process.argv.slice(2));
+if (!serveIfKernelHelper()) {
+  process.stdout.on("error", (e) => {
+    if (e.code !== "EPIPE") throw e;
+    process.exit(0);
+  });
+  process.exitCode = await main(process.argv.slice(2), void 0, void 0, { spawnHelper: nodeKernelHelper(import.meta.url) });
+}

@@ -44,7 +44,8 @@ export type { Agreement, TraceEnd, TraceHeader, TraceReader, Trace, TraceSink, T
 export { agreeTraces, agreementLine, agrees, isTrace, isTraceName, openTrace, readTrace, relativeError, traceWriter, writeRunTrace, TRACE_EXTENSION, TRACE_VERSION } from './trace';
 export type { KernelBackend } from './kernels/backend';
 export { kernels, useBackend, referenceBackend } from './kernels/backend';
-export { installFastKernels } from './kernels/install';
+export { installFastKernels, kernelsInUse, kernelThreadsReady, threadsWanted } from './kernels/install';
+export { serveKernels } from './kernels/wasm/helper';
 export { BROWSER_CAP_BYTES, setMemoryBudget } from './io/memory';
 export * from './phonebook';
 export { SUPPORTED_MODEL_TYPES } from './models/registry';

@@ -7,14 +7,18 @@
 import { eventPort, type EventPort } from '../app/ports';
 import { startService } from '../app/service';
 import { HOST_PING, HOST_PONG, isHeartbeat } from '../app/watchdog';
-import { BROWSER_CAP_BYTES, installFastKernels, setMemoryBudget } from '../engine';
+import { BROWSER_CAP_BYTES, installFastKernels, setMemoryBudget, threadsWanted } from '../engine';
 import { fetchSource } from './fetch-source';
 
 interface WorkerScope extends EventPort {
   removeEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
 }
 const scope = self as unknown as WorkerScope;
-installFastKernels();
+// Two kernel threads where the page is cross-origin isolated (the web build's server sends COOP/COEP,
+// renderer/vite.web.config.ts) and the machine has two cores; else one.
+const isolated = (self as unknown as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+const spawnHelper = () => new Worker(new URL('./kernel-helper.ts', import.meta.url), { type: 'module', name: 'kernel-helper' });
+installFastKernels(undefined, isolated && threadsWanted(navigator.hardwareConcurrency ?? 1) === 2 ? spawnHelper : undefined);
 // A tab has no free-memory query: half the device memory the browser reports, at most the fixed cap.
 const deviceGiB = (navigator as { deviceMemory?: number }).deviceMemory;
 setMemoryBudget(() => Math.min(BROWSER_CAP_BYTES, deviceGiB ? (deviceGiB * 2 ** 30) / 2 : BROWSER_CAP_BYTES));

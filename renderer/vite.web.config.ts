@@ -5,7 +5,11 @@ import { cspMeta } from '../scripts/csp-meta.ts';
 
 // Web build: the same renderer with the engine service in a Web Worker; bundled models are served
 // from assets/ (the folder is the public directory, so /models/<id>/config.json resolves). The page's
-// CSP meta tag is main/security.ts's policy (scripts/csp-meta.ts).
+// CSP meta tag is main/security.ts's policy (scripts/csp-meta.ts). Its servers send COOP/COEP, so the
+// page is cross-origin isolated and the engine's Worker can share memory with a second kernel thread
+// (hosts/worker.ts); a host that serves dist-web/ elsewhere should send them too.
+const ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+
 export default defineConfig({
   root: resolve(import.meta.dirname, '.'),
   base: './',
@@ -17,6 +21,6 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2022',
   },
-  server: { host: '127.0.0.1' },
-  preview: { host: '127.0.0.1' },
+  server: { host: '127.0.0.1', headers: ISOLATION },
+  preview: { host: '127.0.0.1', headers: ISOLATION },
 });

@@ -15,6 +15,7 @@ import { phonebookCommand } from './commands/phonebook';
 import { traceCommand } from './commands/trace';
 import { commandHelp, overallHelp, synopsis } from './help';
 import { installFastKernels } from '../kernels/install';
+import type { HelperPort } from '../kernels/wasm/threads';
 
 export const COMMANDS: Command[] = [info, forwardCommand, generateCommand, phonebookCommand, traceCommand, agreeCommand];
 
@@ -32,6 +33,8 @@ const processIO: CliIO = {
 export interface MainOptions {
   /** Install the WASM SIMD kernels before computing commands (default true). */
   fastKernels?: boolean;
+  /** Their second thread's worker factory (bin.ts: node-helper.ts); one thread without it. */
+  spawnHelper?: () => HelperPort;
 }
 
 export async function main(argv: string[], io: CliIO = processIO, commands: Command[] = COMMANDS, opts: MainOptions = {}): Promise<number> {
@@ -69,7 +72,7 @@ export async function main(argv: string[], io: CliIO = processIO, commands: Comm
   }
   try {
     const args = parseCommandLine(command, rest);
-    if ((opts.fastKernels ?? true) && command.name !== 'info') installFastKernels();
+    if ((opts.fastKernels ?? true) && command.name !== 'info') installFastKernels(undefined, opts.spawnHelper);
     // Models and prompts that would not fit in available memory are refused with the bytes, not an OOM.
     setMemoryBudget(() => availableMemory());
     return await command.run(args, io);

@@ -14,6 +14,8 @@ export type SsmState = Float64Array | Float32Array;
 
 export interface KernelBackend {
   name: string;
+  /** Threads its kernels run on now (1 when absent). */
+  threads?(): number;
   /** The scans compute in float32: new states are Float32Array (layers/state.ts). */
   stateFloat32?: boolean;
   /** out (T, Out) = x (T, In) · w (Out, In)ᵀ + bias (Out); T = 1 is the decoding GEMV. */

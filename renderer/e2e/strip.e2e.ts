@@ -24,6 +24,10 @@ describe('layer strip in Chromium', () => {
     const shown = await blocks.evaluateAll((els) => els.map((e) => [(e as HTMLElement).dataset.kind, Number((e as HTMLElement).dataset.index), e.querySelector('.glyph')?.textContent]));
     expect(shown).toEqual([...layout].map((c, i) => [CHAR_KIND[c as LayoutChar], i, c]));
     await expect.poll(() => page.locator('[data-testid=model-meta]').textContent()).toContain('nemotron_h');
+    // the page is cross-origin isolated, so the engine's Worker runs its kernels on two threads (one core: one)
+    const [isolated, cores] = await page.evaluate(() => [crossOriginIsolated, navigator.hardwareConcurrency]);
+    expect(isolated).toBe(true);
+    await expect.poll(() => page.locator('[data-testid=kernel-threads]').textContent(), { timeout: 30_000 }).toMatch(cores >= 2 ? /^wasm-\S+ · 2 threads$/ : /^wasm-\S+ · 1 thread$/);
     expect(await page.locator('[data-testid=layout-text]').inputValue()).toBe(layout);
     await page.screenshot({ path: shot('strip'), fullPage: false });
     expect(errors).toEqual([]);

@@ -20,6 +20,7 @@ export function ModelMeta() {
         {/* a trace's header names the blocks, not the weights */}
         {model.parameters > 0 && <span>{compact.format(model.parameters)} params</span>}
         <span>{model.layers.length} blocks</span>
+        {model.kernels && <span className="small muted" data-testid="kernel-threads" title="the engine's kernels and the threads they run on">{model.kernels}</span>}
         {verdict && <span className="small muted" data-testid="model-status" title={verdict}>{verdict.length > 90 ? `${verdict.slice(0, 89)}…` : verdict}</span>}
         {!model.loaded && <OpenStep step={2} text={`reading ${compact.format(model.parameters)} weights…`} />}
       </>}
