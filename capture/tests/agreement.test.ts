@@ -75,6 +75,10 @@ const CASES: Case[] = [
   { fixture: 'falcon_h1', budgetBytes: 10_000 },
   // one that drops Jamba's Mamba-1 arrays and keeps some attention rows and expert routings
   { fixture: 'jamba', budgetBytes: 6_000 },
+  // second cases on other paths: 6 experts top-3 stored as BF16, RoPE of an odd rotary width, top-1
+  // routing, Zamba2 without adapters or RoPE whose hybrid layers each run their own block
+  ...['granitemoehybrid_unseen', 'bamba_unseen', 'jamba_unseen'].map((fixture) => ({ fixture })),
+  { fixture: 'zamba2_gqa', recompute: true },
 ];
 
 const work = mkdtempSync(join(tmpdir(), 'hs-capture-'));
