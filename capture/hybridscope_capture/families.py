@@ -42,7 +42,7 @@ class FamilyError(ValueError):
     """A checkpoint the capture package cannot run: one line."""
 
 
-def attention(module, name, inputs=mixers.attention_qk):
+def attention_part(module, name, inputs=mixers.attention_qk):
     return Part("attention", module, name, inputs)
 
 
@@ -54,11 +54,11 @@ def mamba1_part(module, name):
     return Part("mamba1", module, name, mixers.mamba1_inputs)
 
 
-def one_mixer(index, kind, name, module, after, **kw):
-    """A block of one mixer (or MLP) that adds its output."""
-    parts = {"attention": [attention(module, name)], "mamba2": [mamba2_part(module, name)],
+def one_mixer(index, kind, name, module, after, after_input=False, scale=1.0):
+    """A block of one mixer (or MLP) that adds its output, times `scale`."""
+    parts = {"attention": [attention_part(module, name)], "mamba2": [mamba2_part(module, name)],
              "mamba1": [mamba1_part(module, name)], "mlp": []}[kind]
-    return Block(index, kind, name, parts, [(module, 1.0)], after, **kw)
+    return Block(index, kind, name, parts, [(module, scale)], after, after_input)
 
 
 def nemotron_h(model):
@@ -97,21 +97,19 @@ def granitemoehybrid(model):
     blocks = []
     for i, layer in enumerate(model.base_model.layers):
         mid = layer.pre_ff_layernorm if bamba else layer.post_attention_layernorm
-        m = getattr(layer, "mamba", None)
-        if m is not None:
-            blocks.append(Block(2 * i, "mamba2", f"layers.{i}.mamba", [mamba2_part(m, f"layers.{i}.mamba")], [(m, s)], mid, True))
+        if getattr(layer, "mamba", None) is not None:
+            blocks.append(one_mixer(2 * i, "mamba2", f"layers.{i}.mamba", layer.mamba, mid, True, s))
         else:
-            a = layer.self_attn
-            blocks.append(Block(2 * i, "attention", f"layers.{i}.self_attn", [attention(a, f"layers.{i}.self_attn")], [(a, s)], mid, True))
+            blocks.append(one_mixer(2 * i, "attention", f"layers.{i}.self_attn", layer.self_attn, mid, True, s))
         moe = getattr(layer, "block_sparse_moe", None)
         if bamba:
-            blocks.append(Block(2 * i + 1, "mlp", f"layers.{i}.feed_forward", [], [(layer.feed_forward, 1.0)], layer))
+            blocks.append(one_mixer(2 * i + 1, "mlp", f"layers.{i}.feed_forward", layer.feed_forward, layer))
         elif moe is not None:
             name = f"layers.{i}.block_sparse_moe"
             blocks.append(Block(2 * i + 1, "moe", name, [Part("moe", moe, name, mixers.granite_routing)],
                                 [(moe, s), (layer.shared_mlp, s)], layer))
         else:
-            blocks.append(Block(2 * i + 1, "mlp", f"layers.{i}.shared_mlp", [], [(layer.shared_mlp, s)], layer))
+            blocks.append(one_mixer(2 * i + 1, "mlp", f"layers.{i}.shared_mlp", layer.shared_mlp, layer, scale=s))
     return blocks
 
 
@@ -122,7 +120,7 @@ def falcon_h1(model):
     c = model.config
     blocks = []
     for i, layer in enumerate(model.base_model.layers):
-        parts = [attention(layer.self_attn, f"layers.{i}.self_attn", mixers.falcon_h1_attention_qk),
+        parts = [attention_part(layer.self_attn, f"layers.{i}.self_attn", mixers.falcon_h1_attention_qk),
                  mamba2_part(layer.mamba, f"layers.{i}.mamba", mixers.falcon_h1_mamba2_inputs)]
         blocks.append(Block(2 * i, "parallel", f"layers.{i}", parts,
                             [(layer.mamba, c.ssm_out_multiplier), (layer.self_attn, c.attention_out_multiplier)], layer.pre_ff_layernorm, True))
@@ -139,7 +137,7 @@ def zamba2(model):
             blocks.append(one_mixer(i, "mamba2", f"layers.{i}.mamba", layer.mamba, layer))
             continue
         m = layer.mamba_decoder.mamba
-        parts = [attention(layer.shared_transformer.self_attn, f"layers.{i}.shared_transformer.self_attn", mixers.zamba2_attention_qk),
+        parts = [attention_part(layer.shared_transformer.self_attn, f"layers.{i}.shared_transformer.self_attn", mixers.zamba2_attention_qk),
                  mamba2_part(m, f"layers.{i}.mamba_decoder.mamba")]
         blocks.append(Block(i, "shared", f"layers.{i}", parts, [(m, 1.0)], layer))
     return blocks
