@@ -31,6 +31,7 @@ class Plan:
     """A capture spec resolved against a prompt of T tokens (planCapture)."""
     attention: bool
     ssm: bool
+    moe: bool
     states: bool
     focus: list
     entries: list
@@ -51,7 +52,8 @@ def plan_capture(spec, T):
     defaults = spec.get("defaults", True)
     ssm = defaults and spec.get("ssm", True)
     return Plan(
-        attention=defaults and spec.get("attention", True), ssm=ssm, states=ssm and spec.get("states", True),
+        attention=defaults and spec.get("attention", True), ssm=ssm, moe=defaults and spec.get("moe", True),
+        states=ssm and spec.get("states", True),
         focus=focus, entries=entries,
         pooled_size=max(1, min(MAX_POOLED_SIZE, int(spec.get("pooledSize", MAX_POOLED_SIZE)))),
         mamba1_groups=spec.get("mamba1Groups", 16), budget_bytes=spec.get("budgetBytes", DEFAULT_BUDGET_BYTES),

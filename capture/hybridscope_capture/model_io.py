@@ -3,6 +3,7 @@ decoding shared by trace and sweep: engine/generate.ts `choose` (argmax, first o
 from float64 log-softmax; top k by log-prob, then id) and run.ts `newText`.
 
 Tokens come through transformers' cache (Decoder), or by recomputing the whole sequence."""
+import inspect
 import os
 
 import torch
@@ -70,6 +71,9 @@ class Decoder:
         # transformers' nemotron_h without attention layers fails with use_cache=True
         pure_mamba = model.config.model_type == "nemotron_h" and "full_attention" not in model.config.layers_block_type
         self.mode = "recompute" if pure_mamba else mode
+        # A cached step passes its position, as generate() does: bamba's model numbers an input's
+        # tokens from 0 whatever the cache holds (its attention's RoPE would then be wrong).
+        self.positions = "position_ids" in inspect.signature(model.forward).parameters
         self.seq, self.key, self.cache = [], None, None
 
     @torch.no_grad()
@@ -87,7 +91,8 @@ class Decoder:
         self.seq.append(token)
         if self.mode == "recompute":
             return self._forward(self.seq, use_cache=False).logits[0, -1]
-        out = self._forward([token], use_cache=True, **{self.key: self.cache})
+        at = {"position_ids": torch.tensor([[len(self.seq) - 1]], device=input_device(self.model))} if self.positions else {}
+        out = self._forward([token], use_cache=True, **{self.key: self.cache}, **at)
         self.cache = getattr(out, self.key)
         return out.logits[0, -1]
 

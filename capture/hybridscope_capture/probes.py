@@ -1,7 +1,8 @@
-"""The engine's probes (engine/probes/attention-probe.ts, ssm-probe.ts, implicit.ts) computed with
-torch on the layer's device, in bounded memory: attention probabilities one block of query rows at a
-time (never T × T), SSM states by a chunked scan (never T states). Budget charges come first and in
-the engine's order, and an array the budget refuses is not computed.
+"""The engine's probes (engine/probes/attention-probe.ts, ssm-probe.ts, implicit.ts; the expert
+routing of engine/forward.ts) computed with torch on the layer's device, in bounded memory: attention
+probabilities one block of query rows at a time (never T × T), SSM states by a chunked scan (never T
+states). Budget charges come first and in the engine's order, and an array the budget refuses is not
+computed.
 
 Probe math runs in float64 (the engine's scores and states are float64): H100s run it at full rate,
 and the arrays are small; the inputs are the model's own float32/bf16 values. Each function returns
@@ -259,3 +260,15 @@ def mamba1_rows(delta, B, C, A, cum, groups, step, focus):
             acc = (cb[None] * torch.exp(A[d][:, :, None] * gap[:, None, :])).sum(dim=1)  # (c, s)
             rows[g, r, : t + 1] = (acc * delta[: t + 1, d].T).mean(dim=0)
     return rows
+
+
+# --- mixture of experts ----------------------------------------------------------------------
+
+def moe_probe(experts, weights, E, plan, budget, name):
+    """experts (T, k) indices best first, weights (T, k) → the MoeRecord (forward.ts, an `E` block)."""
+    if not plan.moe:
+        return None
+    T, k = experts.shape
+    if not budget.floats(2 * T * k, f"{name} expert routing"):
+        return None
+    return {"E": E, "topK": k, "experts": tensor([T, k], experts), "weights": tensor([T, k], weights)}

@@ -2,10 +2,12 @@
 with forward hooks on every block that fill its LayerRecord and write it to the trace as soon as the
 block is done, then greedy tokens and the scored summary.
 
-Per block, three hooks: before the mixer (its normed input: the probes recompute their inputs from
-it, mixers.py, and run probes.py under the budget), after the mixer (what the block adds:
-contributionNorm) and where the residual stream after the block is (residualNorm). Nothing
-T × T and no per-token state is kept; a hook's temporaries are freed before the next block runs."""
+Per block (families.py), three kinds of hooks: before each probed mixer (its normed input: the probes
+recompute their inputs from it, mixers.py, and run probes.py under the budget), after each module
+whose output the block adds (contributionNorm) and where the residual stream after the block is
+(residualNorm). A block of two probed mixers (a parallel or shared layer) runs its probes once both
+inputs are known, in the engine's order of budget charges, whichever mixer transformers runs first.
+Nothing T × T and no per-token state is kept; a hook's temporaries are freed before the next block runs."""
 import time
 
 import torch
@@ -13,23 +15,24 @@ import torch
 from . import PRODUCER
 from .budget import CaptureBudget, plan_capture
 from .families import blocks_of, layout_of
-from .mixers import attention_qk, mamba1_inputs, mamba2_inputs
 from .model_io import Decoder, greedy, new_text
-from .probes import attention_probe, mamba1_probe, mamba2_probe
+from .probes import attention_probe, mamba1_probe, mamba2_probe, moe_probe
 from .score import score_in_book
 
+RECORD_KEY = {"attention": "attention", "mamba2": "ssm", "mamba1": "ssm", "moe": "moe"}
 
-def probe_block(block, u, kwargs, plan, budget):
-    """The record's `attention` or `ssm` part for one block, or None."""
-    m = block.mixer
-    if block.kind == "attention":
-        q, k = attention_qk(m, u, kwargs)
-        return "attention", attention_probe(q, k, m.scaling, plan, budget, block.name)
-    if block.kind == "mamba2":
-        return "ssm", mamba2_probe(*mamba2_inputs(m, u), plan, budget, block.name)
-    if block.kind == "mamba1":
-        return "ssm", mamba1_probe(*mamba1_inputs(m, u), plan, budget, block.name)
-    return None, None
+
+def probe_part(part, u, kwargs, plan, budget):
+    """The record's part (`attention`, `ssm` or `moe`) for one probed mixer, or None."""
+    m = part.module
+    if part.kind == "attention":
+        q, k = part.inputs(m, u, kwargs)
+        return attention_probe(q, k, m.scaling, plan, budget, part.name)
+    if part.kind == "mamba2":
+        return mamba2_probe(*part.inputs(m, u), plan, budget, part.name)
+    if part.kind == "mamba1":
+        return mamba1_probe(*part.inputs(m, u), plan, budget, part.name)
+    return moe_probe(*part.inputs(m, u), plan, budget, part.name)
 
 
 def _first(x):
@@ -38,7 +41,7 @@ def _first(x):
 
 def _norms(x):
     """‖x_t‖ per token of (1, T, D), float32 numpy."""
-    return _first(x)[0].double().norm(dim=-1).to("cpu", torch.float32).numpy()
+    return x[0].norm(dim=-1).to("cpu", torch.float32).numpy()
 
 
 class Recorder:
@@ -56,8 +59,10 @@ class Recorder:
 
     def __enter__(self):
         for b in self.blocks:
-            self.handles.append(b.mixer.register_forward_pre_hook(self._before(b), with_kwargs=True))
-            self.handles.append(b.mixer.register_forward_hook(self._added(b)))
+            for j, part in enumerate(b.parts):
+                self.handles.append(part.module.register_forward_pre_hook(self._before(b, j), with_kwargs=True))
+            for module, scale in b.adds:
+                self.handles.append(module.register_forward_hook(self._added(b, scale)))
             if b.after_input:
                 self.handles.append(b.after.register_forward_pre_hook(lambda _m, args, b=b: self._done(b, args[0])))
             else:
@@ -68,29 +73,40 @@ class Recorder:
         for h in self.handles:
             h.remove()
 
-    def _before(self, b):
-        def hook(_m, args, kwargs):
-            started = time.perf_counter()
-            u = args[0] if args else kwargs["hidden_states"]
+    def _opened(self, b):
+        """The block's open record, begun at its first hook (the budget's layer begins with it)."""
+        if b.index not in self.open:
             self.budget.begin_layer(0 if b.kind == "mlp" else self.left[b.index])
-            key, part = probe_block(b, u, kwargs, self.plan, self.budget)
-            self.open[b.index] = {"started": started, "key": key, "part": part}
+            self.open[b.index] = {"started": time.perf_counter(), "inputs": {}, "parts": {}, "added": None}
+        return self.open[b.index]
+
+    def _before(self, b, j):
+        def hook(_m, args, kwargs):
+            o = self._opened(b)
+            o["inputs"][j] = (args[0] if args else kwargs["hidden_states"], kwargs)
+            if len(o["inputs"]) == len(b.parts):
+                for k, part in enumerate(b.parts):
+                    r = probe_part(part, *o["inputs"][k], self.plan, self.budget)
+                    if r is not None:
+                        o["parts"][RECORD_KEY[part.kind]] = r
+                o["inputs"].clear()
         return hook
 
-    def _added(self, b):
+    def _added(self, b, scale):
         def hook(_m, _args, out):
-            self.open[b.index]["contribution"] = _norms(out)
+            o = self._opened(b)
+            y = _first(out).double() * scale
+            o["added"] = y if o["added"] is None else o["added"] + y
         return hook
 
     def _done(self, b, stream):
         o = self.open.pop(b.index)
         record = {
             "index": b.index, "block": b.index, "kind": b.kind, "name": b.name, "T": self.T,
-            "residualNorm": _norms(stream), "contributionNorm": o["contribution"], "focus": list(self.plan.focus),
+            "residualNorm": _norms(_first(stream).double()), "contributionNorm": _norms(o["added"]), "focus": list(self.plan.focus),
             "ms": 1000 * (time.perf_counter() - o["started"]),
         }
-        if o["part"] is not None:
-            record[o["key"]] = o["part"]
+        record.update(o["parts"])
         notices, self.budget.notices[:] = list(self.budget.notices), []
         if notices:
             record["notices"] = notices

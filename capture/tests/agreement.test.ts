@@ -1,8 +1,10 @@
-// The capture package against the engine: for each bundled model, the trace PyTorch/transformers
-// writes (python -m hybridscope_capture trace) and the engine's own trace of the same prompt agree.
-// Every record array within 1e-3 relative error, as max|a − b| / max|b| over the array (b the
-// engine's); the same prompt ids, token texts, spans and focus rows; the same record fields and
-// budget notices; the same generated tokens, answer and score; log-probs within 1e-3. The Python
+// The capture package against the engine: for each bundled model, and for each family beyond them
+// through its reference fixture (engine/test/fixtures: tiny random checkpoints without a tokenizer,
+// run on their token ids), the trace PyTorch/transformers writes (python -m hybridscope_capture
+// trace) and the engine's own trace of the same prompt agree. Every record array within 1e-3
+// relative error, as max|a − b| / max|b| over the array (b the engine's); the same prompt ids, token
+// texts, spans and focus rows; the same record fields and budget notices; the experts each token was
+// routed to, exactly; the same generated tokens, answer and score; log-probs within 1e-3. The Python
 // trace is read by the engine's reader, and its digest is the one the engine computes from its records.
 //
 // Python: $HYBRIDSCOPE_PYTHON (.ci/run installs ./capture into tmp/venv-ci and sets it), else that
@@ -10,7 +12,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cliReport, Digest, TRACE_CAPTURE, greedyDecoder, loadModel, memorySource, readTrace, recordArrays, runModel, runSweep, writeRunTrace, type LayerRecord, type RunSpec, type Trace } from '../../engine/index';
 import { nodeFolderSource } from '../../engine/cli/node';
@@ -32,7 +34,7 @@ const TEXT = 'Ann Lee: 612-555-0199\nWhat is the phone number for Ann Lee?\nAnsw
 
 const RANDOM = 'random-tiny';
 
-interface Case {
+interface BookCase {
   model: string;
   /** Book length in entries, or (tokens) the longest book within that many tokens. */
   entries?: number;
@@ -43,6 +45,16 @@ interface Case {
   budgetBytes?: number;
 }
 
+/** A reference fixture run on its own input_ids.json. */
+interface FixtureCase {
+  fixture: string;
+  budgetBytes?: number;
+  /** Generate by a forward per token (the engine's exact decoding) instead of through transformers' cache. */
+  recompute?: true;
+}
+
+type Case = BookCase | FixtureCase;
+
 const CASES: Case[] = [
   { model: 'hybrid', entries: 16, variant: 'reversed', format: 'bare', seed: 3 },
   { model: 'mamba2', entries: 16, variant: 'standard', format: 'question', seed: 4 },
@@ -52,12 +64,30 @@ const CASES: Case[] = [
   { model: 'hybrid', entries: 16, variant: 'standard', format: 'question', seed: 7, budgetBytes: 400_000 },
   // make-random --tiny: the study's 56-block hybrid pattern with tiny widths and random weights
   { model: RANDOM, entries: 8, variant: 'standard', format: 'question', seed: 1 },
+  // the families beyond the bundled four: Mamba-1 with normalised dt/B/C, dense and MoE Granite, Bamba,
+  // Falcon-H1's parallel layers (P), Zamba2's shared blocks (S), Jamba (Mamba-1, attention, experts)
+  ...['falcon_mamba', 'granitemoehybrid_moe', 'granitemoehybrid_dense', 'bamba', 'falcon_h1', 'jamba'].map((fixture) => ({ fixture })),
+  // transformers' one-token Mamba-2 step skips the dt clamp at time_step_min that its prefill (and the
+  // engine) applies; a head of this fixture sits below it, so its cached log-probs move by ~5e-3
+  { fixture: 'zamba2', recompute: true },
+  // a budget that cuts a parallel layer's share: attention is charged before Mamba-2, as the engine does,
+  // though transformers runs the Mamba-2 half first
+  { fixture: 'falcon_h1', budgetBytes: 10_000 },
+  // one that drops Jamba's Mamba-1 arrays and keeps some attention rows and expert routings
+  { fixture: 'jamba', budgetBytes: 6_000 },
+  // second cases on other paths: 6 experts top-3 stored as BF16, RoPE of an odd rotary width, top-1
+  // routing, Zamba2 without adapters or RoPE whose hybrid layers each run their own block
+  ...['granitemoehybrid_unseen', 'bamba_unseen', 'jamba_unseen'].map((fixture) => ({ fixture })),
+  { fixture: 'zamba2_gqa', recompute: true },
 ];
 
 const work = mkdtempSync(join(tmpdir(), 'hs-capture-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 const outOf = (i: number) => join(work, `case${i}.hstrace`);
 const dirOf = (model: string) => (model === RANDOM ? join(work, RANDOM) : join(root, 'assets/models', model));
+const fixtureDir = (name: string) => join(root, 'engine/test/fixtures', name);
+const caseDir = (c: Case) => ('fixture' in c ? fixtureDir(c.fixture) : dirOf(c.model));
+const idsOf = (c: FixtureCase) => join(fixtureDir(c.fixture), 'input_ids.json');
 
 const SWEEP = { model: 'mamba2', entries: [4, 24], samples: 4, seed: 2 };
 const sweepOut = join(work, 'sweep.json');
@@ -66,9 +96,10 @@ const sweepOut = join(work, 'sweep.json');
  *  each command's stdout goes to a file. */
 function capturePython(): void {
   const commands: [string[], string][] = [[['make-random', dirOf(RANDOM), '--tiny'], join(work, 'random.stdout')]];
+  const prompt = (c: Case) => ('fixture' in c ? ['--prompt-ids', idsOf(c), ...(c.recompute ? ['--decode', 'recompute'] : [])]
+    : [...(c.tokens ? ['--tokens', String(c.tokens)] : ['--entries', String(c.entries)]), '--variant', c.variant, '--format', c.format, '--seed', String(c.seed)]);
   commands.push(...CASES.map((c, i): [string[], string] => [[
-    'trace', dirOf(c.model), ...(c.tokens ? ['--tokens', String(c.tokens)] : ['--entries', String(c.entries)]), '--variant', c.variant, '--format', c.format,
-    '--seed', String(c.seed), '--out', outOf(i), ...(c.budgetBytes ? ['--budget-bytes', String(c.budgetBytes)] : []),
+    'trace', caseDir(c), ...prompt(c), '--out', outOf(i), ...(c.budgetBytes ? ['--budget-bytes', String(c.budgetBytes)] : []),
   ], join(work, `case${i}.stdout`)]));
   commands.push([['sweep', join(root, 'assets/models', SWEEP.model), '--entries', SWEEP.entries.join(','), '--samples', String(SWEEP.samples),
     '--seed', String(SWEEP.seed), '--json'], sweepOut]);
@@ -78,14 +109,15 @@ function capturePython(): void {
 }
 
 async function engineTrace(c: Case): Promise<Trace> {
-  const model = await loadModel(nodeFolderSource(dirOf(c.model)));
+  const model = await loadModel(nodeFolderSource(caseDir(c)));
   const spec: RunSpec = {
-    prompt: { kind: 'phonebook', seed: c.seed, spec: { ...(c.tokens ? { tokenBudget: c.tokens } : { entries: c.entries }), depth: 0.5, variant: c.variant, format: c.format, fewShot: 2 } },
+    prompt: 'fixture' in c ? { kind: 'ids', ids: JSON.parse(readFileSync(idsOf(c), 'utf8')) as number[] }
+      : { kind: 'phonebook', seed: c.seed, spec: { ...(c.tokens ? { tokenBudget: c.tokens } : { entries: c.entries }), depth: 0.5, variant: c.variant, format: c.format, fewShot: 2 } },
     capture: c.budgetBytes ? { ...TRACE_CAPTURE, budgetBytes: c.budgetBytes } : TRACE_CAPTURE, maxNewTokens: 32, topK: 5,
   };
   const run = runModel(model, spec, { pause: async () => undefined, stopped: () => null, now: () => performance.now() });
   const chunks: Uint8Array[] = [];
-  await writeRunTrace(run, model, spec, (b) => void chunks.push(b.slice()), { name: c.model, producer: 'engine' });
+  await writeRunTrace(run, model, spec, (b) => void chunks.push(b.slice()), { name: basename(caseDir(c)), producer: 'engine' });
   const bytes = new Uint8Array(chunks.reduce((n, b) => n + b.length, 0));
   chunks.reduce((at, b) => (bytes.set(b, at), at + b.length), 0);
   return readTrace(memorySource('engine', { t: bytes }), 't');
@@ -114,7 +146,8 @@ describe.skipIf(!hasTorch)('the capture package agrees with the engine', () => {
   const captured = () => (ready ??= Promise.resolve().then(capturePython));
 
   CASES.forEach((c, i) => {
-    const what = `${c.model}, ${c.tokens ? `${c.tokens} tokens` : `${c.entries} entries`} ${c.format}/${c.variant}${c.budgetBytes ? `, a ${c.budgetBytes}-byte budget` : ''}`;
+    const prompt = 'fixture' in c ? `fixture ${c.fixture}, its input ids` : `${c.model}, ${c.tokens ? `${c.tokens} tokens` : `${c.entries} entries`} ${c.format}/${c.variant}`;
+    const what = `${prompt}${c.budgetBytes ? `, a ${c.budgetBytes}-byte budget` : ''}`;
     it(what, { timeout: 1_500_000 }, async () => {
       await captured();
       const py = await readTrace(nodeFolderSource(work), `case${i}.hstrace`);
@@ -130,6 +163,7 @@ describe.skipIf(!hasTorch)('the capture package agrees with the engine', () => {
       py.records.forEach((r: LayerRecord, k) => {
         const e = en.records[k];
         expect(fields(r)).toEqual(fields(e));
+        if (e.moe) expect(Array.from(r.moe!.experts.data)).toEqual(Array.from(e.moe.experts.data)); // the routing, exactly
         const ea = new Map(recordArrays(e).map((x) => [x.path, x.data]));
         for (const { path, data } of recordArrays(r)) {
           const err = relError(data, ea.get(path)!);

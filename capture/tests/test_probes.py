@@ -129,5 +129,19 @@ class Mamba1Probe(unittest.TestCase):
         self.assertEqual(rec["implicitChannels"], 2)
 
 
+class MoeProbe(unittest.TestCase):
+    def test_routing_is_recorded_as_given_and_charged_as_the_engine_does(self):
+        T, k = 6, 2
+        experts, weights = torch.randint(0, 4, (T, k)), torch.rand(T, k)
+        rec = probes.moe_probe(experts, weights, 4, plan(T, [5], []), CaptureBudget(1 << 20), "layers.1.feed_forward")
+        self.assertEqual([rec["E"], rec["topK"], rec["experts"]["shape"]], [4, k, [T, k]])
+        self.assertEqual(rec["experts"]["data"].tolist(), experts.reshape(-1).float().tolist())
+        self.assertTrue(close(rec["weights"]["data"], weights))
+        b = CaptureBudget(2 * T * k * 4 - 1)
+        self.assertIsNone(probes.moe_probe(experts, weights, 4, plan(T, [5], []), b, "layers.1.feed_forward"))
+        self.assertEqual(b.notices, ["dropped layers.1.feed_forward expert routing (96 B): capture budget 95 B reached"])
+        self.assertIsNone(probes.moe_probe(experts, weights, 4, plan(T, [5], [], moe=False), CaptureBudget(1 << 20), "x"))
+
+
 if __name__ == "__main__":
     unittest.main()
