@@ -53,7 +53,8 @@ export interface MoeRecord {
   topK: number;
   /** Expert indices per token, best first, as float32-held integers 0..E-1: (T, k). */
   experts: Tensor;
-  /** The routing weights of those experts (softmax over the chosen k; a row sums to 1): (T, k). */
+  /** The routing weights of those experts: (T, k). granitemoehybrid: the softmax over the chosen k (a
+   *  row sums to 1); jamba: their probabilities under the softmax over all experts (a row sums to ≤ 1). */
   weights: Tensor;
 }
 
