@@ -2381,6 +2381,8 @@ var falconH1 = {
   hiddenStates: { convention: "input", blocksPerLayer: 2 },
   parse: parseFalconH1,
   kinds: (c) => Array.from({ length: 2 * c.num_hidden_layers }, (_, i) => i % 2 === 0 ? "parallel" : "mlp"),
+  // a parallel layer keeps both caches: its attention's K and V and its Mamba-2's conv window and state
+  cacheShapes: (c) => Array.from({ length: 2 * c.num_hidden_layers }, (_, i) => i % 2 === 0 ? { kind: "compound", attention: { kind: "attention", KVH: c.num_key_value_heads, hd: c.head_dim }, mamba: mamba2Cache(dims(c)) } : { kind: "mlp" }),
   tensors(c, prefix) {
     const D2 = c.hidden_size, F = c.intermediate_size;
     const specs = [
@@ -2491,6 +2493,11 @@ var granite = {
   hiddenStates: { convention: "input", blocksPerLayer: 2 },
   parse: parseGranite,
   kinds: (c) => [...c.mixers].flatMap((ch) => [ch === "M" ? "mamba2" : "attention", mlpKind(c)]),
+  cacheShapes: (c) => [...c.mixers].flatMap((ch) => [
+    ch === "M" ? mamba2Cache(dims2(c)) : { kind: "attention", KVH: c.num_key_value_heads, hd: c.head_dim },
+    { kind: "mlp" }
+    // an MoE MLP keeps nothing either
+  ]),
   tensors(c, prefix) {
     const D2 = c.hidden_size;
     const specs = [
@@ -2590,6 +2597,11 @@ var jamba = {
   hiddenStates: { convention: "input", blocksPerLayer: 2 },
   parse: parseJamba,
   kinds: (c) => [...c.mixers].flatMap((ch, i) => [ch === "m" ? "mamba1" : "attention", c.mlps[i] === "E" ? "moe" : "mlp"]),
+  cacheShapes: (c) => [...c.mixers].flatMap((ch) => [
+    ch === "m" ? { kind: "mamba1", K: c.mamba_d_conv, I: c.mamba_inner, N: c.mamba_d_state } : { kind: "attention", KVH: c.num_key_value_heads, hd: c.head_dim },
+    { kind: "mlp" }
+    // an MoE MLP keeps nothing either
+  ]),
   tensors(c, prefix) {
     const D2 = c.hidden_size, F = c.intermediate_size;
     const I = c.mamba_inner, N2 = c.mamba_d_state, R = c.mamba_dt_rank;
@@ -2755,6 +2767,9 @@ var zamba2 = {
   parse: parseZamba2,
   kinds: (c) => [...c.layers].map((k) => k === "S" ? "shared" : "mamba2"),
   sharedOf: (c) => hybridLayers(c).map((h) => h?.shared),
+  // A shared transformer's weights are stored once, but each depth that runs it keeps its own K and V
+  // (its inputs differ per depth), beside that layer's own Mamba-2 state.
+  cacheShapes: (c) => [...c.layers].map((k) => k === "S" ? { kind: "compound", attention: { kind: "attention", KVH: c.num_key_value_heads, hd: c.attention_head_dim }, mamba: mamba2Cache(dims3(c)) } : mamba2Cache(dims3(c))),
   tensors(c, prefix) {
     const D2 = c.hidden_size, F = c.intermediate_size, r = c.adapter_rank;
     const A = c.num_attention_heads * c.attention_head_dim, KV = c.num_key_value_heads * c.attention_head_dim;
@@ -3352,7 +3367,7 @@ async function inspectCheckpoint(src) {
     parameters,
     vocab_size: o.config.vocab_size,
     warnings: o.warnings,
-    blockCache: o.adapter.cacheShapes?.(o.config).map(cacheBytes) ?? []
+    blockCache: o.adapter.cacheShapes(o.config).map(cacheBytes)
   };
 }
 async function loadModel(src) {
