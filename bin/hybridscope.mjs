@@ -3536,6 +3536,8 @@ var falconH1 = {
   hiddenStates: { convention: "input", blocksPerLayer: 2 },
   parse: parseFalconH1,
   kinds: (c) => Array.from({ length: 2 * c.num_hidden_layers }, (_, i) => i % 2 === 0 ? "parallel" : "mlp"),
+  // a parallel layer keeps both caches: its attention's K and V and its Mamba-2's conv window and state
+  cacheShapes: (c) => Array.from({ length: 2 * c.num_hidden_layers }, (_, i) => i % 2 === 0 ? { kind: "compound", attention: { kind: "attention", KVH: c.num_key_value_heads, hd: c.head_dim }, mamba: mamba2Cache(dims(c)) } : { kind: "mlp" }),
   tensors(c, prefix) {
     const D2 = c.hidden_size, F = c.intermediate_size;
     const specs = [
@@ -3646,6 +3648,11 @@ var granite = {
   hiddenStates: { convention: "input", blocksPerLayer: 2 },
   parse: parseGranite,
   kinds: (c) => [...c.mixers].flatMap((ch) => [ch === "M" ? "mamba2" : "attention", mlpKind(c)]),
+  cacheShapes: (c) => [...c.mixers].flatMap((ch) => [
+    ch === "M" ? mamba2Cache(dims2(c)) : { kind: "attention", KVH: c.num_key_value_heads, hd: c.head_dim },
+    { kind: "mlp" }
+    // an MoE MLP keeps nothing either
+  ]),
   tensors(c, prefix) {
     const D2 = c.hidden_size;
     const specs = [
@@ -3745,6 +3752,11 @@ var jamba = {
   hiddenStates: { convention: "input", blocksPerLayer: 2 },
   parse: parseJamba,
   kinds: (c) => [...c.mixers].flatMap((ch, i) => [ch === "m" ? "mamba1" : "attention", c.mlps[i] === "E" ? "moe" : "mlp"]),
+  cacheShapes: (c) => [...c.mixers].flatMap((ch) => [
+    ch === "m" ? { kind: "mamba1", K: c.mamba_d_conv, I: c.mamba_inner, N: c.mamba_d_state } : { kind: "attention", KVH: c.num_key_value_heads, hd: c.head_dim },
+    { kind: "mlp" }
+    // an MoE MLP keeps nothing either
+  ]),
   tensors(c, prefix) {
     const D2 = c.hidden_size, F = c.intermediate_size;
     const I = c.mamba_inner, N2 = c.mamba_d_state, R = c.mamba_dt_rank;
@@ -3910,6 +3922,9 @@ var zamba2 = {
   parse: parseZamba2,
   kinds: (c) => [...c.layers].map((k) => k === "S" ? "shared" : "mamba2"),
   sharedOf: (c) => hybridLayers(c).map((h) => h?.shared),
+  // A shared transformer's weights are stored once, but each depth that runs it keeps its own K and V
+  // (its inputs differ per depth), beside that layer's own Mamba-2 state.
+  cacheShapes: (c) => [...c.layers].map((k) => k === "S" ? { kind: "compound", attention: { kind: "attention", KVH: c.num_key_value_heads, hd: c.attention_head_dim }, mamba: mamba2Cache(dims3(c)) } : mamba2Cache(dims3(c))),
   tensors(c, prefix) {
     const D2 = c.hidden_size, F = c.intermediate_size, r = c.adapter_rank;
     const A = c.num_attention_heads * c.attention_head_dim, KV = c.num_key_value_heads * c.attention_head_dim;
@@ -4245,6 +4260,7 @@ function loadTokenizer(json, config = {}, file = "tokenizer.json") {
   const model = json.model;
   const unkToken = typeof model.unk_token === "string" ? model.unk_token : "[UNK]";
   const unkId = tok.token_to_id(unkToken) ?? tok.token_to_id("<unk>");
+  const spans = spansOf(json);
   return {
     vocabSize,
     unkId,
@@ -4257,12 +4273,61 @@ function loadTokenizer(json, config = {}, file = "tokenizer.json") {
         }
         return Number(id);
       });
-      return { ids, offsets: locate(text, enc.tokens) };
+      return { ids, offsets: spans(text, enc.tokens) };
     },
-    decode: (ids) => guard("decode ids", () => tok.decode(ids)),
+    decode: (ids) => ids.length === 0 ? "" : guard("decode ids", () => tok.decode(ids)),
+    // the library refuses []
     idToToken: (id) => tok.id_to_token(id),
     tokenToId: (token) => tok.token_to_id(token)
   };
+}
+function spansOf(json) {
+  if (!isByteLevel(json.pre_tokenizer)) return locate;
+  const added = new Set(json.added_tokens.map((t) => t.content));
+  return (text, tokens) => byteLevelSpans(text, tokens, added) ?? locate(text, tokens);
+}
+function isByteLevel(c) {
+  if (c === null || typeof c !== "object") return false;
+  const o = c;
+  return o.type === "ByteLevel" || Array.isArray(o.pretokenizers) && o.pretokenizers.some(isByteLevel);
+}
+var BYTE_OF = (() => {
+  const m = /* @__PURE__ */ new Map();
+  let shifted = 0;
+  for (let b = 0; b < 256; b++) {
+    const printable = b >= 33 && b <= 126 || b >= 161 && b <= 172 || b >= 174;
+    m.set(String.fromCharCode(printable ? b : 256 + shifted++), b);
+  }
+  return m;
+})();
+function byteLevelSpans(text, tokens, added) {
+  const bytes = utf8Encode(text);
+  const charStart = new Int32Array(bytes.length);
+  const charEnd = new Int32Array(bytes.length);
+  for (let i = 0, b = 0; i < text.length; ) {
+    const cp = text.codePointAt(i);
+    const units = cp > 65535 ? 2 : 1;
+    const n = cp < 128 ? 1 : cp < 2048 ? 2 : cp < 65536 ? 3 : 4;
+    charStart.fill(i, b, b + n);
+    charEnd.fill(i + units, b, b + n);
+    i += units;
+    b += n;
+  }
+  const spans = [];
+  let at = 0;
+  for (const token of tokens) {
+    if (token === null || token === void 0) return null;
+    const own = added.has(token) ? utf8Encode(token) : null;
+    const n = own ? own.length : token.length;
+    if (n === 0 || at + n > bytes.length) return null;
+    for (let k = 0; k < n; k++) {
+      const b = own ? own[k] : BYTE_OF.get(token[k]);
+      if (b !== bytes[at + k]) return null;
+    }
+    spans.push([charStart[at], charEnd[at + n - 1]]);
+    at += n;
+  }
+  return at === bytes.length ? spans : null;
 }
 function locate(text, tokens) {
   const spans = [];
@@ -4457,7 +4522,7 @@ async function inspectCheckpoint(src) {
     parameters,
     vocab_size: o.config.vocab_size,
     warnings: o.warnings,
-    blockCache: o.adapter.cacheShapes?.(o.config).map(cacheBytes) ?? []
+    blockCache: o.adapter.cacheShapes(o.config).map(cacheBytes)
   };
 }
 async function loadModel(src) {
@@ -4919,10 +4984,20 @@ function answerLine(generated) {
   return (nl < 0 ? generated : generated.slice(0, nl)).split(/\s+/).filter(Boolean).join(" ");
 }
 var digitsOf = (s) => s.replace(/[^0-9]/g, "");
-function markAnswer(generated, answer) {
+function digitTokens(pieces) {
+  const out = [];
+  for (let i = 0; i < pieces.length; i++) {
+    const nl = pieces[i].indexOf("\n");
+    for (const c of nl < 0 ? pieces[i] : pieces[i].slice(0, nl)) if (c >= "0" && c <= "9") out.push(i);
+    if (nl >= 0) break;
+  }
+  return out;
+}
+function markAnswer(generated, answer, pieces) {
   const line = answerLine(generated);
   const got = digitsOf(line);
-  const marks = Array.from(digitsOf(answer), (d, i) => ({ expected: d, got: got[i] ?? "", right: got[i] === d }));
+  const writers = pieces ? digitTokens(pieces) : [];
+  const marks = Array.from(digitsOf(answer), (d, i) => ({ expected: d, got: got[i] ?? "", right: got[i] === d, token: writers[i] ?? null }));
   const digitsRight = marks.filter((m) => m.right).length;
   return { score: { line, exact: line === answer, digitsRight, digitAccuracy: marks.length ? digitsRight / marks.length : 0 }, marks };
 }
@@ -5364,7 +5439,8 @@ async function* runModel(model, spec, control) {
   const tg = control.now();
   let lastPause = tg;
   const stopAtNewline = spec.prompt.kind === "phonebook";
-  const name = (id) => arranged.tokenizer?.idToToken(id) ?? String(id);
+  const tok = arranged.tokenizer;
+  const name = (id) => tok?.idToToken(id) === void 0 ? String(id) : tok.decode([id]);
   let step6 = 0;
   for (const choice2 of greedyTokens(arranged, result.state, result.logits.data, spec.maxNewTokens, spec.topK)) {
     generated.push(choice2.id);

@@ -152,7 +152,10 @@ export async function* runModel(model: Model, spec: RunSpec, control: RunControl
   let lastPause = tg;
   // A phonebook answer ends at its line's end; free text runs to maxNewTokens.
   const stopAtNewline = spec.prompt.kind === 'phonebook';
-  const name = (id: number) => arranged.tokenizer?.idToToken(id) ?? String(id);
+  // an alternative's text is what it would have written (" 6", not the byte-level symbol "Ġ6");
+  // its id where the tokenizer has no such token
+  const tok = arranged.tokenizer;
+  const name = (id: number) => (tok?.idToToken(id) === undefined ? String(id) : tok.decode([id]));
   let step = 0;
   for (const choice of greedyTokens(arranged, result.state, result.logits.data, spec.maxNewTokens, spec.topK)) {
     generated.push(choice.id);

@@ -145,7 +145,8 @@ def capture(model, tok, prompt, writer, *, name, capture_spec, max_new_tokens=32
     tokens, generated, text = [], [], ""
     stop_at_newline = book is not None
     tg = time.perf_counter()
-    name_of = (lambda i: tok.id_to_token(i) or str(i)) if tok else str
+    # the text an alternative would have written (run.ts); its id where the tokenizer has no such token
+    name_of = (lambda i: tok.decode([i]) if tok.id_to_token(i) is not None else str(i)) if tok else str
     for step, (tid, logprob, top) in enumerate(greedy(decoder, logits, max_new_tokens, top_k=top_k)):
         generated.append(tid)
         piece = new_text(tok, generated)

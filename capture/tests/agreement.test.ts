@@ -10,12 +10,15 @@
 // Python: $HYBRIDSCOPE_PYTHON (.ci/run installs ./capture into tmp/venv-ci and sets it), else that
 // venv when present, else python3. Without torch and transformers the suite fails in CI and is skipped elsewhere.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { agreeTraces, agreementLine, cliReport, TRACE_CAPTURE, greedyDecoder, loadModel, memorySource, openTrace, readTrace, runModel, runSweep, writeRunTrace, type FileSource, type RunSpec } from '../../engine/index';
+import { agreeTraces, agreementLine, cliReport, TRACE_CAPTURE, greedyDecoder, loadModel, loadTokenizer, memorySource, openTrace, readTrace, runModel, runSweep, writeRunTrace, type FileSource, type RunSpec } from '../../engine/index';
 import { nodeFolderSource } from '../../engine/cli/node';
+import { phonebookPrompt, preparePrompt, type PhonebookPromptSpec } from '../../engine/prompt';
+import type { Model } from '../../engine/model';
+import { gpt2Tokenizer, writeGpt2Tokenizer } from '../../engine/test/gpt2-tokenizer';
 
 const root = new URL('../..', import.meta.url).pathname;
 const ciVenv = join(root, 'tmp/venv-ci/bin/python'); // made by .ci/run
@@ -186,5 +189,41 @@ describe.skipIf(!hasTorch)('the capture package agrees with the engine', () => {
     expect([bad.status, bad.stderr.trim().split('\n').length]).toEqual([2, 1]);
     expect(bad.stderr).toContain('--entries must be an integer');
     expect(readFileSync(out).subarray(0, 7).toString()).toBe('HSTRACE');
+  });
+});
+
+// A real byte-level BPE tokenizer (GPT-2's vocabulary and merges; engine/test/gpt2-tokenizer.ts), where
+// digits merge into multi-digit tokens: the package builds the engine's prompts from it, token for token.
+describe.skipIf(!hasTorch)("the capture package's prompts under GPT-2's byte-level BPE", () => {
+  it('are the engine\'s: phonebooks by entries and by token budget, and free text (ids, token texts, entry spans, focus rows)', () => {
+    const dir = join(work, 'gpt2');
+    mkdirSync(dir);
+    writeGpt2Tokenizer(dir);
+    const tok = loadTokenizer(gpt2Tokenizer().tokenizer, gpt2Tokenizer().config);
+    const specs: [PhonebookPromptSpec, number][] = [];
+    for (const format of ['bare', 'question'] as const)
+      for (const variant of ['standard', 'reversed'] as const) {
+        specs.push([{ entries: 14, depth: 0.3, variant, format, fewShot: 2 }, 11]);
+        specs.push([{ tokenBudget: 700, depth: 1, variant, format, fewShot: 3 }, 12]);
+      }
+    const texts = ['Ann Lee: 612-555-0199\nWhat is the phone number for Ann Lee?\nAnswer:', 'héllo 🙂 wörld  \n\n x 6123456789', ' 555 5555\t\r\n<|endoftext|>'];
+    const script = [
+      'import json, sys',
+      'from hybridscope_capture import prompt as P',
+      'from hybridscope_capture.tokenizer import EngineTokenizer',
+      'd, specs, texts = json.load(sys.stdin)',
+      'tok = EngineTokenizer(d)',
+      'books = [P.phonebook_prompt(tok, s["format"], s["variant"], s.get("entries"), s.get("tokenBudget"), s["depth"], s["fewShot"], seed) for s, seed in specs]',
+      'print(json.dumps([books, [P.text_prompt(tok, t) for t in texts], [[tok.decode([i]) for i in b["ids"][-40:]] for b in books]]))',
+    ].join('\n');
+    const [books, free, pieces] = JSON.parse(execFileSync(python, ['-c', script], { env, input: JSON.stringify([dir, specs, texts]), encoding: 'utf8', maxBuffer: 1 << 26 }));
+    const plain = (p: { ids: Int32Array }) => JSON.parse(JSON.stringify({ ...p, ids: [...p.ids] }));
+    specs.forEach(([spec, seed], i) => {
+      const en = phonebookPrompt(tok, spec, seed);
+      expect(books[i], JSON.stringify(spec)).toEqual(plain(en));
+      expect(pieces[i]).toEqual([...en.ids.slice(-40)].map((id) => tok.decode([id])));
+    });
+    const model = { embeddings: { V: tok.vocabSize }, tokenizer: tok } as unknown as Model;
+    texts.forEach((text, i) => expect(free[i]).toEqual(plain(preparePrompt(model, { kind: 'text', text }))));
   });
 });

@@ -4,9 +4,10 @@ import { nodeFolderSource } from '../cli/node-files';
 import { CheckpointError } from '../errors';
 import { tinyCheckpoint, tinyTensors, TINY_CONFIGS } from '../test/tiny';
 import { numel } from '../tensor';
-import { blockCacheBytes } from '../layers/state';
+import { forward } from '../forward';
+import { blockCacheBytes, type LayerState } from '../layers/state';
 import { inspectCheckpoint, loadModel } from './checkpoint';
-import { adapterFor } from '../models/registry';
+import { SUPPORTED_MODEL_TYPES } from '../models/registry';
 import { memorySource } from './files';
 import { writeSafetensors } from './safetensors-write';
 
@@ -22,17 +23,40 @@ describe('inspectCheckpoint', () => {
     expect(info.vocab_size).toBe(37);
   });
 
-  it('knows each block\'s cache from config.json alone, as the loaded blocks keep it (every tiny architecture and bundled model)', async () => {
+  it('knows each block\'s cache from config.json alone, as big as the engine\'s caches are after a forward (every family, tiny and fixture, and the bundled models)', async () => {
     const bundled = new URL('../../assets/models/', import.meta.url);
-    const sources = [
-      ...Object.keys(TINY_CONFIGS).filter((t) => adapterFor(t)?.cacheShapes).map((t) => tinyCheckpoint(t)),
-      ...readdirSync(bundled, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => nodeFolderSource(new URL(`${d.name}/`, bundled).pathname)),
-    ];
+    const fixtures = new URL('../test/fixtures/', import.meta.url);
+    const folders = (root: URL) => readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => nodeFolderSource(new URL(`${d.name}/`, root).pathname));
+    const sources = [...Object.keys(TINY_CONFIGS).map((t) => tinyCheckpoint(t)), ...folders(fixtures), ...folders(bundled)];
+    const families = new Set<string>();
     for (const src of sources) {
       const info = await inspectCheckpoint(src);
-      expect(info.blockCache, src.name).toEqual((await loadModel(src)).original.map(blockCacheBytes));
+      families.add(info.model_type);
+      const model = await loadModel(src);
+      expect(info.blockCache, src.name).toEqual(model.original.map(blockCacheBytes));
       expect(info.blockCache.some((c) => c.state > 0 || c.kvPerToken > 0), src.name).toBe(true);
+      // the caches a forward of T tokens leaves behind, counted as floats of 4 bytes
+      const T = 11;
+      const { state } = forward(model, Array.from({ length: T }, (_, t) => (7 * t + 3) % info.vocab_size));
+      const held = (s: LayerState): { state: number; kvPerToken: number } => {
+        switch (s.kind) {
+          case 'mamba2':
+          case 'mamba1':
+            return { state: 4 * (s.conv.length + s.ssm.length), kvPerToken: 0 };
+          case 'attention':
+            expect(s.length).toBe(T);
+            return { state: 0, kvPerToken: 4 * 2 * (s.k.length / s.capacity) };
+          case 'compound': {
+            const [a, m] = [held(s.attention), held(s.mamba)];
+            return { state: m.state, kvPerToken: a.kvPerToken };
+          }
+          case 'mlp':
+            return { state: 0, kvPerToken: 0 };
+        }
+      };
+      expect(state.layers.map(held), src.name).toEqual(info.blockCache);
     }
+    expect([...families].sort()).toEqual([...SUPPORTED_MODEL_TYPES].sort());
   });
 
   it.each([['mamba2', 'MM'], ['mamba', 'mm'], ['llama', '*-*-'], ['falcon_mamba', 'mm'], ['granitemoehybrid', 'ME*EME'],

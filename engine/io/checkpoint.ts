@@ -33,8 +33,7 @@ export interface ModelInfo {
   /** What loads but deserves a look, one line each (tensors config.json does not use). */
   warnings: string[];
   /** Per block, the cache it keeps per sequence (float32 bytes: a constant state, K + V per token),
-   *  from config.json alone; loadModel's blocks give the same (layers/state.ts blockCacheBytes). Empty
-   *  for a family whose adapter has no cacheShapes. */
+   *  from config.json alone; loadModel's blocks give the same (layers/state.ts blockCacheBytes). */
   blockCache: { state: number; kvPerToken: number }[];
 }
 
@@ -65,7 +64,7 @@ export async function inspectCheckpoint(src: FileSource): Promise<ModelInfo> {
     parameters,
     vocab_size: o.config.vocab_size,
     warnings: o.warnings,
-    blockCache: o.adapter.cacheShapes?.(o.config).map(cacheBytes) ?? [],
+    blockCache: o.adapter.cacheShapes(o.config).map(cacheBytes),
   };
 }
 

@@ -68,8 +68,8 @@ export function stateBytes(s: LayerState): number {
 
 /** What a block's cache size depends on: a mixer has these as fields, and an adapter reads them
  *  from config.json alone (`cacheShapes`), so a model's cache is known before its weights are read. */
-type Mamba2Shape = { kind: 'mamba2'; K: number; convDim: number; H: number; P: number; N: number };
-type AttentionShape = { kind: 'attention'; KVH: number; hd: number };
+export type Mamba2Shape = { kind: 'mamba2'; K: number; convDim: number; H: number; P: number; N: number };
+export type AttentionShape = { kind: 'attention'; KVH: number; hd: number };
 export type CacheShape =
   | Mamba2Shape
   | { kind: 'mamba1'; K: number; I: number; N: number }

@@ -47,9 +47,9 @@ export interface ArchitectureAdapter<C extends ModelConfig = ModelConfig> {
   sharedOf?(c: C): (number | undefined)[];
   tensors(c: C, prefix: string): TensorSpec[];
   build(c: C, w: Weights, prefix: string): BuiltModel;
-  /** Per block, what its cache size depends on, from the config alone (the built mixers carry the same);
-   *  a family without it tells its cache only once loaded (blockCacheBytes). */
-  cacheShapes?(c: C): CacheShape[];
+  /** Per block, what its cache size depends on, from the config alone (the built mixers carry the same,
+   *  layers/state.ts blockCacheBytes): a model's memory is known before its weights are read. */
+  cacheShapes(c: C): CacheShape[];
 }
 
 export function linearSpec(name: string, out: number, inp: number): TensorSpec[] {

@@ -9,12 +9,13 @@
 // compute_mup_vector, FalconH1MLP, FalconH1Attention).
 import type { FalconH1Config } from '../io/config-hybrids';
 import { parseFalconH1 } from '../io/config-hybrids';
+import type { CacheShape } from '../layers/state';
 import type { Block, Mamba2Mixer } from '../model';
 import type { ArchitectureAdapter, TensorSpec, Weights } from './adapter';
 import { linear, linearSpec, rmsNorm } from './adapter';
 import { attentionSpecs, buildAttention } from './attention-weights';
 import { ropeFor } from './llama';
-import { buildMamba2, mamba2Specs, type Mamba2Dims } from './mamba2-weights';
+import { buildMamba2, mamba2Cache, mamba2Specs, type Mamba2Dims } from './mamba2-weights';
 
 function dims(c: FalconH1Config): Mamba2Dims {
   const m = c.mamba;
@@ -28,6 +29,10 @@ export const falconH1: ArchitectureAdapter<FalconH1Config> = {
   hiddenStates: { convention: 'input', blocksPerLayer: 2 },
   parse: parseFalconH1,
   kinds: (c) => Array.from({ length: 2 * c.num_hidden_layers }, (_, i) => (i % 2 === 0 ? 'parallel' as const : 'mlp' as const)),
+  // a parallel layer keeps both caches: its attention's K and V and its Mamba-2's conv window and state
+  cacheShapes: (c) => Array.from({ length: 2 * c.num_hidden_layers }, (_, i): CacheShape => (i % 2 === 0
+    ? { kind: 'compound', attention: { kind: 'attention', KVH: c.num_key_value_heads, hd: c.head_dim }, mamba: mamba2Cache(dims(c)) }
+    : { kind: 'mlp' })),
   tensors(c, prefix) {
     const D = c.hidden_size, F = c.intermediate_size;
     const specs: TensorSpec[] = [

@@ -12,13 +12,14 @@
 // router.layer), which transformers renames on load (conversion_mapping.py, "granitemoe").
 import type { GraniteConfig } from '../io/config-hybrids';
 import { parseGranite } from '../io/config-hybrids';
+import type { CacheShape } from '../layers/state';
 import type { Block, MlpMixer, MoeMixer } from '../model';
 import type { BlockKind } from '../layout';
 import type { ArchitectureAdapter, TensorSpec, Weights } from './adapter';
 import { linear, linearRows, linearSpec, rmsNorm } from './adapter';
 import { attentionSpecs, buildAttention } from './attention-weights';
 import { ropeFor } from './llama';
-import { buildMamba2, mamba2Specs, type Mamba2Dims } from './mamba2-weights';
+import { buildMamba2, mamba2Cache, mamba2Specs, type Mamba2Dims } from './mamba2-weights';
 
 function dims(c: GraniteConfig): Mamba2Dims {
   const m = c.mamba;
@@ -46,6 +47,9 @@ export const granite: ArchitectureAdapter<GraniteConfig> = {
   hiddenStates: { convention: 'input', blocksPerLayer: 2 },
   parse: parseGranite,
   kinds: (c) => [...c.mixers].flatMap((ch): BlockKind[] => [ch === 'M' ? 'mamba2' : 'attention', mlpKind(c)]),
+  cacheShapes: (c) => [...c.mixers].flatMap((ch): CacheShape[] => [
+    ch === 'M' ? mamba2Cache(dims(c)) : { kind: 'attention', KVH: c.num_key_value_heads, hd: c.head_dim }, { kind: 'mlp' }, // an MoE MLP keeps nothing either
+  ]),
   tensors(c, prefix) {
     const D = c.hidden_size;
     const specs: TensorSpec[] = [

@@ -8,6 +8,7 @@
 // JambaSparseMoeBlock, JambaAttentionDecoderLayer, JambaMambaDecoderLayer).
 import type { JambaConfig } from '../io/config-hybrids';
 import { parseJamba } from '../io/config-hybrids';
+import type { CacheShape } from '../layers/state';
 import type { Block, Mamba1Mixer, MoeMixer } from '../model';
 import type { BlockKind } from '../layout';
 import type { ArchitectureAdapter, TensorSpec, Weights } from './adapter';
@@ -21,6 +22,10 @@ export const jamba: ArchitectureAdapter<JambaConfig> = {
   hiddenStates: { convention: 'input', blocksPerLayer: 2 },
   parse: parseJamba,
   kinds: (c) => [...c.mixers].flatMap((ch, i): BlockKind[] => [ch === 'm' ? 'mamba1' : 'attention', c.mlps[i] === 'E' ? 'moe' : 'mlp']),
+  cacheShapes: (c) => [...c.mixers].flatMap((ch): CacheShape[] => [
+    ch === 'm' ? { kind: 'mamba1', K: c.mamba_d_conv, I: c.mamba_inner, N: c.mamba_d_state } : { kind: 'attention', KVH: c.num_key_value_heads, hd: c.head_dim },
+    { kind: 'mlp' }, // an MoE MLP keeps nothing either
+  ]),
   tensors(c, prefix) {
     const D = c.hidden_size, F = c.intermediate_size;
     const I = c.mamba_inner, N = c.mamba_d_state, R = c.mamba_dt_rank;

@@ -11,11 +11,12 @@
 // Zamba2AttentionDecoderLayer, Zamba2Attention, Zamba2MLP, Zamba2MambaMixer).
 import type { Zamba2Config } from '../io/config-hybrids';
 import { parseZamba2 } from '../io/config-hybrids';
+import type { CacheShape } from '../layers/state';
 import type { AttentionMixer, Block, LoRA, MlpMixer } from '../model';
 import type { ArchitectureAdapter, TensorSpec, Weights } from './adapter';
 import { linear, linearRows, linearSpec, rmsNorm } from './adapter';
 import { ropeFor } from './llama';
-import { buildMamba2, mamba2Specs, type Mamba2Dims } from './mamba2-weights';
+import { buildMamba2, mamba2Cache, mamba2Specs, type Mamba2Dims } from './mamba2-weights';
 
 /** Zamba2RMSNormGated's epsilon: fixed, whatever rms_norm_eps says. */
 const MAMBA_NORM_EPS = 1e-5;
@@ -50,6 +51,11 @@ export const zamba2: ArchitectureAdapter<Zamba2Config> = {
   parse: parseZamba2,
   kinds: (c) => [...c.layers].map((k) => (k === 'S' ? 'shared' as const : 'mamba2' as const)),
   sharedOf: (c) => hybridLayers(c).map((h) => h?.shared),
+  // A shared transformer's weights are stored once, but each depth that runs it keeps its own K and V
+  // (its inputs differ per depth), beside that layer's own Mamba-2 state.
+  cacheShapes: (c) => [...c.layers].map((k): CacheShape => (k === 'S'
+    ? { kind: 'compound', attention: { kind: 'attention', KVH: c.num_key_value_heads, hd: c.attention_head_dim }, mamba: mamba2Cache(dims(c)) }
+    : mamba2Cache(dims(c)))),
   tensors(c, prefix) {
     const D = c.hidden_size, F = c.intermediate_size, r = c.adapter_rank;
     const A = c.num_attention_heads * c.attention_head_dim, KV = c.num_key_value_heads * c.attention_head_dim;

@@ -36,15 +36,33 @@ export function answerLine(generated: string): string {
 /** The ASCII digits of a line, in order: what per-digit accuracy compares. */
 export const digitsOf = (s: string) => s.replace(/[^0-9]/g, '');
 
-/** One expected digit against the answer line's digit at the same place (the per-digit rule). */
-export interface DigitMark { expected: string; got: string; right: boolean }
+/** One expected digit against the answer line's digit at the same place (the per-digit rule), and
+ *  which generated token wrote that digit (null when there is none, or the tokens were not given). */
+export interface DigitMark { expected: string; got: string; right: boolean; token: number | null }
+
+/**
+ * For each ASCII digit of the answer line, in order, the generated token that wrote it, from the
+ * generated tokens' texts (`pieces`, whose concatenation is the generated text). A BPE token may
+ * write several digits (" 612" writes 6, 1 and 2), a word-level one writes one.
+ */
+export function digitTokens(pieces: readonly string[]): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < pieces.length; i++) {
+    const nl = pieces[i].indexOf('\n');
+    for (const c of nl < 0 ? pieces[i] : pieces[i].slice(0, nl)) if (c >= '0' && c <= '9') out.push(i);
+    if (nl >= 0) break; // the answer line ends here
+  }
+  return out;
+}
 
 /** The score with the per-digit rule digit by digit: what digitAccuracy counts and the answer panel
- *  marks (each expected digit against the answer line's digit at the same place). */
-export function markAnswer(generated: string, answer: string): { score: AnswerScore; marks: DigitMark[] } {
+ *  marks (each expected digit against the answer line's digit at the same place, with the token
+ *  that wrote it when the generated tokens' texts are given). */
+export function markAnswer(generated: string, answer: string, pieces?: readonly string[]): { score: AnswerScore; marks: DigitMark[] } {
   const line = answerLine(generated);
   const got = digitsOf(line);
-  const marks = Array.from(digitsOf(answer), (d, i) => ({ expected: d, got: got[i] ?? '', right: got[i] === d }));
+  const writers = pieces ? digitTokens(pieces) : [];
+  const marks = Array.from(digitsOf(answer), (d, i) => ({ expected: d, got: got[i] ?? '', right: got[i] === d, token: writers[i] ?? null }));
   const digitsRight = marks.filter((m) => m.right).length;
   return { score: { line, exact: line === answer, digitsRight, digitAccuracy: marks.length ? digitsRight / marks.length : 0 }, marks };
 }

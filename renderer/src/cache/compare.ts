@@ -19,21 +19,37 @@ export function targetShareByBlock(data: RunData | undefined): Map<number, numbe
   return out;
 }
 
-/** log p of each expected answer character at its step, from the generated token or its top-k
- *  alternatives; null when the expected character was not among them (below the top k). */
-export function expectedLogprobs(data: RunData | undefined): { char: string; logprob: number | null }[] {
+/**
+ * log p of the expected answer at each generated step, from the generated token or its top-k
+ * alternatives: the expected text that step should have written (one character for a word-level
+ * token, several for a BPE token such as " 612"), and null when neither the token nor an
+ * alternative writes it. Steps that write only whitespace (the space before the answer) are
+ * skipped; each step continues after what the model wrote, so a wrong token keeps the places of
+ * the rest; expected characters no step reached come last, each with null.
+ */
+export function expectedLogprobs(data: RunData | undefined): { text: string; logprob: number | null }[] {
   const expected = data?.prompt?.phonebook?.expected;
   if (!data || !expected) return [];
-  const steps = data.tokens.filter((t) => t.text.trim() !== '' || t.top.some((a) => a.text.trim() !== ''));
-  // generation may begin with a space token: skip steps whose chosen token is whitespace
-  const answerSteps = steps.filter((t) => t.text.trim() !== '');
-  return [...expected].map((c, i) => {
-    const t = answerSteps[i];
-    if (!t) return { char: c, logprob: null };
-    if (t.text.trim() === c) return { char: c, logprob: t.logprob };
-    const alt = t.top.find((a) => a.text.trim() === c);
-    return { char: c, logprob: alt ? alt.logprob : null };
-  });
+  const out: { text: string; logprob: number | null }[] = [];
+  let at = 0;
+  for (const t of data.tokens) {
+    if (at >= expected.length) break;
+    const wrote = t.text.trim();
+    if (wrote === '') continue;
+    const rest = expected.slice(at);
+    const writes = (text: string) => {
+      const w = text.trim();
+      return w !== '' && rest.startsWith(w) ? w : null;
+    };
+    const own = writes(t.text);
+    const alt = own === null ? t.top.find((a) => writes(a.text) !== null) : undefined;
+    if (own !== null) out.push({ text: own, logprob: t.logprob });
+    else if (alt) out.push({ text: writes(alt.text)!, logprob: alt.logprob });
+    else out.push({ text: rest.slice(0, wrote.length), logprob: null });
+    at += wrote.length;
+  }
+  for (; at < expected.length; at++) out.push({ text: expected[at], logprob: null });
+  return out;
 }
 
 /** Each original block's kind as the run's records say it (two traces may be two models). */

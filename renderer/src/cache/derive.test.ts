@@ -48,6 +48,33 @@ describe('derived numbers', () => {
     expect(shifted.exact).toBe(false);
   });
 
+  it('names the generated token that wrote each digit when BPE tokens write several ("612", "-34")', () => {
+    const pieces = [' 612', '-34', '5', '-67', '80', '\n', '99'];
+    const c = answerCells('612-345-6789', pieces.join(''), pieces);
+    expect(c.cells.map((x) => x.token)).toEqual([0, 0, 0, null, 1, 1, 2, null, 3, 3, 4, 4]);
+    expect(c.cells.filter((x) => !x.right).map((x) => x.expected)).toEqual(['9']);
+    expect(c.digitAccuracy).toBeCloseTo(9 / 10);
+    // a digit the answer line lacks has no token; without the pieces no digit has one
+    expect(answerCells('6123456789', ' 61\n2', [' 61', '\n2']).cells.map((x) => x.token)).toEqual([0, 0, null, null, null, null, null, null, null, null]);
+    expect(answerCells('6123456789', ' 61').cells.every((x) => x.token === null)).toBe(true);
+  });
+
+  it('takes the expected log-probs step by step when a token writes several digits', () => {
+    const data: RunData = {
+      spec: null, prompt: prompt(6, 0, 2), summary: null, states: new Map(), records: [],
+      tokens: [
+        { step: 0, id: 1, text: ' 6', logprob: -0.1, top: [] },
+        { step: 1, id: 2, text: '124', logprob: -3, top: [{ id: 9, text: '124', logprob: -3 }, { id: 3, text: '123', logprob: -0.5 }] },
+        { step: 2, id: 4, text: '45', logprob: -0.3, top: [] },
+        { step: 3, id: 5, text: '000', logprob: -0.2, top: [{ id: 6, text: '999', logprob: -4 }] },
+      ],
+    };
+    expect(expectedLogprobs(data)).toEqual([
+      { text: '6', logprob: -0.1 }, { text: '123', logprob: -0.5 }, { text: '45', logprob: -0.3 }, { text: '678', logprob: null },
+      { text: '9', logprob: null },
+    ]);
+  });
+
   it('matches duplicated blocks to their n-th record', () => {
     const rs = [record(2, [[1]], [0]), record(0, [[1]], [0]), record(2, [[1]], [0])].map((r, i) => ({ ...r, index: i }));
     const bySlot = recordsBySlot([2, 0, 2, 1], rs);
@@ -66,7 +93,7 @@ describe('derived numbers', () => {
     };
     expect(targetShareByBlock(data).get(3)).toBeCloseTo(0.9);
     const lp = expectedLogprobs(data);
-    expect(lp.slice(0, 3)).toEqual([{ char: '6', logprob: -0.2 }, { char: '1', logprob: -2 }, { char: '2', logprob: null }]);
+    expect(lp.slice(0, 3)).toEqual([{ text: '6', logprob: -0.2 }, { text: '1', logprob: -2 }, { text: '2', logprob: null }]);
   });
 });
 

@@ -43,11 +43,12 @@ export function targetShare(record: LayerRecord, prompt: PromptInfo | null): num
 }
 
 /** The expected answer as written (separators included) with each digit marked by the engine's
- *  scorer (engine/phonebook/score.ts), and its exact match and per-digit accuracy. */
-export function answerCells(expected: string, generated: string): { cells: DigitMark[]; digitAccuracy: number; exact: boolean } {
-  const { score, marks } = markAnswer(generated, expected);
+ *  scorer (engine/phonebook/score.ts) and the generated token that wrote it (`pieces`: the generated
+ *  tokens' texts; a BPE token writes several digits), and its exact match and per-digit accuracy. */
+export function answerCells(expected: string, generated: string, pieces?: readonly string[]): { cells: DigitMark[]; digitAccuracy: number; exact: boolean } {
+  const { score, marks } = markAnswer(generated, expected, pieces);
   let k = 0;
-  const cells = Array.from(expected, (e) => (/[0-9]/.test(e) ? marks[k++] : { expected: e, got: e, right: true }));
+  const cells = Array.from(expected, (e) => (/[0-9]/.test(e) ? marks[k++] : { expected: e, got: e, right: true, token: null }));
   return { cells, digitAccuracy: score.digitAccuracy, exact: score.exact };
 }
 

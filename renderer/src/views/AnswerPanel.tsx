@@ -22,21 +22,23 @@ export function AnswerPanel() {
 }
 
 function DigitRow({ expected, text, tokens, done }: { expected: string; text: string; tokens: RunToken[]; done: boolean }) {
-  const { cells, digitAccuracy, exact } = answerCells(expected, text);
-  const answerTokens = tokens.filter((t) => t.text.trim() !== '');
+  const { cells, digitAccuracy, exact } = answerCells(expected, text, tokens.map((t) => t.text));
   return (
     <div>
       <div className="digits" data-testid="answer-digits">
         <span className="row-label small muted">expected</span>
         {cells.map((c, i) => <span key={i} className="cell expected mono">{c.expected}</span>)}
         <span className="row-label small muted">model</span>
-        {cells.map((c, i) => (
-          <span
-            key={i} className={`cell mono ${c.got ? (c.right ? 'right' : 'wrong') : 'empty-cell'}`}
-            data-testid="answer-digit" data-right={c.right}
-            title={answerTokens[i] ? `${JSON.stringify(answerTokens[i].text)} log p = ${answerTokens[i].logprob.toFixed(3)}` : undefined}
-          >{c.got || '·'}</span>
-        ))}
+        {cells.map((c, i) => {
+          const t = c.token === null ? undefined : tokens[c.token]; // the token that wrote this digit
+          return (
+            <span
+              key={i} className={`cell mono ${c.got ? (c.right ? 'right' : 'wrong') : 'empty-cell'}`}
+              data-testid="answer-digit" data-right={c.right}
+              title={t ? `${JSON.stringify(t.text)} log p = ${t.logprob.toFixed(3)}` : undefined}
+            >{c.got || '·'}</span>
+          );
+        })}
       </div>
       {done && (
         <div className="verdict" data-testid="answer-verdict" data-exact={exact}>

@@ -107,10 +107,10 @@ export function CompareView() {
             : <div className="empty small">Needs phonebook runs with per-entry mass.</div>}
         </ChartFrame>
         <ChartFrame title="Surprise at the expected digits" subtitle={`−log p; ${-floor} = not in the top alternatives`} testId="compare-logprobs"
-          data={() => ({ columns: ['step', 'expected', 'baseline_logprob', `${role}_logprob`], rows: Array.from({ length: steps }, (_, i) => [i + 1, lps[0][i]?.char ?? lps[1][i]?.char ?? '', lps[0][i]?.logprob ?? null, lps[1][i]?.logprob ?? null]) })}
+          data={() => ({ columns: ['step', 'expected', 'baseline_logprob', `${role}_logprob`], rows: Array.from({ length: steps }, (_, i) => [i + 1, lps[0][i]?.text ?? lps[1][i]?.text ?? '', lps[0][i]?.logprob ?? null, lps[1][i]?.logprob ?? null]) })}
         >
           {steps
-            ? <GroupedBars groups={Array.from({ length: steps }, (_, i) => String(i))} labels={Array.from({ length: steps }, (_, i) => lps[0][i]?.char ?? lps[1][i]?.char ?? '')} width={half} height={220} yLabel="−log p (expected)" xLabel="expected answer character" format={(v) => v.toFixed(1)}
+            ? <GroupedBars groups={Array.from({ length: steps }, (_, i) => String(i))} labels={Array.from({ length: steps }, (_, i) => lps[0][i]?.text ?? lps[1][i]?.text ?? '')} width={half} height={220} yLabel="−log p (expected)" xLabel="expected answer, step by step" format={(v) => v.toFixed(1)}
                 series={[{ name: 'baseline', color: BASE, values: lps[0].map((l) => l.logprob === null ? -floor : -l.logprob) }, { name: role, color: EDIT, values: lps[1].map((l) => l.logprob === null ? -floor : -l.logprob) }]} />
             : <div className="empty small">Needs phonebook answers.</div>}
         </ChartFrame>
