@@ -3,6 +3,9 @@
     python3 training/launch.py --out $OUT --common "--steps 6000 --deadline 420" \
         hybrid:0 transformer:0 mamba2:1 mamba:1 transformer_lr3e-4:0=--lr,3e-4
     python3 training/launch.py --unpack <files_at>     # here, after the call: packs -> training/runs
+    setsid nohup python3 training/launch.py --out /tmp/packs --plan --only a,b --common "--deadline 1500 --save-every 120" \
+        > /tmp/launch.log 2>&1 < /dev/null &          # runs that train on between calls while the machine stays warm
+    python3 training/launch.py --out $OUT --pack --only a,b   # any later call: their last saved state, for the way back
     python3 training/launch.py --out $OUT --plan --gpus 8 --common "--deadline 540 --eval-deadline 40"
                                                       # ablations.json's variants, each at its next phase
 
@@ -123,12 +126,31 @@ def launch(args):
         for name, out, p, _ in procs:
             lines = open(os.path.join(out, "log.txt")).read().splitlines()
             print(f"[{time.time() - t0:5.0f}s] {name}: {lines[-1][:150] if lines else ''}", flush=True)
-    os.makedirs(args.out, exist_ok=True)
     for name, out, p, log in procs:
         log.close()
         print(name, "exit", p.returncode, flush=True)
-        with tarfile.open(os.path.join(args.out, f"{name}.tar"), "w") as tar:  # state.pt stays here
-            tar.add(out, arcname=name, filter=lambda t: None if t.name.endswith(("state.pt", ".tmp")) else t)
+        pack(args.out, name, out)
+
+
+def pack(packs, name, folder):
+    """<packs>/<name>.tar: the run as it stands, without state.pt (it stays on the machine)."""
+    os.makedirs(packs, exist_ok=True)
+    with tarfile.open(os.path.join(packs, f"{name}.tar.tmp"), "w") as tar:
+        tar.add(folder, arcname=name, filter=lambda t: None if t.name.endswith(("state.pt", ".tmp")) else t)
+    os.replace(os.path.join(packs, f"{name}.tar.tmp"), os.path.join(packs, f"{name}.tar"))
+
+
+def pack_now(args):
+    """--pack: every run in --runs-dir (or those of --only, by run name) packed into --out as it stands now,
+    for a call that returns while the runs train on (started with setsid; they save every --save-every)."""
+    only = [n for n in args.only.split(",") if n]
+    names = sorted(n for n in os.listdir(args.runs_dir) if os.path.isdir(os.path.join(args.runs_dir, n))) if os.path.isdir(args.runs_dir) else []
+    for name in names:
+        if only and not any(name == o or name.startswith(o + "_") for o in only):
+            continue
+        folder = os.path.join(args.runs_dir, name)
+        pack(args.out, name, folder)
+        print(name, "packed at", shown(steps_in(folder)), flush=True)
 
 
 def unpack(packs, into):
@@ -164,10 +186,14 @@ def main():
                     "next unfinished phase (instead of naming runs)")
     ap.add_argument("--only", default="", help="with --plan: these variant ids only (comma-separated)")
     ap.add_argument("--gpus", type=int, default=1, help="with --plan: spread the runs over this many GPUs")
+    ap.add_argument("--pack", action="store_true", help="pack the runs as they stand into --out and exit (runs left training "
+                    "in the background: each later call brings their last saved state back)")
     ap.add_argument("runs", nargs="*")
     args = ap.parse_args()
     if args.unpack:
         unpack(args.unpack, args.carried)
+    elif args.out and args.pack:
+        pack_now(args)
     elif args.out and args.plan:
         launch(args)
     elif args.out and args.runs:

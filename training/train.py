@@ -83,6 +83,9 @@ def main():
     ap.add_argument("--ramp", type=float, default=0.5,
                     help="share of steps over which the book cap grows from 4 entries to --max-entries")
     ap.add_argument("--deadline", type=float, default=1e9, help="stop training after this many seconds")
+    ap.add_argument("--save-every", type=float, default=0,
+                    help="also save for resuming every this many seconds (0: only at the deadline); for runs left "
+                         "training between calls, whose machine may be taken back")
     ap.add_argument("--stop-at", type=int, default=0,
                     help="stop after this many steps, the schedule still planned for --steps (a run cut short on purpose)")
     ap.add_argument("--eval-deadline", type=float, default=1e9, help="stop evaluating after this many seconds")
@@ -133,7 +136,15 @@ def main():
     log["calls"].append({"from_step": step, "resumed_from": resumed["file"] if resumed else None})
     print(args.model, "params", log["parameters"], flush=True)
 
+    def checkpoint():
+        log["steps_done"], log["tokens"] = step, tokens
+        log["train_seconds"] = round(seconds_before + time.time() - t_start, 1)
+        log["calls"][-1].update(to_step=step, seconds=round(time.time() - t_start, 1))
+        save_resume(args.out, model, opt, step, tokens, log["train_seconds"], log, rewarm_from)
+        json.dump(log, open(os.path.join(args.out, "train.json"), "w"), indent=1)
+
     run_loss = []
+    last_save = time.time()
     model.train()
     for ids, labels in data.loader(cur, args.seed, args.batch, args.steps, args.workers, start=step):
         for g in opt.param_groups:
@@ -168,12 +179,15 @@ def main():
         if time.time() - t_start > args.deadline:
             print(args.model, "deadline reached at step", step, flush=True)
             break
+        if args.save_every and time.time() - last_save > args.save_every and step < (args.stop_at or args.steps):
+            checkpoint()
+            last_save = time.time()
+            print(args.model, "saved for resuming at step", step, flush=True)
     log["steps_done"], log["tokens"] = step, tokens
     log["train_seconds"] = round(seconds_before + time.time() - t_start, 1)
     log["calls"][-1].update(to_step=step, seconds=round(time.time() - t_start, 1))
     if step < (args.stop_at or args.steps):  # cut by the deadline: keep everything to go on next call
-        save_resume(args.out, model, opt, step, tokens, log["train_seconds"], log, rewarm_from)
-        json.dump(log, open(os.path.join(args.out, "train.json"), "w"), indent=1)
+        checkpoint()
         print(args.model, "saved for resuming at step", step, flush=True)
         return
     # shipped in float16 (half the bytes; the engine computes in float32): round first, so that the
