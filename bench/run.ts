@@ -2,8 +2,9 @@
 // with medians over repeats and the machine's description. `npm run bench -- cli` runs part (f), the
 // CLI's start, alone (seconds instead of minutes); `-- limit` the FMA limit alone; `-- a`, `-- b`
 // (parts b–d), `-- e`, `-- f`, `-- g` (or `-- peer`: onnxruntime-web beside the engine in Chromium),
-// `-- h` (or `-- big`: real sizes, ~2.9 GB of checkpoints written to the temp folder once) any of the
-// parts (the FMA limit runs with every part but e–h, which need no share of it). Parts whose inputs do
+// `-- h` (or `-- big`: real sizes, ~2.9 GB of checkpoints written to the temp folder once), `-- i`
+// (growth: the hybrid at 1k, 4k and 16k tokens) any of the parts (the FMA limit runs with every part
+// but e–i, which need no share of it). Parts whose inputs do
 // not exist yet (bundled models, ONNX exports, the web UI) are skipped with the reason printed; nothing is faked.
 // What each row means: bench/README.md.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { spawnNodeHelper, untilReady } from './helper-port';
 import { benchBig } from './big';
 import { benchCli } from './cli';
 import { benchFma } from './fma';
+import { benchGrowth } from './growth';
 import { describeMachine } from './machine';
 import { benchMatmul } from './matmul';
 import { benchModels } from './models';
@@ -26,7 +28,7 @@ import { benchWeb } from './web';
 // on before the kernels compile so the bench measures the build the desktop app runs.
 setFlagsFromString('--experimental-wasm-relaxed-simd');
 
-const PARTS = ['limit', 'a', 'b', 'e', 'f', 'g', 'h'] as const;
+const PARTS = ['limit', 'a', 'b', 'e', 'f', 'g', 'h', 'i'] as const;
 type Part = (typeof PARTS)[number];
 
 /** Parts known by a name as well as their letter. */
@@ -48,7 +50,7 @@ async function main(): Promise<void> {
   if (!one) throw new Error('this Node has no WebAssembly SIMD');
   const machine = describeMachine(one.name);
   // parts e and f alone time other processes: the kernels' helper thread is for parts (a)–(d)
-  const kernelsNeeded = parts.has('a') || parts.has('b');
+  const kernelsNeeded = parts.has('a') || parts.has('b') || parts.has('i');
   const two = machine.cores >= 2 && kernelsNeeded ? createWasmBackend({ spawnHelper: spawnNodeHelper }) : null;
   if (two && !(await untilReady(() => two.threads() === 2))) throw new Error('the kernels\' helper thread did not start');
   // the engine runs as the app does: on every core this machine has, up to two
@@ -74,6 +76,7 @@ async function main(): Promise<void> {
   if (parts.has('f')) rows.push(...(await benchCli()));
   if (parts.has('g')) rows.push(...(await benchPeer(machine.cores)));
   if (parts.has('h')) rows.push(...(await benchBig()));
+  if (parts.has('i')) rows.push(...(await benchGrowth()));
   machine.loadEnd = loadavg()[0];
   console.log(`load ${machine.load.toFixed(1)} at the start, ${machine.loadEnd.toFixed(1)} at the end\n`);
 
