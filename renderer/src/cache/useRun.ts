@@ -1,6 +1,10 @@
 // React access to a run: its metadata from the store (re-renders when `version` bumps) and its
-// arrays from the cache, read fresh on every render.
-import { useApp } from '../store/appStore';
+// arrays from the cache, read fresh on every render. What a run brings while it streams (a record, a
+// token) re-renders the views as a transition: React renders it in slices that yield to input between
+// components, where a store subscription (useSyncExternalStore, what useApp is) always renders at once,
+// in one task — a 4k record mounting the SSM view's charts held the main thread ~40 ms of CPU that way.
+import { startTransition, useEffect, useState } from 'react';
+import { appStore } from '../store/appStore';
 import { runData, type RunData } from './runCache';
 import type { RunMeta } from '../store/runSlice';
 import type { AppState } from '../store/appStore';
@@ -27,8 +31,26 @@ export function samePrompt(a: RunMeta, b: RunMeta): boolean {
 
 export interface RunView { id: number | null; meta: RunMeta | undefined; data: RunData | undefined }
 
-export function useRun(which: 'current' | 'baseline' | 'matching-baseline'): RunView {
-  const id = useApp((s) => (which === 'current' ? s.currentRunId : which === 'baseline' ? s.baselineRunId : matchingBaseline(s)));
-  const meta = useApp((s) => (id === null ? undefined : s.runs[id]));
-  return { id, meta, data: runData(id) };
+type Which = 'current' | 'baseline' | 'matching-baseline';
+interface Shown { id: number | null; meta: RunMeta | undefined }
+
+function pick(s: AppState, which: Which): Shown {
+  const id = which === 'current' ? s.currentRunId : which === 'baseline' ? s.baselineRunId : matchingBaseline(s);
+  return { id, meta: id === null ? undefined : s.runs[id] };
+}
+
+export function useRun(which: Which): RunView {
+  const [shown, setShown] = useState(() => pick(appStore.getState(), which));
+  useEffect(() => {
+    let last: Shown | null = null;
+    const update = () => {
+      const next = pick(appStore.getState(), which);
+      if (last && next.id === last.id && next.meta === last.meta) return; // another slice changed
+      last = next;
+      startTransition(() => setShown((old) => (old.id === next.id && old.meta === next.meta ? old : next)));
+    };
+    update(); // a change between the first render and this subscription
+    return appStore.subscribe(update);
+  }, [which]);
+  return { ...shown, data: runData(shown.id) };
 }
