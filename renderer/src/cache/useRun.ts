@@ -1,6 +1,6 @@
 // React access to a run: its metadata from the store (re-renders when `version` bumps) and its
-// arrays from the cache, read fresh on every render. What a run brings while it streams (a record, a
-// token) re-renders the views as a transition: React renders it in slices that yield to input between
+// arrays from the cache, read fresh on every render. Another run, or a change of status, renders at
+// once; what a run brings while it streams (a record, a token) re-renders the views as a transition: React renders it in slices that yield to input between
 // components, where a store subscription (useSyncExternalStore, what useApp is) always renders at once,
 // in one task — a 4k record mounting the SSM view's charts held the main thread ~40 ms of CPU that way.
 import { startTransition, useEffect, useState } from 'react';
@@ -46,8 +46,13 @@ export function useRun(which: Which): RunView {
     const update = () => {
       const next = pick(appStore.getState(), which);
       if (last && next.id === last.id && next.meta === last.meta) return; // another slice changed
+      // a new run, or a run that starts, ends or fails, shows at once (a view must never still say
+      // "done" for the run before); what a running run streams renders as a transition
+      const streaming = last !== null && next.id === last.id && next.meta?.status === last.meta?.status;
       last = next;
-      startTransition(() => setShown((old) => (old.id === next.id && old.meta === next.meta ? old : next)));
+      const apply = () => setShown((old) => (old.id === next.id && old.meta === next.meta ? old : next));
+      if (streaming) startTransition(apply);
+      else apply();
     };
     update(); // a change between the first render and this subscription
     return appStore.subscribe(update);
