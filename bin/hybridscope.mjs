@@ -6094,6 +6094,7 @@ var JOBS = ["stop", "gemm", "mamba2Scan", "mamba1Scan", "attendBlock", ...Object
 var SPIN = 2e3;
 var MISSES_BEFORE_BACKOFF = 4;
 var BACKOFF_JOBS = 200;
+var clock2 = globalThis.performance;
 var TIMEOUT_MS = 6e4;
 var KernelThread = class {
   constructor(memory, port) {
@@ -6127,8 +6128,10 @@ var KernelThread = class {
       return;
     }
     this.post(job, args);
+    const t0 = clock2.now();
     claimChunks(k, job, args, i32, NEXT, 0);
-    const missed = this.close() || this.wait();
+    const t1 = clock2.now();
+    const missed = this.close() || this.wait() && clock2.now() - t1 > t1 - t0;
     if (!missed) this.misses = 0;
     else if (++this.misses >= MISSES_BEFORE_BACKOFF) [this.misses, this.backoff] = [0, BACKOFF_JOBS];
   }
@@ -6226,7 +6229,7 @@ var STATE_BYTES_MAX = 512 * 2 ** 20;
 var BLOCK_BYTES_DECODE = 256 * 1024;
 var BLOCK_BYTES_PREFILL = 8 * 2 ** 20;
 var BAND_BYTES = 512 * 1024;
-var GEMV_ROWS = 256;
+var GEMV_CHUNK_BYTES = 256 * 1024;
 var DTYPE = { f32: 0, bf16: 1, f16: 2 };
 var StoredWeights = class {
   constructor(arena, k, thread, shared, small, placeLimit = PLACE_LIMIT) {
@@ -6318,7 +6321,8 @@ var StoredWeights = class {
     const { k, arena } = this;
     const thread = this.thread();
     if (T2 === 1) {
-      if (thread && Out >= 2 * GEMV_ROWS) thread.split(k, "gemvStoredRows", [yp, xp, wp, In, Out, dtype, GEMV_ROWS], true);
+      const rows = Math.max(8, Math.floor(GEMV_CHUNK_BYTES / (In * (dtype === DTYPE.f32 ? 4 : 2)) / 8) * 8);
+      if (thread && Out >= 2 * rows) thread.split(k, "gemvStoredRows", [yp, xp, wp, In, Out, dtype, rows], true);
       else k.gemvStored(yp, xp, wp, In, Out, dtype);
       return;
     }
@@ -6381,6 +6385,7 @@ function warmUp(k, memory, base, rounds = 40) {
 var ROW_PATH_MAX = 8;
 var SPLIT_MIN_ROWS = 64;
 var SPLIT_MIN_WEIGHTS = 1024 * 1024;
+var SPLIT_MIN_STATE = 256 * 1024;
 function createWasmBackend(opts = {}) {
   const wantShared = !!opts.spawnHelper || (opts.shared ?? typeof SharedArrayBuffer !== "undefined");
   const km = opts.module ?? compileKernels(opts.prefer, wantShared) ?? compileKernels(opts.prefer);
@@ -6481,8 +6486,8 @@ function createWasmBackend(opts = {}) {
       const ap = putF64(A.subarray(0, H2));
       const args = [yp, s, xp, dtp, ap, bp, cp, resident(Dskip, H2), n, H2, P2, N2, G, norm && norm + t0 * 4, T2];
       const st = n > 1 && P2 * N2 * 4 <= k.gemmScratchBytes() ? gemmScratch : 0;
-      if (n > 1 && H2 > 1 && two()) {
-        thread.split(k, "mamba2Heads", [...args, st]);
+      if (H2 > 1 && two() && (n > 1 || H2 * P2 * N2 >= SPLIT_MIN_STATE)) {
+        thread.split(k, "mamba2Heads", [...args, st], n === 1);
       } else {
         k.mamba2Scan(...args, 0, H2, st);
       }

@@ -26,9 +26,9 @@ const BLOCK_BYTES_DECODE = 256 * 1024;
 const BLOCK_BYTES_PREFILL = 8 * 2 ** 20;
 /** Widened weights of one band of columns when prefilling (assembly/stored.ts): stays in L2. */
 const BAND_BYTES = 512 * 1024;
-/** Output rows per chunk of a split decoding GEMV (256 rows of 2,048 bf16: 1 MB; ~2,000 chunks a
- *  token at the 1.3B shape, each a call and a claim). */
-const GEMV_ROWS = 256;
+/** Bytes of W per chunk of a split decoding GEMV (64 rows of 2,048 bf16; ~9,000 chunks a token at
+ *  the 1.3B shape, each a call and a claim): small, so the other thread's last chunk is soon done. */
+const GEMV_CHUNK_BYTES = 256 * 1024;
 
 const DTYPE = { f32: 0, bf16: 1, f16: 2 } as const;
 
@@ -121,7 +121,8 @@ export class StoredWeights {
     const { k, arena } = this;
     const thread = this.thread();
     if (T === 1) {
-      if (thread && Out >= 2 * GEMV_ROWS) thread.split(k, 'gemvStoredRows', [yp, xp, wp, In, Out, dtype, GEMV_ROWS], true);
+      const rows = Math.max(8, Math.floor(GEMV_CHUNK_BYTES / (In * (dtype === DTYPE.f32 ? 4 : 2)) / 8) * 8);
+      if (thread && Out >= 2 * rows) thread.split(k, 'gemvStoredRows', [yp, xp, wp, In, Out, dtype, rows], true);
       else k.gemvStored(yp, xp, wp, In, Out, dtype);
       return;
     }
