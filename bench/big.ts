@@ -49,22 +49,22 @@ export async function benchBig(): Promise<Row[]> {
     const values = { ...numbers, checkpointBytes: bytes };
     rows.push(
       {
-        part: 'g', name: `${what}: open through the service`, engine: `${fmt(m.loadMs / 1000, 1)} s`, reference: '—', ratio: '—',
+        part: 'h', name: `${what}: open through the service`, engine: `${fmt(m.loadMs / 1000, 1)} s`, reference: '—', ratio: '—',
         target: '—', status: 'info', values,
       },
       {
-        part: 'g', name: `${kind}: prefill of a ${m.promptTokens}-token phonebook, default probes, ${threads} thread(s)`,
+        part: 'h', name: `${kind}: prefill of a ${m.promptTokens}-token phonebook, default probes, ${threads} thread(s)`,
         engine: `${fmt(m.prefillMs / 1000, 1)} s`, reference: '—', ratio: '—', target: big ? '≤ 20 s' : '—',
         status: big ? (m.prefillMs <= 20_000 ? 'ok' : 'below target') : 'info', values,
         note: `CPU time of the process meanwhile: ${fmt(m.prefillCpuSeconds, 1)} s over both threads (wall time stretches with the machine's load)`,
       },
       {
-        part: 'g', name: `${kind}: generation after it (${m.generated} tokens)`, engine: `${fmt(tokS, 1)} tok/s`, reference: '—', ratio: '—',
+        part: 'h', name: `${kind}: generation after it (${m.generated} tokens)`, engine: `${fmt(tokS, 1)} tok/s`, reference: '—', ratio: '—',
         target: big ? '≥ 5 tok/s' : '—', status: big ? (tokS >= 5 ? 'ok' : 'below target') : 'info', values,
         note: `CPU time of the process: ${fmt(m.decodeCpuSecondsPerToken * 1000, 0)} ms a token over both threads`,
       },
       {
-        part: 'g', name: `${kind}: peak resident memory of the whole process`, engine: `${fmt(m.peakRssBytes / GB, 2)} GB`,
+        part: 'h', name: `${kind}: peak resident memory of the whole process`, engine: `${fmt(m.peakRssBytes / GB, 2)} GB`,
         reference: `${fmt(bytes / GB, 2)} GB file`, ratio: `${fmt(m.peakRssBytes / bytes, 2)}×`, target: big ? `≤ ${fmt(rssLimit / GB, 2)} GB (1.5× + 1 GB)` : '—',
         status: big ? (m.peakRssBytes <= rssLimit ? 'ok' : 'below target') : 'info', values,
       },

@@ -29,6 +29,12 @@ const SPLIT_MIN_ROWS = 64;
  */
 const SPLIT_MIN_WEIGHTS = 1024 * 1024;
 
+/**
+ * A decoding step's Mamba-2 scan goes on two threads from this many state values (256K: 1 MB, the
+ * 1.3B shape's 64 × 64 × 128 = 512K are read and written once a step); the bundled models' stay on one.
+ */
+const SPLIT_MIN_STATE = 256 * 1024;
+
 export interface WasmBackendOptions {
   prefer?: WasmFlavor;
   /** A shared memory (default: where the runtime has SharedArrayBuffer), so loaded weights can be
@@ -179,8 +185,8 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
       // two passes over the state only when several tokens are (one token, decoding: 0.8 → 0.1 ms
       // a layer at H·P·N = 64·64·128)
       const st = n > 1 && P * N * 4 <= k.gemmScratchBytes() ? gemmScratch : 0;
-      if (n > 1 && H > 1 && two()) {
-        thread!.split(k, 'mamba2Heads', [...args, st]);
+      if (H > 1 && two() && (n > 1 || H * P * N >= SPLIT_MIN_STATE)) {
+        thread!.split(k, 'mamba2Heads', [...args, st], n === 1);
       } else {
         k.mamba2Scan(...args, 0, H, st);
       }

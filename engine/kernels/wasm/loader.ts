@@ -19,10 +19,14 @@ export interface KernelExports {
   packWeights16(wp: number, w: number, In: number, Out: number): number;
   gemv16(y: number, x: number, wp: number, In: number, Out: number): void;
   addBias(y: number, bias: number, T: number, Out: number): void;
-  /** Bytes of the scratch buffer each thread passes to gemmStored. */
-  storedScratchBytes(): number;
-  /** dtype: 0 float32, 1 bfloat16, 2 IEEE half; W (Out, In) row-major where it is stored. */
-  gemmStored(y: number, x: number, w: number, T: number, In: number, Out: number, ys: number, dtype: number, scratch: number): void;
+  /** x (T, In) packed for gemmStoredCols: T·In floats at most. */
+  packRowBlocks(xq: number, x: number, T: number, In: number): void;
+  /** Columns [j0, j0 + nc) of y; dtype: 0 float32, 1 bfloat16, 2 IEEE half; W (Out, In) row-major
+   *  where it is stored; band: C·In floats of scratch per thread. */
+  gemmStoredCols(
+    y: number, xq: number, x: number, w: number, T: number, In: number, j0: number, nc: number, ys: number, dtype: number,
+    band: number, C: number,
+  ): void;
   gemvStored(y: number, x: number, w: number, In: number, Out: number, dtype: number): void;
   mamba2Scan(
     y: number, s: number, x: number, dt: number, A: number, B: number, C: number, D: number,

@@ -2,7 +2,8 @@
 // a fixed half each: on a loaded machine one thread is often descheduled for a while, and with
 // fixed halves the other then waits for it (measured: ~10 % of a prefill spent waiting at load 2).
 // Each chunk is an independent kernel call: rows of a matmul, a head of a Mamba-2 scan, a channel
-// group of a Mamba-1 scan, columns of a big decoding GEMV. The caller and the helper run `claimChunks` with the same arguments.
+// group of a Mamba-1 scan, columns of a big decoding GEMV or of a stored-precision matmul. The
+// caller and the helper run `claimChunks` with the same arguments.
 import type { KernelExports } from './loader';
 
 export const SPLITS = {
@@ -35,16 +36,17 @@ export const SPLITS = {
     },
   },
   /**
-   * [y, x, w, T, In, Out, ys, dtype, rows, scratch]: rows [c·rows, (c+1)·rows) of y = x·Wᵀ with W
-   * read where it is stored (gemmStored); scratch holds one storedScratchBytes() buffer per thread.
+   * [y, xq, x, w, T, In, Out, ys, dtype, band, C]: y = x·Wᵀ with W read where it is stored, x also
+   * packed at xq; chunk c = output columns [c·C, (c+1)·C) (gemmStoredCols); band holds C·In floats
+   * of scratch per thread (the caller's first).
    */
-  gemmStoredRows: {
-    arity: 10,
-    count: (a: number[]) => Math.ceil(a[3] / a[8]),
+  gemmStoredCols: {
+    arity: 11,
+    count: (a: number[]) => Math.ceil(a[6] / a[10]),
     run: (k: KernelExports, a: number[], c: number, lane: number) => {
-      const [y, x, w, T, In, Out, ys, dtype, rows, scratch] = a;
-      const r0 = c * rows;
-      k.gemmStored(y + r0 * ys * 4, x + r0 * In * 4, w, Math.min(rows, T - r0), In, Out, ys, dtype, scratch + lane * k.storedScratchBytes());
+      const [y, xq, x, w, T, In, Out, ys, dtype, band, C] = a;
+      const j0 = c * C;
+      k.gemmStoredCols(y, xq, x, w, T, In, j0, Math.min(C, Out - j0), ys, dtype, band + lane * C * In * 4, C);
     },
   },
   /** [y, x, w, In, Out, dtype, rows]: decoding's y = W·x with W where it is stored; chunk c = rows [c·rows, …) of W. */

@@ -183,4 +183,14 @@ describe('stored-precision matmul on two threads', () => {
     be.matmul(got, x, placeLike(be, w), T, In, Out);
     expect(relErr(got, want)).toBeLessThan(1e-6);
   });
+
+  it.each([[70, 600, 1000], [3, 600, 1000], [130, 2048, 300]])('gives the bits of the one-thread packed path at T=%i In=%i Out=%i (bands of columns on both threads)', (T, In, Out) => {
+    const x = random(T * In, 3);
+    const w = to16(random(In * Out, 4, 0.2), 'bf16');
+    const packed = createWasmBackend()!;
+    const a = new Float32Array(T * Out), b = new Float32Array(T * Out);
+    packed.matmul(a, x, w, T, In, Out);
+    be.matmul(b, x, placeLike(be, w), T, In, Out);
+    expect(Array.from(b)).toEqual(Array.from(a));
+  });
 });

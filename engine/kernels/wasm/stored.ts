@@ -24,11 +24,11 @@ const STATE_BYTES_MAX = 512 * 2 ** 20;
 /** Rows of an outside matrix copied in per block: about this many bytes (decoding: L2-sized). */
 const BLOCK_BYTES_DECODE = 256 * 1024;
 const BLOCK_BYTES_PREFILL = 8 * 2 ** 20;
-/** Below this many rows a matmul is not split across threads (as backend.ts). */
-const SPLIT_MIN_ROWS = 64;
-/** Output rows per chunk of a split decoding GEMV (256 rows of 2,048 bf16: 1 MB; ~2,000 chunks a
- *  token at the 1.3B shape, each a call and a claim). */
-const GEMV_ROWS = 256;
+/** Widened weights of one band of columns when prefilling (assembly/stored.ts): stays in L2. */
+const BAND_BYTES = 512 * 1024;
+/** Bytes of W per chunk of a split decoding GEMV (64 rows of 2,048 bf16; ~9,000 chunks a token at
+ *  the 1.3B shape, each a call and a claim): small, so the other thread's last chunk is soon done. */
+const GEMV_CHUNK_BYTES = 256 * 1024;
 
 const DTYPE = { f32: 0, bf16: 1, f16: 2 } as const;
 
@@ -36,7 +36,6 @@ export class StoredWeights {
   /** The memory's buffers (one per growth) that placed views were made on. */
   private buffers = new WeakSet<ArrayBufferLike>();
   private registry: FinalizationRegistry<{ at: number; state: number }> | undefined;
-  private scratch: number;
   /** Bytes of SSM states placed and not yet collected (at most STATE_BYTES_MAX). */
   private stateBytes = 0;
 
@@ -44,7 +43,6 @@ export class StoredWeights {
     private arena: Arena, private k: KernelExports, private thread: () => KernelThread | undefined,
     readonly shared: boolean, private small: number, private placeLimit = PLACE_LIMIT,
   ) {
-    this.scratch = arena.alloc(2 * k.storedScratchBytes());
     if (typeof FinalizationRegistry !== 'undefined') {
       this.registry = new FinalizationRegistry(({ at, state }) => {
         arena.release(at);
@@ -94,38 +92,49 @@ export class StoredWeights {
 
   /** y (T, Out) at byte offset yp ← x (T, In) at xp · Wᵀ, W (Out, In) as stored. */
   matmul(yp: number, xp: number, w: WeightArray, T: number, In: number, Out: number): void {
-    const { arena } = this;
+    const { arena, k } = this;
     const values = w instanceof Float32Array ? w : w.bits;
     const dtype = w instanceof Float32Array ? DTYPE.f32 : DTYPE[w.dtype];
+    // prefill: x packed once for every band of columns (and both threads)
+    const xq = T > 1 ? arena.alloc(T * In * 4) : 0;
+    if (xq) k.packRowBlocks(xq, xp, T, In);
     if (this.offsetOf(values) >= 0) {
-      this.product(yp, xp, values.byteOffset, T, In, Out, Out, dtype);
-      return;
+      this.product(yp, xq, xp, values.byteOffset, T, In, Out, Out, dtype);
+    } else {
+      // outside: blocks of whole rows of W (contiguous, row-major) copied in, each a band of y's columns
+      const rowBytes = In * values.BYTES_PER_ELEMENT;
+      const rows = Math.max(8, Math.floor((T === 1 ? BLOCK_BYTES_DECODE : BLOCK_BYTES_PREFILL) / rowBytes / 8) * 8);
+      const block = arena.alloc(Math.min(rows, Out) * rowBytes);
+      const src = new Uint8Array(values.buffer, values.byteOffset, Out * rowBytes);
+      for (let o0 = 0; o0 < Out; o0 += rows) {
+        const n = Math.min(rows, Out - o0);
+        arena.bytes().set(src.subarray(o0 * rowBytes, (o0 + n) * rowBytes), block);
+        this.product(yp + o0 * 4, xq, xp, block, T, In, n, Out, dtype);
+      }
+      arena.release(block);
     }
-    // outside: blocks of whole rows of W (contiguous, row-major) copied in, each a band of y's columns
-    const rowBytes = In * values.BYTES_PER_ELEMENT;
-    const rows = Math.max(8, Math.floor((T === 1 ? BLOCK_BYTES_DECODE : BLOCK_BYTES_PREFILL) / rowBytes / 8) * 8);
-    const block = arena.alloc(Math.min(rows, Out) * rowBytes);
-    const src = new Uint8Array(values.buffer, values.byteOffset, Out * rowBytes);
-    for (let o0 = 0; o0 < Out; o0 += rows) {
-      const n = Math.min(rows, Out - o0);
-      arena.bytes().set(src.subarray(o0 * rowBytes, (o0 + n) * rowBytes), block);
-      this.product(yp + o0 * 4, xp, block, T, In, n, Out, dtype);
-    }
-    arena.release(block);
+    if (xq) arena.release(xq);
   }
 
   /** y rows at a stride of ys floats; splits across the helper thread when it is running. */
-  private product(yp: number, xp: number, wp: number, T: number, In: number, Out: number, ys: number, dtype: number): void {
-    const { k } = this;
+  private product(yp: number, xq: number, xp: number, wp: number, T: number, In: number, Out: number, ys: number, dtype: number): void {
+    const { k, arena } = this;
     const thread = this.thread();
     if (T === 1) {
-      if (thread && Out >= 2 * GEMV_ROWS) thread.split(k, 'gemvStoredRows', [yp, xp, wp, In, Out, dtype, GEMV_ROWS], true);
+      const rows = Math.max(8, Math.floor(GEMV_CHUNK_BYTES / (In * (dtype === DTYPE.f32 ? 4 : 2)) / 8) * 8);
+      if (thread && Out >= 2 * rows) thread.split(k, 'gemvStoredRows', [yp, xp, wp, In, Out, dtype, rows], true);
       else k.gemvStored(yp, xp, wp, In, Out, dtype);
-    } else if (thread && T >= SPLIT_MIN_ROWS) {
-      const rows = Math.min(64, ((Math.ceil(T / 4) + 3) & ~3));
-      thread.split(k, 'gemmStoredRows', [yp, xp, wp, T, In, Out, ys, dtype, rows, this.scratch]);
-    } else {
-      k.gemmStored(yp, xp, wp, T, In, Out, ys, dtype, this.scratch);
+      return;
     }
+    const C = bandColumns(In, Out);
+    const band = arena.alloc((thread ? 2 : 1) * C * In * 4);
+    if (thread && Out > C) thread.split(k, 'gemmStoredCols', [yp, xq, xp, wp, T, In, Out, ys, dtype, band, C]);
+    else k.gemmStoredCols(yp, xq, xp, wp, T, In, 0, Out, ys, dtype, band, C);
+    arena.release(band);
   }
+}
+
+/** Columns per band of a stored-precision matmul: BAND_BYTES of widened weights, a multiple of 8. */
+function bandColumns(In: number, Out: number): number {
+  return Math.min(Math.max(8, Math.floor(BAND_BYTES / (In * 4) / 8) * 8), Math.ceil(Out / 8) * 8);
 }

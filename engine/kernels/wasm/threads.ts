@@ -43,6 +43,9 @@ const MISSES_BEFORE_BACKOFF = 4;
 /** …this many of them (a few decoding steps), then the helper is tried again. */
 const BACKOFF_JOBS = 200;
 
+/** The high-resolution clock every host has (Node, browsers, workers). */
+const clock = (globalThis as unknown as { performance: { now(): number } }).performance;
+
 /** A job of the helper waits at most this long before the caller gives up (it never should). */
 const TIMEOUT_MS = 60_000;
 
@@ -79,9 +82,12 @@ export class KernelThread {
       return;
     }
     this.post(job, args);
+    const t0 = clock.now();
     claimChunks(k, job, args, i32, NEXT, 0);
-    // a miss: the helper never started, or this thread had to sleep until it finished
-    const missed = this.close() || this.wait();
+    const t1 = clock.now();
+    // a miss: the helper never entered the job, or this thread slept on it longer than its own
+    // share took (a big job's last chunk may well outlast a short poll: no miss)
+    const missed = this.close() || (this.wait() && clock.now() - t1 > t1 - t0);
     if (!missed) this.misses = 0;
     else if (++this.misses >= MISSES_BEFORE_BACKOFF) [this.misses, this.backoff] = [0, BACKOFF_JOBS];
   }

@@ -1,7 +1,7 @@
 // Entry point of the kernel module: every export here is a kernel callable from TypeScript.
 // All pointers are byte offsets into the one imported memory; the TypeScript side owns allocation.
 export { packedSize, packWeights, packWeights16, packRows, packColumns, matmul, gemm, gemmScratchBytes, gemv, gemv16, addBias } from './matmul';
-export { gemmStored, gemvStored, storedScratchBytes } from './stored';
+export { gemmStoredCols, gemvStored, packRowBlocks } from './stored';
 export { mamba2Scan, mamba1Scan } from './scan';
 export { softmaxRows, attendBlock } from './attention';
 export { expApprox } from './exp';

@@ -2,20 +2,17 @@
 // checkpoint's row-major (Out, In) float32 (dtype 0), bfloat16 (1) or IEEE half (2). Large models'
 // matrices are loaded this way (engine/kernels/wasm/README.md): no packed copy, no float32 copy.
 //
-// gemmStored: matmul.ts's gemm with one change: the 8-column panel of each k block (8 × K_BLOCK
-// weights) is widened and transposed into scratch right before the row block uses it, instead of
-// being read from panels packed at load. The widening is exact and the micro-kernels are the same,
-// so the sums (and the bits) are those of gemm on the widened matrix. Its cost is ~1 operation a
-// weight per row block of 64 rows, against 16 multiply-adds a weight there.
+// gemmStoredCols: matmul.ts's gemm on a band of C output columns at a time. The band's weights are
+// widened once per call, for every k, into scratch in packWeights' layout (C·In floats: ~0.5 MB, so
+// it stays in L2 while all T rows stream by), and x comes packed once per call for every band
+// (packRowBlocks: gemm's quads, row block by row block). Each weight is thus widened once a call,
+// not once per 64-row block (bench/README.md change 40), and two threads share a call by bands.
+// The widening is exact and the micro-kernels and their order over k are gemm's, so the sums (and
+// the bits) are those of gemm on the widened matrix.
 // gemvStored (decoding, T = 1): 4 rows of W at a time, 8 values per step widened in registers; it
 // reads every weight once, which is what bounds a decoding step.
-import { gemmScratchBytes, kernel1, kernel4, K_BLOCK, MR, NR, packQuads, ROW_BLOCK } from './matmul';
+import { kernel1, kernel4, K_BLOCK, MR, NR, packQuads, ROW_BLOCK } from './matmul';
 import { hsum, madd } from './simd';
-
-/** Bytes of scratch gemmStored needs per thread: gemm's packed quads, then one widened panel. */
-export function storedScratchBytes(): i32 {
-  return gemmScratchBytes() + NR * K_BLOCK * 4;
-}
 
 /** 2^-14, the smallest normal half: the bias the subnormal halves are widened against. */
 const HALF_MIN_NORMAL: f32 = 6.103515625e-5;
@@ -71,7 +68,7 @@ function weightAt(w: usize, o: i32, k: i32, In: i32, dtype: i32): f32 {
 }
 
 /**
- * dst[k·8 + j] = W[j0 + j, k0 + k] widened, for k < kn, j < nj (0 for j ≥ nj): one k block of a
+ * dst[k·8 + j] = W[j0 + j, k0 + k] widened, for k < kn, j < nj (0 for j ≥ nj): kn values of k of a
  * panel in packWeights' layout. 16-bit rows go 8 × 8 at a time through a transpose in registers.
  */
 function widenPanel(dst: usize, w: usize, j0: i32, nj: i32, k0: i32, kn: i32, In: i32, dtype: i32): void {
@@ -118,28 +115,51 @@ function storeColumn(o: usize, v: v128, dtype: i32): void {
 }
 
 /**
- * y (T rows at a stride of ys floats, Out columns) ← x (T, In) · Wᵀ, W (Out, In) row-major of
- * `dtype` at w; scratch: storedScratchBytes() bytes (one per thread running at the same time).
+ * xq ← x (T, In) as gemm packs it, for all of it at once: row blocks of ROW_BLOCK rows, in each the
+ * whole quads of every k block (packQuads) one after the other; the block of rows [i0, i1) and k
+ * block k0 starts at float (i0·In + q4·k0), q4 = (i1 - i0) rounded down to 4. T·In floats at most.
  */
-export function gemmStored(y: usize, x: usize, w: usize, T: i32, In: i32, Out: i32, ys: i32, dtype: i32, scratch: usize): void {
-  const panels = (Out + NR - 1) / NR;
-  const panel = scratch + <usize>gemmScratchBytes();
+export function packRowBlocks(xq: usize, x: usize, T: i32, In: i32): void {
   for (let i0 = 0; i0 < T; i0 += ROW_BLOCK) {
     const i1 = min(i0 + ROW_BLOCK, T);
+    const q4 = (i1 - i0) & ~3;
     for (let k0 = 0; k0 < In; k0 += K_BLOCK) {
-      const kn = min(K_BLOCK, In - k0);
-      const acc = k0 > 0;
-      packQuads(scratch, x, i0, i1, k0, kn, In);
-      const quadBytes = (<usize>kn * MR) << 2;
-      for (let p = 0; p < panels; p++) {
-        const j0 = p * NR;
-        const nj = min(NR, Out - j0);
-        widenPanel(panel, w, j0, nj, k0, kn, In, dtype);
-        let i = i0;
-        for (let q = scratch; i + MR <= i1; i += MR, q += quadBytes) {
-          kernel4(y + ((<usize>i * ys + j0) << 2), q, panel, kn, ys, nj, acc);
+      packQuads(xq + ((<usize>i0 * In + <usize>q4 * k0) << 2), x, i0, i1, k0, min(K_BLOCK, In - k0), In);
+    }
+  }
+}
+
+/**
+ * Columns [j0, j0 + nc) of y (T rows at a stride of ys floats) ← x (T, In) · Wᵀ, W (Out, In)
+ * row-major of `dtype` at w, x also packed at xq (packRowBlocks); in bands of C columns (a multiple
+ * of 8), each widened into `band` (C·In floats, one per thread running at the same time).
+ */
+export function gemmStoredCols(
+  y: usize, xq: usize, x: usize, w: usize, T: i32, In: i32, j0: i32, nc: i32, ys: i32, dtype: i32, band: usize, C: i32,
+): void {
+  const panelBytes = (<usize>In * NR) << 2;
+  for (let b0 = j0; b0 < j0 + nc; b0 += C) {
+    const bn = min(C, j0 + nc - b0);
+    const panels = (bn + NR - 1) / NR;
+    for (let p = 0; p < panels; p++) widenPanel(band + <usize>p * panelBytes, w, b0 + p * NR, min(NR, bn - p * NR), 0, In, In, dtype);
+    for (let i0 = 0; i0 < T; i0 += ROW_BLOCK) {
+      const i1 = min(i0 + ROW_BLOCK, T);
+      const q4 = (i1 - i0) & ~3;
+      for (let k0 = 0; k0 < In; k0 += K_BLOCK) {
+        const kn = min(K_BLOCK, In - k0);
+        const acc = k0 > 0;
+        const quads = xq + ((<usize>i0 * In + <usize>q4 * k0) << 2);
+        const quadBytes = (<usize>kn * MR) << 2;
+        for (let p = 0; p < panels; p++) {
+          const b = band + <usize>p * panelBytes + ((<usize>k0 * NR) << 2);
+          const jj = b0 + p * NR;
+          const nj = min(NR, bn - p * NR);
+          let i = i0;
+          for (let q = quads; i + MR <= i1; i += MR, q += quadBytes) {
+            kernel4(y + ((<usize>i * ys + jj) << 2), q, b, kn, ys, nj, acc);
+          }
+          for (; i < i1; i++) kernel1(y + ((<usize>i * ys + jj) << 2), x + ((<usize>i * In + k0) << 2), b, kn, nj, acc);
         }
-        for (; i < i1; i++) kernel1(y + ((<usize>i * ys + j0) << 2), x + ((<usize>(i * In + k0)) << 2), panel, kn, nj, acc);
       }
     }
   }
