@@ -1,9 +1,10 @@
 // Where the time goes, for kernel work between full bench runs: `npx tsx bench/profile.ts [model…]`.
 // (1) a 4,000-token phonebook prefill with the default probes, with per-kernel totals from wrapping
-// the kernel table (the rest is the engine's own JS); (2) greedy decoding after it on the one-thread
+// the kernel table (the rest is the engine's own JS), wall and CPU time (the process's, both threads:
+// on a loaded machine the CPU time is the steadier number); (2) greedy decoding after it on the one-thread
 // and the two-thread backend in turns (same process, same state), so background load hits both
 // alike. MODELS_DIR overrides assets/models/ (e.g. a copy while the bundled weights are replaced).
-// For a CPU profile: node --cpu-prof --import tsx bench/profile.ts hybrid
+// --no-decode skips (2). For a CPU profile: node --cpu-prof --import tsx bench/profile.ts hybrid
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
@@ -22,15 +23,23 @@ setFlagsFromString('--experimental-wasm-relaxed-simd');
 
 const KERNELS = ['matmul', 'rmsnorm', 'gatedRmsnorm', 'siluGate', 'softplus', 'conv1dCausal', 'mamba2Scan', 'mamba1Scan', 'causalAttention'] as const;
 
-/** The backend with every kernel timed into `totals` (ms). */
-function timed(be: KernelBackend, totals: Record<string, number>): KernelBackend {
+/** CPU time of the process (all threads) in ms. */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/** The backend with every kernel timed into `totals` (wall ms) and `cpu` (CPU ms, both threads). */
+function timed(be: KernelBackend, totals: Record<string, number>, cpu: Record<string, number>): KernelBackend {
   const out: KernelBackend = { ...be };
   for (const name of KERNELS) {
     const fn = be[name] as (...args: unknown[]) => void;
     (out as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
       const t0 = performance.now();
+      const c0 = cpuMs();
       fn(...args);
       totals[name] = (totals[name] ?? 0) + performance.now() - t0;
+      cpu[name] = (cpu[name] ?? 0) + cpuMs() - c0;
     };
   }
   return out;
@@ -41,7 +50,8 @@ async function main(): Promise<void> {
   const two = createWasmBackend({ spawnHelper: spawnNodeHelper })!;
   if (!(await untilReady(() => two.threads() === 2))) throw new Error('the helper thread did not start');
   const dir = process.env.MODELS_DIR ?? new URL('../assets/models/', import.meta.url).pathname;
-  const ids = process.argv.slice(2).length ? process.argv.slice(2) : ['hybrid', 'transformer', 'mamba2', 'mamba'];
+  const args = process.argv.slice(2).filter((a) => a !== '--no-decode');
+  const ids = args.length ? args : ['hybrid', 'transformer', 'mamba2', 'mamba'];
   for (const id of ids) {
     const model = await loadModel(nodeFolderSource(`${dir}/${id}`));
     const tokenizer = model.tokenizer
@@ -49,19 +59,26 @@ async function main(): Promise<void> {
     const book = makePhonebook({ format: 'bare', variant: 'standard', tokens: 4000 }, 1, tokenizer).tokens!;
     const capture = { focus: [book.ids.length - 1], entries: book.entries.map((e) => e.span) };
     const totals: Record<string, number> = {};
+    const cpu: Record<string, number> = {};
     const ms: number[] = [];
+    const cpus: number[] = [];
     for (let r = 0; r < 4; r++) {
       for (const k of Object.keys(totals)) delete totals[k];
-      useBackend(timed(two, totals));
+      for (const k of Object.keys(cpu)) delete cpu[k];
+      useBackend(timed(two, totals, cpu));
       const t0 = performance.now();
+      const c0 = cpuMs();
       forward(model, book.ids, capture);
       ms.push(performance.now() - t0);
+      cpus.push(cpuMs() - c0);
     }
     const last = ms[ms.length - 1];
     const kernelMs = Object.values(totals).reduce((a, b) => a + b, 0);
-    const parts = Object.entries(totals).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ');
-    console.log(`${id} prefill T=${book.ids.length}: ${ms.map((m) => m.toFixed(0)).join(' ')} ms (2 threads); last run: ${parts}, engine JS ${(last - kernelMs).toFixed(0)} ms; load ${loadavg()[0].toFixed(1)}`);
+    const kernelCpu = Object.values(cpu).reduce((a, b) => a + b, 0);
+    const parts = Object.entries(totals).map(([k, v]) => `${k} ${v.toFixed(0)}/${cpu[k].toFixed(0)}`).join(', ');
+    console.log(`${id} prefill T=${book.ids.length}: ${ms.map((m) => m.toFixed(0)).join(' ')} ms wall, ${cpus.map((m) => m.toFixed(0)).join(' ')} ms CPU (2 threads); last run, wall/CPU ms: ${parts}, engine JS ${(last - kernelMs).toFixed(0)}/${(cpus[cpus.length - 1] - kernelCpu).toFixed(0)}; load ${loadavg()[0].toFixed(1)}`);
 
+    if (process.argv.includes('--no-decode')) continue;
     useBackend(two);
     const { state, logits } = forward(model, book.ids, undefined, { lastLogitsOnly: true });
     const tokens = greedyTokens(model, state, logits.data, Infinity, 1);

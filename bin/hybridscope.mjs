@@ -2705,14 +2705,15 @@ function cbRow(cb, t, g, B, C, G, N2) {
   }
   return cb;
 }
-function mamba1ImplicitRow(row, t, d0, d1, step6, delta, cumDelta, A, B, C, T2, I, N2) {
+function mamba1ImplicitRow(row, t, d0, d1, step6, delta, cumOf, A, B, C, T2, I, N2) {
   row.fill(0);
   let count = 0;
   for (let d = d0; d < d1; d += step6) {
     count++;
-    const ct = cumDelta[d * T2 + t];
+    const cum = cumOf(d);
+    const ct = cum[t];
     for (let s = 0; s <= t; s++) {
-      const gap = ct - cumDelta[d * T2 + s];
+      const gap = ct - cum[s];
       let acc = 0;
       for (let n = 0; n < N2; n++) acc += C[t * N2 + n] * B[s * N2 + n] * Math.exp(A[d * N2 + n] * gap);
       row[s] += acc * delta[s * I + d];
@@ -2789,30 +2790,41 @@ function mamba1Capture(m, T2, plan, budget2, name) {
   const channelStep = Math.max(1, Math.ceil(cost / MAMBA1_ROW_COST));
   const keep = plan.keepContext && budget2.take(T2 * (I + 2 * N2) * 4, `${name} \u0394/B/C for tiles`);
   run.capture.internals = (i) => {
-    const cumDelta = prefixSums(i.delta, void 0, T2, I);
     const aMean = new Float64Array(I);
     for (let d = 0; d < I; d++) {
       let sum = 0;
       for (let n = 0; n < N2; n++) sum += i.A[d * N2 + n];
       aMean[d] = sum / N2;
     }
-    const scratch2 = rows ? void 0 : new Float32Array(T2);
-    for (let g = 0; g < groups; g++) {
-      for (let t = 0; t < T2; t++) {
+    const sampled = rows || mass ? channelsOf(groups, cpg, channelStep) : [];
+    const cumRows = sampled.map(() => new Float64Array(T2));
+    const cum = new Float64Array(I);
+    for (let t = 0; t < T2; t++) {
+      const o = t * I;
+      for (let d = 0; d < I; d++) cum[d] += i.delta[o + d];
+      for (let k = 0; k < sampled.length; k++) cumRows[k][t] = cum[sampled[k]];
+      if (!dtG && !decay) continue;
+      for (let g = 0; g < groups; g++) {
         let dSum = 0, logDecay = 0;
         for (let d = g * cpg; d < (g + 1) * cpg; d++) {
-          dSum += i.delta[t * I + d];
-          logDecay += aMean[d] * cumDelta[d * T2 + t];
+          dSum += i.delta[o + d];
+          logDecay += aMean[d] * cum[d];
         }
         if (dtG) dtG[g * T2 + t] = dSum / cpg;
         if (decay) decay[g * T2 + t] = Math.exp(logDecay / cpg);
       }
-      if (!rows && !mass) continue;
-      plan.focus.forEach((t, r) => {
-        const row = rows ? rows.subarray((g * R + r) * T2, (g * R + r + 1) * T2) : scratch2.fill(0);
-        mamba1ImplicitRow(row, t, g * cpg, (g + 1) * cpg, channelStep, i.delta, cumDelta, i.A, i.B, i.C, T2, I, N2);
-        if (mass) entryMass(mass, row, plan.entries, (g * R + r) * E);
-      });
+    }
+    const rowOf = new Map(sampled.map((d, k) => [d, cumRows[k]]));
+    const cumOf = (d) => rowOf.get(d);
+    const scratch2 = rows ? void 0 : new Float32Array(T2);
+    if (rows || mass) {
+      for (let g = 0; g < groups; g++) {
+        plan.focus.forEach((t, r) => {
+          const row = rows ? rows.subarray((g * R + r) * T2, (g * R + r + 1) * T2) : scratch2.fill(0);
+          mamba1ImplicitRow(row, t, g * cpg, (g + 1) * cpg, channelStep, i.delta, cumOf, i.A, i.B, i.C, T2, I, N2);
+          if (mass) entryMass(mass, row, plan.entries, (g * R + r) * E);
+        });
+      }
     }
     if (keep) run.context = { kind: "mamba1", delta: i.delta, B: i.B, C: i.C, A: i.A, I, N: N2, T: T2, groups };
   };
@@ -2830,6 +2842,11 @@ function mamba1Capture(m, T2, plan, budget2, name) {
     entryMass: f32([groups, R, E], mass)
   });
   return run;
+}
+function channelsOf(groups, cpg, step6) {
+  const out = [];
+  for (let g = 0; g < groups; g++) for (let d = g * cpg; d < (g + 1) * cpg; d += step6) out.push(d);
+  return out;
 }
 function entryMass(mass, row, entries, o) {
   entries.forEach(([a, b], e) => {

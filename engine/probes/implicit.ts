@@ -43,18 +43,20 @@ export function cbRow(cb: Float64Array, t: number, g: number, B: Float32Array, C
 /**
  * row (T) = mean over channels d0, d0+step, … < d1 of the Mamba-1 kernel
  * M_d[t, s] = Δ_s[d] · Σ_n C_t[n] B_s[n] exp(A[d, n]·(cumΔ_d(t) − cumΔ_d(s))), s ≤ t.
+ * cumOf(d) is channel d's (T) prefix sums of Δ (a row of prefixSums(delta, undefined, T, I)).
  */
 export function mamba1ImplicitRow(
-  row: Float32Array, t: number, d0: number, d1: number, step: number, delta: Float32Array, cumDelta: Float64Array,
+  row: Float32Array, t: number, d0: number, d1: number, step: number, delta: Float32Array, cumOf: (d: number) => Float64Array,
   A: Float64Array, B: Float32Array, C: Float32Array, T: number, I: number, N: number,
 ): void {
   row.fill(0);
   let count = 0;
   for (let d = d0; d < d1; d += step) {
     count++;
-    const ct = cumDelta[d * T + t];
+    const cum = cumOf(d);
+    const ct = cum[t];
     for (let s = 0; s <= t; s++) {
-      const gap = ct - cumDelta[d * T + s];
+      const gap = ct - cum[s];
       let acc = 0;
       for (let n = 0; n < N; n++) acc += C[t * N + n] * B[s * N + n] * Math.exp(A[d * N + n] * gap);
       row[s] += acc * delta[s * I + d];

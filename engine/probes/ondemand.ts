@@ -113,7 +113,7 @@ function implicitRowFn(c: Mamba2Context | Mamba1Context, head: number, rows = 1)
     const cumDelta = prefixSums(c.delta, undefined, c.T, c.I);
     const cpg = c.I / c.groups;
     const step = Math.max(1, Math.ceil((rows * c.T * cpg * c.N) / MAMBA1_REQUEST_COST));
-    return (row, t) => mamba1ImplicitRow(row, t, head * cpg, (head + 1) * cpg, step, c.delta, cumDelta, c.A, c.B, c.C, c.T, c.I, c.N);
+    return (row, t) => mamba1ImplicitRow(row, t, head * cpg, (head + 1) * cpg, step, c.delta, (d) => cumDelta.subarray(d * c.T, (d + 1) * c.T), c.A, c.B, c.C, c.T, c.I, c.N);
   }
   throw new InputError('not a Mamba layer');
 }
