@@ -2202,14 +2202,21 @@ var agreeCommand = {
 // engine/layers/working.ts
 var pool = /* @__PURE__ */ new Map();
 function working(role, n) {
-  let a = pool.get(role);
-  if (!a || a.length < n) {
-    a = new Float32Array(n);
-    pool.set(role, a);
+  const be = kernels();
+  let held = pool.get(role);
+  if (!held || held.a.length < n || held.from !== void 0 && held.from !== be) {
+    if (held) free(held);
+    const placed = be.placeWorking?.(n);
+    held = placed ? { a: placed, from: be } : { a: new Float32Array(n) };
+    pool.set(role, held);
   }
-  return a.subarray(0, n);
+  return held.a.subarray(0, n);
+}
+function free(held) {
+  held.from?.freeWorking?.(held.a);
 }
 function releaseWorking() {
+  for (const held of pool.values()) free(held);
   pool.clear();
 }
 
@@ -2799,20 +2806,22 @@ function mamba1Capture(m, T2, plan, budget2, name) {
     const sampled = rows || mass ? channelsOf(groups, cpg, channelStep) : [];
     const cumRows = sampled.map(() => new Float64Array(T2));
     const cum = new Float64Array(I);
+    const delta = i.delta;
     for (let t = 0; t < T2; t++) {
       const o = t * I;
-      for (let d = 0; d < I; d++) cum[d] += i.delta[o + d];
-      for (let k = 0; k < sampled.length; k++) cumRows[k][t] = cum[sampled[k]];
-      if (!dtG && !decay) continue;
       for (let g = 0; g < groups; g++) {
         let dSum = 0, logDecay = 0;
         for (let d = g * cpg; d < (g + 1) * cpg; d++) {
-          dSum += i.delta[o + d];
-          logDecay += aMean[d] * cum[d];
+          const v = delta[o + d];
+          const c = cum[d] + v;
+          cum[d] = c;
+          dSum += v;
+          logDecay += aMean[d] * c;
         }
         if (dtG) dtG[g * T2 + t] = dSum / cpg;
         if (decay) decay[g * T2 + t] = Math.exp(logDecay / cpg);
       }
+      for (let k = 0; k < sampled.length; k++) cumRows[k][t] = cum[sampled[k]];
     }
     const rowOf = new Map(sampled.map((d, k) => [d, cumRows[k]]));
     const cumOf = (d) => rowOf.get(d);
@@ -6585,6 +6594,7 @@ function warmUp(k, memory, base, rounds = 40) {
 var ROW_PATH_MAX = 8;
 var SPLIT_MIN_ROWS2 = 64;
 var SPLIT_MIN_WEIGHTS = 1024 * 1024;
+var WORKING_LIMIT = 3.5 * 2 ** 30;
 function createWasmBackend(opts = {}) {
   const wantShared = !!opts.spawnHelper || (opts.shared ?? typeof SharedArrayBuffer !== "undefined");
   const km = opts.module ?? compileKernels(opts.prefer, wantShared) ?? compileKernels(opts.prefer);
@@ -6618,6 +6628,35 @@ function createWasmBackend(opts = {}) {
     arena.release(raw);
     return at;
   });
+  const placedIn = /* @__PURE__ */ new Set();
+  const offset = (a) => placedIn.has(a.buffer) ? a.byteOffset : -1;
+  const read = (a, copies) => {
+    const at = offset(a);
+    if (at >= 0) return at;
+    const p = arena.put(a);
+    copies.push(p);
+    return p;
+  };
+  const write = (a, n, copies) => {
+    const at = offset(a);
+    if (at >= 0) return at;
+    const p = arena.alloc(n * 4);
+    copies.push(p);
+    return p;
+  };
+  const done = (a, p, n, copies) => {
+    if (offset(a) !== p) arena.get(a, p, n);
+    for (const c of copies) arena.release(c);
+  };
+  const placeWorking = (n) => {
+    if (!km.shared || arena.end + 4 * n > WORKING_LIMIT) return void 0;
+    const at = arena.alloc(4 * n);
+    placedIn.add(arena.memory.buffer);
+    return new Float32Array(arena.memory.buffer, at, n);
+  };
+  const freeWorking = (a) => {
+    if (offset(a) >= 0) arena.release(a.byteOffset);
+  };
   const resident = (a, n) => weights.get(a, `plain ${n}`, (src) => arena.put(src.subarray(0, n)));
   const convert = {
     in: (at, src) => {
@@ -6647,15 +6686,16 @@ function createWasmBackend(opts = {}) {
     return at;
   });
   const matmul2 = (out, x, w, T2, In, Out, bias, act) => {
-    const xp = arena.put(x.subarray(0, T2 * In));
-    const yp = arena.alloc(T2 * Out * 4);
+    const copies = [];
+    const xp = read(x.subarray(0, T2 * In), copies);
+    const yo = offset(out);
+    const yp = yo >= 0 && (yo + T2 * Out * 4 <= xp || xp + T2 * In * 4 <= yo) ? yo : arena.alloc(T2 * Out * 4);
+    if (yp !== yo) copies.push(yp);
     if (In * Out > small) stored.matmul(yp, xp, w, T2, In, Out);
     else packedProduct(yp, xp, w, T2, In, Out);
     if (bias) k.addBias(yp, resident(bias, Out), T2, Out);
     if (act === "relu2") k.relu2(yp, T2 * Out);
-    arena.get(out, yp, T2 * Out);
-    arena.release(xp);
-    arena.release(yp);
+    done(out, yp, T2 * Out, copies);
   };
   const packedProduct = (yp, xp, w, T2, In, Out) => {
     const w16 = T2 === 1 ? packed16(w, In, Out) : 0;
@@ -6677,11 +6717,12 @@ function createWasmBackend(opts = {}) {
     if (N2 % 8 !== 0) return ref.mamba2Scan(y, state, x, dt, A, B, C, Dskip, T2, H2, P2, N2, G, probe);
     const run = (s, t0, t1, norm) => {
       const n = t1 - t0;
-      const xp = arena.put(x.subarray(t0 * H2 * P2, t1 * H2 * P2));
+      const copies = [];
+      const xp = read(x.subarray(t0 * H2 * P2, t1 * H2 * P2), copies);
       const dtp = arena.put(dt.subarray(t0 * H2, t1 * H2));
       const bp = arena.put(B.subarray(t0 * G * N2, t1 * G * N2));
       const cp = arena.put(C.subarray(t0 * G * N2, t1 * G * N2));
-      const yp = arena.alloc(n * H2 * P2 * 4);
+      const yp = write(y.subarray(t0 * H2 * P2), n * H2 * P2, copies);
       const ap = putF64(A.subarray(0, H2));
       const args = [yp, s, xp, dtp, ap, bp, cp, resident(Dskip, H2), n, H2, P2, N2, G, norm && norm + t0 * 4, T2];
       const st = n > 1 && P2 * N2 * 4 <= k.gemmScratchBytes() ? gemmScratch : 0;
@@ -6690,8 +6731,8 @@ function createWasmBackend(opts = {}) {
       } else {
         k.mamba2Scan(...args, 0, H2, st);
       }
-      arena.get(y.subarray(t0 * H2 * P2), yp, n * H2 * P2);
-      for (const at of [xp, dtp, ap, bp, cp, yp]) arena.release(at);
+      done(y.subarray(t0 * H2 * P2), yp, n * H2 * P2, copies);
+      for (const at of [dtp, ap, bp, cp]) arena.release(at);
     };
     scanSegments(arena, convert, state, stored.offsetOf(state), H2 * P2 * N2, T2, probe, H2 * T2, run);
   };
@@ -6700,11 +6741,12 @@ function createWasmBackend(opts = {}) {
     if (N2 % 4 !== 0 || I % group !== 0) return ref.mamba1Scan(y, state, x, delta, A, B, C, Dskip, T2, I, N2, probe);
     const run = (s, t0, t1, norm) => {
       const n = t1 - t0;
-      const xp = arena.put(x.subarray(t0 * I, t1 * I));
-      const dp = arena.put(delta.subarray(t0 * I, t1 * I));
+      const copies = [];
+      const xp = read(x.subarray(t0 * I, t1 * I), copies);
+      const dp = read(delta.subarray(t0 * I, t1 * I), copies);
       const bp = arena.put(B.subarray(t0 * N2, t1 * N2));
       const cp = arena.put(C.subarray(t0 * N2, t1 * N2));
-      const yp = arena.alloc(n * I * 4);
+      const yp = write(y.subarray(t0 * I), n * I, copies);
       const ap = putF64(A.subarray(0, I * N2));
       const args = [yp, s, xp, dp, ap, bp, cp, resident(Dskip, I), n, I, N2, norm && norm + t0 * 4, T2, group];
       if (n > 1 && I / group > 1 && two()) {
@@ -6712,8 +6754,8 @@ function createWasmBackend(opts = {}) {
       } else {
         k.mamba1Scan(...args, 0, I);
       }
-      arena.get(y.subarray(t0 * I), yp, n * I);
-      for (const at of [xp, dp, ap, bp, cp, yp]) arena.release(at);
+      done(y.subarray(t0 * I), yp, n * I, copies);
+      for (const at of [ap, bp, cp]) arena.release(at);
     };
     scanSegments(arena, convert, state, stored.offsetOf(state), I * N2, T2, probe, I / group * T2, run);
   };
@@ -6728,12 +6770,12 @@ function createWasmBackend(opts = {}) {
       for (let c = 0; c < C; c++) for (let j = 0; j < K; j++) t[j * C + c] = src[c * K + j];
       return arena.put(t);
     });
-    const op = arena.alloc(T2 * C * 4);
+    const copies = [];
+    const op = write(out, T2 * C, copies);
     k.conv1d(op, ext, wT, bias ? resident(bias, C) : 0, T2, C, K, act === "silu" ? 1 : 0);
-    arena.get(out, op, T2 * C);
+    done(out, op, T2 * C, copies);
     if (H2 > 0) arena.get(history, ext + T2 * C * 4, H2 * C);
     arena.release(ext);
-    arena.release(op);
   };
   const rmsnorm2 = (out, x, weight, T2, D2, eps, groupSize = D2) => {
     if (groupSize % 4 !== 0 || D2 % groupSize !== 0) return ref.rmsnorm(out, x, weight, T2, D2, eps, groupSize);
@@ -6750,18 +6792,18 @@ function createWasmBackend(opts = {}) {
   };
   const siluGate2 = (y, z, zOffset, zStride, T2, I) => {
     if (I % 4 !== 0) return ref.siluGate(y, z, zOffset, zStride, T2, I);
-    const yp = arena.put(y.subarray(0, T2 * I));
+    const copies = [];
+    const yp = read(y.subarray(0, T2 * I), copies);
     const zp = putRows(z, zOffset, zStride, T2, I);
     k.siluGate(yp, zp, I, T2, I);
-    arena.get(y, yp, T2 * I);
-    arena.release(yp);
+    done(y, yp, T2 * I, copies);
     arena.release(zp);
   };
   const softplus2 = (x, n) => {
-    const xp = arena.put(x.subarray(0, n));
+    const copies = [];
+    const xp = read(x.subarray(0, n), copies);
     k.softplus(xp, n);
-    arena.get(x, xp, n);
-    arena.release(xp);
+    done(x, xp, n, copies);
   };
   const gatedRmsnorm2 = (y, z, zOffset, zStride, weight, T2, D2, eps, groupSize = D2) => {
     if (groupSize % 4 !== 0 || D2 % groupSize !== 0) return ref.gatedRmsnorm(y, z, zOffset, zStride, weight, T2, D2, eps, groupSize);
@@ -6809,6 +6851,8 @@ function createWasmBackend(opts = {}) {
     softplus: softplus2,
     placeWeights: stored.place,
     placeState: stored.placeState,
+    placeWorking,
+    freeWorking,
     threads: () => two() ? 2 : 1,
     dispose: () => thread?.stop()
   };

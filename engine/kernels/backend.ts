@@ -46,6 +46,11 @@ export interface KernelBackend {
   /** Optional: a zeroed float32 SSM state of n values that the scans read and write in place (the
    *  wasm backend, for large states); undefined, or no such function: a plain array. */
   placeState?: (n: number) => Float32Array | undefined;
+  /** Optional: a working array of n floats (layers/working.ts) in the memory the kernels read, so
+   *  a kernel given it reads or writes it where it lies instead of copying it in and out; undefined,
+   *  or no such function: a plain array. Handed back with freeWorking once its role lets it go. */
+  placeWorking?: (n: number) => Float32Array | undefined;
+  freeWorking?: (a: Float32Array) => void;
 }
 
 /** Matrices up to this many values may be kept by a backend as a float32 copy beside the loaded
