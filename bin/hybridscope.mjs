@@ -2805,24 +2805,7 @@ function mamba1Capture(m, T2, plan, budget2, name) {
     }
     const sampled = rows || mass ? channelsOf(groups, cpg, channelStep) : [];
     const cumRows = sampled.map(() => new Float64Array(T2));
-    const cum = new Float64Array(I);
-    const delta = i.delta;
-    for (let t = 0; t < T2; t++) {
-      const o = t * I;
-      for (let g = 0; g < groups; g++) {
-        let dSum = 0, logDecay = 0;
-        for (let d = g * cpg; d < (g + 1) * cpg; d++) {
-          const v = delta[o + d];
-          const c = cum[d] + v;
-          cum[d] = c;
-          dSum += v;
-          logDecay += aMean[d] * c;
-        }
-        if (dtG) dtG[g * T2 + t] = dSum / cpg;
-        if (decay) decay[g * T2 + t] = Math.exp(logDecay / cpg);
-      }
-      for (let k = 0; k < sampled.length; k++) cumRows[k][t] = cum[sampled[k]];
-    }
+    mamba1Sums(i.delta, aMean, T2, I, groups, cpg, dtG, decay, sampled, cumRows);
     const rowOf = new Map(sampled.map((d, k) => [d, cumRows[k]]));
     const cumOf = (d) => rowOf.get(d);
     const scratch2 = rows ? void 0 : new Float32Array(T2);
@@ -2851,6 +2834,32 @@ function mamba1Capture(m, T2, plan, budget2, name) {
     entryMass: f32([groups, R, E], mass)
   });
   return run;
+}
+function mamba1Sums(delta, aMean, T2, I, groups, cpg, dt, decay, sampled, cumRows) {
+  const cum = new Float64Array(I);
+  const dSums = new Float64Array(groups);
+  const logs = new Float64Array(groups);
+  for (let t = 0; t < T2; t++) {
+    const o = t * I;
+    for (let g = 0; g < groups; g++) {
+      let dSum = 0, logDecay = 0;
+      const end = (g + 1) * cpg;
+      for (let d = g * cpg; d < end; d++) {
+        const v = delta[o + d];
+        const c = cum[d] + v;
+        cum[d] = c;
+        dSum += v;
+        logDecay += aMean[d] * c;
+      }
+      dSums[g] = dSum;
+      logs[g] = logDecay;
+    }
+    for (let g = 0; g < groups; g++) {
+      if (dt) dt[g * T2 + t] = dSums[g] / cpg;
+      if (decay) decay[g * T2 + t] = Math.exp(logs[g] / cpg);
+    }
+    for (let k = 0; k < sampled.length; k++) cumRows[k][t] = cum[sampled[k]];
+  }
 }
 function channelsOf(groups, cpg, step6) {
   const out = [];

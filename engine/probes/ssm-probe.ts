@@ -92,22 +92,7 @@ export function mamba1Capture(m: Mamba1Mixer, T: number, plan: CapturePlan, budg
     // implicit rows sample (an (I, T) float64 table was 16 MB at 4k tokens, read across its rows)
     const sampled = rows || mass ? channelsOf(groups, cpg, channelStep) : [];
     const cumRows = sampled.map(() => new Float64Array(T));
-    const cum = new Float64Array(I);
-    for (let t = 0; t < T; t++) {
-      const o = t * I;
-      for (let d = 0; d < I; d++) cum[d] += i.delta[o + d];
-      for (let k = 0; k < sampled.length; k++) cumRows[k][t] = cum[sampled[k]];
-      if (!dtG && !decay) continue;
-      for (let g = 0; g < groups; g++) {
-        let dSum = 0, logDecay = 0;
-        for (let d = g * cpg; d < (g + 1) * cpg; d++) {
-          dSum += i.delta[o + d];
-          logDecay += aMean[d] * cum[d];
-        }
-        if (dtG) dtG[g * T + t] = dSum / cpg;
-        if (decay) decay[g * T + t] = Math.exp(logDecay / cpg);
-      }
-    }
+    mamba1Sums(i.delta, aMean, T, I, groups, cpg, dtG, decay, sampled, cumRows);
     const rowOf = new Map(sampled.map((d, k) => [d, cumRows[k]]));
     const cumOf = (d: number) => rowOf.get(d)!;
     const scratch = rows ? undefined : new Float32Array(T); // rows dropped: mass still needs each row
@@ -130,6 +115,41 @@ export function mamba1Capture(m: Mamba1Mixer, T: number, plan: CapturePlan, budg
     entryMass: f32([groups, R, E], mass),
   });
   return run;
+}
+
+/**
+ * One pass over Δ (T, I) in its order: the running Σ_{k≤t} Δ_k[d] per channel (prefixSums' sums, in
+ * the same order) into cumRows for the sampled channels, and per channel group and token the mean Δ
+ * (dt) and exp(mean over the group of aMean[d]·Σ Δ_d) (decay).
+ */
+function mamba1Sums(
+  delta: Float32Array, aMean: Float64Array, T: number, I: number, groups: number, cpg: number,
+  dt: Float32Array | undefined, decay: Float32Array | undefined, sampled: number[], cumRows: Float64Array[],
+): void {
+  const cum = new Float64Array(I);
+  const dSums = new Float64Array(groups);
+  const logs = new Float64Array(groups);
+  for (let t = 0; t < T; t++) {
+    const o = t * I;
+    for (let g = 0; g < groups; g++) {
+      let dSum = 0, logDecay = 0;
+      const end = (g + 1) * cpg;
+      for (let d = g * cpg; d < end; d++) {
+        const v = delta[o + d];
+        const c = cum[d] + v;
+        cum[d] = c;
+        dSum += v;
+        logDecay += aMean[d] * c;
+      }
+      dSums[g] = dSum;
+      logs[g] = logDecay;
+    }
+    for (let g = 0; g < groups; g++) {
+      if (dt) dt[g * T + t] = dSums[g] / cpg;
+      if (decay) decay[g * T + t] = Math.exp(logs[g] / cpg);
+    }
+    for (let k = 0; k < sampled.length; k++) cumRows[k][t] = cum[sampled[k]];
+  }
 }
 
 /** The channels mamba1ImplicitRow samples: d0, d0+step, … < d1 of each group. */
