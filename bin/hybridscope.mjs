@@ -202,6 +202,7 @@ function matmul(out, x, w, T2, In, Out, bias, act) {
     }
   }
   if (act === "relu2") for (let i = 0; i < T2 * Out; i++) out[i] = out[i] > 0 ? out[i] * out[i] : 0;
+  else if (act === "softplus") softplusInPlace(out, T2 * Out);
 }
 var BLOCK_FLOATS = 65536;
 var scratch = new Float32Array(0);
@@ -2415,8 +2416,7 @@ function forward4(m, u, T2, state, capture) {
     weightlessNorm(B, T2, N2, eps, m.dtBCNorm.B);
     weightlessNorm(C, T2, N2, eps, m.dtBCNorm.C);
   }
-  const delta = project(m.dt_proj, dtr, T2);
-  kernels().softplus(delta, T2 * I);
+  const delta = project(m.dt_proj, dtr, T2, "softplus");
   const A = negExp(m.A_log);
   const y = working("mamba1 y", T2 * I);
   kernels().mamba1Scan(y, state.ssm, x, delta, A, B, C, m.D, T2, I, N2, capture?.probe);
@@ -6704,6 +6704,7 @@ function createWasmBackend(opts = {}) {
     else packedProduct(yp, xp, w, T2, In, Out);
     if (bias) k.addBias(yp, resident(bias, Out), T2, Out);
     if (act === "relu2") k.relu2(yp, T2 * Out);
+    else if (act === "softplus") k.softplus(yp, T2 * Out);
     done(out, yp, T2 * Out, copies);
   };
   const packedProduct = (yp, xp, w, T2, In, Out) => {

@@ -56,8 +56,7 @@ export function forward(m: Mamba1Mixer, u: Float32Array, T: number, state: Mamba
     weightlessNorm(B, T, N, eps, m.dtBCNorm.B);
     weightlessNorm(C, T, N, eps, m.dtBCNorm.C);
   }
-  const delta = project(m.dt_proj, dtr, T); // (T, I)
-  kernels().softplus(delta, T * I);
+  const delta = project(m.dt_proj, dtr, T, 'softplus'); // (T, I)
   const A = negExp(m.A_log); // (I, N)
 
   const y = working('mamba1 y', T * I); // (T, I)

@@ -179,6 +179,7 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
     else packedProduct(yp, xp, w, T, In, Out);
     if (bias) k.addBias(yp, resident(bias, Out), T, Out);
     if (act === 'relu2') k.relu2(yp, T * Out);
+    else if (act === 'softplus') k.softplus(yp, T * Out);
     done(out, yp, T * Out, copies);
   };
 

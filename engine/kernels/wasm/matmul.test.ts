@@ -40,6 +40,14 @@ describe.each(availableFlavors())('wasm matmul (%s build)', (flavor) => {
     be.matmul(got, x, w, T, In, Out, bias, 'relu2');
     expect(relErr(got, want)).toBeLessThan(2e-6);
     expect(want.every((v) => v >= 0)).toBe(true);
+    // the fused softplus against the reference's, and against the product then the softplus kernel
+    matmul(want, x, w, T, In, Out, bias, 'softplus');
+    be.matmul(got, x, w, T, In, Out, bias, 'softplus');
+    expect(relErr(got, want)).toBeLessThan(2e-6);
+    const apart = new Float32Array(T * Out);
+    be.matmul(apart, x, w, T, In, Out, bias);
+    be.softplus(apart, T * Out);
+    expect(got).toEqual(apart);
   });
 
   it.each([[256, 1160], [512, 256], [7, 13], [33, 8]])(
