@@ -1,5 +1,5 @@
 import { setFlagsFromString } from 'node:v8';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { matmul, matmulRef } from '../matmul';
 import { createWasmBackend } from './backend';
 import { availableFlavors, random, relErr } from './testing';
@@ -88,5 +88,49 @@ describe.each(availableFlavors())('wasm matmul (%s build)', (flavor) => {
     expect(be.arena.used).toBe(used);
     be.weights.forget(w);
     expect(be.arena.used).toBeLessThan(used);
+  });
+});
+
+describe('working arrays placed in the wasm memory', () => {
+  const be = createWasmBackend({ shared: true })!;
+
+  it('are read and written where they lie: the same bits as plain arrays, no block left behind', () => {
+    const [T, In, Out] = [37, 64, 40];
+    const w = random(In * Out, 3, 0.2);
+    const bias = random(Out, 4);
+    const plainX = random(T * In, 5);
+    const want = new Float32Array(T * Out);
+    be.matmul(want, plainX, w, T, In, Out, bias, 'softplus');
+    const x = be.placeWorking!(T * In)!;
+    const y = be.placeWorking!(T * Out)!;
+    expect(x.buffer).toBe(be.arena.memory.buffer);
+    x.set(plainX);
+    const used = be.arena.used;
+    const put = vi.spyOn(be.arena, 'put');
+    const get = vi.spyOn(be.arena, 'get');
+    be.matmul(y, x, w, T, In, Out, bias, 'softplus');
+    expect(y).toEqual(want);
+    expect(put).not.toHaveBeenCalled();
+    expect(get).not.toHaveBeenCalled();
+    expect(be.arena.used).toBe(used);
+    put.mockRestore();
+    get.mockRestore();
+    // in place on a placed array (siluGate's y), and a plain output of a placed input
+    const z = random(T * Out, 6);
+    const gated = Float32Array.from(want);
+    be.siluGate(gated, z, 0, Out, T, Out);
+    be.siluGate(y, z, 0, Out, T, Out);
+    expect(y).toEqual(gated);
+    const out = new Float32Array(T * Out);
+    be.matmul(out, x, w, T, In, Out, bias, 'softplus');
+    expect(out).toEqual(want);
+    be.freeWorking!(x);
+    be.freeWorking!(y);
+    const block = (n: number) => Math.ceil((4 * n) / 64) * 64; // the arena's 64-byte blocks
+    expect(be.arena.used).toBe(used - block(T * In) - block(T * Out));
+  });
+
+  it('are plain arrays where the memory is not shared', () => {
+    expect(createWasmBackend({ shared: false })!.placeWorking!(16)).toBeUndefined();
   });
 });
