@@ -21,7 +21,7 @@ import { median } from './timing';
 
 setFlagsFromString('--experimental-wasm-relaxed-simd');
 
-const KERNELS = ['matmul', 'rmsnorm', 'gatedRmsnorm', 'siluGate', 'softplus', 'conv1dCausal', 'mamba2Scan', 'mamba1Scan', 'causalAttention'] as const;
+const KERNELS = ['matmul', 'rmsnorm', 'gatedRmsnorm', 'siluGate', 'softplus', 'conv1dCausal', 'mamba2Scan', 'mamba1Scan', 'mamba1ImplicitTerms', 'causalAttention'] as const;
 
 /** CPU time of the process (all threads) in ms. */
 function cpuMs(): number {

@@ -1,5 +1,6 @@
 // Implicit attention of Mamba layers, row by row (the SSD duality, Dao & Gu 2024 §3). Shared by the
 // default captures and the on-demand tiles.
+import { kernels } from '../kernels/backend';
 
 /** cum (H, T) = Σ_{k≤t} dt[k, h]·A[h] for dt (T, H); without A, plain prefix sums of dt. Float64. */
 export function prefixSums(dt: Float32Array, A: Float64Array | undefined, T: number, H: number): Float64Array {
@@ -53,14 +54,7 @@ export function mamba1ImplicitRow(
   let count = 0;
   for (let d = d0; d < d1; d += step) {
     count++;
-    const cum = cumOf(d);
-    const ct = cum[t];
-    for (let s = 0; s <= t; s++) {
-      const gap = ct - cum[s];
-      let acc = 0;
-      for (let n = 0; n < N; n++) acc += C[t * N + n] * B[s * N + n] * Math.exp(A[d * N + n] * gap);
-      row[s] += acc * delta[s * I + d];
-    }
+    kernels().mamba1ImplicitTerms(row, t, cumOf(d), delta, d, I, A, B, C, N);
   }
   for (let s = 0; s <= t; s++) row[s] /= count;
 }

@@ -254,6 +254,28 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
     scanSegments(arena, convert, state, stored.offsetOf(state), I * N, T, probe, (I / group) * T, run);
   };
 
+  // the channel's gaps cum[t] − cum[s] and its column of Δ, rounded to float32, and A's row copied in
+  const mamba1ImplicitTerms: KernelBackend['mamba1ImplicitTerms'] = (row, t, cum, delta, d, dStride, A, B, C, N) => {
+    if (N % 4 !== 0) return ref.mamba1ImplicitTerms(row, t, cum, delta, d, dStride, A, B, C, N);
+    const S = t + 1;
+    const gp = arena.alloc(S * 4), dp = arena.alloc(S * 4), ap = arena.alloc(N * 4);
+    const f = arena.f32();
+    const ct = cum[t];
+    for (let s = 0; s < S; s++) {
+      f[(gp >>> 2) + s] = ct - cum[s];
+      f[(dp >>> 2) + s] = delta[s * dStride + d];
+    }
+    for (let n = 0; n < N; n++) f[(ap >>> 2) + n] = A[d * N + n];
+    const copies: number[] = [];
+    const inputs: number[] = [];
+    const rp = read(row.subarray(0, S), copies);
+    const bp = read(B.subarray(0, S * N), inputs);
+    const cp = read(C.subarray(t * N, (t + 1) * N), inputs);
+    k.mamba1ImplicitTerms(rp, gp, dp, ap, bp, cp, S, N);
+    done(row, rp, S, copies);
+    for (const c of [gp, dp, ap, ...inputs]) arena.release(c);
+  };
+
   const conv1dCausal: KernelBackend['conv1dCausal'] = (out, x, history, w, bias, T, C, K, act) => {
     if (C % 4 !== 0) return ref.conv1dCausal(out, x, history, w, bias, T, C, K, act);
     const H = K - 1;
@@ -339,7 +361,7 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
 
   return {
     ...ref, name: `wasm-${km.flavor}`, flavor: km.flavor, arena, weights, stateFloat32: true,
-    matmul, mamba2Scan, mamba1Scan, causalAttention, conv1dCausal, rmsnorm, gatedRmsnorm, siluGate, softplus,
+    matmul, mamba2Scan, mamba1Scan, mamba1ImplicitTerms, causalAttention, conv1dCausal, rmsnorm, gatedRmsnorm, siluGate, softplus,
     placeWeights: stored.place,
     placeState: stored.placeState,
     placeWorking, freeWorking,
