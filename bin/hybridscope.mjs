@@ -6817,6 +6817,13 @@ function createWasmBackend(opts = {}) {
     arena.get(out, xp, T2 * D2);
     arena.release(xp);
   };
+  const zRows = (z, zOffset, zStride, T2, I, copies) => {
+    const placed = offset(z);
+    if (placed >= 0) return { zp: placed + zOffset * 4, zs: zStride };
+    const at = putRows(z, zOffset, zStride, T2, I);
+    copies.push(at);
+    return { zp: at, zs: I };
+  };
   const putRows = (z, zOffset, zStride, T2, I) => {
     const at = arena.alloc(T2 * I * 4);
     const f = arena.f32();
@@ -6827,10 +6834,9 @@ function createWasmBackend(opts = {}) {
     if (I % 4 !== 0) return ref.siluGate(y, z, zOffset, zStride, T2, I);
     const copies = [];
     const yp = read(y.subarray(0, T2 * I), copies);
-    const zp = putRows(z, zOffset, zStride, T2, I);
-    k.siluGate(yp, zp, I, T2, I);
+    const { zp, zs } = zRows(z, zOffset, zStride, T2, I, copies);
+    k.siluGate(yp, zp, zs, T2, I);
     done(y, yp, T2 * I, copies);
-    arena.release(zp);
   };
   const softplus2 = (x, n) => {
     const copies = [];
@@ -6840,13 +6846,12 @@ function createWasmBackend(opts = {}) {
   };
   const gatedRmsnorm2 = (y, z, zOffset, zStride, weight, T2, D2, eps, groupSize = D2) => {
     if (groupSize % 4 !== 0 || D2 % groupSize !== 0) return ref.gatedRmsnorm(y, z, zOffset, zStride, weight, T2, D2, eps, groupSize);
-    const yp = arena.put(y.subarray(0, T2 * D2));
-    const zp = putRows(z, zOffset, zStride, T2, D2);
-    k.siluGate(yp, zp, D2, T2, D2);
+    const copies = [];
+    const yp = read(y.subarray(0, T2 * D2), copies);
+    const { zp, zs } = zRows(z, zOffset, zStride, T2, D2, copies);
+    k.siluGate(yp, zp, zs, T2, D2);
     k.rmsnorm(yp, yp, resident(weight, D2), T2, D2, eps, groupSize);
-    arena.get(y, yp, T2 * D2);
-    arena.release(yp);
-    arena.release(zp);
+    done(y, yp, T2 * D2, copies);
   };
   const causalAttention2 = (out, q, kc, vc, scratch2, T2, past, H2, KVH, hd, scaling, onRow, taps) => {
     if (hd % 8 !== 0) return ref.causalAttention(out, q, kc, vc, scratch2, T2, past, H2, KVH, hd, scaling, onRow, taps);

@@ -303,7 +303,15 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
     arena.release(xp);
   };
 
-  // z comes strided out of a projection: only its I columns are copied in
+  // z comes strided out of a projection: read where it lies (a placed working array; stride
+  // zStride), else only its I columns are copied in (stride I); `copies` gets the block made
+  const zRows = (z: Float32Array, zOffset: number, zStride: number, T: number, I: number, copies: number[]) => {
+    const placed = offset(z);
+    if (placed >= 0) return { zp: placed + zOffset * 4, zs: zStride };
+    const at = putRows(z, zOffset, zStride, T, I);
+    copies.push(at);
+    return { zp: at, zs: I };
+  };
   const putRows = (z: Float32Array, zOffset: number, zStride: number, T: number, I: number) => {
     const at = arena.alloc(T * I * 4);
     const f = arena.f32();
@@ -315,10 +323,9 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
     if (I % 4 !== 0) return ref.siluGate(y, z, zOffset, zStride, T, I);
     const copies: number[] = [];
     const yp = read(y.subarray(0, T * I), copies);
-    const zp = putRows(z, zOffset, zStride, T, I);
-    k.siluGate(yp, zp, I, T, I);
+    const { zp, zs } = zRows(z, zOffset, zStride, T, I, copies);
+    k.siluGate(yp, zp, zs, T, I);
     done(y, yp, T * I, copies);
-    arena.release(zp);
   };
 
   const softplus: KernelBackend['softplus'] = (x, n) => {
@@ -330,13 +337,12 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
 
   const gatedRmsnorm: KernelBackend['gatedRmsnorm'] = (y, z, zOffset, zStride, weight, T, D, eps, groupSize = D) => {
     if (groupSize % 4 !== 0 || D % groupSize !== 0) return ref.gatedRmsnorm(y, z, zOffset, zStride, weight, T, D, eps, groupSize);
-    const yp = arena.put(y.subarray(0, T * D));
-    const zp = putRows(z, zOffset, zStride, T, D);
-    k.siluGate(yp, zp, D, T, D);
+    const copies: number[] = [];
+    const yp = read(y.subarray(0, T * D), copies);
+    const { zp, zs } = zRows(z, zOffset, zStride, T, D, copies);
+    k.siluGate(yp, zp, zs, T, D);
     k.rmsnorm(yp, yp, resident(weight, D), T, D, eps, groupSize);
-    arena.get(y, yp, T * D);
-    arena.release(yp);
-    arena.release(zp);
+    done(y, yp, T * D, copies);
   };
 
   const causalAttention: KernelBackend['causalAttention'] = (out, q, kc, vc, scratch, T, past, H, KVH, hd, scaling, onRow, taps) => {

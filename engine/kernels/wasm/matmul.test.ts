@@ -124,10 +124,23 @@ describe('working arrays placed in the wasm memory', () => {
     const out = new Float32Array(T * Out);
     be.matmul(out, x, w, T, In, Out, bias, 'softplus');
     expect(out).toEqual(want);
+    // a placed z read in its rows of stride 2·Out at column Out (Mamba-1's x | z), gated norm too
+    const xz = be.placeWorking!(T * 2 * Out)!;
+    for (let t = 0; t < T; t++) xz.set(z.subarray(t * Out, (t + 1) * Out), t * 2 * Out + Out);
+    const viaPlaced = Float32Array.from(want);
+    be.siluGate(viaPlaced, xz, Out, 2 * Out, T, Out);
+    expect(viaPlaced).toEqual(gated);
+    const normW = random(Out, 7);
+    const normed = [Float32Array.from(want), Float32Array.from(want)];
+    be.gatedRmsnorm(normed[0], z, 0, Out, normW, T, Out, 1e-5, 8);
+    be.gatedRmsnorm(normed[1], xz, Out, 2 * Out, normW, T, Out, 1e-5, 8);
+    expect(normed[1]).toEqual(normed[0]);
+    const held = be.arena.used; // with the norm weight's resident copy
+    be.freeWorking!(xz);
     be.freeWorking!(x);
     be.freeWorking!(y);
     const block = (n: number) => Math.ceil((4 * n) / 64) * 64; // the arena's 64-byte blocks
-    expect(be.arena.used).toBe(used - block(T * In) - block(T * Out));
+    expect(be.arena.used).toBe(held - block(T * In) - block(T * Out) - block(T * 2 * Out));
   });
 
   it('are plain arrays where the memory is not shared', () => {
