@@ -2722,12 +2722,13 @@ function cbRow(cb, t, g, B, C, G, N2) {
   }
   return cb;
 }
-function mamba1ImplicitRow(row, t, d0, d1, step6, delta, cumOf, A, B, C, T2, I, N2) {
+function mamba1ImplicitRow(row, t, d0, d1, step6, channel, A, B, C, N2) {
   row.fill(0);
   let count = 0;
   for (let d = d0; d < d1; d += step6) {
     count++;
-    kernels().mamba1ImplicitTerms(row, t, cumOf(d), delta, d, I, A, B, C, N2);
+    const { cum, delta } = channel(d);
+    kernels().mamba1ImplicitTerms(row, t, cum, delta, 0, 1, A.subarray(d * N2, (d + 1) * N2), B, C, N2);
   }
   for (let s = 0; s <= t; s++) row[s] /= count;
 }
@@ -2808,15 +2809,16 @@ function mamba1Capture(m, T2, plan, budget2, name) {
     }
     const sampled = rows || mass ? channelsOf(groups, cpg, channelStep) : [];
     const cumRows = sampled.map(() => new Float64Array(T2));
-    mamba1Sums(i.delta, aMean, T2, I, groups, cpg, dtG, decay, sampled, cumRows);
-    const rowOf = new Map(sampled.map((d, k) => [d, cumRows[k]]));
-    const cumOf = (d) => rowOf.get(d);
+    const columns = sampled.map(() => new Float32Array(T2));
+    mamba1Sums(i.delta, aMean, T2, I, groups, cpg, dtG, decay, sampled, cumRows, columns);
+    const channelOf = new Map(sampled.map((d, k) => [d, { cum: cumRows[k], delta: columns[k] }]));
+    const channel = (d) => channelOf.get(d);
     const scratch2 = rows ? void 0 : new Float32Array(T2);
     if (rows || mass) {
       for (let g = 0; g < groups; g++) {
         plan.focus.forEach((t, r) => {
           const row = rows ? rows.subarray((g * R + r) * T2, (g * R + r + 1) * T2) : scratch2.fill(0);
-          mamba1ImplicitRow(row, t, g * cpg, (g + 1) * cpg, channelStep, i.delta, cumOf, i.A, i.B, i.C, T2, I, N2);
+          mamba1ImplicitRow(row, t, g * cpg, (g + 1) * cpg, channelStep, channel, i.A, i.B, i.C, N2);
           if (mass) entryMass(mass, row, plan.entries, (g * R + r) * E);
         });
       }
@@ -2838,7 +2840,7 @@ function mamba1Capture(m, T2, plan, budget2, name) {
   });
   return run;
 }
-function mamba1Sums(delta, aMean, T2, I, groups, cpg, dt, decay, sampled, cumRows) {
+function mamba1Sums(delta, aMean, T2, I, groups, cpg, dt, decay, sampled, cumRows, columns) {
   const cum = new Float64Array(I);
   const dSums = new Float64Array(groups);
   const logs = new Float64Array(groups);
@@ -2861,7 +2863,10 @@ function mamba1Sums(delta, aMean, T2, I, groups, cpg, dt, decay, sampled, cumRow
       if (dt) dt[g * T2 + t] = dSums[g] / cpg;
       if (decay) decay[g * T2 + t] = Math.exp(logs[g] / cpg);
     }
-    for (let k = 0; k < sampled.length; k++) cumRows[k][t] = cum[sampled[k]];
+    for (let k = 0; k < sampled.length; k++) {
+      cumRows[k][t] = cum[sampled[k]];
+      columns[k][t] = delta[o + sampled[k]];
+    }
   }
 }
 function channelsOf(groups, cpg, step6) {

@@ -92,15 +92,16 @@ export function mamba1Capture(m: Mamba1Mixer, T: number, plan: CapturePlan, budg
     // implicit rows sample (an (I, T) float64 table was 16 MB at 4k tokens, read across its rows)
     const sampled = rows || mass ? channelsOf(groups, cpg, channelStep) : [];
     const cumRows = sampled.map(() => new Float64Array(T));
-    mamba1Sums(i.delta, aMean, T, I, groups, cpg, dtG, decay, sampled, cumRows);
-    const rowOf = new Map(sampled.map((d, k) => [d, cumRows[k]]));
-    const cumOf = (d: number) => rowOf.get(d)!;
+    const columns = sampled.map(() => new Float32Array(T));
+    mamba1Sums(i.delta, aMean, T, I, groups, cpg, dtG, decay, sampled, cumRows, columns);
+    const channelOf = new Map(sampled.map((d, k) => [d, { cum: cumRows[k], delta: columns[k] }]));
+    const channel = (d: number) => channelOf.get(d)!;
     const scratch = rows ? undefined : new Float32Array(T); // rows dropped: mass still needs each row
     if (rows || mass) {
       for (let g = 0; g < groups; g++) {
         plan.focus.forEach((t, r) => {
           const row = rows ? rows.subarray((g * R + r) * T, (g * R + r + 1) * T) : scratch!.fill(0);
-          mamba1ImplicitRow(row, t, g * cpg, (g + 1) * cpg, channelStep, i.delta, cumOf, i.A, i.B, i.C, T, I, N);
+          mamba1ImplicitRow(row, t, g * cpg, (g + 1) * cpg, channelStep, channel, i.A, i.B, i.C, N);
           if (mass) entryMass(mass, row, plan.entries, (g * R + r) * E);
         });
       }
@@ -119,12 +120,13 @@ export function mamba1Capture(m: Mamba1Mixer, T: number, plan: CapturePlan, budg
 
 /**
  * One pass over Δ (T, I) in its order: the running Σ_{k≤t} Δ_k[d] per channel (prefixSums' sums, in
- * the same order) into cumRows for the sampled channels, and per channel group and token the mean Δ
+ * the same order) into cumRows and Δ's column into columns for the sampled channels, and per channel group and token the mean Δ
  * (dt) and exp(mean over the group of aMean[d]·Σ Δ_d) (decay).
  */
 function mamba1Sums(
   delta: Float32Array, aMean: Float64Array, T: number, I: number, groups: number, cpg: number,
   dt: Float32Array | undefined, decay: Float32Array | undefined, sampled: number[], cumRows: Float64Array[],
+  columns: Float32Array[],
 ): void {
   const cum = new Float64Array(I);
   const dSums = new Float64Array(groups);
@@ -148,7 +150,10 @@ function mamba1Sums(
       if (dt) dt[g * T + t] = dSums[g] / cpg;
       if (decay) decay[g * T + t] = Math.exp(logs[g] / cpg);
     }
-    for (let k = 0; k < sampled.length; k++) cumRows[k][t] = cum[sampled[k]];
+    for (let k = 0; k < sampled.length; k++) {
+      cumRows[k][t] = cum[sampled[k]];
+      columns[k][t] = delta[o + sampled[k]];
+    }
   }
 }
 
