@@ -13,8 +13,8 @@ import { kernels, type KernelBackend } from '../kernels/backend';
 export type WorkingRole =
   | 'block input'
   | 'attention k' | 'attention v' | 'attention out'
-  | 'mamba1 in_proj' | 'mamba1 conv in' | 'mamba1 x' | 'mamba1 y'
-  | 'mamba2 in_proj' | 'mamba2 conv in' | 'mamba2 conv out' | 'mamba2 x' | 'mamba2 y'
+  | 'mamba1 in_proj' | 'mamba1 x' | 'mamba1 y'
+  | 'mamba2 in_proj' | 'mamba2 conv out' | 'mamba2 x' | 'mamba2 y'
   | 'mlp gate' | 'mlp up';
 
 // Where the kernel backend can place them in its own memory (placeWorking: the wasm backend), the

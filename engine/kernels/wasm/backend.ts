@@ -276,12 +276,17 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
     for (const c of [gp, dp, ap, ...inputs]) arena.release(c);
   };
 
-  const conv1dCausal: KernelBackend['conv1dCausal'] = (out, x, history, w, bias, T, C, K, act) => {
-    if (C % 4 !== 0) return ref.conv1dCausal(out, x, history, w, bias, T, C, K, act);
+  const conv1dCausal: KernelBackend['conv1dCausal'] = (out, x, history, w, bias, T, C, K, act, xStride = C) => {
+    if (C % 4 !== 0) return ref.conv1dCausal(out, x, history, w, bias, T, C, K, act, xStride);
     const H = K - 1;
     const ext = arena.alloc((H + T) * C * 4); // [history; x] (H + T, C)
-    arena.f32().set(history.subarray(0, H * C), ext >>> 2);
-    arena.f32().set(x.subarray(0, T * C), (ext >>> 2) + H * C);
+    const f = arena.f32();
+    f.set(history.subarray(0, H * C), ext >>> 2);
+    const xo = offset(x);
+    const e = (ext >>> 2) + H * C;
+    if (xStride === C && xo < 0) f.set(x.subarray(0, T * C), e);
+    else if (xo >= 0) k.copyRows(e * 4, xo, T, C, xStride);
+    else for (let t = 0; t < T; t++) f.set(x.subarray(t * xStride, t * xStride + C), e + t * C);
     const wT = weights.get(w, `conv ${C}x${K} transposed`, (src) => {
       const t = new Float32Array(K * C); // (K, C)
       for (let c = 0; c < C; c++) for (let j = 0; j < K; j++) t[j * C + c] = src[c * K + j];

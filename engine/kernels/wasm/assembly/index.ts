@@ -5,4 +5,4 @@ export { gemmStored, gemvStored, storedScratchBytes } from './stored';
 export { mamba2Scan, mamba1Scan, mamba1ImplicitTerms } from './scan';
 export { softmaxRows, attendBlock } from './attention';
 export { expApprox } from './exp';
-export { conv1d, rmsnorm, siluGate, softplus, demote, promote, relu2 } from './elementwise';
+export { conv1d, copyRows, rmsnorm, siluGate, softplus, demote, promote, relu2 } from './elementwise';
