@@ -1,11 +1,11 @@
 // Where the time goes, for kernel work between full bench runs: `npx tsx bench/profile.ts [model…]`.
 // (1) a 4,000-token phonebook prefill with the default probes, with per-kernel totals from wrapping
 // the kernel table (the rest is the engine's own JS), wall and CPU time of the process (both threads:
-// the figure a shared machine does not stretch); (2) greedy decoding after it on the one-thread
-// and the two-thread backend in turns (same process, same state), so background load hits both
-// alike. MODELS_DIR overrides assets/models/ (e.g. a copy while the bundled weights are replaced);
-// PROFILE_TOKENS the prompt's length. Part (h)'s checkpoints: weights are placed in the two-thread
-// backend's memory, so its decoding alone is timed, 2 × 8 steps:
+// on a loaded machine the CPU time is the steadier number); (2) greedy decoding after it on the
+// one-thread and the two-thread backend in turns (same process, same state), so background load hits
+// both alike. --no-decode skips (2). MODELS_DIR overrides assets/models/ (e.g. a copy while the bundled
+// weights are replaced); PROFILE_TOKENS the prompt's length. Part (h)'s checkpoints: weights are placed
+// in the two-thread backend's memory, so its decoding alone is timed, 2 × 8 steps:
 //   MODELS_DIR=/tmp/hybridscope-bench PROFILE_TOKENS=500 npx tsx bench/profile.ts mamba2-1.3b-v1
 // For a CPU profile: node --cpu-prof --import tsx bench/profile.ts hybrid
 import { readFileSync } from 'node:fs';
@@ -24,7 +24,7 @@ import { median } from './timing';
 
 setFlagsFromString('--experimental-wasm-relaxed-simd');
 
-const KERNELS = ['matmul', 'rmsnorm', 'gatedRmsnorm', 'siluGate', 'softplus', 'conv1dCausal', 'mamba2Scan', 'mamba1Scan', 'causalAttention'] as const;
+const KERNELS = ['matmul', 'rmsnorm', 'gatedRmsnorm', 'siluGate', 'softplus', 'conv1dCausal', 'mamba2Scan', 'mamba1Scan', 'mamba1ImplicitTerms', 'causalAttention'] as const;
 
 /** CPU time of the whole process (every thread), ms. */
 function cpuMs(): number {
@@ -52,7 +52,8 @@ async function main(): Promise<void> {
   const two = createWasmBackend({ spawnHelper: spawnNodeHelper })!;
   if (!(await untilReady(() => two.threads() === 2))) throw new Error('the helper thread did not start');
   const dir = process.env.MODELS_DIR ?? new URL('../assets/models/', import.meta.url).pathname;
-  const ids = process.argv.slice(2).length ? process.argv.slice(2) : ['hybrid', 'transformer', 'mamba2', 'mamba'];
+  const args = process.argv.slice(2).filter((a) => a !== '--no-decode');
+  const ids = args.length ? args : ['hybrid', 'transformer', 'mamba2', 'mamba'];
   const promptTokens = Number(process.env.PROFILE_TOKENS ?? 4000);
   for (const id of ids) {
     useBackend(two); // large weights are placed in this backend's memory as they load
@@ -66,21 +67,22 @@ async function main(): Promise<void> {
     const totals: Record<string, number> = {};
     const cpu: Record<string, number> = {};
     const ms: number[] = [];
-    let lastCpu = 0;
+    const cpus: number[] = [];
     for (let r = 0; r < (placed ? 2 : 4); r++) {
       for (const t of [totals, cpu]) for (const k of Object.keys(t)) delete t[k];
       useBackend(timed(two, totals, cpu));
       const t0 = performance.now(), c0 = cpuMs();
       forward(model, book.ids, capture, { lastLogitsOnly: placed });
       ms.push(performance.now() - t0);
-      lastCpu = cpuMs() - c0;
+      cpus.push(cpuMs() - c0);
     }
     const last = ms[ms.length - 1];
     const kernelMs = Object.values(totals).reduce((a, b) => a + b, 0);
     const kernelCpu = Object.values(cpu).reduce((a, b) => a + b, 0);
-    const parts = Object.entries(totals).map(([k, v]) => `${k} ${v.toFixed(0)} (${cpu[k].toFixed(0)})`).join(', ');
-    console.log(`${id} prefill T=${book.ids.length}: ${ms.map((m) => m.toFixed(0)).join(' ')} ms (2 threads); last run, wall (CPU) ms: ${parts}, engine JS ${(last - kernelMs).toFixed(0)} (${(lastCpu - kernelCpu).toFixed(0)}), all ${last.toFixed(0)} (${lastCpu.toFixed(0)}); load ${loadavg()[0].toFixed(1)}`);
+    const parts = Object.entries(totals).map(([k, v]) => `${k} ${v.toFixed(0)}/${cpu[k].toFixed(0)}`).join(', ');
+    console.log(`${id} prefill T=${book.ids.length}: ${ms.map((m) => m.toFixed(0)).join(' ')} ms wall, ${cpus.map((m) => m.toFixed(0)).join(' ')} ms CPU (2 threads); last run, wall/CPU ms: ${parts}, engine JS ${(last - kernelMs).toFixed(0)}/${(cpus[cpus.length - 1] - kernelCpu).toFixed(0)}; load ${loadavg()[0].toFixed(1)}`);
 
+    if (process.argv.includes('--no-decode')) continue;
     useBackend(two);
     const { state, logits } = forward(model, book.ids, undefined, { lastLogitsOnly: true });
     const tokens = greedyTokens(model, state, logits.data, Infinity, 1);

@@ -6,7 +6,7 @@ import { causalAttention } from './attention';
 import { conv1dCausal } from './conv1d';
 import { matmul } from './matmul';
 import { gatedRmsnorm, rmsnorm } from './rmsnorm';
-import { mamba1Scan, mamba2Scan } from './scan';
+import { mamba1ImplicitTerms, mamba1Scan, mamba2Scan } from './scan';
 
 /** A layer's SSM state: float64 for the reference kernels, float32 where the backend computes the
  *  recurrence in float32 anyway (stateFloat32): the same values, half the bytes, no conversion. */
@@ -34,6 +34,8 @@ export interface KernelBackend {
   mamba2Scan: typeof mamba2Scan;
   /** Mamba-1 selective scan, state (I, N) in/out. */
   mamba1Scan: typeof mamba1Scan;
+  /** One Mamba-1 channel's implicit-attention terms of a focus row (the probes); float32 in wasm. */
+  mamba1ImplicitTerms: typeof mamba1ImplicitTerms;
   /** causal GQA attention over a KV cache with an optional per-row probability hook. */
   causalAttention: typeof causalAttention;
   /**
@@ -46,6 +48,11 @@ export interface KernelBackend {
   /** Optional: a zeroed float32 SSM state of n values that the scans read and write in place (the
    *  wasm backend, for large states); undefined, or no such function: a plain array. */
   placeState?: (n: number) => Float32Array | undefined;
+  /** Optional: a working array of n floats (layers/working.ts) in the memory the kernels read, so
+   *  a kernel given it reads or writes it where it lies instead of copying it in and out; undefined,
+   *  or no such function: a plain array. Handed back with freeWorking once its role lets it go. */
+  placeWorking?: (n: number) => Float32Array | undefined;
+  freeWorking?: (a: Float32Array) => void;
 }
 
 /** Matrices up to this many values may be kept by a backend as a float32 copy beside the loaded
@@ -55,6 +62,7 @@ export const SMALL_MATRIX_WEIGHTS = 1 << 20;
 
 export const referenceBackend: KernelBackend = {
   name: 'reference', matmul, rmsnorm, gatedRmsnorm, siluGate, softplus: softplusInPlace, conv1dCausal, mamba2Scan, mamba1Scan, causalAttention,
+  mamba1ImplicitTerms,
 };
 
 let active: KernelBackend = referenceBackend;

@@ -3,13 +3,15 @@
 // round once on store. 16-bit weights (tensor.ts Weight16) are widened a block of rows at a time
 // and multiplied exactly as float32 ones: the same values give the same bits.
 import type { WeightArray } from '../tensor';
+import { softplusInPlace } from './activations';
 import { widen, widened } from './widen';
 
 /** An activation applied to a matmul's output (fused so a fast backend makes no extra pass). */
-export type MatmulAct = 'relu2';
+export type MatmulAct = 'relu2' | 'softplus';
 
 /**
- * out (T, Out) = act(x (T, In) · w (Out, In)ᵀ + bias (Out)); act 'relu2' is relu(v)² (nemotron_h's MLP).
+ * out (T, Out) = act(x (T, In) · w (Out, In)ᵀ + bias (Out)); act 'relu2' is relu(v)² (nemotron_h's MLP),
+ * 'softplus' torch's softplus (Mamba-1's Δ = softplus(dt_proj(dt_r))).
  * Tiles of 2 tokens × 4 outputs share each load of x and w across 8 accumulators (about twice the
  * speed of one dot product at a time in V8); leftover rows and columns take the plain loop.
  */
@@ -30,6 +32,7 @@ export function matmul(
     }
   }
   if (act === 'relu2') for (let i = 0; i < T * Out; i++) out[i] = out[i] > 0 ? out[i] * out[i] : 0;
+  else if (act === 'softplus') softplusInPlace(out, T * Out);
 }
 
 /** Floats of the widened block of a 16-bit matrix (256 KB: L2-sized). */

@@ -138,3 +138,21 @@ export function mamba1Scan(
     }
   }
 }
+
+/**
+ * One Mamba-1 channel's implicit-attention terms for focus row t (the probes' M_d[t, s] before the
+ * mean over channels): row[s] += Δ_s[d] · Σ_n C_t[n] B_s[n] exp(A[d, n]·(cum[t] − cum[s])), s ≤ t.
+ * cum (T): the channel's prefix sums of Δ; Δ_s[d] = delta[s·dStride + d]; A[d, n] = A[d·N + n].
+ */
+export function mamba1ImplicitTerms(
+  row: Float32Array, t: number, cum: Float64Array, delta: Float32Array, d: number, dStride: number, A: Float64Array,
+  B: Float32Array, C: Float32Array, N: number,
+): void {
+  const ct = cum[t];
+  for (let s = 0; s <= t; s++) {
+    const gap = ct - cum[s];
+    let acc = 0;
+    for (let n = 0; n < N; n++) acc += C[t * N + n] * B[s * N + n] * Math.exp(A[d * N + n] * gap);
+    row[s] += acc * delta[s * dStride + d];
+  }
+}

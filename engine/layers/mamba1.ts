@@ -33,12 +33,11 @@ export interface Mamba1Capture {
 /** out (T, D) for normed u (T, D), continuing from `state` (updated). */
 export function forward(m: Mamba1Mixer, u: Float32Array, T: number, state: Mamba1State, capture?: Mamba1Capture): Float32Array {
   const { I, N, R } = m;
-  // xz, xin, x and y are working arrays (working.ts): none outlives this call (delta, B, C go to the probes)
+  // xz, x and y are working arrays (working.ts): none outlives this call (delta, B, C go to the probes)
   const xz = projectWorking('mamba1 in_proj', m.in_proj, u, T); // (T, 2I)
-  const xin = working('mamba1 conv in', T * I); // (T, I)
-  for (let t = 0; t < T; t++) xin.set(xz.subarray(t * 2 * I, t * 2 * I + I), t * I);
   const x = working('mamba1 x', T * I);
-  kernels().conv1dCausal(x, xin, state.conv, m.conv1d.weight, m.conv1d.bias, T, I, m.K, 'silu');
+  // the conv reads x's columns of xz in their rows (stride 2I)
+  kernels().conv1dCausal(x, xz, state.conv, m.conv1d.weight, m.conv1d.bias, T, I, m.K, 'silu', 2 * I);
 
   const dbl = project(m.x_proj, x, T); // (T, R + 2N)
   const W = R + 2 * N;
@@ -56,8 +55,7 @@ export function forward(m: Mamba1Mixer, u: Float32Array, T: number, state: Mamba
     weightlessNorm(B, T, N, eps, m.dtBCNorm.B);
     weightlessNorm(C, T, N, eps, m.dtBCNorm.C);
   }
-  const delta = project(m.dt_proj, dtr, T); // (T, I)
-  kernels().softplus(delta, T * I);
+  const delta = project(m.dt_proj, dtr, T, 'softplus'); // (T, I)
   const A = negExp(m.A_log); // (I, N)
 
   const y = working('mamba1 y', T * I); // (T, I)

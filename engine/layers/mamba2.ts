@@ -40,14 +40,13 @@ export function forward(m: Mamba2Mixer, u: Float32Array, T: number, state: Mamba
   const { H, P, N, G, I, convDim } = m;
   const width = m.in_proj.outFeatures;
   const zOff = 2 * m.dMlp;
-  // proj, xBCin, xBC, x and y are working arrays (working.ts): none outlives this call (B, C, dt go to the probes)
+  // proj, xBC, x and y are working arrays (working.ts): none outlives this call (B, C, dt go to the probes)
   const proj = projectWorking('mamba2 in_proj', m.in_proj, m.inScale === undefined ? u : scaled(u, m.inScale), T); // (T, 2·dMlp + I + convDim + H)
   if (m.projScale) for (let t = 0; t < T; t++) for (let j = 0; j < width; j++) proj[t * width + j] *= m.projScale[j];
 
-  const xBCin = working('mamba2 conv in', T * convDim); // (T, convDim)
-  for (let t = 0; t < T; t++) xBCin.set(proj.subarray(t * width + zOff + I, t * width + zOff + I + convDim), t * convDim);
   const xBC = working('mamba2 conv out', T * convDim);
-  kernels().conv1dCausal(xBC, xBCin, state.conv, m.conv1d.weight, m.conv1d.bias, T, convDim, m.K, 'silu');
+  // the conv reads xBC's columns of proj in their rows (stride width)
+  kernels().conv1dCausal(xBC, proj.subarray(zOff + I), state.conv, m.conv1d.weight, m.conv1d.bias, T, convDim, m.K, 'silu', width);
 
   const x = working('mamba2 x', T * I); // (T, H, P)
   const B = new Float32Array(T * G * N); // (T, G, N)

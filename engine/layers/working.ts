@@ -7,27 +7,42 @@
 // never stores it in a capture, a cache or a result (a callback may read it during the call). Views
 // are only valid until the role's next use.
 
+import { kernels, type KernelBackend } from '../kernels/backend';
+
 /** Every role there is: one array each, so two users of one role would alias (a typo cannot). */
 export type WorkingRole =
   | 'block input'
   | 'attention k' | 'attention v' | 'attention out'
-  | 'mamba1 in_proj' | 'mamba1 conv in' | 'mamba1 x' | 'mamba1 y'
-  | 'mamba2 in_proj' | 'mamba2 conv in' | 'mamba2 conv out' | 'mamba2 x' | 'mamba2 y'
+  | 'mamba1 in_proj' | 'mamba1 x' | 'mamba1 y'
+  | 'mamba2 in_proj' | 'mamba2 conv out' | 'mamba2 x' | 'mamba2 y'
   | 'mlp gate' | 'mlp up';
 
-const pool = new Map<WorkingRole, Float32Array>();
+// Where the kernel backend can place them in its own memory (placeWorking: the wasm backend), the
+// kernels read and write them there without copies in and out; the backend that placed an array
+// takes it back.
+
+/** A role's array and the backend that placed it, if one did. */
+const pool = new Map<WorkingRole, { a: Float32Array; from?: KernelBackend }>();
 
 /** n floats for `role` (contents undefined: the caller overwrites them all). */
 export function working(role: WorkingRole, n: number): Float32Array {
-  let a = pool.get(role);
-  if (!a || a.length < n) {
-    a = new Float32Array(n);
-    pool.set(role, a);
+  const be = kernels();
+  let held = pool.get(role);
+  if (!held || held.a.length < n || (held.from !== undefined && held.from !== be)) {
+    if (held) free(held);
+    const placed = be.placeWorking?.(n);
+    held = placed ? { a: placed, from: be } : { a: new Float32Array(n) };
+    pool.set(role, held);
   }
-  return a.subarray(0, n);
+  return held.a.subarray(0, n);
+}
+
+function free(held: { a: Float32Array; from?: KernelBackend }): void {
+  held.from?.freeWorking?.(held.a);
 }
 
 /** Lets the arrays go (after a run, so a long prompt's buffers are not held while idle). */
 export function releaseWorking(): void {
+  for (const held of pool.values()) free(held);
   pool.clear();
 }

@@ -6,7 +6,7 @@ import type { RunContext } from '../forward';
 import { forward } from '../forward';
 import type { Model } from '../model';
 import type { Tensor } from '../tensor';
-import { mamba1ImplicitRow, mamba2ImplicitRow, prefixSums } from './implicit';
+import { deltaColumn, mamba1ImplicitRow, mamba2ImplicitRow, prefixSums } from './implicit';
 import type { Mamba1Context, Mamba2Context } from './ssm-probe';
 
 export interface TileRequest {
@@ -112,8 +112,13 @@ function implicitRowFn(c: Mamba2Context | Mamba1Context, head: number, rows = 1)
   if (c.kind === 'mamba1') {
     const cumDelta = prefixSums(c.delta, undefined, c.T, c.I);
     const cpg = c.I / c.groups;
+    const columns = new Map<number, Float32Array>();
+    const channel = (d: number) => {
+      if (!columns.has(d)) columns.set(d, deltaColumn(c.delta, d, c.T, c.I));
+      return { cum: cumDelta.subarray(d * c.T, (d + 1) * c.T), delta: columns.get(d)! };
+    };
     const step = Math.max(1, Math.ceil((rows * c.T * cpg * c.N) / MAMBA1_REQUEST_COST));
-    return (row, t) => mamba1ImplicitRow(row, t, head * cpg, (head + 1) * cpg, step, c.delta, cumDelta, c.A, c.B, c.C, c.T, c.I, c.N);
+    return (row, t) => mamba1ImplicitRow(row, t, head * cpg, (head + 1) * cpg, step, channel, c.A, c.B, c.C, c.N);
   }
   throw new InputError('not a Mamba layer');
 }

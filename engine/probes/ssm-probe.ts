@@ -81,30 +81,30 @@ export function mamba1Capture(m: Mamba1Mixer, T: number, plan: CapturePlan, budg
   const channelStep = Math.max(1, Math.ceil(cost / MAMBA1_ROW_COST));
   const keep = plan.keepContext && budget.take(T * (I + 2 * N) * 4, `${name} Δ/B/C for tiles`);
   run.capture.internals = (i: Mamba1Internals) => {
-    const cumDelta = prefixSums(i.delta, undefined, T, I); // (I, T)
     const aMean = new Float64Array(I); // mean over n of A[d, n]: the channel's decay rate
     for (let d = 0; d < I; d++) {
       let sum = 0;
       for (let n = 0; n < N; n++) sum += i.A[d * N + n];
       aMean[d] = sum / N;
     }
+    // one pass over t in Δ's (T, I) order: the running Σ_{k≤t} Δ_k[d] per channel (the sums of
+    // prefixSums, in the same order), and the (T) rows of it kept only for the channels the
+    // implicit rows sample (an (I, T) float64 table was 16 MB at 4k tokens, read across its rows)
+    const sampled = rows || mass ? channelsOf(groups, cpg, channelStep) : [];
+    const cumRows = sampled.map(() => new Float64Array(T));
+    const columns = sampled.map(() => new Float32Array(T));
+    mamba1Sums(i.delta, aMean, T, I, groups, cpg, dtG, decay, sampled, cumRows, columns);
+    const channelOf = new Map(sampled.map((d, k) => [d, { cum: cumRows[k], delta: columns[k] }]));
+    const channel = (d: number) => channelOf.get(d)!;
     const scratch = rows ? undefined : new Float32Array(T); // rows dropped: mass still needs each row
-    for (let g = 0; g < groups; g++) {
-      for (let t = 0; t < T; t++) {
-        let dSum = 0, logDecay = 0;
-        for (let d = g * cpg; d < (g + 1) * cpg; d++) {
-          dSum += i.delta[t * I + d];
-          logDecay += aMean[d] * cumDelta[d * T + t];
-        }
-        if (dtG) dtG[g * T + t] = dSum / cpg;
-        if (decay) decay[g * T + t] = Math.exp(logDecay / cpg);
+    if (rows || mass) {
+      for (let g = 0; g < groups; g++) {
+        plan.focus.forEach((t, r) => {
+          const row = rows ? rows.subarray((g * R + r) * T, (g * R + r + 1) * T) : scratch!.fill(0);
+          mamba1ImplicitRow(row, t, g * cpg, (g + 1) * cpg, channelStep, channel, i.A, i.B, i.C, N);
+          if (mass) entryMass(mass, row, plan.entries, (g * R + r) * E);
+        });
       }
-      if (!rows && !mass) continue;
-      plan.focus.forEach((t, r) => {
-        const row = rows ? rows.subarray((g * R + r) * T, (g * R + r + 1) * T) : scratch!.fill(0);
-        mamba1ImplicitRow(row, t, g * cpg, (g + 1) * cpg, channelStep, i.delta, cumDelta, i.A, i.B, i.C, T, I, N);
-        if (mass) entryMass(mass, row, plan.entries, (g * R + r) * E);
-      });
     }
     if (keep) run.context = { kind: 'mamba1', delta: i.delta, B: i.B, C: i.C, A: i.A, I, N, T, groups };
   };
@@ -116,6 +116,52 @@ export function mamba1Capture(m: Mamba1Mixer, T: number, plan: CapturePlan, budg
     entryMass: f32([groups, R, E], mass),
   });
   return run;
+}
+
+/**
+ * One pass over Δ (T, I) in its order: the running Σ_{k≤t} Δ_k[d] per channel (prefixSums' sums, in
+ * the same order) into cumRows and Δ's column into columns for the sampled channels, and per channel group and token the mean Δ
+ * (dt) and exp(mean over the group of aMean[d]·Σ Δ_d) (decay).
+ */
+function mamba1Sums(
+  delta: Float32Array, aMean: Float64Array, T: number, I: number, groups: number, cpg: number,
+  dt: Float32Array | undefined, decay: Float32Array | undefined, sampled: number[], cumRows: Float64Array[],
+  columns: Float32Array[],
+): void {
+  const cum = new Float64Array(I);
+  const dSums = new Float64Array(groups);
+  const logs = new Float64Array(groups);
+  for (let t = 0; t < T; t++) {
+    const o = t * I;
+    for (let g = 0; g < groups; g++) {
+      let dSum = 0, logDecay = 0;
+      const end = (g + 1) * cpg;
+      for (let d = g * cpg; d < end; d++) {
+        const v = delta[o + d];
+        const c = cum[d] + v;
+        cum[d] = c;
+        dSum += v;
+        logDecay += aMean[d] * c;
+      }
+      dSums[g] = dSum;
+      logs[g] = logDecay;
+    }
+    for (let g = 0; g < groups; g++) {
+      if (dt) dt[g * T + t] = dSums[g] / cpg;
+      if (decay) decay[g * T + t] = Math.exp(logs[g] / cpg);
+    }
+    for (let k = 0; k < sampled.length; k++) {
+      cumRows[k][t] = cum[sampled[k]];
+      columns[k][t] = delta[o + sampled[k]];
+    }
+  }
+}
+
+/** The channels mamba1ImplicitRow samples: d0, d0+step, … < d1 of each group. */
+function channelsOf(groups: number, cpg: number, step: number): number[] {
+  const out: number[] = [];
+  for (let g = 0; g < groups; g++) for (let d = g * cpg; d < (g + 1) * cpg; d += step) out.push(d);
+  return out;
 }
 
 /** mass[o + e] = Σ_{s in entry e} |row[s]| */

@@ -28,6 +28,9 @@ const SPLIT_MIN_ROWS = 64;
  * a loaded machine more (measured: hybrid decode 197 tok/s on two threads vs 221 on one, load 3.8).
  */
 const SPLIT_MIN_WEIGHTS = 1024 * 1024;
+/** Working arrays are placed in the memory while it stays within this (a 32-bit memory's 4 GiB,
+ *  less room for the kernels' per-call blocks); beyond, they are plain arrays copied in and out. */
+const WORKING_LIMIT = 3.5 * 2 ** 30;
 
 /**
  * A decoding step's Mamba-2 scan goes on two threads from this many state values (256K: 1 MB, the
@@ -102,6 +105,38 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
     });
   // Only for weights (bias, D, norm and conv weights): arrays the layers build per call (A =
   // -exp(A_log) is recomputed each forward) are copied per call, or the cache would fill the arena.
+  // Arrays that already lie in the memory (working arrays placed by placeWorking, placed states):
+  // a kernel reads and writes them where they are. `copies` collects the blocks made otherwise.
+  const placedIn = new Set<ArrayBufferLike>();
+  const offset = (a: Float32Array) => (placedIn.has(a.buffer) ? a.byteOffset : -1);
+  const read = (a: Float32Array, copies: number[]) => {
+    const at = offset(a);
+    if (at >= 0) return at;
+    const p = arena.put(a);
+    copies.push(p);
+    return p;
+  };
+  const write = (a: Float32Array, n: number, copies: number[]) => {
+    const at = offset(a);
+    if (at >= 0) return at;
+    const p = arena.alloc(n * 4);
+    copies.push(p);
+    return p;
+  };
+  /** a ← the n floats at p unless p is where a lies; the copies released. */
+  const done = (a: Float32Array, p: number, n: number, copies: number[]) => {
+    if (offset(a) !== p) arena.get(a, p, n);
+    for (const c of copies) arena.release(c);
+  };
+  const placeWorking = (n: number): Float32Array | undefined => {
+    if (!km.shared || arena.end + 4 * n > WORKING_LIMIT) return undefined;
+    const at = arena.alloc(4 * n);
+    placedIn.add(arena.memory.buffer);
+    return new Float32Array(arena.memory.buffer, at, n);
+  };
+  const freeWorking = (a: Float32Array) => {
+    if (offset(a) >= 0) arena.release(a.byteOffset);
+  };
   const resident = (a: Float32Array, n: number) => weights.get(a, `plain ${n}`, (src) => arena.put(src.subarray(0, n) as Float32Array));
 
   // float64 ↔ float32 through wasm: a plain copy of the float64 bytes, then one SIMD pass (V8's
@@ -140,15 +175,18 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
     });
 
   const matmul: KernelBackend['matmul'] = (out, x, w, T, In, Out, bias, act) => {
-    const xp = arena.put(x.subarray(0, T * In));
-    const yp = arena.alloc(T * Out * 4);
+    const copies: number[] = [];
+    const xp = read(x.subarray(0, T * In), copies);
+    const yo = offset(out);
+    // written in place unless it would overlap x
+    const yp = yo >= 0 && (yo + T * Out * 4 <= xp || xp + T * In * 4 <= yo) ? yo : arena.alloc(T * Out * 4);
+    if (yp !== yo) copies.push(yp);
     if (In * Out > small) stored.matmul(yp, xp, w, T, In, Out);
     else packedProduct(yp, xp, w, T, In, Out);
     if (bias) k.addBias(yp, resident(bias, Out), T, Out);
     if (act === 'relu2') k.relu2(yp, T * Out);
-    arena.get(out, yp, T * Out);
-    arena.release(xp);
-    arena.release(yp);
+    else if (act === 'softplus') k.softplus(yp, T * Out);
+    done(out, yp, T * Out, copies);
   };
 
   const packedProduct = (yp: number, xp: number, w: WeightArray, T: number, In: number, Out: number) => {
@@ -174,11 +212,12 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
     if (N % 8 !== 0) return ref.mamba2Scan(y, state, x, dt, A, B, C, Dskip, T, H, P, N, G, probe);
     const run = (s: number, t0: number, t1: number, norm: number) => {
       const n = t1 - t0;
-      const xp = arena.put(x.subarray(t0 * H * P, t1 * H * P));
+      const copies: number[] = [];
+      const xp = read(x.subarray(t0 * H * P, t1 * H * P), copies);
       const dtp = arena.put(dt.subarray(t0 * H, t1 * H));
       const bp = arena.put(B.subarray(t0 * G * N, t1 * G * N));
       const cp = arena.put(C.subarray(t0 * G * N, t1 * G * N));
-      const yp = arena.alloc(n * H * P * 4);
+      const yp = write(y.subarray(t0 * H * P), n * H * P, copies);
       const ap = putF64(A.subarray(0, H));
       const args = [yp, s, xp, dtp, ap, bp, cp, resident(Dskip, H), n, H, P, N, G, norm && norm + t0 * 4, T] as const;
       // a head's state transposed to (N, P) lives in the gemm scratch while it is scanned: worth its
@@ -190,8 +229,8 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
       } else {
         k.mamba2Scan(...args, 0, H, st);
       }
-      arena.get(y.subarray(t0 * H * P), yp, n * H * P);
-      for (const at of [xp, dtp, ap, bp, cp, yp]) arena.release(at);
+      done(y.subarray(t0 * H * P), yp, n * H * P, copies);
+      for (const at of [dtp, ap, bp, cp]) arena.release(at);
     };
     scanSegments(arena, convert, state, stored.offsetOf(state), H * P * N, T, probe, H * T, run);
   };
@@ -202,11 +241,12 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
     if (N % 4 !== 0 || I % group !== 0) return ref.mamba1Scan(y, state, x, delta, A, B, C, Dskip, T, I, N, probe);
     const run = (s: number, t0: number, t1: number, norm: number) => {
       const n = t1 - t0;
-      const xp = arena.put(x.subarray(t0 * I, t1 * I));
-      const dp = arena.put(delta.subarray(t0 * I, t1 * I));
+      const copies: number[] = [];
+      const xp = read(x.subarray(t0 * I, t1 * I), copies);
+      const dp = read(delta.subarray(t0 * I, t1 * I), copies);
       const bp = arena.put(B.subarray(t0 * N, t1 * N));
       const cp = arena.put(C.subarray(t0 * N, t1 * N));
-      const yp = arena.alloc(n * I * 4);
+      const yp = write(y.subarray(t0 * I), n * I, copies);
       const ap = putF64(A.subarray(0, I * N));
       const args = [yp, s, xp, dp, ap, bp, cp, resident(Dskip, I), n, I, N, norm && norm + t0 * 4, T, group] as const;
       if (n > 1 && I / group > 1 && two()) {
@@ -214,29 +254,56 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
       } else {
         k.mamba1Scan(...args, 0, I);
       }
-      arena.get(y.subarray(t0 * I), yp, n * I);
-      for (const at of [xp, dp, ap, bp, cp, yp]) arena.release(at);
+      done(y.subarray(t0 * I), yp, n * I, copies);
+      for (const at of [ap, bp, cp]) arena.release(at);
     };
     scanSegments(arena, convert, state, stored.offsetOf(state), I * N, T, probe, (I / group) * T, run);
   };
 
-  const conv1dCausal: KernelBackend['conv1dCausal'] = (out, x, history, w, bias, T, C, K, act) => {
-    if (C % 4 !== 0) return ref.conv1dCausal(out, x, history, w, bias, T, C, K, act);
+  // the channel's gaps cum[t] − cum[s] and its column of Δ, rounded to float32, and A's row copied in
+  const mamba1ImplicitTerms: KernelBackend['mamba1ImplicitTerms'] = (row, t, cum, delta, d, dStride, A, B, C, N) => {
+    if (N % 4 !== 0) return ref.mamba1ImplicitTerms(row, t, cum, delta, d, dStride, A, B, C, N);
+    const S = t + 1;
+    const gp = arena.alloc(S * 4), dp = arena.alloc(S * 4), ap = arena.alloc(N * 4);
+    const f = arena.f32();
+    const ct = cum[t];
+    for (let s = 0; s < S; s++) {
+      f[(gp >>> 2) + s] = ct - cum[s];
+      f[(dp >>> 2) + s] = delta[s * dStride + d];
+    }
+    for (let n = 0; n < N; n++) f[(ap >>> 2) + n] = A[d * N + n];
+    const copies: number[] = [];
+    const inputs: number[] = [];
+    const rp = read(row.subarray(0, S), copies);
+    const bp = read(B.subarray(0, S * N), inputs);
+    const cp = read(C.subarray(t * N, (t + 1) * N), inputs);
+    k.mamba1ImplicitTerms(rp, gp, dp, ap, bp, cp, S, N);
+    done(row, rp, S, copies);
+    for (const c of [gp, dp, ap, ...inputs]) arena.release(c);
+  };
+
+  const conv1dCausal: KernelBackend['conv1dCausal'] = (out, x, history, w, bias, T, C, K, act, xStride = C) => {
+    if (C % 4 !== 0) return ref.conv1dCausal(out, x, history, w, bias, T, C, K, act, xStride);
     const H = K - 1;
     const ext = arena.alloc((H + T) * C * 4); // [history; x] (H + T, C)
-    arena.f32().set(history.subarray(0, H * C), ext >>> 2);
-    arena.f32().set(x.subarray(0, T * C), (ext >>> 2) + H * C);
+    const f = arena.f32();
+    f.set(history.subarray(0, H * C), ext >>> 2);
+    const xo = offset(x);
+    const e = (ext >>> 2) + H * C;
+    if (xStride === C && xo < 0) f.set(x.subarray(0, T * C), e);
+    else if (xo >= 0) k.copyRows(e * 4, xo, T, C, xStride);
+    else for (let t = 0; t < T; t++) f.set(x.subarray(t * xStride, t * xStride + C), e + t * C);
     const wT = weights.get(w, `conv ${C}x${K} transposed`, (src) => {
       const t = new Float32Array(K * C); // (K, C)
       for (let c = 0; c < C; c++) for (let j = 0; j < K; j++) t[j * C + c] = src[c * K + j];
       return arena.put(t);
     });
-    const op = arena.alloc(T * C * 4);
+    const copies: number[] = [];
+    const op = write(out, T * C, copies);
     k.conv1d(op, ext, wT, bias ? resident(bias, C) : 0, T, C, K, act === 'silu' ? 1 : 0);
-    arena.get(out, op, T * C);
+    done(out, op, T * C, copies);
     if (H > 0) arena.get(history, ext + T * C * 4, H * C); // the last K-1 inputs
     arena.release(ext);
-    arena.release(op);
   };
 
   const rmsnorm: KernelBackend['rmsnorm'] = (out, x, weight, T, D, eps, groupSize = D) => {
@@ -247,7 +314,15 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
     arena.release(xp);
   };
 
-  // z comes strided out of a projection: only its I columns are copied in
+  // z comes strided out of a projection: read where it lies (a placed working array; stride
+  // zStride), else only its I columns are copied in (stride I); `copies` gets the block made
+  const zRows = (z: Float32Array, zOffset: number, zStride: number, T: number, I: number, copies: number[]) => {
+    const placed = offset(z);
+    if (placed >= 0) return { zp: placed + zOffset * 4, zs: zStride };
+    const at = putRows(z, zOffset, zStride, T, I);
+    copies.push(at);
+    return { zp: at, zs: I };
+  };
   const putRows = (z: Float32Array, zOffset: number, zStride: number, T: number, I: number) => {
     const at = arena.alloc(T * I * 4);
     const f = arena.f32();
@@ -257,30 +332,28 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
 
   const siluGate: KernelBackend['siluGate'] = (y, z, zOffset, zStride, T, I) => {
     if (I % 4 !== 0) return ref.siluGate(y, z, zOffset, zStride, T, I);
-    const yp = arena.put(y.subarray(0, T * I));
-    const zp = putRows(z, zOffset, zStride, T, I);
-    k.siluGate(yp, zp, I, T, I);
-    arena.get(y, yp, T * I);
-    arena.release(yp);
-    arena.release(zp);
+    const copies: number[] = [];
+    const yp = read(y.subarray(0, T * I), copies);
+    const { zp, zs } = zRows(z, zOffset, zStride, T, I, copies);
+    k.siluGate(yp, zp, zs, T, I);
+    done(y, yp, T * I, copies);
   };
 
   const softplus: KernelBackend['softplus'] = (x, n) => {
-    const xp = arena.put(x.subarray(0, n));
+    const copies: number[] = [];
+    const xp = read(x.subarray(0, n), copies);
     k.softplus(xp, n);
-    arena.get(x, xp, n);
-    arena.release(xp);
+    done(x, xp, n, copies);
   };
 
   const gatedRmsnorm: KernelBackend['gatedRmsnorm'] = (y, z, zOffset, zStride, weight, T, D, eps, groupSize = D) => {
     if (groupSize % 4 !== 0 || D % groupSize !== 0) return ref.gatedRmsnorm(y, z, zOffset, zStride, weight, T, D, eps, groupSize);
-    const yp = arena.put(y.subarray(0, T * D));
-    const zp = putRows(z, zOffset, zStride, T, D);
-    k.siluGate(yp, zp, D, T, D);
+    const copies: number[] = [];
+    const yp = read(y.subarray(0, T * D), copies);
+    const { zp, zs } = zRows(z, zOffset, zStride, T, D, copies);
+    k.siluGate(yp, zp, zs, T, D);
     k.rmsnorm(yp, yp, resident(weight, D), T, D, eps, groupSize);
-    arena.get(y, yp, T * D);
-    arena.release(yp);
-    arena.release(zp);
+    done(y, yp, T * D, copies);
   };
 
   const causalAttention: KernelBackend['causalAttention'] = (out, q, kc, vc, scratch, T, past, H, KVH, hd, scaling, onRow, taps) => {
@@ -305,9 +378,10 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
 
   return {
     ...ref, name: `wasm-${km.flavor}`, flavor: km.flavor, arena, weights, stateFloat32: true,
-    matmul, mamba2Scan, mamba1Scan, causalAttention, conv1dCausal, rmsnorm, gatedRmsnorm, siluGate, softplus,
+    matmul, mamba2Scan, mamba1Scan, mamba1ImplicitTerms, causalAttention, conv1dCausal, rmsnorm, gatedRmsnorm, siluGate, softplus,
     placeWeights: stored.place,
     placeState: stored.placeState,
+    placeWorking, freeWorking,
     threads: () => (two() ? 2 : 1),
     dispose: () => thread?.stop(),
   };

@@ -33,6 +33,27 @@ describe.each(availableFlavors())('wasm conv1d and rmsnorm (%s build)', (flavor)
       be.conv1dCausal(out, x, random((K - 1) * C, 4), w, bias, T, C, K, 'silu');
       expect(relErr(out, want)).toBeLessThan(1e-6);
       expect(out.reduce((m, v) => Math.min(m, v))).toBeGreaterThan(-0.279); // silu was applied: its minimum is -0.2785
+      // x read in rows of a wider array (stride C + 5, at column 3), plain and placed in the memory:
+      // the same bits as the packed rows, history included, on both backends
+      const S = C + 5;
+      const wide = random(T * S, 7);
+      const packed = new Float32Array(T * C);
+      for (let t = 0; t < T; t++) packed.set(wide.subarray(t * S + 3, t * S + 3 + C), t * C);
+      const placed = be.placeWorking?.(T * S);
+      placed?.set(wide);
+      for (const conv of [conv1dCausal, be.conv1dCausal]) {
+        const h0 = random((K - 1) * C, 8), h1 = h0.slice(), h2 = h0.slice();
+        const a = new Float32Array(T * C), b = new Float32Array(T * C), c = new Float32Array(T * C);
+        conv(a, packed, h0, w, bias, T, C, K, 'silu');
+        conv(b, wide.subarray(3), h1, w, bias, T, C, K, 'silu', S);
+        expect(b).toEqual(a);
+        expect(h1).toEqual(h0);
+        if (!placed) continue;
+        conv(c, placed.subarray(3), h2, w, bias, T, C, K, 'silu', S);
+        expect(c).toEqual(a);
+        expect(h2).toEqual(h0);
+      }
+      if (placed) be.freeWorking!(placed);
     },
   );
 

@@ -47,6 +47,8 @@ export interface KernelExports {
   conv1d(out: number, ext: number, wT: number, bias: number, T: number, C: number, K: number, act: number): void;
   siluGate(y: number, z: number, zs: number, T: number, I: number): void;
   softplus(x: number, n: number): void;
+  copyRows(dst: number, src: number, T: number, C: number, stride: number): void;
+  mamba1ImplicitTerms(row: number, gap: number, dcol: number, a: number, B: number, ct: number, S: number, N: number): void;
   relu2(y: number, n: number): void;
   demote(dst: number, src: number, n: number): void;
   promote(dst: number, src: number, n: number): void;

@@ -1,5 +1,5 @@
 import { setFlagsFromString } from 'node:v8';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { matmul, matmulRef } from '../matmul';
 import { createWasmBackend } from './backend';
 import { availableFlavors, random, relErr } from './testing';
@@ -40,6 +40,14 @@ describe.each(availableFlavors())('wasm matmul (%s build)', (flavor) => {
     be.matmul(got, x, w, T, In, Out, bias, 'relu2');
     expect(relErr(got, want)).toBeLessThan(2e-6);
     expect(want.every((v) => v >= 0)).toBe(true);
+    // the fused softplus against the reference's, and against the product then the softplus kernel
+    matmul(want, x, w, T, In, Out, bias, 'softplus');
+    be.matmul(got, x, w, T, In, Out, bias, 'softplus');
+    expect(relErr(got, want)).toBeLessThan(2e-6);
+    const apart = new Float32Array(T * Out);
+    be.matmul(apart, x, w, T, In, Out, bias);
+    be.softplus(apart, T * Out);
+    expect(got).toEqual(apart);
   });
 
   it.each([[256, 1160], [512, 256], [7, 13], [33, 8]])(
@@ -80,5 +88,62 @@ describe.each(availableFlavors())('wasm matmul (%s build)', (flavor) => {
     expect(be.arena.used).toBe(used);
     be.weights.forget(w);
     expect(be.arena.used).toBeLessThan(used);
+  });
+});
+
+describe('working arrays placed in the wasm memory', () => {
+  const be = createWasmBackend({ shared: true })!;
+
+  it('are read and written where they lie: the same bits as plain arrays, no block left behind', () => {
+    const [T, In, Out] = [37, 64, 40];
+    const w = random(In * Out, 3, 0.2);
+    const bias = random(Out, 4);
+    const plainX = random(T * In, 5);
+    const want = new Float32Array(T * Out);
+    be.matmul(want, plainX, w, T, In, Out, bias, 'softplus');
+    const x = be.placeWorking!(T * In)!;
+    const y = be.placeWorking!(T * Out)!;
+    expect(x.buffer).toBe(be.arena.memory.buffer);
+    x.set(plainX);
+    const used = be.arena.used;
+    const put = vi.spyOn(be.arena, 'put');
+    const get = vi.spyOn(be.arena, 'get');
+    be.matmul(y, x, w, T, In, Out, bias, 'softplus');
+    expect(y).toEqual(want);
+    expect(put).not.toHaveBeenCalled();
+    expect(get).not.toHaveBeenCalled();
+    expect(be.arena.used).toBe(used);
+    put.mockRestore();
+    get.mockRestore();
+    // in place on a placed array (siluGate's y), and a plain output of a placed input
+    const z = random(T * Out, 6);
+    const gated = Float32Array.from(want);
+    be.siluGate(gated, z, 0, Out, T, Out);
+    be.siluGate(y, z, 0, Out, T, Out);
+    expect(y).toEqual(gated);
+    const out = new Float32Array(T * Out);
+    be.matmul(out, x, w, T, In, Out, bias, 'softplus');
+    expect(out).toEqual(want);
+    // a placed z read in its rows of stride 2·Out at column Out (Mamba-1's x | z), gated norm too
+    const xz = be.placeWorking!(T * 2 * Out)!;
+    for (let t = 0; t < T; t++) xz.set(z.subarray(t * Out, (t + 1) * Out), t * 2 * Out + Out);
+    const viaPlaced = Float32Array.from(want);
+    be.siluGate(viaPlaced, xz, Out, 2 * Out, T, Out);
+    expect(viaPlaced).toEqual(gated);
+    const normW = random(Out, 7);
+    const normed = [Float32Array.from(want), Float32Array.from(want)];
+    be.gatedRmsnorm(normed[0], z, 0, Out, normW, T, Out, 1e-5, 8);
+    be.gatedRmsnorm(normed[1], xz, Out, 2 * Out, normW, T, Out, 1e-5, 8);
+    expect(normed[1]).toEqual(normed[0]);
+    const held = be.arena.used; // with the norm weight's resident copy
+    be.freeWorking!(xz);
+    be.freeWorking!(x);
+    be.freeWorking!(y);
+    const block = (n: number) => Math.ceil((4 * n) / 64) * 64; // the arena's 64-byte blocks
+    expect(be.arena.used).toBe(held - block(T * In) - block(T * Out) - block(T * 2 * Out));
+  });
+
+  it('are plain arrays where the memory is not shared', () => {
+    expect(createWasmBackend({ shared: false })!.placeWorking!(16)).toBeUndefined();
   });
 });

@@ -1,6 +1,6 @@
 import { setFlagsFromString } from 'node:v8';
 import { describe, expect, it } from 'vitest';
-import { mamba1Scan, mamba2Scan, mamba2ScanQuadratic } from '../scan';
+import { mamba1ImplicitTerms, mamba1Scan, mamba2Scan, mamba2ScanQuadratic } from '../scan';
 import { createWasmBackend } from './backend';
 import { availableFlavors, random, relErr } from './testing';
 
@@ -77,6 +77,28 @@ describe.each(availableFlavors())('wasm Mamba-1 scan (%s build)', (flavor) => {
       expect(relErr(got.s, want.s)).toBeLessThan(1e-5);
       expect(relErr(got.norm, want.norm)).toBeLessThan(1e-5);
       expect(relErr(got.snaps, want.snaps)).toBeLessThan(1e-5);
+    },
+  );
+});
+
+describe.each(availableFlavors())('wasm Mamba-1 implicit-attention terms (%s build)', (flavor) => {
+  const be = createWasmBackend({ prefer: flavor })!;
+
+  it.each([[1, 4, 1, 0], [40, 16, 8, 3], [600, 16, 32, 31], [9, 12, 4, 2], [7, 6, 2, 1]])(
+    'agree with the float64 twin at T=%i N=%i I=%i channel %i within 1e-5 (over an existing row)',
+    (T, N, I, d) => {
+      const delta = random(T * I, T + 1).map((v) => 0.01 + 0.1 * Math.abs(v));
+      const A = Float64Array.from(random(I * N, T + 2), (v) => -Math.exp(v));
+      const B = random(T * N, T + 3), C = random(T * N, T + 4);
+      const cum = new Float64Array(T);
+      for (let s = 0, c = 0; s < T; s++) cum[s] = c += delta[s * I + d];
+      for (const t of [0, Math.floor(T / 2), T - 1]) {
+        const want = random(T, 5), got = want.slice();
+        mamba1ImplicitTerms(want, t, cum, delta, d, I, A, B, C, N);
+        be.mamba1ImplicitTerms(got, t, cum, delta, d, I, A, B, C, N);
+        expect(relErr(got, want)).toBeLessThan(1e-5);
+        expect(got.subarray(t + 1)).toEqual(want.subarray(t + 1)); // s > t untouched
+      }
     },
   );
 });

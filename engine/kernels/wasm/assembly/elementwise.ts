@@ -163,3 +163,14 @@ export function relu2(y: usize, n: i32): void {
     store<f32>(y + (<usize>i << 2), v * v);
   }
 }
+
+/** dst (T, C) ← T rows of C floats `stride` floats apart from src; C % 4 == 0 (the conv's input
+ *  columns out of a projection). */
+export function copyRows(dst: usize, src: usize, T: i32, C: i32, stride: i32): void {
+  const cb = <usize>C << 2;
+  for (let t = 0; t < T; t++) {
+    const d = dst + <usize>t * cb;
+    const s = src + ((<usize>t * stride) << 2);
+    for (let i: usize = 0; i < cb; i += 16) v128.store(d + i, v128.load(s + i));
+  }
+}

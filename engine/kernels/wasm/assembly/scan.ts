@@ -175,3 +175,23 @@ export function mamba1Scan(
   }
 }
 
+
+/**
+ * One Mamba-1 channel's implicit-attention terms for s < S (engine/kernels/scan.ts,
+ * mamba1ImplicitTerms): row[s] += dcol[s] · Σ_n ct[n] B[s, n] exp(a[n] · gap[s]); N % 4 == 0.
+ * row, gap, dcol (S); a, ct (N); B (S, N).
+ */
+export function mamba1ImplicitTerms(row: usize, gap: usize, dcol: usize, a: usize, B: usize, ct: usize, S: i32, N: i32): void {
+  const nb = <usize>N << 2;
+  for (let s = 0; s < S; s++) {
+    const g = v128.load32_splat(gap + (<usize>s << 2));
+    const bp = B + ((<usize>s * N) << 2);
+    let acc = f32x4.splat(0);
+    for (let n: usize = 0; n < nb; n += 16) {
+      const e = exp4(f32x4.mul(v128.load(a + n), g));
+      acc = madd(f32x4.mul(v128.load(ct + n), v128.load(bp + n)), e, acc);
+    }
+    const p = row + (<usize>s << 2);
+    store<f32>(p, load<f32>(p) + hsum(acc) * load<f32>(dcol + (<usize>s << 2)));
+  }
+}
