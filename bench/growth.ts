@@ -35,7 +35,7 @@ export async function benchGrowth(): Promise<Row[]> {
     const rss = process.memoryUsage().rss;
     const grew = before ? `${fmt(pre.median / before.ms, 1)}× for ${fmt(T / before.T, 1)}× tokens` : '—';
     rows.push({
-      part: 'i', name: `growth: prefill hybrid T=${T}, default probes`, engine: `${fmt(pre.median, 0)} ms`, reference: `${fmt((1000 * pre.median) / T, 3)} ms/token`,
+      part: 'i', name: `growth: prefill hybrid T=${T}, default probes`, engine: `${fmt(pre.median, 0)} ms`, reference: `${fmt((1000 * pre.median) / T, 0)} µs/token`,
       ratio: grew, target: '—', status: 'info', values: { T, engineMs: pre.median, engineCpuMs: pre.cpuMedian },
     });
     before = { T, ms: pre.median };
