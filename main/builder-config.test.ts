@@ -110,7 +110,7 @@ describe('electron-builder configuration', () => {
     const kinds = new Set(files.map((f) => relative(models, f).split('/').pop()!.replace(/^[^.]*/, '')));
     expect([...kinds].sort()).toEqual(['.json', '.md', '.safetensors', '.svg']); // .svg: each card's loss plot
     const bytes = files.reduce((n, f) => n + statSync(f).size, 0);
-    expect(bytes).toBeLessThan(48 * 2 ** 20);
+    expect(bytes).toBeLessThan(150 * 2 ** 20); // the bundled four, the ablation variants and their cards: the models' budget
     for (const f of files) expect(statSync(f).size, relative(root, f)).toBeLessThan(16 * 2 ** 20);
   });
 });

@@ -6,7 +6,10 @@ Each run must be finished (train.py wrote <run>/model) with all its planned step
 is shipped as, with the layout and parameter count of the shipped one (`--new-shape` lets a model change
 shape), carry the project's tokenizer, and, if it went on from other weights (--init-from), keep that
 run's train.json as its base (the card tells both). Every run is checked before any file is copied, so a
-bad one ships nothing. README.md and eval.json stay as they were: `cards.py` rewrites them from the
+bad one ships nothing. An ablation variant of ablations.json (ABLATIONS.md) ships into a new folder: its
+run must be a run of its base model with every run-defining setting of the variant's planned last phase
+(recipe_text.variant_train: the base's, with the variant's flags), its first phase likewise, and its
+parameters within ±10 % of the base's. README.md and eval.json stay as they were: `cards.py` rewrites them from the
 engine's sweeps of the new files (until then they describe the old weights). Standard library only.
 """
 
@@ -16,10 +19,35 @@ import json
 import os
 import shutil
 
+import recipe_text
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MODELS = os.path.join(ROOT, "assets", "models")
 TOKENIZER = os.path.join(ROOT, "assets", "tokenizer", "tokenizer.json")
 MODEL_FILES = ("config.json", "generation_config.json", "model.safetensors", "tokenizer.json")
+
+
+def variant_problem(run, train, v):
+    """What is wrong with `run` (its train.json `train`) as ablation variant `v`, or None."""
+    try:
+        base = json.load(open(os.path.join(MODELS, v["base"], "train.json")))
+    except (OSError, ValueError) as e:
+        return f"assets/models/{v['base']}/train.json (the base of {v['id']}): {e}"
+    defining, defaults = recipe_text.train_options()
+    planned = recipe_text.variant_train(v, base)
+    for have, want in ((train, planned), (train.get("base"), planned.get("base"))):
+        if (have is None) != (want is None):
+            return f"{run}: {'no' if have is None else 'one'} earlier phase, the plan has {'one' if want else 'none'}"
+        if have is None:
+            break
+        setting = lambda t, k: t["args"].get(k, defaults.get(k))  # older runs lack newer options: their defaults
+        differ = [k for k in defining if k != "init_from" and setting(have, k) != setting(want, k)]
+        if differ:
+            said = ", ".join(f"{k} (run {setting(have, k)!r}, plan {setting(want, k)!r})" for k in differ)
+            return f"{run} is not {v['id']}'s plan in {said}"
+    if abs(train.get("parameters", 0) / base["parameters"] - 1) > 0.10:
+        return f"{run} has {train.get('parameters')} parameters, beyond ±10 % of {v['base']}'s {base['parameters']}"
+    return None
 
 
 def check(run, model_id, new_shape=False):
@@ -32,15 +60,19 @@ def check(run, model_id, new_shape=False):
         train = json.load(open(os.path.join(run, "train.json")))
     except (OSError, ValueError) as e:
         return f"{run}/train.json: {e}"
-    if train.get("model") != model_id:
-        return f"{run} trained a {train.get('model')!r} model, not {model_id!r}"
+    plan = recipe_text.variant(model_id)
+    model = plan["base"] if plan else model_id
+    if train.get("model") != model:
+        return f"{run} trained a {train.get('model')!r} model, not {model!r}"
     args = train.get("args", {})
     if train.get("steps_done", 0) < args.get("steps", float("inf")):
         return f"{run} stopped at step {train.get('steps_done')} of {args.get('steps')}"
-    if args.get("init_from") and (train.get("base") or {}).get("model") != model_id:
-        return f"{run} went on from {args['init_from']} but keeps no train.json of a {model_id!r} run as its base"
+    if args.get("init_from") and (train.get("base") or {}).get("model") != model:
+        return f"{run} went on from {args['init_from']} but keeps no train.json of a {model!r} run as its base"
     if not filecmp.cmp(os.path.join(folder, "tokenizer.json"), TOKENIZER, shallow=False):
         return f"{folder}/tokenizer.json is not assets/tokenizer/tokenizer.json"
+    if plan:
+        return variant_problem(run, train, plan)
     if not os.path.isdir(os.path.join(MODELS, model_id)):
         return f"assets/models/{model_id} does not exist (a new model also needs its card and manifest entry)"
     try:
@@ -69,6 +101,7 @@ def main():
         raise SystemExit("ship: nothing copied\n" + "\n".join(f"  {p}" for p in problems))
     for run, model_id in pairs:
         dest = os.path.join(MODELS, model_id)
+        os.makedirs(dest, exist_ok=True)  # a variant's first shipping
         for name in MODEL_FILES:
             shutil.copyfile(os.path.join(run, "model", name), os.path.join(dest, name))
         shutil.copyfile(os.path.join(run, "train.json"), os.path.join(dest, "train.json"))
