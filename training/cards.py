@@ -27,6 +27,7 @@ import argparse
 import glob
 import json
 import os
+import re
 
 import loss_svg
 import recipe_text
@@ -102,8 +103,12 @@ def shares_name(sample):
 def engine_points(folder, model_id):
     """{(format, variant, seed): {entries: {"exact": [...], "digits": [...]}}} from the --out files."""
     out = {}
+    name = re.compile(rf"^{re.escape(model_id)}-(bare|question)-([a-z]+)-(\d+)\.samples\.json$")
     for path in glob.glob(os.path.join(folder, f"{model_id}-*-*-*.samples.json")):
-        fmt, variant, seed = os.path.basename(path)[len(model_id) + 1:].split(".")[0].split("-")
+        m = name.match(os.path.basename(path))  # not another model's whose id starts with this one's (hybrid-attn0)
+        if not m:
+            continue
+        fmt, variant, seed = m.groups()
         res = json.load(open(path))
         pts = out.setdefault((fmt, variant, int(seed)), {})
         for s in res["samples"]:

@@ -87,6 +87,19 @@ describe.skipIf(!have)('the Ablations view in Chromium', () => {
     expect(await page.locator('[data-testid=layout-text]').inputValue()).toBe('M-M*M-M-');
   });
 
+  it.skipIf(!manifest.some((m) => m.layout === 'M-M*M-*-'))('offers the variant trained with two attention blocks when the hybrid\'s one is used twice', async () => {
+    const text = page.locator('[data-testid=layout-text]');
+    await text.fill('M-M*M-*3-'); // the hybrid's attention block 3 again at block 6: the layout of hybrid-attn2
+    await text.press('Enter');
+    const offer = page.locator('[data-testid=trained-offer]');
+    await expect.poll(() => offer.getAttribute('data-id'), { timeout: 30_000 }).toBe(manifest.find((m) => m.layout === 'M-M*M-*-')!.id);
+    await page.locator('[data-testid=trained-offer-open]').click();
+    await expect.poll(() => text.inputValue(), { timeout: 60_000 }).toBe('M-M*M-*-');
+    await page.locator('[data-testid=tab-ablations]').click();
+    await page.locator('[data-testid=ablation-row][data-id="hybrid"]').click(); // back to the hybrid for the next case
+    await expect.poll(() => text.inputValue(), { timeout: 60_000 }).toBe('M-M*M-M-');
+  }, 120_000);
+
   it.skipIf(!manifest.some((m) => m.layout === 'MMMMMMMM'))('offers the model trained with the layout an edit arrives at, and opens it', async () => {
     const text = page.locator('[data-testid=layout-text]');
     await text.fill('M0M2M4M6M0M2M4M6');
