@@ -116,7 +116,7 @@ export function launchRun(spec: RunSpec): { id: number; done: Promise<RunSummary
     store().showToast('error', TRACE_READ_ONLY);
     return null;
   }
-  if (!engine || !s.model) return null;
+  if (!engine || !s.model?.loaded) return null; // weights still loading: the engine holds the model before
   const blocks = effectiveLayout(s.items);
   const handle = engine.run(spec, {
     onStarted(prompt) {

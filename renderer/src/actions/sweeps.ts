@@ -42,7 +42,7 @@ export interface SweepBooks {
 export async function runSweeps(targets: SweepTarget[], entries: number[], samples: number, books: SweepBooks): Promise<void> {
   const engine = currentEngine();
   const start = store();
-  if (!engine || !start.model || sweeps.active) return;
+  if (!engine || !start.model?.loaded || sweeps.active) return; // headers shown, weights still loading: the engine holds the model before
   const home = start.model.ref;
   const saved = { items: start.items, past: start.past, future: start.future };
   const homeName = start.model.name;

@@ -53,7 +53,7 @@ export function LayoutBar() {
     {trained.map((t) => (
       <div key={t.id} className="banner info small" data-testid="trained-offer" data-id={t.id}>
         <span><b>{t.name}</b> was trained with these blocks ({t.layout}): the edit rearranges {model.name}'s trained weights (what-if); {t.name} learned with this layout from the start (trained alike).</span>
-        <button className="btn small" data-testid="trained-offer-sweep" disabled={sweeping} onClick={() => sideBySide(t)}>Sweep both side by side</button>
+        <button className="btn small" data-testid="trained-offer-sweep" disabled={sweeping || !model.loaded} onClick={() => sideBySide(t)}>Sweep both side by side</button>
         <button className="btn small" data-testid="trained-offer-open" onClick={() => void openModel({ kind: 'bundled', id: t.id }, t.name)}>Open {t.name}</button>
       </div>
     ))}
