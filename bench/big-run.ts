@@ -37,11 +37,11 @@ async function main(): Promise<void> {
   // CPU seconds of the whole process (both threads) from the prompt to the first token and after
   // it: on a machine shared with other work, what the run cost, whatever its wall time was
   const seconds = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1e6;
-  let started = process.cpuUsage(), firstToken: NodeJS.CpuUsage | undefined;
+  let started = process.cpuUsage(), firstToken: NodeJS.CpuUsage | undefined, promptIds: number[] = [];
   const summary = await engine.run({
     prompt: { kind: 'phonebook', spec: { tokenBudget: Number(tokensArg), depth: 0.5, variant: 'standard', format: 'bare', fewShot: 0 }, seed: 1 },
     capture: DEFAULT_CAPTURE, maxNewTokens: Number(newArg), topK: 0,
-  }, { onStarted: () => (started = process.cpuUsage()), onToken: () => (firstToken ??= process.cpuUsage()) }).done;
+  }, { onStarted: (prompt) => { started = process.cpuUsage(); promptIds = [...prompt.ids]; }, onToken: () => (firstToken ??= process.cpuUsage()) }).done;
   const runMs = performance.now() - t1;
   const end = process.cpuUsage();
   const cpu = process.cpuUsage(cpu0);
@@ -53,6 +53,7 @@ async function main(): Promise<void> {
     prefillMs: summary.timings.prefillMs, msPerToken: summary.timings.msPerToken,
     peakRssBytes: process.resourceUsage().maxRSS * 1024, rssAfterLoad, cpuSeconds: seconds(cpu),
     prefillCpuSeconds: seconds(firstToken!) - seconds(started), decodeCpuSecondsPerToken: (seconds(end) - seconds(firstToken!)) / Math.max(1, summary.generatedIds.length - 1),
+    promptIds, generatedIds: summary.generatedIds, // for onnxruntime's run of the same prompt (big-onnx.ts)
   }));
 }
 

@@ -46,11 +46,13 @@ def load(model_id, folder=None):
 
 
 def export(wrapper, ids, path):
-    """Dynamo export with a symbolic length first; the TorchScript tracer as a fallback."""
+    """Dynamo export with a symbolic length first; the TorchScript tracer as a fallback. A model over
+    1.5 GB of float32 weights keeps them beside the graph (<path>.data: a protobuf holds at most 2 GB)."""
+    big = sum(p.numel() for p in wrapper.parameters()) * 4 > 1.5e9
     try:
         T = torch.export.Dim("T", min=2, max=16384)
         torch.onnx.export(wrapper, (ids,), path, input_names=["input_ids"], output_names=["logits"],
-                          dynamic_shapes={"input_ids": {1: T}}, dynamo=True, external_data=False)
+                          dynamic_shapes={"input_ids": {1: T}}, dynamo=True, external_data=big)
         return "dynamo"
     except Exception as e:  # noqa: BLE001 - report and try the other exporter
         print(f"  dynamo export failed: {type(e).__name__}: {str(e).splitlines()[0][:300]}", flush=True)
@@ -78,7 +80,8 @@ def main():
     ap.add_argument("--out", default=os.path.join(ROOT, "bench", "onnx"))
     ap.add_argument("--deadline", type=float, default=240, help="seconds; models not started by then are skipped")
     ap.add_argument("--from", dest="source", action="append", default=[], metavar="ID=FOLDER",
-                    help="export this folder as <ID>.onnx instead of assets/models/<ID> (fresh runs)")
+                    help="export this folder as <ID>.onnx instead of assets/models/<ID> (fresh runs, bench part h's checkpoints)")
+    ap.add_argument("--check-lengths", default="77,1000", help="prompt lengths the export is checked at against PyTorch")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
     torch.manual_seed(0)
@@ -94,12 +97,14 @@ def main():
             wrapper = LogitsOnly(model)
             path = os.path.join(args.out, f"{model_id}.onnx")
             how = export(wrapper, torch.randint(0, vocab, (1, 300)), path)
-            errs = check(path, wrapper, vocab, [77, 1000])
+            errs = check(path, wrapper, vocab, [int(n) for n in args.check_lengths.split(",")])
             ok = all(e < 1e-4 for e in errs.values())
             if not ok:
-                os.remove(path)
+                for f in (path, path + ".data"):
+                    if os.path.exists(f):
+                        os.remove(f)
             report[model_id] = {"exporter": how, "rel_err": errs, "kept": ok,
-                                "bytes": os.path.getsize(path) if ok else 0, "seconds": round(time.time() - t0, 1)}
+                                "bytes": sum(os.path.getsize(f) for f in (path, path + ".data") if os.path.exists(f)) if ok else 0, "seconds": round(time.time() - t0, 1)}
         except Exception as e:  # noqa: BLE001 - one model failing must not stop the others
             report[model_id] = {"error": f"{type(e).__name__}: {str(e).splitlines()[0][:300]}"}
             stale = os.path.join(args.out, f"{model_id}.onnx")
