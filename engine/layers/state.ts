@@ -68,14 +68,14 @@ export function stateBytes(s: LayerState): number {
 
 /** What a block's cache size depends on: a mixer has these as fields, and an adapter reads them
  *  from config.json alone (`cacheShapes`), so a model's cache is known before its weights are read. */
-export type Mamba2Shape = { kind: 'mamba2'; K: number; convDim: number; H: number; P: number; N: number };
+export type Mamba2CacheShape = { kind: 'mamba2'; K: number; convDim: number; H: number; P: number; N: number };
 export type AttentionShape = { kind: 'attention'; KVH: number; hd: number };
 export type CacheShape =
-  | Mamba2Shape
+  | Mamba2CacheShape
   | { kind: 'mamba1'; K: number; I: number; N: number }
   | AttentionShape
   /** attention and Mamba-2 inside one block (parallel, shared): both caches */
-  | { kind: 'compound'; attention: AttentionShape; mamba: Mamba2Shape }
+  | { kind: 'compound'; attention: AttentionShape; mamba: Mamba2CacheShape }
   | { kind: 'mlp' };
 
 /** Cache a block keeps per sequence, in float32 bytes as transformers keeps it (the reference
@@ -96,7 +96,7 @@ export function cacheBytes(s: CacheShape): { state: number; kvPerToken: number }
   }
 }
 
-const mamba2Shape = ({ K, convDim, H, P, N }: Mamba2Mixer): Mamba2Shape => ({ kind: 'mamba2', K, convDim, H, P, N });
+const mamba2Shape = ({ K, convDim, H, P, N }: Mamba2Mixer): Mamba2CacheShape => ({ kind: 'mamba2', K, convDim, H, P, N });
 const attentionShape = ({ KVH, hd }: AttentionMixer): AttentionShape => ({ kind: 'attention', KVH, hd });
 
 /** cacheBytes of a built block (its mixer carries the shape). */

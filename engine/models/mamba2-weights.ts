@@ -1,7 +1,7 @@
 // The Mamba-2 mixer's tensors, shared by the nemotron_h and mamba2 adapters. Names as in
 // transformers: in_proj (z | xBC | dt), conv1d over x|B|C, dt_bias, A_log, D, norm (gated), out_proj.
 import type { Mamba2Mixer } from '../model';
-import type { Mamba2Shape } from '../layers/state';
+import type { Mamba2CacheShape } from '../layers/state';
 import type { TensorSpec, Weights } from './adapter';
 import { linear, linearSpec } from './adapter';
 
@@ -11,7 +11,7 @@ export interface Mamba2Dims { H: number; P: number; N: number; G: number; K: num
 export const mamba2ConvDim = (d: Mamba2Dims) => d.I + 2 * d.G * d.N;
 
 /** A Mamba-2 mixer's cache shape (layers/state.ts). */
-export const mamba2Cache = (d: Mamba2Dims): Mamba2Shape => ({ kind: 'mamba2', K: d.K, convDim: mamba2ConvDim(d), H: d.H, P: d.P, N: d.N });
+export const mamba2Cache = (d: Mamba2Dims): Mamba2CacheShape => ({ kind: 'mamba2', K: d.K, convDim: mamba2ConvDim(d), H: d.H, P: d.P, N: d.N });
 
 /** `norm` false: a mixer without the gated norm (falcon_h1's mamba_rms_norm false) has no norm.weight. */
 export function mamba2Specs(p: string, D: number, d: Mamba2Dims, norm = true): TensorSpec[] {
