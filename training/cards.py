@@ -20,7 +20,8 @@ variant of ablations.json shipped into assets/models (ship.py): a variant's mani
 `ablation: {axis, value, base}`, and `weights: false` when only its evaluation ships (ABLATIONS.md).
 A model with no files in the folder named by --keep (weights unchanged since its last sweep) keeps the
 numbers of its eval.json; any other model without files is an error. card_notes.json holds the choices
-made that a number cannot say ("_all": the caveats every card opens with). Standard library only.
+made that a number cannot say ("_all": the caveats every card opens with; "_shared": notes several cards
+carry, named in their lists as "@<key>"). Standard library only.
 """
 
 import argparse
@@ -403,7 +404,8 @@ def main():
         verdict = status(train["layout"], std, train_max)
         if model_id == "hybrid":
             hybrid_std = std
-        card_notes = notes.get(model_id, ()) if not plan else notes.get(model_id, notes.get(plan["base"], ()))
+        own = notes.get(model_id, ()) if not plan else notes.get(model_id, notes.get(plan["base"], ()))
+        card_notes = [notes["_shared"][n[1:]] if n.startswith("@") else n for n in own]
         card_text = card(model_id, train, sums, cmp, verdict, hybrid_std, config, alike, card_notes, by_book, more,
                          notes.get("_all", ()), plan)
         atomic_write(os.path.join(folder, "README.md"), card_text)
