@@ -6135,16 +6135,15 @@ var ResidentWeights = class {
       this.byBuffer.set(src.buffer, entries);
     }
     const key = `${src.byteOffset}:${src.length}:${layout}`;
-    const fp = fingerprint(src);
     const hit = entries.get(key);
-    if (hit && same2(hit.fingerprint, fp)) {
+    if (hit && unchanged(hit.fingerprint, src)) {
       mine.set(layout, hit);
       return hit.at;
     }
     if (hit) this.drop(hit.id);
     const at = make(src);
     const id = this.nextId++;
-    const entry = { id, at, fingerprint: fp };
+    const entry = { id, at, fingerprint: fingerprint(src) };
     entries.set(key, entry);
     mine.set(layout, entry);
     this.live.set(id, at);
