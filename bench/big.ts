@@ -39,22 +39,21 @@ function measureOnnx(dir: string, kind: string, m: Measured, threads: number): O
   const tmp = mkdtempSync(join(tmpdir(), 'hybridscope-big-'));
   try {
     writeFileSync(join(tmp, 'ids.json'), JSON.stringify(m.promptIds));
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/big-onnx.ts', file, join(tmp, 'ids.json'), String(threads)], {
-      cwd: repo, encoding: 'utf8', maxBuffer: 1 << 20,
-    });
-    if (r.status !== 0) throw new Error(`bench/big-onnx.ts ${file}: exit ${r.status}: ${r.stderr.trim()}`);
-    return JSON.parse(r.stdout.trim().split('\n').pop()!) as OnnxMeasured;
+    return runScript<OnnxMeasured>('bench/big-onnx.ts', [file, join(tmp, 'ids.json'), String(threads)]);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
 }
 
+/** A bench script in a process of its own (its peak RSS its own); what it prints last, as JSON. */
+function runScript<T>(script: string, args: string[]): T {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', script, ...args], { cwd: repo, encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (r.status !== 0) throw new Error(`${script} ${args[0]}: exit ${r.status}: ${r.stderr.trim()}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as T;
+}
+
 function measure(dir: string, threads: number): Measured {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/big-run.ts', dir, String(threads), String(PROMPT_TOKENS), String(NEW_TOKENS)], {
-    cwd: repo, encoding: 'utf8', maxBuffer: 1 << 20,
-  });
-  if (r.status !== 0) throw new Error(`bench/big-run.ts ${dir}: exit ${r.status}: ${r.stderr.trim()}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!) as Measured;
+  return runScript<Measured>('bench/big-run.ts', [dir, String(threads), String(PROMPT_TOKENS), String(NEW_TOKENS)]);
 }
 
 export async function benchBig(): Promise<Row[]> {
