@@ -8,6 +8,7 @@
     python3 training/launch.py --out $OUT --pack --only a,b   # any later call: their last saved state, for the way back
     python3 training/launch.py --out $OUT --plan --gpus 8 --common "--deadline 540 --eval-deadline 40"
                                                       # ablations.json's variants, each at its next phase
+    ... --mps                                         # the runs' kernels side by side on a GPU (mps.py)
 
 A run is `name:gpu[=extra,args]`; the model is the name up to its first `_`. Runs live on the machine
 in --runs-dir (training/device-runs: ignored by git, and never named in a call's `carry`, so the
@@ -35,6 +36,7 @@ import tempfile
 import time
 
 import recipe_text
+from mps import start_mps, stop_mps
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -110,6 +112,11 @@ def launch(args):
     runs = plan_runs(args) if args.plan else [parse(s) for s in args.runs]
     workers = args.workers or max(1, (os.cpu_count() or 4) // len(runs) - 1)
     procs = []
+    shared = {}
+    if args.mps:
+        env, why = start_mps(args.mps_dir)
+        print("mps:", why, flush=True)
+        shared = env or {}
     t0 = time.time()
     for name, model, gpu, extra in runs:
         out = os.path.join(args.runs_dir, name)
@@ -117,7 +124,7 @@ def launch(args):
         copied = take_newer(os.path.join(args.carried, name), out) if args.carried else None
         cmd = [sys.executable, os.path.join(HERE, "train.py"), "--model", model, "--out", out,
                "--workers", str(workers)] + shlex.split(args.common) + extra
-        env = dict(os.environ, CUDA_VISIBLE_DEVICES=gpu, PYTHONUNBUFFERED="1")
+        env = dict(os.environ, CUDA_VISIBLE_DEVICES=gpu, PYTHONUNBUFFERED="1", **shared)
         log = open(os.path.join(out, "log.txt"), "a")  # a resumed run goes on in the same log
         print(name, starting_point(out), copied or "", "| gpu", gpu, " ".join(cmd[1:]), flush=True)
         procs.append((name, out, subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT), log))
@@ -126,6 +133,8 @@ def launch(args):
         for name, out, p, _ in procs:
             lines = open(os.path.join(out, "log.txt")).read().splitlines()
             print(f"[{time.time() - t0:5.0f}s] {name}: {lines[-1][:150] if lines else ''}", flush=True)
+    if shared:
+        stop_mps(args.mps_dir)
     for name, out, p, log in procs:
         log.close()
         print(name, "exit", p.returncode, flush=True)
@@ -188,6 +197,10 @@ def main():
     ap.add_argument("--gpus", type=int, default=1, help="with --plan: spread the runs over this many GPUs")
     ap.add_argument("--pack", action="store_true", help="pack the runs as they stand into --out and exit (runs left training "
                     "in the background: each later call brings their last saved state back)")
+    ap.add_argument("--mps", action="store_true", help="run the runs' kernels side by side through CUDA's Multi-Process "
+                    "Service (mps.py); without it where it does not start")
+    ap.add_argument("--mps-dir", default="/tmp/hybridscope-mps", help="the daemon's pipe and log folders (a short path: "
+                    "it holds a socket)")
     ap.add_argument("runs", nargs="*")
     args = ap.parse_args()
     if args.unpack:

@@ -133,7 +133,8 @@ def main():
         log["args"] = vars(args)
         rewarm_from = resumed["rewarm_from"] if resumed["optimizer"] else step
         print(args.model, "resumed at step", step, "from", resumed["file"], flush=True)
-    log["calls"].append({"from_step": step, "resumed_from": resumed["file"] if resumed else None})
+    log["calls"].append({"from_step": step, "resumed_from": resumed["file"] if resumed else None,
+                         **({"mps": True} if os.environ.get("CUDA_MPS_PIPE_DIRECTORY") else {})})  # launch.py --mps
     print(args.model, "params", log["parameters"], flush=True)
 
     def checkpoint():
