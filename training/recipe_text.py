@@ -147,7 +147,13 @@ def schedule_text(model_id, t, first=True):
     return (f"{steps:,} steps{cut} of batch {a['batch']} ({t['tokens']:,} tokens), AdamW (0.9, 0.95), "
             f"lr {lr_text(a['lr'])} with 100 warm-up steps and cosine decay to 10 % over {planned:,} steps, weight decay "
             f"0.1 on matrices, clip 1.0, bf16 autocast, {init}seed {a['seed']}; {t['train_seconds']:.0f} s on one "
-            f"{t['device']} that other runs may have shared (training/RUNS.md lists each call's runs)" + resumes_text(t.get("calls", [])))
+            f"{t['device']} that other runs may have shared{mps_text(t.get('calls', []))} (training/RUNS.md lists each call's runs)"
+            + resumes_text(t.get("calls", [])))
+
+
+def mps_text(calls):
+    """Whether the run's kernels ran beside the other runs' through CUDA's Multi-Process Service (launch.py --mps)."""
+    return ", their kernels side by side through CUDA MPS" if any(c.get("mps") for c in calls) else ""
 
 
 def command_text(model_id, t, out, init_from=None):
