@@ -1,8 +1,9 @@
 // The bundled-model catalog: assets/models/manifest.json, read through the injected bundled root
 // (Electron: resources/models or assets/models; web: the static `models/` folder; tests: a folder).
-// The manifest is an array of entries, or an object with a `models` array; unknown fields are ignored.
+// The manifest is an array of entries, or an object with a `models` array and optionally `planned` (ablation
+// variants not trained yet, training/cards.py); unknown fields are ignored.
 import { utf8Decode, type FileSource } from '../engine';
-import { ABLATION_AXES, type AblationAxis, type AblationTag, type CatalogEntry } from './protocol';
+import { ABLATION_AXES, type AblationAxis, type AblationTag, type CatalogEntry, type PlannedVariant } from './protocol';
 
 export const MANIFEST = 'manifest.json';
 const ID = /^[A-Za-z0-9._-]+$/;
@@ -10,7 +11,12 @@ const ID = /^[A-Za-z0-9._-]+$/;
 /** The catalog, or a one-line error naming the manifest and the problem. A missing manifest is an
  *  empty catalog (a build without bundled models is valid). */
 export async function readCatalog(root: FileSource): Promise<CatalogEntry[]> {
-  if (!(await root.has(MANIFEST))) return [];
+  return (await readManifest(root)).models;
+}
+
+/** The catalog and the manifest's `planned` variants (ablations not trained yet; none when absent). */
+export async function readManifest(root: FileSource): Promise<{ models: CatalogEntry[]; planned: PlannedVariant[] }> {
+  if (!(await root.has(MANIFEST))) return { models: [], planned: [] };
   const where = `${root.name}/${MANIFEST}`;
   let json: unknown;
   try {
@@ -31,7 +37,22 @@ export async function readCatalog(root: FileSource): Promise<CatalogEntry[]> {
   if (entries.length > 0 && !entries.some((e) => e.default)) {
     (entries.find((e) => /[mM]/.test(e.layout) && e.layout.includes('*')) ?? entries[0]).default = true;
   }
-  return entries;
+  const rawPlanned = Array.isArray(json) ? undefined : (json as { planned?: unknown }).planned;
+  if (rawPlanned !== undefined && !Array.isArray(rawPlanned)) throw new Error(`${where}: "planned" must be an array`);
+  const planned = (rawPlanned ?? []).map((raw, i) => plannedVariant(raw, `${where}: planned[${i}]`));
+  for (const p of planned) {
+    if (seen.has(p.id)) throw new Error(`${where}: "${p.id}" is both listed and planned, or planned twice`);
+    seen.add(p.id);
+  }
+  return { models: entries, planned };
+}
+
+function plannedVariant(raw: unknown, where: string): PlannedVariant {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new Error(`${where}: expected an object`);
+  const o = raw as Record<string, unknown>;
+  if (typeof o.id !== 'string' || !ID.test(o.id)) throw new Error(`${where}: "id" must be a folder name (letters, digits, . _ -)`);
+  if (typeof o.layout !== 'string' || o.layout.length === 0 || o.layout.length > 256) throw new Error(`${where}: "layout" must be a layout string`);
+  return { id: o.id, layout: o.layout, ablation: ablation(o.ablation, `${where}.ablation`) };
 }
 
 function entry(raw: unknown, where: string): CatalogEntry {

@@ -4,7 +4,7 @@
 // ones are dropped) with chunked records already reassembled.
 import {
   PROTOCOL_VERSION,
-  type CatalogEntry, type EngineEvent, type ModelEvaluation, type EventOf, type ModelSource, type ModelSummary, type Tensor,
+  type CatalogEntry, type PlannedVariant, type EngineEvent, type ModelEvaluation, type EventOf, type ModelSource, type ModelSummary, type Tensor,
   type PromptInfo, type Request, type RequestBody, type RequestType, type RunSpec, type RunSummary,
   type RunToken, type SweepPoint, type SweepRequest, type TileQuery,
 } from './protocol';
@@ -67,8 +67,13 @@ export class Engine {
   }
 
   async listModels(): Promise<CatalogEntry[]> {
-    const e = await this.request('model/list', {});
-    return (e as EventOf<'model/catalog'>).models;
+    return (await this.catalog()).models;
+  }
+
+  /** The bundled models and the ablation variants planned but not trained yet (the manifest's `planned`). */
+  async catalog(): Promise<{ models: CatalogEntry[]; planned: PlannedVariant[] }> {
+    const e = (await this.request('model/list', {})) as EventOf<'model/catalog'>;
+    return { models: e.models, planned: e.planned ?? [] };
   }
 
   /** The bundled models' shipped evaluations (eval.json, train.json, cache sizes: app/evaluations.ts). */

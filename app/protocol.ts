@@ -71,6 +71,14 @@ export interface AblationTag {
   base: string;
 }
 
+/** A variant of training/ablations.json not trained yet (the manifest's `planned`): listed so that the
+ *  ablation table shows the whole design and which rows wait for training. No files, no numbers. */
+export interface PlannedVariant {
+  id: string;
+  layout: string;
+  ablation: AblationTag;
+}
+
 export interface ModelSummary {
   /** `bundled:<id>` or `folder:<name>`: what an experiment refers to. */
   ref: ModelRef;
@@ -199,7 +207,7 @@ interface Ev<T extends string> {
 
 export type EngineEvent =
   | (Ev<'service/ready'> & { protocol: number })
-  | (Ev<'model/catalog'> & { reqId: number; models: CatalogEntry[] })
+  | (Ev<'model/catalog'> & { reqId: number; models: CatalogEntry[]; planned: PlannedVariant[] })
   | (Ev<'model/evaluations'> & { reqId: number; models: ModelEvaluation[] })
   | (Ev<'model/info'> & { reqId: number; model: ModelSummary })
   | (Ev<'model/error'> & { reqId: number; message: string; current: ModelSummary | null })

@@ -4,7 +4,7 @@
 // gets a `request/error` event and the service keeps serving. A run is the engine's own pipeline
 // (engine/run.ts): the service adds the envelope, transfers the arrays, and supersedes or cancels.
 import { blockCacheBytes, kernelsInUse, kernelThreadsReady, pooledTile, stateAt, type FileSource, type ForwardResult, type Model, type StopReason } from '../engine';
-import { readCatalog } from './catalog';
+import { readCatalog, readManifest } from './catalog';
 import { readEvaluation } from './evaluations';
 import { hostClock, type Clock } from './clock';
 import { realEngine, type EngineApi } from './engine-api';
@@ -92,7 +92,7 @@ export class EngineService {
   private async handle(req: Request): Promise<void> {
     switch (req.type) {
       case 'model/list':
-        return this.post({ type: 'model/catalog', v, reqId: req.reqId, models: await readCatalog(this.opts.bundled) });
+        return this.post({ type: 'model/catalog', v, reqId: req.reqId, ...await readManifest(this.opts.bundled) });
       case 'model/evaluations':
         return this.post({ type: 'model/evaluations', v, reqId: req.reqId, models: await this.evaluations() });
       case 'model/open':

@@ -17,7 +17,8 @@ Writes assets/models/<id>/README.md, assets/models/<id>/eval.json (engine and Py
 point and sample by sample), assets/models/<id>/loss.svg (the training loss the card shows) and
 assets/models/manifest.json, each atomically. The models are the four bundled ones and every ablation
 variant of ablations.json shipped into assets/models (ship.py): a variant's manifest entry carries
-`ablation: {axis, value, base}`, and `weights: false` when only its evaluation ships (ABLATIONS.md).
+`ablation: {axis, value, base}`, and `weights: false` when only its evaluation ships (ABLATIONS.md); the
+manifest's `planned` lists the variants of ablations.json not shipped yet (id, layout, ablation).
 A model with no files in the folder named by --keep (weights unchanged since its last sweep) keeps the
 numbers of its eval.json; any other model without files is an error. card_notes.json holds the choices
 made that a number cannot say ("_all": the caveats every card opens with; "_shared": notes several cards
@@ -70,6 +71,20 @@ def model_ids():
     """The bundled models, then the ablation variants shipped into assets/models (ablations.json order)."""
     return IDS + tuple(v["id"] for v in recipe_text.ablation_plan()
                        if os.path.exists(os.path.join(MODELS, v["id"], "train.json")))
+
+
+def planned(shipped):
+    """The manifest's `planned` list: ablations.json's variants not shipped yet (id, layout, ablation), so that the
+    app's table shows the whole design and says which rows wait for training."""
+    out = []
+    for v in recipe_text.ablation_plan():
+        if v["id"] in shipped:
+            continue
+        with open(os.path.join(MODELS, v["base"], "train.json")) as f:
+            base = json.load(f)
+        out.append({"id": v["id"], "layout": recipe_text.variant_layout(v, base),
+                    "ablation": {"axis": v["axis"], "value": v["value"], "base": v["base"]}})
+    return out
 
 
 def atomic_write(path, text):
@@ -423,7 +438,7 @@ def main():
         manifest.append(entry)
         print(model_id, verdict)
     manifest.sort(key=lambda m: ids.index(m["id"]))
-    atomic_write(os.path.join(MODELS, "manifest.json"), json.dumps({"models": manifest}, indent=1))
+    atomic_write(os.path.join(MODELS, "manifest.json"), json.dumps({"models": manifest, "planned": planned(ids)}, indent=1))
 
 
 if __name__ == "__main__":

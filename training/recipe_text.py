@@ -287,6 +287,11 @@ def variant_train(v, base_train):
     return runs[-1]
 
 
+def variant_layout(v, base_train):
+    """The layout a variant trains: its --pattern where it sets one, else its base's."""
+    return flag_values(v["flags"], v["id"]).get("pattern") or base_train["layout"]
+
+
 def variant_commands(v, base_train, runs_dir="training/runs"):
     """The train.py commands of a variant, phase by phase: its base's, with the variant's flags."""
     return phase_commands(v["id"], variant_train(v, base_train), runs_dir)

@@ -44,6 +44,19 @@ def reproduce(*args):
 
 
 class ManifestAndFolders(unittest.TestCase):
+    def test_planned_lists_every_variant_not_shipped(self):
+        with open(os.path.join(MODELS, "manifest.json")) as f:
+            planned = json.load(f).get("planned", [])
+        ids = {e["id"] for e in shipped()}
+        want = [v for v in recipe_text.ablation_plan() if v["id"] not in ids]
+        self.assertEqual([p["id"] for p in planned], [v["id"] for v in want])
+        for p, v in zip(planned, want):
+            with self.subTest(variant=v["id"]):
+                self.assertEqual(p["ablation"], {"axis": v["axis"], "value": v["value"], "base": v["base"]})
+                self.assertFalse(os.path.exists(os.path.join(MODELS, v["id"])))
+                pattern = recipe_text.flag_values(v["flags"], v["id"]).get("pattern")
+                self.assertEqual(p["layout"], pattern or train_json(v["base"])["layout"])
+
     def test_each_listed_model_has_its_files_and_numbers(self):
         for entry in shipped():
             with self.subTest(model=entry["id"]):

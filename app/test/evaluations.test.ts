@@ -7,7 +7,7 @@ import { inspectCheckpoint } from '../../engine/io/checkpoint';
 import { memorySource } from '../../engine/io/files';
 import { loadTokenizer } from '../../engine/tokenizer';
 import { Engine } from '../client';
-import { readCatalog } from '../catalog';
+import { readCatalog, readManifest } from '../catalog';
 import { longestTrainingSequence, phaseBooks, readEvaluation, referencePoints } from '../evaluations';
 import { nodeHost, type NodeHost } from '../../hosts/node';
 import { realEngine } from '../engine-api';
@@ -103,6 +103,25 @@ describe('the service', () => {
     const [ev] = await engine.evaluations();
     expect(ev).toMatchObject({ id: 'tiny', points: [], loss: [], training: null, problems: [] });
     expect(ev.blockCache).toHaveLength(5);
+  });
+
+  it('passes the manifest\'s planned variants to the app with the catalog', async () => {
+    const planned = [{ id: 'tiny-late', layout: 'M-MM*-', ablation: { axis: 'attention-position', value: 'late', base: 'tiny' } }];
+    host = nodeHost(realEngine, memorySource('models', { 'manifest.json': JSON.stringify({ models: [{ id: 'tiny', layout: 'M-M*-' }], planned }) }));
+    const engine = new Engine(host.client);
+    const got = await engine.catalog();
+    expect(got.models.map((m) => m.id)).toEqual(['tiny']);
+    expect(got.planned).toEqual(planned);
+  });
+
+  it('refuses a planned variant that is malformed or is also a listed model, in one line', async () => {
+    const read = (planned: unknown) => readManifest(memorySource('models', { 'manifest.json': JSON.stringify({ models: [{ id: 'a' }], planned }) }));
+    await expect(read({})).rejects.toThrow('models/manifest.json: "planned" must be an array');
+    await expect(read([{ id: '../x', layout: 'M', ablation: { axis: 'seed', value: 1, base: 'a' } }])).rejects.toThrow('planned[0]: "id" must be a folder name');
+    await expect(read([{ id: 'b', layout: 7, ablation: { axis: 'seed', value: 1, base: 'a' } }])).rejects.toThrow('planned[0]: "layout" must be a layout string');
+    await expect(read([{ id: 'b', layout: 'M', ablation: { axis: 'width', value: 1, base: 'a' } }])).rejects.toThrow('planned[0].ablation.axis: expected one of');
+    await expect(read([{ id: 'a', layout: 'M', ablation: { axis: 'seed', value: 1, base: 'a' } }])).rejects.toThrow('"a" is both listed and planned, or planned twice');
+    expect((await readManifest(memorySource('models', { 'manifest.json': JSON.stringify([{ id: 'a' }]) }))).planned).toEqual([]);
   });
 
   it('refuses a manifest ablation on an axis it does not know, naming the field', async () => {

@@ -14,7 +14,7 @@ const summary = (warnings: string[]): ModelSummary => ({
 describe('openModel', () => {
   it('opens a model that loads with warnings and shows them as a warning toast; a clean one shows none', async () => {
     let next = summary([]);
-    const engine = { onHostStatus: () => () => {}, listModels: async () => [], openModel: async () => next } as unknown as Engine;
+    const engine = { onHostStatus: () => () => {}, catalog: async () => ({ models: [], planned: [] }), openModel: async () => next } as unknown as Engine;
     await connectEngine(engine);
     const warning = 'tall/model.safetensors: 16 tensors that config.json does not use are ignored: "model.layers.1.mlp.up_proj.weight" and 15 more';
     next = summary([warning]);

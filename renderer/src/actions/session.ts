@@ -30,8 +30,8 @@ export async function connectEngine(e: Engine): Promise<void> {
   e.onHostStatus((s) => store().showToast(s.status === 'crashed' ? 'error' : 'info', s.message));
   appStore.setState({ catalogStatus: 'loading' });
   try {
-    const models = await e.listModels();
-    store().setCatalog(models.length ? models : null);
+    const { models, planned } = await e.catalog();
+    store().setCatalog(models.length ? models : null, undefined, planned);
     // the catalog marks the model the app opens on (app/catalog.ts: the bundled hybrid)
     const first = models.find((m) => m.default) ?? models[0];
     if (first && !store().model && session.latestOpen === 0) await openModel({ kind: 'bundled', id: first.id }, first.name);

@@ -1,17 +1,19 @@
 // Which model is open, and the bundled catalog. Only small summaries live here (no weights).
 import type { StateCreator } from 'zustand';
-import type { CatalogEntry, ModelEvaluation, ModelRef, ModelSummary } from '../../../app/protocol';
+import type { CatalogEntry, ModelEvaluation, ModelRef, ModelSummary, PlannedVariant } from '../../../app/protocol';
 import type { AppState } from './appStore';
 import { freshLayout } from './layoutSlice';
 import type { LayoutItem } from './layoutEdits';
 
-export type { CatalogEntry, ModelEvaluation, ModelSummary };
+export type { CatalogEntry, ModelEvaluation, ModelSummary, PlannedVariant };
 
 export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
 
 export interface ModelSlice {
   catalog: CatalogEntry[];
   catalogStatus: LoadStatus | 'missing';
+  /** Ablation variants planned but not trained yet (the manifest's `planned`): rows without numbers. */
+  planned: PlannedVariant[];
   model: ModelSummary | null;
   modelStatus: LoadStatus;
   modelError: string | null;
@@ -23,7 +25,7 @@ export interface ModelSlice {
   evaluations: ModelEvaluation[];
   evaluationsStatus: LoadStatus;
   setEvaluations(models: ModelEvaluation[] | null, status: LoadStatus): void;
-  setCatalog(models: CatalogEntry[] | null, error?: string): void;
+  setCatalog(models: CatalogEntry[] | null, error?: string, planned?: PlannedVariant[]): void;
   startOpeningModel(name: string): void;
   openedModel(model: ModelSummary): void;
   failedOpeningModel(error: string): void;
@@ -34,6 +36,7 @@ export interface ModelSlice {
 export const createModelSlice: StateCreator<AppState, [], [], ModelSlice> = (set, get) => ({
   catalog: [],
   catalogStatus: 'idle',
+  planned: [],
   model: null,
   modelStatus: 'idle',
   modelError: null,
@@ -44,9 +47,9 @@ export const createModelSlice: StateCreator<AppState, [], [], ModelSlice> = (set
   setEvaluations(models, evaluationsStatus) {
     set({ evaluationsStatus, ...(models ? { evaluations: models } : {}) });
   },
-  setCatalog(models, error) {
-    if (models) set({ catalog: models, catalogStatus: 'ready' });
-    else set({ catalog: [], catalogStatus: error ? 'error' : 'missing' });
+  setCatalog(models, error, planned = []) {
+    if (models) set({ catalog: models, catalogStatus: 'ready', planned });
+    else set({ catalog: [], catalogStatus: error ? 'error' : 'missing', planned: [] });
   },
   startOpeningModel(name) {
     set({ modelStatus: 'loading', opening: name, modelError: null });

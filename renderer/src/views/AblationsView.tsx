@@ -23,7 +23,7 @@ import type { CatalogEntry } from '../store/modelSlice';
 import type { CurvePoint } from '../store/sweepSlice';
 
 const bytes = format('.3~s');
-const millions = (n: number) => (n >= 1e9 ? `~${Math.round(n / 1e9)} B` : `${(n / 1e6).toFixed(2)} M`);
+const millions = (n: number | null) => (n === null ? '—' : n >= 1e9 ? `~${Math.round(n / 1e9)} B` : `${(n / 1e6).toFixed(2)} M`);
 
 function Cell({ cell }: { cell: AblationCell }) {
   const one = (p: CurvePoint, what: 'shipped' | 'measured') => {
@@ -41,9 +41,24 @@ function Cell({ cell }: { cell: AblationCell }) {
   );
 }
 
+/** A variant of training/ablations.json not trained yet: what it would vary, and no numbers. */
+function PlannedRow({ row }: { row: AblationRow }) {
+  return (
+    <tr data-testid="ablation-row" data-id={row.id} data-planned="true" className="planned" title="planned in training/ablations.json, not trained yet">
+      <td className="muted">{row.name}</td>
+      <td className="small muted">{variesText(row.planned)}</td>
+      <td className="mono small layout-cell muted" style={{ minWidth: `${Math.min(row.layout.length, 16) + 1}ch` }}>{row.layout}</td>
+      <td className="num muted">—</td>
+      <td className="num muted" data-testid="ablation-cache" data-bytes="">—</td>
+      <td className="small muted" colSpan={ABLATION_LENGTHS.length + 1}>not trained yet: planned in training/ablations.json, to train alike when GPU time allows</td>
+    </tr>
+  );
+}
+
 export function AblationsView() {
   const catalog = useApp((s) => s.catalog);
   const catalogStatus = useApp((s) => s.catalogStatus);
+  const planned = useApp((s) => s.planned);
   const evaluations = useApp((s) => s.evaluations);
   const status = useApp((s) => s.evaluationsStatus);
   const model = useApp((s) => s.model);
@@ -61,7 +76,7 @@ export function AblationsView() {
   // this view's own re-measures: the shipped evaluation's books (random target, its seed, 2 look-ups)
   const mine = Object.values(sweeps).filter((s) => s.books?.format === fmt && s.books.depths.length === 1 && s.books.depths[0] === null && s.books.fewShot === 2);
   const measured = (e: CatalogEntry) => curvePoints(latestPoints(mine.flatMap((s) => s.points))).filter((p) => p.series === seriesKey(e.name, e.layout));
-  const rows = ablationRows(catalog, evaluations, fmt, measured);
+  const rows = ablationRows(catalog, evaluations, fmt, measured, planned);
   const remeasure = (r: AblationRow) => {
     if (!r.entry || r.seed === null) return;
     void runSweeps([{ bundledId: r.id, name: r.name, layouts: [undefined] }], ABLATION_LENGTHS, samples,
@@ -81,8 +96,8 @@ export function AblationsView() {
   const focused = evaluations.find((e) => e.id === (focus ?? openId)) ?? null;
   const focusName = catalog.find((c) => c.id === focused?.id)?.name ?? focused?.id;
   const table = () => ({
-    columns: ['id', 'layout', 'parameters', `cache_bytes_at_${CACHE_TOKENS}_tokens`, 'varies', ...ABLATION_LENGTHS.flatMap((n) => [`acc_${n}`, `lo95_${n}`, `hi95_${n}`, `samples_${n}`])],
-    rows: rows.map((r) => [r.id, r.layout, r.parameters, r.cacheBytes, variesText(r.entry), ...r.cells.flatMap((c) => {
+    columns: ['id', 'trained', 'layout', 'parameters', `cache_bytes_at_${CACHE_TOKENS}_tokens`, 'varies', ...ABLATION_LENGTHS.flatMap((n) => [`acc_${n}`, `lo95_${n}`, `hi95_${n}`, `samples_${n}`])],
+    rows: rows.map((r) => [r.id, r.planned ? 'planned' : r.preset ? 'the study (no weights)' : 'yes', r.layout, r.parameters, r.cacheBytes, variesText(r.entry ?? r.planned), ...r.cells.flatMap((c) => {
       const ci = c.shipped ? accuracyInterval(c.shipped) : null;
       return [c.shipped?.accuracy ?? null, ci?.lo ?? null, ci?.hi ?? null, c.shipped?.samples ?? null];
     })]),
@@ -111,6 +126,7 @@ export function AblationsView() {
             <tbody>
               {rows.map((r) => {
                 const canOpen = !!r.entry && r.entry.weights !== false;
+                if (r.planned) return <PlannedRow key={r.id} row={r} />;
                 return (
                   <tr key={r.id} data-testid="ablation-row" data-id={r.id} data-preset={!!r.preset} className={`${canOpen ? 'clickable' : ''}${r.id === openId ? ' open' : ''}`}
                     onClick={() => { setFocus(r.id); open(r); }} title={canOpen ? `Open ${r.name}` : r.preset ? r.preset.source : 'its evaluation ships without its weights'}>

@@ -33,6 +33,25 @@ describe('ablation rows', () => {
     expect(rows[1].cacheBytes).toBeNull(); // no evaluation read for it
   });
 
+  it('puts planned variants among the trained ones by axis, base and value (positions in stack order), without numbers', () => {
+    const planned = [
+      { id: 'mamba2-seed1', layout: 'MMMMMMMM', ablation: { axis: 'seed' as const, value: 1, base: 'mamba2' } },
+      { id: 'late', layout: 'M-MM-M*-', ablation: { axis: 'attention-position' as const, value: 'late', base: 'hybrid' } },
+      { id: 'early', layout: 'M*-MM-M-', ablation: { axis: 'attention-position' as const, value: 'early', base: 'hybrid' } },
+      { id: 'first', layout: '*M-MM-M-', ablation: { axis: 'attention-position' as const, value: 'first', base: 'hybrid' } },
+      { id: 'attn1b', layout: 'M-M*M-M-', ablation: { axis: 'attention-count' as const, value: 1, base: 'hybrid' } },
+    ];
+    const all = ablationRows(catalog, [], 'bare', () => [], planned);
+    // positions in the stack's order (first, early, late), not alphabetical
+    expect(all.map((r) => r.id)).toEqual(['hybrid', 'attn0', 'attn1b', 'attn2', 'first', 'early', 'late', 'seed2', 'mamba2-seed1', STUDY_PRESETS[0].id]);
+    const late = all.find((r) => r.id === 'late')!;
+    expect(late.planned?.layout).toBe('M-MM-M*-');
+    expect(late.entry).toBeNull();
+    expect(late.parameters).toBeNull();
+    expect(late.cells.every((c) => c.shipped === null && c.measured === null)).toBe(true);
+    expect(variesText(late.planned)).toBe('attention late (vs hybrid)');
+  });
+
   it('says what a variant varies', () => {
     expect(variesText(catalog[3])).toBe('0 attention blocks (vs hybrid)');
     expect(variesText(catalog[0])).toBe('seed 2 (vs hybrid)');

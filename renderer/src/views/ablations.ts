@@ -3,7 +3,7 @@
 // the table's lengths, shipped and re-measured; the study's own layouts as read-only presets; and
 // which trained model, if any, has the layout an edit in the strip arrived at.
 import { cacheBytes, KIND_CHAR, LayoutError, readLayout } from '../../../engine';
-import { ABLATION_AXES, type BlockCache, type CatalogEntry, type ModelEvaluation } from '../../../app/protocol';
+import { ABLATION_AXES, type AblationTag, type BlockCache, type CatalogEntry, type ModelEvaluation, type PlannedVariant } from '../../../app/protocol';
 import type { CurvePoint } from '../store/sweepSlice';
 import { evaluationPoints, fromReference } from '../charts/recallData';
 
@@ -47,9 +47,12 @@ export interface AblationRow {
   id: string;
   name: string;
   layout: string;
-  parameters: number;
+  /** null for a planned variant (not built yet). */
+  parameters: number | null;
   entry: CatalogEntry | null;
   preset: StudyPreset | null;
+  /** A variant of the plan not trained yet: no files, no numbers. */
+  planned: PlannedVariant | null;
   /** Cache bytes at CACHE_TOKENS; null when unknown. */
   cacheBytes: number | null;
   cells: AblationCell[];
@@ -57,19 +60,27 @@ export interface AblationRow {
   seed: number | null;
 }
 
-const axisRank = (e: CatalogEntry) => (e.ablation ? 1 + ABLATION_AXES.indexOf(e.ablation.axis) : 0);
+type Tagged = { ablation?: AblationTag };
+const axisRank = (e: Tagged) => (e.ablation ? 1 + ABLATION_AXES.indexOf(e.ablation.axis) : 0);
+/** Where a single attention block sits, in the stack's order (the shipped hybrid's is the middle). */
+const POSITIONS = ['first', 'early', 'middle', 'late'];
+const valueKey = (v: number | string) => (typeof v === 'string' && POSITIONS.includes(v) ? String(POSITIONS.indexOf(v)) : String(v));
+/** By axis, then (within an axis) by the model it varies and its value: a base's seeds stay together. */
+const byAxisAndValue = (a: Tagged, b: Tagged) => axisRank(a) - axisRank(b) || (a.ablation && b.ablation
+  ? a.ablation.base.localeCompare(b.ablation.base) || valueKey(a.ablation.value).localeCompare(valueKey(b.ablation.value), 'en', { numeric: true }) : 0);
 
-/** Rows in the table's order: the bundled models, then the variants by axis and value, then presets.
- *  `measured(entry)` gives the in-app points of a model (the view's re-measures). */
-export function ablationRows(catalog: CatalogEntry[], evaluations: ModelEvaluation[], format: string, measured: (e: CatalogEntry) => CurvePoint[]): AblationRow[] {
-  const entries = [...catalog].sort((a, b) => axisRank(a) - axisRank(b) || (a.ablation && b.ablation
-    ? String(a.ablation.value).localeCompare(String(b.ablation.value), 'en', { numeric: true }) : 0));
-  const rows = entries.map((e): AblationRow => {
+/** Rows in the table's order: the bundled models, then the variants by axis and value (trained and
+ *  planned), then presets. `measured(entry)` gives the in-app points of a model (the view's re-measures). */
+export function ablationRows(
+  catalog: CatalogEntry[], evaluations: ModelEvaluation[], format: string, measured: (e: CatalogEntry) => CurvePoint[],
+  planned: PlannedVariant[] = [],
+): AblationRow[] {
+  const trained = catalog.map((e): AblationRow => {
     const ev = evaluations.find((x) => x.id === e.id);
     const shipped = ev ? evaluationPoints(ev, format, 'standard') : [];
     const mine = measured(e);
     return {
-      id: e.id, name: e.name, layout: e.layout, parameters: e.parameters, entry: e, preset: null,
+      id: e.id, name: e.name, layout: e.layout, parameters: e.parameters, entry: e, preset: null, planned: null,
       cacheBytes: ev?.blockCache.length ? cacheAt(ev.blockCache, CACHE_TOKENS) : null,
       seed: shipped[0]?.seed ?? null,
       cells: ABLATION_LENGTHS.map((n) => {
@@ -78,15 +89,21 @@ export function ablationRows(catalog: CatalogEntry[], evaluations: ModelEvaluati
       }),
     };
   });
+  const waiting = planned.map((p): AblationRow => ({
+    id: p.id, name: p.id, layout: p.layout, parameters: null, entry: null, preset: null, planned: p, seed: null, cacheBytes: null, cells: emptyCells(),
+  }));
+  const rows = [...trained, ...waiting].sort((a, b) => byAxisAndValue(a.entry ?? a.planned ?? {}, b.entry ?? b.planned ?? {}));
   const presets = STUDY_PRESETS.map((p): AblationRow => ({
-    id: p.id, name: p.name, layout: p.layout, parameters: p.parameters, entry: null, preset: p, seed: null,
-    cacheBytes: cacheAt(p.cache, CACHE_TOKENS), cells: ABLATION_LENGTHS.map((n) => ({ entries: n, shipped: null, measured: null })),
+    id: p.id, name: p.name, layout: p.layout, parameters: p.parameters, entry: null, preset: p, planned: null, seed: null,
+    cacheBytes: cacheAt(p.cache, CACHE_TOKENS), cells: emptyCells(),
   }));
   return [...rows, ...presets];
 }
 
+const emptyCells = (): AblationCell[] => ABLATION_LENGTHS.map((n) => ({ entries: n, shipped: null, measured: null }));
+
 /** What an axis varies, in words, for a row's label. */
-export function variesText(e: CatalogEntry | null): string {
+export function variesText(e: Tagged | null): string {
   if (!e?.ablation) return '';
   const { axis, value, base } = e.ablation;
   const what = { 'attention-count': `${value} attention block${value === 1 ? '' : 's'}`, 'attention-position': `attention ${value}`, 'state-size': `state ${value}`, seed: `seed ${value}` }[axis];
