@@ -118,3 +118,17 @@ export function poolRows(map: usize, probs: usize, R: i32, width: i32, first: i3
     }
   }
 }
+
+/**
+ * dst (n) ← max(dst, src) elementwise: the helper thread's copy of a pooled map (filled with -∞
+ * where it pooled nothing) merged into the caller's.
+ */
+export function maxInto(dst: usize, src: usize, n: i32): void {
+  const n4 = n & ~3;
+  let i = 0;
+  for (; i < n4; i += 4) {
+    const at = dst + (<usize>i << 2);
+    v128.store(at, f32x4.pmax(v128.load(at), v128.load(src + (<usize>i << 2))));
+  }
+  for (; i < n; i++) store<f32>(dst + (<usize>i << 2), max(load<f32>(dst + (<usize>i << 2)), load<f32>(src + (<usize>i << 2))));
+}
