@@ -6,7 +6,6 @@ import { InputError } from './errors';
 import { checkRunFits } from './io/memory';
 import { kernels } from './kernels/backend';
 import { widen } from './kernels/widen';
-import { rowNorms } from './kernels/rmsnorm';
 import * as attention from './layers/attention';
 import * as mamba1 from './layers/mamba1';
 import * as mamba2 from './layers/mamba2';
@@ -111,9 +110,7 @@ export function* forwardSteps(
       const record = newRecord(block, i, T, plan);
       budget.beginLayer(block.kind === 'mlp' ? 0 : probeLayersFrom(model, i));
       const y = runBlock(block, normed, x, T, state.layers[i], { plan, budget, record, context, i, result, fresh });
-      addContribution(x, y, block.scale);
-      rowNorms(record.contributionNorm, y, T, D);
-      rowNorms(record.residualNorm, x, T, D);
+      addContribution(x, y, block.scale, { T, D, contribution: record.contributionNorm, residual: record.residualNorm });
       if (result.hiddenStates && convention === 'output') result.hiddenStates.push(t2(x.slice(), T, D));
       const ssm = ssmOf(state.layers[i]);
       const ssmName = partNames(block).ssm;
@@ -278,10 +275,16 @@ export function embed(model: Model, ids: ArrayLike<number>): Float32Array {
   return x;
 }
 
-/** x += scale · y, and y itself becomes what was added (so the block's contribution norm is what the stream got). */
-export function addContribution(x: Float32Array, y: Float32Array, scale?: number): void {
+/**
+ * x += scale · y, and y itself becomes what was added (so the block's contribution norm is what the
+ * stream got); with `norms`, the rows' norms of y and of x after it are written there (residualAdd).
+ */
+export function addContribution(
+  x: Float32Array, y: Float32Array, scale?: number, norms?: { T: number; D: number; contribution: Float32Array; residual: Float32Array },
+): void {
   if (scale !== undefined && scale !== 1) for (let j = 0; j < y.length; j++) y[j] *= scale;
-  for (let j = 0; j < x.length; j++) x[j] += y[j];
+  if (norms) kernels().residualAdd(x, y, norms.T, norms.D, norms.contribution, norms.residual);
+  else for (let j = 0; j < x.length; j++) x[j] += y[j];
 }
 
 /** logits (rows, V) of the normed final stream x (rows, D), times the model's logits multiplier. */

@@ -314,6 +314,19 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
     arena.release(xp);
   };
 
+  const residualAdd: KernelBackend['residualAdd'] = (x, y, T, D, yNorms, xNorms) => {
+    if (D % 4 !== 0) return ref.residualAdd(x, y, T, D, yNorms, xNorms);
+    const copies: number[] = [];
+    const xp = read(x.subarray(0, T * D), copies);
+    const yp = read(y.subarray(0, T * D), copies);
+    const np = arena.alloc(2 * T * 4); // (yNorms, xNorms)
+    k.residualAdd(xp, yp, T, D, np, np + T * 4);
+    arena.get(yNorms, np, T);
+    arena.get(xNorms, np + T * 4, T);
+    arena.release(np);
+    done(x, xp, T * D, copies);
+  };
+
   // z comes strided out of a projection: read where it lies (a placed working array; stride
   // zStride), else only its I columns are copied in (stride I); `copies` gets the block made
   const zRows = (z: Float32Array, zOffset: number, zStride: number, T: number, I: number, copies: number[]) => {
@@ -378,7 +391,7 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
 
   return {
     ...ref, name: `wasm-${km.flavor}`, flavor: km.flavor, arena, weights, stateFloat32: true,
-    matmul, mamba2Scan, mamba1Scan, mamba1ImplicitTerms, causalAttention, conv1dCausal, rmsnorm, gatedRmsnorm, siluGate, softplus,
+    matmul, mamba2Scan, mamba1Scan, mamba1ImplicitTerms, causalAttention, conv1dCausal, rmsnorm, gatedRmsnorm, siluGate, softplus, residualAdd,
     placeWeights: stored.place,
     placeState: stored.placeState,
     placeWorking, freeWorking,

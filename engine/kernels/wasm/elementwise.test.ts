@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { siluGate, softplusInPlace } from '../activations';
 import { conv1dCausal } from '../conv1d';
 import { gatedRmsnorm, rmsnorm } from '../rmsnorm';
+import { residualAdd } from '../residual';
 import { createWasmBackend } from './backend';
 import { availableFlavors, random, relErr } from './testing';
 
@@ -112,5 +113,22 @@ describe.each(availableFlavors())('wasm softplus (%s build)', (flavor) => {
     softplusInPlace(ref, 6);
     expect(relErr(x, ref)).toBeLessThan(1e-6);
     expect(x.subarray(6)).toEqual(ref.subarray(6));
+  });
+});
+
+describe.each(availableFlavors())('wasm residualAdd (%s build)', (flavor) => {
+  const be = createWasmBackend({ prefer: flavor })!;
+
+  // the same bits as the reference: the add is float32 either way, the norms' float64 sums in one order
+  it.each([[1, 4], [7, 12], [300, 256], [3, 6]])('matches the reference bit for bit at T=%i D=%i', (T, D) => {
+    const y = random(T * D, 2, 3);
+    const run = (add: typeof residualAdd) => {
+      const x = random(T * D, 1), yn = new Float32Array(T), xn = new Float32Array(T);
+      add(x, y, T, D, yn, xn);
+      return { x, yn, xn };
+    };
+    const want = run(residualAdd), got = run(be.residualAdd);
+    expect(got).toEqual(want);
+    expect(want.yn[0]).toBeCloseTo(Math.hypot(...y.subarray(0, D)), 4);
   });
 });

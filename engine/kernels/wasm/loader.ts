@@ -54,6 +54,7 @@ export interface KernelExports {
   demote(dst: number, src: number, n: number): void;
   promote(dst: number, src: number, n: number): void;
   rmsnorm(out: number, x: number, w: number, T: number, D: number, eps: number, g: number): void;
+  residualAdd(x: number, y: number, T: number, D: number, yn: number, xn: number): void;
 }
 
 export type WasmFlavor = 'relaxed' | 'simd';
