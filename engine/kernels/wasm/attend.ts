@@ -45,6 +45,7 @@ export function attendRows(
     }
   }
   hooks.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  pooled?.data.fill(0);
   for (const [h, t, p] of hooks) {
     scratch.set(p);
     if (pooled) poolRow(pooled, h, past + t, scratch, p.length);
@@ -74,15 +75,11 @@ export function attendBlocks(
   const scoresAt = arena.alloc(2 * ROWS * width * 4); // one block per thread, the helper's second
   const scores = [scoresAt, scoresAt + ROWS * width * 4];
   const mask = rowMask(taps, T);
-  // each thread max-pools into its own copy of the map (rows of adjacent blocks can share a tile row):
-  // this thread's starts as the map, the helper's as -∞ (max-neutral), merged in wasm at the end
+  // each thread max-pools into its own copy of the map (rows of adjacent blocks can share a tile
+  // row), both starting at 0 (taps.pooled is overwritten), merged in wasm at the end
   const map = taps?.pooled;
-  const maps = map ? [arena.put(map.data)] : [];
-  if (map && thread) {
-    const at = arena.alloc(map.data.length * 4);
-    arena.f32().fill(-Infinity, at >>> 2, (at >>> 2) + map.data.length);
-    maps.push(at);
-  }
+  const maps = map ? (thread ? [0, 1] : [0]).map(() => arena.alloc(map.data.length * 4)) : [];
+  for (const at of maps) arena.f32().fill(0, at >>> 2, (at >>> 2) + map!.data.length);
   const mapBytes = map ? map.S * map.S * 4 : 0;
   const block = (h: number, t0: number, which: number) => {
     const R = Math.min(ROWS, T - t0);

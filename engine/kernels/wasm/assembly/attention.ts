@@ -120,10 +120,7 @@ export function poolRows(map: usize, probs: usize, R: i32, width: i32, first: i3
   }
 }
 
-/**
- * dst (n) ← max(dst, src) elementwise: the helper thread's copy of a pooled map (filled with -∞
- * where it pooled nothing) merged into the caller's.
- */
+/** dst (n) ← max(dst, src) elementwise: the helper thread's copy of a pooled map merged into the caller's. */
 export function maxInto(dst: usize, src: usize, n: i32): void {
   const n4 = n & ~3;
   let i = 0;
