@@ -14,7 +14,7 @@ export interface AttentionCapture {
   onRow?: AttentionRowHook;
   /** Which rows onRow gets, and a pooled map the kernel fills (AttentionTaps). */
   taps?: AttentionTaps;
-  /** Receives q (T, H, hd) after RoPE and the cache's keys (past + T, KVH, hd), for on-demand tiles. */
+  /** Receives q (T, H, hd) after RoPE and the cache's keys (past + T, KVH, hd), for on-demand tiles (both valid during the call only). */
   internals?: (q: Float32Array, k: Float32Array, past: number) => void;
 }
 
@@ -22,8 +22,8 @@ export interface AttentionCapture {
 export function forward(m: AttentionMixer, x: Float32Array, T: number, cache: KVCache, capture?: AttentionCapture): Float32Array {
   const past = cache.length;
   const w = m.KVH * m.hd;
-  const q = project(m.q_proj, x, T); // (T, H·hd)
-  // k, v (copied into the cache) and out are working arrays (working.ts); q goes to the probes
+  // working arrays (working.ts): k and v are copied into the cache, the probes copy q
+  const q = projectWorking('attention q', m.q_proj, x, T); // (T, H·hd)
   const k = projectWorking('attention k', m.k_proj, x, T); // (T, KVH·hd)
   const v = projectWorking('attention v', m.v_proj, x, T); // (T, KVH·hd)
   if (m.lora) {
@@ -44,7 +44,7 @@ export function forward(m: AttentionMixer, x: Float32Array, T: number, cache: KV
   const scratch = new Float64Array(past + T);
   kernels().causalAttention(out, q, cache.k, cache.v, scratch, T, past, m.H, m.KVH, m.hd, m.scaling, capture?.onRow, capture?.taps);
   capture?.internals?.(q, cache.k.subarray(0, (past + T) * w), past);
-  return project(m.o_proj, out, T); // (T, D)
+  return projectWorking('attention output', m.o_proj, out, T); // (T, D)
 }
 
 export function step(m: AttentionMixer, x: Float32Array, cache: KVCache, capture?: AttentionCapture): Float32Array {

@@ -78,7 +78,7 @@ export function forward(m: Mamba2Mixer, u: Float32Array, T: number, state: Mamba
     if (m.gate === 'norm-first') applyNorm(y, y, m.norm, T); // y ← norm(y), grouped
     kernels().siluGate(y, proj, zOff, width, T, I); // y ⊙= silu(z)
   }
-  return project(m.out_proj, y, T); // (T, D)
+  return projectWorking('mamba2 output', m.out_proj, y, T); // (T, D)
 }
 
 function scaled(u: Float32Array, s: number): Float32Array {

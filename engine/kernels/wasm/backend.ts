@@ -308,10 +308,11 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
 
   const rmsnorm: KernelBackend['rmsnorm'] = (out, x, weight, T, D, eps, groupSize = D) => {
     if (groupSize % 4 !== 0 || D % groupSize !== 0) return ref.rmsnorm(out, x, weight, T, D, eps, groupSize);
-    const xp = arena.put(x.subarray(0, T * D));
-    k.rmsnorm(xp, xp, resident(weight, D), T, D, eps, groupSize);
-    arena.get(out, xp, T * D);
-    arena.release(xp);
+    const copies: number[] = [];
+    const xp = read(x.subarray(0, T * D), copies);
+    const op = write(out, T * D, copies);
+    k.rmsnorm(op, xp, resident(weight, D), T, D, eps, groupSize);
+    done(out, op, T * D, copies);
   };
 
   const residualAdd: KernelBackend['residualAdd'] = (x, y, T, D, yNorms, xNorms) => {
@@ -373,8 +374,9 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
     if (hd % 8 !== 0) return ref.causalAttention(out, q, kc, vc, scratch, T, past, H, KVH, hd, scaling, onRow, taps);
     const S = past + T;
     const kvs = KVH * hd;
-    const qp = arena.put(q.subarray(0, T * H * hd));
-    const op = arena.alloc(T * H * hd * 4);
+    const copies: number[] = [];
+    const qp = read(q.subarray(0, T * H * hd), copies);
+    const op = write(out, T * H * hd, copies);
     const shape = { T, past, H, KVH, hd, scaling };
     // the caches are append-only: only the new rows are copied (decoding copies one row, not S)
     if (T <= ROW_PATH_MAX) {
@@ -384,9 +386,7 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
       const vp = kvRows.get(vc, S, kvs);
       attendBlocks(k, arena, two() ? thread : undefined, { op, qp, kp, vp, scratch: gemmScratch }, shape, scratch, onRow, taps);
     }
-    arena.get(out, op, T * H * hd);
-    arena.release(qp);
-    arena.release(op);
+    done(out, op, T * H * hd, copies);
   };
 
   return {
