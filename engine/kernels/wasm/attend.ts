@@ -75,16 +75,20 @@ export function attendBlocks(
   const scoresAt = arena.alloc(2 * ROWS * width * 4); // one block per thread, the helper's second
   const scores = [scoresAt, scoresAt + ROWS * width * 4];
   const mask = rowMask(taps, T);
-  // each thread max-pools into its own copy of the map (rows of adjacent blocks can share a tile
-  // row), both starting at 0 (taps.pooled is overwritten), merged in wasm at the end
+  // The map starts at 0 (taps.pooled is overwritten). Two threads pool into one copy where every
+  // tile row lies inside one block of rows (no two chunks touch a tile), else each into its own,
+  // merged in wasm at the end (4 MB a layer at T = 1,000 and a 512-side map: the second copy's
+  // fill and the merge were ~10 ms of a prefill).
   const map = taps?.pooled;
-  const maps = map ? (thread ? [0, 1] : [0]).map(() => arena.alloc(map.data.length * 4)) : [];
+  const oneMap = !thread || (map !== undefined && ROWS % map.stride === 0 && past % map.stride === 0);
+  const maps = map ? (oneMap ? [0] : [0, 1]).map(() => arena.alloc(map.data.length * 4)) : [];
+  const mapOf = (which: number) => maps[oneMap ? 0 : which];
   for (const at of maps) arena.f32().fill(0, at >>> 2, (at >>> 2) + map!.data.length);
   const mapBytes = map ? map.S * map.S * 4 : 0;
   const block = (h: number, t0: number, which: number) => {
     const R = Math.min(ROWS, T - t0);
     const o = (t0 * H + h) * hd * 4;
-    const pooled = map ? [maps[which] + h * mapBytes, map.stride, map.S] : [0, 1, 0];
+    const pooled = map ? [mapOf(which) + h * mapBytes, map.stride, map.S] : [0, 1, 0];
     return {
       R,
       args: [
@@ -126,7 +130,7 @@ export function attendBlocks(
     if (thread && (!onRow || mask)) {
       thread.split(k, 'attendChunks', [
         b.op, b.qp, kPacked, vPacked, T, past, kvh * rep, rep, H, hd, width, scaling, S, ROWS, scoresAt,
-        maps[0] ?? 0, maps[1] ?? 0, mapBytes, map?.stride ?? 1, map?.S ?? 0, b.scratch,
+        map ? mapOf(0) : 0, map ? mapOf(1) : 0, mapBytes, map?.stride ?? 1, map?.S ?? 0, b.scratch,
       ]);
       if (!onRow || !mask) continue;
       for (let h = kvh * rep; h < (kvh + 1) * rep; h++) {
