@@ -66,20 +66,8 @@ function grow(cache: KVCache, need: number, w: number): void {
  * half = invFreq.length (hd / 2, or less with a partial rotary factor: the rest pass through).
  */
 export function applyRope(x: Float32Array, rope: Rope, T: number, heads: number, hd: number, past: number): void {
-  const half = rope.invFreq.length;
   const { cos, sin } = ropeAngles(rope, past, T); // (T, half) each
-  for (let t = 0; t < T; t++) {
-    const c = t * half;
-    for (let h = 0; h < heads; h++) {
-      const o = (t * heads + h) * hd;
-      for (let i = 0; i < half; i++) {
-        const a = x[o + i];
-        const b = x[o + i + half];
-        x[o + i] = a * cos[c + i] - b * sin[c + i];
-        x[o + i + half] = b * cos[c + i] + a * sin[c + i];
-      }
-    }
-  }
+  kernels().rope(x, cos, sin, T, heads, hd, rope.invFreq.length);
 }
 
 /** float32 holds them exactly: each is rounded to float32 as it is made. */

@@ -328,6 +328,18 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
     done(x, xp, T * D, copies);
   };
 
+  const rope: KernelBackend['rope'] = (x, cos, sin, T, heads, hd, half) => {
+    if (half % 2 !== 0) return ref.rope(x, cos, sin, T, heads, hd, half);
+    const copies: number[] = [];
+    const xp = read(x.subarray(0, T * heads * hd), copies);
+    const cp = arena.put(cos.subarray(0, T * half));
+    const sp = arena.put(sin.subarray(0, T * half));
+    k.rope(xp, cp, sp, T, heads, hd, half);
+    arena.release(cp);
+    arena.release(sp);
+    done(x, xp, T * heads * hd, copies);
+  };
+
   // z comes strided out of a projection: read where it lies (a placed working array; stride
   // zStride), else only its I columns are copied in (stride I); `copies` gets the block made
   const zRows = (z: Float32Array, zOffset: number, zStride: number, T: number, I: number, copies: number[]) => {
@@ -391,7 +403,7 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
 
   return {
     ...ref, name: `wasm-${km.flavor}`, flavor: km.flavor, arena, weights, stateFloat32: true,
-    matmul, mamba2Scan, mamba1Scan, mamba1ImplicitTerms, causalAttention, conv1dCausal, rmsnorm, gatedRmsnorm, siluGate, softplus, residualAdd,
+    matmul, mamba2Scan, mamba1Scan, mamba1ImplicitTerms, causalAttention, conv1dCausal, rmsnorm, gatedRmsnorm, siluGate, softplus, residualAdd, rope,
     placeWeights: stored.place,
     placeState: stored.placeState,
     placeWorking, freeWorking,

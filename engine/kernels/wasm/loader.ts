@@ -55,6 +55,7 @@ export interface KernelExports {
   promote(dst: number, src: number, n: number): void;
   rmsnorm(out: number, x: number, w: number, T: number, D: number, eps: number, g: number): void;
   residualAdd(x: number, y: number, T: number, D: number, yn: number, xn: number): void;
+  rope(x: number, cos: number, sin: number, T: number, heads: number, hd: number, half: number): void;
 }
 
 export type WasmFlavor = 'relaxed' | 'simd';

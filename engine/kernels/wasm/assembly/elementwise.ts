@@ -1,7 +1,7 @@
 // The activation-linear kernels of a block, on f32x4 lanes: depthwise causal conv1d (optionally
 // followed by silu), (grouped) RMSNorm and the silu gate of the Mamba mixers, and the float64 ↔
-// float32 conversions of the SSM state, the residual add. Their reference twins are
-// engine/kernels/conv1d.ts, rmsnorm.ts, activations.ts and residual.ts.
+// float32 conversions of the SSM state, the residual add, RoPE. Their reference twins are
+// engine/kernels/conv1d.ts, rmsnorm.ts, activations.ts, residual.ts and rope.ts.
 import { exp4 } from './exp';
 import { log1pUnit4 } from './log';
 import { hsum, madd } from './simd';
@@ -126,6 +126,29 @@ export function residualAdd(x: usize, y: usize, T: i32, D: i32, yn: usize, xn: u
     }
     store<f32>(yn + (<usize>t << 2), norm(y0, y1));
     store<f32>(xn + (<usize>t << 2), norm(x0, x1));
+  }
+}
+
+/**
+ * In place on x (T, heads, hd): RoPE by cos, sin (T, half), half % 2 == 0. Two channel pairs at a
+ * time in float64, each value rounded once to float32: the twin's arithmetic (engine/kernels/rope.ts,
+ * JavaScript numbers), so the bits agree.
+ */
+export function rope(x: usize, cos: usize, sin: usize, T: i32, heads: i32, hd: i32, half: i32): void {
+  const hb = <usize>half << 2;
+  for (let t = 0; t < T; t++) {
+    const cr = cos + <usize>t * hb, sr = sin + <usize>t * hb;
+    for (let h = 0; h < heads; h++) {
+      const row = x + ((<usize>(t * heads + h) * hd) << 2);
+      for (let i: usize = 0; i < hb; i += 8) {
+        const a = f64x2.promote_low_f32x4(v128.load64_zero(row + i));
+        const b = f64x2.promote_low_f32x4(v128.load64_zero(row + hb + i));
+        const c = f64x2.promote_low_f32x4(v128.load64_zero(cr + i));
+        const s = f64x2.promote_low_f32x4(v128.load64_zero(sr + i));
+        v128.store64_lane(row + i, f32x4.demote_f64x2_zero(f64x2.sub(f64x2.mul(a, c), f64x2.mul(b, s))), 0);
+        v128.store64_lane(row + hb + i, f32x4.demote_f64x2_zero(f64x2.add(f64x2.mul(b, c), f64x2.mul(a, s))), 0);
+      }
+    }
   }
 }
 

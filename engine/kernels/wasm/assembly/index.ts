@@ -5,4 +5,4 @@ export { gemmStoredCols, gemvStored, packRowBlocks } from './stored';
 export { mamba2Scan, mamba1Scan, mamba1ImplicitTerms } from './scan';
 export { softmaxRows, attendBlock, maxInto } from './attention';
 export { expApprox } from './exp';
-export { conv1d, copyRows, rmsnorm, residualAdd, siluGate, softplus, demote, promote, relu2 } from './elementwise';
+export { conv1d, copyRows, rmsnorm, residualAdd, rope, siluGate, softplus, demote, promote, relu2 } from './elementwise';
