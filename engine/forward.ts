@@ -97,9 +97,15 @@ export function* forwardSteps(
   if (out.attentions) result.attentions = {};
   if (out.ssmStates) result.ssmStates = {};
 
-  let x = embed(model, ids); // (T, D)
+  // The residual stream in the kernels' memory where the backend places arrays: the norm before each
+  // block and the residual add after it read and write it there, instead of copying it in and out
+  // (~32 copies of 1 MB in a 1k transformer prefill). The run's own, handed back at its end.
+  const be = kernels();
+  const stream = be.placeWorking?.(T * D);
+  let x = embed(model, ids, stream); // (T, D)
   const x0 = model.blocks.some((b) => b.kind === 'shared') ? x.slice() : x; // the embeddings, for shared blocks (read before x changes)
   const { convention, blocksPerLayer } = model.hiddenStates;
+  const final = new Float32Array(T * D);
 
   try { // a run given up (return/throw) lets the working arrays go too
     for (let i = 0; i < model.blocks.length; i++) {
@@ -126,13 +132,13 @@ export function* forwardSteps(
       record.ms = Date.now() - started;
       yield closed(record);
     }
+    applyNorm(final, x, model.normF, T);
   } finally {
     releaseWorking();
+    if (stream) be.freeWorking?.(stream);
   }
   state.position += T;
 
-  const final = new Float32Array(T * D);
-  applyNorm(final, x, model.normF, T);
   if (result.hiddenStates) result.hiddenStates.push(t2(final, T, D));
   x = options.lastLogitsOnly ? final.subarray((T - 1) * D) : final;
   const rows = options.lastLogitsOnly ? 1 : T;
@@ -266,10 +272,10 @@ function captureMamba2(m: Mamba2Mixer, name: string, T: number, r: BlockRun) {
   };
 }
 
-/** The embedding rows of `ids` (T, D), times the model's embedding multiplier. */
-export function embed(model: Model, ids: ArrayLike<number>): Float32Array {
+/** The embedding rows of `ids` (T, D), times the model's embedding multiplier, into `into` if given. */
+export function embed(model: Model, ids: ArrayLike<number>, into?: Float32Array): Float32Array {
   const { D, weight } = model.embeddings;
-  const x = new Float32Array(ids.length * D);
+  const x = into ?? new Float32Array(ids.length * D);
   for (let t = 0; t < ids.length; t++) widen(x, t * D, weight, ids[t] * D, D); // 16-bit rows widened
   if (model.embeddingScale !== undefined) for (let j = 0; j < x.length; j++) x[j] *= model.embeddingScale;
   return x;
