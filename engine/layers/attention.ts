@@ -6,7 +6,7 @@
 import type { AttentionRowHook, AttentionTaps } from '../kernels/attention';
 import { kernels } from '../kernels/backend';
 import type { AttentionMixer, Rope } from '../model';
-import { addLora, project, projectWorking } from './mlp';
+import { addLora, projectWorking } from './mlp';
 import { working } from './working';
 import type { KVCache } from './state';
 

@@ -15,7 +15,7 @@ import { softplus } from '../kernels/activations';
 import { kernels } from '../kernels/backend';
 import type { ScanProbe } from '../kernels/scan';
 import type { Mamba2Mixer } from '../model';
-import { project, projectWorking } from './mlp';
+import { projectWorking } from './mlp';
 import { applyNorm, gatedNorm } from './norm';
 import { working } from './working';
 import type { Mamba2State } from './state';
