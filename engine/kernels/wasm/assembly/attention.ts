@@ -102,7 +102,30 @@ export function poolRows(map: usize, probs: usize, R: i32, width: i32, first: i3
     const r1 = min(R, (tr + 1) * stride - pos0); // rows r0 … r1-1 share tile row tr
     const mp = map + ((<usize>tr * PS) << 2);
     const tiles = (min(first + r1 - 1, cap) + stride - 1) / stride; // the longest row's
-    for (let c = 0; c < tiles; c++) {
+    let c = 0;
+    if (stride <= 2) {
+      // strides 1 and 2 (the probes' 512-side map up to 1,024 tokens): 8 columns a step, as far as
+      // the group's shortest row goes, 4 or 8 tiles out of two vectors (3.5 → ~1 ms a layer at T = 998)
+      const lo = min(first + r0, cap);
+      for (; (c + 8 / stride) * stride <= lo; c += 8 / stride) {
+        const at = probs + ((<usize>r0 * width + c * stride) << 2);
+        let v0 = v128.load(at), v1 = v128.load(at, 16);
+        for (let r = r0 + 1; r < r1; r++) {
+          const row = at + ((<usize>(r - r0) * width) << 2);
+          v0 = f32x4.pmax(v0, v128.load(row));
+          v1 = f32x4.pmax(v1, v128.load(row, 16));
+        }
+        const m = mp + (<usize>c << 2);
+        if (stride == 2) {
+          v0 = f32x4.pmax(v128.shuffle<u32>(v0, v1, 0, 2, 4, 6), v128.shuffle<u32>(v0, v1, 1, 3, 5, 7));
+          v128.store(m, f32x4.pmax(v128.load(m), v0));
+        } else {
+          v128.store(m, f32x4.pmax(v128.load(m), v0));
+          v128.store(m, f32x4.pmax(v128.load(m, 16), v1), 16);
+        }
+      }
+    }
+    for (; c < tiles; c++) {
       const s0 = c * stride;
       let mv = v128.load32_splat(mp + (<usize>c << 2));
       for (let r = r0; r < r1; r++) {
