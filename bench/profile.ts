@@ -24,7 +24,10 @@ import { median } from './timing';
 
 setFlagsFromString('--experimental-wasm-relaxed-simd');
 
-const KERNELS = ['matmul', 'rmsnorm', 'gatedRmsnorm', 'siluGate', 'softplus', 'conv1dCausal', 'mamba2Scan', 'mamba1Scan', 'mamba1ImplicitTerms', 'causalAttention'] as const;
+const KERNELS = [
+  'matmul', 'rmsnorm', 'gatedRmsnorm', 'siluGate', 'softplus', 'conv1dCausal', 'mamba2Scan', 'mamba1Scan', 'mamba1ImplicitTerms', 'causalAttention',
+  'residualAdd', 'rope',
+] as const;
 
 /** CPU time of the whole process (every thread), ms. */
 function cpuMs(): number {

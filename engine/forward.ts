@@ -6,7 +6,6 @@ import { InputError } from './errors';
 import { checkRunFits } from './io/memory';
 import { kernels } from './kernels/backend';
 import { widen } from './kernels/widen';
-import { rowNorms } from './kernels/rmsnorm';
 import * as attention from './layers/attention';
 import * as mamba1 from './layers/mamba1';
 import * as mamba2 from './layers/mamba2';
@@ -98,9 +97,15 @@ export function* forwardSteps(
   if (out.attentions) result.attentions = {};
   if (out.ssmStates) result.ssmStates = {};
 
-  let x = embed(model, ids); // (T, D)
+  // The residual stream in the kernels' memory where the backend places arrays: the norm before each
+  // block and the residual add after it read and write it there, instead of copying it in and out
+  // (~32 copies of 1 MB in a 1k transformer prefill). The run's own, handed back at its end.
+  const be = kernels();
+  const stream = be.placeWorking?.(T * D);
+  let x = embed(model, ids, stream); // (T, D)
   const x0 = model.blocks.some((b) => b.kind === 'shared') ? x.slice() : x; // the embeddings, for shared blocks (read before x changes)
   const { convention, blocksPerLayer } = model.hiddenStates;
+  const final = new Float32Array(T * D);
 
   try { // a run given up (return/throw) lets the working arrays go too
     for (let i = 0; i < model.blocks.length; i++) {
@@ -111,9 +116,7 @@ export function* forwardSteps(
       const record = newRecord(block, i, T, plan);
       budget.beginLayer(block.kind === 'mlp' ? 0 : probeLayersFrom(model, i));
       const y = runBlock(block, normed, x, T, state.layers[i], { plan, budget, record, context, i, result, fresh });
-      addContribution(x, y, block.scale);
-      rowNorms(record.contributionNorm, y, T, D);
-      rowNorms(record.residualNorm, x, T, D);
+      addContribution(x, y, block.scale, { T, D, contribution: record.contributionNorm, residual: record.residualNorm });
       if (result.hiddenStates && convention === 'output') result.hiddenStates.push(t2(x.slice(), T, D));
       const ssm = ssmOf(state.layers[i]);
       const ssmName = partNames(block).ssm;
@@ -129,13 +132,13 @@ export function* forwardSteps(
       record.ms = Date.now() - started;
       yield closed(record);
     }
+    applyNorm(final, x, model.normF, T);
   } finally {
     releaseWorking();
+    if (stream) be.freeWorking?.(stream);
   }
   state.position += T;
 
-  const final = new Float32Array(T * D);
-  applyNorm(final, x, model.normF, T);
   if (result.hiddenStates) result.hiddenStates.push(t2(final, T, D));
   x = options.lastLogitsOnly ? final.subarray((T - 1) * D) : final;
   const rows = options.lastLogitsOnly ? 1 : T;
@@ -269,19 +272,25 @@ function captureMamba2(m: Mamba2Mixer, name: string, T: number, r: BlockRun) {
   };
 }
 
-/** The embedding rows of `ids` (T, D), times the model's embedding multiplier. */
-export function embed(model: Model, ids: ArrayLike<number>): Float32Array {
+/** The embedding rows of `ids` (T, D), times the model's embedding multiplier, into `into` if given. */
+export function embed(model: Model, ids: ArrayLike<number>, into?: Float32Array): Float32Array {
   const { D, weight } = model.embeddings;
-  const x = new Float32Array(ids.length * D);
+  const x = into ?? new Float32Array(ids.length * D);
   for (let t = 0; t < ids.length; t++) widen(x, t * D, weight, ids[t] * D, D); // 16-bit rows widened
   if (model.embeddingScale !== undefined) for (let j = 0; j < x.length; j++) x[j] *= model.embeddingScale;
   return x;
 }
 
-/** x += scale · y, and y itself becomes what was added (so the block's contribution norm is what the stream got). */
-export function addContribution(x: Float32Array, y: Float32Array, scale?: number): void {
+/**
+ * x += scale · y, and y itself becomes what was added (so the block's contribution norm is what the
+ * stream got); with `norms`, the rows' norms of y and of x after it are written there (residualAdd).
+ */
+export function addContribution(
+  x: Float32Array, y: Float32Array, scale?: number, norms?: { T: number; D: number; contribution: Float32Array; residual: Float32Array },
+): void {
   if (scale !== undefined && scale !== 1) for (let j = 0; j < y.length; j++) y[j] *= scale;
-  for (let j = 0; j < x.length; j++) x[j] += y[j];
+  if (norms) kernels().residualAdd(x, y, norms.T, norms.D, norms.contribution, norms.residual);
+  else for (let j = 0; j < x.length; j++) x[j] += y[j];
 }
 
 /** logits (rows, V) of the normed final stream x (rows, D), times the model's logits multiplier. */

@@ -10,7 +10,10 @@ export interface PooledMap { data: Float32Array; stride: number; S: number }
 /**
  * What the probes read from the probabilities besides the output, so that a fast backend can keep
  * the T × T rows to itself: `rows` limits the hook to those queries t (sorted; all rows when
- * absent), `pooled` is max-accumulated in place over every row (columns past the map are dropped).
+ * absent), `pooled` is overwritten with the map of this call's rows: each tile the max of the
+ * probabilities in it, 0 where none fall (columns past the map are dropped). Overwritten, not
+ * accumulated into, so a fast backend need not copy the map in first (4 MB a layer at T = 1,000
+ * and the probes' default side of 512, read from fresh pages).
  */
 export interface AttentionTaps { rows?: Int32Array; pooled?: PooledMap }
 
@@ -47,6 +50,7 @@ export function causalAttention(
 ): void {
   const rep = H / KVH;
   const mask = rowMask(taps, T);
+  taps?.pooled?.data.fill(0);
   const kvStride = KVH * hd;
   for (let h = 0; h < H; h++) {
     const kvh = Math.floor(h / rep);

@@ -6,6 +6,8 @@ import { causalAttention } from './attention';
 import { conv1dCausal } from './conv1d';
 import { matmul } from './matmul';
 import { gatedRmsnorm, rmsnorm } from './rmsnorm';
+import { residualAdd } from './residual';
+import { rope } from './rope';
 import { mamba1ImplicitTerms, mamba1Scan, mamba2Scan } from './scan';
 
 /** A layer's SSM state: float64 for the reference kernels, float32 where the backend computes the
@@ -38,6 +40,10 @@ export interface KernelBackend {
   mamba1ImplicitTerms: typeof mamba1ImplicitTerms;
   /** causal GQA attention over a KV cache with an optional per-row probability hook. */
   causalAttention: typeof causalAttention;
+  /** In place: x (T, D) += y, with the norms of y's and x's rows after it (each block's record). */
+  residualAdd: typeof residualAdd;
+  /** In place: RoPE on q or k rows (T, heads, hd) by the angles' cos and sin (T, half). */
+  rope: typeof rope;
   /**
    * Optional: storage for a loaded weight matrix of n values (float32, or 16-bit bits) that the
    * kernels read in place, with no copy (the wasm backend: its own memory, while it has room);
@@ -62,7 +68,7 @@ export const SMALL_MATRIX_WEIGHTS = 1 << 20;
 
 export const referenceBackend: KernelBackend = {
   name: 'reference', matmul, rmsnorm, gatedRmsnorm, siluGate, softplus: softplusInPlace, conv1dCausal, mamba2Scan, mamba1Scan, causalAttention,
-  mamba1ImplicitTerms,
+  mamba1ImplicitTerms, residualAdd, rope,
 };
 
 let active: KernelBackend = referenceBackend;

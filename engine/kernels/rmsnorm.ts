@@ -29,11 +29,24 @@ export function gatedRmsnorm(
   rmsnorm(y, y, weight, T, D, eps, groupSize);
 }
 
-/** Euclidean norm of each row: out (T) = ‖x_t‖ for x (T, D). */
+/**
+ * Euclidean norm of each row: out (T) = ‖x_t‖ for x (T, D). Four float64 sums a row over i mod 4,
+ * added as (s0 + s1) + (s2 + s3): the order two f64x2 sums take in wasm (residualAdd), which so
+ * gives the same bits; the order changes a float64 sum in its last bits only, far below the float32
+ * the norm is stored in.
+ */
 export function rowNorms(out: Float32Array, x: Float32Array, T: number, D: number): void {
   for (let t = 0; t < T; t++) {
-    let ss = 0;
-    for (let i = 0; i < D; i++) ss += x[t * D + i] * x[t * D + i];
-    out[t] = Math.sqrt(ss);
+    const o = t * D;
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    let i = 0;
+    for (; i + 4 <= D; i += 4) {
+      s0 += x[o + i] * x[o + i];
+      s1 += x[o + i + 1] * x[o + i + 1];
+      s2 += x[o + i + 2] * x[o + i + 2];
+      s3 += x[o + i + 3] * x[o + i + 3];
+    }
+    for (; i < D; i++) s0 += x[o + i] * x[o + i];
+    out[t] = Math.sqrt(s0 + s1 + (s2 + s3));
   }
 }

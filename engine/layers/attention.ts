@@ -6,7 +6,7 @@
 import type { AttentionRowHook, AttentionTaps } from '../kernels/attention';
 import { kernels } from '../kernels/backend';
 import type { AttentionMixer, Rope } from '../model';
-import { addLora, project, projectWorking } from './mlp';
+import { addLora, projectWorking } from './mlp';
 import { working } from './working';
 import type { KVCache } from './state';
 
@@ -14,7 +14,7 @@ export interface AttentionCapture {
   onRow?: AttentionRowHook;
   /** Which rows onRow gets, and a pooled map the kernel fills (AttentionTaps). */
   taps?: AttentionTaps;
-  /** Receives q (T, H, hd) after RoPE and the cache's keys (past + T, KVH, hd), for on-demand tiles. */
+  /** Receives q (T, H, hd) after RoPE and the cache's keys (past + T, KVH, hd), for on-demand tiles (both valid during the call only). */
   internals?: (q: Float32Array, k: Float32Array, past: number) => void;
 }
 
@@ -22,8 +22,8 @@ export interface AttentionCapture {
 export function forward(m: AttentionMixer, x: Float32Array, T: number, cache: KVCache, capture?: AttentionCapture): Float32Array {
   const past = cache.length;
   const w = m.KVH * m.hd;
-  const q = project(m.q_proj, x, T); // (T, H·hd)
-  // k, v (copied into the cache) and out are working arrays (working.ts); q goes to the probes
+  // working arrays (working.ts): k and v are copied into the cache, the probes copy q
+  const q = projectWorking('attention q', m.q_proj, x, T); // (T, H·hd)
   const k = projectWorking('attention k', m.k_proj, x, T); // (T, KVH·hd)
   const v = projectWorking('attention v', m.v_proj, x, T); // (T, KVH·hd)
   if (m.lora) {
@@ -44,7 +44,7 @@ export function forward(m: AttentionMixer, x: Float32Array, T: number, cache: KV
   const scratch = new Float64Array(past + T);
   kernels().causalAttention(out, q, cache.k, cache.v, scratch, T, past, m.H, m.KVH, m.hd, m.scaling, capture?.onRow, capture?.taps);
   capture?.internals?.(q, cache.k.subarray(0, (past + T) * w), past);
-  return project(m.o_proj, out, T); // (T, D)
+  return projectWorking('attention output', m.o_proj, out, T); // (T, D)
 }
 
 export function step(m: AttentionMixer, x: Float32Array, cache: KVCache, capture?: AttentionCapture): Float32Array {
@@ -63,28 +63,42 @@ function grow(cache: KVCache, need: number, w: number): void {
 
 /**
  * In place on x (T, heads, hd) at positions past..past+T-1: channel i < half turns with channel i + half,
- * half = invFreq.length (hd / 2, or less with a partial rotary factor: the rest pass through). transformers
- * computes the angles and their cos/sin in float32 even for a float64 model; Math.fround reproduces that rounding.
+ * half = invFreq.length (hd / 2, or less with a partial rotary factor: the rest pass through).
  */
 export function applyRope(x: Float32Array, rope: Rope, T: number, heads: number, hd: number, past: number): void {
+  const { cos, sin } = ropeAngles(rope, past, T); // (T, half) each
+  kernels().rope(x, cos, sin, T, heads, hd, rope.invFreq.length);
+}
+
+/** float32 holds them exactly: each is rounded to float32 as it is made. */
+interface RopeAngles { past: number; T: number; cos: Float32Array; sin: Float32Array }
+
+/**
+ * The last table of each Rope: q and k, and every layer of a model (they share one Rope), turn by
+ * the same angles, so a prefill computes T · half cos/sin pairs once instead of 2 · layers times
+ * (transformer 1k: 17 → 5 ms a prefill). Replaced by the next call at other positions.
+ */
+const lastAngles = new WeakMap<Rope, RopeAngles>();
+
+/**
+ * cos and sin (T, half) of the angles at positions past..past+T-1, times the attention scaling. transformers
+ * computes the angles and their cos/sin in float32 even for a float64 model; Math.fround reproduces that rounding.
+ */
+function ropeAngles(rope: Rope, past: number, T: number): RopeAngles {
+  const last = lastAngles.get(rope);
+  if (last && last.past === past && last.T === T) return last;
   const half = rope.invFreq.length;
-  const cos = new Float64Array(half);
-  const sin = new Float64Array(half);
+  const cos = new Float32Array(T * half);
+  const sin = new Float32Array(T * half);
   for (let t = 0; t < T; t++) {
     const pos = past + t;
     for (let i = 0; i < half; i++) {
       const angle = Math.fround(rope.invFreq[i] * pos);
-      cos[i] = Math.fround(Math.fround(Math.cos(angle)) * rope.attentionScaling);
-      sin[i] = Math.fround(Math.fround(Math.sin(angle)) * rope.attentionScaling);
-    }
-    for (let h = 0; h < heads; h++) {
-      const o = (t * heads + h) * hd;
-      for (let i = 0; i < half; i++) {
-        const a = x[o + i];
-        const b = x[o + i + half];
-        x[o + i] = a * cos[i] - b * sin[i];
-        x[o + i + half] = b * cos[i] + a * sin[i];
-      }
+      cos[t * half + i] = Math.fround(Math.fround(Math.cos(angle)) * rope.attentionScaling);
+      sin[t * half + i] = Math.fround(Math.fround(Math.sin(angle)) * rope.attentionScaling);
     }
   }
+  const angles = { past, T, cos, sin };
+  lastAngles.set(rope, angles);
+  return angles;
 }

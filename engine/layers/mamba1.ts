@@ -63,7 +63,7 @@ export function forward(m: Mamba1Mixer, u: Float32Array, T: number, state: Mamba
   capture?.internals?.({ x, delta, A, B, C, y });
 
   kernels().siluGate(y, xz, I, 2 * I, T, I); // y ⊙= silu(z)
-  return project(m.out_proj, y, T); // (T, D)
+  return projectWorking('mamba1 output', m.out_proj, y, T); // (T, D)
 }
 
 export function step(m: Mamba1Mixer, u: Float32Array, state: Mamba1State, capture?: Mamba1Capture): Float32Array {

@@ -15,7 +15,7 @@ import { softplus } from '../kernels/activations';
 import { kernels } from '../kernels/backend';
 import type { ScanProbe } from '../kernels/scan';
 import type { Mamba2Mixer } from '../model';
-import { project, projectWorking } from './mlp';
+import { projectWorking } from './mlp';
 import { applyNorm, gatedNorm } from './norm';
 import { working } from './working';
 import type { Mamba2State } from './state';
@@ -78,7 +78,7 @@ export function forward(m: Mamba2Mixer, u: Float32Array, T: number, state: Mamba
     if (m.gate === 'norm-first') applyNorm(y, y, m.norm, T); // y ← norm(y), grouped
     kernels().siluGate(y, proj, zOff, width, T, I); // y ⊙= silu(z)
   }
-  return project(m.out_proj, y, T); // (T, D)
+  return projectWorking('mamba2 output', m.out_proj, y, T); // (T, D)
 }
 
 function scaled(u: Float32Array, s: number): Float32Array {

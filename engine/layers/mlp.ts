@@ -36,7 +36,7 @@ export function forward(m: MlpMixer, x: Float32Array, T: number): Float32Array {
     if (m.act === 'swiglu') kernels().siluGate(up, gate, 0, up.length / T, T, up.length / T); // up ⊙= silu(gate)
     else for (let i = 0; i < up.length; i++) up[i] *= gelu(gate[i]); // up ⊙= gelu(gate)
   }
-  return project(m.down_proj, up, T); // (T, D)
+  return projectWorking('mlp output', m.down_proj, up, T); // (T, D)
 }
 
 /** In place: y (T, out) += up(down(x)) for x (T, in): a low-rank adapter's contribution. */

@@ -45,6 +45,7 @@ export function attendRows(
     }
   }
   hooks.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  pooled?.data.fill(0);
   for (const [h, t, p] of hooks) {
     scratch.set(p);
     if (pooled) poolRow(pooled, h, past + t, scratch, p.length);
@@ -57,10 +58,9 @@ export function attendRows(
  * Prefill. With a helper thread, both threads claim (head, block) chunks of a KV group from a
  * counter (split.ts attendChunks: one hand-over per group instead of one per pair of blocks, each
  * of which cost a wake-up of the sleeping helper and often a sleep of this thread); row hooks then
- * get their rows by running the blocks that hold them once more here (same values: out is rewritten
- * identically and the map's max-pooling is idempotent). When every row is hooked (the full map),
- * blocks go in pairs instead: this thread takes the first, the helper the next, then the hooks run
- * for both.
+ * get their rows recomputed here (hookedRow: the scores and softmax of a few rows, not the block).
+ * When every row is hooked (the full map), blocks go in pairs instead: this thread takes the first,
+ * the helper the next, then the hooks run for both.
  */
 export function attendBlocks(
   k: KernelExports, arena: Arena, thread: KernelThread | undefined, b: AttendBuffers, s: AttendShape,
@@ -75,14 +75,20 @@ export function attendBlocks(
   const scoresAt = arena.alloc(2 * ROWS * width * 4); // one block per thread, the helper's second
   const scores = [scoresAt, scoresAt + ROWS * width * 4];
   const mask = rowMask(taps, T);
-  // each thread max-pools into its own copy of the map (rows of adjacent blocks can share a tile row)
+  // The map starts at 0 (taps.pooled is overwritten). Two threads pool into one copy where every
+  // tile row lies inside one block of rows (no two chunks touch a tile), else each into its own,
+  // merged in wasm at the end (4 MB a layer at T = 1,000 and a 512-side map: the second copy's
+  // fill and the merge were ~10 ms of a prefill).
   const map = taps?.pooled;
-  const maps = map ? (thread ? [0, 1] : [0]).map(() => arena.put(map.data)) : [];
+  const oneMap = !thread || (map !== undefined && ROWS % map.stride === 0 && past % map.stride === 0);
+  const maps = map ? (oneMap ? [0] : [0, 1]).map(() => arena.alloc(map.data.length * 4)) : [];
+  const mapOf = (which: number) => maps[oneMap ? 0 : which];
+  for (const at of maps) arena.f32().fill(0, at >>> 2, (at >>> 2) + map!.data.length);
   const mapBytes = map ? map.S * map.S * 4 : 0;
   const block = (h: number, t0: number, which: number) => {
     const R = Math.min(ROWS, T - t0);
     const o = (t0 * H + h) * hd * 4;
-    const pooled = map ? [maps[which] + h * mapBytes, map.stride, map.S] : [0, 1, 0];
+    const pooled = map ? [mapOf(which) + h * mapBytes, map.stride, map.S] : [0, 1, 0];
     return {
       R,
       args: [
@@ -101,21 +107,39 @@ export function attendBlocks(
       onRow(h, t0 + r, scratch.subarray(0, n));
     }
   };
+  /**
+   * Query t's probabilities for head h, recomputed in scores[0] as its block computed them; returns
+   * the row's byte offset. gemm runs whole quads of 4 rows (MR in assembly/matmul.ts) through one
+   * micro-kernel and a block's leftover rows one at a time through another (its own summation order),
+   * so the quad that held t is redone, or t alone past the block's last quad: every score, and so the
+   * softmax, comes out bit for bit the same (a column's sum does not depend on how many there are).
+   */
+  const hookedRow = (h: number, t: number): number => {
+    const t0 = t - (t % ROWS);
+    const r = t - t0;
+    const quad = r - (r % 4);
+    const [s0, n] = quad + 4 <= Math.min(ROWS, T - t0) ? [t0 + quad, 4] : [t, 1];
+    const L = past + s0 + n;
+    k.gemm(scores[0], b.qp + (s0 * H + h) * hd * 4, kPacked, n, hd, L, H * hd, width, hd, b.scratch);
+    k.softmaxRows(scores[0], n, width, past + s0 + 1, L, scaling);
+    return scores[0] + (t - s0) * width * 4;
+  };
   for (let kvh = 0; kvh < KVH; kvh++) {
     k.packRows(kPacked, b.kp + kvh * hd * 4, hd, S, KVH * hd);
     k.packColumns(vPacked, b.vp + kvh * hd * 4, S, hd, KVH * hd);
     if (thread && (!onRow || mask)) {
       thread.split(k, 'attendChunks', [
         b.op, b.qp, kPacked, vPacked, T, past, kvh * rep, rep, H, hd, width, scaling, S, ROWS, scoresAt,
-        maps[0] ?? 0, maps[1] ?? 0, mapBytes, map?.stride ?? 1, map?.S ?? 0, b.scratch,
+        map ? mapOf(0) : 0, map ? mapOf(1) : 0, mapBytes, map?.stride ?? 1, map?.S ?? 0, b.scratch,
       ]);
       if (!onRow || !mask) continue;
       for (let h = kvh * rep; h < (kvh + 1) * rep; h++) {
-        for (let t0 = 0; t0 < T; t0 += ROWS) {
-          const first = block(h, t0, 0);
-          if (!mask.subarray(t0, t0 + first.R).includes(1)) continue;
-          k.attendBlock(...(first.args as Parameters<KernelExports['attendBlock']>));
-          hooks(h, t0, first.R, scores[0]);
+        for (let t = 0; t < T; t++) {
+          if (!mask[t]) continue;
+          const row = hookedRow(h, t) >>> 2;
+          const n = past + t + 1;
+          scratch.set(arena.f32().subarray(row, row + n));
+          onRow(h, t, scratch.subarray(0, n));
         }
       }
       continue;
@@ -136,12 +160,7 @@ export function attendBlocks(
     }
   }
   if (map) {
-    const f = arena.f32();
-    const a = maps[0] >>> 2;
-    if (maps.length > 1) {
-      const c = maps[1] >>> 2;
-      for (let i = 0; i < map.data.length; i++) if (f[c + i] > f[a + i]) f[a + i] = f[c + i];
-    }
+    if (maps.length > 1) k.maxInto(maps[0], maps[1], map.data.length);
     arena.get(map.data, maps[0], map.data.length);
   }
   for (const at of [kPacked, vPacked, scoresAt, ...maps]) arena.release(at);

@@ -35,8 +35,8 @@ describe.each(availableFlavors())('wasm causal attention (%s build)', (flavor) =
 describe.each(availableFlavors())('wasm attention taps (%s build)', (flavor) => {
   const be = createWasmBackend({ prefer: flavor })!;
 
-  // strides 1, 3 (scalar tiles, a partial last tile) and 8 (vector tiles); past > 0 shifts the tile rows
-  it.each([[3, 0, 4, 1, 8, 1], [70, 0, 4, 1, 16, 3], [200, 0, 4, 1, 64, 8], [130, 6, 2, 2, 8, 8]])(
+  // strides 1 and 2 (8 columns a step), 3 (scalar tiles, a partial last tile) and 8 (vector tiles); past > 0 shifts the tile rows
+  it.each([[3, 0, 4, 1, 8, 1], [70, 0, 4, 1, 16, 3], [200, 0, 4, 1, 64, 8], [130, 6, 2, 2, 8, 8], [150, 0, 4, 1, 16, 1], [150, 3, 4, 1, 16, 2]])(
     'pooled map and selected rows agree with the reference at T=%i past=%i H=%i KVH=%i hd=%i stride %i',
     (T, past, H, KVH, hd, stride) => {
       const S = past + T;

@@ -308,10 +308,36 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
 
   const rmsnorm: KernelBackend['rmsnorm'] = (out, x, weight, T, D, eps, groupSize = D) => {
     if (groupSize % 4 !== 0 || D % groupSize !== 0) return ref.rmsnorm(out, x, weight, T, D, eps, groupSize);
-    const xp = arena.put(x.subarray(0, T * D));
-    k.rmsnorm(xp, xp, resident(weight, D), T, D, eps, groupSize);
-    arena.get(out, xp, T * D);
-    arena.release(xp);
+    const copies: number[] = [];
+    const xp = read(x.subarray(0, T * D), copies);
+    const op = write(out, T * D, copies);
+    k.rmsnorm(op, xp, resident(weight, D), T, D, eps, groupSize);
+    done(out, op, T * D, copies);
+  };
+
+  const residualAdd: KernelBackend['residualAdd'] = (x, y, T, D, yNorms, xNorms) => {
+    if (D % 4 !== 0) return ref.residualAdd(x, y, T, D, yNorms, xNorms);
+    const copies: number[] = [];
+    const xp = read(x.subarray(0, T * D), copies);
+    const yp = read(y.subarray(0, T * D), copies);
+    const np = arena.alloc(2 * T * 4); // (yNorms, xNorms)
+    k.residualAdd(xp, yp, T, D, np, np + T * 4);
+    arena.get(yNorms, np, T);
+    arena.get(xNorms, np + T * 4, T);
+    arena.release(np);
+    done(x, xp, T * D, copies);
+  };
+
+  const rope: KernelBackend['rope'] = (x, cos, sin, T, heads, hd, half) => {
+    if (half % 2 !== 0) return ref.rope(x, cos, sin, T, heads, hd, half);
+    const copies: number[] = [];
+    const xp = read(x.subarray(0, T * heads * hd), copies);
+    const cp = arena.put(cos.subarray(0, T * half));
+    const sp = arena.put(sin.subarray(0, T * half));
+    k.rope(xp, cp, sp, T, heads, hd, half);
+    arena.release(cp);
+    arena.release(sp);
+    done(x, xp, T * heads * hd, copies);
   };
 
   // z comes strided out of a projection: read where it lies (a placed working array; stride
@@ -360,8 +386,9 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
     if (hd % 8 !== 0) return ref.causalAttention(out, q, kc, vc, scratch, T, past, H, KVH, hd, scaling, onRow, taps);
     const S = past + T;
     const kvs = KVH * hd;
-    const qp = arena.put(q.subarray(0, T * H * hd));
-    const op = arena.alloc(T * H * hd * 4);
+    const copies: number[] = [];
+    const qp = read(q.subarray(0, T * H * hd), copies);
+    const op = write(out, T * H * hd, copies);
     const shape = { T, past, H, KVH, hd, scaling };
     // the caches are append-only: only the new rows are copied (decoding copies one row, not S)
     if (T <= ROW_PATH_MAX) {
@@ -371,14 +398,12 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
       const vp = kvRows.get(vc, S, kvs);
       attendBlocks(k, arena, two() ? thread : undefined, { op, qp, kp, vp, scratch: gemmScratch }, shape, scratch, onRow, taps);
     }
-    arena.get(out, op, T * H * hd);
-    arena.release(qp);
-    arena.release(op);
+    done(out, op, T * H * hd, copies);
   };
 
   return {
     ...ref, name: `wasm-${km.flavor}`, flavor: km.flavor, arena, weights, stateFloat32: true,
-    matmul, mamba2Scan, mamba1Scan, mamba1ImplicitTerms, causalAttention, conv1dCausal, rmsnorm, gatedRmsnorm, siluGate, softplus,
+    matmul, mamba2Scan, mamba1Scan, mamba1ImplicitTerms, causalAttention, conv1dCausal, rmsnorm, gatedRmsnorm, siluGate, softplus, residualAdd, rope,
     placeWeights: stored.place,
     placeState: stored.placeState,
     placeWorking, freeWorking,

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { siluGate, softplusInPlace } from '../activations';
 import { conv1dCausal } from '../conv1d';
 import { gatedRmsnorm, rmsnorm } from '../rmsnorm';
+import { residualAdd } from '../residual';
+import { rope } from '../rope';
 import { createWasmBackend } from './backend';
 import { availableFlavors, random, relErr } from './testing';
 
@@ -112,5 +114,40 @@ describe.each(availableFlavors())('wasm softplus (%s build)', (flavor) => {
     softplusInPlace(ref, 6);
     expect(relErr(x, ref)).toBeLessThan(1e-6);
     expect(x.subarray(6)).toEqual(ref.subarray(6));
+  });
+});
+
+describe.each(availableFlavors())('wasm residualAdd (%s build)', (flavor) => {
+  const be = createWasmBackend({ prefer: flavor })!;
+
+  // the same bits as the reference: the add is float32 either way, the norms' float64 sums in one order
+  it.each([[1, 4], [7, 12], [300, 256], [3, 6]])('matches the reference bit for bit at T=%i D=%i', (T, D) => {
+    const y = random(T * D, 2, 3);
+    const run = (add: typeof residualAdd) => {
+      const x = random(T * D, 1), yn = new Float32Array(T), xn = new Float32Array(T);
+      add(x, y, T, D, yn, xn);
+      return { x, yn, xn };
+    };
+    const want = run(residualAdd), got = run(be.residualAdd);
+    expect(got).toEqual(want);
+    expect(want.yn[0]).toBeCloseTo(Math.hypot(...y.subarray(0, D)), 4);
+  });
+});
+
+describe.each(availableFlavors())('wasm rope (%s build)', (flavor) => {
+  const be = createWasmBackend({ prefer: flavor })!;
+
+  // half = hd/2, a partial rotary (channels past 2·half pass through) and an odd half (the reference runs)
+  it.each([[5, 4, 64, 32], [3, 2, 16, 4], [2, 1, 6, 3]])('matches the reference bit for bit at T=%i heads=%i hd=%i half=%i', (T, heads, hd, half) => {
+    const angles = random(T * half, 3, 4);
+    const cos = angles.map(Math.cos), sin = angles.map(Math.sin);
+    const run = (turn: typeof rope) => {
+      const x = random(T * heads * hd, 1, 2);
+      turn(x, cos, sin, T, heads, hd, half);
+      return x;
+    };
+    const want = run(rope);
+    expect(run(be.rope)).toEqual(want);
+    expect(want).not.toEqual(random(T * heads * hd, 1, 2));
   });
 });

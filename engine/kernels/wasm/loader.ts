@@ -43,6 +43,7 @@ export interface KernelExports {
     qs: number, width: number, first: number, scaling: number, os: number, S: number,
     pooled: number, stride: number, PS: number, pos0: number, scratch: number,
   ): void;
+  maxInto(dst: number, src: number, n: number): void;
   expApprox(out: number, x: number, n: number): void;
   conv1d(out: number, ext: number, wT: number, bias: number, T: number, C: number, K: number, act: number): void;
   siluGate(y: number, z: number, zs: number, T: number, I: number): void;
@@ -53,6 +54,8 @@ export interface KernelExports {
   demote(dst: number, src: number, n: number): void;
   promote(dst: number, src: number, n: number): void;
   rmsnorm(out: number, x: number, w: number, T: number, D: number, eps: number, g: number): void;
+  residualAdd(x: number, y: number, T: number, D: number, yn: number, xn: number): void;
+  rope(x: number, cos: number, sin: number, T: number, heads: number, hd: number, half: number): void;
 }
 
 export type WasmFlavor = 'relaxed' | 'simd';

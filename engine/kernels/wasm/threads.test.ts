@@ -110,6 +110,17 @@ describe('wasm kernels on two threads', () => {
     expect(relErr(got.hooked.flat(), want.hooked.flat())).toBeLessThan(1e-5);
   });
 
+  // stride 7: tile rows straddle blocks (a map copy per thread); 4: they do not (one map for both)
+  it.each([7, 4])('prefill attention on two threads hooks and pools bit for bit as on one (rows in a quad, a leftover row, stride %i)', (stride) => {
+    const one = createWasmBackend()!;
+    // 333 = 5 blocks of 64 + 13 rows: 3 quads and row 332 left over; 70 and 199 sit inside quads
+    const shape = [333, 4, 2, 16, stride], rows = [0, 70, 199, 330, 332];
+    const want = pooledPrefill(one.causalAttention, shape, 31, 2, rows), got = pooledPrefill(be.causalAttention, shape, 31, 2, rows);
+    expect(got.out).toEqual(want.out);
+    expect(got.map).toEqual(want.map);
+    expect(got.hooked).toEqual(want.hooked);
+  });
+
   it('prefill attention pools the same map on two threads (tile rows shared by adjacent blocks)', () => {
     const shape = [300, 2, 1, 16, 5];
     const want = pooledPrefill(causalAttention, shape, 11, 3), got = pooledPrefill(be.causalAttention, shape, 11, 3);

@@ -1,7 +1,7 @@
 // The activation-linear kernels of a block, on f32x4 lanes: depthwise causal conv1d (optionally
 // followed by silu), (grouped) RMSNorm and the silu gate of the Mamba mixers, and the float64 ↔
-// float32 conversions of the SSM state. Their reference twins are engine/kernels/conv1d.ts,
-// rmsnorm.ts and activations.ts.
+// float32 conversions of the SSM state, the residual add, RoPE. Their reference twins are
+// engine/kernels/conv1d.ts, rmsnorm.ts, activations.ts, residual.ts and rope.ts.
 import { exp4 } from './exp';
 import { log1pUnit4 } from './log';
 import { hsum, madd } from './simd';
@@ -89,6 +89,65 @@ export function rmsnorm(out: usize, x: usize, w: usize, T: i32, D: i32, eps: f32
       const op = out + off;
       const wp = w + (<usize>g0 << 2);
       for (i = 0; i < gb; i += 16) v128.store(op + i, f32x4.mul(v128.load(wp + i), f32x4.mul(v128.load(xp + i), r)));
+    }
+  }
+}
+
+/** Lanes 0, 1 (or 2, 3: high) of a squared in float64 (exact for float32 values). */
+@inline
+function squares(a: v128, high: bool): v128 {
+  const v = f64x2.promote_low_f32x4(high ? v128.shuffle<u32>(a, a, 2, 3, 2, 3) : a);
+  return f64x2.mul(v, v);
+}
+
+/** (s0 + s1) + (s2 + s3) of the four float64 sums in (lo, hi) = (s0, s1), (s2, s3), square-rooted, as float32. */
+@inline
+function norm(lo: v128, hi: v128): f32 {
+  return <f32>Math.sqrt((f64x2.extract_lane(lo, 0) + f64x2.extract_lane(lo, 1)) + (f64x2.extract_lane(hi, 0) + f64x2.extract_lane(hi, 1)));
+}
+
+/**
+ * In place: x (T, D) += y; yn (T) = ‖y_t‖, xn (T) = ‖x_t‖ after the add; D % 4 == 0. The sums of
+ * squares are float64 in the twin's order (rowNorms: four sums over i mod 4), so the bits agree.
+ */
+export function residualAdd(x: usize, y: usize, T: i32, D: i32, yn: usize, xn: usize): void {
+  const rb = <usize>D << 2;
+  for (let t = 0; t < T; t++) {
+    const xr = x + <usize>t * rb, yr = y + <usize>t * rb;
+    let y0 = f64x2.splat(0), y1 = f64x2.splat(0), x0 = f64x2.splat(0), x1 = f64x2.splat(0);
+    for (let i: usize = 0; i < rb; i += 16) {
+      const yv = v128.load(yr + i);
+      const xv = f32x4.add(v128.load(xr + i), yv);
+      v128.store(xr + i, xv);
+      y0 = f64x2.add(y0, squares(yv, false));
+      y1 = f64x2.add(y1, squares(yv, true));
+      x0 = f64x2.add(x0, squares(xv, false));
+      x1 = f64x2.add(x1, squares(xv, true));
+    }
+    store<f32>(yn + (<usize>t << 2), norm(y0, y1));
+    store<f32>(xn + (<usize>t << 2), norm(x0, x1));
+  }
+}
+
+/**
+ * In place on x (T, heads, hd): RoPE by cos, sin (T, half), half % 2 == 0. Two channel pairs at a
+ * time in float64, each value rounded once to float32: the twin's arithmetic (engine/kernels/rope.ts,
+ * JavaScript numbers), so the bits agree.
+ */
+export function rope(x: usize, cos: usize, sin: usize, T: i32, heads: i32, hd: i32, half: i32): void {
+  const hb = <usize>half << 2;
+  for (let t = 0; t < T; t++) {
+    const cr = cos + <usize>t * hb, sr = sin + <usize>t * hb;
+    for (let h = 0; h < heads; h++) {
+      const row = x + ((<usize>(t * heads + h) * hd) << 2);
+      for (let i: usize = 0; i < hb; i += 8) {
+        const a = f64x2.promote_low_f32x4(v128.load64_zero(row + i));
+        const b = f64x2.promote_low_f32x4(v128.load64_zero(row + hb + i));
+        const c = f64x2.promote_low_f32x4(v128.load64_zero(cr + i));
+        const s = f64x2.promote_low_f32x4(v128.load64_zero(sr + i));
+        v128.store64_lane(row + i, f32x4.demote_f64x2_zero(f64x2.sub(f64x2.mul(a, c), f64x2.mul(b, s))), 0);
+        v128.store64_lane(row + hb + i, f32x4.demote_f64x2_zero(f64x2.add(f64x2.mul(b, c), f64x2.mul(a, s))), 0);
+      }
     }
   }
 }

@@ -3,6 +3,6 @@
 export { packedSize, packWeights, packWeights16, packRows, packColumns, matmul, gemm, gemmScratchBytes, gemv, gemv16, addBias } from './matmul';
 export { gemmStoredCols, gemvStored, packRowBlocks } from './stored';
 export { mamba2Scan, mamba1Scan, mamba1ImplicitTerms } from './scan';
-export { softmaxRows, attendBlock } from './attention';
+export { softmaxRows, attendBlock, maxInto } from './attention';
 export { expApprox } from './exp';
-export { conv1d, copyRows, rmsnorm, siluGate, softplus, demote, promote, relu2 } from './elementwise';
+export { conv1d, copyRows, rmsnorm, residualAdd, rope, siluGate, softplus, demote, promote, relu2 } from './elementwise';
