@@ -725,14 +725,15 @@ function transientPerToken(b, D2) {
 }
 function estimateRunBytes(model, T2, captureBudgetBytes = 0) {
   const { D: D2, V } = model.embeddings;
-  let transient = 0;
+  const byKind = /* @__PURE__ */ new Map();
   let kv = 0;
   for (const b of model.blocks) {
-    transient = Math.max(transient, transientPerToken(b, D2));
+    byKind.set(b.kind, Math.max(byKind.get(b.kind) ?? 0, transientPerToken(b, D2)));
     const a = b.kind === "attention" ? b.mixer : b.kind === "parallel" || b.kind === "shared" ? b.mixer.attention : void 0;
     if (a) kv += 2 * a.KVH * a.hd;
   }
-  return 4 * T2 * (3 * D2 + transient + kv) + captureBudgetBytes + 4 * V;
+  const transient = [...byKind.values()].reduce((sum, n) => sum + n, 0);
+  return 4 * T2 * (4 * D2 + transient + kv) + captureBudgetBytes + 4 * V;
 }
 function checkRunFits(model, T2, captureBudgetBytes = 0, available = availableBytes()) {
   if (available === void 0) return;
@@ -2348,6 +2349,7 @@ function applyRope(x, rope2, T2, heads, hd, past) {
   kernels().rope(x, cos, sin, T2, heads, hd, rope2.invFreq.length);
 }
 var lastAngles = /* @__PURE__ */ new WeakMap();
+var KEEP_ANGLES = 4 * 2 ** 20;
 function ropeAngles(rope2, past, T2) {
   const last = lastAngles.get(rope2);
   if (last && last.past === past && last.T === T2) return last;
@@ -2363,7 +2365,8 @@ function ropeAngles(rope2, past, T2) {
     }
   }
   const angles = { past, T: T2, cos, sin };
-  lastAngles.set(rope2, angles);
+  if (T2 * half <= KEEP_ANGLES) lastAngles.set(rope2, angles);
+  else lastAngles.delete(rope2);
   return angles;
 }
 
@@ -2950,13 +2953,13 @@ function* forwardSteps(model, ids, capture, options = {}) {
   if (out.hidden) result.hiddenStates = [];
   if (out.attentions) result.attentions = {};
   if (out.ssmStates) result.ssmStates = {};
+  const final = new Float32Array(T2 * D2);
   const be = kernels();
   const stream = be.placeWorking?.(T2 * D2);
-  let x = embed(model, ids, stream);
-  const x0 = model.blocks.some((b) => b.kind === "shared") ? x.slice() : x;
-  const { convention, blocksPerLayer } = model.hiddenStates;
-  const final = new Float32Array(T2 * D2);
   try {
+    const x = embed(model, ids, stream);
+    const x0 = model.blocks.some((b) => b.kind === "shared") ? x.slice() : x;
+    const { convention, blocksPerLayer } = model.hiddenStates;
     for (let i = 0; i < model.blocks.length; i++) {
       const block = model.blocks[i];
       const started = Date.now();
@@ -2988,10 +2991,9 @@ function* forwardSteps(model, ids, capture, options = {}) {
   }
   state.position += T2;
   if (result.hiddenStates) result.hiddenStates.push(t2(final, T2, D2));
-  x = options.lastLogitsOnly ? final.subarray((T2 - 1) * D2) : final;
   const rows2 = options.lastLogitsOnly ? 1 : T2;
   const logits = new Float32Array(rows2 * V);
-  head(logits, model, x, rows2);
+  head(logits, model, options.lastLogitsOnly ? final.subarray((T2 - 1) * D2) : final, rows2);
   return {
     ...result,
     logits: t2(logits, rows2, V),

@@ -100,14 +100,13 @@ export function* forwardSteps(
   // The residual stream in the kernels' memory where the backend places arrays: the norm before each
   // block and the residual add after it read and write it there, instead of copying it in and out
   // (~32 copies of 1 MB in a 1k transformer prefill). The run's own, handed back at its end.
+  const final = new Float32Array(T * D); // the final norm's output, written from the placed stream
   const be = kernels();
   const stream = be.placeWorking?.(T * D);
-  let x = embed(model, ids, stream); // (T, D)
-  const x0 = model.blocks.some((b) => b.kind === 'shared') ? x.slice() : x; // the embeddings, for shared blocks (read before x changes)
-  const { convention, blocksPerLayer } = model.hiddenStates;
-  const final = new Float32Array(T * D);
-
-  try { // a run given up (return/throw) lets the working arrays go too
+  try { // a run given up (return/throw) lets the working arrays and the stream go too
+    const x = embed(model, ids, stream); // (T, D)
+    const x0 = model.blocks.some((b) => b.kind === 'shared') ? x.slice() : x; // the embeddings, for shared blocks (read before x changes)
+    const { convention, blocksPerLayer } = model.hiddenStates;
     for (let i = 0; i < model.blocks.length; i++) {
       const block = model.blocks[i];
       const started = Date.now();
@@ -140,10 +139,9 @@ export function* forwardSteps(
   state.position += T;
 
   if (result.hiddenStates) result.hiddenStates.push(t2(final, T, D));
-  x = options.lastLogitsOnly ? final.subarray((T - 1) * D) : final;
   const rows = options.lastLogitsOnly ? 1 : T;
   const logits = new Float32Array(rows * V);
-  head(logits, model, x, rows);
+  head(logits, model, options.lastLogitsOnly ? final.subarray((T - 1) * D) : final, rows);
   return {
     ...result, logits: t2(logits, rows, V), state, context, notices: plan.notices, captureBytes: budget.used,
   } as ForwardResult;

@@ -100,20 +100,23 @@ function transientPerToken(b: Block, D: number): number {
 }
 
 /**
- * Bytes a prefill of T tokens holds at its peak: the residual stream and its normed copies, the
- * largest block's working buffers, the KV cache of every attention block (kept for generation), the
- * captures (bounded by their budget) and the last row of logits.
+ * Bytes a prefill of T tokens holds at its peak: the residual stream (and the embeddings' copy a shared
+ * block reads), its normed copy and the final norm's output, every block kind's working buffers (layers/working.ts keeps each role's array for the
+ * whole run, so the kinds add up; within a kind the largest block counts), the KV cache of every
+ * attention block (kept for generation), the captures (bounded by their budget) and the last row of
+ * logits.
  */
 export function estimateRunBytes(model: Model, T: number, captureBudgetBytes = 0): number {
   const { D, V } = model.embeddings;
-  let transient = 0;
+  const byKind = new Map<string, number>();
   let kv = 0;
   for (const b of model.blocks) {
-    transient = Math.max(transient, transientPerToken(b, D));
+    byKind.set(b.kind, Math.max(byKind.get(b.kind) ?? 0, transientPerToken(b, D)));
     const a = b.kind === 'attention' ? b.mixer : b.kind === 'parallel' || b.kind === 'shared' ? b.mixer.attention : undefined;
     if (a) kv += 2 * a.KVH * a.hd;
   }
-  return 4 * T * (3 * D + transient + kv) + captureBudgetBytes + 4 * V;
+  const transient = [...byKind.values()].reduce((sum, n) => sum + n, 0);
+  return 4 * T * (4 * D + transient + kv) + captureBudgetBytes + 4 * V;
 }
 
 /** Throws an InputError when a prompt of T tokens would not fit in what the host has. */

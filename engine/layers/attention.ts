@@ -76,9 +76,12 @@ interface RopeAngles { past: number; T: number; cos: Float32Array; sin: Float32A
 /**
  * The last table of each Rope: q and k, and every layer of a model (they share one Rope), turn by
  * the same angles, so a prefill computes T · half cos/sin pairs once instead of 2 · layers times
- * (transformer 1k: 17 → 5 ms a prefill). Replaced by the next call at other positions.
+ * (transformer 1k: 17 → 5 ms a prefill). Replaced by the next call at other positions. A table over
+ * KEEP_ANGLES values is not kept: a long prefill's table would otherwise stay while the app idles (at
+ * 200k tokens and half 64, ~100 MB), and there the cos/sin are a small share of the time anyway.
  */
 const lastAngles = new WeakMap<Rope, RopeAngles>();
+const KEEP_ANGLES = 4 * 2 ** 20; // cos and sin of 4M angles: 32 MB
 
 /**
  * cos and sin (T, half) of the angles at positions past..past+T-1, times the attention scaling. transformers
@@ -99,6 +102,7 @@ function ropeAngles(rope: Rope, past: number, T: number): RopeAngles {
     }
   }
   const angles = { past, T, cos, sin };
-  lastAngles.set(rope, angles);
+  if (T * half <= KEEP_ANGLES) lastAngles.set(rope, angles);
+  else lastAngles.delete(rope);
   return angles;
 }

@@ -121,6 +121,7 @@ describe.each(availableFlavors())('wasm residualAdd (%s build)', (flavor) => {
   const be = createWasmBackend({ prefer: flavor })!;
 
   // the same bits as the reference: the add is float32 either way, the norms' float64 sums in one order
+  // (D = 6 is not a multiple of 4: the backend hands it to the reference, which this case checks it does)
   it.each([[1, 4], [7, 12], [300, 256], [3, 6]])('matches the reference bit for bit at T=%i D=%i', (T, D) => {
     const y = random(T * D, 2, 3);
     const run = (add: typeof residualAdd) => {
@@ -137,7 +138,8 @@ describe.each(availableFlavors())('wasm residualAdd (%s build)', (flavor) => {
 describe.each(availableFlavors())('wasm rope (%s build)', (flavor) => {
   const be = createWasmBackend({ prefer: flavor })!;
 
-  // half = hd/2, a partial rotary (channels past 2·half pass through) and an odd half (the reference runs)
+  // half = hd/2, a partial rotary (channels past 2·half pass through) and an odd half (handed to the
+  // reference: that case checks the hand-over, not the wasm kernel)
   it.each([[5, 4, 64, 32], [3, 2, 16, 4], [2, 1, 6, 3]])('matches the reference bit for bit at T=%i heads=%i hd=%i half=%i', (T, heads, hd, half) => {
     const angles = random(T * half, 3, 4);
     const cos = angles.map(Math.cos), sin = angles.map(Math.sin);
