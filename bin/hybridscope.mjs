@@ -6374,6 +6374,47 @@ var SPLITS = {
       const [y, s, x, delta, A, B, C, D2, T2, I, N2, norm, normStride, group] = a;
       k.mamba1Scan(y, s, x, delta, A, B, C, D2, T2, I, N2, norm, normStride, group, c * group, (c + 1) * group);
     }
+  },
+  /** [out, ext, wT, bias, T, C, K, act, rows]: rows [c·rows, …) of conv1d (each output row reads its own K rows of ext). */
+  conv1dRows: {
+    arity: 9,
+    count: (a) => Math.ceil(a[4] / a[8]),
+    run: (k, a, c) => {
+      const [out, ext, wT, bias, T2, C, K, act, rows2] = a;
+      const r0 = c * rows2;
+      k.conv1d(out + r0 * C * 4, ext + r0 * C * 4, wT, bias, Math.min(rows2, T2 - r0), C, K, act);
+    }
+  },
+  /** [out, x, w, T, D, eps, g, rows]: rows [c·rows, …) of rmsnorm. */
+  rmsnormRows: {
+    arity: 8,
+    count: (a) => Math.ceil(a[3] / a[7]),
+    run: (k, a, c) => {
+      const [out, x, w, T2, D2, eps, g, rows2] = a;
+      const r0 = c * rows2;
+      k.rmsnorm(out + r0 * D2 * 4, x + r0 * D2 * 4, w, Math.min(rows2, T2 - r0), D2, eps, g);
+    }
+  },
+  /** [y, z, zs, w, T, D, eps, g, rows]: rows [c·rows, …) of Mamba-2's gated norm, y ⊙= silu(z) then rmsnorm in place. */
+  gatedRows: {
+    arity: 9,
+    count: (a) => Math.ceil(a[4] / a[8]),
+    run: (k, a, c) => {
+      const [y, z, zs, w, T2, D2, eps, g, rows2] = a;
+      const r0 = c * rows2, n = Math.min(rows2, T2 - r0), yc = y + r0 * D2 * 4;
+      k.siluGate(yc, z + r0 * zs * 4, zs, n, D2);
+      k.rmsnorm(yc, yc, w, n, D2, eps, g);
+    }
+  },
+  /** [x, y, T, D, yn, xn, rows]: rows [c·rows, …) of residualAdd (x += y, the norms of y's and x's rows). */
+  residualRows: {
+    arity: 7,
+    count: (a) => Math.ceil(a[2] / a[6]),
+    run: (k, a, c) => {
+      const [x, y, T2, D2, yn, xn, rows2] = a;
+      const r0 = c * rows2;
+      k.residualAdd(x + r0 * D2 * 4, y + r0 * D2 * 4, Math.min(rows2, T2 - r0), D2, yn + r0 * 4, xn + r0 * 4);
+    }
   }
 };
 function claimChunks(k, name, args, words, next, lane) {
@@ -6693,6 +6734,8 @@ var SPLIT_MIN_ROWS = 64;
 var SPLIT_MIN_WEIGHTS = 1024 * 1024;
 var WORKING_LIMIT = 3.5 * 2 ** 30;
 var SPLIT_MIN_STATE = 256 * 1024;
+var SPLIT_MIN_VALUES = 128 * 1024;
+var ROW_CHUNK = 64;
 function createWasmBackend(opts = {}) {
   const wantShared = !!opts.spawnHelper || (opts.shared ?? typeof SharedArrayBuffer !== "undefined");
   const km = opts.module ?? compileKernels(opts.prefer, wantShared) ?? compileKernels(opts.prefer);
@@ -6714,6 +6757,7 @@ function createWasmBackend(opts = {}) {
     arena.release(warm);
   }
   const two = () => thread?.ready === true;
+  const rowSplit = (T2, width) => T2 >= 2 * ROW_CHUNK && T2 * width >= SPLIT_MIN_VALUES && two();
   const ref = referenceBackend;
   const small = opts.smallMatrixWeights ?? SMALL_MATRIX_WEIGHTS;
   const stored = new StoredWeights(arena, k, () => two() ? thread : void 0, km.shared, small, opts.placeLimitBytes);
@@ -6896,7 +6940,9 @@ function createWasmBackend(opts = {}) {
     });
     const copies = [];
     const op = write(out, T2 * C, copies);
-    k.conv1d(op, ext, wT, bias ? resident(bias, C) : 0, T2, C, K, act === "silu" ? 1 : 0);
+    const args = [op, ext, wT, bias ? resident(bias, C) : 0, T2, C, K, act === "silu" ? 1 : 0];
+    if (rowSplit(T2, C)) thread.split(k, "conv1dRows", [...args, ROW_CHUNK]);
+    else k.conv1d(...args);
     done(out, op, T2 * C, copies);
     if (H2 > 0) arena.get(history, ext + T2 * C * 4, H2 * C);
     arena.release(ext);
@@ -6906,7 +6952,8 @@ function createWasmBackend(opts = {}) {
     const copies = [];
     const xp = read(x.subarray(0, T2 * D2), copies);
     const op = write(out, T2 * D2, copies);
-    k.rmsnorm(op, xp, resident(weight, D2), T2, D2, eps, groupSize);
+    if (rowSplit(T2, D2)) thread.split(k, "rmsnormRows", [op, xp, resident(weight, D2), T2, D2, eps, groupSize, ROW_CHUNK]);
+    else k.rmsnorm(op, xp, resident(weight, D2), T2, D2, eps, groupSize);
     done(out, op, T2 * D2, copies);
   };
   const residualAdd2 = (x, y, T2, D2, yNorms, xNorms) => {
@@ -6915,7 +6962,8 @@ function createWasmBackend(opts = {}) {
     const xp = read(x.subarray(0, T2 * D2), copies);
     const yp = read(y.subarray(0, T2 * D2), copies);
     const np = arena.alloc(2 * T2 * 4);
-    k.residualAdd(xp, yp, T2, D2, np, np + T2 * 4);
+    if (rowSplit(T2, D2)) thread.split(k, "residualRows", [xp, yp, T2, D2, np, np + T2 * 4, ROW_CHUNK]);
+    else k.residualAdd(xp, yp, T2, D2, np, np + T2 * 4);
     arena.get(yNorms, np, T2);
     arena.get(xNorms, np + T2 * 4, T2);
     arena.release(np);
@@ -6964,8 +7012,12 @@ function createWasmBackend(opts = {}) {
     const copies = [];
     const yp = read(y.subarray(0, T2 * D2), copies);
     const { zp, zs } = zRows(z, zOffset, zStride, T2, D2, copies);
-    k.siluGate(yp, zp, zs, T2, D2);
-    k.rmsnorm(yp, yp, resident(weight, D2), T2, D2, eps, groupSize);
+    if (rowSplit(T2, D2)) {
+      thread.split(k, "gatedRows", [yp, zp, zs, resident(weight, D2), T2, D2, eps, groupSize, ROW_CHUNK]);
+    } else {
+      k.siluGate(yp, zp, zs, T2, D2);
+      k.rmsnorm(yp, yp, resident(weight, D2), T2, D2, eps, groupSize);
+    }
     done(y, yp, T2 * D2, copies);
   };
   const causalAttention2 = (out, q, kc, vc, scratch2, T2, past, H2, KVH, hd, scaling, onRow, taps) => {

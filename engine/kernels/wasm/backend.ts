@@ -37,6 +37,13 @@ const WORKING_LIMIT = 3.5 * 2 ** 30;
  * 1.3B shape's 64 × 64 × 128 = 512K are read and written once a step); the bundled models' stay on one.
  */
 const SPLIT_MIN_STATE = 256 * 1024;
+/**
+ * The per-row kernels (conv1d, rmsnorm, the gated norm, the residual add) go on both threads from this many values
+ * (T · width), in chunks of ROW_CHUNK rows: below it a hand-over (~70 µs to wake the helper) costs
+ * more than half the work saves. Each row's arithmetic is the same on either thread.
+ */
+const SPLIT_MIN_VALUES = 128 * 1024;
+const ROW_CHUNK = 64;
 
 export interface WasmBackendOptions {
   prefer?: WasmFlavor;
@@ -87,6 +94,7 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
     arena.release(warm);
   }
   const two = () => thread?.ready === true;
+  const rowSplit = (T: number, width: number) => T >= 2 * ROW_CHUNK && T * width >= SPLIT_MIN_VALUES && two();
   const ref = referenceBackend;
   const small = opts.smallMatrixWeights ?? SMALL_MATRIX_WEIGHTS;
   const stored = new StoredWeights(arena, k, () => (two() ? thread : undefined), km.shared, small, opts.placeLimitBytes);
@@ -300,7 +308,9 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
     });
     const copies: number[] = [];
     const op = write(out, T * C, copies);
-    k.conv1d(op, ext, wT, bias ? resident(bias, C) : 0, T, C, K, act === 'silu' ? 1 : 0);
+    const args = [op, ext, wT, bias ? resident(bias, C) : 0, T, C, K, act === 'silu' ? 1 : 0];
+    if (rowSplit(T, C)) thread!.split(k, 'conv1dRows', [...args, ROW_CHUNK]);
+    else k.conv1d(...(args as Parameters<typeof k.conv1d>));
     done(out, op, T * C, copies);
     if (H > 0) arena.get(history, ext + T * C * 4, H * C); // the last K-1 inputs
     arena.release(ext);
@@ -311,7 +321,8 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
     const copies: number[] = [];
     const xp = read(x.subarray(0, T * D), copies);
     const op = write(out, T * D, copies);
-    k.rmsnorm(op, xp, resident(weight, D), T, D, eps, groupSize);
+    if (rowSplit(T, D)) thread!.split(k, 'rmsnormRows', [op, xp, resident(weight, D), T, D, eps, groupSize, ROW_CHUNK]);
+    else k.rmsnorm(op, xp, resident(weight, D), T, D, eps, groupSize);
     done(out, op, T * D, copies);
   };
 
@@ -321,7 +332,8 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
     const xp = read(x.subarray(0, T * D), copies);
     const yp = read(y.subarray(0, T * D), copies);
     const np = arena.alloc(2 * T * 4); // (yNorms, xNorms)
-    k.residualAdd(xp, yp, T, D, np, np + T * 4);
+    if (rowSplit(T, D)) thread!.split(k, 'residualRows', [xp, yp, T, D, np, np + T * 4, ROW_CHUNK]);
+    else k.residualAdd(xp, yp, T, D, np, np + T * 4);
     arena.get(yNorms, np, T);
     arena.get(xNorms, np + T * 4, T);
     arena.release(np);
@@ -377,8 +389,12 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
     const copies: number[] = [];
     const yp = read(y.subarray(0, T * D), copies);
     const { zp, zs } = zRows(z, zOffset, zStride, T, D, copies);
-    k.siluGate(yp, zp, zs, T, D);
-    k.rmsnorm(yp, yp, resident(weight, D), T, D, eps, groupSize);
+    if (rowSplit(T, D)) {
+      thread!.split(k, 'gatedRows', [yp, zp, zs, resident(weight, D), T, D, eps, groupSize, ROW_CHUNK]);
+    } else {
+      k.siluGate(yp, zp, zs, T, D);
+      k.rmsnorm(yp, yp, resident(weight, D), T, D, eps, groupSize);
+    }
     done(y, yp, T * D, copies);
   };
 

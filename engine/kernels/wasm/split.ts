@@ -2,7 +2,8 @@
 // a fixed half each: on a loaded machine one thread is often descheduled for a while, and with
 // fixed halves the other then waits for it (measured: ~10 % of a prefill spent waiting at load 2).
 // Each chunk is an independent kernel call: rows of a matmul, a head of a Mamba-2 scan, a channel
-// group of a Mamba-1 scan, columns of a big decoding GEMV or of a stored-precision matmul. The
+// group of a Mamba-1 scan, columns of a big decoding GEMV or of a stored-precision matmul, rows of
+// the per-row kernels (conv1d, the norms, the residual add). The
 // caller and the helper run `claimChunks` with the same arguments.
 import type { KernelExports } from './loader';
 
@@ -103,6 +104,47 @@ export const SPLITS = {
     run: (k: KernelExports, a: number[], c: number) => {
       const [y, s, x, delta, A, B, C, D, T, I, N, norm, normStride, group] = a;
       k.mamba1Scan(y, s, x, delta, A, B, C, D, T, I, N, norm, normStride, group, c * group, (c + 1) * group);
+    },
+  },
+  /** [out, ext, wT, bias, T, C, K, act, rows]: rows [c·rows, …) of conv1d (each output row reads its own K rows of ext). */
+  conv1dRows: {
+    arity: 9,
+    count: (a: number[]) => Math.ceil(a[4] / a[8]),
+    run: (k: KernelExports, a: number[], c: number) => {
+      const [out, ext, wT, bias, T, C, K, act, rows] = a;
+      const r0 = c * rows;
+      k.conv1d(out + r0 * C * 4, ext + r0 * C * 4, wT, bias, Math.min(rows, T - r0), C, K, act);
+    },
+  },
+  /** [out, x, w, T, D, eps, g, rows]: rows [c·rows, …) of rmsnorm. */
+  rmsnormRows: {
+    arity: 8,
+    count: (a: number[]) => Math.ceil(a[3] / a[7]),
+    run: (k: KernelExports, a: number[], c: number) => {
+      const [out, x, w, T, D, eps, g, rows] = a;
+      const r0 = c * rows;
+      k.rmsnorm(out + r0 * D * 4, x + r0 * D * 4, w, Math.min(rows, T - r0), D, eps, g);
+    },
+  },
+  /** [y, z, zs, w, T, D, eps, g, rows]: rows [c·rows, …) of Mamba-2's gated norm, y ⊙= silu(z) then rmsnorm in place. */
+  gatedRows: {
+    arity: 9,
+    count: (a: number[]) => Math.ceil(a[4] / a[8]),
+    run: (k: KernelExports, a: number[], c: number) => {
+      const [y, z, zs, w, T, D, eps, g, rows] = a;
+      const r0 = c * rows, n = Math.min(rows, T - r0), yc = y + r0 * D * 4;
+      k.siluGate(yc, z + r0 * zs * 4, zs, n, D);
+      k.rmsnorm(yc, yc, w, n, D, eps, g);
+    },
+  },
+  /** [x, y, T, D, yn, xn, rows]: rows [c·rows, …) of residualAdd (x += y, the norms of y's and x's rows). */
+  residualRows: {
+    arity: 7,
+    count: (a: number[]) => Math.ceil(a[2] / a[6]),
+    run: (k: KernelExports, a: number[], c: number) => {
+      const [x, y, T, D, yn, xn, rows] = a;
+      const r0 = c * rows;
+      k.residualAdd(x + r0 * D * 4, y + r0 * D * 4, Math.min(rows, T - r0), D, yn + r0 * 4, xn + r0 * 4);
     },
   },
 } as const;

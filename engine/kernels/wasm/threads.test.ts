@@ -121,6 +121,35 @@ describe('wasm kernels on two threads', () => {
     expect(got.hooked).toEqual(want.hooked);
   });
 
+  // 1,000 rows of 256 (or of 512 for the conv): over the row kernels' split threshold, with a last chunk of 40 rows
+  it('conv1d, rmsnorm, the gated norm and the residual add on two threads give the bits of one thread', () => {
+    const one = createWasmBackend()!;
+    const [T, D, C, K] = [1000, 256, 512, 4];
+    const both = (f: (b: typeof be) => Float32Array[]) => [f(one), f(be)];
+    const x = random(T * C, 1), w = random(C * K, 2, 0.3), bias = random(C, 3, 0.1);
+    const [c1, c2] = both((b) => {
+      const out = new Float32Array(T * C), history = random((K - 1) * C, 4);
+      b.conv1dCausal(out, x, history, w, bias, T, C, K, 'silu');
+      return [out, history];
+    });
+    expect(c2).toEqual(c1);
+    const y = random(T * D, 5), z = random(T * 2 * D, 6), g = random(D, 7, 0.5);
+    const [n1, n2] = both((b) => {
+      const plain = new Float32Array(T * D), gated = y.slice();
+      b.rmsnorm(plain, y, g, T, D, 1e-5);
+      b.gatedRmsnorm(gated, z, D, 2 * D, g, T, D, 1e-5, D / 4);
+      return [plain, gated];
+    });
+    expect(n2).toEqual(n1);
+    expect(n1[0]).not.toEqual(y);
+    const [r1, r2] = both((b) => {
+      const stream = z.slice(0, T * D), yNorms = new Float32Array(T), xNorms = new Float32Array(T);
+      b.residualAdd(stream, y, T, D, yNorms, xNorms);
+      return [stream, yNorms, xNorms];
+    });
+    expect(r2).toEqual(r1);
+  });
+
   it('prefill attention pools the same map on two threads (tile rows shared by adjacent blocks)', () => {
     const shape = [300, 2, 1, 16, 5];
     const want = pooledPrefill(causalAttention, shape, 11, 3), got = pooledPrefill(be.causalAttention, shape, 11, 3);
