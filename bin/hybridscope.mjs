@@ -6260,6 +6260,14 @@ function sampleRows(src, rows2, width) {
 }
 
 // engine/kernels/wasm/split.ts
+var SPLIT_MIN_ROWS = 64;
+var SPLIT_MIN_WEIGHTS = 1024 * 1024;
+var SPLIT_MIN_STATE = 256 * 1024;
+var SPLIT_MIN_VALUES = 128 * 1024;
+var ROW_CHUNK = 64;
+function rowsWorthSplitting(T2, width) {
+  return T2 >= 2 * ROW_CHUNK && T2 * width >= SPLIT_MIN_VALUES;
+}
 var SPLITS = {
   /**
    * [y, x, wp, T, In, Out, rows, scratch]: rows [c·rows, (c+1)·rows) of y = x·Wᵀ; scratch holds
@@ -6730,12 +6738,7 @@ function warmUp(k, memory, base, rounds = 40) {
 
 // engine/kernels/wasm/backend.ts
 var ROW_PATH_MAX = 8;
-var SPLIT_MIN_ROWS = 64;
-var SPLIT_MIN_WEIGHTS = 1024 * 1024;
 var WORKING_LIMIT = 3.5 * 2 ** 30;
-var SPLIT_MIN_STATE = 256 * 1024;
-var SPLIT_MIN_VALUES = 128 * 1024;
-var ROW_CHUNK = 64;
 function createWasmBackend(opts = {}) {
   const wantShared = !!opts.spawnHelper || (opts.shared ?? typeof SharedArrayBuffer !== "undefined");
   const km = opts.module ?? compileKernels(opts.prefer, wantShared) ?? compileKernels(opts.prefer);
@@ -6757,7 +6760,7 @@ function createWasmBackend(opts = {}) {
     arena.release(warm);
   }
   const two = () => thread?.ready === true;
-  const rowSplit = (T2, width) => T2 >= 2 * ROW_CHUNK && T2 * width >= SPLIT_MIN_VALUES && two();
+  const rowSplit = (T2, width) => rowsWorthSplitting(T2, width) && two();
   const ref = referenceBackend;
   const small = opts.smallMatrixWeights ?? SMALL_MATRIX_WEIGHTS;
   const stored = new StoredWeights(arena, k, () => two() ? thread : void 0, km.shared, small, opts.placeLimitBytes);

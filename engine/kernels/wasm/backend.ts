@@ -1,10 +1,10 @@
 // The WebAssembly SIMD backend of the kernel table (engine/kernels/backend.ts): the same signatures
-// as the reference kernels, which stay the twins every kernel here is tested against. Each call
-// copies its activations into the one wasm memory, runs the kernel and copies the result out;
+// as the reference kernels, which stay the twins every kernel here is tested against. A call reads
+// and writes arrays placed in the one wasm memory in place and copies the others in and out;
 // weights and per-model constants stay resident (resident.ts). Shapes a kernel does not handle
 // (e.g. widths not a multiple of 4 lanes) fall back to the reference. With a helper thread
-// (threads.ts) the big calls are split in two: matmul by rows, scans by heads (channels for
-// Mamba-1), prefill attention by pairs of row blocks.
+// (threads.ts) the big calls are shared by both threads in chunks (split.ts says which and from
+// what size). One closure over the arena, the thread and the weights' tables, so one file.
 import type { WeightArray } from '../../tensor';
 import { referenceBackend, SMALL_MATRIX_WEIGHTS, type KernelBackend } from '../backend';
 import { widened } from '../widen';
@@ -14,36 +14,16 @@ import { compileKernels, instantiateKernels, SHARED_MAX_PAGES, type KernelModule
 import { PackedKV } from './packed-kv';
 import { ResidentRows, ResidentWeights } from './resident';
 import { KernelThread, type HelperInit, type HelperPort } from './threads';
+import { ROW_CHUNK, rowsWorthSplitting, SPLIT_MIN_ROWS, SPLIT_MIN_STATE, SPLIT_MIN_WEIGHTS } from './split';
 import { scanSegments, type F64Convert } from './scan-segments';
 import { StoredWeights } from './stored';
 import { warmUp, WARM_UP_BYTES } from './warmup';
 
 /** Below this many new tokens, attention works row by row on the cache (decoding). */
 const ROW_PATH_MAX = 8;
-/** Below this many rows a matmul is not worth splitting across threads. */
-const SPLIT_MIN_ROWS = 64;
-/**
- * Below this many weights a decoding GEMV stays on one thread: at the bundled models' sizes
- * (≤ 300K weights, ~25 µs on bfloat16 copies) waking the helper costs about what it saves, and on
- * a loaded machine more (measured: hybrid decode 197 tok/s on two threads vs 221 on one, load 3.8).
- */
-const SPLIT_MIN_WEIGHTS = 1024 * 1024;
 /** Working arrays are placed in the memory while it stays within this (a 32-bit memory's 4 GiB,
  *  less room for the kernels' per-call blocks); beyond, they are plain arrays copied in and out. */
 const WORKING_LIMIT = 3.5 * 2 ** 30;
-
-/**
- * A decoding step's Mamba-2 scan goes on two threads from this many state values (256K: 1 MB, the
- * 1.3B shape's 64 × 64 × 128 = 512K are read and written once a step); the bundled models' stay on one.
- */
-const SPLIT_MIN_STATE = 256 * 1024;
-/**
- * The per-row kernels (conv1d, rmsnorm, the gated norm, the residual add) go on both threads from this many values
- * (T · width), in chunks of ROW_CHUNK rows: below it a hand-over (~70 µs to wake the helper) costs
- * more than half the work saves. Each row's arithmetic is the same on either thread.
- */
-const SPLIT_MIN_VALUES = 128 * 1024;
-const ROW_CHUNK = 64;
 
 export interface WasmBackendOptions {
   prefer?: WasmFlavor;
@@ -94,7 +74,7 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
     arena.release(warm);
   }
   const two = () => thread?.ready === true;
-  const rowSplit = (T: number, width: number) => T >= 2 * ROW_CHUNK && T * width >= SPLIT_MIN_VALUES && two();
+  const rowSplit = (T: number, width: number) => rowsWorthSplitting(T, width) && two();
   const ref = referenceBackend;
   const small = opts.smallMatrixWeights ?? SMALL_MATRIX_WEIGHTS;
   const stored = new StoredWeights(arena, k, () => (two() ? thread : undefined), km.shared, small, opts.placeLimitBytes);

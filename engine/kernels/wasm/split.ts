@@ -7,6 +7,33 @@
 // caller and the helper run `claimChunks` with the same arguments.
 import type { KernelExports } from './loader';
 
+// When work is worth both threads (the backend asks before it posts a job).
+/** Below this many rows a matmul is not worth splitting across threads. */
+export const SPLIT_MIN_ROWS = 64;
+/**
+ * Below this many weights a decoding GEMV stays on one thread: at the bundled models' sizes
+ * (≤ 300K weights, ~25 µs on bfloat16 copies) waking the helper costs about what it saves, and on
+ * a loaded machine more (measured: hybrid decode 197 tok/s on two threads vs 221 on one, load 3.8).
+ */
+export const SPLIT_MIN_WEIGHTS = 1024 * 1024;
+/**
+ * A decoding step's Mamba-2 scan goes on two threads from this many state values (256K: 1 MB, the
+ * 1.3B shape's 64 × 64 × 128 = 512K are read and written once a step); the bundled models' stay on one.
+ */
+export const SPLIT_MIN_STATE = 256 * 1024;
+/**
+ * The per-row kernels (conv1d, rmsnorm, the gated norm, the residual add) go on both threads from this many values
+ * (T · width), in chunks of ROW_CHUNK rows: below it a hand-over (~70 µs to wake the helper) costs
+ * more than half the work saves. Each row's arithmetic is the same on either thread.
+ */
+export const SPLIT_MIN_VALUES = 128 * 1024;
+export const ROW_CHUNK = 64;
+
+/** Whether a per-row kernel's T rows of `width` values are worth both threads. */
+export function rowsWorthSplitting(T: number, width: number): boolean {
+  return T >= 2 * ROW_CHUNK && T * width >= SPLIT_MIN_VALUES;
+}
+
 export const SPLITS = {
   /**
    * [y, x, wp, T, In, Out, rows, scratch]: rows [c·rows, (c+1)·rows) of y = x·Wᵀ; scratch holds
