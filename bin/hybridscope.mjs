@@ -6135,6 +6135,50 @@ function same(a, b) {
   return a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
 }
 
+// engine/kernels/wasm/placed.ts
+var WORKING_LIMIT = 3.5 * 2 ** 30;
+function placedArrays(arena, shared) {
+  const placedIn = /* @__PURE__ */ new Set();
+  const offset = (a) => placedIn.has(a.buffer) ? a.byteOffset : -1;
+  const read = (a, copies) => {
+    const at = offset(a);
+    if (at >= 0) return at;
+    const p = arena.put(a);
+    copies.push(p);
+    return p;
+  };
+  const write = (a, n, copies) => {
+    const at = offset(a);
+    if (at >= 0) return at;
+    const p = arena.alloc(n * 4);
+    copies.push(p);
+    return p;
+  };
+  const done = (a, p, n, copies) => {
+    if (offset(a) !== p) arena.get(a, p, n);
+    for (const c of copies) arena.release(c);
+  };
+  const placeWorking = (n) => {
+    if (!shared || arena.end + 4 * n > WORKING_LIMIT) return void 0;
+    const at = arena.alloc(4 * n);
+    placedIn.add(arena.memory.buffer);
+    return new Float32Array(arena.memory.buffer, at, n);
+  };
+  const freeWorking = (a) => {
+    if (offset(a) >= 0) arena.release(a.byteOffset);
+  };
+  const zRows = (z, zOffset, zStride, T2, I, copies) => {
+    const placed = offset(z);
+    if (placed >= 0) return { zp: placed + zOffset * 4, zs: zStride };
+    const at = arena.alloc(T2 * I * 4);
+    const f = arena.f32();
+    for (let t = 0; t < T2; t++) f.set(z.subarray(t * zStride + zOffset, t * zStride + zOffset + I), (at >>> 2) + t * I);
+    copies.push(at);
+    return { zp: at, zs: I };
+  };
+  return { offset, read, write, done, placeWorking, freeWorking, zRows };
+}
+
 // engine/kernels/wasm/resident.ts
 function fingerprint(src) {
   const out = [];
@@ -6738,7 +6782,6 @@ function warmUp(k, memory, base, rounds = 40) {
 
 // engine/kernels/wasm/backend.ts
 var ROW_PATH_MAX = 8;
-var WORKING_LIMIT = 3.5 * 2 ** 30;
 function createWasmBackend(opts = {}) {
   const wantShared = !!opts.spawnHelper || (opts.shared ?? typeof SharedArrayBuffer !== "undefined");
   const km = opts.module ?? compileKernels(opts.prefer, wantShared) ?? compileKernels(opts.prefer);
@@ -6773,35 +6816,7 @@ function createWasmBackend(opts = {}) {
     arena.release(raw);
     return at;
   });
-  const placedIn = /* @__PURE__ */ new Set();
-  const offset = (a) => placedIn.has(a.buffer) ? a.byteOffset : -1;
-  const read = (a, copies) => {
-    const at = offset(a);
-    if (at >= 0) return at;
-    const p = arena.put(a);
-    copies.push(p);
-    return p;
-  };
-  const write = (a, n, copies) => {
-    const at = offset(a);
-    if (at >= 0) return at;
-    const p = arena.alloc(n * 4);
-    copies.push(p);
-    return p;
-  };
-  const done = (a, p, n, copies) => {
-    if (offset(a) !== p) arena.get(a, p, n);
-    for (const c of copies) arena.release(c);
-  };
-  const placeWorking = (n) => {
-    if (!km.shared || arena.end + 4 * n > WORKING_LIMIT) return void 0;
-    const at = arena.alloc(4 * n);
-    placedIn.add(arena.memory.buffer);
-    return new Float32Array(arena.memory.buffer, at, n);
-  };
-  const freeWorking = (a) => {
-    if (offset(a) >= 0) arena.release(a.byteOffset);
-  };
+  const { offset, read, write, done, placeWorking, freeWorking, zRows } = placedArrays(arena, km.shared);
   const resident = (a, n) => weights.get(a, `plain ${n}`, (src) => arena.put(src.subarray(0, n)));
   const convert = {
     in: (at, src) => {
@@ -6982,19 +6997,6 @@ function createWasmBackend(opts = {}) {
     arena.release(cp);
     arena.release(sp);
     done(x, xp, T2 * heads * hd, copies);
-  };
-  const zRows = (z, zOffset, zStride, T2, I, copies) => {
-    const placed = offset(z);
-    if (placed >= 0) return { zp: placed + zOffset * 4, zs: zStride };
-    const at = putRows(z, zOffset, zStride, T2, I);
-    copies.push(at);
-    return { zp: at, zs: I };
-  };
-  const putRows = (z, zOffset, zStride, T2, I) => {
-    const at = arena.alloc(T2 * I * 4);
-    const f = arena.f32();
-    for (let t = 0; t < T2; t++) f.set(z.subarray(t * zStride + zOffset, t * zStride + zOffset + I), (at >>> 2) + t * I);
-    return at;
   };
   const siluGate2 = (y, z, zOffset, zStride, T2, I) => {
     if (I % 4 !== 0) return ref.siluGate(y, z, zOffset, zStride, T2, I);

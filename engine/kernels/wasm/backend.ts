@@ -4,7 +4,7 @@
 // weights and per-model constants stay resident (resident.ts). Shapes a kernel does not handle
 // (e.g. widths not a multiple of 4 lanes) fall back to the reference. With a helper thread
 // (threads.ts) the big calls are shared by both threads in chunks (split.ts says which and from
-// what size). One closure over the arena, the thread and the weights' tables, so one file.
+// what size); placed.ts, whether an array is read in place or copied.
 import type { WeightArray } from '../../tensor';
 import { referenceBackend, SMALL_MATRIX_WEIGHTS, type KernelBackend } from '../backend';
 import { widened } from '../widen';
@@ -12,6 +12,7 @@ import { Arena } from './arena';
 import { attendBlocks, attendRows } from './attend';
 import { compileKernels, instantiateKernels, SHARED_MAX_PAGES, type KernelModule, type WasmFlavor } from './loader';
 import { PackedKV } from './packed-kv';
+import { placedArrays } from './placed';
 import { ResidentRows, ResidentWeights } from './resident';
 import { KernelThread, type HelperInit, type HelperPort } from './threads';
 import { ROW_CHUNK, rowsWorthSplitting, SPLIT_MIN_ROWS, SPLIT_MIN_STATE, SPLIT_MIN_WEIGHTS } from './split';
@@ -21,9 +22,6 @@ import { warmUp, WARM_UP_BYTES } from './warmup';
 
 /** Below this many new tokens, attention works row by row on the cache (decoding). */
 const ROW_PATH_MAX = 8;
-/** Working arrays are placed in the memory while it stays within this (a 32-bit memory's 4 GiB,
- *  less room for the kernels' per-call blocks); beyond, they are plain arrays copied in and out. */
-const WORKING_LIMIT = 3.5 * 2 ** 30;
 
 export interface WasmBackendOptions {
   prefer?: WasmFlavor;
@@ -93,38 +91,7 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
     });
   // Only for weights (bias, D, norm and conv weights): arrays the layers build per call (A =
   // -exp(A_log) is recomputed each forward) are copied per call, or the cache would fill the arena.
-  // Arrays that already lie in the memory (working arrays placed by placeWorking, placed states):
-  // a kernel reads and writes them where they are. `copies` collects the blocks made otherwise.
-  const placedIn = new Set<ArrayBufferLike>();
-  const offset = (a: Float32Array) => (placedIn.has(a.buffer) ? a.byteOffset : -1);
-  const read = (a: Float32Array, copies: number[]) => {
-    const at = offset(a);
-    if (at >= 0) return at;
-    const p = arena.put(a);
-    copies.push(p);
-    return p;
-  };
-  const write = (a: Float32Array, n: number, copies: number[]) => {
-    const at = offset(a);
-    if (at >= 0) return at;
-    const p = arena.alloc(n * 4);
-    copies.push(p);
-    return p;
-  };
-  /** a ← the n floats at p unless p is where a lies; the copies released. */
-  const done = (a: Float32Array, p: number, n: number, copies: number[]) => {
-    if (offset(a) !== p) arena.get(a, p, n);
-    for (const c of copies) arena.release(c);
-  };
-  const placeWorking = (n: number): Float32Array | undefined => {
-    if (!km.shared || arena.end + 4 * n > WORKING_LIMIT) return undefined;
-    const at = arena.alloc(4 * n);
-    placedIn.add(arena.memory.buffer);
-    return new Float32Array(arena.memory.buffer, at, n);
-  };
-  const freeWorking = (a: Float32Array) => {
-    if (offset(a) >= 0) arena.release(a.byteOffset);
-  };
+  const { offset, read, write, done, placeWorking, freeWorking, zRows } = placedArrays(arena, km.shared);
   const resident = (a: Float32Array, n: number) => weights.get(a, `plain ${n}`, (src) => arena.put(src.subarray(0, n) as Float32Array));
 
   // float64 ↔ float32 through wasm: a plain copy of the float64 bytes, then one SIMD pass (V8's
@@ -330,22 +297,6 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
     arena.release(cp);
     arena.release(sp);
     done(x, xp, T * heads * hd, copies);
-  };
-
-  // z comes strided out of a projection: read where it lies (a placed working array; stride
-  // zStride), else only its I columns are copied in (stride I); `copies` gets the block made
-  const zRows = (z: Float32Array, zOffset: number, zStride: number, T: number, I: number, copies: number[]) => {
-    const placed = offset(z);
-    if (placed >= 0) return { zp: placed + zOffset * 4, zs: zStride };
-    const at = putRows(z, zOffset, zStride, T, I);
-    copies.push(at);
-    return { zp: at, zs: I };
-  };
-  const putRows = (z: Float32Array, zOffset: number, zStride: number, T: number, I: number) => {
-    const at = arena.alloc(T * I * 4);
-    const f = arena.f32();
-    for (let t = 0; t < T; t++) f.set(z.subarray(t * zStride + zOffset, t * zStride + zOffset + I), (at >>> 2) + t * I);
-    return at;
   };
 
   const siluGate: KernelBackend['siluGate'] = (y, z, zOffset, zStride, T, I) => {
