@@ -112,9 +112,9 @@ def launch(args):
     runs = plan_runs(args) if args.plan else [parse(s) for s in args.runs]
     workers = args.workers or max(1, (os.cpu_count() or 4) // len(runs) - 1)
     procs = []
-    shared = {}
+    shared, ours = {}, False
     if args.mps:
-        env, why = start_mps(args.mps_dir)
+        env, why, ours = start_mps(args.mps_dir)
         print("mps:", why, flush=True)
         shared = env or {}
     t0 = time.time()
@@ -133,7 +133,7 @@ def launch(args):
         for name, out, p, _ in procs:
             lines = open(os.path.join(out, "log.txt")).read().splitlines()
             print(f"[{time.time() - t0:5.0f}s] {name}: {lines[-1][:150] if lines else ''}", flush=True)
-    if shared:
+    if ours:
         stop_mps(args.mps_dir)
     for name, out, p, log in procs:
         log.close()

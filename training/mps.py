@@ -24,24 +24,27 @@ def mps_env(folder):
 
 
 def start_mps(folder, which=shutil.which, run=subprocess.run):
-    """Starts the daemon (or finds it running) under `folder`; returns the environment for the runs, or None and
-    the reason it is not used."""
+    """Starts the daemon (or finds it running) under `folder`; returns the environment for the runs (or None), why
+    (or "on"), and whether this call started it: only the launch that started a daemon stops it, so launches
+    that share one (each variant's phases in its own chain) do not cut each other off."""
     if which(CONTROL) is None:
-        return None, f"{CONTROL} not found"
+        return None, f"{CONTROL} not found", False
     env = mps_env(folder)
     for d in env.values():
         os.makedirs(d, exist_ok=True)
     full = dict(os.environ, **env)
-    if not os.path.exists(os.path.join(env["CUDA_MPS_PIPE_DIRECTORY"], "control")):
+    ours = not os.path.exists(os.path.join(env["CUDA_MPS_PIPE_DIRECTORY"], "control"))
+    if ours:
         started = run([CONTROL, "-d"], env=full, capture_output=True, text=True, timeout=30)
         if started.returncode != 0:
-            return None, f"{CONTROL} -d: {(started.stderr or started.stdout).strip()[:200]}"
+            return None, f"{CONTROL} -d: {(started.stderr or started.stdout).strip()[:200]}", False
     probe = run([sys.executable, "-c", PROBE], env=full, capture_output=True, text=True, timeout=120)
     if probe.returncode != 0:
-        stop_mps(folder, run)
+        if ours:
+            stop_mps(folder, run)
         last = (probe.stderr.strip().splitlines() or ["no output"])[-1]
-        return None, f"a CUDA probe through it failed: {last[:200]}"
-    return env, "on"
+        return None, f"a CUDA probe through it failed: {last[:200]}", False
+    return env, "on" if ours else "on (a daemon already running)", ours
 
 
 def stop_mps(folder, run=subprocess.run):

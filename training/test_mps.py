@@ -35,20 +35,20 @@ class StartMps(unittest.TestCase):
         self.found = lambda name: "/usr/bin/" + name
 
     def test_missing_program(self):
-        env, why = start_mps(self.dir, which=lambda name: None, run=Runner())
+        env, why, ours = start_mps(self.dir, which=lambda name: None, run=Runner())
         self.assertIsNone(env)
         self.assertIn("not found", why)
 
     def test_daemon_refuses(self):
         run = Runner(daemon=1)
-        env, why = start_mps(self.dir, which=self.found, run=run)
+        env, why, ours = start_mps(self.dir, which=self.found, run=run)
         self.assertIsNone(env)
         self.assertIn("permission denied", why)
         self.assertEqual(len(run.calls), 1)  # no probe after a refusal
 
     def test_probe_fails_and_the_daemon_is_stopped(self):
         run = Runner(probe=1, probe_err="Traceback ...\nRuntimeError: CUDA error: MPS client failed to connect")
-        env, why = start_mps(self.dir, which=self.found, run=run)
+        env, why, ours = start_mps(self.dir, which=self.found, run=run)
         self.assertIsNone(env)
         self.assertIn("MPS client failed to connect", why)
         self.assertEqual(run.calls[-1][0], [CONTROL])
@@ -56,8 +56,9 @@ class StartMps(unittest.TestCase):
 
     def test_on(self):
         run = Runner()
-        env, why = start_mps(self.dir, which=self.found, run=run)
+        env, why, ours = start_mps(self.dir, which=self.found, run=run)
         self.assertEqual(why, "on")
+        self.assertTrue(ours)
         self.assertEqual(env, mps_env(self.dir))
         for d in env.values():
             self.assertTrue(os.path.isdir(d))
@@ -68,9 +69,18 @@ class StartMps(unittest.TestCase):
         os.makedirs(os.path.join(self.dir, "pipe"))
         open(os.path.join(self.dir, "pipe", "control"), "w").close()
         run = Runner(daemon=1)  # starting a second one would fail
-        env, why = start_mps(self.dir, which=self.found, run=run)
-        self.assertEqual(why, "on")
+        env, why, ours = start_mps(self.dir, which=self.found, run=run)
+        self.assertTrue(why.startswith("on"))
+        self.assertFalse(ours)  # another launch started it: this one leaves it running
         self.assertNotIn([CONTROL, "-d"], [c for c, _ in run.calls])
+
+    def test_a_failed_probe_leaves_a_daemon_it_did_not_start(self):
+        os.makedirs(os.path.join(self.dir, "pipe"))
+        open(os.path.join(self.dir, "pipe", "control"), "w").close()
+        run = Runner(probe=1, probe_err="RuntimeError: no CUDA")
+        env, why, ours = start_mps(self.dir, which=self.found, run=run)
+        self.assertIsNone(env)
+        self.assertNotIn([CONTROL], [c for c, _ in run.calls])
 
 
 if __name__ == "__main__":
