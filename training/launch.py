@@ -8,6 +8,7 @@
     python3 training/launch.py --out $OUT --pack --only a,b   # any later call: their last saved state, for the way back
     python3 training/launch.py --out $OUT --plan --gpus 8 --common "--deadline 540 --eval-deadline 40"
                                                       # ablations.json's variants, each at its next phase
+    ... --plan --for 1100 --common "--save-every 120"  # each variant its phases one after another for 1,100 s
     ... --mps                                         # the runs' kernels side by side on a GPU (mps.py)
 
 A run is `name:gpu[=extra,args]`; the model is the name up to its first `_`. Runs live on the machine
@@ -33,6 +34,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import threading
 import time
 
 import recipe_text
@@ -80,10 +82,11 @@ def starting_point(out):
     return "starts at step 0"
 
 
-def plan_runs(args):
+def plan_runs(args, only=None, gpu=None):
     """ablations.json's variants (or those of --only) as runs: each at its first phase without a finished model in
-    --runs-dir (a later phase starts from the model the one before left there), spread over --gpus."""
-    only = [i for i in args.only.split(",") if i]
+    --runs-dir (a later phase starts from the model the one before left there), spread over --gpus (or all on
+    `gpu`)."""
+    only = only if only is not None else [i for i in args.only.split(",") if i]
     variants = [v for v in recipe_text.ablation_plan() if not only or v["id"] in only]
     unknown = set(only) - {v["id"] for v in variants}
     if unknown:
@@ -104,19 +107,32 @@ def plan_runs(args):
         argv = shlex.split(recipe_text.variant_commands(v, base, args.runs_dir)[todo])[2:]
         pairs = dict(zip(argv[::2], argv[1::2]))  # train.py's flags all take a value
         extra = [a for k, x in pairs.items() if k not in ("--model", "--out") for a in (k, x)]
-        runs.append((os.path.basename(outs[todo]), pairs["--model"], str(len(runs) % args.gpus), extra))
+        runs.append((os.path.basename(outs[todo]), pairs["--model"], str(len(runs) % args.gpus if gpu is None else gpu), extra))
     return runs
+
+
+def start_shared(args):
+    """The environment every run shares (MPS's, with --mps where it starts) and whether this launch started it."""
+    if not args.mps:
+        return {}, False
+    env, why, ours = start_mps(args.mps_dir)
+    print("mps:", why, flush=True)
+    return env or {}, ours
 
 
 def launch(args):
     runs = plan_runs(args) if args.plan else [parse(s) for s in args.runs]
     workers = args.workers or max(1, (os.cpu_count() or 4) // len(runs) - 1)
+    shared, ours = start_shared(args)
+    run_set(args, runs, workers, shared)
+    if ours:
+        stop_mps(args.mps_dir)
+
+
+def run_set(args, runs, workers, shared, deadline=None):
+    """Trains `runs` side by side until each has ended, then packs each into --out. `deadline` (seconds), where
+    given, comes after --common and so wins over a deadline there."""
     procs = []
-    shared, ours = {}, False
-    if args.mps:
-        env, why, ours = start_mps(args.mps_dir)
-        print("mps:", why, flush=True)
-        shared = env or {}
     t0 = time.time()
     for name, model, gpu, extra in runs:
         out = os.path.join(args.runs_dir, name)
@@ -124,6 +140,8 @@ def launch(args):
         copied = take_newer(os.path.join(args.carried, name), out) if args.carried else None
         cmd = [sys.executable, os.path.join(HERE, "train.py"), "--model", model, "--out", out,
                "--workers", str(workers)] + shlex.split(args.common) + extra
+        if deadline is not None:
+            cmd += ["--deadline", str(int(deadline))]
         env = dict(os.environ, CUDA_VISIBLE_DEVICES=gpu, PYTHONUNBUFFERED="1", **shared)
         log = open(os.path.join(out, "log.txt"), "a")  # a resumed run goes on in the same log
         print(name, starting_point(out), copied or "", "| gpu", gpu, " ".join(cmd[1:]), flush=True)
@@ -133,12 +151,42 @@ def launch(args):
         for name, out, p, _ in procs:
             lines = open(os.path.join(out, "log.txt")).read().splitlines()
             print(f"[{time.time() - t0:5.0f}s] {name}: {lines[-1][:150] if lines else ''}", flush=True)
-    if ours:
-        stop_mps(args.mps_dir)
     for name, out, p, log in procs:
         log.close()
         print(name, "exit", p.returncode, flush=True)
         pack(args.out, name, out)
+
+
+MIN_PHASE_S = 60  # a phase with less time left than this is not started: its start and evaluation would eat it
+
+
+def chains(args, clock=time.time):
+    """--plan --for S: every variant of the plan as its own chain of phases, all chains at once, for S seconds. A
+    variant whose phase ends goes straight on to its next, with the time left as that phase's --deadline, instead
+    of waiting for the slowest run of a set (one set per phase left the early finishers idle); chain i trains on
+    GPU i mod --gpus; all chains share one MPS daemon (--mps)."""
+    end = clock() + args.for_seconds
+    only = [i for i in args.only.split(",") if i]
+    ids = [v["id"] for v in recipe_text.ablation_plan() if not only or v["id"] in only]
+    if not ids:
+        raise SystemExit("launch.py --for: no variant to run")
+    workers = args.workers or max(1, (os.cpu_count() or 4) // len(ids) - 1)
+    shared, ours = start_shared(args)
+
+    def chain(i, vid):
+        while end - clock() >= MIN_PHASE_S:
+            runs = plan_runs(args, only=[vid], gpu=i % args.gpus)
+            if not runs:
+                return
+            run_set(args, runs, workers, shared, deadline=end - clock())
+
+    threads = [threading.Thread(target=chain, args=(i, vid)) for i, vid in enumerate(ids)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if ours:
+        stop_mps(args.mps_dir)
 
 
 def pack(packs, name, folder):
@@ -194,6 +242,8 @@ def main():
     ap.add_argument("--plan", action="store_true", help=f"run {os.path.basename(recipe_text.PLAN)}'s variants, each at its "
                     "next unfinished phase (instead of naming runs)")
     ap.add_argument("--only", default="", help="with --plan: these variant ids only (comma-separated)")
+    ap.add_argument("--for", dest="for_seconds", type=float, default=0, help="with --plan: each variant as its own chain of "
+                    "phases for this many seconds (chains: a phase that ends is followed at once by the next)")
     ap.add_argument("--gpus", type=int, default=1, help="with --plan: spread the runs over this many GPUs")
     ap.add_argument("--pack", action="store_true", help="pack the runs as they stand into --out and exit (runs left training "
                     "in the background: each later call brings their last saved state back)")
@@ -207,6 +257,8 @@ def main():
         unpack(args.unpack, args.carried)
     elif args.out and args.pack:
         pack_now(args)
+    elif args.out and args.plan and args.for_seconds:
+        chains(args)
     elif args.out and args.plan:
         launch(args)
     elif args.out and args.runs:
