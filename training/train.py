@@ -105,7 +105,10 @@ def main():
         raise SystemExit(f"train.py: {e}")
     if args.mimetic:
         models.mimetic_init(model)
-    if args.init_from:
+    # a run that resumes gets its own weights from its resume file, so a second phase going on needs only the
+    # first phase's train.json beside it, not its weights (a call can then carry the finished first phases slim)
+    resuming = any(os.path.exists(os.path.join(args.out, n)) for n in ("state.pt", "resume.pt"))
+    if args.init_from and not resuming:
         model.load_state_dict(models.load_weights(model, args.init_from))
     model.to(dev)
     fast_mixers.use_fast_mixers(model)
