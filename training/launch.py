@@ -130,8 +130,8 @@ def launch(args):
 
 
 def run_set(args, runs, workers, shared, deadline=None):
-    """Trains `runs` side by side until each has ended, then packs each into --out. `deadline` (seconds), where
-    given, comes after --common and so wins over a deadline there."""
+    """Trains `runs` side by side until each has ended, then packs each into --out; returns their exit codes.
+    `deadline` (seconds), where given, comes after --common and so wins over a deadline there."""
     procs = []
     t0 = time.time()
     for name, model, gpu, extra in runs:
@@ -155,6 +155,7 @@ def run_set(args, runs, workers, shared, deadline=None):
         log.close()
         print(name, "exit", p.returncode, flush=True)
         pack(args.out, name, out)
+    return [p.returncode for _, _, p, _ in procs]
 
 
 MIN_PHASE_S = 60  # a phase with less time left than this is not started: its start and evaluation would eat it
@@ -178,7 +179,9 @@ def chains(args, clock=time.time):
             runs = plan_runs(args, only=[vid], gpu=i % args.gpus)
             if not runs:
                 return
-            run_set(args, runs, workers, shared, deadline=end - clock())
+            if any(run_set(args, runs, workers, shared, deadline=end - clock())):
+                print(vid, "stopped: its run failed (its log.txt says why)", flush=True)
+                return  # started again it would fail again, at once, until the end
 
     threads = [threading.Thread(target=chain, args=(i, vid)) for i, vid in enumerate(ids)]
     for t in threads:

@@ -45,7 +45,7 @@ class Chains(unittest.TestCase):
     deadline it was given is shorter (then train.py's --deadline cuts it). The chains run one after another, each
     from time 0, as if side by side."""
 
-    def run_chains(self, took, for_seconds, only):
+    def run_chains(self, took, for_seconds, only, failing=()):
         d = tempfile.mkdtemp()
         now = [0.0]
         calls = []
@@ -57,6 +57,7 @@ class Chains(unittest.TestCase):
             now[0] += spent
             if spent == took[name]:
                 finish(d, name)
+            return [1 if name in failing else 0]
 
         class Serial:
             """threading.Thread, run at join()."""
@@ -92,6 +93,10 @@ class Chains(unittest.TestCase):
                                 1000, "hybrid-first,hybrid-late")
         self.assertEqual({(n, g) for n, g, _ in calls},
                          {("hybrid-first", "0"), ("hybrid-first_ft", "0"), ("hybrid-late", "1"), ("hybrid-late_ft", "1")})
+
+    def test_a_failed_run_stops_its_chain(self):
+        calls = self.run_chains({"hybrid-late": 0}, 1000, "hybrid-late", failing={"hybrid-late"})
+        self.assertEqual(calls, [("hybrid-late", "0", 1000)])  # not started again and again
 
     def test_no_variant(self):
         with self.assertRaises(SystemExit):
