@@ -163,18 +163,18 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
     }
   };
 
-  const mamba2Scan: KernelBackend['mamba2Scan'] = (y, state, x, dt, A, B, C, Dskip, T, H, P, N, G, probe) => {
-    if (N % 8 !== 0) return ref.mamba2Scan(y, state, x, dt, A, B, C, Dskip, T, H, P, N, G, probe);
+  const mamba2Scan: KernelBackend['mamba2Scan'] = (y, state, x, dt, A, B, C, Dskip, T, H, P, N, G, probe, xStride = H * P) => {
+    if (N % 8 !== 0) return ref.mamba2Scan(y, state, x, dt, A, B, C, Dskip, T, H, P, N, G, probe, xStride);
     const run = (s: number, t0: number, t1: number, norm: number) => {
       const n = t1 - t0;
       const copies: number[] = [];
-      const xp = read(x.subarray(t0 * H * P, t1 * H * P), copies);
+      const xp = read(x.subarray(t0 * xStride, (t1 - 1) * xStride + H * P), copies);
       const dtp = arena.put(dt.subarray(t0 * H, t1 * H));
       const bp = arena.put(B.subarray(t0 * G * N, t1 * G * N));
       const cp = arena.put(C.subarray(t0 * G * N, t1 * G * N));
       const yp = write(y.subarray(t0 * H * P), n * H * P, copies);
       const ap = putF64(A.subarray(0, H));
-      const args = [yp, s, xp, dtp, ap, bp, cp, resident(Dskip, H), n, H, P, N, G, norm && norm + t0 * 4, T] as const;
+      const args = [yp, s, xp, dtp, ap, bp, cp, resident(Dskip, H), n, H, P, N, G, xStride, norm && norm + t0 * 4, T] as const;
       // a head's state transposed to (N, P) lives in the gemm scratch while it is scanned: worth its
       // two passes over the state only when several tokens are (one token, decoding: 0.8 → 0.1 ms
       // a layer at H·P·N = 64·64·128)

@@ -30,8 +30,8 @@ export interface KernelExports {
   gemvStored(y: number, x: number, w: number, In: number, Out: number, dtype: number): void;
   mamba2Scan(
     y: number, s: number, x: number, dt: number, A: number, B: number, C: number, D: number,
-    T: number, H: number, P: number, N: number, G: number, norm: number, normStride: number, h0: number, h1: number,
-    scratch: number,
+    T: number, H: number, P: number, N: number, G: number, xs: number, norm: number, normStride: number, h0: number,
+    h1: number, scratch: number,
   ): void;
   mamba1Scan(
     y: number, s: number, x: number, delta: number, A: number, B: number, C: number, D: number,

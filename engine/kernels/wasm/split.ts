@@ -117,11 +117,11 @@ export const SPLITS = {
    * helper's second; 0: none); chunk c = head c.
    */
   mamba2Heads: {
-    arity: 16,
+    arity: 17,
     count: (a: number[]) => a[9],
     run: (k: KernelExports, a: number[], c: number, lane: number) => {
-      const [y, s, x, dt, A, B, C, D, T, H, P, N, G, norm, normStride, scratch] = a;
-      k.mamba2Scan(y, s, x, dt, A, B, C, D, T, H, P, N, G, norm, normStride, c, c + 1, scratch && scratch + lane * k.gemmScratchBytes());
+      const [y, s, x, dt, A, B, C, D, T, H, P, N, G, xs, norm, normStride, scratch] = a;
+      k.mamba2Scan(y, s, x, dt, A, B, C, D, T, H, P, N, G, xs, norm, normStride, c, c + 1, scratch && scratch + lane * k.gemmScratchBytes());
     },
   },
   /** mamba1Scan's arguments up to normGroup; chunk c = channels [c·normGroup, (c+1)·normGroup). */
