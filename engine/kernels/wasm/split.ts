@@ -133,14 +133,14 @@ export const SPLITS = {
       k.mamba1Scan(y, s, x, delta, A, B, C, D, T, I, N, norm, normStride, group, c * group, (c + 1) * group);
     },
   },
-  /** [out, ext, wT, bias, T, C, K, act, rows]: rows [c·rows, …) of conv1d (each output row reads its own K rows of ext). */
+  /** [out, ext, wT, bias, T, C, K, act, es, rows]: rows [c·rows, …) of conv1d (each output row reads its own K rows of ext, rows of es floats). */
   conv1dRows: {
-    arity: 9,
-    count: (a: number[]) => Math.ceil(a[4] / a[8]),
+    arity: 10,
+    count: (a: number[]) => Math.ceil(a[4] / a[9]),
     run: (k: KernelExports, a: number[], c: number) => {
-      const [out, ext, wT, bias, T, C, K, act, rows] = a;
+      const [out, ext, wT, bias, T, C, K, act, es, rows] = a;
       const r0 = c * rows;
-      k.conv1d(out + r0 * C * 4, ext + r0 * C * 4, wT, bias, Math.min(rows, T - r0), C, K, act);
+      k.conv1d(out + r0 * C * 4, ext + r0 * es * 4, wT, bias, Math.min(rows, T - r0), C, K, act, es);
     },
   },
   /** [out, x, w, T, D, eps, g, rows]: rows [c·rows, …) of rmsnorm. */
