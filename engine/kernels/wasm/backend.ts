@@ -15,7 +15,7 @@ import { PackedKV } from './packed-kv';
 import { placedArrays } from './placed';
 import { ResidentRows, ResidentWeights } from './resident';
 import { KernelThread, type HelperInit, type HelperPort } from './threads';
-import { ROW_CHUNK, rowsWorthSplitting, SPLIT_MIN_ROWS, SPLIT_MIN_STATE, SPLIT_MIN_WEIGHTS } from './split';
+import { ROW_CHUNK, rowsWorthSplitting, scanHeadsPerChunk, SPLIT_MIN_ROWS, SPLIT_MIN_STATE, SPLIT_MIN_WEIGHTS } from './split';
 import { scanSegments, type F64Convert } from './scan-segments';
 import { StoredWeights } from './stored';
 import { warmUp, WARM_UP_BYTES } from './warmup';
@@ -175,14 +175,15 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
       const yp = write(y.subarray(t0 * H * P), n * H * P, copies);
       const ap = putF64(A.subarray(0, H));
       const args = [yp, s, xp, dtp, ap, bp, cp, resident(Dskip, H), n, H, P, N, G, xStride, norm && norm + t0 * 4, T] as const;
-      // a head's state transposed to (N, P) lives in the gemm scratch while it is scanned: worth its
-      // two passes over the state only when several tokens are (one token, decoding: 0.8 → 0.1 ms
-      // a layer at H·P·N = 64·64·128)
-      const st = n > 1 && P * N * 4 <= k.gemmScratchBytes() ? gemmScratch : 0;
+      // a group of heads' states transposed to (N, P) lives in the gemm scratch while it is
+      // scanned: worth its two passes over the states only when several tokens are (one token,
+      // decoding: 0.8 → 0.1 ms a layer at H·P·N = 64·64·128)
+      const group = scanHeadsPerChunk(H, P, N);
+      const st = n > 1 && group * P * N * 4 <= k.gemmScratchBytes() ? gemmScratch : 0;
       if (H > 1 && two() && (n > 1 || H * P * N >= SPLIT_MIN_STATE)) {
-        thread!.split(k, 'mamba2Heads', [...args, st], n === 1);
+        thread!.split(k, 'mamba2Heads', [...args, st, group], n === 1);
       } else {
-        k.mamba2Scan(...args, 0, H, st);
+        k.mamba2Scan(...args, 0, H, st, group);
       }
       done(y.subarray(t0 * H * P), yp, n * H * P, copies);
       for (const at of [dtp, ap, bp, cp]) arena.release(at);

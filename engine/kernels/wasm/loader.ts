@@ -31,7 +31,7 @@ export interface KernelExports {
   mamba2Scan(
     y: number, s: number, x: number, dt: number, A: number, B: number, C: number, D: number,
     T: number, H: number, P: number, N: number, G: number, xs: number, norm: number, normStride: number, h0: number,
-    h1: number, scratch: number,
+    h1: number, scratch: number, group: number,
   ): void;
   mamba1Scan(
     y: number, s: number, x: number, delta: number, A: number, B: number, C: number, D: number,

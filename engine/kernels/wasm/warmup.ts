@@ -31,8 +31,8 @@ export function warmUp(k: KernelExports, memory: { buffer: ArrayBufferLike }, ba
     k.packWeights16(w, x, D, D);
     k.gemv16(y, x, w, D, D);
     k.addBias(y, x, T, D);
-    k.mamba2Scan(v, s, u, small, small, bc, bc, small, T, H, P, N, 1, H * P, small, T, 0, H, packed);
-    k.mamba2Scan(v, s, u, small, small, bc, bc, small, T, H, P, N, 1, H * P, small, T, 0, H, 0);
+    k.mamba2Scan(v, s, u, small, small, bc, bc, small, T, H, P, N, 1, H * P, small, T, 0, H, packed, H);
+    k.mamba2Scan(v, s, u, small, small, bc, bc, small, T, H, P, N, 1, H * P, small, T, 0, H, 0, 1);
     k.mamba1Scan(v, s, u, u, s, bc, bc, small, T, H * P, N, small, T, H * P, 0, H * P);
     k.packRows(w, x, 8, S, 8);
     k.packColumns(y, x, S, 8, 8);
