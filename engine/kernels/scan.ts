@@ -19,13 +19,14 @@ export interface ScanProbe {
 
 /**
  * Mamba-2 recurrent scan over T tokens continuing from `state` (H, P, N).
- * x (T, H, P); dt (T, H) after softplus and clamping; A (H) = -exp(A_log); B, C (T, G, N); Dskip (H).
+ * x (T, H, P) at row stride xStride (the conv's output rows, whose first H·P columns are x, are read
+ * in place); dt (T, H) after softplus and clamping; A (H) = -exp(A_log); B, C (T, G, N); Dskip (H).
  * y (T, H, P) includes the D skip; gating and norm happen outside.
  */
 export function mamba2Scan(
   y: Float32Array, state: Float64Array | Float32Array, x: Float32Array, dt: Float32Array, A: Float64Array,
   B: Float32Array, C: Float32Array, Dskip: Float32Array, T: number, H: number, P: number, N: number, G: number,
-  probe?: ScanProbe,
+  probe?: ScanProbe, xStride = H * P,
 ): void {
   const headsPerGroup = H / G;
   const S = H * P * N;
@@ -38,7 +39,7 @@ export function mamba2Scan(
       const bo = (t * G + g) * N;
       let ss = 0;
       for (let p = 0; p < P; p++) {
-        const xv = x[(t * H + h) * P + p];
+        const xv = x[t * xStride + h * P + p];
         const dx = d * xv;
         const so = (h * P + p) * N;
         let acc = 0;

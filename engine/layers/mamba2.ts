@@ -22,7 +22,8 @@ import type { Mamba2State } from './state';
 
 /** What the probes read back from a forward: the SSM's inputs, enough to recompute any tile. */
 export interface Mamba2Internals {
-  x: Float32Array; // (T, H, P) after conv + silu: a working array, valid only during the callback
+  x: Float32Array; // (T, H, P) at row stride xStride, after conv + silu: a working array, valid only during the callback
+  xStride: number;
   B: Float32Array; // (T, G, N)
   C: Float32Array; // (T, G, N)
   dt: Float32Array; // (T, H) after softplus + clamp
@@ -40,7 +41,7 @@ export function forward(m: Mamba2Mixer, u: Float32Array, T: number, state: Mamba
   const { H, P, N, G, I, convDim } = m;
   const width = m.in_proj.outFeatures;
   const zOff = 2 * m.dMlp;
-  // proj, xBC, x and y are working arrays (working.ts): none outlives this call (B, C, dt go to the probes)
+  // proj, xBC and y are working arrays (working.ts): none outlives this call (B, C, dt go to the probes)
   const proj = projectWorking('mamba2 in_proj', m.in_proj, m.inScale === undefined ? u : scaled(u, m.inScale), T); // (T, 2·dMlp + I + convDim + H)
   if (m.projScale) for (let t = 0; t < T; t++) for (let j = 0; j < width; j++) proj[t * width + j] *= m.projScale[j];
 
@@ -48,15 +49,18 @@ export function forward(m: Mamba2Mixer, u: Float32Array, T: number, state: Mamba
   // the conv reads xBC's columns of proj in their rows (stride width)
   kernels().conv1dCausal(xBC, proj.subarray(zOff + I), state.conv, m.conv1d.weight, m.conv1d.bias, T, convDim, m.K, 'silu', width);
 
-  const x = working('mamba2 x', T * I); // (T, H, P)
+  // the scan reads x where the conv left it, xBC's first I columns (row stride convDim): a copy was
+  // 8 MB a layer at 4k tokens. B and C are copied out: the probes keep them.
+  const x = xBC; // (T, H, P) at row stride convDim
   const B = new Float32Array(T * G * N); // (T, G, N)
   const C = new Float32Array(T * G * N); // (T, G, N)
   const GN = G * N;
   for (let t = 0; t < T; t++) {
-    const o = t * convDim;
-    x.set(xBC.subarray(o, o + I), t * I);
-    B.set(xBC.subarray(o + I, o + I + GN), t * GN);
-    C.set(xBC.subarray(o + I + GN, o + I + 2 * GN), t * GN);
+    const o = t * convDim + I;
+    for (let j = 0; j < GN; j++) {
+      B[t * GN + j] = xBC[o + j];
+      C[t * GN + j] = xBC[o + GN + j];
+    }
   }
 
   const dt = new Float32Array(T * H); // (T, H)
@@ -70,8 +74,8 @@ export function forward(m: Mamba2Mixer, u: Float32Array, T: number, state: Mamba
   const A = negExp(m.A_log);
 
   const y = working('mamba2 y', T * I); // (T, H, P)
-  kernels().mamba2Scan(y, state.ssm, x, dt, A, B, C, m.D, T, H, P, N, G, capture?.probe);
-  capture?.internals?.({ x, B, C, dt, A, y });
+  kernels().mamba2Scan(y, state.ssm, x, dt, A, B, C, m.D, T, H, P, N, G, capture?.probe, convDim);
+  capture?.internals?.({ x, xStride: convDim, B, C, dt, A, y });
 
   if (m.gate === undefined) gatedNorm(y, proj, zOff, width, m.norm, T); // y ← norm(y ⊙ silu(z))
   else {

@@ -18,7 +18,7 @@ export type WorkingRole =
   | 'block input'
   | 'attention q' | 'attention k' | 'attention v' | 'attention out' | 'attention output'
   | 'mamba1 in_proj' | 'mamba1 x' | 'mamba1 y' | 'mamba1 output'
-  | 'mamba2 in_proj' | 'mamba2 conv out' | 'mamba2 x' | 'mamba2 y' | 'mamba2 output'
+  | 'mamba2 in_proj' | 'mamba2 conv out' | 'mamba2 y' | 'mamba2 output'
   | 'mlp gate' | 'mlp up' | 'mlp output';
 
 // Where the kernel backend can place them in its own memory (placeWorking: the wasm backend), the

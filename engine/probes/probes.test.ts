@@ -38,8 +38,8 @@ describe('probes', async () => {
       for (let t = 0; t < T; t++) {
         for (let p = 0; p < m.P; p++) {
           let acc = 0;
-          for (let s = 0; s <= t; s++) acc += M[t * T + s] * internals!.x[(s * m.H + h) * m.P + p];
-          const ssm = internals!.y[(t * m.H + h) * m.P + p] - m.D[h] * internals!.x[(t * m.H + h) * m.P + p];
+          for (let s = 0; s <= t; s++) acc += M[t * T + s] * internals!.x[s * internals!.xStride + h * m.P + p];
+          const ssm = internals!.y[(t * m.H + h) * m.P + p] - m.D[h] * internals!.x[t * internals!.xStride + h * m.P + p];
           worst = Math.max(worst, Math.abs(acc - ssm) / (Math.abs(ssm) + 1e-3));
         }
       }

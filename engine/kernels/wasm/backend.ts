@@ -15,7 +15,7 @@ import { PackedKV } from './packed-kv';
 import { placedArrays } from './placed';
 import { ResidentRows, ResidentWeights } from './resident';
 import { KernelThread, type HelperInit, type HelperPort } from './threads';
-import { ROW_CHUNK, rowsWorthSplitting, SPLIT_MIN_ROWS, SPLIT_MIN_STATE, SPLIT_MIN_WEIGHTS } from './split';
+import { ROW_CHUNK, rowsWorthSplitting, scanHeadsPerChunk, SPLIT_MIN_ROWS, SPLIT_MIN_STATE, SPLIT_MIN_WEIGHTS } from './split';
 import { scanSegments, type F64Convert } from './scan-segments';
 import { StoredWeights } from './stored';
 import { warmUp, WARM_UP_BYTES } from './warmup';
@@ -163,26 +163,27 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
     }
   };
 
-  const mamba2Scan: KernelBackend['mamba2Scan'] = (y, state, x, dt, A, B, C, Dskip, T, H, P, N, G, probe) => {
-    if (N % 8 !== 0) return ref.mamba2Scan(y, state, x, dt, A, B, C, Dskip, T, H, P, N, G, probe);
+  const mamba2Scan: KernelBackend['mamba2Scan'] = (y, state, x, dt, A, B, C, Dskip, T, H, P, N, G, probe, xStride = H * P) => {
+    if (N % 8 !== 0) return ref.mamba2Scan(y, state, x, dt, A, B, C, Dskip, T, H, P, N, G, probe, xStride);
     const run = (s: number, t0: number, t1: number, norm: number) => {
       const n = t1 - t0;
       const copies: number[] = [];
-      const xp = read(x.subarray(t0 * H * P, t1 * H * P), copies);
+      const xp = read(x.subarray(t0 * xStride, (t1 - 1) * xStride + H * P), copies);
       const dtp = arena.put(dt.subarray(t0 * H, t1 * H));
       const bp = arena.put(B.subarray(t0 * G * N, t1 * G * N));
       const cp = arena.put(C.subarray(t0 * G * N, t1 * G * N));
       const yp = write(y.subarray(t0 * H * P), n * H * P, copies);
       const ap = putF64(A.subarray(0, H));
-      const args = [yp, s, xp, dtp, ap, bp, cp, resident(Dskip, H), n, H, P, N, G, norm && norm + t0 * 4, T] as const;
-      // a head's state transposed to (N, P) lives in the gemm scratch while it is scanned: worth its
-      // two passes over the state only when several tokens are (one token, decoding: 0.8 → 0.1 ms
-      // a layer at H·P·N = 64·64·128)
-      const st = n > 1 && P * N * 4 <= k.gemmScratchBytes() ? gemmScratch : 0;
+      const args = [yp, s, xp, dtp, ap, bp, cp, resident(Dskip, H), n, H, P, N, G, xStride, norm && norm + t0 * 4, T] as const;
+      // a group of heads' states transposed to (N, P) lives in the gemm scratch while it is
+      // scanned: worth its two passes over the states only when several tokens are (one token,
+      // decoding: 0.8 → 0.1 ms a layer at H·P·N = 64·64·128)
+      const group = scanHeadsPerChunk(H, P, N);
+      const st = n > 1 && group * P * N * 4 <= k.gemmScratchBytes() ? gemmScratch : 0;
       if (H > 1 && two() && (n > 1 || H * P * N >= SPLIT_MIN_STATE)) {
-        thread!.split(k, 'mamba2Heads', [...args, st], n === 1);
+        thread!.split(k, 'mamba2Heads', [...args, st, group], n === 1);
       } else {
-        k.mamba2Scan(...args, 0, H, st);
+        k.mamba2Scan(...args, 0, H, st, group);
       }
       done(y.subarray(t0 * H * P), yp, n * H * P, copies);
       for (const at of [dtp, ap, bp, cp]) arena.release(at);
@@ -240,14 +241,19 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
   const conv1dCausal: KernelBackend['conv1dCausal'] = (out, x, history, w, bias, T, C, K, act, xStride = C) => {
     if (C % 4 !== 0) return ref.conv1dCausal(out, x, history, w, bias, T, C, K, act, xStride);
     const H = K - 1;
-    const ext = arena.alloc((H + T) * C * 4); // [history; x] (H + T, C)
+    const xo = offset(x);
+    // x placed (a projection's columns, prefill): output rows from H on read their K input rows in
+    // place; only the first H rows' inputs [history; x's first H rows] are copied (the whole
+    // [history; x] was 8.7 MB a Mamba-2 layer at 4k tokens, copied on one thread)
+    const inPlace = xo >= 0 && T >= H;
+    const head = inPlace ? H : T; // output rows computed from the copied block
+    const ext = arena.alloc((H + head) * C * 4); // [history; x's first `head` rows] (H + head, C)
     const f = arena.f32();
     f.set(history.subarray(0, H * C), ext >>> 2);
-    const xo = offset(x);
     const e = (ext >>> 2) + H * C;
-    if (xStride === C && xo < 0) f.set(x.subarray(0, T * C), e);
-    else if (xo >= 0) k.copyRows(e * 4, xo, T, C, xStride);
-    else for (let t = 0; t < T; t++) f.set(x.subarray(t * xStride, t * xStride + C), e + t * C);
+    if (xStride === C && xo < 0) f.set(x.subarray(0, head * C), e);
+    else if (xo >= 0) k.copyRows(e * 4, xo, head, C, xStride);
+    else for (let t = 0; t < head; t++) f.set(x.subarray(t * xStride, t * xStride + C), e + t * C);
     const wT = weights.get(w, `conv ${C}x${K} transposed`, (src) => {
       const t = new Float32Array(K * C); // (K, C)
       for (let c = 0; c < C; c++) for (let j = 0; j < K; j++) t[j * C + c] = src[c * K + j];
@@ -255,11 +261,17 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
     });
     const copies: number[] = [];
     const op = write(out, T * C, copies);
-    const args = [op, ext, wT, bias ? resident(bias, C) : 0, T, C, K, act === 'silu' ? 1 : 0];
-    if (rowSplit(T, C)) thread!.split(k, 'conv1dRows', [...args, ROW_CHUNK]);
-    else k.conv1d(...(args as Parameters<typeof k.conv1d>));
+    const b = bias ? resident(bias, C) : 0, a = act === 'silu' ? 1 : 0;
+    const rows = (o: number, input: number, n: number, es: number) => {
+      if (rowSplit(n, C)) thread!.split(k, 'conv1dRows', [o, input, wT, b, n, C, K, a, es, ROW_CHUNK]);
+      else k.conv1d(o, input, wT, b, n, C, K, a, es);
+    };
+    rows(op, ext, head, C);
+    if (inPlace) rows(op + H * C * 4, xo, T - H, xStride); // output row t reads x rows t-H … t
     done(out, op, T * C, copies);
-    if (H > 0) arena.get(history, ext + T * C * 4, H * C); // the last K-1 inputs
+    // history ← the last H inputs: x's last rows, or with fewer than H tokens the copied block's
+    if (inPlace) for (let j = 0; j < H; j++) history.set(x.subarray((T - H + j) * xStride, (T - H + j) * xStride + C), j * C);
+    else if (H > 0) arena.get(history, ext + T * C * 4, H * C);
     arena.release(ext);
   };
 

@@ -30,8 +30,8 @@ export interface KernelExports {
   gemvStored(y: number, x: number, w: number, In: number, Out: number, dtype: number): void;
   mamba2Scan(
     y: number, s: number, x: number, dt: number, A: number, B: number, C: number, D: number,
-    T: number, H: number, P: number, N: number, G: number, norm: number, normStride: number, h0: number, h1: number,
-    scratch: number,
+    T: number, H: number, P: number, N: number, G: number, xs: number, norm: number, normStride: number, h0: number,
+    h1: number, scratch: number, group: number,
   ): void;
   mamba1Scan(
     y: number, s: number, x: number, delta: number, A: number, B: number, C: number, D: number,
@@ -45,7 +45,7 @@ export interface KernelExports {
   ): void;
   maxInto(dst: number, src: number, n: number): void;
   expApprox(out: number, x: number, n: number): void;
-  conv1d(out: number, ext: number, wT: number, bias: number, T: number, C: number, K: number, act: number): void;
+  conv1d(out: number, ext: number, wT: number, bias: number, T: number, C: number, K: number, act: number, es: number): void;
   siluGate(y: number, z: number, zs: number, T: number, I: number): void;
   softplus(x: number, n: number): void;
   copyRows(dst: number, src: number, T: number, C: number, stride: number): void;

@@ -38,6 +38,23 @@ describe.each(availableFlavors())('wasm Mamba-2 scan (%s build)', (flavor) => {
     },
   );
 
+  it('reads x at a row stride (the conv output rows) as it reads a packed x, bit for bit; so does the twin', () => {
+    const [T, H, P, N, G, extra] = [23, 2, 16, 16, 1, 40];
+    const { x, dt, A, B, C, D } = inputs(T, H, P, N, G, 11);
+    const xs = H * P + extra;
+    const wide = random(T * xs, 12);
+    for (let t = 0; t < T; t++) wide.set(x.subarray(t * H * P, (t + 1) * H * P), t * xs);
+    for (const scan of [be.mamba2Scan, mamba2Scan]) {
+      const run = (xIn: Float32Array, stride?: number) => {
+        const y = new Float32Array(T * H * P), s = Float64Array.from(random(H * P * N, 9)), norm = new Float32Array(H * T);
+        scan(y, s, xIn, dt, A, B, C, D, T, H, P, N, G, { stateNorm: norm }, stride);
+        return [y, s, norm];
+      };
+      const [want, got] = [run(x), run(wide, xs)];
+      got.forEach((a, i) => expect(a).toEqual(want[i]));
+    }
+  });
+
   it('continues across calls: two halves equal one pass, and match the quadratic (SSD) form', () => {
     const [T, H, P, N, G] = [40, 2, 8, 16, 1];
     const { x, dt, A, B, C, D } = inputs(T, H, P, N, G, 3);

@@ -22,6 +22,14 @@ export const SPLIT_MIN_WEIGHTS = 1024 * 1024;
  */
 export const SPLIT_MIN_STATE = 256 * 1024;
 /**
+ * Heads a Mamba-2 scan takes together, tokens outermost (one chunk of a split): as many as keep
+ * their states in 16 KB of L1, at most half of them (a chunk for each thread). The bundled
+ * models' 8 heads of 64 × 16 go 4 and 4; a head of 64 × 128 (32 KB) goes alone.
+ */
+export function scanHeadsPerChunk(H: number, P: number, N: number): number {
+  return Math.max(1, Math.min(Math.ceil(H / 2), Math.floor(16384 / (P * N * 4))));
+}
+/**
  * The per-row kernels (conv1d, rmsnorm, the gated norm, the residual add) go on both threads from this many values
  * (T · width), in chunks of ROW_CHUNK rows: below it a hand-over (~70 µs to wake the helper) costs
  * more than half the work saves. Each row's arithmetic is the same on either thread.
@@ -114,14 +122,18 @@ export const SPLITS = {
   },
   /**
    * mamba2Scan's arguments up to normStride, then scratch (one gemm scratch buffer per thread, the
-   * helper's second; 0: none); chunk c = head c.
+   * helper's second; 0: none) and group; chunk c = heads [c·group, (c+1)·group).
    */
   mamba2Heads: {
-    arity: 16,
-    count: (a: number[]) => a[9],
+    arity: 18,
+    count: (a: number[]) => Math.ceil(a[9] / a[17]),
     run: (k: KernelExports, a: number[], c: number, lane: number) => {
-      const [y, s, x, dt, A, B, C, D, T, H, P, N, G, norm, normStride, scratch] = a;
-      k.mamba2Scan(y, s, x, dt, A, B, C, D, T, H, P, N, G, norm, normStride, c, c + 1, scratch && scratch + lane * k.gemmScratchBytes());
+      const [y, s, x, dt, A, B, C, D, T, H, P, N, G, xs, norm, normStride, scratch, group] = a;
+      const h0 = c * group;
+      k.mamba2Scan(
+        y, s, x, dt, A, B, C, D, T, H, P, N, G, xs, norm, normStride, h0, Math.min(H, h0 + group),
+        scratch && scratch + lane * k.gemmScratchBytes(), group,
+      );
     },
   },
   /** mamba1Scan's arguments up to normGroup; chunk c = channels [c·normGroup, (c+1)·normGroup). */
@@ -133,14 +145,14 @@ export const SPLITS = {
       k.mamba1Scan(y, s, x, delta, A, B, C, D, T, I, N, norm, normStride, group, c * group, (c + 1) * group);
     },
   },
-  /** [out, ext, wT, bias, T, C, K, act, rows]: rows [c·rows, …) of conv1d (each output row reads its own K rows of ext). */
+  /** [out, ext, wT, bias, T, C, K, act, es, rows]: rows [c·rows, …) of conv1d (each output row reads its own K rows of ext, rows of es floats). */
   conv1dRows: {
-    arity: 9,
-    count: (a: number[]) => Math.ceil(a[4] / a[8]),
+    arity: 10,
+    count: (a: number[]) => Math.ceil(a[4] / a[9]),
     run: (k: KernelExports, a: number[], c: number) => {
-      const [out, ext, wT, bias, T, C, K, act, rows] = a;
+      const [out, ext, wT, bias, T, C, K, act, es, rows] = a;
       const r0 = c * rows;
-      k.conv1d(out + r0 * C * 4, ext + r0 * C * 4, wT, bias, Math.min(rows, T - r0), C, K, act);
+      k.conv1d(out + r0 * C * 4, ext + r0 * es * 4, wT, bias, Math.min(rows, T - r0), C, K, act, es);
     },
   },
   /** [out, x, w, T, D, eps, g, rows]: rows [c·rows, …) of rmsnorm. */

@@ -13,22 +13,24 @@ export function silu4(v: v128): v128 {
 }
 
 /**
- * out (T, C) = bias + Σ_j wT[j, c] · ext[t + j, c], ext = [history (K-1, C); x (T, C)] contiguous,
- * wT (K, C) the conv weight transposed from torch's (C, 1, K); C % 4 == 0; bias may be 0 (none).
+ * out (T, C) = bias + Σ_j wT[j, c] · ext[t + j, c], ext = [history (K-1, C); x (T, C)] in rows of es
+ * floats (≥ C: the input rows where they lie, or a copy at es = C), wT (K, C) the conv weight
+ * transposed from torch's (C, 1, K); C % 4 == 0; bias may be 0 (none).
  * act ≠ 0 applies silu to each output (both Mamba mixers do right after the conv).
  */
-export function conv1d(out: usize, ext: usize, wT: usize, bias: usize, T: i32, C: i32, K: i32, act: i32): void {
+export function conv1d(out: usize, ext: usize, wT: usize, bias: usize, T: i32, C: i32, K: i32, act: i32, es: i32): void {
   const rb = <usize>C << 2;
+  const eb = <usize>es << 2;
   if (K == 4 && act != 0) {
-    conv4silu(out, ext, wT, bias, T, rb);
+    conv4silu(out, ext, wT, bias, T, rb, eb);
     return;
   }
   for (let t = 0; t < T; t++) {
     const o = out + <usize>t * rb;
-    const e = ext + <usize>t * rb;
+    const e = ext + <usize>t * eb;
     for (let c: usize = 0; c < rb; c += 16) {
       let acc = bias != 0 ? v128.load(bias + c) : f32x4.splat(0);
-      for (let j = 0; j < K; j++) acc = madd(v128.load(wT + <usize>j * rb + c), v128.load(e + <usize>j * rb + c), acc);
+      for (let j = 0; j < K; j++) acc = madd(v128.load(wT + <usize>j * rb + c), v128.load(e + <usize>j * eb + c), acc);
       v128.store(o + c, act != 0 ? silu4(acc) : acc);
     }
   }
@@ -36,10 +38,10 @@ export function conv1d(out: usize, ext: usize, wT: usize, bias: usize, T: i32, C
 
 // conv1d for the usual width K = 4 followed by silu (both Mamba mixers): the four taps unrolled
 // with fixed offsets instead of a loop over j per 4 channels (measured in bench/LOG.md change 31).
-function conv4silu(out: usize, ext: usize, wT: usize, bias: usize, T: i32, rb: usize): void {
+function conv4silu(out: usize, ext: usize, wT: usize, bias: usize, T: i32, rb: usize, eb: usize): void {
   for (let t = 0; t < T; t++) {
     const o = out + <usize>t * rb;
-    const e = ext + <usize>t * rb;
+    const e = ext + <usize>t * eb;
     let c: usize = 0;
     // two vectors a step: silu's exp and division are long chains, two overlap
     for (; c + 32 <= rb; c += 32) {
@@ -47,21 +49,21 @@ function conv4silu(out: usize, ext: usize, wT: usize, bias: usize, T: i32, rb: u
       let a1 = bias != 0 ? v128.load(bias + c, 16) : f32x4.splat(0);
       a0 = madd(v128.load(wT + c), v128.load(e + c), a0);
       a1 = madd(v128.load(wT + c, 16), v128.load(e + c, 16), a1);
-      a0 = madd(v128.load(wT + rb + c), v128.load(e + rb + c), a0);
-      a1 = madd(v128.load(wT + rb + c, 16), v128.load(e + rb + c, 16), a1);
-      a0 = madd(v128.load(wT + 2 * rb + c), v128.load(e + 2 * rb + c), a0);
-      a1 = madd(v128.load(wT + 2 * rb + c, 16), v128.load(e + 2 * rb + c, 16), a1);
-      a0 = madd(v128.load(wT + 3 * rb + c), v128.load(e + 3 * rb + c), a0);
-      a1 = madd(v128.load(wT + 3 * rb + c, 16), v128.load(e + 3 * rb + c, 16), a1);
+      a0 = madd(v128.load(wT + rb + c), v128.load(e + eb + c), a0);
+      a1 = madd(v128.load(wT + rb + c, 16), v128.load(e + eb + c, 16), a1);
+      a0 = madd(v128.load(wT + 2 * rb + c), v128.load(e + 2 * eb + c), a0);
+      a1 = madd(v128.load(wT + 2 * rb + c, 16), v128.load(e + 2 * eb + c, 16), a1);
+      a0 = madd(v128.load(wT + 3 * rb + c), v128.load(e + 3 * eb + c), a0);
+      a1 = madd(v128.load(wT + 3 * rb + c, 16), v128.load(e + 3 * eb + c, 16), a1);
       v128.store(o + c, silu4(a0));
       v128.store(o + c, silu4(a1), 16);
     }
     for (; c < rb; c += 16) {
       let acc = bias != 0 ? v128.load(bias + c) : f32x4.splat(0);
       acc = madd(v128.load(wT + c), v128.load(e + c), acc);
-      acc = madd(v128.load(wT + rb + c), v128.load(e + rb + c), acc);
-      acc = madd(v128.load(wT + 2 * rb + c), v128.load(e + 2 * rb + c), acc);
-      acc = madd(v128.load(wT + 3 * rb + c), v128.load(e + 3 * rb + c), acc);
+      acc = madd(v128.load(wT + rb + c), v128.load(e + eb + c), acc);
+      acc = madd(v128.load(wT + 2 * rb + c), v128.load(e + 2 * eb + c), acc);
+      acc = madd(v128.load(wT + 3 * rb + c), v128.load(e + 3 * eb + c), acc);
       v128.store(o + c, silu4(acc));
     }
   }

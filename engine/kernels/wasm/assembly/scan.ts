@@ -8,22 +8,28 @@ import { hsum, madd } from './simd';
 
 /**
  * Mamba-2 scan over T tokens continuing from s (H, P, N), N % 8 == 0, for heads h0 … h1-1 (heads
- * are independent: two threads take one half each). x, y (T, H, P); dt (T, H); A, D (H);
+ * are independent: two threads take a share each). x (T, H, P) read at row stride xs (≥ H·P: the
+ * conv's output rows, x's columns first); y (T, H, P); dt (T, H); A, D (H);
  * B, C (T, G, N). If norm ≠ 0, norm[h·normStride + t] ← ‖h_t‖ over head h.
- * With scratch ≠ 0 (P·N floats, one per thread) and P % 8 == 0, each head's state is transposed
- * there to (N, P) for the scan (mamba2HeadNP) and back at the end.
+ * With scratch ≠ 0 (group·P·N floats, one per thread) and P % 8 == 0, the heads go in groups of
+ * `group`: their states transposed there to (N, P) and scanned together, tokens outermost
+ * (mamba2HeadsNP), then transposed back.
  */
 export function mamba2Scan(
   y: usize, s: usize, x: usize, dt: usize, A: usize, B: usize, C: usize, D: usize,
-  T: i32, H: i32, P: i32, N: i32, G: i32, norm: usize, normStride: i32, h0: i32, h1: i32, scratch: usize,
+  T: i32, H: i32, P: i32, N: i32, G: i32, xs: i32, norm: usize, normStride: i32, h0: i32, h1: i32, scratch: usize,
+  group: i32,
 ): void {
   const headsPerGroup = H / G;
   if (scratch != 0 && P % 8 == 0) {
-    for (let h = h0; h < h1; h++) {
-      const sh = s + ((<usize>h * P * N) << 2);
-      transpose(scratch, sh, P, N);
-      mamba2HeadNP(y, scratch, x, dt, A, B, C, D, T, H, P, N, G, norm, normStride, h, h / headsPerGroup);
-      transpose(sh, scratch, N, P);
+    const hb = (<usize>P * N) << 2;
+    for (let g0 = h0; g0 < h1; g0 += group) {
+      const g1 = min(g0 + group, h1);
+      for (let h = g0; h < g1; h++) transpose(scratch + <usize>(h - g0) * hb, s + <usize>h * hb, P, N);
+      // the norm's sums only where asked for (its two FMAs of eight a step: ~13 % of the scan)
+      if (norm != 0) mamba2HeadsNP(y, scratch, x, dt, A, B, C, D, T, H, P, N, xs, norm, normStride, g0, g1, G, true);
+      else mamba2HeadsNP(y, scratch, x, dt, A, B, C, D, T, H, P, N, xs, 0, 0, g0, g1, G, false);
+      for (let h = g0; h < g1; h++) transpose(s + <usize>h * hb, scratch + <usize>(h - g0) * hb, N, P);
     }
     return;
   }
@@ -39,8 +45,8 @@ export function mamba2Scan(
       const cp = C + ((<usize>(t * G + g) * N) << 2);
       let ss = f32x4.splat(0);
       for (let p = 0; p < P; p++) {
-        const xi = (<usize>(t * H + h) * P + p) << 2;
-        const xv = load<f32>(x + xi);
+        const xv = load<f32>(x + ((<usize>t * xs + h * P + p) << 2));
+        const yi = (<usize>(t * H + h) * P + p) << 2;
         const dx = f32x4.splat(d * xv);
         const sp = s + ((<usize>(h * P + p) * N) << 2);
         // Every accumulator starts afresh per p, so the chains of consecutive p overlap; one
@@ -69,7 +75,7 @@ export function mamba2Scan(
             a1 = madd(v1, v128.load(cp + n, 16), a1);
           }
         }
-        store<f32>(y + xi, hsum(f32x4.add(a0, a1)) + Dh * xv);
+        store<f32>(y + yi, hsum(f32x4.add(a0, a1)) + Dh * xv);
       }
       if (norm != 0) store<f32>(norm + ((<usize>h * normStride + t) << 2), <f32>Math.sqrt(hsum(ss)));
     }
@@ -84,51 +90,66 @@ function transpose(dst: usize, src: usize, rows: i32, cols: i32): void {
 }
 
 /**
- * One Mamba-2 head over T tokens with its state st as (N, P): per token and state index n, the
- * P-vector h[n, :] ← exp(dt·A) h[n, :] + (dt·B[n]) x, and y += C[n] h[n, :], eight values of p at a
- * time in registers. B[n] and C[n] are broadcast once per 8 p instead of being loaded for every p,
- * and y comes out as whole vectors (the (P, N) loop ended every p with a horizontal sum).
+ * Heads h0 … h1-1 over T tokens, their states consecutive at st, each as (N, P): per token, head
+ * and state index n, the P-vector h[n, :] ← exp(dt·A) h[n, :] + (dt·B[n]) x, and y += C[n] h[n, :],
+ * eight values of p at a time in registers. B[n] and C[n] are broadcast once per 8 p instead of
+ * being loaded for every p, and y comes out as whole vectors (the (P, N) loop ended every p with a
+ * horizontal sum). Tokens outermost: x and y are read and written row after row, where one head
+ * at a time took 256 bytes of every 2 KB row over 8 MB, and lost up to 2× when other work shared
+ * the caches (bench/LOG.md); the group's states stay in L1. Each head's arithmetic is the same
+ * either way. withNorm is a constant at each (inlined) call: without it the loop has no norm sums.
  */
-function mamba2HeadNP(
+@inline
+function mamba2HeadsNP(
   y: usize, st: usize, x: usize, dt: usize, A: usize, B: usize, C: usize, D: usize,
-  T: i32, H: i32, P: i32, N: i32, G: i32, norm: usize, normStride: i32, h: i32, g: i32,
+  T: i32, H: i32, P: i32, N: i32, xs: i32, norm: usize, normStride: i32, h0: i32, h1: i32, G: i32, withNorm: bool,
 ): void {
-  const a = <f64>load<f32>(A + (<usize>h << 2));
-  const Dh = f32x4.splat(load<f32>(D + (<usize>h << 2)));
+  const headsPerGroup = H / G;
   const pb = <usize>P << 2;
+  const hb = <usize>N * pb;
   for (let t = 0; t < T; t++) {
-    const d = load<f32>(dt + ((<usize>(t * H + h)) << 2));
-    const dA = f32x4.splat(<f32>Math.exp(<f64>d * a));
-    const dv = f32x4.splat(d);
-    const bp = B + ((<usize>(t * G + g) * N) << 2);
-    const cp = C + ((<usize>(t * G + g) * N) << 2);
-    const xp = x + ((<usize>(t * H + h) * P) << 2);
-    const yp = y + ((<usize>(t * H + h) * P) << 2);
-    let ss = f32x4.splat(0);
-    for (let p: usize = 0; p < pb; p += 32) {
-      const x0 = v128.load(xp + p), x1 = v128.load(xp + p, 16);
-      const dx0 = f32x4.mul(dv, x0), dx1 = f32x4.mul(dv, x1);
-      let y0 = f32x4.splat(0), y1 = f32x4.splat(0);
-      let q0 = f32x4.splat(0), q1 = f32x4.splat(0);
-      let sp = st + p;
-      for (let n = 0; n < N; n++) {
-        const bn = v128.load32_splat(bp + (<usize>n << 2));
-        const cn = v128.load32_splat(cp + (<usize>n << 2));
-        const v0 = madd(dx0, bn, f32x4.mul(v128.load(sp), dA));
-        const v1 = madd(dx1, bn, f32x4.mul(v128.load(sp, 16), dA));
-        v128.store(sp, v0);
-        v128.store(sp, v1, 16);
-        y0 = madd(v0, cn, y0);
-        y1 = madd(v1, cn, y1);
-        q0 = madd(v0, v0, q0);
-        q1 = madd(v1, v1, q1);
-        sp += pb;
+    for (let h = h0; h < h1; h++) {
+      const sh = st + <usize>(h - h0) * hb;
+      const shEnd = sh + hb;
+      const g = h / headsPerGroup;
+      const d = load<f32>(dt + ((<usize>(t * H + h)) << 2));
+      const dA = f32x4.splat(<f32>Math.exp(<f64>d * <f64>load<f32>(A + (<usize>h << 2))));
+      const Dh = f32x4.splat(load<f32>(D + (<usize>h << 2)));
+      const dv = f32x4.splat(d);
+      const bp = B + ((<usize>(t * G + g) * N) << 2);
+      const cp = C + ((<usize>(t * G + g) * N) << 2);
+      const xp = x + ((<usize>t * xs + h * P) << 2);
+      const yp = y + ((<usize>(t * H + h) * P) << 2);
+      let ss = f32x4.splat(0);
+      for (let p: usize = 0; p < pb; p += 32) {
+        const x0 = v128.load(xp + p), x1 = v128.load(xp + p, 16);
+        const dx0 = f32x4.mul(dv, x0), dx1 = f32x4.mul(dv, x1);
+        let y0 = f32x4.splat(0), y1 = f32x4.splat(0);
+        let q0 = f32x4.splat(0), q1 = f32x4.splat(0);
+        // pointers stepped, not indices recomputed: fewer live integers (~5 % of the scan)
+        let bn = bp, cn = cp;
+        for (let sp = sh + p; sp < shEnd; sp += pb) {
+          const b = v128.load32_splat(bn);
+          const c = v128.load32_splat(cn);
+          const v0 = madd(dx0, b, f32x4.mul(v128.load(sp), dA));
+          const v1 = madd(dx1, b, f32x4.mul(v128.load(sp, 16), dA));
+          v128.store(sp, v0);
+          v128.store(sp, v1, 16);
+          y0 = madd(v0, c, y0);
+          y1 = madd(v1, c, y1);
+          if (withNorm) {
+            q0 = madd(v0, v0, q0);
+            q1 = madd(v1, v1, q1);
+          }
+          bn += 4;
+          cn += 4;
+        }
+        v128.store(yp + p, madd(Dh, x0, y0));
+        v128.store(yp + p, madd(Dh, x1, y1), 16);
+        if (withNorm) ss = f32x4.add(ss, f32x4.add(q0, q1));
       }
-      v128.store(yp + p, madd(Dh, x0, y0));
-      v128.store(yp + p, madd(Dh, x1, y1), 16);
-      ss = f32x4.add(ss, f32x4.add(q0, q1));
+      if (withNorm) store<f32>(norm + ((<usize>h * normStride + t) << 2), <f32>Math.sqrt(hsum(ss)));
     }
-    if (norm != 0) store<f32>(norm + ((<usize>h * normStride + t) << 2), <f32>Math.sqrt(hsum(ss)));
   }
 }
 
