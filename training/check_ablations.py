@@ -1,7 +1,7 @@
 """Each ablation variant (ablations.json) built and trained a little on the CPU, before any GPU time goes on it.
 
-    /work/venv/bin/python training/check_ablations.py            # every variant: parameters, then both phases
-    /work/venv/bin/python training/check_ablations.py --only hybrid-attn0 --no-train
+    tmp/venv-ci/bin/python training/check_ablations.py           # every variant: parameters, then both phases
+    tmp/venv-ci/bin/python training/check_ablations.py --only hybrid-attn0 --no-train
 
 Prints each variant's parameter count against the hybrid's (each must be within 10 %), then runs its own train.py
 commands (recipe_text.variant_commands: the base's phases with the variant's flags) for 10 steps of batch 2 each
