@@ -82,17 +82,21 @@ def starting_point(out):
     return "starts at step 0"
 
 
-def plan_runs(args, only=None, gpu=None):
-    """ablations.json's variants (or those of --only) as runs: each at its first phase without a finished model in
-    --runs-dir (a later phase starts from the model the one before left there), spread over --gpus (or all on
-    `gpu`)."""
-    only = only if only is not None else [i for i in args.only.split(",") if i]
+def planned(only):
+    """ablations.json's variants, or those named in `only` (all of them known)."""
     variants = [v for v in recipe_text.ablation_plan() if not only or v["id"] in only]
     unknown = set(only) - {v["id"] for v in variants}
     if unknown:
         raise SystemExit(f"launch.py --only: {', '.join(sorted(unknown))} not in {recipe_text.PLAN}")
+    return variants
+
+
+def plan_runs(args, only=None, gpu=None):
+    """ablations.json's variants (or those of --only) as runs: each at its first phase without a finished model in
+    --runs-dir (a later phase starts from the model the one before left there), spread over --gpus (or all on
+    `gpu`)."""
     runs = []
-    for v in variants:
+    for v in planned(only if only is not None else [i for i in args.only.split(",") if i]):
         with open(os.path.join(recipe_text.ROOT, "assets", "models", v["base"], "train.json")) as f:
             base = json.load(f)
         outs = recipe_text.variant_outs(v, base, args.runs_dir)
@@ -167,10 +171,7 @@ def chains(args, clock=time.time):
     of waiting for the slowest run of a set (one set per phase left the early finishers idle); chain i trains on
     GPU i mod --gpus; all chains share one MPS daemon (--mps)."""
     end = clock() + args.for_seconds
-    only = [i for i in args.only.split(",") if i]
-    ids = [v["id"] for v in recipe_text.ablation_plan() if not only or v["id"] in only]
-    if not ids:
-        raise SystemExit("launch.py --for: no variant to run")
+    ids = [v["id"] for v in planned([i for i in args.only.split(",") if i])]
     workers = args.workers or max(1, (os.cpu_count() or 4) // len(ids) - 1)
     shared, ours = start_shared(args)
 

@@ -107,7 +107,7 @@ def main():
         models.mimetic_init(model)
     # a run that resumes gets its own weights from its resume file, so a second phase going on needs only the
     # first phase's train.json beside it, not its weights (a call can then carry the finished first phases slim)
-    resuming = any(os.path.exists(os.path.join(args.out, n)) for n in ("state.pt", "resume.pt"))
+    resuming = resume_file(args.out) is not None
     if args.init_from and not resuming:
         model.load_state_dict(models.load_weights(model, args.init_from))
     model.to(dev)
@@ -205,7 +205,7 @@ def main():
     model.float()
     shutil.copy(data.TOKENIZER, os.path.join(folder, "tokenizer.json"))
     json.dump(log, open(os.path.join(args.out, "train.json"), "w"), indent=1)
-    for name in ("state.pt", "resume.pt"):  # finished and saved: the model replaces them
+    for name in RESUME_FILES:  # finished and saved: the model replaces them
         if os.path.exists(os.path.join(args.out, name)):
             os.remove(os.path.join(args.out, name))
     t0 = time.time()
@@ -246,10 +246,18 @@ def save_resume(out, model, opt, step, tokens, seconds, log, rewarm_from):
     os.replace(os.path.join(out, "resume.pt.tmp"), os.path.join(out, "resume.pt"))
 
 
+RESUME_FILES = ("state.pt", "resume.pt")  # state.pt first: written with resume.pt, so never older
+
+
+def resume_file(out):
+    """The file a run in `out` would resume from, or None."""
+    return next((n for n in RESUME_FILES if os.path.exists(os.path.join(out, n))), None)
+
+
 def resume(out, model, opt, dev):
     """From state.pt (with AdamW moments; written with resume.pt, so never older) or else resume.pt
     (weights only, as the device sends it back), or None."""
-    name = next((n for n in ("state.pt", "resume.pt") if os.path.exists(os.path.join(out, n))), None)
+    name = resume_file(out)
     if name is None:
         return None
     ck = torch.load(os.path.join(out, name), map_location=dev, weights_only=False)
