@@ -26,6 +26,7 @@ import json
 import math
 import os
 import shutil
+import signal
 import time
 
 import torch
@@ -94,6 +95,8 @@ def main():
     ap.add_argument("--workers", type=int, default=3)
     args = ap.parse_args()
     t_start = time.time()
+    # SIGUSR1: stop at the next step as at the deadline (saved for resuming), so a call can end early, cleanly
+    signal.signal(signal.SIGUSR1, lambda *_: setattr(args, "deadline", -1.0))
     dev = "cuda" if torch.cuda.is_available() else "cpu"  # cpu: float32, slow; for checks of a recipe's first steps
     os.makedirs(args.out, exist_ok=True)
     torch.manual_seed(args.seed)
