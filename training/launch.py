@@ -257,6 +257,9 @@ def main():
                     "it holds a socket)")
     ap.add_argument("runs", nargs="*")
     args = ap.parse_args()
+    if not args.unpack and args.carried != ap.get_default("carried") and not os.path.isdir(args.carried):
+        # a carried folder that did not arrive would restart every carried run from its first step
+        ap.error(f"--carried {args.carried}: no such folder (was it named in the call's carry?)")
     if args.unpack:
         unpack(args.unpack, args.carried)
     elif args.out and args.pack:

@@ -103,5 +103,15 @@ class Chains(unittest.TestCase):
             launch.chains(args_for(tempfile.mkdtemp(), for_seconds=100, only="nowhere"))
 
 
+class Arguments(unittest.TestCase):
+    def test_a_carried_folder_that_did_not_arrive_is_refused(self):
+        missing = os.path.join(tempfile.mkdtemp(), "carry", "runs")
+        argv = ["launch.py", "--out", tempfile.mkdtemp(), "--plan", "--for", "60", "--only", "hybrid-late", "--carried", missing]
+        with mock.patch("sys.argv", argv), mock.patch("sys.stderr"), mock.patch.object(launch, "chains") as chains:
+            with self.assertRaises(SystemExit):
+                launch.main()
+        chains.assert_not_called()  # refused before any run starts (from its first step)
+
+
 if __name__ == "__main__":
     unittest.main()
