@@ -10,10 +10,10 @@ export interface PooledMap { data: Float32Array; stride: number; S: number }
 /**
  * What the probes read from the probabilities besides the output, so that a fast backend can keep
  * the T × T rows to itself: `rows` limits the hook to those queries t (sorted; all rows when
- * absent), `pooled` is overwritten with the map of this call's rows: each tile the max of the
- * probabilities in it, 0 where none fall (columns past the map are dropped). Overwritten, not
- * accumulated into, so a fast backend need not copy the map in first (4 MB a layer at T = 1,000
- * and the probes' default side of 512, read from fresh pages).
+ * absent), `pooled` gets the map of this call's rows: each tile the max of the probabilities in it
+ * (columns past the map are dropped). It must arrive all zeros (the probes pass a fresh array): a
+ * fast backend then neither copies it in (4 MB a layer at T = 1,000 and the probes' default side of
+ * 512) nor writes the tiles no probability falls in, those above the diagonal by causality.
  */
 export interface AttentionTaps { rows?: Int32Array; pooled?: PooledMap }
 
@@ -50,7 +50,6 @@ export function causalAttention(
 ): void {
   const rep = H / KVH;
   const mask = rowMask(taps, T);
-  taps?.pooled?.data.fill(0);
   const kvStride = KVH * hd;
   for (let h = 0; h < H; h++) {
     const kvh = Math.floor(h / rep);

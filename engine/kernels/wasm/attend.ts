@@ -2,8 +2,9 @@
 // as two matmuls per KV group on packed mirrors of the cache; prefill in blocks of ROWS query rows
 // against K and Vᵀ packed once per KV head.
 // Row hooks (probes) get each row's probabilities as float64, in the reference's order (h, t), for
-// the rows the taps ask for; the pooled map is filled in wasm (attendBlock) and only copied out.
-import { poolRow, rowMask, type AttentionRowHook, type AttentionTaps } from '../attention';
+// the rows the taps ask for; the pooled map is filled in wasm (attendBlock) and only its tiles that
+// causality reaches are copied out.
+import { poolRow, rowMask, type AttentionRowHook, type AttentionTaps, type PooledMap } from '../attention';
 import type { Arena } from './arena';
 import type { KernelExports } from './loader';
 import type { PackedRows } from './packed-kv';
@@ -45,7 +46,6 @@ export function attendRows(
     }
   }
   hooks.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
-  pooled?.data.fill(0);
   for (const [h, t, p] of hooks) {
     scratch.set(p);
     if (pooled) poolRow(pooled, h, past + t, scratch, p.length);
@@ -75,15 +75,19 @@ export function attendBlocks(
   const scoresAt = arena.alloc(2 * ROWS * width * 4); // one block per thread, the helper's second
   const scores = [scoresAt, scoresAt + ROWS * width * 4];
   const mask = rowMask(taps, T);
-  // The map starts at 0 (taps.pooled is overwritten). Two threads pool into one copy where every
-  // tile row lies inside one block of rows (no two chunks touch a tile), else each into its own,
-  // merged in wasm at the end (4 MB a layer at T = 1,000 and a 512-side map: the second copy's
-  // fill and the merge were ~10 ms of a prefill).
+  // Two threads pool into one copy where every tile row lies inside one block of rows (no two
+  // chunks touch a tile), else each into its own, merged in wasm at the end (4 MB a layer at
+  // T = 1,000 and a 512-side map: the second copy's fill and the merge were ~10 ms of a prefill).
+  // One copy gets each tile row in order, its first row first (one thread goes through the blocks
+  // in order), so that row's block writes it without reading it (poolRows' `fresh`) and the map
+  // needs no zeros but in the tile rows this call does not start; two copies start at zeros.
   const map = taps?.pooled;
   const oneMap = !thread || (map !== undefined && ROWS % map.stride === 0 && past % map.stride === 0);
   const maps = map ? (oneMap ? [0] : [0, 1]).map(() => arena.alloc(map.data.length * 4)) : [];
   const mapOf = (which: number) => maps[oneMap ? 0 : which];
-  for (const at of maps) arena.f32().fill(0, at >>> 2, (at >>> 2) + map!.data.length);
+  if (map && oneMap) zeroUnstarted(arena.f32(), maps[0] >>> 2, map, H, past, S);
+  else for (const at of maps) arena.f32().fill(0, at >>> 2, (at >>> 2) + map!.data.length);
+  const fresh = oneMap ? 1 : 0;
   const mapBytes = map ? map.S * map.S * 4 : 0;
   const block = (h: number, t0: number, which: number) => {
     const R = Math.min(ROWS, T - t0);
@@ -93,7 +97,7 @@ export function attendBlocks(
       R,
       args: [
         b.op + o, scores[which], b.qp + o, kPacked, vPacked, R, hd, past + t0 + R, H * hd, width, past + t0 + 1, scaling, H * hd, S,
-        ...pooled, past + t0, b.scratch + which * k.gemmScratchBytes(),
+        ...pooled, past + t0, fresh, b.scratch + which * k.gemmScratchBytes(),
       ],
     };
   };
@@ -130,7 +134,7 @@ export function attendBlocks(
     if (thread && (!onRow || mask)) {
       thread.split(k, 'attendChunks', [
         b.op, b.qp, kPacked, vPacked, T, past, kvh * rep, rep, H, hd, width, scaling, S, ROWS, scoresAt,
-        map ? mapOf(0) : 0, map ? mapOf(1) : 0, mapBytes, map?.stride ?? 1, map?.S ?? 0, b.scratch,
+        map ? mapOf(0) : 0, map ? mapOf(1) : 0, mapBytes, map?.stride ?? 1, map?.S ?? 0, fresh, b.scratch,
       ]);
       if (!onRow || !mask) continue;
       for (let h = kvh * rep; h < (kvh + 1) * rep; h++) {
@@ -161,7 +165,39 @@ export function attendBlocks(
   }
   if (map) {
     if (maps.length > 1) k.maxInto(maps[0], maps[1], map.data.length);
-    arena.get(map.data, maps[0], map.data.length);
+    getCausalTiles(arena.f32(), maps[0] >>> 2, map, H);
   }
   for (const at of [kPacked, vPacked, scoresAt, ...maps]) arena.release(at);
+}
+
+/**
+ * Zeros the tile rows of a one-copy map (H, PS, PS) at float index `at` that no block of this call
+ * starts: those holding positions before past (earlier calls' rows; the tile row past falls inside
+ * is only added to) and those after the last position's, S − 1. poolRows writes every other one.
+ */
+function zeroUnstarted(f32: Float32Array, at: number, map: PooledMap, H: number, past: number, S: number): void {
+  const PS = map.S;
+  const first = Math.min(PS, Math.ceil(past / map.stride));
+  const end = Math.min(PS, Math.floor((S - 1) / map.stride) + 1);
+  for (let h = 0; h < H; h++) {
+    const head = at + h * PS * PS;
+    if (first > 0) f32.fill(0, head, head + first * PS);
+    if (end < PS) f32.fill(0, head + end * PS, head + PS * PS);
+  }
+}
+
+/**
+ * Copies the tiles of a map (H, PS, PS) at float index `at` that causality lets be nonzero, tile row
+ * r's first r + 1, into map.data, whose others stay zeros (the taps' map arrives zeroed): the wasm
+ * copy's other tiles are never written, and half the bytes cross (a row a call: 2,000 calls a layer
+ * at T = 1,000 cost about what the other half's bytes would).
+ */
+function getCausalTiles(f32: Float32Array, at: number, map: PooledMap, H: number): void {
+  const PS = map.S;
+  for (let h = 0; h < H; h++) {
+    for (let r = 0; r < PS; r++) {
+      const o = (h * PS + r) * PS;
+      map.data.set(f32.subarray(at + o, at + o + r + 1), o);
+    }
+  }
 }

@@ -41,7 +41,7 @@ export interface KernelExports {
   attendBlock(
     out: number, scores: number, q: number, kPacked: number, vPacked: number, R: number, hd: number, L: number,
     qs: number, width: number, first: number, scaling: number, os: number, S: number,
-    pooled: number, stride: number, PS: number, pos0: number, scratch: number,
+    pooled: number, stride: number, PS: number, pos0: number, fresh: number, scratch: number,
   ): void;
   maxInto(dst: number, src: number, n: number): void;
   expApprox(out: number, x: number, n: number): void;

@@ -97,16 +97,16 @@ export const SPLITS = {
   },
   /**
    * Prefill attention of one KV group: [op, qp, kPacked, vPacked, T, past, h0, rep, H, hd, width,
-   * scaling, S, rows, scores, map0, map1, mapBytes, stride, PS, scratch]; chunk c = one block of
+   * scaling, S, rows, scores, map0, map1, mapBytes, stride, PS, fresh, scratch]; chunk c = one block of
    * `rows` query rows of one head, the longest (latest) blocks first so the short ones fill the
    * gaps at the end. Per thread (lane): a scores block (rows × width floats, the helper's right
    * after the caller's), a copy of the pooled map (map1 for the helper; 0: none) and gemm scratch.
    */
   attendChunks: {
-    arity: 21,
+    arity: 22,
     count: (a: number[]) => Math.ceil(a[4] / a[13]) * a[7],
     run: (k: KernelExports, a: number[], c: number, lane: number) => {
-      const [op, qp, kPacked, vPacked, T, past, h0, rep, H, hd, width, scaling, S, rows, scores, map0, map1, mapBytes, stride, PS, scratch] = a;
+      const [op, qp, kPacked, vPacked, T, past, h0, rep, H, hd, width, scaling, S, rows, scores, map0, map1, mapBytes, stride, PS, fresh, scratch] = a;
       const blocks = Math.ceil(T / rows);
       const t0 = (blocks - 1 - Math.floor(c / rep)) * rows;
       const h = h0 + (c % rep);
@@ -116,7 +116,7 @@ export const SPLITS = {
       k.attendBlock(
         op + o, scores + lane * rows * width * 4, qp + o, kPacked, vPacked, R, hd, past + t0 + R, H * hd, width,
         past + t0 + 1, scaling, H * hd, S, map ? map + h * mapBytes : 0, map ? stride : 1, map ? PS : 0, past + t0,
-        scratch + lane * k.gemmScratchBytes(),
+        fresh, scratch + lane * k.gemmScratchBytes(),
       );
     },
   },

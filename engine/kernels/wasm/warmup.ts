@@ -38,7 +38,7 @@ export function warmUp(k: KernelExports, memory: { buffer: ArrayBufferLike }, ba
     k.packColumns(y, x, S, 8, 8);
     k.gemm(scores, x, w, T, 8, S, 8, S, 8, packed);
     k.softmaxRows(scores, T, S, 1, S, 0.1);
-    k.attendBlock(y, scores, x, w, w, T, 8, S, 8, S, 1, 0.1, 8, S, r & 1 ? small : 0, 8, 2, 0, packed);
+    k.attendBlock(y, scores, x, w, w, T, 8, S, 8, S, 1, 0.1, 8, S, r & 1 ? small : 0, 8, 2, 0, r & 2 ? 1 : 0, packed);
     k.conv1d(y, x, x, 0, T, D, 4, r & 1, D);
     k.siluGate(y, x, D, T, D);
     k.relu2(y, T * D);

@@ -71,17 +71,17 @@ export function softmaxRows(scores: usize, R: i32, stride: i32, first: i32, widt
  * One block of R query rows of one head in prefill: scores (R, L) at stride `width` ← q·Kᵀ with K
  * packed by packRows, softmaxRows with the causal prefix first + r, then out rows (stride os) ←
  * scores · V with Vᵀ packed by packColumns over S keys. The probabilities stay in `scores`.
- * If pooled ≠ 0, the rows are also max-pooled into it (see poolRows; row r sits at position pos0 + r).
- * `scratch` is gemm's (gemmScratchBytes(), one per thread).
+ * If pooled ≠ 0, the rows are also max-pooled into it (see poolRows, which says what `fresh` means;
+ * row r sits at position pos0 + r). `scratch` is gemm's (gemmScratchBytes(), one per thread).
  */
 export function attendBlock(
   out: usize, scores: usize, q: usize, kPacked: usize, vPacked: usize, R: i32, hd: i32, L: i32,
   qs: i32, width: i32, first: i32, scaling: f32, os: i32, S: i32, pooled: usize, stride: i32, PS: i32, pos0: i32,
-  scratch: usize,
+  fresh: i32, scratch: usize,
 ): void {
   gemm(scores, q, kPacked, R, hd, L, qs, width, hd, scratch);
   softmaxRows(scores, R, width, first, L, scaling);
-  if (pooled != 0) poolRows(pooled, scores, R, width, first, pos0, stride, PS);
+  if (pooled != 0) poolRows(pooled, scores, R, width, first, pos0, stride, PS, fresh);
   gemm(out, scores, vPacked, R, L, hd, width, os, S, scratch);
 }
 
@@ -93,13 +93,19 @@ export function attendBlock(
  * maxps): wasm's scalar f32.max branches on equal operands and NaN, and those branches, taken at
  * random on a map that starts at zeros, cost more than the rest of the pooling (measured: 2.4 → 7
  * ms a layer at T = 1,000, stride 4, once the map held no earlier maxima).
+ * fresh = 1: a tile row whose first row is among these rows is taken to hold zeros before them, not
+ * read (the same bits as a zeroed map: every max starts from +0): the caller need not zero the map
+ * when every tile row reaches it in order, its first row first (a 4 MB fill a layer at T = 1,000).
+ * Only tiles causality reaches are written: tile row tr's first tr + 1.
  */
-export function poolRows(map: usize, probs: usize, R: i32, width: i32, first: i32, pos0: i32, stride: i32, PS: i32): void {
+export function poolRows(map: usize, probs: usize, R: i32, width: i32, first: i32, pos0: i32, stride: i32, PS: i32, fresh: i32): void {
   const cap = PS * stride;
+  const zero = f32x4.splat(0);
   for (let r0 = 0; r0 < R;) {
     const tr = (pos0 + r0) / stride;
     if (tr >= PS) break;
     const r1 = min(R, (tr + 1) * stride - pos0); // rows r0 … r1-1 share tile row tr
+    const starts = fresh != 0 && (pos0 + r0) % stride == 0; // this tile row's first row is r0
     const mp = map + ((<usize>tr * PS) << 2);
     const tiles = (min(first + r1 - 1, cap) + stride - 1) / stride; // the longest row's
     let c = 0;
@@ -118,16 +124,16 @@ export function poolRows(map: usize, probs: usize, R: i32, width: i32, first: i3
         const m = mp + (<usize>c << 2);
         if (stride == 2) {
           v0 = f32x4.pmax(v128.shuffle<u32>(v0, v1, 0, 2, 4, 6), v128.shuffle<u32>(v0, v1, 1, 3, 5, 7));
-          v128.store(m, f32x4.pmax(v128.load(m), v0));
+          v128.store(m, f32x4.pmax(starts ? zero : v128.load(m), v0));
         } else {
-          v128.store(m, f32x4.pmax(v128.load(m), v0));
-          v128.store(m, f32x4.pmax(v128.load(m, 16), v1), 16);
+          v128.store(m, f32x4.pmax(starts ? zero : v128.load(m), v0));
+          v128.store(m, f32x4.pmax(starts ? zero : v128.load(m, 16), v1), 16);
         }
       }
     }
     for (; c < tiles; c++) {
       const s0 = c * stride;
-      let mv = v128.load32_splat(mp + (<usize>c << 2));
+      let mv = starts ? zero : v128.load32_splat(mp + (<usize>c << 2));
       for (let r = r0; r < r1; r++) {
         const end = min(min(first + r, cap), s0 + stride);
         const row = probs + ((<usize>r * width) << 2);
