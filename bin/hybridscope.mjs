@@ -2651,7 +2651,7 @@ function attentionCapture(m, T2, plan, budget2, name, wantFull) {
 function finishAttention(run, m, T2, plan, budget2, name) {
   if (plan.keepContext && budget2.take(T2 * (m.H + m.KVH) * m.hd * 4, `${name} q/k for tiles`)) {
     run.capture.internals = (q, k) => {
-      run.context = { kind: "attention", q: q.slice(), k: k.slice(), H: m.H, KVH: m.KVH, hd: m.hd, T: T2, scaling: m.scaling };
+      run.context = { kind: "attention", q: q.slice(), k, H: m.H, KVH: m.KVH, hd: m.hd, T: T2, scaling: m.scaling };
     };
   }
   return run;

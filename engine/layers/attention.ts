@@ -14,7 +14,11 @@ export interface AttentionCapture {
   onRow?: AttentionRowHook;
   /** Which rows onRow gets, and a pooled map the kernel fills (AttentionTaps). */
   taps?: AttentionTaps;
-  /** Receives q (T, H, hd) after RoPE and the cache's keys (past + T, KVH, hd), for on-demand tiles (both valid during the call only). */
+  /**
+   * Receives q (T, H, hd) after RoPE, valid during the call only, and the cache's keys (past + T,
+   * KVH, hd), for on-demand tiles: a view of the cache, which stays valid, as the cache only ever
+   * appends after those rows (a cache that grows moves to new arrays, grow() below).
+   */
   internals?: (q: Float32Array, k: Float32Array, past: number) => void;
 }
 

@@ -74,11 +74,14 @@ export function attentionCapture(
   return run;
 }
 
-/** Keep q/k for on-demand tiles when asked and affordable (no per-row hook needed for that). */
+/**
+ * Keep q/k for on-demand tiles when asked and affordable (no per-row hook needed for that). q is a
+ * working array, copied; k is the cache's rows as they are (see AttentionCapture.internals).
+ */
 function finishAttention(run: AttentionCaptureRun, m: AttentionMixer, T: number, plan: CapturePlan, budget: CaptureBudget, name: string): AttentionCaptureRun {
   if (plan.keepContext && budget.take(T * (m.H + m.KVH) * m.hd * 4, `${name} q/k for tiles`)) {
     run.capture.internals = (q, k) => {
-      run.context = { kind: 'attention', q: q.slice(), k: k.slice(), H: m.H, KVH: m.KVH, hd: m.hd, T, scaling: m.scaling };
+      run.context = { kind: 'attention', q: q.slice(), k, H: m.H, KVH: m.KVH, hd: m.hd, T, scaling: m.scaling };
     };
   }
   return run;
