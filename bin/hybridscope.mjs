@@ -6506,6 +6506,16 @@ var SPLITS = {
       k.rmsnorm(yc, yc, w, n, D2, eps, g);
     }
   },
+  /** [y, z, zs, T, I, rows]: rows [c·rows, …) of siluGate, y ⊙= silu(z) (z's rows zs floats apart). */
+  siluRows: {
+    arity: 6,
+    count: (a) => Math.ceil(a[3] / a[5]),
+    run: (k, a, c) => {
+      const [y, z, zs, T2, I, rows2] = a;
+      const r0 = c * rows2;
+      k.siluGate(y + r0 * I * 4, z + r0 * zs * 4, zs, Math.min(rows2, T2 - r0), I);
+    }
+  },
   /** [x, y, T, D, yn, xn, rows]: rows [c·rows, …) of residualAdd (x += y, the norms of y's and x's rows). */
   residualRows: {
     arity: 7,
@@ -7059,7 +7069,8 @@ function createWasmBackend(opts = {}) {
     const copies = [];
     const yp = read(y.subarray(0, T2 * I), copies);
     const { zp, zs } = zRows(z, zOffset, zStride, T2, I, copies);
-    k.siluGate(yp, zp, zs, T2, I);
+    if (rowSplit(T2, I)) thread.split(k, "siluRows", [yp, zp, zs, T2, I, ROW_CHUNK]);
+    else k.siluGate(yp, zp, zs, T2, I);
     done(y, yp, T2 * I, copies);
   };
   const softplus2 = (x, n) => {

@@ -316,7 +316,8 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
     const copies: number[] = [];
     const yp = read(y.subarray(0, T * I), copies);
     const { zp, zs } = zRows(z, zOffset, zStride, T, I, copies);
-    k.siluGate(yp, zp, zs, T, I);
+    if (rowSplit(T, I)) thread!.split(k, 'siluRows', [yp, zp, zs, T, I, ROW_CHUNK]);
+    else k.siluGate(yp, zp, zs, T, I);
     done(y, yp, T * I, copies);
   };
 

@@ -3,7 +3,7 @@
 // fixed halves the other then waits for it (measured: ~10 % of a prefill spent waiting at load 2).
 // Each chunk is an independent kernel call: rows of a matmul, a head of a Mamba-2 scan, a channel
 // group of a Mamba-1 scan, columns of a big decoding GEMV or of a stored-precision matmul, rows of
-// the per-row kernels (conv1d, the norms, the residual add). The
+// the per-row kernels (conv1d, the norms, SwiGLU's gate, the residual add). The
 // caller and the helper run `claimChunks` with the same arguments.
 import type { KernelExports } from './loader';
 
@@ -30,7 +30,7 @@ export function scanHeadsPerChunk(H: number, P: number, N: number): number {
   return Math.max(1, Math.min(Math.ceil(H / 2), Math.floor(16384 / (P * N * 4))));
 }
 /**
- * The per-row kernels (conv1d, rmsnorm, the gated norm, the residual add) go on both threads from this many values
+ * The per-row kernels (conv1d, rmsnorm, the gated norm, siluGate, the residual add) go on both threads from this many values
  * (T · width), in chunks of ROW_CHUNK rows: below it a hand-over (~70 µs to wake the helper) costs
  * more than half the work saves. Each row's arithmetic is the same on either thread.
  */
@@ -174,6 +174,16 @@ export const SPLITS = {
       const r0 = c * rows, n = Math.min(rows, T - r0), yc = y + r0 * D * 4;
       k.siluGate(yc, z + r0 * zs * 4, zs, n, D);
       k.rmsnorm(yc, yc, w, n, D, eps, g);
+    },
+  },
+  /** [y, z, zs, T, I, rows]: rows [c·rows, …) of siluGate, y ⊙= silu(z) (z's rows zs floats apart). */
+  siluRows: {
+    arity: 6,
+    count: (a: number[]) => Math.ceil(a[3] / a[5]),
+    run: (k: KernelExports, a: number[], c: number) => {
+      const [y, z, zs, T, I, rows] = a;
+      const r0 = c * rows;
+      k.siluGate(y + r0 * I * 4, z + r0 * zs * 4, zs, Math.min(rows, T - r0), I);
     },
   },
   /** [x, y, T, D, yn, xn, rows]: rows [c·rows, …) of residualAdd (x += y, the norms of y's and x's rows). */

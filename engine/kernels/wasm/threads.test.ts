@@ -122,7 +122,7 @@ describe('wasm kernels on two threads', () => {
   });
 
   // 1,000 rows of 256 (or of 512 for the conv): over the row kernels' split threshold, with a last chunk of 40 rows
-  it('conv1d, rmsnorm, the gated norm and the residual add on two threads give the bits of one thread', () => {
+  it('conv1d, rmsnorm, the gated norm, siluGate and the residual add on two threads give the bits of one thread', () => {
     const one = createWasmBackend()!;
     const [T, D, C, K] = [1000, 256, 512, 4];
     const both = (f: (b: typeof be) => Float32Array[]) => [f(one), f(be)];
@@ -138,7 +138,9 @@ describe('wasm kernels on two threads', () => {
       const plain = new Float32Array(T * D), gated = y.slice();
       b.rmsnorm(plain, y, g, T, D, 1e-5);
       b.gatedRmsnorm(gated, z, D, 2 * D, g, T, D, 1e-5, D / 4);
-      return [plain, gated];
+      const silu = y.slice();
+      b.siluGate(silu, z, D, 2 * D, T, D);
+      return [plain, gated, silu];
     });
     expect(n2).toEqual(n1);
     expect(n1[0]).not.toEqual(y);
