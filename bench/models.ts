@@ -15,6 +15,7 @@ import { loadModel } from '../engine/io/checkpoint';
 import { kernels, useBackend, type KernelBackend } from '../engine/kernels/backend';
 import type { Model } from '../engine/model';
 import { makePhonebook } from '../engine/phonebook';
+import { defaultCapture } from '../engine/run';
 import type { CaptureSpec } from '../engine/probes/plan';
 import { loadTokenizer } from '../engine/tokenizer';
 import { NO_SPIN } from './matmul';
@@ -33,8 +34,8 @@ export function prompt(model: Model, tokens: number): Prompt {
     ?? loadTokenizer(JSON.parse(readFileSync(new URL('../assets/tokenizer/tokenizer.json', import.meta.url), 'utf8')));
   const book = makePhonebook({ format: 'bare', variant: 'standard', tokens }, 1, tokenizer);
   const t = book.tokens!;
-  // the default probes of a phonebook run: focus on the query token, per-entry mass over the book
-  return { ids: t.ids, capture: { focus: [t.ids.length - 1], entries: t.entries.map((e) => e.span) } };
+  // the app's default probes on a phonebook run: focus on the query token, per-entry mass over the book
+  return { ids: t.ids, capture: defaultCapture([t.ids.length - 1], t.entries.map((e) => e.span)) };
 }
 
 /** DESIGN.md section 6's prefill targets on 2 cores: hybrid 4k ≤ 0.5 s, Mamba-1 4k ≤ 1 s, Transformer 1k ≤ 1× onnxruntime-node. */

@@ -18,6 +18,7 @@ import { loadModel } from '../engine/io/checkpoint';
 import { useBackend, type KernelBackend } from '../engine/kernels/backend';
 import { createWasmBackend } from '../engine/kernels/wasm/backend';
 import { makePhonebook } from '../engine/phonebook';
+import { defaultCapture } from '../engine/run';
 import { loadTokenizer } from '../engine/tokenizer';
 import { spawnNodeHelper, untilReady } from './helper-port';
 import { median } from './timing';
@@ -66,7 +67,7 @@ async function main(): Promise<void> {
     const tokenizer = model.tokenizer
       ?? loadTokenizer(JSON.parse(readFileSync(new URL('../assets/tokenizer/tokenizer.json', import.meta.url), 'utf8')));
     const book = makePhonebook({ format: 'bare', variant: 'standard', tokens: promptTokens }, 1, tokenizer).tokens!;
-    const capture = { focus: [book.ids.length - 1], entries: book.entries.map((e) => e.span) };
+    const capture = defaultCapture([book.ids.length - 1], book.entries.map((e) => e.span));
     const totals: Record<string, number> = {};
     const cpu: Record<string, number> = {};
     const ms: number[] = [];

@@ -38,7 +38,7 @@ export { attentionTile, implicitTile, implicitPooled, pooledTile, stateAt } from
 export type { PhonebookPromptSpec, PromptInfo, PromptSpec } from './prompt';
 export { MAX_PROMPT_TOKENS, preparePrompt } from './prompt';
 export type { RunControl, RunEvent, RunSpec, RunSummary, RunToken, StopReason, TokenAlt } from './run';
-export { DEFAULT_CAPTURE, TRACE_BUDGET_BYTES, TRACE_CAPTURE, runModel, warmUp } from './run';
+export { DEFAULT_CAPTURE, TRACE_BUDGET_BYTES, TRACE_CAPTURE, defaultCapture, runModel, warmUp } from './run';
 export { Digest } from './digest';
 export type { Agreement, TraceEnd, TraceHeader, TraceReader, Trace, TraceSink, TraceWriter } from './trace';
 export { agreeTraces, agreementLine, agrees, isTrace, isTraceName, openTrace, readTrace, relativeError, traceWriter, writeRunTrace, TRACE_EXTENSION, TRACE_VERSION } from './trace';

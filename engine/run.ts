@@ -35,6 +35,12 @@ export const DEFAULT_CAPTURE = {
   attention: true, ssm: true, states: true, focus: [] as number[], pooledSize: 256, budgetBytes: DEFAULT_BUDGET_BYTES,
 };
 
+/** The app's default probes on a prompt: DEFAULT_CAPTURE with its focus rows and phonebook entries, as a
+ *  run records them (the bench times exactly this as "default probes"). */
+export function defaultCapture(focus: number[], entries: [number, number][]): CaptureSpec {
+  return { ...DEFAULT_CAPTURE, focus, entries };
+}
+
 /** What a trace file records (`hybridscope trace`, the PyTorch capture): the same probes, no on-demand
  *  context (q/k, dt/B/C), which a file does not hold, and a 250 MB budget: a file on disk, meant for the
  *  models too large to run here (the study's 8B hybrid on a 4,000-token book needs ~470 MB for every
@@ -179,7 +185,7 @@ export function warmUp(model: Model): void {
   const V = model.embeddings.V;
   const T = Math.min(16, V);
   const ids = Int32Array.from({ length: T }, (_, i) => i % V);
-  const r = forward(model, ids, { ...DEFAULT_CAPTURE, focus: [T - 1], entries: [[0, 4], [4, 8]] }, { lastLogitsOnly: true });
+  const r = forward(model, ids, defaultCapture([T - 1], [[0, 4], [4, 8]]), { lastLogitsOnly: true });
   for (const token of greedyTokens(model, r.state, r.logits.data, 2, 1)) void token;
 }
 

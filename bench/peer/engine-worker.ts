@@ -2,7 +2,7 @@
 // engine/ code and wasm kernels), plus what the web build does not do yet: a second kernel thread,
 // started as in Node (bench/helper-node.mjs) but as a nested Worker (helper-worker.ts). It needs a
 // cross-origin isolated page (server.ts sends COOP/COEP); without it the backend stays on one thread.
-import { forward, greedyTokens, loadModel, useBackend, type Model } from '../../engine/index';
+import { defaultCapture, forward, greedyTokens, loadModel, useBackend, type Model } from '../../engine/index';
 import { createWasmBackend, type WasmBackend } from '../../engine/kernels/wasm/backend';
 import { fetchSource } from '../../hosts/fetch-source';
 import { serve } from './rpc';
@@ -29,7 +29,7 @@ serve({
   async prefill({ ids, probes }) {
     const m = loaded();
     const t0 = performance.now();
-    forward(m, ids, probes && { focus: probes.focus, entries: probes.entries });
+    forward(m, ids, probes && defaultCapture(probes.focus, probes.entries));
     return performance.now() - t0;
   },
   async logits({ ids }) {
