@@ -10,6 +10,7 @@
                                                       # ablations.json's variants, each at its next phase
     ... --plan --for 1100 --common "--save-every 120"  # each variant its phases one after another for 1,100 s
     ... --mps                                         # the runs' kernels side by side on a GPU (mps.py)
+    kill -USR1 <launch.py's pid>                      # --for: every run saves and stops now; no chain goes on
 
 A run is `name:gpu[=extra,args]`; the model is the name up to its first `_`. Runs live on the machine
 in --runs-dir (training/device-runs: ignored by git, and never named in a call's `carry`, so the
@@ -30,6 +31,7 @@ import json
 import os
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import tarfile
@@ -150,16 +152,29 @@ def run_set(args, runs, workers, shared, deadline=None):
         log = open(os.path.join(out, "log.txt"), "a")  # a resumed run goes on in the same log
         print(name, starting_point(out), copied or "", "| gpu", gpu, " ".join(cmd[1:]), flush=True)
         procs.append((name, out, subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT), log))
+        LIVE.add(procs[-1][2])
     while any(p.poll() is None for _, _, p, _ in procs):
         time.sleep(15)
         for name, out, p, _ in procs:
             lines = open(os.path.join(out, "log.txt")).read().splitlines()
             print(f"[{time.time() - t0:5.0f}s] {name}: {lines[-1][:150] if lines else ''}", flush=True)
     for name, out, p, log in procs:
+        LIVE.discard(p)
         log.close()
         print(name, "exit", p.returncode, flush=True)
         pack(args.out, name, out)
     return [p.returncode for _, _, p, _ in procs]
+
+
+STOP = threading.Event()  # set by SIGUSR1 under --for: the chains end once their runs have saved
+LIVE = set()  # the train.py processes running now, to pass SIGUSR1 on to
+
+
+def stop_now(*_):
+    """SIGUSR1: every live run saves and stops at its next step (train.py), and no chain starts another."""
+    STOP.set()
+    for p in list(LIVE):
+        p.send_signal(signal.SIGUSR1)
 
 
 MIN_PHASE_S = 60  # a phase with less time left than this is not started: its start and evaluation would eat it
@@ -174,9 +189,11 @@ def chains(args, clock=time.time):
     ids = [v["id"] for v in planned([i for i in args.only.split(",") if i])]
     workers = args.workers or max(1, (os.cpu_count() or 4) // len(ids) - 1)
     shared, ours = start_shared(args)
+    STOP.clear()
+    before = signal.signal(signal.SIGUSR1, stop_now)
 
     def chain(i, vid):
-        while end - clock() >= MIN_PHASE_S:
+        while not STOP.is_set() and end - clock() >= MIN_PHASE_S:
             runs = plan_runs(args, only=[vid], gpu=i % args.gpus)
             if not runs:
                 return
@@ -189,6 +206,7 @@ def chains(args, clock=time.time):
         t.start()
     for t in threads:
         t.join()
+    signal.signal(signal.SIGUSR1, before)
     if ours:
         stop_mps(args.mps_dir)
 

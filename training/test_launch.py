@@ -45,7 +45,7 @@ class Chains(unittest.TestCase):
     deadline it was given is shorter (then train.py's --deadline cuts it). The chains run one after another, each
     from time 0, as if side by side."""
 
-    def run_chains(self, took, for_seconds, only, failing=()):
+    def run_chains(self, took, for_seconds, only, failing=(), signalled=()):
         d = tempfile.mkdtemp()
         now = [0.0]
         calls = []
@@ -53,6 +53,10 @@ class Chains(unittest.TestCase):
         def run_set(args, runs, workers, shared, deadline=None):
             [(name, _, gpu, _)] = runs
             calls.append((name, gpu, round(deadline)))
+            if name in signalled:  # SIGUSR1 while it trains: it saves and stops (train.py) at once
+                launch.stop_now()
+                now[0] += 10
+                return [0]
             spent = min(took[name], deadline)
             now[0] += spent
             if spent == took[name]:
@@ -97,6 +101,12 @@ class Chains(unittest.TestCase):
     def test_a_failed_run_stops_its_chain(self):
         calls = self.run_chains({"hybrid-late": 0}, 1000, "hybrid-late", failing={"hybrid-late"})
         self.assertEqual(calls, [("hybrid-late", "0", 1000)])  # not started again and again
+
+    def test_sigusr1_ends_every_chain(self):
+        calls = self.run_chains({"hybrid-first": 300, "hybrid-late": 300}, 1000, "hybrid-first,hybrid-late",
+                                signalled={"hybrid-first"})
+        self.assertEqual(calls, [("hybrid-first", "0", 1000)])  # not resumed, and the next chain starts nothing
+        launch.STOP.clear()
 
     def test_no_variant(self):
         with self.assertRaises(SystemExit):

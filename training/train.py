@@ -95,8 +95,9 @@ def main():
     ap.add_argument("--workers", type=int, default=3)
     args = ap.parse_args()
     t_start = time.time()
-    # SIGUSR1: stop at the next step as at the deadline (saved for resuming), so a call can end early, cleanly
-    signal.signal(signal.SIGUSR1, lambda *_: setattr(args, "deadline", -1.0))
+    # SIGUSR1 (launch.py passes it on): stop at the next step as at the deadline, saved for resuming
+    stop = []
+    signal.signal(signal.SIGUSR1, lambda *_: stop.append(True))
     dev = "cuda" if torch.cuda.is_available() else "cpu"  # cpu: float32, slow; for checks of a recipe's first steps
     os.makedirs(args.out, exist_ok=True)
     torch.manual_seed(args.seed)
@@ -183,8 +184,8 @@ def main():
             print(args.model, point, flush=True)
         if args.stop_at and step >= args.stop_at:
             break
-        if time.time() - t_start > args.deadline:
-            print(args.model, "deadline reached at step", step, flush=True)
+        if time.time() - t_start > args.deadline or stop:
+            print(args.model, "stopped (SIGUSR1)" if stop else "deadline reached", "at step", step, flush=True)
             break
         if args.save_every and time.time() - last_save > args.save_every and step < (args.stop_at or args.steps):
             checkpoint()
