@@ -36,7 +36,7 @@ export const DEFAULT_CAPTURE = {
 };
 
 /** The app's default probes on a prompt: DEFAULT_CAPTURE with its focus rows and phonebook entries, as a
- *  run records them (the bench times exactly this as "default probes"). */
+ *  run records them (the bench's "default probes": these, with the query token as the one focus row). */
 export function defaultCapture(focus: number[], entries: [number, number][]): CaptureSpec {
   return { ...DEFAULT_CAPTURE, focus, entries };
 }

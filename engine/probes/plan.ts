@@ -23,7 +23,7 @@ export interface CaptureSpec {
   focus?: number[];
   /** Token spans [start, end) of phonebook entries, for per-entry mass. */
   entries?: [number, number][];
-  /** Side of the pooled overview maps, ≤ 512 (default 512). */
+  /** Side of the pooled overview maps, ≤ 512; 512 where a spec names none (the app's runs ask for 256: DEFAULT_CAPTURE). */
   pooledSize?: number;
   /** Mamba-1: channel groups summarised as "heads" (default 16, or the largest divisor of d_inner below it). */
   mamba1Groups?: number;
