@@ -110,15 +110,26 @@ describe('wasm kernels on two threads', () => {
     expect(relErr(got.hooked.flat(), want.hooked.flat())).toBeLessThan(1e-5);
   });
 
+  /** Fills the arena's free memory with 7s: the pooled map is written without zeroing where it can be (poolRows' `fresh`). */
+  const dirty = (b: NonNullable<ReturnType<typeof createWasmBackend>>) => {
+    const at = b.arena.alloc(2 ** 22);
+    b.arena.f32().fill(7, at >>> 2, (at + 2 ** 22) >>> 2);
+    b.arena.release(at);
+  };
+
   // stride 7: tile rows straddle blocks (a map copy per thread); 4: they do not (one map for both)
   it.each([7, 4])('prefill attention on two threads hooks and pools bit for bit as on one (rows in a quad, a leftover row, stride %i)', (stride) => {
     const one = createWasmBackend()!;
     // 333 = 5 blocks of 64 + 13 rows: 3 quads and row 332 left over; 70 and 199 sit inside quads
     const shape = [333, 4, 2, 16, stride], rows = [0, 70, 199, 330, 332];
+    dirty(one);
+    dirty(be);
     const want = pooledPrefill(one.causalAttention, shape, 31, 2, rows), got = pooledPrefill(be.causalAttention, shape, 31, 2, rows);
     expect(got.out).toEqual(want.out);
     expect(got.map).toEqual(want.map);
     expect(got.hooked).toEqual(want.hooked);
+    // over dirty memory, every tile above the diagonal still comes out 0, as the reference's
+    expect(relErr(got.map, pooledPrefill(causalAttention, shape, 31, 2, rows).map)).toBeLessThan(1e-5);
   });
 
   // 1,000 rows of 256 (or of 512 for the conv): over the row kernels' split threshold, with a last chunk of 40 rows
