@@ -2700,6 +2700,7 @@ var CaptureBudget = class {
 // engine/probes/plan.ts
 var DEFAULT_BUDGET_BYTES = 64 * 2 ** 20;
 var MAX_POOLED_SIZE = 512;
+var DEFAULT_POOLED_SIZE = 256;
 function planCapture(spec, T2) {
   const notices = [];
   const focusIn = spec?.focus ?? [T2 - 1];
@@ -2715,7 +2716,7 @@ function planCapture(spec, T2) {
     states: ssm && (spec?.states ?? true),
     focus: Int32Array.from(focus),
     entries,
-    pooledSize: Math.max(1, Math.min(MAX_POOLED_SIZE, Math.floor(spec?.pooledSize ?? MAX_POOLED_SIZE))),
+    pooledSize: Math.max(1, Math.min(MAX_POOLED_SIZE, Math.floor(spec?.pooledSize ?? DEFAULT_POOLED_SIZE))),
     mamba1Groups: spec?.mamba1Groups ?? 16,
     budgetBytes: spec?.budgetBytes ?? DEFAULT_BUDGET_BYTES,
     keepContext: spec ? spec.keepContext ?? true : false,
@@ -5455,7 +5456,7 @@ var DEFAULT_CAPTURE = {
   ssm: true,
   states: true,
   focus: [],
-  pooledSize: 256,
+  pooledSize: DEFAULT_POOLED_SIZE,
   budgetBytes: DEFAULT_BUDGET_BYTES
 };
 var TRACE_BUDGET_BYTES = 25e7;

@@ -32,7 +32,7 @@ export { blockCacheBytes, cacheBytes, stateBytes } from './layers/state';
 export type { AttentionRecord, LayerRecord, MoeRecord, SsmRecord } from './records';
 export { RECORD_VERSION, recordArrays, recordBytes, setRecordArray } from './records';
 export type { CaptureSpec } from './probes/plan';
-export { DEFAULT_BUDGET_BYTES, MAX_POOLED_SIZE } from './probes/plan';
+export { DEFAULT_BUDGET_BYTES, DEFAULT_POOLED_SIZE, MAX_POOLED_SIZE } from './probes/plan';
 export type { PooledTileRequest, TileRequest } from './probes/ondemand';
 export { attentionTile, implicitTile, implicitPooled, pooledTile, stateAt } from './probes/ondemand';
 export type { PhonebookPromptSpec, PromptInfo, PromptSpec } from './prompt';

@@ -14,7 +14,7 @@ import { editLayout } from './layout';
 import type { Model } from './model';
 import { scoreInBook, type Retrieved } from './phonebook/score';
 import type { CaptureSpec } from './probes/plan';
-import { DEFAULT_BUDGET_BYTES } from './probes/plan';
+import { DEFAULT_BUDGET_BYTES, DEFAULT_POOLED_SIZE } from './probes/plan';
 import { preparePrompt, type PromptInfo, type PromptSpec } from './prompt';
 import { recordBytes, type LayerRecord } from './records';
 import type { Tokenizer } from './tokenizer';
@@ -29,10 +29,9 @@ export interface RunSpec {
   topK: number;
 }
 
-/** What the app runs by default: every probe, overview maps of 256 × 256 cells (the views draw them
- *  at about that size; tiles give full resolution), the 64 MB budget. */
+/** What the app runs by default: every probe, overview maps of DEFAULT_POOLED_SIZE² cells, the 64 MB budget. */
 export const DEFAULT_CAPTURE = {
-  attention: true, ssm: true, states: true, focus: [] as number[], pooledSize: 256, budgetBytes: DEFAULT_BUDGET_BYTES,
+  attention: true, ssm: true, states: true, focus: [] as number[], pooledSize: DEFAULT_POOLED_SIZE, budgetBytes: DEFAULT_BUDGET_BYTES,
 };
 
 /** The app's default probes on a prompt: DEFAULT_CAPTURE with its focus rows and phonebook entries, as a

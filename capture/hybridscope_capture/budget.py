@@ -6,10 +6,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 DEFAULT_BUDGET_BYTES = 64 * 2 ** 20
 MAX_POOLED_SIZE = 512
+DEFAULT_POOLED_SIZE = 256  # engine/probes/plan.ts DEFAULT_POOLED_SIZE: where a spec names none, the app's runs included
 
 # What the app runs (engine/run.ts DEFAULT_CAPTURE), and what a trace records (TRACE_CAPTURE: no
 # on-demand context, which a file does not hold); written as is into the header.
-DEFAULT_CAPTURE = {"attention": True, "ssm": True, "states": True, "focus": [], "pooledSize": 256,
+DEFAULT_CAPTURE = {"attention": True, "ssm": True, "states": True, "focus": [], "pooledSize": DEFAULT_POOLED_SIZE,
                    "budgetBytes": DEFAULT_BUDGET_BYTES}
 TRACE_BUDGET_BYTES = 250_000_000  # engine/run.ts TRACE_BUDGET_BYTES: a file on disk, for models too large to run here
 TRACE_CAPTURE = {**DEFAULT_CAPTURE, "keepContext": False, "budgetBytes": TRACE_BUDGET_BYTES}
@@ -55,7 +56,7 @@ def plan_capture(spec, T):
         attention=defaults and spec.get("attention", True), ssm=ssm, moe=defaults and spec.get("moe", True),
         states=ssm and spec.get("states", True),
         focus=focus, entries=entries,
-        pooled_size=max(1, min(MAX_POOLED_SIZE, int(spec.get("pooledSize", MAX_POOLED_SIZE)))),
+        pooled_size=max(1, min(MAX_POOLED_SIZE, int(spec.get("pooledSize", DEFAULT_POOLED_SIZE)))),
         mamba1_groups=spec.get("mamba1Groups", 16), budget_bytes=spec.get("budgetBytes", DEFAULT_BUDGET_BYTES),
         keep_context=spec.get("keepContext", True), notices=notices)
 

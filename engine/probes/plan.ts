@@ -23,7 +23,7 @@ export interface CaptureSpec {
   focus?: number[];
   /** Token spans [start, end) of phonebook entries, for per-entry mass. */
   entries?: [number, number][];
-  /** Side of the pooled overview maps, ≤ 512; 512 where a spec names none (the app's runs ask for 256: DEFAULT_CAPTURE). */
+  /** Side of the pooled overview maps, ≤ MAX_POOLED_SIZE (default DEFAULT_POOLED_SIZE). */
   pooledSize?: number;
   /** Mamba-1: channel groups summarised as "heads" (default 16, or the largest divisor of d_inner below it). */
   mamba1Groups?: number;
@@ -36,6 +36,8 @@ export interface CaptureSpec {
 
 export const DEFAULT_BUDGET_BYTES = 64 * 2 ** 20;
 export const MAX_POOLED_SIZE = 512;
+/** The pooled maps' side where a spec names none, the app's runs included (the views draw them at about this size; tiles give full resolution). */
+export const DEFAULT_POOLED_SIZE = 256;
 
 export interface CapturePlan {
   attention: boolean;
@@ -68,7 +70,7 @@ export function planCapture(spec: CaptureSpec | undefined, T: number): CapturePl
     states: ssm && (spec?.states ?? true),
     focus: Int32Array.from(focus),
     entries,
-    pooledSize: Math.max(1, Math.min(MAX_POOLED_SIZE, Math.floor(spec?.pooledSize ?? MAX_POOLED_SIZE))),
+    pooledSize: Math.max(1, Math.min(MAX_POOLED_SIZE, Math.floor(spec?.pooledSize ?? DEFAULT_POOLED_SIZE))),
     mamba1Groups: spec?.mamba1Groups ?? 16,
     budgetBytes: spec?.budgetBytes ?? DEFAULT_BUDGET_BYTES,
     keepContext: spec ? spec.keepContext ?? true : false,
