@@ -7,11 +7,14 @@
 // true completion run as one teacher-forced sequence; at every position that predicts an answer digit,
 // the attention probabilities of each head (the models' only attention block) are split over where they
 // land: the target entry's digit that this answer digit copies (the copy source), the rest of the target
-// entry (its name and other digits), other entries' numbers, other entries' names, and the rest of the
-// prompt (separators, the look-ups, the query). Printed: each share averaged over heads and positions,
-// where the head-averaged row peaks, and the mass on the target entry of the head that puts the most
-// there. A block that recalls by copying puts its mass on the copy source; one that cannot tell the
-// asked entry from the others spreads it over every entry's numbers.
+// entry (its name and other digits), other entries' numbers, other entries' names, the look-up lines
+// (the few-shot questions and their answers, copies of other entries), the answer digits already written,
+// and the rest (separators, the query). Printed: each share averaged over heads and positions; the
+// same shares for attention spread evenly over the prefix (each place's share of the tokens), the
+// baseline a block that looks nowhere in particular gives; where the head-averaged row peaks; and, per
+// head, its mean mass on the target entry, for the head with the most (which head). A block that recalls
+// by copying puts its mass on the copy source; one that cannot tell the asked entry from the others
+// stays near the even baseline.
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { deriveSeed, forward, installFastKernels, loadModel, makePhonebook, type Model } from '../engine/index';
@@ -26,15 +29,12 @@ const { values } = parseArgs({
 const samples = Number(values.samples);
 const seed = Number(values.seed);
 
-type Place = 'copy' | 'target' | 'otherNumber' | 'otherName' | 'rest';
-const PLACES: Place[] = ['copy', 'target', 'otherNumber', 'otherName', 'rest'];
+type Place = 'copy' | 'target' | 'otherNumber' | 'otherName' | 'lookup' | 'written' | 'rest';
+const PLACES: Place[] = ['copy', 'target', 'otherNumber', 'otherName', 'lookup', 'written', 'rest'];
+const none = (): Record<Place, number> => ({ copy: 0, target: 0, otherNumber: 0, otherName: 0, lookup: 0, written: 0, rest: 0 });
 
-interface Tally { positions: number; mass: Record<Place, number>; peak: Record<Place, number>; bestHead: number }
-const tally = (): Tally => ({
-  positions: 0, bestHead: 0,
-  mass: { copy: 0, target: 0, otherNumber: 0, otherName: 0, rest: 0 },
-  peak: { copy: 0, target: 0, otherNumber: 0, otherName: 0, rest: 0 },
-});
+interface Tally { positions: number; mass: Record<Place, number>; even: Record<Place, number>; peak: Record<Place, number>; headOnTarget: number[] }
+const tally = (): Tally => ({ positions: 0, mass: none(), even: none(), peak: none(), headOnTarget: [] });
 
 function isDigit(model: Model, id: number): boolean {
   return /^\s?[0-9]$/.test(model.tokenizer!.decode([id]));
@@ -59,13 +59,14 @@ function measure(model: Model, entries: number, k: number, t: Tally): void {
     for (let s = e.nameSpan[0]; s < e.nameSpan[1]; s++) place[s] = e === target ? 'target' : 'otherName';
     for (let s = e.numberSpan[0]; s < e.numberSpan[1]; s++) place[s] = e === target ? 'target' : 'otherNumber';
   }
+  for (const l of prompt.lookups) for (let s = l.span[0]; s < l.span[1]; s++) place[s] = 'lookup';
+  for (let s = prompt.ids.length; s < T; s++) place[s] = 'written';
   let d = 0;
   for (let q = prompt.ids.length - 1; q < ids.length - 1; q++) {
     if (!isDigit(model, ids[q + 1])) continue;
     const where = place.slice();
     where[sources[d++]] = 'copy';
     const mean = new Float64Array(q + 1);
-    let best = 0;
     for (let h = 0; h < H; h++) {
       let onTarget = 0;
       for (let s = 0; s <= q; s++) {
@@ -73,15 +74,15 @@ function measure(model: Model, entries: number, k: number, t: Tally): void {
         mean[s] += v / H;
         if (where[s] === 'copy' || where[s] === 'target') onTarget += v;
       }
-      best = Math.max(best, onTarget);
+      t.headOnTarget[h] = (t.headOnTarget[h] ?? 0) + onTarget;
     }
     let peak = 0;
     for (let s = 0; s <= q; s++) {
       t.mass[where[s]] += mean[s];
+      t.even[where[s]] += 1 / (q + 1);
       if (mean[s] > mean[peak]) peak = s;
     }
     t.peak[where[peak]]++;
-    t.bestHead += best;
     t.positions++;
   }
   if (d !== sources.length) throw new Error(`sample ${k}: ${d} answer digits, the entry has ${sources.length}`);
@@ -90,14 +91,16 @@ function measure(model: Model, entries: number, k: number, t: Tally): void {
 async function main(): Promise<void> {
   installFastKernels();
   const pct = (x: number, n: number) => `${((100 * x) / n).toFixed(1)}`.padStart(5);
-  console.log('model         entries positions | mean over heads %: copy source, rest of target, other numbers, other names, rest | row peak at %: same five | best head on target %');
+  console.log('model         entries positions | % mean over heads, then (evenly spread): copy source, rest of target, other numbers, other names, look-ups, written answer, rest | row peak at %: same seven | head with the most on the target entry: its mean %');
   for (const id of values.models!.split(',')) {
     const model = await loadModel(nodeFolderSource(resolve('assets/models', id)));
     for (const entries of values.entries!.split(',').map(Number)) {
       const t = tally();
       for (let k = 0; k < samples; k++) measure(model, entries, k, t);
       const n = t.positions;
-      console.log(`${id.padEnd(13)} ${String(entries).padStart(7)} ${String(n).padStart(9)} | ${PLACES.map((p) => pct(t.mass[p], n)).join(' ')} | ${PLACES.map((p) => pct(t.peak[p], n)).join(' ')} | ${pct(t.bestHead, n)}`);
+      const best = t.headOnTarget.indexOf(Math.max(...t.headOnTarget));
+      const shares = PLACES.map((p) => `${pct(t.mass[p], n)} (${pct(t.even[p], n).trim()})`).join(' ');
+      console.log(`${id.padEnd(13)} ${String(entries).padStart(7)} ${String(n).padStart(9)} | ${shares} | ${PLACES.map((p) => pct(t.peak[p], n)).join(' ')} | head ${best}: ${pct(t.headOnTarget[best], n)}`);
     }
   }
 }
