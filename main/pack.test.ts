@@ -75,8 +75,12 @@ function checkResources(resources: string): void {
   expect(filesUnder(join(resources, 'models'))).toEqual(filesUnder(models));
   for (const f of filesUnder(models)) expect(statSync(join(resources, 'models', f)).size, f).toBe(statSync(join(models, f)).size);
   expect(readFileSync(join(resources, 'LICENSE.hybridscope.txt'), 'utf8')).toBe(readFileSync(join(root, 'LICENSE'), 'utf8'));
-  const bytes = filesUnder(resources).reduce((n, f) => n + statSync(join(resources, f)).size, 0);
-  expect(bytes).toBeLessThan(48 * 2 ** 20);
+  // The bundled models are what makes the package big (~7 MB a model, each trained ablation variant among
+  // them, within the ~150 MB that assets/ may hold); everything else (the app's bundles, the license) stays small.
+  const sizeOf = (dir: string) => filesUnder(dir).reduce((n, f) => n + statSync(join(dir, f)).size, 0);
+  const modelBytes = sizeOf(join(resources, 'models'));
+  expect(modelBytes).toBeLessThan(150 * 2 ** 20);
+  expect(sizeOf(resources) - modelBytes).toBeLessThan(16 * 2 ** 20);
 }
 
 /** The Electron binary the electron package installed (path.txt), without require('electron'),
