@@ -23,3 +23,23 @@ describe.each(availableFlavors())('exp4 (%s build)', (flavor) => {
     expect(worst).toBeLessThan(3e-7);
   });
 });
+
+describe.each(availableFlavors())('exp2Masked, the softmax\'s (%s build)', (flavor) => {
+  it('is within 3e-7 relative of 2^x from the softmax floor (e^-40) to 0, and finite below it', () => {
+    const be = createWasmBackend({ prefer: flavor })!;
+    const shared = typeof SharedArrayBuffer !== 'undefined' && be.arena.memory.buffer instanceof SharedArrayBuffer;
+    const k = instantiateKernels(compileKernels(flavor, shared)!, be.arena.memory);
+    const n = 40000;
+    const floor = -40 * Math.LOG2E;
+    const x = be.arena.alloc(n * 4), y = be.arena.alloc(n * 4);
+    // the range the softmax keeps, a little above 0 (rounding of s·c − m·c), then far below the floor
+    const xs = new Float32Array(n).map((_, i) => (i < n - 8 ? floor + ((0.001 - floor) * i) / (n - 9) : -1e3 * (i - n + 9)));
+    be.arena.f32().set(xs, x >> 2);
+    k.exp2Approx(y, x, n);
+    const ys = be.arena.f32().subarray(y >> 2, (y >> 2) + n);
+    let worst = 0;
+    for (let i = 0; i < n - 8; i++) worst = Math.max(worst, Math.abs(ys[i] / 2 ** xs[i] - 1));
+    expect(worst).toBeLessThan(3e-7);
+    for (let i = n - 8; i < n; i++) expect(Number.isFinite(ys[i])).toBe(true);
+  });
+});

@@ -1,16 +1,18 @@
 // Pieces of causal attention, p = softmax(q·kᵀ · scaling) over the causal prefix, out = p·v.
 // Prefill multiplies row blocks with gemm (matmul.ts) against K and Vᵀ packed once per KV head,
 // with softmaxRows in between; decoding does the same on packed mirrors of the cache (packed-kv.ts).
-import { exp4 } from './exp';
+import { exp2Masked } from './exp';
 import { gemm } from './matmul';
 import { hsum, madd } from './simd';
 
-// exp(x − max) below e^FLOOR is stored as 0. Without it a sharp row is mostly values near exp4's
-// 1e-38, which become subnormal once divided by the row's sum (and in p·v), and x86 takes a slow
-// microcode path for every subnormal operand: a trained hybrid's 4k prefill spent 1.8× as long in
-// attention as the same shapes with flatter weights (bench/LOG.md). The dropped mass is below
-// L · e^-40 ≈ 4e-18 · L of a sum ≥ 1, far under float32 rounding for any row the engine sees.
+// exp(x − max) below e^FLOOR is stored as 0. Without it a sharp row is mostly values near the
+// smallest normal floats, which become subnormal once divided by the row's sum (and in p·v), and x86
+// takes a slow microcode path for every subnormal operand: a trained hybrid's 4k prefill spent 1.8×
+// as long in attention as the same shapes with flatter weights (bench/LOG.md). The dropped mass is
+// below L · e^-40 ≈ 4e-18 · L of a sum ≥ 1, far under float32 rounding for any row the engine sees.
+// The floor is also what makes exp2Masked (no clamp) safe: every lane it gets wrong lies below it.
 const FLOOR: f32 = -40;
+const LOG2E: f32 = 1.4426950408889634;
 
 /**
  * In place on R rows of scores at stride `stride`: row r keeps its first L = first + r entries as
@@ -18,7 +20,10 @@ const FLOOR: f32 = -40;
  * Entries whose exponent is below FLOOR are 0.
  */
 export function softmaxRows(scores: usize, R: i32, stride: i32, first: i32, width: i32, scaling: f32): void {
-  const sc = f32x4.splat(scaling);
+  // exp(scaling·(s − m)) = 2^(s·c − m·c) with c = scaling·log2(e): one multiply-add a score, then exp2Masked
+  const c: f32 = scaling * LOG2E;
+  const sc = f32x4.splat(c);
+  const floor = f32x4.splat(FLOOR * LOG2E);
   for (let r = 0; r < R; r++) {
     const row = scores + ((<usize>r * stride) << 2);
     const L = first + r;
@@ -28,8 +33,7 @@ export function softmaxRows(scores: usize, R: i32, stride: i32, first: i32, widt
     for (let i = 0; i < L4; i += 4) mv = f32x4.pmax(mv, v128.load(row + (<usize>i << 2)));
     let m: f32 = max(max(f32x4.extract_lane(mv, 0), f32x4.extract_lane(mv, 1)), max(f32x4.extract_lane(mv, 2), f32x4.extract_lane(mv, 3)));
     for (let i = L4; i < L; i++) m = max(m, load<f32>(row + (<usize>i << 2)));
-    const shift = f32x4.splat(-m * scaling);
-    const floor = f32x4.splat(FLOOR);
+    const shift = f32x4.splat(-m * c);
     let sum = f32x4.splat(0);
     let sum1 = f32x4.splat(0);
     let i = 0;
@@ -38,8 +42,8 @@ export function softmaxRows(scores: usize, R: i32, stride: i32, first: i32, widt
       const at = row + (<usize>i << 2);
       const x0 = madd(v128.load(at), sc, shift);
       const x1 = madd(v128.load(at, 16), sc, shift);
-      const e0 = v128.and(exp4(x0), f32x4.ge(x0, floor));
-      const e1 = v128.and(exp4(x1), f32x4.ge(x1, floor));
+      const e0 = v128.and(exp2Masked(x0), f32x4.ge(x0, floor));
+      const e1 = v128.and(exp2Masked(x1), f32x4.ge(x1, floor));
       v128.store(at, e0);
       v128.store(at, e1, 16);
       sum = f32x4.add(sum, e0);
@@ -48,14 +52,14 @@ export function softmaxRows(scores: usize, R: i32, stride: i32, first: i32, widt
     sum = f32x4.add(sum, sum1);
     for (; i < L4; i += 4) {
       const x = madd(v128.load(row + (<usize>i << 2)), sc, shift);
-      const e = v128.and(exp4(x), f32x4.ge(x, floor));
+      const e = v128.and(exp2Masked(x), f32x4.ge(x, floor));
       v128.store(row + (<usize>i << 2), e);
       sum = f32x4.add(sum, e);
     }
     let tail: f32 = 0;
     for (; i < L; i++) {
-      const x = load<f32>(row + (<usize>i << 2)) * scaling - m * scaling;
-      const e: f32 = x < FLOOR ? 0 : <f32>Math.exp(<f64>x);
+      const x = load<f32>(row + (<usize>i << 2)) * c - m * c;
+      const e: f32 = x < FLOOR * LOG2E ? 0 : f32x4.extract_lane(exp2Masked(f32x4.splat(x)), 0);
       store<f32>(row + (<usize>i << 2), e);
       tail += e;
     }
