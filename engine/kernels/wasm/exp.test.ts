@@ -43,3 +43,21 @@ describe.each(availableFlavors())('exp2Masked, the softmax\'s (%s build)', (flav
     for (let i = n - 8; i < n; i++) expect(Number.isFinite(ys[i])).toBe(true);
   });
 });
+
+describe.each(availableFlavors())('exp2Clamped, the Mamba-1 scan\'s decay (%s build)', (flavor) => {
+  it('is within 3e-7 relative of 2^x over [-126, 0] and clamps beyond it', () => {
+    const be = createWasmBackend({ prefer: flavor })!;
+    const shared = typeof SharedArrayBuffer !== 'undefined' && be.arena.memory.buffer instanceof SharedArrayBuffer;
+    const k = instantiateKernels(compileKernels(flavor, shared)!, be.arena.memory);
+    const n = 40000;
+    const x = be.arena.alloc(n * 4), y = be.arena.alloc(n * 4);
+    const xs = new Float32Array(n).map((_, i) => (i < n - 4 ? (-126 * i) / (n - 5) : [-200, -1e30, 200, 1e30][i - n + 4]));
+    be.arena.f32().set(xs, x >> 2);
+    k.exp2ClampedApprox(y, x, n);
+    const ys = be.arena.f32().subarray(y >> 2, (y >> 2) + n);
+    let worst = 0;
+    for (let i = 0; i < n - 4; i++) worst = Math.max(worst, Math.abs(ys[i] / 2 ** xs[i] - 1));
+    expect(worst).toBeLessThan(3e-7);
+    expect(Array.from(ys.subarray(n - 4)).map((v) => Math.log2(v))).toEqual([-126, -126, 127, 127].map((e) => expect.closeTo(e, 5)));
+  });
+});

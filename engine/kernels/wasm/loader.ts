@@ -46,6 +46,7 @@ export interface KernelExports {
   maxInto(dst: number, src: number, n: number): void;
   expApprox(out: number, x: number, n: number): void;
   exp2Approx(out: number, x: number, n: number): void;
+  exp2ClampedApprox(out: number, x: number, n: number): void;
   conv1d(out: number, ext: number, wT: number, bias: number, T: number, C: number, K: number, act: number, es: number): void;
   siluGate(y: number, z: number, zs: number, T: number, I: number): void;
   softplus(x: number, n: number): void;

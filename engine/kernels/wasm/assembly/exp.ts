@@ -52,7 +52,22 @@ export function exp2Masked(x: v128): v128 {
   return f32x4.mul(p, i32x4.shl(i32x4.add(ni, i32x4.splat(127)), 23));
 }
 
+/**
+ * 2^x on 4 lanes for any finite x: exp2Masked with x clamped to [-126, 127] first, so lanes below
+ * 2^-126 give 2^-126 (as exp4's clamp at -87 gives ~1e-38) and none comes out garbage. For a
+ * recurrence's decay exp(Δ·A) taken as 2^(Δ·log2(e)·A), with no mask to drop what it gets wrong.
+ */
+@inline
+export function exp2Clamped(x: v128): v128 {
+  return exp2Masked(f32x4.pmin(f32x4.pmax(x, f32x4.splat(-126.0)), f32x4.splat(127.0)));
+}
+
 /** out (n) ← 2^x (n); n % 4 == 0. For the accuracy test of exp2Masked. */
 export function exp2Approx(out: usize, x: usize, n: i32): void {
   for (let i = 0; i < n; i += 4) v128.store(out + (<usize>i << 2), exp2Masked(v128.load(x + (<usize>i << 2))));
+}
+
+/** out (n) ← 2^x (n) through exp2Clamped; n % 4 == 0. For its accuracy test. */
+export function exp2ClampedApprox(out: usize, x: usize, n: i32): void {
+  for (let i = 0; i < n; i += 4) v128.store(out + (<usize>i << 2), exp2Clamped(v128.load(x + (<usize>i << 2))));
 }

@@ -4,5 +4,5 @@ export { packedSize, packWeights, packWeights16, packRows, packColumns, matmul, 
 export { gemmStoredCols, gemvStored, packRowBlocks } from './stored';
 export { mamba2Scan, mamba1Scan, mamba1ImplicitTerms } from './scan';
 export { softmaxRows, attendBlock, maxInto } from './attention';
-export { expApprox, exp2Approx } from './exp';
+export { expApprox, exp2Approx, exp2ClampedApprox } from './exp';
 export { conv1d, copyRows, rmsnorm, residualAdd, rope, siluGate, softplus, demote, promote, relu2 } from './elementwise';
