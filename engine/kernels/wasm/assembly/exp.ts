@@ -34,8 +34,8 @@ export function expApprox(out: usize, x: usize, n: i32): void {
  * and |f| ≤ 1/2, 2^f by the degree-6 Taylor polynomial of e^(f·ln 2) (the term left out bounds the
  * truncation at 1.7e-7; float32 rounding brings it to ≤ 2.4e-7 measured, about exp4's; both are tested
  * to 3e-7), times 2^n built in the exponent bits. No clamp: lanes below 2^-126 come out as garbage
- * (finite) for the caller to mask, as softmaxRows masks everything below its floor. Against exp4 with
- * the scale folded in: no clamp, no Cody–Waite split, 13 operations instead of 21.
+ * (±Inf or NaN among it) for the caller to mask bitwise, as softmaxRows masks everything below its
+ * floor. Against exp4 with the scale folded in: no clamp, no Cody–Waite split, 13 operations, not 21.
  */
 @inline
 export function exp2Masked(x: v128): v128 {
