@@ -1,17 +1,22 @@
 import { setFlagsFromString } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { createWasmBackend } from './backend';
-import { instantiateKernels, compileKernels } from './loader';
+import { instantiateKernels, compileKernels, type WasmFlavor } from './loader';
 import { availableFlavors } from './testing';
 
 // Node 20 has relaxed SIMD behind a flag: on, so both builds are tested.
 setFlagsFromString('--experimental-wasm-relaxed-simd');
 
+/** A backend's memory and the kernel module of `flavor` on it, exports the backend does not wrap included. */
+function kernelsOf(flavor: WasmFlavor) {
+  const be = createWasmBackend({ prefer: flavor })!;
+  const shared = typeof SharedArrayBuffer !== 'undefined' && be.arena.memory.buffer instanceof SharedArrayBuffer;
+  return { be, k: instantiateKernels(compileKernels(flavor, shared)!, be.arena.memory) };
+}
+
 describe.each(availableFlavors())('exp4 (%s build)', (flavor) => {
   it('is within 3e-7 relative of Math.exp over [-87, 88]', () => {
-    const be = createWasmBackend({ prefer: flavor })!;
-    const shared = typeof SharedArrayBuffer !== 'undefined' && be.arena.memory.buffer instanceof SharedArrayBuffer;
-    const k = instantiateKernels(compileKernels(flavor, shared)!, be.arena.memory);
+    const { be, k } = kernelsOf(flavor);
     const n = 40000;
     const x = be.arena.alloc(n * 4), y = be.arena.alloc(n * 4);
     const xs = new Float32Array(n).map((_, i) => -87 + (175 * i) / (n - 1));
@@ -26,9 +31,7 @@ describe.each(availableFlavors())('exp4 (%s build)', (flavor) => {
 
 describe.each(availableFlavors())('exp2Masked, the softmax\'s (%s build)', (flavor) => {
   it('is within 3e-7 relative of 2^x from the softmax floor (e^-40) to 0', () => {
-    const be = createWasmBackend({ prefer: flavor })!;
-    const shared = typeof SharedArrayBuffer !== 'undefined' && be.arena.memory.buffer instanceof SharedArrayBuffer;
-    const k = instantiateKernels(compileKernels(flavor, shared)!, be.arena.memory);
+    const { be, k } = kernelsOf(flavor);
     const n = 40000;
     const floor = -40 * Math.LOG2E;
     const x = be.arena.alloc(n * 4), y = be.arena.alloc(n * 4);
@@ -43,9 +46,7 @@ describe.each(availableFlavors())('exp2Masked, the softmax\'s (%s build)', (flav
   });
 
   it('gives exact zeros in softmaxRows below the floor, where 2^x itself is garbage (Inf at 2^-128)', () => {
-    const be = createWasmBackend({ prefer: flavor })!;
-    const shared = typeof SharedArrayBuffer !== 'undefined' && be.arena.memory.buffer instanceof SharedArrayBuffer;
-    const k = instantiateKernels(compileKernels(flavor, shared)!, be.arena.memory);
+    const { be, k } = kernelsOf(flavor);
     // scaling 1: a score s sits at (s − max)·log2(e) in log2 units; -128 makes the exponent bits all ones
     const far = [-128, -129, -1000, -3e4, -1e30].map((l2) => l2 / Math.LOG2E);
     const row = [0, -1, ...far, -0.5, ...far, -2]; // 15 scores: the vector loop and the scalar tail both see far ones
@@ -65,9 +66,7 @@ describe.each(availableFlavors())('exp2Masked, the softmax\'s (%s build)', (flav
 
 describe.each(availableFlavors())('exp2Clamped, the Mamba-1 scan\'s decay (%s build)', (flavor) => {
   it('is within 3e-7 relative of 2^x over [-126, 0] and clamps beyond it', () => {
-    const be = createWasmBackend({ prefer: flavor })!;
-    const shared = typeof SharedArrayBuffer !== 'undefined' && be.arena.memory.buffer instanceof SharedArrayBuffer;
-    const k = instantiateKernels(compileKernels(flavor, shared)!, be.arena.memory);
+    const { be, k } = kernelsOf(flavor);
     const n = 40000;
     const x = be.arena.alloc(n * 4), y = be.arena.alloc(n * 4);
     const xs = new Float32Array(n).map((_, i) => (i < n - 4 ? (-126 * i) / (n - 5) : [-200, -1e30, 200, 1e30][i - n + 4]));
