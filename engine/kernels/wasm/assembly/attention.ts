@@ -1,7 +1,7 @@
 // Pieces of causal attention, p = softmax(q·kᵀ · scaling) over the causal prefix, out = p·v.
 // Prefill multiplies row blocks with gemm (matmul.ts) against K and Vᵀ packed once per KV head,
 // with softmaxRows in between; decoding does the same on packed mirrors of the cache (packed-kv.ts).
-import { exp2Masked } from './exp';
+import { exp2Masked, LOG2E } from './exp';
 import { gemm } from './matmul';
 import { hsum, madd } from './simd';
 
@@ -12,7 +12,6 @@ import { hsum, madd } from './simd';
 // below L · e^-40 ≈ 4e-18 · L of a sum ≥ 1, far under float32 rounding for any row the engine sees.
 // The floor is also what makes exp2Masked (no clamp) safe: every lane it gets wrong lies below it.
 const FLOOR: f32 = -40;
-const LOG2E: f32 = 1.4426950408889634;
 
 /**
  * In place on R rows of scores at stride `stride`: row r keeps its first L = first + r entries as

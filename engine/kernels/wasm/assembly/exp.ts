@@ -4,6 +4,9 @@
 // clamped to that range, so exp of a very negative argument is ~1e-38 rather than 0.
 import { madd } from './simd';
 
+/** log2(e): exp(x) = 2^(x·LOG2E), for the callers of exp2Masked and exp2Clamped. */
+export const LOG2E: f32 = 1.4426950408889634;
+
 @inline
 export function exp4(x: v128): v128 {
   // pmin/pmax are one instruction each (min/max with NaN rules are ~6 on x64); inputs are finite

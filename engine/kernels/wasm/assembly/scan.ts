@@ -3,7 +3,7 @@
 // and out once per call): over thousands of decaying steps its rounding stays near 1e-7 relative.
 // Mamba-2: h_t = exp(dt_t·A) h_{t-1} + dt_t · x_t ⊗ B_t,  y_t = h_t C_t + D x_t   (per head, A scalar)
 // Mamba-1: h_t[d] = exp(Δ_t[d]·A[d]) ⊙ h_{t-1}[d] + Δ_t[d] B_t x_t[d],  y_t[d] = h_t[d]·C_t + D[d] x_t[d]
-import { exp2Clamped, exp4 } from './exp';
+import { exp2Clamped, exp4, LOG2E } from './exp';
 import { hsum, madd } from './simd';
 
 /**
@@ -173,7 +173,7 @@ export function mamba1Scan(
       const dl = load<f32>(delta + xi);
       const xv = load<f32>(x + xi);
       // exp(Δ·A) = 2^(Δ·log2(e) · A): log2(e) folded into the channel's Δ once, not into every state
-      const dlv = f32x4.splat(dl * <f32>1.4426950408889634);
+      const dlv = f32x4.splat(dl * LOG2E);
       const dx = f32x4.splat(dl * xv);
       const sp = s + ((<usize>d * N) << 2);
       const ap = A + ((<usize>d * N) << 2);
