@@ -136,6 +136,16 @@ export async function benchModels(matmulPeak: number, threads: number, limit: nu
         reference: ref, ratio, limit: share(gf, limit), cpuLimit: share(cpuGf, cpuLimit), target, status, values,
         note: session ? bareNote : `no bench/onnx/${id}.onnx: onnxruntime column skipped`,
       });
+      if (goal?.label.includes('ort') && values.ortMs !== undefined) {
+        // the least time this width allows: the counted FLOPs at 100 % of the FMA limit, nothing else
+        const floorMs = flops / limit / 1e6;
+        const need = floorMs / values.ortMs;
+        rows.push({
+          part: 'b', name: `prefill ${id} T=${T}: its FLOPs at the FMA limit`, engine: `${fmt(floorMs, 0)} ms`,
+          reference: ref, ratio: `${fmt(need, 2)}×`, target: '—', status: 'info', values: { T, flops, floorMs, ortMs: values.ortMs, limit },
+          note: `${fmt(flops / 1e9, 1)} GFLOP (matmul + attention) at ${fmt(limit)} GFLOP/s: ${target} needs ≥ ${fmt(100 * need, 0)} % of the limit over the whole prefill`,
+        });
+      }
 
       if (n >= 4000) {
         // part (a)'s peak: absent (0) when part (a) did not run in this bench
