@@ -1,18 +1,9 @@
 import { setFlagsFromString } from 'node:v8';
 import { describe, expect, it } from 'vitest';
-import { createWasmBackend } from './backend';
-import { instantiateKernels, compileKernels, type WasmFlavor } from './loader';
-import { availableFlavors } from './testing';
+import { availableFlavors, kernelsOf } from './testing';
 
 // Node 20 has relaxed SIMD behind a flag: on, so both builds are tested.
 setFlagsFromString('--experimental-wasm-relaxed-simd');
-
-/** A backend's memory and the kernel module of `flavor` on it, exports the backend does not wrap included. */
-function kernelsOf(flavor: WasmFlavor) {
-  const be = createWasmBackend({ prefer: flavor })!;
-  const shared = typeof SharedArrayBuffer !== 'undefined' && be.arena.memory.buffer instanceof SharedArrayBuffer;
-  return { be, k: instantiateKernels(compileKernels(flavor, shared)!, be.arena.memory) };
-}
 
 describe.each(availableFlavors())('exp4 (%s build)', (flavor) => {
   it('is within 3e-7 relative of Math.exp over [-87, 88]', () => {

@@ -37,6 +37,11 @@ export interface KernelExports {
     y: number, s: number, x: number, delta: number, A: number, B: number, C: number, D: number,
     T: number, I: number, N: number, norm: number, normStride: number, normGroup: number, d0: number, d1: number,
   ): void;
+  /** The general-N loop of mamba1Scan (which takes N = 16 through its own): for a test. */
+  mamba1ScanAnyN(
+    y: number, s: number, x: number, delta: number, A: number, B: number, C: number, D: number,
+    T: number, I: number, N: number, norm: number, normStride: number, normGroup: number, d0: number, d1: number,
+  ): void;
   softmaxRows(scores: number, R: number, stride: number, first: number, width: number, scaling: number): void;
   attendBlock(
     out: number, scores: number, q: number, kPacked: number, vPacked: number, R: number, hd: number, L: number,

@@ -2,7 +2,7 @@ import { setFlagsFromString } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { mamba1ImplicitTerms, mamba1Scan, mamba2Scan, mamba2ScanQuadratic } from '../scan';
 import { createWasmBackend } from './backend';
-import { availableFlavors, random, relErr } from './testing';
+import { availableFlavors, kernelsOf, random, relErr } from './testing';
 
 // Node 20 has relaxed SIMD behind a flag: on, so both builds are tested.
 setFlagsFromString('--experimental-wasm-relaxed-simd');
@@ -96,6 +96,36 @@ describe.each(availableFlavors())('wasm Mamba-1 scan (%s build)', (flavor) => {
       expect(relErr(got.snaps, want.snaps)).toBeLessThan(1e-5);
     },
   );
+});
+
+describe.each(availableFlavors())('wasm Mamba-1 scan at N = 16 (%s build)', (flavor) => {
+  it('gives the general loop\'s bits (its own loop, channels innermost), over all channels and over a split\'s share', () => {
+    const { be, k } = kernelsOf(flavor);
+    const [T, I, N, group] = [37, 96, 16, 32];
+    const put = (a: Float32Array) => {
+      const at = be.arena.alloc(a.length * 4);
+      be.arena.f32().set(a, at >> 2);
+      return at;
+    };
+    const x = put(random(T * I, 1));
+    const delta = put(random(T * I, 2).map((v) => 0.01 + 0.5 * Math.abs(v)));
+    const A = put(random(I * N, 3).map((v) => -Math.exp(3 * v)));
+    const B = put(random(T * N, 4)), C = put(random(T * N, 5)), D = put(random(I, 6));
+    const s0 = random(I * N, 7);
+    const run = (scan: typeof k.mamba1Scan, d0: number, d1: number) => {
+      const sizes = [T * I, I * N, (I / group) * T];
+      const [y, s, norm] = sizes.map((n) => be.arena.alloc(n * 4));
+      be.arena.f32().set(s0, s >> 2);
+      scan(y, s, x, delta, A, B, C, D, T, I, N, norm, T, group, d0, d1);
+      // the bits, so -0 against +0 or one NaN against another would show
+      return [y, s, norm].map((at, i) => Array.from(new Uint32Array(be.arena.memory.buffer, at, sizes[i])));
+    };
+    for (const [d0, d1] of [[0, I], [group, 2 * group]]) {
+      const fast = run((...a) => k.mamba1Scan(...a), d0, d1);
+      const general = run((...a) => k.mamba1ScanAnyN(...a), d0, d1);
+      fast.forEach((bits, i) => expect(bits).toEqual(general[i]));
+    }
+  });
 });
 
 describe.each(availableFlavors())('wasm Mamba-1 implicit-attention terms (%s build)', (flavor) => {

@@ -1,6 +1,7 @@
 // Shared helpers of the wasm kernel tests and the bench.
+import { createWasmBackend } from './backend';
 import type { WasmFlavor } from './loader';
-import { pickBuild } from './loader';
+import { compileKernels, instantiateKernels, pickBuild } from './loader';
 
 /**
  * The builds this runtime accepts: always 'simd', and 'relaxed' where validated. Node 20 (V8 11.3)
@@ -8,6 +9,13 @@ import { pickBuild } from './loader';
  */
 export function availableFlavors(): WasmFlavor[] {
   return pickBuild('relaxed')?.flavor === 'relaxed' ? ['relaxed', 'simd'] : ['simd'];
+}
+
+/** A backend's memory and the kernel module of `flavor` on it, exports the backend does not wrap included. */
+export function kernelsOf(flavor: WasmFlavor) {
+  const be = createWasmBackend({ prefer: flavor })!;
+  const shared = typeof SharedArrayBuffer !== 'undefined' && be.arena.memory.buffer instanceof SharedArrayBuffer;
+  return { be, k: instantiateKernels(compileKernels(flavor, shared)!, be.arena.memory) };
 }
 
 /** Deterministic uniform values in [-scale, scale) (mulberry32). */

@@ -163,6 +163,15 @@ export function mamba1Scan(
   y: usize, s: usize, x: usize, delta: usize, A: usize, B: usize, C: usize, D: usize,
   T: i32, I: i32, N: i32, norm: usize, normStride: i32, normGroup: i32, d0: i32, d1: i32,
 ): void {
+  if (N == 16) mamba1Scan16(y, s, x, delta, A, B, C, D, T, I, norm, normStride, normGroup, d0, d1);
+  else mamba1ScanAnyN(y, s, x, delta, A, B, C, D, T, I, N, norm, normStride, normGroup, d0, d1);
+}
+
+/** mamba1Scan's loop for any N % 4 == 0; exported for the test that mamba1Scan16 gives its bits. */
+export function mamba1ScanAnyN(
+  y: usize, s: usize, x: usize, delta: usize, A: usize, B: usize, C: usize, D: usize,
+  T: i32, I: i32, N: i32, norm: usize, normStride: i32, normGroup: i32, d0: i32, d1: i32,
+): void {
   const nb = <usize>N << 2;
   for (let t = 0; t < T; t++) {
     const bp = B + ((<usize>t * N) << 2);
@@ -197,6 +206,49 @@ export function mamba1Scan(
   }
 }
 
+
+/**
+ * mamba1Scan for N = 16, the state size of every Mamba-1 checkpoint: a channel's 16 states as four
+ * vectors written out in one step of the channel loop, which is then the innermost loop. With N's
+ * loop innermost (4 steps a channel) V8 peeled its first step once per channel and built exp's ten
+ * constants there each time (three instructions each); here that happens once per token. The same
+ * operations in the same order as the general loop, so the same bits.
+ */
+function mamba1Scan16(
+  y: usize, s: usize, x: usize, delta: usize, A: usize, B: usize, C: usize, D: usize,
+  T: i32, I: i32, norm: usize, normStride: i32, normGroup: i32, d0: i32, d1: i32,
+): void {
+  const zero = f32x4.splat(0);
+  for (let t = 0; t < T; t++) {
+    const bp = B + ((<usize>t * 16) << 2);
+    const cp = C + ((<usize>t * 16) << 2);
+    let ss = zero;
+    for (let d = d0; d < d1; d++) {
+      const xi = (<usize>t * I + d) << 2;
+      const dl = load<f32>(delta + xi);
+      const xv = load<f32>(x + xi);
+      const dlv = f32x4.splat(dl * LOG2E);
+      const dx = f32x4.splat(dl * xv);
+      const sp = s + (<usize>d << 6);
+      const ap = A + (<usize>d << 6);
+      const v0 = madd(dx, v128.load(bp), f32x4.mul(exp2Clamped(f32x4.mul(dlv, v128.load(ap))), v128.load(sp)));
+      const v1 = madd(dx, v128.load(bp, 16), f32x4.mul(exp2Clamped(f32x4.mul(dlv, v128.load(ap, 16))), v128.load(sp, 16)));
+      const v2 = madd(dx, v128.load(bp, 32), f32x4.mul(exp2Clamped(f32x4.mul(dlv, v128.load(ap, 32))), v128.load(sp, 32)));
+      const v3 = madd(dx, v128.load(bp, 48), f32x4.mul(exp2Clamped(f32x4.mul(dlv, v128.load(ap, 48))), v128.load(sp, 48)));
+      v128.store(sp, v0);
+      v128.store(sp, v1, 16);
+      v128.store(sp, v2, 32);
+      v128.store(sp, v3, 48);
+      const acc = madd(v3, v128.load(cp, 48), madd(v2, v128.load(cp, 32), madd(v1, v128.load(cp, 16), madd(v0, v128.load(cp), zero))));
+      ss = f32x4.add(ss, madd(v3, v3, madd(v2, v2, madd(v1, v1, madd(v0, v0, zero)))));
+      store<f32>(y + xi, hsum(acc) + load<f32>(D + (<usize>d << 2)) * xv);
+      if (norm != 0 && (d + 1) % normGroup == 0) {
+        store<f32>(norm + ((<usize>((d + 1) / normGroup - 1) * normStride + t) << 2), <f32>Math.sqrt(hsum(ss)));
+        ss = zero;
+      }
+    }
+  }
+}
 
 /**
  * One Mamba-1 channel's implicit-attention terms for s < S (engine/kernels/scan.ts,
