@@ -18,7 +18,6 @@ export interface KernelExports {
   gemv(y: number, x: number, wp: number, In: number, Out: number): void;
   packWeights16(wp: number, w: number, In: number, Out: number): number;
   gemv16(y: number, x: number, wp: number, In: number, Out: number): void;
-  addBias(y: number, bias: number, T: number, Out: number): void;
   /** x (T, In) packed for gemmStoredCols: T·In floats at most. */
   packRowBlocks(xq: number, x: number, T: number, In: number): void;
   /** Columns [j0, j0 + nc) of y; dtype: 0 float32, 1 bfloat16, 2 IEEE half; W (Out, In) row-major
@@ -57,7 +56,8 @@ export interface KernelExports {
   softplus(x: number, n: number): void;
   copyRows(dst: number, src: number, T: number, C: number, stride: number): void;
   mamba1ImplicitTerms(row: number, gap: number, dcol: number, a: number, B: number, ct: number, S: number, N: number): void;
-  relu2(y: number, n: number): void;
+  /** A matmul's epilogue on T rows of Out: y ← act(y + bias); bias 0: none; act: ACT (split.ts). */
+  finishRows(y: number, bias: number, T: number, Out: number, act: number): void;
   demote(dst: number, src: number, n: number): void;
   promote(dst: number, src: number, n: number): void;
   rmsnorm(out: number, x: number, w: number, T: number, D: number, eps: number, g: number): void;

@@ -42,18 +42,24 @@ export function rowsWorthSplitting(T: number, width: number): boolean {
   return T >= 2 * ROW_CHUNK && T * width >= SPLIT_MIN_VALUES;
 }
 
+/** finishRows' activation codes (assembly/elementwise.ts ACT_*). */
+export const ACT = { none: 0, relu2: 1, softplus: 2 } as const;
+
 export const SPLITS = {
   /**
-   * [y, x, wp, T, In, Out, rows, scratch]: rows [c·rows, (c+1)·rows) of y = x·Wᵀ; scratch holds
-   * one gemm scratch buffer per thread (the caller's first, lane 0).
+   * [y, x, wp, T, In, Out, rows, scratch, bias, act]: rows [c·rows, (c+1)·rows) of y = act(x·Wᵀ + bias)
+   * (bias 0: none; act: ACT), the epilogue on each chunk while it is in cache; scratch holds one
+   * gemm scratch buffer per thread (the caller's first, lane 0).
    */
   gemmRows: {
-    arity: 8,
+    arity: 10,
     count: (a: number[]) => Math.ceil(a[3] / a[6]),
     run: (k: KernelExports, a: number[], c: number, lane: number) => {
-      const [y, x, wp, T, In, Out, rows, scratch] = a;
+      const [y, x, wp, T, In, Out, rows, scratch, bias, act] = a;
       const r0 = c * rows;
-      k.gemm(y + r0 * Out * 4, x + r0 * In * 4, wp, Math.min(rows, T - r0), In, Out, In, Out, In, scratch + lane * k.gemmScratchBytes());
+      const n = Math.min(rows, T - r0);
+      k.gemm(y + r0 * Out * 4, x + r0 * In * 4, wp, n, In, Out, In, Out, In, scratch + lane * k.gemmScratchBytes());
+      if (bias !== 0 || act !== ACT.none) k.finishRows(y + r0 * Out * 4, bias, n, Out, act);
     },
   },
   /**

@@ -27,6 +27,28 @@ describe('wasm kernels on two threads', () => {
     expect(relErr(got, want)).toBeLessThan(1e-6);
   });
 
+  it.each([[300, 64, 512], [130, 48, 37]])(
+    'matmul with a bias and relu² or softplus on two threads (the epilogue in each chunk) gives the bits of one thread at T=%i In=%i Out=%i',
+    (T, In, Out) => {
+      const one = createWasmBackend()!;
+      const x = random(T * In, 3), w = random(In * Out, 4, 0.3), bias = random(Out, 5, 2);
+      for (const act of [undefined, 'relu2', 'softplus'] as const) {
+        const [a, b] = [one, be].map((k) => {
+          const y = new Float32Array(T * Out);
+          k.matmul(y, x, w, T, In, Out, bias, act);
+          return y;
+        });
+        expect(b).toEqual(a);
+        // and against the product, then the bias and the activation in float64
+        const want = new Float32Array(T * Out);
+        matmulRef(want, x, w, T, In, Out, bias);
+        const f = act === 'relu2' ? (v: number) => Math.max(v, 0) ** 2 : act === 'softplus' ? (v: number) => (v > 20 ? v : Math.log1p(Math.exp(v))) : (v: number) => v;
+        expect(relErr(b, want.map(f))).toBeLessThan(2e-6);
+      }
+      one.dispose();
+    },
+  );
+
   it('Mamba-2 and Mamba-1 scans agree with the float64 recurrences, norms and snapshots included', () => {
     const [T, H, P, N] = [50, 4, 8, 16];
     const x = random(T * H * P, 1), dt = random(T * H, 2).map((v) => 0.05 + 0.2 * Math.abs(v));

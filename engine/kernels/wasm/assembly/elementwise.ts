@@ -172,21 +172,19 @@ export function siluGate(y: usize, z: usize, zs: i32, T: i32, I: i32): void {
 }
 
 /**
- * In place: x (n) ← softplus(x) = max(x, 0) + log1p(exp(−|x|)), torch's (whose threshold 20, linear
- * above it, this meets: the log1p term is below half an ulp of x there). Mamba-1's Δ, (T, I).
+ * softplus(v) = max(v, 0) + log1p(exp(−|v|)) on 4 lanes, torch's (whose threshold 20, linear above
+ * it, this meets: the log1p term is below half an ulp of v there). Mamba-1's Δ.
  */
+@inline
+function softplus4(v: v128): v128 {
+  return f32x4.add(f32x4.pmax(v, f32x4.splat(0)), log1pUnit4(exp4(f32x4.neg(f32x4.abs(v)))));
+}
+
+/** In place: x (n) ← softplus(x); a tail of n % 4 values goes through the same lanes, one at a time. */
 export function softplus(x: usize, n: i32): void {
-  const zero = f32x4.splat(0);
   let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const v = v128.load(x + (<usize>i << 2));
-    const e = exp4(f32x4.neg(f32x4.abs(v)));
-    v128.store(x + (<usize>i << 2), f32x4.add(f32x4.pmax(v, zero), log1pUnit4(e)));
-  }
-  for (; i < n; i++) {
-    const v = <f64>load<f32>(x + (<usize>i << 2));
-    store<f32>(x + (<usize>i << 2), <f32>(v > 20 ? v : Math.log1p(Math.exp(v))));
-  }
+  for (; i + 4 <= n; i += 4) v128.store(x + (<usize>i << 2), softplus4(v128.load(x + (<usize>i << 2))));
+  for (; i < n; i++) store<f32>(x + (<usize>i << 2), f32x4.extract_lane(softplus4(f32x4.splat(load<f32>(x + (<usize>i << 2)))), 0));
 }
 
 /** dst (n) f32 ← src (n) f64. */
@@ -211,17 +209,42 @@ export function promote(dst: usize, src: usize, n: i32): void {
   for (; i < n; i++) store<f64>(dst + (<usize>i << 3), <f64>load<f32>(src + (<usize>i << 2)));
 }
 
-/** In place: y (n) ← relu(y)² (nemotron_h's MLP activation, fused after its matmul). */
-export function relu2(y: usize, n: i32): void {
-  const z = f32x4.splat(0);
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const v = f32x4.max(v128.load(y + (<usize>i << 2)), z);
-    v128.store(y + (<usize>i << 2), f32x4.mul(v, v));
+/** finishRows' activations: none, relu(v)² (nemotron_h's MLP), softplus (Mamba-1's Δ). */
+export const ACT_NONE: i32 = 0;
+export const ACT_RELU2: i32 = 1;
+export const ACT_SOFTPLUS: i32 = 2;
+
+@inline
+function finish4(v: v128, b: v128, act: i32): v128 {
+  v = f32x4.add(v, b);
+  if (act == ACT_RELU2) {
+    v = f32x4.max(v, f32x4.splat(0));
+    return f32x4.mul(v, v);
   }
-  for (; i < n; i++) {
-    const v = max<f32>(load<f32>(y + (<usize>i << 2)), 0);
-    store<f32>(y + (<usize>i << 2), v * v);
+  return act == ACT_SOFTPLUS ? softplus4(v) : v;
+}
+
+/**
+ * A matmul's epilogue, in place on T rows of Out: y ← act(y + bias), with bias = 0 for none (adding
+ * +0 leaves every value as it was). Run on each chunk of a split matmul's rows while they are in
+ * cache, on both threads. A row's last Out % 4 values go through the same lanes one at a time, so
+ * every value gets the same operations however the rows are chunked.
+ */
+export function finishRows(y: usize, bias: usize, T: i32, Out: i32, act: i32): void {
+  const O4 = Out & ~3;
+  const zero = f32x4.splat(0);
+  for (let t = 0; t < T; t++) {
+    const row = y + ((<usize>t * Out) << 2);
+    let o = 0;
+    for (; o < O4; o += 4) {
+      const at = row + (<usize>o << 2);
+      v128.store(at, finish4(v128.load(at), bias != 0 ? v128.load(bias + (<usize>o << 2)) : zero, act));
+    }
+    for (; o < Out; o++) {
+      const at = row + (<usize>o << 2);
+      const b = bias != 0 ? f32x4.splat(load<f32>(bias + (<usize>o << 2))) : zero;
+      store<f32>(at, f32x4.extract_lane(finish4(f32x4.splat(load<f32>(at)), b, act), 0));
+    }
   }
 }
 

@@ -67,17 +67,6 @@ export function packColumns(wp: usize, v: usize, S: i32, hd: i32, vs: i32): void
   }
 }
 
-/** y (T, Out) += bias (Out). */
-export function addBias(y: usize, bias: usize, T: i32, Out: i32): void {
-  for (let t = 0; t < T; t++) {
-    const row = y + ((<usize>t * Out) << 2);
-    for (let o = 0; o < Out; o++) {
-      const at = row + (<usize>o << 2);
-      store<f32>(at, load<f32>(at) + load<f32>(bias + (<usize>o << 2)));
-    }
-  }
-}
-
 // Stores the first nj ≤ 8 lanes of (c0, c1) at y. The partial case goes lane by lane (no shared
 // scratch memory, so two threads can run kernels at once).
 @inline
