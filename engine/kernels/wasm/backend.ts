@@ -15,7 +15,7 @@ import { PackedKV } from './packed-kv';
 import { placedArrays } from './placed';
 import { ResidentRows, ResidentWeights } from './resident';
 import { KernelThread, type HelperInit, type HelperPort } from './threads';
-import { ACT, ROW_CHUNK, rowsWorthSplitting, scanHeadsPerChunk, SPLIT_MIN_ROWS, SPLIT_MIN_STATE, SPLIT_MIN_WEIGHTS } from './split';
+import { ROW_CHUNK, rowsWorthSplitting, scanHeadsPerChunk, SPLIT_MIN_ROWS, SPLIT_MIN_STATE, SPLIT_MIN_WEIGHTS } from './split';
 import { scanSegments, type F64Convert } from './scan-segments';
 import { StoredWeights } from './stored';
 import { warmUp, WARM_UP_BYTES } from './warmup';
@@ -136,18 +136,19 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
     // written in place unless it would overlap x
     const yp = yo >= 0 && (yo + T * Out * 4 <= xp || xp + T * In * 4 <= yo) ? yo : arena.alloc(T * Out * 4);
     if (yp !== yo) copies.push(yp);
-    const bp = bias ? resident(bias, Out) : 0;
-    const code = act ? ACT[act] : ACT.none;
-    // the epilogue act(y + bias) goes with the rows where a split computes them, else after
+    const biasAt = bias ? resident(bias, Out) : 0;
+    const code = (act === 'relu2' ? k.ACT_RELU2 : act === 'softplus' ? k.ACT_SOFTPLUS : k.ACT_NONE).value;
+    // the epilogue act(y + bias) goes with the rows where a split computes them, else after (a
+    // call that returns at once where there is neither)
     let finished = false;
     if (In * Out > small) stored.matmul(yp, xp, w, T, In, Out);
-    else finished = packedProduct(yp, xp, w, T, In, Out, bp, code);
-    if (!finished && (bp !== 0 || code !== ACT.none)) k.finishRows(yp, bp, T, Out, code);
+    else finished = packedProduct(yp, xp, w, T, In, Out, biasAt, code);
+    if (!finished) k.finishRows(yp, biasAt, T, Out, code);
     done(out, yp, T * Out, copies);
   };
 
-  /** True when the split's chunks applied the epilogue (bias bp, activation code) themselves. */
-  const packedProduct = (yp: number, xp: number, w: WeightArray, T: number, In: number, Out: number, bp: number, code: number): boolean => {
+  /** True when the split's chunks applied the epilogue (bias at biasAt, activation code) themselves. */
+  const packedProduct = (yp: number, xp: number, w: WeightArray, T: number, In: number, Out: number, biasAt: number, code: number): boolean => {
     const w16 = T === 1 ? packed16(w, In, Out) : 0;
     const bf16 = T === 1 && exact16.get(w16) === true;
     const wp = bf16 ? w16 : packed(w, In, Out);
@@ -160,7 +161,7 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
     } else if (T >= SPLIT_MIN_ROWS && two()) {
       // chunks of 64 rows (gemm's row block), at least 4 of them so a late thread still gets a share
       const rows = Math.min(64, ((Math.ceil(T / 4) + 3) & ~3));
-      thread!.split(k, 'gemmRows', [yp, xp, wp, T, In, Out, rows, gemmScratch, bp, code]);
+      thread!.split(k, 'gemmRows', [yp, xp, wp, T, In, Out, rows, gemmScratch, biasAt, code]);
       return true;
     } else {
       k.matmul(yp, xp, wp, T, In, Out, gemmScratch);

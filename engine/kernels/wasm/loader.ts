@@ -36,10 +36,14 @@ export interface KernelExports {
     y: number, s: number, x: number, delta: number, A: number, B: number, C: number, D: number,
     T: number, I: number, N: number, norm: number, normStride: number, normGroup: number, d0: number, d1: number,
   ): void;
-  /** The general-N loop of mamba1Scan (which takes N = 16 through its own): for a test. */
+  /** mamba1Scan's two loops, the general N's and N = 16's (which it takes for N = 16): for a test. */
   mamba1ScanAnyN(
     y: number, s: number, x: number, delta: number, A: number, B: number, C: number, D: number,
     T: number, I: number, N: number, norm: number, normStride: number, normGroup: number, d0: number, d1: number,
+  ): void;
+  mamba1Scan16(
+    y: number, s: number, x: number, delta: number, A: number, B: number, C: number, D: number,
+    T: number, I: number, norm: number, normStride: number, normGroup: number, d0: number, d1: number,
   ): void;
   softmaxRows(scores: number, R: number, stride: number, first: number, width: number, scaling: number): void;
   attendBlock(
@@ -56,8 +60,12 @@ export interface KernelExports {
   softplus(x: number, n: number): void;
   copyRows(dst: number, src: number, T: number, C: number, stride: number): void;
   mamba1ImplicitTerms(row: number, gap: number, dcol: number, a: number, B: number, ct: number, S: number, N: number): void;
-  /** A matmul's epilogue on T rows of Out: y ← act(y + bias); bias 0: none; act: ACT (split.ts). */
+  /** A matmul's epilogue on T rows of Out: y ← act(y + bias); bias 0: none; act: one of the ACT_ codes. */
   finishRows(y: number, bias: number, T: number, Out: number, act: number): void;
+  /** finishRows' activation codes, as the module defines them (assembly/elementwise.ts). */
+  ACT_NONE: { value: number };
+  ACT_RELU2: { value: number };
+  ACT_SOFTPLUS: { value: number };
   demote(dst: number, src: number, n: number): void;
   promote(dst: number, src: number, n: number): void;
   rmsnorm(out: number, x: number, w: number, T: number, D: number, eps: number, g: number): void;

@@ -42,13 +42,10 @@ export function rowsWorthSplitting(T: number, width: number): boolean {
   return T >= 2 * ROW_CHUNK && T * width >= SPLIT_MIN_VALUES;
 }
 
-/** finishRows' activation codes (assembly/elementwise.ts ACT_*). */
-export const ACT = { none: 0, relu2: 1, softplus: 2 } as const;
-
 export const SPLITS = {
   /**
    * [y, x, wp, T, In, Out, rows, scratch, bias, act]: rows [c·rows, (c+1)·rows) of y = act(x·Wᵀ + bias)
-   * (bias 0: none; act: ACT), the epilogue on each chunk while it is in cache; scratch holds one
+   * (bias 0: none; act: an ACT_ code of the module), the epilogue on each chunk while it is in cache; scratch holds one
    * gemm scratch buffer per thread (the caller's first, lane 0).
    */
   gemmRows: {
@@ -59,7 +56,7 @@ export const SPLITS = {
       const r0 = c * rows;
       const n = Math.min(rows, T - r0);
       k.gemm(y + r0 * Out * 4, x + r0 * In * 4, wp, n, In, Out, In, Out, In, scratch + lane * k.gemmScratchBytes());
-      if (bias !== 0 || act !== ACT.none) k.finishRows(y + r0 * Out * 4, bias, n, Out, act);
+      k.finishRows(y + r0 * Out * 4, bias, n, Out, act);
     },
   },
   /**

@@ -28,24 +28,30 @@ describe('wasm kernels on two threads', () => {
   });
 
   it.each([[300, 64, 512], [130, 48, 37]])(
-    'matmul with a bias and relu² or softplus on two threads (the epilogue in each chunk) gives the bits of one thread at T=%i In=%i Out=%i',
+    'matmul with or without a bias, then relu² or softplus or neither, on two threads (the epilogue in each chunk) gives the bits of one thread at T=%i In=%i Out=%i',
     (T, In, Out) => {
       const one = createWasmBackend()!;
-      const x = random(T * In, 3), w = random(In * Out, 4, 0.3), bias = random(Out, 5, 2);
-      for (const act of [undefined, 'relu2', 'softplus'] as const) {
-        const [a, b] = [one, be].map((k) => {
-          const y = new Float32Array(T * Out);
-          k.matmul(y, x, w, T, In, Out, bias, act);
-          return y;
-        });
-        expect(b).toEqual(a);
-        // and against the product, then the bias and the activation in float64
-        const want = new Float32Array(T * Out);
-        matmulRef(want, x, w, T, In, Out, bias);
-        const f = act === 'relu2' ? (v: number) => Math.max(v, 0) ** 2 : act === 'softplus' ? (v: number) => (v > 20 ? v : Math.log1p(Math.exp(v))) : (v: number) => v;
-        expect(relErr(b, want.map(f))).toBeLessThan(2e-6);
+      try {
+        const x = random(T * In, 3), w = random(In * Out, 4, 0.3);
+        // with a bias and without (the hybrid's relu² MLP has none)
+        for (const bias of [random(Out, 5, 2), undefined]) {
+          for (const act of [undefined, 'relu2', 'softplus'] as const) {
+            const [a, b] = [one, be].map((k) => {
+              const y = new Float32Array(T * Out);
+              k.matmul(y, x, w, T, In, Out, bias, act);
+              return y;
+            });
+            expect(b).toEqual(a);
+            // and against the product, then the bias and the activation in float64
+            const want = new Float32Array(T * Out);
+            matmulRef(want, x, w, T, In, Out, bias);
+            const f = act === 'relu2' ? (v: number) => Math.max(v, 0) ** 2 : act === 'softplus' ? (v: number) => (v > 20 ? v : Math.log1p(Math.exp(v))) : (v: number) => v;
+            expect(relErr(b, want.map(f))).toBeLessThan(2e-6);
+          }
+        }
+      } finally {
+        one.dispose();
       }
-      one.dispose();
     },
   );
 

@@ -30,7 +30,7 @@ export function warmUp(k: KernelExports, memory: { buffer: ArrayBufferLike }, ba
     k.gemv(y, x, w, D, D);
     k.packWeights16(w, x, D, D);
     k.gemv16(y, x, w, D, D);
-    k.finishRows(y, x, T, D, 0);
+    k.finishRows(y, x, T, D, k.ACT_NONE.value);
     k.mamba2Scan(v, s, u, small, small, bc, bc, small, T, H, P, N, 1, H * P, small, T, 0, H, packed, H);
     k.mamba2Scan(v, s, u, small, small, bc, bc, small, T, H, P, N, 1, H * P, small, T, 0, H, 0, 1);
     k.mamba1Scan(v, s, u, u, s, bc, bc, small, T, H * P, N, small, T, H * P, 0, H * P);
@@ -41,7 +41,7 @@ export function warmUp(k: KernelExports, memory: { buffer: ArrayBufferLike }, ba
     k.attendBlock(y, scores, x, w, w, T, 8, S, 8, S, 1, 0.1, 8, S, r & 1 ? small : 0, 8, 2, 0, r & 2 ? 1 : 0, packed);
     k.conv1d(y, x, x, 0, T, D, 4, r & 1, D);
     k.siluGate(y, x, D, T, D);
-    k.finishRows(y, 0, T, D, 1 + (r & 1));
+    k.finishRows(y, 0, T, D, (r & 1 ? k.ACT_SOFTPLUS : k.ACT_RELU2).value);
     k.demote(y, x, T * D / 2);
     k.promote(y, x, T * D / 2);
     k.rmsnorm(y, x, x, T, D, 1e-5, D);

@@ -209,7 +209,8 @@ export function promote(dst: usize, src: usize, n: i32): void {
   for (; i < n; i++) store<f64>(dst + (<usize>i << 3), <f64>load<f32>(src + (<usize>i << 2)));
 }
 
-/** finishRows' activations: none, relu(v)² (nemotron_h's MLP), softplus (Mamba-1's Δ). */
+/** finishRows' activations: none, relu(v)² (nemotron_h's MLP), softplus (Mamba-1's Δ); exported (as
+ *  globals) for the TypeScript side to pass, so the codes are written here only. */
 export const ACT_NONE: i32 = 0;
 export const ACT_RELU2: i32 = 1;
 export const ACT_SOFTPLUS: i32 = 2;
@@ -225,12 +226,14 @@ function finish4(v: v128, b: v128, act: i32): v128 {
 }
 
 /**
- * A matmul's epilogue, in place on T rows of Out: y ← act(y + bias), with bias = 0 for none (adding
- * +0 leaves every value as it was). Run on each chunk of a split matmul's rows while they are in
- * cache, on both threads. A row's last Out % 4 values go through the same lanes one at a time, so
- * every value gets the same operations however the rows are chunked.
+ * A matmul's epilogue, in place on T rows of Out: y ← act(y + bias), bias = 0 for none; with neither
+ * it returns at once. Without a bias +0 is added, which changes no value but the sign of a −0, on
+ * which neither activation's result depends. Run on each chunk of a split matmul's rows while they
+ * are in cache, on both threads. A row's last Out % 4 values go through the same lanes one at a time,
+ * so every value gets the same operations however the rows are chunked.
  */
 export function finishRows(y: usize, bias: usize, T: i32, Out: i32, act: i32): void {
+  if (bias == 0 && act == ACT_NONE) return;
   const O4 = Out & ~3;
   const zero = f32x4.splat(0);
   for (let t = 0; t < T; t++) {

@@ -167,7 +167,7 @@ export function mamba1Scan(
   else mamba1ScanAnyN(y, s, x, delta, A, B, C, D, T, I, N, norm, normStride, normGroup, d0, d1);
 }
 
-/** mamba1Scan's loop for any N % 4 == 0; exported for the test that mamba1Scan16 gives its bits. */
+/** mamba1Scan's loop for any N % 4 == 0; exported with mamba1Scan16 for the test that the two give the same bits. */
 export function mamba1ScanAnyN(
   y: usize, s: usize, x: usize, delta: usize, A: usize, B: usize, C: usize, D: usize,
   T: i32, I: i32, N: i32, norm: usize, normStride: i32, normGroup: i32, d0: i32, d1: i32,
@@ -212,9 +212,9 @@ export function mamba1ScanAnyN(
  * vectors written out in one step of the channel loop, which is then the innermost loop. With N's
  * loop innermost (4 steps a channel) V8 peeled its first step once per channel and built exp's ten
  * constants there each time (three instructions each); here that happens once per token. The same
- * operations in the same order as the general loop, so the same bits.
+ * operations in the same order as the general loop, so the same bits (mamba1ScanAnyN's test).
  */
-function mamba1Scan16(
+export function mamba1Scan16(
   y: usize, s: usize, x: usize, delta: usize, A: usize, B: usize, C: usize, D: usize,
   T: i32, I: i32, norm: usize, normStride: i32, normGroup: i32, d0: i32, d1: i32,
 ): void {
