@@ -3136,7 +3136,16 @@ function captureMamba2(m, name, T2, r) {
 function embed(model, ids, into) {
   const { D: D2, weight } = model.embeddings;
   const x = into ?? new Float32Array(ids.length * D2);
-  for (let t = 0; t < ids.length; t++) widen(x, t * D2, weight, ids[t] * D2, D2);
+  const firstAt = /* @__PURE__ */ new Map();
+  for (let t = 0; t < ids.length; t++) {
+    const seen = firstAt.get(ids[t]);
+    if (seen === void 0) {
+      widen(x, t * D2, weight, ids[t] * D2, D2);
+      firstAt.set(ids[t], t);
+    } else {
+      x.copyWithin(t * D2, seen * D2, seen * D2 + D2);
+    }
+  }
   if (model.embeddingScale !== void 0) for (let j = 0; j < x.length; j++) x[j] *= model.embeddingScale;
   return x;
 }

@@ -274,7 +274,18 @@ function captureMamba2(m: Mamba2Mixer, name: string, T: number, r: BlockRun) {
 export function embed(model: Model, ids: ArrayLike<number>, into?: Float32Array): Float32Array {
   const { D, weight } = model.embeddings;
   const x = into ?? new Float32Array(ids.length * D);
-  for (let t = 0; t < ids.length; t++) widen(x, t * D, weight, ids[t] * D, D); // 16-bit rows widened
+  // each distinct id's row widened once (16-bit rows through a table), then copied: a prompt of
+  // thousands of tokens has a few hundred distinct ids
+  const firstAt = new Map<number, number>();
+  for (let t = 0; t < ids.length; t++) {
+    const seen = firstAt.get(ids[t]);
+    if (seen === undefined) {
+      widen(x, t * D, weight, ids[t] * D, D);
+      firstAt.set(ids[t], t);
+    } else {
+      x.copyWithin(t * D, seen * D, seen * D + D);
+    }
+  }
   if (model.embeddingScale !== undefined) for (let j = 0; j < x.length; j++) x[j] *= model.embeddingScale;
   return x;
 }
