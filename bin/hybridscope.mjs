@@ -6379,9 +6379,9 @@ function rowsWorthSplitting(T2, width) {
 }
 var SPLITS = {
   /**
-   * [y, x, wp, T, In, Out, rows, scratch, bias, act]: rows [c·rows, (c+1)·rows) of y = act(x·Wᵀ + bias)
-   * (bias 0: none; act: an ACT_ code of the module), the epilogue on each chunk while it is in cache; scratch holds one
-   * gemm scratch buffer per thread (the caller's first, lane 0).
+   * [y, x, wp, T, In, Out, rows, scratch, bias, act]: rows [c·rows, (c+1)·rows) of
+   * y = act(x·Wᵀ + bias) (bias 0: none; act: an ACT_ code of the module), the epilogue on each chunk
+   * while it is in cache; scratch holds one gemm scratch buffer per thread (the caller's first, lane 0).
    */
   gemmRows: {
     arity: 10,
@@ -6946,6 +6946,7 @@ function createWasmBackend(opts = {}) {
     arena.release(raw);
     return at;
   });
+  const actCodes = { none: k.ACT_NONE.value, relu2: k.ACT_RELU2.value, softplus: k.ACT_SOFTPLUS.value };
   const matmul2 = (out, x, w, T2, In, Out, bias, act) => {
     const copies = [];
     const xp = read(x.subarray(0, T2 * In), copies);
@@ -6953,7 +6954,7 @@ function createWasmBackend(opts = {}) {
     const yp = yo >= 0 && (yo + T2 * Out * 4 <= xp || xp + T2 * In * 4 <= yo) ? yo : arena.alloc(T2 * Out * 4);
     if (yp !== yo) copies.push(yp);
     const biasAt = bias ? resident(bias, Out) : 0;
-    const code = (act === "relu2" ? k.ACT_RELU2 : act === "softplus" ? k.ACT_SOFTPLUS : k.ACT_NONE).value;
+    const code = act ? actCodes[act] : actCodes.none;
     let finished = false;
     if (In * Out > small) stored.matmul(yp, xp, w, T2, In, Out);
     else finished = packedProduct(yp, xp, w, T2, In, Out, biasAt, code);

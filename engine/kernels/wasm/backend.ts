@@ -129,6 +129,8 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
       return at;
     });
 
+  // finishRows' activation codes, as the module defines them (read once: each is a wasm global)
+  const actCodes = { none: k.ACT_NONE.value, relu2: k.ACT_RELU2.value, softplus: k.ACT_SOFTPLUS.value };
   const matmul: KernelBackend['matmul'] = (out, x, w, T, In, Out, bias, act) => {
     const copies: number[] = [];
     const xp = read(x.subarray(0, T * In), copies);
@@ -137,7 +139,7 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
     const yp = yo >= 0 && (yo + T * Out * 4 <= xp || xp + T * In * 4 <= yo) ? yo : arena.alloc(T * Out * 4);
     if (yp !== yo) copies.push(yp);
     const biasAt = bias ? resident(bias, Out) : 0;
-    const code = (act === 'relu2' ? k.ACT_RELU2 : act === 'softplus' ? k.ACT_SOFTPLUS : k.ACT_NONE).value;
+    const code = act ? actCodes[act] : actCodes.none;
     // the epilogue act(y + bias) goes with the rows where a split computes them, else after (a
     // call that returns at once where there is neither)
     let finished = false;

@@ -44,9 +44,9 @@ export function rowsWorthSplitting(T: number, width: number): boolean {
 
 export const SPLITS = {
   /**
-   * [y, x, wp, T, In, Out, rows, scratch, bias, act]: rows [c·rows, (c+1)·rows) of y = act(x·Wᵀ + bias)
-   * (bias 0: none; act: an ACT_ code of the module), the epilogue on each chunk while it is in cache; scratch holds one
-   * gemm scratch buffer per thread (the caller's first, lane 0).
+   * [y, x, wp, T, In, Out, rows, scratch, bias, act]: rows [c·rows, (c+1)·rows) of
+   * y = act(x·Wᵀ + bias) (bias 0: none; act: an ACT_ code of the module), the epilogue on each chunk
+   * while it is in cache; scratch holds one gemm scratch buffer per thread (the caller's first, lane 0).
    */
   gemmRows: {
     arity: 10,
