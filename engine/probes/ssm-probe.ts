@@ -134,8 +134,8 @@ function mamba1Sums(
   const g4 = groups - (groups % 4);
   for (let t = 0; t < T; t++) {
     const o = t * I;
-    // four groups a pass: four independent chains of additions instead of one (each group's own
-    // additions in the same order, so the same sums); the adds' latency, not the loads, bounded it
+    // four groups a pass: four independent chains of additions instead of one, each group's own
+    // additions in the same order, so the same sums (56–69 → 43–48 ms of a 4k prefill, 16 groups)
     for (let g = 0; g < g4; g += 4) {
       let s0 = 0, s1 = 0, s2 = 0, s3 = 0, l0 = 0, l1 = 0, l2 = 0, l3 = 0;
       const d0 = g * cpg;
